@@ -1,0 +1,7 @@
+"""decontrol's analytical core: data layer, estimation (the item table) and the package optimizer.
+
+Pure Python, no Dash. The dashboard and the CLI both call into this package, so every number
+the product shows is computed here exactly once.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,74 @@
+"""The `decontrol` command line: one argparse parser, one module per command group.
+
+Each command module exposes `register(subparsers)`, which adds its sub-commands and sets
+`func(args) -> int` on them. `run(argv, extra=...)` parses, dispatches and turns a
+`DecontrolError` into a message on stderr and its exit code (2 bad input, 3 infeasible), so no
+user ever sees a traceback. The dashboard package adds `serve` through `extra`, which keeps the
+dependency one way (optimizer never imports dashboard).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from importlib import import_module
+
+from optimizer.errors import DecontrolError
+
+#: Command modules inside `optimizer.cli`, in help order. A module that does not exist yet is skipped.
+COMMAND_MODULES: tuple[str, ...] = ("data", "items", "optimize", "scenario", "brief")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on a bad flag already; this keeps its message short and on stderr."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser(extra: Sequence[Callable[[argparse._SubParsersAction], None]] = ()) -> argparse.ArgumentParser:
+    parser = _Parser(prog="decontrol", description="Decontrol packages for economic security negotiations.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for name in COMMAND_MODULES:
+        try:
+            module = import_module(f"optimizer.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"optimizer.cli.{name}":
+                continue
+            raise
+        module.register(sub)
+    for register in extra:
+        register(sub)
+    return parser
+
+
+def run(argv: Sequence[str] | None = None,
+        extra: Sequence[Callable[[argparse._SubParsersAction], None]] = ()) -> int:
+    """Parse `argv`, run the command, return the process exit code."""
+    parser = build_parser(extra)
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except DecontrolError as exc:
+        print(f"error: {exc.render()}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug in decontrol: say so plainly, keep the traceback for developers
+        if os.environ.get("DECONTROL_DEBUG"):
+            traceback.print_exc()
+        print(f"internal error ({type(exc).__name__}): {exc}. "
+              "This is a defect in decontrol; set DECONTROL_DEBUG=1 for details.", file=sys.stderr)
+        return 1
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    sys.exit(run(argv))

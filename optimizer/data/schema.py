@@ -1,0 +1,208 @@
+"""The canonical tables of a decontrol data directory: file names, columns, units, keys.
+
+This module is the contract between `datasets/` (built by `datasets/build/*.py`), the importers
+(which write `trade.parquet`), the loader/validator and everything downstream. A data directory
+given with `--data DIR` is laid over the shipped `datasets/`: any file present in DIR replaces the
+shipped file of the same name, so importing real BACI data into DIR replaces the synthetic trade
+layer with no code change.
+
+Conventions: ISO3 country codes (upper case; `WLD` is the world aggregate, `EUU` the EU as in
+Census data); `hs6` is always a zero-padded 6-character string of HS 2022; money is US dollars
+(never thousands); list-valued cells are `;`-separated normalised codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str  # "str", "int", "float", "bool", "date"
+    description: str
+    required: bool = True
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    filename: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    description: str = ""
+    optional: bool = False  # the directory is valid without it
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+
+C = Column
+
+CCL = TableSpec(
+    "ccl", "ccl.csv",
+    (
+        C("eccn", "str", "Export Control Classification Number, e.g. 2B001"),
+        C("category", "int", "CCL category 0-9"),
+        C("group", "str", "product group A (systems), B (test/production equipment), C (materials), D (software), E (technology)"),
+        C("heading", "str", "ECCN heading text (2026 eCFR where present, else 2025)"),
+        C("reasons", "str", "normalised reasons for control, ';'-separated (NS1;NS2;MT1;NP1;NP2;CB1;CW;RS1;RS2;CC1;AT1;EI;FC1;SL;SS;UN;FP ...)"),
+        C("chart_columns", "str", "Commerce Country Chart columns referenced, ';'-separated"),
+        C("non_chart_controls", "str", "controls not pointing at a chart column (e.g. RS worldwide rules on 3A090, UN, EI)", required=False),
+        C("paragraph_controls_json", "str", "JSON list of {reason, applies_to, chart}: which reason applies to which paragraphs"),
+        C("wmd_scope", "str", "'entire', 'partial' or 'none': how much of the entry a WMD reason (NP1, MT, CB, CW) covers"),
+        C("license_exceptions_json", "str", "JSON object of list-based licence exceptions (LVS, GBS, STA, others)", required=False),
+        C("regime", "str", "regime(s) the entry implements, ';'-separated: WA, MTCR, NSG, AG, CWC, US (unilateral), ML (munitions)"),
+        C("military", "bool", "600-series or 500-series entry moved from the USML, or an ITAR placeholder"),
+        C("itar_placeholder", "bool", "heading says the items are subject to the ITAR"),
+        C("has_reasons", "bool", "reasons for control known (False: only in the 2026 headings)"),
+        C("source", "str", "where the row comes from"),
+        C("vintage", "str", "eCFR date of the text used"),
+    ),
+    key=("eccn",),
+    description="Commerce Control List (15 CFR 774 Supp. 1): every ECCN, real data",
+)
+
+HS6 = TableSpec(
+    "hs6", "hs6.csv",
+    (
+        C("hs6", "str", "HS 2022 subheading, 6 characters"),
+        C("name", "str", "English description"),
+        C("hs2", "str", "chapter, 2 characters"),
+        C("hs4", "str", "heading, 4 characters"),
+        C("section", "str", "sector label (Atlas sector) for composition charts", required=False),
+    ),
+    key=("hs6",),
+    description="HS 2022 6-digit product names, real",
+)
+
+HS2 = TableSpec(
+    "hs2", "hs2.csv",
+    (C("hs2", "str", "chapter, 2 characters"), C("name", "str", "chapter name"),
+     C("section", "str", "sector label", required=False)),
+    key=("hs2",), description="HS 2022 chapters, real",
+)
+
+COUNTRIES = TableSpec(
+    "countries", "countries.csv",
+    (
+        C("iso3", "str", "ISO 3166-1 alpha-3 code (WLD world, EUU European Union)"),
+        C("name", "str", "English short name"),
+        C("m49", "int", "UN M49 numeric code", required=False),
+        C("baci_code", "int", "CEPII BACI numeric code (842 for the USA, 251 for France, ...)", required=False),
+        C("iso2", "str", "ISO 3166-1 alpha-2", required=False),
+    ),
+    key=("iso3",), description="Countries and aggregates, real",
+)
+
+REGIMES = TableSpec(
+    "regimes", "regimes.csv",
+    (
+        C("regime", "str", "WA, MTCR, NSG, AG or CWC"),
+        C("iso3", "str", "member country"),
+        C("as_of", "date", "membership as of this date (YYYY-MM-DD)"),
+        C("source", "str", "source note"),
+    ),
+    key=("regime", "iso3"), description="Membership of the multilateral export-control regimes, real",
+)
+
+PARTNER_TOTALS = TableSpec(
+    "partner_totals", "partner_totals.csv",
+    (
+        C("year", "int", "calendar year"),
+        C("partner", "str", "ISO3 (WLD world, EUU EU)"),
+        C("partner_name", "str", "name"),
+        C("exports_usd", "float", "US goods exports to partner", unit="USD"),
+        C("imports_usd", "float", "US general imports from partner", unit="USD"),
+        C("balance_usd", "float", "exports - imports", unit="USD"),
+        C("source", "str", "source note"),
+    ),
+    key=("year", "partner"), description="US goods trade with key partners 2015-2024, Census basis, real",
+)
+
+HS2_CHINA = TableSpec(
+    "hs2_china", "hs2_china.csv",
+    (
+        C("year", "int", "calendar year"),
+        C("flow", "str", "'export' (US exports) or 'import' (US imports)"),
+        C("partner", "str", "CHN or WLD"),
+        C("hs2", "str", "HS chapter, 2 characters"),
+        C("value_usd", "float", "annual value", unit="USD"),
+    ),
+    key=("year", "flow", "partner", "hs2"), description="US trade with China and the world by HS chapter 2015-2018, Census, real",
+)
+
+EVENTS = TableSpec(
+    "events", "events.csv",
+    (
+        C("date", "date", "YYYY-MM-DD"),
+        C("title", "str", "short title"),
+        C("summary", "str", "one line"),
+        C("kind", "str", "us_control, china_control, tariff, talks, licensing, ..."),
+        C("source", "str", "public source", required=False),
+    ),
+    key=("date", "title"), description="Policy timeline for chart annotations, real (public record)",
+)
+
+CONCORDANCE = TableSpec(
+    "concordance", "concordance.csv",
+    (
+        C("eccn", "str", "ECCN or sub-item id (2B001-rest)"),
+        C("hs6", "str", "HS 2022 subheading, 6 characters"),
+        C("confidence", "str", "high, medium or low"),
+        C("rationale", "str", "why this mapping, a few words"),
+        C("controlled_share", "float", "share of the HS code's trade the entry covers, 0-1", required=False),
+    ),
+    key=("eccn", "hs6"), description="ECCN -> HS6 concordance, analyst-made", optional=True,
+)
+
+TRADE = TableSpec(
+    "trade", "trade.parquet",
+    (
+        C("year", "int", "calendar year"),
+        C("exporter", "str", "ISO3 (WLD: all exporters)"),
+        C("importer", "str", "ISO3 (WLD: all importers)"),
+        C("hs6", "str", "HS 2022 subheading, 6 characters"),
+        C("value_usd", "float", "annual value", unit="USD"),
+    ),
+    key=("year", "exporter", "importer", "hs6"),
+    description="Canonical trade table (parquet metadata keys decontrol.source and decontrol.synthetic)",
+)
+
+TIER_OVERRIDES = TableSpec(
+    "tier_overrides", "policy/tier_overrides.csv",
+    (
+        C("eccn", "str", "ECCN or sub-item id"),
+        C("tier", "str", "foundational, transactional or legacy"),
+        C("reason", "str", "why"),
+        C("author", "str", "who"),
+        C("date", "date", "when (YYYY-MM-DD)"),
+    ),
+    key=("eccn",), description="Analyst tier overrides (policy judgement, versioned)", optional=True,
+)
+
+FA_OVERRIDES = TableSpec(
+    "fa_overrides", "policy/fa_overrides.csv",
+    (
+        C("eccn", "str", "ECCN or sub-item id"),
+        C("partner", "str", "ISO3"),
+        C("fa_score", "float", "analyst foreign-availability score 0-1"),
+        C("comparable_models", "str", "15 CFR 768.5(b): comparable foreign models", required=False),
+        C("foreign_sources", "str", "non-US sources", required=False),
+        C("production_sales", "str", "production and sales evidence", required=False),
+        C("quality", "str", "comparable quality evidence", required=False),
+        C("author", "str", "who"),
+        C("date", "date", "when"),
+    ),
+    key=("eccn", "partner"), description="Analyst foreign-availability overrides with evidence", optional=True,
+)
+
+TABLES: dict[str, TableSpec] = {t.name: t for t in (
+    CCL, HS6, HS2, COUNTRIES, REGIMES, PARTNER_TOTALS, HS2_CHINA, EVENTS, CONCORDANCE, TRADE,
+    TIER_OVERRIDES, FA_OVERRIDES)}
+
+#: Partners the product focuses on (China first, then the allies in what-if sessions).
+PARTNERS: tuple[str, ...] = ("CHN", "JPN", "GBR", "AUS", "NLD", "DEU", "KOR", "TWN")
+ALLIES: tuple[str, ...] = ("GBR", "JPN", "AUS", "NLD", "KOR")
