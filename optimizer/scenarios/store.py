@@ -1,0 +1,222 @@
+"""The scenario store: SQLAlchemy over embedded SQLite by default, any SQLAlchemy URL for a team.
+
+A scenario is what a negotiator wants to find again next week: its inputs (partner, target,
+constraints), its results (the package), which dataset and vintage produced them, who saved it and
+when. Each save bumps `version`. Saves are *optimistic*: the caller says which version it edited,
+and a save based on a stale version is refused (two analysts editing the same scenario never
+silently overwrite each other). The check is one conditional UPDATE (`WHERE version = :base`), so
+it holds under concurrency on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Integer, String, create_engine, delete, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError, ArgumentError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from optimizer.errors import DecontrolError
+from optimizer.paths import user_home
+
+MAX_NAME_LENGTH = 120
+
+
+class StaleScenarioError(DecontrolError):
+    """The scenario changed since the caller read it: nothing was written."""
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class _ScenarioRow(_Base):
+    __tablename__ = "scenarios"
+
+    name: Mapped[str] = mapped_column(String(MAX_NAME_LENGTH), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    inputs: Mapped[dict] = mapped_column(JSON, nullable=False)
+    results: Mapped[dict] = mapped_column(JSON, nullable=False)
+    dataset_id: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    vintage: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    author: Mapped[str] = mapped_column(String(120), nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+@dataclass(frozen=True)
+class ScenarioRecord:
+    """A stored scenario, detached from the database session."""
+
+    name: str
+    version: int
+    inputs: dict[str, Any]
+    results: dict[str, Any]
+    dataset_id: str
+    vintage: str
+    author: str
+    created_at: str
+    updated_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def default_db_url() -> str:
+    """`$DECONTROL_DB` if set, else SQLite at `<user_home>/scenarios.db` (created on first use)."""
+    env = os.environ.get("DECONTROL_DB")
+    if env:
+        return env
+    home = user_home()
+    return f"sqlite:///{home / 'scenarios.db'}"
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _iso(dt: datetime) -> str:
+    if dt.tzinfo is None:  # SQLite drops the zone; values are always written in UTC
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.isoformat()
+
+
+def _record(row: _ScenarioRow) -> ScenarioRecord:
+    return ScenarioRecord(name=row.name, version=row.version, inputs=row.inputs, results=row.results,
+                          dataset_id=row.dataset_id, vintage=row.vintage, author=row.author,
+                          created_at=_iso(row.created_at), updated_at=_iso(row.updated_at))
+
+
+def validate_name(name: Any) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise DecontrolError("scenario name must be a non-empty text")
+    name = name.strip()
+    if len(name) > MAX_NAME_LENGTH:
+        raise DecontrolError(f"scenario name is {len(name)} characters long; at most {MAX_NAME_LENGTH} allowed")
+    return name
+
+
+def _check_json(value: Any, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise DecontrolError(f"scenario {what} must be a JSON object, got {type(value).__name__}")
+    try:
+        return json.loads(json.dumps(value, allow_nan=False))
+    except (TypeError, ValueError) as exc:
+        raise DecontrolError(f"scenario {what} cannot be stored as JSON: {exc}") from None
+
+
+class ScenarioStore:
+    """Save, list, rename, duplicate and delete scenarios in one SQL database."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or default_db_url()
+        if self.url.startswith("sqlite:///") and self.url != "sqlite:///:memory:":
+            Path(self.url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._engine = create_engine(self.url, future=True)
+            _Base.metadata.create_all(self._engine)
+        except (ArgumentError, OperationalError, ModuleNotFoundError) as exc:
+            raise DecontrolError(f"cannot open the scenario database {self._safe_url()}: {exc}") from None
+
+    def _safe_url(self) -> str:
+        """The URL without a password, for messages."""
+        try:
+            from sqlalchemy.engine import make_url
+            return make_url(self.url).render_as_string(hide_password=True)
+        except Exception:
+            return "<database url>"
+
+    # -- reading ------------------------------------------------------------------------------
+    def list(self) -> list[ScenarioRecord]:
+        with Session(self._engine) as s:
+            rows = s.scalars(select(_ScenarioRow).order_by(_ScenarioRow.name)).all()
+            return [_record(r) for r in rows]
+
+    def get(self, name: str) -> ScenarioRecord:
+        name = validate_name(name)
+        with Session(self._engine) as s:
+            row = s.get(_ScenarioRow, name)
+            if row is None:
+                known = ", ".join(r.name for r in self.list()[:10]) or "none saved yet"
+                raise DecontrolError(f"no scenario named '{name}' (known: {known})")
+            return _record(row)
+
+    def exists(self, name: str) -> bool:
+        with Session(self._engine) as s:
+            return s.get(_ScenarioRow, validate_name(name)) is not None
+
+    # -- writing ------------------------------------------------------------------------------
+    def save(self, name: str, inputs: dict[str, Any], results: dict[str, Any], *, dataset_id: str = "",
+             vintage: str = "", author: str = "", base_version: int | None = None) -> ScenarioRecord:
+        """Create `name` (base_version None) or update it from `base_version` (must be current).
+
+        Refuses, writing nothing, when the name exists and no base version was given, or when the
+        stored version is no longer `base_version` (someone saved in between).
+        """
+        name = validate_name(name)
+        inputs = _check_json(inputs, "inputs")
+        results = _check_json(results, "results")
+        now = _now()
+        with Session(self._engine) as s, s.begin():
+            if base_version is None:
+                s.add(_ScenarioRow(name=name, version=1, inputs=inputs, results=results,
+                                   dataset_id=dataset_id, vintage=vintage, author=author,
+                                   created_at=now, updated_at=now))
+                try:
+                    s.flush()
+                except IntegrityError:
+                    raise DecontrolError(
+                        f"a scenario named '{name}' already exists; open it and save from its version, "
+                        "or choose another name") from None
+            else:
+                res = s.execute(
+                    update(_ScenarioRow)
+                    .where(_ScenarioRow.name == name, _ScenarioRow.version == base_version)
+                    .values(version=base_version + 1, inputs=inputs, results=results, dataset_id=dataset_id,
+                            vintage=vintage, author=author, updated_at=now))
+                if res.rowcount != 1:
+                    current = s.get(_ScenarioRow, name)
+                    if current is None:
+                        raise StaleScenarioError(f"scenario '{name}' no longer exists; nothing was saved")
+                    raise StaleScenarioError(
+                        f"scenario '{name}' was saved by {current.author or 'someone'} at {_iso(current.updated_at)} "
+                        f"(version {current.version}) after the version {base_version} you edited; nothing was "
+                        "saved. Reload it, or save your edits under a new name.")
+        return self.get(name)
+
+    def rename(self, name: str, new_name: str, *, base_version: int | None = None) -> ScenarioRecord:
+        rec = self.get(name)
+        new_name = validate_name(new_name)
+        if base_version is not None and rec.version != base_version:
+            raise StaleScenarioError(f"scenario '{name}' changed since version {base_version}; not renamed")
+        if self.exists(new_name):
+            raise DecontrolError(f"a scenario named '{new_name}' already exists; not renamed")
+        with Session(self._engine) as s, s.begin():
+            res = s.execute(update(_ScenarioRow)
+                            .where(_ScenarioRow.name == rec.name, _ScenarioRow.version == rec.version)
+                            .values(name=new_name, version=rec.version + 1, updated_at=_now()))
+            if res.rowcount != 1:
+                raise StaleScenarioError(f"scenario '{name}' changed while renaming; not renamed")
+        return self.get(new_name)
+
+    def duplicate(self, name: str, new_name: str, *, author: str = "") -> ScenarioRecord:
+        rec = self.get(name)
+        return self.save(new_name, rec.inputs, rec.results, dataset_id=rec.dataset_id,
+                         vintage=rec.vintage, author=author or rec.author)
+
+    def delete(self, name: str, *, base_version: int | None = None) -> None:
+        rec = self.get(name)
+        with Session(self._engine) as s, s.begin():
+            q = delete(_ScenarioRow).where(_ScenarioRow.name == rec.name)
+            if base_version is not None:
+                q = q.where(_ScenarioRow.version == base_version)
+            if s.execute(q).rowcount != 1:
+                raise StaleScenarioError(f"scenario '{name}' changed since version {base_version}; not deleted")
+
+    def dispose(self) -> None:
+        self._engine.dispose()
