@@ -1,0 +1,63 @@
+"""Who may see what: the analyst sees everything, an ally sees shared facts only.
+
+In what-if sessions allies see the trade facts and the packages, never internal judgements: tier
+rationale and `transactional` tags (a "bargaining chip" must not be visible as one), risk scores and
+weights, marginal risk, notes, override authors. The filter is a *whitelist* applied on the server
+(callbacks, exports, CLI), so a new internal column added later stays hidden by default.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import pandas as pd
+
+from optimizer.errors import DecontrolError
+
+Audience = Literal["internal", "ally"]
+AUDIENCES: tuple[str, ...] = ("internal", "ally")
+
+#: Item-table columns an ally may see: identification, facts about the control, trade evidence.
+ALLY_ITEM_COLUMNS: tuple[str, ...] = (
+    "eccn", "partner", "year", "heading", "category", "group", "family", "reasons", "regime", "hs6",
+    "value_usd", "value_basis", "fa_score", "fa_non_regime_share", "fa_all_foreign_share",
+    "fa_partner_exports_usd", "fa_partner_capacity", "fa_supplier_count", "fa_top_suppliers",
+    "synthetic", "source",
+)
+
+#: Package-line fields an ally may see.
+ALLY_LINE_FIELDS: tuple[str, ...] = ("eccn", "heading", "mode", "value_usd", "fa_score", "category", "group")
+
+#: Package-level fields an ally may see.
+ALLY_PACKAGE_FIELDS: tuple[str, ...] = (
+    "status", "target_usd", "achieved_usd", "max_achievable_usd", "partner", "year", "synthetic",
+    "n_items", "items", "solve_seconds", "solver", "data_source",
+)
+
+#: Words that must never reach an ally, used by tests and as a last check on exported text.
+INTERNAL_MARKERS: tuple[str, ...] = ("risk", "tier_reason", "transactional", "bargaining", "override_author",
+                                     "notes", "marginal")
+
+
+def check_audience(audience: str) -> Audience:
+    if audience not in AUDIENCES:
+        raise DecontrolError(f"unknown audience '{audience}': expected one of {', '.join(AUDIENCES)}")
+    return audience  # type: ignore[return-value]
+
+
+def items_for(items: pd.DataFrame, audience: str) -> pd.DataFrame:
+    """The item table as `audience` may see it (ally: whitelisted columns only)."""
+    if check_audience(audience) == "internal":
+        return items
+    cols = [c for c in ALLY_ITEM_COLUMNS if c in items.columns]
+    return items.loc[:, cols].copy()
+
+
+def package_for(package: dict[str, Any], audience: str) -> dict[str, Any]:
+    """A package result dict as `audience` may see it (ally: no risk, no tiers, no exclusion reasons)."""
+    if check_audience(audience) == "internal":
+        return package
+    out = {k: v for k, v in package.items() if k in ALLY_PACKAGE_FIELDS and k != "items"}
+    out["items"] = [{k: v for k, v in line.items() if k in ALLY_LINE_FIELDS} for line in package.get("items", [])]
+    out["n_items"] = len(out["items"])
+    return out

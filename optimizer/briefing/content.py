@@ -1,0 +1,69 @@
+"""What a briefing contains, already filtered for its audience.
+
+`Briefing` is assembled once (from a package run or a saved scenario) and rendered twice: as slides
+and as a workbook. The audience filter (`optimizer.audience`) is applied here, before any renderer
+sees the data, so an ally deck cannot leak an internal field through a forgotten column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from optimizer.audience import check_audience, items_for, package_for
+
+DEFAULT_MARKING = "SENSITIVE BUT UNCLASSIFIED - NEGOTIATION DRAFT"
+ALLY_MARKING = "SHARED WITH PARTNERS - DELIBERATIVE DRAFT"
+
+
+@dataclass
+class Briefing:
+    """Everything the renderers need, in plain Python/pandas types."""
+
+    partner: str
+    partner_name: str
+    year: int
+    package: dict[str, Any]                      # PackageResult.to_dict()
+    trade_totals: pd.DataFrame                   # partner_totals rows for the partner (year, exports_usd, imports_usd, balance_usd)
+    trade_source: str                            # provenance of the totals (real Census data)
+    hs6_source: str                              # provenance of the HS6 layer
+    hs6_synthetic: bool
+    frontier: list[dict[str, Any]] = field(default_factory=list)   # points: target_usd, achieved_usd, risk
+    alternatives: list[dict[str, Any]] = field(default_factory=list)
+    items: pd.DataFrame = field(default_factory=pd.DataFrame)      # the item table used
+    assumptions: dict[str, Any] = field(default_factory=dict)      # scenario + estimation parameters
+    provenance: dict[str, str] = field(default_factory=dict)       # dataset id, CCL vintage, ...
+    audience: str = "internal"
+    marking: str = ""
+    title: str = ""
+    prepared_on: str = field(default_factory=lambda: date.today().isoformat())
+
+    def for_audience(self) -> "Briefing":
+        """A copy with every internal field removed when the audience is an ally."""
+        audience = check_audience(self.audience)
+        marking = self.marking or (ALLY_MARKING if audience == "ally" else DEFAULT_MARKING)
+        if audience == "internal":
+            return _replace(self, marking=marking)
+        return _replace(
+            self,
+            marking=marking,
+            package=package_for(self.package, "ally"),
+            frontier=[{k: p[k] for k in ("target_usd", "achieved_usd") if k in p} | {"n_items": len(p.get("items", []))}
+                      for p in self.frontier],
+            alternatives=[package_for(a, "ally") for a in self.alternatives],
+            items=items_for(self.items, "ally"),
+            assumptions={k: v for k, v in self.assumptions.items() if k in ALLY_ASSUMPTIONS},
+        )
+
+
+#: Assumptions an ally may see: targets and relief modes, not risk weights or tier rules.
+ALLY_ASSUMPTIONS = ("partner", "year", "target_usd", "modes", "min_fa", "max_items", "value_method",
+                    "baseline_year", "objective_shared")
+
+
+def _replace(b: Briefing, **changes: Any) -> Briefing:
+    from dataclasses import replace
+    return replace(b, **changes)

@@ -1,0 +1,313 @@
+"""The briefing deck: 16:9 PowerPoint with native (editable) charts and tables, marking on every slide.
+
+Charts are python-pptx chart objects, not pictures, so staff can restyle or re-cut them in
+PowerPoint. Every slide carries the handling marking at the top and the bottom, and every figure
+says whether it is real or synthetic and where it came from.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData, XyChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.text import PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+
+from optimizer.briefing.content import Briefing
+from optimizer.errors import DecontrolError
+from optimizer.formatting import fmt_number, fmt_share, fmt_usd
+
+SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
+NAVY = RGBColor(0x1F, 0x2A, 0x44)
+GREY = RGBColor(0x5F, 0x6B, 0x7A)
+RED = RGBColor(0xB0, 0x1E, 0x2D)
+ACCENT = RGBColor(0x2B, 0x6C, 0xB0)
+MAX_TABLE_ROWS = 14
+MODE_LABEL = {"full": "Full relief (no licence)", "exception": "Licence exception", "approval": "Presumption of approval"}
+
+
+def build_deck(briefing: Briefing) -> Presentation:
+    """Render a briefing (already filtered for its audience inside) as a Presentation."""
+    b = briefing.for_audience()
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
+    _title_slide(prs, b)
+    _trade_slide(prs, b)
+    _package_slide(prs, b)
+    if b.audience == "internal":
+        _frontier_slide(prs, b)
+    else:
+        _value_by_item_slide(prs, b)
+    _alternatives_slide(prs, b)
+    if b.audience == "internal":
+        _excluded_slide(prs, b)
+    _assumptions_slide(prs, b)
+    for slide in prs.slides:
+        _mark(slide, b.marking)
+    return prs
+
+
+def write_deck(briefing: Briefing, path: Path) -> Path:
+    """Build and save atomically (a half-written deck never replaces a good one)."""
+    path = Path(path)
+    if path.suffix.lower() != ".pptx":
+        raise DecontrolError(f"the deck must be a .pptx file, got '{path.name}'")
+    prs = build_deck(briefing)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        prs.save(str(tmp))
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise DecontrolError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path
+
+
+# -- slide helpers ------------------------------------------------------------------------------
+
+def _blank(prs: Presentation):
+    return prs.slides.add_slide(prs.slide_layouts[6])
+
+
+def _text(slide, left, top, width, height, text: str, size: int = 14, bold: bool = False,
+          color: RGBColor = NAVY, align=PP_ALIGN.LEFT):
+    box = slide.shapes.add_textbox(left, top, width, height)
+    tf = box.text_frame
+    tf.word_wrap = True
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+        p.text = line
+        p.alignment = align
+        for r in p.runs:
+            r.font.size, r.font.bold, r.font.color.rgb = Pt(size), bold, color
+    return box
+
+
+def _heading(slide, title: str, subtitle: str = "") -> None:
+    _text(slide, Inches(0.5), Inches(0.45), Inches(12.3), Inches(0.7), title, size=26, bold=True)
+    if subtitle:
+        _text(slide, Inches(0.5), Inches(1.05), Inches(12.3), Inches(0.45), subtitle, size=13, color=GREY)
+
+
+def _mark(slide, marking: str) -> None:
+    """The handling marking, centred in the header and the footer of the slide."""
+    for top in (Inches(0.05), SLIDE_H - Inches(0.4)):
+        box = _text(slide, Inches(0.5), top, Inches(12.3), Inches(0.35), marking, size=10, bold=True,
+                    color=RED, align=PP_ALIGN.CENTER)
+        box.name = "Handling marking"
+
+
+def _source(slide, text: str) -> None:
+    _text(slide, Inches(0.5), SLIDE_H - Inches(0.85), Inches(12.3), Inches(0.4), text, size=9, color=GREY)
+
+
+def _table(slide, header: list[str], rows: list[list[str]], left, top, width, col_widths: list[float]):
+    shape = slide.shapes.add_table(len(rows) + 1, len(header), left, top, width, Inches(0.3) * (len(rows) + 1))
+    table = shape.table
+    total = sum(col_widths)
+    for j, w in enumerate(col_widths):
+        table.columns[j].width = Emu(int(width * w / total))
+    for j, h in enumerate(header):
+        table.cell(0, j).text = h
+    for i, row in enumerate(rows, start=1):
+        for j, v in enumerate(row):
+            table.cell(i, j).text = v
+    for i in range(len(rows) + 1):
+        for j in range(len(header)):
+            for p in table.cell(i, j).text_frame.paragraphs:
+                for r in p.runs:
+                    r.font.size = Pt(11 if i else 12)
+                    r.font.bold = i == 0
+    return shape
+
+
+def _data_note(b: Briefing) -> str:
+    status = "SYNTHETIC" if b.hs6_synthetic else "real"
+    return (f"Item values and foreign availability use {status} HS6 trade data ({b.hs6_source}). "
+            f"Trade totals: {b.trade_source}.")
+
+
+# -- slides -------------------------------------------------------------------------------------
+
+def _title_slide(prs, b: Briefing) -> None:
+    s = _blank(prs)
+    p = b.package
+    title = b.title or f"Decontrol package: {b.partner_name}"
+    _text(s, Inches(0.8), Inches(2.0), Inches(11.7), Inches(1.2), title, size=38, bold=True)
+    lines = [
+        f"Concession target {fmt_usd(p.get('target_usd'))} per year; package unlocks {fmt_usd(p.get('achieved_usd'))} "
+        f"with {len(p.get('items', []))} items ({p.get('status', 'unknown')} solution).",
+        f"Trade year {b.year}. Prepared {b.prepared_on}. Audience: {'allied partners' if b.audience == 'ally' else 'internal'}.",
+    ]
+    _text(s, Inches(0.8), Inches(3.4), Inches(11.7), Inches(1.2), "\n".join(lines), size=18, color=GREY)
+    if b.hs6_synthetic:
+        _text(s, Inches(0.8), Inches(5.0), Inches(11.7), Inches(0.8),
+              "Demonstration data: item-level trade figures are SYNTHETIC (calibrated to real Census totals). "
+              "Do not quote them as official statistics.", size=14, bold=True, color=RED)
+
+
+def _trade_slide(prs, b: Briefing) -> None:
+    s = _blank(prs)
+    t = b.trade_totals.sort_values("year")
+    _heading(s, f"US goods trade with {b.partner_name}",
+             f"{int(t['year'].min())}-{int(t['year'].max())}, US$ billions, Census basis (real data)" if len(t) else "no data")
+    if len(t):
+        cd = CategoryChartData()
+        cd.categories = [str(int(y)) for y in t["year"]]
+        cd.add_series("US exports", [round(v / 1e9, 2) for v in t["exports_usd"]])
+        cd.add_series("US imports", [round(v / 1e9, 2) for v in t["imports_usd"]])
+        chart = s.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, Inches(0.5), Inches(1.6), Inches(8.3), Inches(4.8), cd).chart
+        chart.has_legend = True
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.include_in_layout = False
+        chart.value_axis.has_title = True
+        chart.value_axis.axis_title.text_frame.text = "US$ bn"
+        last = t.iloc[-1]
+        kpis = (f"{int(last['year'])}\n\nUS exports  {fmt_usd(last['exports_usd'])}\nUS imports  {fmt_usd(last['imports_usd'])}\n"
+                f"Balance  {fmt_usd(last['balance_usd'])}")
+        _text(s, Inches(9.2), Inches(2.0), Inches(3.6), Inches(3.0), kpis, size=18, bold=False)
+    _source(s, f"Source: {b.trade_source}.")
+
+
+def _package_slide(prs, b: Briefing) -> None:
+    s = _blank(prs)
+    p = b.package
+    lines = sorted(p.get("items", []), key=lambda l: -(l.get("value_usd") or 0))
+    internal = b.audience == "internal"
+    _heading(s, "Proposed package",
+             f"{len(lines)} items, {fmt_usd(p.get('achieved_usd'))} per year unlocked against a "
+             f"{fmt_usd(p.get('target_usd'))} target" + (f"; total risk {fmt_number(p.get('risk'))}" if internal else ""))
+    header = ["ECCN", "Item", "Relief", "Value / yr", "Foreign avail."] + (["Risk", "Why chosen"] if internal else [])
+    rows = []
+    for l in lines[:MAX_TABLE_ROWS]:
+        row = [l.get("eccn", ""), _short(l.get("heading", ""), 48 if internal else 70),
+               MODE_LABEL.get(l.get("mode", ""), l.get("mode", "")), fmt_usd(l.get("value_usd")), fmt_share(l.get("fa_score"))]
+        if internal:
+            row += [fmt_number(l.get("risk")), _short(l.get("why", ""), 40)]
+        rows.append(row)
+    if not rows:
+        rows = [["-", "No items: the target is met without relief, or no package was found", "", "", ""]
+                + (["", ""] if internal else [])]
+    widths = [1.0, 4.2, 2.0, 1.3, 1.3] + ([0.8, 2.6] if internal else [])
+    _table(s, header, rows, Inches(0.5), Inches(1.6), Inches(12.3), widths)
+    more = len(lines) - MAX_TABLE_ROWS
+    note = _data_note(b) + (f" {more} more items in the workbook." if more > 0 else "")
+    _source(s, note)
+
+
+def _frontier_slide(prs, b: Briefing) -> None:
+    s = _blank(prs)
+    _heading(s, "Trade-off: concession value against security risk",
+             "Each point is the least-risk package for a target; the chosen package is highlighted")
+    pts = [p for p in b.frontier if p.get("achieved_usd") is not None and p.get("risk") is not None]
+    cd = XyChartData()
+    series = cd.add_series("Least-risk packages")
+    for p in pts:
+        series.add_data_point(round(p["achieved_usd"] / 1e9, 3), round(p["risk"], 3))
+    chosen = cd.add_series("Chosen package")
+    if b.package.get("achieved_usd") is not None and b.package.get("risk") is not None:
+        chosen.add_data_point(round(b.package["achieved_usd"] / 1e9, 3), round(b.package["risk"], 3))
+    chart = s.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER_LINES, Inches(0.5), Inches(1.6), Inches(12.3), Inches(4.9), cd).chart
+    chart.has_legend = True
+    chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+    chart.legend.include_in_layout = False
+    chart.category_axis.has_title = True
+    chart.category_axis.axis_title.text_frame.text = "Exports unlocked, US$ bn per year"
+    chart.value_axis.has_title = True
+    chart.value_axis.axis_title.text_frame.text = "Security risk (index)"
+    chosen_series = chart.plots[0].series[1]
+    chosen_series.marker.style = XL_MARKER_STYLE.DIAMOND
+    chosen_series.marker.size = 14
+    chosen_series.marker.format.fill.solid()
+    chosen_series.marker.format.fill.fore_color.rgb = RED
+    _source(s, "Risk is an internal index (reason weights reduced by foreign availability). " + _data_note(b))
+
+
+def _value_by_item_slide(prs, b: Briefing) -> None:
+    s = _blank(prs)
+    lines = sorted(b.package.get("items", []), key=lambda l: -(l.get("value_usd") or 0))[:15]
+    _heading(s, "Exports unlocked by item", "US$ millions per year, largest first")
+    cd = CategoryChartData()
+    cd.categories = [l.get("eccn", "") for l in lines] or ["(none)"]
+    cd.add_series("Value unlocked", [round((l.get("value_usd") or 0) / 1e6, 1) for l in lines] or [0])
+    chart = s.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, Inches(0.5), Inches(1.6), Inches(12.3), Inches(4.9), cd).chart
+    chart.has_legend = False
+    chart.value_axis.has_title = True
+    chart.value_axis.axis_title.text_frame.text = "US$ m per year"
+    chart.category_axis.reverse_order = True
+    _source(s, _data_note(b))
+
+
+def _alternatives_slide(prs, b: Briefing) -> None:
+    s = _blank(prs)
+    internal = b.audience == "internal"
+    chosen = {l.get("eccn") for l in b.package.get("items", [])}
+    _heading(s, "Alternative packages", "Near-optimal packages built from different items, for negotiating room")
+    header = ["Option", "Items", "Value / yr"] + (["Risk"] if internal else []) + ["Differs from proposal"]
+    rows = [["Proposal", str(len(chosen)), fmt_usd(b.package.get("achieved_usd"))]
+            + ([fmt_number(b.package.get("risk"))] if internal else []) + ["-"]]
+    for i, alt in enumerate(b.alternatives, start=1):
+        ids = {l.get("eccn") for l in alt.get("items", [])}
+        added, removed = sorted(ids - chosen), sorted(chosen - ids)
+        diff = (f"+{', '.join(added[:6])}{'...' if len(added) > 6 else ''}" if added else "") + \
+               (f"  -{', '.join(removed[:6])}{'...' if len(removed) > 6 else ''}" if removed else "")
+        rows.append([f"Alternative {i}", str(len(ids)), fmt_usd(alt.get("achieved_usd"))]
+                    + ([fmt_number(alt.get("risk"))] if internal else []) + [diff.strip() or "same items"])
+    if not b.alternatives:
+        rows.append(["-", "", "", *([""] if internal else []), "no alternative within tolerance"])
+    _table(s, header, rows, Inches(0.5), Inches(1.6), Inches(12.3), [1.6, 0.8, 1.4] + ([0.9] if internal else []) + [7.6])
+    _source(s, _data_note(b))
+
+
+def _excluded_slide(prs, b: Briefing) -> None:
+    s = _blank(prs)
+    counts = Counter(e.get("reason", "unknown") for e in b.package.get("excluded", []))
+    _heading(s, "Why items were left out", f"{sum(counts.values())} items not in the package, by reason")
+    cd = CategoryChartData()
+    reasons = sorted(counts, key=lambda r: -counts[r]) or ["(none)"]
+    cd.categories = [r.replace("_", " ") for r in reasons]
+    cd.add_series("Items", [counts.get(r, 0) for r in reasons])
+    chart = s.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, Inches(0.5), Inches(1.6), Inches(7.5), Inches(4.9), cd).chart
+    chart.has_legend = False
+    chart.category_axis.reverse_order = True
+    binding = b.package.get("binding_constraints") or []
+    mr = b.package.get("marginal_risk_per_bn")
+    text = "Binding constraints:\n" + ("\n".join(f"- {c}" if isinstance(c, str) else f"- {c.get('name', c)}" for c in binding[:8]) or "- none")
+    if mr is not None:
+        text += f"\n\nMarginal risk per extra $1bn of target: {fmt_number(mr)} (approximation from LP duals)"
+    _text(s, Inches(8.3), Inches(1.8), Inches(4.5), Inches(4.6), text, size=13)
+    _source(s, "Foundational items (WMD, military, advanced computing, chokepoints) are never eligible.")
+
+
+def _assumptions_slide(prs, b: Briefing) -> None:
+    s = _blank(prs)
+    _heading(s, "Assumptions and data provenance")
+    lines = [f"{k.replace('_', ' ')}: {_fmt_value(v)}" for k, v in b.assumptions.items()]
+    lines.append("")
+    lines.append(_data_note(b))
+    for k, v in b.provenance.items():
+        lines.append(f"{k.replace('_', ' ')}: {v}")
+    lines.append("Concession value = max(0, partner imports from world x US world share - US exports to partner) "
+                 "x controlled share, per HS6 code; software and technology have no goods trade (value unknown).")
+    _text(s, Inches(0.5), Inches(1.4), Inches(12.3), Inches(5.3), "\n".join(lines[:24]), size=12)
+
+
+def _fmt_value(v: Any) -> str:
+    if isinstance(v, float) and abs(v) >= 1e5:
+        return fmt_usd(v)
+    if isinstance(v, (list, tuple)):
+        return ", ".join(map(str, v)) or "none"
+    if isinstance(v, dict):
+        return "; ".join(f"{k}={_fmt_value(x)}" for k, x in v.items()) or "none"
+    return str(v)
+
+
+def _short(text: str, n: int) -> str:
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
