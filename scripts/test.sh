@@ -1,16 +1,30 @@
 #!/usr/bin/env bash
 # The README's test command: install test dependencies (Debian's chromium + chromium-driver for the
-# browser tests, the Python test extras) and run the whole suite. Extra arguments go to pytest.
+# browser tests and postgresql for the scenario-store tests, the Python test extras) and run the
+# whole suite. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+command -v chromedriver >/dev/null || need+=(chromium-driver)
+ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || need+=(postgresql)
+if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   else
-    echo "chromium and chromium-driver are missing; install them as root (apt-get install chromium chromium-driver)" >&2
+    echo "missing Debian packages: ${need[*]}; install them as root (apt-get install ${need[*]})" >&2
     exit 1
   fi
 fi
 bash scripts/install.sh test
-exec .venv/bin/python -m pytest "$@"
+
+# A throwaway PostgreSQL on loopback, so the scenario store is tested on both databases.
+pgdir=$(mktemp -d /tmp/decontrol-pg.XXXXXX)
+if url=$(bash scripts/test-postgres.sh start "$pgdir/pg" 2>/dev/null); then
+  export DECONTROL_TEST_PG_URL="$url"
+  trap 'bash scripts/test-postgres.sh stop "$pgdir/pg"; rm -rf "$pgdir"' EXIT
+else
+  echo "note: PostgreSQL could not be started; scenario-store tests run on SQLite only" >&2
+fi
+.venv/bin/python -m pytest "$@"
