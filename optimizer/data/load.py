@@ -1,0 +1,177 @@
+"""Load a data directory (laid over the shipped `datasets/`) into one typed, provenance-aware object.
+
+`load_dataset()` is what every other part of decontrol calls: the estimators, the optimizer, the CLI
+and the dashboard. It resolves which file each table comes from (`files.py`), reads it as written
+(`read.py`), validates everything at once (`validate.py`), types it (`coerce.py`) and records where
+each figure came from (`FileInfo`), including whether the trade layer is real or synthetic.
+
+Loads are cached in-process keyed on the resolved file paths and their mtimes and sizes: the
+dashboard calls `load_dataset()` from many callbacks, and re-reading a large trade file each time
+would be slow. Frames in a cached `Dataset` are shared: treat them as read-only (copy before editing).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from optimizer.data.coerce import coerce_frame, empty_frame
+from optimizer.data.files import overlay_dirs, resolve_table_paths, sha256_file
+from optimizer.data.schema import TABLES, TableSpec
+from optimizer.data.trade_file import read_trade_meta
+from optimizer.data.validate import raise_if_problems, read_all, validate_dataset
+from optimizer.errors import DecontrolError
+from optimizer.paths import SHIPPED_DATA_DIR
+
+_CACHE_SIZE = 4
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """Where one table came from and whether its figures are real."""
+
+    table: str
+    path: Path | None          # None: optional table absent
+    sha256: str
+    rows: int
+    source: str
+    synthetic: bool
+    vintage: str = ""
+    notes: str = ""
+    shipped: bool = True        # False: from the user's data directory
+
+    def as_dict(self) -> dict:
+        return {"table": self.table, "file": str(self.path) if self.path else None, "rows": self.rows,
+                "real": not self.synthetic, "synthetic": self.synthetic, "source": self.source,
+                "vintage": self.vintage, "notes": self.notes, "shipped": self.shipped,
+                "sha256": self.sha256}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Every canonical table, typed, plus provenance. Frames are shared: do not mutate them."""
+
+    ccl: pd.DataFrame
+    hs6: pd.DataFrame
+    hs2: pd.DataFrame
+    countries: pd.DataFrame
+    regimes: pd.DataFrame
+    partner_totals: pd.DataFrame
+    hs2_china: pd.DataFrame
+    events: pd.DataFrame
+    concordance: pd.DataFrame
+    trade: pd.DataFrame
+    tier_overrides: pd.DataFrame
+    fa_overrides: pd.DataFrame
+    provenance: dict[str, FileInfo]
+    trade_synthetic: bool
+    trade_source: str
+    dataset_id: str
+    data_dirs: tuple[Path, ...] = field(default=())
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A table by its schema name (e.g. for loops over `schema.TABLES`)."""
+        if name not in TABLES:
+            raise KeyError(name)
+        return getattr(self, name)
+
+
+_cache: OrderedDict[tuple, Dataset] = OrderedDict()
+_lock = threading.Lock()
+
+
+def load_dataset(data_dir: Path | None = None, *, validate: bool = True,
+                 shipped_dir: Path = SHIPPED_DATA_DIR) -> Dataset:
+    """The dataset of `data_dir` overlaid on the shipped `datasets/` (cached; same object on a hit).
+
+    Raises `DataValidationError` listing every problem when `validate` is true and the data is bad,
+    and `DecontrolError` when the directory does not exist.
+    """
+    dirs = overlay_dirs(data_dir, shipped_dir)
+    paths = resolve_table_paths(dirs)
+    key = (validate, dirs, tuple((n, _stat_key(p)) for n, p in sorted(paths.items())))
+    with _lock:
+        hit = _cache.get(key)
+        if hit is not None:
+            _cache.move_to_end(key)
+            return hit
+    dataset = _load(dirs, paths, validate)
+    with _lock:
+        _cache[key] = dataset
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return dataset
+
+
+def clear_cache() -> None:
+    """Forget cached loads (tests; after editing files within the same mtime tick)."""
+    with _lock:
+        _cache.clear()
+
+
+def _stat_key(path: Path | None) -> tuple:
+    if path is None:
+        return (None,)
+    st = path.stat()
+    return (str(path), st.st_mtime_ns, st.st_size)
+
+
+def _load(dirs: tuple[Path, ...], paths: dict[str, Path | None], validate: bool) -> Dataset:
+    raw, problems = read_all(paths)
+    where = " over ".join(str(d) for d in reversed(dirs))
+    if validate:
+        raise_if_problems(problems + validate_dataset(raw, paths), f"data in {where} is not valid")
+    elif problems:
+        raise DecontrolError(f"cannot read data in {where}", problems)
+    else:
+        missing = [TABLES[n].filename for n, p in paths.items() if p is None and not TABLES[n].optional]
+        if missing:
+            raise DecontrolError(f"data in {where} lacks required file(s): {', '.join(missing)}")
+    shipped_dir = dirs[0]
+    frames: dict[str, pd.DataFrame] = {}
+    provenance: dict[str, FileInfo] = {}
+    for name, spec in TABLES.items():
+        path = paths[name]
+        frames[name] = coerce_frame(raw[name], spec) if name in raw else empty_frame(spec)
+        provenance[name] = _file_info(spec, path, frames[name], shipped_dir)
+    trade_info = provenance["trade"]
+    digest = hashlib.sha256("|".join(f"{n}:{i.sha256}" for n, i in sorted(provenance.items())).encode())
+    return Dataset(**frames, provenance=provenance, trade_synthetic=trade_info.synthetic,
+                   trade_source=trade_info.source, dataset_id=digest.hexdigest()[:12], data_dirs=dirs)
+
+
+def _file_info(spec: TableSpec, path: Path | None, frame: pd.DataFrame, shipped_dir: Path) -> FileInfo:
+    if path is None:
+        return FileInfo(spec.name, None, "", 0, "absent (optional table)", False)
+    shipped = path.parent == shipped_dir or shipped_dir in path.parents
+    checksum = sha256_file(path)
+    if spec.name == "trade":
+        meta = read_trade_meta(path)
+        return FileInfo(spec.name, path, checksum, len(frame), meta.source, meta.synthetic,
+                        vintage=meta.extra.get("vintage", meta.extra.get("imported_at", "")),
+                        notes=meta.extra.get("notes", ""), shipped=shipped)
+    source = spec.description if shipped else f"user-supplied {path}"
+    return FileInfo(spec.name, path, checksum, len(frame), source, False,
+                    vintage=_vintage(frame), notes=_column_summary(frame, "source"), shipped=shipped)
+
+
+def _vintage(frame: pd.DataFrame) -> str:
+    """The distinct `vintage` / `as_of` values of a table, if it records them."""
+    for col in ("vintage", "as_of"):
+        if col in frame.columns and len(frame):
+            return _column_summary(frame, col)
+    return ""
+
+
+def _column_summary(frame: pd.DataFrame, col: str, limit: int = 3) -> str:
+    if col not in frame.columns or not len(frame):
+        return ""
+    counts = frame[col].astype("str").value_counts()
+    shown = [v for v in counts.index[:limit] if v]
+    more = len(counts) - limit
+    return "; ".join(shown) + (f"; +{more} more" if more > 0 else "")

@@ -1,0 +1,76 @@
+"""Questions every estimator asks of the canonical trade table, answered one way everywhere.
+
+The trade table (`year, exporter, importer, hs6, value_usd`) may mix reporting styles: BACI gives
+only bilateral flows; Comtrade and Census often give a partner "World" total (`WLD`) that is more
+complete than the sum of the bilateral rows (confidential and unallocated trade is in the total
+only). So "world exports of X" uses the `WLD` row where the data has one for that exporter and
+product, and otherwise sums the bilateral rows over real countries, never over aggregates such as
+`WLD` or `EUU` (which would count the same trade twice).
+
+All functions are pure and vectorised; they return new frames with a fresh index.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+WORLD = "WLD"
+#: Codes that are groups of countries, not countries: never summed with their members.
+AGGREGATES: frozenset[str] = frozenset({"WLD", "EUU"})
+
+
+def trade_years(trade: pd.DataFrame) -> list[int]:
+    """The years present, ascending."""
+    return sorted(int(y) for y in pd.unique(trade["year"]))
+
+
+def latest_year(trade: pd.DataFrame) -> int:
+    """The most recent year in the table (the default year of most views)."""
+    if trade.empty:
+        raise ValueError("the trade table is empty")
+    return int(trade["year"].max())
+
+
+def _year(trade: pd.DataFrame, year: int) -> pd.DataFrame:
+    return trade.loc[trade["year"] == int(year), ["exporter", "importer", "hs6", "value_usd"]]
+
+
+def _total_or_sum(rows: pd.DataFrame, by: str, other: str) -> pd.DataFrame:
+    """Per (by, hs6): the `other == WLD` value where present, else the sum over real countries."""
+    rows = rows[~rows[by].isin(AGGREGATES)]
+    totals = rows[rows[other] == WORLD].groupby([by, "hs6"], as_index=False, sort=False)["value_usd"].sum()
+    members = rows[~rows[other].isin(AGGREGATES)]
+    summed = members.groupby([by, "hs6"], as_index=False, sort=False)["value_usd"].sum()
+    if not totals.empty:
+        have_total = pd.MultiIndex.from_frame(totals[[by, "hs6"]])
+        summed = summed[~pd.MultiIndex.from_frame(summed[[by, "hs6"]]).isin(have_total)]
+    out = pd.concat([totals, summed], ignore_index=True)
+    return out.sort_values([by, "hs6"], ignore_index=True)
+
+
+def world_exports(trade: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Exports to the world per exporter and HS6 in `year`: columns exporter, hs6, value_usd (USD).
+
+    Uses the exporter's `importer == 'WLD'` row where present, else the sum of its bilateral rows
+    to real countries. Aggregate exporters (WLD, EUU) are not suppliers and are left out.
+    """
+    return _total_or_sum(_year(trade, year), by="exporter", other="importer")
+
+
+def imports_from_world(trade: pd.DataFrame, importer: str | None, year: int) -> pd.DataFrame:
+    """Imports from the world per importer and HS6 in `year`: columns importer, hs6, value_usd (USD).
+
+    `importer=None` gives every importer. Uses `exporter == 'WLD'` rows where present, else the sum
+    of bilateral rows from real countries.
+    """
+    rows = _year(trade, year)
+    if importer is not None:
+        rows = rows[rows["importer"] == importer]
+    return _total_or_sum(rows, by="importer", other="exporter")
+
+
+def bilateral(trade: pd.DataFrame, exporter: str, importer: str, year: int) -> pd.DataFrame:
+    """Flows from `exporter` to `importer` in `year` per HS6: columns hs6, value_usd (USD)."""
+    rows = _year(trade, year)
+    rows = rows[(rows["exporter"] == exporter) & (rows["importer"] == importer)]
+    return rows.groupby("hs6", as_index=False, sort=True)["value_usd"].sum()
