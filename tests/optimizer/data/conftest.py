@@ -54,6 +54,7 @@ def write_dir(root: Path, *, trade: pd.DataFrame | None = None, synthetic: bool 
               tables: dict[str, str] | None = None) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     for name, text in (CSV_TABLES if tables is None else tables).items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text, encoding="utf-8")
     if trade is not None:
         write_trade_parquet(trade, root, source="test fixture", synthetic=synthetic)
