@@ -116,15 +116,15 @@ def check_table(spec: TableSpec, df: pd.DataFrame, path: Path, *, csv: bool,
 
     for name, col in present.items():
         s = df[name]
-        text = _text(s) if csv or col.dtype != "str" else None
         if col.dtype in ("int", "float"):
-            _check_numeric(p, spec, name, col.dtype, col.required or name in key_cols, s)
+            _check_numeric(p, name, col.dtype, col.required or name in key_cols, s)
         elif col.dtype == "bool":
             if s.dtype != bool:
-                bad = ~text.str.lower().isin(TRUE_TEXT | FALSE_TEXT)
-                p.rows(bad, name, s, lambda v: f"{_quote(v)} is not true/false")
+                bad = _bad_by_unique(s, lambda u: u.str.lower().isin(TRUE_TEXT | FALSE_TEXT))
+                if bad is not None:
+                    p.rows(bad, name, s, lambda v: f"{_quote(v)} is not true/false")
         elif col.dtype == "date":
-            t = text if text is not None else _text(s)
+            t = _text(s)
             ok = t.str.fullmatch(_DATE_RE) & pd.to_datetime(t, format="%Y-%m-%d", errors="coerce").notna()
             bad = ~ok & ((t != "") | col.required)
             p.rows(bad, name, s, lambda v: f"{_quote(v)} is not a date (YYYY-MM-DD)")
@@ -170,7 +170,7 @@ def _hs_message(v: object, n: int) -> str:
     return f"{_quote(v)} is not a {n}-digit HS code{hint}"
 
 
-def _check_numeric(p: _Problems, spec: TableSpec, name: str, dtype: str, required: bool, s: pd.Series) -> None:
+def _check_numeric(p: _Problems, name: str, dtype: str, required: bool, s: pd.Series) -> None:
     if s.dtype.kind in "iuf":
         num = s.astype("float64")
         blank = num.isna()
