@@ -1,0 +1,99 @@
+"""What every figure shares: the real/synthetic badge with its source on hover, and the empty state.
+
+A negotiator must never mistake a synthetic HS6 estimate for a Census figure, so each builder ends
+with `with_provenance(fig, prov)`: a coloured badge in the top-right corner whose hover text names
+the source. The badge is part of the figure, so it survives screenshots and PNG exports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import plotly.graph_objects as go
+
+from dashboard.theme import PROVENANCE_HEX, TEMPLATE_NAME
+
+Kind = Literal["real", "synthetic", "mixed", "analyst"]
+
+_LABELS: dict[str, str] = {
+    "real": "REAL DATA",
+    "synthetic": "SYNTHETIC",
+    "mixed": "REAL + SYNTHETIC",
+    "analyst": "ANALYST ESTIMATE",
+}
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Whether the numbers behind a view are real, and where they come from (shown on hover)."""
+
+    kind: Kind
+    source: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in _LABELS:
+            raise ValueError(f"unknown provenance kind {self.kind!r}")
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self.kind]
+
+    @staticmethod
+    def combine(*parts: "Provenance") -> "Provenance":
+        """A figure computed from several inputs is as weak as its weakest: any synthetic input makes
+        it synthetic, else any analyst input makes it an analyst estimate. Sources listed once each."""
+        kinds = {p.kind for p in parts}
+        kind: Kind = next(k for k in ("synthetic", "mixed", "analyst", "real") if k in kinds)  # type: ignore[assignment]
+        sources: list[str] = []
+        for p in parts:
+            if p.source not in sources:
+                sources.append(p.source)
+        return Provenance(kind, " + ".join(sources))
+
+
+def _wrap(text: str, width: int = 70) -> str:
+    """Break a long source note into hover-sized lines (plotly hover text takes `<br>`)."""
+    words, lines, line = text.split(), [], ""
+    for w in words:
+        if line and len(line) + 1 + len(w) > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    if line:
+        lines.append(line)
+    return "<br>".join(lines)
+
+
+def with_provenance(fig: go.Figure, prov: Provenance) -> go.Figure:
+    """Add the provenance badge (top right, source on hover) and the shared template to `fig`."""
+    fig.update_layout(template=TEMPLATE_NAME)
+    fig.add_annotation(
+        text=f"<b>{prov.label}</b>", xref="paper", yref="paper", x=1, y=1.0, xanchor="right",
+        yanchor="bottom", yshift=6, showarrow=False, font=dict(color="white", size=10),
+        bgcolor=PROVENANCE_HEX[prov.kind], borderpad=3, hovertext=_wrap(f"Source: {prov.source}"),
+        name="provenance",
+    )
+    fig.update_layout(meta={"provenance": prov.kind, "source": prov.source})
+    return fig
+
+
+def empty_figure(message: str, height: int | None = None) -> go.Figure:
+    """A blank figure that says why it is blank (no data for this partner/year, nothing selected)."""
+    fig = go.Figure()
+    fig.update_layout(
+        template=TEMPLATE_NAME, xaxis=dict(visible=False), yaxis=dict(visible=False),
+        annotations=[dict(text=message, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
+                          font=dict(size=13, color="#7b8a8b"))],
+        margin=dict(l=10, r=10, t=10, b=10), meta={"empty": True},
+    )
+    if height:
+        fig.update_layout(height=height)
+    return fig
+
+
+def badge_of(fig: go.Figure) -> str | None:
+    """The provenance kind a figure carries (tests and exports check it)."""
+    meta = fig.layout.meta
+    return meta.get("provenance") if isinstance(meta, dict) else None

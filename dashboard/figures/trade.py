@@ -1,0 +1,138 @@
+"""Figures of the Trade page: totals over time with policy events, composition, controlled trade.
+
+Pure functions from tidy frames to `go.Figure`; money is plotted in US$ billions with hover text
+preformatted by `theme.fmt_usd`, so axis and hover speak the negotiator's units.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures.common import Provenance, empty_figure, with_provenance
+from dashboard.theme import FLOW_COLORS, NAVY, TIER_COLORS, TIER_ORDER, fmt_pct, fmt_usd
+
+_EVENT_COLORS: dict[str, str] = {
+    "us_control": "#c0392b", "china_control": "#8e44ad", "tariff": "#d35400", "talks": "#16a085",
+    "licensing": "#2980b9",
+}
+
+BN = 1e9
+
+
+def _fractional_year(dates: pd.Series) -> pd.Series:
+    d = pd.to_datetime(dates)
+    return d.dt.year + (d.dt.day_of_year - 1) / 365.0
+
+
+def totals_series(totals: pd.DataFrame, events: pd.DataFrame, partner_name: str,
+                  prov: Provenance) -> go.Figure:
+    """US exports and imports (lines) and the balance (bars) by year, policy events as markers.
+
+    `totals`: year, exports_usd, imports_usd, balance_usd. `events`: date, title, summary, kind;
+    events outside the plotted years are dropped.
+    """
+    if totals.empty:
+        return empty_figure(f"No trade totals for {partner_name} in these years.")
+    t = totals.sort_values("year")
+    fig = go.Figure()
+    fig.add_bar(x=t["year"], y=t["balance_usd"] / BN, name="Balance", marker_color=FLOW_COLORS["balance"],
+                opacity=0.55, customdata=[fmt_usd(v) for v in t["balance_usd"]],
+                hovertemplate="%{x}: balance %{customdata}<extra></extra>")
+    for col, name in (("exports_usd", "US exports"), ("imports_usd", "US imports")):
+        flow = "exports" if col.startswith("exports") else "imports"
+        fig.add_scatter(x=t["year"], y=t[col] / BN, name=name, mode="lines+markers",
+                        line=dict(color=FLOW_COLORS[flow], width=2.5),
+                        customdata=[fmt_usd(v) for v in t[col]],
+                        hovertemplate=f"%{{x}}: {name.lower()} %{{customdata}}<extra></extra>")
+    y_lo, y_hi = t[["balance_usd"]].min().min() / BN, t[["exports_usd", "imports_usd"]].max().max() / BN
+    y_lo = min(0.0, y_lo)
+    if events is not None and not events.empty:
+        ev = events.assign(x=_fractional_year(events["date"]))
+        ev = ev[(ev["x"] >= t["year"].min() - 0.5) & (ev["x"] <= t["year"].max() + 0.99)]
+        if not ev.empty:
+            top = y_hi * 1.08
+            for _, e in ev.iterrows():
+                fig.add_shape(type="line", x0=e["x"], x1=e["x"], y0=y_lo, y1=top, layer="below",
+                              line=dict(color=_EVENT_COLORS.get(e["kind"], NAVY), width=1, dash="dot"))
+            fig.add_scatter(
+                x=ev["x"], y=[top] * len(ev), mode="markers", name="Policy events",
+                marker=dict(symbol="triangle-down", size=11,
+                            color=[_EVENT_COLORS.get(k, NAVY) for k in ev["kind"]]),
+                customdata=list(zip(pd.to_datetime(ev["date"]).dt.strftime("%Y-%m-%d"), ev["title"],
+                                    ev["summary"].fillna(""))),
+                hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]}<extra></extra>",
+            )
+    fig.update_layout(
+        title=f"US goods trade with {partner_name}, US$ billion per year",
+        barmode="overlay", hovermode="closest", height=330,
+        yaxis=dict(title="US$ bn", tickprefix="$", ticksuffix="bn", zeroline=True, zerolinecolor="#bbb"),
+        xaxis=dict(dtick=1, tickformat="d"),
+    )
+    return with_provenance(fig, prov)
+
+
+def composition_treemap(comp: pd.DataFrame, title: str, prov: Provenance) -> go.Figure:
+    """Treemap sector -> chapter. `comp`: section, hs2, name, value_usd (one row per chapter)."""
+    comp = comp[comp["value_usd"] > 0]
+    if comp.empty:
+        return empty_figure("No trade to break down for this partner, year and flow.")
+    total = float(comp["value_usd"].sum())
+    sections = comp.groupby("section", as_index=False)["value_usd"].sum()
+    ids = [f"s:{s}" for s in sections["section"]] + [f"c:{h}" for h in comp["hs2"]]
+    labels = list(sections["section"]) + [f"{h} {n}" for h, n in zip(comp["hs2"], comp["name"])]
+    parents = [""] * len(sections) + [f"s:{s}" for s in comp["section"]]
+    values = list(sections["value_usd"]) + list(comp["value_usd"])
+    hover = [f"{fmt_usd(v)} ({fmt_pct(v / total, 1)} of total)" for v in values]
+    fig = go.Figure(go.Treemap(
+        ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
+        customdata=hover, hovertemplate="<b>%{label}</b><br>%{customdata}<extra></extra>",
+        texttemplate="%{label}<br>%{customdata}", maxdepth=2, tiling=dict(pad=2),
+    ))
+    fig.update_layout(title=title, height=330, margin=dict(l=4, r=4, t=40, b=4))
+    return with_provenance(fig, prov)
+
+
+def composition_bars(comp: pd.DataFrame, title: str, prov: Provenance, top: int = 15) -> go.Figure:
+    """The `top` chapters as horizontal bars (the accessible alternative to the treemap)."""
+    comp = comp[comp["value_usd"] > 0].nlargest(top, "value_usd").iloc[::-1]
+    if comp.empty:
+        return empty_figure("No trade to break down for this partner, year and flow.")
+    fig = go.Figure(go.Bar(
+        x=comp["value_usd"] / BN, y=[f"{h} {n[:38]}" for h, n in zip(comp["hs2"], comp["name"])],
+        orientation="h", marker_color=FLOW_COLORS["exports"], customdata=[fmt_usd(v) for v in comp["value_usd"]],
+        hovertemplate="%{y}: %{customdata}<extra></extra>",
+    ))
+    fig.update_layout(title=title, height=330, xaxis=dict(title="US$ bn", tickprefix="$", ticksuffix="bn"),
+                      margin=dict(l=8, r=16, t=40, b=40))
+    fig.update_yaxes(automargin=True)
+    return with_provenance(fig, prov)
+
+
+def controlled_by_tier(controlled: pd.DataFrame, totals: pd.DataFrame, partner_name: str,
+                       prov: Provenance) -> go.Figure:
+    """US exports to the partner in HS codes mapped to CCL items, stacked by tier, per year.
+
+    `controlled`: year, tier, value_usd. `totals`: year, exports_usd (for the share in hover).
+    """
+    if controlled.empty or float(controlled["value_usd"].sum()) <= 0:
+        return empty_figure(f"No US exports to {partner_name} in HS codes mapped to CCL items for these years.")
+    exports = totals.set_index("year")["exports_usd"] if not totals.empty else pd.Series(dtype=float)
+    fig = go.Figure()
+    for tier in (*TIER_ORDER, *sorted(set(controlled["tier"]) - set(TIER_ORDER))):
+        d = controlled[controlled["tier"] == tier].sort_values("year")
+        if d.empty:
+            continue
+        share = [fmt_pct(v / exports[y], 1) if y in exports.index and exports[y] else "n/a"
+                 for y, v in zip(d["year"], d["value_usd"])]
+        fig.add_bar(x=d["year"], y=d["value_usd"] / BN, name=tier.capitalize(),
+                    marker_color=TIER_COLORS.get(tier, "#95a5a6"),
+                    customdata=list(zip([fmt_usd(v) for v in d["value_usd"]], share)),
+                    hovertemplate=(f"%{{x}} {tier}: %{{customdata[0]}}"
+                                   "<br>%{customdata[1]} of US exports to the partner<extra></extra>"))
+    fig.update_layout(
+        title=f"US exports to {partner_name} in HS codes mapped to CCL items, by tier",
+        barmode="stack", height=330, xaxis=dict(dtick=1, tickformat="d"),
+        yaxis=dict(title="US$ bn", tickprefix="$", ticksuffix="bn"),
+    )
+    return with_provenance(fig, prov)

@@ -1,0 +1,78 @@
+"""Every component id in the dashboard, in one place.
+
+Layouts and callbacks import ids from here, never spell them: a renamed id is then one edit, and a
+typo is an AttributeError at import rather than a silently dead callback. Prefixes say which page
+owns an id (`nav-`, `trade-`, `items-`, `pkg-`).
+"""
+
+from __future__ import annotations
+
+# --- shell (every page) ---------------------------------------------------------------------------
+URL = "nav-url"
+PAGE = "nav-page"
+NAVBAR = "nav-bar"
+DATA_BADGE = "nav-data-badge"
+PARTNER_STORE = "nav-partner-store"  # the partner chosen last, shared by all pages (session storage)
+
+# --- 1. Trade ---------------------------------------------------------------------------------------
+TRADE_PARTNER = "trade-partner"
+TRADE_YEARS = "trade-years"
+TRADE_FLOW = "trade-flow"
+TRADE_KPIS = "trade-kpis"
+TRADE_SERIES = "trade-series"
+TRADE_COMPOSITION = "trade-composition"
+TRADE_COMPOSITION_NOTE = "trade-composition-note"
+TRADE_CONTROLLED = "trade-controlled"
+TRADE_CONTROLLED_NOTE = "trade-controlled-note"
+TRADE_ALERT = "trade-alert"
+
+# --- 2. Control list --------------------------------------------------------------------------------
+ITEMS_PARTNER = "items-partner"
+ITEMS_YEAR = "items-year"
+ITEMS_SEARCH = "items-search"
+ITEMS_TIERS = "items-tiers"
+ITEMS_SUMMARY = "items-summary"
+ITEMS_GRID = "items-grid"
+ITEMS_ALERT = "items-alert"
+ITEMS_PANEL = "items-panel"
+ITEMS_PANEL_BODY = "items-panel-body"
+ITEMS_SELECTED = "items-selected"  # store: the ECCN shown in the panel
+ITEMS_OVERRIDE_TIER = "items-override-tier"
+ITEMS_OVERRIDE_REASON = "items-override-reason"
+ITEMS_OVERRIDE_AUTHOR = "items-override-author"
+ITEMS_OVERRIDE_SAVE = "items-override-save"
+ITEMS_OVERRIDE_FEEDBACK = "items-override-feedback"
+ITEMS_OVERRIDE_VERSION = "items-override-version"  # store: bumps after a recorded override
+
+# --- 3. Package builder -----------------------------------------------------------------------------
+PKG_PARTNER = "pkg-partner"
+PKG_YEAR = "pkg-year"
+PKG_TARGET = "pkg-target"
+PKG_TARGET_FEEDBACK = "pkg-target-feedback"
+PKG_OBJECTIVE = "pkg-objective"
+PKG_FA_THRESHOLD = "pkg-fa-threshold"
+PKG_MAX_ITEMS = "pkg-max-items"
+PKG_MODES = "pkg-modes"
+PKG_CATEGORY_CAPS = "pkg-category-caps"
+PKG_LOCKS = "pkg-locks"
+PKG_FORCED = "pkg-forced"
+PKG_ALLY_OPPOSE = "pkg-ally-oppose"
+PKG_ALLY_POSITIONS = "pkg-ally-positions"  # grid of ally positions per item
+PKG_ALLY_ENFORCE = "pkg-ally-enforce"
+PKG_VALIDATION = "pkg-validation"
+PKG_RUN = "pkg-run"
+PKG_CANCEL = "pkg-cancel"
+PKG_PROGRESS = "pkg-progress"
+PKG_PROGRESS_TEXT = "pkg-progress-text"
+PKG_RESULT = "pkg-result"  # store: the last run (package, frontier, alternatives) as JSON
+PKG_SHOWN = "pkg-shown"  # store: which package is displayed (main, a frontier point, an alternative)
+PKG_STATUS = "pkg-status"
+PKG_KPIS = "pkg-kpis"
+PKG_TABLE = "pkg-table"
+PKG_EXCLUDED = "pkg-excluded"
+PKG_BINDING = "pkg-binding"
+PKG_FRONTIER = "pkg-frontier"
+PKG_ALTERNATIVES = "pkg-alternatives"
+PKG_USE_MAX = "pkg-use-max"
+PKG_SIDE_TRADE = "pkg-side-trade"
+PKG_ERROR = "pkg-error"

@@ -1,0 +1,256 @@
+"""The Trade page's logic: partner options, KPIs, and the frames and figures behind each chart.
+
+Plain functions of a `Dataset` (and the item table for the controlled-trade overlay), unit-tested
+without Dash. Real figures (Census partner totals, Census US-China trade by chapter) are preferred
+wherever they exist; the synthetic HS6 layer fills the rest and is labelled so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures.common import Provenance
+from dashboard.figures.trade import composition_bars, composition_treemap, controlled_by_tier, totals_series
+from dashboard.state import memo
+from dashboard.theme import TIER_ORDER, fmt_pct, fmt_usd
+from optimizer.data.schema import PARTNERS
+from optimizer.data.trade import AGGREGATES
+
+US = "USA"
+FLOWS = ("exports", "imports")
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One headline number: label, formatted value, a line of context, and where it comes from."""
+
+    label: str
+    value: str
+    detail: str
+    provenance: Provenance
+    tone: str = "primary"  # bootstrap colour of the value
+
+
+# ------------------------------------------------------------------------------------------ options
+def partner_names(ds: Any) -> dict[str, str]:
+    """ISO3 -> display name for the focus partners, names from partner totals then countries."""
+    names = dict(zip(ds.partner_totals["partner"], ds.partner_totals["partner_name"]))
+    names.update({k: v for k, v in zip(ds.countries["iso3"], ds.countries["name"]) if k not in names})
+    return {p: str(names.get(p, p)) for p in PARTNERS}
+
+
+def partner_options(ds: Any) -> list[dict[str, str]]:
+    """Options for a partner select: the focus partners that have trade totals, China first."""
+    have = set(ds.partner_totals["partner"])
+    names = partner_names(ds)
+    return [{"label": f"{names[p]} ({p})", "value": p} for p in PARTNERS if p in have]
+
+
+def totals_years(ds: Any) -> list[int]:
+    return sorted(int(y) for y in ds.partner_totals["year"].unique())
+
+
+def trade_layer_years(ds: Any) -> list[int]:
+    return sorted(int(y) for y in ds.trade["year"].unique()) if len(ds.trade) else []
+
+
+def clamp_years(ds: Any, years: list[int] | None) -> tuple[int, int]:
+    """A valid (first, last) year range within the totals' years; None or junk -> the full range."""
+    all_years = totals_years(ds)
+    lo, hi = all_years[0], all_years[-1]
+    if not years or len(years) != 2:
+        return lo, hi
+    a, b = sorted(int(y) for y in years)
+    return max(lo, a), min(hi, b)
+
+
+def check_partner(ds: Any, partner: str | None) -> str:
+    """A known focus partner, falling back to the first one (China) for a missing/unknown value."""
+    options = [o["value"] for o in partner_options(ds)]
+    return partner if partner in options else options[0]
+
+
+# ------------------------------------------------------------------------------------------ provenance
+def totals_provenance(ds: Any) -> Provenance:
+    src = ds.partner_totals["source"].dropna()
+    return Provenance("real", str(src.iloc[0]) if len(src) else ds.provenance["partner_totals"].source)
+
+
+def hs2_china_provenance(ds: Any) -> Provenance:
+    return Provenance("real", "US Census Bureau, US exports to / imports from China by HS chapter "
+                              "(monthly, summed to calendar years)")
+
+
+def trade_layer_provenance(ds: Any) -> Provenance:
+    return Provenance("synthetic" if ds.trade_synthetic else "real", ds.trade_source)
+
+
+# ------------------------------------------------------------------------------------------ KPIs
+def partner_totals(ds: Any, partner: str, years: tuple[int, int]) -> pd.DataFrame:
+    """Rows of the real partner totals for `partner` within `years`, sorted by year."""
+    t = ds.partner_totals
+    t = t[(t["partner"] == partner) & (t["year"] >= years[0]) & (t["year"] <= years[1])]
+    return t.sort_values("year").reset_index(drop=True)
+
+
+def _change(now: float, then: float) -> str:
+    if not then:
+        return ""
+    return f"{'+' if now >= then else ''}{fmt_pct((now - then) / abs(then), 0)}"
+
+
+def trade_kpis(ds: Any, partner: str, years: tuple[int, int]) -> list[Kpi]:
+    """Exports, imports and balance in the last year of the range, with the change since the first."""
+    t = partner_totals(ds, partner, years)
+    prov = totals_provenance(ds)
+    if t.empty:
+        return []
+    last, first = t.iloc[-1], t.iloc[0]
+    y1, y0 = int(last["year"]), int(first["year"])
+    since = f" vs {y0}" if y1 != y0 else ""
+    out = []
+    for col, label in (("exports_usd", "US exports"), ("imports_usd", "US imports")):
+        ch = _change(float(last[col]), float(first[col])) if since else ""
+        out.append(Kpi(f"{label}, {y1}", fmt_usd(last[col]),
+                       f"goods, Census basis{'; ' + ch + since if ch else ''}", prov))
+    bal = float(last["balance_usd"])
+    delta = bal - float(first["balance_usd"])
+    detail = "surplus" if bal >= 0 else "deficit"
+    if since:
+        detail += f"; {'+' if delta >= 0 else ''}{fmt_usd(delta)}{since}"
+    out.append(Kpi(f"Balance, {y1}", fmt_usd(bal), detail, prov, tone="success" if bal >= 0 else "danger"))
+    return out
+
+
+def series_figure(ds: Any, partner: str, years: tuple[int, int]) -> go.Figure:
+    """Totals over the chosen years with the policy events of those years."""
+    name = partner_names(ds).get(partner, partner)
+    ev = ds.events
+    if len(ev):
+        d = pd.to_datetime(ev["date"])
+        ev = ev[(d.dt.year >= years[0]) & (d.dt.year <= years[1])]
+    return totals_series(partner_totals(ds, partner, years), ev, name, totals_provenance(ds))
+
+
+# ------------------------------------------------------------------------------------------ composition
+def us_chapter_flows(ds: Any) -> pd.DataFrame:
+    """US exports to and imports from each partner by year and HS chapter, from the trade layer.
+
+    Columns year, partner, flow ('exports'/'imports'), hs2, value_usd. Cached per dataset: one
+    pass over the trade table serves every partner and year.
+    """
+    def build() -> pd.DataFrame:
+        t = ds.trade
+        ex = t[(t["exporter"] == US) & ~t["importer"].isin(AGGREGATES)]
+        im = t[(t["importer"] == US) & ~t["exporter"].isin(AGGREGATES)]
+        parts = []
+        for flow, rows, partner_col in (("exports", ex, "importer"), ("imports", im, "exporter")):
+            g = (rows.assign(hs2=rows["hs6"].str[:2])
+                 .groupby(["year", partner_col, "hs2"], as_index=False, observed=True)["value_usd"].sum()
+                 .rename(columns={partner_col: "partner"}))
+            parts.append(g.assign(flow=flow))
+        out = pd.concat(parts, ignore_index=True)
+        return out[["year", "partner", "flow", "hs2", "value_usd"]]
+    return memo(ds, ("us_chapter_flows",), build)
+
+
+def _with_chapter_names(ds: Any, comp: pd.DataFrame) -> pd.DataFrame:
+    hs2 = ds.hs2[["hs2", "name"] + (["section"] if "section" in ds.hs2.columns else [])]
+    out = comp.merge(hs2, on="hs2", how="left")
+    out["name"] = out["name"].fillna("(chapter not in HS 2022 list)")
+    if "section" not in out:
+        out["section"] = "All chapters"
+    out["section"] = out["section"].fillna("Other").replace("", "Other")
+    return out
+
+
+@dataclass(frozen=True)
+class Composition:
+    frame: pd.DataFrame   # section, hs2, name, value_usd
+    provenance: Provenance
+    note: str
+
+
+def composition(ds: Any, partner: str, year: int, flow: str) -> Composition:
+    """Trade with `partner` in `year` by chapter: real Census chapters for China where they exist,
+    else the HS6 trade layer summed to chapters; an empty frame with a note when neither has the year."""
+    if flow not in FLOWS:
+        flow = "exports"
+    direction = "US exports to" if flow == "exports" else "US imports from"
+    china = ds.hs2_china
+    real = china[(china["partner"] == partner) & (china["year"] == year)
+                 & (china["flow"] == ("export" if flow == "exports" else "import"))]
+    if len(real):
+        frame = _with_chapter_names(ds, real[["hs2", "value_usd"]])
+        return Composition(frame, hs2_china_provenance(ds),
+                           f"{direction} {partner}, {year}, by HS chapter: Census, real.")
+    layer = us_chapter_flows(ds)
+    rows = layer[(layer["partner"] == partner) & (layer["year"] == year) & (layer["flow"] == flow)]
+    kind = "synthetic" if ds.trade_synthetic else "real"
+    if rows.empty:
+        have = sorted(set(layer.loc[layer["partner"] == partner, "year"]) |
+                      set(china.loc[china["partner"] == partner, "year"]))
+        span = f"{have[0]}–{have[-1]}" if have else "no year"
+        return Composition(pd.DataFrame(columns=["section", "hs2", "name", "value_usd"]),
+                           trade_layer_provenance(ds),
+                           f"No product breakdown of trade with {partner} for {year}: data covers {span}.")
+    frame = _with_chapter_names(ds, rows[["hs2", "value_usd"]])
+    return Composition(frame, trade_layer_provenance(ds),
+                       f"{direction} {partner}, {year}, by HS chapter: HS6 trade layer ({kind}).")
+
+
+def composition_figure(ds: Any, partner: str, year: int, flow: str, kind: str = "treemap") -> tuple[go.Figure, str]:
+    comp = composition(ds, partner, year, flow)
+    name = partner_names(ds).get(partner, partner)
+    direction = "US exports to" if flow == "exports" else "US imports from"
+    title = f"{direction} {name} by sector and HS chapter, {year}"
+    builder = composition_treemap if kind == "treemap" else composition_bars
+    return builder(comp.frame, title, comp.provenance), comp.note
+
+
+# ------------------------------------------------------------------------------------------ controlled trade
+def hs6_tiers(items: pd.DataFrame) -> pd.DataFrame:
+    """One tier per HS6 code mapped to any item: the most restrictive tier among its items.
+
+    An HS code is broader than the controlled item, and one code can carry items of several tiers;
+    counting its trade once, under the strictest tier, avoids double counting in the overlay.
+    """
+    rank = {t: i for i, t in enumerate(TIER_ORDER)}
+    rows = items.loc[items["hs6"].fillna("") != "", ["eccn", "tier", "hs6"]]
+    exploded = rows.assign(hs6=rows["hs6"].str.split(";")).explode("hs6")
+    exploded["hs6"] = exploded["hs6"].str.strip()
+    exploded = exploded[exploded["hs6"] != ""]
+    exploded["rank"] = exploded["tier"].map(rank).fillna(len(rank))
+    best = exploded.sort_values("rank").drop_duplicates("hs6")
+    return best[["hs6", "tier"]].sort_values("hs6").reset_index(drop=True)
+
+
+def controlled_trade(ds: Any, items: pd.DataFrame, partner: str, years: tuple[int, int]) -> pd.DataFrame:
+    """US exports to `partner` in HS codes mapped to CCL items, by year and tier (year, tier, value_usd)."""
+    tiers = hs6_tiers(items)
+    t = ds.trade
+    rows = t[(t["exporter"] == US) & (t["importer"] == partner) & (t["year"] >= years[0])
+             & (t["year"] <= years[1]) & t["hs6"].isin(tiers["hs6"])]
+    if rows.empty:
+        return pd.DataFrame(columns=["year", "tier", "value_usd"])
+    merged = rows.merge(tiers, on="hs6")
+    return merged.groupby(["year", "tier"], as_index=False)["value_usd"].sum()
+
+
+def controlled_figure(ds: Any, items: pd.DataFrame, partner: str, years: tuple[int, int]) -> tuple[go.Figure, str]:
+    """The overlay figure and a one-line note saying what it counts and from which data."""
+    df = controlled_trade(ds, items, partner, years)
+    name = partner_names(ds).get(partner, partner)
+    layer = trade_layer_years(ds)
+    note = ("Gross trade in the HS codes of the ECCN→HS6 concordance (analyst-made); an HS code is "
+            "broader than the controlled item, so this is an upper bound. Each code counted once, "
+            "under its strictest tier.")
+    if layer and (years[0] < layer[0] or years[1] > layer[-1]):
+        note += f" The HS6 trade layer covers {layer[0]}–{layer[-1]} only."
+    prov = Provenance.combine(trade_layer_provenance(ds),
+                              Provenance("analyst", "ECCN→HS6 concordance, analyst-made (datasets/concordance.csv)"))
+    return controlled_by_tier(df, partner_totals(ds, partner, years), name, prov), note

@@ -1,0 +1,79 @@
+"""The server-side state of one dashboard: which data it shows, and caches of derived frames.
+
+The dataset loader and the item-table builder already cache their own work; this module adds the
+dashboard's view aggregates (e.g. US trade by chapter) keyed on the dataset identity, so a view
+callback never rescans the 1.8M-row trade table. Nothing here is per browser session: every user of
+one server sees the same data, and per-user choices live in the browser (dcc.Store, URL).
+
+Analyst tier overrides made in the dashboard go to a *workspace* directory laid over the shipped
+data: the `--data DIR` the server was started with, else `user_home()/data`. The shipped
+`datasets/` are never written.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from optimizer.data.load import Dataset, load_dataset
+from optimizer.data.schema import TIER_OVERRIDES
+from optimizer.paths import user_home
+
+_CACHE_SIZE = 64
+_cache: OrderedDict[tuple, tuple[Any, Any]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def memo(ds: Any, key: tuple, fn: Callable[[], Any]) -> Any:
+    """`fn()` cached per (dataset object, key); an entry keeps its dataset, so `id(ds)` stays unique."""
+    full = (getattr(ds, "dataset_id", ""), id(ds)) + key
+    with _lock:
+        hit = _cache.get(full)
+        if hit is not None and hit[0] is ds:
+            _cache.move_to_end(full)
+            return hit[1]
+    value = fn()
+    with _lock:
+        _cache[full] = (ds, value)
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return value
+
+
+def clear_cache() -> None:
+    with _lock:
+        _cache.clear()
+
+
+@dataclass(frozen=True)
+class AppState:
+    """What one running dashboard serves: the user's data directory (None: shipped data only)."""
+
+    data_dir: Path | None = None
+    home: Path | None = None  # None: optimizer.paths.user_home() at call time
+
+    @property
+    def workspace_dir(self) -> Path:
+        """Where the dashboard records analyst overrides (created on first write)."""
+        if self.data_dir is not None:
+            return Path(self.data_dir)
+        return (self.home or user_home()) / "data"
+
+    @property
+    def tier_overrides_path(self) -> Path:
+        return self.workspace_dir / TIER_OVERRIDES.filename
+
+    def effective_data_dir(self) -> Path | None:
+        """The directory laid over the shipped data: `--data`, else the workspace once it exists."""
+        if self.data_dir is not None:
+            return Path(self.data_dir)
+        ws = self.workspace_dir
+        return ws if ws.is_dir() else None
+
+    def dataset(self) -> Dataset:
+        """The current dataset (the loader caches it and reloads when a file changes)."""
+        return load_dataset(self.effective_data_dir())

@@ -1,0 +1,70 @@
+"""Fixtures of the dashboard tests: a tiny typed dataset for logic tests, a live server for browser tests."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from optimizer.data.coerce import empty_frame
+from optimizer.data.load import Dataset, FileInfo
+from optimizer.data.schema import TABLES
+
+_SRC = "US Census Bureau, test fixture"
+
+
+def _frame(name: str, rows: list[dict]) -> pd.DataFrame:
+    """A frame with the schema's columns (missing ones empty), typed like the loader's output."""
+    base = empty_frame(TABLES[name])
+    if not rows:
+        return base
+    df = pd.DataFrame(rows)
+    for col in base.columns:
+        if col not in df:
+            kind = base[col].dtype.kind
+            df[col] = {"i": 0, "b": False, "f": float("nan")}.get(kind, "")
+    return df[list(base.columns) + [c for c in df.columns if c not in base.columns]]
+
+
+def make_dataset(**tables: pd.DataFrame | list[dict]) -> Dataset:
+    """A `Dataset` from a few hand-written tables; all others empty. Trade marked synthetic."""
+    frames = {}
+    for name in TABLES:
+        value = tables.get(name, [])
+        frames[name] = value if isinstance(value, pd.DataFrame) else _frame(name, value)
+    prov = {n: FileInfo(n, None, "", len(f), _SRC if n != "trade" else "SYNTHETIC test layer", n == "trade")
+            for n, f in frames.items()}
+    return Dataset(**frames, provenance=prov, trade_synthetic=True, trade_source="SYNTHETIC test layer",
+                   dataset_id=f"tiny{id(frames)}")
+
+
+@pytest.fixture()
+def tiny_ds() -> Dataset:
+    """China and Japan totals 2018-2020, Chinese chapters for 2018 (real), an HS6 layer for 2020."""
+    totals = []
+    for year, ex, im in ((2018, 120e9, 540e9), (2019, 106e9, 452e9), (2020, 124e9, 435e9)):
+        totals.append(dict(year=year, partner="CHN", partner_name="China", exports_usd=ex, imports_usd=im,
+                           balance_usd=ex - im, source=_SRC))
+        totals.append(dict(year=year, partner="JPN", partner_name="Japan", exports_usd=ex / 2,
+                           imports_usd=im / 4, balance_usd=ex / 2 - im / 4, source=_SRC))
+    hs2_china = [
+        dict(year=2018, flow="export", partner="CHN", hs2="84", value_usd=10e9),
+        dict(year=2018, flow="export", partner="CHN", hs2="12", value_usd=3e9),
+        dict(year=2018, flow="import", partner="CHN", hs2="85", value_usd=150e9),
+    ]
+    hs2 = [dict(hs2="12", name="Oil seeds", section="Agriculture"),
+           dict(hs2="84", name="Machinery", section="Machinery"),
+           dict(hs2="85", name="Electrical machinery", section="Electronics")]
+    trade = pd.DataFrame([
+        dict(year=2020, exporter="USA", importer="CHN", hs6="848620", value_usd=2e9),
+        dict(year=2020, exporter="USA", importer="CHN", hs6="847130", value_usd=1e9),
+        dict(year=2020, exporter="USA", importer="CHN", hs6="120190", value_usd=5e9),
+        dict(year=2020, exporter="USA", importer="WLD", hs6="848620", value_usd=9e9),
+        dict(year=2020, exporter="CHN", importer="USA", hs6="851762", value_usd=40e9),
+        dict(year=2020, exporter="USA", importer="JPN", hs6="848620", value_usd=1.5e9),
+    ])
+    events = [dict(date="2018-07-06", title="Section 301 tariffs", summary="List 1 in force", kind="tariff"),
+              dict(date="2020-01-15", title="Phase One deal", summary="signed", kind="talks"),
+              dict(date="2012-01-01", title="Out of range", summary="", kind="talks")]
+    countries = [dict(iso3="CHN", name="China"), dict(iso3="JPN", name="Japan"), dict(iso3="USA", name="United States")]
+    return make_dataset(partner_totals=totals, hs2_china=hs2_china, hs2=hs2, trade=trade, events=events,
+                        countries=countries)

@@ -1,0 +1,31 @@
+import plotly.graph_objects as go
+import pytest
+
+from dashboard.figures.common import Provenance, badge_of, empty_figure, with_provenance
+
+
+def test_badge_is_in_the_figure_with_the_source_on_hover():
+    fig = with_provenance(go.Figure(), Provenance("synthetic", "SYNTHETIC HS6 layer " + "word " * 40))
+    (badge,) = [a for a in fig.layout.annotations if a.name == "provenance"]
+    assert "SYNTHETIC" in badge.text
+    assert badge.hovertext.startswith("Source: SYNTHETIC HS6 layer") and "<br>" in badge.hovertext
+    assert badge_of(fig) == "synthetic"
+
+
+def test_combining_inputs_keeps_the_weakest_kind():
+    real, syn, analyst = Provenance("real", "Census"), Provenance("synthetic", "layer"), Provenance("analyst", "map")
+    assert Provenance.combine(real, real).kind == "real"
+    assert Provenance.combine(real, analyst).kind == "analyst"
+    assert Provenance.combine(analyst, syn, real).kind == "synthetic"
+    assert Provenance.combine(real, syn, real).source == "Census + layer"
+
+
+def test_unknown_kind_is_refused():
+    with pytest.raises(ValueError):
+        Provenance("guess", "x")  # type: ignore[arg-type]
+
+
+def test_empty_figure_says_why():
+    fig = empty_figure("No trade for Narnia.")
+    assert fig.layout.annotations[0].text == "No trade for Narnia."
+    assert fig.layout.meta["empty"] is True and badge_of(fig) is None

@@ -1,0 +1,64 @@
+import pandas as pd
+
+from dashboard.figures.common import Provenance, badge_of
+from dashboard.figures.trade import composition_bars, composition_treemap, controlled_by_tier, totals_series
+
+REAL = Provenance("real", "Census")
+SYN = Provenance("synthetic", "layer")
+
+
+def _totals():
+    return pd.DataFrame({"year": [2019, 2020], "exports_usd": [106e9, 124e9], "imports_usd": [452e9, 435e9],
+                         "balance_usd": [-346e9, -311e9]})
+
+
+def test_series_in_billions_with_formatted_hover_and_events_in_range():
+    events = pd.DataFrame({"date": ["2020-01-15", "2030-01-01"], "title": ["Phase One", "Future"],
+                           "summary": ["signed", ""], "kind": ["talks", "tariff"]})
+    fig = totals_series(_totals(), events, "China", REAL)
+    by_name = {t.name: t for t in fig.data}
+    assert list(by_name["US exports"].y) == [106.0, 124.0]
+    assert list(by_name["US exports"].customdata) == ["$106.0bn", "$124.0bn"]
+    assert list(by_name["Balance"].customdata) == ["-$346.0bn", "-$311.0bn"]
+    ev = by_name["Policy events"]
+    assert len(ev.x) == 1 and ev.customdata[0][1] == "Phase One"
+    assert abs(ev.x[0] - (2020 + 14 / 365)) < 1e-9
+    assert len(fig.layout.shapes) == 1
+    assert badge_of(fig) == "real" and "US$ billion" in fig.layout.title.text
+
+
+def test_series_without_rows_is_an_explained_empty_figure():
+    fig = totals_series(_totals().iloc[0:0], pd.DataFrame(), "Narnia", REAL)
+    assert "Narnia" in fig.layout.annotations[0].text
+
+
+def _comp():
+    return pd.DataFrame({"section": ["Machinery", "Machinery", "Agriculture"], "hs2": ["84", "85", "12"],
+                         "name": ["Machinery", "Electrical", "Oil seeds"], "value_usd": [6e9, 2e9, 2e9]})
+
+
+def test_treemap_sums_chapters_into_sectors_with_shares():
+    fig = composition_treemap(_comp(), "t", SYN)
+    tm = fig.data[0]
+    values = dict(zip(tm.ids, tm.values))
+    assert values["s:Machinery"] == 8e9 and values["c:84"] == 6e9
+    assert dict(zip(tm.ids, tm.parents))["c:84"] == "s:Machinery"
+    assert dict(zip(tm.ids, tm.customdata))["s:Machinery"] == "$8.0bn (80.0% of total)"
+    assert badge_of(fig) == "synthetic"
+
+
+def test_bars_show_largest_chapters_and_empty_state():
+    fig = composition_bars(_comp(), "t", SYN, top=2)
+    assert list(fig.data[0].x) == [2.0, 6.0]  # ascending so the largest is on top
+    empty = composition_bars(_comp().assign(value_usd=0.0), "t", SYN)
+    assert empty.layout.meta["empty"]
+
+
+def test_controlled_bars_stack_tiers_in_policy_order_with_share_of_exports():
+    df = pd.DataFrame({"year": [2020, 2020, 2020], "tier": ["legacy", "foundational", "transactional"],
+                       "value_usd": [1e9, 2e9, 0.5e9]})
+    fig = controlled_by_tier(df, _totals(), "China", SYN)
+    assert [t.name for t in fig.data] == ["Foundational", "Transactional", "Legacy"]
+    assert fig.data[0].customdata[0][1] == "1.6%"  # 2bn of 124bn
+    assert fig.layout.barmode == "stack"
+    assert controlled_by_tier(df.iloc[0:0], _totals(), "China", SYN).layout.meta["empty"]

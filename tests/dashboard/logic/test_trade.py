@@ -1,0 +1,75 @@
+import pandas as pd
+
+from dashboard.logic import trade
+
+
+def test_partner_options_are_focus_partners_with_totals_china_first(tiny_ds):
+    opts = trade.partner_options(tiny_ds)
+    assert [o["value"] for o in opts] == ["CHN", "JPN"]
+    assert opts[0]["label"] == "China (CHN)"
+    assert trade.check_partner(tiny_ds, "XXX") == "CHN" and trade.check_partner(tiny_ds, "JPN") == "JPN"
+
+
+def test_year_range_is_clamped_to_the_data(tiny_ds):
+    assert trade.clamp_years(tiny_ds, None) == (2018, 2020)
+    assert trade.clamp_years(tiny_ds, [2020, 1990]) == (2018, 2020)
+    assert trade.clamp_years(tiny_ds, [2019, 2019]) == (2019, 2019)
+
+
+def test_kpis_state_year_unit_change_and_real_source(tiny_ds):
+    exports, imports, balance = trade.trade_kpis(tiny_ds, "CHN", (2018, 2020))
+    assert exports.label == "US exports, 2020" and exports.value == "$124.0bn"
+    assert "+3% vs 2018" in exports.detail
+    assert imports.value == "$435.0bn" and "-19% vs 2018" in imports.detail
+    assert balance.value == "-$311.0bn" and balance.tone == "danger"
+    assert balance.detail == "deficit; +$109.0bn vs 2018"
+    assert exports.provenance.kind == "real" and "Census" in exports.provenance.source
+
+
+def test_kpis_for_a_single_year_have_no_change(tiny_ds):
+    k = trade.trade_kpis(tiny_ds, "JPN", (2019, 2019))
+    assert k[0].detail == "goods, Census basis" and k[2].detail == "deficit"
+
+
+def test_series_figure_keeps_events_of_the_years(tiny_ds):
+    fig = trade.series_figure(tiny_ds, "CHN", (2018, 2020))
+    events = [t for t in fig.data if t.name == "Policy events"][0]
+    assert [c[1] for c in events.customdata] == ["Section 301 tariffs", "Phase One deal"]
+
+
+def test_composition_prefers_real_census_chapters(tiny_ds):
+    c = trade.composition(tiny_ds, "CHN", 2018, "exports")
+    assert c.provenance.kind == "real"
+    assert set(c.frame["hs2"]) == {"84", "12"} and c.frame["value_usd"].sum() == 13e9
+    assert dict(zip(c.frame["hs2"], c.frame["section"]))["84"] == "Machinery"
+
+
+def test_composition_falls_back_to_the_labelled_synthetic_layer(tiny_ds):
+    c = trade.composition(tiny_ds, "CHN", 2020, "exports")
+    assert c.provenance.kind == "synthetic" and "synthetic" in c.note
+    assert dict(zip(c.frame["hs2"], c.frame["value_usd"])) == {"84": 3e9, "12": 5e9}
+    imports = trade.composition(tiny_ds, "CHN", 2020, "imports")
+    assert imports.frame["value_usd"].sum() == 40e9
+
+
+def test_composition_without_data_says_which_years_exist(tiny_ds):
+    c = trade.composition(tiny_ds, "JPN", 2018, "exports")
+    assert c.frame.empty and "data covers 2020–2020" in c.note
+    fig, note = trade.composition_figure(tiny_ds, "JPN", 2018, "exports")
+    assert fig.layout.meta["empty"] and note == c.note
+
+
+def test_hs6_tier_is_the_strictest_of_its_items():
+    items = pd.DataFrame({"eccn": ["A", "B", "C", "D"], "tier": ["legacy", "foundational", "legacy", "legacy"],
+                          "hs6": ["848620;847130", "848620", "", None]})
+    t = trade.hs6_tiers(items)
+    assert dict(zip(t["hs6"], t["tier"])) == {"847130": "legacy", "848620": "foundational"}
+
+
+def test_controlled_trade_counts_us_exports_to_the_partner_once(tiny_ds):
+    items = pd.DataFrame({"eccn": ["A", "B"], "tier": ["legacy", "foundational"], "hs6": ["848620;847130", "848620"]})
+    df = trade.controlled_trade(tiny_ds, items, "CHN", (2018, 2020))
+    assert dict(zip(df["tier"], df["value_usd"])) == {"foundational": 2e9, "legacy": 1e9}
+    fig, note = trade.controlled_figure(tiny_ds, items, "CHN", (2018, 2020))
+    assert fig.layout.meta["provenance"] == "synthetic" and "upper bound" in note
+    assert "covers 2020–2020 only" in note
