@@ -196,10 +196,12 @@ def parse_entry(details: str) -> EntryReasons:
             rows.append(ControlRow(fam + col, "entire entry", f"{fam} Column {col} (stated in the entry text)", True))
     codes = {r.reason for r in rows}
     families = {_family(c) for c in codes}
+    chart = {r.reason for r in rows if r.chart_column}
     for code in _reason_line_codes(reason_line):
         if code == "FP" or (_family(code) not in families and code not in codes):
             codes.add(code)
-    chart = {r.reason for r in rows if r.chart_column}
+            if re.fullmatch(r"[A-Z]{2}[1-3]", code):  # the line itself names the column ("CC 1")
+                chart.add(code)
     non_chart = codes - chart
     return EntryReasons(
         reason_line=reason_line,
