@@ -137,7 +137,7 @@ def _split_statements(text: str, cell: list[str]) -> list[tuple[list[str], str, 
             else:
                 parts = re.split(r"(?<=[a-z0-9\)\"])\.\s+(?=[A-Z(])", body, maxsplit=1)
                 body, chart = parts[0], parts[1] if len(parts) > 1 else ""
-        out.append((fams, body.strip(" .;"), chart.strip()))
+        out.append((fams, body.strip(" .;:,"), chart.strip()))
     return out
 
 
