@@ -1,0 +1,15 @@
+"""Estimation: from the CCL, the concordance and trade data to the item table the optimizer reads.
+
+Modules, in the order the table is built: `config` (every parameter), `reasons` and `tiers`
+(policy tier per item), `shares` (controlled shares, capped per HS code), `trade_inputs` (per-HS6
+trade figures), `value` (concession value), `foreign_availability` (15 CFR 768 proxies), `risk`,
+`item_table` (assembly, caching) and `explain` (the figures behind one row).
+"""
+
+from optimizer.estimation.config import EstimationConfig
+from optimizer.estimation.explain import ItemExplanation, explain_item, value_breakdown_for
+from optimizer.estimation.item_table import ITEM_COLUMNS, build_item_table
+from optimizer.estimation.overrides import record_tier_override
+
+__all__ = ["EstimationConfig", "ITEM_COLUMNS", "ItemExplanation", "build_item_table", "explain_item",
+           "record_tier_override", "value_breakdown_for"]

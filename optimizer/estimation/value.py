@@ -1,0 +1,92 @@
+"""Concession value: US exports per year that relief of an item would unlock for the partner.
+
+Per HS6 code h of an item, with its controlled share s (after the per-code cap, see shares.py):
+
+- **gap** (default):   value_h = max(0, M_h x u_h - B_h) x s
+  M_h partner imports from the world, u_h US share of world exports, B_h current US exports to the
+  partner: what the US would sell if it held its world market share in the partner's market.
+- **baseline**:        value_h = max(0, B_h(Y) - B_h(now)) x s  ("US exports lost since year Y").
+
+The item's value is the sum over its codes. Every figure is traceable: `value_rows` returns the
+per-(item, HS6) rows the total is summed from, and `value_breakdown` shows them for one item.
+D/E items (software, technology) have no goods trade: their value is *unknown* (NaN), not zero,
+unless an analyst supplies one (`datasets/policy/value_overrides.csv`). Goods items with no HS
+mapping are unknown too.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+BREAKDOWN_COLUMNS = ["hs6", "name", "confidence", "rationale", "partner_imports_world", "us_world_share",
+                     "us_exports_to_partner", "controlled_share_raw", "share_scale", "controlled_share",
+                     "value_usd"]
+BASELINE_COLUMNS = ["us_exports_to_partner_baseline"]
+
+
+def value_rows(shares: pd.DataFrame, per_hs6: pd.DataFrame, method: str = "gap") -> pd.DataFrame:
+    """Per (item, HS6): the inputs, the unshared value (`value_full_usd`) and `value_usd`."""
+    rows = shares.merge(per_hs6, on="hs6", how="left")
+    for col in per_hs6.columns.drop("hs6"):
+        rows[col] = rows[col].fillna(0.0)
+    if method == "gap":
+        full = rows["partner_imports_world"] * rows["us_world_share"] - rows["us_exports_to_partner"]
+    elif method == "baseline":
+        full = rows["us_exports_to_partner_baseline"] - rows["us_exports_to_partner"]
+    else:
+        raise ValueError(f"unknown value method {method!r}")
+    rows["value_full_usd"] = np.maximum(full.to_numpy(dtype=float), 0.0)
+    rows["value_usd"] = rows["value_full_usd"] * rows["controlled_share"]
+    return rows
+
+
+def value_breakdown(rows: pd.DataFrame, eccn: str, hs6_names: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The rows behind one item's value (largest first), with the HS6 names; sums to its value_usd."""
+    b = rows.loc[rows["eccn"] == eccn].copy()
+    if hs6_names is not None and len(hs6_names):
+        b = b.merge(hs6_names[["hs6", "name"]].drop_duplicates("hs6"), on="hs6", how="left")
+    if "name" not in b:
+        b["name"] = ""
+    b["name"] = b["name"].fillna("")
+    cols = BREAKDOWN_COLUMNS[:-1] + [c for c in BASELINE_COLUMNS if c in b] + ["value_usd"]
+    return b.sort_values(["value_usd", "hs6"], ascending=[False, True])[cols].reset_index(drop=True)
+
+
+def item_values(items: pd.DataFrame, rows: pd.DataFrame, method_label: str,
+                overrides: pd.DataFrame | None = None) -> pd.DataFrame:
+    """value_usd and value_basis per item (columns eccn, group): sum of its rows, or unknown, or override.
+
+    `overrides` (eccn, value_usd, reason, author, date), already filtered to the partner,
+    replaces the estimate and says so in `value_basis`.
+    """
+    out = items[["eccn", "group"]].copy()
+    summed = rows.groupby("eccn")["value_usd"].sum()
+    mapped = out["eccn"].isin(summed.index)
+    soft = out["group"].astype(str).isin(["D", "E"])
+    out["value_usd"] = out["eccn"].map(summed).astype(float)
+    out["value_basis"] = method_label
+    out.loc[~mapped, "value_basis"] = "unknown: no HS mapping"
+    out.loc[~mapped, "value_usd"] = np.nan
+    out.loc[soft, "value_basis"] = "unknown: software/technology"
+    out.loc[soft, "value_usd"] = np.nan
+    out["value_override"] = False
+    if overrides is not None and len(overrides):
+        o = overrides.drop_duplicates("eccn", keep="last").set_index("eccn")
+        hit = out["eccn"].isin(o.index)
+        if hit.any():
+            e = out.loc[hit, "eccn"]
+            out.loc[hit, "value_usd"] = e.map(o["value_usd"]).astype(float).to_numpy()
+            out.loc[hit, "value_basis"] = [
+                f"analyst value: {_s(o.at[x, 'reason']) or 'no reason given'} "
+                f"[{', '.join(v for v in (_s(o.at[x, 'author']), _s(o.at[x, 'date'])) if v)}]" for x in e]
+            out.loc[hit, "value_override"] = True
+    return out.drop(columns="group")
+
+
+def _s(v: object) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, pd.Timestamp):
+        return v.strftime("%Y-%m-%d")
+    return str(v).strip()
