@@ -63,22 +63,28 @@ def write_trade_parquet(df: pd.DataFrame, out_dir: Path, *, source: str, synthet
                         meta: dict[str, str] | None = None) -> Path:
     """Write the canonical trade table to `out_dir/trade.parquet` atomically, with provenance.
 
-    `df` must have exactly the canonical columns; rows are sorted by key so files diff and compress
-    well. `meta` adds further `decontrol.<key>` entries (input file name, classification, ...).
+    `df` must have the canonical columns; rows are sorted by key so files diff and compress well.
+    `meta` adds further `decontrol.<key>` entries (input file name, classification, ...).
     """
     missing = [c for c in TRADE_COLUMNS if c not in df.columns]
     if missing:
         raise ValueError(f"trade frame lacks columns {missing}")
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     frame = df.loc[:, list(TRADE_COLUMNS)].sort_values(["year", "exporter", "importer", "hs6"], kind="stable")
     table = pa.Table.from_pandas(frame, schema=TRADE_ARROW_SCHEMA, preserve_index=False)
+    return write_trade_table(table, out_dir, source=source, synthetic=synthetic, meta=meta)
+
+
+def write_trade_table(table: pa.Table, out_dir: Path, *, source: str, synthetic: bool,
+                      meta: dict[str, str] | None = None) -> Path:
+    """Arrow form of `write_trade_parquet` (no pandas round trip for tens of millions of rows)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    table = table.select(list(TRADE_COLUMNS)).cast(TRADE_ARROW_SCHEMA)
     entries = {"source": source, "synthetic": "true" if synthetic else "false",
                "imported_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     entries.update(meta or {})
-    kv = dict(table.schema.metadata or {})
-    kv.update({f"{META_PREFIX}{k}".encode(): str(v).encode() for k, v in entries.items()})
-    table = table.replace_schema_metadata(kv)
+    table = table.replace_schema_metadata(
+        {f"{META_PREFIX}{k}".encode(): str(v).encode() for k, v in entries.items()})
     target = out_dir / "trade.parquet"
     fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".trade.", suffix=".parquet.tmp")
     os.close(fd)

@@ -1,0 +1,167 @@
+"""`decontrol data ...`: import real trade downloads, check a data directory, describe it.
+
+    decontrol data import-baci PATH --out DIR [--reporters ISO3,..] [--partners ISO3,..] [--hs-prefix 84,85]
+    decontrol data import-comtrade PATH --out DIR
+    decontrol data import-census PATH --out DIR [--partial-years]
+    decontrol data check DIR          # DIR laid over the shipped datasets/; exit 2 listing every problem
+    decontrol data info DIR [--format table|json]
+
+An imported directory holds only `trade.parquet`; use it with `--data DIR` anywhere (or
+`DECONTROL_DATA=DIR`): every other table still comes from the shipped `datasets/`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from optimizer.cli.common import add_format_flag, emit_frame, emit_json
+from optimizer.data.importers.common import ImportReport, parse_hs_prefixes, parse_iso_list
+from optimizer.data.schema import PARTNERS
+from optimizer.errors import DataValidationError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    data = sub.add_parser("data", help="import trade data, check and describe data directories",
+                          description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    dsub = data.add_subparsers(dest="data_command", metavar="SUBCOMMAND")
+    dsub.required = True
+
+    p = dsub.add_parser("import-baci", help="import a CEPII BACI zip or CSV (values in thousand USD -> USD)")
+    p.add_argument("path", type=Path, metavar="PATH", help="BACI_HS22_V<version>.zip or one BACI_HS22_Y<year>_V<version>.csv")
+    _out_flags(p)
+    p.add_argument("--reporters", metavar="ISO3,..", help="keep only these exporters")
+    p.add_argument("--partners", metavar="ISO3,..", help="keep only these importers")
+    p.add_argument("--hs-prefix", metavar="84,85", help="keep only HS codes starting with these digits")
+    p.set_defaults(func=_import_baci)
+
+    p = dsub.add_parser("import-comtrade", help="import a UN Comtrade CSV (classic bulk or API layout)")
+    p.add_argument("path", type=Path, metavar="PATH")
+    _out_flags(p)
+    p.set_defaults(func=_import_comtrade)
+
+    p = dsub.add_parser("import-census", help="import a US Census international trade API JSON or CSV")
+    p.add_argument("path", type=Path, metavar="PATH")
+    _out_flags(p)
+    p.add_argument("--partial-years", action="store_true",
+                   help="keep years with fewer than 12 months (default: drop them and say so)")
+    p.set_defaults(func=_import_census)
+
+    p = dsub.add_parser("check", help="validate DIR laid over the shipped datasets/ (exit 2 listing every problem)")
+    p.add_argument("dir", type=Path, metavar="DIR")
+    p.set_defaults(func=_check)
+
+    p = dsub.add_parser("info", help="per file: rows, real or synthetic, source, vintage, checksum; trade totals")
+    p.add_argument("dir", type=Path, metavar="DIR", nargs="?", default=None,
+                   help="data directory (default: the shipped datasets/)")
+    add_format_flag(p, choices=("table", "json"))
+    p.set_defaults(func=_info)
+
+
+def _out_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="directory to write trade.parquet into")
+    p.add_argument("--drop-unknown", action="store_true",
+                   help="leave out rows with country codes that cannot be mapped (default: stop with an error)")
+    add_format_flag(p, choices=("table", "json"))
+
+
+def _emit_report(report: ImportReport, fmt: str) -> int:
+    if fmt == "json":
+        emit_json(report.as_dict())
+    else:
+        print("\n".join(report.lines()))
+        print(f"use it with: decontrol ... --data {report.out_path.parent if report.out_path else '?'}")
+    return 0
+
+
+def _import_baci(args: argparse.Namespace) -> int:
+    from optimizer.data.importers.baci import import_baci
+    report = import_baci(args.path, args.out, reporters=parse_iso_list(args.reporters, "--reporters"),
+                         partners=parse_iso_list(args.partners, "--partners"),
+                         hs_prefixes=parse_hs_prefixes(args.hs_prefix), drop_unknown=args.drop_unknown)
+    return _emit_report(report, args.format)
+
+
+def _import_comtrade(args: argparse.Namespace) -> int:
+    from optimizer.data.importers.comtrade import import_comtrade
+    return _emit_report(import_comtrade(args.path, args.out, drop_unknown=args.drop_unknown), args.format)
+
+
+def _import_census(args: argparse.Namespace) -> int:
+    from optimizer.data.importers.census import import_census
+    report = import_census(args.path, args.out, partial_years=args.partial_years, drop_unknown=args.drop_unknown)
+    return _emit_report(report, args.format)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from optimizer.data.files import overlay_dirs, resolve_table_paths
+    from optimizer.data.validate import check_dir
+    problems = check_dir(args.dir)
+    if problems:
+        raise DataValidationError(f"{args.dir}: {len(problems)} problem(s) found", problems)
+    paths = resolve_table_paths(overlay_dirs(args.dir))
+    present = {n: p for n, p in paths.items() if p is not None}
+    print(f"OK: {len(present)} table file(s) valid ({args.dir} over the shipped datasets/)")
+    for name, path in present.items():
+        print(f"  {name:<15} {path}")
+    return 0
+
+
+def _info(args: argparse.Namespace) -> int:
+    from optimizer.data.load import load_dataset
+    ds = load_dataset(args.dir, validate=False)
+    files = pd.DataFrame([{**info.as_dict(), "sha256": info.sha256[:12]} for info in ds.provenance.values()])
+    by_year, partners = trade_summary(ds.trade)
+    if args.format == "json":
+        emit_json({"dataset_id": ds.dataset_id, "data_dirs": [str(d) for d in ds.data_dirs],
+                   "trade_synthetic": ds.trade_synthetic, "trade_source": ds.trade_source,
+                   "files": files.to_dict("records"), "trade_by_year": by_year.to_dict("records"),
+                   "us_trade_by_partner": partners.to_dict("records")})
+        return 0
+    out = sys.stdout
+    out.write(f"dataset {ds.dataset_id}  ({' over '.join(str(d) for d in reversed(ds.data_dirs))})\n")
+    label = "SYNTHETIC" if ds.trade_synthetic else "REAL"
+    out.write(f"trade layer: {label} - {ds.trade_source}\n\n")
+    kind = files["synthetic"].map({True: "SYNTHETIC", False: "real"}).where(files["file"].notna(), "absent")
+    shown = files.assign(kind=kind, source=files["source"].map(lambda s: _clip(s, 60)),
+                         vintage=files["vintage"].map(lambda s: _clip(s, 30)))[
+        ["table", "rows", "kind", "source", "vintage", "sha256", "file"]]
+    emit_frame(shown.fillna(""), "table", out)
+    money = lambda df: df.assign(**{c: df[c].map(_bn) for c in df.columns if c not in ("year", "rows", "partner")})  # noqa: E731
+    out.write(f"\ntrade by year (US$ billion; {label.lower()})\n")
+    emit_frame(money(by_year), "table", out)
+    out.write(f"\nUS trade with focus partners (US$ billion; from the {label.lower()} trade table)\n")
+    emit_frame(money(partners), "table", out)
+    return 0
+
+
+def _clip(text: str, width: int) -> str:
+    text = str(text or "")
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+def _bn(value: float) -> str:
+    return f"{value / 1e9:,.3f}"
+
+
+def trade_summary(trade: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Totals per year by kind of row, and US exports/imports per focus partner and year."""
+    if trade.empty:
+        return pd.DataFrame(columns=["year", "rows"]), pd.DataFrame(columns=["year", "partner"])
+    kind = pd.Series("bilateral", index=trade.index)
+    kind = kind.where(trade["importer"] != "WLD", "exports to world").where(trade["exporter"] != "WLD", "imports from world")
+    by_year = (trade.assign(kind=kind).pivot_table(index="year", columns="kind", values="value_usd", aggfunc="sum")
+               .fillna(0.0))
+    by_year.insert(0, "rows", trade.groupby("year").size())
+    by_year = by_year.reset_index()
+    by_year.columns.name = None
+    us = trade[(trade["exporter"] == "USA") | (trade["importer"] == "USA")]
+    exp = us[us["exporter"] == "USA"].groupby(["year", "importer"])["value_usd"].sum().rename("us_exports_usd")
+    imp = us[us["importer"] == "USA"].groupby(["year", "exporter"])["value_usd"].sum().rename("us_imports_usd")
+    exp.index.names = imp.index.names = ["year", "partner"]
+    partners = pd.concat([exp, imp], axis=1).fillna(0.0).reset_index()
+    partners = partners[partners["partner"].isin(PARTNERS + ("WLD",))].sort_values(["partner", "year"])
+    return by_year, partners.reset_index(drop=True)

@@ -1,0 +1,230 @@
+"""What every importer shares: flag parsing, country tables, the import report, the final write.
+
+The report is the importer's promise to the analyst: rows read, rows kept, rows dropped per reason
+(with their value), and the total written, which must equal the total kept (`finish_import` checks
+this before anything is written). Nothing is dropped without a line in the report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from optimizer.data.trade_file import TRADE_COLUMNS, write_trade_parquet, write_trade_table
+from optimizer.errors import DecontrolError
+from optimizer.paths import SHIPPED_DATA_DIR
+
+#: Relative tolerance of the conservation check (float sums over millions of rows).
+CONSERVATION_RTOL = 1e-9
+
+#: "Other Asia, nes" (code 490) is how the UN and CEPII report Taiwan.
+TAIWAN_CODE = 490
+
+
+@dataclass
+class ImportReport:
+    """Accounting of one import, printed by the CLI and stored in the parquet metadata."""
+
+    importer: str
+    input_path: Path
+    source: str = ""
+    rows_read: int = 0
+    value_read_usd: float = 0.0
+    dropped_rows: dict[str, int] = field(default_factory=dict)
+    dropped_value_usd: dict[str, float] = field(default_factory=dict)
+    rows_kept: int = 0
+    value_kept_usd: float = 0.0
+    rows_written: int = 0
+    value_written_usd: float = 0.0
+    years: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    out_path: Path | None = None
+
+    def drop(self, reason: str, rows: int, value_usd: float) -> None:
+        """Account for rows left out (no-op for zero rows)."""
+        if rows:
+            self.dropped_rows[reason] = self.dropped_rows.get(reason, 0) + int(rows)
+            self.dropped_value_usd[reason] = self.dropped_value_usd.get(reason, 0.0) + float(value_usd)
+
+    @property
+    def rows_dropped(self) -> int:
+        return sum(self.dropped_rows.values())
+
+    def as_dict(self) -> dict:
+        return {
+            "importer": self.importer, "input": str(self.input_path), "source": self.source,
+            "out": str(self.out_path) if self.out_path else None,
+            "rows_read": self.rows_read, "rows_kept": self.rows_kept, "rows_dropped": self.rows_dropped,
+            "rows_written": self.rows_written, "value_read_usd": self.value_read_usd,
+            "value_kept_usd": self.value_kept_usd, "value_written_usd": self.value_written_usd,
+            "dropped": [{"reason": r, "rows": n, "value_usd": self.dropped_value_usd.get(r, 0.0)}
+                        for r, n in self.dropped_rows.items()],
+            "years": self.years, "notes": self.notes,
+        }
+
+    def lines(self) -> list[str]:
+        """Human-readable summary for the terminal."""
+        out = [f"imported {self.input_path} ({self.source})",
+               f"  rows read     {self.rows_read:>14,}   value {_usd(self.value_read_usd)}",
+               f"  rows kept     {self.rows_kept:>14,}   value {_usd(self.value_kept_usd)}",
+               f"  rows dropped  {self.rows_dropped:>14,}"]
+        for reason, n in self.dropped_rows.items():
+            out.append(f"    - {reason}: {n:,} rows, {_usd(self.dropped_value_usd.get(reason, 0.0))}")
+        out.append(f"  written       {self.rows_written:>14,}   value {_usd(self.value_written_usd)}"
+                   f"   (equals value kept)")
+        out.append(f"  years         {', '.join(map(str, self.years))}")
+        out += [f"  note: {n}" for n in self.notes]
+        out.append(f"  -> {self.out_path}")
+        return out
+
+
+def _usd(v: float) -> str:
+    return f"${v:,.0f}"
+
+
+def parse_iso_list(text: str | None, flag: str) -> tuple[str, ...] | None:
+    """`CHN,USA` -> ('CHN', 'USA'); None when the flag is absent."""
+    if text is None:
+        return None
+    codes = tuple(c.strip().upper() for c in text.split(",") if c.strip())
+    bad = [c for c in codes if not re.fullmatch(r"[A-Z]{3}", c)]
+    if bad or not codes:
+        raise DecontrolError(f"{flag}: expected comma-separated ISO3 codes such as CHN,USA; got {text!r}")
+    return codes
+
+
+def parse_hs_prefixes(text: str | None) -> tuple[str, ...] | None:
+    """`84,8542` -> ('84', '8542'): HS prefixes of 1-6 digits."""
+    if text is None:
+        return None
+    prefixes = tuple(p.strip() for p in text.split(",") if p.strip())
+    bad = [p for p in prefixes if not re.fullmatch(r"\d{1,6}", p)]
+    if bad or not prefixes:
+        raise DecontrolError(f"--hs-prefix: expected comma-separated HS prefixes such as 84,85; got {text!r}")
+    return prefixes
+
+
+def shipped_countries(required_for: str) -> pd.DataFrame:
+    """The shipped `countries.csv` as text (iso3, name, m49, baci_code)."""
+    path = SHIPPED_DATA_DIR / "countries.csv"
+    if not path.is_file():
+        raise DecontrolError(f"{path} is missing: it is needed {required_for}")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    return df
+
+
+def known_iso3() -> frozenset[str] | None:
+    """ISO3 codes decontrol knows (shipped countries.csv); None if that file is not there."""
+    path = SHIPPED_DATA_DIR / "countries.csv"
+    if not path.is_file():
+        return None
+    return frozenset(shipped_countries("")["iso3"].str.strip())
+
+
+def code_to_iso3(countries: pd.DataFrame, column: str) -> dict[int, str]:
+    """Numeric code (`baci_code` or `m49`) -> ISO3 from countries.csv, Taiwan's 490 included."""
+    if column not in countries.columns:
+        return {}
+    codes = pd.to_numeric(countries[column], errors="coerce")
+    table = {int(c): iso for c, iso in zip(codes, countries["iso3"]) if pd.notna(c)}
+    if "TWN" in set(countries["iso3"]):
+        table.setdefault(TAIWAN_CODE, "TWN")
+    return table
+
+
+def finish_import(frame: pd.DataFrame | pa.Table, out_dir: Path, report: ImportReport,
+                  meta: dict[str, str], *, keys_unique: bool = False) -> ImportReport:
+    """Sum duplicate keys, check value conservation, write `out_dir/trade.parquet` atomically.
+
+    `frame` holds the kept rows (canonical columns; several source rows may share a key, e.g.
+    HS10 lines of one HS6 code or months of one year). `report.value_kept_usd` must already hold
+    their total. `keys_unique=True` skips the group-by when the caller knows no key repeats.
+    """
+    if isinstance(frame, pa.Table):
+        table = frame.select(list(TRADE_COLUMNS)) if keys_unique else _aggregate_arrow(frame)
+        written = float(pc.sum(table["value_usd"]).as_py() or 0.0)
+        rows = table.num_rows
+        years = sorted(int(y) for y in pc.unique(table["year"]).to_pylist())
+    else:
+        df = frame.groupby(["year", "exporter", "importer", "hs6"], as_index=False, sort=False)["value_usd"].sum()
+        written = float(df["value_usd"].sum())
+        rows = len(df)
+        years = sorted(int(y) for y in df["year"].unique())
+    if rows == 0:
+        raise DecontrolError(f"{report.input_path}: no rows left to import "
+                             f"({report.rows_read:,} read, all dropped: {_reasons(report)})")
+    if not np.isclose(written, report.value_kept_usd, rtol=CONSERVATION_RTOL, atol=0.5):
+        raise AssertionError(f"value not conserved: kept {report.value_kept_usd!r}, written {written!r}")
+    report.rows_written, report.value_written_usd, report.years = rows, written, years
+    entries = {"input": report.input_path.name, "importer": report.importer,
+               "rows_read": str(report.rows_read), "rows_kept": str(report.rows_kept),
+               "value_usd": repr(written), "notes": " | ".join(report.notes)}
+    entries.update(meta)
+    if isinstance(frame, pa.Table):
+        report.out_path = write_trade_table(table, Path(out_dir), source=report.source, synthetic=False, meta=entries)
+    else:
+        report.out_path = write_trade_parquet(df, Path(out_dir), source=report.source, synthetic=False, meta=entries)
+    return report
+
+
+def _reasons(report: ImportReport) -> str:
+    return "; ".join(f"{r} ({n:,})" for r, n in report.dropped_rows.items()) or "no rows in the input"
+
+
+def _aggregate_arrow(table: pa.Table) -> pa.Table:
+    """Sum rows sharing a key."""
+    keys = ["year", "exporter", "importer", "hs6"]
+    grouped = table.group_by(keys, use_threads=False).aggregate([("value_usd", "sum")])
+    return grouped.rename_columns(keys + ["value_usd"]).select(list(TRADE_COLUMNS))
+
+
+class Problems:
+    """Problems found in an input, listed per row up to a cap, then counted."""
+
+    cap = 50
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.messages: list[str] = []
+        self.overflow = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.messages)
+
+    def rows(self, mask: pd.Series, row_numbers: pd.Series, column: str, describe) -> None:
+        """One message per flagged row (`describe(value_index)` says what is wrong)."""
+        flagged = np.flatnonzero(np.asarray(mask, dtype=bool))
+        room = max(0, self.cap - len(self.messages))
+        for pos in flagged[:room]:
+            self.messages.append(f"{self.label} row {int(row_numbers.iloc[pos])}, column {column}: {describe(int(pos))}")
+        self.overflow += max(0, len(flagged) - room)
+
+    def raise_if_any(self, what: str) -> None:
+        if self.messages:
+            details = self.messages + ([f"... {self.overflow:,} more row(s) with problems"] if self.overflow else [])
+            raise DecontrolError(f"{self.label}: {what}; nothing was written", details)
+
+
+def numeric_values(text: pd.Series, row_numbers: pd.Series, column: str, problems: Problems) -> pd.Series:
+    """Money column as float: blanks, non-numbers and negatives become problems naming the row."""
+    t = text.astype("str").str.strip().str.replace(",", "", regex=False)
+    values = pd.to_numeric(t.where(t != "", None), errors="coerce")
+    blank = t == ""
+    problems.rows(blank, row_numbers, column, lambda i: "missing value")
+    problems.rows(values.isna() & ~blank, row_numbers, column, lambda i: f"{text.iloc[i]!r} is not a number")
+    problems.rows(values < 0, row_numbers, column, lambda i: f"negative value {text.iloc[i]!r}")
+    return values.astype("float64")
+
+
+def drop_rows(report: ImportReport, keep: pd.Series, mask: pd.Series, value: pd.Series, reason: str) -> pd.Series:
+    """Account for rows newly excluded by `mask` under `reason`; returns the updated keep mask."""
+    hit = mask & keep
+    if hit.any():
+        report.drop(reason, int(hit.sum()), float(value[hit].sum()))
+    return keep & ~mask

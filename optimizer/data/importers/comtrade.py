@@ -1,0 +1,241 @@
+"""UN Comtrade CSV -> canonical trade table.
+
+Two layouts are recognised from the header:
+
+- the classic bulk/legacy CSV (`Classification, Year, Trade Flow Code, Trade Flow, Reporter Code,
+  Reporter ISO, Partner Code, Partner ISO, Commodity Code, Trade Value (US$)`, ...);
+- the current API / "Comtrade+" CSV (`refYear` or `period`, `reporterCode`, `reporterISO`,
+  `partnerCode`, `partnerISO`, `flowCode` X/M, `cmdCode`, `primaryValue`, ...).
+
+Mapping: exports (flow 2 / X) are reporter -> partner; imports (1 / M) are partner -> reporter, so
+the same bilateral flow can be reported twice (the exporter's FOB export and the importer's CIF
+import). The exporter's report is kept and the mirror import is dropped and counted. Partner
+World (code 0 / WLD) becomes `WLD`. Re-exports and re-imports (3/4, RX/RM) and other flows are
+dropped and counted: they are not the reporter's own production or use. Only 6-digit commodity
+rows are kept (chapter and total rows would double count). In the API layout, rows broken down by
+second partner, customs procedure or transport mode are dropped in favour of their totals.
+
+Values are already US dollars. Classifications are not converted: an H5 (HS 2017) file keeps HS
+2017 codes, which the report says.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from optimizer.data.importers.common import (
+    TAIWAN_CODE, ImportReport, Problems, code_to_iso3, drop_rows, finish_import, known_iso3, numeric_values,
+    shipped_countries,
+)
+from optimizer.errors import DecontrolError
+
+CHUNK_ROWS = 500_000
+
+#: Canonical field -> column name, per layout.
+CLASSIC = {"year": "Year", "flow": "Trade Flow Code", "reporter_code": "Reporter Code", "reporter_iso": "Reporter ISO",
+           "partner_code": "Partner Code", "partner_iso": "Partner ISO", "commodity": "Commodity Code",
+           "value": "Trade Value (US$)"}
+CLASSIC_OPTIONAL = {"flow_text": "Trade Flow", "classification": "Classification", "reporter_name": "Reporter",
+                    "partner_name": "Partner", "partner2": "2nd Partner Code", "customs": "Customs Proc. Code",
+                    "mot": "Mode of Transport Code"}
+API = {"year": "refYear", "flow": "flowCode", "reporter_code": "reporterCode", "reporter_iso": "reporterISO",
+       "partner_code": "partnerCode", "partner_iso": "partnerISO", "commodity": "cmdCode", "value": "primaryValue"}
+API_OPTIONAL = {"period": "period", "classification": "classificationCode", "reporter_name": "reporterDesc",
+                "partner_name": "partnerDesc", "partner2": "partner2Code", "customs": "customsCode", "mot": "motCode",
+                "freq": "freqCode"}
+
+EXPORT_FLOWS = {"2", "X", "EXPORT"}
+IMPORT_FLOWS = {"1", "M", "IMPORT"}
+#: Comtrade partner codes that are not countries: bunkers, free zones, special categories, areas nes.
+NON_COUNTRY_CODES = {837, 838, 839, 899}
+#: Totals in the API layout's breakdown columns (anything else is a breakdown of them).
+BREAKDOWN_TOTALS = {"partner2": {"0", ""}, "customs": {"C00", ""}, "mot": {"0", ""}}
+
+
+def import_comtrade(path: Path, out_dir: Path, *, drop_unknown: bool = False) -> ImportReport:
+    """Import a Comtrade CSV (classic or API layout) into `out_dir/trade.parquet` (atomic)."""
+    path = Path(path)
+    header = _header(path)
+    layout, cols, optional = _layout(header, path)
+    report = ImportReport("comtrade", path)
+    code_map = _fallback_codes()
+    known = known_iso3()
+    problems = Problems(str(path))
+    parts: list[pd.DataFrame] = []
+    seen_classifications: set[str] = set()
+    unknown_seen: set[str] = set()
+    areas_seen: set[str] = set()
+    outside_seen: set[str] = set()
+    rows_before = 0
+    usecols = list(cols.values()) + [c for c in optional.values()]
+    try:
+        chunks = pd.read_csv(path, dtype=str, keep_default_na=False, usecols=lambda c: c.strip() in usecols,
+                             chunksize=CHUNK_ROWS, encoding="utf-8-sig", encoding_errors="replace")
+        for raw in chunks:
+            raw.columns = [c.strip() for c in raw.columns]
+            df = pd.DataFrame({k: raw[v] for k, v in {**cols, **optional}.items()})
+            row_no = pd.Series(np.arange(len(df)) + rows_before + 2, index=df.index)
+            rows_before += len(df)
+            part = _chunk(df, row_no, layout, code_map, known, report, problems, drop_unknown,
+                          seen_classifications, unknown_seen, areas_seen, outside_seen)
+            if part is not None:
+                parts.append(part)
+    except pd.errors.ParserError as exc:
+        raise DecontrolError(f"{path}: not a well-formed CSV ({exc})") from exc
+    problems.raise_if_any("problems in the Comtrade file")
+    if rows_before == 0:
+        raise DecontrolError(f"{path}: no data rows (only a header)")
+    kept = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["year", "exporter", "importer", "hs6", "value_usd", "flow"])
+    kept = _drop_mirrors(kept, report)
+    report.rows_kept = len(kept)
+    report.value_kept_usd = float(kept["value_usd"].sum())
+    classes = sorted(c for c in seen_classifications if c)
+    report.source = (f"UN Comtrade ({'classic bulk' if layout == 'classic' else 'API'} CSV {path.name}"
+                     f"{', classification ' + '/'.join(classes) if classes else ''})")
+    if classes and set(classes) - {"H6", "HS22", "HS2022"}:
+        report.notes.append(f"classification {'/'.join(classes)} kept as reported (not converted to HS 2022)")
+    report.notes.append("re-exports and re-imports are dropped (not the reporter's own goods)")
+    if areas_seen:
+        report.notes.append(f"areas without an ISO3 code dropped: {', '.join(sorted(areas_seen))}")
+    if outside_seen:
+        report.notes.append(f"countries not in decontrol's countries.csv dropped: {', '.join(sorted(outside_seen))}")
+    if unknown_seen:
+        report.notes.append(f"unknown country codes dropped (--drop-unknown): {', '.join(sorted(unknown_seen))}")
+    meta = {"layout": layout, "classification": "/".join(classes)}
+    return finish_import(kept.drop(columns=["flow"]), out_dir, report, meta)
+
+
+def _header(path: Path) -> list[str]:
+    if not path.is_file():
+        raise DecontrolError(f"{path}: no such file")
+    with open(path, "rb") as fh:
+        first = fh.readline().decode("utf-8-sig", errors="replace").strip()
+    if not first:
+        raise DecontrolError(f"{path}: the file is empty")
+    return [c.strip().strip('"').strip() for c in pd.read_csv(pd.io.common.StringIO(first + "\n"), dtype=str).columns]
+
+
+def _layout(header: list[str], path: Path) -> tuple[str, dict[str, str], dict[str, str]]:
+    """Which layout the header is, and the canonical -> actual column names present."""
+    is_api = "primaryValue" in header or "cmdCode" in header
+    base, optional = (API, API_OPTIONAL) if is_api else (CLASSIC, CLASSIC_OPTIONAL)
+    cols = dict(base)
+    if is_api and "refYear" not in header and "period" in header:
+        cols["year"] = "period"
+    if not is_api and "Trade Flow Code" not in header and "Trade Flow" in header:
+        cols["flow"] = "Trade Flow"
+    missing = [c for c in cols.values() if c not in header]
+    if missing:
+        raise DecontrolError(f"{path}: missing column(s) {', '.join(missing)} for a Comtrade "
+                             f"{'API' if is_api else 'classic bulk'} CSV (found: {', '.join(header[:40])})")
+    present = {k: v for k, v in optional.items() if v in header and v not in cols.values()}
+    return ("api" if is_api else "classic"), cols, present
+
+
+def _fallback_codes() -> dict[int, str]:
+    """Comtrade numeric codes -> ISO3 for rows with a blank ISO column (Comtrade uses BACI-like codes)."""
+    try:
+        countries = shipped_countries("to map Comtrade country codes")
+    except DecontrolError:
+        return {TAIWAN_CODE: "TWN"}
+    table = code_to_iso3(countries, "m49")
+    table.update(code_to_iso3(countries, "baci_code"))
+    table[TAIWAN_CODE] = "TWN"
+    return table
+
+
+def _chunk(df, row_no, layout, code_map, known, report, problems, drop_unknown,
+           seen_classifications, unknown_seen, areas_seen, outside_seen) -> pd.DataFrame | None:
+    n = len(df)
+    value = numeric_values(df["value"], row_no, "value", problems)
+    year_text = df["year"].str.strip().str[:4]
+    year = pd.to_numeric(year_text, errors="coerce")
+    problems.rows(year.isna(), row_no, "year", lambda i: f"{df['year'].iloc[i]!r} is not a year")
+    report.rows_read += n
+    report.value_read_usd += float(value.fillna(0).sum())
+    if "classification" in df:
+        seen_classifications.update(df["classification"].str.strip().unique())
+    keep = pd.Series(True, index=df.index)
+    v0 = value.fillna(0)
+    for field, totals in BREAKDOWN_TOTALS.items():
+        if field in df:
+            keep = drop_rows(report, keep, ~df[field].str.strip().isin(totals), v0,
+                             "breakdown rows (2nd partner, customs procedure or transport mode): their total is kept")
+    flow = df["flow"].str.strip().str.upper()
+    is_x, is_m = flow.isin(EXPORT_FLOWS), flow.isin(IMPORT_FLOWS)
+    keep = drop_rows(report, keep, ~(is_x | is_m), v0, "re-exports, re-imports and other flows")
+    code = df["commodity"].str.strip()
+    code = code.where(~(code.str.fullmatch(r"\d{5}")), code.str.zfill(6))   # lost leading zero
+    keep = drop_rows(report, keep, ~code.str.fullmatch(r"\d{6}"), v0, "not a 6-digit HS code (totals and chapters)")
+    rep_iso, rep_status = _iso(df, "reporter", code_map, known)
+    par_iso, par_status = _iso(df, "partner", code_map, known)
+    unknown = (rep_status == "unknown") | (par_status == "unknown")
+    if unknown.any() and not drop_unknown:
+        for who, status, col in (("reporter", rep_status, "reporter_code"), ("partner", par_status, "partner_code")):
+            problems.rows((status == "unknown") & keep, row_no, CLASSIC.get(col, col) if layout == "classic" else API[col],
+                          lambda i, col=col: f"unknown country code {df[col].iloc[i]!r} with no ISO3 code")
+    unknown_seen.update(df.loc[unknown & keep, "partner_code"].tolist() + df.loc[unknown & keep, "reporter_code"].tolist())
+    keep = drop_rows(report, keep, unknown, v0, "unknown country code (--drop-unknown)")
+    area = (rep_status == "area") | (par_status == "area")
+    areas_seen.update(_names(df, area & keep))
+    keep = drop_rows(report, keep, area, v0, "exporter or importer is an area without an ISO3 code")
+    outside = (rep_status == "outside") | (par_status == "outside")
+    outside_seen.update(rep_iso[outside & keep & (rep_status == "outside")].tolist()
+                        + par_iso[outside & keep & (par_status == "outside")].tolist())
+    keep = drop_rows(report, keep, outside, v0, "exporter or importer not in decontrol's countries.csv")
+    if problems:
+        return None
+    exporter = rep_iso.where(is_x, par_iso)
+    importer = par_iso.where(is_x, rep_iso)
+    out = pd.DataFrame({"year": year.astype("Int64"), "exporter": exporter, "importer": importer,
+                        "hs6": code, "value_usd": value, "flow": np.where(is_x, "X", "M")})[keep]
+    out["year"] = out["year"].astype("int64")
+    return out
+
+
+def _iso(df: pd.DataFrame, who: str, code_map: dict[int, str], known) -> tuple[pd.Series, pd.Series]:
+    """ISO3 per row and a status: ok, area (not a country), outside (not in countries.csv), unknown."""
+    iso = df[f"{who}_iso"].str.strip().str.upper()
+    codes = pd.to_numeric(df[f"{who}_code"].str.strip(), errors="coerce")
+    iso = iso.where(codes != 0, "WLD")
+    iso = iso.where(codes != TAIWAN_CODE, "TWN")
+    valid = iso.str.fullmatch(r"[A-Z]{3}") & (iso != "N/A")
+    fallback = codes.map(code_map)
+    iso = iso.where(valid, fallback.fillna(""))
+    valid = iso.str.fullmatch(r"[A-Z]{3}")
+    name = df.get(f"{who}_name", pd.Series("", index=df.index)).str.strip().str.lower()
+    area = codes.isin(NON_COUNTRY_CODES) | name.str.endswith(" nes") | name.str.endswith(", nes")
+    status = pd.Series("ok", index=df.index)
+    if known is not None:
+        status = status.where(iso.isin(known) | ~valid, "outside")
+    status = status.where(valid, "unknown")
+    status = status.where(~area | (iso.isin(known) if known is not None else valid), "area")
+    return iso, status
+
+
+def _names(df: pd.DataFrame, mask: pd.Series) -> set[str]:
+    out: set[str] = set()
+    for who in ("reporter", "partner"):
+        col = f"{who}_name" if f"{who}_name" in df else f"{who}_code"
+        out.update(df.loc[mask, col].str.strip().tolist())
+    return out
+
+
+def _drop_mirrors(kept: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
+    """Keep the exporter's report where both sides report the same flow; count the mirror imports."""
+    if kept.empty:
+        return kept
+    key = ["year", "exporter", "importer", "hs6"]
+    exported = kept.loc[kept["flow"] == "X", key].drop_duplicates()
+    imports = kept[kept["flow"] == "M"]
+    mirrored = imports.merge(exported, on=key, how="left", indicator=True)["_merge"].eq("both").to_numpy()
+    if mirrored.any():
+        dropped = imports[mirrored]
+        report.drop("importer-reported mirror of a flow the exporter also reports (export kept)",
+                    len(dropped), float(dropped["value_usd"].sum()))
+        kept = kept.drop(index=dropped.index)
+    return kept
