@@ -189,8 +189,11 @@ def hs6_codes() -> np.ndarray:
     else:
         atlas = pd.read_csv(SHARED / "hs-classification-atlas" / "hs22.csv", dtype={"code": str})
         codes = atlas.loc[atlas["product_level"] == 6, "code"]
-    codes = codes[codes.str.fullmatch(r"\d{6}") & (codes.str[:2] <= "97")]
-    return np.array(sorted(set(codes)))
+    codes = set(codes[codes.str.fullmatch(r"\d{6}") & (codes.str[:2] <= "97")])
+    # A "XXXX00" code beside real subheadings of XXXX is an aggregate (BACI's 271000): skip it,
+    # its trade is already in the subheadings.
+    subdivided = {c[:4] for c in codes if not c.endswith("00")}
+    return np.array(sorted(c for c in codes if not (c.endswith("00") and c[:4] in subdivided)))
 
 
 def partner_totals() -> pd.DataFrame:
