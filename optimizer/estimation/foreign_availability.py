@@ -146,29 +146,32 @@ def _top_suppliers(sup: pd.DataFrame, ids: pd.Index, partner: str, n: int) -> pd
     top = top.groupby("eccn", sort=False).head(n)
     tag = np.where(top["exporter"] == partner, " [partner]",
                    np.where(top["exporter"] == US, " [US]", np.where(top["in_regime"], " [regime]", "")))
-    pct = (100 * top["share"]).round(0).astype(int).astype(str)
-    top = top.assign(label=top["exporter"] + " " + pct + "%" + tag)
-    joined = top.groupby("eccn", sort=False)["label"].agg("; ".join)
-    return joined.reindex(ids, fill_value="")
+    pct = np.round(100 * top["share"].to_numpy(dtype=float)).astype(int)
+    joined: dict[str, list[str]] = {}
+    for e, x, p, t in zip(top["eccn"].to_numpy(), top["exporter"].to_numpy(), pct, tag):
+        joined.setdefault(e, []).append(f"{x} {p}%{t}")
+    return pd.Series(["; ".join(joined.get(e, ())) for e in ids], index=ids, dtype=object)
 
 
 def _evidence(fa: pd.DataFrame, regime_of: pd.Series, partner: str, config: EstimationConfig,
               year: int | None) -> list[str]:
     yr = f"{year} " if year else ""
+    regimes = regime_of.reindex(fa.index).fillna("").to_numpy()
+    cols = ["fa_basis", "fa_world_exports_usd", "fa_non_regime_share", "fa_all_foreign_share", "fa_supplier_count",
+            "fa_partner_exports_usd", "fa_partner_imports_usd", "fa_partner_capacity", "fa_top_suppliers"]
     out = []
-    for e, r in fa.iterrows():
-        if r["fa_basis"] != "trade data":
-            out.append(f"{r['fa_basis']}: FA scored 0 (no evidence of availability)")
+    for key, (basis, world, nr, allf, count, pexp, pimp, cap, top) in zip(
+            regimes, zip(*(fa[c].to_numpy() for c in cols))):
+        if basis != "trade data":
+            out.append(f"{basis}: FA scored 0 (no evidence of availability)")
             continue
-        label = regime_label(regime_of.get(e, ""))
+        label = regime_label(key)
         outside = "outside the US" if label == "US unilateral" else f"outside the US and {label}"
         out.append(
-            f"{yr}world exports of the mapped codes (controlled share) {fmt_usd(r['fa_world_exports_usd'])}: "
-            f"{fmt_share(r['fa_non_regime_share'])} from suppliers {outside} (excl. {partner}), "
-            f"{fmt_share(r['fa_all_foreign_share'])} non-US; {int(r['fa_supplier_count'])} third-country "
-            f"suppliers >= {fmt_share(config.min_supplier_share)}; {partner} exports {fmt_usd(r['fa_partner_exports_usd'])} "
-            f"vs imports {fmt_usd(r['fa_partner_imports_usd'])} (capacity {r['fa_partner_capacity']:.2f}). "
-            f"Top: {r['fa_top_suppliers']}")
+            f"{yr}world exports of the mapped codes (controlled share) {fmt_usd(world)}: "
+            f"{fmt_share(nr)} from suppliers {outside} (excl. {partner}), {fmt_share(allf)} non-US; "
+            f"{int(count)} third-country suppliers >= {fmt_share(config.min_supplier_share)}; "
+            f"{partner} exports {fmt_usd(pexp)} vs imports {fmt_usd(pimp)} (capacity {cap:.2f}). Top: {top}")
     return out
 
 
