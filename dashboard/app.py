@@ -1,14 +1,72 @@
-"""Placeholder app factory; replaced by the full dashboard."""
+"""The Dash app factory behind `decontrol serve`.
+
+`create_app(data_dir)` loads (and validates) the data once, so a bad `--data DIR` fails at start
+with the validator's message rather than on the first click; builds the shell from the page
+registry; registers every page's callbacks; and sets up the background-callback manager that runs
+package solves off the request thread (with progress and cancel). Everything is served locally:
+Bootstrap (Flatly) CSS from `assets/`, Dash and AG Grid bundles from their wheels.
+"""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
+import dash
+import diskcache
+from dash import Dash, Input, Output, State
 
-def create_app(data_dir: Path | None = None):
-    import dash
-    from dash import html
+from dashboard import ids
+from dashboard.layouts.shell import data_badge, not_found, shell
+from dashboard.logic.trade import check_partner, trade_layer_years
+from dashboard.pages import PAGES, page_for
+from dashboard.state import AppState
 
-    app = dash.Dash(__name__, title="decontrol")
-    app.layout = html.Div([html.H1("decontrol"), html.P("Dashboard under construction.")])
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+def background_manager(cache_dir: Path | None = None) -> dash.DiskcacheManager:
+    """Background callbacks run in a forked worker; results pass through a disk cache."""
+    directory = cache_dir or Path(tempfile.mkdtemp(prefix="decontrol-jobs-"))
+    return dash.DiskcacheManager(diskcache.Cache(str(directory)), cache_by=None, expire=3600)
+
+
+def create_app(data_dir: Path | None = None, *, home: Path | None = None,
+               cache_dir: Path | None = None) -> Dash:
+    """The dashboard for `data_dir` laid over the shipped data (None: shipped data only).
+
+    `home` overrides `user_home()` for the analyst workspace (tests); `cache_dir` the job cache.
+    Raises `DecontrolError` when the data does not load.
+    """
+    state = AppState(Path(data_dir) if data_dir else None, home)
+    ds = state.dataset()
+    app = Dash(
+        __name__, title="decontrol", assets_folder=str(ASSETS), serve_locally=True,
+        suppress_callback_exceptions=True, update_title=None,
+        background_callback_manager=background_manager(cache_dir),
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    default_partner = check_partner(ds, None)
+    frame = shell(data_badge(ds.trade_synthetic, ds.trade_source, trade_layer_years(ds)))
+    app.layout = frame
+    app.validation_layout = dash.html.Div([frame, *[p.layout(state, default_partner) for p in PAGES]])
+
+    @app.callback(Output(ids.PAGE, "children"), Input(ids.URL, "pathname"), State(ids.PARTNER_STORE, "data"))
+    def _route(pathname, partner):
+        page = page_for(pathname)
+        if page is None:
+            return not_found(pathname or "")
+        return page.layout(state, check_partner(state.dataset(), partner))
+
+    app.clientside_callback(
+        """function(pathname) {
+            const titles = %s;
+            const p = (pathname || '/').replace(/\\/+$/, '') || '/';
+            document.title = (titles[p] ? titles[p] + ' · ' : '') + 'decontrol';
+            return window.dash_clientside.no_update;
+        }""" % {p.path: p.name for p in PAGES},
+        Output(ids.NAVBAR, "className"), Input(ids.URL, "pathname"),
+    )
+    for page in PAGES:
+        page.register_callbacks(app, state)
     return app

@@ -24,6 +24,7 @@ TRADE_COMPOSITION = "trade-composition"
 TRADE_COMPOSITION_NOTE = "trade-composition-note"
 TRADE_CONTROLLED = "trade-controlled"
 TRADE_CONTROLLED_NOTE = "trade-controlled-note"
+TRADE_CONTROLLED_TABLE = "trade-controlled-table"
 TRADE_ALERT = "trade-alert"
 
 # --- 2. Control list --------------------------------------------------------------------------------
@@ -40,6 +41,8 @@ ITEMS_SELECTED = "items-selected"  # store: the ECCN shown in the panel
 ITEMS_OVERRIDE_TIER = "items-override-tier"
 ITEMS_OVERRIDE_REASON = "items-override-reason"
 ITEMS_OVERRIDE_AUTHOR = "items-override-author"
+ITEMS_OVERRIDE_REASON_FEEDBACK = "items-override-reason-feedback"
+ITEMS_OVERRIDE_AUTHOR_FEEDBACK = "items-override-author-feedback"
 ITEMS_OVERRIDE_SAVE = "items-override-save"
 ITEMS_OVERRIDE_FEEDBACK = "items-override-feedback"
 ITEMS_OVERRIDE_VERSION = "items-override-version"  # store: bumps after a recorded override

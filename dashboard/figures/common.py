@@ -7,6 +7,7 @@ the source. The badge is part of the figure, so it survives screenshots and PNG 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -97,3 +98,30 @@ def badge_of(fig: go.Figure) -> str | None:
     """The provenance kind a figure carries (tests and exports check it)."""
     meta = fig.layout.meta
     return meta.get("provenance") if isinstance(meta, dict) else None
+
+
+def nice_step(span: float, target_ticks: int = 5) -> float:
+    """A 1-2-2.5-5 x 10^k step giving about `target_ticks` ticks over `span`."""
+    if span <= 0:
+        return 1.0
+    raw = span / max(target_ticks, 1)
+    mag = 10 ** math.floor(math.log10(raw))
+    return next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+
+
+def bn_axis(lo: float, hi: float, target_ticks: int = 5) -> dict:
+    """Axis settings for values plotted in US$ bn: ticks labelled `$200bn`, `-$400bn`, `$0`.
+
+    Plotly's `tickprefix` would print `$-200bn`; explicit tick text keeps one money style.
+    """
+    lo, hi = min(lo, 0.0), max(hi, 0.0)
+    step = nice_step(hi - lo, target_ticks)
+    first = math.floor(lo / step) * step
+    ticks = []
+    v = first
+    while v <= hi + step * 0.999:
+        ticks.append(round(v, 10))
+        v += step
+    digits = 0 if step >= 1 else (1 if step >= 0.1 else 2)
+    text = ["$0" if t == 0 else f"{'-' if t < 0 else ''}${abs(t):,.{digits}f}bn" for t in ticks]
+    return {"tickvals": ticks, "ticktext": text, "title": {"text": "US$ bn"}}

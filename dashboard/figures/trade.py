@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import Provenance, empty_figure, with_provenance
+from dashboard.figures.common import Provenance, bn_axis, empty_figure, with_provenance
 from dashboard.theme import FLOW_COLORS, NAVY, TIER_COLORS, TIER_ORDER, fmt_pct, fmt_usd
 
 _EVENT_COLORS: dict[str, str] = {
@@ -66,8 +66,10 @@ def totals_series(totals: pd.DataFrame, events: pd.DataFrame, partner_name: str,
     fig.update_layout(
         title=f"US goods trade with {partner_name}, US$ billion per year",
         barmode="overlay", hovermode="closest", height=330,
-        yaxis=dict(title="US$ bn", tickprefix="$", ticksuffix="bn", zeroline=True, zerolinecolor="#bbb"),
+        yaxis=dict(**bn_axis(y_lo, y_hi * 1.08), zeroline=True, zerolinecolor="#bbb"),
         xaxis=dict(dtick=1, tickformat="d"),
+        legend=dict(orientation="h", yanchor="top", y=-0.1, xanchor="left", x=0),
+        margin=dict(l=56, r=16, t=40, b=56),
     )
     return with_provenance(fig, prov)
 
@@ -89,7 +91,8 @@ def composition_treemap(comp: pd.DataFrame, title: str, prov: Provenance) -> go.
         customdata=hover, hovertemplate="<b>%{label}</b><br>%{customdata}<extra></extra>",
         texttemplate="%{label}<br>%{customdata}", maxdepth=2, tiling=dict(pad=2),
     ))
-    fig.update_layout(title=title, height=330, margin=dict(l=4, r=4, t=40, b=4))
+    fig.update_layout(title=title, height=330, margin=dict(l=4, r=4, t=40, b=4),
+                      uniformtext=dict(minsize=10, mode="hide"))
     return with_provenance(fig, prov)
 
 
@@ -103,7 +106,7 @@ def composition_bars(comp: pd.DataFrame, title: str, prov: Provenance, top: int 
         orientation="h", marker_color=FLOW_COLORS["exports"], customdata=[fmt_usd(v) for v in comp["value_usd"]],
         hovertemplate="%{y}: %{customdata}<extra></extra>",
     ))
-    fig.update_layout(title=title, height=330, xaxis=dict(title="US$ bn", tickprefix="$", ticksuffix="bn"),
+    fig.update_layout(title=title, height=330, xaxis=bn_axis(0.0, float(comp["value_usd"].max()) / BN, 4),
                       margin=dict(l=8, r=16, t=40, b=40))
     fig.update_yaxes(automargin=True)
     return with_provenance(fig, prov)
@@ -133,6 +136,8 @@ def controlled_by_tier(controlled: pd.DataFrame, totals: pd.DataFrame, partner_n
     fig.update_layout(
         title=f"US exports to {partner_name} in HS codes mapped to CCL items, by tier",
         barmode="stack", height=330, xaxis=dict(dtick=1, tickformat="d"),
-        yaxis=dict(title="US$ bn", tickprefix="$", ticksuffix="bn"),
+        yaxis=bn_axis(0.0, float(controlled.groupby("year")["value_usd"].sum().max()) / BN),
+        legend=dict(orientation="h", yanchor="top", y=-0.1, xanchor="left", x=0),
+        margin=dict(l=56, r=16, t=40, b=56),
     )
     return with_provenance(fig, prov)

@@ -254,3 +254,76 @@ def controlled_figure(ds: Any, items: pd.DataFrame, partner: str, years: tuple[i
     prov = Provenance.combine(trade_layer_provenance(ds),
                               Provenance("analyst", "ECCN→HS6 concordance, analyst-made (datasets/concordance.csv)"))
     return controlled_by_tier(df, partner_totals(ds, partner, years), name, prov), note
+
+
+def controlled_summary(controlled: pd.DataFrame, ds: Any, partner: str, year: int) -> list[dict[str, str]]:
+    """Rows for the overlay's table in `year`: tier, value, share of US exports to the partner."""
+    d = controlled[controlled["year"] == year] if len(controlled) else controlled
+    totals = partner_totals(ds, partner, (year, year))
+    exports = float(totals["exports_usd"].iloc[0]) if len(totals) else float("nan")
+    rows = []
+    for tier in TIER_ORDER:
+        v = float(d.loc[d["tier"] == tier, "value_usd"].sum()) if len(d) else 0.0
+        rows.append({"tier": tier, "value": fmt_usd(v), "share": fmt_pct(v / exports, 1) if exports else "n/a"})
+    total = sum(float(d.loc[d["tier"] == t, "value_usd"].sum()) for t in TIER_ORDER) if len(d) else 0.0
+    rows.append({"tier": "all mapped codes", "value": fmt_usd(total),
+                 "share": fmt_pct(total / exports, 1) if exports else "n/a"})
+    return rows
+
+
+# ------------------------------------------------------------------------------------------ views
+def kpi_cards(kpis: list[Kpi]) -> list:
+    """KPI cards in equal columns (an empty-state line when there are none)."""
+    import dash_bootstrap_components as dbc
+
+    from dashboard.components import empty_state, kpi_card
+    if not kpis:
+        return [dbc.Col(empty_state("No trade totals for this partner and these years."))]
+    return [dbc.Col(kpi_card(k.label, k.value, k.detail, k.provenance, k.tone), md=12 // len(kpis)) for k in kpis]
+
+
+def totals_view(ds: Any, partner: str | None, years: list[int] | None) -> tuple[list, go.Figure]:
+    """Outputs of the Trade page's totals callback: KPI cards and the time series."""
+    p, ys = check_partner(ds, partner), clamp_years(ds, years)
+    return kpi_cards(trade_kpis(ds, p, ys)), series_figure(ds, p, ys)
+
+
+def composition_view(ds: Any, partner: str | None, years: list[int] | None, flow: str | None) -> tuple[go.Figure, str]:
+    p, ys = check_partner(ds, partner), clamp_years(ds, years)
+    return composition_figure(ds, p, ys[1], flow or "exports")
+
+
+def controlled_view(ds: Any, partner: str | None, years: list[int] | None,
+                    items: pd.DataFrame | None = None) -> tuple[go.Figure, str, list]:
+    """Overlay figure, its note, and the last year's table (tier, value, share of US exports)."""
+    from dash import html
+
+    from dashboard.theme import TIER_COLORS
+    from optimizer.estimation import build_item_table
+
+    p, ys = check_partner(ds, partner), clamp_years(ds, years)
+    if items is None:
+        items = build_item_table(ds, p)
+    df = controlled_trade(ds, items, p, ys)
+    fig, note = controlled_figure(ds, items, p, ys)
+    year = ys[1]
+    rows = controlled_summary(df, ds, p, year)
+    head = html.Thead(html.Tr([html.Th("Tier"), html.Th(f"US exports, {year}"), html.Th("Share of all US exports")]))
+    body = html.Tbody([
+        html.Tr([html.Td([html.Span(className="tier-dot", style={"background": TIER_COLORS.get(r["tier"], "#95a5a6")}),
+                          r["tier"].capitalize()]),
+                 html.Td(r["value"], className="text-end"), html.Td(r["share"], className="text-end")],
+                className="fw-semibold" if r["tier"] == "all mapped codes" else "")
+        for r in rows])
+    counts = items["tier"].value_counts()
+    mapped = int((items["hs6"].fillna("") != "").sum()) if "hs6" in items else 0
+    table = [
+        html.H2(f"Controlled-trade overlay, {year}", className="h6 mb-2"),
+        html.Table([head, body], className="table table-sm mb-2"),
+        html.Div(f"{mapped:,} of {len(items):,} CCL items are mapped to HS codes; tiers: "
+                 + ", ".join(f"{int(counts.get(t, 0))} {t}" for t in TIER_ORDER) + ".", className="small text-muted"),
+    ]
+    if not mapped:
+        table.append(html.Div("No ECCN→HS6 concordance in this data: nothing can be overlaid.",
+                              className="small text-warning mt-1"))
+    return fig, note, table

@@ -68,3 +68,114 @@ def tiny_ds() -> Dataset:
     countries = [dict(iso3="CHN", name="China"), dict(iso3="JPN", name="Japan"), dict(iso3="USA", name="United States")]
     return make_dataset(partner_totals=totals, hs2_china=hs2_china, hs2=hs2, trade=trade, events=events,
                         countries=countries)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Browser tests: one live server (a `decontrol serve` subprocess) and one headless Chromium per session.
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
+VIEWPORT = {"width": 1366, "height": 768}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the dashboard exited with code {proc.returncode}: {proc.stderr.read()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"the dashboard did not answer at {url} within {timeout:.0f} s")
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Base URL of `decontrol serve` on a free loopback port, with a throwaway user home."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (bash scripts/test.sh installs it)")
+    home = tmp_path_factory.mktemp("decontrol-home")
+    port = _free_port()
+    env = dict(os.environ, DECONTROL_HOME=str(home), PYTHONUNBUFFERED="1")
+    cmd = [sys.executable, "-c", "from dashboard.cli import main; main()", "serve", "--port", str(port)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(url + "/", proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (bash scripts/test.sh installs it)")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+class ConsoleLog:
+    """Console errors and uncaught page errors seen by one browser page."""
+
+    def __init__(self, page) -> None:
+        self.errors: list[str] = []
+        page.on("console", lambda m: self.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        page.on("requestfailed", lambda r: self.errors.append(f"request failed: {r.url} {r.failure}"))
+
+
+@pytest.fixture()
+def page(browser, live_server):
+    """A fresh 1366×768 page; the test fails if the browser logged any console error."""
+    context = browser.new_context(viewport=VIEWPORT, base_url=live_server)
+    pg = context.new_page()
+    pg.set_default_timeout(20_000)
+    log = ConsoleLog(pg)
+    pg.console_log = log  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+    assert log.errors == [], "browser console errors:\n" + "\n".join(log.errors)
+
+
+@pytest.fixture()
+def screenshot():
+    """`screenshot(page, name)`: save the 1366×768 viewport to tests/screenshots/<name>.png (git-ignored)."""
+    def _shot(pg, name: str, full_page: bool = False) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        pg.screenshot(path=str(path), full_page=full_page)
+        return path
+    return _shot
+
+
+@pytest.fixture(scope="session")
+def shipped_ds():
+    """The shipped default dataset (loaded once per session; treat as read-only)."""
+    from optimizer.data.load import load_dataset
+    return load_dataset()

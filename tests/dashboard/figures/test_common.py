@@ -29,3 +29,13 @@ def test_empty_figure_says_why():
     fig = empty_figure("No trade for Narnia.")
     assert fig.layout.annotations[0].text == "No trade for Narnia."
     assert fig.layout.meta["empty"] is True and badge_of(fig) is None
+
+
+def test_bn_axis_labels_money_with_the_sign_before_the_dollar():
+    from dashboard.figures.common import bn_axis, nice_step
+    axis = bn_axis(-346.0, 452.0)
+    assert axis["ticktext"][0].startswith("-$") and "$0" in axis["ticktext"]
+    assert axis["tickvals"][0] <= -346 and axis["tickvals"][-1] >= 452
+    assert nice_step(10, 5) == 2 and nice_step(0.9, 4) == 0.25
+    small = bn_axis(0, 0.8)
+    assert small["ticktext"][:2] == ["$0", "$0.2bn"]

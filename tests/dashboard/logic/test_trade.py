@@ -73,3 +73,11 @@ def test_controlled_trade_counts_us_exports_to_the_partner_once(tiny_ds):
     fig, note = trade.controlled_figure(tiny_ds, items, "CHN", (2018, 2020))
     assert fig.layout.meta["provenance"] == "synthetic" and "upper bound" in note
     assert "covers 2020–2020 only" in note
+
+
+def test_controlled_summary_gives_each_tier_and_the_share_of_exports(tiny_ds):
+    df = pd.DataFrame({"year": [2020, 2020], "tier": ["legacy", "foundational"], "value_usd": [1e9, 2e9]})
+    rows = trade.controlled_summary(df, tiny_ds, "CHN", 2020)
+    assert rows[0] == {"tier": "foundational", "value": "$2.0bn", "share": "1.6%"}
+    assert rows[1]["value"] == "$0" and rows[-1]["value"] == "$3.0bn"
+    assert trade.controlled_summary(df, tiny_ds, "CHN", 2019)[-1]["value"] == "$0"

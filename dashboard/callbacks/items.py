@@ -1,0 +1,60 @@
+"""Wiring of page 2, Control list: grid, quick search, item panel, tier override."""
+
+from __future__ import annotations
+
+from dash import Dash, Input, Output, State, no_update
+
+from dashboard import ids
+from dashboard.callbacks.common import guarded
+from dashboard.logic import items
+from dashboard.state import AppState
+
+
+def register_callbacks(app: Dash, state: AppState) -> None:
+    @app.callback(Output(ids.ITEMS_GRID, "rowData"), Output(ids.ITEMS_GRID, "columnDefs"),
+                  Output(ids.ITEMS_SUMMARY, "children"),
+                  Input(ids.ITEMS_PARTNER, "value"), Input(ids.ITEMS_YEAR, "value"), Input(ids.ITEMS_TIERS, "value"),
+                  Input(ids.ITEMS_OVERRIDE_VERSION, "data"))
+    @guarded(ids.ITEMS_ALERT, 3)
+    def _grid(partner, year, tiers, _version):
+        return items.items_view(state.dataset(), partner, year, tiers)
+
+    app.clientside_callback(
+        """function(text, options) {
+            return Object.assign({}, options || {}, {quickFilterText: text || ""});
+        }""",
+        Output(ids.ITEMS_GRID, "dashGridOptions"), Input(ids.ITEMS_SEARCH, "value"),
+        State(ids.ITEMS_GRID, "dashGridOptions"), prevent_initial_call=True,
+    )
+
+    @app.callback(Output(ids.ITEMS_SELECTED, "data"), Output(ids.ITEMS_PANEL, "is_open"),
+                  Input(ids.ITEMS_GRID, "selectedRows"), prevent_initial_call=True)
+    def _select(rows):
+        if not rows:
+            return no_update, no_update
+        return rows[0]["eccn"], True
+
+    @app.callback(Output(ids.ITEMS_PANEL, "title"), Output(ids.ITEMS_PANEL_BODY, "children"),
+                  Output(ids.ITEMS_OVERRIDE_TIER, "value"),
+                  Input(ids.ITEMS_SELECTED, "data"), Input(ids.ITEMS_OVERRIDE_VERSION, "data"),
+                  State(ids.ITEMS_PARTNER, "value"), State(ids.ITEMS_YEAR, "value"))
+    @guarded(ids.ITEMS_ALERT, 3)
+    def _panel(eccn, _version, partner, year):
+        return items.panel_view(state.dataset(), eccn, partner, year)
+
+    @app.callback(Output(ids.ITEMS_OVERRIDE_FEEDBACK, "children"),
+                  Output(ids.ITEMS_OVERRIDE_REASON, "invalid"), Output(ids.ITEMS_OVERRIDE_REASON_FEEDBACK, "children"),
+                  Output(ids.ITEMS_OVERRIDE_AUTHOR, "invalid"), Output(ids.ITEMS_OVERRIDE_AUTHOR_FEEDBACK, "children"),
+                  Output(ids.ITEMS_OVERRIDE_VERSION, "data"),
+                  Input(ids.ITEMS_OVERRIDE_SAVE, "n_clicks"),
+                  State(ids.ITEMS_SELECTED, "data"), State(ids.ITEMS_OVERRIDE_TIER, "value"),
+                  State(ids.ITEMS_OVERRIDE_REASON, "value"), State(ids.ITEMS_OVERRIDE_AUTHOR, "value"),
+                  State(ids.ITEMS_OVERRIDE_VERSION, "data"), prevent_initial_call=True)
+    @guarded(ids.ITEMS_OVERRIDE_FEEDBACK, 6)
+    def _override(_n, eccn, tier, reason, author, version):
+        return items.override_view(state, eccn, tier, reason, author, version)
+
+    @app.callback(Output(ids.PARTNER_STORE, "data", allow_duplicate=True), Input(ids.ITEMS_PARTNER, "value"),
+                  prevent_initial_call=True)
+    def _remember_partner(partner):
+        return partner

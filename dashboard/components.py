@@ -1,0 +1,84 @@
+"""Small layout pieces every page uses: provenance badges, KPI cards, figure cards, messages.
+
+Pure functions returning Dash components, so a KPI or a badge looks the same on every page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.figures.common import Provenance
+from dashboard.theme import PROVENANCE_BADGE
+
+#: Plotly config for every graph: no plotly logo, no cloud button; the PNG export keeps the badge.
+GRAPH_CONFIG: dict[str, Any] = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+    "responsive": True,
+}
+
+
+def provenance_badge(prov: Provenance, className: str = "ms-2") -> dbc.Badge:
+    """A REAL / SYNTHETIC badge whose hover text (title) names the source."""
+    return dbc.Badge(prov.label, color=PROVENANCE_BADGE[prov.kind], className=f"provenance-badge {className}",
+                     title=f"Source: {prov.source}", pill=True)
+
+
+def kpi_card(label: str, value: str, detail: str = "", prov: Provenance | None = None,
+             tone: str = "primary", kpi_id: str | None = None) -> dbc.Card:
+    """A headline number with its label (which states the year), one line of context and a badge."""
+    header = [html.Span(label, className="kpi-label")]
+    if prov is not None:
+        header.append(provenance_badge(prov))
+    body = [html.Div(header, className="d-flex justify-content-between align-items-start"),
+            html.Div(value, className=f"kpi-value text-{tone}")]
+    if detail:
+        body.append(html.Div(detail, className="kpi-detail text-muted"))
+    props: dict[str, Any] = {"className": "kpi-card h-100"}
+    if kpi_id:
+        props["id"] = kpi_id
+    return dbc.Card(dbc.CardBody(body, className="py-2 px-3"), **props)
+
+
+def figure_card(graph_id: str, note_id: str | None = None, height: int = 330,
+                extra: list | None = None) -> dbc.Card:
+    """A card holding one graph (with a loading spinner) and an optional note line under it."""
+    children: list = list(extra or [])
+    children.append(dcc.Loading(dcc.Graph(id=graph_id, config=GRAPH_CONFIG, style={"height": f"{height}px"}),
+                                type="dot", delay_show=250))
+    if note_id:
+        children.append(html.Div(id=note_id, className="figure-note text-muted small mt-1"))
+    return dbc.Card(dbc.CardBody(children, className="p-2"), className="h-100")
+
+
+def error_alert(message: str, details: list[str] | None = None) -> dbc.Alert:
+    """How a `DecontrolError` reaches the user: the message and its first details, inline."""
+    body: list = [html.Strong(message)]
+    if details:
+        body.append(html.Ul([html.Li(d) for d in details[:8]], className="mb-0 mt-1 small"))
+        if len(details) > 8:
+            body.append(html.Div(f"... and {len(details) - 8} more", className="small"))
+    return dbc.Alert(body, color="danger", className="mb-2", role="alert")
+
+
+def empty_state(message: str, hint: str = "") -> html.Div:
+    """What an empty area says: why it is empty and what to do."""
+    children: list = [html.Div(message, className="fw-semibold")]
+    if hint:
+        children.append(html.Div(hint, className="small"))
+    return html.Div(children, className="empty-state text-muted text-center py-4")
+
+
+def field(label: str, control: Any, help_text: str = "", label_for: str | None = None,
+          feedback: Any = None) -> html.Div:
+    """A labelled form control (label bound to the control for screen readers), help text under it."""
+    children: list = [dbc.Label(label, html_for=label_for, className="form-label small fw-semibold mb-1"), control]
+    if feedback is not None:
+        children.append(feedback)
+    if help_text:
+        children.append(dbc.FormText(help_text, className="d-block"))
+    return html.Div(children, className="mb-2")

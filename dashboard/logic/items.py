@@ -1,0 +1,259 @@
+"""The Control list page's logic: grid rows and columns, the item panel, recording a tier override.
+
+The item table and the explanation of one item come from `optimizer.estimation`; this module only
+shapes them for display (formatted numbers, tier chips, bars) and says what each figure rests on.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from dashboard.components import GRAPH_CONFIG, empty_state, provenance_badge
+from dashboard.figures.common import Provenance
+from dashboard.figures.items import top_suppliers
+from dashboard.logic.trade import partner_names
+from dashboard.state import AppState
+from dashboard.theme import TIER_COLORS, TIER_ORDER, fmt_pct, fmt_score, fmt_usd
+from optimizer.errors import DecontrolError
+from optimizer.estimation import build_item_table, explain_item, record_tier_override
+from optimizer.estimation.config import TIERS
+
+
+# ------------------------------------------------------------------------------------------ options
+def item_years(ds: Any) -> list[int]:
+    """Years the item table can be estimated for (the trade layer's years)."""
+    return sorted(int(y) for y in ds.trade["year"].unique()) if len(ds.trade) else []
+
+
+def check_year(ds: Any, year: Any) -> int:
+    """A valid estimation year; None or an unknown year -> the latest."""
+    years = item_years(ds)
+    if not years:
+        raise DecontrolError("the trade table is empty: item values and foreign availability cannot be estimated")
+    try:
+        y = int(year)
+    except (TypeError, ValueError):
+        return years[-1]
+    return y if y in years else years[-1]
+
+
+def _is_nan(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def trade_provenance(ds: Any) -> Provenance:
+    return Provenance("synthetic" if ds.trade_synthetic else "real", ds.trade_source)
+
+
+# ------------------------------------------------------------------------------------------ grid
+def grid_rows(items: pd.DataFrame, tiers: list[str] | None = None) -> list[dict[str, Any]]:
+    """Rows for AG Grid: display text next to the numbers so sorting stays numeric."""
+    df = items if not tiers else items[items["tier"].isin(tiers)]
+    rows = []
+    for r in df.itertuples(index=False):
+        value = None if _is_nan(r.value_usd) else float(r.value_usd)
+        hs = [h for h in str(r.hs6 or "").split(";") if h]
+        rows.append({
+            "eccn": r.eccn, "heading": r.heading, "tier": r.tier, "tier_source": r.tier_source,
+            "reasons": str(r.reasons or "").replace(";", ", "), "regime": str(r.regime or "").replace(";", ", "),
+            "category": int(r.category), "group": r.group,
+            "value_usd": value, "value_text": fmt_usd(value, missing="unknown"), "value_basis": r.value_basis,
+            "fa_score": float(r.fa_score), "fa_text": fmt_score(r.fa_score), "fa_basis": r.fa_basis,
+            "risk": float(r.risk), "hs6_count": len(hs),
+        })
+    return rows
+
+
+def column_defs(items: pd.DataFrame, year: int) -> list[dict[str, Any]]:
+    """AG Grid columns: ECCN pinned, tier chips, value and FA bars (renderers in assets/*.js)."""
+    vmax = float(items["value_usd"].max()) if items["value_usd"].notna().any() else 0.0
+    return [
+        {"field": "eccn", "headerName": "ECCN", "pinned": "left", "width": 100, "filter": "agTextColumnFilter"},
+        {"field": "heading", "headerName": "Heading", "flex": 2, "minWidth": 220, "tooltipField": "heading",
+         "filter": "agTextColumnFilter"},
+        {"field": "tier", "headerName": "Tier", "width": 135, "cellRenderer": "TierChip",
+         "filter": "agTextColumnFilter"},
+        {"field": "reasons", "headerName": "Reasons", "width": 130, "tooltipField": "reasons",
+         "filter": "agTextColumnFilter"},
+        {"field": "regime", "headerName": "Regime", "width": 100, "filter": "agTextColumnFilter"},
+        {"field": "value_usd", "headerName": f"Value, US$/yr ({year})", "width": 170, "cellRenderer": "BarCell",
+         "cellRendererParams": {"max": vmax, "textField": "value_text", "color": "#3498db"},
+         "filter": "agNumberColumnFilter", "sort": "desc", "tooltipField": "value_basis",
+         "headerTooltip": "Estimated US exports per year that relief would unlock for the partner"},
+        {"field": "fa_score", "headerName": "FA score (0–1)", "width": 150,
+         "headerTooltip": "Foreign availability to the partner, 15 CFR 768 proxies (0 none – 1 wide)", "cellRenderer": "BarCell",
+         "cellRendererParams": {"max": 1.0, "textField": "fa_text", "color": "#18bc9c"},
+         "filter": "agNumberColumnFilter", "tooltipField": "fa_basis"},
+        {"field": "risk", "headerName": "Risk", "width": 95, "filter": "agNumberColumnFilter",
+         "headerTooltip": "Security risk score from the reasons for control (analyst weights), reduced by FA",
+         "valueFormatter": {"function": "d3.format('.2f')(params.value)"}},
+        {"field": "hs6_count", "headerName": "HS codes", "width": 110, "headerTooltip": "HS6 codes mapped to the item", "filter": "agNumberColumnFilter"},
+    ]
+
+
+def items_summary(items: pd.DataFrame, shown: int, partner_name: str, year: int, prov: Provenance) -> list:
+    counts = items["tier"].value_counts()
+    known = int(items["value_usd"].notna().sum())
+    text = (f"{shown:,} of {len(items):,} items shown · "
+            + " · ".join(f"{int(counts.get(t, 0))} {t}" for t in TIER_ORDER)
+            + f" · values for {partner_name}, {year} (US$ per year), known for {known:,} items")
+    return [html.Span(text), provenance_badge(prov)]
+
+
+def items_view(ds: Any, partner: str, year: Any, tiers: list[str] | None) -> tuple[list, list, list]:
+    """Outputs of the grid callback: rowData, columnDefs, summary line."""
+    y = check_year(ds, year)
+    items = build_item_table(ds, partner, y)
+    rows = grid_rows(items, tiers or None)
+    name = partner_names(ds).get(partner, partner)
+    return rows, column_defs(items, y), items_summary(items, len(rows), name, y, trade_provenance(ds))
+
+
+# ------------------------------------------------------------------------------------------ panel
+def tier_chip(tier: str) -> html.Span:
+    return html.Span(tier, className=f"tier-chip tier-{tier}", style={"background": TIER_COLORS.get(tier, "#95a5a6")})
+
+
+def _table(header: list[str], rows: list[list[Any]], align_right: set[int] | None = None) -> html.Table:
+    right = align_right or set()
+    return html.Table([
+        html.Thead(html.Tr([html.Th(h, className="text-end" if i in right else "") for i, h in enumerate(header)])),
+        html.Tbody([html.Tr([html.Td(c, className="text-end" if i in right else "") for i, c in enumerate(r)])
+                    for r in rows]),
+    ], className="table table-sm small mb-1")
+
+
+def _section(title: str, children: list, prov: Provenance | None = None) -> html.Section:
+    head = [html.H3(title, className="h6 mb-1 d-inline")]
+    if prov is not None:
+        head.append(provenance_badge(prov))
+    return html.Section([html.Div(head, className="mb-1"), *children], className="panel-section")
+
+
+def panel_view(ds: Any, eccn: str | None, partner: str, year: Any) -> tuple[str, list, str | None]:
+    """Outputs of the item panel: its title, its body, and the item's current tier (override default)."""
+    if not eccn:
+        return "Item", [empty_state("Select a row of the control list to see the item.")], None
+    y = check_year(ds, year)
+    ex = explain_item(ds, eccn, partner, y)
+    it = ex.item
+    name = partner_names(ds).get(partner, partner)
+    trade_prov = trade_provenance(ds)
+    ccl_prov = Provenance("real", ds.provenance["ccl"].source if "ccl" in ds.provenance else "CCL")
+    analyst = Provenance("analyst", "ECCN→HS6 concordance, analyst-made")
+
+    tier_line = [tier_chip(it["tier"]), html.Span(f" {it['tier_reason']}", className="small")]
+    if it.get("tier_source") and it["tier_source"] != "rule":
+        tier_line.append(html.Div(f"source: {it['tier_source']}", className="small text-muted"))
+
+    reasons_rows = [[p["reason"], p["applies_to"], p["chart"]] for p in ex.paragraphs]
+    control = _section("Reasons for control, by paragraph", [
+        _table(["Reason", "Applies to", "Country Chart"], reasons_rows) if reasons_rows
+        else html.Div(f"Reasons: {it['reasons'] or 'not stated'} (no paragraph detail in the CCL text).",
+                      className="small"),
+        html.Div(f"Regime: {it['regime'] or 'n/a'}; CCL category {it['category']}, group {it['group']}.",
+                 className="small text-muted"),
+    ], ccl_prov)
+
+    vb = ex.value_breakdown
+    if len(vb):
+        hs_rows = [[r["hs6"], str(r.get("name", ""))[:60], r.get("confidence", ""), str(r.get("rationale", "")),
+                    fmt_pct(r.get("controlled_share"), 0), fmt_usd(r.get("value_usd"))] for _, r in vb.iterrows()]
+        header = ["HS6", "Product", "Conf.", "Rationale", "Ctrl. share", f"Value {y}"]
+        hs_body: list = [_table(header, hs_rows[:5], {4, 5})]
+        if len(hs_rows) > 5:
+            hs_body.append(html.Details([html.Summary(f"{len(hs_rows) - 5} more HS codes", className="small"),
+                                         _table(header, hs_rows[5:], {4, 5})]))
+    else:
+        hs_body = [html.Div("No HS codes mapped: the item's trade (and so its value and foreign availability) "
+                            "cannot be measured from trade data.", className="small")]
+    value = _section(f"HS mapping and concession value for {name}", [
+        html.Div([html.Span(fmt_usd(it["value_usd"], missing="unknown"), className="fw-bold"),
+                  html.Span(f" per year ({y}) · {it['value_basis']}", className="small")]),
+        *hs_body,
+        html.Details([html.Summary("How the value is computed", className="small"),
+                      html.Div(ex.value_formula, className="small text-muted")]),
+    ], Provenance.combine(trade_prov, analyst) if len(vb) else trade_prov)
+
+    sup = ex.suppliers
+    fa_rows = [
+        ["Share of world exports from outside the US, the regime and the partner", fmt_pct(it.get("fa_non_regime_share"), 0)],
+        ["Share from all non-US suppliers", fmt_pct(it.get("fa_all_foreign_share"), 0)],
+        ["Third-country suppliers above the threshold", str(it.get("fa_supplier_count", "n/a"))],
+        [f"{name}'s own exports vs imports (capacity)",
+         f"{fmt_usd(it.get('fa_partner_exports_usd'))} vs {fmt_usd(it.get('fa_partner_imports_usd'))} "
+         f"({fmt_score(it.get('fa_partner_capacity'))})"],
+    ]
+    fa = _section("Foreign availability (15 CFR 768 proxies)", [
+        html.Div([html.Span(f"FA score {fmt_score(it['fa_score'])}", className="fw-bold"),
+                  html.Span(f" · {it['fa_basis']}", className="small")]),
+        _table(["Component", "Value"], fa_rows, {1}),
+        dcc.Graph(figure=top_suppliers(sup, name, y, trade_prov), config=GRAPH_CONFIG, style={"height": "260px"}),
+        html.Div(it["fa_evidence"], className="small text-muted"),
+        html.Details([html.Summary("How the score is computed", className="small"),
+                      html.Div(ex.fa_formula, className="small text-muted")]),
+    ], trade_prov)
+
+    risk = _section("Security risk", [
+        html.Div([html.Span(f"Risk {fmt_score(it['risk'])}", className="fw-bold"),
+                  html.Span(" (0 none – 1 highest; analyst weights)", className="small")]),
+        html.Div(ex.risk_formula, className="small text-muted"),
+    ], Provenance("analyst", "risk weights per reason for control (EstimationConfig), reduced by FA"))
+
+    body = [html.P(it["heading"], className="mb-1"), html.Div(tier_line, className="mb-2"),
+            control, value, fa, risk]
+    return f"{it['eccn']} · {name}, {y}", body, it["tier"]
+
+
+# ------------------------------------------------------------------------------------------ override
+def validate_override(eccn: str | None, tier: str | None, reason: str | None, author: str | None) -> dict[str, str]:
+    """Field -> message for every missing or bad input of the override form (empty: valid)."""
+    problems = {}
+    if not eccn:
+        problems["eccn"] = "Select an item first."
+    if tier not in TIERS:
+        problems["tier"] = f"Choose one of {', '.join(TIERS)}."
+    if not (reason or "").strip():
+        problems["reason"] = "Say why: the reason is recorded with the override."
+    elif len(reason.strip()) < 10:
+        problems["reason"] = "Give a reason of at least 10 characters."
+    if not (author or "").strip():
+        problems["author"] = "Name the analyst recording the override."
+    return problems
+
+
+def record_override(state: AppState, eccn: str, tier: str, reason: str, author: str,
+                    date: str | None = None) -> str:
+    """Record the override in the workspace's `policy/tier_overrides.csv`; return a confirmation.
+
+    The first override made in a workspace starts from the overrides currently in force (e.g. the
+    shipped ones), because a workspace file replaces the shipped file as a whole.
+    """
+    path = state.tier_overrides_path
+    if not path.is_file():
+        current = state.dataset().tier_overrides
+        path.parent.mkdir(parents=True, exist_ok=True)
+        current.to_csv(path, index=False)
+    table = record_tier_override(path, eccn, tier, reason, author, date)
+    row = table[table["eccn"] == eccn.strip()].iloc[-1]
+    return f"Recorded: {row['eccn']} is {row['tier']} ({row['author']}, {row['date']}) in {path}."
+
+
+def override_view(state: AppState, eccn: str | None, tier: str | None, reason: str | None,
+                  author: str | None, version: int | None) -> tuple:
+    """Outputs of the "Record override" button: feedback, (invalid, message) for reason and author,
+    and the new override version (bumped only when something was recorded, to refresh the views)."""
+    problems = validate_override(eccn, tier, reason, author)
+    v = int(version or 0)
+    if problems:
+        general = problems.get("eccn") or problems.get("tier")
+        feedback = dbc.Alert(general, color="warning", className="py-1 px-2 small mb-0") if general else None
+        return (feedback, "reason" in problems, problems.get("reason", ""),
+                "author" in problems, problems.get("author", ""), v)
+    message = record_override(state, str(eccn), str(tier), str(reason), str(author))
+    return (dbc.Alert(message, color="success", className="py-1 px-2 small mb-0"), False, "", False, "", v + 1)

@@ -1,0 +1,43 @@
+"""The dashboard's pages, registered in one place: path, navigation label, layout, callbacks.
+
+The app shell renders the navigation bar from `PAGES` and a router callback picks the layout by
+URL path; each page module keeps its layout (`dashboard.layouts.<page>`) apart from its callbacks
+(`dashboard.callbacks.<page>`), so layouts stay declarative and callbacks stay thin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from dash import Dash
+
+from dashboard.callbacks import items as items_callbacks
+from dashboard.callbacks import trade as trade_callbacks
+from dashboard.layouts import items as items_layout
+from dashboard.layouts import trade as trade_layout
+from dashboard.state import AppState
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    name: str                                   # navigation label
+    title: str                                  # browser tab title
+    layout: Callable[[AppState, str], Any]      # (state, partner) -> component tree
+    register_callbacks: Callable[[Dash, AppState], None]
+
+
+PAGES: tuple[Page, ...] = (
+    Page(trade_layout.PATH, trade_layout.NAME, trade_layout.TITLE, trade_layout.layout,
+         trade_callbacks.register_callbacks),
+    Page(items_layout.PATH, items_layout.NAME, items_layout.TITLE, items_layout.layout,
+         items_callbacks.register_callbacks),
+)
+
+
+def page_for(path: str | None) -> Page | None:
+    """The page served at `path` (trailing slash ignored), None for an unknown path."""
+    p = (path or "/").rstrip("/") or "/"
+    return next((page for page in PAGES if page.path == p), None)

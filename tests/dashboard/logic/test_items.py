@@ -1,0 +1,87 @@
+import math
+
+import pandas as pd
+import pytest
+
+from dashboard.logic import items
+from dashboard.state import AppState
+
+
+def _items():
+    return pd.DataFrame({
+        "eccn": ["2B991", "3A001", "0A998"], "heading": ["NC units", "Electronics", "Oil"],
+        "tier": ["legacy", "foundational", "legacy"], "tier_source": ["rule", "override: a, 2026-01-01", "rule"],
+        "reasons": ["AT1", "NS1;MT1", "RU;FP"], "regime": ["US", "WA;MTCR", "US"], "category": [2, 3, 0],
+        "group": ["B", "A", "A"], "value_usd": [4.7e8, 2e9, math.nan], "value_basis": ["gap", "gap", "unknown"],
+        "fa_score": [0.96, 0.3, 0.0], "fa_basis": ["trade data"] * 3, "risk": [0.03, 1.2, 0.1],
+        "hs6": ["845710;845811", "854231", ""],
+    })
+
+
+def test_grid_rows_keep_numbers_for_sorting_and_text_for_display():
+    rows = items.grid_rows(_items())
+    by = {r["eccn"]: r for r in rows}
+    assert by["2B991"]["value_text"] == "$470.0m" and by["2B991"]["value_usd"] == 4.7e8
+    assert by["0A998"]["value_usd"] is None and by["0A998"]["value_text"] == "unknown"
+    assert by["3A001"]["reasons"] == "NS1, MT1" and by["3A001"]["regime"] == "WA, MTCR"
+    assert by["2B991"]["hs6_count"] == 2 and by["0A998"]["hs6_count"] == 0
+    assert [r["eccn"] for r in items.grid_rows(_items(), ["foundational"])] == ["3A001"]
+
+
+def test_columns_pin_the_eccn_and_scale_value_bars_to_the_largest_value():
+    cols = {c["field"]: c for c in items.column_defs(_items(), 2024)}
+    assert cols["eccn"]["pinned"] == "left"
+    assert cols["value_usd"]["cellRendererParams"]["max"] == 2e9 and "2024" in cols["value_usd"]["headerName"]
+    assert cols["tier"]["cellRenderer"] == "TierChip" and cols["fa_score"]["cellRendererParams"]["max"] == 1.0
+
+
+def test_override_form_validation_names_each_missing_field():
+    assert items.validate_override("2B991", "transactional", "widely available abroad", "ana") == {}
+    p = items.validate_override(None, "bogus", "short", " ")
+    assert set(p) == {"eccn", "tier", "reason", "author"}
+    assert "10 characters" in p["reason"]
+
+
+def test_override_view_reports_problems_inline_without_recording(tmp_path):
+    state = AppState(None, home=tmp_path)
+    out = items.override_view(state, "2B991", "legacy", "", "", 3)
+    feedback, reason_invalid, reason_msg, author_invalid, _, version = out
+    assert reason_invalid and author_invalid and "reason" in reason_msg.lower() and version == 3
+    assert not state.tier_overrides_path.exists()
+
+
+def test_recording_an_override_writes_the_workspace_and_changes_the_tier(tmp_path, shipped_ds):
+    state = AppState(None, home=tmp_path)
+    before = items.build_item_table(state.dataset(), "CHN")
+    assert before.set_index("eccn").at["2B991", "tier"] == "legacy"
+    out = items.override_view(state, "2B991", "transactional", "kept as leverage for the next round", "ana", 0)
+    assert out[-1] == 1 and "Recorded: 2B991 is transactional" in out[0].children
+    assert state.tier_overrides_path.is_file()
+    assert state.effective_data_dir() == tmp_path / "data"
+    after = items.build_item_table(state.dataset(), "CHN").set_index("eccn")
+    assert after.at["2B991", "tier"] == "transactional"
+    # the shipped data is untouched
+    assert items.build_item_table(shipped_ds, "CHN").set_index("eccn").at["2B991", "tier"] == "legacy"
+
+
+def test_items_view_on_the_shipped_data(shipped_ds):
+    rows, cols, summary = items.items_view(shipped_ds, "CHN", None, ["legacy"])
+    assert rows and all(r["tier"] == "legacy" for r in rows)
+    assert "China, 2024" in summary[0].children and summary[1].children == "SYNTHETIC"
+
+
+def test_panel_explains_the_item(shipped_ds):
+    title, body, tier = items.panel_view(shipped_ds, "2B991", "CHN", 2024)
+    assert title == "2B991 · China, 2024" and tier == "legacy"
+    text = str(body)
+    assert "Reasons for control, by paragraph" in text and "HS mapping" in text and "Foreign availability" in text
+
+
+def test_panel_without_selection_is_an_empty_state(shipped_ds):
+    title, body, tier = items.panel_view(shipped_ds, None, "CHN", 2024)
+    assert tier is None and "Select a row" in str(body)
+
+
+def test_unknown_year_falls_back_to_the_latest(shipped_ds):
+    assert items.check_year(shipped_ds, "1999") == max(items.item_years(shipped_ds))
+    assert items.check_year(shipped_ds, None) == max(items.item_years(shipped_ds))
