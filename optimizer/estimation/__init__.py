@@ -3,13 +3,14 @@
 Modules, in the order the table is built: `config` (every parameter), `reasons` and `tiers`
 (policy tier per item), `shares` (controlled shares, capped per HS code), `trade_inputs` (per-HS6
 trade figures), `value` (concession value), `foreign_availability` (15 CFR 768 proxies), `risk`,
-`item_table` (assembly, caching) and `explain` (the figures behind one row).
+`item_table` (assembly, caching), `explain` (the figures behind one row), `overrides` and `allies`.
 """
 
+from optimizer.estimation.allies import attach_ally_positions
 from optimizer.estimation.config import EstimationConfig
 from optimizer.estimation.explain import ItemExplanation, explain_item, value_breakdown_for
 from optimizer.estimation.item_table import ITEM_COLUMNS, build_item_table
 from optimizer.estimation.overrides import record_tier_override
 
-__all__ = ["EstimationConfig", "ITEM_COLUMNS", "ItemExplanation", "build_item_table", "explain_item",
+__all__ = ["EstimationConfig", "attach_ally_positions", "ITEM_COLUMNS", "ItemExplanation", "build_item_table", "explain_item",
            "record_tier_override", "value_breakdown_for"]
