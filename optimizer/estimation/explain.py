@@ -85,9 +85,12 @@ def explain_item(ds: Any, eccn: str, partner: str, year: int | None = None,
     else:
         vf = f"value = sum over HS6 of max(0, US exports to partner in {c.baseline_year} - in {ctx.year}) x controlled share"
     w = c.fa_weights
+    label = regime_label(row["regime"])
+    who = (f"every supplier other than the US and {ctx.partner} (US-unilateral control)" if label == "US unilateral"
+           else f"suppliers outside the US, {label} and {ctx.partner}")
     ff = (f"fa_score = {w['non_regime']:g} x min(1, non-regime share / {c.fa_non_regime_saturation:g}) + "
           f"{w['capacity']:g} x partner capacity + {w['suppliers']:g} x min(1, suppliers / {c.fa_supplier_target}); "
-          f"non-regime = outside the US, {regime_label(row['regime'])} and {ctx.partner}")
+          f"non-regime = {who}")
     rf = risk_formula(parse_reasons(row["reasons"]), float(row["fa_score"]), c)
     return ItemExplanation(row, breakdown, sup, paragraphs, vf, rf, ff)
 

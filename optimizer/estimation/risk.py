@@ -53,7 +53,9 @@ def risk_formula(reasons: tuple[str, ...], fa_score: float, config: EstimationCo
     else:
         parts = ", ".join(f"{c} {config.risk_weight(c):.2f}" for c in reasons)
         base = risk_base(reasons, config)
-        if config.risk_aggregation == "sum":
+        if len(reasons) == 1:
+            head = f"{parts} = {base:.3f}"
+        elif config.risk_aggregation == "sum":
             head = f"sum({parts}) = {base:.3f}"
         else:
             w = [config.risk_weight(c) for c in reasons]

@@ -23,7 +23,8 @@ def test_explanation_matches_the_table(ds):
     assert ex.paragraphs == [{"reason": "AT1", "applies_to": "entire entry", "chart": "AT Column 1"}]
     assert "partner imports from world x US share" in ex.value_formula
     assert "0.5 x min(1, non-regime share / 0.5)" in ex.fa_formula
-    assert ex.risk_formula.startswith("risk_base max(AT1 0.05)")
+    assert ex.risk_formula.startswith("risk_base AT1 0.05 = 0.050; risk = 0.050 x (1 - 0.5 x FA 0.75)")
+    assert "every supplier other than the US and CHN" in ex.fa_formula
 
 
 def test_regime_roles_and_json(ds):
