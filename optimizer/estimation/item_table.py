@@ -12,6 +12,7 @@ partner or parameter in well under a second.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -70,6 +71,7 @@ class ItemContext:
 _cache: OrderedDict[tuple, tuple[Any, Any]] = OrderedDict()
 _lock = threading.Lock()
 _CACHE_SIZE = 32
+_MAX_DATASETS = 3  # entries hold their dataset alive: keep only the most recently used few
 
 
 def _memo(ds: Any, key: tuple, fn: Callable[[], Any]) -> Any:
@@ -85,6 +87,13 @@ def _memo(ds: Any, key: tuple, fn: Callable[[], Any]) -> Any:
         _cache[full] = (ds, value)
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
+        recent: list[int] = []
+        for k in reversed(_cache):  # most recent first
+            if k[1] not in recent:
+                recent.append(k[1])
+        stale = set(recent[_MAX_DATASETS:])
+        for k in [k for k in _cache if k[1] in stale]:
+            del _cache[k]
     return value
 
 
@@ -93,8 +102,8 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def _config_key(config: EstimationConfig) -> int:
-    return hash(config)
+def _config_key(config: EstimationConfig) -> str:
+    return json.dumps(config.to_dict(), sort_keys=True)
 
 
 # ---------------------------------------------------------------------- checks

@@ -92,3 +92,12 @@ def test_config_change_is_not_served_from_the_cache(ds):
     b = build_item_table(ds, "CHN", config=EstimationConfig(risk_weights={"AT": 1.0})).set_index("eccn")
     assert a.loc["4A994", "risk_base"] == pytest.approx(0.05)
     assert b.loc["4A994", "risk_base"] == pytest.approx(1.0)
+
+
+def test_cache_keeps_only_a_few_datasets_alive(make_ds):
+    from optimizer.estimation import item_table
+    item_table.clear_cache()
+    for _ in range(5):
+        build_item_table(make_ds(), "CHN")
+    alive = {k[1] for k in item_table._cache}
+    assert len(alive) <= item_table._MAX_DATASETS
