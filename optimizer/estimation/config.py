@@ -147,7 +147,7 @@ class EstimationConfig:
     #: ECCN -> why it is a chokepoint (foundational).
     chokepoints: Mapping[str, str] = field(default_factory=lambda: _freeze(DEFAULT_CHOKEPOINTS))
     #: Tier of an entry that is neither foundational nor legacy by rule (see tiers.py).
-    remainder_tier: str = "transactional"
+    remainder_tier: str = "foundational"
     #: Partner -> {reason: why}: reasons barred by statute for that partner make the item
     #: foundational in its table (a partner-specific rule; see tiers.apply_partner_bars).
     partner_reason_bars: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: _freeze({

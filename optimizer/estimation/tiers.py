@@ -17,11 +17,12 @@ Rules, first match wins (each gives a `tier_reason` a negotiator can read):
    non-embargoed, non-sanctioned partner (UN, RS_IQ, RS_PK, RU, FP) -> legacy
 8. everything else (NS1, RS1/RS2, RS_CRV, CC, EI, FC, SL, SS ...)   -> `config.remainder_tier`
 
-Why rule 8 defaults to **transactional**: DESIGN's foundational class is WMD, military, advanced
-computing and other chokepoints; an NS1 or crime-control entry outside those is a real control but
-not a foundational one, so a negotiator must be able to see what trading it would buy. Its higher
-risk weight (NS1 1.0 vs AT 0.05) already makes the optimizer reach for it last, and an analyst who
-disagrees sets `remainder_tier='foundational'` or locks the item. The rules never promote an entry
+Why rule 8 defaults to **foundational**: `transactional` is a policy judgement ("imposed as
+leverage, may be traded") that a person makes, not a rule: an NS1, RS1, crime-control or encryption
+entry stays out of every package until an analyst tags it transactional (tier override), so the tool
+never proposes relaxing a national-security control on its own. An analyst who wants to see what
+trading the whole remainder would buy sets `remainder_tier='transactional'` (its higher risk weight,
+NS1 1.0 vs AT 0.05, then makes the optimizer reach for it last). The rules never promote an entry
 to legacy because of broad foreign availability: FA is partner-specific, tiers are not; the
 optimizer's FA threshold and analyst overrides cover that case.
 
@@ -106,7 +107,8 @@ def rule_tier(eccn: str, reasons: tuple[str, ...], *, military: bool, itar_place
     tier = config.remainder_tier
     others = ", ".join(c for c in reasons if not is_legacy_compatible(c, config))
     if tier == "foundational":
-        return tier, f"{pre}not a legacy pattern ({others}); remainder_tier=foundational (cautious setting)"
+        return tier, (f"{pre}not a legacy pattern ({others}): held out of packages until an analyst "
+                      "tags it transactional")
     return tier, (f"{pre}neither foundational nor a legacy pattern ({others}): tradeable as a "
                   f"deliberate concession, weighed by its risk")
 

@@ -62,8 +62,9 @@ def test_overrides_visible_in_the_table(make_ds):
 
 
 def test_partner_bar_only_for_its_partner(ds):
-    assert build_item_table(ds, "CHN").set_index("eccn").loc["0A978", "tier"] == "foundational"
-    assert build_item_table(ds, "JPN").set_index("eccn").loc["0A978", "tier"] == "transactional"
+    cfg = EstimationConfig(remainder_tier="transactional")
+    assert build_item_table(ds, "CHN", config=cfg).set_index("eccn").loc["0A978", "tier"] == "foundational"
+    assert build_item_table(ds, "JPN", config=cfg).set_index("eccn").loc["0A978", "tier"] == "transactional"
 
 
 def test_warnings_in_attrs(make_ds):

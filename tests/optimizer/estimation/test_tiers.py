@@ -34,8 +34,8 @@ def tiers(ds):
     ("9A991", "legacy", "UN binds only on embargoed"),
     ("2A290", "legacy", "NP2-only civil nuclear"),
     ("1C992", "legacy", "RS_IQ, RU, FP bind only"),
-    ("6A003", "transactional", "neither foundational nor a legacy pattern (NS1, RS1)"),
-    ("0A978", "transactional", "(CC1)"),
+    ("6A003", "foundational", "not a legacy pattern (NS1, RS1): held out of packages until an analyst tags it"),
+    ("0A978", "foundational", "(CC1)"),
 ])
 def test_rule_tiers(tiers, eccn, tier, words):
     row = tiers.loc[eccn]
@@ -78,17 +78,18 @@ def test_sub_items_of_unknown_entries_are_not_items(make_ds):
 
 
 def test_remainder_tier_is_a_setting(ds):
-    cfg = CFG.replace(remainder_tier="foundational")
+    cfg = CFG.replace(remainder_tier="transactional")
     t = assign_tiers(ds.ccl, item_ids(ds.ccl, ds.concordance), cfg).set_index("eccn")
-    assert t.loc["6A003", "tier"] == "foundational"
-    assert "cautious setting" in t.loc["6A003", "tier_reason"]
+    assert t.loc["6A003", "tier"] == "transactional"
+    assert "neither foundational nor a legacy pattern (NS1, RS1)" in t.loc["6A003", "tier_reason"]
     assert t.loc["2B991", "tier"] == "legacy"
 
 
 def test_partner_bar_makes_crime_control_items_foundational_for_china_only(ds):
     ids = item_ids(ds.ccl, ds.concordance)
-    chn = assign_tiers(ds.ccl, ids, CFG, partner="CHN").set_index("eccn")
-    jpn = assign_tiers(ds.ccl, ids, CFG, partner="JPN").set_index("eccn")
+    cfg = CFG.replace(remainder_tier="transactional")
+    chn = assign_tiers(ds.ccl, ids, cfg, partner="CHN").set_index("eccn")
+    jpn = assign_tiers(ds.ccl, ids, cfg, partner="JPN").set_index("eccn")
     assert chn.loc["0A978", "tier"] == "foundational"
     assert "CC1 barred for CHN: Tiananmen sanctions" in chn.loc["0A978", "tier_reason"]
     assert jpn.loc["0A978", "tier"] == "transactional"
