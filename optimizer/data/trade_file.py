@@ -79,19 +79,35 @@ def write_trade_table(table: pa.Table, out_dir: Path, *, source: str, synthetic:
     """Arrow form of `write_trade_parquet` (no pandas round trip for tens of millions of rows)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    table = table.select(list(TRADE_COLUMNS)).cast(TRADE_ARROW_SCHEMA)
+    table = _conform(table.select(list(TRADE_COLUMNS)))
     entries = {"source": source, "synthetic": "true" if synthetic else "false",
                "imported_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     entries.update(meta or {})
-    table = table.replace_schema_metadata(
-        {f"{META_PREFIX}{k}".encode(): str(v).encode() for k, v in entries.items()})
+    kv = {f"{META_PREFIX}{k}": str(v) for k, v in entries.items()}
     target = out_dir / "trade.parquet"
     fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".trade.", suffix=".parquet.tmp")
     os.close(fd)
     try:
-        pq.write_table(table, tmp, compression="zstd")
+        # store_schema=False: dictionary-encoded text columns read back as plain strings; the
+        # provenance then goes into the file's key-value metadata explicitly.
+        with pq.ParquetWriter(tmp, table.schema, compression="zstd", store_schema=False) as writer:
+            writer.write_table(table)
+            writer.add_key_value_metadata(kv)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def _conform(table: pa.Table) -> pa.Table:
+    """Cast to the canonical types; dictionary-encoded string columns stay encoded (no copy of
+    millions of strings: parquet stores them dictionary-encoded anyway)."""
+    columns = []
+    for f in TRADE_ARROW_SCHEMA:
+        col = table.column(f.name)
+        if pa.types.is_dictionary(col.type) and pa.types.is_string(col.type.value_type) and pa.types.is_string(f.type):
+            columns.append(col)
+        else:
+            columns.append(col.cast(f.type))
+    return pa.table(columns, names=[f.name for f in TRADE_ARROW_SCHEMA])

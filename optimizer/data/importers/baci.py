@@ -119,7 +119,7 @@ def import_baci(path: Path, out_dir: Path, *, reporters: tuple[str, ...] | None 
     if table.num_rows < report.rows_kept:
         report.notes.append(f"{report.rows_kept - table.num_rows:,} row(s) repeated a (year, exporter, importer, "
                             "product) already seen and were summed into it")
-    meta = {"classification": "/".join("HS" + h for h in hs), "vintage": "/".join(versions),
+    meta = {"classification": "/".join("HS" + h for h in hs), "vintage": "/".join("V" + v for v in versions),
             "members": ";".join(m.label for m in members)}
     return finish_import(table, out_dir, report, meta, keys_unique=True)
 
@@ -229,15 +229,24 @@ def _read_product_codes(raw: bytes, label: str) -> set[int]:
 
 @dataclass
 class _Kept:
-    year: list[np.ndarray]
-    exporter: list[np.ndarray]
-    importer: list[np.ndarray]
-    k: list[np.ndarray]
-    value: list[np.ndarray]
+    """Kept rows as two arrays per block: a composite int64 key and the value in USD (16 bytes a row)."""
+
+    keys: list[np.ndarray]
+    values: list[np.ndarray]
+    n_iso: int
+
+
+YEAR_BASE = 1900
+HS_SPAN = 1_000_000
+
+
+def _composite_key(t: np.ndarray, exp: np.ndarray, imp: np.ndarray, k: np.ndarray, n_iso: int) -> np.ndarray:
+    """(year, exporter, importer, product) as one sortable int64; order = year, exporter, importer, HS."""
+    return (((t - YEAR_BASE) * n_iso + exp) * n_iso + imp) * HS_SPAN + k
 
 
 def _read_members(members, countries, products, report, reporters, partners, hs_prefixes, drop_unknown) -> _Kept:
-    kept = _Kept([], [], [], [], [])
+    kept = _Kept([], [], len(countries.iso))
     wanted_exp = _iso_indices(countries, reporters, "--reporters")
     wanted_imp = _iso_indices(countries, partners, "--partners")
     known = known_iso3()
@@ -300,11 +309,8 @@ def _read_members(members, countries, products, report, reporters, partners, hs_
                 for p in hs_prefixes:
                     match |= np.char.startswith(padded, p)
                 keep = _drop(report, keep, ~match[inv], usd, "HS code not under --hs-prefix")
-            kept.year.append(t[keep].astype(np.int32))
-            kept.exporter.append(ei[keep].astype(np.int32))
-            kept.importer.append(ii[keep].astype(np.int32))
-            kept.k.append(k[keep].astype(np.int32))
-            kept.value.append(usd[keep])
+            kept.keys.append(_composite_key(t[keep], ei[keep], ii[keep], k[keep], kept.n_iso))
+            kept.values.append(usd[keep])
             report.rows_kept += int(keep.sum())
             report.value_kept_usd += float(usd[keep].sum())
         if problems:
@@ -417,35 +423,41 @@ def _locate_bad_cells(member: _Member) -> list[str]:
 # --- output -------------------------------------------------------------------------------------
 
 def _assemble(kept: _Kept, countries: _Countries) -> pa.Table:
-    """Aggregate kept rows on (year, exporter, importer, hs6) with one integer key; sorted output."""
-    if not kept.value:
-        return pa.table({"year": pa.array([], pa.int32()), "exporter": pa.array([], pa.string()),
-                         "importer": pa.array([], pa.string()), "hs6": pa.array([], pa.string()),
-                         "value_usd": pa.array([], pa.float64())})
-    year = np.concatenate(kept.year).astype(np.int64)
-    exp = np.concatenate(kept.exporter).astype(np.int64)
-    imp = np.concatenate(kept.importer).astype(np.int64)
-    k = np.concatenate(kept.k).astype(np.int64)
-    value = np.concatenate(kept.value)
-    del kept
-    n_iso = len(countries.iso)
-    key = ((year * n_iso + exp) * n_iso + imp) * 1_000_000 + k
-    uniq, inverse = np.unique(key, return_inverse=True)
-    summed = np.bincount(inverse, weights=value, minlength=len(uniq))
-    del key, inverse, year, exp, imp, k, value
-    k_out = uniq % 1_000_000
-    rest = uniq // 1_000_000
-    imp_out = rest % n_iso
-    rest //= n_iso
-    exp_out = rest % n_iso
-    year_out = rest // n_iso
+    """Sum kept rows sharing (year, exporter, importer, hs6) and build the output table, sorted by key.
+
+    Memory is the point here (a BACI year is 11M rows): the blocks are concatenated and freed, the
+    key is sorted once, equal keys are summed with `np.add.reduceat`, and the text columns are
+    dictionary-encoded (country and HS6 strings stored once, rows hold small integers).
+    """
+    keys = np.concatenate(kept.keys) if kept.keys else np.empty(0, np.int64)
+    kept.keys.clear()
+    values = np.concatenate(kept.values) if kept.values else np.empty(0, np.float64)
+    kept.values.clear()
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    values = values[order]
+    del order
+    if len(keys):
+        starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        keys, values = keys[starts], np.add.reduceat(values, starts)
+        del starts
+    n_iso = kept.n_iso
+    rest, k = np.divmod(keys, HS_SPAN)
+    del keys
+    rest, imp = np.divmod(rest, n_iso)
+    year, exp = np.divmod(rest, n_iso)
+    del rest
+    present = np.zeros(HS_SPAN, dtype=bool)
+    present[k] = True
+    hs_codes = np.flatnonzero(present)
+    lookup = np.zeros(HS_SPAN, dtype=np.int32)
+    lookup[hs_codes] = np.arange(len(hs_codes), dtype=np.int32)
     iso = pa.array([x or "" for x in countries.iso], pa.string())
-    hs_codes, hs_index = np.unique(k_out, return_inverse=True)
     hs_dict = pa.array(np.char.zfill(hs_codes.astype(str), 6).tolist(), pa.string())
     return pa.table({
-        "year": pa.array(year_out.astype(np.int32)),
-        "exporter": pa.DictionaryArray.from_arrays(pa.array(exp_out.astype(np.int32)), iso).dictionary_decode(),
-        "importer": pa.DictionaryArray.from_arrays(pa.array(imp_out.astype(np.int32)), iso).dictionary_decode(),
-        "hs6": pa.DictionaryArray.from_arrays(pa.array(hs_index.astype(np.int32)), hs_dict).dictionary_decode(),
-        "value_usd": pa.array(summed),
+        "year": pa.array((year + YEAR_BASE).astype(np.int32)),
+        "exporter": pa.DictionaryArray.from_arrays(pa.array(exp.astype(np.int16)), iso),
+        "importer": pa.DictionaryArray.from_arrays(pa.array(imp.astype(np.int16)), iso),
+        "hs6": pa.DictionaryArray.from_arrays(pa.array(lookup[k]), hs_dict),
+        "value_usd": pa.array(values),
     })
