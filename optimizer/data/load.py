@@ -13,6 +13,7 @@ would be slow. Frames in a cached `Dataset` are shared: treat them as read-only 
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -89,9 +90,13 @@ def load_dataset(data_dir: Path | None = None, *, validate: bool = True,
                  shipped_dir: Path = SHIPPED_DATA_DIR) -> Dataset:
     """The dataset of `data_dir` overlaid on the shipped `datasets/` (cached; same object on a hit).
 
+    `data_dir=None` means `$DECONTROL_DATA` when that is set, else the shipped data alone.
+
     Raises `DataValidationError` listing every problem when `validate` is true and the data is bad,
     and `DecontrolError` when the directory does not exist.
     """
+    if data_dir is None and os.environ.get("DECONTROL_DATA"):
+        data_dir = Path(os.environ["DECONTROL_DATA"])
     dirs = overlay_dirs(data_dir, shipped_dir)
     paths = resolve_table_paths(dirs)
     key = (validate, dirs, tuple((n, _stat_key(p)) for n, p in sorted(paths.items())))

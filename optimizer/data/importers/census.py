@@ -21,6 +21,7 @@ dropped.
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -118,7 +119,7 @@ def _read(path: Path) -> pd.DataFrame:
     if text.lstrip().startswith("["):
         return _from_json(text, path)
     try:
-        df = pd.read_csv(pd.io.common.StringIO(text), dtype=str, keep_default_na=False)
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except pd.errors.ParserError as exc:
         raise DecontrolError(f"{path}: not a well-formed CSV ({exc})") from exc
     df.columns = [c.strip() for c in df.columns]

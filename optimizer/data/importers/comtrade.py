@@ -21,6 +21,7 @@ Values are already US dollars. Classifications are not converted: an H5 (HS 2017
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +39,7 @@ CHUNK_ROWS = 500_000
 CLASSIC = {"year": "Year", "flow": "Trade Flow Code", "reporter_code": "Reporter Code", "reporter_iso": "Reporter ISO",
            "partner_code": "Partner Code", "partner_iso": "Partner ISO", "commodity": "Commodity Code",
            "value": "Trade Value (US$)"}
-CLASSIC_OPTIONAL = {"flow_text": "Trade Flow", "classification": "Classification", "reporter_name": "Reporter",
+CLASSIC_OPTIONAL = {"flow_text": "Trade Flow", "period": "Period", "classification": "Classification", "reporter_name": "Reporter",
                     "partner_name": "Partner", "partner2": "2nd Partner Code", "customs": "Customs Proc. Code",
                     "mot": "Mode of Transport Code"}
 API = {"year": "refYear", "flow": "flowCode", "reporter_code": "reporterCode", "reporter_iso": "reporterISO",
@@ -66,6 +67,7 @@ def import_comtrade(path: Path, out_dir: Path, *, drop_unknown: bool = False) ->
     problems = Problems(str(path))
     parts: list[pd.DataFrame] = []
     seen_classifications: set[str] = set()
+    monthly = False
     unknown_seen: set[str] = set()
     areas_seen: set[str] = set()
     outside_seen: set[str] = set()
@@ -78,6 +80,7 @@ def import_comtrade(path: Path, out_dir: Path, *, drop_unknown: bool = False) ->
             raw.columns = [c.strip() for c in raw.columns]
             df = pd.DataFrame({k: raw[v] for k, v in {**cols, **optional}.items()})
             row_no = pd.Series(np.arange(len(df)) + rows_before + 2, index=df.index)
+            monthly = monthly or _is_monthly(df)
             rows_before += len(df)
             part = _chunk(df, row_no, layout, code_map, known, report, problems, drop_unknown,
                           seen_classifications, unknown_seen, areas_seen, outside_seen)
@@ -99,6 +102,8 @@ def import_comtrade(path: Path, out_dir: Path, *, drop_unknown: bool = False) ->
     if classes and set(classes) - {"H6", "HS22", "HS2022"}:
         report.notes.append(f"classification {'/'.join(classes)} kept as reported (not converted to HS 2022)")
     report.notes.append("re-exports and re-imports are dropped (not the reporter's own goods)")
+    if monthly:
+        report.notes.append("monthly records summed to calendar years: check that every year has all 12 months")
     if areas_seen:
         report.notes.append(f"areas without an ISO3 code dropped: {', '.join(sorted(areas_seen))}")
     if outside_seen:
@@ -116,7 +121,7 @@ def _header(path: Path) -> list[str]:
         first = fh.readline().decode("utf-8-sig", errors="replace").strip()
     if not first:
         raise DecontrolError(f"{path}: the file is empty")
-    return [c.strip().strip('"').strip() for c in pd.read_csv(pd.io.common.StringIO(first + "\n"), dtype=str).columns]
+    return [c.strip().strip('"').strip() for c in pd.read_csv(io.StringIO(first + "\n"), dtype=str).columns]
 
 
 def _layout(header: list[str], path: Path) -> tuple[str, dict[str, str], dict[str, str]]:
@@ -195,6 +200,13 @@ def _chunk(df, row_no, layout, code_map, known, report, problems, drop_unknown,
                         "hs6": code, "value_usd": value, "flow": np.where(is_x, "X", "M")})[keep]
     out["year"] = out["year"].astype("int64")
     return out
+
+
+def _is_monthly(df: pd.DataFrame) -> bool:
+    """Monthly data: API freqCode M, or a 6-digit period (YYYYMM)."""
+    if "freq" in df and df["freq"].str.strip().str.upper().eq("M").any():
+        return True
+    return "period" in df and df["period"].str.strip().str.fullmatch(r"\d{6}").any()
 
 
 def _iso(df: pd.DataFrame, who: str, code_map: dict[int, str], known) -> tuple[pd.Series, pd.Series]:

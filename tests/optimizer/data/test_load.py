@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -124,3 +123,10 @@ def test_empty_and_broken_files_are_named(shipped, tmp_path):
     text = info.value.render()
     assert "events.csv: the file is empty" in text
     assert "trade.parquet: not a readable parquet file" in text
+
+
+def test_decontrol_data_env_is_the_default_overlay(shipped, tmp_path, monkeypatch):
+    user = write_dir(tmp_path / "user", tables={"events.csv": "date,title,summary,kind\n2024-01-02,A,b,talks\n"})
+    monkeypatch.setenv("DECONTROL_DATA", str(user))
+    ds = load_dataset(shipped_dir=shipped)
+    assert ds.events["title"].tolist() == ["A"] and ds.data_dirs[-1] == user.resolve()
