@@ -20,7 +20,7 @@ from dashboard import ids
 from dashboard.layouts.shell import data_badge, not_found, shell
 from dashboard.logic.trade import check_partner, trade_layer_years
 from dashboard.pages import PAGES, page_for
-from dashboard.state import AppState
+from dashboard.state import AppState, item_table
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
@@ -47,6 +47,7 @@ def create_app(data_dir: Path | None = None, *, home: Path | None = None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     default_partner = check_partner(ds, None)
+    item_table(ds, default_partner)  # warm the estimation caches so the first page view is quick
     frame = shell(data_badge(ds.trade_synthetic, ds.trade_source, trade_layer_years(ds)))
     app.layout = frame
     app.validation_layout = dash.html.Div([frame, *[p.layout(state, default_partner) for p in PAGES]])

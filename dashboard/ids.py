@@ -12,6 +12,7 @@ URL = "nav-url"
 PAGE = "nav-page"
 NAVBAR = "nav-bar"
 DATA_BADGE = "nav-data-badge"
+PLOTLY_PRELOAD = "nav-plotly-preload"
 PARTNER_STORE = "nav-partner-store"  # the partner chosen last, shared by all pages (session storage)
 
 # --- 1. Trade ---------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from optimizer.paths import user_home
 _CACHE_SIZE = 64
 _cache: OrderedDict[tuple, tuple[Any, Any]] = OrderedDict()
 _lock = threading.Lock()
+_load_lock = threading.Lock()  # one dataset load at a time: concurrent callbacks wait for it, not redo it
 
 
 def memo(ds: Any, key: tuple, fn: Callable[[], Any]) -> Any:
@@ -76,4 +77,22 @@ class AppState:
 
     def dataset(self) -> Dataset:
         """The current dataset (the loader caches it and reloads when a file changes)."""
-        return load_dataset(self.effective_data_dir())
+        with _load_lock:
+            return load_dataset(self.effective_data_dir())
+
+
+def item_table(ds: Any, partner: str, year: int | None = None) -> Any:
+    """`optimizer.estimation.build_item_table` with the default config, cached per dataset.
+
+    Shared between callbacks: treat it as read-only.
+    """
+    from optimizer.estimation import build_item_table
+    if year is None and len(ds.trade):
+        year = int(ds.trade["year"].max())
+    return memo(ds, ("item_table", partner, year), lambda: build_item_table(ds, partner, year))
+
+
+def item_explanation(ds: Any, eccn: str, partner: str, year: int | None = None) -> Any:
+    """`optimizer.estimation.explain_item`, cached per dataset (the panel reopens items often)."""
+    from optimizer.estimation import explain_item
+    return memo(ds, ("explain", eccn, partner, year), lambda: explain_item(ds, eccn, partner, year))

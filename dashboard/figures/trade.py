@@ -137,7 +137,7 @@ def controlled_by_tier(controlled: pd.DataFrame, totals: pd.DataFrame, partner_n
         title=f"US exports to {partner_name} in HS codes mapped to CCL items, by tier",
         barmode="stack", height=330, xaxis=dict(dtick=1, tickformat="d"),
         yaxis=bn_axis(0.0, float(controlled.groupby("year")["value_usd"].sum().max()) / BN),
-        legend=dict(orientation="h", yanchor="top", y=-0.1, xanchor="left", x=0),
+        legend=dict(orientation="h", yanchor="top", y=-0.1, xanchor="left", x=0, traceorder="normal"),
         margin=dict(l=56, r=16, t=40, b=56),
     )
     return with_provenance(fig, prov)

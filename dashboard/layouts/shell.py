@@ -37,6 +37,9 @@ def shell(badge: html.Span) -> html.Div:
         dcc.Store(id=ids.PARTNER_STORE, storage_type="session"),
         navbar,
         html.Main(id=ids.PAGE, tabIndex="-1", className="container-fluid px-3 py-2"),
+        # an invisible graph makes the browser fetch plotly.js with the first page, so the first
+        # chart on any other page (e.g. the item panel) does not wait for it
+        dcc.Graph(id=ids.PLOTLY_PRELOAD, style={"display": "none"}, config={"displayModeBar": False}),
     ])
 
 

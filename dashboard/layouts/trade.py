@@ -12,7 +12,7 @@ from dashboard.state import AppState
 
 PATH = "/"
 NAME = "Trade"
-TITLE = "Trade with the partner"
+TITLE = "US trade with the partner"
 
 
 def layout(state: AppState, partner: str) -> html.Div:

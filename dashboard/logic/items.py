@@ -11,16 +11,16 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import dcc, html
+from dash import dcc, html, no_update
 
 from dashboard.components import GRAPH_CONFIG, empty_state, provenance_badge
 from dashboard.figures.common import Provenance
 from dashboard.figures.items import top_suppliers
 from dashboard.logic.trade import partner_names
-from dashboard.state import AppState
+from dashboard.state import AppState, item_explanation, item_table
 from dashboard.theme import TIER_COLORS, TIER_ORDER, fmt_pct, fmt_score, fmt_usd
 from optimizer.errors import DecontrolError
-from optimizer.estimation import build_item_table, explain_item, record_tier_override
+from optimizer.estimation import record_tier_override
 from optimizer.estimation.config import TIERS
 
 
@@ -108,7 +108,7 @@ def items_summary(items: pd.DataFrame, shown: int, partner_name: str, year: int,
 def items_view(ds: Any, partner: str, year: Any, tiers: list[str] | None) -> tuple[list, list, list]:
     """Outputs of the grid callback: rowData, columnDefs, summary line."""
     y = check_year(ds, year)
-    items = build_item_table(ds, partner, y)
+    items = item_table(ds, partner, y)
     rows = grid_rows(items, tiers or None)
     name = partner_names(ds).get(partner, partner)
     return rows, column_defs(items, y), items_summary(items, len(rows), name, y, trade_provenance(ds))
@@ -140,7 +140,7 @@ def panel_view(ds: Any, eccn: str | None, partner: str, year: Any) -> tuple[str,
     if not eccn:
         return "Item", [empty_state("Select a row of the control list to see the item.")], None
     y = check_year(ds, year)
-    ex = explain_item(ds, eccn, partner, y)
+    ex = item_explanation(ds, eccn, partner, y)
     it = ex.item
     name = partner_names(ds).get(partner, partner)
     trade_prov = trade_provenance(ds)
@@ -249,11 +249,12 @@ def override_view(state: AppState, eccn: str | None, tier: str | None, reason: s
     """Outputs of the "Record override" button: feedback, (invalid, message) for reason and author,
     and the new override version (bumped only when something was recorded, to refresh the views)."""
     problems = validate_override(eccn, tier, reason, author)
-    v = int(version or 0)
     if problems:
         general = problems.get("eccn") or problems.get("tier")
         feedback = dbc.Alert(general, color="warning", className="py-1 px-2 small mb-0") if general else None
+        # the version is left alone (no_update): touching it would re-render the panel and reset the form
         return (feedback, "reason" in problems, problems.get("reason", ""),
-                "author" in problems, problems.get("author", ""), v)
+                "author" in problems, problems.get("author", ""), no_update)
     message = record_override(state, str(eccn), str(tier), str(reason), str(author))
-    return (dbc.Alert(message, color="success", className="py-1 px-2 small mb-0"), False, "", False, "", v + 1)
+    return (dbc.Alert(message, color="success", className="py-1 px-2 small mb-0"), False, "", False, "",
+            int(version or 0) + 1)

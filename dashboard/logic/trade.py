@@ -299,16 +299,18 @@ def controlled_view(ds: Any, partner: str | None, years: list[int] | None,
     from dash import html
 
     from dashboard.theme import TIER_COLORS
-    from optimizer.estimation import build_item_table
+    from dashboard.state import item_table
 
     p, ys = check_partner(ds, partner), clamp_years(ds, years)
     if items is None:
-        items = build_item_table(ds, p)
+        items = item_table(ds, p)
     df = controlled_trade(ds, items, p, ys)
     fig, note = controlled_figure(ds, items, p, ys)
     year = ys[1]
     rows = controlled_summary(df, ds, p, year)
-    head = html.Thead(html.Tr([html.Th("Tier"), html.Th(f"US exports, {year}"), html.Th("Share of all US exports")]))
+    name = partner_names(ds).get(p, p)
+    head = html.Thead(html.Tr([html.Th("Tier"), html.Th(f"US exports, {year}", className="text-end"),
+                               html.Th(f"Share of US exports to {name}", className="text-end")]))
     body = html.Tbody([
         html.Tr([html.Td([html.Span(className="tier-dot", style={"background": TIER_COLORS.get(r["tier"], "#95a5a6")}),
                           r["tier"].capitalize()]),

@@ -2,6 +2,7 @@ import math
 
 import pandas as pd
 import pytest
+from dash import no_update
 
 from dashboard.logic import items
 from dashboard.state import AppState
@@ -46,22 +47,23 @@ def test_override_view_reports_problems_inline_without_recording(tmp_path):
     state = AppState(None, home=tmp_path)
     out = items.override_view(state, "2B991", "legacy", "", "", 3)
     feedback, reason_invalid, reason_msg, author_invalid, _, version = out
-    assert reason_invalid and author_invalid and "reason" in reason_msg.lower() and version == 3
+    assert reason_invalid and author_invalid and "reason" in reason_msg.lower()
+    assert version is no_update  # an untouched version does not re-render the panel (and reset the form)
     assert not state.tier_overrides_path.exists()
 
 
 def test_recording_an_override_writes_the_workspace_and_changes_the_tier(tmp_path, shipped_ds):
     state = AppState(None, home=tmp_path)
-    before = items.build_item_table(state.dataset(), "CHN")
+    before = items.item_table(state.dataset(), "CHN")
     assert before.set_index("eccn").at["2B991", "tier"] == "legacy"
     out = items.override_view(state, "2B991", "transactional", "kept as leverage for the next round", "ana", 0)
     assert out[-1] == 1 and "Recorded: 2B991 is transactional" in out[0].children
     assert state.tier_overrides_path.is_file()
     assert state.effective_data_dir() == tmp_path / "data"
-    after = items.build_item_table(state.dataset(), "CHN").set_index("eccn")
+    after = items.item_table(state.dataset(), "CHN").set_index("eccn")
     assert after.at["2B991", "tier"] == "transactional"
     # the shipped data is untouched
-    assert items.build_item_table(shipped_ds, "CHN").set_index("eccn").at["2B991", "tier"] == "legacy"
+    assert items.item_table(shipped_ds, "CHN").set_index("eccn").at["2B991", "tier"] == "legacy"
 
 
 def test_items_view_on_the_shipped_data(shipped_ds):
