@@ -7,6 +7,11 @@ Per HS6 code h of an item, with its controlled share s (after the per-code cap, 
   partner: what the US would sell if it held its world market share in the partner's market.
 - **baseline**:        value_h = max(0, B_h(Y) - B_h(now)) x s  ("US exports lost since year Y").
 
+The same formula serves any exporter E (coalition mode estimates each member's unlocked exports
+from its own trade): `value_rows(..., exporter=E)` reads E's columns `<e>_world_share` and
+`<e>_exports_to_partner` (`exporter_columns`); for the US these are `us_world_share` and
+`us_exports_to_partner`, the item table's inputs.
+
 The item's value is the sum over its codes. Every figure is traceable: `value_rows` returns the
 per-(item, HS6) rows the total is summed from, and `value_breakdown` shows them for one item.
 D/E items (software, technology) have no goods trade: their value is *unknown* (NaN), not zero,
@@ -25,15 +30,27 @@ BREAKDOWN_COLUMNS = ["hs6", "name", "confidence", "rationale", "partner_imports_
 BASELINE_COLUMNS = ["us_exports_to_partner_baseline"]
 
 
-def value_rows(shares: pd.DataFrame, per_hs6: pd.DataFrame, method: str = "gap") -> pd.DataFrame:
-    """Per (item, HS6): the inputs, the unshared value (`value_full_usd`) and `value_usd`."""
+def exporter_columns(exporter: str = "USA") -> tuple[str, str, str]:
+    """Names of the exporter's per-HS6 input columns: world share, exports to the partner, and
+    exports to the partner in the baseline year ('us_...' for the USA, 'jpn_...' for JPN)."""
+    prefix = "us" if exporter == "USA" else exporter.lower()
+    return (f"{prefix}_world_share", f"{prefix}_exports_to_partner", f"{prefix}_exports_to_partner_baseline")
+
+
+def value_rows(shares: pd.DataFrame, per_hs6: pd.DataFrame, method: str = "gap",
+               exporter: str = "USA") -> pd.DataFrame:
+    """Per (item, HS6): the inputs, the unshared value (`value_full_usd`) and `value_usd`.
+
+    `exporter` picks whose world share and exports to the partner the formula uses (default the US).
+    """
+    share_col, exports_col, baseline_col = exporter_columns(exporter)
     rows = shares.merge(per_hs6, on="hs6", how="left")
     for col in per_hs6.columns.drop("hs6"):
         rows[col] = rows[col].fillna(0.0)
     if method == "gap":
-        full = rows["partner_imports_world"] * rows["us_world_share"] - rows["us_exports_to_partner"]
+        full = rows["partner_imports_world"] * rows[share_col] - rows[exports_col]
     elif method == "baseline":
-        full = rows["us_exports_to_partner_baseline"] - rows["us_exports_to_partner"]
+        full = rows[baseline_col] - rows[exports_col]
     else:
         raise ValueError(f"unknown value method {method!r}")
     rows["value_full_usd"] = np.maximum(full.to_numpy(dtype=float), 0.0)
