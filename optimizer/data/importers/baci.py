@@ -254,6 +254,7 @@ def _read_members(members, countries, products, report, reporters, partners, hs_
     dropped_outside: set[str] = set()
     outside = np.array([iso is not None and known is not None and iso not in known for iso in countries.iso], dtype=bool)
     no_iso = np.array([iso is None for iso in countries.iso], dtype=bool)
+    product_codes = np.fromiter(products, dtype=np.int64) if products is not None else None
     for member in members:
         _check_header(member)
         problems: list[str] = []
@@ -267,11 +268,13 @@ def _read_members(members, countries, products, report, reporters, partners, hs_
             t, i, j, k = (np.asarray(cols[c].fill_null(0)).astype(np.int64) for c in ("t", "i", "j", "k"))
             v = np.asarray(cols["v"].fill_null(0.0), dtype=np.float64)
             _problem_rows(problems, member, rows_before, v < 0, "v", lambda r: f"negative value {float(v[r])!r}")
+            _problem_rows(problems, member, rows_before, (t < YEAR_BASE) | (t > 2100), "t",
+                          lambda r: f"{t[r]} is not a year")
             _problem_rows(problems, member, rows_before, (k < 10_000) | (k > 999_999), "k",
                           lambda r: f"{k[r]} is not an HS 6-digit product code")
             if products is not None:
                 uk, inv = np.unique(k, return_inverse=True)
-                unknown_k = ~np.isin(uk, list(products))
+                unknown_k = ~np.isin(uk, product_codes)
                 if unknown_k.any():
                     _problem_rows(problems, member, rows_before, unknown_k[inv], "k",
                                   lambda r: f"product code {k[r]} is not in the product code table")

@@ -118,6 +118,7 @@ def test_unknown_filter_country_is_an_error(tmp_path):
     ("t,i,j,k,v,q\n2022,842,156,10121,1.5,NA\n2022,842,156,10129,-2,NA\n", "row 3, column v: negative value -2.0"),
     ("t,i,j,k,v,q\n2022,842,999,10121,1.5,NA\n", "row 2, column j: unknown country code 999"),
     ("t,i,j,k,v,q\n2022,842,156,777777,1.5,NA\n", "row 2, column k: product code 777777 is not in the product code table"),
+    ("t,i,j,k,v,q\n2022,842,156,10121,1.5,NA\n22,842,156,10121,1.5,NA\n", "row 3, column t: 22 is not a year"),
     ("", "the file is empty"),
     ("t,i,j,k,v,q\n", "no data rows"),
 ])
