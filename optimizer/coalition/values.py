@@ -1,0 +1,167 @@
+"""Each coalition member's unlocked exports per item, estimated from its own trade.
+
+The item table's gap formula (`estimation/value.py`) with the member E as the exporter, per HS6 code
+h of an item with controlled share s:
+
+    value_E,h = max(0, M_h x x_E,h - B_E,h) x s
+
+M_h the partner's imports from the world, x_E,h = E's share of world exports of h, B_E,h E's
+current exports to the partner. For the US these are exactly the item table's inputs, so the US
+values equal the item table's `value_usd` (analyst value overrides included; the US is never
+proxied: like the item table, it reads missing US rows as no exports).
+
+**B_E,h without bilateral rows.** Real BACI data has every bilateral flow; the shipped synthetic
+layer has only US<->partner flows. When the data holds no row at all from E to the partner in the
+year, B_E,h is a proxy: E's world exports of h x the partner's share of world imports of *all
+goods* that year (S = the partner's imports from the world / world exports, both summed over every
+HS6 code). The basis then starts with `proxy: no bilateral rows`.
+
+Two things to know about the proxy. (1) The partner's share must be the all-goods share: with the
+per-code share M_h / W_h the proxy would be exactly E's world share of the partner's imports and the
+gap would be zero by construction. (2) The proxy cannot see what controls do to E's sales: it
+measures only how much more of h the partner buys than its overall weight in world trade. Checked
+on the shipped data against the US, whose bilateral rows are known: for CHN the proxy gives
+US$ 8.5 bn of unlocked US exports where the bilateral rows give US$ 19.1 bn (item-level
+correlation 0.62); for JPN and GBR it correlates at 0.97 and 0.95. Proxied values are therefore a
+floor-like indication, never a measurement, and every output says which members are proxied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from optimizer.data.trade import AGGREGATES, bilateral, imports_from_world, world_exports
+from optimizer.errors import DecontrolError
+from optimizer.estimation.config import EstimationConfig
+from optimizer.estimation.item_table import ItemContext, item_context, year_trade_for
+from optimizer.estimation.trade_inputs import YearTrade
+from optimizer.estimation.overrides import for_partner, read_value_overrides
+from optimizer.estimation.value import exporter_columns, item_values, value_rows
+
+US = "USA"
+PROXY_BASIS = "proxy: no bilateral rows"
+VALUE_COLUMNS: list[str] = ["eccn", "member", "value_usd", "basis"]
+
+
+def check_members(ds, partner: str, members: Sequence[str]) -> tuple[str, ...]:
+    """Upper-cased, de-duplicated member codes with the US first.
+
+    DecontrolError for a code not in countries.csv, an aggregate (WLD, EUU), the partner itself, or
+    a coalition without any ally. The US is always a member (it is the US's package).
+    """
+    known = set(ds.countries["iso3"].astype(str))
+    codes: list[str] = []
+    problems: list[str] = []
+    for raw in members:
+        code = str(raw).strip().upper()
+        if not code or code in codes:
+            continue
+        if code == partner:
+            problems.append(f"member {code} is the partner: a coalition member cannot also be the partner")
+        elif code in AGGREGATES:
+            problems.append(f"member {code} is a group of countries, not a country")
+        elif code not in known:
+            problems.append(f"unknown member '{raw}': not an ISO3 code in countries.csv")
+        codes.append(code)
+    if problems:
+        raise DecontrolError(problems[0] if len(problems) == 1 else f"{len(problems)} bad coalition members",
+                             problems if len(problems) > 1 else [])
+    if US not in codes:
+        codes.insert(0, US)
+    else:
+        codes.remove(US)
+        codes.insert(0, US)
+    if len(codes) < 2:
+        raise DecontrolError("a coalition needs at least one ally besides USA (e.g. --members USA,JPN,NLD)")
+    return tuple(codes)
+
+
+def member_values(ds, partner: str, members: Sequence[str], year: int | None = None,
+                  config: EstimationConfig | None = None) -> pd.DataFrame:
+    """Long table `eccn, member, value_usd, basis`: every item of the item table for every member.
+
+    `value_usd` is NaN where the value is unknown (software/technology, no HS mapping), as in the
+    item table. `attrs`: partner, year, members, proxied (members on the proxy), partner_import_share
+    (S, only when some member is proxied), synthetic, source.
+    """
+    ctx = _context(ds, partner, year, config)
+    yt = year_trade_for(ds, ctx.year)
+    codes = check_members(ds, ctx.partner, members)
+    year_rows = ds.trade.loc[ds.trade["year"] == ctx.year]
+    missing = [m for m in codes[1:] if not (year_rows["exporter"] == m).any()]
+    if missing:
+        raise DecontrolError(f"no export data for member(s) {', '.join(missing)} in {ctx.year}: "
+                             "their gains cannot be estimated from this trade table")
+    with_rows = set(year_rows.loc[year_rows["importer"] == ctx.partner, "exporter"].astype(str))
+    proxied = [m for m in codes[1:] if m not in with_rows]  # the US always reads as the item table does
+    share = partner_import_share(year_rows, ctx.partner, ctx.year) if proxied else None
+
+    frames = []
+    for member in codes:
+        if member == US:
+            per_hs6 = ctx.per_hs6
+            label = ctx.value_label
+            overrides = for_partner(read_value_overrides(ds.data_dirs), ctx.partner)
+        else:
+            per_hs6 = member_per_hs6(ctx, yt, member, share if member in proxied else None)
+            label = _label(member, ctx, share if member in proxied else None)
+            overrides = None
+        rows = value_rows(ctx.static.shares, per_hs6, "gap", exporter=member)
+        v = item_values(ctx.static.items[["eccn", "group"]], rows, label, overrides)
+        frames.append(pd.DataFrame({"eccn": v["eccn"], "member": member,
+                                    "value_usd": v["value_usd"].round(2), "basis": v["value_basis"]}))
+    out = pd.concat(frames, ignore_index=True)[VALUE_COLUMNS]
+    out.attrs.update(partner=ctx.partner, year=ctx.year, members=list(codes), proxied=proxied,
+                     partner_import_share=share, synthetic=bool(ds.trade_synthetic), source=str(ds.trade_source))
+    return out
+
+
+def member_per_hs6(ctx: ItemContext, yt: YearTrade, member: str, proxy_share: float | None = None) -> pd.DataFrame:
+    """Per mapped HS6 code (those of `ctx.per_hs6`, figures from `yt`): the partner's imports from the world, the member's world share and its
+    exports to the partner (bilateral rows, or with `proxy_share` S: world exports x S).
+    Columns `hs6, partner_imports_world` and the member's `exporter_columns` (world share, exports)."""
+    share_col, exports_col, _ = exporter_columns(member)
+    codes = pd.Index(ctx.per_hs6["hs6"], name="hs6")
+    total = yt.totals.set_index("hs6")["world_exports_usd"].reindex(codes).fillna(0.0)
+    own = yt.world.loc[yt.world["exporter"] == member].set_index("hs6")["value_usd"].reindex(codes).fillna(0.0)
+    out = pd.DataFrame({"hs6": codes, "partner_imports_world": ctx.per_hs6["partner_imports_world"].to_numpy()})
+    out[f"{member.lower()}_world_exports_usd"] = own.to_numpy()
+    out[share_col] = (own / total.where(total > 0)).fillna(0.0).to_numpy()
+    if proxy_share is None:
+        flows = bilateral(yt.rows, member, ctx.partner, yt.year).set_index("hs6")["value_usd"]
+        out[exports_col] = flows.reindex(codes).fillna(0.0).to_numpy()
+    else:
+        out[exports_col] = own.to_numpy() * proxy_share
+    return out.reset_index(drop=True)
+
+
+def partner_import_share(year_rows: pd.DataFrame, partner: str, year: int) -> float:
+    """S: the partner's imports from the world over world exports, all goods, one year (0 if none)."""
+    imports = float(imports_from_world(year_rows, partner, year)["value_usd"].sum())
+    world = float(world_exports(year_rows, year)["value_usd"].sum())
+    return imports / world if world > 0 else 0.0
+
+
+def wide_values(values: pd.DataFrame) -> pd.DataFrame:
+    """`member_values` as one row per item (index eccn) and one column per member (NaN kept)."""
+    wide = values.pivot(index="eccn", columns="member", values="value_usd")
+    return wide[list(dict.fromkeys(values["member"]))]
+
+
+# ---------------------------------------------------------------------- internals
+def _context(ds, partner: str, year: int | None, config: EstimationConfig | None) -> ItemContext:
+    config = config or EstimationConfig()
+    if config.value_method != "gap":
+        raise DecontrolError("coalition mode estimates every member with the gap method "
+                             f"(the estimation config asks for '{config.value_method}')")
+    return item_context(ds, partner, year, config)
+
+
+def _label(member: str, ctx: ItemContext, share: float | None) -> str:
+    if share is None:
+        return (f"gap {ctx.year}: partner imports x {member} world share - {member} exports "
+                f"to {ctx.partner} (bilateral rows)")
+    return (f"{PROXY_BASIS}: gap {ctx.year} with {member} exports to {ctx.partner} estimated as "
+            f"{member} world exports x {ctx.partner} share of world imports ({share:.1%})")
