@@ -1,0 +1,175 @@
+"""Build the package model once: one binary per eligible (item, relief mode), then every constraint family.
+
+The pipeline (after PyPSA's `optimization/`): **build** (this module, one `define_*` per constraint
+family in `constraints.py`) -> **solve** (`solve.py`) -> **read the solution** (`results.py`) ->
+**duals** (`duals.py`) -> **post-process** (reasons, binding constraints, diagnosis).
+
+Expressions are built from dicts with `LpAffineExpression` (summing generators with `lpSum` is about
+ten times slower), and the model is built once per scenario: a sweep over targets only changes the
+right-hand side of the `target` row (`set_target`).
+
+Units inside the model: concession value in US$ millions (`VALUE_UNIT`), so no coefficient is
+larger than about 1e4 and the solvers' tolerances behave; risk in the item table's own index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pulp
+
+from optimizer.model import constraints as C
+from optimizer.model.items import base_eccn
+from optimizer.model.scenario import Scenario
+
+#: US$ per model value unit (the model counts value in millions).
+VALUE_UNIT = 1e6
+
+#: Constraint families in build order; `relax` in `build_model` may drop any but `mode_choice`.
+FAMILIES: tuple[str, ...] = ("mode_choice", "target", "forced", "max_items", "category_caps", "risk_budget",
+                             "ally_positions", "coherence", "nesting")
+#: Families that are rules on which items may enter rather than rows (relaxable in a diagnosis).
+SCREENS: tuple[str, ...] = ("locks", "fa_threshold", "ally_positions")
+
+Option = tuple[str, str]  # (item id, relief mode)
+
+
+@dataclass
+class PackageModel:
+    """The PuLP problem and everything needed to read, explain and modify it."""
+
+    scenario: Scenario
+    items: pd.DataFrame                      # validated item table, indexed by item id
+    prob: pulp.LpProblem
+    objective: str                           # the objective actually set (see `set_objective`)
+    relaxed: frozenset[str] = frozenset()
+    excluded: dict[str, tuple[str, str]] = field(default_factory=dict)   # id -> (reason, detail)
+    candidates: list[str] = field(default_factory=list)                 # item ids with variables
+    x: dict[Option, pulp.LpVariable] = field(default_factory=dict)
+    var_option: dict[str, Option] = field(default_factory=dict)         # variable name -> option
+    value: dict[Option, float] = field(default_factory=dict)            # model units (US$ m)
+    risk: dict[Option, float] = field(default_factory=dict)             # security risk carried
+    penalty: dict[str, float] = field(default_factory=dict)             # ally penalty per relieved item
+    opposed: dict[str, list[str]] = field(default_factory=dict)         # id -> allies opposing
+    rows: dict[str, dict[str, pulp.LpConstraint]] = field(default_factory=dict)  # family -> name -> row
+    notes: dict[str, str] = field(default_factory=dict)                 # row name -> plain words
+    warnings: list[str] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ expressions
+    def options_of(self, item: str) -> list[Option]:
+        return [(item, m) for m in self.scenario.modes if (item, m) in self.x]
+
+    def chosen(self, items) -> pulp.LpAffineExpression:
+        """Number of the given items relieved (in any mode)."""
+        return pulp.LpAffineExpression({self.x[o]: 1.0 for i in items for o in self.options_of(i)})
+
+    def value_expr(self, items=None) -> pulp.LpAffineExpression:
+        opts = self.x if items is None else [o for i in items for o in self.options_of(i)]
+        return pulp.LpAffineExpression({self.x[o]: self.value[o] for o in opts if self.value[o]})
+
+    def risk_expr(self, with_penalty: bool = True) -> pulp.LpAffineExpression:
+        pen = self.penalty if with_penalty else {}
+        return pulp.LpAffineExpression({v: self.risk[o] + pen.get(o[0], 0.0) for o, v in self.x.items()
+                                        if self.risk[o] + pen.get(o[0], 0.0)})
+
+    def count_expr(self) -> pulp.LpAffineExpression:
+        return pulp.LpAffineExpression({v: 1.0 for v in self.x.values()})
+
+    def row(self, name: str) -> pulp.LpConstraint | None:
+        for fam in self.rows.values():
+            if name in fam:
+                return fam[name]
+        return None
+
+    def add_row(self, family: str, name: str, row: pulp.LpConstraint, note: str = "") -> pulp.LpConstraint:
+        row.name = name
+        self.prob.addConstraint(row)
+        self.rows.setdefault(family, {})[name] = row
+        if note:
+            self.notes[name] = note
+        return row
+
+
+def build_model(items: pd.DataFrame, scenario: Scenario, *, relax: frozenset[str] = frozenset(),
+                objective: str | None = None, target_usd: float | None = None) -> PackageModel:
+    """The package model for a *validated* item table (see `items.validate_items`).
+
+    `relax` drops constraint families or screens by name (FAMILIES, SCREENS) - the infeasibility
+    diagnosis relaxes one at a time; foundational items are never relaxed. `objective` overrides the
+    scenario's ('max-value' for the largest achievable target), `target_usd` its target.
+    """
+    table = items.set_index("eccn", drop=False)
+    obj = objective or scenario.objective
+    sense = pulp.LpMaximize if obj == "max-value" else pulp.LpMinimize
+    m = PackageModel(scenario=scenario, items=table, prob=pulp.LpProblem("decontrol_package", sense),
+                     objective=obj, relaxed=frozenset(relax))
+    C.define_exclusions(m)
+    _add_variables(m)
+    C.define_mode_choice(m)
+    C.define_target(m, scenario.target_usd if target_usd is None else target_usd)
+    for family, define in (("forced", C.define_forced), ("max_items", C.define_max_items),
+                           ("category_caps", C.define_category_caps), ("risk_budget", C.define_risk_budget),
+                           ("ally_positions", C.define_ally_positions), ("coherence", C.define_coherence),
+                           ("nesting", C.define_nesting)):
+        if family not in m.relaxed:
+            define(m)
+    set_objective(m, obj)
+    return m
+
+
+def _add_variables(m: PackageModel) -> None:
+    """x[item, mode] binary for every candidate item and allowed mode; value and risk per option."""
+    sc = m.scenario
+    t = m.items
+    value = t["value_usd"].fillna(0.0).to_numpy() / VALUE_UNIT
+    risk = t["risk"].to_numpy()
+    pos = {item: k for k, item in enumerate(t.index)}
+    for k, item in enumerate(m.candidates):
+        r = pos[item]
+        for mode in sc.modes:
+            p = sc.params(mode)
+            o = (item, mode)
+            m.x[o] = m.prob.add_variable(f"x_{k}_{mode}", 0, 1, cat=pulp.LpBinary)
+            m.var_option[m.x[o].name] = o
+            m.value[o] = float(value[r] * p.value_share)
+            m.risk[o] = float(risk[r] * p.risk_share)
+
+
+def set_objective(m: PackageModel, objective: str) -> None:
+    """Set the objective: min risk (with ally penalties), max value, or min items (ties: least risk).
+
+    For 'min-items' the risk enters scaled below one item (divided by 1 + the largest possible
+    total), so the count is minimised first and the risk only breaks ties.
+    """
+    if objective == "min-risk":
+        m.prob.sense = pulp.LpMinimize
+        m.prob.setObjective(m.risk_expr())
+    elif objective == "max-value":
+        m.prob.sense = pulp.LpMaximize
+        m.prob.setObjective(m.value_expr())
+    elif objective == "min-items":
+        m.prob.sense = pulp.LpMinimize
+        worst = 1.0 + sum(max((m.risk[o] + m.penalty.get(i, 0.0) for o in m.options_of(i)), default=0.0)
+                          for i in m.candidates)
+        expr = m.count_expr()
+        for var, coef in m.risk_expr().items():
+            expr[var] = expr[var] + coef / worst
+        m.prob.setObjective(expr)
+    else:  # pragma: no cover - Scenario validates the objective
+        raise ValueError(objective)
+    m.objective = objective
+
+
+def set_target(m: PackageModel, target_usd: float) -> None:
+    """Move the target row's right-hand side (a sweep reuses one model this way)."""
+    m.rows["target"]["target"].changeRHS(target_usd / VALUE_UNIT)
+
+
+def parent_of(item: str) -> str | None:
+    """'2B001-rest' -> '2B001' (a sub-item is part of its parent entry); None for an entry."""
+    return base_eccn(item) if "-" in item else None
+
+
+__all__ = ["FAMILIES", "Option", "PackageModel", "SCREENS", "VALUE_UNIT", "build_model", "parent_of",
+           "set_objective", "set_target"]

@@ -1,0 +1,105 @@
+"""Why no package meets the target: the largest achievable target, and which constraint blocks.
+
+The largest achievable target is a max-value solve under every other constraint. To name the
+blocking constraint each active family (or screen) is relaxed in turn, and the largest achievable
+target recomputed: a family whose relaxation alone lets the target be met blocks it. Foundational
+items are never relaxed. When no single relaxation suffices the diagnosis says so and gives the
+value reachable with all of them relaxed together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from optimizer.formatting import fmt_usd as usd
+from optimizer.model.achievable import max_achievable_on
+from optimizer.model.build import PackageModel, build_model
+from optimizer.model.scenario import MODES, Scenario
+
+#: What each relaxation means, in the analyst's words.
+RELAXATIONS: dict[str, str] = {
+    "locks": "unlock the locked items",
+    "fa_threshold": "drop the foreign-availability threshold",
+    "ally_positions": "accept items an ally opposes",
+    "forced": "stop forcing items",
+    "max_items": "lift the maximum number of items",
+    "category_caps": "lift the caps per category",
+    "risk_budget": "lift the risk budget",
+    "coherence": "allow software/technology relief without hardware",
+    "nesting": "allow a sub-item together with its parent",
+    "modes": "offer full relief (all modes)",
+}
+
+
+@dataclass
+class Diagnosis:
+    target_usd: float
+    max_achievable_usd: float | None           # None: the other constraints admit no package at all
+    blocking: list[dict[str, Any]] = field(default_factory=list)   # {constraint, action, max_achievable_usd}
+    all_relaxed_usd: float | None = None       # reachable with every relaxable constraint dropped
+    message: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def active_relaxations(m: PackageModel) -> list[str]:
+    """The relaxable constraints that actually restrict this scenario."""
+    sc = m.scenario
+    out = []
+    if sc.locks:
+        out.append("locks")
+    if sc.min_fa > 0:
+        out.append("fa_threshold")
+    if m.opposed and not sc.allow_opposed:
+        out.append("ally_positions")
+    for fam in ("forced", "max_items", "category_caps", "risk_budget", "coherence", "nesting"):
+        if m.rows.get(fam):
+            out.append(fam)
+    if max(sc.params(k).value_share for k in MODES) > max(sc.params(k).value_share for k in sc.modes):
+        out.append("modes")
+    return out
+
+
+def diagnose(items: pd.DataFrame, scenario: Scenario, model: PackageModel | None = None,
+             max_achievable_usd: float | None = None) -> Diagnosis:
+    """Diagnose an infeasible scenario on a validated item table (`model`: its built model, if at hand)."""
+    m = model or build_model(items, scenario)
+    best = max_achievable_usd if model is not None else max_achievable_on(m)
+    target = scenario.target_usd
+    blocking = []
+    for name in active_relaxations(m):
+        value = _relaxed_max(items, scenario, {name})
+        if value is not None and value + 0.005 >= target:
+            blocking.append({"constraint": name, "action": RELAXATIONS[name], "max_achievable_usd": value})
+    everything = _relaxed_max(items, scenario, set(active_relaxations(m)))
+    d = Diagnosis(target, best, blocking, everything)
+    d.message = _message(d)
+    return d
+
+
+def _relaxed_max(items: pd.DataFrame, scenario: Scenario, relax: set[str]) -> float | None:
+    sc = scenario.replace(modes=list(MODES)) if "modes" in relax else scenario
+    m = build_model(items, sc, relax=frozenset(relax - {"modes"}), objective="max-value", target_usd=0.0)
+    return max_achievable_on(m)
+
+
+def _message(d: Diagnosis) -> str:
+    if d.max_achievable_usd is None:
+        head = "no package satisfies the constraints, whatever the target"
+    else:
+        head = (f"the target {usd(d.target_usd)} cannot be met: at most {usd(d.max_achievable_usd)} is "
+                "achievable under the other constraints")
+    if d.blocking:
+        parts = [f"{b['action']} ({b['constraint']}: up to {usd(b['max_achievable_usd'])})" for b in d.blocking]
+        return f"{head}; the target becomes reachable if you " + " or ".join(parts)
+    if d.all_relaxed_usd is not None and d.all_relaxed_usd + 0.005 >= d.target_usd:
+        return f"{head}; no single constraint blocks it: relaxing them all allows up to {usd(d.all_relaxed_usd)}"
+    cap = usd(d.all_relaxed_usd) if d.all_relaxed_usd is not None else "nothing"
+    return f"{head}; even with every constraint relaxed only {cap} is reachable from the non-foundational items"
+
+
+__all__ = ["Diagnosis", "RELAXATIONS", "active_relaxations", "diagnose"]

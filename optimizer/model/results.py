@@ -1,0 +1,298 @@
+"""Read a solved model into a `PackageResult`: lines with why each was chosen, a reason for every item
+left out, totals, binding constraints, the solver's status and gap.
+
+A result never claims more than the solver established: `status` is the true status from
+`solve.py`, `gap` how far from proven optimal the package may be, and the marginal risk is labelled
+an approximation (it comes from the LP relaxation, see `duals.py`).
+
+"Binding" is read from the package itself, without further solves:
+- for min-risk / min-items, the target binds when no chosen item could be dropped without missing
+  it; a `<=` row (max items, risk budget, category cap) binds when it is tight;
+- for max-value, a `<=` row binds when no item left out would still fit in it; the target binds
+  when it is tight.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pulp
+
+from optimizer.model.build import VALUE_UNIT, Option, PackageModel
+from optimizer.model.solve import SolveOutcome
+
+#: Relative tolerance below which a row counts as tight.
+TIGHT = 1e-6
+
+
+@dataclass
+class PackageLine:
+    """One relieved item."""
+
+    eccn: str
+    mode: str
+    value_usd: float | None      # value this relief unlocks (mode share applied); None if unknown
+    risk: float                  # security risk carried (mode share applied)
+    fa_score: float
+    ally_penalty: float = 0.0
+    heading: str = ""
+    tier: str = ""
+    category: str = ""
+    group: str = ""
+    family: str = ""
+    why: str = ""
+
+
+@dataclass
+class ExcludedItem:
+    """An item left out and why (reason: one of constraints.REASONS)."""
+
+    eccn: str
+    reason: str
+    detail: str = ""
+
+
+@dataclass
+class BindingConstraint:
+    name: str
+    family: str
+    detail: str
+    slack: float                 # room left, in the row's own unit (US$ for value rows)
+
+
+@dataclass
+class PackageResult:
+    """A package (or the reasons there is none). `to_dict()` is the JSON the CLI prints."""
+
+    status: str
+    objective: str
+    target_usd: float
+    achieved_usd: float | None
+    risk: float | None
+    ally_penalty: float | None
+    objective_value: float | None
+    max_achievable_usd: float | None
+    items: list[PackageLine] = field(default_factory=list)
+    excluded: list[ExcludedItem] = field(default_factory=list)
+    binding_constraints: list[BindingConstraint] = field(default_factory=list)
+    marginal_risk_per_bn: float | None = None
+    marginal_risk_note: str = ("approximation: extra risk per extra US$1bn of target, from the duals of the "
+                               "LP relaxation (a package can only change item by item)")
+    solver: str = ""
+    gap: float | None = None
+    rel_gap: float = 0.0
+    time_limit_s: float = 0.0
+    solve_seconds: float = 0.0
+    synthetic: bool = False
+    partner: str | None = None
+    year: int | None = None
+    warnings: list[str] = field(default_factory=list)
+    diagnosis: dict[str, Any] | None = None
+    scenario: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def found(self) -> bool:
+        return self.status in ("optimal", "feasible")
+
+    @property
+    def n_items(self) -> int:
+        return len(self.items)
+
+    def item_ids(self) -> list[str]:
+        return [l.eccn for l in self.items]
+
+    def choices(self) -> dict[str, str]:
+        """{item: mode} of the package."""
+        return {l.eccn: l.mode for l in self.items}
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["n_items"] = self.n_items
+        return _clean(d)
+
+
+def read_choices(m: PackageModel) -> dict[str, str]:
+    """{item: mode} from the variables' current values (call right after a successful solve)."""
+    out: dict[str, str] = {}
+    for (item, mode), var in m.x.items():
+        v = var.varValue
+        if v is not None and v > 0.5:
+            out[item] = mode
+    return out
+
+
+def package_result(m: PackageModel, outcome: SolveOutcome, choices: dict[str, str], *,
+                   target_usd: float | None = None, max_achievable_usd: float | None = None,
+                   marginal_risk_per_bn: float | None = None) -> PackageResult:
+    """Assemble the result for `choices` (from `read_choices`) found by `outcome` on `m`."""
+    sc, t = m.scenario, m.items
+    target = sc.target_usd if target_usd is None else target_usd
+    res = PackageResult(
+        status=outcome.status, objective=m.objective, target_usd=target, achieved_usd=None, risk=None,
+        ally_penalty=None, objective_value=outcome.objective, max_achievable_usd=max_achievable_usd,
+        solver=outcome.solver, gap=outcome.gap, rel_gap=sc.rel_gap, time_limit_s=sc.time_limit_s,
+        solve_seconds=outcome.seconds, synthetic=bool(t["synthetic"].any()) if "synthetic" in t else False,
+        partner=sc.partner or _single(t, "partner"), year=sc.year or _single_int(t, "year"),
+        warnings=list(m.warnings), scenario=sc.to_dict(),
+    )
+    if not outcome.has_solution:
+        res.excluded = _excluded(m, {})
+        return res
+    res.items = _lines(m, choices)
+    res.achieved_usd = _round_usd(sum(l.value_usd or 0.0 for l in res.items))
+    res.risk = sum(l.risk for l in res.items)
+    res.ally_penalty = sum(l.ally_penalty for l in res.items)
+    res.excluded = _excluded(m, choices)
+    res.binding_constraints = binding_constraints(m, choices)
+    res.marginal_risk_per_bn = marginal_risk_per_bn
+    if m.objective == "max-value" and sc.risk_budget is None:
+        res.warnings.append("max-value without a risk budget relieves every eligible item the other "
+                            "constraints allow")
+    return res
+
+
+# ---------------------------------------------------------------------- lines
+def _lines(m: PackageModel, choices: dict[str, str]) -> list[PackageLine]:
+    sc, t = m.scenario, m.items
+    ratio = {i: (m.value[(i, sc.modes[0])] / m.risk[(i, sc.modes[0])]) if m.risk[(i, sc.modes[0])] > 0 else math.inf
+             for i in m.candidates}
+    ranked = sorted(m.candidates, key=lambda i: (-ratio[i], i))
+    rank = {i: k + 1 for k, i in enumerate(ranked)}
+    chosen_hw_for: dict[str, list[str]] = {}
+    for item in choices:
+        if t.at[item, "group"] in ("D", "E"):
+            chosen_hw_for.setdefault(t.at[item, "family"], []).append(item)
+    order = {i: k for k, i in enumerate(t.index)}
+    lines = []
+    for item in sorted(choices, key=order.__getitem__):
+        mode = choices[item]
+        o: Option = (item, mode)
+        raw_value = t.at[item, "value_usd"]
+        unknown = raw_value is None or (isinstance(raw_value, float) and math.isnan(raw_value))
+        p = sc.params(mode)
+        why = []
+        if item in sc.forced:
+            why.append("forced by the analyst")
+        elif not unknown:
+            why.append(f"value/risk rank {rank[item]} of {len(ranked)} eligible items")
+        if mode != "full":
+            why.append(f"{mode}: {p.value_share:.0%} of the value for {p.risk_share:.0%} of the risk")
+        if t.at[item, "group"] in ("A", "B", "C") and chosen_hw_for.get(t.at[item, "family"]):
+            why.append("hardware that allows relief of " + ", ".join(chosen_hw_for[t.at[item, "family"]]))
+        if item in m.opposed and m.penalty.get(item):
+            why.append(f"opposed by {', '.join(m.opposed[item])} (penalty {m.penalty[item]:g})")
+        lines.append(PackageLine(
+            eccn=item, mode=mode, value_usd=None if unknown else _round_usd(m.value[o] * VALUE_UNIT),
+            risk=m.risk[o], fa_score=float(t.at[item, "fa_score"]), ally_penalty=m.penalty.get(item, 0.0),
+            heading=str(t.at[item, "heading"]) if "heading" in t else "", tier=str(t.at[item, "tier"]),
+            category=str(t.at[item, "category"]), group=str(t.at[item, "group"]), family=str(t.at[item, "family"]),
+            why="; ".join(why)))
+    return lines
+
+
+# ---------------------------------------------------------------------- excluded
+def _excluded(m: PackageModel, choices: dict[str, str]) -> list[ExcludedItem]:
+    t = m.items
+    out = [ExcludedItem(i, r, d) for i, (r, d) in m.excluded.items()]
+    cands = set(m.candidates)
+    hw_ok: dict[str, bool] = {}
+    hw_any: set[str] = set()
+    for item, group, fam in zip(t.index, t["group"], t["family"]):
+        if group in ("A", "B", "C"):
+            hw_any.add(fam)
+            hw_ok[fam] = hw_ok.get(fam, False) or item in cands
+    coherent = m.scenario.coherence and "coherence" not in m.relaxed
+    for item in m.candidates:
+        if item in choices:
+            continue
+        fam = t.at[item, "family"]
+        if coherent and t.at[item, "group"] in ("D", "E") and fam in hw_any and not hw_ok.get(fam):
+            out.append(ExcludedItem(item, "coherence", f"no hardware entry of family {fam} can be relieved"))
+        elif m.objective == "max-value":
+            out.append(ExcludedItem(item, "not_needed", "does not fit within the risk budget and other limits"))
+        else:
+            out.append(ExcludedItem(item, "not_needed", "the target is met at lower cost without it"))
+    order = {i: k for k, i in enumerate(t.index)}
+    return sorted(out, key=lambda e: order.get(e.eccn, 0))
+
+
+# ---------------------------------------------------------------------- binding
+def binding_constraints(m: PackageModel, choices: dict[str, str]) -> list[BindingConstraint]:
+    """The aggregate rows that hold the package where it is (see the module docstring). Forced items
+    and allies' fixings always hold; the lines' `why` says so instead."""
+    chosen = {(i, md) for i, md in choices.items()}
+    maximise = m.objective == "max-value"
+    out: list[BindingConstraint] = []
+    for family in ("target", "max_items", "risk_budget", "category_caps"):
+        for name, row in m.rows.get(family, {}).items():
+            act = sum(coef * (1.0 if _opt_of(m, var) in chosen else 0.0) for var, coef in row.items())
+            rhs = -row.constant
+            slack = act - rhs if row.sense == pulp.LpConstraintGE else rhs - act
+            if family == "target" and rhs <= 0:
+                continue
+            counts = family == "max_items" or name.startswith("cap_items")
+            tight = slack < 0.5 if counts else abs(slack) <= TIGHT * max(1.0, abs(rhs))
+            if row.sense == pulp.LpConstraintGE:
+                if maximise:
+                    binds = tight
+                else:
+                    coefs = [coef for var, coef in row.items() if _opt_of(m, var) in chosen and coef > 0
+                             and _opt_of(m, var)[0] not in m.scenario.forced]
+                    binds = tight or (bool(coefs) and slack < min(coefs))
+            else:
+                if maximise:
+                    coefs = [coef for var, coef in row.items() if coef > 0 and _opt_of(m, var)[0] not in choices]
+                    binds = tight or (bool(coefs) and slack < min(coefs))
+                else:
+                    binds = tight
+            if binds:
+                unit = VALUE_UNIT if family == "target" or name.startswith("cap_share") else 1.0
+                out.append(BindingConstraint(name, family, m.notes.get(name, name), _round(slack * unit)))
+    return out
+
+
+def _opt_of(m: PackageModel, var: pulp.LpVariable) -> Option:
+    return m.var_option[var.name]
+
+
+# ---------------------------------------------------------------------- helpers
+def _single(t, col: str) -> str | None:
+    if col not in t:
+        return None
+    vals = {str(v) for v in t[col] if str(v)}
+    return vals.pop() if len(vals) == 1 else None
+
+
+def _single_int(t, col: str) -> int | None:
+    v = _single(t, col)
+    try:
+        return int(float(v)) if v is not None else None
+    except ValueError:
+        return None
+
+
+def _round_usd(x: float) -> float:
+    return round(float(x), 2)
+
+
+def _round(x: float) -> float:
+    return float(f"{x:.6g}")
+
+
+def _clean(o: Any) -> Any:
+    """JSON-safe: NaN/inf -> None, numpy scalars -> Python."""
+    if isinstance(o, dict):
+        return {k: _clean(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_clean(v) for v in o]
+    if hasattr(o, "item") and not isinstance(o, (str, bytes)):
+        o = o.item()
+    if isinstance(o, float) and not math.isfinite(o):
+        return None
+    return o
+
+
+__all__ = ["BindingConstraint", "ExcludedItem", "PackageLine", "PackageResult", "binding_constraints",
+           "package_result", "read_choices"]

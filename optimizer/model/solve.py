@@ -1,0 +1,218 @@
+"""Run a named solver on the package model and read back the *true* status.
+
+CBC (bundled with PuLP 3.3) is the default and HiGHS (highspy) an option; both are named in every
+result. PuLP's status alone is not enough: a time-limited run that found a package but did not prove
+it optimal still reports `Optimal`, so the status here comes from `sol_status` for CBC (2 = integer
+feasible, not proven) and from the HiGHS model status for HiGHS.
+
+Statuses: `optimal` (proven within the relative gap), `feasible` (a package, stopped by the time
+limit; `gap` says how far from proven), `infeasible`, `time_limit` (stopped before any package).
+
+CBC options were chosen on measurements (bench/bench_optimizer.py): its feasibility pump spends
+most of the time on this model (a knapsack with one-of-three mode rows) and finds nothing the
+rounding heuristics miss, so it is off.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+
+import pulp
+
+from optimizer.errors import DecontrolError
+from optimizer.model.build import PackageModel
+
+#: Extra CBC command-line options (see the module docstring and the benchmark).
+CBC_OPTIONS: tuple[str, ...] = ("feas off",)
+#: Extra HiGHS options (see the benchmark).
+HIGHS_OPTIONS: dict[str, object] = {}
+
+STATUSES: tuple[str, ...] = ("optimal", "feasible", "infeasible", "time_limit")
+
+
+@dataclass(frozen=True)
+class SolveOutcome:
+    """What a solver run established."""
+
+    status: str                 # one of STATUSES
+    solver: str                 # e.g. "CBC 2.10.3 (PuLP 3.3.2)"
+    objective: float | None     # objective value of the package found (None: no package)
+    bound: float | None         # best proven bound on the objective, when the solver reports one
+    gap: float | None           # relative gap |objective - bound| / |objective| (0 when proven optimal)
+    seconds: float              # wall-clock time of the solve call
+
+    @property
+    def has_solution(self) -> bool:
+        return self.status in ("optimal", "feasible")
+
+
+def solve_model(m: PackageModel, *, solver: str | None = None, time_limit: float | None = None,
+                rel_gap: float | None = None, warm_start: bool = False, relaxation: bool = False) -> SolveOutcome:
+    """Solve `m.prob` in place (variable values and row duals are set on the PuLP objects).
+
+    Defaults come from the scenario. `warm_start` passes the variables' current values as a starting
+    package (CBC only); `relaxation` solves the LP relaxation (for duals).
+    """
+    sc = m.scenario
+    name = solver or sc.solver
+    limit = sc.time_limit_s if time_limit is None else time_limit
+    gap = sc.rel_gap if rel_gap is None else rel_gap
+    if not m.x:
+        return _without_variables(m, name)
+    if name == "cbc":
+        return _solve_cbc(m.prob, limit, gap, warm_start, relaxation)
+    if name == "highs":
+        return _solve_highs(m.prob, limit, gap, relaxation)
+    raise DecontrolError(f"unknown solver '{name}': expected cbc or highs")
+
+
+def _without_variables(m: PackageModel, name: str) -> SolveOutcome:
+    """No item can enter: the empty package, if the target is zero (the solvers need columns)."""
+    row = m.rows["target"]["target"]
+    label = {"cbc": "CBC", "highs": "HiGHS"}.get(name, name) + " (not called: no eligible item)"
+    if -row.constant <= 0:
+        return SolveOutcome("optimal", label, 0.0, 0.0, 0.0, 0.0)
+    return SolveOutcome("infeasible", label, None, None, None, 0.0)
+
+
+# ---------------------------------------------------------------------- CBC
+def _solve_cbc(prob: pulp.LpProblem, limit: float, gap: float, warm: bool, relaxation: bool) -> SolveOutcome:
+    fd, log_path = tempfile.mkstemp(prefix="decontrol-cbc-", suffix=".log")
+    os.close(fd)
+    cmd = pulp.PULP_CBC_CMD(msg=False, timeLimit=limit, gapRel=gap, timeMode="elapsed", logPath=log_path,
+                            options=list(CBC_OPTIONS), warmStart=warm and not relaxation, mip=not relaxation)
+    t0 = time.perf_counter()
+    try:
+        prob.solve(cmd)
+    except pulp.PulpSolverError as exc:
+        raise DecontrolError(f"the CBC solver failed: {exc}") from None
+    finally:
+        seconds = time.perf_counter() - t0
+        try:
+            with open(log_path, encoding="utf-8", errors="replace") as fh:
+                log = fh.read()
+        finally:
+            os.unlink(log_path)
+    label = f"CBC {_cbc_version(log)} (PuLP {pulp.__version__})"
+    status = cbc_status(prob.status, prob.sol_status, relaxation)
+    if status not in ("optimal", "feasible"):
+        return SolveOutcome(status, label, None, None, None, seconds)
+    obj = float(pulp.value(prob.objective) or 0.0)
+    bound = None if relaxation else _cbc_bound(log)
+    if status == "optimal":
+        return SolveOutcome("optimal", label, obj, obj if bound is None else bound,
+                            0.0 if bound is None else _gap(obj, bound), seconds)
+    return SolveOutcome("feasible", label, obj, bound, _gap(obj, bound), seconds)
+
+
+def cbc_status(status: int, sol_status: int, relaxation: bool = False) -> str:
+    """The true status of a CBC run from PuLP's `status` and `sol_status`.
+
+    PuLP reports a time-limited run that found a package as `status` Optimal with `sol_status`
+    LpSolutionIntegerFeasible (2): that is `feasible`, not `optimal`.
+    """
+    if status == pulp.LpStatusInfeasible or sol_status == pulp.LpSolutionInfeasible:
+        return "infeasible"
+    if status == pulp.LpStatusNotSolved or sol_status == pulp.LpSolutionNoSolutionFound:
+        return "time_limit"
+    if status != pulp.LpStatusOptimal:
+        raise DecontrolError(f"CBC ended with status {pulp.LpStatus.get(status, status)}")
+    if sol_status == pulp.LpSolutionOptimal or relaxation:
+        return "optimal"
+    if sol_status == pulp.LpSolutionIntegerFeasible:
+        return "feasible"
+    raise DecontrolError(f"CBC ended with an unexpected solution status {sol_status}")
+
+
+def _cbc_bound(log: str) -> float | None:
+    m = re.search(r"^(?:Lower|Upper) bound:\s+(\S+)", log, re.M)
+    try:
+        return float(m.group(1)) if m else None
+    except ValueError:
+        return None
+
+
+def _cbc_version(log: str) -> str:
+    m = re.search(r"^Version:\s*(\S+)", log, re.M)
+    return m.group(1) if m else "(bundled)"
+
+
+# ---------------------------------------------------------------------- HiGHS
+def _solve_highs(prob: pulp.LpProblem, limit: float, rel_gap: float, relaxation: bool) -> SolveOutcome:
+    try:
+        import highspy
+    except ImportError:
+        raise DecontrolError("the HiGHS solver is not installed (pip install highspy), use --solver cbc") from None
+    cmd = pulp.HiGHS(msg=False, timeLimit=limit, gapRel=rel_gap, mip=not relaxation, threads=1, **HIGHS_OPTIONS)
+    t0 = time.perf_counter()
+    try:
+        prob.solve(cmd)
+    except pulp.PulpSolverError as exc:
+        raise DecontrolError(f"the HiGHS solver failed: {exc}") from None
+    seconds = time.perf_counter() - t0
+    label = f"HiGHS {_highs_version()} (highspy, PuLP {pulp.__version__})"
+    h = prob.solverModel
+    info = h.getInfo()
+    status = highs_status(h.getModelStatus(), int(info.primal_solution_status) == 2, h.modelStatusToString)
+    if status not in ("optimal", "feasible"):
+        return SolveOutcome(status, label, None, None, None, seconds)
+    obj = float(pulp.value(prob.objective) or 0.0)
+    bound = _highs_bound(prob, info, obj, relaxation)
+    if relaxation:
+        gap: float | None = 0.0
+    else:
+        gap = max(0.0, float(info.mip_gap)) if _finite(info.mip_gap) else (0.0 if status == "optimal" else None)
+    return SolveOutcome(status, label, obj, bound, gap, seconds)
+
+
+def highs_status(model_status, has_solution: bool, describe=str) -> str:
+    """The true status of a HiGHS run from its model status (not PuLP's, which maps a time-limited
+    run with a solution to Optimal) and whether a feasible primal solution exists."""
+    import highspy
+    S = highspy.HighsModelStatus
+    if model_status == S.kOptimal:
+        return "optimal"
+    if model_status in (S.kInfeasible, S.kUnboundedOrInfeasible):
+        return "infeasible"
+    if model_status in (S.kTimeLimit, S.kInterrupt, S.kHighsInterrupt, S.kIterationLimit, S.kSolutionLimit,
+                        S.kMemoryLimit, S.kObjectiveBound, S.kObjectiveTarget):
+        return "feasible" if has_solution else "time_limit"
+    raise DecontrolError(f"HiGHS ended with status {describe(model_status)}")
+
+
+def _highs_bound(prob: pulp.LpProblem, info, obj: float, relaxation: bool) -> float | None:
+    if relaxation:
+        return obj
+    b = float(info.mip_dual_bound)
+    if not _finite(b):
+        return None
+    return -b if prob.sense == pulp.LpMaximize else b  # PuLP hands HiGHS a minimisation
+
+
+@lru_cache(maxsize=1)
+def _highs_version() -> str:
+    try:
+        return metadata.version("highspy")
+    except metadata.PackageNotFoundError:  # pragma: no cover
+        return "?"
+
+
+# ---------------------------------------------------------------------- helpers
+def _finite(v: float) -> bool:
+    return v is not None and abs(float(v)) < 1e300
+
+
+def _gap(obj: float, bound: float | None) -> float | None:
+    """Relative gap; CBC prints its bound rounded, so noise below zero is read as zero."""
+    if bound is None:
+        return None
+    return abs(obj - bound) / max(abs(obj), 1e-9)
+
+
+__all__ = ["CBC_OPTIONS", "HIGHS_OPTIONS", "STATUSES", "SolveOutcome", "cbc_status", "highs_status", "solve_model"]

@@ -1,0 +1,87 @@
+"""Frontier (monotone, exact at each point, entry targets, knees) and MGA alternatives (within tolerance,
+distinct, as many as exist)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from optimizer.errors import DecontrolError
+from optimizer.model import Scenario, compute_frontier, find_alternatives, solve_package
+from optimizer.model.frontier import FrontierPoint, knees
+
+
+@pytest.mark.parametrize("seed", range(400, 412))
+def test_frontier_is_monotone_and_exact(seed, instance, brute):
+    table, d = instance(seed, objective="min-risk")
+    sc = Scenario.from_dict(d)
+    fr = compute_frontier(table, sc, points=7)
+    top = brute(table, sc, objective="max-value", target=0.0)
+    if top is None:
+        assert fr.points == [] and fr.max_achievable_usd is None
+        return
+    assert math.isclose(fr.max_achievable_usd, -top.objective[0], rel_tol=1e-9, abs_tol=0.05)
+    assert len(fr.points) == 7 and fr.points[0].target_usd == 0.0
+    risks = [p.risk for p in fr.points]
+    assert all(p.status == "optimal" for p in fr.points)
+    assert all(b >= a - 1e-9 for a, b in zip(risks, risks[1:]))
+    for p in fr.points[::3]:
+        best = brute(table, sc, objective="min-risk", target=p.target_usd)
+        assert math.isclose(p.risk, best.objective[0], rel_tol=1e-6, abs_tol=1e-9)
+        assert p.achieved_usd >= p.target_usd - 0.05
+    for item, target in fr.entry_target_usd.items():
+        first = next(p for p in fr.points if any(l["eccn"] == item for l in p.items))
+        assert first.target_usd == target
+
+
+def test_frontier_points_validated(small_table):
+    with pytest.raises(DecontrolError, match="points"):
+        compute_frontier(small_table, Scenario(), points=1)
+
+
+def test_frontier_json_shape(small_table):
+    d = compute_frontier(small_table, Scenario.from_dict({"modes": ["full", "approval"]}), points=5).to_dict()
+    assert set(d) >= {"points", "knees", "entry_target_usd", "max_achievable_usd", "solver", "synthetic"}
+    p = d["points"][-1]
+    assert set(p) >= {"target_usd", "achieved_usd", "risk", "items"}
+    assert set(p["items"][0]) == {"eccn", "mode", "value_usd", "risk"}
+
+
+def test_knees_where_the_slope_doubles():
+    pts = [FrontierPoint(t, v, r, "optimal", 0.0) for t, v, r in
+           [(0, 0, 0), (1, 1, 1), (2, 2, 2), (3, 3, 5), (4, 4, 8), (5, 5, 9)]]
+    assert knees(pts) == [2]
+
+
+@pytest.mark.parametrize("seed", range(500, 515))
+def test_alternatives_within_tolerance_and_distinct(seed, instance, near_optimal_sets):
+    table, d = instance(seed, n_items=6)
+    sc = Scenario.from_dict(d)
+    base = solve_package(table, sc)
+    alts = find_alternatives(table, sc, n=3, tolerance=0.2)
+    if not base.found:
+        assert alts == []
+        return
+    sets = [frozenset(base.choices())] + [frozenset(a.choices()) for a in alts]
+    assert len(set(sets)) == len(sets)  # each a different item set
+    near = near_optimal_sets(table, sc, 0.2)
+    assert set(sets) <= near
+    assert len(alts) == min(3, len(near) - 1)  # as many as exist, up to n
+    opt = base.objective_value
+    for a in alts:
+        assert a.found
+        if sc.objective == "min-risk":
+            assert a.risk + a.ally_penalty <= 1.2 * (base.risk + base.ally_penalty) + 1e-7
+        elif sc.objective == "max-value":
+            assert a.achieved_usd >= 0.8 * base.achieved_usd - 0.05
+        else:
+            assert a.n_items <= math.floor(1.2 * base.n_items + 1e-9)
+        assert a.objective == sc.objective and a.objective_value is not None and opt is not None
+
+
+def test_alternatives_arguments_checked(small_table):
+    with pytest.raises(DecontrolError, match="alternatives"):
+        find_alternatives(small_table, Scenario(), n=0)
+    with pytest.raises(DecontrolError, match="tolerance"):
+        find_alternatives(small_table, Scenario(), tolerance=-1)
