@@ -1,0 +1,95 @@
+"""Coalition mode end to end: hand-computed gains, both packages side by side, shipped-data policy."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from optimizer.coalition import coalition_package
+from optimizer.errors import DecontrolError
+from optimizer.model.scenario import Scenario
+
+S = 650 / 1900
+DEU_2B991 = round((150 - 300 * S) * 0.5, 2)
+
+
+def test_gains_and_relative_gains_by_hand(ds):
+    # legacy items with known values: 2B991 (risk 0.032), 4A994 (0.041), 9A991 (0.374)
+    r = coalition_package(ds, "CHN", ["JPN", "DEU"], Scenario(risk_budget=0.41, rel_gap=0.0))
+    assert r.status == "optimal" and r.members == ["USA", "JPN", "DEU"]
+    g = {m.member: m for m in r.member_gains}
+    assert g["USA"].potential_usd == pytest.approx(15 + 5 + 7.5)
+    assert g["JPN"].potential_usd == pytest.approx(25 + 3.5)
+    assert g["DEU"].potential_usd == pytest.approx(DEU_2B991)
+    # all three exceed the budget; {2B991, 9A991} lifts the US most and the smallest gain too
+    assert r.coalition.item_ids() == ["2B991", "9A991"] == r.us_only.item_ids()
+    assert g["USA"].coalition_gain_usd == pytest.approx(22.5)
+    assert g["USA"].coalition_relative_gain == pytest.approx(22.5 / 27.5)
+    assert g["JPN"].coalition_relative_gain == pytest.approx(25 / 28.5)
+    assert g["DEU"].coalition_relative_gain == pytest.approx(1.0)
+    assert r.min_relative_gain == pytest.approx(22.5 / 27.5)
+    assert r.coalition.risk_used <= 0.41
+    line = r.coalition.items[0]
+    assert line.values_usd == {"USA": 15.0, "JPN": 25.0, "DEU": DEU_2B991}
+    assert line.total_usd == pytest.approx(40 + DEU_2B991)
+    assert r.proxied == ["DEU"] and "proxy" in g["DEU"].basis and g["JPN"].basis == "bilateral rows"
+
+
+def test_exclusions_name_their_reasons_and_to_dict_is_strict_json(ds):
+    r = coalition_package(ds, "CHN", ["JPN", "DEU"], Scenario(risk_budget=0.1, rel_gap=0.0))
+    d = json.loads(json.dumps(r.to_dict(), allow_nan=False))
+    reasons = {e["eccn"]: e["reason"] for e in d["coalition"]["excluded"]}
+    assert reasons["2B001"] == reasons["3A090"] == "foundational"
+    assert reasons["4D994"] == "value_unknown"
+    assert reasons["9A991"] == "not_needed"  # does not fit the budget
+    assert d["coalition"]["excluded_counts"]["foundational"] == 2
+    assert d["synthetic"] is True and d["notes"]["data"].startswith("SYNTHETIC")
+    assert d["min_relative_gain"] == d["coalition"]["min_relative_gain"]
+    assert [s["step"] for s in d["coalition"]["steps"]][0] == "max-min relative gain"
+    assert d["us_only"]["steps"][0]["step"] == "max US value (US$ m)"
+    assert d["scenario"]["risk_budget"] == 0.1 and d["scenario"]["modes"] == ["full"]
+
+
+def test_members_positions_screen_items_out_of_both_packages(ds):
+    r = coalition_package(ds, "CHN", ["JPN", "DEU"], Scenario(risk_budget=0.41, rel_gap=0.0),
+                          positions={"JPN": {"9A991": "oppose"}, "GBR": {"2B991": "oppose"}})
+    assert "9A991" not in r.coalition.item_ids() and "9A991" not in r.us_only.item_ids()
+    assert {"eccn": "9A991", "reason": "ally_opposes", "detail": "opposed by JPN"} in r.coalition.excluded
+    assert "2B991" in r.coalition.item_ids()  # GBR is not a member: its position does not count
+    assert any("positions of GBR ignored" in w for w in r.warnings)
+
+
+def test_infeasible_is_a_status_not_an_exception(ds):
+    r = coalition_package(ds, "CHN", ["JPN"], Scenario(risk_budget=0.1, forced=["9A991"]))
+    assert r.status == "infeasible" and not r.found and r.coalition.items == []
+    assert r.us_only.status == "infeasible"
+    json.dumps(r.to_dict(), allow_nan=False)
+
+
+def test_bad_input(ds):
+    with pytest.raises(DecontrolError, match="risk budget"):
+        coalition_package(ds, "CHN", ["JPN"], Scenario())
+    with pytest.raises(DecontrolError, match="foundational"):
+        coalition_package(ds, "CHN", ["JPN"], Scenario(risk_budget=5, forced=["2B001"]))
+    with pytest.raises(DecontrolError, match="unknown partner"):
+        coalition_package(ds, "XXX", ["JPN"], Scenario(risk_budget=5))
+
+
+@pytest.mark.parametrize("budget", [0.5, 1.0])
+def test_shipped_data_never_touches_foundational_items_and_compares_fairly(budget):
+    from optimizer.data.load import load_dataset
+    from optimizer.estimation import build_item_table
+    ds = load_dataset()
+    r = coalition_package(ds, "CHN", ["USA", "JPN", "NLD", "GBR"], Scenario(risk_budget=budget, rel_gap=0.0))
+    tier = build_item_table(ds, "CHN").set_index("eccn")["tier"]
+    for side in (r.coalition, r.us_only):
+        assert side.status == "optimal" and side.items
+        assert not any(tier[i] == "foundational" for i in side.item_ids())
+        assert side.risk_used <= budget + 1e-9
+        for m in r.members:  # gains are the sums of the items' values
+            assert side.gains_usd[m] == pytest.approx(sum(i.values_usd[m] or 0.0 for i in side.items), abs=0.05)
+    # the US-only package is feasible for the max-min and vice versa: each wins on its own objective
+    assert r.coalition.min_relative_gain >= r.us_only.min_relative_gain - 1e-6
+    assert r.us_only.gains_usd["USA"] >= r.coalition.gains_usd["USA"] * (1 - 1e-6)
+    assert r.synthetic and r.proxied == ["JPN", "NLD", "GBR"]
