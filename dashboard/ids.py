@@ -7,6 +7,15 @@ owns an id (`nav-`, `trade-`, `items-`, `pkg-`).
 
 from __future__ import annotations
 
+import json
+
+
+def dom_id(component_id: str | dict) -> str:
+    """The DOM id Dash gives a component: the string itself, or a pattern-matching dict as sorted JSON."""
+    if isinstance(component_id, str):
+        return component_id
+    return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
+
 # --- shell (every page) ---------------------------------------------------------------------------
 URL = "nav-url"
 PAGE = "nav-page"
@@ -56,20 +65,30 @@ PKG_TARGET_FEEDBACK = "pkg-target-feedback"
 PKG_OBJECTIVE = "pkg-objective"
 PKG_FA_THRESHOLD = "pkg-fa-threshold"
 PKG_MAX_ITEMS = "pkg-max-items"
+PKG_MAX_ITEMS_FEEDBACK = "pkg-max-items-feedback"
 PKG_MODES = "pkg-modes"
-PKG_CATEGORY_CAPS = "pkg-category-caps"
+PKG_MODES_FEEDBACK = "pkg-modes-feedback"
+PKG_RISK_BUDGET = "pkg-risk-budget"
+PKG_RISK_BUDGET_FEEDBACK = "pkg-risk-budget-feedback"
+PKG_CAP = "pkg-cap"                      # pattern-matching: {"type": PKG_CAP, "cat": "0".."9"}
+PKG_CAPS_FEEDBACK = "pkg-caps-feedback"
+PKG_COHERENCE = "pkg-coherence"
 PKG_LOCKS = "pkg-locks"
+PKG_LOCKS_FEEDBACK = "pkg-locks-feedback"
 PKG_FORCED = "pkg-forced"
-PKG_ALLY_OPPOSE = "pkg-ally-oppose"
-PKG_ALLY_POSITIONS = "pkg-ally-positions"  # grid of ally positions per item
-PKG_ALLY_ENFORCE = "pkg-ally-enforce"
+PKG_FORCED_FEEDBACK = "pkg-forced-feedback"
+PKG_ALLY = "pkg-ally"                    # pattern-matching: {"type": PKG_ALLY, "iso": ISO3}
+PKG_ALLY_FEEDBACK = "pkg-ally-feedback"  # pattern-matching: {"type": PKG_ALLY_FEEDBACK, "iso": ISO3}
+PKG_ALLY_POLICY = "pkg-ally-policy"
+PKG_ALLY_PENALTY = "pkg-ally-penalty"
+PKG_ALLY_PENALTY_FEEDBACK = "pkg-ally-penalty-feedback"
 PKG_VALIDATION = "pkg-validation"
 PKG_RUN = "pkg-run"
 PKG_CANCEL = "pkg-cancel"
 PKG_PROGRESS = "pkg-progress"
 PKG_PROGRESS_TEXT = "pkg-progress-text"
 PKG_RESULT = "pkg-result"  # store: the last run (package, frontier, alternatives) as JSON
-PKG_SHOWN = "pkg-shown"  # store: which package is displayed (main, a frontier point, an alternative)
+PKG_SHOWN = "pkg-shown"    # store: which package is displayed: {"kind": main|frontier|alternative, "index": n}
 PKG_STATUS = "pkg-status"
 PKG_KPIS = "pkg-kpis"
 PKG_TABLE = "pkg-table"
@@ -77,6 +96,7 @@ PKG_EXCLUDED = "pkg-excluded"
 PKG_BINDING = "pkg-binding"
 PKG_FRONTIER = "pkg-frontier"
 PKG_ALTERNATIVES = "pkg-alternatives"
+PKG_SHOW_ALT = "pkg-show-alt"            # pattern-matching: {"type": PKG_SHOW_ALT, "index": n}
 PKG_USE_MAX = "pkg-use-max"
 PKG_SIDE_TRADE = "pkg-side-trade"
 PKG_ERROR = "pkg-error"

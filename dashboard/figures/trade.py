@@ -141,3 +141,22 @@ def controlled_by_tier(controlled: pd.DataFrame, totals: pd.DataFrame, partner_n
         margin=dict(l=56, r=16, t=40, b=56),
     )
     return with_provenance(fig, prov)
+
+
+def totals_sparkline(totals: pd.DataFrame, partner_name: str, prov: Provenance) -> go.Figure:
+    """A compact exports/imports line chart for a side panel (no events, no balance)."""
+    if totals.empty:
+        return empty_figure(f"No trade totals for {partner_name}.", height=170)
+    t = totals.sort_values("year")
+    fig = go.Figure()
+    for col, name in (("exports_usd", "US exports"), ("imports_usd", "US imports")):
+        flow = "exports" if col.startswith("exports") else "imports"
+        fig.add_scatter(x=t["year"], y=t[col] / BN, name=name, mode="lines", line=dict(color=FLOW_COLORS[flow], width=2),
+                        customdata=[fmt_usd(v) for v in t[col]],
+                        hovertemplate=f"%{{x}}: {name.lower()} %{{customdata}}<extra></extra>")
+    hi = float(t[["exports_usd", "imports_usd"]].max().max()) / BN
+    fig.update_layout(height=170, margin=dict(l=44, r=8, t=26, b=24), yaxis=bn_axis(0.0, hi, 3),
+                      xaxis=dict(tickformat="d", nticks=5),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, font=dict(size=10)))
+    fig.update_yaxes(title=None)
+    return with_provenance(fig, prov)

@@ -14,8 +14,10 @@ from typing import Any
 from dash import Dash
 
 from dashboard.callbacks import items as items_callbacks
+from dashboard.callbacks import package as package_callbacks
 from dashboard.callbacks import trade as trade_callbacks
 from dashboard.layouts import items as items_layout
+from dashboard.layouts import package as package_layout
 from dashboard.layouts import trade as trade_layout
 from dashboard.state import AppState
 
@@ -34,6 +36,8 @@ PAGES: tuple[Page, ...] = (
          trade_callbacks.register_callbacks),
     Page(items_layout.PATH, items_layout.NAME, items_layout.TITLE, items_layout.layout,
          items_callbacks.register_callbacks),
+    Page(package_layout.PATH, package_layout.NAME, package_layout.TITLE, package_layout.layout,
+         package_callbacks.register_callbacks),
 )
 
 

@@ -1,0 +1,120 @@
+"""Wiring of page 3, Package builder: validation as the analyst types, the background run with
+progress and cancel, the views of a run, frontier clicks and alternatives."""
+
+from __future__ import annotations
+
+from dash import ALL, Dash, Input, Output, State, ctx, no_update
+
+from dashboard import ids
+from dashboard.callbacks.common import guarded
+from dashboard.logic import package
+from dashboard.logic.package_inputs import form_values
+from dashboard.state import AppState
+from optimizer.errors import DecontrolError
+
+#: The form's widgets, in `form_values` order.
+FORM = [
+    (ids.PKG_PARTNER, "value"), (ids.PKG_YEAR, "value"), (ids.PKG_TARGET, "value"), (ids.PKG_OBJECTIVE, "value"),
+    (ids.PKG_FA_THRESHOLD, "value"), (ids.PKG_MAX_ITEMS, "value"), (ids.PKG_MODES, "value"),
+    (ids.PKG_RISK_BUDGET, "value"), ({"type": ids.PKG_CAP, "cat": ALL}, "value"), (ids.PKG_LOCKS, "value"),
+    (ids.PKG_FORCED, "value"), ({"type": ids.PKG_ALLY, "iso": ALL}, "value"), (ids.PKG_ALLY_POLICY, "value"),
+    (ids.PKG_ALLY_PENALTY, "value"), (ids.PKG_COHERENCE, "value"),
+]
+
+#: (input id, feedback id) of the fields with an `invalid` state, in `package.FIELDS` order.
+_FIELD_IDS = {
+    "target": (ids.PKG_TARGET, ids.PKG_TARGET_FEEDBACK), "max_items": (ids.PKG_MAX_ITEMS, ids.PKG_MAX_ITEMS_FEEDBACK),
+    "modes": (None, ids.PKG_MODES_FEEDBACK), "risk_budget": (ids.PKG_RISK_BUDGET, ids.PKG_RISK_BUDGET_FEEDBACK),
+    "caps": (None, ids.PKG_CAPS_FEEDBACK), "locks": (ids.PKG_LOCKS, ids.PKG_LOCKS_FEEDBACK),
+    "forced": (ids.PKG_FORCED, ids.PKG_FORCED_FEEDBACK),
+    "ally_penalty": (ids.PKG_ALLY_PENALTY, ids.PKG_ALLY_PENALTY_FEEDBACK),
+}
+
+
+def _validation_outputs() -> list[Output]:
+    outs = []
+    for field in package.FIELDS:
+        input_id, feedback_id = _FIELD_IDS[field]
+        if input_id:
+            outs.append(Output(input_id, "invalid"))
+        outs.append(Output(feedback_id, "children"))
+    outs += [Output({"type": ids.PKG_ALLY, "iso": ALL}, "invalid"),
+             Output({"type": ids.PKG_ALLY_FEEDBACK, "iso": ALL}, "children"),
+             Output(ids.PKG_VALIDATION, "children")]
+    return outs
+
+
+def register_callbacks(app: Dash, state: AppState) -> None:
+    @app.callback(*_validation_outputs(), *[Input(i, p) for i, p in FORM])
+    def _validate(*form):
+        fields, allies, summary = package.validation_view(state.dataset(), form_values(*form))
+        out = []
+        for field in package.FIELDS:
+            if _FIELD_IDS[field][0]:
+                out.append(bool(fields[field]))
+            out.append(fields[field])
+        return (*out, [bool(m) for m in allies], allies, summary)
+
+    @app.callback(
+        Output(ids.PKG_RESULT, "data"), Output(ids.PKG_SHOWN, "data"), Output(ids.PKG_ERROR, "children"),
+        Input(ids.PKG_RUN, "n_clicks"), Input(ids.PKG_USE_MAX, "n_clicks"),
+        *[State(i, p) for i, p in FORM], State(ids.PKG_RESULT, "data"),
+        background=True, prevent_initial_call=True, interval=250,
+        running=[(Output(ids.PKG_RUN, "disabled"), True, False), (Output(ids.PKG_CANCEL, "disabled"), False, True)],
+        cancel=[Input(ids.PKG_CANCEL, "n_clicks")],
+        progress=[Output(ids.PKG_PROGRESS, "value"), Output(ids.PKG_PROGRESS_TEXT, "children")],
+        progress_default=[0, ""],
+    )
+    def _run(set_progress, _run_clicks, _use_clicks, *args):
+        *form, previous = args
+        values = form_values(*form)
+        if ctx.triggered_id == ids.PKG_USE_MAX:
+            best = package.use_max_target_bn(previous)
+            if best is None:
+                return no_update, no_update, no_update
+            values = values.__class__(**{**values.__dict__, "target_bn": best})
+        try:
+            result = package.run(state.dataset(), values, lambda pct, text: set_progress((pct, text)))
+        except DecontrolError as exc:
+            from dashboard.components import error_alert
+            return no_update, no_update, error_alert(exc.message, exc.details)
+        return result, {"kind": "main", "index": 0}, None
+
+    @app.callback(Output(ids.PKG_TARGET, "value"), Input(ids.PKG_USE_MAX, "n_clicks"), State(ids.PKG_RESULT, "data"),
+                  prevent_initial_call=True)
+    def _use_max(_n, result):
+        best = package.use_max_target_bn(result)
+        return best if best is not None else no_update
+
+    @app.callback(
+        Output(ids.PKG_STATUS, "children"), Output(ids.PKG_USE_MAX, "style"), Output(ids.PKG_USE_MAX, "children"),
+        Output(ids.PKG_KPIS, "children"), Output(ids.PKG_FRONTIER, "figure"), Output(ids.PKG_TABLE, "children"),
+        Output(ids.PKG_ALTERNATIVES, "children"), Output(ids.PKG_BINDING, "children"),
+        Output(ids.PKG_EXCLUDED, "children"),
+        Input(ids.PKG_RESULT, "data"), Input(ids.PKG_SHOWN, "data"),
+    )
+    @guarded(ids.PKG_ERROR, 9)
+    def _views(result, shown):
+        return package.result_views(state.dataset(), result, shown)
+
+    @app.callback(Output(ids.PKG_SHOWN, "data", allow_duplicate=True), Input(ids.PKG_FRONTIER, "clickData"),
+                  State(ids.PKG_RESULT, "data"), prevent_initial_call=True)
+    @guarded(ids.PKG_ERROR, 1)
+    def _frontier_click(click, result):
+        return package.shown_from_click(state.dataset(), result, click)
+
+    @app.callback(Output(ids.PKG_SHOWN, "data", allow_duplicate=True),
+                  Input({"type": ids.PKG_SHOW_ALT, "index": ALL}, "n_clicks"), prevent_initial_call=True)
+    def _show_alternative(clicks):
+        return package.shown_from_button(ctx.triggered_id, clicks)
+
+    @app.callback(Output(ids.PKG_SIDE_TRADE, "children"), Input(ids.PKG_PARTNER, "value"),
+                  Input(ids.PKG_YEAR, "value"), Input(ids.PKG_RESULT, "data"))
+    @guarded(ids.PKG_ERROR, 1)
+    def _side(partner, year, result):
+        return package.side_trade_view(state.dataset(), partner, year, result)
+
+    @app.callback(Output(ids.PARTNER_STORE, "data", allow_duplicate=True), Input(ids.PKG_PARTNER, "value"),
+                  prevent_initial_call=True)
+    def _remember_partner(partner):
+        return partner

@@ -1,0 +1,157 @@
+"""Layout of page 3, Package builder: inputs, results (KPIs, package, frontier, alternatives), partner trade."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.ids import dom_id
+from dashboard.components import GRAPH_CONFIG, field
+from dashboard.logic.items import item_years
+from dashboard.logic.package_inputs import CATEGORIES
+from dashboard.logic.trade import partner_names, partner_options
+from dashboard.state import AppState
+from optimizer.data.schema import ALLIES
+
+PATH = "/package"
+NAME = "Package builder"
+TITLE = "Build a decontrol package"
+
+OBJECTIVE_OPTIONS = [
+    {"label": "Least risk", "value": "min-risk"},
+    {"label": "Most value (within a risk budget)", "value": "max-value"},
+    {"label": "Fewest items", "value": "min-items"},
+]
+MODE_OPTIONS = [
+    {"label": "full (no licence)", "value": "full"},
+    {"label": "licence exception", "value": "exception"},
+    {"label": "presumption of approval", "value": "approval"},
+]
+ALLY_POLICY_OPTIONS = [
+    {"label": "leave out what an ally opposes", "value": "exclude"},
+    {"label": "allow, with a risk penalty per ally", "value": "penalty"},
+    {"label": "ignore ally positions", "value": "ignore"},
+]
+
+
+def _invalid(feedback_id: str) -> dbc.FormFeedback:
+    return dbc.FormFeedback(id=feedback_id, type="invalid")
+
+
+def _inputs(state: AppState, partner: str) -> dbc.Card:
+    ds = state.dataset()
+    years = item_years(ds)
+    names = partner_names(ds)
+    caps = dbc.Row([
+        dbc.Col([dbc.Label(f"Cat. {c}", html_for=dom_id({"type": ids.PKG_CAP, "cat": c}), className="small mb-0"),
+                 dbc.Input(id={"type": ids.PKG_CAP, "cat": c}, type="number", min=0, step=1, size="sm",
+                           placeholder="–")], width=2, className="px-1")
+        for c in CATEGORIES
+    ], className="g-1 mx-0")
+    allies = [
+        field(f"{names.get(iso, iso)} opposes",
+              dbc.Input(id={"type": ids.PKG_ALLY, "iso": iso}, size="sm", placeholder="ECCNs, e.g. 2B991 3A991"),
+              label_for=dom_id({"type": ids.PKG_ALLY, "iso": iso}),
+              feedback=dbc.FormFeedback(id={"type": ids.PKG_ALLY_FEEDBACK, "iso": iso}, type="invalid"))
+        for iso in ALLIES
+    ]
+    more = dbc.Accordion([
+        dbc.AccordionItem([
+            field("Relief modes", dbc.Checklist(id=ids.PKG_MODES, value=["full"], options=MODE_OPTIONS),
+                  "Exception and approval unlock part of the value and carry part of the risk (assumed shares).",
+                  label_for=ids.PKG_MODES, feedback=html.Div(id=ids.PKG_MODES_FEEDBACK,
+                                                             className="invalid-feedback d-block")),
+            field("Risk budget (total risk points)", dbc.Input(id=ids.PKG_RISK_BUDGET, type="number", min=0,
+                                                                step=0.1, size="sm", placeholder="none"),
+                  "Needed when maximising value.", label_for=ids.PKG_RISK_BUDGET,
+                  feedback=_invalid(ids.PKG_RISK_BUDGET_FEEDBACK)),
+            html.Div([dbc.Label("Max items per CCL category", className="form-label small fw-semibold mb-1"), caps,
+                      html.Div(id=ids.PKG_CAPS_FEEDBACK, className="invalid-feedback d-block small")],
+                     className="mb-2"),
+            dbc.Switch(id=ids.PKG_COHERENCE, value=True, label="Software/technology only with its hardware",
+                       className="small"),
+        ], title="Modes, budget, category caps"),
+        dbc.AccordionItem([
+            field("Never relieve (locks)", dbc.Input(id=ids.PKG_LOCKS, size="sm", placeholder="ECCNs, e.g. 4A994"),
+                  label_for=ids.PKG_LOCKS, feedback=_invalid(ids.PKG_LOCKS_FEEDBACK)),
+            field("Must relieve (forced)", dbc.Input(id=ids.PKG_FORCED, size="sm", placeholder="ECCNs, e.g. 2B991"),
+                  label_for=ids.PKG_FORCED, feedback=_invalid(ids.PKG_FORCED_FEEDBACK)),
+        ], title="Locks and forced items"),
+        dbc.AccordionItem([
+            *allies,
+            field("Ally positions count as", dbc.Select(id=ids.PKG_ALLY_POLICY, options=ALLY_POLICY_OPTIONS,
+                                                        value="exclude", size="sm"), label_for=ids.PKG_ALLY_POLICY),
+            field("Penalty per opposing ally (risk points)",
+                  dbc.Input(id=ids.PKG_ALLY_PENALTY, type="number", min=0, step=0.1, value=0.5, size="sm"),
+                  label_for=ids.PKG_ALLY_PENALTY, feedback=_invalid(ids.PKG_ALLY_PENALTY_FEEDBACK)),
+        ], title="Ally positions"),
+    ], start_collapsed=True, flush=True, className="mb-2 small-accordion")
+    body = [
+        dbc.Row([
+            dbc.Col(field("Partner", dbc.Select(id=ids.PKG_PARTNER, options=partner_options(ds), value=partner,
+                                                size="sm"), label_for=ids.PKG_PARTNER), width=7),
+            dbc.Col(field("Trade year", dbc.Select(id=ids.PKG_YEAR, size="sm", value=years[-1] if years else None,
+                                                   options=[{"label": str(y), "value": y} for y in years]),
+                          label_for=ids.PKG_YEAR), width=5),
+        ], className="g-2"),
+        field("Concession target, US$ bn per year",
+              dbc.InputGroup([dbc.InputGroupText("$"),
+                              dbc.Input(id=ids.PKG_TARGET, type="number", step=0.1, value=2.0, debounce=False),
+                              dbc.InputGroupText("bn"),
+                              dbc.FormFeedback(id=ids.PKG_TARGET_FEEDBACK, type="invalid")],
+                             size="sm", className="has-validation"),
+              label_for=ids.PKG_TARGET),
+        field("Objective", dbc.RadioItems(id=ids.PKG_OBJECTIVE, value="min-risk", options=OBJECTIVE_OPTIONS,
+                                          className="small"), label_for=ids.PKG_OBJECTIVE),
+        field("Foreign-availability threshold (0–1)",
+              dcc.Slider(id=ids.PKG_FA_THRESHOLD, min=0, max=1, step=0.05, value=0.5,
+                         marks={0: "0", 0.25: "0.25", 0.5: "0.5", 0.75: "0.75", 1: "1"},
+                         tooltip={"placement": "bottom"}),
+              "Items whose FA score is below it stay out.", label_for=ids.PKG_FA_THRESHOLD),
+        field("Max items", dbc.Input(id=ids.PKG_MAX_ITEMS, type="number", min=1, step=1, size="sm",
+                                     placeholder="no limit"),
+              label_for=ids.PKG_MAX_ITEMS, feedback=_invalid(ids.PKG_MAX_ITEMS_FEEDBACK)),
+        more,
+        html.Div(id=ids.PKG_VALIDATION, role="status"),
+        dbc.Row([
+            dbc.Col(dbc.Button("Run", id=ids.PKG_RUN, color="primary", className="w-100"), width=7),
+            dbc.Col(dbc.Button("Cancel", id=ids.PKG_CANCEL, color="secondary", outline=True, className="w-100",
+                               disabled=True), width=5),
+        ], className="g-2"),
+        dbc.Progress(id=ids.PKG_PROGRESS, value=0, className="mt-2", style={"height": "6px"}),
+        html.Div(id=ids.PKG_PROGRESS_TEXT, className="small text-muted mt-1", role="status"),
+    ]
+    return dbc.Card(dbc.CardBody(body, className="p-2"), className="pkg-inputs")
+
+
+def _results() -> html.Div:
+    return html.Div([
+        html.Div(id=ids.PKG_ERROR),
+        html.Div(id=ids.PKG_STATUS),
+        dbc.Button(id=ids.PKG_USE_MAX, color="warning", size="sm", className="mb-2", style={"display": "none"}),
+        dcc.Loading(dbc.Row(id=ids.PKG_KPIS, className="g-2 mb-2"), type="dot", delay_show=300),
+        dbc.Row([
+            dbc.Col(dbc.Card(dbc.CardBody(dcc.Graph(id=ids.PKG_FRONTIER, config=GRAPH_CONFIG,
+                                                    style={"height": "300px"}), className="p-1")), lg=12),
+        ], className="g-2 mb-2"),
+        dbc.Card(dbc.CardBody(html.Div(id=ids.PKG_TABLE), className="p-2"), className="mb-2"),
+        dbc.Card(dbc.CardBody(html.Div(id=ids.PKG_ALTERNATIVES), className="p-2"), className="mb-2"),
+        dbc.Row([
+            dbc.Col(dbc.Card(dbc.CardBody(html.Div(id=ids.PKG_BINDING), className="p-2"), className="h-100"), md=6),
+            dbc.Col(dbc.Card(dbc.CardBody(html.Div(id=ids.PKG_EXCLUDED), className="p-2"), className="h-100"), md=6),
+        ], className="g-2"),
+    ])
+
+
+def layout(state: AppState, partner: str) -> html.Div:
+    return html.Div([
+        html.H1(TITLE, className="h4 mb-2"),
+        dbc.Row([
+            dbc.Col(_inputs(state, partner), lg=3, className="pkg-col"),
+            dbc.Col(_results(), lg=6, className="pkg-col"),
+            dbc.Col(dcc.Loading(html.Div(id=ids.PKG_SIDE_TRADE), type="dot", delay_show=300), lg=3, className="pkg-col"),
+        ], className="g-2"),
+        dcc.Store(id=ids.PKG_RESULT),
+        dcc.Store(id=ids.PKG_SHOWN, data={"kind": "main", "index": 0}),
+    ])

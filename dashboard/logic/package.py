@@ -1,0 +1,420 @@
+"""The Package builder's logic: run the optimizer, and turn a run into what the page shows.
+
+A *run* (the background job behind Run) checks the form, solves the package, traces the frontier
+and finds alternatives with `optimizer.model`, and returns one JSON-ready dict for the page's store.
+The view functions below read that dict (and which package is shown) and build KPIs, tables and
+figures; they never solve, except `frontier_package`, which loads the package of a clicked
+frontier point (one solve, well under a second).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import html
+
+from dashboard import ids
+from dashboard.components import empty_state, kpi_card, provenance_badge
+from dashboard.figures.common import Provenance
+from dashboard.figures.package import frontier
+from dashboard.logic.package_inputs import FormValues, check_form, with_ally_positions
+from dashboard.logic.trade import partner_names, partner_totals
+from dashboard.state import item_table
+from dashboard.theme import fmt_bn, fmt_count, fmt_pct, fmt_score, fmt_usd
+from optimizer.model import Scenario, compute_frontier, find_alternatives, solve_package
+
+FRONTIER_POINTS = 30
+ALTERNATIVES = 3
+#: Exclusion reasons in the order a negotiator reads them, with plain labels.
+REASON_LABELS: dict[str, str] = {
+    "foundational": "Foundational control (never in a package)",
+    "locked": "Locked by the analyst",
+    "fa_below_threshold": "Foreign availability below the threshold",
+    "ally_opposes": "Opposed by an ally",
+    "value_unknown": "Value unknown (software, technology or no HS mapping)",
+    "coherence": "Software/technology without its hardware",
+    "not_needed": "Not needed to reach the target",
+}
+Progress = Callable[[int, str], None]
+
+
+def _no_progress(_pct: int, _text: str) -> None:
+    return None
+
+
+# ------------------------------------------------------------------------------------------ run
+def run(ds: Any, values: FormValues, progress: Progress = _no_progress,
+        frontier_points: int = FRONTIER_POINTS, alternatives: int = ALTERNATIVES) -> dict[str, Any]:
+    """Check the form and run package, frontier and alternatives; a JSON-ready dict for the store.
+
+    `{"ok": False, "problems": {...}}` when the form is invalid (nothing is solved).
+    """
+    from dashboard.logic.items import check_year
+    from dashboard.logic.trade import check_partner
+
+    partner = check_partner(ds, values.partner)
+    year = check_year(ds, values.year)
+    values = FormValues(**{**values.__dict__, "partner": partner, "year": year})
+    items = item_table(ds, partner, year)
+    checked = check_form(values, items)
+    if not checked.ok:
+        return {"ok": False, "problems": checked.problems}
+    scenario = checked.scenario
+    table = with_ally_positions(items, checked.positions)
+    t0 = time.perf_counter()
+    progress(10, "Solving the package…")
+    package = solve_package(table, scenario)
+    t1 = time.perf_counter()
+    progress(35, f"Tracing the trade-off frontier ({frontier_points} packages)…")
+    front = compute_frontier(table, scenario, points=frontier_points)
+    t2 = time.perf_counter()
+    alts = []
+    if package.found and alternatives:
+        progress(80, "Looking for alternative packages…")
+        alts = find_alternatives(table, scenario, n=alternatives, base=package)
+    t3 = time.perf_counter()
+    progress(100, "Done.")
+    return {
+        "ok": True, "partner": partner, "year": year, "scenario": scenario.to_dict(),
+        "positions": {k: list(v) for k, v in checked.positions.items()},
+        "package": package.to_dict(),
+        "frontier": _slim_frontier(front.to_dict()),
+        "alternatives": [_slim(a.to_dict()) for a in alts],
+        "seconds": {"package": t1 - t0, "frontier": t2 - t1, "alternatives": t3 - t2, "total": t3 - t0},
+        "synthetic": bool(ds.trade_synthetic), "source": str(ds.trade_source), "dataset_id": ds.dataset_id,
+    }
+
+
+def _slim(pkg: dict) -> dict:
+    """An alternative without its excluded list and scenario copy (the proposal has them)."""
+    return {k: v for k, v in pkg.items() if k not in ("excluded", "scenario")}
+
+
+def _slim_frontier(front: dict) -> dict:
+    return {k: v for k, v in front.items() if k != "scenario"}
+
+
+def frontier_package(ds: Any, result: dict, index: int) -> dict[str, Any]:
+    """The full package at frontier point `index`: the least-risk package for that point's target
+    under the run's other constraints (what the frontier traced), with exclusions and binding rows."""
+    point = result["frontier"]["points"][index]
+    sc = Scenario.from_dict(result["scenario"]).replace(target_usd=point["target_usd"], objective="min-risk")
+    table = with_ally_positions(item_table(ds, result["partner"], result["year"]),
+                                {k: tuple(v) for k, v in result.get("positions", {}).items()})
+    return solve_package(table, sc).to_dict()
+
+
+def use_max_target_bn(result: dict | None) -> float | None:
+    """The largest achievable target of the last run, rounded *down* to US$0.1bn (so it is reachable)."""
+    if not result or not result.get("ok"):
+        return None
+    best = result["package"].get("max_achievable_usd")
+    if best is None:
+        return None
+    return math.floor(best / 1e8) / 10
+
+
+# ------------------------------------------------------------------------------------------ validation
+#: Fields with their own inline message, in the order of the validation callback's outputs.
+FIELDS: tuple[str, ...] = ("target", "max_items", "modes", "risk_budget", "caps", "locks", "forced", "ally_penalty")
+
+
+def validation_view(ds: Any, values: FormValues) -> tuple[dict[str, str], list[str], Any]:
+    """Inline validation as the analyst types: {field: message} for FIELDS, the messages of each ally
+    field (in `ALLIES` order), and a summary line (None when the form is valid)."""
+    from dashboard.logic.items import check_year
+    from dashboard.logic.trade import check_partner
+    from optimizer.data.schema import ALLIES
+
+    items = item_table(ds, check_partner(ds, values.partner), check_year(ds, values.year))
+    problems = check_form(values, items).problems
+    fields = {f: problems.get(f, "") for f in FIELDS}
+    allies = [problems.get(f"ally_{iso}", "") for iso in ALLIES]
+    n = len(problems)
+    summary = None
+    if n:
+        summary = dbc.Alert(problems.get("general") or f"{fmt_count(n, 'input')} to fix before running.",
+                            color="warning", className="py-1 px-2 small mb-2")
+    return fields, allies, summary
+
+
+# ------------------------------------------------------------------------------------------ views
+def shown_package(result: dict, shown: dict | None) -> tuple[dict, str]:
+    """The package to display and its label: the proposal, an alternative or a frontier point."""
+    shown = shown or {}
+    kind, index = shown.get("kind", "main"), int(shown.get("index") or 0)
+    if kind == "alternative" and index < len(result.get("alternatives", [])):
+        return result["alternatives"][index], f"Alternative {index + 1}"
+    if kind == "frontier" and shown.get("package"):
+        return shown["package"], f"Frontier package for a {fmt_bn(shown['package']['target_usd'])} target"
+    return result["package"], "Proposed package"
+
+
+def run_provenance(result: dict) -> Provenance:
+    """Package values come from the trade layer (synthetic by default) and analyst parameters."""
+    kind = "synthetic" if result.get("synthetic") else "analyst"
+    return Provenance(kind, f"{result.get('source', '')} + analyst-made concordance, tiers and risk weights")
+
+
+def status_view(result: dict | None, shown: dict | None) -> tuple[Any, dict]:
+    """The status line (or the infeasibility alert with its 'use the largest target' button) and the
+    style of that button (hidden unless the target is infeasible)."""
+    hidden = {"display": "none"}
+    if not result:
+        return empty_state("No package yet.", "Set a target and press Run: the optimizer picks the least risky "
+                                              "items that reach it, never a foundational one."), hidden
+    if not result.get("ok"):
+        return dbc.Alert("Fix the highlighted inputs, then press Run.", color="warning", className="py-2"), hidden
+    pkg, label = shown_package(result, shown)
+    main = result["package"]
+    if main["status"] == "infeasible" and label == "Proposed package":
+        diag = main.get("diagnosis") or {}
+        best = use_max_target_bn(result)
+        msg = [html.Strong(f"No package reaches {fmt_bn(main['target_usd'])}. "),
+               html.Span(_sentence(diag.get("message", "").replace(
+                   f"the target {fmt_usd(main['target_usd'])} cannot be met: ", "")))]
+        if best is not None:
+            return dbc.Alert(msg, color="warning", className="py-2 mb-2"), {}
+        return dbc.Alert(msg, color="danger", className="py-2 mb-2"), hidden
+    if main["status"] == "time_limit" and label == "Proposed package":
+        return dbc.Alert(f"The solver stopped at its time limit ({main['time_limit_s']:g} s) before finding a "
+                         "package. Loosen the constraints or raise the limit.", color="danger"), hidden
+    gap = pkg.get("gap")
+    quality = ("proven optimal" if pkg["status"] == "optimal" else
+               f"best found in the time limit (gap {fmt_pct(gap, 1)})" if pkg["status"] == "feasible" else pkg["status"])
+    parts = [html.Strong(label), html.Span(f"\u00a0· {result['partner']}, trade year {result['year']} · {quality} · "
+                                           f"{pkg.get('solver', '')} in {pkg.get('solve_seconds', 0):.2f} s"),
+             provenance_badge(run_provenance(result))]
+    return html.Div(parts, className="small mb-2 d-flex align-items-center flex-wrap"), hidden
+
+
+def kpi_view(ds: Any, result: dict | None, shown: dict | None) -> list:
+    if not result or not result.get("ok"):
+        return []
+    pkg, _ = shown_package(result, shown)
+    prov = run_provenance(result)
+    if pkg.get("achieved_usd") is None:
+        return [dbc.Col(kpi_card("Largest achievable", fmt_usd(pkg.get("max_achievable_usd"), missing="none"),
+                                 "per year, under the other constraints", prov, tone="danger"))]
+    totals = partner_totals(ds, result["partner"], (result["year"], result["year"]))
+    exports = float(totals["exports_usd"].iloc[0]) if len(totals) else math.nan
+    share = f"{fmt_pct(pkg['achieved_usd'] / exports, 1)} of US exports to {result['partner']} in {result['year']}" \
+        if exports == exports and exports else "US exports to the partner unknown for the year"
+    marginal = pkg.get("marginal_risk_per_bn")
+    cards = [
+        kpi_card(f"Value unlocked, {result['year']}", fmt_usd(pkg["achieved_usd"]),
+                 f"per year vs target {fmt_bn(pkg['target_usd'])}; {share}", prov),
+        kpi_card("Items relieved", str(pkg.get("n_items", len(pkg.get("items", [])))),
+                 ", ".join(f"{n} {m}" for m, n in Counter(l["mode"] for l in pkg.get("items", [])).items())
+                 or "none", None),
+        kpi_card("Security risk", fmt_score(pkg.get("risk")), "sum over items (analyst weights, FA-reduced)",
+                 Provenance("analyst", "risk weights per reason for control, reduced by foreign availability")),
+        kpi_card("Marginal risk per extra $1bn", fmt_score(marginal) if marginal is not None else "n/a",
+                 "approximation from the LP relaxation", None),
+    ]
+    return [dbc.Col(c, md=6, xxl=3) for c in cards]
+
+
+def frontier_view(result: dict | None, shown: dict | None) -> go.Figure:
+    if not result or not result.get("ok"):
+        return frontier([], Provenance("analyst", ""))
+    pts = [{"index": i, "value_usd": p.get("achieved_usd"), "risk": p.get("risk"), "n_items": p.get("n_items", 0)}
+           for i, p in enumerate(result["frontier"]["points"]) if p.get("achieved_usd") is not None]
+    selected = int(shown["index"]) if shown and shown.get("kind") == "frontier" else None
+    pkg, label = shown_package(result, shown)
+    star = (pkg["achieved_usd"], pkg["risk"], label) if pkg.get("achieved_usd") and selected is None else None
+    return frontier(pts, run_provenance(result), selected=selected, target_usd=result["package"]["target_usd"],
+                    shown=star)
+
+
+def _sentence(text: str) -> str:
+    """'approximation: ...' -> 'Approximation: ....' (first letter only: keeps 'US$' and 'LP')."""
+    text = text.strip()
+    return (text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")) if text else ""
+
+
+def _truncate(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def table_view(result: dict | None, shown: dict | None) -> list:
+    """The shown package as a table: ECCN, heading, mode, value, FA, risk, why."""
+    if not result or not result.get("ok"):
+        return []
+    pkg, label = shown_package(result, shown)
+    lines = sorted(pkg.get("items", []), key=lambda l: -(l.get("value_usd") or 0))
+    if pkg.get("status") not in ("optimal", "feasible"):
+        return [html.H2(label, className="h6"),
+                empty_state("No package for this target.",
+                            "Use the largest achievable target, or relax the constraint the message names.")]
+    if not lines:
+        return [html.H2(label, className="h6"), empty_state("This package relieves no item.")]
+    head = html.Thead(html.Tr([html.Th("ECCN"), html.Th("Heading"), html.Th("Relief"),
+                               html.Th(f"Value/yr ({result['year']})", className="text-end"),
+                               html.Th("FA", className="text-end"), html.Th("Risk", className="text-end"),
+                               html.Th("Why")]))
+    rows = [html.Tr([
+        html.Td(l["eccn"], className="fw-semibold"),
+        html.Td(_truncate(l.get("heading", ""), 70), title=l.get("heading", "")),
+        html.Td(l["mode"]), html.Td(fmt_usd(l.get("value_usd"), missing="unknown"), className="text-end"),
+        html.Td(fmt_score(l.get("fa_score")), className="text-end"),
+        html.Td(fmt_score(l.get("risk")), className="text-end"),
+        html.Td(l.get("why", ""), className="small text-muted"),
+    ]) for l in lines]
+    return [html.H2(f"{label}: {fmt_count(len(lines), 'item')}", className="h6"),
+            html.Div(html.Table([head, html.Tbody(rows)], className="table table-sm table-hover small mb-0"),
+                     className="table-responsive")]
+
+
+def binding_view(result: dict | None, shown: dict | None) -> list:
+    if not result or not result.get("ok"):
+        return []
+    pkg, _ = shown_package(result, shown)
+    rows = pkg.get("binding_constraints", [])
+    body: list = []
+    if not rows:
+        body.append(html.Div("No constraint binds: the package could change without hitting a limit.",
+                             className="small text-muted"))
+    for b in rows:
+        slack = fmt_usd(b["slack"]) if b["family"] == "target" or b["name"].startswith("cap_share") else f"{b['slack']:g}"
+        body.append(html.Div([html.Strong(b["family"].replace("_", " ")), html.Span(f": {b['detail']} "),
+                              html.Span(f"(room left {slack})", className="text-muted")], className="small"))
+    marginal = pkg.get("marginal_risk_per_bn")
+    if marginal is not None:
+        body.append(html.Div([html.Strong("Marginal risk"),
+                              f": {fmt_score(marginal)} risk points per extra US$1bn of target. ",
+                              html.Span(_sentence(pkg.get("marginal_risk_note") or "approximation"),
+                                        className="text-muted")], className="small mt-1"))
+    for w in pkg.get("warnings", []):
+        body.append(html.Div(w, className="small text-warning"))
+    return [html.H2("Binding constraints and marginal risk", className="h6"), *body]
+
+
+def excluded_view(result: dict | None, shown: dict | None, limit: int = 40) -> list:
+    """Items left out, grouped by reason (counts, then the items with the detail on hover)."""
+    if not result or not result.get("ok"):
+        return []
+    pkg, label = shown_package(result, shown)
+    excluded = pkg.get("excluded") or result["package"].get("excluded", [])
+    note = "" if pkg.get("excluded") else " (of the proposal)"
+    groups: dict[str, list[dict]] = {}
+    for e in excluded:
+        groups.setdefault(e["reason"], []).append(e)
+    body = []
+    for reason in [*REASON_LABELS, *sorted(set(groups) - set(REASON_LABELS))]:
+        if reason not in groups:
+            continue
+        items = groups[reason]
+        chips = [html.Span(e["eccn"], className="excluded-chip", title=e.get("detail", "")) for e in items[:limit]]
+        if len(items) > limit:
+            chips.append(html.Span(f"and {len(items) - limit} more", className="small text-muted"))
+        body.append(html.Details([html.Summary(f"{REASON_LABELS.get(reason, reason)}: {len(items)}", className="small"),
+                                  html.Div(chips, className="py-1")]))
+    return [html.H2(f"Items left out, with reasons{note}", className="h6"), *body]
+
+
+def alternatives_view(result: dict | None, shown: dict | None) -> list:
+    """The proposal and its alternatives side by side: value, risk, items, overlap; a button to show each."""
+    if not result or not result.get("ok") or not result["package"].get("items"):
+        return []
+    main = result["package"]
+    packages = [("Proposal", main, {"kind": "main", "index": 0})] + [
+        (f"Alternative {i + 1}", a, {"kind": "alternative", "index": i}) for i, a in enumerate(result["alternatives"])]
+    cur = (shown or {}).get("kind", "main"), int((shown or {}).get("index") or 0)
+    base = {l["eccn"] for l in main["items"]}
+    cols = []
+    for name, pkg, key in packages:
+        ids_ = [l["eccn"] for l in pkg["items"]]
+        shared = len(base & set(ids_))
+        active = (key["kind"], key["index"]) == cur
+        button = (html.Span("shown", className="badge bg-secondary") if active else
+                  dbc.Button("Show", id={"type": ids.PKG_SHOW_ALT, "index": key["index"] if key["kind"] != "main" else -1},
+                             size="sm", color="link", className="p-0"))
+        cols.append(dbc.Col(dbc.Card(dbc.CardBody([
+            html.Div([html.Strong(name), button], className="d-flex justify-content-between"),
+            html.Div(f"{fmt_usd(pkg['achieved_usd'])}/yr · risk {fmt_score(pkg['risk'])}", className="small"),
+            html.Div(f"{fmt_count(len(ids_), 'item')}" + ("" if name == "Proposal" else f", {shared} shared with the proposal"),
+                     className="small text-muted"),
+            html.Div([html.Span(e, className="excluded-chip" + (" chip-shared" if e in base else "")) for e in ids_],
+                     className="pt-1"),
+        ], className="p-2"), className="h-100" + (" border-warning" if active else "")), md=3, sm=6))
+    if len(packages) == 1:
+        cols.append(dbc.Col(html.Div("No other package is within 5% of the proposal's objective.",
+                                     className="small text-muted"), md=9))
+    return [html.H2("Alternatives within 5% of the best", className="h6"), dbc.Row(cols, className="g-2")]
+
+
+def side_trade_view(ds: Any, partner: str | None, year: Any, result: dict | None) -> list:
+    """The partner's trade beside the builder: real totals for the year and the package's weight."""
+    from dashboard.figures.trade import totals_sparkline
+    from dashboard.logic.items import check_year
+    from dashboard.logic.trade import check_partner, controlled_summary, controlled_trade, totals_provenance, trade_kpis
+
+    p = check_partner(ds, partner)
+    y = check_year(ds, year)
+    name = partner_names(ds).get(p, p)
+    kpis = trade_kpis(ds, p, (y, y))
+    prov = totals_provenance(ds)
+    out: list = [html.H2(f"US trade with {name}, {y}", className="h6 mb-1")]
+    for k in kpis:
+        out.append(html.Div([html.Span(k.label.split(",")[0], className="small text-muted"),
+                             html.Span(k.value, className=f"fw-bold text-{k.tone} ms-2")],
+                            className="d-flex justify-content-between"))
+    out.append(html.Div(provenance_badge(prov, className=""), className="text-end mb-1"))
+    years = (int(ds.partner_totals["year"].min()), int(ds.partner_totals["year"].max()))
+    out.append(dcc_graph(totals_sparkline(partner_totals(ds, p, years), name, prov), 170))
+    items = item_table(ds, p, y)
+    rows = controlled_summary(controlled_trade(ds, items, p, (y, y)), ds, p, y)
+    out.append(html.H3(f"US exports in HS codes mapped to CCL items, {y}", className="h6 mt-2 mb-1"))
+    out.append(html.Table(html.Tbody([html.Tr([html.Td(r["tier"].capitalize()), html.Td(r["value"], className="text-end"),
+                                               html.Td(r["share"], className="text-end text-muted")]) for r in rows]),
+                          className="table table-sm small mb-1"))
+    out.append(provenance_badge(Provenance("synthetic" if ds.trade_synthetic else "real", ds.trade_source), className=""))
+    if result and result.get("ok") and result["package"].get("achieved_usd") and result["partner"] == p:
+        out.append(html.Div(f"The proposal unlocks {fmt_usd(result['package']['achieved_usd'])} per year "
+                            f"(estimated for {result['year']}).", className="small mt-2"))
+    return out
+
+
+def dcc_graph(fig: go.Figure, height: int):
+    from dash import dcc
+
+    from dashboard.components import GRAPH_CONFIG
+    return dcc.Graph(figure=fig, config={**GRAPH_CONFIG, "displayModeBar": False}, style={"height": f"{height}px"})
+
+
+def result_views(ds: Any, result: dict | None, shown: dict | None) -> tuple:
+    """All outputs of the results area, in the views callback's order."""
+    status, use_max_style = status_view(result, shown)
+    best = use_max_target_bn(result)
+    label = f"Use the largest achievable target, {fmt_bn(best * 1e9)}" if best is not None else ""
+    return (status, use_max_style, label, kpi_view(ds, result, shown), frontier_view(result, shown),
+            table_view(result, shown), alternatives_view(result, shown), binding_view(result, shown),
+            excluded_view(result, shown))
+
+
+def shown_from_click(ds: Any, result: dict | None, click: dict | None) -> Any:
+    """PKG_SHOWN after a click on the frontier: that point's full package (no_update for other clicks)."""
+    from dash import no_update
+    if not result or not result.get("ok") or not click or not click.get("points"):
+        return no_update
+    data = click["points"][0].get("customdata")
+    if not isinstance(data, list) or not data:
+        return no_update  # the target line or the highlight ring, not a package
+    index = int(data[0])
+    return {"kind": "frontier", "index": index, "package": frontier_package(ds, result, index)}
+
+
+def shown_from_button(triggered: Any, clicks: list | None) -> Any:
+    """PKG_SHOWN after a 'Show' button of the alternatives: index -1 is the proposal."""
+    from dash import no_update
+    if not isinstance(triggered, dict) or not any(clicks or []):
+        return no_update  # buttons re-created by a re-render, not clicked
+    index = int(triggered["index"])
+    return {"kind": "main", "index": 0} if index < 0 else {"kind": "alternative", "index": index}

@@ -1,0 +1,105 @@
+import pytest
+from dash import no_update
+
+from dashboard.logic import package
+from dashboard.logic.package_inputs import FormValues
+
+
+def _values(**kw):
+    base = dict(partner="CHN", year=None, target_bn=2.0, objective="min-risk", min_fa=0.5, modes=["full"])
+    return FormValues(**(base | kw))
+
+
+@pytest.fixture(scope="module")
+def result(shipped_ds):
+    steps = []
+    out = package.run(shipped_ds, _values(), lambda pct, text: steps.append((pct, text)))
+    out["_steps"] = steps
+    return out
+
+
+def test_a_run_solves_package_frontier_and_alternatives_with_progress(result):
+    assert result["ok"] and result["partner"] == "CHN" and result["year"] == 2024
+    pkg = result["package"]
+    assert pkg["status"] == "optimal" and pkg["achieved_usd"] >= 2e9
+    assert all(line["tier"] != "foundational" for line in pkg["items"])
+    assert len(result["frontier"]["points"]) == package.FRONTIER_POINTS
+    assert all("excluded" not in a for a in result["alternatives"])  # slimmed for the browser store
+    assert [p for p, _ in result["_steps"]] == [10, 35, 80, 100]
+    assert result["synthetic"] is True
+
+
+def test_an_invalid_form_solves_nothing(shipped_ds):
+    out = package.run(shipped_ds, _values(target_bn=-1, locks="2B99X"))
+    assert out == {"ok": False, "problems": out["problems"]}
+    assert set(out["problems"]) == {"target", "locks"}
+
+
+def test_validation_view_gives_each_field_its_message(shipped_ds):
+    fields, allies, summary = package.validation_view(shipped_ds, _values(target_bn=-3, ally_oppose={"JPN": "9Z999"}))
+    assert "cannot be negative" in fields["target"] and fields["locks"] == ""
+    assert allies[list(package_inputs_allies()).index("JPN")].startswith("unknown ECCN 9Z999")
+    assert "2 inputs to fix" in str(summary)
+    ok_fields, ok_allies, ok_summary = package.validation_view(shipped_ds, _values())
+    assert not any(ok_fields.values()) and not any(ok_allies) and ok_summary is None
+
+
+def package_inputs_allies():
+    from optimizer.data.schema import ALLIES
+    return ALLIES
+
+
+def test_views_of_a_run_render_every_area(shipped_ds, result):
+    out = package.result_views(shipped_ds, result, {"kind": "main", "index": 0})
+    status, use_max_style, label, kpis, fig, table, alts, binding, excluded = out
+    assert use_max_style == {"display": "none"}
+    assert "Proposed package" in str(status) and "proven optimal" in str(status)
+    assert len(kpis) == 4 and "Value unlocked, 2024" in str(kpis[0])
+    assert fig.layout.meta["provenance"] == "synthetic"
+    assert "Proposed package:" in str(table) and "Foundational control" in str(excluded)
+    assert "Binding constraints" in str(binding) and "Alternatives" in str(alts)
+
+
+def test_nothing_run_yet_is_an_empty_state(shipped_ds):
+    status, style, label, kpis, fig, table, alts, binding, excluded = package.result_views(shipped_ds, None, None)
+    assert "No package yet" in str(status) and kpis == [] and fig.layout.meta["empty"]
+
+
+def test_a_frontier_click_loads_that_points_full_package(shipped_ds, result):
+    i = 20
+    click = {"points": [{"customdata": [i, "$x", "0.1", "3 items"]}]}
+    shown = package.shown_from_click(shipped_ds, result, click)
+    point = result["frontier"]["points"][i]
+    assert shown["kind"] == "frontier" and shown["index"] == i
+    assert shown["package"]["target_usd"] == pytest.approx(point["target_usd"])
+    assert shown["package"]["achieved_usd"] == pytest.approx(point["achieved_usd"], rel=1e-6)
+    assert shown["package"]["excluded"]  # a full package, with reasons
+    pkg, label = package.shown_package(result, shown)
+    assert label.startswith("Frontier package for a $")
+    assert package.shown_from_click(shipped_ds, result, {"points": [{"x": 1}]}) is no_update
+
+
+def test_alternative_buttons_switch_the_shown_package(result):
+    assert package.shown_from_button({"type": "pkg-show-alt", "index": 1}, [None, 1]) == {"kind": "alternative", "index": 1}
+    assert package.shown_from_button({"type": "pkg-show-alt", "index": -1}, [1]) == {"kind": "main", "index": 0}
+    assert package.shown_from_button({"type": "pkg-show-alt", "index": 0}, [None]) is no_update
+    if result["alternatives"]:
+        pkg, label = package.shown_package(result, {"kind": "alternative", "index": 0})
+        assert label == "Alternative 1" and pkg is result["alternatives"][0]
+
+
+def test_an_infeasible_target_offers_the_largest_achievable_one(shipped_ds):
+    out = package.run(shipped_ds, _values(target_bn=500), frontier_points=3, alternatives=0)
+    assert out["package"]["status"] == "infeasible"
+    best = package.use_max_target_bn(out)
+    assert 0 < best * 1e9 <= out["package"]["max_achievable_usd"]
+    status, style, label, *_ = package.result_views(shipped_ds, out, None)
+    assert style == {} and label.startswith("Use the largest achievable target, $")
+    assert "No package reaches $500.0bn" in str(status)
+    again = package.run(shipped_ds, _values(target_bn=best), frontier_points=3, alternatives=0)
+    assert again["package"]["status"] == "optimal"
+
+
+def test_side_panel_shows_real_totals_and_the_packages_weight(shipped_ds, result):
+    side = str(package.side_trade_view(shipped_ds, "CHN", 2024, result))
+    assert "US trade with China, 2024" in side and "REAL DATA" in side and "The proposal unlocks" in side
