@@ -5,7 +5,8 @@ dashboard call. Eligibility, risk and foreign availability come from the US item
 partner (the optimizer's seam); each member's unlocked exports come from `values.member_values`.
 The scenario's screens and rows (FA threshold, locks, forced items, max items, category caps,
 coherence, the risk budget) apply to both packages alike, so the two are comparable; members'
-`oppose` positions (`positions={ISO3: {eccn: position}}`) screen items out of both.
+`oppose` positions (`positions={ISO3: {eccn: position}}`) screen items out of both, and a concession
+target, if the scenario sets one, holds for the US value of both.
 """
 
 from __future__ import annotations

@@ -140,3 +140,25 @@ def test_forced_items_over_the_budget_are_infeasible():
     solved = solve_maxmin(items, values, Scenario(risk_budget=1.5, forced=["1A101", "2A102"], rel_gap=0.0))
     assert solved.outcome.status == "infeasible" and not solved.found
     assert len(solved.steps) == 1
+
+
+def test_a_later_step_stopped_without_a_package_keeps_the_earlier_one_and_says_feasible(monkeypatch):
+    import optimizer.coalition.model as cm
+    from optimizer.model.solve import SolveOutcome
+
+    real = cm.solve_model
+    calls = []
+
+    def stop_after_first(m, **kw):
+        calls.append(kw)
+        if len(calls) == 1:
+            return real(m, **kw)
+        return SolveOutcome("time_limit", "CBC (test)", None, None, None, 0.0)
+
+    monkeypatch.setattr(cm, "solve_model", stop_after_first)
+    items, values = _tie_case()
+    solved = solve_maxmin(items, values, Scenario(risk_budget=2.1, rel_gap=0.0))
+    assert solved.outcome.status == "feasible" and solved.found
+    assert [s.status for s in solved.steps] == ["optimal", "time_limit"]
+    assert min_relative_gain(relative_gains(solved.chosen, values, solved.potentials)) == pytest.approx(0.5)
+    assert calls[1]["warm_start"] is True  # CBC starts step 2 from step 1's package
