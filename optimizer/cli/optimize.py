@@ -1,0 +1,283 @@
+"""`decontrol optimize` and `decontrol frontier`: packages and the value-risk trade-off from the CLI.
+
+    decontrol optimize (--partner ISO3 [--year Y] [--data DIR] | --items FILE.csv) --target USD
+        [--objective min-risk|max-value|min-items] [--min-fa F] [--max-items N]
+        [--modes full,exception,approval] [--lock ECCN ..] [--force ECCN ..] [--risk-budget R]
+        [--cap CAT:N] [--cap-share CAT:S] [--allies ISO3,..] [--allow-opposed --ally-penalty P]
+        [--no-coherence] [--solver cbc|highs] [--time-limit S] [--rel-gap G]
+        [--scenario FILE.json] [--alternatives N [--tolerance T]] [--format json|csv|table]
+    decontrol frontier ... --points N
+
+Flags override the values of `--scenario FILE.json` (the `Scenario` dict). Targets accept plain
+dollars or suffixes: 2e9, 2000000000, 2bn, 750m, $1.5bn.
+
+Exit codes: 0 a package was found; 2 bad input (message, no traceback); 3 no package: infeasible
+(the message gives the largest achievable target and what blocks), or stopped at the time limit
+before finding one. JSON output is printed in every case, so scripts can read the diagnosis.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from optimizer.cli.common import add_data_flag, emit_frame, emit_json
+from optimizer.errors import DecontrolError, InfeasibleError
+from optimizer.formatting import fmt_number, fmt_share, fmt_usd
+from optimizer.model.scenario import OBJECTIVES, SOLVERS, Scenario, read_scenario_json, with_overrides
+
+_SUFFIX = {"": 1.0, "k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12, "t": 1e12}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("optimize", help="suggest a decontrol package for a concession target",
+                       description="Find the package of legacy items that meets a concession target at the "
+                                   "least risk (or another objective) under the given constraints.")
+    _scenario_flags(p)
+    p.add_argument("--alternatives", type=int, default=0, metavar="N",
+                   help="also give N diverse near-optimal packages (1-20)")
+    p.add_argument("--tolerance", type=float, default=0.05, metavar="T",
+                   help="alternatives stay within this share of the optimum (default 0.05)")
+    p.set_defaults(func=run_optimize)
+
+    f = sub.add_parser("frontier", help="least-risk packages for targets from 0 to the largest achievable",
+                       description="Sweep the concession target from 0 to the largest achievable and give the "
+                                   "least-risk package at each point, the knees and each item's entry target.")
+    _scenario_flags(f, target_required=False)
+    f.add_argument("--points", type=int, default=30, metavar="N", help="number of targets (default 30)")
+    f.set_defaults(func=run_frontier)
+
+
+def _scenario_flags(p: argparse.ArgumentParser, target_required: bool = True) -> None:
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--partner", metavar="ISO3", help="build the item table for this partner (e.g. CHN)")
+    src.add_argument("--items", type=Path, metavar="FILE.csv",
+                     help="an analyst's item table (eccn, tier, value_usd, risk, fa_score, ...)")
+    p.add_argument("--year", type=int, default=None, help="trade year for --partner (default: latest)")
+    add_data_flag(p)
+    p.add_argument("--target", default=None, metavar="USD",
+                   help="concession target, US$ per year (2e9, 2bn, 750m)" + ("" if target_required else
+                                                                            " (ignored by the sweep)"))
+    p.add_argument("--objective", choices=OBJECTIVES, default=None, help="default min-risk")
+    p.add_argument("--min-fa", type=str, default=None, metavar="F", help="foreign-availability threshold 0-1")
+    p.add_argument("--max-items", type=str, default=None, metavar="N", help="at most N items")
+    p.add_argument("--modes", default=None, metavar="LIST", help="relief modes offered: full,exception,approval")
+    p.add_argument("--lock", nargs="+", action="extend", default=None, metavar="ECCN", help="items never relieved")
+    p.add_argument("--force", nargs="+", action="extend", default=None, metavar="ECCN", help="items always relieved")
+    p.add_argument("--risk-budget", type=str, default=None, metavar="R", help="total risk at most R")
+    p.add_argument("--cap", action="append", default=None, metavar="CAT:N",
+                   help="at most N items of CCL category CAT (repeat for several)")
+    p.add_argument("--cap-share", action="append", default=None, metavar="CAT:S",
+                   help="category CAT at most share S (0-1) of the package value")
+    p.add_argument("--allies", default=None, metavar="LIST", help="ally positions considered (ISO3,..; default all)")
+    p.add_argument("--allow-opposed", action="store_true", default=None,
+                   help="allow items an ally opposes, at --ally-penalty risk points per opposing ally")
+    p.add_argument("--ally-penalty", type=str, default=None, metavar="P", help="risk points per opposing ally")
+    p.add_argument("--no-coherence", dest="coherence", action="store_false", default=None,
+                   help="allow software/technology relief without relief of its hardware")
+    p.add_argument("--solver", choices=SOLVERS, default=None, help="cbc (default) or highs")
+    p.add_argument("--time-limit", type=str, default=None, metavar="S", help="solver time limit, seconds (default 60)")
+    p.add_argument("--rel-gap", type=str, default=None, metavar="G", help="relative optimality gap (default 0.001)")
+    p.add_argument("--scenario", type=Path, default=None, metavar="FILE.json", help="scenario file; flags override it")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default table)")
+
+
+# ---------------------------------------------------------------------- inputs
+def parse_usd(text: str) -> float:
+    """'2e9', '2,000,000,000', '2bn', '$750m' -> US$; DecontrolError for anything else or a negative."""
+    s = str(text).strip().lower().replace(",", "").replace("_", "").replace("$", "").replace("usd", "").strip()
+    m = re.fullmatch(r"([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s*([a-z]*)", s)
+    if not m or m.group(2) not in _SUFFIX:
+        raise DecontrolError(f"target {text!r} is not an amount in US dollars (e.g. 2e9, 2bn, 750m)")
+    value = float(m.group(1)) * _SUFFIX[m.group(2)]
+    if value < 0:
+        raise DecontrolError(f"target {text!r} is negative: a concession target is an amount >= 0")
+    if value != value or value == float("inf"):
+        raise DecontrolError(f"target {text!r} is not a finite amount")
+    return value
+
+
+def _caps(args: argparse.Namespace, base: dict[str, Any]) -> dict[str, Any] | None:
+    if not args.cap and not args.cap_share:
+        return None
+    caps = {k: dict(v) for k, v in (base.get("category_caps") or {}).items()}
+    for flag, key, values in (("--cap", "max_items", args.cap or []), ("--cap-share", "max_value_share",
+                                                                       args.cap_share or [])):
+        for v in values:
+            cat, sep, amount = str(v).partition(":")
+            if not sep or not cat.strip() or not amount.strip():
+                raise DecontrolError(f"{flag} {v!r}: expected CATEGORY:{'N' if key == 'max_items' else 'SHARE'}, "
+                                     "e.g. 3:2")
+            caps.setdefault(cat.strip(), {})[key] = amount.strip()
+    return caps
+
+
+def scenario_from_args(args: argparse.Namespace) -> Scenario:
+    """The scenario file (if any) with the flags laid over it; validated."""
+    base = read_scenario_json(args.scenario) if args.scenario else {}
+    sc = Scenario.from_dict(base)
+    overrides: dict[str, Any] = {
+        "target_usd": parse_usd(args.target) if args.target is not None else None,
+        "objective": args.objective, "min_fa": args.min_fa, "max_items": args.max_items,
+        "modes": args.modes, "risk_budget": args.risk_budget, "category_caps": _caps(args, base),
+        "allies": args.allies, "allow_opposed": args.allow_opposed, "ally_penalty": args.ally_penalty,
+        "coherence": args.coherence, "solver": args.solver, "time_limit_s": args.time_limit,
+        "rel_gap": args.rel_gap, "year": args.year,
+        "partner": args.partner,
+    }
+    if args.lock:
+        overrides["locks"] = list(sc.locks) + [x for v in args.lock for x in v.split(",") if x]
+    if args.force:
+        overrides["forced"] = list(sc.forced) + [x for v in args.force for x in v.split(",") if x]
+    return with_overrides(sc, overrides)
+
+
+def load_items(args: argparse.Namespace, scenario: Scenario) -> tuple[pd.DataFrame, set[str] | None, list[str]]:
+    """The item table (built for --partner, or read from --items), the CCL's ECCNs, and warnings."""
+    if args.items is not None:
+        from optimizer.model.items import read_items_csv
+        table = read_items_csv(args.items)
+        known, warn = _ccl_eccns(args.data)
+        return table, known, warn
+    partner = scenario.partner
+    if partner is None:
+        raise DecontrolError("give --partner ISO3 (build the item table) or --items FILE.csv (an edited table)")
+    from optimizer.data.load import load_dataset
+    from optimizer.estimation import build_item_table
+    ds = load_dataset(args.data)
+    table = build_item_table(ds, partner, scenario.year)
+    return table, set(ds.ccl["eccn"].astype(str)), list(table.attrs.get("warnings", []))
+
+
+def _ccl_eccns(data: Path | None) -> tuple[set[str] | None, list[str]]:
+    """ECCNs of the CCL in the data directory (only ccl.csv is read: the check must stay cheap)."""
+    from optimizer.data.files import overlay_dirs, resolve_table_paths
+    from optimizer.data.read import read_text_csv
+    path = resolve_table_paths(overlay_dirs(data)).get("ccl")
+    if path is None:
+        return None, ["no CCL in the data directory: item ids were not checked against it"]
+    try:
+        ccl = read_text_csv(path)
+    except DecontrolError as exc:
+        return None, [f"the CCL could not be read ({exc.message}): item ids were not checked against it"]
+    if "eccn" not in ccl:
+        return None, [f"{path} has no eccn column: item ids were not checked against it"]
+    return set(ccl["eccn"].astype(str).str.strip()), []
+
+
+# ---------------------------------------------------------------------- optimize
+def run_optimize(args: argparse.Namespace) -> int:
+    from optimizer.model import find_alternatives, solve_package
+    sc = scenario_from_args(args)
+    if args.target is None and not (args.scenario and "target_usd" in read_scenario_json(args.scenario)):
+        raise DecontrolError("give --target USD (the concession target, e.g. 2bn), or a scenario file with target_usd")
+    if args.alternatives and not 1 <= args.alternatives <= 20:
+        raise DecontrolError(f"--alternatives must be from 1 to 20, got {args.alternatives}")
+    items, known, warnings = load_items(args, sc)
+    res = solve_package(items, sc, known_eccns=known)
+    res.warnings[:0] = warnings
+    alts = find_alternatives(items, sc, n=args.alternatives, tolerance=args.tolerance, base=res, known_eccns=known) \
+        if args.alternatives and res.found else []
+    out = res.to_dict()
+    if args.alternatives:
+        out["alternatives"] = [a.to_dict() for a in alts]
+    if args.format == "json":
+        emit_json(out)
+    elif args.format == "csv":
+        emit_frame(_lines_frame(out["items"]), "csv")
+    else:
+        _print_package(out)
+    for w in res.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    if not res.found:
+        raise InfeasibleError(_no_package_message(out))
+    return 0
+
+
+def _no_package_message(out: dict[str, Any]) -> str:
+    if out["status"] == "time_limit":
+        return (f"no package found within the time limit ({out['time_limit_s']:g} s); the problem was not proven "
+                "infeasible: raise --time-limit")
+    diag = out.get("diagnosis") or {}
+    return "infeasible: " + (diag.get("message") or "no package meets the target under the constraints")
+
+
+LINE_COLUMNS = ["eccn", "mode", "value_usd", "risk", "fa_score", "tier", "heading", "why"]
+
+
+def _lines_frame(lines: list[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame(lines, columns=None).reindex(columns=LINE_COLUMNS) if lines else \
+        pd.DataFrame(columns=LINE_COLUMNS)
+
+
+def _print_package(d: dict[str, Any]) -> None:
+    data = "SYNTHETIC trade figures" if d["synthetic"] else "real trade figures"
+    print(f"Package ({data}) - status {d['status']}" + (f", gap {fmt_share(d['gap'], 2)}" if d.get("gap") else ""))
+    print(f"  target {fmt_usd(d['target_usd'])}, achieved {fmt_usd(d['achieved_usd'])}, "
+          f"largest achievable {fmt_usd(d['max_achievable_usd'])}")
+    print(f"  {d['n_items']} items, risk {fmt_number(d['risk'], 4)}"
+          + (f" (+ ally penalty {fmt_number(d['ally_penalty'], 3)})" if d.get("ally_penalty") else ""))
+    if d.get("marginal_risk_per_bn") is not None:
+        print(f"  marginal risk per extra $1bn: {fmt_number(d['marginal_risk_per_bn'], 4)} (approximation, LP duals)")
+    print(f"  solver {d['solver']}, {d['solve_seconds']:.2f} s")
+    if d["items"]:
+        view = _lines_frame(d["items"])
+        view["value_usd"] = view["value_usd"].map(fmt_usd)
+        view["risk"] = view["risk"].map(lambda v: fmt_number(v, 4))
+        view["fa_score"] = view["fa_score"].map(fmt_share)
+        view["heading"] = view["heading"].fillna("").astype(str).str.slice(0, 40)
+        print()
+        emit_frame(view, "table")
+    if d["binding_constraints"]:
+        print("\nBinding: " + "; ".join(b["detail"] for b in d["binding_constraints"]))
+    counts = Counter(e["reason"] for e in d["excluded"])
+    if counts:
+        print("Left out: " + ", ".join(f"{n} {r.replace('_', ' ')}" for r, n in counts.most_common()))
+    if d.get("diagnosis"):
+        print("\n" + d["diagnosis"]["message"])
+    for k, alt in enumerate(d.get("alternatives", []), start=1):
+        items = ", ".join(f"{l['eccn']}({l['mode'][0]})" for l in alt["items"])
+        print(f"Alternative {k}: {fmt_usd(alt['achieved_usd'])}, risk {fmt_number(alt['risk'], 4)}: {items}")
+
+
+# ---------------------------------------------------------------------- frontier
+def run_frontier(args: argparse.Namespace) -> int:
+    from optimizer.model import compute_frontier
+    sc = scenario_from_args(args)
+    items, known, warnings = load_items(args, sc)
+    res = compute_frontier(items, sc, points=args.points, known_eccns=known)
+    res.warnings[:0] = warnings
+    out = res.to_dict()
+    if args.format == "json":
+        emit_json(out)
+    else:
+        rows = pd.DataFrame([{"target_usd": p["target_usd"], "achieved_usd": p["achieved_usd"], "risk": p["risk"],
+                              "n_items": p["n_items"], "status": p["status"],
+                              "items": ";".join(f"{l['eccn']}:{l['mode']}" for l in p["items"])}
+                             for p in out["points"]],
+                            columns=["target_usd", "achieved_usd", "risk", "n_items", "status", "items"])
+        if args.format == "csv":
+            emit_frame(rows, "csv")
+        else:
+            data = "SYNTHETIC trade figures" if out["synthetic"] else "real trade figures"
+            print(f"Frontier ({data}): {len(rows)} points up to {fmt_usd(out['max_achievable_usd'])}, "
+                  f"solver {out['solver']}, {out['solve_seconds']:.2f} s")
+            view = rows.copy()
+            for c in ("target_usd", "achieved_usd"):
+                view[c] = view[c].map(fmt_usd)
+            view["risk"] = view["risk"].map(lambda v: fmt_number(v, 4))
+            view["items"] = view["items"].str.slice(0, 60)
+            emit_frame(view, "table")
+            if out["knees"]:
+                print("Knees at " + ", ".join(fmt_usd(k["target_usd"]) for k in out["knees"]))
+    for w in res.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    if not out["points"]:
+        raise InfeasibleError("infeasible: no package satisfies the constraints, whatever the target")
+    return 0

@@ -1,0 +1,152 @@
+"""`decontrol optimize` / `decontrol frontier`: JSON fields, formats, exit codes 0/2/3, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from optimizer.cli.optimize import parse_usd
+from optimizer.errors import DecontrolError
+
+
+@pytest.fixture()
+def items_csv(tmp_path, small_table):
+    p = tmp_path / "items.csv"
+    small_table.to_csv(p, index=False, encoding="utf-8-sig")
+    return p
+
+
+def test_optimize_json(cli, items_csv):
+    code, out, err = cli("optimize", "--items", str(items_csv), "--target", "1.2bn", "--format", "json",
+                         "--modes", "full,exception,approval", "--rel-gap", "0")
+    assert code == 0, err
+    d = json.loads(out)
+    for key in ("status", "target_usd", "achieved_usd", "risk", "max_achievable_usd", "items", "excluded",
+                "solve_seconds", "synthetic", "binding_constraints", "marginal_risk_per_bn", "solver", "gap"):
+        assert key in d
+    assert d["status"] == "optimal" and d["target_usd"] == 1.2e9 and d["achieved_usd"] >= 1.2e9
+    assert set(d["items"][0]) >= {"eccn", "mode", "value_usd", "risk", "fa_score", "why"}
+    reasons = {e["eccn"]: e["reason"] for e in d["excluded"]}
+    assert reasons["3A090"] == "foundational" and reasons["4A994"] == "ally_opposes"
+    assert reasons["5D992"] == "value_unknown"
+    assert d["synthetic"] is False and "CBC" in d["solver"]
+    assert "not in the loaded CCL" not in err  # all ids are real ECCNs
+
+
+def test_optimize_table_and_csv(cli, items_csv):
+    code, out, err = cli("optimize", "--items", str(items_csv), "--target", "500m")
+    assert code == 0 and "status optimal" in out and "3A090" not in out.split("Left out")[0]
+    code, out, err = cli("optimize", "--items", str(items_csv), "--target", "500m", "--format", "csv")
+    assert code == 0
+    rows = pd.read_csv(pd.io.common.StringIO(out.lstrip("\ufeff")))
+    assert list(rows.columns[:5]) == ["eccn", "mode", "value_usd", "risk", "fa_score"]
+
+
+def test_flags_override_scenario_file(cli, items_csv, tmp_path):
+    sc = tmp_path / "sc.json"
+    sc.write_text(json.dumps({"target_usd": 5e8, "locks": ["2B991"], "objective": "min-items"}))
+    code, out, err = cli("optimize", "--items", str(items_csv), "--scenario", str(sc), "--lock", "2D991",
+                         "--target", "1bn", "--format", "json")
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["target_usd"] == 1e9 and d["objective"] == "min-items"
+    assert d["scenario"]["locks"] == ["2B991", "2D991"]
+    assert {e["eccn"] for e in d["excluded"] if e["reason"] == "locked"} == {"2B991", "2D991"}
+
+
+def test_infeasible_exits_3_with_largest_target(cli, items_csv):
+    code, out, err = cli("optimize", "--items", str(items_csv), "--target", "10bn", "--format", "json")
+    assert code == 3
+    d = json.loads(out)
+    assert d["status"] == "infeasible" and d["items"] == []
+    assert d["max_achievable_usd"] == pytest.approx(2.5e9)
+    assert "infeasible" in err and "$2.5bn" in err and "Traceback" not in err
+
+
+def test_infeasible_names_blocking_constraint(cli, items_csv):
+    code, out, err = cli("optimize", "--items", str(items_csv), "--target", "2.2bn", "--max-items", "1")
+    assert code == 3
+    assert "max_items" in err and "lift the maximum number of items" in err
+
+
+@pytest.mark.parametrize("args,words", [
+    (["--target", "-5"], "negative"),
+    (["--target", "lots"], "not an amount"),
+    (["--target", "1e9", "--modes", "full,waiver"], "waiver"),
+    (["--target", "1e9", "--min-fa", "x"], "min_fa"),
+    (["--target", "1e9", "--max-items", "-1"], "max_items"),
+    (["--target", "1e9", "--cap", "3"], "CATEGORY"),
+    (["--target", "1e9", "--force", "9Z999"], "not in the item table"),
+    (["--target", "1e9", "--force", "3A090"], "foundational"),
+    (["--target", "1e9", "--scenario", "/no/such.json"], "no such scenario file"),
+    (["--target", "1e9", "--alternatives", "50"], "alternatives"),
+    ([], "--target"),
+])
+def test_bad_input_exits_2(cli, items_csv, args, words):
+    code, out, err = cli("optimize", "--items", str(items_csv), *args)
+    assert code == 2, (out, err)
+    assert words in err and "Traceback" not in err
+
+
+def test_unknown_flag_values_exit_2(cli, items_csv):
+    code, out, err = cli("optimize", "--items", str(items_csv), "--target", "1e9", "--objective", "max-fun")
+    assert code == 2 and "invalid choice" in err
+    code, out, err = cli("optimize", "--items", str(items_csv), "--target", "1e9", "--solver", "gurobi")
+    assert code == 2 and "invalid choice" in err
+
+
+def test_bad_csv_and_missing_file_exit_2(cli, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("eccn,tier,value_usd,risk,fa_score\n2B991,legacy,abc,0.1,0.5\n")
+    code, out, err = cli("optimize", "--items", str(bad), "--target", "1")
+    assert code == 2 and "line 2 (2B991): value_usd 'abc'" in err
+    code, out, err = cli("optimize", "--items", str(tmp_path / "none.csv"), "--target", "1")
+    assert code == 2 and "no such item file" in err
+    unknown = tmp_path / "unknown.csv"
+    unknown.write_text("eccn,tier,value_usd,risk,fa_score\n9Z999,legacy,1e9,0.1,0.5\n2B991,legacy,1e9,0.1,0.5\n")
+    code, out, err = cli("optimize", "--items", str(unknown), "--target", "1")
+    assert code == 2 and "not an ECCN" in err
+    odd = tmp_path / "odd.csv"
+    odd.write_text("eccn,tier,value_usd,risk,fa_score\n2B777,legacy,1e9,0.1,0.5\n")
+    code, out, err = cli("optimize", "--items", str(odd), "--target", "1")
+    assert code == 0 and "warning" in err and "2B777" in err  # not in the loaded CCL: warn, solve anyway
+
+
+def test_frontier_json(cli, items_csv):
+    code, out, err = cli("frontier", "--items", str(items_csv), "--points", "4", "--format", "json")
+    assert code == 0, err
+    d = json.loads(out)
+    assert len(d["points"]) == 4
+    assert {"target_usd", "achieved_usd", "risk", "items"} <= set(d["points"][0])
+    assert d["points"][-1]["achieved_usd"] == pytest.approx(d["max_achievable_usd"], rel=1e-6)
+    code, out, err = cli("frontier", "--items", str(items_csv), "--points", "0")
+    assert code == 2 and "points" in err
+
+
+def test_frontier_table_and_infeasible(cli, items_csv):
+    code, out, err = cli("frontier", "--items", str(items_csv), "--points", "3")
+    assert code == 0 and "Frontier" in out
+    code, out, err = cli("frontier", "--items", str(items_csv), "--force", "4A994")
+    assert code == 3 and "whatever the target" in err
+
+
+def test_alternatives_flag(cli, items_csv):
+    code, out, err = cli("optimize", "--items", str(items_csv), "--target", "1bn", "--alternatives", "2",
+                         "--tolerance", "1", "--format", "json")
+    assert code == 0, err
+    alts = json.loads(out)["alternatives"]
+    assert 1 <= len(alts) <= 2
+
+
+@pytest.mark.parametrize("text,value", [("2e9", 2e9), ("2,000,000", 2e6), ("$1.5bn", 1.5e9), ("750m", 7.5e8),
+                                        ("0", 0.0), ("3 tn", 3e12)])
+def test_parse_usd(text, value):
+    assert parse_usd(text) == value
+
+
+def test_parse_usd_rejects():
+    for bad in ("", "1e9x", "-1", "nan", "1e999"):
+        with pytest.raises(DecontrolError):
+            parse_usd(bad)
