@@ -82,7 +82,8 @@ def make_dataset(trade: pd.DataFrame | None = None) -> Dataset:
     frames["concordance"] = conc
     frames["trade"] = trade if trade is not None else trade_frame()
     frames["countries"] = pd.DataFrame({"iso3": COUNTRIES, "name": COUNTRIES})
-    frames["regimes"] = pd.DataFrame([("WA", c, "2025-01-01", "test") for c in WA],
+    frames["regimes"] = pd.DataFrame([("WA", c, "2025-01-01", "test") for c in WA]
+                                     + [("NSG", c, "2025-01-01", "test") for c in WA + ["CHN"]],
                                      columns=["regime", "iso3", "as_of", "source"])
     frames["hs6"] = pd.DataFrame({"hs6": list(WORLD), "name": ["lathes", "laptops", "aircraft"],
                                   "hs2": ["84", "84", "88"], "hs4": ["8458", "8471", "8802"]})

@@ -67,6 +67,14 @@ def test_infeasible_is_a_status_not_an_exception(ds):
     json.dumps(r.to_dict(), allow_nan=False)
 
 
+def test_nothing_eligible_is_an_empty_package_with_reasons(ds):
+    r = coalition_package(ds, "CHN", ["JPN", "DEU"], Scenario(risk_budget=1, min_fa=0.99))
+    assert r.status == "optimal" and r.coalition.items == [] and r.us_only.items == []
+    assert r.min_relative_gain is None
+    assert r.coalition.excluded_counts() == {"foundational": 2, "fa_below_threshold": 4}
+    assert sum("gains nothing from any eligible item" in w for w in r.warnings) == 3
+
+
 def test_bad_input(ds):
     with pytest.raises(DecontrolError, match="risk budget"):
         coalition_package(ds, "CHN", ["JPN"], Scenario())
