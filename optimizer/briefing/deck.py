@@ -128,9 +128,9 @@ def _table(slide, header: list[str], rows: list[list[str]], left, top, width, co
 
 
 def _data_note(b: Briefing) -> str:
-    status = "SYNTHETIC" if b.hs6_synthetic else "real"
-    return (f"Item values and foreign availability use {status} HS6 trade data ({b.hs6_source}). "
-            f"Trade totals: {b.trade_source}.")
+    label = b.hs6_source if (not b.hs6_synthetic or "SYNTHETIC" in b.hs6_source.upper()) \
+        else f"SYNTHETIC: {b.hs6_source}"
+    return f"Item values and foreign availability: {label}. Trade totals: {b.trade_source}."
 
 
 # -- slides -------------------------------------------------------------------------------------
@@ -278,7 +278,7 @@ def _excluded_slide(prs, b: Briefing) -> None:
     chart.category_axis.reverse_order = True
     binding = b.package.get("binding_constraints") or []
     mr = b.package.get("marginal_risk_per_bn")
-    text = "Binding constraints:\n" + ("\n".join(f"- {c}" if isinstance(c, str) else f"- {c.get('name', c)}" for c in binding[:8]) or "- none")
+    text = "Binding constraints:\n" + ("\n".join(f"- {c}" if isinstance(c, str) else f"- {c.get('detail') or c.get('name', c)}" for c in binding[:8]) or "- none")
     if mr is not None:
         text += f"\n\nMarginal risk per extra $1bn of target: {fmt_number(mr)} (approximation from LP duals)"
     _text(s, Inches(8.3), Inches(1.8), Inches(4.5), Inches(4.6), text, size=13)
@@ -288,14 +288,15 @@ def _excluded_slide(prs, b: Briefing) -> None:
 def _assumptions_slide(prs, b: Briefing) -> None:
     s = _blank(prs)
     _heading(s, "Assumptions and data provenance")
-    lines = [f"{k.replace('_', ' ')}: {_fmt_value(v)}" for k, v in b.assumptions.items()]
-    lines.append("")
-    lines.append(_data_note(b))
-    for k, v in b.provenance.items():
-        lines.append(f"{k.replace('_', ' ')}: {v}")
-    lines.append("Concession value = max(0, partner imports from world x US world share - US exports to partner) "
-                 "x controlled share, per HS6 code; software and technology have no goods trade (value unknown).")
-    _text(s, Inches(0.5), Inches(1.4), Inches(12.3), Inches(5.3), "\n".join(lines[:24]), size=12)
+    params = [f"{k.replace('_', ' ')}: {_fmt_value(v)}" for k, v in b.assumptions.items()
+              if v not in (None, "", [], {}, ())]
+    _text(s, Inches(0.5), Inches(1.4), Inches(6.0), Inches(5.3), "Scenario\n" + "\n".join(params[:22]), size=11)
+    data = [_data_note(b), ""]
+    data += [f"{k.replace('_', ' ')}: {_short(v, 160)}" for k, v in b.provenance.items()]
+    data += ["", "Concession value = max(0, partner imports from world x US share of world exports - US exports "
+                 "to partner) x controlled share, per HS6 code. Software and technology have no goods trade: "
+                 "their value is unknown, not zero."]
+    _text(s, Inches(6.8), Inches(1.4), Inches(6.0), Inches(5.3), "Data\n" + "\n".join(data), size=11)
 
 
 def _fmt_value(v: Any) -> str:

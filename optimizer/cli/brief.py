@@ -1,0 +1,77 @@
+"""`decontrol brief`: the briefing deck (PPTX, native charts) and workbook (XLSX) for a package.
+
+    decontrol brief [optimize options | --scenario NAME|FILE] -o OUT.pptx [--xlsx OUT.xlsx]
+                    [--audience internal|ally] [--marking TEXT] [--title TEXT] [--db URL]
+
+`--scenario` takes a saved scenario's name, an exported scenario file, or a scenario JSON as
+`optimize` reads it. The ally audience gets shared facts only (no tiers, risk or internal notes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from optimizer.cli.optimize import _scenario_flags, scenario_from_args
+from optimizer.errors import DecontrolError
+from optimizer.audience import AUDIENCES
+from optimizer.scenarios.run import make_inputs, run_inputs
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("brief", help="export a briefing deck (PPTX) and workbook (XLSX)",
+                       description="Run (or load) a package and export a 16:9 briefing deck with native charts, "
+                                   "the handling marking on every slide, and optionally the XLSX workbook.")
+    _scenario_flags(p, target_required=False)
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pptx")
+    p.add_argument("--xlsx", type=Path, default=None, metavar="OUT.xlsx")
+    p.add_argument("--audience", choices=AUDIENCES, default="internal")
+    p.add_argument("--marking", default="", help="handling marking on every slide (default by audience)")
+    p.add_argument("--title", default="", help="deck title")
+    p.add_argument("--db", default=None, metavar="URL", help="scenario database, for --scenario NAME")
+    p.set_defaults(func=_brief)
+
+
+def _inputs(args: argparse.Namespace) -> dict:
+    """Inputs from a saved scenario (name or exported file) or from the optimize flags."""
+    if args.scenario is not None and not Path(args.scenario).exists():
+        from optimizer.scenarios import ScenarioStore
+        rec = ScenarioStore(args.db).get(str(args.scenario))
+        return rec.inputs
+    if args.scenario is not None:
+        try:
+            doc = json.loads(Path(args.scenario).read_text(encoding="utf-8-sig"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise DecontrolError(f"cannot read scenario file {args.scenario}: {exc}") from None
+        if isinstance(doc, dict) and doc.get("format") == "decontrol-scenario":
+            from optimizer.scenarios.exchange import parse_document
+            return parse_document(doc, source=str(args.scenario))["inputs"]
+    if args.target is None and args.scenario is None:
+        raise DecontrolError("give --target USD with --partner or --items, or --scenario NAME|FILE")
+    items = None
+    if args.items is not None:
+        from optimizer.model.items import read_items_csv
+        items = read_items_csv(args.items)
+    return make_inputs(scenario_from_args(args), items)
+
+
+def _brief(args: argparse.Namespace) -> int:
+    from optimizer.briefing import write_deck, write_workbook
+    from optimizer.briefing.collect import collect_briefing
+    for path, suffix in ((args.output, ".pptx"), (args.xlsx, ".xlsx")):
+        if path is not None and path.suffix.lower() != suffix:
+            raise DecontrolError(f"{path} must end in {suffix}")
+        if path is not None and not path.resolve().parent.is_dir():
+            raise DecontrolError(f"folder {path.resolve().parent} does not exist")
+    run = run_inputs(_inputs(args), args.data)
+    b = collect_briefing(run, data_dir=args.data, audience=args.audience, marking=args.marking, title=args.title)
+    write_deck(b, args.output)
+    print(f"wrote {args.output} ({args.audience} audience; "
+          f"{'SYNTHETIC' if b.hs6_synthetic else 'real'} HS6 trade data)")
+    if args.xlsx is not None:
+        write_workbook(b, args.xlsx)
+        print(f"wrote {args.xlsx}")
+    if not run.result.found:
+        print(f"note: no package was found ({run.result.status}); the deck shows the diagnosis")
+    return 0

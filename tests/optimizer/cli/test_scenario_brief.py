@@ -1,0 +1,93 @@
+"""`decontrol scenario` and `decontrol brief` end to end on the shipped data (SQLite in a temp dir)."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pytest
+from pptx import Presentation
+
+from optimizer.audience import INTERNAL_MARKERS
+
+
+@pytest.fixture()
+def db(tmp_path):
+    return f"sqlite:///{tmp_path / 'scenarios.db'}"
+
+
+def test_save_list_export_import_round_trip(cli, db, tmp_path):
+    code, out, err = cli("scenario", "save", "China 2bn", "--partner", "CHN", "--target", "2bn", "--db", db)
+    assert code == 0, err
+    assert "version 1" in out and "SYNTHETIC" in out
+    code, out, _ = cli("scenario", "list", "--format", "json", "--db", db)
+    rows = json.loads(out)
+    assert [r["name"] for r in rows] == ["China 2bn"]
+    assert rows[0]["partner"] == "CHN" and rows[0]["year"] == 2024 and rows[0]["synthetic"] is True
+    path = tmp_path / "s.json"
+    assert cli("scenario", "export", "China 2bn", "-o", str(path), "--db", db)[0] == 0
+    doc = json.loads(path.read_text())
+    assert doc["format"] == "decontrol-scenario" and doc["results"]["status"] == "optimal"
+    assert cli("scenario", "import", str(path), "--name", "copy", "--db", db)[0] == 0
+    code, out, _ = cli("scenario", "list", "--format", "json", "--db", db)
+    assert sorted(r["name"] for r in json.loads(out)) == ["China 2bn", "copy"]
+
+
+def test_stale_save_exits_2_and_keeps_the_stored_version(cli, db):
+    assert cli("scenario", "save", "s", "--partner", "CHN", "--target", "2bn", "--db", db)[0] == 0
+    assert cli("scenario", "save", "s", "--partner", "CHN", "--target", "3bn", "--base-version", "1", "--db", db)[0] == 0
+    code, _, err = cli("scenario", "save", "s", "--partner", "CHN", "--target", "5bn", "--base-version", "1", "--db", db)
+    assert code == 2 and "nothing was saved" in err and "Traceback" not in err
+    code, out, _ = cli("scenario", "show", "s", "--format", "json", "--db", db)
+    assert json.loads(out)["version"] == 2 and json.loads(out)["inputs"]["scenario"]["target_usd"] == 3e9
+
+
+@pytest.mark.parametrize("content", ["{broken", '{"format": "decontrol-scenario", "format_version": 1, "name": "x", '
+                                                '"inputs": {"scenario": {"target_usd": "lots"}}, "results": {}}'])
+def test_malformed_import_exits_2_and_stores_nothing(cli, db, tmp_path, content):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    code, _, err = cli("scenario", "import", str(path), "--db", db)
+    assert code == 2 and "nothing was stored" in err
+    code, out, _ = cli("scenario", "list", "--format", "json", "--db", db)
+    assert json.loads(out) == []
+
+
+def test_brief_from_flags_writes_deck_and_workbook(cli, tmp_path):
+    deck, book = tmp_path / "b.pptx", tmp_path / "b.xlsx"
+    code, out, err = cli("brief", "--partner", "CHN", "--target", "2bn", "-o", str(deck), "--xlsx", str(book),
+                         "--marking", "TEST MARKING")
+    assert code == 0, err
+    prs = Presentation(str(deck))
+    assert len(prs.slides) >= 5
+    assert all(any(sh.has_text_frame and sh.text_frame.text == "TEST MARKING" for sh in s.shapes) for s in prs.slides)
+    assert sum(sh.has_chart for s in prs.slides for sh in s.shapes) >= 2
+    assert openpyxl.load_workbook(book).sheetnames == ["Package", "Excluded", "Items", "Assumptions"]
+
+
+def test_ally_brief_from_saved_scenario_leaks_nothing_internal(cli, db, tmp_path):
+    assert cli("scenario", "save", "s", "--partner", "CHN", "--target", "2bn", "--db", db)[0] == 0
+    deck, book = tmp_path / "a.pptx", tmp_path / "a.xlsx"
+    code, _, err = cli("brief", "--scenario", "s", "--db", db, "--audience", "ally", "-o", str(deck), "--xlsx", str(book))
+    assert code == 0, err
+    texts = []
+    for slide in Presentation(str(deck)).slides:
+        for sh in slide.shapes:
+            if sh.has_text_frame:
+                texts.append(sh.text_frame.text)
+            if sh.has_table:
+                texts += [c.text for r in sh.table.rows for c in r.cells]
+            if sh.has_chart:
+                texts += [str(c) for c in sh.chart.plots[0].categories] + [x.name for x in sh.chart.plots[0].series]
+    wb = openpyxl.load_workbook(book)
+    texts += [str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]
+    blob = "\n".join(texts).lower()
+    for marker in INTERNAL_MARKERS + ("foundational", "tier"):
+        assert marker not in blob, marker
+
+
+def test_brief_bad_inputs_exit_2(cli, tmp_path, db):
+    assert cli("brief", "--partner", "CHN", "--target", "2bn", "-o", str(tmp_path / "x.pdf"))[0] == 2
+    assert cli("brief", "--scenario", "no such", "--db", db, "-o", str(tmp_path / "x.pptx"))[0] == 2
+    assert cli("brief", "--partner", "CHN", "--target", "-1", "-o", str(tmp_path / "x.pptx"))[0] == 2
+    assert not (tmp_path / "x.pptx").exists()
