@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from urllib.parse import urlparse
 
 import dash
 import diskcache
-from dash import Dash, Input, Output, State
+import flask
+from dash import Dash, Input, Output, State, no_update
 
 from dashboard import ids
 from dashboard.layouts.shell import data_badge, not_found, shell
-from dashboard.logic.trade import check_partner, trade_layer_years
+from dashboard.logic.trade import check_partner, trade_layer_years, warm_caches
 from dashboard.pages import PAGES, page_for
-from dashboard.state import AppState, item_table
+from dashboard.state import AppState
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
@@ -47,17 +49,33 @@ def create_app(data_dir: Path | None = None, *, home: Path | None = None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     default_partner = check_partner(ds, None)
-    item_table(ds, default_partner)  # warm the estimation caches so the first page view is quick
-    frame = shell(data_badge(ds.trade_synthetic, ds.trade_source, trade_layer_years(ds)))
-    app.layout = frame
-    app.validation_layout = dash.html.Div([frame, *[p.layout(state, default_partner) for p in PAGES]])
+    warm_caches(ds)  # the first view of any focus partner must not wait for a cold cache
+    badge = data_badge(ds.trade_synthetic, ds.trade_source, trade_layer_years(ds))
 
-    @app.callback(Output(ids.PAGE, "children"), Input(ids.URL, "pathname"), State(ids.PARTNER_STORE, "data"))
-    def _route(pathname, partner):
+    def page_layout(pathname: str | None, partner: str | None):
         page = page_for(pathname)
         if page is None:
             return not_found(pathname or "")
         return page.layout(state, check_partner(state.dataset(), partner))
+
+    def serve_layout():
+        """The shell with the requested page already inside: the browser asks for the layout from
+        that page (the Referer), so the first render needs no routing round trip."""
+        path = "/"
+        if flask.has_request_context() and flask.request.referrer:
+            path = urlparse(flask.request.referrer).path
+        return shell(badge, page_layout(path, None), path)
+
+    app.layout = serve_layout
+    app.validation_layout = dash.html.Div([shell(badge), *[p.layout(state, default_partner) for p in PAGES]])
+
+    @app.callback(Output(ids.PAGE, "children"), Output(ids.PAGE_PATH, "data"), Input(ids.URL, "pathname"),
+                  State(ids.PAGE_PATH, "data"), State(ids.PARTNER_STORE, "data"))
+    def _route(pathname, shown, partner):
+        """Navigation: swap the page in (not when the URL only confirms the page already shown)."""
+        if pathname == shown:
+            return no_update, no_update
+        return page_layout(pathname, partner), pathname
 
     app.clientside_callback(
         """function(pathname) {

@@ -19,9 +19,9 @@ def dom_id(component_id: str | dict) -> str:
 # --- shell (every page) ---------------------------------------------------------------------------
 URL = "nav-url"
 PAGE = "nav-page"
+PAGE_PATH = "nav-page-path"  # store: the path of the page on display
 NAVBAR = "nav-bar"
 DATA_BADGE = "nav-data-badge"
-PLOTLY_PRELOAD = "nav-plotly-preload"
 PARTNER_STORE = "nav-partner-store"  # the partner chosen last, shared by all pages (session storage)
 
 # --- 1. Trade ---------------------------------------------------------------------------------------

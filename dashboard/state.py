@@ -26,23 +26,39 @@ from optimizer.paths import user_home
 _CACHE_SIZE = 64
 _cache: OrderedDict[tuple, tuple[Any, Any]] = OrderedDict()
 _lock = threading.Lock()
+_pending: dict[tuple, threading.Event] = {}
 _load_lock = threading.Lock()  # one dataset load at a time: concurrent callbacks wait for it, not redo it
 
 
 def memo(ds: Any, key: tuple, fn: Callable[[], Any]) -> Any:
-    """`fn()` cached per (dataset object, key); an entry keeps its dataset, so `id(ds)` stays unique."""
+    """`fn()` cached per (dataset object, key); an entry keeps its dataset, so `id(ds)` stays unique.
+
+    Single flight: while one thread computes a key, others asking for it wait for that result
+    instead of computing it again (callbacks of one page often need the same frame at once).
+    """
     full = (getattr(ds, "dataset_id", ""), id(ds)) + key
-    with _lock:
-        hit = _cache.get(full)
-        if hit is not None and hit[0] is ds:
-            _cache.move_to_end(full)
-            return hit[1]
-    value = fn()
-    with _lock:
-        _cache[full] = (ds, value)
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return value
+    while True:
+        with _lock:
+            hit = _cache.get(full)
+            if hit is not None and hit[0] is ds:
+                _cache.move_to_end(full)
+                return hit[1]
+            pending = _pending.get(full)
+            if pending is None:
+                pending = _pending[full] = threading.Event()
+                break
+        pending.wait()  # another thread is computing it; then look again
+    try:
+        value = fn()
+        with _lock:
+            _cache[full] = (ds, value)
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+        return value
+    finally:
+        with _lock:
+            _pending.pop(full, None)
+        pending.set()
 
 
 def clear_cache() -> None:

@@ -52,9 +52,10 @@ def totals_series(totals: pd.DataFrame, events: pd.DataFrame, partner_name: str,
         ev = ev[(ev["x"] >= t["year"].min() - 0.5) & (ev["x"] <= t["year"].max() + 0.99)]
         if not ev.empty:
             top = y_hi * 1.08
-            for _, e in ev.iterrows():
-                fig.add_shape(type="line", x0=e["x"], x1=e["x"], y0=y_lo, y1=top, layer="below",
-                              line=dict(color=_EVENT_COLORS.get(e["kind"], NAVY), width=1, dash="dot"))
+            fig.update_layout(shapes=[  # one update: add_shape per event re-validates the layout each time
+                dict(type="line", x0=x, x1=x, y0=y_lo, y1=top, layer="below",
+                     line=dict(color=_EVENT_COLORS.get(k, NAVY), width=1, dash="dot"))
+                for x, k in zip(ev["x"], ev["kind"])])
             fig.add_scatter(
                 x=ev["x"], y=[top] * len(ev), mode="markers", name="Policy events",
                 marker=dict(symbol="triangle-down", size=11,
@@ -74,41 +75,45 @@ def totals_series(totals: pd.DataFrame, events: pd.DataFrame, partner_name: str,
     return with_provenance(fig, prov)
 
 
-def composition_treemap(comp: pd.DataFrame, title: str, prov: Provenance) -> go.Figure:
-    """Treemap sector -> chapter. `comp`: section, hs2, name, value_usd (one row per chapter)."""
+#: Colours of the Atlas sectors in the composition chart (other sectors: grey).
+SECTOR_COLORS: dict[str, str] = {
+    "Machinery": "#18bc9c", "Electronics": "#e74c3c", "Vehicles": "#3498db", "Chemicals": "#f39c12",
+    "Agriculture": "#2c3e50", "Minerals": "#8e44ad", "Metals": "#7f8c8d", "Textiles": "#d35400",
+    "Stone": "#95a5a6", "Other": "#bdc3c7",
+}
+
+
+def composition_bars(comp: pd.DataFrame, title: str, prov: Provenance, top: int = 12) -> go.Figure:
+    """The `top` HS chapters as horizontal bars coloured by sector, largest on top, with each
+    chapter's share of the total. `comp`: section, hs2, name, value_usd (one row per chapter)."""
     comp = comp[comp["value_usd"] > 0]
     if comp.empty:
         return empty_figure("No trade to break down for this partner, year and flow.")
     total = float(comp["value_usd"].sum())
-    sections = comp.groupby("section", as_index=False)["value_usd"].sum()
-    ids = [f"s:{s}" for s in sections["section"]] + [f"c:{h}" for h in comp["hs2"]]
-    labels = list(sections["section"]) + [f"{h} {n}" for h, n in zip(comp["hs2"], comp["name"])]
-    parents = [""] * len(sections) + [f"s:{s}" for s in comp["section"]]
-    values = list(sections["value_usd"]) + list(comp["value_usd"])
-    hover = [f"{fmt_usd(v)} ({fmt_pct(v / total, 1)} of total)" for v in values]
-    fig = go.Figure(go.Treemap(
-        ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
-        customdata=hover, hovertemplate="<b>%{label}</b><br>%{customdata}<extra></extra>",
-        texttemplate="%{label}<br>%{customdata}", maxdepth=2, tiling=dict(pad=2),
-    ))
-    fig.update_layout(title=title, height=330, margin=dict(l=4, r=4, t=40, b=4),
-                      uniformtext=dict(minsize=10, mode="hide"))
-    return with_provenance(fig, prov)
-
-
-def composition_bars(comp: pd.DataFrame, title: str, prov: Provenance, top: int = 15) -> go.Figure:
-    """The `top` chapters as horizontal bars (the accessible alternative to the treemap)."""
-    comp = comp[comp["value_usd"] > 0].nlargest(top, "value_usd").iloc[::-1]
-    if comp.empty:
-        return empty_figure("No trade to break down for this partner, year and flow.")
-    fig = go.Figure(go.Bar(
-        x=comp["value_usd"] / BN, y=[f"{h} {n[:38]}" for h, n in zip(comp["hs2"], comp["name"])],
-        orientation="h", marker_color=FLOW_COLORS["exports"], customdata=[fmt_usd(v) for v in comp["value_usd"]],
-        hovertemplate="%{y}: %{customdata}<extra></extra>",
-    ))
-    fig.update_layout(title=title, height=330, xaxis=bn_axis(0.0, float(comp["value_usd"].max()) / BN, 4),
-                      margin=dict(l=8, r=16, t=40, b=40))
+    shown = comp.nlargest(top, "value_usd").iloc[::-1]
+    rest = total - float(shown["value_usd"].sum())
+    fig = go.Figure()
+    for section in dict.fromkeys(shown["section"][::-1]):  # legend in order of the largest chapter
+        d = shown[shown["section"] == section]
+        fig.add_bar(
+            x=d["value_usd"] / BN, y=[f"{h} {n[:34]}{'…' if len(n) > 34 else ''}" for h, n in zip(d["hs2"], d["name"])],
+            orientation="h", name=section, marker_color=SECTOR_COLORS.get(section, "#bdc3c7"),
+            customdata=[[fmt_usd(v), fmt_pct(v / total, 1), n] for v, n in zip(d["value_usd"], d["name"])],
+            hovertemplate="%{customdata[2]}<br>%{customdata[0]} (%{customdata[1]} of the total)<extra>%{fullData.name}</extra>",
+        )
+    labels = [f"{h} {n[:34]}{'…' if len(n) > 34 else ''}" for h, n in zip(shown["hs2"], shown["name"])]
+    fig.update_layout(
+        title=title, height=330, barmode="overlay",
+        xaxis={**bn_axis(0.0, float(shown["value_usd"].max()) / BN, 4), "title": None},
+        yaxis=dict(categoryorder="array", categoryarray=labels, tickfont=dict(size=10)),
+        legend=dict(orientation="h", yanchor="top", y=-0.14, x=0, font=dict(size=10)),
+        margin=dict(l=8, r=16, t=40, b=64),
+    )
     fig.update_yaxes(automargin=True)
+    if rest > 0:
+        fig.add_annotation(text=f"{len(comp) - len(shown)} other chapters: {fmt_usd(rest)} ({fmt_pct(rest / total, 0)})",
+                           xref="paper", yref="paper", x=1, y=0, xanchor="right", yanchor="bottom",
+                           showarrow=False, font=dict(size=10, color="#7b8a8b"))
     return with_provenance(fig, prov)
 
 

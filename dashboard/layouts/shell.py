@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -19,7 +21,8 @@ def data_badge(trade_synthetic: bool, trade_source: str, years: list[int]) -> ht
                       provenance_badge(prov)], id=ids.DATA_BADGE, className="d-flex align-items-center")
 
 
-def shell(badge: html.Span) -> html.Div:
+def shell(badge: html.Span, page: Any = None, path: str | None = None) -> html.Div:
+    """The frame with `page` (the layout of the first page, served at `path`) already in place."""
     nav = dbc.Nav([dbc.NavItem(dbc.NavLink(p.name, href=p.path, active="exact")) for p in PAGES],
                   navbar=True, className="me-auto")
     navbar = dbc.Navbar(
@@ -35,11 +38,9 @@ def shell(badge: html.Span) -> html.Div:
         html.A("Skip to content", href=f"#{ids.PAGE}", className="skip-link"),
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.PARTNER_STORE, storage_type="session"),
+        dcc.Store(id=ids.PAGE_PATH, data=path),
         navbar,
-        html.Main(id=ids.PAGE, tabIndex="-1", className="container-fluid px-3 py-2"),
-        # an invisible graph makes the browser fetch plotly.js with the first page, so the first
-        # chart on any other page (e.g. the item panel) does not wait for it
-        dcc.Graph(id=ids.PLOTLY_PRELOAD, style={"display": "none"}, config={"displayModeBar": False}),
+        html.Main(page, id=ids.PAGE, tabIndex="-1", className="container-fluid px-3 py-2"),
     ])
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures.common import Provenance
-from dashboard.figures.trade import composition_bars, composition_treemap, controlled_by_tier, totals_series
+from dashboard.figures.trade import composition_bars, controlled_by_tier, totals_series
 from dashboard.state import memo
 from dashboard.theme import TIER_ORDER, fmt_pct, fmt_usd
 from optimizer.data.schema import PARTNERS
@@ -203,13 +203,12 @@ def composition(ds: Any, partner: str, year: int, flow: str) -> Composition:
                        f"{direction} {partner}, {year}, by HS chapter: HS6 trade layer ({kind}).")
 
 
-def composition_figure(ds: Any, partner: str, year: int, flow: str, kind: str = "treemap") -> tuple[go.Figure, str]:
+def composition_figure(ds: Any, partner: str, year: int, flow: str) -> tuple[go.Figure, str]:
     comp = composition(ds, partner, year, flow)
     name = partner_names(ds).get(partner, partner)
     direction = "US exports to" if flow == "exports" else "US imports from"
-    title = f"{direction} {name} by sector and HS chapter, {year}"
-    builder = composition_treemap if kind == "treemap" else composition_bars
-    return builder(comp.frame, title, comp.provenance), comp.note
+    title = f"{direction} {name}, top HS chapters by sector, {year}"
+    return composition_bars(comp.frame, title, comp.provenance), comp.note
 
 
 # ------------------------------------------------------------------------------------------ controlled trade
@@ -229,21 +228,36 @@ def hs6_tiers(items: pd.DataFrame) -> pd.DataFrame:
     return best[["hs6", "tier"]].sort_values("hs6").reset_index(drop=True)
 
 
+def us_exports_to(ds: Any, partner: str) -> pd.DataFrame:
+    """US exports to `partner` per year and HS6 (year, hs6, value_usd), cached per dataset and partner.
+
+    One pass over the trade table per partner, so the overlay and the side panel only merge a few
+    thousand rows per call.
+    """
+    def build() -> pd.DataFrame:
+        t = ds.trade
+        rows = t.loc[(t["exporter"] == US) & (t["importer"] == partner), ["year", "hs6", "value_usd"]]
+        return rows.groupby(["year", "hs6"], as_index=False, observed=True)["value_usd"].sum()
+    return memo(ds, ("us_exports_to", partner), build)
+
+
 def controlled_trade(ds: Any, items: pd.DataFrame, partner: str, years: tuple[int, int]) -> pd.DataFrame:
     """US exports to `partner` in HS codes mapped to CCL items, by year and tier (year, tier, value_usd)."""
     tiers = hs6_tiers(items)
-    t = ds.trade
-    rows = t[(t["exporter"] == US) & (t["importer"] == partner) & (t["year"] >= years[0])
-             & (t["year"] <= years[1]) & t["hs6"].isin(tiers["hs6"])]
-    if rows.empty:
+    rows = us_exports_to(ds, partner)
+    rows = rows[(rows["year"] >= years[0]) & (rows["year"] <= years[1])]
+    if rows.empty or tiers.empty:
         return pd.DataFrame(columns=["year", "tier", "value_usd"])
     merged = rows.merge(tiers, on="hs6")
     return merged.groupby(["year", "tier"], as_index=False)["value_usd"].sum()
 
 
-def controlled_figure(ds: Any, items: pd.DataFrame, partner: str, years: tuple[int, int]) -> tuple[go.Figure, str]:
-    """The overlay figure and a one-line note saying what it counts and from which data."""
-    df = controlled_trade(ds, items, partner, years)
+def controlled_figure(ds: Any, items: pd.DataFrame, partner: str, years: tuple[int, int],
+                      df: pd.DataFrame | None = None) -> tuple[go.Figure, str]:
+    """The overlay figure and a one-line note saying what it counts and from which data
+    (`df`: `controlled_trade` already computed for these inputs)."""
+    if df is None:
+        df = controlled_trade(ds, items, partner, years)
     name = partner_names(ds).get(partner, partner)
     layer = trade_layer_years(ds)
     note = ("Gross trade in the HS codes of the ECCN→HS6 concordance (analyst-made); an HS code is "
@@ -305,7 +319,7 @@ def controlled_view(ds: Any, partner: str | None, years: list[int] | None,
     if items is None:
         items = item_table(ds, p)
     df = controlled_trade(ds, items, p, ys)
-    fig, note = controlled_figure(ds, items, p, ys)
+    fig, note = controlled_figure(ds, items, p, ys, df)
     year = ys[1]
     rows = controlled_summary(df, ds, p, year)
     name = partner_names(ds).get(p, p)
@@ -329,3 +343,25 @@ def controlled_view(ds: Any, partner: str | None, years: list[int] | None,
         table.append(html.Div("No ECCN→HS6 concordance in this data: nothing can be overlaid.",
                               className="small text-warning mt-1"))
     return fig, note, table
+
+
+def warm_caches(ds: Any, partners: tuple[str, ...] | None = None, background: bool = True) -> None:
+    """Compute what the first views need, so no analyst waits for a cold cache: the chapter flows and
+    the first partner's frames now, the other focus partners' in a background thread (a view that
+    needs one of them meanwhile waits for that computation rather than repeating it)."""
+    import threading
+
+    from dashboard.state import item_table
+
+    def warm(p: str) -> None:
+        us_exports_to(ds, p)
+        item_table(ds, p)
+
+    todo = list(partners or tuple(o["value"] for o in partner_options(ds)))
+    us_chapter_flows(ds)
+    warm(todo[0])
+    if background:
+        threading.Thread(target=lambda: [warm(p) for p in todo[1:]], name="decontrol-warm", daemon=True).start()
+    else:
+        for p in todo[1:]:
+            warm(p)

@@ -1,7 +1,7 @@
 import pandas as pd
 
 from dashboard.figures.common import Provenance, badge_of
-from dashboard.figures.trade import composition_bars, composition_treemap, controlled_by_tier, totals_series
+from dashboard.figures.trade import composition_bars, controlled_by_tier, totals_series
 
 REAL = Provenance("real", "Census")
 SYN = Provenance("synthetic", "layer")
@@ -37,21 +37,19 @@ def _comp():
                          "name": ["Machinery", "Electrical", "Oil seeds"], "value_usd": [6e9, 2e9, 2e9]})
 
 
-def test_treemap_sums_chapters_into_sectors_with_shares():
-    fig = composition_treemap(_comp(), "t", SYN)
-    tm = fig.data[0]
-    values = dict(zip(tm.ids, tm.values))
-    assert values["s:Machinery"] == 8e9 and values["c:84"] == 6e9
-    assert dict(zip(tm.ids, tm.parents))["c:84"] == "s:Machinery"
-    assert dict(zip(tm.ids, tm.customdata))["s:Machinery"] == "$8.0bn (80.0% of total)"
+def test_composition_bars_colour_chapters_by_sector_with_their_share():
+    fig = composition_bars(_comp(), "t", SYN)
+    assert [t.name for t in fig.data] == ["Machinery", "Agriculture"]  # legend follows the largest chapter
+    machinery = fig.data[0]
+    assert list(machinery.x) == [2.0, 6.0] and machinery.customdata[1][:2] == ["$6.0bn", "60.0%"]
     assert badge_of(fig) == "synthetic"
 
 
-def test_bars_show_largest_chapters_and_empty_state():
+def test_composition_bars_show_the_top_chapters_and_sum_the_rest():
     fig = composition_bars(_comp(), "t", SYN, top=2)
-    assert list(fig.data[0].x) == [2.0, 6.0]  # ascending so the largest is on top
-    empty = composition_bars(_comp().assign(value_usd=0.0), "t", SYN)
-    assert empty.layout.meta["empty"]
+    assert sum(len(t.x) for t in fig.data) == 2
+    assert any("1 other chapters: $2.0bn (20%)" in (a.text or "") for a in fig.layout.annotations)
+    assert composition_bars(_comp().assign(value_usd=0.0), "t", SYN).layout.meta["empty"]
 
 
 def test_controlled_bars_stack_tiers_in_policy_order_with_share_of_exports():

@@ -1,0 +1,50 @@
+import threading
+import time
+
+from dashboard.state import AppState, memo
+
+
+class _Ds:
+    dataset_id = "x"
+
+
+def test_memo_caches_per_dataset_object_and_key():
+    ds, other = _Ds(), _Ds()
+    calls = []
+    assert memo(ds, ("k",), lambda: calls.append(1) or 41) == 41
+    assert memo(ds, ("k",), lambda: calls.append(1) or 42) == 41
+    assert memo(other, ("k",), lambda: 43) == 43 and len(calls) == 1
+
+
+def test_memo_computes_a_key_once_when_threads_ask_together():
+    ds, calls, out = _Ds(), [], []
+
+    def slow():
+        calls.append(1)
+        time.sleep(0.1)
+        return "v"
+
+    threads = [threading.Thread(target=lambda: out.append(memo(ds, ("slow",), slow))) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert out == ["v"] * 4 and len(calls) == 1
+
+
+def test_memo_does_not_cache_a_failure():
+    ds = _Ds()
+    try:
+        memo(ds, ("bad",), lambda: 1 / 0)
+    except ZeroDivisionError:
+        pass
+    assert memo(ds, ("bad",), lambda: "ok") == "ok"
+
+
+def test_workspace_is_the_data_dir_or_under_the_user_home(tmp_path):
+    assert AppState(tmp_path / "mine").workspace_dir == tmp_path / "mine"
+    home = AppState(None, home=tmp_path)
+    assert home.workspace_dir == tmp_path / "data" and home.effective_data_dir() is None
+    (tmp_path / "data").mkdir()
+    assert home.effective_data_dir() == tmp_path / "data"
+    assert home.tier_overrides_path == tmp_path / "data" / "policy" / "tier_overrides.csv"
