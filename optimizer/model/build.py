@@ -15,6 +15,7 @@ larger than about 1e4 and the solvers' tolerances behave; risk in the item table
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 import pulp
@@ -44,10 +45,12 @@ class PackageModel:
     prob: pulp.LpProblem
     objective: str                           # the objective actually set (see `set_objective`)
     relaxed: frozenset[str] = frozenset()
+    ids: list[str] = field(default_factory=list)                        # every item id, table order
     excluded: dict[str, tuple[str, str]] = field(default_factory=dict)   # id -> (reason, detail)
     candidates: list[str] = field(default_factory=list)                 # item ids with variables
     x: dict[Option, pulp.LpVariable] = field(default_factory=dict)
     var_option: dict[str, Option] = field(default_factory=dict)         # variable name -> option
+    item_options: dict[str, list[Option]] = field(default_factory=dict)  # item -> its options
     value: dict[Option, float] = field(default_factory=dict)            # model units (US$ m)
     risk: dict[Option, float] = field(default_factory=dict)             # security risk carried
     penalty: dict[str, float] = field(default_factory=dict)             # ally penalty per relieved item
@@ -55,10 +58,12 @@ class PackageModel:
     rows: dict[str, dict[str, pulp.LpConstraint]] = field(default_factory=dict)  # family -> name -> row
     notes: dict[str, str] = field(default_factory=dict)                 # row name -> plain words
     warnings: list[str] = field(default_factory=list)
+    _attrs: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ expressions
     def options_of(self, item: str) -> list[Option]:
-        return [(item, m) for m in self.scenario.modes if (item, m) in self.x]
+        """The (item, mode) options with a variable (none for an excluded item)."""
+        return self.item_options.get(item, [])
 
     def chosen(self, items) -> pulp.LpAffineExpression:
         """Number of the given items relieved (in any mode)."""
@@ -75,6 +80,13 @@ class PackageModel:
 
     def count_expr(self) -> pulp.LpAffineExpression:
         return pulp.LpAffineExpression({v: 1.0 for v in self.x.values()})
+
+    def attr(self, column: str) -> dict[str, Any]:
+        """{item id: value} of an item-table column (cached: pandas cell access is slow in loops)."""
+        if column not in self._attrs:
+            self._attrs[column] = dict(zip(self.ids, self.items[column].tolist())) if column in self.items \
+                else dict.fromkeys(self.ids, "")
+        return self._attrs[column]
 
     def row(self, name: str) -> pulp.LpConstraint | None:
         for fam in self.rows.values():
@@ -103,7 +115,7 @@ def build_model(items: pd.DataFrame, scenario: Scenario, *, relax: frozenset[str
     obj = objective or scenario.objective
     sense = pulp.LpMaximize if obj == "max-value" else pulp.LpMinimize
     m = PackageModel(scenario=scenario, items=table, prob=pulp.LpProblem("decontrol_package", sense),
-                     objective=obj, relaxed=frozenset(relax))
+                     objective=obj, relaxed=frozenset(relax), ids=table.index.tolist())
     C.define_exclusions(m)
     _add_variables(m)
     C.define_mode_choice(m)
@@ -124,9 +136,10 @@ def _add_variables(m: PackageModel) -> None:
     t = m.items
     value = t["value_usd"].fillna(0.0).to_numpy() / VALUE_UNIT
     risk = t["risk"].to_numpy()
-    pos = {item: k for k, item in enumerate(t.index)}
+    pos = {item: k for k, item in enumerate(m.ids)}
     for k, item in enumerate(m.candidates):
         r = pos[item]
+        m.item_options[item] = [(item, mode) for mode in sc.modes]
         for mode in sc.modes:
             p = sc.params(mode)
             o = (item, mode)

@@ -42,14 +42,15 @@ def define_exclusions(m: "PackageModel") -> dict[str, tuple[str, str]]:
     Locks naming items not in the table only warn.
     """
     sc, t = m.scenario, m.items
-    missing = sorted(set(sc.forced) - set(t.index))
+    missing = sorted(set(sc.forced) - set(m.ids))
     if missing:
         raise DecontrolError(f"forced item(s) not in the item table: {', '.join(missing)}")
-    found = sorted(i for i in sc.forced if t.at[i, "tier"] == "foundational")
+    tiers = m.attr("tier")
+    found = sorted(i for i in sc.forced if tiers[i] == "foundational")
     if found:
         raise DecontrolError(f"forced item(s) {', '.join(found)} are foundational: a foundational item is never "
                              "relieved (change its tier in the item table if that is really meant)")
-    absent = sorted(set(sc.locks) - set(t.index))
+    absent = sorted(set(sc.locks) - set(m.ids))
     if absent:
         m.warnings.append(f"locked item(s) not in the item table: {', '.join(absent)}")
     forced = set(sc.forced) if "forced" not in m.relaxed else set()
@@ -58,7 +59,9 @@ def define_exclusions(m: "PackageModel") -> dict[str, tuple[str, str]]:
     opposed = _oppositions(m)
     screen_allies = "ally_positions" not in m.relaxed and not sc.allow_opposed
     out: dict[str, tuple[str, str]] = {}
-    for item, tier, fa, value in zip(t.index, t["tier"], t["fa_score"], t["value_usd"]):
+    fas, values = m.attr("fa_score"), m.attr("value_usd")
+    for item in m.ids:
+        tier, fa, value = tiers[item], fas[item], values[item]
         if tier == "foundational":
             out[item] = ("foundational", "foundational control: never in a package")
         elif item in locks:
@@ -73,7 +76,7 @@ def define_exclusions(m: "PackageModel") -> dict[str, tuple[str, str]]:
             out[item] = ("value_unknown", "concession value unknown (software/technology or no HS mapping): "
                                           "it cannot count towards the target")
     for item in sorted(forced):
-        fa, value = t.at[item, "fa_score"], t.at[item, "value_usd"]
+        fa, value = m.attr("fa_score")[item], m.attr("value_usd")[item]
         if fa < min_fa:
             m.warnings.append(f"forced item {item} is below the FA threshold ({fa:.2f} < {min_fa:.2f})")
         if value is None or math.isnan(value):
@@ -82,7 +85,7 @@ def define_exclusions(m: "PackageModel") -> dict[str, tuple[str, str]]:
     if not screen_allies and "ally_positions" not in m.relaxed and sc.ally_penalty > 0:
         m.penalty = {i: sc.ally_penalty * len(a) for i, a in opposed.items() if i not in out}
     m.excluded.update(out)
-    m.candidates = [i for i in t.index if i not in out]
+    m.candidates = [i for i in m.ids if i not in out]
     return out
 
 
@@ -96,7 +99,7 @@ def _oppositions(m: "PackageModel") -> dict[str, list[str]]:
             m.warnings.append(f"no positions for ally {iso} in the item table (no column ally_{iso})")
     use = [(iso, (t[cols[iso]] == "oppose").to_numpy()) for iso in wanted if iso in cols]
     out: dict[str, list[str]] = {}
-    for k, item in enumerate(t.index):
+    for k, item in enumerate(m.ids):
         opp = [iso for iso, flags in use if flags[k]]
         if opp:
             out[item] = opp
@@ -202,15 +205,17 @@ def define_coherence(m: "PackageModel") -> Rows:
     cands = set(m.candidates)
     hardware: dict[str, list[str]] = {}
     has_hw: set[str] = set()
-    for item, group, fam in zip(t.index, t["group"], t["family"]):
-        if group in ("A", "B", "C"):
+    family, group = m.attr("family"), m.attr("group")
+    for item in m.ids:
+        fam = family[item]
+        if group[item] in ("A", "B", "C"):
             has_hw.add(fam)
             if item in cands:
                 hardware.setdefault(fam, []).append(item)
     rows: Rows = {}
     for item in m.candidates:
-        fam = t.at[item, "family"]
-        if t.at[item, "group"] in ("D", "E") and fam in has_hw:
+        fam = family[item]
+        if group[item] in ("D", "E") and fam in has_hw:
             hw = hardware.get(fam, [])
             expr = m.chosen([item]) - m.chosen(hw)
             rows[item] = m.add_row("coherence", f"coherence_{len(rows)}", pulp.LpConstraint(expr, LE, rhs=0),

@@ -1,8 +1,11 @@
 """The trade-off frontier: least risk for each concession target from 0 to the largest achievable.
 
-One model is built and reused: each point only moves the target row's right-hand side. Points are
-solved from the highest target down, each starting from the package of the point above it trimmed
-to the new target (a feasible package, so the solver starts with a good incumbent; CBC only).
+One model is built and reused: each point only moves the target row's right-hand side
+(`sweep.py`). With CBC, two solver processes share the points (interleaved, so both get easy and
+hard ones). Starting each point from the package of its neighbour was measured and did not help
+CBC on this model (it costs more to write than it saves), so points start cold. A package found
+for a higher target that has less risk than the one found for a lower target (possible within the
+optimality gap) replaces it, so the curve never falls.
 
 Each point is a min-risk package under the scenario's other constraints (whatever the scenario's
 objective: the frontier is the value-risk trade-off). `knees` are the points where the risk paid
@@ -14,22 +17,26 @@ the first entry is given).
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from optimizer.errors import DecontrolError
 from optimizer.model.achievable import max_achievable_on
-from optimizer.model.build import VALUE_UNIT, PackageModel, build_model, set_objective, set_target
+from optimizer.model.build import VALUE_UNIT, PackageModel, build_model, set_objective
 from optimizer.model.package import prepare
-from optimizer.model.results import read_choices
 from optimizer.model.scenario import Scenario
-from optimizer.model.solve import SolveOutcome, solve_model
+from optimizer.model.solve import SolveOutcome
+from optimizer.model.sweep import make_sweep
 
 #: A knee: the slope (risk per dollar) after the point is at least this multiple of the slope before it.
 KNEE_RATIO = 2.0
 MAX_POINTS = 200
+#: CBC processes run side by side in a sweep (the machine's second core halves the wall time).
+WORKERS = 2
 
 
 @dataclass
@@ -42,6 +49,7 @@ class FrontierPoint:
     n_items: int = 0
     items: list[dict[str, Any]] = field(default_factory=list)   # {eccn, mode, value_usd, risk}
     solve_seconds: float = 0.0
+    solver: str = ""
 
 
 @dataclass
@@ -65,10 +73,13 @@ class FrontierResult:
 
 
 def compute_frontier(items: pd.DataFrame, scenario: Scenario, points: int = 30, *,
-                     known_eccns: set[str] | None = None) -> FrontierResult:
-    """Min-risk packages for `points` targets evenly spaced from 0 to the largest achievable."""
+                     known_eccns: set[str] | None = None, workers: int = WORKERS) -> FrontierResult:
+    """Min-risk packages for `points` targets evenly spaced from 0 to the largest achievable.
+
+    With CBC the sweep runs as `workers` interleaved chains of solver processes (points are
+    independent once the model is fixed); the result does not depend on timing, only on `workers`.
+    """
     if not isinstance(points, int) or isinstance(points, bool) or not 2 <= points <= MAX_POINTS:
-        from optimizer.errors import DecontrolError
         raise DecontrolError(f"points must be a whole number from 2 to {MAX_POINTS}, got {points!r}")
     table, warnings = prepare(items, scenario, known_eccns)
     m = build_model(table, scenario, objective="min-risk")
@@ -81,59 +92,65 @@ def compute_frontier(items: pd.DataFrame, scenario: Scenario, points: int = 30, 
         res.warnings.append("no package satisfies the constraints, whatever the target: the frontier is empty")
         return res
     # a hair below the top, so rounding in the value units never makes the last point infeasible
-    targets = np.linspace(0.0, top * (1 - 1e-9), points)
+    targets = [float(t) for t in np.linspace(0.0, top * (1 - 1e-9), points)]
     set_objective(m, "min-risk")
-    previous: dict[str, str] | None = None
-    solved: list[FrontierPoint] = []
-    for target in targets[::-1]:
-        set_target(m, float(target))
-        warm = previous is not None and _start_from(m, previous, float(target))
-        out = solve_model(m, warm_start=warm)
-        choices = read_choices(m) if out.has_solution else {}
-        solved.append(_point(m, float(target), out, choices))
-        res.solver = out.solver
-        if out.has_solution:
-            previous = choices
-    res.points = solved[::-1]
+    order = list(range(points))[::-1]
+    n_chains = max(1, min(int(workers), points)) if scenario.solver == "cbc" and m.x else 1
+    chains = [order[k::n_chains] for k in range(n_chains)]
+    solved: dict[int, FrontierPoint] = {}
+    if n_chains == 1:
+        solved.update(_run_chain(m, targets, chains[0]))
+    else:
+        with ThreadPoolExecutor(max_workers=n_chains) as pool:
+            for part in pool.map(lambda chain: _run_chain(m, targets, chain), chains):
+                solved.update(part)
+    res.points = _monotone([solved[k] for k in range(points)])
+    res.solver = next((p.solver for p in res.points if p.solver), "")
     res.solve_seconds = sum(p.solve_seconds for p in res.points)
     res.knees = knees(res.points)
     res.entry_target_usd = entry_targets(res.points)
     return res
 
 
+def _run_chain(m: PackageModel, targets: list[float], chain: list[int]) -> dict[int, FrontierPoint]:
+    """Solve the points of one chain on one sweep engine."""
+    out: dict[int, FrontierPoint] = {}
+    if not m.x:  # no eligible item: the largest achievable is 0 and the empty package is every point
+        for k in chain:
+            out[k] = FrontierPoint(targets[k], 0.0, 0.0, "optimal", 0.0, solver="(no solver: no eligible item)")
+        return out
+    engine = make_sweep(m)
+    try:
+        for k in chain:
+            outcome, choices = engine.solve(targets[k])
+            out[k] = _point(m, targets[k], outcome, choices)
+    finally:
+        engine.close()
+    return out
+
+
 def _point(m: PackageModel, target: float, out: SolveOutcome, choices: dict[str, str]) -> FrontierPoint:
     if not out.has_solution:
-        return FrontierPoint(target, None, None, out.status, out.gap, solve_seconds=out.seconds)
+        return FrontierPoint(target, None, None, out.status, out.gap, solve_seconds=out.seconds, solver=out.solver)
     lines = [{"eccn": i, "mode": md, "value_usd": round(m.value[(i, md)] * VALUE_UNIT, 2),
-              "risk": m.risk[(i, md)] + m.penalty.get(i, 0.0)} for i, md in choices.items()]
+              "risk": m.risk[(i, md)] + m.penalty.get(i, 0.0)} for i, md in sorted(choices.items())]
     return FrontierPoint(target, round(sum(l["value_usd"] for l in lines), 2), sum(l["risk"] for l in lines),
-                         out.status, out.gap, len(lines), lines, out.seconds)
+                         out.status, out.gap, len(lines), lines, out.seconds, out.solver)
 
 
-def _start_from(m: PackageModel, previous: dict[str, str], target: float) -> bool:
-    """Set the variables to `previous` trimmed to `target` (drop the costliest items per dollar while
-    the target still holds); fall back to `previous` itself when trimming would break a row.
-    Returns whether the start satisfies every row (it is only passed to the solver then)."""
-    forced = set(m.scenario.forced)
-    need = target / VALUE_UNIT
-    have = sum(m.value[(i, md)] for i, md in previous.items())
-    keep = dict(previous)
-    cost = lambda i: (m.risk[(i, keep[i])] + m.penalty.get(i, 0.0)) / max(m.value[(i, keep[i])], 1e-12)
-    for item in sorted(previous, key=lambda i: (-cost(i), i)):
-        v = m.value[(item, previous[item])]
-        if item not in forced and have - v >= need:
-            have -= v
-            del keep[item]
-    for start in (keep, previous):
-        _assign(m, start)
-        if all(row.valid(1e-7) for fam in m.rows.values() for row in fam.values()):
-            return True
-    return False
-
-
-def _assign(m: PackageModel, choices: dict[str, str]) -> None:
-    for o, var in m.x.items():
-        var.varValue = 1.0 if choices.get(o[0]) == o[1] else 0.0
+def _monotone(points: list[FrontierPoint]) -> list[FrontierPoint]:
+    """A package found for a higher target also meets every lower one: where it has less risk than
+    the package found for a lower target (possible within the optimality gap), use it there too."""
+    best: FrontierPoint | None = None
+    out = list(points)
+    for k in range(len(out) - 1, -1, -1):
+        p = out[k]
+        if p.risk is not None and (best is None or p.risk <= best.risk + 1e-12):
+            best = p
+        elif best is not None and p.risk is not None and best.risk < p.risk:
+            out[k] = FrontierPoint(p.target_usd, best.achieved_usd, best.risk, p.status, p.gap, best.n_items,
+                                   best.items, p.solve_seconds, p.solver)
+    return out
 
 
 def knees(points: list[FrontierPoint]) -> list[int]:

@@ -144,6 +144,9 @@ def package_result(m: PackageModel, outcome: SolveOutcome, choices: dict[str, st
     res.achieved_usd = _round_usd(sum(l.value_usd or 0.0 for l in res.items))
     res.risk = sum(l.risk for l in res.items)
     res.ally_penalty = sum(l.ally_penalty for l in res.items)
+    if res.achieved_usd + 0.01 < target:
+        res.warnings.append(f"the package falls short of the target by US${target - res.achieved_usd:,.2f} "
+                            "(solver tolerance)")
     res.excluded = _excluded(m, choices)
     res.binding_constraints = binding_constraints(m, choices)
     res.marginal_risk_per_bn = marginal_risk_per_bn
@@ -160,16 +163,17 @@ def _lines(m: PackageModel, choices: dict[str, str]) -> list[PackageLine]:
              for i in m.candidates}
     ranked = sorted(m.candidates, key=lambda i: (-ratio[i], i))
     rank = {i: k + 1 for k, i in enumerate(ranked)}
+    group, family, value_usd = m.attr("group"), m.attr("family"), m.attr("value_usd")
     chosen_hw_for: dict[str, list[str]] = {}
     for item in choices:
-        if t.at[item, "group"] in ("D", "E"):
-            chosen_hw_for.setdefault(t.at[item, "family"], []).append(item)
-    order = {i: k for k, i in enumerate(t.index)}
+        if group[item] in ("D", "E"):
+            chosen_hw_for.setdefault(family[item], []).append(item)
+    order = {i: k for k, i in enumerate(m.ids)}
     lines = []
     for item in sorted(choices, key=order.__getitem__):
         mode = choices[item]
         o: Option = (item, mode)
-        raw_value = t.at[item, "value_usd"]
+        raw_value = value_usd[item]
         unknown = raw_value is None or (isinstance(raw_value, float) and math.isnan(raw_value))
         p = sc.params(mode)
         why = []
@@ -179,15 +183,15 @@ def _lines(m: PackageModel, choices: dict[str, str]) -> list[PackageLine]:
             why.append(f"value/risk rank {rank[item]} of {len(ranked)} eligible items")
         if mode != "full":
             why.append(f"{mode}: {p.value_share:.0%} of the value for {p.risk_share:.0%} of the risk")
-        if t.at[item, "group"] in ("A", "B", "C") and chosen_hw_for.get(t.at[item, "family"]):
-            why.append("hardware that allows relief of " + ", ".join(chosen_hw_for[t.at[item, "family"]]))
+        if group[item] in ("A", "B", "C") and chosen_hw_for.get(family[item]):
+            why.append("hardware that allows relief of " + ", ".join(chosen_hw_for[family[item]]))
         if item in m.opposed and m.penalty.get(item):
             why.append(f"opposed by {', '.join(m.opposed[item])} (penalty {m.penalty[item]:g})")
         lines.append(PackageLine(
             eccn=item, mode=mode, value_usd=None if unknown else _round_usd(m.value[o] * VALUE_UNIT),
-            risk=m.risk[o], fa_score=float(t.at[item, "fa_score"]), ally_penalty=m.penalty.get(item, 0.0),
-            heading=str(t.at[item, "heading"]) if "heading" in t else "", tier=str(t.at[item, "tier"]),
-            category=str(t.at[item, "category"]), group=str(t.at[item, "group"]), family=str(t.at[item, "family"]),
+            risk=m.risk[o], fa_score=float(m.attr("fa_score")[item]), ally_penalty=m.penalty.get(item, 0.0),
+            heading=str(m.attr("heading")[item]), tier=str(m.attr("tier")[item]),
+            category=str(m.attr("category")[item]), group=str(group[item]), family=str(family[item]),
             why="; ".join(why)))
     return lines
 
@@ -199,22 +203,24 @@ def _excluded(m: PackageModel, choices: dict[str, str]) -> list[ExcludedItem]:
     cands = set(m.candidates)
     hw_ok: dict[str, bool] = {}
     hw_any: set[str] = set()
-    for item, group, fam in zip(t.index, t["group"], t["family"]):
-        if group in ("A", "B", "C"):
+    family, group = m.attr("family"), m.attr("group")
+    for item in m.ids:
+        fam = family[item]
+        if group[item] in ("A", "B", "C"):
             hw_any.add(fam)
             hw_ok[fam] = hw_ok.get(fam, False) or item in cands
     coherent = m.scenario.coherence and "coherence" not in m.relaxed
     for item in m.candidates:
         if item in choices:
             continue
-        fam = t.at[item, "family"]
-        if coherent and t.at[item, "group"] in ("D", "E") and fam in hw_any and not hw_ok.get(fam):
+        fam = family[item]
+        if coherent and group[item] in ("D", "E") and fam in hw_any and not hw_ok.get(fam):
             out.append(ExcludedItem(item, "coherence", f"no hardware entry of family {fam} can be relieved"))
         elif m.objective == "max-value":
             out.append(ExcludedItem(item, "not_needed", "does not fit within the risk budget and other limits"))
         else:
             out.append(ExcludedItem(item, "not_needed", "the target is met at lower cost without it"))
-    order = {i: k for k, i in enumerate(t.index)}
+    order = {i: k for k, i in enumerate(m.ids)}
     return sorted(out, key=lambda e: order.get(e.eccn, 0))
 
 

@@ -42,11 +42,20 @@ def _hard_table(n: int = 300) -> pd.DataFrame:
 def test_time_limited_run_is_not_called_optimal(solver):
     t = _hard_table()
     sc = Scenario.from_dict({"target_usd": float(t["value_usd"].sum() * 0.37) + 0.5, "rel_gap": 0,
-                             "time_limit_s": 0.2, "solver": solver, "modes": ["full", "exception", "approval"]})
+                             "time_limit_s": 0.2, "solver": solver, "modes": ["full", "exception", "approval"],
+                             "max_items": 250, "risk_budget": 1e6})
     res = solve_package(t, sc, with_marginal=False)
     assert res.status in ("feasible", "time_limit")
     if res.status == "feasible":
         assert res.gap is not None and res.gap > 0 and res.items
+
+
+@pytest.mark.parametrize("solver", ["cbc", "highs"])
+def test_tiny_target_on_one_big_item(solver):
+    """The root LP is integral within tolerance here; CBC's fast settings once called this infeasible."""
+    t = pd.DataFrame([{"eccn": "2B991", "tier": "legacy", "value_usd": 1e9, "risk": 0.1, "fa_score": 0.5}])
+    res = solve_package(t, Scenario.from_dict({"target_usd": 1, "solver": solver}))
+    assert res.status == "optimal" and res.choices() == {"2B991": "full"}
 
 
 @pytest.mark.parametrize("solver", ["cbc", "highs"])
