@@ -59,6 +59,7 @@ class PackageModel:
     notes: dict[str, str] = field(default_factory=dict)                 # row name -> plain words
     warnings: list[str] = field(default_factory=list)
     _attrs: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    solver_cache: dict[str, Any] = field(default_factory=dict, repr=False)  # e.g. CBC's column section
 
     # ------------------------------------------------------------------ expressions
     def options_of(self, item: str) -> list[Option]:

@@ -217,7 +217,9 @@ def define_coherence(m: "PackageModel") -> Rows:
         fam = family[item]
         if group[item] in ("D", "E") and fam in has_hw:
             hw = hardware.get(fam, [])
-            expr = m.chosen([item]) - m.chosen(hw)
+            coef = {m.x[o]: -1.0 for h in hw for o in m.options_of(h)}
+            coef.update({m.x[o]: 1.0 for o in m.options_of(item)})
+            expr = pulp.LpAffineExpression(coef)
             rows[item] = m.add_row("coherence", f"coherence_{len(rows)}", pulp.LpConstraint(expr, LE, rhs=0),
                                    f"{item} needs hardware of family {fam} relieved"
                                    + (f" ({', '.join(hw[:4])}{' ...' if len(hw) > 4 else ''})" if hw

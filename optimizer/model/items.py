@@ -111,7 +111,7 @@ def validate_items(df: pd.DataFrame, known_eccns: set[str] | None = None,
     def bad(i: int, item: str, msg: str) -> None:
         problems.append(f"{where} {i + first} ({item or 'no id'}): {msg}")
 
-    ids = [normalise_item_id(str(v)) if _present(v) else "" for v in df["eccn"]]
+    ids = [normalise_item_id(str(v)) if _present(v) else "" for v in df["eccn"].tolist()]
     rows = list(df.index)
     for i, item in zip(rows, ids):
         if not item:
@@ -126,7 +126,7 @@ def validate_items(df: pd.DataFrame, known_eccns: set[str] | None = None,
             bad(i, item, f"duplicate of {where} {seen[item] + first}{hint}")
         seen.setdefault(item, i)
 
-    tiers = [str(v).strip().lower() if _present(v) else "" for v in df["tier"]]
+    tiers = [str(v).strip().lower() if _present(v) else "" for v in df["tier"].tolist()]
     for i, item, t in zip(rows, ids, tiers):
         if t not in TIERS:
             bad(i, item, f"tier {t!r} is not one of {', '.join(TIERS)}")
@@ -134,15 +134,15 @@ def validate_items(df: pd.DataFrame, known_eccns: set[str] | None = None,
     value = _numbers(df["value_usd"], comma)
     risk = _numbers(df["risk"], comma)
     fa = _numbers(df["fa_score"], comma)
-    for i, item, raw, v in zip(rows, ids, df["value_usd"], value):
+    for i, item, raw, v in zip(rows, ids, df["value_usd"].tolist(), value):
         if v is None:
             bad(i, item, f"value_usd {raw!r} is not a number (leave it blank if unknown)")
         elif not math.isnan(v) and (v < 0 or math.isinf(v)):
             bad(i, item, f"value_usd {raw!r} must be a finite amount >= 0")
-    for i, item, raw, v in zip(rows, ids, df["risk"], risk):
+    for i, item, raw, v in zip(rows, ids, df["risk"].tolist(), risk):
         if v is None or math.isnan(v) or math.isinf(v) or v < 0:
             bad(i, item, f"risk {raw!r} must be a number >= 0")
-    for i, item, raw, v in zip(rows, ids, df["fa_score"], fa):
+    for i, item, raw, v in zip(rows, ids, df["fa_score"].tolist(), fa):
         if v is None or math.isnan(v) or not 0 <= v <= 1:
             bad(i, item, f"fa_score {raw!r} must be a number between 0 and 1")
 
@@ -161,7 +161,7 @@ def validate_items(df: pd.DataFrame, known_eccns: set[str] | None = None,
             bad(i, item, f"category {c!r} is not 0-9")
     out["synthetic"] = _bools(df["synthetic"]) if "synthetic" in df.columns else False
     for iso, col in ally_columns(df).items():
-        pos = [str(v).strip().lower() if _present(v) else "neutral" for v in df[col]]
+        pos = [str(v).strip().lower() if _present(v) else "neutral" for v in df[col].tolist()]
         for i, item, p in zip(rows, ids, pos):
             if p not in POSITIONS:
                 bad(i, item, f"{col} {p!r} is not one of {', '.join(POSITIONS)}")
@@ -194,9 +194,9 @@ def _present(v: object) -> bool:
 def _numbers(s: pd.Series, decimal_comma: bool) -> list[float | None]:
     """Cells as floats: blank -> NaN, not a number -> None (the caller reports it)."""
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
-        return [float(v) for v in s]
+        return [float(v) for v in s.tolist()]
     out: list[float | None] = []
-    for v in s:
+    for v in s.tolist():
         if isinstance(v, bool):
             out.append(None)
             continue
@@ -214,14 +214,14 @@ def _numbers(s: pd.Series, decimal_comma: bool) -> list[float | None]:
 
 
 def _bools(s: pd.Series) -> list[bool]:
-    return [str(v).strip().lower() in ("true", "1", "yes", "y") if not isinstance(v, bool) else v for v in s]
+    return [str(v).strip().lower() in ("true", "1", "yes", "y") if not isinstance(v, bool) else v for v in s.tolist()]
 
 
 def _derived(df: pd.DataFrame, col: str, fallback: list[str]) -> list[str]:
     """The column as text where given, else derived from the item id."""
     if col not in df.columns:
         return fallback
-    vals = [str(v).strip() if _present(v) else "" for v in df[col]]
+    vals = [str(v).strip() if _present(v) else "" for v in df[col].tolist()]
     vals = [v[:-2] if col == "category" and v.endswith(".0") else v for v in vals]
     vals = [v.upper() if col == "group" else v for v in vals]
     return [v or f for v, f in zip(vals, fallback)]

@@ -26,9 +26,7 @@ value that rounding then removes; at 1e-9 the resolution is a few dollars. Measu
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -69,7 +67,7 @@ class SolveOutcome:
 
 def solve_model(m: PackageModel, *, solver: str | None = None, time_limit: float | None = None,
                 rel_gap: float | None = None, warm_start: bool = False, relaxation: bool = False) -> SolveOutcome:
-    """Solve `m.prob` in place (variable values and row duals are set on the PuLP objects).
+    """Solve `m` in place (variable values and row duals are set on the PuLP objects).
 
     Defaults come from the scenario. `warm_start` passes the variables' current values as a starting
     package (CBC only); `relaxation` solves the LP relaxation (for duals).
@@ -82,9 +80,9 @@ def solve_model(m: PackageModel, *, solver: str | None = None, time_limit: float
         return _without_variables(m, name)
     if name == "cbc":
         options = cbc_options(m)
-        out = _solve_cbc(m.prob, limit, gap, warm_start, relaxation, options)
+        out = _solve_cbc(m, limit, gap, warm_start, relaxation, options)
         if out.status == "infeasible" and options != CBC_OPTIONS:  # re-check with the plain settings
-            again = _solve_cbc(m.prob, limit, gap, warm_start, relaxation, CBC_OPTIONS)
+            again = _solve_cbc(m, limit, gap, warm_start, relaxation, CBC_OPTIONS)
             return replace(again, seconds=out.seconds + again.seconds)
         return out
     if name == "highs":
@@ -110,34 +108,31 @@ def cbc_options(m: PackageModel) -> tuple[str, ...]:
     return CBC_OPTIONS
 
 
-def _solve_cbc(prob: pulp.LpProblem, limit: float, gap: float, warm: bool, relaxation: bool,
+def _solve_cbc(m: PackageModel, limit: float, gap: float, warm: bool, relaxation: bool,
                options: tuple[str, ...] = CBC_OPTIONS) -> SolveOutcome:
-    fd, log_path = tempfile.mkstemp(prefix="decontrol-cbc-", suffix=".log")
-    os.close(fd)
-    cmd = pulp.PULP_CBC_CMD(msg=False, timeLimit=limit, gapRel=gap, timeMode="elapsed", logPath=log_path,
-                            options=list(options), warmStart=warm and not relaxation, mip=not relaxation)
-    t0 = time.perf_counter()
-    try:
-        prob.solve(cmd)
-    except pulp.PulpSolverError as exc:
-        raise DecontrolError(f"the CBC solver failed: {exc}") from None
-    finally:
-        seconds = time.perf_counter() - t0
-        try:
-            with open(log_path, encoding="utf-8", errors="replace") as fh:
-                log = fh.read()
-        finally:
-            os.unlink(log_path)
-    label = f"CBC {_cbc_version(log)} (PuLP {pulp.__version__})"
-    status = cbc_status(prob.status, prob.sol_status, relaxation)
-    if status not in ("optimal", "feasible"):
-        return SolveOutcome(status, label, None, None, None, seconds)
-    obj = float(pulp.value(prob.objective) or 0.0)
-    bound = None if relaxation else _cbc_bound(log)
-    if status == "optimal":
-        return SolveOutcome("optimal", label, obj, obj if bound is None else bound,
-                            0.0 if bound is None else _gap(obj, bound), seconds)
-    return SolveOutcome("feasible", label, obj, bound, _gap(obj, bound), seconds)
+    from optimizer.model.cbc import CbcFile, assign, run_cbc
+    start = [float(v.varValue or 0.0) for v in m.x.values()] if warm else None
+    answer = run_cbc(CbcFile(m), options=options, time_limit=limit, rel_gap=gap, relaxation=relaxation,
+                     start=start)
+    assign(m, answer)
+    return outcome_from(answer.status, answer.sol_status, answer.log, answer.seconds,
+                        float(pulp.value(m.prob.objective) or 0.0), relaxation, gap)
+
+
+def outcome_from(status: int, sol_status: int, log: str, seconds: float, objective: float,
+                 relaxation: bool, rel_gap: float) -> SolveOutcome:
+    """A SolveOutcome from CBC's status codes and log (the objective is evaluated by the caller)."""
+    label = f"CBC {_cbc_version(log)} (bundled with PuLP {pulp.__version__})"
+    st = cbc_status(status, sol_status, relaxation)
+    if st not in ("optimal", "feasible"):
+        return SolveOutcome(st, label, None, None, None, seconds)
+    if relaxation:
+        return SolveOutcome("optimal", label, objective, objective, 0.0, seconds)
+    bound = _cbc_bound(log)
+    gap = _gap(objective, bound)
+    if st == "optimal":  # CBC stopped because the gap is within rel_gap; its printed bound is rounded
+        gap = 0.0 if gap is None else min(gap, rel_gap)
+    return SolveOutcome(st, label, objective, bound, gap, seconds)
 
 
 def cbc_status(status: int, sol_status: int, relaxation: bool = False) -> str:
@@ -160,9 +155,12 @@ def cbc_status(status: int, sol_status: int, relaxation: bool = False) -> str:
 
 
 def _cbc_bound(log: str) -> float | None:
-    m = re.search(r"^(?:Lower|Upper) bound:\s+(\S+)", log, re.M)
+    """CBC's best bound: from "best possible" (full precision) if logged, else the rounded summary."""
+    found = re.findall(r"\(best possible ([-+0-9.eE]+)\)", log)
+    if not found:
+        found = re.findall(r"^(?:Lower|Upper) bound:\s+(\S+)", log, re.M)
     try:
-        return float(m.group(1)) if m else None
+        return float(found[-1]) if found else None
     except ValueError:
         return None
 
