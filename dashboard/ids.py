@@ -99,4 +99,5 @@ PKG_ALTERNATIVES = "pkg-alternatives"
 PKG_SHOW_ALT = "pkg-show-alt"            # pattern-matching: {"type": PKG_SHOW_ALT, "index": n}
 PKG_USE_MAX = "pkg-use-max"
 PKG_SIDE_TRADE = "pkg-side-trade"
+PKG_SIDE_NOTE = "pkg-side-note"
 PKG_ERROR = "pkg-error"

@@ -59,7 +59,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         Output(ids.PKG_RESULT, "data"), Output(ids.PKG_SHOWN, "data"), Output(ids.PKG_ERROR, "children"),
         Input(ids.PKG_RUN, "n_clicks"), Input(ids.PKG_USE_MAX, "n_clicks"),
         *[State(i, p) for i, p in FORM], State(ids.PKG_RESULT, "data"),
-        background=True, prevent_initial_call=True, interval=250,
+        background=True, prevent_initial_call=True, interval=100,
         running=[(Output(ids.PKG_RUN, "disabled"), True, False), (Output(ids.PKG_CANCEL, "disabled"), False, True)],
         cancel=[Input(ids.PKG_CANCEL, "n_clicks")],
         progress=[Output(ids.PKG_PROGRESS, "value"), Output(ids.PKG_PROGRESS_TEXT, "children")],
@@ -109,10 +109,14 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         return package.shown_from_button(ctx.triggered_id, clicks)
 
     @app.callback(Output(ids.PKG_SIDE_TRADE, "children"), Input(ids.PKG_PARTNER, "value"),
-                  Input(ids.PKG_YEAR, "value"), Input(ids.PKG_RESULT, "data"))
+                  Input(ids.PKG_YEAR, "value"))
     @guarded(ids.PKG_ERROR, 1)
-    def _side(partner, year, result):
-        return package.side_trade_view(state.dataset(), partner, year, result)
+    def _side(partner, year):
+        return package.side_trade_view(state.dataset(), partner, year)
+
+    @app.callback(Output(ids.PKG_SIDE_NOTE, "children"), Input(ids.PKG_RESULT, "data"))
+    def _side_note(result):
+        return package.side_note_view(result)
 
     @app.callback(Output(ids.PARTNER_STORE, "data", allow_duplicate=True), Input(ids.PKG_PARTNER, "value"),
                   prevent_initial_call=True)

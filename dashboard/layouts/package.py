@@ -150,7 +150,8 @@ def layout(state: AppState, partner: str) -> html.Div:
         dbc.Row([
             dbc.Col(_inputs(state, partner), lg=3, className="pkg-col"),
             dbc.Col(_results(), lg=6, className="pkg-col"),
-            dbc.Col(dcc.Loading(html.Div(id=ids.PKG_SIDE_TRADE), type="dot", delay_show=300), lg=3, className="pkg-col"),
+            dbc.Col([dcc.Loading(html.Div(id=ids.PKG_SIDE_TRADE), type="dot", delay_show=300),
+                     html.Div(id=ids.PKG_SIDE_NOTE, className="small mt-2")], lg=3, className="pkg-col"),
         ], className="g-2"),
         dcc.Store(id=ids.PKG_RESULT),
         dcc.Store(id=ids.PKG_SHOWN, data={"kind": "main", "index": 0}),

@@ -350,8 +350,8 @@ def alternatives_view(result: dict | None, shown: dict | None) -> list:
     return [html.H2("Alternatives within 5% of the best", className="h6"), dbc.Row(cols, className="g-2")]
 
 
-def side_trade_view(ds: Any, partner: str | None, year: Any, result: dict | None) -> list:
-    """The partner's trade beside the builder: real totals for the year and the package's weight."""
+def side_trade_view(ds: Any, partner: str | None, year: Any) -> list:
+    """The partner's trade beside the builder: real totals for the year, the controlled-trade overlay."""
     from dashboard.figures.trade import totals_sparkline
     from dashboard.logic.items import check_year
     from dashboard.logic.trade import check_partner, controlled_summary, controlled_trade, totals_provenance, trade_kpis
@@ -376,10 +376,15 @@ def side_trade_view(ds: Any, partner: str | None, year: Any, result: dict | None
                                                html.Td(r["share"], className="text-end text-muted")]) for r in rows]),
                           className="table table-sm small mb-1"))
     out.append(provenance_badge(Provenance("synthetic" if ds.trade_synthetic else "real", ds.trade_source), className=""))
-    if result and result.get("ok") and result["package"].get("achieved_usd") and result["partner"] == p:
-        out.append(html.Div(f"The proposal unlocks {fmt_usd(result['package']['achieved_usd'])} per year "
-                            f"(estimated for {result['year']}).", className="small mt-2"))
     return out
+
+
+def side_note_view(result: dict | None) -> str:
+    """The line under the partner's trade that puts the last proposal in proportion."""
+    if not result or not result.get("ok") or not result["package"].get("achieved_usd"):
+        return ""
+    return (f"The proposal unlocks {fmt_usd(result['package']['achieved_usd'])} per year for "
+            f"{result['partner']} (estimated for {result['year']}).")
 
 
 def dcc_graph(fig: go.Figure, height: int):

@@ -159,8 +159,9 @@ def page(browser, live_server):
     log = ConsoleLog(pg)
     pg.console_log = log  # type: ignore[attr-defined]
     yield pg
+    errors = list(log.errors)  # before closing: closing aborts requests still in flight, by design
     context.close()
-    assert log.errors == [], "browser console errors:\n" + "\n".join(log.errors)
+    assert errors == [], "browser console errors:\n" + "\n".join(errors)
 
 
 @pytest.fixture()

@@ -101,5 +101,7 @@ def test_an_infeasible_target_offers_the_largest_achievable_one(shipped_ds):
 
 
 def test_side_panel_shows_real_totals_and_the_packages_weight(shipped_ds, result):
-    side = str(package.side_trade_view(shipped_ds, "CHN", 2024, result))
-    assert "US trade with China, 2024" in side and "REAL DATA" in side and "The proposal unlocks" in side
+    side = str(package.side_trade_view(shipped_ds, "CHN", 2024))
+    assert "US trade with China, 2024" in side and "REAL DATA" in side and "SYNTHETIC" in side
+    assert package.side_note_view(result).startswith("The proposal unlocks $")
+    assert package.side_note_view(None) == ""
