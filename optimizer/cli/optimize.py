@@ -225,7 +225,7 @@ def _print_package(d: dict[str, Any]) -> None:
           + (f" (+ ally penalty {fmt_number(d['ally_penalty'], 3)})" if d.get("ally_penalty") else ""))
     if d.get("marginal_risk_per_bn") is not None:
         print(f"  marginal risk per extra $1bn: {fmt_number(d['marginal_risk_per_bn'], 4)} (approximation, LP duals)")
-    print(f"  solver {d['solver']}, {d['solve_seconds']:.2f} s")
+    print(f"  solver {d['solver']}: {d['solve_seconds']:.2f} s solving, {d['total_seconds']:.2f} s in all")
     if d["items"]:
         view = _lines_frame(d["items"])
         view["value_usd"] = view["value_usd"].map(fmt_usd)

@@ -59,7 +59,8 @@ def find_alternatives(items: pd.DataFrame, scenario: Scenario, n: int = 4, toler
         choices = read_choices(m)
         res = package_result(m, outcome, choices, max_achievable_usd=base.max_achievable_usd)
         res.objective = scenario.objective
-        res.objective_value = _value_of(m, primary, choices)
+        res.objective_value = {"min-risk": (res.risk or 0.0) + (res.ally_penalty or 0.0),
+                               "max-value": res.achieved_usd, "min-items": float(res.n_items)}[scenario.objective]
         res.warnings.append(f"alternative {len(out) + 1}: within {tolerance:.0%} of the optimum "
                             f"({scenario.objective}), sharing {len(set(choices) & set(base.choices()))} "
                             f"of its items with the proposal")

@@ -41,7 +41,7 @@ def define_exclusions(m: "PackageModel") -> dict[str, tuple[str, str]]:
     penalty handle it); a forced one keeps its variable so the clash surfaces as infeasibility.
     Locks naming items not in the table only warn.
     """
-    sc, t = m.scenario, m.items
+    sc = m.scenario
     missing = sorted(set(sc.forced) - set(m.ids))
     if missing:
         raise DecontrolError(f"forced item(s) not in the item table: {', '.join(missing)}")
@@ -201,7 +201,6 @@ def define_coherence(m: "PackageModel") -> Rows:
     """
     if not m.scenario.coherence:
         return {}
-    t = m.items
     cands = set(m.candidates)
     hardware: dict[str, list[str]] = {}
     has_hw: set[str] = set()

@@ -37,6 +37,8 @@ KNEE_RATIO = 2.0
 MAX_POINTS = 200
 #: CBC processes run side by side in a sweep (the machine's second core halves the wall time).
 WORKERS = 2
+#: The scenario's time limit bounds the whole sweep: each point gets its share, but at least this.
+MIN_POINT_SECONDS = 1.0
 
 
 @dataclass
@@ -77,7 +79,9 @@ def compute_frontier(items: pd.DataFrame, scenario: Scenario, points: int = 30, 
     """Min-risk packages for `points` targets evenly spaced from 0 to the largest achievable.
 
     With CBC the sweep runs as `workers` interleaved chains of solver processes (points are
-    independent once the model is fixed); the result does not depend on timing, only on `workers`.
+    independent once the model is fixed). The scenario's `time_limit_s` bounds the whole sweep:
+    each point gets its share (at least MIN_POINT_SECONDS); a point stopped by it says so in its
+    status and gap.
     """
     if not isinstance(points, int) or isinstance(points, bool) or not 2 <= points <= MAX_POINTS:
         raise DecontrolError(f"points must be a whole number from 2 to {MAX_POINTS}, got {points!r}")
@@ -97,12 +101,13 @@ def compute_frontier(items: pd.DataFrame, scenario: Scenario, points: int = 30, 
     order = list(range(points))[::-1]
     n_chains = max(1, min(int(workers), points)) if scenario.solver == "cbc" and m.x else 1
     chains = [order[k::n_chains] for k in range(n_chains)]
+    per_point = max(MIN_POINT_SECONDS, scenario.time_limit_s * n_chains / points)
     solved: dict[int, FrontierPoint] = {}
     if n_chains == 1:
-        solved.update(_run_chain(m, targets, chains[0]))
+        solved.update(_run_chain(m, targets, chains[0], per_point))
     else:
         with ThreadPoolExecutor(max_workers=n_chains) as pool:
-            for part in pool.map(lambda chain: _run_chain(m, targets, chain), chains):
+            for part in pool.map(lambda chain: _run_chain(m, targets, chain, per_point), chains):
                 solved.update(part)
     res.points = _monotone([solved[k] for k in range(points)])
     res.solver = next((p.solver for p in res.points if p.solver), "")
@@ -112,14 +117,15 @@ def compute_frontier(items: pd.DataFrame, scenario: Scenario, points: int = 30, 
     return res
 
 
-def _run_chain(m: PackageModel, targets: list[float], chain: list[int]) -> dict[int, FrontierPoint]:
+def _run_chain(m: PackageModel, targets: list[float], chain: list[int], time_limit: float,
+               ) -> dict[int, FrontierPoint]:
     """Solve the points of one chain on one sweep engine."""
     out: dict[int, FrontierPoint] = {}
     if not m.x:  # no eligible item: the largest achievable is 0 and the empty package is every point
         for k in chain:
             out[k] = FrontierPoint(targets[k], 0.0, 0.0, "optimal", 0.0, solver="(no solver: no eligible item)")
         return out
-    engine = make_sweep(m)
+    engine = make_sweep(m, time_limit)
     try:
         for k in chain:
             outcome, choices = engine.solve(targets[k])

@@ -7,6 +7,8 @@ get the same package for the same inputs.
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 
 from optimizer.model.achievable import max_achievable_on
@@ -32,10 +34,13 @@ def solve_package(items: pd.DataFrame, scenario: Scenario, *, known_eccns: set[s
     Always returns a result: `status` says whether a package was found (`optimal`, `feasible`) or not
     (`infeasible` with a `diagnosis`, `time_limit`). Bad input raises DecontrolError.
     """
+    t0 = time.perf_counter()
     table, warnings = prepare(items, scenario, known_eccns)
     m = build_model(table, scenario)
     m.warnings[:0] = warnings
-    return solve_built(m, table, with_marginal=with_marginal)
+    res = solve_built(m, table, with_marginal=with_marginal)
+    res.total_seconds = time.perf_counter() - t0
+    return res
 
 
 def solve_built(m: PackageModel, table: pd.DataFrame, *, with_marginal: bool = True) -> PackageResult:

@@ -84,7 +84,8 @@ class PackageResult:
     gap: float | None = None
     rel_gap: float = 0.0
     time_limit_s: float = 0.0
-    solve_seconds: float = 0.0
+    solve_seconds: float = 0.0                    # the package's solver run
+    total_seconds: float = 0.0                    # the whole pipeline (build, solves, duals, reading)
     synthetic: bool = False
     partner: str | None = None
     year: int | None = None
@@ -144,6 +145,8 @@ def package_result(m: PackageModel, outcome: SolveOutcome, choices: dict[str, st
     res.achieved_usd = _round_usd(sum(l.value_usd or 0.0 for l in res.items))
     res.risk = sum(l.risk for l in res.items)
     res.ally_penalty = sum(l.ally_penalty for l in res.items)
+    res.objective_value = {"min-risk": res.risk + res.ally_penalty, "max-value": res.achieved_usd,
+                           "min-items": float(len(res.items))}.get(m.objective, outcome.objective)
     if res.achieved_usd + 0.01 < target:
         res.warnings.append(f"the package falls short of the target by US${target - res.achieved_usd:,.2f} "
                             "(solver tolerance)")
@@ -158,7 +161,7 @@ def package_result(m: PackageModel, outcome: SolveOutcome, choices: dict[str, st
 
 # ---------------------------------------------------------------------- lines
 def _lines(m: PackageModel, choices: dict[str, str]) -> list[PackageLine]:
-    sc, t = m.scenario, m.items
+    sc = m.scenario
     ratio = {i: (m.value[(i, sc.modes[0])] / m.risk[(i, sc.modes[0])]) if m.risk[(i, sc.modes[0])] > 0 else math.inf
              for i in m.candidates}
     ranked = sorted(m.candidates, key=lambda i: (-ratio[i], i))
@@ -198,7 +201,6 @@ def _lines(m: PackageModel, choices: dict[str, str]) -> list[PackageLine]:
 
 # ---------------------------------------------------------------------- excluded
 def _excluded(m: PackageModel, choices: dict[str, str]) -> list[ExcludedItem]:
-    t = m.items
     out = [ExcludedItem(i, r, d) for i, (r, d) in m.excluded.items()]
     cands = set(m.candidates)
     hw_ok: dict[str, bool] = {}

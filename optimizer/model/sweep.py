@@ -98,11 +98,11 @@ class HighsSweep:
         pass
 
 
-def make_sweep(m: PackageModel) -> CbcSweep | HighsSweep:
-    """The sweep engine for the scenario's solver."""
+def make_sweep(m: PackageModel, time_limit: float | None = None) -> CbcSweep | HighsSweep:
+    """The sweep engine for the scenario's solver (`time_limit` per point; default the scenario's)."""
     sc = m.scenario
     cls = HighsSweep if sc.solver == "highs" else CbcSweep
-    return cls(m, time_limit=sc.time_limit_s, rel_gap=sc.rel_gap)
+    return cls(m, time_limit=sc.time_limit_s if time_limit is None else time_limit, rel_gap=sc.rel_gap)
 
 
 __all__ = ["CbcSweep", "HighsSweep", "make_sweep"]

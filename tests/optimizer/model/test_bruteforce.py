@@ -10,7 +10,7 @@ import pytest
 from optimizer.model import Scenario, max_achievable, solve_package
 from optimizer.model.diagnose import RELAXATIONS
 
-SEEDS = range(60)
+SEEDS = range(45)
 
 
 def _close(a: float, b: float, rel: float = 1e-6, abs_: float = 1e-6) -> bool:
@@ -21,7 +21,7 @@ def _close(a: float, b: float, rel: float = 1e-6, abs_: float = 1e-6) -> bool:
 def test_package_matches_brute_force(seed, instance, brute):
     table, d = instance(seed)
     sc = Scenario.from_dict(d)
-    res = solve_package(table, sc)
+    res = solve_package(table, sc, with_marginal=False)
     best = brute(table, sc)
     if best is None:
         assert res.status == "infeasible", (d, res.choices())
@@ -46,11 +46,11 @@ def test_package_matches_brute_force(seed, instance, brute):
         assert res.risk + res.ally_penalty <= sc.risk_budget + 1e-7
 
 
-@pytest.mark.parametrize("seed", range(100, 130))
+@pytest.mark.parametrize("seed", range(100, 122))
 def test_infeasible_diagnosis_matches_brute_force(seed, instance, brute):
     table, d = instance(seed, objective="min-risk", feasible_bias=0.0)
     sc = Scenario.from_dict(d)
-    res = solve_package(table, sc)
+    res = solve_package(table, sc, with_marginal=False)
     if brute(table, sc) is not None:
         assert res.found
         return
@@ -81,7 +81,7 @@ def _active(sc: Scenario, table) -> set[str]:
     return set(active_relaxations(build_model(validate_items(table)[0], sc)))
 
 
-@pytest.mark.parametrize("seed", range(200, 215))
+@pytest.mark.parametrize("seed", range(200, 210))
 def test_max_achievable_matches_brute_force(seed, instance, brute):
     table, d = instance(seed)
     sc = Scenario.from_dict(d)
@@ -93,11 +93,11 @@ def test_max_achievable_matches_brute_force(seed, instance, brute):
         assert _close(got, -top.objective[0], abs_=0.05)
 
 
-@pytest.mark.parametrize("seed", range(300, 310))
+@pytest.mark.parametrize("seed", range(300, 308))
 def test_highs_agrees_with_brute_force(seed, instance, brute):
     table, d = instance(seed)
     sc = Scenario.from_dict(d | {"solver": "highs"})
-    res = solve_package(table, sc)
+    res = solve_package(table, sc, with_marginal=False)
     best = brute(table, sc)
     if best is None:
         assert res.status == "infeasible"
