@@ -9,6 +9,8 @@ Bootstrap (Flatly) CSS from `assets/`, Dash and AG Grid bundles from their wheel
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 from urllib.parse import urlparse
@@ -33,9 +35,12 @@ PLOTLY_ROUTE = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 
 
 def background_manager(cache_dir: Path | None = None) -> dash.DiskcacheManager:
-    """Background callbacks run in a forked worker; results pass through a disk cache."""
-    directory = cache_dir or Path(tempfile.mkdtemp(prefix="decontrol-jobs-"))
-    return dash.DiskcacheManager(diskcache.Cache(str(directory)), cache_by=None, expire=3600)
+    """Background callbacks run in a forked worker; results pass through a disk cache (by default a
+    temporary directory removed when the server exits)."""
+    if cache_dir is None:
+        cache_dir = Path(tempfile.mkdtemp(prefix="decontrol-jobs-"))
+        atexit.register(shutil.rmtree, cache_dir, ignore_errors=True)
+    return dash.DiskcacheManager(diskcache.Cache(str(cache_dir)), cache_by=None, expire=3600)
 
 
 def create_app(data_dir: Path | None = None, *, home: Path | None = None,
