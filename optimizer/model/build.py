@@ -27,10 +27,11 @@ from optimizer.model.scenario import Scenario
 #: US$ per model value unit (the model counts value in millions).
 VALUE_UNIT = 1e6
 
-#: Constraint families in build order; `relax` in `build_model` may drop any but `mode_choice`.
+#: Row families in build order; `relax` in `build_model` may drop any of them but `mode_choice` and
+#: `target`, and any of the SCREENS.
 FAMILIES: tuple[str, ...] = ("mode_choice", "target", "forced", "max_items", "category_caps", "risk_budget",
                              "ally_positions", "coherence", "nesting")
-#: Families that are rules on which items may enter rather than rows (relaxable in a diagnosis).
+#: Rules on which items may enter at all (applied before variables exist; relaxable in a diagnosis).
 SCREENS: tuple[str, ...] = ("locks", "fa_threshold", "ally_positions")
 
 Option = tuple[str, str]  # (item id, relief mode)

@@ -49,12 +49,16 @@ def cbc_path() -> str:
 
 
 class CbcFile:
-    """The model as MPS text; the right-hand sides are written per run (a sweep moves the target's).
+    """The model as MPS text; right-hand sides and bounds are written per run (a sweep moves the
+    target's right-hand side; other code may fix a variable's bounds between solves).
 
     Fixed MPS layout as PuLP writes it (names of at most 8 characters: X<k> columns, R<k> rows, so
-    up to 10 million of each), binaries marked INTORG with BV bounds. The column section, the
-    costly part, is kept on the model and reused while its objective and rows are the same objects
-    (the duals' LP relaxation and every sweep point reuse the package's).
+    up to 10 million of each); integer columns between INTORG/INTEND markers, bounds by PuLP's
+    rules. Variables are the model's binaries first, then any other variable its rows or objective
+    use (e.g. the coalition model's continuous one). The column section, the costly part, is kept on
+    the model and reused while its objective and rows are the same objects (the duals' LP
+    relaxation and every sweep point reuse the package's); rows and objectives are therefore
+    replaced, never edited in place.
     """
 
     def __init__(self, m: PackageModel) -> None:
@@ -65,34 +69,47 @@ class CbcFile:
         key = (prob.objective, tuple(map(id, self.rows)))
         cached = m.solver_cache.get("cbc_columns")
         if cached is not None and cached[0][0] is key[0] and cached[0][1] == key[1]:
-            self.variables, self.matrix, self.bounds = cached[1:]
+            self.variables, self.matrix = cached[1:]
         else:
             self.variables, self.matrix = self._columns(m)
-            self.bounds = "".join(f" BV BND       {'X' + str(k):<8}\n" for k in range(len(self.variables)))
-            m.solver_cache["cbc_columns"] = (key, self.variables, self.matrix, self.bounds)
+            m.solver_cache["cbc_columns"] = (key, self.variables, self.matrix)
         self.target_row = self.row_names.index("target") if "target" in self.row_names else -1
 
     def _columns(self, m: PackageModel) -> tuple[list[pulp.LpVariable], str]:
         variables = list(m.x.values())
         col = {v.name: k for k, v in enumerate(variables)}
         entries: list[list[tuple[int, float]]] = [[] for _ in variables]
+
+        def index(var: pulp.LpVariable) -> int:
+            k = col.get(var.name)
+            if k is None:
+                k = col[var.name] = len(variables)
+                variables.append(var)
+                entries.append([])
+            return k
+
         for r, row in enumerate(self.rows):
             for var, coef in row.items():
                 if coef:
-                    entries[col[var.name]].append((r, coef))
+                    entries[index(var)].append((r, coef))
         objective = m.prob.objective or pulp.LpAffineExpression()
-        obj = {col[v.name]: c for v, c in objective.items() if c}
+        obj = {index(v): c for v, c in objective.items() if c}
         out = ["ROWS\n N  OBJ\n"]
         out += [f" {_SENSE[row.sense]}  R{r}\n" for r, row in enumerate(self.rows)]
-        out.append("COLUMNS\n    MARK      'MARKER'                 'INTORG'\n")
-        for k, ents in enumerate(entries):
-            name = f"X{k}"
-            if k in obj:
-                out.append(f"    {name:<8}  OBJ       {obj[k]: .12e}\n")
-            out += [f"    {name:<8}  {'R' + str(r):<8}  {c: .12e}\n" for r, c in ents]
-            if not ents and k not in obj:
-                out.append(f"    {name:<8}  OBJ       {0.0: .12e}\n")  # a column must appear to exist
-        out.append("    MARK      'MARKER'                 'INTEND'\n")
+        out.append("COLUMNS\n")
+        for integer in (True, False):
+            block = [k for k, v in enumerate(variables) if (v.cat == pulp.LpInteger) == integer]
+            if integer and block:
+                out.append("    MARK      'MARKER'                 'INTORG'\n")
+            for k in block:
+                name = f"X{k}"
+                if k in obj:
+                    out.append(f"    {name:<8}  OBJ       {obj[k]: .12e}\n")
+                out += [f"    {name:<8}  {'R' + str(r):<8}  {c: .12e}\n" for r, c in entries[k]]
+                if not entries[k] and k not in obj:
+                    out.append(f"    {name:<8}  OBJ       {0.0: .12e}\n")  # a column must appear to exist
+            if integer and block:
+                out.append("    MARK      'MARKER'                 'INTEND'\n")
         return variables, "".join(out)
 
     def text(self, target_usd: float | None = None) -> str:
@@ -104,7 +121,26 @@ class CbcFile:
                 value = target_usd / VALUE_UNIT
             if value:
                 rhs.append(f"    RHS       {'R' + str(r):<8}  {value: .12e}\n")
-        return "NAME          DECONTROL\n" + self.matrix + "".join(rhs) + "BOUNDS\n" + self.bounds + "ENDATA\n"
+        bounds = [line for k, v in enumerate(self.variables) for line in _bounds(f"X{k}", v)]
+        return "NAME          DECONTROL\n" + self.matrix + "".join(rhs) + "BOUNDS\n" + "".join(bounds) + "ENDATA\n"
+
+
+def _bounds(name: str, v: pulp.LpVariable) -> list[str]:
+    """Bound lines as PuLP's MPS writer makes them (COIN reads a bare integer column as binary)."""
+    lo, up, integer = v.lowBound, v.upBound, v.cat == pulp.LpInteger
+    if lo is not None and lo == up:
+        return [f" FX BND       {name:<8}  {lo: .12e}\n"]
+    if lo == 0 and up == 1 and integer:
+        return [f" BV BND       {name:<8}\n"]
+    out = []
+    if lo is not None:
+        if lo != 0 or (integer and up is None):
+            out.append(f" LO BND       {name:<8}  {lo: .12e}\n")
+    else:
+        out.append(f" MI BND       {name:<8}\n" if up is not None else f" FR BND       {name:<8}\n")
+    if up is not None:
+        out.append(f" UP BND       {name:<8}  {up: .12e}\n")
+    return out
 
 
 def run_cbc(f: CbcFile, *, options: tuple[str, ...], time_limit: float, rel_gap: float,
@@ -175,9 +211,9 @@ def _status(words: list[str]) -> tuple[int, int]:
     return status, sol_status
 
 
-def assign(m: PackageModel, answer: CbcAnswer) -> None:
+def assign(m: PackageModel, f: CbcFile, answer: CbcAnswer) -> None:
     """Set the answer on the PuLP objects (variable values, row duals, status) as PuLP's solve would."""
-    for var in m.x.values():
+    for var in f.variables:
         var.varValue = answer.values.get(var.name, 0.0)
     for name, row in m.prob._constraints.items():
         row.pi = answer.duals.get(name)

@@ -47,13 +47,13 @@ class CbcSweep:
     def _run(self, target_usd: float, options: tuple[str, ...]) -> tuple[SolveOutcome, Choices]:
         answer = run_cbc(self.file, options=options, time_limit=self.time_limit, rel_gap=self.rel_gap,
                          target_usd=target_usd)
-        chosen = [name for name, v in answer.values.items() if v > 0.5]
+        option = self.m.var_option
+        chosen = [name for name, v in answer.values.items() if v > 0.5 and name in option]
         objective = sum(self.objective.get(name, 0.0) for name in chosen)
         out = outcome_from(answer.status, answer.sol_status, answer.log, answer.seconds, objective, False,
                            self.rel_gap)
         if not out.has_solution:
             return out, {}
-        option = self.m.var_option
         return out, {option[name][0]: option[name][1] for name in chosen}
 
     def close(self) -> None:

@@ -85,3 +85,14 @@ def test_alternatives_arguments_checked(small_table):
         find_alternatives(small_table, Scenario(), n=0)
     with pytest.raises(DecontrolError, match="tolerance"):
         find_alternatives(small_table, Scenario(), tolerance=-1)
+
+
+def test_frontier_same_with_highs_and_one_worker(small_table):
+    sc = Scenario.from_dict({"modes": ["full", "exception", "approval"], "rel_gap": 0})
+    cbc = compute_frontier(small_table, sc, points=6)
+    one = compute_frontier(small_table, sc, points=6, workers=1)
+    highs = compute_frontier(small_table, sc.replace(solver="highs"), points=6)
+    assert "HiGHS" in highs.solver and "CBC" in cbc.solver
+    for a, b, c in zip(cbc.points, one.points, highs.points):
+        assert a.risk == pytest.approx(b.risk, abs=1e-9)
+        assert a.risk == pytest.approx(c.risk, abs=1e-9)
