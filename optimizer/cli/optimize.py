@@ -2,7 +2,8 @@
 
     decontrol optimize (--partner ISO3 [--year Y] [--data DIR] | --items FILE.csv) --target USD
         [--objective min-risk|max-value|min-items] [--min-fa F] [--max-items N]
-        [--modes full,exception,approval] [--lock ECCN ..] [--force ECCN ..] [--risk-budget R]
+        [--modes full,exception,approval] [--mode-share MODE=V/R] [--lock ECCN ..] [--force ECCN ..]
+        [--risk-budget R]
         [--cap CAT:N] [--cap-share CAT:S] [--allies ISO3,..] [--allow-opposed --ally-penalty P]
         [--no-coherence] [--solver cbc|highs] [--time-limit S] [--rel-gap G]
         [--scenario FILE.json] [--alternatives N [--tolerance T]] [--format json|csv|table]
@@ -68,6 +69,9 @@ def _scenario_flags(p: argparse.ArgumentParser, target_required: bool = True) ->
     p.add_argument("--min-fa", type=str, default=None, metavar="F", help="foreign-availability threshold 0-1")
     p.add_argument("--max-items", type=str, default=None, metavar="N", help="at most N items")
     p.add_argument("--modes", default=None, metavar="LIST", help="relief modes offered: full,exception,approval")
+    p.add_argument("--mode-share", action="append", default=None, metavar="MODE=V/R",
+                   help="share of the value a mode unlocks and of the risk it carries, e.g. exception=0.6/0.4 "
+                        "(defaults: full 1/1, exception 0.7/0.5, approval 0.4/0.25; assumptions, not estimates)")
     p.add_argument("--lock", nargs="+", action="extend", default=None, metavar="ECCN", help="items never relieved")
     p.add_argument("--force", nargs="+", action="extend", default=None, metavar="ECCN", help="items always relieved")
     p.add_argument("--risk-budget", type=str, default=None, metavar="R", help="total risk at most R")
@@ -118,6 +122,19 @@ def _caps(args: argparse.Namespace, base: dict[str, Any]) -> dict[str, Any] | No
     return caps
 
 
+def _mode_params(args: argparse.Namespace, base: dict[str, Any]) -> dict[str, Any] | None:
+    if not args.mode_share:
+        return None
+    params = {k: dict(v) for k, v in (base.get("mode_params") or {}).items()}
+    for v in args.mode_share:
+        mode, sep, shares = str(v).partition("=")
+        value, slash, risk = shares.partition("/")
+        if not sep or not slash or not mode.strip():
+            raise DecontrolError(f"--mode-share {v!r}: expected MODE=VALUE_SHARE/RISK_SHARE, e.g. exception=0.6/0.4")
+        params[mode.strip().lower()] = {"value_share": value.strip(), "risk_share": risk.strip()}
+    return params
+
+
 def scenario_from_args(args: argparse.Namespace) -> Scenario:
     """The scenario file (if any) with the flags laid over it; validated."""
     base = read_scenario_json(args.scenario) if args.scenario else {}
@@ -125,7 +142,8 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
     overrides: dict[str, Any] = {
         "target_usd": parse_usd(args.target) if args.target is not None else None,
         "objective": args.objective, "min_fa": args.min_fa, "max_items": args.max_items,
-        "modes": args.modes, "risk_budget": args.risk_budget, "category_caps": _caps(args, base),
+        "modes": args.modes, "mode_params": _mode_params(args, base),
+        "risk_budget": args.risk_budget, "category_caps": _caps(args, base),
         "allies": args.allies, "allow_opposed": args.allow_opposed, "ally_penalty": args.ally_penalty,
         "coherence": args.coherence, "solver": args.solver, "time_limit_s": args.time_limit,
         "rel_gap": args.rel_gap, "year": args.year,

@@ -15,7 +15,7 @@ an approximation (it comes from the LP relaxation, see `duals.py`).
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import pulp
@@ -109,9 +109,16 @@ class PackageResult:
         return {l.eccn: l.mode for l in self.items}
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        """JSON-ready (NaN -> None). Built field by field: `asdict` deep-copies and is slow on the
+        tens of thousands of exclusions of a large table."""
+        d = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "excluded"}
+        d["items"] = [vars(l).copy() for l in self.items]
+        d["binding_constraints"] = [vars(b).copy() for b in self.binding_constraints]
+        d["warnings"] = list(self.warnings)
         d["n_items"] = self.n_items
-        return _clean(d)
+        d = _clean(d)
+        d["excluded"] = [vars(e).copy() for e in self.excluded]  # text only: nothing to clean
+        return d
 
 
 def read_choices(m: PackageModel) -> dict[str, str]:

@@ -275,9 +275,12 @@ def _mode_params(v: Any) -> dict[str, ModeParams]:
         base = out[mode]
         try:
             vs = _number(p.get("value_share", base.value_share), lo=0.0, hi=1.0, lo_open=True)
+        except _Bad as exc:
+            raise _Bad(f"{mode} value_share: {exc}") from None
+        try:
             rs = _number(p.get("risk_share", base.risk_share), lo=0.0, hi=1.0)
         except _Bad as exc:
-            raise _Bad(f"{mode}: {exc}") from None
+            raise _Bad(f"{mode} risk_share: {exc}") from None
         out[mode] = ModeParams(vs, rs)
     return out
 

@@ -56,6 +56,20 @@ def test_flags_override_scenario_file(cli, items_csv, tmp_path):
     assert {e["eccn"] for e in d["excluded"] if e["reason"] == "locked"} == {"2B991", "2D991"}
 
 
+def test_mode_share_flag(cli, items_csv):
+    code, out, err = cli("optimize", "--items", str(items_csv), "--target", "500m", "--modes", "approval",
+                         "--mode-share", "approval=0.5/0.2", "--format", "json")
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["scenario"]["mode_params"]["approval"] == {"value_share": 0.5, "risk_share": 0.2}
+    line = d["items"][0]
+    assert line["mode"] == "approval" and line["value_usd"] in (450e6, 750e6, 300e6, 50e6)
+    code, out, err = cli("optimize", "--items", str(items_csv), "--target", "1", "--mode-share", "approval=2/0.1")
+    assert code == 2 and "value_share" in err
+    code, out, err = cli("optimize", "--items", str(items_csv), "--target", "1", "--mode-share", "approval")
+    assert code == 2 and "MODE=VALUE_SHARE/RISK_SHARE" in err
+
+
 def test_infeasible_exits_3_with_largest_target(cli, items_csv):
     code, out, err = cli("optimize", "--items", str(items_csv), "--target", "10bn", "--format", "json")
     assert code == 3
