@@ -237,8 +237,9 @@ def _lines_frame(lines: list[dict[str, Any]]) -> pd.DataFrame:
 def _print_package(d: dict[str, Any]) -> None:
     data = "SYNTHETIC trade figures" if d["synthetic"] else "real trade figures"
     print(f"Package ({data}) - status {d['status']}" + (f", gap {fmt_share(d['gap'], 2)}" if d.get("gap") else ""))
-    print(f"  target {fmt_usd(d['target_usd'])}, achieved {fmt_usd(d['achieved_usd'])}, "
-          f"largest achievable {fmt_usd(d['max_achievable_usd'])}")
+    achieved = fmt_usd(d["achieved_usd"]) if d["achieved_usd"] is not None else "no package"
+    top = fmt_usd(d["max_achievable_usd"]) if d["max_achievable_usd"] is not None else "none (no package at all)"
+    print(f"  target {fmt_usd(d['target_usd'])}, achieved {achieved}, largest achievable {top}")
     print(f"  {d['n_items']} items, risk {fmt_number(d['risk'], 4)}"
           + (f" (+ ally penalty {fmt_number(d['ally_penalty'], 3)})" if d.get("ally_penalty") else ""))
     if d.get("marginal_risk_per_bn") is not None:

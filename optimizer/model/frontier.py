@@ -102,12 +102,13 @@ def compute_frontier(items: pd.DataFrame, scenario: Scenario, points: int = 30, 
     n_chains = max(1, min(int(workers), points)) if scenario.solver == "cbc" and m.x else 1
     chains = [order[k::n_chains] for k in range(n_chains)]
     per_point = max(MIN_POINT_SECONDS, scenario.time_limit_s * n_chains / points)
+    engines = [make_sweep(m, per_point) for _ in chains] if m.x else [None] * len(chains)  # one model text, shared
     solved: dict[int, FrontierPoint] = {}
     if n_chains == 1:
-        solved.update(_run_chain(m, targets, chains[0], per_point))
+        solved.update(_run_chain(m, targets, chains[0], engines[0]))
     else:
         with ThreadPoolExecutor(max_workers=n_chains) as pool:
-            for part in pool.map(lambda chain: _run_chain(m, targets, chain, per_point), chains):
+            for part in pool.map(lambda k: _run_chain(m, targets, chains[k], engines[k]), range(n_chains)):
                 solved.update(part)
     res.points = _monotone([solved[k] for k in range(points)])
     res.solver = next((p.solver for p in res.points if p.solver), "")
@@ -117,21 +118,16 @@ def compute_frontier(items: pd.DataFrame, scenario: Scenario, points: int = 30, 
     return res
 
 
-def _run_chain(m: PackageModel, targets: list[float], chain: list[int], time_limit: float,
-               ) -> dict[int, FrontierPoint]:
-    """Solve the points of one chain on one sweep engine."""
+def _run_chain(m: PackageModel, targets: list[float], chain: list[int], engine) -> dict[int, FrontierPoint]:
+    """Solve the points of one chain on one sweep engine (None: no eligible item)."""
     out: dict[int, FrontierPoint] = {}
-    if not m.x:  # no eligible item: the largest achievable is 0 and the empty package is every point
+    if engine is None:  # the largest achievable is 0 and the empty package is every point
         for k in chain:
             out[k] = FrontierPoint(targets[k], 0.0, 0.0, "optimal", 0.0, solver="(no solver: no eligible item)")
         return out
-    engine = make_sweep(m, time_limit)
-    try:
-        for k in chain:
-            outcome, choices = engine.solve(targets[k])
-            out[k] = _point(m, targets[k], outcome, choices)
-    finally:
-        engine.close()
+    for k in chain:
+        outcome, choices = engine.solve(targets[k])
+        out[k] = _point(m, targets[k], outcome, choices)
     return out
 
 

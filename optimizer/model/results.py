@@ -150,8 +150,8 @@ def package_result(m: PackageModel, outcome: SolveOutcome, choices: dict[str, st
         return res
     res.items = _lines(m, choices)
     res.achieved_usd = _round_usd(sum(l.value_usd or 0.0 for l in res.items))
-    res.risk = sum(l.risk for l in res.items)
-    res.ally_penalty = sum(l.ally_penalty for l in res.items)
+    res.risk = float(sum(l.risk for l in res.items))
+    res.ally_penalty = float(sum(l.ally_penalty for l in res.items))
     res.objective_value = {"min-risk": res.risk + res.ally_penalty, "max-value": res.achieved_usd,
                            "min-items": float(len(res.items))}.get(m.objective, outcome.objective)
     if res.achieved_usd + 0.01 < target:

@@ -56,9 +56,6 @@ class CbcSweep:
             return out, {}
         return out, {option[name][0]: option[name][1] for name in chosen}
 
-    def close(self) -> None:
-        pass
-
 
 class HighsSweep:
     """HiGHS on one model held in memory; each target only changes a row bound."""
@@ -93,9 +90,6 @@ class HighsSweep:
         bound = sign * float(info.mip_dual_bound) if _finite(info.mip_dual_bound) else None
         gap = max(0.0, float(info.mip_gap)) if _finite(info.mip_gap) else (0.0 if st == "optimal" else None)
         return SolveOutcome(st, self.label, obj, bound, gap, seconds), choices
-
-    def close(self) -> None:
-        pass
 
 
 def make_sweep(m: PackageModel, time_limit: float | None = None) -> CbcSweep | HighsSweep:
