@@ -16,8 +16,8 @@ Goals (issue 5): first render of each page <= 2 s; view callbacks p95 <= 200 ms;
    the dashboard's and the estimation's caches cleared before each call (what every callback would
    cost without server-side caching; also what the very first view of a partner-year costs).
 4. Package run: `dashboard.logic.package.run` (package + 30-point frontier + alternatives) called
-   directly, and end to end in the browser (Run click -> package table drawn; includes the
-   background-callback round trips).
+   directly, and end to end in the browser: Run click -> the package's KPIs drawn (phase 1, a plain
+   callback), and -> the frontier drawn (phase 2, a background job with progress and cancel).
 
 Run: .venv/bin/python bench/bench_dashboard.py [--repeat 40] [--no-browser]
 """
@@ -95,6 +95,7 @@ def key(app, startswith: str) -> str:
 
 def view_cases(app, run_result: dict) -> dict[str, Callable[[int], dict]]:
     """Callback name -> function of the call number giving its payload (inputs vary per call)."""
+    extras = {k: run_result[k] for k in ("frontier", "alternatives")} | {"run_id": run_result["run_id"], "seconds": {}}
     years = [[2015, 2024], [2019, 2024], [2018, 2018], [2021, 2023]]
     return {
         "trade: KPIs + series": lambda i: payload(app, key(app, "..trade-kpis"), {
@@ -112,8 +113,11 @@ def view_cases(app, run_result: dict) -> dict[str, Callable[[int], dict]]:
             ("items-selected", "data"): ["2B991", "3A991", "4A994", "5A991", "9A991"][i % 5],
             ("items-override-version", "data"): 0, ("items-partner", "value"): PARTNERS[i % 5],
             ("items-year", "value"): 2024}),
-        "package: result views": lambda i: payload(app, key(app, "..pkg-status"), {
-            ("pkg-result", "data"): run_result,
+        "package: package views": lambda i: payload(app, key(app, "..pkg-status"), {
+            ("pkg-result", "data"): run_result, ("pkg-extras", "data"): extras,
+            ("pkg-shown", "data"): [{"kind": "main", "index": 0}, {"kind": "alternative", "index": 0}][i % 2]}),
+        "package: frontier + alternatives": lambda i: payload(app, key(app, "..pkg-frontier.figure...pkg-alternatives"), {
+            ("pkg-result", "data"): run_result, ("pkg-extras", "data"): extras,
             ("pkg-shown", "data"): [{"kind": "main", "index": 0}, {"kind": "alternative", "index": 0}][i % 2]}),
         "package: partner trade panel": lambda i: payload(app, "pkg-side-trade.children", {
             ("pkg-partner", "value"): PARTNERS[i % 5], ("pkg-year", "value"): 2024}),
@@ -151,7 +155,7 @@ def bench_server_first_render(app, run_result: dict) -> dict[str, float]:
     cases = view_cases(app, run_result)
     initial = {"/": ["trade: KPIs + series", "trade: composition", "trade: controlled overlay"],
                "/items": ["items: grid", "items: item panel"],
-               "/package": ["package: partner trade panel", "package: result views"]}
+               "/package": ["package: partner trade panel", "package: package views"]}
     for path, names in initial.items():
         t0 = time.perf_counter()
         r = client.get("/_dash-layout", headers={"Referer": f"http://127.0.0.1{path}"})  # page comes with the layout
@@ -159,8 +163,8 @@ def bench_server_first_render(app, run_result: dict) -> dict[str, float]:
             raise RuntimeError(f"layout of {path}: HTTP {r.status_code}")
         for name in names:
             body = cases[name](0)
-            if name == "package: result views":
-                body = payload(app, key(app, "..pkg-status"), {("pkg-result", "data"): None, ("pkg-shown", "data"): None})
+            if name.startswith("package: package views"):
+                body = payload(app, key(app, "..pkg-status"), {})
             post(client, body)
         out[path] = time.perf_counter() - t0
     return out
@@ -189,10 +193,10 @@ def start_server(home: str) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("the dashboard did not start")
 
 
-def bench_browser(url: str, repeat: int) -> tuple[dict[str, dict[str, list[float]]], list[float]]:
+def bench_browser(url: str, repeat: int) -> tuple[dict[str, dict[str, list[float]]], list[tuple[float, float]]]:
     from playwright.sync_api import sync_playwright
     renders: dict[str, dict[str, list[float]]] = {p: {"cold": [], "warm": []} for p in PAGES}
-    runs: list[float] = []
+    runs: list[tuple[float, float]] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         for path, selector in PAGES.items():
@@ -220,7 +224,10 @@ def bench_browser(url: str, repeat: int) -> tuple[dict[str, dict[str, list[float
             page.wait_for_function(f"document.querySelector('#pkg-kpis') && "
                                    f"document.querySelector('#pkg-kpis').innerText.includes('vs target ${2 + k * 0.5:.1f}bn')",
                                    timeout=30_000)
-            runs.append(time.perf_counter() - t0)
+            t1 = time.perf_counter()
+            page.wait_for_selector("#pkg-run:not([disabled])", timeout=30_000)  # background phase done
+            page.wait_for_selector("#pkg-frontier .scatterlayer .point", timeout=30_000)
+            runs.append((t1 - t0, time.perf_counter() - t0))
         ctx.close()
         browser.close()
     return renders, runs
@@ -299,9 +306,14 @@ def main() -> None:
         worst = max(worst, cold)
         print(f"  {path:10s} cold cache {cold:5.2f} s   warm cache {warm_:5.2f} s   (selector {PAGES[path]})")
     print(f"  worst cold median {worst:.2f} s -> {verdict(worst <= GOAL_FIRST_RENDER_S)}")
-    print(f"\nPackage run end to end in the browser (Run click -> KPIs of the new package drawn; background "
-          f"callback): median {statistics.median(runs):.2f} s, max {max(runs):.2f} s "
-          f"(direct call median {med:.2f} s: the rest is the job fork, polling every 100 ms and drawing)")
+    pkg = [a for a, _ in runs]
+    full = [b for _, b in runs]
+    print(f"\nPackage run end to end in the browser (goal <= {GOAL_RUN_S:.0f} s):")
+    print(f"  Run click -> package KPIs drawn: median {statistics.median(pkg):.2f} s, max {max(pkg):.2f} s "
+          f"-> {verdict(max(pkg) <= GOAL_RUN_S)}")
+    print(f"  Run click -> frontier and alternatives drawn (background job): median {statistics.median(full):.2f} s, "
+          f"max {max(full):.2f} s (the job fork, polling every 100 ms and drawing come on top of the "
+          f"direct {med:.2f} s)")
 
 
 if __name__ == "__main__":

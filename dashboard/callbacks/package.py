@@ -1,5 +1,6 @@
-"""Wiring of page 3, Package builder: validation as the analyst types, the background run with
-progress and cancel, the views of a run, frontier clicks and alternatives."""
+"""Wiring of page 3, Package builder: validation as the analyst types, the run (the package at once,
+then frontier and alternatives in a background job with progress and cancel), the views of a run,
+frontier clicks and alternatives."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from dashboard import ids
 from dashboard.callbacks.common import guarded
+from dashboard.components import error_alert
 from dashboard.logic import package
 from dashboard.logic.package_inputs import form_values
 from dashboard.state import AppState
@@ -58,14 +60,10 @@ def register_callbacks(app: Dash, state: AppState) -> None:
     @app.callback(
         Output(ids.PKG_RESULT, "data"), Output(ids.PKG_SHOWN, "data"), Output(ids.PKG_ERROR, "children"),
         Input(ids.PKG_RUN, "n_clicks"), Input(ids.PKG_USE_MAX, "n_clicks"),
-        *[State(i, p) for i, p in FORM], State(ids.PKG_RESULT, "data"),
-        background=True, prevent_initial_call=True, interval=100,
-        running=[(Output(ids.PKG_RUN, "disabled"), True, False), (Output(ids.PKG_CANCEL, "disabled"), False, True)],
-        cancel=[Input(ids.PKG_CANCEL, "n_clicks")],
-        progress=[Output(ids.PKG_PROGRESS, "value"), Output(ids.PKG_PROGRESS_TEXT, "children")],
-        progress_default=[0, ""],
+        *[State(i, p) for i, p in FORM], State(ids.PKG_RESULT, "data"), prevent_initial_call=True,
     )
-    def _run(set_progress, _run_clicks, _use_clicks, *args):
+    def _run(_run_clicks, _use_clicks, *args):
+        """Phase 1: the package itself, at once (the frontier follows in the background)."""
         *form, previous = args
         values = form_values(*form)
         if ctx.triggered_id == ids.PKG_USE_MAX:
@@ -74,11 +72,24 @@ def register_callbacks(app: Dash, state: AppState) -> None:
                 return no_update, no_update, no_update
             values = values.__class__(**{**values.__dict__, "target_bn": best})
         try:
-            result = package.run(state.dataset(), values, lambda pct, text: set_progress((pct, text)))
+            result = package.run_package(state.dataset(), values)
         except DecontrolError as exc:
-            from dashboard.components import error_alert
             return no_update, no_update, error_alert(exc.message, exc.details)
         return result, {"kind": "main", "index": 0}, None
+
+    @app.callback(
+        Output(ids.PKG_EXTRAS, "data"), Input(ids.PKG_RESULT, "data"),
+        background=True, prevent_initial_call=True, interval=100,
+        running=[(Output(ids.PKG_RUN, "disabled"), True, False), (Output(ids.PKG_CANCEL, "disabled"), False, True)],
+        cancel=[Input(ids.PKG_CANCEL, "n_clicks")],
+        progress=[Output(ids.PKG_PROGRESS, "value"), Output(ids.PKG_PROGRESS_TEXT, "children")],
+        progress_default=[0, ""],
+    )
+    def _extras(set_progress, result):
+        """Phase 2, in a background job with progress and cancel: frontier and alternatives."""
+        if not result or not result.get("ok"):
+            return no_update
+        return package.run_extras(state.dataset(), result, lambda pct, text: set_progress((pct, text)))
 
     @app.callback(Output(ids.PKG_TARGET, "value"), Input(ids.PKG_USE_MAX, "n_clicks"), State(ids.PKG_RESULT, "data"),
                   prevent_initial_call=True)
@@ -88,20 +99,32 @@ def register_callbacks(app: Dash, state: AppState) -> None:
 
     @app.callback(
         Output(ids.PKG_STATUS, "children"), Output(ids.PKG_USE_MAX, "style"), Output(ids.PKG_USE_MAX, "children"),
-        Output(ids.PKG_KPIS, "children"), Output(ids.PKG_FRONTIER, "figure"), Output(ids.PKG_TABLE, "children"),
-        Output(ids.PKG_ALTERNATIVES, "children"), Output(ids.PKG_BINDING, "children"),
+        Output(ids.PKG_KPIS, "children"), Output(ids.PKG_TABLE, "children"), Output(ids.PKG_BINDING, "children"),
         Output(ids.PKG_EXCLUDED, "children"),
-        Input(ids.PKG_RESULT, "data"), Input(ids.PKG_SHOWN, "data"),
+        Output(ids.PKG_FRONTIER, "figure", allow_duplicate=True),
+        Output(ids.PKG_ALTERNATIVES, "children", allow_duplicate=True),
+        Input(ids.PKG_RESULT, "data"), Input(ids.PKG_SHOWN, "data"), State(ids.PKG_EXTRAS, "data"),
+        prevent_initial_call="initial_duplicate",
     )
     @guarded(ids.PKG_ERROR, 9)
-    def _views(result, shown):
-        return package.result_views(state.dataset(), result, shown)
+    def _package_views(result, shown, extras):
+        # extras are State, not Input: the package is drawn without waiting for the background phase
+        new_run = ctx.triggered_id in (None, ids.PKG_RESULT)
+        return package.package_views(state.dataset(), result, extras, shown, new_run)
+
+    @app.callback(
+        Output(ids.PKG_FRONTIER, "figure"), Output(ids.PKG_ALTERNATIVES, "children"),
+        Input(ids.PKG_EXTRAS, "data"), Input(ids.PKG_SHOWN, "data"), State(ids.PKG_RESULT, "data"),
+    )
+    @guarded(ids.PKG_ERROR, 2)
+    def _extras_views(extras, shown, result):
+        return package.extras_views(result, extras, shown)
 
     @app.callback(Output(ids.PKG_SHOWN, "data", allow_duplicate=True), Input(ids.PKG_FRONTIER, "clickData"),
-                  State(ids.PKG_RESULT, "data"), prevent_initial_call=True)
+                  State(ids.PKG_RESULT, "data"), State(ids.PKG_EXTRAS, "data"), prevent_initial_call=True)
     @guarded(ids.PKG_ERROR, 1)
-    def _frontier_click(click, result):
-        return package.shown_from_click(state.dataset(), result, click)
+    def _frontier_click(click, result, extras):
+        return package.shown_from_click(state.dataset(), package.merge(result, extras), click)
 
     @app.callback(Output(ids.PKG_SHOWN, "data", allow_duplicate=True),
                   Input({"type": ids.PKG_SHOW_ALT, "index": ALL}, "n_clicks"), prevent_initial_call=True)

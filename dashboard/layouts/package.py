@@ -154,5 +154,6 @@ def layout(state: AppState, partner: str) -> html.Div:
                      html.Div(id=ids.PKG_SIDE_NOTE, className="small mt-2")], lg=3, className="pkg-col"),
         ], className="g-2"),
         dcc.Store(id=ids.PKG_RESULT),
+        dcc.Store(id=ids.PKG_EXTRAS),
         dcc.Store(id=ids.PKG_SHOWN, data={"kind": "main", "index": 0}),
     ])

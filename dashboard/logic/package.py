@@ -1,7 +1,8 @@
 """The Package builder's logic: run the optimizer, and turn a run into what the page shows.
 
-A *run* (the background job behind Run) checks the form, solves the package, traces the frontier
-and finds alternatives with `optimizer.model`, and returns one JSON-ready dict for the page's store.
+A *run* has two phases: Run checks the form and solves the package at once (`run_package`, well
+under a second); a background job then traces the frontier and finds alternatives (`run_extras`,
+with progress and cancel). Both return JSON-ready dicts for the page's stores, merged for display.
 The view functions below read that dict (and which package is shown) and build KPIs, tables and
 figures; they never solve, except `frontier_package`, which loads the package of a clicked
 frontier point (one solve, well under a second).
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import math
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -21,7 +23,7 @@ from dash import html
 
 from dashboard import ids
 from dashboard.components import empty_state, kpi_card, provenance_badge
-from dashboard.figures.common import Provenance
+from dashboard.figures.common import Provenance, empty_figure
 from dashboard.figures.package import frontier
 from dashboard.logic.package_inputs import FormValues, check_form, with_ally_positions
 from dashboard.logic.trade import partner_names, partner_totals
@@ -49,9 +51,10 @@ def _no_progress(_pct: int, _text: str) -> None:
 
 
 # ------------------------------------------------------------------------------------------ run
-def run(ds: Any, values: FormValues, progress: Progress = _no_progress,
-        frontier_points: int = FRONTIER_POINTS, alternatives: int = ALTERNATIVES) -> dict[str, Any]:
-    """Check the form and run package, frontier and alternatives; a JSON-ready dict for the store.
+def run_package(ds: Any, values: FormValues) -> dict[str, Any]:
+    """Phase 1 of a run (well under a second, so the analyst sees the package at once): check the
+    form and solve the package. A JSON-ready dict for the page's store; `frontier` and
+    `alternatives` are None until phase 2 (`run_extras`) adds them.
 
     `{"ok": False, "problems": {...}}` when the form is invalid (nothing is solved).
     """
@@ -65,30 +68,59 @@ def run(ds: Any, values: FormValues, progress: Progress = _no_progress,
     checked = check_form(values, items)
     if not checked.ok:
         return {"ok": False, "problems": checked.problems}
-    scenario = checked.scenario
-    table = with_ally_positions(items, checked.positions)
     t0 = time.perf_counter()
-    progress(10, "Solving the package…")
-    package = solve_package(table, scenario)
-    t1 = time.perf_counter()
-    progress(35, f"Tracing the trade-off frontier ({frontier_points} packages)…")
-    front = compute_frontier(table, scenario, points=frontier_points)
-    t2 = time.perf_counter()
-    alts = []
-    if package.found and alternatives:
-        progress(80, "Looking for alternative packages…")
-        alts = find_alternatives(table, scenario, n=alternatives, base=package)
-    t3 = time.perf_counter()
-    progress(100, "Done.")
+    package = solve_package(with_ally_positions(items, checked.positions), checked.scenario)
     return {
-        "ok": True, "partner": partner, "year": year, "scenario": scenario.to_dict(),
-        "positions": {k: list(v) for k, v in checked.positions.items()},
-        "package": package.to_dict(),
-        "frontier": _slim_frontier(front.to_dict()),
-        "alternatives": [_slim(a.to_dict()) for a in alts],
-        "seconds": {"package": t1 - t0, "frontier": t2 - t1, "alternatives": t3 - t2, "total": t3 - t0},
+        "ok": True, "run_id": uuid.uuid4().hex, "partner": partner, "year": year,
+        "scenario": checked.scenario.to_dict(), "positions": {k: list(v) for k, v in checked.positions.items()},
+        "package": package.to_dict(), "frontier": None, "alternatives": None,
+        "seconds": {"package": time.perf_counter() - t0},
         "synthetic": bool(ds.trade_synthetic), "source": str(ds.trade_source), "dataset_id": ds.dataset_id,
     }
+
+
+def _table_and_scenario(ds: Any, result: dict) -> tuple[Any, Scenario]:
+    """The item table (with the run's ally positions) and the scenario a run was solved on."""
+    table = with_ally_positions(item_table(ds, result["partner"], result["year"]),
+                                {k: tuple(v) for k, v in result.get("positions", {}).items()})
+    return table, Scenario.from_dict(result["scenario"])
+
+
+def run_extras(ds: Any, result: dict, progress: Progress = _no_progress,
+               frontier_points: int = FRONTIER_POINTS, alternatives: int = ALTERNATIVES) -> dict[str, Any]:
+    """Phase 2 of a run (the background job, with progress and cancel): the trade-off frontier and
+    the alternatives of the package `result` holds. Tagged with the run id, so a late answer for an
+    older run is never shown next to a newer package."""
+    table, scenario = _table_and_scenario(ds, result)
+    t0 = time.perf_counter()
+    progress(10, f"Tracing the trade-off frontier ({frontier_points} packages)…")
+    front = compute_frontier(table, scenario, points=frontier_points)
+    t1 = time.perf_counter()
+    alts = []
+    if result["package"]["status"] in ("optimal", "feasible") and alternatives:
+        progress(70, "Looking for alternative packages…")
+        alts = find_alternatives(table, scenario, n=alternatives)
+    progress(100, "Done.")
+    return {"run_id": result["run_id"], "frontier": _slim_frontier(front.to_dict()),
+            "alternatives": [_slim(a.to_dict()) for a in alts],
+            "seconds": {"frontier": t1 - t0, "alternatives": time.perf_counter() - t1}}
+
+
+def merge(result: dict | None, extras: dict | None) -> dict | None:
+    """The run with its frontier and alternatives when `extras` belong to it (same run id)."""
+    if not result or not result.get("ok") or not extras or extras.get("run_id") != result.get("run_id"):
+        return result
+    return {**result, "frontier": extras["frontier"], "alternatives": extras["alternatives"],
+            "seconds": {**result["seconds"], **extras["seconds"]}}
+
+
+def run(ds: Any, values: FormValues, progress: Progress = _no_progress,
+        frontier_points: int = FRONTIER_POINTS, alternatives: int = ALTERNATIVES) -> dict[str, Any]:
+    """Both phases in one call (tests, benchmarks): package, frontier and alternatives."""
+    result = run_package(ds, values)
+    if not result["ok"]:
+        return result
+    return merge(result, run_extras(ds, result, progress, frontier_points, alternatives))
 
 
 def _slim(pkg: dict) -> dict:
@@ -104,10 +136,8 @@ def frontier_package(ds: Any, result: dict, index: int) -> dict[str, Any]:
     """The full package at frontier point `index`: the least-risk package for that point's target
     under the run's other constraints (what the frontier traced), with exclusions and binding rows."""
     point = result["frontier"]["points"][index]
-    sc = Scenario.from_dict(result["scenario"]).replace(target_usd=point["target_usd"], objective="min-risk")
-    table = with_ally_positions(item_table(ds, result["partner"], result["year"]),
-                                {k: tuple(v) for k, v in result.get("positions", {}).items()})
-    return solve_package(table, sc).to_dict()
+    table, scenario = _table_and_scenario(ds, result)
+    return solve_package(table, scenario.replace(target_usd=point["target_usd"], objective="min-risk")).to_dict()
 
 
 def use_max_target_bn(result: dict | None) -> float | None:
@@ -149,7 +179,7 @@ def shown_package(result: dict, shown: dict | None) -> tuple[dict, str]:
     """The package to display and its label: the proposal, an alternative or a frontier point."""
     shown = shown or {}
     kind, index = shown.get("kind", "main"), int(shown.get("index") or 0)
-    if kind == "alternative" and index < len(result.get("alternatives", [])):
+    if kind == "alternative" and index < len(result.get("alternatives") or []):
         return result["alternatives"][index], f"Alternative {index + 1}"
     if kind == "frontier" and shown.get("package"):
         return shown["package"], f"Frontier package for a {fmt_bn(shown['package']['target_usd'])} target"
@@ -224,6 +254,9 @@ def kpi_view(ds: Any, result: dict | None, shown: dict | None) -> list:
 def frontier_view(result: dict | None, shown: dict | None) -> go.Figure:
     if not result or not result.get("ok"):
         return frontier([], Provenance("analyst", ""))
+    if result.get("frontier") is None:
+        return empty_figure("The frontier is traced after the package (see the progress under Run); "
+                            "if it was cancelled, press Run again.", height=300)
     pts = [{"index": i, "value_usd": p.get("achieved_usd"), "risk": p.get("risk"), "n_items": p.get("n_items", 0)}
            for i, p in enumerate(result["frontier"]["points"]) if p.get("achieved_usd") is not None]
     selected = int(shown["index"]) if shown and shown.get("kind") == "frontier" else None
@@ -323,6 +356,9 @@ def alternatives_view(result: dict | None, shown: dict | None) -> list:
     """The proposal and its alternatives side by side: value, risk, items, overlap; a button to show each."""
     if not result or not result.get("ok") or not result["package"].get("items"):
         return []
+    if result.get("alternatives") is None:
+        return [html.H2("Alternatives within 5% of the best", className="h6"),
+                html.Div("Searched after the frontier…", className="small text-muted")]
     main = result["package"]
     packages = [("Proposal", main, {"kind": "main", "index": 0})] + [
         (f"Alternative {i + 1}", a, {"kind": "alternative", "index": i}) for i, a in enumerate(result["alternatives"])]
@@ -394,20 +430,38 @@ def dcc_graph(fig: go.Figure, height: int):
     return dcc.Graph(figure=fig, config={**GRAPH_CONFIG, "displayModeBar": False}, style={"height": f"{height}px"})
 
 
-def result_views(ds: Any, result: dict | None, shown: dict | None) -> tuple:
-    """All outputs of the results area, in the views callback's order."""
-    status, use_max_style = status_view(result, shown)
-    best = use_max_target_bn(result)
+def package_views(ds: Any, result: dict | None, extras: dict | None, shown: dict | None,
+                  new_run: bool) -> tuple:
+    """Outputs of the package area (status, 'use the largest target' button, KPIs, table, binding
+    constraints, exclusions) as soon as the package exists; for a new run also placeholders for the
+    frontier and alternatives, which the background phase fills in (`extras_views`)."""
+    from dash import no_update
+    merged = merge(result, extras)
+    status, use_max_style = status_view(merged, shown)
+    best = use_max_target_bn(merged)
     label = f"Use the largest achievable target, {fmt_bn(best * 1e9)}" if best is not None else ""
-    return (status, use_max_style, label, kpi_view(ds, result, shown), frontier_view(result, shown),
-            table_view(result, shown), alternatives_view(result, shown), binding_view(result, shown),
-            excluded_view(result, shown))
+    pending = (frontier_view(merged, shown), alternatives_view(merged, shown)) if new_run else (no_update, no_update)
+    return (status, use_max_style, label, kpi_view(ds, merged, shown), table_view(merged, shown),
+            binding_view(merged, shown), excluded_view(merged, shown), *pending)
+
+
+def extras_views(result: dict | None, extras: dict | None, shown: dict | None) -> tuple:
+    """Outputs of the frontier and alternatives area once the background phase has run."""
+    merged = merge(result, extras)
+    return frontier_view(merged, shown), alternatives_view(merged, shown)
+
+
+def result_views(ds: Any, result: dict | None, shown: dict | None) -> tuple:
+    """Every area of a (merged) run at once: status, button style and label, KPIs, frontier, table,
+    alternatives, binding constraints, exclusions (tests and benchmarks)."""
+    status, style, label, kpis, table, binding, excluded, fig, alts = package_views(ds, result, None, shown, True)
+    return status, style, label, kpis, fig, table, alts, binding, excluded
 
 
 def shown_from_click(ds: Any, result: dict | None, click: dict | None) -> Any:
     """PKG_SHOWN after a click on the frontier: that point's full package (no_update for other clicks)."""
     from dash import no_update
-    if not result or not result.get("ok") or not click or not click.get("points"):
+    if not result or not result.get("ok") or not result.get("frontier") or not click or not click.get("points"):
         return no_update
     data = click["points"][0].get("customdata")
     if not isinstance(data, list) or not data:

@@ -63,7 +63,7 @@ def test_infeasible_target_offers_the_largest_achievable_one(page, screenshot):
 
 @pytest.fixture()
 def slow_run_server(tmp_path, monkeypatch):
-    """The dashboard in a thread of this process, with a package run that takes 60 s (so it can be
+    """The dashboard in a thread of this process, with a frontier phase that takes 60 s (so it can be
     cancelled); the background job is forked from this process and inherits the patch."""
     import threading
     import time
@@ -73,13 +73,13 @@ def slow_run_server(tmp_path, monkeypatch):
     from dashboard.app import create_app
     from dashboard.logic import package
 
-    def slow_run(ds, values, progress=lambda *_: None, **_kw):
-        progress(5, "Solving the package…")
+    def slow_extras(ds, result, progress=lambda *_: None, **_kw):
+        progress(10, "Tracing the trade-off frontier (30 packages)…")
         time.sleep(60)
         raise AssertionError("a cancelled run must not finish")
 
     monkeypatch.setenv("DECONTROL_HOME", str(tmp_path))
-    monkeypatch.setattr(package, "run", slow_run)
+    monkeypatch.setattr(package, "run_extras", slow_extras)
     app = create_app(cache_dir=tmp_path / "jobs")
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -88,18 +88,20 @@ def slow_run_server(tmp_path, monkeypatch):
     server.shutdown()
 
 
-def test_cancel_stops_a_slow_run_and_restores_the_form(browser, slow_run_server):
+def test_cancel_stops_a_slow_frontier_and_keeps_the_package(browser, slow_run_server):
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
     page.set_default_timeout(20_000)
     page.goto(slow_run_server + "/package")
     page.wait_for_selector("#pkg-side-trade .h6")
     page.click("#pkg-run")
+    page.wait_for_selector("#pkg-table table")  # the package is shown at once
     page.wait_for_selector("#pkg-cancel:not([disabled])")
     assert page.locator("#pkg-run").is_disabled()
-    page.wait_for_function("document.querySelector('#pkg-progress-text').innerText.includes('Solving')")
+    page.wait_for_function("document.querySelector('#pkg-progress-text').innerText.includes('frontier')")
     page.click("#pkg-cancel")
     page.wait_for_selector("#pkg-run:not([disabled])")
     page.wait_for_selector("#pkg-cancel[disabled]")
-    assert page.locator("#pkg-table table").count() == 0
+    assert page.locator("#pkg-table table").count() == 1
+    assert "traced after the package" in page.locator("#pkg-frontier").inner_text()
     context.close()

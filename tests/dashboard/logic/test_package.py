@@ -25,8 +25,22 @@ def test_a_run_solves_package_frontier_and_alternatives_with_progress(result):
     assert all(line["tier"] != "foundational" for line in pkg["items"])
     assert len(result["frontier"]["points"]) == package.FRONTIER_POINTS
     assert all("excluded" not in a for a in result["alternatives"])  # slimmed for the browser store
-    assert [p for p, _ in result["_steps"]] == [10, 35, 80, 100]
+    assert [p for p, _ in result["_steps"]] == [10, 70, 100]
     assert result["synthetic"] is True
+
+
+def test_the_package_comes_first_and_its_frontier_is_merged_only_into_its_own_run(shipped_ds):
+    first = package.run_package(shipped_ds, _values())
+    assert first["package"]["status"] == "optimal" and first["frontier"] is None and first["alternatives"] is None
+    fig = package.frontier_view(first, None)
+    assert fig.layout.meta["empty"] and "traced after the package" in fig.layout.annotations[0].text
+    assert "Searched after the frontier" in str(package.alternatives_view(first, None))
+    extras = package.run_extras(shipped_ds, first, frontier_points=3, alternatives=1)
+    merged = package.merge(first, extras)
+    assert len(merged["frontier"]["points"]) == 3 and set(merged["seconds"]) == {"package", "frontier", "alternatives"}
+    later = package.run_package(shipped_ds, _values(target_bn=3))
+    assert package.merge(later, extras) is later  # an older run's frontier never decorates a newer package
+    assert package.merge(None, extras) is None
 
 
 def test_an_invalid_form_solves_nothing(shipped_ds):
