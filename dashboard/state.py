@@ -12,6 +12,7 @@ data: the `--data DIR` the server was started with, else `user_home()/data`. The
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -59,6 +60,28 @@ def memo(ds: Any, key: tuple, fn: Callable[[], Any]) -> Any:
         with _lock:
             _pending.pop(full, None)
         pending.set()
+
+
+def _reset_after_fork() -> None:
+    """In a forked background job only the forking thread survives: a lock another thread held at
+    the fork would stay locked for ever, and a computation it had under way would never finish.
+    Give the child fresh locks and forget other threads' pending work (the child redoes it).
+
+    The loader's and the estimation's module caches have the same hazard; their locks are renewed
+    here too until those modules do it themselves.
+    """
+    global _lock, _load_lock
+    _lock = threading.Lock()
+    _load_lock = threading.Lock()
+    _pending.clear()
+    import sys
+    for name in ("optimizer.data.load", "optimizer.estimation.item_table"):
+        module = sys.modules.get(name)
+        if module is not None and hasattr(module, "_lock"):
+            module._lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_reset_after_fork)
 
 
 def clear_cache() -> None:

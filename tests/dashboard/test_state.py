@@ -48,3 +48,37 @@ def test_workspace_is_the_data_dir_or_under_the_user_home(tmp_path):
     (tmp_path / "data").mkdir()
     assert home.effective_data_dir() == tmp_path / "data"
     assert home.tier_overrides_path == tmp_path / "data" / "policy" / "tier_overrides.csv"
+
+
+def test_a_forked_background_job_does_not_inherit_held_locks_or_pending_work():
+    """Dash forks background jobs while other callbacks run: the child must not wait for them."""
+    import os
+
+    import dashboard.state as st
+
+    ds = _Ds()
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_lock_and_compute():
+        with st._load_lock:
+            holding.set()
+            release.wait(5)
+
+    def slow_memo():
+        memo(ds, ("pending",), lambda: release.wait(5) or "parent")
+
+    threads = [threading.Thread(target=hold_lock_and_compute), threading.Thread(target=slow_memo)]
+    for t in threads:
+        t.start()
+    holding.wait(5)
+    time.sleep(0.05)  # let the memo register its pending computation
+    pid = os.fork()
+    if pid == 0:  # the child: one thread, like a Dash background job
+        ok = st._load_lock.acquire(timeout=2)
+        ok = ok and memo(ds, ("pending",), lambda: "child") == "child"
+        os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    release.set()
+    for t in threads:
+        t.join()
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
