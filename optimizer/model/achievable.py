@@ -35,7 +35,8 @@ def max_achievable_on(m: PackageModel) -> float | None:
         set_objective(m, before)
     if not out.has_solution:
         return None
-    return round(max(0.0, out.objective or 0.0) * VALUE_UNIT, 2)
+    value = sum(m.value[o] for o, var in m.x.items() if (var.varValue or 0.0) > 0.5)  # not the tie-broken objective
+    return round(value * VALUE_UNIT, 2)
 
 
 def _closed_form(m: PackageModel) -> float | None:

@@ -26,6 +26,8 @@ from optimizer.model.scenario import Scenario
 
 #: US$ per model value unit (the model counts value in millions).
 VALUE_UNIT = 1e6
+#: Weight of the objectives' tie-breaks (see `set_objective`).
+TIE = 1e-6
 
 #: Row families in build order; `relax` in `build_model` may drop any of them but `mode_choice` and
 #: `target`, and any of the SCREENS.
@@ -152,25 +154,31 @@ def _add_variables(m: PackageModel) -> None:
 
 
 def set_objective(m: PackageModel, objective: str) -> None:
-    """Set the objective: min risk (with ally penalties), max value, or min items (ties: least risk).
+    """Set the objective: min risk (with ally penalties), max value, or min items.
 
-    For 'min-items' the risk enters scaled below one item (divided by 1 + the largest possible
-    total), so the count is minimised first and the risk only breaks ties.
+    Each carries a tie-break far below anything that matters, so items that change nothing are left
+    out: min-risk adds TIE x the smallest positive risk per relieved item (a zero-risk item is not
+    relieved for nothing); max-value subtracts risk scaled so that all of it together is worth less
+    than TIE x the smallest value (an item without value is not relieved for nothing); min-items
+    adds the risk scaled below one item (the count comes first, the least risk breaks ties).
+    Reported objective values are computed from the package, without the tie-breaks.
     """
+    risk = m.risk_expr()
+    worst = 1.0 + sum(max((m.risk[o] + m.penalty.get(i, 0.0) for o in m.options_of(i)), default=0.0)
+                      for i in m.candidates)
     if objective == "min-risk":
         m.prob.sense = pulp.LpMinimize
-        m.prob.setObjective(m.risk_expr())
+        eps = TIE * min((c for c in risk.values() if c > 0), default=1.0)
+        m.prob.setObjective(pulp.LpAffineExpression({v: risk.get(v, 0.0) + eps for v in m.x.values()}))
     elif objective == "max-value":
         m.prob.sense = pulp.LpMaximize
-        m.prob.setObjective(m.value_expr())
+        value = m.value_expr()
+        eps = TIE * min((c for c in value.values() if c > 0), default=1.0) / worst
+        m.prob.setObjective(pulp.LpAffineExpression({v: value.get(v, 0.0) - eps * risk.get(v, 0.0)
+                                                     for v in m.x.values() if value.get(v) or risk.get(v)}))
     elif objective == "min-items":
         m.prob.sense = pulp.LpMinimize
-        worst = 1.0 + sum(max((m.risk[o] + m.penalty.get(i, 0.0) for o in m.options_of(i)), default=0.0)
-                          for i in m.candidates)
-        expr = m.count_expr()
-        for var, coef in m.risk_expr().items():
-            expr[var] = expr[var] + coef / worst
-        m.prob.setObjective(expr)
+        m.prob.setObjective(pulp.LpAffineExpression({v: 1.0 + risk.get(v, 0.0) / worst for v in m.x.values()}))
     else:  # pragma: no cover - Scenario validates the objective
         raise ValueError(objective)
     m.objective = objective

@@ -85,3 +85,15 @@ def test_same_input_same_package(small_table, instance):
             d_.pop("solve_seconds")
             d_.pop("total_seconds", None)
         assert a == b
+
+
+def test_tie_breaks_leave_out_items_that_change_nothing():
+    t = pd.DataFrame([
+        {"eccn": "2B991", "tier": "legacy", "value_usd": 1e9, "risk": 0.3, "fa_score": 0.5},
+        {"eccn": "3A991", "tier": "legacy", "value_usd": 2e8, "risk": 0.0, "fa_score": 0.5},   # free but not needed
+        {"eccn": "4A994", "tier": "legacy", "value_usd": 0.0, "risk": 0.2, "fa_score": 0.5},   # no value
+    ])
+    res = solve_package(t, Scenario.from_dict({"target_usd": 1e9, "rel_gap": 0}))
+    assert res.choices() == {"2B991": "full"}
+    res = solve_package(t, Scenario.from_dict({"objective": "max-value", "risk_budget": 5, "rel_gap": 0}))
+    assert set(res.choices()) == {"2B991", "3A991"} and res.objective_value == pytest.approx(1.2e9)
