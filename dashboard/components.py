@@ -22,6 +22,12 @@ GRAPH_CONFIG: dict[str, Any] = {
 }
 
 
+def graph(fig: Any, height: int, modebar: bool = True) -> dcc.Graph:
+    """A static graph of a given height (panels, side columns)."""
+    config = GRAPH_CONFIG if modebar else {**GRAPH_CONFIG, "displayModeBar": False}
+    return dcc.Graph(figure=fig, config=config, style={"height": f"{height}px"})
+
+
 def provenance_badge(prov: Provenance, className: str = "ms-2") -> dbc.Badge:
     """A REAL / SYNTHETIC badge whose hover text (title) names the source."""
     return dbc.Badge(prov.label, color=PROVENANCE_BADGE[prov.kind], className=f"provenance-badge {className}",

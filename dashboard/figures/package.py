@@ -1,4 +1,4 @@
-"""Figures of the Package builder: the value-risk trade-off frontier and a package's value by item."""
+"""Figures of the Package builder: the value-risk trade-off frontier."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from dashboard.figures.common import Provenance, empty_figure, with_provenance
-from dashboard.theme import MODE_COLORS, NAVY, ORANGE, fmt_bn, fmt_count, fmt_score, fmt_usd
+from dashboard.theme import NAVY, ORANGE, fmt_bn, fmt_count, fmt_score, fmt_usd
 
 BN = 1e9
 LOG_SPAN = 50.0
@@ -74,26 +74,3 @@ def frontier(points: Sequence[dict], prov: Provenance, selected: int | None = No
     )
     return with_provenance(fig, prov)
 
-
-def package_values(lines: Sequence[dict], prov: Provenance, top: int = 15) -> go.Figure:
-    """Value unlocked per item of a package, coloured by relief mode (largest first, top `top`)."""
-    rows = sorted([ln for ln in lines if ln.get("value_usd")], key=lambda ln: ln["value_usd"], reverse=True)[:top]
-    if not rows:
-        return empty_figure("No package to show.", height=260)
-    rows = rows[::-1]
-    fig = go.Figure()
-    for mode, color in MODE_COLORS.items():
-        d = [ln for ln in rows if ln.get("mode") == mode]
-        if not d:
-            continue
-        fig.add_bar(x=[ln["value_usd"] / BN for ln in d], y=[ln["eccn"] for ln in d], orientation="h",
-                    name=f"{mode} relief", marker_color=color,
-                    customdata=[fmt_usd(ln["value_usd"]) for ln in d],
-                    hovertemplate="%{y}: %{customdata} per year<extra></extra>")
-    fig.update_layout(
-        title="Value unlocked per item, US$ bn per year", height=max(200, 40 + 22 * len(rows)), barmode="stack",
-        xaxis=dict(tickprefix="$", ticksuffix="bn"),
-        yaxis=dict(categoryorder="array", categoryarray=[ln["eccn"] for ln in rows]),
-        legend=dict(orientation="h", yanchor="top", y=-0.12, x=0), margin=dict(l=72, r=12, t=36, b=48),
-    )
-    return with_provenance(fig, prov)

@@ -11,9 +11,9 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import dcc, html, no_update
+from dash import html, no_update
 
-from dashboard.components import GRAPH_CONFIG, empty_state, provenance_badge
+from dashboard.components import empty_state, graph, provenance_badge
 from dashboard.figures.common import Provenance
 from dashboard.figures.items import top_suppliers
 from dashboard.logic.trade import partner_names
@@ -193,7 +193,7 @@ def panel_view(ds: Any, eccn: str | None, partner: str, year: Any) -> tuple[str,
         html.Div([html.Span(f"FA score {fmt_score(it['fa_score'])}", className="fw-bold"),
                   html.Span(f" · {it['fa_basis']}", className="small")]),
         _table(["Component", "Value"], fa_rows, {1}),
-        dcc.Graph(figure=top_suppliers(sup, name, y, trade_prov), config=GRAPH_CONFIG, style={"height": "260px"}),
+        graph(top_suppliers(sup, name, y, trade_prov), 260),
         html.Div(it["fa_evidence"], className="small text-muted"),
         html.Details([html.Summary("How the score is computed", className="small"),
                       html.Div(ex.fa_formula, className="small text-muted")]),

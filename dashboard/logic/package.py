@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from dashboard import ids
-from dashboard.components import empty_state, kpi_card, provenance_badge
+from dashboard.components import empty_state, graph, kpi_card, provenance_badge
 from dashboard.figures.common import Provenance, empty_figure
 from dashboard.figures.package import frontier
 from dashboard.logic.package_inputs import FormValues, check_form, with_ally_positions
@@ -404,7 +404,7 @@ def side_trade_view(ds: Any, partner: str | None, year: Any) -> list:
                             className="d-flex justify-content-between"))
     out.append(html.Div(provenance_badge(prov, className=""), className="text-end mb-1"))
     years = (int(ds.partner_totals["year"].min()), int(ds.partner_totals["year"].max()))
-    out.append(dcc_graph(totals_sparkline(partner_totals(ds, p, years), name, prov), 170))
+    out.append(graph(totals_sparkline(partner_totals(ds, p, years), name, prov), 170, modebar=False))
     items = item_table(ds, p, y)
     rows = controlled_summary(controlled_trade(ds, items, p, (y, y)), ds, p, y)
     out.append(html.H3(f"US exports in HS codes mapped to CCL items, {y}", className="h6 mt-2 mb-1"))
@@ -421,13 +421,6 @@ def side_note_view(result: dict | None) -> str:
         return ""
     return (f"The proposal unlocks {fmt_usd(result['package']['achieved_usd'])} per year for "
             f"{result['partner']} (estimated for {result['year']}).")
-
-
-def dcc_graph(fig: go.Figure, height: int):
-    from dash import dcc
-
-    from dashboard.components import GRAPH_CONFIG
-    return dcc.Graph(figure=fig, config={**GRAPH_CONFIG, "displayModeBar": False}, style={"height": f"{height}px"})
 
 
 def package_views(ds: Any, result: dict | None, extras: dict | None, shown: dict | None,

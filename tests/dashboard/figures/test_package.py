@@ -1,5 +1,5 @@
 from dashboard.figures.common import Provenance, badge_of
-from dashboard.figures.package import frontier, package_values
+from dashboard.figures.package import frontier
 
 SYN = Provenance("synthetic", "layer")
 
@@ -33,14 +33,6 @@ def test_frontier_uses_a_log_risk_axis_when_risks_span_orders_of_magnitude_and_d
 
 def test_frontier_without_points_is_an_explained_empty_state():
     assert "Run the optimizer" in frontier([], SYN).layout.annotations[0].text
-
-
-def test_package_values_stack_by_mode_largest_on_top():
-    lines = [{"eccn": "A", "mode": "full", "value_usd": 2e9}, {"eccn": "B", "mode": "exception", "value_usd": 1e9},
-             {"eccn": "C", "mode": "full", "value_usd": None}]
-    fig = package_values(lines, SYN)
-    assert [t.name for t in fig.data] == ["full relief", "exception relief"]
-    assert list(fig.layout.yaxis.categoryarray) == ["B", "A"]
 
 
 def test_a_target_far_beyond_the_frontier_is_named_not_plotted():

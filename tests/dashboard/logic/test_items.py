@@ -1,7 +1,6 @@
 import math
 
 import pandas as pd
-import pytest
 from dash import no_update
 
 from dashboard.logic import items
