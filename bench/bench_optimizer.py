@@ -112,7 +112,7 @@ def scenario_for(table: pd.DataFrame, share: float = 0.3) -> tuple[Scenario, flo
 
 
 def bench_package(label: str, table: pd.DataFrame, reps: int, naive_build_only: bool = False) -> dict:
-    sc, top, n_bin = scenario_for(table)
+    sc, _, n_bin = scenario_for(table)
     ours_s, res = best_of(reps, lambda: solve_package(table, sc))
     build_s, _ = best_of(reps, lambda: build_model(validate_items(table)[0], sc))
     row = {"case": label, "what": "package", "binaries": n_bin, "ours_s": ours_s, "ours_build_s": build_s,
@@ -124,7 +124,7 @@ def bench_package(label: str, table: pd.DataFrame, reps: int, naive_build_only: 
         naive_build = time.perf_counter() - t0
         return row | {"naive_s": None, "naive_build_s": naive_build, "ratio": None,
                       "build_ratio": naive_build / build_s, "naive_objective": None}
-    naive_s, (naive_total, naive_build, naive_obj) = best_of(reps, lambda: naive_solve(table, sc.target_usd))
+    _, (naive_total, naive_build, naive_obj) = best_of(reps, lambda: naive_solve(table, sc.target_usd))
     return row | {"naive_s": naive_total, "naive_build_s": naive_build, "ratio": naive_total / ours_s,
                   "build_ratio": naive_build / build_s, "naive_objective": naive_obj}
 
@@ -147,12 +147,13 @@ def bench_frontier(label: str, table: pd.DataFrame, points: int, naive_points: i
             "ours_1worker_s": rows[1][0], "solver_s": rows[2][1].solve_seconds, "naive_s": naive_s,
             "naive_scaled_from": len(sample), "ratio": naive_s / ours, "ratio_1worker": naive_s / rows[1][0],
             "status": ",".join(sorted({p.status for p in rows[2][1].points})), "gap": worst,
-            "objective": sum(p.risk for p in rows[2][1].points), "naive_objective": None}
+            "objective": sum(p.risk for p in rows[2][1].points),
+            "naive_objective": sum(naive_obj) if naive_points is None else None}
 
 
 def bench_solvers(label: str, table: pd.DataFrame, time_limit: float, skip: tuple[str, ...] = ()) -> list[dict]:
     """One package solve per solver setting on the same built model (solve time only)."""
-    sc, top, n_bin = scenario_for(table)
+    sc, _, n_bin = scenario_for(table)
     table_v = validate_items(table)[0]
     settings = [
         ("CBC chosen (" + " ".join(CBC_OPTIONS + CBC_KNAPSACK_OPTIONS) + ")", "cbc", None, None),

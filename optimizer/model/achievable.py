@@ -17,7 +17,8 @@ _HARMLESS = frozenset({"mode_choice", "target", "forced", "coherence"})
 
 
 def max_achievable_on(m: PackageModel) -> float | None:
-    """Largest value (US$) under `m`'s constraints other than the target; None if none is feasible.
+    """Largest value (US$) under `m`'s constraints other than the target; None if no package is
+    feasible (or, on a very large model, none was found within the time limit).
 
     Leaves the model's objective and target as they were; variable values are overwritten.
     """

@@ -197,7 +197,7 @@ def near_optimal_item_sets(table: pd.DataFrame, sc: Scenario, tolerance: float) 
     best = brute_force(table, sc)
     if best is None:
         return set()
-    ids, combos, options, ok, value, risk, count = enumerate_packages(table, sc)
+    ids, combos, _, ok, value, risk, count = enumerate_packages(table, sc)
     if sc.objective == "min-risk":
         ok &= risk <= (1 + tolerance) * best.objective[0] + 1e-9
     elif sc.objective == "max-value":
