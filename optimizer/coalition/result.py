@@ -10,7 +10,7 @@ rest on the no-bilateral-rows proxy.
 
 from __future__ import annotations
 
-import math
+from optimizer.jsonsafe import json_safe
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -120,17 +120,4 @@ class CoalitionResult:
         d["notes"] = {"relative_gain": RELATIVE_GAIN_NOTE, "us_only": US_ONLY_NOTE,
                       "data": ("SYNTHETIC trade figures: " if self.synthetic else "real trade figures: ")
                       + self.source}
-        return clean(d)
-
-
-def clean(o: Any) -> Any:
-    """JSON-safe: NaN/inf -> None, numpy scalars -> Python numbers."""
-    if isinstance(o, dict):
-        return {k: clean(v) for k, v in o.items()}
-    if isinstance(o, (list, tuple)):
-        return [clean(v) for v in o]
-    if hasattr(o, "item") and not isinstance(o, (str, bytes)):
-        o = o.item()
-    if isinstance(o, float) and not math.isfinite(o):
-        return None
-    return o
+        return json_safe(d)

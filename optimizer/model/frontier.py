@@ -16,7 +16,6 @@ the first entry is given).
 
 from __future__ import annotations
 
-import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -24,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from optimizer.jsonsafe import json_safe
 from optimizer.errors import DecontrolError
 from optimizer.model.achievable import max_achievable_on
 from optimizer.model.build import VALUE_UNIT, PackageModel, build_model, set_objective
@@ -71,7 +71,7 @@ class FrontierResult:
         d["knees"] = [{"index": k, "target_usd": self.points[k].target_usd,
                        "achieved_usd": self.points[k].achieved_usd, "risk": self.points[k].risk}
                       for k in self.knees]
-        return _clean(d)
+        return json_safe(d)
 
 
 def compute_frontier(items: pd.DataFrame, scenario: Scenario, points: int = 30, *,
@@ -175,18 +175,6 @@ def entry_targets(points: list[FrontierPoint]) -> dict[str, float]:
         for line in p.items:
             out.setdefault(line["eccn"], p.target_usd)
     return dict(sorted(out.items(), key=lambda kv: (kv[1], kv[0])))
-
-
-def _clean(o: Any) -> Any:
-    if isinstance(o, dict):
-        return {k: _clean(v) for k, v in o.items()}
-    if isinstance(o, (list, tuple)):
-        return [_clean(v) for v in o]
-    if hasattr(o, "item") and not isinstance(o, (str, bytes)):
-        o = o.item()
-    if isinstance(o, float) and not math.isfinite(o):
-        return None
-    return o
 
 
 __all__ = ["FrontierPoint", "FrontierResult", "KNEE_RATIO", "compute_frontier", "entry_targets", "knees"]

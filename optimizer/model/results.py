@@ -20,6 +20,7 @@ from typing import Any
 
 import pulp
 
+from optimizer.jsonsafe import json_safe
 from optimizer.model.build import VALUE_UNIT, Option, PackageModel
 from optimizer.model.solve import SolveOutcome
 
@@ -116,7 +117,7 @@ class PackageResult:
         d["binding_constraints"] = [vars(b).copy() for b in self.binding_constraints]
         d["warnings"] = list(self.warnings)
         d["n_items"] = self.n_items
-        d = _clean(d)
+        d = json_safe(d)
         d["excluded"] = [vars(e).copy() for e in self.excluded]  # text only: nothing to clean
         return d
 
@@ -294,19 +295,6 @@ def _round_usd(x: float) -> float:
 
 def _round(x: float) -> float:
     return float(f"{x:.6g}")
-
-
-def _clean(o: Any) -> Any:
-    """JSON-safe: NaN/inf -> None, numpy scalars -> Python."""
-    if isinstance(o, dict):
-        return {k: _clean(v) for k, v in o.items()}
-    if isinstance(o, (list, tuple)):
-        return [_clean(v) for v in o]
-    if hasattr(o, "item") and not isinstance(o, (str, bytes)):
-        o = o.item()
-    if isinstance(o, float) and not math.isfinite(o):
-        return None
-    return o
 
 
 __all__ = ["BindingConstraint", "ExcludedItem", "PackageLine", "PackageResult", "binding_constraints",
