@@ -20,7 +20,7 @@ import diskcache
 import flask
 from dash import Dash, Input, Output, State, no_update
 
-from dashboard import ids
+from dashboard import auth, ids
 from dashboard.layouts.shell import data_badge, not_found, shell
 from dashboard.logic.trade import check_partner, trade_layer_years, warm_caches
 from dashboard.pages import PAGES, page_for
@@ -44,13 +44,16 @@ def background_manager(cache_dir: Path | None = None) -> dash.DiskcacheManager:
 
 
 def create_app(data_dir: Path | None = None, *, home: Path | None = None,
-               cache_dir: Path | None = None) -> Dash:
+               cache_dir: Path | None = None, db_url: str | None = None,
+               users_file: Path | None = None, auth_header: str | None = None) -> Dash:
     """The dashboard for `data_dir` laid over the shipped data (None: shipped data only).
 
-    `home` overrides `user_home()` for the analyst workspace (tests); `cache_dir` the job cache.
-    Raises `DecontrolError` when the data does not load.
+    `home` overrides `user_home()` for the analyst workspace (tests); `cache_dir` the job cache;
+    `db_url` the scenario database (default: `ScenarioStore`'s). `users_file` / `auth_header` turn
+    authentication on (see `dashboard.auth`). Raises `DecontrolError` when the data does not load.
     """
-    state = AppState(Path(data_dir) if data_dir else None, home)
+    state = AppState(Path(data_dir) if data_dir else None, home, db_url)
+    auth_config = auth.AuthConfig(Path(users_file) if users_file else None, auth_header)
     ds = state.dataset()
     app = Dash(
         __name__, title="decontrol", assets_folder=str(ASSETS), serve_locally=True,
@@ -58,13 +61,14 @@ def create_app(data_dir: Path | None = None, *, home: Path | None = None,
         background_callback_manager=background_manager(cache_dir),
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    auth.install(app.server, auth_config, home)  # first hook: nothing is served before the login check
     _serve_plotly_basic(app)
     default_partner = check_partner(ds, None)
     warm_caches(ds)  # the first view of any focus partner must not wait for a cold cache
     badge = data_badge(ds.trade_synthetic, ds.trade_source, trade_layer_years(ds))
 
     def page_layout(pathname: str | None, partner: str | None):
-        page = page_for(pathname)
+        page = page_for(pathname, auth.current_role())
         if page is None:
             return not_found(pathname or "")
         return page.layout(state, check_partner(state.dataset(), partner))
@@ -75,7 +79,8 @@ def create_app(data_dir: Path | None = None, *, home: Path | None = None,
         path = "/"
         if flask.has_request_context() and flask.request.referrer:
             path = urlparse(flask.request.referrer).path
-        return shell(badge, page_layout(path, None), path)
+        who = auth.current_user()
+        return shell(badge, page_layout(path, None), path, auth.current_role(), who[0] if who else None)
 
     app.layout = serve_layout
     app.validation_layout = dash.html.Div([shell(badge), *[p.layout(state, default_partner) for p in PAGES]])

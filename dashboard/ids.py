@@ -23,6 +23,8 @@ PAGE_PATH = "nav-page-path"  # store: the path of the page on display
 NAVBAR = "nav-bar"
 DATA_BADGE = "nav-data-badge"
 PARTNER_STORE = "nav-partner-store"  # the partner chosen last, shared by all pages (session storage)
+ALLY_PREVIEW = "nav-ally-preview"    # analyst's switch: show what an ally sees (enforced in callbacks)
+NAV_USER = "nav-user"                # signed-in user and logout link (authentication on)
 
 # --- 1. Trade ---------------------------------------------------------------------------------------
 TRADE_PARTNER = "trade-partner"

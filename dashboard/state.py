@@ -28,6 +28,7 @@ _CACHE_SIZE = 64
 _cache: OrderedDict[tuple, tuple[Any, Any]] = OrderedDict()
 _lock = threading.Lock()
 _pending: dict[tuple, threading.Event] = {}
+_stores: dict[tuple, Any] = {}
 _load_lock = threading.Lock()  # one dataset load at a time: concurrent callbacks wait for it, not redo it
 
 
@@ -95,6 +96,24 @@ class AppState:
 
     data_dir: Path | None = None
     home: Path | None = None  # None: optimizer.paths.user_home() at call time
+    db_url: str | None = None  # scenario database URL; None: ScenarioStore's default (DECONTROL_DB or SQLite)
+
+    def scenario_store(self) -> Any:
+        """The scenario store (one engine per URL, kept for the server's life)."""
+        from optimizer.scenarios import ScenarioStore
+        key = ("scenario_store", self.db_url, str(self.home))
+        with _lock:
+            store = _stores.get(key)
+        if store is None:
+            if self.db_url is None and self.home is not None:
+                url = f"sqlite:///{self.home / 'scenarios.db'}"
+                self.home.mkdir(parents=True, exist_ok=True)
+            else:
+                url = self.db_url
+            store = ScenarioStore(url)
+            with _lock:
+                store = _stores.setdefault(key, store)
+        return store
 
     @property
     def workspace_dir(self) -> Path:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, State, no_update
 
-from dashboard import ids
+from dashboard import auth, ids
 from dashboard.callbacks.common import guarded
-from dashboard.logic import items
+from dashboard.logic import ally_view, items
 from dashboard.state import AppState
 
 
@@ -14,9 +14,11 @@ def register_callbacks(app: Dash, state: AppState) -> None:
     @app.callback(Output(ids.ITEMS_GRID, "rowData"), Output(ids.ITEMS_GRID, "columnDefs"),
                   Output(ids.ITEMS_SUMMARY, "children"),
                   Input(ids.ITEMS_PARTNER, "value"), Input(ids.ITEMS_YEAR, "value"), Input(ids.ITEMS_TIERS, "value"),
-                  Input(ids.ITEMS_OVERRIDE_VERSION, "data"))
+                  Input(ids.ITEMS_OVERRIDE_VERSION, "data"), Input(ids.ALLY_PREVIEW, "value"))
     @guarded(ids.ITEMS_ALERT, 3)
-    def _grid(partner, year, tiers, _version):
+    def _grid(partner, year, tiers, _version, preview):
+        if auth.audience(preview) == "ally":  # decided on the server: the role comes from the session
+            return ally_view.ally_items_view(state.dataset(), partner, year, items.column_defs)
         return items.items_view(state.dataset(), partner, year, tiers)
 
     app.clientside_callback(
@@ -37,9 +39,11 @@ def register_callbacks(app: Dash, state: AppState) -> None:
     @app.callback(Output(ids.ITEMS_PANEL, "title"), Output(ids.ITEMS_PANEL_BODY, "children"),
                   Output(ids.ITEMS_OVERRIDE_TIER, "value"),
                   Input(ids.ITEMS_SELECTED, "data"), Input(ids.ITEMS_OVERRIDE_VERSION, "data"),
-                  State(ids.ITEMS_PARTNER, "value"), State(ids.ITEMS_YEAR, "value"))
+                  State(ids.ITEMS_PARTNER, "value"), State(ids.ITEMS_YEAR, "value"), State(ids.ALLY_PREVIEW, "value"))
     @guarded(ids.ITEMS_ALERT, 3)
-    def _panel(eccn, _version, partner, year):
+    def _panel(eccn, _version, partner, year, preview):
+        if auth.audience(preview) == "ally":
+            return ally_view.ally_panel_view(state.dataset(), eccn, partner, year)
         return items.panel_view(state.dataset(), eccn, partner, year)
 
     @app.callback(Output(ids.ITEMS_OVERRIDE_FEEDBACK, "children"),
@@ -52,6 +56,8 @@ def register_callbacks(app: Dash, state: AppState) -> None:
                   State(ids.ITEMS_OVERRIDE_VERSION, "data"), prevent_initial_call=True)
     @guarded(ids.ITEMS_OVERRIDE_FEEDBACK, 6)
     def _override(_n, eccn, tier, reason, author, version):
+        if auth.current_role() != "analyst":  # also refused by the request gate; belt and braces
+            return "Tier overrides are for analysts.", no_update, no_update, no_update, no_update, no_update
         return items.override_view(state, eccn, tier, reason, author, version)
 
     @app.callback(Output(ids.PARTNER_STORE, "data", allow_duplicate=True), Input(ids.ITEMS_PARTNER, "value"),

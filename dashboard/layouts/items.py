@@ -6,7 +6,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import ids
+from dashboard import auth, ids
 from dashboard.components import field
 from dashboard.logic.items import item_years
 from dashboard.logic.trade import partner_options
@@ -63,7 +63,8 @@ def layout(state: AppState, partner: str) -> html.Div:
                                                                           "minHeight": "360px"},
     )
     panel = dbc.Offcanvas(
-        [dcc.Loading(html.Div(id=ids.ITEMS_PANEL_BODY), type="dot", delay_show=250), _override_form()],
+        [dcc.Loading(html.Div(id=ids.ITEMS_PANEL_BODY), type="dot", delay_show=250),
+         html.Div(_override_form(), hidden=auth.current_role() != "analyst")],  # allies: refused on the server too
         id=ids.ITEMS_PANEL, title="Item", placement="end", is_open=False, scrollable=True,
         className="item-panel",
     )

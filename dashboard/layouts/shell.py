@@ -10,7 +10,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.components import provenance_badge
 from dashboard.figures.common import Provenance
-from dashboard.pages import PAGES
+from dashboard.pages import PAGES, pages_for
 from dashboard.theme import fmt_years
 
 
@@ -21,16 +21,33 @@ def data_badge(trade_synthetic: bool, trade_source: str, years: list[int]) -> ht
                       provenance_badge(prov)], id=ids.DATA_BADGE, className="d-flex align-items-center")
 
 
-def shell(badge: html.Span, page: Any = None, path: str | None = None) -> html.Div:
+def user_menu(role: str, user: str | None) -> html.Div:
+    """Right of the navbar: the analyst's ally-preview switch; the signed-in user and a logout link."""
+    parts: list = []
+    if role == "analyst":
+        parts.append(dbc.Switch(id=ids.ALLY_PREVIEW, label="Ally view", value=False, persistence=True,
+                                persistence_type="session", className="text-white small mb-0 me-3",
+                                input_class_name="me-1"))
+    else:
+        parts.append(html.Span("Ally view", className="badge bg-warning text-dark me-3"))
+        parts.append(dcc.Store(id=ids.ALLY_PREVIEW, data=True))  # same id: callbacks read it either way
+    if user:
+        parts.append(html.Span([html.Span(f"{user} ({role})", className="small text-white-50 me-2"),
+                                html.A("Log out", href="/logout", className="small text-white")]))
+    return html.Div(parts, id=ids.NAV_USER, className="d-flex align-items-center ms-3")
+
+
+def shell(badge: html.Span, page: Any = None, path: str | None = None, role: str = "analyst",
+          user: str | None = None) -> html.Div:
     """The frame with `page` (the layout of the first page, served at `path`) already in place."""
-    nav = dbc.Nav([dbc.NavItem(dbc.NavLink(p.name, href=p.path, active="exact")) for p in PAGES],
+    nav = dbc.Nav([dbc.NavItem(dbc.NavLink(p.name, href=p.path, active="exact")) for p in pages_for(role)],
                   navbar=True, className="me-auto")
     navbar = dbc.Navbar(
         dbc.Container([
             dbc.NavbarBrand([html.Span("decontrol", className="fw-bold"),
                              html.Span("decontrol packages for trade talks", className="brand-sub d-none d-xl-inline")],
                             href="/"),
-            nav, badge,
+            nav, badge, user_menu(role, user),
         ], fluid=True),
         id=ids.NAVBAR, color="primary", dark=True, className="py-1",
     )

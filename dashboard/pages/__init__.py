@@ -29,6 +29,7 @@ class Page:
     title: str                                  # browser tab title
     layout: Callable[[AppState, str], Any]      # (state, partner) -> component tree
     register_callbacks: Callable[[Dash, AppState], None]
+    roles: tuple[str, ...] = ("analyst", "ally")  # who may open the page (server-side, see pages_for)
 
 
 PAGES: tuple[Page, ...] = (
@@ -37,11 +38,16 @@ PAGES: tuple[Page, ...] = (
     Page(items_layout.PATH, items_layout.NAME, items_layout.TITLE, items_layout.layout,
          items_callbacks.register_callbacks),
     Page(package_layout.PATH, package_layout.NAME, package_layout.TITLE, package_layout.layout,
-         package_callbacks.register_callbacks),
+         package_callbacks.register_callbacks, roles=("analyst",)),
 )
 
 
-def page_for(path: str | None) -> Page | None:
-    """The page served at `path` (trailing slash ignored), None for an unknown path."""
+def pages_for(role: str) -> tuple[Page, ...]:
+    """The pages `role` may open (an ally never gets the analyst's tools)."""
+    return tuple(p for p in PAGES if role in p.roles)
+
+
+def page_for(path: str | None, role: str = "analyst") -> Page | None:
+    """The page served at `path` (trailing slash ignored) to `role`, None for an unknown or closed path."""
     p = (path or "/").rstrip("/") or "/"
-    return next((page for page in PAGES if page.path == p), None)
+    return next((page for page in pages_for(role) if page.path == p), None)

@@ -1,0 +1,131 @@
+"""What an ally may be shown: the control list, an item and a package with shared facts only.
+
+Every function here starts from `optimizer.audience` (a whitelist), so a column added to the item
+table later stays hidden from allies by default. Tiers are judgements about the item (a
+`transactional` tier marks a bargaining chip), so an ally sees neither the tier nor its rationale,
+nor risk, notes or override authors; excluded items collapse to "not in package".
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pandas as pd
+from dash import html
+
+from dashboard.components import empty_state, graph, provenance_badge
+from dashboard.figures.common import Provenance
+from dashboard.logic.items import check_year, trade_provenance
+from dashboard.logic.trade import partner_names
+from dashboard.state import item_table
+from dashboard.theme import fmt_pct, fmt_score, fmt_usd
+from optimizer.audience import INTERNAL_MARKERS, items_for, package_for
+
+#: Grid fields shown to allies (display text next to whitelisted numbers).
+ALLY_GRID_FIELDS: tuple[str, ...] = ("eccn", "heading", "reasons", "regime", "category", "group", "value_usd",
+                                     "value_text", "value_basis", "fa_score", "fa_text", "hs6_count")
+
+
+def _num(v: Any) -> float | None:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def ally_grid_rows(items: pd.DataFrame) -> list[dict[str, Any]]:
+    """Grid rows built from the ally's columns only (the internal table never reaches this loop)."""
+    visible = items_for(items, "ally")
+    rows = []
+    for r in visible.to_dict(orient="records"):
+        value = _num(r.get("value_usd"))
+        fa = _num(r.get("fa_score"))
+        rows.append({
+            "eccn": r["eccn"], "heading": r.get("heading", ""),
+            "reasons": str(r.get("reasons") or "").replace(";", ", "),
+            "regime": str(r.get("regime") or "").replace(";", ", "),
+            "category": int(r["category"]) if _num(r.get("category")) is not None else None, "group": r.get("group", ""),
+            "value_usd": value, "value_text": fmt_usd(value, missing="unknown"), "value_basis": r.get("value_basis", ""),
+            "fa_score": fa, "fa_text": fmt_score(fa), "hs6_count": len([h for h in str(r.get("hs6") or "").split(";") if h]),
+        })
+    return rows
+
+
+def ally_column_defs(internal_defs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The analyst's column definitions restricted to ally fields (same look, fewer columns)."""
+    return [d for d in internal_defs if d.get("field") in ALLY_GRID_FIELDS]
+
+
+def ally_items_view(ds: Any, partner: str, year: Any, column_defs: Any) -> tuple[list, list, list]:
+    """rowData, columnDefs and summary of the control list for an ally (no tiers, no risk)."""
+    y = check_year(ds, year)
+    items = item_table(ds, partner, y)
+    rows = ally_grid_rows(items)
+    name = partner_names(ds).get(partner, partner)
+    known = sum(1 for r in rows if r["value_usd"] is not None)
+    text = (f"{len(rows):,} items · values for {name}, {y} (US$ per year), known for {known:,} items · ally view: "
+            "shared trade facts only")
+    return rows, ally_column_defs(column_defs(items, y)), [html.Span(text), provenance_badge(trade_provenance(ds))]
+
+
+def ally_panel_view(ds: Any, eccn: str | None, partner: str, year: Any) -> tuple[str, list, None]:
+    """Item panel for an ally: heading, control facts, value and foreign availability (no tier, no risk)."""
+    if not eccn:
+        return "Item", [empty_state("Select a row of the control list to see the item.")], None
+    y = check_year(ds, year)
+    items = items_for(item_table(ds, partner, y), "ally")
+    hit = items[items["eccn"] == eccn]
+    if hit.empty:
+        return "Item", [empty_state(f"{eccn} is not in the control list.")], None
+    it = hit.iloc[0].to_dict()
+    name = partner_names(ds).get(partner, partner)
+    prov = trade_provenance(ds)
+    facts = [
+        ["Reasons for control", str(it.get("reasons") or "not stated").replace(";", ", ")],
+        ["Regime", str(it.get("regime") or "n/a").replace(";", ", ")],
+        ["CCL category / group", f"{it.get('category')} / {it.get('group')}"],
+        [f"US exports to {name}, {y}", f"{fmt_usd(_num(it.get('value_usd')), missing='unknown')} per year"],
+        ["How the value is measured", str(it.get("value_basis", ""))],
+        ["Foreign availability score (0–1)", fmt_score(_num(it.get("fa_score")))],
+        ["Share of world exports from outside the US and the regime", fmt_pct(_num(it.get("fa_non_regime_share")), 0)],
+        ["Share from all non-US suppliers", fmt_pct(_num(it.get("fa_all_foreign_share")), 0)],
+        ["Third-country suppliers above the threshold", str(it.get("fa_supplier_count", "n/a"))],
+        ["Largest third-country suppliers", str(it.get("fa_top_suppliers") or "n/a")],
+    ]
+    table = html.Table(html.Tbody([html.Tr([html.Th(k, className="fw-normal text-muted"), html.Td(v)])
+                                   for k, v in facts]), className="table table-sm small")
+    body = [html.P(str(it.get("heading", "")), className="mb-1"),
+            html.Div([html.Span("Trade evidence ", className="small"), provenance_badge(prov)], className="mb-1"),
+            table]
+    return f"{eccn} · {name}, {y}", body, None
+
+
+def ally_package(result: dict[str, Any]) -> dict[str, Any]:
+    """A package result as an ally may see it; excluded items are listed as "not in package" only."""
+    out = package_for(result, "ally")
+    excluded = result.get("excluded") or []
+    if excluded:
+        out["not_in_package"] = sorted({str(e.get("eccn", e)) if isinstance(e, dict) else str(e) for e in excluded})
+    return out
+
+
+def value_frontier_points(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Frontier points for an ally: value against the number of items (no risk axis)."""
+    out = []
+    for p in points:
+        n = p.get("n_items")
+        if n is None and isinstance(p.get("items"), list):
+            n = len(p["items"])
+        value = p.get("achieved_usd", p.get("value_usd"))
+        if n is not None and value is not None:
+            out.append({"n_items": int(n), "achieved_usd": float(value)})
+    return out
+
+
+def internal_fields_in(payload: Any) -> list[str]:
+    """Internal markers found anywhere in a JSON payload (keys or text); [] means safe for an ally."""
+    text = json.dumps(payload, default=str).lower()
+    return [m for m in INTERNAL_MARKERS if m in text]

@@ -1,0 +1,170 @@
+"""Authentication and the ally role, through the Flask test client (server-side, as a browser sees it)."""
+
+import json
+import re
+
+import pytest
+
+from dashboard import auth, ids
+from dashboard.app import create_app
+from dashboard.cli import main as cli_main
+from dashboard.logic.ally_view import internal_fields_in
+from optimizer.errors import DecontrolError
+
+
+@pytest.fixture(scope="module")
+def users_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("users") / "users.json"
+    auth.add_user(path, "ana", "analyst", "analyst-pass-1")
+    auth.add_user(path, "jo", "ally", "ally-pass-123")
+    return path
+
+
+@pytest.fixture(scope="module")
+def secured(users_file, tmp_path_factory, shipped_ds):
+    home = tmp_path_factory.mktemp("home")
+    return create_app(home=home, cache_dir=home / "jobs", users_file=users_file)
+
+
+def login(client, user, password):
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    return client.post("/login", data={"csrf": token, "username": user, "password": password})
+
+
+def callback(client, app, first_output: str, inputs: list[dict], state: list[dict] | None = None):
+    key = next(k for k in app.callback_map if k.startswith(f"..{first_output}") or k.startswith(first_output))
+    outs = [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in key.strip(".").split("...")]
+    body = {"output": key, "outputs": outs if len(outs) > 1 else outs[0], "inputs": inputs,
+            "state": state or [], "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]}
+    return client.post("/_dash-update-component", json=body)
+
+
+def test_users_file_stores_hashes_and_checks_passwords(users_file):
+    text = users_file.read_text()
+    assert "ally-pass-123" not in text and "password_hash" in text
+    users = auth.load_users(users_file)
+    assert auth.check_login(users, "jo", "ally-pass-123") == "ally"
+    assert auth.check_login(users, "jo", "wrong-password") is None
+    assert auth.check_login(users, "nobody", "ally-pass-123") is None
+    with pytest.raises(DecontrolError, match="at least 8"):
+        auth.add_user(users_file, "x", "ally", "short")
+    with pytest.raises(DecontrolError, match="unknown role"):
+        auth.add_user(users_file, "x", "admin", "long-enough-1")
+
+
+def test_bad_users_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "u.json"
+    bad.write_text('{"users": [{"username": "a", "role": "boss"}]}')
+    with pytest.raises(DecontrolError, match="bad entries"):
+        auth.load_users(bad)
+    with pytest.raises(DecontrolError, match="does not exist"):
+        auth.load_users(tmp_path / "none.json")
+
+
+def test_users_add_command_reads_the_password_from_stdin(tmp_path, monkeypatch, capsys):
+    import io
+    path = tmp_path / "users.json"
+    monkeypatch.setattr("sys.stdin", io.StringIO("s3cret-password\n"))
+    with pytest.raises(SystemExit) as exit_:
+        cli_main(["users", "add", str(path), "kim", "--role", "ally", "--password-stdin"])
+    assert exit_.value.code == 0 and "kim (ally)" in capsys.readouterr().out
+    assert auth.check_login(auth.load_users(path), "kim", "s3cret-password") == "ally"
+
+
+def test_without_login_pages_redirect_and_callbacks_are_refused(secured):
+    client = secured.server.test_client()
+    r = client.get("/")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/login")
+    assert client.get("/items").headers["Location"].startswith("/login?next=/items")
+    assert client.get("/_dash-layout").status_code == 401
+    r = client.post("/_dash-update-component", json={"output": "x.children", "inputs": []})
+    assert r.status_code == 401 and r.json == {"error": "login required"}
+    assert client.get("/_dash-component-suites/dash/dash-renderer/build/dash_renderer.v1.min.js").status_code == 401
+    page = client.get("/login")
+    assert page.status_code == 200 and 'name="csrf"' in page.get_data(as_text=True)
+
+
+def test_login_needs_the_form_token_and_the_right_password(secured):
+    client = secured.server.test_client()
+    client.get("/login")
+    assert client.post("/login", data={"csrf": "forged", "username": "jo", "password": "ally-pass-123"}).status_code == 400
+    assert login(client, "jo", "bad-password").status_code == 401
+    assert client.get("/").status_code == 302
+    r = login(client, "jo", "ally-pass-123")
+    assert r.status_code == 302 and client.get("/").status_code == 200
+    client.get("/logout")
+    assert client.get("/").status_code == 302
+
+
+def test_ally_login_shows_the_ally_view_without_analyst_pages(secured):
+    client = secured.server.test_client()
+    login(client, "jo", "ally-pass-123")
+    layout = json.dumps(client.get("/_dash-layout").json)
+    assert "Ally view" in layout and "jo (ally)" in layout and "/logout" in layout
+    assert '"href": "/package"' not in layout
+    pkg = json.dumps(client.get("/_dash-layout", headers={"Referer": "http://x/package"}).json)
+    assert ids.PKG_RUN not in pkg and "Page not found" in pkg
+    analyst = secured.server.test_client()
+    login(analyst, "ana", "analyst-pass-1")
+    assert '"href": "/package"' in json.dumps(analyst.get("/_dash-layout").json)
+
+
+def test_ally_grid_and_item_panel_payloads_carry_no_internal_field(secured):
+    client = secured.server.test_client()
+    login(client, "jo", "ally-pass-123")
+    grid_inputs = [{"id": ids.ITEMS_PARTNER, "property": "value", "value": "CHN"},
+                   {"id": ids.ITEMS_YEAR, "property": "value", "value": None},
+                   {"id": ids.ITEMS_TIERS, "property": "value", "value": ["legacy"]},
+                   {"id": ids.ITEMS_OVERRIDE_VERSION, "property": "data", "value": 0},
+                   {"id": ids.ALLY_PREVIEW, "property": "value", "value": False}]  # the browser cannot widen it
+    r = callback(client, secured, ids.ITEMS_GRID, grid_inputs)
+    assert r.status_code == 200
+    rows = r.json["response"][ids.ITEMS_GRID]["rowData"]
+    assert len(rows) > 100 and "tier" not in rows[0] and "risk" not in rows[0]
+    assert internal_fields_in(r.json) == []
+    eccn = rows[0]["eccn"]
+    panel = callback(client, secured, ids.ITEMS_PANEL, [
+        {"id": ids.ITEMS_SELECTED, "property": "data", "value": eccn},
+        {"id": ids.ITEMS_OVERRIDE_VERSION, "property": "data", "value": 0}],
+        [{"id": ids.ITEMS_PARTNER, "property": "value", "value": "CHN"},
+         {"id": ids.ITEMS_YEAR, "property": "value", "value": None},
+         {"id": ids.ALLY_PREVIEW, "property": "value", "value": False}])
+    assert panel.status_code == 200 and eccn in json.dumps(panel.json)
+    assert internal_fields_in(panel.json) == []
+    # the same requests from the analyst carry the internal fields (so the check above can fail)
+    analyst = secured.server.test_client()
+    login(analyst, "ana", "analyst-pass-1")
+    full = callback(analyst, secured, ids.ITEMS_GRID, grid_inputs)
+    assert "risk" in full.json["response"][ids.ITEMS_GRID]["rowData"][0]
+
+
+def test_analyst_preview_switch_filters_on_the_server(secured):
+    client = secured.server.test_client()
+    login(client, "ana", "analyst-pass-1")
+    r = callback(client, secured, ids.ITEMS_GRID, [
+        {"id": ids.ITEMS_PARTNER, "property": "value", "value": "CHN"},
+        {"id": ids.ITEMS_YEAR, "property": "value", "value": None},
+        {"id": ids.ITEMS_TIERS, "property": "value", "value": None},
+        {"id": ids.ITEMS_OVERRIDE_VERSION, "property": "data", "value": 0},
+        {"id": ids.ALLY_PREVIEW, "property": "value", "value": True}])
+    assert internal_fields_in(r.json) == []
+
+
+def test_ally_cannot_call_analyst_only_callbacks(secured):
+    client = secured.server.test_client()
+    login(client, "jo", "ally-pass-123")
+    r = callback(client, secured, ids.ITEMS_OVERRIDE_FEEDBACK,
+                 [{"id": ids.ITEMS_OVERRIDE_SAVE, "property": "n_clicks", "value": 1}])
+    assert r.status_code == 403
+    r = client.post("/_dash-update-component", json={"output": f"..{ids.PKG_RESULT}.data...{ids.PKG_SHOWN}.data..",
+                                                     "inputs": []})
+    assert r.status_code == 403
+
+
+def test_analyst_only_recognises_every_output_form():
+    assert auth.analyst_only({"output": "pkg-result.data"})
+    assert auth.analyst_only({"output": "..pkg-table.children...pkg-kpis.children.."})
+    assert auth.analyst_only({"output": '..{"iso":["ALL"],"type":"pkg-ally"}.invalid..'})
+    assert not auth.analyst_only({"output": "..items-grid.rowData...items-summary.children.."})
+    assert not auth.analyst_only({"output": "items-panel.title"})
