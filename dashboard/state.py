@@ -68,18 +68,12 @@ def _reset_after_fork() -> None:
     the fork would stay locked for ever, and a computation it had under way would never finish.
     Give the child fresh locks and forget other threads' pending work (the child redoes it).
 
-    The loader's and the estimation's module caches have the same hazard; their locks are renewed
-    here too until those modules do it themselves.
+    The loader's and the estimation's module caches renew their own locks the same way.
     """
     global _lock, _load_lock
     _lock = threading.Lock()
     _load_lock = threading.Lock()
     _pending.clear()
-    import sys
-    for name in ("optimizer.data.load", "optimizer.estimation.item_table"):
-        module = sys.modules.get(name)
-        if module is not None and hasattr(module, "_lock"):
-            module._lock = threading.Lock()
 
 
 os.register_at_fork(after_in_child=_reset_after_fork)

@@ -86,6 +86,16 @@ _cache: OrderedDict[tuple, Dataset] = OrderedDict()
 _lock = threading.Lock()
 
 
+def _renew_lock_after_fork() -> None:
+    """A forked child (Dash background jobs) gets a fresh lock: one held by another thread at the
+    fork would stay locked for ever in the child."""
+    global _lock
+    _lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_renew_lock_after_fork)
+
+
 def load_dataset(data_dir: Path | None = None, *, validate: bool = True,
                  shipped_dir: Path = SHIPPED_DATA_DIR) -> Dataset:
     """The dataset of `data_dir` overlaid on the shipped `datasets/` (cached; same object on a hit).

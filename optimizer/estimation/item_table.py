@@ -13,6 +13,7 @@ partner or parameter in well under a second.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -70,6 +71,16 @@ class ItemContext:
 # ---------------------------------------------------------------------- cache
 _cache: OrderedDict[tuple, tuple[Any, Any]] = OrderedDict()
 _lock = threading.Lock()
+
+
+def _renew_lock_after_fork() -> None:
+    """A forked child (Dash background jobs) gets a fresh lock: one held by another thread at the
+    fork would stay locked for ever in the child."""
+    global _lock
+    _lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_renew_lock_after_fork)
 _CACHE_SIZE = 32
 _MAX_DATASETS = 3  # entries hold their dataset alive: keep only the most recently used few
 
