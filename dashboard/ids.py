@@ -104,3 +104,33 @@ PKG_USE_MAX = "pkg-use-max"
 PKG_SIDE_TRADE = "pkg-side-trade"
 PKG_SIDE_NOTE = "pkg-side-note"
 PKG_ERROR = "pkg-error"
+
+# --- 4. Scenarios: management (analyst only: `scn-` outputs are refused for allies on the server) ---
+SCN_CURRENT = "scn-current"          # store (shell): the package builder's last run, kept across pages
+SCN_OPENED = "scn-opened"            # store (shell): {"name", "version"} of the scenario opened in the builder
+SCN_OPEN_FORM = "scn-open-form"      # store (shell): form values waiting to be loaded into the builder
+SCN_CURRENT_NOTE = "scn-current-note"
+SCN_NAME = "scn-name"
+SCN_SAVE = "scn-save"
+SCN_FEEDBACK = "scn-feedback"
+SCN_NEW_NAME = "scn-new-name"
+SCN_OPEN = "scn-open"
+SCN_RENAME = "scn-rename"
+SCN_DUPLICATE = "scn-duplicate"
+SCN_DELETE = "scn-delete"
+SCN_ACTION_FEEDBACK = "scn-action-feedback"
+SCN_LIST_VERSION = "scn-list-version"  # store: bumps after every change to the saved scenarios
+
+# --- 4. Scenarios: list, compare, briefing (both roles; filtered by audience on the server) -------
+CMP_LIST = "cmp-list"
+CMP_PICK = "cmp-pick"                # the one scenario that actions and the briefing apply to
+CMP_SELECT = "cmp-select"            # the scenarios compared side by side
+CMP_TOTALS = "cmp-totals"
+CMP_DIFF = "cmp-diff"
+CMP_FRONTIER = "cmp-frontier"
+CMP_MARKING = "cmp-marking"
+CMP_BRIEF_PPTX = "cmp-brief-pptx"
+CMP_BRIEF_XLSX = "cmp-brief-xlsx"
+CMP_BRIEF_FEEDBACK = "cmp-brief-feedback"
+CMP_DOWNLOAD = "cmp-download"
+CMP_ALERT = "cmp-alert"

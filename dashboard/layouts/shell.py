@@ -56,6 +56,7 @@ def shell(badge: html.Span, page: Any = None, path: str | None = None, role: str
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.PARTNER_STORE, storage_type="session"),
         dcc.Store(id=ids.PAGE_PATH, data=path),
+        dcc.Store(id=ids.SCN_CURRENT), dcc.Store(id=ids.SCN_OPENED), dcc.Store(id=ids.SCN_OPEN_FORM),
         navbar,
         html.Main(page, id=ids.PAGE, tabIndex="-1", className="container-fluid px-3 py-2"),
     ])

@@ -15,9 +15,11 @@ from dash import Dash
 
 from dashboard.callbacks import items as items_callbacks
 from dashboard.callbacks import package as package_callbacks
+from dashboard.callbacks import scenarios as scenarios_callbacks
 from dashboard.callbacks import trade as trade_callbacks
 from dashboard.layouts import items as items_layout
 from dashboard.layouts import package as package_layout
+from dashboard.layouts import scenarios as scenarios_layout
 from dashboard.layouts import trade as trade_layout
 from dashboard.state import AppState
 
@@ -39,6 +41,8 @@ PAGES: tuple[Page, ...] = (
          items_callbacks.register_callbacks),
     Page(package_layout.PATH, package_layout.NAME, package_layout.TITLE, package_layout.layout,
          package_callbacks.register_callbacks, roles=("analyst",)),
+    Page(scenarios_layout.PATH, scenarios_layout.NAME, scenarios_layout.TITLE, scenarios_layout.layout,
+         scenarios_callbacks.register_callbacks),
 )
 
 

@@ -2,7 +2,9 @@
 
 A scenario's `inputs` hold the `Scenario` dict (partner, year, target, constraints) and, when the
 analyst worked from an edited item table rather than the estimated one, that table inline (a path
-would not survive being mailed to a colleague).
+would not survive being mailed to a colleague). Allies' positions, when given, are kept as
+`inputs["ally_positions"]` = {ISO3: {ECCN: support|neutral|oppose}} and become the item table's
+`ally_<ISO3>` columns, so a saved scenario re-runs with the positions it was decided under.
 """
 
 from __future__ import annotations
@@ -30,12 +32,28 @@ class ScenarioRun:
     warnings: list[str]
 
 
-def make_inputs(scenario: Scenario, items: pd.DataFrame | None = None) -> dict[str, Any]:
+def make_inputs(scenario: Scenario, items: pd.DataFrame | None = None,
+                ally_positions: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
     """The inputs document of a scenario (items only when they are an analyst's own table)."""
     inputs: dict[str, Any] = {"scenario": scenario.to_dict()}
     if items is not None:
         inputs["items"] = items.astype(object).where(items.notna(), None).to_dict(orient="records")
+    if ally_positions:
+        inputs["ally_positions"] = {str(iso): dict(by_item) for iso, by_item in ally_positions.items()}
     return inputs
+
+
+def _with_positions(table: pd.DataFrame, inputs: dict[str, Any]) -> pd.DataFrame:
+    """The table with the inputs' ally positions as `ally_<ISO3>` columns (unchanged when there are none)."""
+    positions = inputs.get("ally_positions")
+    if not positions:
+        return table
+    if not isinstance(positions, dict) or not all(isinstance(v, dict) for v in positions.values()):
+        raise DecontrolError("scenario ally_positions must map ISO3 codes to {ECCN: support|neutral|oppose}")
+    from optimizer.estimation import attach_ally_positions
+    out = attach_ally_positions(table, positions)
+    out.attrs.update(table.attrs)
+    return out
 
 
 def items_for_inputs(inputs: dict[str, Any], data_dir: Path | None = None) -> tuple[pd.DataFrame, set[str] | None, list[str], Any]:
@@ -47,12 +65,12 @@ def items_for_inputs(inputs: dict[str, Any], data_dir: Path | None = None) -> tu
     if inputs.get("items"):
         table = pd.DataFrame(inputs["items"])
         table, warnings = validate_items(table, known)
-        return table, known, list(warnings), ds
+        return _with_positions(table, inputs), known, list(warnings), ds
     if not scenario.partner:
         raise DecontrolError("the scenario names no partner and carries no item table")
     from optimizer.estimation import build_item_table
     table = build_item_table(ds, scenario.partner, scenario.year)
-    return table, known, list(table.attrs.get("warnings", [])), ds
+    return _with_positions(table, inputs), known, list(table.attrs.get("warnings", [])), ds
 
 
 def run_inputs(inputs: dict[str, Any], data_dir: Path | None = None) -> ScenarioRun:

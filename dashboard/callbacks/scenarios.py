@@ -1,0 +1,126 @@
+"""Wiring of page 4, Scenarios: save the builder's last run, open/rename/duplicate/delete, the list,
+the comparison and the briefing download; plus the two hooks into the Package builder (its last run
+is kept in the shell, and an opened scenario fills its form when the builder appears)."""
+
+from __future__ import annotations
+
+from dash import ALL, Dash, Input, Output, State, ctx, no_update
+from dash.exceptions import PreventUpdate
+
+from dashboard import auth, ids
+from dashboard.callbacks.common import guarded
+from dashboard.logic import scenarios, scenarios_page
+from dashboard.state import AppState
+
+#: The builder's widgets filled when a scenario is opened, with their key in `form_from_inputs`.
+BUILDER_FORM = [
+    (ids.PKG_PARTNER, "partner"), (ids.PKG_YEAR, "year"), (ids.PKG_OBJECTIVE, "objective"),
+    (ids.PKG_FA_THRESHOLD, "min_fa"), (ids.PKG_MAX_ITEMS, "max_items"), (ids.PKG_MODES, "modes"),
+    (ids.PKG_RISK_BUDGET, "risk_budget"), ({"type": ids.PKG_CAP, "cat": ALL}, "caps"), (ids.PKG_LOCKS, "locks"),
+    (ids.PKG_FORCED, "forced"), ({"type": ids.PKG_ALLY, "iso": ALL}, "ally_oppose"),
+    (ids.PKG_ALLY_POLICY, "ally_policy"), (ids.PKG_ALLY_PENALTY, "ally_penalty"), (ids.PKG_COHERENCE, "coherence"),
+]
+#: What of a builder run is kept for saving (the rest is display data).
+KEPT = ("ok", "scenario", "positions", "package", "dataset_id", "partner", "year")
+
+
+def _author() -> str:
+    who = auth.current_user()
+    if who:
+        return who[0]
+    from optimizer.scenarios.run import current_user
+    return current_user()
+
+
+def register_callbacks(app: Dash, state: AppState) -> None:
+    # ---------------------------------------------------------------- hooks into the Package builder
+    @app.callback(Output(ids.SCN_CURRENT, "data"), Input(ids.PKG_RESULT, "data"), prevent_initial_call=True)
+    def _keep_last_run(result):
+        if not result or not result.get("ok"):
+            raise PreventUpdate
+        return {k: result.get(k) for k in KEPT}
+
+    @app.callback(
+        Output(ids.PKG_TARGET, "value", allow_duplicate=True),
+        *[Output(i, "value") for i, _ in BUILDER_FORM],
+        Output(ids.SCN_OPEN_FORM, "data"),
+        Input(ids.PKG_RUN, "id"), State(ids.SCN_OPEN_FORM, "data"), prevent_initial_call="initial_duplicate",
+    )
+    def _fill_builder(_appeared, form):
+        """When the builder appears with a scenario waiting to be opened, fill its form once."""
+        if not form:
+            raise PreventUpdate
+        return (form["target_bn"], *[form[key] for _, key in BUILDER_FORM], None)
+
+    # ---------------------------------------------------------------- saving and managing (analysts)
+    @app.callback(Output(ids.SCN_CURRENT_NOTE, "children"), Output(ids.SCN_NAME, "value"),
+                  Input(ids.SCN_CURRENT, "data"), State(ids.SCN_OPENED, "data"))
+    def _current_note(current, opened):
+        if not current:
+            return "No package run yet: run one in the Package builder, then come back to save it.", no_update
+        pkg = current.get("package") or {}
+        text = (f"Last run: {current.get('partner')}, {current.get('year')} · {len(pkg.get('items') or [])} items · "
+                f"status {pkg.get('status', '')}")
+        if opened:
+            text += f" · opened from '{opened['name']}' version {opened['version']}"
+        return text, (opened or {}).get("name", no_update)
+
+    @app.callback(Output(ids.SCN_FEEDBACK, "children"), Output(ids.SCN_OPENED, "data"),
+                  Output(ids.SCN_LIST_VERSION, "data"),
+                  Input(ids.SCN_SAVE, "n_clicks"), State(ids.SCN_NAME, "value"), State(ids.SCN_CURRENT, "data"),
+                  State(ids.SCN_OPENED, "data"), State(ids.SCN_LIST_VERSION, "data"), prevent_initial_call=True)
+    def _save(_n, name, current, opened, version):
+        out = scenarios.save_current(state.scenario_store(), name, current, opened, author=_author())
+        if not out.ok:
+            return scenarios_page.feedback(out), no_update, no_update
+        return scenarios_page.feedback(out), out.opened, (version or 0) + 1
+
+    @app.callback(Output(ids.SCN_ACTION_FEEDBACK, "children"),
+                  Output(ids.SCN_LIST_VERSION, "data", allow_duplicate=True),
+                  Output(ids.SCN_OPENED, "data", allow_duplicate=True), Output(ids.SCN_OPEN_FORM, "data"),
+                  Output(ids.URL, "pathname"),
+                  Input(ids.SCN_OPEN, "n_clicks"), Input(ids.SCN_RENAME, "n_clicks"),
+                  Input(ids.SCN_DUPLICATE, "n_clicks"), Input(ids.SCN_DELETE, "n_clicks"),
+                  State(ids.CMP_PICK, "value"), State(ids.SCN_NEW_NAME, "value"), State(ids.SCN_OPENED, "data"),
+                  State(ids.SCN_LIST_VERSION, "data"), prevent_initial_call=True)
+    def _manage(_o, _r, _c, _d, name, new_name, opened, version):
+        store, action = state.scenario_store(), ctx.triggered_id
+        if action == ids.SCN_OPEN:
+            form, out = scenarios.open_scenario(store, name)
+            if not out.ok:
+                return scenarios_page.feedback(out), no_update, no_update, no_update, no_update
+            return scenarios_page.feedback(out), no_update, out.opened, form, "/package"
+        if action == ids.SCN_RENAME:
+            out = scenarios.rename(store, name, new_name)
+        elif action == ids.SCN_DUPLICATE:
+            out = scenarios.duplicate(store, name, new_name, author=_author())
+        else:
+            out = scenarios.delete(store, name)
+        forget = out.ok and opened and opened.get("name") == name and action != ids.SCN_DUPLICATE
+        return (scenarios_page.feedback(out), (version or 0) + 1 if out.ok else no_update,
+                None if forget else no_update, no_update, no_update)
+
+    # ---------------------------------------------------------------- list, compare, briefing (both roles)
+    @app.callback(Output(ids.CMP_LIST, "children"), Output(ids.CMP_PICK, "options"), Output(ids.CMP_SELECT, "options"),
+                  Input(ids.SCN_LIST_VERSION, "data"), Input(ids.ALLY_PREVIEW, "value"))
+    @guarded(ids.CMP_ALERT, 3)
+    def _list(_version, preview):
+        return scenarios_page.list_view(state.scenario_store(), auth.audience(preview))
+
+    @app.callback(Output(ids.CMP_TOTALS, "children"), Output(ids.CMP_DIFF, "children"),
+                  Output(ids.CMP_FRONTIER, "figure"),
+                  Input(ids.CMP_SELECT, "value"), Input(ids.ALLY_PREVIEW, "value"), Input(ids.SCN_LIST_VERSION, "data"))
+    @guarded(ids.CMP_ALERT, 3)
+    def _compare(names, preview, _version):
+        return scenarios_page.compare_view(state.scenario_store(), state.dataset(), names,
+                                           state.effective_data_dir(), auth.audience(preview))
+
+    @app.callback(Output(ids.CMP_DOWNLOAD, "data"), Output(ids.CMP_BRIEF_FEEDBACK, "children"),
+                  Input(ids.CMP_BRIEF_PPTX, "n_clicks"), Input(ids.CMP_BRIEF_XLSX, "n_clicks"),
+                  State(ids.CMP_PICK, "value"), State(ids.CMP_MARKING, "value"), State(ids.ALLY_PREVIEW, "value"),
+                  prevent_initial_call=True)
+    def _brief(_p, _x, name, marking, preview):
+        kind = "pptx" if ctx.triggered_id == ids.CMP_BRIEF_PPTX else "xlsx"
+        data, note = scenarios_page.brief_download(state.scenario_store(), name, kind, marking,
+                                                   state.effective_data_dir(), auth.audience(preview))
+        return (data if data is not None else no_update), note

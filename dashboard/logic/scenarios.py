@@ -1,0 +1,144 @@
+"""The Scenarios page's logic: save the package builder's last run, open a saved scenario into the
+builder, rename, duplicate, delete, and the list.
+
+Saving is optimistic: a scenario opened at version n is saved "from version n"; if a colleague
+saved it in between, `ScenarioStore.save` raises `StaleScenarioError`, nothing is written, and the
+page shows the refusal inline. Every function takes the store, so tests use a throwaway database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from optimizer.data.schema import ALLIES
+from optimizer.errors import DecontrolError
+from optimizer.model.scenario import Scenario
+
+BN = 1e9
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a scenario action did: a message for the page, whether it worked, and the scenario now
+    open in the builder ({"name", "version"}; None: unchanged)."""
+
+    message: str
+    ok: bool
+    opened: dict[str, Any] | None = None
+
+
+def inputs_from_run(current: dict[str, Any]) -> dict[str, Any]:
+    """The inputs document of a package-builder run: its scenario and the allies' oppositions as
+    positions {ISO3: {ECCN: "oppose"}} (what `optimizer.scenarios.run.items_for_inputs` applies)."""
+    if not current or not current.get("ok") or not current.get("scenario"):
+        raise DecontrolError("there is no package to save: run one in the Package builder first")
+    inputs: dict[str, Any] = {"scenario": dict(current["scenario"])}
+    positions = {iso: {e: "oppose" for e in opposed} for iso, opposed in (current.get("positions") or {}).items()
+                 if opposed}
+    if positions:
+        inputs["ally_positions"] = positions
+    return inputs
+
+
+def save_current(store: Any, name: Any, current: dict[str, Any] | None, opened: dict[str, Any] | None,
+                 author: str = "", vintage: str = "") -> Outcome:
+    """Save the builder's last run as `name`: from the opened version when `name` is the scenario
+    that was opened (refused when stale), else as a new scenario (refused when the name is taken)."""
+    from optimizer.scenarios.store import StaleScenarioError
+    clean = str(name or "").strip()
+    if not clean:
+        return Outcome("Give the scenario a name.", False)
+    try:
+        inputs = inputs_from_run(current or {})
+        base = opened.get("version") if opened and opened.get("name") == clean else None
+        rec = store.save(clean, inputs, current.get("package") or {}, dataset_id=str(current.get("dataset_id", "")),
+                         vintage=vintage, author=author, base_version=base)
+    except StaleScenarioError as exc:
+        return Outcome(exc.message, False)
+    except DecontrolError as exc:
+        return Outcome(exc.message, False)
+    return Outcome(f"Saved '{rec.name}' (version {rec.version}).", True, {"name": rec.name, "version": rec.version})
+
+
+def scenario_rows(store: Any) -> list[dict[str, Any]]:
+    """One row per saved scenario for the list (newest information first in each row)."""
+    rows = []
+    for rec in store.list():
+        sc = (rec.inputs or {}).get("scenario") or {}
+        res = rec.results or {}
+        rows.append({
+            "name": rec.name, "version": rec.version, "partner": sc.get("partner") or "",
+            "year": sc.get("year"), "target_bn": round(float(sc.get("target_usd") or 0) / BN, 3),
+            "achieved_bn": round(float(res.get("achieved_usd") or 0) / BN, 3),
+            "n_items": len(res.get("items") or []), "status": res.get("status", ""),
+            "allies": ", ".join(sorted((rec.inputs or {}).get("ally_positions") or {})),
+            "author": rec.author, "updated": str(rec.to_dict().get("updated_at", ""))[:16].replace("T", " "),
+        })
+    return rows
+
+
+def rename(store: Any, name: Any, new_name: Any, version: int | None = None) -> Outcome:
+    try:
+        rec = store.rename(str(name or ""), str(new_name or "").strip(), base_version=version)
+    except DecontrolError as exc:
+        return Outcome(exc.message, False)
+    return Outcome(f"Renamed '{name}' to '{rec.name}'.", True)
+
+
+def duplicate(store: Any, name: Any, new_name: Any, author: str = "") -> Outcome:
+    try:
+        rec = store.duplicate(str(name or ""), str(new_name or "").strip(), author=author)
+    except DecontrolError as exc:
+        return Outcome(exc.message, False)
+    return Outcome(f"Copied '{name}' to '{rec.name}'.", True)
+
+
+def delete(store: Any, name: Any, version: int | None = None) -> Outcome:
+    try:
+        store.delete(str(name or ""), base_version=version)
+    except DecontrolError as exc:
+        return Outcome(exc.message, False)
+    return Outcome(f"Deleted '{name}'.", True)
+
+
+def open_scenario(store: Any, name: Any) -> tuple[dict[str, Any], Outcome]:
+    """The builder's form values for a saved scenario, and the version it is opened at."""
+    try:
+        rec = store.get(str(name or ""))
+        form = form_from_inputs(rec.inputs)
+    except DecontrolError as exc:
+        return {}, Outcome(exc.message, False)
+    return form, Outcome(f"Opened '{rec.name}' (version {rec.version}) in the Package builder.", True,
+                         {"name": rec.name, "version": rec.version})
+
+
+def form_from_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
+    """The package builder's widget values for a scenario's inputs (the inverse of its form check).
+
+    Keys follow `dashboard.logic.package_inputs.FormValues`; `caps` in category order 0-9 and
+    `ally_oppose` in `ALLIES` order, as the layout creates those widgets.
+    """
+    if inputs.get("items"):
+        raise DecontrolError("this scenario runs on its own item table; the Package builder runs on the estimated "
+                             "one (use `decontrol optimize --scenario` or the briefing download)")
+    sc = Scenario.from_dict(inputs.get("scenario") or {}).to_dict()
+    positions = inputs.get("ally_positions") or {}
+    opposed = {iso: ", ".join(sorted(e for e, p in by.items() if str(p).lower() == "oppose"))
+               for iso, by in positions.items()}
+    caps = sc.get("category_caps") or {}
+    if sc.get("allies") == [] and positions:
+        policy = "ignore"
+    else:
+        policy = "penalty" if sc.get("allow_opposed") else "exclude"
+    return {
+        "partner": sc.get("partner"), "year": sc.get("year"),
+        "target_bn": round(float(sc.get("target_usd") or 0) / BN, 6), "objective": sc.get("objective", "min-risk"),
+        "min_fa": float(sc.get("min_fa") or 0.0), "max_items": sc.get("max_items"),
+        "modes": list(sc.get("modes") or ["full"]), "risk_budget": sc.get("risk_budget"),
+        "caps": [(caps.get(str(c)) or {}).get("max_items") for c in range(10)],
+        "locks": ", ".join(sc.get("locks") or []), "forced": ", ".join(sc.get("forced") or []),
+        "ally_oppose": [opposed.get(iso, "") for iso in ALLIES], "ally_policy": policy,
+        "ally_penalty": float(sc.get("ally_penalty") or 0.5) if policy == "penalty" else 0.5,
+        "coherence": bool(sc.get("coherence", True)),
+    }

@@ -1,0 +1,96 @@
+"""What the Scenarios page's callbacks return: the list, the comparison and the messages, shaped for
+display and filtered for the audience (decided on the server, passed in by the callbacks)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.components import empty_state
+from dashboard.figures.common import empty_figure
+from dashboard.figures.compare import frontiers_overlay
+from dashboard.logic import compare, scenarios
+from dashboard.logic.briefing_export import briefing_bytes, file_name
+from dashboard.theme import fmt_bn, fmt_score
+from optimizer.errors import DecontrolError
+
+BN = 1e9
+
+
+def feedback(outcome: scenarios.Outcome) -> dbc.Alert:
+    return dbc.Alert(outcome.message, color="success" if outcome.ok else "danger", className="py-1 px-2 small mb-0")
+
+
+def error_alert(message: str, details: list[str] | None = None) -> dbc.Alert:
+    """An inline error (message and its first details)."""
+    body: list = [html.Strong(message)]
+    if details:
+        body.append(html.Ul([html.Li(d) for d in details[:8]], className="mb-0 mt-1 small"))
+    return dbc.Alert(body, color="danger", className="py-1 px-2 small mb-0")
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> html.Table:
+    return html.Table([html.Thead(html.Tr([html.Th(h) for h in header])),
+                       html.Tbody([html.Tr([html.Td(c) for c in r]) for r in rows])],
+                      className="table table-sm small mb-1")
+
+
+def list_view(store: Any, audience: str) -> tuple[Any, list[dict], list[dict]]:
+    """The saved-scenarios table, and the options of the pick and compare selectors."""
+    rows = scenarios.scenario_rows(store)
+    options = [{"label": r["name"], "value": r["name"]} for r in rows]
+    if not rows:
+        return empty_state("No saved scenarios yet.", "Run a package in the Package builder, then save it here."), [], []
+    header = ["Name", "Partner", "Year", "Target", "Achieved", "Items", "Status"]
+    body = [[r["name"], r["partner"], r["year"] or "latest", fmt_bn(r["target_bn"] * BN), fmt_bn(r["achieved_bn"] * BN),
+             r["n_items"], r["status"]] for r in rows]
+    if audience == "internal":
+        header += ["Allies' positions", "Version", "Saved by", "Saved at"]
+        body = [b + [r["allies"] or "–", r["version"], r["author"] or "–", r["updated"]] for b, r in zip(body, rows)]
+    return _table(header, body), options, options
+
+
+def compare_view(store: Any, ds: Any, names: list[str] | None, data_dir: Path | None, audience: str) -> tuple:
+    """Totals table, package diffs and the overlaid frontiers of the chosen scenarios."""
+    names = [n for n in (names or []) if n]
+    if len(names) < 2:
+        hint = empty_state("Choose two or more scenarios to compare.")
+        return hint, None, empty_figure("Choose two or more saved scenarios to overlay their frontiers.", height=320)
+    records = [store.get(n) for n in names]
+    totals = compare.totals_rows(records, audience)
+    header = ["Scenario", "Partner", "Target", "Achieved", "Items", "Status"]
+    rows = [[t["name"], t["partner"], fmt_bn(t["target_bn"] * BN), fmt_bn(t["achieved_bn"] * BN), t["n_items"],
+             t["status"]] for t in totals]
+    if audience == "internal":
+        header.append("Total risk")
+        rows = [r + [fmt_score(t.get("risk"))] for r, t in zip(rows, totals)]
+    diff_parts: list = [html.H3(f"Package differences from '{names[0]}'", className="h6 mt-2")]
+    for d in compare.diffs(records):
+        changed = [f"{e} ({a} → {b})" for e, a, b in d["mode_changed"]]
+        diff_parts.append(html.Div([
+            html.Strong(d["name"]), ": ",
+            html.Span(f"added {', '.join(d['added']) or 'none'}", className="text-success"), " · ",
+            html.Span(f"removed {', '.join(d['removed']) or 'none'}", className="text-danger"), " · ",
+            html.Span(f"relief mode changed {', '.join(changed) or 'none'}"),
+        ], className="small mb-1"))
+    series = compare.frontier_series(ds, records, data_dir, audience)
+    fig = frontiers_overlay(series, compare.compare_provenance(ds, audience), audience)
+    return _table(header, rows), diff_parts, fig
+
+
+def brief_download(store: Any, name: Any, kind: str, marking: Any, data_dir: Path | None,
+                   audience: str) -> tuple[dict | None, Any]:
+    """dcc.Download data for the chosen scenario's briefing, and a status line (or an error)."""
+    if not name:
+        return None, error_alert("Choose a saved scenario first.")
+    try:
+        rec = store.get(str(name))
+        data = briefing_bytes(rec.inputs, data_dir, kind, audience=audience, marking=marking or "", title=rec.name)
+    except DecontrolError as exc:
+        return None, error_alert(exc.message, exc.details)
+    fname = file_name(rec.name, kind, audience)
+    note = f"Downloaded {fname} ({'ally view: shared facts only' if audience == 'ally' else 'internal view'})."
+    return dcc.send_bytes(data, fname), note

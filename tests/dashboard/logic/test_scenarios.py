@@ -1,0 +1,144 @@
+"""Scenario actions of the dashboard (save, open, stale refusal, rename, duplicate, delete), the
+comparison, ally positions in saved inputs, and the briefing download for each audience."""
+
+import io
+import json
+import zipfile
+
+import pytest
+
+from dashboard.logic import compare, scenarios, scenarios_page
+from dashboard.logic.ally_view import internal_fields_in
+from dashboard.logic.package import run_package
+from dashboard.logic.package_inputs import FormValues
+from optimizer.audience import INTERNAL_MARKERS
+from optimizer.scenarios import ScenarioStore
+from optimizer.scenarios.run import run_inputs
+
+
+@pytest.fixture()
+def store(tmp_path):
+    s = ScenarioStore(f"sqlite:///{tmp_path / 'scenarios.db'}")
+    yield s
+    s.dispose()
+
+
+@pytest.fixture(scope="module")
+def runs(shipped_ds):
+    """Two builder runs for China: a small target, and a larger one with an ally's opposition."""
+    small = run_package(shipped_ds, FormValues(partner="CHN", target_bn=0.5, modes=["full"]))
+    big = run_package(shipped_ds, FormValues(partner="CHN", target_bn=1.5, modes=["full", "exception"]))
+    assert small["ok"] and big["ok"] and small["package"]["items"] and big["package"]["items"]
+    return small, big
+
+
+def test_save_open_and_save_again_from_the_opened_version(store, runs):
+    small, _ = runs
+    out = scenarios.save_current(store, "China small", small, None, author="ana")
+    assert out.ok and out.opened == {"name": "China small", "version": 1}
+    form, opened = scenarios.open_scenario(store, "China small")
+    assert opened.ok and opened.opened["version"] == 1
+    assert form["partner"] == "CHN" and form["target_bn"] == pytest.approx(0.5) and form["modes"] == ["full"]
+    assert len(form["caps"]) == 10 and len(form["ally_oppose"]) == 5
+    again = scenarios.save_current(store, "China small", small, opened.opened, author="ana")
+    assert again.ok and again.opened["version"] == 2
+
+
+def test_a_stale_save_is_refused_and_writes_nothing(store, runs):
+    small, big = runs
+    scenarios.save_current(store, "shared", small, None, author="ana")
+    _, mine = scenarios.open_scenario(store, "shared")
+    _, theirs = scenarios.open_scenario(store, "shared")
+    assert scenarios.save_current(store, "shared", big, theirs.opened, author="kim").ok
+    stale = scenarios.save_current(store, "shared", small, mine.opened, author="ana")
+    assert not stale.ok and "after the version 1 you edited" in stale.message and "nothing was saved" in stale.message
+    rec = store.get("shared")
+    assert rec.version == 2 and rec.author == "kim"
+    taken = scenarios.save_current(store, "shared", small, None)
+    assert not taken.ok and "already exists" in taken.message
+
+
+def test_nothing_to_save_and_no_name_are_clear_messages(store, runs):
+    assert "run one in the Package builder" in scenarios.save_current(store, "x", None, None).message
+    assert scenarios.save_current(store, "  ", runs[0], None).message == "Give the scenario a name."
+
+
+def test_rename_duplicate_delete_and_list(store, runs):
+    scenarios.save_current(store, "a", runs[0], None)
+    assert scenarios.rename(store, "a", "b").ok
+    assert not scenarios.rename(store, "missing", "c").ok
+    assert scenarios.duplicate(store, "b", "c", author="kim").ok
+    assert not scenarios.duplicate(store, "b", "c").ok  # the name is taken
+    assert [r["name"] for r in scenarios.scenario_rows(store)] == ["b", "c"]
+    assert scenarios.delete(store, "b").ok and not scenarios.delete(store, "b").ok
+    rows = scenarios.scenario_rows(store)
+    assert [r["name"] for r in rows] == ["c"] and rows[0]["partner"] == "CHN" and rows[0]["n_items"] > 0
+
+
+def test_ally_positions_are_saved_and_an_opposed_item_leaves_the_package(store, runs):
+    small, _ = runs
+    first = small["package"]["items"][0]["eccn"]
+    inputs = scenarios.inputs_from_run(small)
+    base = run_inputs(inputs)
+    assert first in {d["eccn"] for d in base.result.to_dict()["items"]}  # saved inputs re-run to the same package
+    opposed = {**inputs, "ally_positions": {"JPN": {first: "oppose"}},
+               "scenario": {**inputs["scenario"], "allies": ["JPN"]}}
+    after = run_inputs(opposed)
+    chosen = {d["eccn"] for d in after.result.to_dict()["items"]}
+    assert first not in chosen and after.result.found
+    # the builder's oppositions travel with the saved inputs and reopen into its form
+    with_ally = {**small, "positions": {"JPN": [first]}}
+    assert scenarios.inputs_from_run(with_ally)["ally_positions"] == {"JPN": {first: "oppose"}}
+    scenarios.save_current(store, "with JPN", with_ally, None)
+    form, _ = scenarios.open_scenario(store, "with JPN")
+    assert form["ally_oppose"][1] == first  # ALLIES order: GBR, JPN, ...
+
+
+def test_compare_shows_totals_and_the_package_diff(store, runs, shipped_ds):
+    small, big = runs
+    scenarios.save_current(store, "small", small, None)
+    scenarios.save_current(store, "big", big, None)
+    records = [store.get("small"), store.get("big")]
+    (d,) = compare.diffs(records)
+    lines_small, lines_big = (compare.package_lines(r.results) for r in records)
+    assert set(d["added"]) == set(lines_big) - set(lines_small)
+    assert set(d["removed"]) == set(lines_small) - set(lines_big)
+    assert d["added"] or d["removed"] or d["mode_changed"]
+    assert compare.package_diff({"A": "full", "B": "full"}, {"B": "exception", "C": "full"}) == {
+        "added": ["C"], "removed": ["A"], "mode_changed": [("B", "full", "exception")]}
+    totals, diff, fig = scenarios_page.compare_view(store, shipped_ds, ["small", "big"], None, "internal")
+    assert "Total risk" in json.dumps(totals.to_plotly_json(), default=str)
+    assert len(fig.data) == 2 and fig.layout.yaxis.title.text == "Least total risk"
+    ally_totals, ally_diff, ally_fig = scenarios_page.compare_view(store, shipped_ds, ["small", "big"], None, "ally")
+    payload = [ally_totals.to_plotly_json(), [c.to_plotly_json() for c in ally_diff], ally_fig.to_plotly_json()]
+    assert internal_fields_in(json.loads(json.dumps(payload, default=str))) == []
+    assert ally_fig.layout.xaxis.title.text == "Items in the package"
+
+
+def _xlsx_text(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return " ".join(z.read(n).decode("utf-8", "ignore") for n in z.namelist() if n.endswith(".xml"))
+
+
+def _pptx_text(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return " ".join(z.read(n).decode("utf-8", "ignore") for n in z.namelist()
+                        if n.endswith(".xml") and ("slides/" in n or "charts/" in n or "embeddings" in n))
+
+
+def test_briefing_download_for_an_ally_has_no_internal_field(store, runs):
+    scenarios.save_current(store, "brief", runs[0], None)
+    deck, note = scenarios_page.brief_download(store, "brief", "pptx", "OFFICIAL", None, "ally")
+    assert deck["filename"] == "brief-ally.pptx" and "ally view" in note
+    import base64
+    pptx = base64.b64decode(deck["content"])
+    text = _pptx_text(pptx).lower()
+    assert "official" in text
+    assert [m for m in INTERNAL_MARKERS if m in text] == []
+    xlsx, _ = scenarios_page.brief_download(store, "brief", "xlsx", "", None, "ally")
+    text = _xlsx_text(base64.b64decode(xlsx["content"])).lower()
+    assert [m for m in INTERNAL_MARKERS if m in text] == []
+    internal, _ = scenarios_page.brief_download(store, "brief", "xlsx", "", None, "internal")
+    assert "risk" in _xlsx_text(base64.b64decode(internal["content"])).lower()  # the check above can fail
+    missing, alert = scenarios_page.brief_download(store, None, "pptx", "", None, "ally")
+    assert missing is None and "Choose a saved scenario" in json.dumps(alert.to_plotly_json(), default=str)
