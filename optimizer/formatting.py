@@ -17,11 +17,15 @@ def fmt_usd(value: float | None, digits: int = 1) -> str:
     return f"{sign}${v:,.0f}"
 
 
-def fmt_share(value: float | None, digits: int = 0) -> str:
-    """A share in [0, 1] as a percentage: `0.42 -> '42%'`."""
+def fmt_share(value: float | None, digits: int | None = None) -> str:
+    """A share in [0, 1] as a percentage: `0.42 -> '42%'`, `0.004 -> '0.4%'` (one decimal below 1%
+    unless `digits` is given), `n/a` for NaN/None."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
-    return f"{100 * float(value):.{digits}f}%"
+    p = 100 * float(value)
+    if digits is None:
+        digits = 1 if 0 < abs(p) < 1 else 0
+    return f"{p:.{digits}f}%"
 
 
 def fmt_number(value: float | None, digits: int = 2) -> str:

@@ -24,7 +24,7 @@ import pandas as pd
 from optimizer.cli.common import add_data_flag, emit_json
 from optimizer.errors import DecontrolError
 from optimizer.estimation.config import TIERS, EstimationConfig
-from optimizer.estimation.text import fmt_share, fmt_usd
+from optimizer.formatting import fmt_share, fmt_usd
 
 TABLE_COLUMNS = ["eccn", "tier", "value_usd", "risk", "fa_score", "reasons", "regime", "hs6", "heading"]
 SORTS = {"eccn": None, "value": "value_usd", "risk": "risk", "fa": "fa_score"}

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.estimation.config import EstimationConfig
-from optimizer.estimation.text import fmt_share, fmt_usd
+from optimizer.formatting import fmt_share, fmt_usd
 
 US = "USA"
 
