@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from optimizer.errors import DecontrolError
+from optimizer.jsonsafe import read_json_file
 
 Objective = Literal["min-risk", "max-value", "min-items"]
 OBJECTIVES: tuple[str, ...] = ("min-risk", "max-value", "min-items")
@@ -163,16 +164,7 @@ class Scenario:
 def read_scenario_json(path: Path) -> dict[str, Any]:
     """The dict in a scenario JSON file (UTF-8, BOM tolerated); DecontrolError if unreadable."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DecontrolError(f"no such scenario file: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DecontrolError(f"cannot read scenario file {path}: {exc}") from None
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DecontrolError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    doc = read_json_file(path, "scenario file")
     if isinstance(doc, dict) and isinstance(doc.get("inputs"), dict) and "scenario" in doc["inputs"]:
         doc = doc["inputs"]["scenario"]  # a stored-scenario document: use its optimisation inputs
     if not isinstance(doc, dict):

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from optimizer.errors import DecontrolError
+from optimizer.jsonsafe import read_json_file
 from optimizer.scenarios.store import ScenarioRecord, ScenarioStore, validate_name
 
 FORMAT = "decontrol-scenario"
@@ -97,18 +98,10 @@ def _scenario_problems(scenario: Any) -> list[str]:
 
 
 def read_scenario_file(path: Path) -> dict[str, Any]:
-    path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DecontrolError(f"no such file: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DecontrolError(f"cannot read {path}: {exc}") from None
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DecontrolError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}; "
-                             "nothing was stored") from None
+        doc = read_json_file(path, "scenario file")
+    except DecontrolError as exc:
+        raise DecontrolError(f"{exc.message}; nothing was stored") from None
     return parse_document(doc, source=str(path))
 
 
