@@ -29,6 +29,7 @@ _cache: OrderedDict[tuple, tuple[Any, Any]] = OrderedDict()
 _lock = threading.Lock()
 _pending: dict[tuple, threading.Event] = {}
 _stores: dict[tuple, Any] = {}
+_store_lock = threading.Lock()
 _load_lock = threading.Lock()  # one dataset load at a time: concurrent callbacks wait for it, not redo it
 
 
@@ -70,8 +71,9 @@ def _reset_after_fork() -> None:
 
     The loader's and the estimation's module caches renew their own locks the same way.
     """
-    global _lock, _load_lock
+    global _lock, _load_lock, _store_lock
     _lock = threading.Lock()
+    _store_lock = threading.Lock()
     _load_lock = threading.Lock()
     _pending.clear()
 
@@ -96,17 +98,13 @@ class AppState:
         """The scenario store (one engine per URL, kept for the server's life)."""
         from optimizer.scenarios import ScenarioStore
         key = ("scenario_store", self.db_url, str(self.home))
-        with _lock:
+        with _store_lock:  # one creation at a time: concurrent first callbacks would race on CREATE TABLE
             store = _stores.get(key)
-        if store is None:
-            if self.db_url is None and self.home is not None:
-                url = f"sqlite:///{self.home / 'scenarios.db'}"
-                self.home.mkdir(parents=True, exist_ok=True)
-            else:
+            if store is None:
                 url = self.db_url
-            store = ScenarioStore(url)
-            with _lock:
-                store = _stores.setdefault(key, store)
+                if url is None and self.home is not None:
+                    url = f"sqlite:///{self.home / 'scenarios.db'}"
+                store = _stores[key] = ScenarioStore(url)
         return store
 
     @property

@@ -4,22 +4,33 @@ is kept in the shell, and an opened scenario fills its form when the builder app
 
 from __future__ import annotations
 
-from dash import ALL, Dash, Input, Output, State, ctx, no_update
+from dash import Dash, Input, Output, State, ctx, no_update, set_props
 from dash.exceptions import PreventUpdate
 
 from dashboard import auth, ids
 from dashboard.callbacks.common import guarded
 from dashboard.logic import scenarios, scenarios_page
 from dashboard.state import AppState
+from dashboard.logic.package_inputs import CATEGORIES
+from dashboard.theme import fmt_count
+from optimizer.data.schema import ALLIES
 
 #: The builder's widgets filled when a scenario is opened, with their key in `form_from_inputs`.
 BUILDER_FORM = [
-    (ids.PKG_PARTNER, "partner"), (ids.PKG_YEAR, "year"), (ids.PKG_OBJECTIVE, "objective"),
-    (ids.PKG_FA_THRESHOLD, "min_fa"), (ids.PKG_MAX_ITEMS, "max_items"), (ids.PKG_MODES, "modes"),
-    (ids.PKG_RISK_BUDGET, "risk_budget"), ({"type": ids.PKG_CAP, "cat": ALL}, "caps"), (ids.PKG_LOCKS, "locks"),
-    (ids.PKG_FORCED, "forced"), ({"type": ids.PKG_ALLY, "iso": ALL}, "ally_oppose"),
-    (ids.PKG_ALLY_POLICY, "ally_policy"), (ids.PKG_ALLY_PENALTY, "ally_penalty"), (ids.PKG_COHERENCE, "coherence"),
+    (ids.PKG_PARTNER, "partner"), (ids.PKG_YEAR, "year"), (ids.PKG_TARGET, "target_bn"),
+    (ids.PKG_OBJECTIVE, "objective"), (ids.PKG_FA_THRESHOLD, "min_fa"), (ids.PKG_MAX_ITEMS, "max_items"),
+    (ids.PKG_MODES, "modes"), (ids.PKG_RISK_BUDGET, "risk_budget"), (ids.PKG_LOCKS, "locks"),
+    (ids.PKG_FORCED, "forced"), (ids.PKG_ALLY_POLICY, "ally_policy"), (ids.PKG_ALLY_PENALTY, "ally_penalty"),
+    (ids.PKG_COHERENCE, "coherence"),
 ]
+
+
+def builder_props(form: dict) -> list[tuple[str | dict, object]]:
+    """(component id, value) of every builder widget for an opened scenario's form values."""
+    out: list[tuple[str | dict, object]] = [(cid, form[key]) for cid, key in BUILDER_FORM]
+    out += [({"type": ids.PKG_CAP, "cat": cat}, v) for cat, v in zip(CATEGORIES, form["caps"])]
+    out += [({"type": ids.PKG_ALLY, "iso": iso}, v) for iso, v in zip(ALLIES, form["ally_oppose"])]
+    return out
 #: What of a builder run is kept for saving (the rest is display data).
 KEPT = ("ok", "scenario", "positions", "package", "dataset_id", "partner", "year")
 
@@ -40,17 +51,18 @@ def register_callbacks(app: Dash, state: AppState) -> None:
             raise PreventUpdate
         return {k: result.get(k) for k in KEPT}
 
-    @app.callback(
-        Output(ids.PKG_TARGET, "value", allow_duplicate=True),
-        *[Output(i, "value") for i, _ in BUILDER_FORM],
-        Output(ids.SCN_OPEN_FORM, "data"),
-        Input(ids.PKG_RUN, "id"), State(ids.SCN_OPEN_FORM, "data"), prevent_initial_call="initial_duplicate",
-    )
+    @app.callback(Output(ids.SCN_OPEN_FORM, "data", allow_duplicate=True), Input(ids.PKG_RUN, "id"),
+                  State(ids.SCN_OPEN_FORM, "data"), prevent_initial_call="initial_duplicate")
     def _fill_builder(_appeared, form):
-        """When the builder appears with a scenario waiting to be opened, fill its form once."""
+        """When the builder appears with a scenario waiting to be opened, fill its form once.
+
+        The values go through `set_props`, not declared outputs: the builder's own callbacks read
+        these widgets and must not wait on this one (it does nothing most of the time)."""
         if not form:
             raise PreventUpdate
-        return (form["target_bn"], *[form[key] for _, key in BUILDER_FORM], None)
+        for component_id, value in builder_props(form):
+            set_props(component_id, {"value": value})
+        return None
 
     # ---------------------------------------------------------------- saving and managing (analysts)
     @app.callback(Output(ids.SCN_CURRENT_NOTE, "children"), Output(ids.SCN_NAME, "value"),
@@ -59,7 +71,8 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         if not current:
             return "No package run yet: run one in the Package builder, then come back to save it.", no_update
         pkg = current.get("package") or {}
-        text = (f"Last run: {current.get('partner')}, {current.get('year')} · {len(pkg.get('items') or [])} items · "
+        text = (f"Last run: {current.get('partner')}, {current.get('year')} · "
+                f"{fmt_count(len(pkg.get('items') or []), 'item')} · "
                 f"status {pkg.get('status', '')}")
         if opened:
             text += f" · opened from '{opened['name']}' version {opened['version']}"
@@ -69,7 +82,9 @@ def register_callbacks(app: Dash, state: AppState) -> None:
                   Output(ids.SCN_LIST_VERSION, "data"),
                   Input(ids.SCN_SAVE, "n_clicks"), State(ids.SCN_NAME, "value"), State(ids.SCN_CURRENT, "data"),
                   State(ids.SCN_OPENED, "data"), State(ids.SCN_LIST_VERSION, "data"), prevent_initial_call=True)
-    def _save(_n, name, current, opened, version):
+    def _save(n, name, current, opened, version):
+        if not n:
+            raise PreventUpdate  # the button appearing with a swapped-in page is not a click
         out = scenarios.save_current(state.scenario_store(), name, current, opened, author=_author())
         if not out.ok:
             return scenarios_page.feedback(out), no_update, no_update
@@ -84,7 +99,10 @@ def register_callbacks(app: Dash, state: AppState) -> None:
                   State(ids.CMP_PICK, "value"), State(ids.SCN_NEW_NAME, "value"), State(ids.SCN_OPENED, "data"),
                   State(ids.SCN_LIST_VERSION, "data"), prevent_initial_call=True)
     def _manage(_o, _r, _c, _d, name, new_name, opened, version):
-        store, action = state.scenario_store(), ctx.triggered_id
+        action = ctx.triggered_id
+        if action not in (ids.SCN_OPEN, ids.SCN_RENAME, ids.SCN_DUPLICATE, ids.SCN_DELETE) or not ctx.triggered[0]["value"]:
+            raise PreventUpdate  # only a real click acts (never a button appearing)
+        store = state.scenario_store()
         if action == ids.SCN_OPEN:
             form, out = scenarios.open_scenario(store, name)
             if not out.ok:
@@ -102,10 +120,13 @@ def register_callbacks(app: Dash, state: AppState) -> None:
 
     # ---------------------------------------------------------------- list, compare, briefing (both roles)
     @app.callback(Output(ids.CMP_LIST, "children"), Output(ids.CMP_PICK, "options"), Output(ids.CMP_SELECT, "options"),
-                  Input(ids.SCN_LIST_VERSION, "data"), Input(ids.ALLY_PREVIEW, "value"))
-    @guarded(ids.CMP_ALERT, 3)
-    def _list(_version, preview):
-        return scenarios_page.list_view(state.scenario_store(), auth.audience(preview))
+                  Output(ids.CMP_PICK, "value"),
+                  Input(ids.SCN_LIST_VERSION, "data"), Input(ids.ALLY_PREVIEW, "value"), State(ids.CMP_PICK, "value"))
+    @guarded(ids.CMP_ALERT, 4)
+    def _list(_version, preview, picked):
+        table, pick, select = scenarios_page.list_view(state.scenario_store(), auth.audience(preview))
+        names = [o["value"] for o in pick]
+        return table, pick, select, picked if picked in names else (names[0] if names else None)
 
     @app.callback(Output(ids.CMP_TOTALS, "children"), Output(ids.CMP_DIFF, "children"),
                   Output(ids.CMP_FRONTIER, "figure"),
@@ -120,6 +141,8 @@ def register_callbacks(app: Dash, state: AppState) -> None:
                   State(ids.CMP_PICK, "value"), State(ids.CMP_MARKING, "value"), State(ids.ALLY_PREVIEW, "value"),
                   prevent_initial_call=True)
     def _brief(_p, _x, name, marking, preview):
+        if not ctx.triggered or not ctx.triggered[0]["value"]:
+            raise PreventUpdate
         kind = "pptx" if ctx.triggered_id == ids.CMP_BRIEF_PPTX else "xlsx"
         data, note = scenarios_page.brief_download(state.scenario_store(), name, kind, marking,
                                                    state.effective_data_dir(), auth.audience(preview))

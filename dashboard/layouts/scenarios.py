@@ -63,7 +63,7 @@ def layout(state: AppState, partner: str) -> html.Div:
         _card("Saved scenarios", [dcc.Loading(html.Div(id=ids.CMP_LIST), type="dot", delay_show=300)]),
         _card("Compare side by side", [
             field("Scenarios to compare (the first is the base of the diff)",
-                  dcc.Dropdown(id=ids.CMP_SELECT, multi=True, options=[], placeholder="choose two or more"),
+                  dbc.Checklist(id=ids.CMP_SELECT, options=[], value=[], inline=True),
                   label_for=ids.CMP_SELECT),
             html.Div(id=ids.CMP_TOTALS),
             html.Div(id=ids.CMP_DIFF),

@@ -8,9 +8,10 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.auth import current_role
 from dashboard.components import provenance_badge
 from dashboard.figures.common import Provenance
-from dashboard.pages import PAGES, pages_for
+from dashboard.pages import pages_for
 from dashboard.theme import fmt_years
 
 
@@ -26,8 +27,8 @@ def user_menu(role: str, user: str | None) -> html.Div:
     parts: list = []
     if role == "analyst":
         parts.append(dbc.Switch(id=ids.ALLY_PREVIEW, label="Ally view", value=False, persistence=True,
-                                persistence_type="session", className="text-white small mb-0 me-3",
-                                input_class_name="me-1"))
+                                persistence_type="session", className="small mb-0 me-3",
+                                label_class_name="text-white", label_style={"whiteSpace": "nowrap"}))
     else:
         parts.append(html.Span("Ally view", className="badge bg-warning text-dark me-3"))
         parts.append(dcc.Store(id=ids.ALLY_PREVIEW, data=True))  # same id: callbacks read it either way
@@ -66,5 +67,5 @@ def not_found(path: str) -> html.Div:
     return html.Div([
         html.H1("Page not found", className="h4"),
         html.P(f"Nothing is served at {path}. The pages are:"),
-        html.Ul([html.Li(dcc.Link(p.name, href=p.path)) for p in PAGES]),
+        html.Ul([html.Li(dcc.Link(p.name, href=p.path)) for p in pages_for(current_role())]),
     ], className="py-4")

@@ -108,13 +108,20 @@ def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def live_home(tmp_path_factory) -> Path:
+    """The live server's user home (its scenario database lives there)."""
+    return tmp_path_factory.mktemp("decontrol-home")
+
+
+@pytest.fixture(scope="session")
+def live_server(live_home):
     """Base URL of `decontrol serve` on a free loopback port, with a throwaway user home."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (bash scripts/test.sh installs it)")
-    home = tmp_path_factory.mktemp("decontrol-home")
+    home = live_home
     port = _free_port()
     env = dict(os.environ, DECONTROL_HOME=str(home), PYTHONUNBUFFERED="1")
+    env.pop("DECONTROL_DB", None)  # the scenario database under the throwaway home
     cmd = [sys.executable, "-c", "from dashboard.cli import main; main()", "serve", "--port", str(port)]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"

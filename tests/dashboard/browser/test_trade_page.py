@@ -1,4 +1,5 @@
 import pytest
+from dashboard.pages import PAGES
 
 pytestmark = pytest.mark.browser
 
@@ -43,4 +44,4 @@ def test_keyboard_focus_is_visible(page):
 def test_unknown_path_says_so_with_links(page):
     page.goto("/nowhere")
     page.wait_for_selector("text=Page not found")
-    assert page.locator("#nav-page a").count() == 3
+    assert page.locator("#nav-page a").count() == len(PAGES)
