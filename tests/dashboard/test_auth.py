@@ -21,9 +21,13 @@ def users_file(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def secured(users_file, tmp_path_factory, shipped_ds):
-    home = tmp_path_factory.mktemp("home")
-    return create_app(home=home, cache_dir=home / "jobs", users_file=users_file)
+def secured_home(tmp_path_factory):
+    return tmp_path_factory.mktemp("home")
+
+
+@pytest.fixture(scope="module")
+def secured(users_file, secured_home, shipped_ds):
+    return create_app(home=secured_home, cache_dir=secured_home / "jobs", users_file=users_file)
 
 
 def login(client, user, password):
@@ -32,11 +36,11 @@ def login(client, user, password):
     return client.post("/login", data={"csrf": token, "username": user, "password": password})
 
 
-def callback(client, app, first_output: str, inputs: list[dict], state: list[dict] | None = None):
+def callback(client, app, first_output: str, inputs: list[dict], state: list[dict] | None = None, changed: int = 0):
     key = next(k for k in app.callback_map if k.startswith(f"..{first_output}") or k.startswith(first_output))
     outs = [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in key.strip(".").split("...")]
     body = {"output": key, "outputs": outs if len(outs) > 1 else outs[0], "inputs": inputs,
-            "state": state or [], "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]}
+            "state": state or [], "changedPropIds": [f"{inputs[changed]['id']}.{inputs[changed]['property']}"]}
     return client.post("/_dash-update-component", json=body)
 
 
@@ -168,3 +172,46 @@ def test_analyst_only_recognises_every_output_form():
     assert auth.analyst_only({"output": '..{"iso":["ALL"],"type":"pkg-ally"}.invalid..'})
     assert not auth.analyst_only({"output": "..items-grid.rowData...items-summary.children.."})
     assert not auth.analyst_only({"output": "items-panel.title"})
+
+
+def test_briefing_download_needs_a_login_and_an_ally_gets_the_ally_files(secured, secured_home, shipped_ds):
+    import base64
+    import io
+    import zipfile
+
+    from dashboard.logic import scenarios
+    from dashboard.logic.package import run_package
+    from dashboard.logic.package_inputs import FormValues
+    from optimizer.audience import INTERNAL_MARKERS
+    from optimizer.scenarios import ScenarioStore
+    store = ScenarioStore(f"sqlite:///{secured_home / 'scenarios.db'}")
+    run = run_package(shipped_ds, FormValues(partner="CHN", target_bn=0.5, modes=["full"]))
+    assert scenarios.save_current(store, "for allies", run, None).ok
+    store.dispose()
+
+    def download(client, kind_button, preview=False):
+        return callback(client, secured, ids.CMP_DOWNLOAD, [
+            {"id": ids.CMP_BRIEF_PPTX, "property": "n_clicks", "value": 1 if kind_button == "pptx" else None},
+            {"id": ids.CMP_BRIEF_XLSX, "property": "n_clicks", "value": 1 if kind_button == "xlsx" else None}],
+            [{"id": ids.CMP_PICK, "property": "value", "value": "for allies"},
+             {"id": ids.CMP_MARKING, "property": "value", "value": "SHARED WITH PARTNERS"},
+             {"id": ids.ALLY_PREVIEW, "property": "value", "value": preview}], changed=0 if kind_button == "pptx" else 1)
+
+    anonymous = secured.server.test_client()
+    assert download(anonymous, "pptx").status_code == 401
+    ally = secured.server.test_client()
+    login(ally, "jo", "ally-pass-123")
+    for kind in ("pptx", "xlsx"):
+        r = download(ally, kind)
+        assert r.status_code == 200
+        data = r.json["response"][ids.CMP_DOWNLOAD]["data"]
+        assert data["filename"] == f"for-allies-ally.{kind}"
+        with zipfile.ZipFile(io.BytesIO(base64.b64decode(data["content"]))) as z:
+            # the content parts (a deck's package parts always name its notes master: that is format, not content)
+            parts = [n for n in z.namelist() if n.endswith(".xml") and (kind == "xlsx" or "slides/" in n or "charts/" in n)]
+            text = " ".join(z.read(n).decode("utf-8", "ignore") for n in parts).lower()
+        assert parts
+        assert [m for m in INTERNAL_MARKERS if m in text] == [], kind
+    analyst = secured.server.test_client()
+    login(analyst, "ana", "analyst-pass-1")
+    assert download(analyst, "xlsx").json["response"][ids.CMP_DOWNLOAD]["data"]["filename"].endswith("-internal.xlsx")
