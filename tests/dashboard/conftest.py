@@ -97,7 +97,7 @@ def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"the dashboard exited with code {proc.returncode}: {proc.stderr.read()}")
+            raise RuntimeError(f"the dashboard exited with code {proc.returncode}: {getattr(proc, 'log_text', lambda: '')()}")
         try:
             with urllib.request.urlopen(url, timeout=2) as r:
                 if r.status == 200:
@@ -123,7 +123,12 @@ def live_server(live_home):
     env = dict(os.environ, DECONTROL_HOME=str(home), PYTHONUNBUFFERED="1")
     env.pop("DECONTROL_DB", None)  # the scenario database under the throwaway home
     cmd = [sys.executable, "-c", "from dashboard.cli import main; main()", "serve", "--port", str(port)]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # the server's log goes to a file: a pipe nobody reads fills up after a few hundred requests and
+    # then blocks the server on its next log line
+    log_path = home / "server.log"
+    log_file = open(log_path, "w")
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log_file, text=True)
+    proc.log_text = lambda: log_path.read_text()[-4000:]  # type: ignore[attr-defined]
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_for(url + "/", proc)
@@ -134,6 +139,7 @@ def live_server(live_home):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log_file.close()
 
 
 @pytest.fixture(scope="session")
@@ -147,6 +153,15 @@ def browser():
         b.close()
 
 
+def _callback_output(post_data: str | None) -> str:
+    """Which callback a failed Dash request was for (its output ids), to say what was cut off."""
+    import json
+    try:
+        return str(json.loads(post_data or "{}").get("output", ""))[:200]
+    except ValueError:
+        return ""
+
+
 class ConsoleLog:
     """Console errors and uncaught page errors seen by one browser page."""
 
@@ -154,7 +169,8 @@ class ConsoleLog:
         self.errors: list[str] = []
         page.on("console", lambda m: self.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
-        page.on("requestfailed", lambda r: self.errors.append(f"request failed: {r.url} {r.failure}"))
+        page.on("requestfailed", lambda r: self.errors.append(
+            f"request failed: {r.url} {r.failure} {_callback_output(r.post_data)}"))
 
 
 @pytest.fixture()

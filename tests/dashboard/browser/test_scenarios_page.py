@@ -31,6 +31,7 @@ def test_save_compare_open_and_a_stale_save_is_refused(page, screenshot, live_ho
     screenshot(page, "scenarios-full", full_page=True)
 
     # open the first one into the builder: the form takes its target
+    page.wait_for_load_state("networkidle")  # leaving the page would cut off a comparison still being drawn
     page.select_option("#cmp-pick", "China 0.5bn")
     page.click("#scn-open")
     page.wait_for_url("**/package")
@@ -52,3 +53,4 @@ def test_save_compare_open_and_a_stale_save_is_refused(page, screenshot, live_ho
     page.click("#scn-save")
     page.wait_for_selector("#scn-feedback .alert-danger")
     assert "nothing was saved" in page.locator("#scn-feedback").inner_text()
+    page.wait_for_load_state("networkidle")
