@@ -33,7 +33,7 @@ PUBLIC_PREFIXES: tuple[str, ...] = ("/assets/",)
 ROLE_HEADER_SUFFIX = "-Role"
 #: Component-id prefixes of analyst-only callbacks (package builder internals, tier overrides,
 #: scenario management): a callback request from an ally that outputs to one of these is refused.
-ANALYST_ONLY_PREFIXES: tuple[str, ...] = ("pkg-", "items-override-feedback", "scn-")
+ANALYST_ONLY_PREFIXES: tuple[str, ...] = ("pkg-", "items-override-feedback", "scn-", "ally-")
 
 
 # ------------------------------------------------------------------------------------------ users file

@@ -68,7 +68,7 @@ def error_alert(message: str, details: list[str] | None = None) -> dbc.Alert:
         body.append(html.Ul([html.Li(d) for d in details[:8]], className="mb-0 mt-1 small"))
         if len(details) > 8:
             body.append(html.Div(f"... and {len(details) - 8} more", className="small"))
-    return dbc.Alert(body, color="danger", className="mb-2", role="alert")
+    return dbc.Alert(body, color="danger", className="mb-2")
 
 
 def empty_state(message: str, hint: str = "") -> html.Div:

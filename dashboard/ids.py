@@ -134,3 +134,13 @@ CMP_BRIEF_XLSX = "cmp-brief-xlsx"
 CMP_BRIEF_FEEDBACK = "cmp-brief-feedback"
 CMP_DOWNLOAD = "cmp-download"
 CMP_ALERT = "cmp-alert"
+
+# --- 5. Allies and coalition (analyst only: `ally-` outputs are refused for ally users) ----------
+ALLY_PARTNER = "ally-partner"
+ALLY_MEMBERS = "ally-members"
+ALLY_RISK_BUDGET = "ally-risk-budget"
+ALLY_POSITIONS = "ally-positions"
+ALLY_PANELS = "ally-panels"
+ALLY_RUN = "ally-run"
+ALLY_COALITION = "ally-coalition"
+ALLY_ALERT = "ally-alert"

@@ -122,3 +122,8 @@ def fmt_years(years: list[int] | tuple[int, ...]) -> str:
     if not ys:
         return "no years"
     return str(ys[0]) if ys[0] == ys[-1] else f"{ys[0]}–{ys[-1]}"
+
+
+def truncate(text: str, n: int) -> str:
+    """At most `n` characters, an ellipsis marking a cut (table cells; the full text goes in a title)."""
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"

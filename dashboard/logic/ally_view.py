@@ -15,8 +15,7 @@ from typing import Any
 import pandas as pd
 from dash import html
 
-from dashboard.components import empty_state, graph, provenance_badge
-from dashboard.figures.common import Provenance
+from dashboard.components import empty_state, provenance_badge
 from dashboard.logic.items import check_year, trade_provenance
 from dashboard.logic.trade import partner_names
 from dashboard.state import item_table

@@ -28,7 +28,7 @@ from dashboard.figures.package import frontier
 from dashboard.logic.package_inputs import FormValues, check_form, with_ally_positions
 from dashboard.logic.trade import partner_names, partner_totals
 from dashboard.state import item_table
-from dashboard.theme import fmt_bn, fmt_count, fmt_pct, fmt_score, fmt_usd
+from dashboard.theme import fmt_bn, fmt_count, fmt_pct, fmt_score, fmt_usd, truncate
 from optimizer.model import Scenario, compute_frontier, find_alternatives, solve_package
 
 FRONTIER_POINTS = 30
@@ -272,10 +272,6 @@ def _sentence(text: str) -> str:
     return (text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")) if text else ""
 
 
-def _truncate(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
 def table_view(result: dict | None, shown: dict | None) -> list:
     """The shown package as a table: ECCN, heading, mode, value, FA, risk, why."""
     if not result or not result.get("ok"):
@@ -294,7 +290,7 @@ def table_view(result: dict | None, shown: dict | None) -> list:
                                html.Th("Why")]))
     rows = [html.Tr([
         html.Td(l["eccn"], className="fw-semibold"),
-        html.Td(_truncate(l.get("heading", ""), 70), title=l.get("heading", "")),
+        html.Td(truncate(l.get("heading", ""), 70), title=l.get("heading", "")),
         html.Td(l["mode"]), html.Td(fmt_usd(l.get("value_usd"), missing="unknown"), className="text-end"),
         html.Td(fmt_score(l.get("fa_score")), className="text-end"),
         html.Td(fmt_score(l.get("risk")), className="text-end"),

@@ -13,10 +13,12 @@ from typing import Any
 
 from dash import Dash
 
+from dashboard.callbacks import allies as allies_callbacks
 from dashboard.callbacks import items as items_callbacks
 from dashboard.callbacks import package as package_callbacks
 from dashboard.callbacks import scenarios as scenarios_callbacks
 from dashboard.callbacks import trade as trade_callbacks
+from dashboard.layouts import allies as allies_layout
 from dashboard.layouts import items as items_layout
 from dashboard.layouts import package as package_layout
 from dashboard.layouts import scenarios as scenarios_layout
@@ -43,6 +45,8 @@ PAGES: tuple[Page, ...] = (
          package_callbacks.register_callbacks, roles=("analyst",)),
     Page(scenarios_layout.PATH, scenarios_layout.NAME, scenarios_layout.TITLE, scenarios_layout.layout,
          scenarios_callbacks.register_callbacks),
+    Page(allies_layout.PATH, allies_layout.NAME, allies_layout.TITLE, allies_layout.layout,
+         allies_callbacks.register_callbacks, roles=("analyst",)),
 )
 
 

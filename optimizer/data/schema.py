@@ -13,7 +13,7 @@ Census data); `hs6` is always a zero-padded 6-character string of HS 2022; money
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)

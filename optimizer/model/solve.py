@@ -30,6 +30,7 @@ value that rounding then removes; at 1e-9 the resolution is a few dollars. Measu
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import time
 from dataclasses import dataclass, replace
@@ -176,10 +177,8 @@ def _cbc_version(log: str) -> str:
 
 # ---------------------------------------------------------------------- HiGHS
 def _solve_highs(prob: pulp.LpProblem, limit: float, rel_gap: float, relaxation: bool) -> SolveOutcome:
-    try:
-        import highspy
-    except ImportError:
-        raise DecontrolError("the HiGHS solver is not installed (pip install highspy), use --solver cbc") from None
+    if importlib.util.find_spec("highspy") is None:  # a clear message before PuLP fails vaguely
+        raise DecontrolError("the HiGHS solver is not installed (pip install highspy), use --solver cbc")
     cmd = pulp.HiGHS(msg=False, timeLimit=limit, gapRel=rel_gap, mip=not relaxation, threads=1, **HIGHS_OPTIONS)
     t0 = time.perf_counter()
     try:

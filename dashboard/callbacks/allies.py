@@ -1,0 +1,41 @@
+"""Wiring of page 5, Allies: the ally panels follow the choices and positions; the coalition runs on
+demand. Logic and views live in `dashboard.logic.allies`."""
+
+from __future__ import annotations
+
+from dash import Dash, Input, Output, State
+
+from dashboard import ids
+from dashboard.components import error_alert
+from dashboard.logic import allies
+from dashboard.state import AppState, item_table
+from optimizer.errors import DecontrolError
+
+
+def register_callbacks(app: Dash, state: AppState) -> None:
+    @app.callback(Output(ids.ALLY_PANELS, "children"), Output(ids.ALLY_ALERT, "children"),
+                  Input(ids.ALLY_PARTNER, "value"), Input(ids.ALLY_MEMBERS, "value"),
+                  Input(ids.ALLY_POSITIONS, "value"))
+    def _panels(partner, members, positions_text):
+        ds = state.dataset()
+        try:
+            item_ids = item_table(ds, partner)["eccn"]
+            try:
+                positions, alert = allies.parse_positions(positions_text, item_ids, members or []), None
+            except DecontrolError as exc:
+                positions, alert = {}, error_alert(exc.message, exc.details)
+            return allies.panels_view(ds, partner, members, positions), alert
+        except DecontrolError as exc:
+            return None, error_alert(exc.message, exc.details)
+
+    @app.callback(Output(ids.ALLY_COALITION, "children"), Input(ids.ALLY_RUN, "n_clicks"),
+                  State(ids.ALLY_PARTNER, "value"), State(ids.ALLY_MEMBERS, "value"),
+                  State(ids.ALLY_RISK_BUDGET, "value"), State(ids.ALLY_POSITIONS, "value"),
+                  prevent_initial_call=True)
+    def _coalition(n, partner, members, budget, positions):
+        ds = state.dataset()
+        try:
+            item_ids = item_table(ds, partner)["eccn"]
+            return allies.coalition_view(allies.run_coalition(ds, item_ids, partner, members, budget, positions))
+        except DecontrolError as exc:
+            return error_alert(exc.message, exc.details)

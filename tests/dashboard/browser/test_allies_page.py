@@ -1,0 +1,28 @@
+"""Allies page in the browser: ally panels, a coalition run next to the US-only optimum, bad positions."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_allies_page_shows_panels_and_the_coalition_package(page, screenshot):
+    page.goto("/allies")
+    page.wait_for_selector("#ally-panels .card")
+    assert page.locator("#ally-panels .card").count() == 3
+    panels = page.locator("#ally-panels").inner_text()
+    assert "Regimes:" in panels and "Japan" in panels and "SYNTHETIC" in panels
+
+    page.click("#ally-run")
+    page.wait_for_selector("#ally-coalition table", timeout=60_000)
+    page.wait_for_selector("#ally-coalition .js-plotly-plot")
+    text = page.locator("#ally-coalition").inner_text()
+    assert "Coalition package" in text and "US-only package" in text and "share of its potential" in text
+    screenshot(page, "allies", full_page=True)
+
+    # a position on an item that does not exist: an inline message naming it, the run left alone
+    page.fill("#ally-positions", "JPN 9Z999 oppose")
+    page.locator("#ally-positions").blur()
+    page.wait_for_selector("#ally-alert .alert-danger")
+    assert "9Z999" in page.locator("#ally-alert").inner_text()
+    assert "Coalition package" in page.locator("#ally-coalition").inner_text()
+    page.wait_for_load_state("networkidle")
