@@ -169,8 +169,15 @@ class ConsoleLog:
         self.errors: list[str] = []
         page.on("console", lambda m: self.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
-        page.on("requestfailed", lambda r: self.errors.append(
-            f"request failed: {r.url} {r.failure} {_callback_output(r.post_data)}"))
+        page.on("requestfailed", self._failed)
+
+    def _failed(self, request) -> None:
+        # net::ERR_ABORTED is the browser cancelling a request because the page navigated away (a
+        # test clicking a link while a view still updates): not a fault of the app. Any other
+        # failure (refused, reset, timed out) is.
+        if "ERR_ABORTED" in str(request.failure):
+            return
+        self.errors.append(f"request failed: {request.url} {request.failure} {_callback_output(request.post_data)}")
 
 
 @pytest.fixture()
