@@ -61,14 +61,18 @@ def figure_card(graph_id: str, note_id: str | None = None, height: int = 330,
     return dbc.Card(dbc.CardBody(children, className="p-2"), className="h-100")
 
 
-def error_alert(message: str, details: list[str] | None = None) -> dbc.Alert:
-    """How a `DecontrolError` reaches the user: the message and its first details, inline."""
+COMPACT_ALERT = "py-1 px-2 small mb-0"
+
+
+def error_alert(message: str, details: list[str] | None = None, compact: bool = False) -> dbc.Alert:
+    """How a `DecontrolError` reaches the user: the message and its first details, inline
+    (`compact`: a small one for a form's feedback line)."""
     body: list = [html.Strong(message)]
     if details:
         body.append(html.Ul([html.Li(d) for d in details[:8]], className="mb-0 mt-1 small"))
         if len(details) > 8:
             body.append(html.Div(f"... and {len(details) - 8} more", className="small"))
-    return dbc.Alert(body, color="danger", className="mb-2")
+    return dbc.Alert(body, color="danger", className=COMPACT_ALERT if compact else "mb-2")
 
 
 def empty_state(message: str, hint: str = "") -> html.Div:

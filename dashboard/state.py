@@ -22,15 +22,16 @@ from typing import Any
 
 from optimizer.data.load import Dataset, load_dataset
 from optimizer.data.schema import TIER_OVERRIDES
+from optimizer.forksafe import ForkSafeLock
 from optimizer.paths import user_home
 
 _CACHE_SIZE = 64
 _cache: OrderedDict[tuple, tuple[Any, Any]] = OrderedDict()
-_lock = threading.Lock()
+_lock = ForkSafeLock()
 _pending: dict[tuple, threading.Event] = {}
 _stores: dict[tuple, Any] = {}
-_store_lock = threading.Lock()
-_load_lock = threading.Lock()  # one dataset load at a time: concurrent callbacks wait for it, not redo it
+_store_lock = ForkSafeLock()
+_load_lock = ForkSafeLock()  # one dataset load at a time: concurrent callbacks wait for it, not redo it
 
 
 def memo(ds: Any, key: tuple, fn: Callable[[], Any]) -> Any:
@@ -67,14 +68,9 @@ def memo(ds: Any, key: tuple, fn: Callable[[], Any]) -> Any:
 def _reset_after_fork() -> None:
     """In a forked background job only the forking thread survives: a lock another thread held at
     the fork would stay locked for ever, and a computation it had under way would never finish.
-    Give the child fresh locks and forget other threads' pending work (the child redoes it).
-
-    The loader's and the estimation's module caches renew their own locks the same way.
+    The locks are `ForkSafeLock`s (fresh in the child); here the child forgets other threads'
+    pending work (it redoes it).
     """
-    global _lock, _load_lock, _store_lock
-    _lock = threading.Lock()
-    _store_lock = threading.Lock()
-    _load_lock = threading.Lock()
     _pending.clear()
 
 

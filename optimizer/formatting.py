@@ -32,3 +32,12 @@ def fmt_number(value: float | None, digits: int = 2) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
     return f"{float(value):,.{digits}f}"
+
+
+def cell_text(value: object) -> str:
+    """A table cell as text for evidence strings: '' for None/NaN, dates as YYYY-MM-DD, stripped."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip()

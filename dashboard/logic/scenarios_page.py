@@ -9,7 +9,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.components import empty_state
+from dashboard.components import COMPACT_ALERT, empty_state, error_alert
 from dashboard.figures.common import empty_figure
 from dashboard.figures.compare import frontiers_overlay
 from dashboard.logic import compare, scenarios
@@ -21,15 +21,7 @@ BN = 1e9
 
 
 def feedback(outcome: scenarios.Outcome) -> dbc.Alert:
-    return dbc.Alert(outcome.message, color="success" if outcome.ok else "danger", className="py-1 px-2 small mb-0")
-
-
-def error_alert(message: str, details: list[str] | None = None) -> dbc.Alert:
-    """An inline error (message and its first details)."""
-    body: list = [html.Strong(message)]
-    if details:
-        body.append(html.Ul([html.Li(d) for d in details[:8]], className="mb-0 mt-1 small"))
-    return dbc.Alert(body, color="danger", className="py-1 px-2 small mb-0")
+    return dbc.Alert(outcome.message, color="success" if outcome.ok else "danger", className=COMPACT_ALERT)
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> html.Table:
@@ -85,12 +77,12 @@ def brief_download(store: Any, name: Any, kind: str, marking: Any, data_dir: Pat
                    audience: str) -> tuple[dict | None, Any]:
     """dcc.Download data for the chosen scenario's briefing, and a status line (or an error)."""
     if not name:
-        return None, error_alert("Choose a saved scenario first.")
+        return None, error_alert("Choose a saved scenario first.", compact=True)
     try:
         rec = store.get(str(name))
         data = briefing_bytes(rec.inputs, data_dir, kind, audience=audience, marking=marking or "", title=rec.name)
     except DecontrolError as exc:
-        return None, error_alert(exc.message, exc.details)
+        return None, error_alert(exc.message, exc.details, compact=True)
     fname = file_name(rec.name, kind, audience)
     note = f"Downloaded {fname} ({'ally view: shared facts only' if audience == 'ally' else 'internal view'})."
     return dcc.send_bytes(data, fname), note

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from optimizer.data.schema import TABLES, TableSpec
 from optimizer.data.trade_file import read_trade_meta
 from optimizer.data.validate import raise_if_problems, read_all, validate_dataset
 from optimizer.errors import DecontrolError
+from optimizer.forksafe import ForkSafeLock
 from optimizer.paths import SHIPPED_DATA_DIR
 
 _CACHE_SIZE = 4
@@ -83,17 +83,7 @@ class Dataset:
 
 
 _cache: OrderedDict[tuple, Dataset] = OrderedDict()
-_lock = threading.Lock()
-
-
-def _renew_lock_after_fork() -> None:
-    """A forked child (Dash background jobs) gets a fresh lock: one held by another thread at the
-    fork would stay locked for ever in the child."""
-    global _lock
-    _lock = threading.Lock()
-
-
-os.register_at_fork(after_in_child=_renew_lock_after_fork)
+_lock = ForkSafeLock()  # fresh in forked background jobs
 
 
 def load_dataset(data_dir: Path | None = None, *, validate: bool = True,

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.estimation.config import EstimationConfig
-from optimizer.formatting import fmt_share, fmt_usd
+from optimizer.formatting import cell_text, fmt_share, fmt_usd
 
 US = "USA"
 
@@ -183,21 +183,13 @@ def apply_fa_overrides(fa: pd.DataFrame, overrides: pd.DataFrame) -> pd.DataFram
     o = overrides.assign(eccn=overrides["eccn"].astype(str)).drop_duplicates("eccn", keep="last").set_index("eccn")
     for e in o.index.intersection(out.index):
         r = o.loc[e]
-        evidence = "; ".join(f"{label}: {_s(r.get(col))}" for col, label in (
+        evidence = "; ".join(f"{label}: {cell_text(r.get(col))}" for col, label in (
             ("comparable_models", "comparable models"), ("foreign_sources", "foreign sources"),
-            ("production_sales", "production/sales"), ("quality", "quality")) if _s(r.get(col)))
-        who = ", ".join(v for v in (_s(r.get("author")), _s(r.get("date"))) if v)
+            ("production_sales", "production/sales"), ("quality", "quality")) if cell_text(r.get(col)))
+        who = ", ".join(v for v in (cell_text(r.get("author")), cell_text(r.get("date"))) if v)
         out.at[e, "fa_score"] = float(r["fa_score"])
         out.at[e, "fa_override"] = True
         out.at[e, "fa_basis"] = "analyst override"
         out.at[e, "fa_evidence"] = (f"analyst override [{who}]: {evidence or 'no evidence recorded'} | computed "
                                     f"{out.at[e, 'fa_score_computed']:.2f}: {out.at[e, 'fa_evidence']}")
     return out
-
-
-def _s(v: object) -> str:
-    if v is None or (isinstance(v, float) and v != v):
-        return ""
-    if isinstance(v, pd.Timestamp):
-        return v.strftime("%Y-%m-%d")
-    return str(v).strip()

@@ -13,8 +13,6 @@ partner or parameter in well under a second.
 from __future__ import annotations
 
 import json
-import os
-import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +31,7 @@ from optimizer.estimation.shares import effective_shares
 from optimizer.estimation.tiers import apply_partner_bars, apply_tier_overrides, assign_tiers, family_of, item_ids
 from optimizer.estimation.trade_inputs import YearTrade, partner_per_hs6, trade_slice, year_trade
 from optimizer.estimation.value import item_values, value_rows
+from optimizer.forksafe import ForkSafeLock
 
 ITEM_COLUMNS: list[str] = [
     "eccn", "partner", "year", "heading", "category", "group", "family", "reasons", "regime",
@@ -70,17 +69,7 @@ class ItemContext:
 
 # ---------------------------------------------------------------------- cache
 _cache: OrderedDict[tuple, tuple[Any, Any]] = OrderedDict()
-_lock = threading.Lock()
-
-
-def _renew_lock_after_fork() -> None:
-    """A forked child (Dash background jobs) gets a fresh lock: one held by another thread at the
-    fork would stay locked for ever in the child."""
-    global _lock
-    _lock = threading.Lock()
-
-
-os.register_at_fork(after_in_child=_renew_lock_after_fork)
+_lock = ForkSafeLock()  # fresh in forked background jobs
 _CACHE_SIZE = 32
 _MAX_DATASETS = 3  # entries hold their dataset alive: keep only the most recently used few
 

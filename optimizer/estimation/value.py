@@ -24,6 +24,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from optimizer.formatting import cell_text
+
 BREAKDOWN_COLUMNS = ["hs6", "name", "confidence", "rationale", "partner_imports_world", "us_world_share",
                      "us_exports_to_partner", "controlled_share_raw", "share_scale", "controlled_share",
                      "value_usd"]
@@ -95,15 +97,7 @@ def item_values(items: pd.DataFrame, rows: pd.DataFrame, method_label: str,
             e = out.loc[hit, "eccn"]
             out.loc[hit, "value_usd"] = e.map(o["value_usd"]).astype(float).to_numpy()
             out.loc[hit, "value_basis"] = [
-                f"analyst value: {_s(o.at[x, 'reason']) or 'no reason given'} "
-                f"[{', '.join(v for v in (_s(o.at[x, 'author']), _s(o.at[x, 'date'])) if v)}]" for x in e]
+                f"analyst value: {cell_text(o.at[x, 'reason']) or 'no reason given'} "
+                f"[{', '.join(v for v in (cell_text(o.at[x, 'author']), cell_text(o.at[x, 'date'])) if v)}]" for x in e]
             out.loc[hit, "value_override"] = True
     return out.drop(columns="group")
-
-
-def _s(v: object) -> str:
-    if v is None or (isinstance(v, float) and v != v):
-        return ""
-    if isinstance(v, pd.Timestamp):
-        return v.strftime("%Y-%m-%d")
-    return str(v).strip()
