@@ -29,3 +29,29 @@ def cli(capsys):
         return code, out, err
 
     return _run
+
+
+def _deck_text(deck) -> str:
+    """Every text a reader of a deck sees: text boxes, table cells, chart series, categories and axis titles."""
+    from pptx import Presentation
+    prs = deck if hasattr(deck, "slides") else Presentation(str(deck))
+    parts = []
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                parts.append(shape.text_frame.text)
+            if shape.has_table:
+                parts += [c.text for row in shape.table.rows for c in row.cells]
+            if shape.has_chart:
+                ch = shape.chart
+                parts += [s.name for s in ch.plots[0].series]
+                parts += [str(c) for c in ch.plots[0].categories]
+                parts += [ch.category_axis.axis_title.text_frame.text] if ch.category_axis.has_title else []
+                parts += [ch.value_axis.axis_title.text_frame.text] if ch.value_axis.has_title else []
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="session")
+def deck_text():
+    """`deck_text(path or Presentation) -> str`: a deck's visible text, for content and leak checks."""
+    return _deck_text

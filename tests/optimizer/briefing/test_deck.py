@@ -44,25 +44,8 @@ def briefing() -> Briefing:
     )
 
 
-def _all_text(prs: Presentation) -> str:
-    parts = []
-    for slide in prs.slides:
-        for shape in slide.shapes:
-            if shape.has_text_frame:
-                parts.append(shape.text_frame.text)
-            if shape.has_table:
-                parts += [c.text for row in shape.table.rows for c in row.cells]
-            if shape.has_chart:
-                ch = shape.chart
-                parts += [s.name for s in ch.plots[0].series]
-                parts += [str(c) for c in ch.plots[0].categories]
-                parts += [ch.category_axis.axis_title.text_frame.text] if ch.category_axis.has_title else []
-                parts += [ch.value_axis.axis_title.text_frame.text] if ch.value_axis.has_title else []
-    return "\n".join(parts)
-
-
 @pytest.mark.parametrize("audience", ["internal", "ally"])
-def test_deck_has_native_charts_and_marking_everywhere(briefing, tmp_path, audience):
+def test_deck_has_native_charts_and_marking_everywhere(briefing, tmp_path, audience, deck_text):
     briefing.audience, briefing.marking = audience, "NEGOTIATION DRAFT - TEST"
     path = write_deck(briefing, tmp_path / "deck.pptx")
     prs = Presentation(str(path))
@@ -75,14 +58,14 @@ def test_deck_has_native_charts_and_marking_everywhere(briefing, tmp_path, audie
         marks = [sh for sh in slide.shapes if sh.has_text_frame and sh.text_frame.text == "NEGOTIATION DRAFT - TEST"]
         tops = sorted(sh.top for sh in marks)
         assert len(marks) == 2 and tops[0] < prs.slide_height / 10 and tops[1] > prs.slide_height * 0.9
-    text = _all_text(prs)
+    text = deck_text(prs)
     assert "SYNTHETIC" in text
 
 
-def test_ally_deck_and_workbook_hold_no_internal_field(briefing, tmp_path):
+def test_ally_deck_and_workbook_hold_no_internal_field(briefing, tmp_path, deck_text):
     briefing.audience = "ally"
     prs = Presentation(str(write_deck(briefing, tmp_path / "ally.pptx")))
-    text = _all_text(prs).lower()
+    text = deck_text(prs).lower()
     for marker in INTERNAL_MARKERS:
         assert marker not in text, marker
     assert "bargaining" not in text and "foundational" not in text
@@ -93,9 +76,9 @@ def test_ally_deck_and_workbook_hold_no_internal_field(briefing, tmp_path):
         assert marker not in cells, marker
 
 
-def test_internal_deck_shows_risk_and_exclusions(briefing, tmp_path):
+def test_internal_deck_shows_risk_and_exclusions(briefing, tmp_path, deck_text):
     prs = Presentation(str(write_deck(briefing, tmp_path / "internal.pptx")))
-    text = _all_text(prs)
+    text = deck_text(prs)
     assert "Security risk" in text and "foundational" in text
     wb = openpyxl.load_workbook(write_workbook(briefing, tmp_path / "internal.xlsx"))
     assert wb.sheetnames == ["Package", "Excluded", "Items", "Assumptions"]

@@ -65,20 +65,12 @@ def test_brief_from_flags_writes_deck_and_workbook(cli, tmp_path):
     assert openpyxl.load_workbook(book).sheetnames == ["Package", "Excluded", "Items", "Assumptions"]
 
 
-def test_ally_brief_from_saved_scenario_leaks_nothing_internal(cli, db, tmp_path):
+def test_ally_brief_from_saved_scenario_leaks_nothing_internal(cli, db, tmp_path, deck_text):
     assert cli("scenario", "save", "s", "--partner", "CHN", "--target", "2bn", "--db", db)[0] == 0
     deck, book = tmp_path / "a.pptx", tmp_path / "a.xlsx"
     code, _, err = cli("brief", "--scenario", "s", "--db", db, "--audience", "ally", "-o", str(deck), "--xlsx", str(book))
     assert code == 0, err
-    texts = []
-    for slide in Presentation(str(deck)).slides:
-        for sh in slide.shapes:
-            if sh.has_text_frame:
-                texts.append(sh.text_frame.text)
-            if sh.has_table:
-                texts += [c.text for r in sh.table.rows for c in r.cells]
-            if sh.has_chart:
-                texts += [str(c) for c in sh.chart.plots[0].categories] + [x.name for x in sh.chart.plots[0].series]
+    texts = [deck_text(deck)]
     wb = openpyxl.load_workbook(book)
     texts += [str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]
     blob = "\n".join(texts).lower()
