@@ -144,3 +144,4 @@ ALLY_PANELS = "ally-panels"
 ALLY_RUN = "ally-run"
 ALLY_COALITION = "ally-coalition"
 ALLY_ALERT = "ally-alert"
+ALLY_TO_BUILDER = "ally-to-builder"  # open the Package builder with these oppositions

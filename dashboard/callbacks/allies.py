@@ -3,7 +3,8 @@ demand. Logic and views live in `dashboard.logic.allies`."""
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State
+from dash import Dash, Input, Output, State, no_update
+from dash.exceptions import PreventUpdate
 
 from dashboard import ids
 from dashboard.components import error_alert
@@ -27,6 +28,21 @@ def register_callbacks(app: Dash, state: AppState) -> None:
             return allies.panels_view(ds, partner, members, positions), alert
         except DecontrolError as exc:
             return None, error_alert(exc.message, exc.details)
+
+    @app.callback(Output(ids.SCN_OPEN_FORM, "data", allow_duplicate=True), Output(ids.URL, "pathname", allow_duplicate=True),
+                  Output(ids.ALLY_ALERT, "children", allow_duplicate=True),
+                  Input(ids.ALLY_TO_BUILDER, "n_clicks"), State(ids.ALLY_PARTNER, "value"),
+                  State(ids.ALLY_MEMBERS, "value"), State(ids.ALLY_POSITIONS, "value"), prevent_initial_call=True)
+    def _to_builder(n, partner, members, positions_text):
+        """The stated oppositions go to the Package builder (as an opened scenario's form does)."""
+        if not n:
+            raise PreventUpdate
+        try:
+            ds = state.dataset()
+            positions = allies.parse_positions(positions_text, item_table(ds, partner)["eccn"], members or [])
+            return allies.builder_form(partner, allies.latest_year(ds), positions), "/package", None
+        except DecontrolError as exc:
+            return no_update, no_update, error_alert(exc.message, exc.details)
 
     @app.callback(Output(ids.ALLY_COALITION, "children"), Input(ids.ALLY_RUN, "n_clicks"),
                   State(ids.ALLY_PARTNER, "value"), State(ids.ALLY_MEMBERS, "value"),

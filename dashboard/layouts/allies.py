@@ -35,9 +35,13 @@ def layout(state: AppState, partner: str) -> html.Div:
         "Allies' positions per item or group (an opposed item stays out of the coalition package)",
         dbc.Textarea(id=ids.ALLY_POSITIONS, rows=3, debounce=True, placeholder="JPN 3A991 oppose\nNLD 3B* support"),
         help_text=POSITIONS_HELP, label_for=ids.ALLY_POSITIONS)
+    to_builder = dbc.Button("Open the Package builder with these oppositions", id=ids.ALLY_TO_BUILDER,
+                            color="secondary", outline=True, size="sm", className="mb-2",
+                            title="The US-only package in the builder then leaves out every item an ally opposes "
+                                  "(the builder takes GBR, JPN, AUS, NLD and KOR positions)")
     return html.Div([
         html.H1(TITLE, className="h4 mb-2"),
-        controls, positions,
+        controls, positions, to_builder,
         html.Div(id=ids.ALLY_ALERT, role="status"),
         dcc.Loading(html.Div(id=ids.ALLY_PANELS, className="mb-2"), type="dot", delay_show=300),
         dbc.Card(dbc.CardBody(dcc.Loading(html.Div(

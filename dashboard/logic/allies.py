@@ -120,6 +120,16 @@ def position_counts(positions: dict[str, dict[str, str]], ally: str) -> dict[str
     return {p: sum(1 for v in stated.values() if v == p) for p in ("support", "oppose")}
 
 
+def builder_form(partner: str, year: int, positions: dict[str, dict[str, str]],
+                 target_bn: float = 2.0) -> dict[str, Any]:
+    """The Package builder's form for the partner with these allies' oppositions (the builder's
+    own allies only: `optimizer.data.schema.ALLIES`), through the same path as an opened scenario."""
+    from dashboard.logic.scenarios import form_from_inputs
+    return form_from_inputs({"scenario": {"partner": partner, "year": year, "target_usd": target_bn * 1e9,
+                                          "allies": sorted(positions)},
+                             "ally_positions": positions})
+
+
 # ------------------------------------------------------------------------------------------ coalition
 def run_coalition(ds: Any, item_ids: list[str] | set[str], partner: str, members: list[str], risk_budget: Any,
                   positions_text: str | None, year: int | None = None) -> dict[str, Any]:

@@ -26,3 +26,15 @@ def test_allies_page_shows_panels_and_the_coalition_package(page, screenshot):
     assert "9Z999" in page.locator("#ally-alert").inner_text()
     assert "Coalition package" in page.locator("#ally-coalition").inner_text()
     page.wait_for_load_state("networkidle")
+
+
+def test_positions_open_the_package_builder_with_the_oppositions(page):
+    page.goto("/allies")
+    page.wait_for_selector("#ally-panels .card")
+    page.fill("#ally-positions", "JPN 3A991 oppose")
+    page.locator("#ally-positions").blur()
+    page.wait_for_selector("#ally-panels :text('1 opposed')")
+    page.click("#ally-to-builder")
+    page.wait_for_url("**/package")
+    page.wait_for_function("() => [...document.querySelectorAll('textarea, input')].some(e => e.value === '3A991')")
+    page.wait_for_load_state("networkidle")
