@@ -164,6 +164,10 @@ def test_ally_cannot_call_analyst_only_callbacks(secured):
     r = client.post("/_dash-update-component", json={"output": f"..{ids.PKG_RESULT}.data...{ids.PKG_SHOWN}.data..",
                                                      "inputs": []})
     assert r.status_code == 403
+    # the Allies page (other allies' positions, the shared risk budget) is the analysts' too
+    assert '"href": "/allies"' not in json.dumps(client.get("/_dash-layout").json)
+    r = callback(client, secured, ids.ALLY_COALITION, [{"id": ids.ALLY_RUN, "property": "n_clicks", "value": 1}])
+    assert r.status_code == 403
 
 
 def test_analyst_only_recognises_every_output_form():
