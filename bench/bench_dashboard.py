@@ -47,7 +47,8 @@ GOAL_RUN_S = 1.0
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
-PAGES = {"/": "#trade-series .main-svg", "/items": "#items-grid .ag-row", "/package": "#pkg-side-trade .h6"}
+PAGES = {"/": "#trade-series .main-svg", "/items": "#items-grid .ag-row", "/package": "#pkg-side-trade .h6",
+         "/scenarios": "#cmp-list > *", "/allies": "#ally-panels .card"}
 PARTNERS = ("CHN", "JPN", "GBR", "KOR", "TWN")
 
 
