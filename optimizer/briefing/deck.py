@@ -288,8 +288,7 @@ def _excluded_slide(prs, b: Briefing) -> None:
 def _assumptions_slide(prs, b: Briefing) -> None:
     s = _blank(prs)
     _heading(s, "Assumptions and data provenance")
-    params = [f"{k.replace('_', ' ')}: {_fmt_value(v)}" for k, v in b.assumptions.items()
-              if v not in (None, "", [], {}, ())]
+    params = assumption_lines(b.assumptions)
     _text(s, Inches(0.5), Inches(1.4), Inches(6.0), Inches(5.3), "Scenario\n" + "\n".join(params[:22]), size=11)
     data = [_data_note(b), ""]
     data += [f"{k.replace('_', ' ')}: {_short(v, 160)}" for k, v in b.provenance.items()]
@@ -299,7 +298,41 @@ def _assumptions_slide(prs, b: Briefing) -> None:
     _text(s, Inches(6.8), Inches(1.4), Inches(6.0), Inches(5.3), "Data\n" + "\n".join(data), size=11)
 
 
+#: What a briefer reads for each scenario parameter (others appear with their key, underscores as spaces).
+ASSUMPTION_LABELS: dict[str, str] = {
+    "partner": "Partner", "year": "Trade year", "target_usd": "Concession target per year",
+    "objective": "Objective", "min_fa": "Foreign-availability threshold", "max_items": "Most items",
+    "modes": "Relief modes", "mode_params": "Relief modes (share of value, share of risk)",
+    "risk_budget": "Risk budget", "locks": "Kept controlled", "forced": "Always relieved",
+    "allies": "Allies' positions respected", "allow_opposed": "Items an ally opposes allowed",
+    "ally_penalty": "Risk penalty per opposition", "coherence": "Software/technology only with its hardware entry",
+    "category_caps": "Caps per CCL category", "solver": "Solver", "time_limit_s": "Solver time limit (s)",
+    "rel_gap": "Accepted optimality gap", "value_method": "Concession value method",
+}
+
+
+def assumption_lines(assumptions: dict[str, Any]) -> list[str]:
+    """`label: value` lines a briefer can read (yes/no, percentages, US$), empty parameters left out."""
+    lines = []
+    for k, v in assumptions.items():
+        if v in (None, "", [], {}, ()) or (k == "ally_penalty" and not assumptions.get("allow_opposed")):
+            continue
+        if k == "mode_params" and isinstance(v, dict):
+            text = "; ".join(f"{m} {fmt_share(p.get('value_share'))}, {fmt_share(p.get('risk_share'))}"
+                             for m, p in v.items() if isinstance(p, dict) and m in (assumptions.get("modes") or v))
+        elif k == "rel_gap" and isinstance(v, (int, float)):
+            text = fmt_share(v, 1)
+        elif k == "min_fa" and not v:
+            text = "none"
+        else:
+            text = _fmt_value(v)
+        lines.append(f"{ASSUMPTION_LABELS.get(k, k.replace('_', ' '))}: {text}")
+    return lines
+
+
 def _fmt_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
     if isinstance(v, float) and abs(v) >= 1e5:
         return fmt_usd(v)
     if isinstance(v, (list, tuple)):

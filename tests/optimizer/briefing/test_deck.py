@@ -89,3 +89,18 @@ def test_wrong_suffix_is_refused(briefing, tmp_path):
     with pytest.raises(DecontrolError, match=".pptx"):
         write_deck(briefing, tmp_path / "deck.pdf")
     assert not list(tmp_path.iterdir())
+
+
+def test_assumptions_read_as_a_briefer_would():
+    from optimizer.briefing.deck import assumption_lines
+    lines = assumption_lines({"target_usd": 2e9, "min_fa": 0.0, "modes": ["full", "exception"],
+                              "mode_params": {"full": {"value_share": 1.0, "risk_share": 1.0},
+                                              "exception": {"value_share": 0.7, "risk_share": 0.5},
+                                              "approval": {"value_share": 0.4, "risk_share": 0.25}},
+                              "allow_opposed": False, "ally_penalty": 0.5, "coherence": True, "rel_gap": 0.001,
+                              "locks": [], "risk_budget": None})
+    assert lines == ["Concession target per year: $2.0bn", "Foreign-availability threshold: none",
+                     "Relief modes: full, exception",
+                     "Relief modes (share of value, share of risk): full 100%, 100%; exception 70%, 50%",
+                     "Items an ally opposes allowed: no", "Software/technology only with its hardware entry: yes",
+                     "Accepted optimality gap: 0.1%"]
