@@ -36,7 +36,7 @@ def layout(state: AppState, partner: str) -> html.Div:
         dbc.Textarea(id=ids.ALLY_POSITIONS, rows=3, debounce=True, placeholder="JPN 3A991 oppose\nNLD 3B* support"),
         help_text=POSITIONS_HELP, label_for=ids.ALLY_POSITIONS)
     to_builder = dbc.Button("Open the Package builder with these oppositions", id=ids.ALLY_TO_BUILDER,
-                            color="secondary", outline=True, size="sm", className="mb-2",
+                            color="primary", outline=True, size="sm", className="mb-2",
                             title="The US-only package in the builder then leaves out every item an ally opposes "
                                   "(the builder takes GBR, JPN, AUS, NLD and KOR positions)")
     return html.Div([
