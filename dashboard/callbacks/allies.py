@@ -9,6 +9,7 @@ from dash.exceptions import PreventUpdate
 from dashboard import ids
 from dashboard.components import error_alert
 from dashboard.logic import allies
+from dashboard.logic.items import check_year
 from dashboard.state import AppState, item_table
 from optimizer.errors import DecontrolError
 
@@ -40,7 +41,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         try:
             ds = state.dataset()
             positions = allies.parse_positions(positions_text, item_table(ds, partner)["eccn"], members or [])
-            return allies.builder_form(partner, allies.latest_year(ds), positions), "/package", None
+            return allies.builder_form(partner, check_year(ds, None), positions), "/package", None
         except DecontrolError as exc:
             return no_update, no_update, error_alert(exc.message, exc.details)
 

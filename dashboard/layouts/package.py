@@ -9,7 +9,7 @@ from dashboard import ids
 from dashboard.ids import dom_id
 from dashboard.components import GRAPH_CONFIG, field
 from dashboard.logic.items import item_years
-from dashboard.logic.package_inputs import CATEGORIES
+from dashboard.logic.package_inputs import CATEGORIES, DEFAULT_TARGET_BN
 from dashboard.logic.trade import partner_names, partner_options
 from dashboard.state import AppState
 from optimizer.data.schema import ALLIES
@@ -97,7 +97,7 @@ def _inputs(state: AppState, partner: str) -> dbc.Card:
         ], className="g-2"),
         field("Concession target, US$ bn per year",
               dbc.InputGroup([dbc.InputGroupText("$"),
-                              dbc.Input(id=ids.PKG_TARGET, type="number", step=0.1, value=2.0, debounce=False),
+                              dbc.Input(id=ids.PKG_TARGET, type="number", step=0.1, value=DEFAULT_TARGET_BN, debounce=False),
                               dbc.InputGroupText("bn"),
                               dbc.FormFeedback(id=ids.PKG_TARGET_FEEDBACK, type="invalid")],
                              size="sm", className="has-validation"),

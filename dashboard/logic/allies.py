@@ -15,13 +15,14 @@ import re
 from typing import Any
 
 import dash_bootstrap_components as dbc
-import pandas as pd
 from dash import html
 
 from dashboard.components import error_alert, graph, provenance_badge
 from dashboard.figures.allies import member_gains_bars
 from dashboard.figures.common import Provenance
-from dashboard.logic.items import trade_provenance
+from dashboard.logic.items import check_year, trade_provenance
+from dashboard.logic.package_inputs import DEFAULT_TARGET_BN
+from dashboard.state import memo
 from dashboard.theme import fmt_pct, fmt_score, fmt_usd, truncate
 from optimizer.coalition.values import partner_import_share
 from optimizer.errors import DecontrolError
@@ -38,35 +39,40 @@ POSITIONS_HELP = ("one a line: ISO3 ITEM support|neutral|oppose. ITEM is an item
 
 
 # ------------------------------------------------------------------------------------------ facts
-def latest_year(ds: Any) -> int:
-    if not len(ds.trade):
-        raise DecontrolError("the trade table is empty: allies' trade cannot be shown")
-    return int(pd.to_numeric(ds.trade["year"]).max())
+def exporter_totals(ds: Any, partner: str, year: int) -> dict[str, Any]:
+    """One year's exports per exporter, to the world and to `partner`, and the partner's share of
+    world imports (the proxy's S): computed once per (partner, year) and cached, since the panels
+    redraw on every change of allies or positions."""
+    def compute() -> dict[str, Any]:
+        rows = ds.trade.loc[ds.trade["year"] == year]
+        by = {dest: rows.loc[rows["importer"] == dest].groupby("exporter")["value_usd"].sum().to_dict()
+              for dest in ("WLD", partner)}
+        return {"world": by["WLD"], "to_partner": by[partner],
+                "exporters": set(rows["exporter"].unique()), "share": partner_import_share(rows, partner, year)}
+    return memo(ds, ("ally_exporter_totals", partner, year), compute)
 
 
 def ally_panel(ds: Any, ally: str, partner: str, year: int) -> dict[str, Any]:
     """Facts about one ally: its regimes and its exports, to the world and to `partner` (bilateral
     rows when the data has them, else the coalition model's proxy, labelled as such)."""
     reg = ds.regimes.loc[ds.regimes["iso3"] == ally]
-    regimes = sorted(reg["regime"].astype(str))
-    year_rows = ds.trade.loc[ds.trade["year"] == year]
-    rows = year_rows.loc[year_rows["exporter"] == ally]
-    world = float(rows.loc[rows["importer"] == "WLD", "value_usd"].sum()) if len(rows) else None
-    bilateral = rows.loc[rows["importer"] == partner, "value_usd"]
+    totals = exporter_totals(ds, partner, year)
+    has_rows = ally in totals["exporters"]
+    world = float(totals["world"].get(ally, 0.0)) if has_rows else None
     names = dict(zip(ds.countries["iso3"], ds.countries["name"]))
-    if len(bilateral):
-        to_partner, basis = float(bilateral.sum()), "bilateral HS6 rows"
+    if ally in totals["to_partner"]:
+        to_partner, basis = float(totals["to_partner"][ally]), "bilateral HS6 rows"
     elif world is not None:
-        share = partner_import_share(year_rows, partner, year)
+        share = totals["share"]
         to_partner = world * share
         basis = (f"proxy: no {ally}->{partner} rows, so world exports x {partner}'s share of world imports "
                  f"({share:.1%}); the coalition model uses the same proxy")
     else:
         to_partner, basis = None, f"no export rows for {ally} in {year}"
-    as_of = str(reg["as_of"].max()) if "as_of" in reg and len(reg) else ""
     return {
         "iso3": ally, "name": names.get(ally, ally), "partner": partner, "year": year,
-        "regimes": regimes, "regimes_as_of": as_of,
+        "regimes": sorted(reg["regime"].astype(str)),
+        "regimes_as_of": str(reg["as_of"].max()) if "as_of" in reg and len(reg) else "",
         "world_exports_usd": world, "exports_to_partner_usd": to_partner, "basis": basis,
         "synthetic": bool(ds.trade_synthetic), "source": str(ds.trade_source),
     }
@@ -121,7 +127,7 @@ def position_counts(positions: dict[str, dict[str, str]], ally: str) -> dict[str
 
 
 def builder_form(partner: str, year: int, positions: dict[str, dict[str, str]],
-                 target_bn: float = 2.0) -> dict[str, Any]:
+                 target_bn: float = DEFAULT_TARGET_BN) -> dict[str, Any]:
     """The Package builder's form for the partner with these allies' oppositions (the builder's
     own allies only: `optimizer.data.schema.ALLIES`), through the same path as an opened scenario."""
     from dashboard.logic.scenarios import form_from_inputs
@@ -172,7 +178,7 @@ def coalition_summary(result: dict[str, Any]) -> dict[str, Any]:
 def panels_view(ds: Any, partner: str, members: list[str], positions: dict[str, dict[str, str]] | None = None,
                 year: int | None = None) -> list:
     """One card per chosen ally with the trade layer's provenance badge."""
-    year = year or latest_year(ds)
+    year = check_year(ds, year)
     prov = trade_provenance(ds)
     cards = []
     for iso in members or []:
@@ -199,7 +205,7 @@ def panels_view(ds: Any, partner: str, members: list[str], positions: dict[str, 
 
 
 def _gains_table(gains: list[dict[str, Any]]) -> html.Table:
-    header = ["Member", "Potential", "Coalition gain", "share", "US-only gain", "share", "Basis"]
+    header = ["Member", "Potential, US$/yr", "Coalition gain, US$/yr", "share", "US-only gain, US$/yr", "share", "Basis"]
     rows = [[g["member"] + ("" if g["in_maxmin"] else " *"), fmt_usd(g["potential_usd"]), fmt_usd(g["coalition_usd"]),
              fmt_pct(g["coalition_rel"], 1), fmt_usd(g["us_only_usd"]), fmt_pct(g["us_only_rel"], 1), g["basis"]]
             for g in gains]
@@ -209,7 +215,7 @@ def _gains_table(gains: list[dict[str, Any]]) -> html.Table:
 
 
 def _items_table(side: dict[str, Any], members: list[str]) -> html.Table:
-    header = ["Item", "Heading", *members, "Risk", "Why"]
+    header = ["Item", "Heading", *[f"{m}, US$/yr" for m in members], "Risk (index)", "Why"]
     rows = [[i["eccn"], html.Span(truncate(i["heading"], 60), title=i["heading"]), *[fmt_usd(i["values_usd"].get(m), missing="unknown") for m in members],
              fmt_score(i["risk"]), i.get("why", "")] for i in side["items"]]
     return html.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),

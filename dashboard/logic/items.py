@@ -19,6 +19,7 @@ from dashboard.figures.items import top_suppliers
 from dashboard.logic.trade import partner_names
 from dashboard.state import AppState, item_explanation, item_table
 from dashboard.theme import TIER_COLORS, TIER_ORDER, fmt_pct, fmt_score, fmt_usd
+from optimizer.data.trade import trade_years
 from optimizer.errors import DecontrolError
 from optimizer.estimation import record_tier_override
 from optimizer.estimation.config import TIERS
@@ -27,7 +28,7 @@ from optimizer.estimation.config import TIERS
 # ------------------------------------------------------------------------------------------ options
 def item_years(ds: Any) -> list[int]:
     """Years the item table can be estimated for (the trade layer's years)."""
-    return sorted(int(y) for y in ds.trade["year"].unique()) if len(ds.trade) else []
+    return trade_years(ds.trade) if len(ds.trade) else []
 
 
 def check_year(ds: Any, year: Any) -> int:

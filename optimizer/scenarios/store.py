@@ -32,7 +32,7 @@ class StaleScenarioError(DecontrolError):
 
 
 class _Base(DeclarativeBase):
-    pass
+    """The declarative base of the scenario tables (its own metadata, so tests can create them alone)."""
 
 
 class _ScenarioRow(_Base):

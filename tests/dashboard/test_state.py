@@ -1,6 +1,8 @@
 import threading
 import time
 
+import pytest
+
 from dashboard.state import AppState, memo
 
 
@@ -34,10 +36,8 @@ def test_memo_computes_a_key_once_when_threads_ask_together():
 
 def test_memo_does_not_cache_a_failure():
     ds = _Ds()
-    try:
+    with pytest.raises(ZeroDivisionError):
         memo(ds, ("bad",), lambda: 1 / 0)
-    except ZeroDivisionError:
-        pass
     assert memo(ds, ("bad",), lambda: "ok") == "ok"
 
 

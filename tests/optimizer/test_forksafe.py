@@ -29,5 +29,5 @@ def test_a_lock_held_by_another_thread_at_the_fork_is_free_in_the_child():
     release.set()
     t.join()
     assert os.waitstatus_to_exitcode(status) == 0
-    with lock:  # and the parent's lock still works
-        pass
+    assert lock.acquire(timeout=1)  # and the parent's lock is free again
+    lock.release()

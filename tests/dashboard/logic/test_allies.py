@@ -4,6 +4,7 @@ import pytest
 from plotly.io.json import to_json_plotly
 
 from dashboard.logic import allies
+from dashboard.logic.items import check_year
 from dashboard.state import item_table
 from optimizer.errors import DecontrolError
 
@@ -14,7 +15,7 @@ def _text(components) -> str:
 
 
 def test_ally_panel_reads_regimes_and_exports_and_labels_the_proxy(shipped_ds):
-    year = allies.latest_year(shipped_ds)
+    year = check_year(shipped_ds, None)
     p = allies.ally_panel(shipped_ds, "JPN", "CHN", year)
     assert {"WA", "MTCR", "NSG", "AG"} <= set(p["regimes"]) and p["regimes_as_of"]
     t = shipped_ds.trade
