@@ -44,7 +44,7 @@ from optimizer.model.items import validate_items  # noqa: E402
 from optimizer.model.solve import CBC_KNAPSACK_OPTIONS, CBC_OPTIONS, solve_model  # noqa: E402
 import optimizer.model.solve as solve_mod  # noqa: E402
 
-MODES = ["full", "exception", "approval"]
+MODES = ["lift", "exception", "approval"]
 GAP = 0.001
 RESULTS = ROOT / "bench" / "results"
 #: (reason weight, share of items): AT-only, NS2, NP2, RS2, NS1 - the estimation's default weights.
@@ -74,7 +74,7 @@ def naive_model(table: pd.DataFrame, target_usd: float) -> tuple[pulp.LpProblem,
     """The same min-risk model built the obvious way: lpSum over generators, a new model each time."""
     t0 = time.perf_counter()
     t = table[(table["tier"] != "foundational") & table["value_usd"].notna()]
-    share = {"full": (1.0, 1.0), "exception": (0.7, 0.5), "approval": (0.4, 0.25)}
+    share = {"lift": (1.0, 1.0), "exception": (0.7, 0.5), "approval": (0.4, 0.25)}
     prob = pulp.LpProblem("naive", pulp.LpMinimize)
     x = {(i, m): pulp.LpVariable(f"x_{k}_{m}", cat="Binary") for k, i in enumerate(t["eccn"]) for m in MODES}
     value = dict(zip(t["eccn"], t["value_usd"] / VALUE_UNIT))

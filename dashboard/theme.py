@@ -48,7 +48,8 @@ PROVENANCE_HEX: Final[dict[str, str]] = {
 }
 
 FLOW_COLORS: Final[dict[str, str]] = {"exports": BLUE, "imports": NAVY, "balance": ORANGE}
-MODE_COLORS: Final[dict[str, str]] = {"full": "#16a085", "exception": BLUE, "approval": "#8e44ad"}
+MODE_COLORS: Final[dict[str, str]] = {"lift": "#16a085", "exception": BLUE, "approval": "#8e44ad",
+                                      "meu_removal": "#c0392b"}
 
 FONT_FAMILY: Final = ('Lato, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
                       '"Noto Sans", "Liberation Sans", sans-serif')

@@ -12,6 +12,7 @@ from dashboard.logic.items import item_years
 from dashboard.logic.package_inputs import CATEGORIES, DEFAULT_TARGET_BN
 from dashboard.logic.trade import partner_names, partner_options
 from dashboard.state import AppState
+from optimizer.model.scenario import MODES
 from optimizer.data.schema import ALLIES
 
 PATH = "/package"
@@ -24,9 +25,10 @@ OBJECTIVE_OPTIONS = [
     {"label": "Fewest items", "value": "min-items"},
 ]
 MODE_OPTIONS = [
-    {"label": "full (no licence)", "value": "full"},
-    {"label": "licence exception", "value": "exception"},
+    {"label": "lift the requirement", "value": "lift"},
+    {"label": "licence exception eligibility", "value": "exception"},
     {"label": "presumption of approval", "value": "approval"},
+    {"label": "removal from the military end-use list", "value": "meu_removal"},
 ]
 ALLY_POLICY_OPTIONS = [
     {"label": "leave out what an ally opposes", "value": "exclude"},
@@ -58,7 +60,7 @@ def _inputs(state: AppState, partner: str) -> dbc.Card:
     ]
     more = dbc.Accordion([
         dbc.AccordionItem([
-            field("Relief modes", dbc.Checklist(id=ids.PKG_MODES, value=["full"], options=MODE_OPTIONS),
+            field("Relief modes", dbc.Checklist(id=ids.PKG_MODES, value=list(MODES), options=MODE_OPTIONS),
                   "Exception and approval unlock part of the value and carry part of the risk (assumed shares).",
                   label_for=ids.PKG_MODES, feedback=html.Div(id=ids.PKG_MODES_FEEDBACK,
                                                              className="invalid-feedback d-block")),

@@ -23,7 +23,7 @@ FRONTIER_POINTS = 12
 
 def package_lines(results: dict[str, Any]) -> dict[str, str]:
     """ECCN -> relief mode of a stored package."""
-    return {str(line["eccn"]): str(line.get("mode", "full")) for line in results.get("items") or []}
+    return {str(line["eccn"]): str(line.get("mode", "lift")) for line in results.get("items") or []}
 
 
 def package_diff(base: dict[str, str], other: dict[str, str]) -> dict[str, list]:

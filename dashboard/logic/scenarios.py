@@ -135,7 +135,7 @@ def form_from_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
         "partner": sc.get("partner"), "year": sc.get("year"),
         "target_bn": round(float(sc.get("target_usd") or 0) / BN, 6), "objective": sc.get("objective", "min-risk"),
         "min_fa": float(sc.get("min_fa") or 0.0), "max_items": sc.get("max_items"),
-        "modes": list(sc.get("modes") or ["full"]), "risk_budget": sc.get("risk_budget"),
+        "modes": list(sc.get("modes") or ["lift"]), "risk_budget": sc.get("risk_budget"),
         "caps": [(caps.get(str(c)) or {}).get("max_items") for c in range(10)],
         "locks": ", ".join(sc.get("locks") or []), "forced": ", ".join(sc.get("forced") or []),
         "ally_oppose": [opposed.get(iso, "") for iso in ALLIES], "ally_policy": policy,

@@ -11,7 +11,8 @@ Source format (`concordance_source.csv`, columns eccn, hs6, confidence, controll
   * `controlled_share` is the share of the HS code's trade the entry covers: the token's SHARE,
     else the row's column, else the default of the row's confidence (DEFAULT_SHARE). HS codes are
     broader than control parameters, so most shares are well below the defaults.
-  * `<ECCN>-rest` sub-items split an entry whose WMD reason covers only some paragraphs: the
+  * `<ECCN>-rest` sub-items split an entry whose WMD reason (or, for CHOKEPOINT_SPLITS, whose
+    advanced-computing reason) covers only some paragraphs: the
     `<ECCN>` rows then cover only the WMD paragraphs and `-rest` the remainder, so that the
     remainder can be judged on its own.
 Checks (any failure stops the build with the list of problems): every ECCN exists in the CCL and
@@ -37,6 +38,10 @@ REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared" / "data-sources"
 DATASETS = REPO / "datasets"
 SOURCE = Path(__file__).with_name("concordance_source.csv")
+#: Entries split like a partial-WMD entry although their partial control is a chokepoint reason:
+#: 5A992's `.z` paragraphs (mass-market items that meet the 3A090/4A090 parameters) carry the
+#: advanced-computing RS rule, the rest is ordinary mass-market encryption (AT only), judged apart.
+CHOKEPOINT_SPLITS: dict[str, str] = {"5A992": "advanced-computing .z paragraphs (RS_AC, 742.6(a)(6))"}
 
 #: Default controlled share by confidence, used when a row gives none (see module docstring).
 DEFAULT_SHARE: dict[str, float] = {"high": 0.5, "medium": 0.2, "low": 0.05}
@@ -117,7 +122,7 @@ def expand(source: pd.DataFrame, ref: Reference) -> tuple[pd.DataFrame, pd.DataF
         base = eccn.removesuffix("-rest")
         if base not in ref.eccns:
             problems.append(f"{where}: {base} is not on the Commerce Control List")
-        if eccn.endswith("-rest") and base not in ref.partial_wmd:
+        if eccn.endswith("-rest") and base not in ref.partial_wmd and base not in CHOKEPOINT_SPLITS:
             problems.append(f"{where}: sub-item {eccn} needs a WMD reason covering only part of "
                             f"{base} (wmd_scope 'partial')")
         if not rationale:

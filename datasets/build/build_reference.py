@@ -24,6 +24,7 @@ import pandas as pd
 BUILD_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BUILD_DIR))
 
+import build_licensing  # noqa: E402
 from ccl_reasons import is_wmd, parse_entry  # noqa: E402
 from policy_events import EVENTS  # noqa: E402
 from regime_members import regime_rows  # noqa: E402
@@ -375,6 +376,7 @@ def build_all(shared: Path, out: Path) -> dict[str, object]:
     write_csv(build_regimes(), out / schema.REGIMES.filename, schema.REGIMES)
     write_csv(build_events(), out / schema.EVENTS.filename, schema.EVENTS)
     write_policy_headers(out)
+    build_licensing.build_all(shared, out)  # needs countries.csv, written above
     return {"hs_vs_baci": hs_diff}
 
 

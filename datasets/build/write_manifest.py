@@ -33,6 +33,9 @@ KINDS = {
     "concordance.csv": "analyst", "concordance_unmapped.csv": "analyst",
     "policy/tier_overrides.csv": "analyst", "policy/fa_overrides.csv": "analyst",
     "policy/value_overrides.csv": "analyst",
+    "licensing/country_chart.csv": "real", "licensing/chart_footnotes.csv": "real",
+    "licensing/country_groups.csv": "real", "licensing/meu_items.csv": "real",
+    "licensing/meu_destinations.csv": "real",
 }
 
 

@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from optimizer.licensing.instruments import INSTRUMENT_LABELS
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.dml.color import RGBColor
@@ -28,7 +29,7 @@ GREY = RGBColor(0x5F, 0x6B, 0x7A)
 RED = RGBColor(0xB0, 0x1E, 0x2D)
 ACCENT = RGBColor(0x2B, 0x6C, 0xB0)
 MAX_TABLE_ROWS = 14
-MODE_LABEL = {"full": "Full relief (no licence)", "exception": "Licence exception", "approval": "Presumption of approval"}
+MODE_LABEL = dict(INSTRUMENT_LABELS) | {"full": INSTRUMENT_LABELS["lift"]}
 
 
 def build_deck(briefing: Briefing) -> Presentation:

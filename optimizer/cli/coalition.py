@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
 def scenario_from_args(args: argparse.Namespace) -> Scenario:
     """The shared constraints of both packages; DecontrolError naming the flag for a bad value."""
     budget = _budget(args.risk_budget)
-    fields: dict[str, Any] = {"risk_budget": budget, "objective": "max-value", "modes": ["full"],
+    fields: dict[str, Any] = {"risk_budget": budget, "objective": "max-value", "modes": ["lift", "meu_removal"],
                               "solver": args.solver, "year": args.year, "partner": args.partner}
     for key, value in (("min_fa", args.min_fa), ("max_items", args.max_items), ("time_limit_s", args.time_limit),
                        ("rel_gap", args.rel_gap)):

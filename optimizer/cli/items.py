@@ -23,7 +23,8 @@ import pandas as pd
 
 from optimizer.cli.common import add_data_flag, emit_json
 from optimizer.errors import DecontrolError
-from optimizer.estimation.config import TIERS, EstimationConfig
+from optimizer.estimation.config import ITEM_TIERS as TIERS
+from optimizer.estimation.config import EstimationConfig
 from optimizer.formatting import fmt_share, fmt_usd
 
 TABLE_COLUMNS = ["eccn", "tier", "value_usd", "risk", "fa_score", "reasons", "regime", "hs6", "heading"]
@@ -76,6 +77,7 @@ def _tiers(values: list[str] | None) -> list[str] | None:
 def run(args: argparse.Namespace) -> int:
     from optimizer.data.load import load_dataset
     from optimizer.estimation import build_item_table, explain_item
+    from optimizer.estimation.space import concession_space
 
     config = _config(args)
     tiers = _tiers(args.tier)
@@ -86,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
             _emit_explanation(ex, ds, args.format, out)
         return 0
     table = build_item_table(ds, args.partner, args.year, config)
+    space = concession_space(table)
     for w in table.attrs.get("warnings", []):
         print(f"warning: {w}", file=sys.stderr)
     if tiers:
@@ -100,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
         elif args.format == "json":
             write_json(table, out)
         else:
-            _emit_table(table, ds, out)
+            _emit_table(table, ds, out, space)
     return 0
 
 
@@ -146,15 +149,25 @@ def _provenance(ds: Any) -> str:
     return f"trade data {kind}: {src[:160] + '...' if len(src) > 160 else src}"
 
 
-def _emit_table(table: pd.DataFrame, ds: Any, out) -> None:
+def space_lines(space: Any, name: str | None = None) -> list[str]:
+    from optimizer.estimation.space import space_lines as lines
+    return lines(space, name)
+
+
+def _emit_table(table: pd.DataFrame, ds: Any, out, space: Any = None) -> None:
     partner, year = table.attrs.get("partner", ""), table.attrs.get("year", "")
     counts = table["tier"].value_counts()
     out.write(f"Item table for {partner}, {year} ({table.attrs.get('value_method', 'gap')} value). "
               f"{_provenance(ds)}\n")
-    out.write(f"{len(table)} items: " + ", ".join(f"{counts.get(t, 0)} {t}" for t in TIERS)
+    if space is not None:
+        out.write("\n".join(space_lines(space, table.attrs.get("partner_name"))) + "\n")
+        out.write(f"  Licensing as of {table.attrs.get('licensing_as_of') or 'unknown'} "
+                  "(Country Chart and Groups, eCFR; Supp. No. 2 to Part 744, eCFR 2026-09-24)\n")
+    out.write(f"{len(table)} items shown: " + ", ".join(f"{counts.get(t, 0)} {t}" for t in TIERS)
               + f"; known value {fmt_usd(table['value_usd'].sum())}\n\n")
     view = pd.DataFrame({
-        "eccn": table["eccn"], "tier": table["tier"],
+        "eccn": table["eccn"], "tier": table["tier"], "licence": table["licence_required"],
+        "binding": table["binding_reasons"], "relief": table["instruments"],
         "value": table["value_usd"].map(fmt_usd),
         "risk": table["risk"].map(lambda v: f"{v:.3f}"),
         "fa": table["fa_score"].map(lambda v: f"{v:.2f}") + table["fa_override"].map({True: "*", False: ""}),
@@ -186,7 +199,11 @@ def _emit_explanation(ex: Any, ds: Any, fmt: str, out) -> None:
     w(f"{_provenance(ds)}\n\n")
     w(f"Tier      {it['tier']} ({it['tier_source']}): {it['tier_reason']}\n")
     w(f"Reasons   {it['reasons'] or '(unknown)'}   regime {it['regime'] or '-'}   family {it['family']}\n")
-    w(f"Value     {fmt_usd(it['value_usd'])}  [{it['value_basis']}]\n          {ex.value_formula}\n")
+    w(f"Licence   {it['licence_required']} (binding: {it['binding_reasons'] or 'none'}): {it['licence_basis']}\n")
+    w(f"Relief    {it['instruments'] or 'none (nothing to relieve)'}; decided by {it['decided_by']}: "
+      f"{it['decided_by_detail']}\n")
+    w(f"Value     {fmt_usd(it['value_usd'])} of potential {fmt_usd(it['potential_usd'])}  [{it['value_basis']}]\n"
+      f"          {ex.value_formula}\n")
     if len(ex.value_breakdown):
         b = ex.value_breakdown
         view = pd.DataFrame({

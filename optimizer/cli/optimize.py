@@ -162,6 +162,7 @@ def load_items(args: argparse.Namespace, scenario: Scenario) -> tuple[pd.DataFra
         from optimizer.model.items import read_items_csv
         table = read_items_csv(args.items)
         known, warn = _ccl_eccns(args.data)
+        warn += _check_floor(table, args, scenario)
         return table, known, warn
     partner = scenario.partner
     if partner is None:
@@ -171,6 +172,25 @@ def load_items(args: argparse.Namespace, scenario: Scenario) -> tuple[pd.DataFra
     ds = load_dataset(args.data)
     table = build_item_table(ds, partner, scenario.year)
     return table, set(ds.ccl["eccn"].astype(str)), list(table.attrs.get("warnings", []))
+
+
+def _check_floor(table: pd.DataFrame, args: argparse.Namespace, scenario: Scenario) -> list[str]:
+    """Refuse an edited table that lowers a rule-foundational item or trades an `nlr` one (exit 2,
+    rows named): the tiers the rules fix for its partner are recomputed from the data directory."""
+    from optimizer.data.load import load_dataset
+    from optimizer.estimation import build_item_table
+    from optimizer.model.items import enforce_floor, validate_items
+    partner = scenario.partner
+    if partner is None and "partner" in table.columns:
+        found = sorted({str(p).strip().upper() for p in table["partner"] if str(p).strip()})
+        partner = found[0] if len(found) == 1 else None
+    if partner is None:
+        return ["the item table names no single partner (no partner column, no --partner): its tiers were not "
+                "checked against the licence requirements; give --partner to check them"]
+    clean, _ = validate_items(table, partner=partner if "partner" in table.columns else None)
+    clean.attrs["first_line"] = 2
+    enforce_floor(clean, build_item_table(load_dataset(args.data), partner, scenario.year))
+    return []
 
 
 def _ccl_eccns(data: Path | None) -> tuple[set[str] | None, list[str]]:
@@ -208,7 +228,7 @@ def run_optimize(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit_json(out)
     elif args.format == "csv":
-        emit_frame(_lines_frame(out["items"]), "csv")
+        emit_frame(_lines_frame(out["items"], out), "csv")
     else:
         _print_package(out)
     for w in res.warnings:
@@ -226,12 +246,19 @@ def _no_package_message(out: dict[str, Any]) -> str:
     return "infeasible: " + (diag.get("message") or "no package meets the target under the constraints")
 
 
-LINE_COLUMNS = ["eccn", "mode", "value_usd", "risk", "fa_score", "tier", "heading", "why"]
+LINE_COLUMNS = ["eccn", "mode", "instrument", "licence_required", "binding_reasons", "licence_basis", "decided_by",
+                "value_usd", "risk", "fa_score", "tier", "heading", "why"]
 
 
-def _lines_frame(lines: list[dict[str, Any]]) -> pd.DataFrame:
-    return pd.DataFrame(lines, columns=None).reindex(columns=LINE_COLUMNS) if lines else \
+def _lines_frame(lines: list[dict[str, Any]], out: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Package lines as a table; with `out` (the result), every row also says whether its figures are
+    synthetic and where they come from, so a CSV never travels without its provenance."""
+    frame = pd.DataFrame(lines, columns=None).reindex(columns=LINE_COLUMNS) if lines else \
         pd.DataFrame(columns=LINE_COLUMNS)
+    if out is not None:
+        frame["synthetic"] = bool(out.get("synthetic"))
+        frame["source"] = str(out.get("source") or out.get("trade_source") or "")
+    return frame
 
 
 def _print_package(d: dict[str, Any]) -> None:
@@ -282,6 +309,8 @@ def run_frontier(args: argparse.Namespace) -> int:
                              for p in out["points"]],
                             columns=["target_usd", "achieved_usd", "risk", "n_items", "status", "items"])
         if args.format == "csv":
+            rows["synthetic"] = bool(out.get("synthetic"))
+            rows["source"] = str(out.get("source") or out.get("trade_source") or "")
             emit_frame(rows, "csv")
         else:
             data = "SYNTHETIC trade figures" if out["synthetic"] else "real trade figures"

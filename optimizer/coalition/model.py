@@ -5,7 +5,7 @@ Built on the package model of `optimizer.model` (`build_model`: the same screens
 members' `oppose` positions, max items, category caps, the risk budget, coherence, nesting), with
 full relief only and the US item table's risk. On top of it:
 
-    y_i  binary, item i relieved by the whole coalition (the model's x[i, 'full'])
+    y_i  binary, item i relieved by the whole coalition (the variable of its single option: lift, or meu_removal)
     t    continuous in [0, 1]
     maximise t  subject to  t <= sum_i v_mi y_i / P_m   for every member m with P_m > 0
 
@@ -38,8 +38,10 @@ from optimizer.model.solve import SolveOutcome, solve_model
 MAXMIN_TOLERANCE = 1e-6
 #: Relative slack on the total value fixed in step (3).
 TOTAL_TOLERANCE = 1e-6
-#: Relief mode of coalition packages (relief is coordinated: every member relieves the item in full).
-MODE = "full"
+#: Instruments of coalition packages (relief is coordinated: every member lifts its requirement; an
+#: item that needs a licence only for military end uses offers removal from Supp. No. 2 instead). Each
+#: item offers exactly one of them, so y_i is the variable of its single option.
+MODES: tuple[str, ...] = ("lift", "meu_removal")
 
 
 @dataclass(frozen=True)
@@ -102,14 +104,14 @@ def min_relative_gain(rel: dict[str, float | None]) -> float | None:
 
 def coalition_model(items: pd.DataFrame, scenario: Scenario) -> PackageModel:
     """The package model with the scenario's screens and rows, full relief only, max value set."""
-    return build_model(items, scenario.replace(modes=[MODE], objective="max-value"), objective="max-value")
+    return build_model(items, scenario.replace(modes=list(MODES), objective="max-value"), objective="max-value")
 
 
 def solve_maxmin(items: pd.DataFrame, values: pd.DataFrame, scenario: Scenario) -> Solved:
     """The coalition package on a validated item table and a wide value table (index item id,
     one column per member, US$). Steps: max-min relative gain, max total value, min risk."""
     m = coalition_model(items, scenario)
-    x = {i: m.x[(i, MODE)] for i in m.candidates}
+    x = {i: m.x[m.options_of(i)[0]] for i in m.candidates}
     values = values.reindex(m.items.index)
     pots = potentials(values, m.candidates)
     counted = [mem for mem, p in pots.items() if p > 0]

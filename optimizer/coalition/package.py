@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from optimizer.coalition.model import (MODE, Solved, gains_usd, min_relative_gain, potentials, relative_gains,
+from optimizer.coalition.model import (MODES, Solved, gains_usd, min_relative_gain, potentials, relative_gains,
                                        solve_maxmin, solve_us_only)
 from optimizer.coalition.result import CoalitionResult, MemberGain, PackageItem, PackageSide
 from optimizer.coalition.values import PROXY_BASIS, US, member_values, wide_values
@@ -53,7 +53,7 @@ def coalition_package(ds, partner: str, members: list[str] | tuple[str, ...], sc
         table = attach_ally_positions(table, stated)
     items, more = validate_items(table)
     warnings += more
-    sc = scenario.replace(modes=[MODE], objective="max-value", allies=sorted(stated), partner=partner, year=year)
+    sc = scenario.replace(modes=list(MODES), objective="max-value", allies=sorted(stated), partner=partner, year=year)
     wide = wide_values(values)
 
     co = solve_maxmin(items, wide, sc)

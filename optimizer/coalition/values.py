@@ -35,14 +35,15 @@ import pandas as pd
 from optimizer.data.trade import AGGREGATES, bilateral, imports_from_world, world_exports
 from optimizer.errors import DecontrolError
 from optimizer.estimation.config import EstimationConfig
-from optimizer.estimation.item_table import ItemContext, item_context, year_trade_for
+from optimizer.estimation.foreign_availability import members_of, regime_label, regime_members
+from optimizer.estimation.item_table import ItemContext, item_context, table_from_context, year_trade_for
 from optimizer.estimation.trade_inputs import YearTrade
 from optimizer.estimation.overrides import for_partner, read_value_overrides
 from optimizer.estimation.value import exporter_columns, item_values, value_rows
 
 US = "USA"
 PROXY_BASIS = "proxy: no bilateral rows"
-VALUE_COLUMNS: list[str] = ["eccn", "member", "value_usd", "basis"]
+VALUE_COLUMNS: list[str] = ["eccn", "member", "value_usd", "potential_usd", "basis"]
 
 
 def check_members(ds, partner: str, members: Sequence[str]) -> tuple[str, ...]:
@@ -98,20 +99,35 @@ def member_values(ds, partner: str, members: Sequence[str], year: int | None = N
     proxied = [m for m in codes[1:] if m not in with_rows]  # the US always reads as the item table does
     share = partner_import_share(year_rows, ctx.partner, ctx.year) if proxied else None
 
+    # The US values are the item table's (licence-bound). A member gains from relief of an item only
+    # where it controls the item too (it implements the regime of the item's reasons: Country Groups
+    # A:1-A:4); then the same licence-bound share of its own potential applies. Relief of a
+    # US-unilateral item (9xx, NP2, the military end-use list) gives the other members nothing.
+    us_table = table_from_context(ds, ctx).set_index("eccn")
+    factor = (us_table["value_usd"] / us_table["potential_usd"].where(us_table["potential_usd"] > 0)).fillna(0.0)
+    controllers = regime_members(ds.regimes, ctx.config, ds.country_groups)
     frames = []
     for member in codes:
         if member == US:
-            per_hs6 = ctx.per_hs6
-            label = ctx.value_label
-            overrides = for_partner(read_value_overrides(ds.data_dirs), ctx.partner)
-        else:
-            per_hs6 = member_per_hs6(ctx, yt, member, share if member in proxied else None)
-            label = _label(member, ctx, share if member in proxied else None)
-            overrides = None
+            frames.append(pd.DataFrame({"eccn": us_table.index, "member": member,
+                                        "value_usd": us_table["value_usd"].round(2).to_numpy(),
+                                        "potential_usd": us_table["potential_usd"].round(2).to_numpy(),
+                                        "basis": us_table["value_basis"].to_numpy()}))
+            continue
+        per_hs6 = member_per_hs6(ctx, yt, member, share if member in proxied else None)
+        label = _label(member, ctx, share if member in proxied else None)
         rows = value_rows(ctx.static.shares, per_hs6, "gap", exporter=member)
-        v = item_values(ctx.static.items[["eccn", "group"]], rows, label, overrides)
-        frames.append(pd.DataFrame({"eccn": v["eccn"], "member": member,
-                                    "value_usd": v["value_usd"].round(2), "basis": v["value_basis"]}))
+        v = item_values(ctx.static.items[["eccn", "group"]], rows, label, None).set_index("eccn")
+        controls = pd.Series([member in members_of(str(us_table.at[e, "regime"]), controllers)[0]
+                              for e in v.index], index=v.index)
+        value = (v["value_usd"] * factor.reindex(v.index).fillna(0.0)).where(controls, 0.0)
+        value = value.where(v["value_usd"].notna() | ~controls)
+        basis = [f"{b}; x the US licence-bound share {factor.get(e, 0.0):.3f}" if c else
+                 f"{b}; but {member} does not control {e} ({regime_label(str(us_table.at[e, 'regime']))}): "
+                 "relief of a control it does not apply gives it nothing"
+                 for e, b, c in zip(v.index, v["value_basis"], controls)]
+        frames.append(pd.DataFrame({"eccn": v.index, "member": member, "value_usd": value.round(2).to_numpy(),
+                                    "potential_usd": v["value_usd"].round(2).to_numpy(), "basis": basis}))
     out = pd.concat(frames, ignore_index=True)[VALUE_COLUMNS]
     out.attrs.update(partner=ctx.partner, year=ctx.year, members=list(codes), proxied=proxied,
                      partner_import_share=share, synthetic=bool(ds.trade_synthetic), source=str(ds.trade_source))
@@ -144,9 +160,10 @@ def partner_import_share(year_rows: pd.DataFrame, partner: str, year: int) -> fl
     return imports / world if world > 0 else 0.0
 
 
-def wide_values(values: pd.DataFrame) -> pd.DataFrame:
-    """`member_values` as one row per item (index eccn) and one column per member (NaN kept)."""
-    wide = values.pivot(index="eccn", columns="member", values="value_usd")
+def wide_values(values: pd.DataFrame, column: str = "value_usd") -> pd.DataFrame:
+    """`member_values` as one row per item (index eccn) and one column per member (NaN kept);
+    `column='potential_usd'` gives each member's own potential before the licence and control factors."""
+    wide = values.pivot(index="eccn", columns="member", values=column)
     return wide[list(dict.fromkeys(values["member"]))]
 
 

@@ -69,6 +69,11 @@ class Dataset:
     trade: pd.DataFrame
     tier_overrides: pd.DataFrame
     fa_overrides: pd.DataFrame
+    country_chart: pd.DataFrame
+    chart_footnotes: pd.DataFrame
+    country_groups: pd.DataFrame
+    meu_items: pd.DataFrame
+    meu_destinations: pd.DataFrame
     provenance: dict[str, FileInfo]
     trade_synthetic: bool
     trade_source: str

@@ -199,9 +199,88 @@ FA_OVERRIDES = TableSpec(
     key=("eccn", "partner"), description="Analyst foreign-availability overrides with evidence", optional=True,
 )
 
+
+#: The reason-for-control columns of the Commerce Country Chart (Supp. No. 1 to 15 CFR 738), in order.
+CHART_COLUMNS: tuple[str, ...] = ("CB1", "CB2", "CB3", "NP1", "NP2", "NS1", "NS2", "MT1", "RS1", "RS2", "FC1",
+                                  "CC1", "CC2", "CC3", "AT1", "AT2")
+#: The Country Groups of Supp. No. 1 to 15 CFR 740 (A:1 -> 'A1').
+COUNTRY_GROUP_COLUMNS: tuple[str, ...] = ("A1", "A2", "A3", "A4", "A5", "A6", "B", "D1", "D2", "D3", "D4", "D5",
+                                          "E1", "E2")
+
+COUNTRY_CHART = TableSpec(
+    "country_chart", "licensing/country_chart.csv",
+    (
+        C("iso3", "str", "destination, ISO3 (Kosovo XKX)"),
+        C("iso2", "str", "ISO2 as in the eCFR extracts"),
+        C("chart_name", "str", "row label exactly as printed in the chart"),
+        C("row_type", "str", "'graded' (X marks) or 'embargo_pointer' (Cuba, Iran, North Korea, Syria: see Part 746)"),
+        C("footnotes", "str", "chart footnote numbers on the row, ';'-separated", required=False),
+        *(C(col, "bool", f"licence required for reason column {col} (an X in the chart)") for col in CHART_COLUMNS),
+        C("pointer_text", "str", "printed pointer of an embargo row", required=False),
+        C("as_of", "date", "eCFR issue date"),
+        C("source", "str", "source note"),
+    ),
+    key=("iso3",), description="Commerce Country Chart, 15 CFR 738 Supp. 1, real (eCFR)",
+    optional=True,  # shipped; a data directory without it falls back to the shipped copy
+)
+
+CHART_FOOTNOTES = TableSpec(
+    "chart_footnotes", "licensing/chart_footnotes.csv",
+    (C("footnote", "int", "footnote number"), C("text", "str", "text as printed"),
+     C("iso3", "str", "destinations carrying it, ';'-separated"), C("as_of", "date", "eCFR issue date"),
+     C("source", "str", "source note")),
+    key=("footnote",), description="Footnotes of the Commerce Country Chart, real (eCFR)",
+    optional=True,  # shipped; a data directory without it falls back to the shipped copy
+)
+
+COUNTRY_GROUPS = TableSpec(
+    "country_groups", "licensing/country_groups.csv",
+    (
+        C("iso3", "str", "country, ISO3"),
+        C("iso2", "str", "ISO2 as in the eCFR extracts"),
+        C("name", "str", "name as printed in Part 740"),
+        *(C(col, "bool", f"member of Country Group {col[0]}{':' + col[1:] if len(col) > 1 else ''}")
+          for col in COUNTRY_GROUP_COLUMNS),
+        C("as_of", "date", "eCFR issue date"),
+        C("source", "str", "source note"),
+    ),
+    key=("iso3",), description="EAR Country Groups, 15 CFR 740 Supp. 1, real (eCFR)",
+    optional=True,  # shipped; a data directory without it falls back to the shipped copy
+)
+
+MEU_ITEMS = TableSpec(
+    "meu_items", "licensing/meu_items.csv",
+    (
+        C("paragraph", "str", "paragraph of Supp. No. 2 to Part 744, e.g. (3)(i)"),
+        C("eccn", "str", "ECCN of the entry"),
+        C("text", "str", "entry text as printed (read it: several entries cover only part of the ECCN)"),
+        C("scope_flag", "str", "text_says_limited_to, tied_to_9A012.a.1 or as_described_in_text"),
+        C("as_of", "date", "eCFR issue date"),
+        C("source", "str", "source note"),
+    ),
+    key=("paragraph",), description="Items of the military end-use/end-user rule, 15 CFR 744 Supp. 2, real (eCFR)",
+    optional=True,  # shipped; a data directory without it falls back to the shipped copy
+)
+
+MEU_DESTINATIONS = TableSpec(
+    "meu_destinations", "licensing/meu_destinations.csv",
+    (
+        C("iso3", "str", "destination, ISO3"),
+        C("name", "str", "country"),
+        C("paragraph", "str", "744.21(a)(1) or (a)(2)"),
+        C("item_scope", "str", "'supp2' (items of Supp. No. 2) or 'all' (any item subject to the EAR)"),
+        C("item_scope_text", "str", "the scope as the rule words it"),
+        C("review_policy", "str", "licence review policy of 744.21(e)"),
+        C("as_of", "date", "eCFR issue date"),
+        C("source", "str", "source note"),
+    ),
+    key=("iso3",), description="Destinations of the military end-use/end-user rule, 15 CFR 744.21, real (eCFR)",
+    optional=True,  # shipped; a data directory without it falls back to the shipped copy
+)
+
 TABLES: dict[str, TableSpec] = {t.name: t for t in (
     CCL, HS6, HS2, COUNTRIES, REGIMES, PARTNER_TOTALS, HS2_CHINA, EVENTS, CONCORDANCE, TRADE,
-    TIER_OVERRIDES, FA_OVERRIDES)}
+    TIER_OVERRIDES, FA_OVERRIDES, COUNTRY_CHART, CHART_FOOTNOTES, COUNTRY_GROUPS, MEU_ITEMS, MEU_DESTINATIONS)}
 
 #: Partners the product focuses on (China first, then the allies in what-if sessions).
 PARTNERS: tuple[str, ...] = ("CHN", "JPN", "GBR", "AUS", "NLD", "DEU", "KOR", "TWN")

@@ -10,7 +10,8 @@ security a licence requirement under each reason buys; FA weights express how th
 criteria (non-US sources, indigenous capacity, several sources) are combined into one score.
 
 Mapping-valued settings (`risk_weights`, `fa_weights`, `controlled_share_by_confidence`,
-`chokepoints`, `partner_reason_bars`, `regime_aliases`) are *merged* into the current values by `from_dict` and
+`chokepoints`, `partner_reason_bars`, `regime_aliases`, `targeted_reasons`, `military_relevant_ns2`,
+`blocked_share_denied`) are *merged* into the current values by `from_dict` and
 `replace`, so `{"risk_weights": {"NS2": 0.7}}` changes one weight and keeps the others.
 """
 
@@ -26,7 +27,11 @@ from typing import Any
 
 from optimizer.errors import DecontrolError
 
+#: Policy tiers (what an analyst may set); `nlr` is a fact of the destination, never set by hand.
 TIERS: tuple[str, ...] = ("foundational", "transactional", "legacy")
+#: Every tier an item-table row can carry: the policy tiers plus `nlr` (no licence required to the
+#: partner: nothing to relieve).
+ITEM_TIERS: tuple[str, ...] = TIERS + ("nlr",)
 VALUE_METHODS: tuple[str, ...] = ("gap", "baseline")
 RISK_AGGREGATIONS: tuple[str, ...] = ("max_plus", "sum")
 CONFIDENCES: tuple[str, ...] = ("high", "medium", "low")
@@ -44,6 +49,24 @@ DEFAULT_RISK_WEIGHTS: dict[str, float] = {
     "RS1": 0.6, "RS2": 0.3, "RS": 0.6, "RS_AC": 1.0, "RS_WW": 1.0, "RS_CRV": 0.6,
     "RS_IQ": 0.05, "RS_PK": 0.05, "CC": 0.2, "AT": 0.05, "EI": 0.3, "FC": 0.2,
     "SL": 0.2, "SS": 0.05, "UN": 0.5, "FP": 0.1, "RU": 0.05, "SI": 0.5,
+    # the military end-use rule (744.21): relief lets the item reach the partner's military end users
+    "MEU": 0.8,
+}
+
+#: NS2 entries of evident military relevance: not legacy for an arms-embargoed partner (Country Group
+#: D:5), whatever their age (ECCN -> why). Undersea and naval systems, sonar, propulsion hot sections,
+#: armour and energetic items, compound-semiconductor and infrared materials.
+DEFAULT_MILITARY_RELEVANT_NS2: dict[str, str] = {
+    "1A005": "body armour", "1A006": "IED disposal equipment", "1A008": "explosive charges and devices",
+    "1C004": "tungsten and uranium-titanium alloys (penetrator materials)",
+    "3C001": "hetero-epitaxial compound-semiconductor materials", "3C003": "organo-inorganic III-V precursors",
+    "3C004": "high-purity III-V hydrides", "3C005": "SiC/GaN high-resistivity substrates",
+    "3C006": "SiC/GaN epitaxial materials", "6A001": "acoustic (sonar) systems",
+    "6A006": "magnetometers and underwater electric-field sensors", "6C002": "infrared sensor materials",
+    "7A008": "underwater sonar navigation", "8A001": "submersible vehicles and surface vessels",
+    "8A002": "marine systems and components", "8B001": "water tunnels for propulsion noise",
+    "8C001": "syntactic foam for underwater use", "9A002": "marine gas turbine engines",
+    "9A003": "aero gas turbine hot-section assemblies", "9B009": "tooling for turbine powder-metallurgy rotors",
 }
 
 #: Controlled-technology chokepoints kept foundational whatever their reasons say (ECCN -> why):
@@ -155,6 +178,28 @@ class EstimationConfig:
                       "for China unless the President waives them"}}))
     #: Regime codes of ccl.regime read as another regime's membership (munitions list -> WA).
     regime_aliases: Mapping[str, str] = field(default_factory=lambda: _freeze({"ML": "WA"}))
+    #: Partner -> {reason: why}: requirements imposed on that partner recently and on purpose, so an
+    #: item they bind on is not legacy there (default: NP2 for China and Macau, 88 FR 54875, Aug. 2023).
+    targeted_reasons: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: _freeze({
+        "CHN": {"NP2": "China-targeted NP2 requirement of Aug. 2023 (88 FR 54875)"},
+        "MAC": {"NP2": "China/Macau-targeted NP2 requirement of Aug. 2023 (88 FR 54875)"}}))
+    #: NS2 entries of evident military relevance (ECCN -> why): not legacy for D:5 partners.
+    military_relevant_ns2: Mapping[str, str] = field(default_factory=lambda: _freeze(DEFAULT_MILITARY_RELEVANT_NS2))
+    #: Partner -> share of licence applications denied or returned without action ('*' for the rest):
+    #: China 30.1% in FY2022 (BIS figures reported by insidetelecom.com; shared/data-sources/
+    #: us-trade-totals/bis_licensing.csv). No published figure for allies: 5% is an assumption.
+    blocked_share_denied: Mapping[str, float] = field(default_factory=lambda: _freeze({"CHN": 0.301, "MAC": 0.301,
+                                                                                       "*": 0.05}))
+    #: Share of the licensed trade that is never applied for (deterrence); no public measure: 0.
+    blocked_share_deterrence: float = 0.0
+    #: Share of the partner's demand for a Supp. No. 2 item that goes to military end uses or end users
+    #: (an assumption: no public measure).
+    meu_end_use_share: float = 0.10
+    #: Share of military end-use licence value denied, revoked or returned without action: 62%
+    #: ($545bn of $880bn, applications for China's Entity List parties 2018-2023, BIS figures).
+    meu_blocked_share: float = 0.62
+    #: Share of an item's trade a requirement covering only some paragraphs binds on.
+    partial_paragraph_share: float = 0.5
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -219,6 +264,12 @@ class EstimationConfig:
         return EstimationConfig(**base)
 
     # ------------------------------------------------------------------ helpers
+    def blocked_share(self, partner: str) -> float:
+        """Share of licence-bound trade a requirement blocks for `partner`: denied or returned
+        without action, plus the deterred share of the rest."""
+        d = float(self.blocked_share_denied.get(partner, self.blocked_share_denied["*"]))
+        return d + (1.0 - d) * float(self.blocked_share_deterrence)
+
     def risk_weight(self, code: str) -> float:
         """Weight of one reason code: exact key first, then its family, else unknown_reason_weight."""
         if code in self.risk_weights:
@@ -312,6 +363,18 @@ def _validate(c: EstimationConfig) -> None:
     for k, v in c.partner_reason_bars.items():
         if not isinstance(v, Mapping) or not all(isinstance(t, str) for t in v.values()):
             raise DecontrolError(f"estimation setting 'partner_reason_bars.{k}' must be an object of reason: why")
+    for k, v in c.targeted_reasons.items():
+        if not isinstance(v, Mapping) or not all(isinstance(t, str) for t in v.values()):
+            raise DecontrolError(f"estimation setting 'targeted_reasons.{k}' must be an object of reason: why")
+    for k, v in c.military_relevant_ns2.items():
+        if not isinstance(v, str):
+            raise DecontrolError(f"estimation setting 'military_relevant_ns2.{k}' must be a text saying why")
+    for k, v in c.blocked_share_denied.items():
+        _number(f"blocked_share_denied.{k}", v, 0.0, 1.0)
+    if "*" not in c.blocked_share_denied:
+        raise DecontrolError("estimation setting 'blocked_share_denied' needs a '*' entry for other partners")
+    for name in ("blocked_share_deterrence", "meu_end_use_share", "meu_blocked_share", "partial_paragraph_share"):
+        _number(name, getattr(c, name), 0.0, 1.0)
     for k, v in c.regime_aliases.items():
         if not isinstance(v, str):
             raise DecontrolError(f"estimation setting 'regime_aliases.{k}' must be a regime code")

@@ -26,7 +26,7 @@ US = "USA"
 @dataclass(frozen=True)
 class ItemExplanation:
     item: dict[str, Any]            # the item-table row
-    value_breakdown: pd.DataFrame   # value.BREAKDOWN_COLUMNS; sums to item['value_usd'] unless unknown/override
+    value_breakdown: pd.DataFrame   # value.BREAKDOWN_COLUMNS; sums to item['potential_usd'] unless unknown/override
     suppliers: pd.DataFrame         # exporter, value_usd, share, role (US, partner, regime member, non-regime)
     paragraphs: list[dict[str, str]]  # reason, applies_to, chart
     value_formula: str
@@ -67,7 +67,7 @@ def explain_item(ds: Any, eccn: str, partner: str, year: int | None = None,
     sup = supplier_table(shares, year_trade_for(ds, ctx.year).world)
     sup = sup[sup["value_usd"] > 0].sort_values(["value_usd", "exporter"], ascending=[False, True])
     total = sup["value_usd"].sum()
-    members, _ = members_of(row["regime"], regime_members(ds.regimes, ctx.config))
+    members, _ = members_of(row["regime"], regime_members(ds.regimes, ctx.config, ds.country_groups))
     sup = sup.assign(share=sup["value_usd"] / total if total > 0 else 0.0)
     sup["role"] = [("US" if e == US else "partner" if e == ctx.partner else
                     "regime member" if e in members else "non-regime") for e in sup["exporter"]]
@@ -84,6 +84,9 @@ def explain_item(ds: Any, eccn: str, partner: str, year: int | None = None,
         vf = "value = sum over HS6 of max(0, partner imports from world x US share of world exports - US exports to partner) x controlled share"
     else:
         vf = f"value = sum over HS6 of max(0, US exports to partner in {c.baseline_year} - in {ctx.year}) x controlled share"
+    vf = ("potential " + vf + "; then value = potential x licence-bound share x blocked share "
+          f"(here {row['licence_required']}: licence-bound {row['licence_bound_usd']!r} US$, blocked share "
+          f"{row['blocked_share']!r})")
     w = c.fa_weights
     label = regime_label(row["regime"])
     who = (f"every supplier other than the US and {ctx.partner} (US-unilateral control)" if label == "US unilateral"
@@ -91,7 +94,9 @@ def explain_item(ds: Any, eccn: str, partner: str, year: int | None = None,
     ff = (f"fa_score = {w['non_regime']:g} x min(1, non-regime share / {c.fa_non_regime_saturation:g}) + "
           f"{w['capacity']:g} x partner capacity + {w['suppliers']:g} x min(1, suppliers / {c.fa_supplier_target}); "
           f"non-regime = {who}")
-    rf = risk_formula(parse_reasons(row["reasons"]), float(row["fa_score"]), c)
+    binding = parse_reasons(row["binding_reasons"])
+    rf = risk_formula(binding if row["licence_required"] != "none" and binding != ("UNKNOWN",)
+                      else parse_reasons(row["reasons"]), float(row["fa_score"]), c)
     return ItemExplanation(row, breakdown, sup, paragraphs, vf, rf, ff)
 
 

@@ -41,9 +41,23 @@ FA_COLUMNS = ["fa_score", "fa_score_computed", "fa_basis", "fa_non_regime_share"
               "fa_world_exports_usd", "fa_top_suppliers", "fa_override", "fa_evidence"]
 
 
-def regime_members(regimes: pd.DataFrame, config: EstimationConfig) -> dict[str, frozenset[str]]:
-    """Regime code -> member ISO3 codes (aliases such as ML -> WA resolved)."""
+#: Regime -> the Country Group of its members that implement its controls (15 CFR 740 Supp. 1: A:1
+#: Wassenaar less Malta, Russia and Ukraine; A:2 MTCR less Russia; A:3 Australia Group; A:4 NSG less
+#: China, Russia and Belarus). Membership alone is not control: Russia and Belarus are members of
+#: several regimes but no cooperating source of controls.
+CONTROLLER_GROUPS: dict[str, str] = {"WA": "A1", "MTCR": "A2", "AG": "A3", "NSG": "A4"}
+
+
+def regime_members(regimes: pd.DataFrame, config: EstimationConfig,
+                   country_groups: pd.DataFrame | None = None) -> dict[str, frozenset[str]]:
+    """Regime code -> ISO3 codes of the members that control its items (aliases such as ML -> WA
+    resolved). With `country_groups`, WA/MTCR/AG/NSG controllers come from Country Groups A:1-A:4;
+    otherwise (and for the CWC) from the membership in `regimes.csv`."""
     members = {str(r): frozenset(g["iso3"].astype(str)) for r, g in regimes.groupby("regime")}
+    if country_groups is not None and len(country_groups):
+        for regime, col in CONTROLLER_GROUPS.items():
+            if col in country_groups.columns:
+                members[regime] = frozenset(country_groups.loc[country_groups[col].astype(bool), "iso3"].astype(str))
     for alias, target in config.regime_aliases.items():
         if target in members and alias not in members:
             members[alias] = members[target]
@@ -78,13 +92,36 @@ def supplier_table(shares: pd.DataFrame, world: pd.DataFrame) -> pd.DataFrame:
     return m.groupby(["eccn", "exporter"], as_index=False, sort=False)["value_usd"].sum()
 
 
+def partner_supply(rows: pd.DataFrame, partner: str) -> pd.DataFrame:
+    """What each exporter ships *to the partner* per HS6 (exporter, hs6, value_usd), from bilateral
+    rows; empty when the data has no third-country -> partner flows (then world exports stand in)."""
+    if rows is None or not len(rows):
+        return pd.DataFrame({"exporter": pd.Series(dtype=object), "hs6": pd.Series(dtype=object),
+                             "value_usd": pd.Series(dtype=float)})
+    m = rows[(rows["importer"] == partner) & ~rows["exporter"].isin([US, "WLD", partner])]
+    return m.groupby(["exporter", "hs6"], as_index=False)["value_usd"].sum()
+
+
 def compute_fa(items: pd.DataFrame, shares: pd.DataFrame, world: pd.DataFrame, per_hs6: pd.DataFrame,
                partner: str, members: Mapping[str, frozenset[str]], config: EstimationConfig,
-               year: int | None = None) -> pd.DataFrame:
-    """FA components, score and evidence per item (`items`: columns eccn, regime). Index: eccn."""
+               year: int | None = None, to_partner: pd.DataFrame | None = None) -> pd.DataFrame:
+    """FA components, score and evidence per item (`items`: columns eccn, regime). Index: eccn.
+
+    Where the data has supplier -> partner flows (`to_partner`: the year's trade rows; real BACI has
+    them), availability is measured on what third countries actually ship to the partner, plus US
+    exports to it; otherwise on world exports by exporter, and `fa_basis` says which.
+    """
     ids = pd.Index(items["eccn"].astype(str), name="eccn")
     regime_of = pd.Series(items["regime"].fillna("").astype(str).to_numpy(), index=ids)
-    sup = supplier_table(shares, world)
+    bilateral_supply = partner_supply(to_partner, partner) if to_partner is not None else partner_supply(None, partner)
+    measured = "world exports"
+    if len(bilateral_supply):
+        us_to = per_hs6[["hs6", "us_exports_to_partner"]].rename(columns={"us_exports_to_partner": "value_usd"})
+        supply = pd.concat([bilateral_supply, us_to.assign(exporter=US)], ignore_index=True)
+        measured = f"supply to {partner}"
+    else:
+        supply = world
+    sup = supplier_table(shares, supply)
     sup = sup[sup["value_usd"] > 0]
 
     # regime membership per (item, exporter), vectorised through the few distinct regime keys
@@ -105,7 +142,8 @@ def compute_fa(items: pd.DataFrame, shares: pd.DataFrame, world: pd.DataFrame, p
     has = world_total > 0
     non_us = per_item(sup["exporter"] != US)
     non_regime = per_item(third & ~sup["in_regime"])
-    count = sup.loc[third & (sup["share"] >= config.min_supplier_share)].groupby("eccn").size()
+    # suppliers that count: outside the US, the partner and the members controlling the item's regime
+    count = sup.loc[third & ~sup["in_regime"] & (sup["share"] >= config.min_supplier_share)].groupby("eccn").size()
     count = count.reindex(ids, fill_value=0).astype(int)
 
     w = shares[["eccn", "hs6", "controlled_share"]].merge(
@@ -131,12 +169,12 @@ def compute_fa(items: pd.DataFrame, shares: pd.DataFrame, world: pd.DataFrame, p
     out["fa_score_computed"] = score.where(has, 0.0).clip(0.0, 1.0)
     out["fa_score"] = out["fa_score_computed"]
     mapped = ids.isin(shares["eccn"])
-    out["fa_basis"] = np.where(has, "trade data",
+    out["fa_basis"] = np.where(has, "trade data" if measured == "world exports" else f"trade data ({measured})",
                                np.where(mapped, "no trade data (no world exports on the mapped codes)",
                                         "no trade data (no HS mapping)"))
     out["fa_top_suppliers"] = _top_suppliers(sup, ids, partner, config.top_suppliers)
     out["fa_override"] = False
-    out["fa_evidence"] = _evidence(out, regime_of, partner, config, year)
+    out["fa_evidence"] = _evidence(out, regime_of, partner, config, year, measured)
     return out[[c for c in FA_COLUMNS]]
 
 
@@ -154,7 +192,7 @@ def _top_suppliers(sup: pd.DataFrame, ids: pd.Index, partner: str, n: int) -> pd
 
 
 def _evidence(fa: pd.DataFrame, regime_of: pd.Series, partner: str, config: EstimationConfig,
-              year: int | None) -> list[str]:
+              year: int | None, measured: str = "world exports") -> list[str]:
     yr = f"{year} " if year else ""
     regimes = regime_of.reindex(fa.index).fillna("").to_numpy()
     cols = ["fa_basis", "fa_world_exports_usd", "fa_non_regime_share", "fa_all_foreign_share", "fa_supplier_count",
@@ -162,15 +200,15 @@ def _evidence(fa: pd.DataFrame, regime_of: pd.Series, partner: str, config: Esti
     out = []
     for key, (basis, world, nr, allf, count, pexp, pimp, cap, top) in zip(
             regimes, zip(*(fa[c].to_numpy() for c in cols))):
-        if basis != "trade data":
+        if not str(basis).startswith("trade data"):
             out.append(f"{basis}: FA scored 0 (no evidence of availability)")
             continue
         label = regime_label(key)
         outside = "outside the US" if label == "US unilateral" else f"outside the US and {label}"
         out.append(
-            f"{yr}world exports of the mapped codes (controlled share) {fmt_usd(world)}: "
+            f"{yr}{measured} of the mapped codes (controlled share) {fmt_usd(world)}: "
             f"{fmt_share(nr)} from suppliers {outside} (excl. {partner}), {fmt_share(allf)} non-US; "
-            f"{int(count)} third-country suppliers >= {fmt_share(config.min_supplier_share)}; "
+            f"{int(count)} suppliers {outside} >= {fmt_share(config.min_supplier_share)}; "
             f"{partner} exports {fmt_usd(pexp)} vs imports {fmt_usd(pimp)} (capacity {cap:.2f}). Top: {top}")
     return out
 

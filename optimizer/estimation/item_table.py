@@ -23,19 +23,27 @@ import pandas as pd
 from optimizer.data.schema import PARTNERS
 from optimizer.data.trade import trade_years
 from optimizer.errors import DecontrolError
-from optimizer.estimation.config import EstimationConfig
+from optimizer.estimation.config import EstimationConfig, reason_matches
 from optimizer.estimation.foreign_availability import apply_fa_overrides, compute_fa, members_of, regime_members
 from optimizer.estimation.overrides import for_partner, read_value_overrides
+from optimizer.estimation.reasons import control_regimes, parse_reasons
 from optimizer.estimation.risk import item_risk_base, risk_after_fa
 from optimizer.estimation.shares import effective_shares
-from optimizer.estimation.tiers import apply_partner_bars, apply_tier_overrides, assign_tiers, family_of, item_ids
+from optimizer.estimation.tiers import (apply_licensing, apply_partner_bars, apply_tier_overrides, assign_tiers,
+                                       family_of, item_ids)
 from optimizer.estimation.trade_inputs import YearTrade, partner_per_hs6, trade_slice, year_trade
-from optimizer.estimation.value import item_values, value_rows
+from optimizer.estimation.value import item_values, licence_bound_values, value_rows
 from optimizer.forksafe import ForkSafeLock
+from optimizer.licensing.destination import destination, un_embargo_destinations
+from optimizer.licensing.instruments import decided_by, instruments_json, item_instruments
+from optimizer.licensing.requirement import licence_requirements
 
 ITEM_COLUMNS: list[str] = [
     "eccn", "partner", "year", "heading", "category", "group", "family", "reasons", "regime",
-    "tier", "tier_reason", "tier_source", "hs6", "value_usd", "value_basis", "value_override",
+    "licence_required", "binding_reasons", "licence_basis", "licence_sections", "meu_listed",
+    "exceptions_allowed", "exceptions_in_reach", "instruments", "instrument_detail", "decided_by",
+    "decided_by_detail", "tier", "tier_reason", "tier_source", "tier_floor", "hs6", "potential_usd",
+    "licence_bound_usd", "blocked_share", "value_usd", "value_basis", "value_override",
     "risk", "risk_base", "fa_score", "fa_score_computed", "fa_basis", "fa_non_regime_share",
     "fa_all_foreign_share", "fa_partner_exports_usd", "fa_partner_imports_usd", "fa_partner_capacity",
     "fa_supplier_count", "fa_world_exports_usd", "fa_top_suppliers", "fa_override", "fa_evidence",
@@ -159,7 +167,8 @@ def _static_items(ds: Any, config: EstimationConfig) -> StaticItems:
     items["group"] = items["group"].fillna(items["base_eccn"].str[1])
     items["category"] = pd.to_numeric(items["category"], errors="coerce").fillna(
         pd.to_numeric(items["base_eccn"].str[0], errors="coerce")).astype(int)
-    items["regime"] = items["regime"].fillna("").astype(str)
+    items["regime"] = [control_regimes(parse_reasons(r), str(g)) for r, g in
+                       zip(items["reasons"], items["regime"].fillna("").astype(str))]
     items["heading"] = items["heading"].fillna("").astype(str)
     items["family"] = items["eccn"].map(family_of)
     items["risk_base"] = item_risk_base(items["reasons"], config)
@@ -171,7 +180,7 @@ def _static_items(ds: Any, config: EstimationConfig) -> StaticItems:
         warnings.append(f"concordance rows for unknown items ignored: {', '.join(unknown[:10])}"
                         + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""))
     shares = effective_shares(conc[conc["eccn"].astype(str).isin(known)] if len(conc) else conc, config)
-    members = regime_members(ds.regimes, config)
+    members = regime_members(ds.regimes, config, ds.country_groups)
     bad = sorted({u for k in set(items["regime"]) for u in members_of(k, members)[1]})
     if bad:
         warnings.append(f"regime code(s) {', '.join(bad)} not in regimes.csv: treated as having no members")
@@ -217,16 +226,53 @@ def build_item_table(ds: Any, partner: str, year: int | None = None,
     return table_from_context(ds, ctx)
 
 
+def licensing_for(ds: Any, partner: str, config: EstimationConfig) -> pd.DataFrame:
+    """The licence requirement of every item for `partner` (cached per dataset, config and partner)."""
+    def build() -> pd.DataFrame:
+        static = static_items(ds, config)
+        dest = destination(ds, partner)
+        req = licence_requirements(static.items, ds.ccl, dest, un_embargo_destinations(ds), ds.meu_items)
+        heading = static.items.set_index("eccn")["heading"]
+        barred = config.partner_reason_bars.get(partner) or {}
+        instr, detail, who, who_detail = [], [], [], []
+        for item, lv, binding, allowed in zip(req.index, req["licence_required"], req["binding_reasons"],
+                                              req["exceptions_allowed"]):
+            codes = tuple(c for c in str(binding).split(";") if c)
+            ins = item_instruments(lv, codes, tuple(a for a in str(allowed).split(";") if a),
+                                   dest.in_group("B"), partner, dest.name)
+            instr.append(";".join(ins))
+            detail.append(instruments_json(ins))
+            bar = next((f"statute: {why}" for pat, why in barred.items() for c in codes if reason_matches(c, pat)), "")
+            d, text = decided_by(codes, lv, str(heading.get(item, "")), bar, False,
+                                 dest.embargo or dest.all_ccl_746_8)
+            who.append(d)
+            who_detail.append(text)
+        req["instruments"] = instr
+        req["instrument_detail"] = detail
+        req["decided_by"] = who
+        req["decided_by_detail"] = who_detail
+        req.attrs.update(destination=dest)
+        return req
+    return _memo(ds, ("licence", _config_key(config), partner), build)
+
+
 def table_from_context(ds: Any, ctx: ItemContext) -> pd.DataFrame:
-    """Assemble the item table from a computed context (values, FA, risk, provenance)."""
+    """Assemble the item table from a computed context (licensing, values, FA, risk, provenance)."""
     config = ctx.config
+    licence = licensing_for(ds, ctx.partner, config)
+    dest = licence.attrs["destination"]
     items = apply_partner_bars(ctx.static.items.rename(columns={"reasons": "item_reasons"}), ctx.partner, config)
+    items = apply_licensing(items, licence, ctx.partner, dest.name, dest.in_group("D5"),
+                            dest.embargo or dest.all_ccl_746_8, config)
     items = apply_tier_overrides(items, ds.tier_overrides).rename(columns={"item_reasons": "reasons"})
     values = item_values(items, ctx.value_rows, ctx.value_label,
                          for_partner(read_value_overrides(ds.data_dirs), ctx.partner))
-    members = regime_members(ds.regimes, config)
+    trade_label = (f"{'SYNTHETIC' if ds.trade_synthetic else 'real'} trade: {ds.trade_source}")
+    values = licence_bound_values(values, licence, ctx.partner, dest.name, config, trade_label)
+    members = regime_members(ds.regimes, config, ds.country_groups)
     world = year_trade_for(ds, ctx.year).world
-    fa = compute_fa(items, ctx.static.shares, world, ctx.per_hs6, ctx.partner, members, config, ctx.year)
+    fa = compute_fa(items, ctx.static.shares, world, ctx.per_hs6, ctx.partner, members, config, ctx.year,
+                    to_partner=year_trade_for(ds, ctx.year).rows)
     fa = apply_fa_overrides(fa, for_partner(ds.fa_overrides, ctx.partner))
 
     hs6 = ctx.static.shares.groupby("eccn")["hs6"].agg(lambda s: ";".join(sorted(set(s))))
@@ -234,13 +280,18 @@ def table_from_context(ds: Any, ctx: ItemContext) -> pd.DataFrame:
     out["partner"] = ctx.partner
     out["year"] = ctx.year
     out["hs6"] = out["eccn"].map(hs6).fillna("")
+    out = out.join(licence, on="eccn")
     out = out.merge(values, on="eccn", how="left")
     out = out.join(fa, on="eccn")
+    # the risk of relief is what the *binding* requirements protect for this partner
+    bound = (out["licence_required"] != "none") & (out["binding_reasons"] != "UNKNOWN")
+    out["risk_base"] = out["risk_base"].where(~bound, item_risk_base(out["binding_reasons"], config))
     out["risk"] = risk_after_fa(out["risk_base"], out["fa_score"], config)
     # round away float noise so exports read cleanly (cents; 6 decimals for scores)
-    out["value_usd"] = out["value_usd"].round(2)
+    for col in ("value_usd", "potential_usd", "licence_bound_usd"):
+        out[col] = out[col].round(2)
     for col in ("risk", "risk_base", "fa_score", "fa_score_computed", "fa_non_regime_share",
-                "fa_all_foreign_share", "fa_partner_capacity"):
+                "fa_all_foreign_share", "fa_partner_capacity", "blocked_share"):
         out[col] = out[col].astype(float).round(6)
     for col in ("fa_partner_exports_usd", "fa_partner_imports_usd", "fa_world_exports_usd"):
         out[col] = out[col].astype(float).round(2)
@@ -249,5 +300,8 @@ def table_from_context(ds: Any, ctx: ItemContext) -> pd.DataFrame:
     out = out[ITEM_COLUMNS].reset_index(drop=True)
     out.attrs.update(partner=ctx.partner, year=ctx.year, synthetic=bool(ds.trade_synthetic),
                      source=str(ds.trade_source), value_method=config.value_method,
-                     warnings=list(ctx.static.warnings) + list(items.attrs.get("warnings", [])))
+                     licensing_as_of=dest.as_of, partner_name=dest.name,
+                     warnings=list(ctx.static.warnings) + list(items.attrs.get("warnings", []))
+                     + ([f"no Country Chart row for {ctx.partner}: every chart reason is assumed to bind"]
+                        if not dest.known else []))
     return out

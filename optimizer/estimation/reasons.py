@@ -17,6 +17,25 @@ from optimizer.estimation.config import EstimationConfig, is_bare, reason_family
 #: Regime behind each WMD reason family, for tier reasons a reader understands at a glance.
 WMD_REGIME: dict[str, str] = {"NP": "NSG", "MT": "MTCR", "CB": "Australia Group", "CW": "CWC"}
 
+#: Regime whose control list a reason implements. NP2 (US-only nuclear), CB3, NS_AC/NS_WW, RS, CC,
+#: AT, EI ... implement no regime list: an entry with only those is US-unilateral.
+REASON_REGIME: dict[str, str] = {"NS1": "WA", "NS2": "WA", "NS": "WA", "MT1": "MTCR", "MT": "MTCR", "NP1": "NSG",
+                                 "NP": "NSG", "CB1": "AG", "CB2": "AG", "CB": "AG", "CW": "CWC"}
+_REGIME_ORDER = ("WA", "MTCR", "NSG", "AG", "CWC", "ML")
+
+
+def control_regimes(reasons: tuple[str, ...], entry_regime: str) -> str:
+    """The regimes an item's own reasons implement (';'-joined, 'US' when none), so an NP2-only
+    entry in the 2xxx range is US-unilateral, not NSG; the munitions tag (ML) of the entry is kept.
+    Without known reasons the entry's `ccl.regime` stands."""
+    if not reasons:
+        return entry_regime
+    found = {REASON_REGIME[c] for c in reasons if c in REASON_REGIME}
+    if "ML" in str(entry_regime).split(";"):
+        found.add("ML")
+    return ";".join(r for r in _REGIME_ORDER if r in found) or "US"
+
+
 _ENTIRE = re.compile(r"\bentire\s+entry\b", re.IGNORECASE)
 _CHART = re.compile(r"\b([A-Z]{2})\s+Column\s+(\d)", re.IGNORECASE)
 

@@ -62,7 +62,7 @@ CHOKEPOINT_REASON_NOTE: dict[str, str] = {
 }
 
 TIER_COLUMNS = ["eccn", "base_eccn", "item_reasons", "tier", "tier_reason", "tier_source",
-                "rule_tier", "rule_reason"]
+                "rule_tier", "rule_reason", "tier_floor"]
 
 
 def base_eccn(item_id: str) -> str:
@@ -80,37 +80,52 @@ def rule_tier(eccn: str, reasons: tuple[str, ...], *, military: bool, itar_place
               has_reasons: bool, wmd_scope: str, config: EstimationConfig,
               scope_note: str = "") -> tuple[str, str]:
     """(tier, tier_reason) by the rules in the module docstring."""
+    tier, reason, _floor = rule_decision(eccn, reasons, military=military, itar_placeholder=itar_placeholder,
+                                         has_reasons=has_reasons, wmd_scope=wmd_scope, config=config,
+                                         scope_note=scope_note)
+    return tier, reason
+
+
+def rule_decision(eccn: str, reasons: tuple[str, ...], *, military: bool, itar_placeholder: bool,
+                  has_reasons: bool, wmd_scope: str, config: EstimationConfig,
+                  scope_note: str = "") -> tuple[str, str, bool]:
+    """(tier, tier_reason, floor): `floor` is true for rules 1-5 (ITAR, military, WMD, chokepoint),
+    a foundational tier no override or edited item table may lower; the remainder default and
+    unknown reasons are judgements an analyst may revise."""
     base = base_eccn(eccn)
     pre = f"{scope_note}: " if scope_note else ""
     if itar_placeholder:
-        return "foundational", f"{pre}ITAR placeholder (items subject to the ITAR)"
+        return "foundational", f"{pre}ITAR placeholder (items subject to the ITAR)", True
     if military:
-        return "foundational", f"{pre}military {base[2]}00-series entry (moved from the USML)"
+        return "foundational", f"{pre}military {base[2]}00-series entry (moved from the USML)", True
     wmd = tuple(c for c in reasons if is_wmd(c, config))
     if wmd:
         label = "WMD reason" if len(wmd) == 1 else "WMD reasons"
         partial = " on some paragraphs (the whole entry stays foundational)" if wmd_scope == "partial" else ""
-        return "foundational", f"{pre}{label} {describe_wmd(wmd)}{partial}"
+        return "foundational", f"{pre}{label} {describe_wmd(wmd)}{partial}", True
     choke = config.chokepoints.get(eccn) or config.chokepoints.get(base)
     if choke:
-        return "foundational", f"{pre}chokepoint control: {choke}"
+        return "foundational", f"{pre}chokepoint control: {choke}", True
     ac = tuple(c for c in reasons if is_chokepoint_reason(c, config))
     if ac:
         what = ", ".join(f"{c} ({CHOKEPOINT_REASON_NOTE.get(c, 'chokepoint control')})" for c in ac)
-        return "foundational", f"{pre}chokepoint reason {what}"
+        return "foundational", f"{pre}chokepoint reason {what}", True
     if not has_reasons or not reasons:
         note = RANGE_NOTE.get(base[2:3], "")  # the first of the three digits: 0xx WA ... 9xx US
         note = f"; {note}" if note else ""
-        return "foundational", f"{pre}reasons unknown (2026 heading only){note}: review before trading"
+        return "foundational", f"{pre}reasons unknown (2026 heading only){note}: review before trading", False
     if all(is_legacy_compatible(c, config) for c in reasons):
-        return "legacy", pre + _legacy_label(reasons)
+        return "legacy", pre + _legacy_label(reasons), False
     tier = config.remainder_tier
     others = ", ".join(c for c in reasons if not is_legacy_compatible(c, config))
+    if all(reason_family(c) == "SS" or is_legacy_compatible(c, config) for c in reasons):
+        return tier, (f"{pre}statutory short-supply control ({others}, 15 CFR 754): a statute, not a security "
+                      "judgement; relief needs a change in law, so it is held out of packages"), False
     if tier == "foundational":
         return tier, (f"{pre}not a legacy pattern ({others}): held out of packages until an analyst "
-                      "tags it transactional")
+                      "tags it transactional"), False
     return tier, (f"{pre}neither foundational nor a legacy pattern ({others}): tradeable as a "
-                  f"deliberate concession, weighed by its risk")
+                  f"deliberate concession, weighed by its risk"), False
 
 
 def _legacy_label(reasons: tuple[str, ...]) -> str:
@@ -163,16 +178,67 @@ def assign_tiers(ccl: pd.DataFrame, ids: pd.DataFrame, config: EstimationConfig,
                     note = f"rest of {base} (its WMD/chokepoint reasons cover the entire entry)"
             else:
                 note = f"sub-item of {base}"
-        tier, reason = rule_tier(
+        tier, reason, floor = rule_decision(
             item, reasons, military=_flag(e.get("military")), itar_placeholder=_flag(e.get("itar_placeholder")),
             has_reasons=_flag(e.get("has_reasons"), default=True), wmd_scope=wmd_scope, config=config,
             scope_note=note)
-        rows.append((item, base, ";".join(reasons), tier, reason, "rule", tier, reason))
+        rows.append((item, base, ";".join(reasons), tier, reason, "rule", tier, reason, floor))
     out = pd.DataFrame(rows, columns=TIER_COLUMNS)
     if partner is not None:
         out = apply_partner_bars(out, partner, config)
     if overrides is not None and len(overrides):
         out = apply_tier_overrides(out, overrides)
+    return out
+
+
+def apply_licensing(tiers: pd.DataFrame, licence: pd.DataFrame, partner: str, name: str, d5: bool,
+                    embargo: bool, config: EstimationConfig) -> pd.DataFrame:
+    """Destination-aware tiers: what the partner's licence requirements make of the rule tiers.
+
+    - nothing binds (`licence_required == 'none'`) -> `nlr`: no licence is required to the partner,
+      so there is nothing to relieve (the rule tier is kept in `rule_tier`);
+    - an embargoed or comprehensively sanctioned partner -> foundational (Part 746 is a sanctions
+      decision, not an item concession);
+    - a legacy item on which a requirement targeted at the partner binds (NP2 for China, 88 FR
+      54875) -> `config.remainder_tier`: a recent, deliberate control is not legacy;
+    - a legacy NS2 item of evident military relevance (`config.military_relevant_ns2`) bound for an
+      arms-embargoed (D:5) partner -> `config.remainder_tier`;
+    - an item that needs a licence only for military end uses keeps its rule tier; its only relief
+      is removal from Supp. No. 2 to Part 744 (the tier reason says so).
+    """
+    out = tiers.copy()
+    level = out["eccn"].map(licence["licence_required"])
+    binding = out["eccn"].map(licence["binding_reasons"]).fillna("")
+    targeted = config.targeted_reasons.get(partner) or {}
+    remainder = config.remainder_tier
+    for i in out.index:
+        lv, tier, why = level[i], out.at[i, "tier"], out.at[i, "tier_reason"]
+        codes = parse_reasons(binding[i])
+        if lv == "none":
+            out.at[i, "tier"] = "nlr"
+            out.at[i, "tier_reason"] = f"no licence required to {name}: nothing to relieve (rule tier: {tier}, {why})"
+        elif embargo and tier != "foundational":
+            out.at[i, "tier"] = "foundational"
+            out.at[i, "tier_reason"] = f"{name} is under comprehensive sanctions (Part 746): not an item concession"
+        elif tier == "legacy" and lv == "end_use_only":
+            out.at[i, "tier_reason"] = (f"{why}; to {name} a licence is needed only for military end uses "
+                                        "(Supp. No. 2 to Part 744): its only relief is removal from that list")
+        elif tier == "legacy":
+            hit = [(c, targeted[c]) for c in codes if c in targeted]
+            mil = config.military_relevant_ns2.get(base_eccn(out.at[i, "eccn"]))
+            if hit:
+                out.at[i, "tier"] = remainder
+                out.at[i, "tier_reason"] = (f"{hit[0][0]} binds on {name} as a {hit[0][1]}: not legacy"
+                                            + ("; held out of packages until an analyst tags it transactional"
+                                               if remainder == "foundational" else ""))
+            elif mil and d5 and "NS2" in codes:
+                out.at[i, "tier"] = remainder
+                out.at[i, "tier_reason"] = (f"NS2 item of evident military relevance ({mil}) for an arms-embargoed "
+                                            f"partner (Country Group D:5): not legacy"
+                                            + ("; held out of packages until an analyst tags it transactional"
+                                               if remainder == "foundational" else ""))
+    out["rule_tier"] = out["tier"]
+    out["rule_reason"] = out["tier_reason"]
     return out
 
 
@@ -214,6 +280,13 @@ def apply_tier_overrides(tiers: pd.DataFrame, overrides: pd.DataFrame) -> pd.Dat
             warnings.append(f"tier override for {eccn} ignored: no such item")
             continue
         i = pos[eccn]
+        if "tier_floor" in out and bool(out.at[i, "tier_floor"]) and tier != "foundational":
+            warnings.append(f"tier override of {eccn} to {tier} ignored: {out.at[i, 'rule_reason']} is a floor "
+                            "no override can lower")
+            continue
+        if out.at[i, "rule_tier"] == "nlr" and tier != "nlr":
+            warnings.append(f"tier override of {eccn} to {tier} ignored: {out.at[i, 'rule_reason']}")
+            continue
         who = ", ".join(x for x in (_text(getattr(r, "author", "")), _date(getattr(r, "date", ""))) if x)
         why = _text(getattr(r, "reason", "")) or "no reason given"
         rule = f"{out.at[i, 'rule_tier']} ({out.at[i, 'rule_reason']})"

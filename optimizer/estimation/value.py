@@ -21,10 +21,14 @@ mapping are unknown too.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-from optimizer.formatting import cell_text
+from optimizer.formatting import cell_text, fmt_usd
+from optimizer.licensing.requirement import FULL_EXCEPTIONS
+
 
 BREAKDOWN_COLUMNS = ["hs6", "name", "confidence", "rationale", "partner_imports_world", "us_world_share",
                      "us_exports_to_partner", "controlled_share_raw", "share_scale", "controlled_share",
@@ -101,3 +105,68 @@ def item_values(items: pd.DataFrame, rows: pd.DataFrame, method_label: str,
                 f"[{', '.join(v for v in (cell_text(o.at[x, 'author']), cell_text(o.at[x, 'date'])) if v)}]" for x in e]
             out.loc[hit, "value_override"] = True
     return out.drop(columns="group")
+
+
+def licence_bound_values(values: pd.DataFrame, licence: pd.DataFrame, partner: str, name: str,
+                         config: Any, trade_label: str) -> pd.DataFrame:
+    """Concession value = the trade a binding requirement blocks (columns added to `values`).
+
+    `values` (eccn, value_usd, value_basis, value_override) holds the unbound estimate of each item
+    (the gap or baseline formula over its codes): it becomes `potential_usd`. Then, per item:
+
+    - no licence required (`nlr`): value 0, nothing to relieve;
+    - a chart or rule requirement: licence-bound trade = potential x (1, or
+      `partial_paragraph_share` where it binds on some paragraphs only), value = licence-bound x
+      `config.blocked_share(partner)` (denied or returned without action, plus deterrence); 0 where a
+      licence exception that meets every shipment (GBS) already reaches the partner;
+    - military end use only: licence-bound = potential x `meu_end_use_share`, value = that x
+      `meu_blocked_share`.
+    Unknown potentials (software, technology, no mapping) stay unknown unless nothing binds.
+    An analyst value override replaces the result, except on an `nlr` item (nothing to relieve).
+    """
+    out = values.copy()
+    lic = licence.reindex(out["eccn"])
+    level = lic["licence_required"].to_numpy()
+    potential = out["value_usd"].astype(float).to_numpy()
+    blocked = config.blocked_share(partner)
+    partial = float(config.partial_paragraph_share)
+    in_reach = lic["exceptions_in_reach"].fillna("").to_numpy()
+    bound = np.full(len(out), np.nan)
+    share = np.full(len(out), np.nan)
+    value = np.full(len(out), np.nan)
+    basis: list[str] = []
+    for k, (lv, pot, why, override, binding, reach) in enumerate(zip(
+            level, potential, out["value_basis"], out["value_override"], lic["binding_reasons"].fillna(""),
+            in_reach)):
+        pot_known = pot == pot
+        if lv == "none":
+            bound[k], share[k], value[k] = 0.0, 0.0, 0.0
+            basis.append(f"no licence required to {name} (NLR): no item relief possible"
+                         + (f"; unbound potential {fmt_usd(pot)} ({why})" if pot_known and not override else "")
+                         + (f"; analyst value ignored ({why})" if override else ""))
+            continue
+        if override:
+            bound[k], share[k], value[k] = pot, 1.0, pot
+            basis.append(f"{why}; licence binds: {binding}")
+            continue
+        full_reach = [e for e in str(reach).split(";") if e in FULL_EXCEPTIONS]
+        if lv == "end_use_only":
+            f, s, label = float(config.meu_end_use_share), float(config.meu_blocked_share), (
+                f"military end-use licence only (744.21): potential x military end-use share "
+                f"{config.meu_end_use_share:.2f} x blocked share {config.meu_blocked_share:.2f}")
+        else:
+            f = 1.0 if lv == "all" else partial
+            s = 0.0 if full_reach else blocked
+            label = (f"{binding} binds on {name}" + ("" if lv == "all" else f" on some paragraphs (x {partial:.2f})")
+                     + (f"; met by licence exception {'/'.join(full_reach)} already in reach: nothing blocked"
+                        if full_reach else f": licence-bound trade x blocked share {blocked:.3f}"))
+        bound[k] = pot * f if pot_known else np.nan
+        share[k] = s
+        value[k] = bound[k] * s if pot_known else np.nan
+        basis.append(f"{why}; {label}; {trade_label}")
+    out["potential_usd"] = potential
+    out["licence_bound_usd"] = bound
+    out["blocked_share"] = share
+    out["value_usd"] = value
+    out["value_basis"] = basis
+    return out

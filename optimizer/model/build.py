@@ -22,7 +22,7 @@ import pulp
 
 from optimizer.model import constraints as C
 from optimizer.model.items import base_eccn
-from optimizer.model.scenario import Scenario
+from optimizer.model.scenario import MODE_ALIASES, Scenario
 
 #: US$ per model value unit (the model counts value in millions).
 VALUE_UNIT = 1e6
@@ -58,6 +58,7 @@ class PackageModel:
     risk: dict[Option, float] = field(default_factory=dict)             # security risk carried
     penalty: dict[str, float] = field(default_factory=dict)             # ally penalty per relieved item
     opposed: dict[str, list[str]] = field(default_factory=dict)         # id -> allies opposing
+    offered: dict[str, tuple[str, ...]] = field(default_factory=dict)   # id -> modes it offers
     rows: dict[str, dict[str, pulp.LpConstraint]] = field(default_factory=dict)  # family -> name -> row
     notes: dict[str, str] = field(default_factory=dict)                 # row name -> plain words
     warnings: list[str] = field(default_factory=list)
@@ -119,7 +120,8 @@ def build_model(items: pd.DataFrame, scenario: Scenario, *, relax: frozenset[str
     obj = objective or scenario.objective
     sense = pulp.LpMaximize if obj == "max-value" else pulp.LpMinimize
     m = PackageModel(scenario=scenario, items=table, prob=pulp.LpProblem("decontrol_package", sense),
-                     objective=obj, relaxed=frozenset(relax), ids=table.index.tolist())
+                     objective=obj, relaxed=frozenset(relax), ids=table.index.tolist(),
+                     offered=offered_modes(table, scenario.modes))
     C.define_exclusions(m)
     _add_variables(m)
     C.define_mode_choice(m)
@@ -134,8 +136,23 @@ def build_model(items: pd.DataFrame, scenario: Scenario, *, relax: frozenset[str
     return m
 
 
+def offered_modes(items: pd.DataFrame, modes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """{item: the scenario's modes the item offers}: the instruments of its `instruments` cell (the
+    destination-aware item table), or, for a table without that column (an older export), every
+    allowed mode but `meu_removal` (which only the licensing model can tell applies)."""
+    if "instruments" not in items.columns:
+        generic = tuple(x for x in modes if x != "meu_removal")
+        return dict.fromkeys(items.index.tolist(), generic)
+    out: dict[str, tuple[str, ...]] = {}
+    for item, cell in zip(items.index.tolist(), items["instruments"].tolist()):
+        have = {MODE_ALIASES.get(p.strip(), p.strip()) for p in str(cell or "").split(";") if p.strip()}
+        out[item] = tuple(x for x in modes if x in have)
+    return out
+
+
 def _add_variables(m: PackageModel) -> None:
-    """x[item, mode] binary for every candidate item and allowed mode; value and risk per option."""
+    """x[item, mode] binary for every candidate item and each allowed mode it offers; value and risk
+    per option."""
     sc = m.scenario
     t = m.items
     value = t["value_usd"].fillna(0.0).to_numpy() / VALUE_UNIT
@@ -143,8 +160,9 @@ def _add_variables(m: PackageModel) -> None:
     pos = {item: k for k, item in enumerate(m.ids)}
     for k, item in enumerate(m.candidates):
         r = pos[item]
-        m.item_options[item] = [(item, mode) for mode in sc.modes]
-        for mode in sc.modes:
+        modes = m.offered[item]
+        m.item_options[item] = [(item, mode) for mode in modes]
+        for mode in modes:
             p = sc.params(mode)
             o = (item, mode)
             m.x[o] = m.prob.add_variable(f"x_{k}_{mode}", 0, 1, cat=pulp.LpBinary)
@@ -194,5 +212,5 @@ def parent_of(item: str) -> str | None:
     return base_eccn(item) if "-" in item else None
 
 
-__all__ = ["FAMILIES", "Option", "PackageModel", "SCREENS", "VALUE_UNIT", "build_model", "parent_of",
+__all__ = ["FAMILIES", "Option", "PackageModel", "SCREENS", "VALUE_UNIT", "build_model", "offered_modes", "parent_of",
            "set_objective", "set_target"]

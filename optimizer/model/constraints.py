@@ -28,8 +28,8 @@ Rows = dict[str, pulp.LpConstraint]
 GE, LE, EQ = pulp.LpConstraintGE, pulp.LpConstraintLE, pulp.LpConstraintEQ
 
 #: Exclusion reasons, in the order they are checked (the first that applies is reported).
-REASONS: tuple[str, ...] = ("foundational", "locked", "fa_below_threshold", "ally_opposes", "value_unknown",
-                            "coherence", "not_needed")
+REASONS: tuple[str, ...] = ("nlr", "foundational", "no_instrument", "not_bis_alone", "locked", "fa_below_threshold",
+                            "ally_opposes", "value_unknown", "coherence", "not_needed")
 
 
 def define_exclusions(m: "PackageModel") -> dict[str, tuple[str, str]]:
@@ -50,6 +50,15 @@ def define_exclusions(m: "PackageModel") -> dict[str, tuple[str, str]]:
     if found:
         raise DecontrolError(f"forced item(s) {', '.join(found)} are foundational: a foundational item is never "
                              "relieved (change its tier in the item table if that is really meant)")
+    nlr = sorted(i for i in sc.forced if tiers[i] == "nlr")
+    if nlr:
+        raise DecontrolError(f"forced item(s) {', '.join(nlr)} need no licence to the partner (nlr): there is "
+                             "nothing to relieve")
+    no_way = sorted(i for i in sc.forced if not m.offered.get(i))
+    if no_way:
+        raise DecontrolError(f"forced item(s) {', '.join(no_way)} offer none of the allowed instruments "
+                             f"({', '.join(sc.modes)})")
+    deciders = m.attr("decided_by")
     absent = sorted(set(sc.locks) - set(m.ids))
     if absent:
         m.warnings.append(f"locked item(s) not in the item table: {', '.join(absent)}")
@@ -62,8 +71,14 @@ def define_exclusions(m: "PackageModel") -> dict[str, tuple[str, str]]:
     fas, values = m.attr("fa_score"), m.attr("value_usd")
     for item in m.ids:
         tier, fa, value = tiers[item], fas[item], values[item]
-        if tier == "foundational":
+        if tier == "nlr":
+            out[item] = ("nlr", "no licence required to the partner: nothing to relieve")
+        elif tier == "foundational":
             out[item] = ("foundational", "foundational control: never in a package")
+        elif not m.offered.get(item):
+            out[item] = ("no_instrument", f"none of the allowed instruments ({', '.join(sc.modes)}) exists for it")
+        elif sc.bis_alone and deciders[item] not in ("", "bis"):
+            out[item] = ("not_bis_alone", f"not for BIS alone: decided by {deciders[item]}")
         elif item in locks:
             out[item] = ("locked", "locked by the analyst")
         elif item in forced:
@@ -125,11 +140,11 @@ def define_ally_positions(m: "PackageModel") -> Rows:
 
 
 def define_mode_choice(m: "PackageModel") -> Rows:
-    """At most one relief mode per item (no row needed when only one mode is offered)."""
+    """At most one instrument per item (no row for an item that offers only one)."""
     rows: Rows = {}
-    if len(m.scenario.modes) < 2:
-        return rows
     for k, item in enumerate(m.candidates):
+        if len(m.options_of(item)) < 2:
+            continue
         rows[item] = m.add_row("mode_choice", f"mode_{k}", pulp.LpConstraint(m.chosen([item]), LE, rhs=1))
     return rows
 

@@ -26,6 +26,7 @@ import pandas as pd
 from optimizer.jsonsafe import json_safe
 from optimizer.errors import DecontrolError
 from optimizer.model.achievable import max_achievable_on
+from optimizer.model.results import table_source
 from optimizer.model.build import VALUE_UNIT, PackageModel, build_model, set_objective
 from optimizer.model.package import prepare
 from optimizer.model.scenario import Scenario
@@ -65,6 +66,7 @@ class FrontierResult:
     synthetic: bool = False
     warnings: list[str] = field(default_factory=list)
     scenario: dict[str, Any] = field(default_factory=dict)
+    source: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -91,7 +93,7 @@ def compute_frontier(items: pd.DataFrame, scenario: Scenario, points: int = 30, 
     top = max_achievable_on(m)
     synthetic = bool(table["synthetic"].any()) if "synthetic" in table else False
     res = FrontierResult([], [], {}, top, synthetic=synthetic, warnings=list(m.warnings),
-                         scenario=scenario.to_dict())
+                         scenario=scenario.to_dict(), source=table_source(table))
     if top is None:
         res.warnings.append("no package satisfies the constraints, whatever the target: the frontier is empty")
         return res

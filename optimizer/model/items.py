@@ -21,15 +21,18 @@ import numpy as np
 import pandas as pd
 
 from optimizer.errors import DecontrolError
+from optimizer.estimation.config import ITEM_TIERS
 from optimizer.model.scenario import normalise_item_id
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("eccn", "tier", "value_usd", "risk", "fa_score")
-TIERS: tuple[str, ...] = ("foundational", "transactional", "legacy")
+TIERS: tuple[str, ...] = ITEM_TIERS
 POSITIONS: tuple[str, ...] = ("support", "neutral", "oppose")
 ITEM_ID = re.compile(r"^[0-9][A-E][0-9]{3}(-[A-Za-z0-9_.]+)?$")
 ALLY_COLUMN = re.compile(r"^ally_([A-Z]{3})$")
 #: Columns the optimizer carries through to package lines when the table has them.
-PASS_THROUGH: tuple[str, ...] = ("heading", "reasons", "tier_reason", "partner", "year", "source")
+PASS_THROUGH: tuple[str, ...] = ("heading", "reasons", "tier_reason", "partner", "year", "source",
+                                 "licence_required", "binding_reasons", "licence_basis", "instruments",
+                                 "instrument_detail", "decided_by", "decided_by_detail", "value_basis")
 
 
 def base_eccn(item_id: str) -> str:
@@ -227,5 +230,30 @@ def _derived(df: pd.DataFrame, col: str, fallback: list[str]) -> list[str]:
     return [v or f for v, f in zip(vals, fallback)]
 
 
-__all__ = ["POSITIONS", "REQUIRED_COLUMNS", "TIERS", "ally_columns", "base_eccn", "family_of", "read_items_csv",
+def enforce_floor(items: pd.DataFrame, reference: pd.DataFrame) -> None:
+    """Refuse an edited item table that lowers what the rules fix for its partner.
+
+    `reference` is the item table the estimation computes for the same partner. A row whose item is
+    rule-foundational there (ITAR, military, WMD, chokepoint: `tier_floor`) but not foundational here,
+    or that needs no licence to the partner (`nlr`) but is tiered otherwise here, is a problem: the
+    optimizer would otherwise package 3A090 or an item that needs no licence. Every such row is named.
+    """
+    ref = reference.set_index("eccn")
+    first = int(items.attrs.get("first_line", 2))
+    problems: list[str] = []
+    for k, (item, tier) in enumerate(zip(items["eccn"], items["tier"])):
+        if item not in ref.index:
+            continue
+        r = ref.loc[item]
+        if bool(r.get("tier_floor", False)) and tier not in ("foundational", r.get("tier")):
+            problems.append(f"line {k + first} ({item}): tier {tier!r} lowers a rule-foundational item "
+                            f"({r['tier_reason']}): no edit can lower it")
+        elif r.get("tier") == "nlr" and tier not in ("nlr", "foundational"):
+            problems.append(f"line {k + first} ({item}): tier {tier!r} on an item that needs no licence to "
+                            f"{r.get('partner', 'the partner')} (nlr): there is nothing to relieve")
+    if problems:
+        raise DecontrolError(f"the item table lowers {len(problems)} rule tier(s)", problems)
+
+
+__all__ = ["enforce_floor", "POSITIONS", "REQUIRED_COLUMNS", "TIERS", "ally_columns", "base_eccn", "family_of", "read_items_csv",
            "validate_items"]

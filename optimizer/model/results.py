@@ -18,9 +18,11 @@ import math
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+import pandas as pd
 import pulp
 
 from optimizer.jsonsafe import json_safe
+from optimizer.licensing.instruments import read_instruments
 from optimizer.model.build import VALUE_UNIT, Option, PackageModel
 from optimizer.model.solve import SolveOutcome
 
@@ -44,6 +46,11 @@ class PackageLine:
     group: str = ""
     family: str = ""
     why: str = ""
+    instrument: str = ""         # what the relief is, with its CFR section (from the item table)
+    licence_required: str = ""   # all / some / end_use_only (the partner's licence requirement)
+    binding_reasons: str = ""
+    licence_basis: str = ""
+    decided_by: str = ""
 
 
 @dataclass
@@ -88,6 +95,7 @@ class PackageResult:
     solve_seconds: float = 0.0                    # the package's solver run
     total_seconds: float = 0.0                    # the whole pipeline (build, solves, duals, reading)
     synthetic: bool = False
+    source: str = ""                              # where the item table's trade figures come from
     partner: str | None = None
     year: int | None = None
     warnings: list[str] = field(default_factory=list)
@@ -143,6 +151,7 @@ def package_result(m: PackageModel, outcome: SolveOutcome, choices: dict[str, st
         ally_penalty=None, objective_value=outcome.objective, max_achievable_usd=max_achievable_usd,
         solver=outcome.solver, gap=outcome.gap, rel_gap=sc.rel_gap, time_limit_s=sc.time_limit_s,
         solve_seconds=outcome.seconds, synthetic=bool(t["synthetic"].any()) if "synthetic" in t else False,
+        source=table_source(t),
         partner=sc.partner or _single(t, "partner"), year=sc.year or _single_int(t, "year"),
         warnings=list(m.warnings), scenario=sc.to_dict(),
     )
@@ -167,12 +176,19 @@ def package_result(m: PackageModel, outcome: SolveOutcome, choices: dict[str, st
     return res
 
 
+def table_source(table: pd.DataFrame) -> str:
+    """The distinct `source` cells of an item table ('' when it has none), for provenance."""
+    if "source" not in table:
+        return ""
+    return "; ".join(dict.fromkeys(s for s in table["source"].astype(str) if s and s != "nan"))
+
+
 # ---------------------------------------------------------------------- lines
 def _lines(m: PackageModel, choices: dict[str, str]) -> list[PackageLine]:
     sc = m.scenario
-    ratio = {i: (m.value[(i, sc.modes[0])] / m.risk[(i, sc.modes[0])]) if m.risk[(i, sc.modes[0])] > 0 else math.inf
-             for i in m.candidates}
-    ranked = sorted(m.candidates, key=lambda i: (-ratio[i], i))
+    first = {i: m.options_of(i)[0] for i in m.candidates if m.options_of(i)}
+    ratio = {i: (m.value[o] / m.risk[o]) if m.risk[o] > 0 else math.inf for i, o in first.items()}
+    ranked = sorted(first, key=lambda i: (-ratio[i], i))
     rank = {i: k + 1 for k, i in enumerate(ranked)}
     group, family, value_usd = m.attr("group"), m.attr("family"), m.attr("value_usd")
     chosen_hw_for: dict[str, list[str]] = {}
@@ -192,7 +208,7 @@ def _lines(m: PackageModel, choices: dict[str, str]) -> list[PackageLine]:
             why.append("forced by the analyst")
         elif not unknown:
             why.append(f"value/risk rank {rank[item]} of {len(ranked)} eligible items")
-        if mode != "full":
+        if p.value_share != 1.0 or p.risk_share != 1.0:
             why.append(f"{mode}: {p.value_share:.0%} of the value for {p.risk_share:.0%} of the risk")
         if group[item] in ("A", "B", "C") and chosen_hw_for.get(family[item]):
             why.append("hardware that allows relief of " + ", ".join(chosen_hw_for[family[item]]))
@@ -203,7 +219,10 @@ def _lines(m: PackageModel, choices: dict[str, str]) -> list[PackageLine]:
             risk=m.risk[o], fa_score=float(m.attr("fa_score")[item]), ally_penalty=m.penalty.get(item, 0.0),
             heading=str(m.attr("heading")[item]), tier=str(m.attr("tier")[item]),
             category=str(m.attr("category")[item]), group=str(group[item]), family=str(family[item]),
-            why="; ".join(why)))
+            why="; ".join(why), instrument=read_instruments(m.attr("instrument_detail")[item]).get(mode, ""),
+            licence_required=str(m.attr("licence_required")[item]),
+            binding_reasons=str(m.attr("binding_reasons")[item]),
+            licence_basis=str(m.attr("licence_basis")[item]), decided_by=str(m.attr("decided_by")[item])))
     return lines
 
 

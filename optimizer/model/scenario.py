@@ -4,9 +4,12 @@ The same dict shape serves the CLI (`--scenario FILE.json`, flags override file 
 dashboard's scenario store and the briefing's assumptions sheet, so `Scenario.from_dict` is the one
 place where a scenario is checked. Every bad field raises a DecontrolError that names it.
 
-Relief modes are *parameters*, not facts: `exception` (a licence exception) and `approval`
-(presumption of approval) are assumed to unlock part of the value and carry part of the risk of
-full relief. The defaults below are round placeholders an analyst is expected to revise.
+Relief modes are the real instruments of `optimizer.licensing.instruments` (`lift` the partner's
+requirement, licence `exception` eligibility, presumption of `approval`, `meu_removal` from Supp. No. 2
+to Part 744); each item offers only the instruments that exist for it and the partner (the item
+table's `instruments` column). What each unlocks of the item's licence-bound value, and what share of
+its risk it carries, are *parameters*, not facts: the defaults below are documented assumptions
+(`optimizer/model/README.md`) an analyst is expected to revise. `full` is read as `lift` (older files).
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ from optimizer.jsonsafe import read_json_file
 
 Objective = Literal["min-risk", "max-value", "min-items"]
 OBJECTIVES: tuple[str, ...] = ("min-risk", "max-value", "min-items")
-MODES: tuple[str, ...] = ("full", "exception", "approval")
+MODES: tuple[str, ...] = ("lift", "exception", "approval", "meu_removal")
+#: Names of earlier versions, read as today's instrument.
+MODE_ALIASES: dict[str, str] = {"full": "lift"}
 SOLVERS: tuple[str, ...] = ("cbc", "highs")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
@@ -40,10 +45,16 @@ class ModeParams:
 
 
 #: Default mode parameters (assumptions for the analyst to revise, not estimates).
+#: lift: the requirement goes, so all of the blocked trade is unlocked and all of the risk carried.
+#: exception: GBS/LVS/TSR come with conditions (value limits, written assurances, no military end
+#: use): about 70% of the blocked trade for half the risk. approval: a licence is still needed but
+#: presumed approved (delays, conditions and the chilling effect stay): 40% of the value, a quarter of
+#: the risk. meu_removal: the item's value and risk are already the military end-use share.
 DEFAULT_MODE_PARAMS: dict[str, ModeParams] = {
-    "full": ModeParams(1.0, 1.0),
+    "lift": ModeParams(1.0, 1.0),
     "exception": ModeParams(0.7, 0.5),
     "approval": ModeParams(0.4, 0.25),
+    "meu_removal": ModeParams(1.0, 1.0),
 }
 
 
@@ -71,6 +82,8 @@ class Scenario:
     `allies`: which `ally_<ISO3>` columns count (None: all in the table); an item any of them opposes
     is left out unless `allow_opposed`, in which case it costs `ally_penalty` risk points per ally.
     `coherence`: software/technology (D/E) relief only with relief of hardware (A/B/C) of its family.
+    `modes`: the instruments the analyst allows (each item offers those of them that exist for it).
+    `bis_alone`: only items BIS can decide alone (no regime, statute or other agency involved).
     `rel_gap`: relative optimality gap at which the solver may stop (0.001 = within 0.1% of optimal).
     """
 
@@ -78,7 +91,7 @@ class Scenario:
     objective: Objective = "min-risk"
     min_fa: float = 0.0
     max_items: int | None = None
-    modes: tuple[str, ...] = ("full",)
+    modes: tuple[str, ...] = MODES
     mode_params: dict[str, ModeParams] = field(default_factory=lambda: dict(DEFAULT_MODE_PARAMS))
     locks: tuple[str, ...] = ()
     forced: tuple[str, ...] = ()
@@ -88,6 +101,7 @@ class Scenario:
     ally_penalty: float = 0.0
     allies: tuple[str, ...] | None = None
     coherence: bool = True
+    bis_alone: bool = False
     solver: str = "cbc"
     time_limit_s: float = 60.0
     rel_gap: float = 0.001
@@ -244,7 +258,7 @@ def _item_ids(v: Any) -> tuple[str, ...]:
 
 
 def _modes(v: Any) -> tuple[str, ...]:
-    modes = tuple(m.lower() for m in _str_list(v))
+    modes = tuple(MODE_ALIASES.get(m.lower(), m.lower()) for m in _str_list(v))
     if not modes:
         raise _Bad("at least one relief mode is needed")
     bad = [m for m in modes if m not in MODES]
@@ -258,6 +272,7 @@ def _mode_params(v: Any) -> dict[str, ModeParams]:
         raise _Bad("expected an object {mode: {value_share, risk_share}}")
     out = dict(DEFAULT_MODE_PARAMS)
     for mode, p in v.items():
+        mode = MODE_ALIASES.get(str(mode), str(mode))
         if mode not in MODES:
             raise _Bad(f"unknown mode {mode!r}: expected one of {', '.join(MODES)}")
         if isinstance(p, ModeParams):
@@ -332,6 +347,7 @@ _CHECKS = {
     "ally_penalty": lambda v: _number(v, lo=0.0),
     "allies": _allies,
     "coherence": _bool,
+    "bis_alone": _bool,
     "solver": _choice(SOLVERS),
     "time_limit_s": lambda v: _number(v, lo=0.0, lo_open=True),
     "rel_gap": lambda v: _number(v, lo=0.0, hi=1.0),
@@ -346,5 +362,5 @@ def with_overrides(base: Scenario, overrides: dict[str, Any]) -> Scenario:
     return base.replace(**changes) if changes else base
 
 
-__all__ = ["CategoryCap", "DEFAULT_MODE_PARAMS", "MODES", "ModeParams", "OBJECTIVES", "Objective", "SOLVERS",
+__all__ = ["CategoryCap", "DEFAULT_MODE_PARAMS", "MODES", "MODE_ALIASES", "ModeParams", "OBJECTIVES", "Objective", "SOLVERS",
            "Scenario", "normalise_item_id", "read_scenario_json", "with_overrides"]

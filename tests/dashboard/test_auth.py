@@ -189,7 +189,7 @@ def test_briefing_download_needs_a_login_and_an_ally_gets_the_ally_files(secured
     from optimizer.audience import INTERNAL_MARKERS
     from optimizer.scenarios import ScenarioStore
     store = ScenarioStore(f"sqlite:///{secured_home / 'scenarios.db'}")
-    run = run_package(shipped_ds, FormValues(partner="CHN", target_bn=0.5, modes=["full"]))
+    run = run_package(shipped_ds, FormValues(partner="CHN", target_bn=0.5, modes=["lift"]))
     assert scenarios.save_current(store, "for allies", run, None).ok
     store.dispose()
 

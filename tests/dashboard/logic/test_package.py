@@ -6,7 +6,7 @@ from dashboard.logic.package_inputs import FormValues
 
 
 def _values(**kw):
-    base = dict(partner="CHN", year=None, target_bn=2.0, objective="min-risk", min_fa=0.5, modes=["full"])
+    base = dict(partner="CHN", year=None, target_bn=2.0, objective="min-risk", min_fa=0.5, modes=["lift"])
     return FormValues(**(base | kw))
 
 

@@ -7,7 +7,7 @@ ITEMS = pd.DataFrame({"eccn": ["2B991", "3A991", "4A994", "3A090", "2B001-rest"]
 
 
 def _form(**kw):
-    base = dict(partner="CHN", year=2024, target_bn=2.5, objective="min-risk", min_fa=0.3, modes=["full"])
+    base = dict(partner="CHN", year=2024, target_bn=2.5, objective="min-risk", min_fa=0.3, modes=["lift"])
     return FormValues(**(base | kw))
 
 

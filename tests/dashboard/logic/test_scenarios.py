@@ -26,8 +26,8 @@ def store(tmp_path):
 @pytest.fixture(scope="module")
 def runs(shipped_ds):
     """Two builder runs for China: a small target, and a larger one with an ally's opposition."""
-    small = run_package(shipped_ds, FormValues(partner="CHN", target_bn=0.5, modes=["full"]))
-    big = run_package(shipped_ds, FormValues(partner="CHN", target_bn=1.5, modes=["full", "exception"]))
+    small = run_package(shipped_ds, FormValues(partner="CHN", target_bn=0.5, modes=["lift"]))
+    big = run_package(shipped_ds, FormValues(partner="CHN", target_bn=1.5, modes=["lift", "exception"]))
     assert small["ok"] and big["ok"] and small["package"]["items"] and big["package"]["items"]
     return small, big
 
@@ -38,7 +38,7 @@ def test_save_open_and_save_again_from_the_opened_version(store, runs):
     assert out.ok and out.opened == {"name": "China small", "version": 1}
     form, opened = scenarios.open_scenario(store, "China small")
     assert opened.ok and opened.opened["version"] == 1
-    assert form["partner"] == "CHN" and form["target_bn"] == pytest.approx(0.5) and form["modes"] == ["full"]
+    assert form["partner"] == "CHN" and form["target_bn"] == pytest.approx(0.5) and form["modes"] == ["lift"]
     assert len(form["caps"]) == 10 and len(form["ally_oppose"]) == 5
     again = scenarios.save_current(store, "China small", small, opened.opened, author="ana")
     assert again.ok and again.opened["version"] == 2
@@ -104,8 +104,8 @@ def test_compare_shows_totals_and_the_package_diff(store, runs, shipped_ds):
     assert set(d["added"]) == set(lines_big) - set(lines_small)
     assert set(d["removed"]) == set(lines_small) - set(lines_big)
     assert d["added"] or d["removed"] or d["mode_changed"]
-    assert compare.package_diff({"A": "full", "B": "full"}, {"B": "exception", "C": "full"}) == {
-        "added": ["C"], "removed": ["A"], "mode_changed": [("B", "full", "exception")]}
+    assert compare.package_diff({"A": "lift", "B": "lift"}, {"B": "exception", "C": "lift"}) == {
+        "added": ["C"], "removed": ["A"], "mode_changed": [("B", "lift", "exception")]}
     totals, diff, fig = scenarios_page.compare_view(store, shipped_ds, ["small", "big"], None, "internal")
     assert "Total risk" in json.dumps(totals.to_plotly_json(), default=str)
     assert len(fig.data) == 2 and fig.layout.yaxis.title.text == "Least total risk"

@@ -18,7 +18,7 @@ def briefing() -> Briefing:
     package = {
         "status": "optimal", "target_usd": 2e9, "achieved_usd": 2.3e9, "risk": 1.7, "max_achievable_usd": 9e9,
         "marginal_risk_per_bn": 0.4, "binding_constraints": ["target"], "synthetic": True,
-        "items": [{"eccn": "2B991", "heading": "Numerical control units", "mode": "full", "value_usd": 1.5e9,
+        "items": [{"eccn": "2B991", "heading": "Numerical control units", "mode": "lift", "value_usd": 1.5e9,
                    "risk": 0.9, "fa_score": 0.8, "why": "cheapest risk per dollar", "tier_reason": "bargaining chip"},
                   {"eccn": "4A994", "heading": "Computers", "mode": "exception", "value_usd": 0.8e9,
                    "risk": 0.8, "fa_score": 0.9, "why": "high FA"}],
@@ -38,8 +38,8 @@ def briefing() -> Briefing:
         trade_source="US Census Bureau, Census basis (real)", hs6_source="synthetic layer seed 20250101",
         hs6_synthetic=True,
         frontier=[{"target_usd": t, "achieved_usd": t * 1.05, "risk": t / 2e9, "items": []} for t in (0, 1e9, 2e9, 4e9)],
-        alternatives=[{"achieved_usd": 2.2e9, "risk": 1.75, "items": [{"eccn": "2B991", "mode": "full", "risk": 0.9}]}],
-        items=items, assumptions={"target_usd": 2e9, "modes": ["full", "exception"], "risk_weights": {"NS1": 1.0}},
+        alternatives=[{"achieved_usd": 2.2e9, "risk": 1.75, "items": [{"eccn": "2B991", "mode": "lift", "risk": 0.9}]}],
+        items=items, assumptions={"target_usd": 2e9, "modes": ["lift", "exception"], "risk_weights": {"NS1": 1.0}},
         provenance={"dataset_id": "abc", "ccl_vintage": "eCFR 2026-07-23"},
     )
 
@@ -93,8 +93,8 @@ def test_wrong_suffix_is_refused(briefing, tmp_path):
 
 def test_assumptions_read_as_a_briefer_would():
     from optimizer.briefing.deck import assumption_lines
-    lines = assumption_lines({"target_usd": 2e9, "min_fa": 0.0, "modes": ["full", "exception"],
-                              "mode_params": {"full": {"value_share": 1.0, "risk_share": 1.0},
+    lines = assumption_lines({"target_usd": 2e9, "min_fa": 0.0, "modes": ["lift", "exception"],
+                              "mode_params": {"lift": {"value_share": 1.0, "risk_share": 1.0},
                                               "exception": {"value_share": 0.7, "risk_share": 0.5},
                                               "approval": {"value_share": 0.4, "risk_share": 0.25}},
                               "allow_opposed": False, "ally_penalty": 0.5, "coherence": True, "rel_gap": 0.001,

@@ -14,26 +14,22 @@ S = 650 / 1900
 DEU_2B991 = round((150 - 300 * S) * 0.5, 2)
 
 
-def test_gains_and_relative_gains_by_hand(ds):
-    # legacy items with known values: 2B991 (risk 0.032), 4A994 (0.041), 9A991 (0.374)
+def test_gains_by_hand_and_allies_gain_nothing_from_us_unilateral_relief(ds):
+    # the hand-made dataset has no licensing tables: every chart reason is assumed to bind (cautious),
+    # so US values are the potentials (2B991 15, 4A994 5, 9A991 7.5) x China's blocked share 0.301;
+    # JPN and DEU do not control 9xx entries (US-unilateral): relief gives them nothing.
     r = coalition_package(ds, "CHN", ["JPN", "DEU"], Scenario(risk_budget=0.41, rel_gap=0.0))
     assert r.status == "optimal" and r.members == ["USA", "JPN", "DEU"]
     g = {m.member: m for m in r.member_gains}
-    assert g["USA"].potential_usd == pytest.approx(15 + 5 + 7.5)
-    assert g["JPN"].potential_usd == pytest.approx(25 + 3.5)
-    assert g["DEU"].potential_usd == pytest.approx(DEU_2B991)
-    # all three exceed the budget; {2B991, 9A991} lifts the US most and the smallest gain too
-    assert r.coalition.item_ids() == ["2B991", "9A991"] == r.us_only.item_ids()
-    assert g["USA"].coalition_gain_usd == pytest.approx(22.5)
-    assert g["USA"].coalition_relative_gain == pytest.approx(22.5 / 27.5)
-    assert g["JPN"].coalition_relative_gain == pytest.approx(25 / 28.5)
-    assert g["DEU"].coalition_relative_gain == pytest.approx(1.0)
-    assert r.min_relative_gain == pytest.approx(22.5 / 27.5)
+    assert g["USA"].potential_usd == pytest.approx(0.301 * (15 + 5 + 7.5), abs=0.02)
+    assert g["JPN"].potential_usd == 0.0 and g["DEU"].potential_usd == 0.0
+    assert sum("gains nothing from any eligible item" in w for w in r.warnings) == 2
+    assert any("no Country Chart row for CHN" in w for w in r.warnings)
+    # UN does not bind on China, so 9A991 carries only its AT risk and all three fit the budget
+    assert r.coalition.item_ids() == ["2B991", "4A994", "9A991"] == r.us_only.item_ids()
     assert r.coalition.risk_used <= 0.41
     line = r.coalition.items[0]
-    assert line.values_usd == {"USA": 15.0, "JPN": 25.0, "DEU": DEU_2B991}
-    assert line.total_usd == pytest.approx(40 + DEU_2B991)
-    assert r.proxied == ["DEU"] and "proxy" in g["DEU"].basis and g["JPN"].basis == "bilateral rows"
+    assert line.values_usd["JPN"] == 0.0 and line.values_usd["DEU"] == 0.0
 
 
 def test_exclusions_name_their_reasons_and_to_dict_is_strict_json(ds):
@@ -42,13 +38,13 @@ def test_exclusions_name_their_reasons_and_to_dict_is_strict_json(ds):
     reasons = {e["eccn"]: e["reason"] for e in d["coalition"]["excluded"]}
     assert reasons["2B001"] == reasons["3A090"] == "foundational"
     assert reasons["4D994"] == "value_unknown"
-    assert reasons["9A991"] == "not_needed"  # does not fit the budget
+    assert reasons["4A994"] == "not_needed"  # does not fit the budget
     assert d["coalition"]["excluded_counts"]["foundational"] == 2
     assert d["synthetic"] is True and d["notes"]["data"].startswith("SYNTHETIC")
     assert d["min_relative_gain"] == d["coalition"]["min_relative_gain"]
     assert [s["step"] for s in d["coalition"]["steps"]][0] == "max-min relative gain"
     assert d["us_only"]["steps"][0]["step"] == "max US value (US$ m)"
-    assert d["scenario"]["risk_budget"] == 0.1 and d["scenario"]["modes"] == ["full"]
+    assert d["scenario"]["risk_budget"] == 0.1 and d["scenario"]["modes"] == ["lift", "meu_removal"]
 
 
 def test_members_positions_screen_items_out_of_both_packages(ds):
@@ -61,7 +57,7 @@ def test_members_positions_screen_items_out_of_both_packages(ds):
 
 
 def test_infeasible_is_a_status_not_an_exception(ds):
-    r = coalition_package(ds, "CHN", ["JPN"], Scenario(risk_budget=0.1, forced=["9A991"]))
+    r = coalition_package(ds, "CHN", ["JPN"], Scenario(risk_budget=0.01, forced=["9A991"]))
     assert r.status == "infeasible" and not r.found and r.coalition.items == []
     assert r.us_only.status == "infeasible"
     json.dumps(r.to_dict(), allow_nan=False)

@@ -14,7 +14,7 @@ def test_explanation_matches_the_table(ds):
     ex = explain_item(ds, "2B991", "CHN")
     row = build_item_table(ds, "CHN").set_index("eccn").loc["2B991"]
     assert ex.item["value_usd"] == pytest.approx(row["value_usd"])
-    assert ex.value_breakdown["value_usd"].sum() == pytest.approx(row["value_usd"], abs=0.01)
+    assert ex.value_breakdown["value_usd"].sum() == pytest.approx(row["potential_usd"], abs=0.01)
     assert ex.item["fa_score"] == pytest.approx(row["fa_score"])
     sup = ex.suppliers.set_index("exporter")
     assert sup["share"].sum() == pytest.approx(1.0)

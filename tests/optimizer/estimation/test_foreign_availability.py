@@ -26,7 +26,7 @@ def test_us_unilateral_item_components_by_hand(ds):
     assert r["fa_score"] == pytest.approx(score, abs=1e-6)
     assert r["fa_basis"] == "trade data"
     assert r["fa_top_suppliers"].startswith("DEU 31%; JPN 19%; CHN 14% [partner]")
-    assert "4 third-country suppliers" in r["fa_evidence"]
+    assert "4 suppliers outside the US >= 2%" in r["fa_evidence"]
 
 
 def test_regime_members_are_not_foreign_availability(ds):

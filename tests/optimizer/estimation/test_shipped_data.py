@@ -25,7 +25,7 @@ def chn(shipped):
 
 def test_every_eccn_has_a_tier(shipped, chn):
     assert set(shipped.ccl["eccn"]) <= set(chn["eccn"])
-    assert chn["tier"].isin(["foundational", "transactional", "legacy"]).all()
+    assert chn["tier"].isin(["foundational", "transactional", "legacy", "nlr"]).all()
     assert chn["tier_reason"].str.len().gt(0).all()
 
 
@@ -39,12 +39,13 @@ def test_wmd_military_and_chokepoint_items_are_foundational(shipped, chn):
     listed = base["eccn"].isin(list(CFG.chokepoints))
     assert wmd.sum() > 200 and military.sum() > 80 and choke.sum() > 10
     must = wmd | choke | military | x090 | listed
-    wrong = base.loc[must & (base["tier"] != "foundational"), "eccn"].tolist()
+    # foundational, or needing no licence to China at all (e.g. 0E502: CC2 has no X for China)
+    wrong = base.loc[must & ~base["tier"].isin(["foundational", "nlr"]), "eccn"].tolist()
     assert wrong == []
     # sub-items carry only the reasons of their remaining paragraphs: none of them WMD or chokepoint
     for rs, tier in zip(chn["reasons"].map(parse_reasons), chn["tier"]):
         if any(is_wmd(r, CFG) or is_chokepoint_reason(r, CFG) for r in rs):
-            assert tier == "foundational"
+            assert tier in ("foundational", "nlr")
 
 
 def test_at_only_classics_are_legacy(chn):
@@ -58,7 +59,9 @@ def test_figures_finite_and_in_range(chn):
     assert np.isfinite(known).all() and (known >= 0).all()
     assert np.isfinite(chn["risk"]).all() and (chn["risk"] >= 0).all()
     assert chn["fa_score"].between(0, 1).all()
-    assert chn.loc[chn["group"].isin(["D", "E"]) & ~chn["value_override"], "value_usd"].isna().all()
+    soft = chn["group"].isin(["D", "E"]) & ~chn["value_override"]
+    assert chn.loc[soft & (chn["tier"] != "nlr"), "value_usd"].isna().all()
+    assert (chn.loc[soft & (chn["tier"] == "nlr"), "value_usd"] == 0).all()  # nothing to relieve
 
 
 def test_dozens_of_legacy_items_have_value_for_china(chn):

@@ -14,10 +14,10 @@ S1 = 0.5 / 1.1  # 2B991's share of 845891 after the cap (2B001 claims 0.6 of the
 def test_gap_formula_by_hand(ds):
     t = build_item_table(ds, "CHN").set_index("eccn")
     # 845891: max(0, 500 x 100/1000 - 20) = 30 -> x 0.4545;  845961: max(0, 40 x 0.5 - 30) = 0
-    assert t.loc["2B991", "value_usd"] == pytest.approx(30 * S1, abs=0.01)
+    assert t.loc["2B991", "potential_usd"] == pytest.approx(30 * S1, abs=0.01)
     # 847130: max(0, 100 x 10/100 - 0) = 10 -> x 0.5
-    assert t.loc["4A994", "value_usd"] == pytest.approx(5.0)
-    assert t.loc["6A003", "value_usd"] == 0.0  # negative gap is clipped, not negative
+    assert t.loc["4A994", "potential_usd"] == pytest.approx(5.0)
+    assert t.loc["6A003", "potential_usd"] == 0.0  # negative gap is clipped, not negative
     assert t.loc["2B991", "value_basis"].startswith("gap 2024")
 
 
@@ -25,9 +25,9 @@ def test_baseline_formula_by_hand(ds):
     cfg = EstimationConfig(value_method="baseline", baseline_year=2019)
     t = build_item_table(ds, "CHN", config=cfg).set_index("eccn")
     # 845891: max(0, 50 - 20) = 30 x S1; 845961: max(0, 10 - 30) = 0
-    assert t.loc["2B991", "value_usd"] == pytest.approx(30 * S1, abs=0.01)
-    assert t.loc["4A994", "value_usd"] == 0.0  # no US exports in either year
-    assert t.loc["2B991", "value_basis"] == "exports lost since 2019 (vs 2024)"
+    assert t.loc["2B991", "potential_usd"] == pytest.approx(30 * S1, abs=0.01)
+    assert t.loc["4A994", "potential_usd"] == 0.0  # no US exports in either year
+    assert t.loc["2B991", "value_basis"].startswith("exports lost since 2019 (vs 2024)")
 
 
 def test_breakdown_is_what_the_value_sums_and_shows_every_input(ds):
@@ -40,15 +40,15 @@ def test_breakdown_is_what_the_value_sums_and_shows_every_input(ds):
     assert r["controlled_share_raw"] == 0.5
     assert b.iloc[1]["controlled_share"] == pytest.approx(0.2)  # medium default
     t = build_item_table(ds, "CHN").set_index("eccn")
-    assert b["value_usd"].sum() == pytest.approx(t.loc["2B991", "value_usd"], abs=0.01)
+    assert b["value_usd"].sum() == pytest.approx(t.loc["2B991", "potential_usd"], abs=0.01)
 
 
 def test_software_and_technology_value_is_unknown_not_zero(ds):
     t = build_item_table(ds, "CHN").set_index("eccn")
     assert pd.isna(t.loc["4D994", "value_usd"])
-    assert t.loc["4D994", "value_basis"] == "unknown: software/technology"
+    assert t.loc["4D994", "value_basis"].startswith("unknown: software/technology")
     assert pd.isna(t.loc["2A290", "value_usd"])
-    assert t.loc["2A290", "value_basis"] == "unknown: no HS mapping"
+    assert t.loc["2A290", "value_basis"].startswith("unknown: no HS mapping")
 
 
 def test_value_overrides_from_the_policy_file(make_ds, tmp_path):
@@ -59,11 +59,11 @@ def test_value_overrides_from_the_policy_file(make_ds, tmp_path):
         "4A994,JPN,1,other partner,A,2025-06-01\n", encoding="utf-8")
     ds = make_ds(data_dirs=(tmp_path,))
     t = build_item_table(ds, "CHN").set_index("eccn")
-    assert t.loc["4D994", "value_usd"] == 2_500_000
+    assert t.loc["4D994", "potential_usd"] == 2_500_000
     assert bool(t.loc["4D994", "value_override"])
     assert "licence data: software sales" in t.loc["4D994", "value_basis"]
     assert "A. Analyst" in t.loc["4D994", "value_basis"]
-    assert t.loc["4A994", "value_usd"] == pytest.approx(5.0)  # the JPN row does not apply
+    assert t.loc["4A994", "potential_usd"] == pytest.approx(5.0)  # the JPN row does not apply
 
 
 def test_bad_value_override_is_a_clear_error(make_ds, tmp_path):

@@ -15,7 +15,7 @@ from optimizer.model.solve import CBC_OPTIONS, solve_model
 
 def _model(small_table, **sc):
     return build_model(validate_items(small_table)[0],
-                       Scenario.from_dict({"modes": ["full", "exception", "approval"], "rel_gap": 0} | sc))
+                       Scenario.from_dict({"modes": ["lift", "exception", "approval"], "rel_gap": 0} | sc))
 
 
 def _pulp_objective(m) -> float:
@@ -36,13 +36,13 @@ def test_continuous_variable_fixed_bounds_and_maximisation(small_table):
     m = _model(small_table, target_usd=0.0, objective="max-value")
     t = m.prob.add_variable("floor", -5.0, 5.0)       # continuous, negative lower bound
     m.add_row("extra", "extra", pulp.LpConstraint(m.value_expr() - 100 * t, pulp.LpConstraintGE, rhs=0))
-    m.x[("3A991", "full")].lowBound = m.x[("3A991", "full")].upBound = 0   # fixed: FX bound
+    m.x[("3A991", "lift")].lowBound = m.x[("3A991", "lift")].upBound = 0   # fixed: FX bound
     m.prob.setObjective(pulp.LpAffineExpression({t: 1.0}) + 1e-3 * m.value_expr())
     m.prob.sense = pulp.LpMaximize
     out = solve_model(m)
     assert out.status == "optimal"
     assert t.varValue == pytest.approx(5.0)
-    assert m.x[("3A991", "full")].varValue == 0
+    assert m.x[("3A991", "lift")].varValue == 0
     assert out.objective == pytest.approx(_pulp_objective(m), abs=1e-7)
 
 

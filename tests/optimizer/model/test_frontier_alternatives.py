@@ -41,7 +41,7 @@ def test_frontier_points_validated(small_table):
 
 
 def test_frontier_json_shape(small_table):
-    d = compute_frontier(small_table, Scenario.from_dict({"modes": ["full", "approval"]}), points=5).to_dict()
+    d = compute_frontier(small_table, Scenario.from_dict({"modes": ["lift", "approval"]}), points=5).to_dict()
     assert set(d) >= {"points", "knees", "entry_target_usd", "max_achievable_usd", "solver", "synthetic"}
     p = d["points"][-1]
     assert set(p) >= {"target_usd", "achieved_usd", "risk", "items"}
@@ -88,7 +88,7 @@ def test_alternatives_arguments_checked(small_table):
 
 
 def test_frontier_same_with_highs_and_one_worker(small_table):
-    sc = Scenario.from_dict({"modes": ["full", "exception", "approval"], "rel_gap": 0})
+    sc = Scenario.from_dict({"modes": ["lift", "exception", "approval"], "rel_gap": 0})
     cbc = compute_frontier(small_table, sc, points=6)
     one = compute_frontier(small_table, sc, points=6, workers=1)
     highs = compute_frontier(small_table, sc.replace(solver="highs"), points=6)

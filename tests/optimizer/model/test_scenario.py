@@ -13,13 +13,13 @@ from optimizer.model.scenario import CategoryCap, ModeParams, Scenario, read_sce
 def test_defaults_and_round_trip():
     sc = Scenario.from_dict({
         "target_usd": 2e9, "objective": "max-value", "min_fa": 0.5, "max_items": 4,
-        "modes": ["approval", "full"], "mode_params": {"exception": {"value_share": 0.6}},
+        "modes": ["approval", "lift"], "mode_params": {"exception": {"value_share": 0.6}},
         "locks": ["2b991"], "forced": ["4A994-rest"], "risk_budget": 3, "category_caps": {"3": {"max_items": 2}},
         "allow_opposed": True, "ally_penalty": 0.5, "allies": ["gbr"], "solver": "highs", "partner": "chn",
     })
-    assert sc.modes == ("full", "approval")  # canonical order
+    assert sc.modes == ("lift", "approval")  # canonical order
     assert sc.mode_params["exception"] == ModeParams(0.6, 0.5)
-    assert sc.mode_params["full"] == ModeParams(1.0, 1.0)
+    assert sc.mode_params["lift"] == ModeParams(1.0, 1.0)
     assert sc.locks == ("2B991",) and sc.forced == ("4A994-rest",)
     assert sc.category_caps == {"3": CategoryCap(max_items=2)}
     assert sc.allies == ("GBR",) and sc.partner == "CHN"
@@ -32,13 +32,13 @@ def test_defaults_and_round_trip():
     ("target_usd", "lots", "target_usd"),
     ("target_usd", float("inf"), "target_usd"),
     ("objective", "max-fun", "objective"),
-    ("modes", ["full", "waiver"], "modes"),
+    ("modes", ["lift", "waiver"], "modes"),
     ("modes", [], "modes"),
     ("solver", "gurobi", "solver"),
     ("min_fa", 1.5, "min_fa"),
     ("max_items", 2.5, "max_items"),
     ("risk_budget", -0.1, "risk_budget"),
-    ("mode_params", {"full": {"value_share": 0}}, "mode_params"),
+    ("mode_params", {"lift": {"value_share": 0}}, "mode_params"),
     ("category_caps", {"X": {"max_items": 1}}, "category_caps"),
     ("category_caps", {"3": {"max_value_share": 2}}, "category_caps"),
     ("allies", ["UK1"], "allies"),
@@ -68,14 +68,14 @@ def test_several_problems_listed_together():
 def test_overrides_are_validated():
     base = Scenario.from_dict({"target_usd": 1e9, "max_items": 3})
     sc = with_overrides(base, {"target_usd": 2e9, "max_items": None, "modes": "full,exception"})
-    assert sc.target_usd == 2e9 and sc.max_items == 3 and sc.modes == ("full", "exception")
+    assert sc.target_usd == 2e9 and sc.max_items == 3 and sc.modes == ("lift", "exception")
     with pytest.raises(DecontrolError, match="min_fa"):
         with_overrides(base, {"min_fa": "abc"})
 
 
 def test_scenario_file(tmp_path):
     p = tmp_path / "s.json"
-    p.write_text("\ufeff" + json.dumps({"target_usd": 1e9, "modes": ["full"]}), encoding="utf-8")
+    p.write_text("\ufeff" + json.dumps({"target_usd": 1e9, "modes": ["lift"]}), encoding="utf-8")
     assert Scenario.from_json_file(p).target_usd == 1e9
     stored = tmp_path / "stored.json"
     stored.write_text(json.dumps({"format": "decontrol-scenario", "inputs": {"scenario": {"target_usd": 5}}}))

@@ -42,7 +42,7 @@ def _hard_table(n: int = 300) -> pd.DataFrame:
 def test_time_limited_run_is_not_called_optimal(solver):
     t = _hard_table()
     sc = Scenario.from_dict({"target_usd": float(t["value_usd"].sum() * 0.37) + 0.5, "rel_gap": 0,
-                             "time_limit_s": 0.2, "solver": solver, "modes": ["full", "exception", "approval"],
+                             "time_limit_s": 0.2, "solver": solver, "modes": ["lift", "exception", "approval"],
                              "max_items": 250, "risk_budget": 1e6})
     res = solve_package(t, sc, with_marginal=False)
     assert res.status in ("feasible", "time_limit")
@@ -54,13 +54,13 @@ def test_time_limited_run_is_not_called_optimal(solver):
 def test_tiny_target_on_one_big_item(solver):
     """The root LP is integral within tolerance here; CBC's fast settings once called this infeasible."""
     t = pd.DataFrame([{"eccn": "2B991", "tier": "legacy", "value_usd": 1e9, "risk": 0.1, "fa_score": 0.5}])
-    res = solve_package(t, Scenario.from_dict({"target_usd": 1, "solver": solver}))
-    assert res.status == "optimal" and res.choices() == {"2B991": "full"}
+    res = solve_package(t, Scenario.from_dict({"target_usd": 1, "solver": solver, "modes": ["lift"]}))
+    assert res.status == "optimal" and res.choices() == {"2B991": "lift"}
 
 
 @pytest.mark.parametrize("solver", ["cbc", "highs"])
 def test_marginal_risk_matches_lp_finite_difference(small_table, solver):
-    sc = Scenario.from_dict({"target_usd": 1.3e9, "modes": ["full", "exception", "approval"], "solver": solver,
+    sc = Scenario.from_dict({"target_usd": 1.3e9, "modes": ["lift", "exception", "approval"], "solver": solver,
                              "rel_gap": 0})
     res = solve_package(small_table, sc)
     assert res.marginal_risk_per_bn is not None and res.marginal_risk_per_bn > 0
@@ -78,7 +78,7 @@ def test_marginal_risk_matches_lp_finite_difference(small_table, solver):
 
 def test_same_input_same_package(small_table, instance):
     table, d = instance(7, n_items=7, objective="min-risk")
-    for t, sc in ((small_table, Scenario.from_dict({"target_usd": 1e9, "modes": ["full", "approval"]})),
+    for t, sc in ((small_table, Scenario.from_dict({"target_usd": 1e9, "modes": ["lift", "approval"]})),
                   (table, Scenario.from_dict(d))):
         a, b = solve_package(t, sc).to_dict(), solve_package(t, sc).to_dict()
         for d_ in (a, b):
@@ -93,7 +93,7 @@ def test_tie_breaks_leave_out_items_that_change_nothing():
         {"eccn": "3A991", "tier": "legacy", "value_usd": 2e8, "risk": 0.0, "fa_score": 0.5},   # free but not needed
         {"eccn": "4A994", "tier": "legacy", "value_usd": 0.0, "risk": 0.2, "fa_score": 0.5},   # no value
     ])
-    res = solve_package(t, Scenario.from_dict({"target_usd": 1e9, "rel_gap": 0}))
-    assert res.choices() == {"2B991": "full"}
+    res = solve_package(t, Scenario.from_dict({"target_usd": 1e9, "rel_gap": 0, "modes": ["lift"]}))
+    assert res.choices() == {"2B991": "lift"}
     res = solve_package(t, Scenario.from_dict({"objective": "max-value", "risk_budget": 5, "rel_gap": 0}))
     assert set(res.choices()) == {"2B991", "3A991"} and res.objective_value == pytest.approx(1.2e9)

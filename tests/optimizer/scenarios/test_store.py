@@ -12,7 +12,7 @@ from optimizer.scenarios import ScenarioStore, StaleScenarioError
 from optimizer.scenarios.exchange import import_scenario, read_scenario_file, write_scenario_file
 
 INPUTS = {"partner": "CHN", "year": 2024, "scenario": {"target_usd": 2e9, "objective": "min-risk"}}
-RESULTS = {"status": "optimal", "achieved_usd": 2.1e9, "items": [{"eccn": "2B991", "mode": "full"}]}
+RESULTS = {"status": "optimal", "achieved_usd": 2.1e9, "items": [{"eccn": "2B991", "mode": "lift"}]}
 
 
 def _urls():

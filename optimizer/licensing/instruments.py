@@ -1,0 +1,114 @@
+"""The real instruments that relieve a binding requirement, and who can decide each item.
+
+Relief is not a generic "full / exception / approval" dial: it is one of the instruments the EAR
+has for that item and partner (`INSTRUMENTS`, in canonical order):
+
+- `lift`: remove the partner's licence requirement for the binding reason(s) (take the X out of
+  its Country Chart row for a chart column, or amend the rule of a control outside the chart);
+- `exception`: make the partner eligible for a licence exception the ECCN allows but that does not
+  reach it today (GBS 740.4, LVS 740.3, TSR 740.6 reach Country Group B only and serve NS
+  requirements only: offered when every binding reason is NS and the partner is outside B);
+- `approval`: change the licensing policy for the partner to a presumption of approval (the
+  policy paragraph of the binding reason's section, e.g. 742.4(b) for NS);
+- `meu_removal`: remove the item from Supp. No. 2 to Part 744 for the partner (the only relief of an
+  item that needs a licence only for military end uses, 744.21).
+
+Who decides (`decided_by`): `bis` (US-unilateral entries and rules: BIS can amend the EAR alone),
+`regime` (a multilateral list item: a US-only relaxation is a national-discretion change the other
+members will notice), `statute` (a bar in law, e.g. the Tiananmen sanctions on crime-control items for
+China, short-supply statutes, embargoes) or `agency` (nuclear items under NRC 10 CFR 110 or DOE 10 CFR
+810 jurisdiction).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from optimizer.estimation.config import reason_family
+from optimizer.licensing.requirement import GROUP_B_EXCEPTIONS, section_of
+
+INSTRUMENTS: tuple[str, ...] = ("lift", "exception", "approval", "meu_removal")
+INSTRUMENT_LABELS: dict[str, str] = {
+    "lift": "Lift the licence requirement", "exception": "Licence exception eligibility",
+    "approval": "Presumption of approval", "meu_removal": "Removal from the military end-use list",
+}
+DECIDERS: tuple[str, ...] = ("bis", "regime", "statute", "agency")
+#: Regime whose list a reason implements (NP2, RS, CC, AT, EI ... are US-only).
+REASON_REGIME: dict[str, str] = {"NS": "Wassenaar Arrangement", "MT": "MTCR", "CB": "Australia Group",
+                                 "CW": "CWC"}
+
+
+def _regime_of(code: str) -> str:
+    if code in ("NP1", "NP"):
+        return "Nuclear Suppliers Group"
+    if code in ("CB3", "NS_AC", "NS_WW"):  # US-only columns and rules
+        return ""
+    return REASON_REGIME.get(reason_family(code), "")
+
+
+def item_instruments(level: str, binding: tuple[str, ...], allowed: tuple[str, ...], partner_in_b: bool,
+                     partner: str, name: str) -> dict[str, str]:
+    """{instrument: what it would do, with the CFR section} for one item and partner."""
+    if level == "none":
+        return {}
+    if level == "end_use_only":
+        return {"meu_removal": f"Remove the entry from Supp. No. 2 to 15 CFR 744 for {name} (744.21(a)(1))"}
+    chart = [c for c in binding if c[-1:].isdigit() and "_" not in c]
+    other = [c for c in binding if c not in chart]
+    parts = []
+    if chart:
+        parts.append(f"take the X out of {name}'s Country Chart row for {', '.join(chart)} (15 CFR 738 Supp. 1)")
+    for c in other:
+        parts.append(f"amend the {c} requirement for {name} ({section_of(c) or 'see the entry'})")
+    out = {"lift": "Lift: " + "; ".join(parts)}
+    ns_only = bool(binding) and all(reason_family(c) == "NS" for c in binding)
+    if ns_only and not partner_in_b and allowed:
+        ex = "/".join(f"{k} ({GROUP_B_EXCEPTIONS[k]})" for k in allowed)
+        out["exception"] = f"Make {name} eligible for licence exception {ex} for this ECCN (740.2; Country Group B)"
+    policy = sorted({(section_of(c).split("(")[0] + "(b)") for c in binding if section_of(c).startswith("742")})
+    if policy:
+        out["approval"] = f"Presumption of approval for {name} under {', '.join(policy)}"
+    return out
+
+
+def decided_by(binding: tuple[str, ...], level: str, heading: str, barred: str, statutory: bool,
+               embargo: bool) -> tuple[str, str]:
+    """(decider, plain words) for one item and partner."""
+    h = heading.lower()
+    if "nuclear regulatory commission" in h or "10 cfr part 110" in h or "10 cfr 110" in h or "part 810" in h:
+        return "agency", "another agency: nuclear trade under NRC (10 CFR 110) or DOE (10 CFR 810)"
+    if embargo:
+        return "statute", "embargo or sanctions programme (Part 746): not a BIS item decision"
+    if barred:
+        return "statute", barred
+    if statutory or any(reason_family(c) == "SS" for c in binding):
+        return "statute", "short-supply statute (15 CFR 754)"
+    if level == "end_use_only":
+        return "bis", "BIS rule alone (Supp. No. 2 to Part 744)"
+    regimes = sorted({r for r in (_regime_of(c) for c in binding) if r})
+    if regimes:
+        return "regime", (f"multilateral regime ({', '.join(regimes)}): a US-only relaxation is a "
+                          f"national-discretion change the other members will notice")
+    if level == "none":
+        return "bis", "nothing to decide: no licence required"
+    return "bis", "BIS rule alone (US-unilateral control)"
+
+
+def instruments_json(instr: Mapping[str, str]) -> str:
+    return json.dumps(dict(instr), ensure_ascii=False)
+
+
+def read_instruments(cell: object) -> dict[str, str]:
+    """The `instrument_detail` cell -> {instrument: text}; blank or malformed -> {}."""
+    if cell is None or (isinstance(cell, float) and cell != cell) or not str(cell).strip():
+        return {}
+    try:
+        d = json.loads(str(cell))
+    except json.JSONDecodeError:
+        return {}
+    return {str(k): str(v) for k, v in d.items()} if isinstance(d, dict) else {}
+
+
+__all__ = ["DECIDERS", "INSTRUMENTS", "INSTRUMENT_LABELS", "decided_by", "instruments_json", "item_instruments",
+           "read_instruments"]
