@@ -90,6 +90,7 @@ PKG_CANCEL = "pkg-cancel"
 PKG_PROGRESS = "pkg-progress"
 PKG_PROGRESS_TEXT = "pkg-progress-text"
 PKG_RESULT = "pkg-result"  # store: the last run's package (phase 1) as JSON
+PKG_TARGET_SUGGESTED = "pkg-target-suggested"  # store: the target suggested for the partner shown (US$ bn)
 PKG_EXTRAS = "pkg-extras"  # store: its frontier and alternatives (phase 2, background job), tagged with the run id
 PKG_SHOWN = "pkg-shown"    # store: which package is displayed: {"kind": main|frontier|alternative, "index": n}
 PKG_STATUS = "pkg-status"

@@ -10,6 +10,7 @@ from dashboard import ids
 from dashboard.components import error_alert
 from dashboard.logic import allies
 from dashboard.logic.items import check_year
+from dashboard.logic.package import suggested_target_bn
 from dashboard.state import AppState, item_table
 from optimizer.errors import DecontrolError
 
@@ -41,7 +42,9 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         try:
             ds = state.dataset()
             positions = allies.parse_positions(positions_text, item_table(ds, partner)["eccn"], members or [])
-            return allies.builder_form(partner, check_year(ds, None), positions), "/package", None
+            year = check_year(ds, None)
+            return (allies.builder_form(partner, year, positions, suggested_target_bn(ds, partner, year)),
+                    "/package", None)
         except DecontrolError as exc:
             return no_update, no_update, error_alert(exc.message, exc.details)
 

@@ -137,6 +137,14 @@ def register_callbacks(app: Dash, state: AppState) -> None:
     def _side(partner, year):
         return package.side_trade_view(state.dataset(), partner, year)
 
+    @app.callback(Output(ids.PKG_TARGET, "value", allow_duplicate=True),
+                  Output(ids.PKG_TARGET_SUGGESTED, "data"),
+                  Input(ids.PKG_PARTNER, "value"), Input(ids.PKG_YEAR, "value"),
+                  State(ids.PKG_TARGET, "value"), State(ids.PKG_TARGET_SUGGESTED, "data"),
+                  prevent_initial_call=True)
+    def _follow_partner(partner, year, current, suggested):
+        return package.follow_partner_target(state.dataset(), partner, year, current, suggested)
+
     @app.callback(Output(ids.PKG_SIDE_NOTE, "children"), Input(ids.PKG_RESULT, "data"))
     def _side_note(result):
         return package.side_note_view(result)

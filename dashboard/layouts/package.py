@@ -9,7 +9,8 @@ from dashboard import ids
 from dashboard.ids import dom_id
 from dashboard.components import GRAPH_CONFIG, field
 from dashboard.logic.items import item_years
-from dashboard.logic.package_inputs import CATEGORIES, DEFAULT_TARGET_BN
+from dashboard.logic.package import suggested_target_bn
+from dashboard.logic.package_inputs import CATEGORIES
 from dashboard.logic.trade import partner_names, partner_options
 from dashboard.state import AppState
 from optimizer.model.scenario import MODES
@@ -61,7 +62,8 @@ def _inputs(state: AppState, partner: str) -> dbc.Card:
     more = dbc.Accordion([
         dbc.AccordionItem([
             field("Relief modes", dbc.Checklist(id=ids.PKG_MODES, value=list(MODES), options=MODE_OPTIONS),
-                  "Exception and approval unlock part of the value and carry part of the risk (assumed shares).",
+                  "Each item offers only the instruments that exist for it and the partner; exception and "
+                  "approval unlock part of the value and carry part of the risk (assumed shares).",
                   label_for=ids.PKG_MODES, feedback=html.Div(id=ids.PKG_MODES_FEEDBACK,
                                                              className="invalid-feedback d-block")),
             field("Risk budget (total risk points)", dbc.Input(id=ids.PKG_RISK_BUDGET, type="number", min=0,
@@ -99,7 +101,8 @@ def _inputs(state: AppState, partner: str) -> dbc.Card:
         ], className="g-2"),
         field("Concession target, US$ bn per year",
               dbc.InputGroup([dbc.InputGroupText("$"),
-                              dbc.Input(id=ids.PKG_TARGET, type="number", step=0.1, value=DEFAULT_TARGET_BN, debounce=False),
+                              dbc.Input(id=ids.PKG_TARGET, type="number", step=0.01, min=0,
+                                        value=suggested_target_bn(ds, partner), debounce=False),
                               dbc.InputGroupText("bn"),
                               dbc.FormFeedback(id=ids.PKG_TARGET_FEEDBACK, type="invalid")],
                              size="sm", className="has-validation"),
@@ -156,6 +159,7 @@ def layout(state: AppState, partner: str) -> html.Div:
                      html.Div(id=ids.PKG_SIDE_NOTE, className="small mt-2")], lg=3, className="pkg-col"),
         ], className="g-2"),
         dcc.Store(id=ids.PKG_RESULT),
+        dcc.Store(id=ids.PKG_TARGET_SUGGESTED, data=suggested_target_bn(state.dataset(), partner)),
         dcc.Store(id=ids.PKG_EXTRAS),
         dcc.Store(id=ids.PKG_SHOWN, data={"kind": "main", "index": 0}),
     ])

@@ -21,7 +21,6 @@ from dashboard.components import error_alert, graph, provenance_badge
 from dashboard.figures.allies import member_gains_bars
 from dashboard.figures.common import Provenance
 from dashboard.logic.items import check_year, trade_provenance
-from dashboard.logic.package_inputs import DEFAULT_TARGET_BN
 from dashboard.state import memo
 from dashboard.theme import fmt_pct, fmt_score, fmt_usd, truncate
 from optimizer.coalition.values import partner_import_share
@@ -127,7 +126,7 @@ def position_counts(positions: dict[str, dict[str, str]], ally: str) -> dict[str
 
 
 def builder_form(partner: str, year: int, positions: dict[str, dict[str, str]],
-                 target_bn: float = DEFAULT_TARGET_BN) -> dict[str, Any]:
+                 target_bn: float) -> dict[str, Any]:
     """The Package builder's form for the partner with these allies' oppositions (the builder's
     own allies only: `optimizer.data.schema.ALLIES`), through the same path as an opened scenario."""
     from dashboard.logic.scenarios import form_from_inputs

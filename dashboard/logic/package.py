@@ -408,7 +408,53 @@ def side_trade_view(ds: Any, partner: str | None, year: Any) -> list:
                                                html.Td(r["share"], className="text-end text-muted")]) for r in rows]),
                           className="table table-sm small mb-1"))
     out.append(provenance_badge(Provenance("synthetic" if ds.trade_synthetic else "real", ds.trade_source), className=""))
+    out.extend(concession_space_view(ds, p, y))
     return out
+
+
+def suggested_target_bn(ds: Any, partner: str | None, year: Any = None) -> float:
+    """The builder's starting target for a partner: a round share of what its concession space can
+    achieve (`optimizer.estimation.space`), so the default is never infeasible (0 when nothing is)."""
+    from dashboard.logic.items import check_year
+    from dashboard.logic.trade import check_partner
+    from optimizer.estimation.space import concession_space
+    try:
+        p, y = check_partner(ds, partner), check_year(ds, year)
+    except Exception:  # noqa: BLE001 - an unknown partner or year is reported by the form itself
+        return 0.0
+    return round(concession_space(item_table(ds, p, y)).suggested_target_usd / 1e9, 4)
+
+
+def follow_partner_target(ds: Any, partner: str | None, year: Any, current: Any, suggested: Any) -> tuple[Any, float]:
+    """(target to show, new suggestion) when the partner or year changes: the target follows the
+    partner's suggestion unless the analyst typed another one (it then stays as typed)."""
+    from dash import no_update
+    new = suggested_target_bn(ds, partner, year)
+    untouched = current in (None, "") or suggested is None or _same(current, suggested)
+    return (new if untouched else no_update), new
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return abs(float(a) - float(b)) < 1e-9
+    except (TypeError, ValueError):
+        return False
+
+
+def concession_space_view(ds: Any, partner: str, year: int) -> list:
+    """What the partner's licence requirements leave to negotiate about, in the side panel."""
+    from optimizer.estimation.space import concession_space
+    s = concession_space(item_table(ds, partner, year))
+    rows = [("Need a licence", str(s.licensed_items), fmt_usd(s.licence_bound_usd) + " bound"),
+            ("Military end use only", str(s.end_use_only_items), fmt_usd(s.end_use_only_bound_usd) + " bound"),
+            ("No licence required (nlr)", str(s.nlr_items), fmt_usd(s.nlr_potential_usd) + " trade"),
+            ("Candidates", str(s.candidates), "at most " + fmt_usd(s.candidate_value_usd))]
+    return [html.H3(f"Concession space, {year}", className="h6 mt-2 mb-1"),
+            html.Table(html.Tbody([html.Tr([html.Td(a), html.Td(b, className="text-end"),
+                                            html.Td(c, className="text-end text-muted")]) for a, b, c in rows]),
+                       className="table table-sm small mb-1"),
+            html.Div("Only what a licence requirement on the partner blocks counts (Country Chart, Country Groups, "
+                     "15 CFR 744.21); nlr items need no licence: nothing to relieve.", className="small text-muted")]
 
 
 def side_note_view(result: dict | None) -> str:

@@ -22,7 +22,6 @@ from optimizer.errors import DecontrolError
 from optimizer.model.scenario import OBJECTIVES, Scenario, normalise_item_id
 
 BN = 1e9
-DEFAULT_TARGET_BN = 2.0  # the builder's starting target, US$ bn per year
 CATEGORIES: tuple[str, ...] = tuple(str(i) for i in range(10))
 ALLY_POLICIES: tuple[str, ...] = ("exclude", "penalty", "ignore")
 

@@ -303,7 +303,7 @@ def _assumptions_slide(prs, b: Briefing) -> None:
 ASSUMPTION_LABELS: dict[str, str] = {
     "partner": "Partner", "year": "Trade year", "target_usd": "Concession target per year",
     "objective": "Objective", "min_fa": "Foreign-availability threshold", "max_items": "Most items",
-    "modes": "Relief modes", "mode_params": "Relief modes (share of value, share of risk)",
+    "modes": "Relief instruments allowed", "mode_params": "Relief instruments (share of value, share of risk)",
     "risk_budget": "Risk budget", "locks": "Kept controlled", "forced": "Always relieved",
     "allies": "Allies' positions respected", "allow_opposed": "Items an ally opposes allowed",
     "ally_penalty": "Risk penalty per opposition", "coherence": "Software/technology only with its hardware entry",
@@ -319,8 +319,11 @@ def assumption_lines(assumptions: dict[str, Any]) -> list[str]:
         if v in (None, "", [], {}, ()) or (k == "ally_penalty" and not assumptions.get("allow_opposed")):
             continue
         if k == "mode_params" and isinstance(v, dict):
-            text = "; ".join(f"{m} {fmt_share(p.get('value_share'))}, {fmt_share(p.get('risk_share'))}"
+            text = "; ".join(f"{MODE_LABEL.get(m, m).lower()} {fmt_share(p.get('value_share'))}, "
+                             f"{fmt_share(p.get('risk_share'))}"
                              for m, p in v.items() if isinstance(p, dict) and m in (assumptions.get("modes") or v))
+        elif k == "modes" and isinstance(v, (list, tuple)):
+            text = ", ".join(MODE_LABEL.get(str(m), str(m)).lower() for m in v)
         elif k == "rel_gap" and isinstance(v, (int, float)):
             text = fmt_share(v, 1)
         elif k == "min_fa" and not v:

@@ -34,9 +34,6 @@ from optimizer.estimation.tiers import (apply_licensing, apply_partner_bars, app
 from optimizer.estimation.trade_inputs import YearTrade, partner_per_hs6, trade_slice, year_trade
 from optimizer.estimation.value import item_values, licence_bound_values, value_rows
 from optimizer.forksafe import ForkSafeLock
-from optimizer.licensing.destination import destination, un_embargo_destinations
-from optimizer.licensing.instruments import decided_by, instruments_json, item_instruments
-from optimizer.licensing.requirement import licence_requirements
 
 ITEM_COLUMNS: list[str] = [
     "eccn", "partner", "year", "heading", "category", "group", "family", "reasons", "regime",
@@ -228,6 +225,12 @@ def build_item_table(ds: Any, partner: str, year: int | None = None,
 
 def licensing_for(ds: Any, partner: str, config: EstimationConfig) -> pd.DataFrame:
     """The licence requirement of every item for `partner` (cached per dataset, config and partner)."""
+    # imported here: optimizer.licensing reads the estimation vocabulary (reasons, config), so a
+    # module-level import would make the two packages import each other
+    from optimizer.licensing.destination import destination, un_embargo_destinations
+    from optimizer.licensing.instruments import decided_by, instruments_json, item_instruments
+    from optimizer.licensing.requirement import licence_requirements
+
     def build() -> pd.DataFrame:
         static = static_items(ds, config)
         dest = destination(ds, partner)

@@ -27,7 +27,6 @@ import numpy as np
 import pandas as pd
 
 from optimizer.formatting import cell_text, fmt_usd
-from optimizer.licensing.requirement import FULL_EXCEPTIONS
 
 
 BREAKDOWN_COLUMNS = ["hs6", "name", "confidence", "rationale", "partner_imports_world", "us_world_share",
@@ -124,6 +123,7 @@ def licence_bound_values(values: pd.DataFrame, licence: pd.DataFrame, partner: s
     Unknown potentials (software, technology, no mapping) stay unknown unless nothing binds.
     An analyst value override replaces the result, except on an `nlr` item (nothing to relieve).
     """
+    from optimizer.licensing.requirement import FULL_EXCEPTIONS  # see item_table.licensing_for
     out = values.copy()
     lic = licence.reindex(out["eccn"])
     level = lic["licence_required"].to_numpy()

@@ -73,9 +73,10 @@ def test_bad_coalition_input_is_a_message(shipped_ds, budget, members, positions
 
 
 def test_builder_form_carries_oppositions_of_the_builders_allies():
-    form = allies.builder_form("CHN", 2024, {"JPN": {"3A991": "oppose", "3B991": "support"}, "NLD": {"2B991": "oppose"}})
+    form = allies.builder_form("CHN", 2024, {"JPN": {"3A991": "oppose", "3B991": "support"}, "NLD": {"2B991": "oppose"}},
+                               0.3)
     from optimizer.data.schema import ALLIES
     oppose = dict(zip(ALLIES, form["ally_oppose"]))
     assert oppose["JPN"] == "3A991" and oppose["NLD"] == "2B991" and oppose["GBR"] == ""
-    assert form["partner"] == "CHN" and form["year"] == 2024 and form["target_bn"] == 2.0
+    assert form["partner"] == "CHN" and form["year"] == 2024 and form["target_bn"] == pytest.approx(0.3)
     assert form["ally_policy"] == "exclude"

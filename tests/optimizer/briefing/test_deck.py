@@ -100,7 +100,8 @@ def test_assumptions_read_as_a_briefer_would():
                               "allow_opposed": False, "ally_penalty": 0.5, "coherence": True, "rel_gap": 0.001,
                               "locks": [], "risk_budget": None})
     assert lines == ["Concession target per year: $2.0bn", "Foreign-availability threshold: none",
-                     "Relief modes: full, exception",
-                     "Relief modes (share of value, share of risk): full 100%, 100%; exception 70%, 50%",
+                     "Relief instruments allowed: lift the licence requirement, licence exception eligibility",
+                     "Relief instruments (share of value, share of risk): lift the licence requirement 100%, 100%; "
+                     "licence exception eligibility 70%, 50%",
                      "Items an ally opposes allowed: no", "Software/technology only with its hardware entry: yes",
                      "Accepted optimality gap: 0.1%"]

@@ -41,7 +41,9 @@ def test_optimize_table_and_csv(cli, items_csv):
     code, out, err = cli("optimize", "--items", str(items_csv), "--target", "500m", "--format", "csv")
     assert code == 0
     rows = pd.read_csv(pd.io.common.StringIO(out.lstrip("\ufeff")))
-    assert list(rows.columns[:5]) == ["eccn", "mode", "value_usd", "risk", "fa_score"]
+    assert list(rows.columns[:3]) == ["eccn", "mode", "instrument"]
+    assert {"licence_required", "binding_reasons", "licence_basis", "value_usd", "risk", "synthetic",
+            "source"} <= set(rows.columns)
 
 
 def test_flags_override_scenario_file(cli, items_csv, tmp_path):
