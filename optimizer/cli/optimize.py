@@ -2,10 +2,10 @@
 
     decontrol optimize (--partner ISO3 [--year Y] [--data DIR] | --items FILE.csv) --target USD
         [--objective min-risk|max-value|min-items] [--min-fa F] [--max-items N]
-        [--modes full,exception,approval] [--mode-share MODE=V/R] [--lock ECCN ..] [--force ECCN ..]
+        [--modes lift,exception,approval,meu_removal] [--mode-share MODE=V/R] [--lock ECCN ..] [--force ECCN ..]
         [--risk-budget R]
         [--cap CAT:N] [--cap-share CAT:S] [--allies ISO3,..] [--allow-opposed --ally-penalty P]
-        [--no-coherence] [--solver cbc|highs] [--time-limit S] [--rel-gap G]
+        [--no-coherence] [--bis-alone] [--solver cbc|highs] [--time-limit S] [--rel-gap G]
         [--scenario FILE.json] [--alternatives N [--tolerance T]] [--format json|csv|table]
     decontrol frontier ... --points N
 
@@ -68,10 +68,13 @@ def _scenario_flags(p: argparse.ArgumentParser, target_required: bool = True) ->
     p.add_argument("--objective", choices=OBJECTIVES, default=None, help="default min-risk")
     p.add_argument("--min-fa", type=str, default=None, metavar="F", help="foreign-availability threshold 0-1")
     p.add_argument("--max-items", type=str, default=None, metavar="N", help="at most N items")
-    p.add_argument("--modes", default=None, metavar="LIST", help="relief modes offered: full,exception,approval")
+    p.add_argument("--modes", default=None, metavar="LIST",
+                   help="relief instruments allowed: lift,exception,approval,meu_removal (default: all; each item "
+                        "offers only those that exist for it and the partner; 'full' is read as lift)")
     p.add_argument("--mode-share", action="append", default=None, metavar="MODE=V/R",
                    help="share of the value a mode unlocks and of the risk it carries, e.g. exception=0.6/0.4 "
-                        "(defaults: full 1/1, exception 0.7/0.5, approval 0.4/0.25; assumptions, not estimates)")
+                        "(defaults: lift 1/1, exception 0.7/0.5, approval 0.4/0.25, meu_removal 1/1; assumptions, "
+                        "not estimates)")
     p.add_argument("--lock", nargs="+", action="extend", default=None, metavar="ECCN", help="items never relieved")
     p.add_argument("--force", nargs="+", action="extend", default=None, metavar="ECCN", help="items always relieved")
     p.add_argument("--risk-budget", type=str, default=None, metavar="R", help="total risk at most R")
@@ -83,6 +86,8 @@ def _scenario_flags(p: argparse.ArgumentParser, target_required: bool = True) ->
     p.add_argument("--allow-opposed", action="store_true", default=None,
                    help="allow items an ally opposes, at --ally-penalty risk points per opposing ally")
     p.add_argument("--ally-penalty", type=str, default=None, metavar="P", help="risk points per opposing ally")
+    p.add_argument("--bis-alone", dest="bis_alone", action="store_true", default=None,
+                   help="only items BIS can decide alone (no multilateral regime, statute or other agency)")
     p.add_argument("--no-coherence", dest="coherence", action="store_false", default=None,
                    help="allow software/technology relief without relief of its hardware")
     p.add_argument("--solver", choices=SOLVERS, default=None, help="cbc (default) or highs")
@@ -145,7 +150,7 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
         "modes": args.modes, "mode_params": _mode_params(args, base),
         "risk_budget": args.risk_budget, "category_caps": _caps(args, base),
         "allies": args.allies, "allow_opposed": args.allow_opposed, "ally_penalty": args.ally_penalty,
-        "coherence": args.coherence, "solver": args.solver, "time_limit_s": args.time_limit,
+        "coherence": args.coherence, "bis_alone": args.bis_alone, "solver": args.solver, "time_limit_s": args.time_limit,
         "rel_gap": args.rel_gap, "year": args.year,
         "partner": args.partner,
     }

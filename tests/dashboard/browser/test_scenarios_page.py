@@ -19,11 +19,11 @@ def _run_and_save(page, target: str, name: str) -> None:
 
 def test_save_compare_open_and_a_stale_save_is_refused(page, screenshot, live_home):
     _run_and_save(page, "0.5", "China 0.5bn")
-    _run_and_save(page, "1.5", "China 1.5bn")
-    page.wait_for_function("document.querySelector('#cmp-list')?.innerText?.includes('China 1.5bn')")
+    _run_and_save(page, "0.6", "China 0.6bn")
+    page.wait_for_function("document.querySelector('#cmp-list')?.innerText?.includes('China 0.6bn')")
 
     page.get_by_label("China 0.5bn", exact=True).check()
-    page.get_by_label("China 1.5bn", exact=True).check()
+    page.get_by_label("China 0.6bn", exact=True).check()
     page.wait_for_selector("#cmp-diff .text-success")
     page.wait_for_selector("#cmp-frontier .scatterlayer .trace:nth-child(2)", timeout=30_000)
     assert "Package differences from 'China 0.5bn'" in page.locator("#cmp-diff").inner_text()

@@ -166,3 +166,26 @@ def test_parse_usd_rejects():
     for bad in ("", "1e9x", "-1", "nan", "1e999"):
         with pytest.raises(DecontrolError):
             parse_usd(bad)
+
+
+def test_an_edited_table_that_lowers_a_rule_tier_is_refused(cli, tmp_path):
+    """3A090 (advanced computing) tagged legacy with a value in an edited export: exit 2, row named,
+    nothing solved; an nlr item made transactional likewise."""
+    code, out, _ = cli("items", "--partner", "CHN", "--format", "csv")
+    assert code == 0
+    table = pd.read_csv(pd.io.common.StringIO(out.lstrip("\ufeff")), dtype=str, keep_default_na=False)
+    table.loc[table["eccn"] == "3A090", ["tier", "value_usd"]] = ["legacy", "1000000000"]
+    table.loc[table["eccn"] == "1A995", "tier"] = "transactional"
+    path = tmp_path / "edited.csv"
+    table.to_csv(path, index=False)
+    code, out, err = cli("optimize", "--items", str(path), "--target", "100m")
+    assert code == 2 and "3A090" in err and "rule-foundational" in err and "1A995" in err and "nlr" in err
+    assert out == ""
+
+
+def test_bis_alone_leaves_regime_items_out(cli):
+    code, out, err = cli("optimize", "--partner", "CHN", "--target", "1m", "--bis-alone", "--format", "json")
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["items"] and all(line["decided_by"] == "bis" for line in d["items"])
+    assert any(e["reason"] == "not_bis_alone" for e in d["excluded"])
