@@ -29,9 +29,11 @@ TIER_COLORS: Final[dict[str, str]] = {
     "foundational": "#c0392b",
     "transactional": "#e67e22",
     "legacy": "#16a085",
+    "nlr": "#7f8c8d",
     "unmapped": GREY,
 }
-TIER_ORDER: Final[tuple[str, ...]] = ("foundational", "transactional", "legacy")
+#: `nlr`: no licence required to the partner (nothing to relieve), shown last.
+TIER_ORDER: Final[tuple[str, ...]] = ("foundational", "transactional", "legacy", "nlr")
 
 #: Bootstrap colour names for the provenance badge of a figure or number.
 PROVENANCE_BADGE: Final[dict[str, str]] = {

@@ -19,14 +19,18 @@ AUDIENCES: tuple[str, ...] = ("internal", "ally")
 
 #: Item-table columns an ally may see: identification, facts about the control, trade evidence.
 ALLY_ITEM_COLUMNS: tuple[str, ...] = (
-    "eccn", "partner", "year", "heading", "category", "group", "family", "reasons", "regime", "hs6",
-    "value_usd", "value_basis", "fa_score", "fa_non_regime_share", "fa_all_foreign_share",
+    "eccn", "partner", "year", "heading", "category", "group", "family", "reasons", "regime",
+    # the partner's licence requirements are public regulation (15 CFR 738, 740, 744): shared facts
+    "licence_required", "binding_reasons", "licence_basis", "licence_sections", "meu_listed", "exceptions_allowed",
+    "exceptions_in_reach", "instruments", "instrument_detail", "decided_by", "decided_by_detail", "hs6",
+    "potential_usd", "licence_bound_usd", "value_usd", "value_basis", "fa_score", "fa_non_regime_share", "fa_all_foreign_share",
     "fa_partner_exports_usd", "fa_partner_capacity", "fa_supplier_count", "fa_top_suppliers",
     "synthetic", "source",
 )
 
 #: Package-line fields an ally may see.
-ALLY_LINE_FIELDS: tuple[str, ...] = ("eccn", "heading", "mode", "value_usd", "fa_score", "category", "group")
+ALLY_LINE_FIELDS: tuple[str, ...] = ("eccn", "heading", "mode", "instrument", "licence_required", "binding_reasons",
+                                     "licence_basis", "decided_by", "value_usd", "fa_score", "category", "group")
 
 #: Package-level fields an ally may see.
 ALLY_PACKAGE_FIELDS: tuple[str, ...] = (

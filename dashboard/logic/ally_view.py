@@ -23,7 +23,8 @@ from dashboard.theme import fmt_pct, fmt_score, fmt_usd
 from optimizer.audience import INTERNAL_MARKERS, items_for, package_for
 
 #: Grid fields shown to allies (display text next to whitelisted numbers).
-ALLY_GRID_FIELDS: tuple[str, ...] = ("eccn", "heading", "reasons", "regime", "category", "group", "value_usd",
+ALLY_GRID_FIELDS: tuple[str, ...] = ("eccn", "heading", "licence", "binding", "licence_basis", "reasons", "regime",
+                                     "category", "group", "value_usd",
                                      "value_text", "value_basis", "fa_score", "fa_text", "hs6_count")
 
 
@@ -43,7 +44,8 @@ def ally_grid_rows(items: pd.DataFrame) -> list[dict[str, Any]]:
         value = _num(r.get("value_usd"))
         fa = _num(r.get("fa_score"))
         rows.append({
-            "eccn": r["eccn"], "heading": r.get("heading", ""),
+            "eccn": r["eccn"], "heading": r.get("heading", ""), "licence": r.get("licence_required", ""),
+            "binding": str(r.get("binding_reasons") or "").replace(";", ", "), "licence_basis": r.get("licence_basis", ""),
             "reasons": str(r.get("reasons") or "").replace(";", ", "),
             "regime": str(r.get("regime") or "").replace(";", ", "),
             "category": int(r["category"]) if _num(r.get("category")) is not None else None, "group": r.get("group", ""),
@@ -96,7 +98,8 @@ def ally_panel_view(ds: Any, eccn: str | None, partner: str, year: Any) -> tuple
     ]
     table = html.Table(html.Tbody([html.Tr([html.Th(k, className="fw-normal text-muted"), html.Td(v)])
                                    for k, v in facts]), className="table table-sm small")
-    body = [html.P(str(it.get("heading", "")), className="mb-1"),
+    from dashboard.logic.items import licence_section
+    body = [html.P(str(it.get("heading", "")), className="mb-1"), licence_section(it, name),
             html.Div([html.Span("Trade evidence ", className="small"), provenance_badge(prov)], className="mb-1"),
             table]
     return f"{eccn} · {name}, {y}", body, None

@@ -63,6 +63,8 @@ def grid_rows(items: pd.DataFrame, tiers: list[str] | None = None) -> list[dict[
             "eccn": r.eccn, "heading": r.heading, "tier": r.tier, "tier_source": r.tier_source,
             "reasons": str(r.reasons or "").replace(";", ", "), "regime": str(r.regime or "").replace(";", ", "),
             "category": int(r.category), "group": r.group,
+            "licence": r.licence_required, "binding": str(r.binding_reasons or "").replace(";", ", "),
+            "licence_basis": r.licence_basis,
             "value_usd": value, "value_text": fmt_usd(value, missing="unknown"), "value_basis": r.value_basis,
             "fa_score": float(r.fa_score), "fa_text": fmt_score(r.fa_score), "fa_basis": r.fa_basis,
             "risk": float(r.risk), "hs6_count": len(hs),
@@ -78,6 +80,11 @@ def column_defs(items: pd.DataFrame, year: int) -> list[dict[str, Any]]:
         {"field": "heading", "headerName": "Heading", "flex": 2, "minWidth": 220, "tooltipField": "heading",
          "filter": "agTextColumnFilter"},
         {"field": "tier", "headerName": "Tier", "width": 135, "cellRenderer": "TierChip",
+         "filter": "agTextColumnFilter"},
+        {"field": "licence", "headerName": "Licence to partner", "width": 130, "tooltipField": "licence_basis",
+         "headerTooltip": "all / some paragraphs / end use only / none (Country Chart, 15 CFR 744.21)",
+         "filter": "agTextColumnFilter"},
+        {"field": "binding", "headerName": "Binds", "width": 110, "tooltipField": "licence_basis",
          "filter": "agTextColumnFilter"},
         {"field": "reasons", "headerName": "Reasons", "width": 130, "tooltipField": "reasons",
          "filter": "agTextColumnFilter"},
@@ -206,9 +213,23 @@ def panel_view(ds: Any, eccn: str | None, partner: str, year: Any) -> tuple[str,
         html.Div(ex.risk_formula, className="small text-muted"),
     ], Provenance("analyst", "risk weights per reason for control (EstimationConfig), reduced by FA"))
 
+    licence = licence_section(it, name)
     body = [html.P(it["heading"], className="mb-1"), html.Div(tier_line, className="mb-2"),
-            control, value, fa, risk]
+            licence, control, value, fa, risk]
     return f"{it['eccn']} · {name}, {y}", body, it["tier"]
+
+
+def licence_section(it: dict[str, Any], name: str) -> html.Section:
+    """The partner's licence requirement for the item, the instruments that would relieve it and who
+    can decide: public regulation (Country Chart, Country Groups, 15 CFR 744.21), shown to allies too."""
+    from optimizer.licensing.instruments import INSTRUMENT_LABELS, read_instruments
+    instr = read_instruments(it.get("instrument_detail"))
+    rows = [["Licence required", f"{it.get('licence_required')} (binding: {it.get('binding_reasons') or 'none'})"],
+            ["Basis", str(it.get("licence_basis", ""))]]
+    rows += [[INSTRUMENT_LABELS.get(k, k), v] for k, v in instr.items()]
+    rows.append(["Who decides", f"{it.get('decided_by')}: {it.get('decided_by_detail')}"])
+    return _section(f"Licence requirement to {name}", [_table(["", ""], rows)],
+                    Provenance("real", "15 CFR 738 Supp. 1, 740 Supp. 1 (eCFR 2026-07-23); 744 Supp. 2 (2026-09-24)"))
 
 
 # ------------------------------------------------------------------------------------------ override

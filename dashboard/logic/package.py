@@ -29,13 +29,17 @@ from dashboard.logic.package_inputs import FormValues, check_form, with_ally_pos
 from dashboard.logic.trade import partner_names, partner_totals
 from dashboard.state import item_table
 from dashboard.theme import fmt_bn, fmt_count, fmt_pct, fmt_score, fmt_usd, truncate
+from optimizer.licensing.instruments import MODE_LABEL, instrument_cite
 from optimizer.model import Scenario, compute_frontier, find_alternatives, solve_package
 
 FRONTIER_POINTS = 30
 ALTERNATIVES = 3
 #: Exclusion reasons in the order a negotiator reads them, with plain labels.
 REASON_LABELS: dict[str, str] = {
+    "nlr": "No licence required to the partner (nothing to relieve)",
     "foundational": "Foundational control (never in a package)",
+    "no_instrument": "None of the allowed instruments exists for it",
+    "not_bis_alone": "Not for BIS alone (regime, statute or another agency)",
     "locked": "Locked by the analyst",
     "fa_below_threshold": "Foreign availability below the threshold",
     "ally_opposes": "Opposed by an ally",
@@ -221,7 +225,24 @@ def status_view(result: dict | None, shown: dict | None) -> tuple[Any, dict]:
     parts = [html.Strong(label), html.Span(f"\u00a0· {result['partner']}, trade year {result['year']} · {quality} · "
                                            f"{pkg.get('solver', '')} in {pkg.get('solve_seconds', 0):.2f} s"),
              provenance_badge(run_provenance(result))]
-    return html.Div(parts, className="small mb-2 d-flex align-items-center flex-wrap"), hidden
+    line = html.Div(parts, className="small mb-2 d-flex align-items-center flex-wrap")
+    nothing = nothing_to_offer(pkg, result["partner"])
+    if nothing:
+        return html.Div([line, dbc.Alert(nothing, color="info", className="py-2 mb-2")]), hidden
+    return line, hidden
+
+
+def nothing_to_offer(pkg: dict, partner: str) -> str:
+    """The plain reason a package is empty because the partner's licence requirements leave no
+    candidate (every item needs no licence or is foundational), '' otherwise."""
+    if pkg.get("items"):
+        return ""
+    reasons = Counter(e.get("reason") for e in pkg.get("excluded", []))
+    if not reasons or set(reasons) - {"nlr", "foundational"}:
+        return ""
+    return (f"Nothing to offer {partner} here: {reasons.get('nlr', 0)} items need no licence to it (nothing to "
+            f"relieve) and {reasons.get('foundational', 0)} are foundational. An analyst can tag a foundational "
+            "item transactional (never a rule-foundational one) to consider trading it.")
 
 
 def kpi_view(ds: Any, result: dict | None, shown: dict | None) -> list:
@@ -241,7 +262,8 @@ def kpi_view(ds: Any, result: dict | None, shown: dict | None) -> list:
         kpi_card(f"Value unlocked, {result['year']}", fmt_usd(pkg["achieved_usd"]),
                  f"per year vs target {fmt_bn(pkg['target_usd'])}; {share}", prov),
         kpi_card("Items relieved", str(pkg.get("n_items", len(pkg.get("items", [])))),
-                 ", ".join(f"{n} {m}" for m, n in Counter(l["mode"] for l in pkg.get("items", [])).items())
+                 ", ".join(f"{n} {MODE_LABEL.get(m, m).lower()}"
+                           for m, n in Counter(l["mode"] for l in pkg.get("items", [])).items())
                  or "none", None),
         kpi_card("Security risk", fmt_score(pkg.get("risk")), "sum over items (analyst weights, FA-reduced)",
                  Provenance("analyst", "risk weights per reason for control, reduced by foreign availability")),
@@ -284,14 +306,16 @@ def table_view(result: dict | None, shown: dict | None) -> list:
                             "Use the largest achievable target, or relax the constraint the message names.")]
     if not lines:
         return [html.H2(label, className="h6"), empty_state("This package relieves no item.")]
-    head = html.Thead(html.Tr([html.Th("ECCN"), html.Th("Heading"), html.Th("Relief"),
+    head = html.Thead(html.Tr([html.Th("ECCN"), html.Th("Heading"), html.Th("Binds"), html.Th("Relief (CFR)"),
                                html.Th(f"Value/yr ({result['year']})", className="text-end"),
                                html.Th("FA", className="text-end"), html.Th("Risk", className="text-end"),
                                html.Th("Why")]))
     rows = [html.Tr([
         html.Td(l["eccn"], className="fw-semibold"),
         html.Td(truncate(l.get("heading", ""), 70), title=l.get("heading", "")),
-        html.Td(l["mode"]), html.Td(fmt_usd(l.get("value_usd"), missing="unknown"), className="text-end"),
+        html.Td(l.get("binding_reasons", ""), title=l.get("licence_basis", "")),
+        html.Td(instrument_cite(l), title=l.get("instrument", "")),
+        html.Td(fmt_usd(l.get("value_usd"), missing="unknown"), className="text-end"),
         html.Td(fmt_score(l.get("fa_score")), className="text-end"),
         html.Td(fmt_score(l.get("risk")), className="text-end"),
         html.Td(l.get("why", ""), className="small text-muted"),

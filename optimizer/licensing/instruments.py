@@ -23,6 +23,7 @@ China, short-supply statutes, embargoes) or `agency` (nuclear items under NRC 10
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 
 from optimizer.estimation.config import reason_family
@@ -95,6 +96,19 @@ def decided_by(binding: tuple[str, ...], level: str, heading: str, barred: str, 
     return "bis", "BIS rule alone (US-unilateral control)"
 
 
+#: Plain labels of the instruments, and of the name earlier files used for `lift`.
+MODE_LABEL: dict[str, str] = dict(INSTRUMENT_LABELS) | {"full": INSTRUMENT_LABELS["lift"]}
+
+
+def instrument_cite(line: Mapping[str, object]) -> str:
+    """'Removal from the military end-use list (744.21(a)(1))': a package line's instrument in words
+    with the CFR provision it changes (the last parenthesis of the item table's instrument text)."""
+    mode = str(line.get("mode", ""))
+    label = MODE_LABEL.get(mode, mode)
+    cites = re.findall(r"\(([^()]*(?:\([^()]*\)[^()]*)*)\)", str(line.get("instrument") or ""))
+    return f"{label} ({cites[-1]})" if cites else label
+
+
 def instruments_json(instr: Mapping[str, str]) -> str:
     return json.dumps(dict(instr), ensure_ascii=False)
 
@@ -110,5 +124,5 @@ def read_instruments(cell: object) -> dict[str, str]:
     return {str(k): str(v) for k, v in d.items()} if isinstance(d, dict) else {}
 
 
-__all__ = ["DECIDERS", "INSTRUMENTS", "INSTRUMENT_LABELS", "decided_by", "instruments_json", "item_instruments",
+__all__ = ["DECIDERS", "INSTRUMENTS", "INSTRUMENT_LABELS", "MODE_LABEL", "decided_by", "instrument_cite", "instruments_json", "item_instruments",
            "read_instruments"]

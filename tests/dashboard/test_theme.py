@@ -27,4 +27,4 @@ def test_billions_percent_scores_counts_years():
 def test_one_template_and_a_colour_per_tier():
     assert TEMPLATE_NAME in pio.templates
     assert all(t in TIER_COLORS for t in TIER_ORDER)
-    assert len({TIER_COLORS[t] for t in TIER_ORDER}) == 3
+    assert len({TIER_COLORS[t] for t in TIER_ORDER}) == len(TIER_ORDER)

@@ -15,6 +15,8 @@ def _items():
         "group": ["B", "A", "A"], "value_usd": [4.7e8, 2e9, math.nan], "value_basis": ["gap", "gap", "unknown"],
         "fa_score": [0.96, 0.3, 0.0], "fa_basis": ["trade data"] * 3, "risk": [0.03, 1.2, 0.1],
         "hs6": ["845710;845811", "854231", ""],
+        "licence_required": ["end_use_only", "all", "none"], "binding_reasons": ["MEU", "NS1;MT1", ""],
+        "licence_basis": ["744.21", "738 Supp. 1", "NLR"],
     })
 
 

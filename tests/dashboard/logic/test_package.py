@@ -119,3 +119,12 @@ def test_side_panel_shows_real_totals_and_the_packages_weight(shipped_ds, result
     assert "US trade with China, 2024" in side and "REAL DATA" in side and "SYNTHETIC" in side
     assert package.side_note_view(result).startswith("The proposal unlocks $")
     assert package.side_note_view(None) == ""
+
+
+def test_a_partner_with_nothing_to_offer_says_so(shipped_ds):
+    out = package.run(shipped_ds, _values(partner="JPN", target_bn=0), frontier_points=3, alternatives=0)
+    assert out["ok"] and out["package"]["items"] == []
+    status, _ = package.status_view(out, None)
+    assert "Nothing to offer JPN" in str(status) and "need no licence" in str(status)
+    assert package.suggested_target_bn(shipped_ds, "JPN") == 0.0
+    assert 0 < package.suggested_target_bn(shipped_ds, "CHN") <= 0.5 * 0.762
