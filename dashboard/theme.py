@@ -32,6 +32,9 @@ TIER_COLORS: Final[dict[str, str]] = {
     "nlr": "#7f8c8d",
     "unmapped": GREY,
 }
+#: How a tier reads on screen (legends, tables).
+TIER_LABELS: Final[dict[str, str]] = {"foundational": "Foundational", "transactional": "Transactional",
+                                      "legacy": "Legacy", "nlr": "No licence required", "all mapped codes": "All mapped codes"}
 #: `nlr`: no licence required to the partner (nothing to relieve), shown last.
 TIER_ORDER: Final[tuple[str, ...]] = ("foundational", "transactional", "legacy", "nlr")
 

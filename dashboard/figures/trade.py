@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures.common import Provenance, bn_axis, empty_figure, with_provenance
-from dashboard.theme import FLOW_COLORS, NAVY, TIER_COLORS, TIER_ORDER, fmt_pct, fmt_usd
+from dashboard.theme import FLOW_COLORS, NAVY, TIER_COLORS, TIER_LABELS, TIER_ORDER, fmt_pct, fmt_usd
 
 _EVENT_COLORS: dict[str, str] = {
     "us_control": "#c0392b", "china_control": "#8e44ad", "tariff": "#d35400", "talks": "#16a085",
@@ -133,7 +133,7 @@ def controlled_by_tier(controlled: pd.DataFrame, totals: pd.DataFrame, partner_n
             continue
         share = [fmt_pct(v / exports[y], 1) if y in exports.index and exports[y] else "n/a"
                  for y, v in zip(d["year"], d["value_usd"])]
-        fig.add_bar(x=d["year"], y=d["value_usd"] / BN, name=tier.capitalize(),
+        fig.add_bar(x=d["year"], y=d["value_usd"] / BN, name=TIER_LABELS.get(tier, tier.capitalize()),
                     marker_color=TIER_COLORS.get(tier, "#95a5a6"),
                     customdata=list(zip([fmt_usd(v) for v in d["value_usd"]], share)),
                     hovertemplate=(f"%{{x}} {tier}: %{{customdata[0]}}"

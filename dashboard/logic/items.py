@@ -81,7 +81,7 @@ def column_defs(items: pd.DataFrame, year: int) -> list[dict[str, Any]]:
          "filter": "agTextColumnFilter"},
         {"field": "tier", "headerName": "Tier", "width": 135, "cellRenderer": "TierChip",
          "filter": "agTextColumnFilter"},
-        {"field": "licence", "headerName": "Licence to partner", "width": 130, "tooltipField": "licence_basis",
+        {"field": "licence", "headerName": "Licence", "width": 120, "tooltipField": "licence_basis",
          "headerTooltip": "all / some paragraphs / end use only / none (Country Chart, 15 CFR 744.21)",
          "filter": "agTextColumnFilter"},
         {"field": "binding", "headerName": "Binds", "width": 110, "tooltipField": "licence_basis",
@@ -110,7 +110,19 @@ def items_summary(items: pd.DataFrame, shown: int, partner_name: str, year: int,
     text = (f"{shown:,} of {len(items):,} items shown · "
             + " · ".join(f"{int(counts.get(t, 0))} {t}" for t in TIER_ORDER)
             + f" · values for {partner_name}, {year} (US$ per year), known for {known:,} items")
-    return [html.Span(text), provenance_badge(prov)]
+    return [html.Span(text), provenance_badge(prov), html.Div(space_line(items, partner_name), className="small")]
+
+
+def space_line(items: pd.DataFrame, partner_name: str) -> str:
+    """The partner's concession space in one line (what its licence requirements leave to negotiate)."""
+    from optimizer.estimation.space import concession_space
+    if "licence_required" not in items.columns:
+        return ""
+    s = concession_space(items)
+    return (f"Concession space for {partner_name}: {s.licensed_items} items need a licence "
+            f"({fmt_usd(s.licence_bound_usd)} licence-bound), {s.end_use_only_items} only for military end uses, "
+            f"{s.nlr_items} need none (nlr: {fmt_usd(s.nlr_potential_usd)} of trade, no item relief), "
+            f"{s.candidates} candidates worth at most {fmt_usd(s.candidate_value_usd)} a year.")
 
 
 def items_view(ds: Any, partner: str, year: Any, tiers: list[str] | None) -> tuple[list, list, list]:

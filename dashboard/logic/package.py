@@ -28,7 +28,7 @@ from dashboard.figures.package import frontier
 from dashboard.logic.package_inputs import FormValues, check_form, with_ally_positions
 from dashboard.logic.trade import partner_names, partner_totals
 from dashboard.state import item_table
-from dashboard.theme import fmt_bn, fmt_count, fmt_pct, fmt_score, fmt_usd, truncate
+from dashboard.theme import TIER_LABELS, fmt_bn, fmt_count, fmt_pct, fmt_score, fmt_usd, truncate
 from optimizer.licensing.instruments import MODE_LABEL, instrument_cite
 from optimizer.model import Scenario, compute_frontier, find_alternatives, solve_package
 
@@ -428,7 +428,7 @@ def side_trade_view(ds: Any, partner: str | None, year: Any) -> list:
     items = item_table(ds, p, y)
     rows = controlled_summary(controlled_trade(ds, items, p, (y, y)), ds, p, y)
     out.append(html.H3(f"US exports in HS codes mapped to CCL items, {y}", className="h6 mt-2 mb-1"))
-    out.append(html.Table(html.Tbody([html.Tr([html.Td(r["tier"].capitalize()), html.Td(r["value"], className="text-end"),
+    out.append(html.Table(html.Tbody([html.Tr([html.Td(TIER_LABELS.get(r["tier"], r["tier"].capitalize())), html.Td(r["value"], className="text-end"),
                                                html.Td(r["share"], className="text-end text-muted")]) for r in rows]),
                           className="table table-sm small mb-1"))
     out.append(provenance_badge(Provenance("synthetic" if ds.trade_synthetic else "real", ds.trade_source), className=""))

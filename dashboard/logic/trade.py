@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from dashboard.figures.common import Provenance
 from dashboard.figures.trade import composition_bars, controlled_by_tier, totals_series
 from dashboard.state import memo
-from dashboard.theme import TIER_ORDER, fmt_pct, fmt_usd
+from dashboard.theme import TIER_LABELS, TIER_ORDER, fmt_pct, fmt_usd
 from optimizer.data.schema import PARTNERS
 from optimizer.data.trade import AGGREGATES
 
@@ -327,7 +327,7 @@ def controlled_view(ds: Any, partner: str | None, years: list[int] | None,
                                html.Th(f"Share of US exports to {name}", className="text-end")]))
     body = html.Tbody([
         html.Tr([html.Td([html.Span(className="tier-dot", style={"background": TIER_COLORS.get(r["tier"], "#95a5a6")}),
-                          r["tier"].capitalize()]),
+                          TIER_LABELS.get(r["tier"], r["tier"].capitalize())]),
                  html.Td(r["value"], className="text-end"), html.Td(r["share"], className="text-end")],
                 className="fw-semibold" if r["tier"] == "all mapped codes" else "")
         for r in rows])
