@@ -75,6 +75,7 @@ PKG_RISK_BUDGET_FEEDBACK = "pkg-risk-budget-feedback"
 PKG_CAP = "pkg-cap"                      # pattern-matching: {"type": PKG_CAP, "cat": "0".."9"}
 PKG_CAPS_FEEDBACK = "pkg-caps-feedback"
 PKG_COHERENCE = "pkg-coherence"
+PKG_BIS_ALONE = "pkg-bis-alone"  # switch: only items BIS can decide alone
 PKG_LOCKS = "pkg-locks"
 PKG_LOCKS_FEEDBACK = "pkg-locks-feedback"
 PKG_FORCED = "pkg-forced"

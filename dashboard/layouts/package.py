@@ -73,6 +73,8 @@ def _inputs(state: AppState, partner: str) -> dbc.Card:
             html.Div([dbc.Label("Max items per CCL category", className="form-label small fw-semibold mb-1"), caps,
                       html.Div(id=ids.PKG_CAPS_FEEDBACK, className="invalid-feedback d-block small")],
                      className="mb-2"),
+            dbc.Switch(id=ids.PKG_BIS_ALONE, value=False, label="Only what BIS can decide alone (no regime, statute "
+                       "or other agency)", className="small"),
             dbc.Switch(id=ids.PKG_COHERENCE, value=True, label="Software/technology only with its hardware",
                        className="small"),
         ], title="Modes, budget, category caps"),

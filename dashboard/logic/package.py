@@ -35,6 +35,8 @@ from optimizer.model import Scenario, compute_frontier, find_alternatives, solve
 FRONTIER_POINTS = 30
 ALTERNATIVES = 3
 #: Exclusion reasons in the order a negotiator reads them, with plain labels.
+DECIDER_LABELS: dict[str, str] = {"bis": "BIS alone", "regime": "regime", "statute": "statute",
+                                  "agency": "other agency"}
 REASON_LABELS: dict[str, str] = {
     "nlr": "No licence required to the partner (nothing to relieve)",
     "foundational": "Foundational control (never in a package)",
@@ -309,6 +311,7 @@ def table_view(result: dict | None, shown: dict | None) -> list:
     head = html.Thead(html.Tr([html.Th("ECCN"), html.Th("Heading"), html.Th("Binds"), html.Th("Relief (CFR)"),
                                html.Th(f"Value/yr ({result['year']})", className="text-end"),
                                html.Th("FA", className="text-end"), html.Th("Risk", className="text-end"),
+                               html.Th("Decides", title="BIS alone, a multilateral regime, a statute or another agency"),
                                html.Th("Why")]))
     rows = [html.Tr([
         html.Td(l["eccn"], className="fw-semibold"),
@@ -318,6 +321,7 @@ def table_view(result: dict | None, shown: dict | None) -> list:
         html.Td(fmt_usd(l.get("value_usd"), missing="unknown"), className="text-end"),
         html.Td(fmt_score(l.get("fa_score")), className="text-end"),
         html.Td(fmt_score(l.get("risk")), className="text-end"),
+        html.Td(DECIDER_LABELS.get(l.get("decided_by", ""), l.get("decided_by", "")), className="small"),
         html.Td(l.get("why", ""), className="small text-muted"),
     ]) for l in lines]
     return [html.H2(f"{label}: {fmt_count(len(lines), 'item')}", className="h6"),

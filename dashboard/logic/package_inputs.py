@@ -45,6 +45,7 @@ class FormValues:
     ally_policy: str | None = "exclude"
     ally_penalty: Any = 0.5
     coherence: bool = True
+    bis_alone: bool = False
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,7 @@ def check_form(values: FormValues, items: pd.DataFrame) -> Checked:
         "modes": modes, "locks": locks, "forced": forced, "category_caps": caps,
         "risk_budget": risk_budget, "allies": sorted(positions) if policy != "ignore" else [],
         "allow_opposed": policy == "penalty", "ally_penalty": float(penalty or 0.0) if policy == "penalty" else 0.0,
-        "coherence": bool(values.coherence), "partner": values.partner,
+        "coherence": bool(values.coherence), "bis_alone": bool(values.bis_alone), "partner": values.partner,
         "year": int(values.year) if _number(values.year) else None,
     }
     try:
@@ -191,7 +192,8 @@ def with_ally_positions(items: pd.DataFrame, positions: dict[str, tuple[str, ...
 
 def form_values(partner: Any, year: Any, target_bn: Any, objective: Any, min_fa: Any, max_items: Any,
                 modes: Any, risk_budget: Any, caps: list[Any] | None, locks: Any, forced: Any,
-                ally_oppose: list[Any] | None, ally_policy: Any, ally_penalty: Any, coherence: Any) -> FormValues:
+                ally_oppose: list[Any] | None, ally_policy: Any, ally_penalty: Any, coherence: Any,
+                bis_alone: Any = False) -> FormValues:
     """FormValues from the widgets in the order the callbacks list them (caps in category order 0-9,
     allies' oppositions in `ALLIES` order, as the layout creates them)."""
     return FormValues(
@@ -199,5 +201,5 @@ def form_values(partner: Any, year: Any, target_bn: Any, objective: Any, min_fa:
         modes=list(modes or []), risk_budget=risk_budget,
         caps=dict(zip(CATEGORIES, caps or [])), locks=locks, forced=forced,
         ally_oppose={iso: v for iso, v in zip(ALLIES, ally_oppose or []) if v},
-        ally_policy=ally_policy, ally_penalty=ally_penalty, coherence=bool(coherence),
+        ally_policy=ally_policy, ally_penalty=ally_penalty, coherence=bool(coherence), bis_alone=bool(bis_alone),
     )

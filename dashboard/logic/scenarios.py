@@ -13,7 +13,7 @@ from typing import Any
 
 from optimizer.data.schema import ALLIES
 from optimizer.errors import DecontrolError
-from optimizer.model.scenario import Scenario
+from optimizer.model.scenario import MODE_ALIASES, MODES, Scenario
 
 BN = 1e9
 
@@ -135,10 +135,10 @@ def form_from_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
         "partner": sc.get("partner"), "year": sc.get("year"),
         "target_bn": round(float(sc.get("target_usd") or 0) / BN, 6), "objective": sc.get("objective", "min-risk"),
         "min_fa": float(sc.get("min_fa") or 0.0), "max_items": sc.get("max_items"),
-        "modes": list(sc.get("modes") or ["lift"]), "risk_budget": sc.get("risk_budget"),
+        "modes": [MODE_ALIASES.get(m, m) for m in (sc.get("modes") or MODES)], "risk_budget": sc.get("risk_budget"),
         "caps": [(caps.get(str(c)) or {}).get("max_items") for c in range(10)],
         "locks": ", ".join(sc.get("locks") or []), "forced": ", ".join(sc.get("forced") or []),
         "ally_oppose": [opposed.get(iso, "") for iso in ALLIES], "ally_policy": policy,
         "ally_penalty": float(sc.get("ally_penalty") or 0.5) if policy == "penalty" else 0.5,
-        "coherence": bool(sc.get("coherence", True)),
+        "coherence": bool(sc.get("coherence", True)), "bis_alone": bool(sc.get("bis_alone", False)),
     }

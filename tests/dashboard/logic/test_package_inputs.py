@@ -55,3 +55,9 @@ def test_ally_oppositions_become_position_columns_and_scenario_allies():
     assert ignored.scenario.allies == ()
     penalised = check_form(_form(ally_oppose={"JPN": "2B991"}, ally_policy="penalty", ally_penalty=0.4), ITEMS)
     assert penalised.scenario.allow_opposed and penalised.scenario.ally_penalty == 0.4
+
+
+def test_bis_alone_switch_reaches_the_scenario():
+    checked = check_form(_form(bis_alone=True), ITEMS)
+    assert checked.ok and checked.scenario.bis_alone is True
+    assert check_form(_form(), ITEMS).scenario.bis_alone is False
