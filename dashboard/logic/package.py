@@ -29,6 +29,7 @@ from dashboard.logic.package_inputs import FormValues, check_form, with_ally_pos
 from dashboard.logic.trade import partner_names, partner_totals
 from dashboard.state import item_table
 from dashboard.theme import TIER_LABELS, fmt_bn, fmt_count, fmt_pct, fmt_score, fmt_usd, truncate
+from optimizer.estimation.space import nothing_to_offer
 from optimizer.licensing.instruments import MODE_LABEL, instrument_cite
 from optimizer.model import Scenario, compute_frontier, find_alternatives, solve_package
 
@@ -230,21 +231,10 @@ def status_view(result: dict | None, shown: dict | None) -> tuple[Any, dict]:
     line = html.Div(parts, className="small mb-2 d-flex align-items-center flex-wrap")
     nothing = nothing_to_offer(pkg, result["partner"])
     if nothing:
+        nothing += (" An analyst can tag a foundational item transactional (never a rule-foundational one) to "
+                    "consider trading it.")
         return html.Div([line, dbc.Alert(nothing, color="info", className="py-2 mb-2")]), hidden
     return line, hidden
-
-
-def nothing_to_offer(pkg: dict, partner: str) -> str:
-    """The plain reason a package is empty because the partner's licence requirements leave no
-    candidate (every item needs no licence or is foundational), '' otherwise."""
-    if pkg.get("items"):
-        return ""
-    reasons = Counter(e.get("reason") for e in pkg.get("excluded", []))
-    if not reasons or set(reasons) - {"nlr", "foundational"}:
-        return ""
-    return (f"Nothing to offer {partner} here: {reasons.get('nlr', 0)} items need no licence to it (nothing to "
-            f"relieve) and {reasons.get('foundational', 0)} are foundational. An analyst can tag a foundational "
-            "item transactional (never a rule-foundational one) to consider trading it.")
 
 
 def kpi_view(ds: Any, result: dict | None, shown: dict | None) -> list:

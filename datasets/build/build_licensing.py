@@ -20,7 +20,6 @@ changed. Output is deterministic, so `datasets/MANIFEST.csv` checksums stay put 
 from __future__ import annotations
 
 import argparse
-import csv
 import re
 import sys
 from pathlib import Path
@@ -32,7 +31,9 @@ REPO = BUILD_DIR.parent.parent
 DEFAULT_SHARED = REPO.parent / "shared" / "data-sources"
 DEFAULT_OUT = REPO / "datasets"
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(BUILD_DIR))
 from optimizer.data import schema  # noqa: E402
+from tables import write_csv  # noqa: E402
 
 CHART_AS_OF = "2026-07-23"
 GROUPS_AS_OF = "2026-07-23"
@@ -43,15 +44,6 @@ MEU_SOURCE = "15 CFR 744 Supp. 2 and 744.21, eCFR 2026-09-24"
 #: ISO2 codes the raw tables use that `countries.csv` does not carry (Kosovo, a user-assigned code;
 #: Western Sahara, ISO 3166 ESH).
 EXTRA_ISO = {"XK": "XKX", "EH": "ESH"}
-
-
-def write_csv(frame: pd.DataFrame, path: Path, spec: schema.TableSpec) -> None:
-    cols = [c.name for c in spec.columns]
-    missing = [c for c in cols if c not in frame.columns]
-    if missing:
-        raise SystemExit(f"{spec.filename}: build produced no column(s) {missing}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame[cols].to_csv(path, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
 
 
 def iso_map(out: Path) -> dict[str, str]:

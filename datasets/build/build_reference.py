@@ -25,6 +25,7 @@ BUILD_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BUILD_DIR))
 
 import build_licensing  # noqa: E402
+from tables import write_csv  # noqa: E402
 from ccl_reasons import is_wmd, parse_entry  # noqa: E402
 from policy_events import EVENTS  # noqa: E402
 from regime_members import regime_rows  # noqa: E402
@@ -59,16 +60,6 @@ NO_HEADING = "[heading not recoverable from the 2026 eCFR extract]"
 
 
 # ---------------------------------------------------------------- helpers
-
-def write_csv(frame: pd.DataFrame, path: Path, spec: schema.TableSpec) -> None:
-    """Write `frame` with exactly the schema's columns, deterministic bytes."""
-    cols = [c.name for c in spec.columns]
-    missing = [c for c in cols if c not in frame.columns]
-    if missing:
-        raise SystemExit(f"{spec.filename}: build produced no column(s) {missing}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame[cols].to_csv(path, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-
 
 def normalise_text(text: str) -> str:
     """Straight quotes and single spaces: the 2026 extract uses typographic quotes."""

@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from optimizer.estimation.space import nothing_to_offer
 from optimizer.licensing.instruments import MODE_LABEL, instrument_cite
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData, XyChartData
@@ -148,7 +149,7 @@ def _title_slide(prs, b: Briefing) -> None:
         first = (f"Concession target {fmt_usd(p.get('target_usd'))} per year; package unlocks "
                  f"{fmt_usd(p.get('achieved_usd'))} with {n} {'item' if n == 1 else 'items'} "
                  f"({p.get('status', 'unknown')} solution).")
-    nothing = _nothing_to_offer(p, b.partner_name)
+    nothing = nothing_to_offer(p, b.partner_name)
     lines = [
         first + (f" {nothing}" if nothing else ""),
         f"Counted only where a licence requirement on {b.partner_name} blocks trade: Commerce Country Chart and "
@@ -204,7 +205,7 @@ def _package_slide(prs, b: Briefing) -> None:
             row += [fmt_number(l.get("risk")), _short(l.get("why", ""), 40)]
         rows.append(row)
     if not rows:
-        rows = [["-", _nothing_to_offer(p, b.partner_name) or "No items: the target is met without relief, or no "
+        rows = [["-", nothing_to_offer(p, b.partner_name) or "No items: the target is met without relief, or no "
                  "package was found", "", "", ""] + (["", ""] if internal else [])]
     widths = [1.0, 3.8, 2.6, 1.2, 1.2] + ([0.8, 2.4] if internal else [])
     _table(s, header, rows, Inches(0.5), Inches(1.6), Inches(12.3), widths)
@@ -275,17 +276,6 @@ def _alternatives_slide(prs, b: Briefing) -> None:
         rows.append(["-", "", "", *([""] if internal else []), "no alternative within tolerance"])
     _table(s, header, rows, Inches(0.5), Inches(1.6), Inches(12.3), [1.6, 0.8, 1.4] + ([0.9] if internal else []) + [7.6])
     _source(s, _data_note(b))
-
-
-def _nothing_to_offer(package: dict[str, Any], partner: str) -> str:
-    """'Nothing to offer Japan: ...' when every item needs no licence to the partner or is foundational."""
-    if package.get("items"):
-        return ""
-    counts = Counter(e.get("reason") for e in package.get("excluded", []))
-    if not counts or set(counts) - {"nlr", "foundational"}:
-        return ""
-    return (f"Nothing to offer {partner}: {counts.get('nlr', 0)} items need no licence to it and "
-            f"{counts.get('foundational', 0)} are foundational.")
 
 
 #: Exclusion reasons in a briefer's words.

@@ -85,6 +85,19 @@ def suggested_target_usd(achievable_usd: float, share: float = DEFAULT_TARGET_SH
     return float(math.floor(x / scale) * scale)
 
 
+def nothing_to_offer(package: dict[str, Any], partner: str) -> str:
+    """Why a package is empty when the partner's licence requirements leave no candidate at all
+    (every item needs no licence to it or is foundational); '' otherwise."""
+    from collections import Counter
+    if package.get("items"):
+        return ""
+    counts = Counter(e.get("reason") for e in package.get("excluded", []))
+    if not counts or set(counts) - {"nlr", "foundational"}:
+        return ""
+    return (f"Nothing to offer {partner}: {counts.get('nlr', 0)} items need no licence to it (nothing to relieve) "
+            f"and {counts.get('foundational', 0)} are foundational.")
+
+
 def space_lines(space: ConcessionSpace, name: str | None = None) -> list[str]:
     """The concession space in plain lines (CLI table header, deck notes)."""
     from optimizer.formatting import fmt_usd
@@ -104,4 +117,5 @@ def space_lines(space: ConcessionSpace, name: str | None = None) -> list[str]:
     ]
 
 
-__all__ = ["ConcessionSpace", "DEFAULT_TARGET_SHARE", "concession_space", "space_lines", "suggested_target_usd"]
+__all__ = ["ConcessionSpace", "DEFAULT_TARGET_SHARE", "concession_space", "nothing_to_offer", "space_lines",
+           "suggested_target_usd"]

@@ -27,7 +27,7 @@ import re
 from collections.abc import Mapping
 
 from optimizer.estimation.config import reason_family
-from optimizer.licensing.requirement import GROUP_B_EXCEPTIONS, section_of
+from optimizer.licensing.requirement import GROUP_B_EXCEPTIONS, json_object_cell, section_of
 
 INSTRUMENTS: tuple[str, ...] = ("lift", "exception", "approval", "meu_removal")
 INSTRUMENT_LABELS: dict[str, str] = {
@@ -115,13 +115,7 @@ def instruments_json(instr: Mapping[str, str]) -> str:
 
 def read_instruments(cell: object) -> dict[str, str]:
     """The `instrument_detail` cell -> {instrument: text}; blank or malformed -> {}."""
-    if cell is None or (isinstance(cell, float) and cell != cell) or not str(cell).strip():
-        return {}
-    try:
-        d = json.loads(str(cell))
-    except json.JSONDecodeError:
-        return {}
-    return {str(k): str(v) for k, v in d.items()} if isinstance(d, dict) else {}
+    return json_object_cell(cell)
 
 
 __all__ = ["DECIDERS", "INSTRUMENTS", "INSTRUMENT_LABELS", "MODE_LABEL", "decided_by", "instrument_cite", "instruments_json", "item_instruments",

@@ -155,15 +155,21 @@ def _rows_for(code: str, rows: tuple[ParagraphControl, ...]) -> list[ParagraphCo
     return exact or [r for r in rows if reason_family(r.reason) == reason_family(code) and r.reason == reason_family(code)]
 
 
-def parse_exceptions(cell: object) -> dict[str, str]:
-    """`license_exceptions_json` -> {exception: text}; 'N/A' entries are not available."""
+def json_object_cell(cell: object) -> dict[str, str]:
+    """A cell holding a JSON object -> {text key: text value}; blank, NaN or malformed -> {} (a CSV
+    edited by hand must not break the table)."""
     if cell is None or (isinstance(cell, float) and cell != cell) or not str(cell).strip():
         return {}
     try:
         d = json.loads(str(cell))
     except json.JSONDecodeError:
         return {}
-    return {str(k).strip().upper(): str(v) for k, v in d.items() if isinstance(d, dict)} if isinstance(d, dict) else {}
+    return {str(k).strip(): str(v) for k, v in d.items()} if isinstance(d, dict) else {}
+
+
+def parse_exceptions(cell: object) -> dict[str, str]:
+    """`license_exceptions_json` -> {exception: text}; 'N/A' entries are not available."""
+    return {k.upper(): v for k, v in json_object_cell(cell).items()}
 
 
 def exception_available(text: str) -> bool:
