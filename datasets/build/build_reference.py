@@ -25,6 +25,7 @@ BUILD_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BUILD_DIR))
 
 import build_licensing  # noqa: E402
+import build_partner_measures  # noqa: E402
 from tables import write_csv  # noqa: E402
 from ccl_reasons import is_wmd, parse_entry  # noqa: E402
 from policy_events import EVENTS  # noqa: E402
@@ -368,6 +369,7 @@ def build_all(shared: Path, out: Path) -> dict[str, object]:
     write_csv(build_events(), out / schema.EVENTS.filename, schema.EVENTS)
     write_policy_headers(out)
     build_licensing.build_all(shared, out)  # needs countries.csv, written above
+    build_partner_measures.build_all(shared, out)
     return {"hs_vs_baci": hs_diff}
 
 

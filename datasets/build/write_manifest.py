@@ -36,6 +36,8 @@ KINDS = {
     "licensing/country_chart.csv": "real", "licensing/chart_footnotes.csv": "real",
     "licensing/country_groups.csv": "real", "licensing/meu_items.csv": "real",
     "licensing/meu_destinations.csv": "real",
+    "partner_measures.csv": "real", "partner_measure_status.csv": "real",
+    "partner_measures_unsourced.csv": "analyst",
 }
 
 

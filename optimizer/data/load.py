@@ -74,6 +74,9 @@ class Dataset:
     country_groups: pd.DataFrame
     meu_items: pd.DataFrame
     meu_destinations: pd.DataFrame
+    partner_measures: pd.DataFrame
+    partner_measure_status: pd.DataFrame
+    partner_measures_unsourced: pd.DataFrame
     provenance: dict[str, FileInfo]
     trade_synthetic: bool
     trade_source: str

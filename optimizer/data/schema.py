@@ -278,9 +278,65 @@ MEU_DESTINATIONS = TableSpec(
     optional=True,  # shipped; a data directory without it falls back to the shipped copy
 )
 
+PARTNER_MEASURES = TableSpec(
+    "partner_measures", "partner_measures.csv",
+    (
+        C("partner", "str", "the partner whose own export control this is, ISO3"),
+        C("measure_id", "str", "announcement year-number, '#' sub-item (e.g. 2023-23#ga1)"),
+        C("announcement", "str", "the announcement as cited"),
+        C("published", "date", "publication date", required=False),
+        C("effective", "date", "first effective date", required=False),
+        C("effective_text", "str", "effective dates as written (several limbs)", required=False),
+        C("item_group", "str", "item group (gallium, graphite, rare earths ...)"),
+        C("item", "str", "the item as described"),
+        C("control_code", "str", "the partner's control-list code, with its source", required=False),
+        C("hs_codes_as_published", "str", "customs codes printed in the announcement, ';'-separated", required=False),
+        C("hs6_codes", "str", "their HS6 (first six digits), ;-separated; blank = not recovered", required=False),
+        C("hs_source", "str", "pages the codes were read from", required=False),
+        C("hs_source_quality", "str", "how well the codes are confirmed", required=False),
+        C("announcement_url", "str", "official page", required=False),
+        C("source", "str", "where the measure row comes from"),
+        C("notes", "str", "notes", required=False),
+    ),
+    key=("partner", "measure_id"), optional=True,
+    description="The partner's own export controls (China's critical-mineral controls 2023-2026), real (public announcements)",
+)
+
+PARTNER_MEASURE_STATUS = TableSpec(
+    "partner_measure_status", "partner_measure_status.csv",
+    (
+        C("partner", "str", "ISO3"),
+        C("measure_id", "str", "measure (partner_measures.measure_id)"),
+        C("status", "str", "'in_force' or 'suspended'"),
+        C("start", "date", "from this date (blank: not known)", required=False),
+        C("end", "date", "until this date, exclusive (blank: open)", required=False),
+        C("instrument", "str", "the suspending instrument, or its lapse", required=False),
+        C("status_text", "str", "the dated status as the source words it"),
+        C("as_of", "date", "status known to this date"),
+        C("source", "str", "source note"),
+    ),
+    key=("partner", "measure_id", "status", "start"), optional=True,
+    description="Status history of the partner's export controls, real (public announcements)",
+)
+
+PARTNER_MEASURES_UNSOURCED = TableSpec(
+    "partner_measures_unsourced", "partner_measures_unsourced.csv",
+    (
+        C("partner", "str", "ISO3"),
+        C("measure_id", "str", "measure (partner_measures.measure_id)"),
+        C("item", "str", "item group"),
+        C("hs6_candidates", "str", "HS6 candidates, ';'-separated: NOT the announcement's codes"),
+        C("confidence", "str", "high, medium or low"),
+        C("note", "str", "why these codes"),
+    ),
+    key=("partner", "measure_id", "item"), optional=True,
+    description="Unsourced HS6 candidates for partner measures whose published codes were not found (analyst)",
+)
+
 TABLES: dict[str, TableSpec] = {t.name: t for t in (
     CCL, HS6, HS2, COUNTRIES, REGIMES, PARTNER_TOTALS, HS2_CHINA, EVENTS, CONCORDANCE, TRADE,
-    TIER_OVERRIDES, FA_OVERRIDES, COUNTRY_CHART, CHART_FOOTNOTES, COUNTRY_GROUPS, MEU_ITEMS, MEU_DESTINATIONS)}
+    TIER_OVERRIDES, FA_OVERRIDES, COUNTRY_CHART, CHART_FOOTNOTES, COUNTRY_GROUPS, MEU_ITEMS, MEU_DESTINATIONS,
+    PARTNER_MEASURES, PARTNER_MEASURE_STATUS, PARTNER_MEASURES_UNSOURCED)}
 
 #: Partners the product focuses on (China first, then the allies in what-if sessions).
 PARTNERS: tuple[str, ...] = ("CHN", "JPN", "GBR", "AUS", "NLD", "DEU", "KOR", "TWN")
