@@ -1,11 +1,14 @@
 """`decontrol measures`: the partner's own export controls and their status on a date.
 
-    decontrol measures --partner CHN [--date YYYY-MM-DD] [--horizon DAYS] [--format table|csv|json] [--data DIR]
+    decontrol measures --partner CHN [--date YYYY-MM-DD] [--horizon DAYS] [--exposure [--year Y] [--unsourced]]
+                       [--format table|csv|json] [--data DIR]
 
 What the US asks for in an exchange: each measure (announcement, item, the HS codes it printed), its
 status on the date (in force, suspended, not yet in force, or unknown where the record cannot tell),
 and a flag when a suspension has lapsed or lapses within the horizon (default 90 days). HS codes the
-announcement did not print are listed apart as unsourced candidates.
+announcement did not print are listed apart as unsourced candidates. With `--exposure`, the US
+exposure each measure creates (`optimizer.gets.exposure`): US imports from the partner in its codes,
+the partner's share of US imports and of world exports, and the alternative suppliers.
 """
 
 from __future__ import annotations
@@ -23,6 +26,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--date", default=None, metavar="YYYY-MM-DD", help="status on this date (default: today)")
     p.add_argument("--horizon", default="90", metavar="DAYS",
                    help="flag suspensions that lapse within this many days (default 90)")
+    p.add_argument("--exposure", action="store_true",
+                   help="add the US exposure per measure (US imports from the partner, shares, alternative suppliers)")
+    p.add_argument("--year", type=int, default=None, help="trade year for --exposure (default: the latest)")
+    p.add_argument("--unsourced", action="store_true",
+                   help="with --exposure, use the unsourced HS candidates where no code was published (labelled)")
     add_format_flag(p)
     add_data_flag(p)
     p.set_defaults(func=run)
@@ -37,7 +45,10 @@ def run(args: argparse.Namespace) -> int:
     except ValueError:
         raise DecontrolError(f"--horizon {args.horizon!r}: expected a whole number of days") from None
     ds = load_dataset(args.data)
-    table = measures_on(ds, str(args.partner).strip().upper(), args.date, horizon)
+    partner = str(args.partner).strip().upper()
+    table = measures_on(ds, partner, args.date, horizon)
+    if args.exposure:
+        return _exposure(ds, partner, args, horizon)
     if args.format == "json":
         emit_json({"partner": table.attrs["partner"], "date": table.attrs["date"], "horizon_days": horizon,
                    "measures": table.to_dict(orient="records")})
@@ -57,4 +68,29 @@ def run(args: argparse.Namespace) -> int:
         view["item_group"] = view["item_group"].str.slice(0, 34)
         view["hs6_unsourced"] = view["hs6_unsourced"].str.slice(0, 40)
         emit_frame(view, "table")
+    return 0
+
+
+def _exposure(ds, partner: str, args: argparse.Namespace, horizon: int) -> int:
+    from optimizer.formatting import fmt_share, fmt_usd
+    from optimizer.gets.exposure import gets_table
+    table = gets_table(ds, partner, args.date, args.year, horizon, include_unsourced=args.unsourced)
+    if args.format == "json":
+        emit_json({"partner": partner, "date": table.attrs["date"], "year": table.attrs["year"],
+                   "synthetic": bool(ds.trade_synthetic), "source": str(ds.trade_source),
+                   "measures": table.to_dict(orient="records")})
+        return 0
+    if args.format == "csv":
+        emit_frame(table, "csv")
+        return 0
+    label = "SYNTHETIC" if ds.trade_synthetic else "real"
+    print(f"US exposure to the export controls of {partner}, trade {table.attrs['year']} ({label} trade figures: "
+          f"{str(ds.trade_source)[:90]}); status on {table.attrs['date']}")
+    view = table[["measure_id", "status", "hs6_basis"]].copy()
+    view["US imports from partner"] = table["us_imports_from_partner_usd"].map(fmt_usd)
+    view["share of US imports"] = table["partner_share_of_us_imports"].map(lambda v: fmt_share(v) if v == v else "n/a")
+    view["share of world exports"] = table["partner_share_of_world_exports"].map(
+        lambda v: fmt_share(v) if v == v else "n/a")
+    view["alternatives"] = table["alternative_suppliers"].str.slice(0, 40)
+    emit_frame(view, "table")
     return 0
