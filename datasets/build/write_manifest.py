@@ -37,7 +37,7 @@ KINDS = {
     "licensing/country_groups.csv": "real", "licensing/meu_items.csv": "real",
     "licensing/meu_destinations.csv": "real",
     "partner_measures.csv": "real", "partner_measure_status.csv": "real",
-    "partner_measures_unsourced.csv": "analyst",
+    "partner_measures_unsourced.csv": "analyst", "reference_exchanges.csv": "analyst",
 }
 
 

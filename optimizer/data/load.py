@@ -77,6 +77,7 @@ class Dataset:
     partner_measures: pd.DataFrame
     partner_measure_status: pd.DataFrame
     partner_measures_unsourced: pd.DataFrame
+    reference_exchanges: pd.DataFrame
     provenance: dict[str, FileInfo]
     trade_synthetic: bool
     trade_source: str

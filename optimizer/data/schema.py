@@ -333,10 +333,26 @@ PARTNER_MEASURES_UNSOURCED = TableSpec(
     description="Unsourced HS6 candidates for partner measures whose published codes were not found (analyst)",
 )
 
+REFERENCE_EXCHANGES = TableSpec(
+    "reference_exchanges", "reference_exchanges.csv",
+    (
+        C("exchange", "str", "Geneva, London, Busan ..."),
+        C("date", "date", "date of the outcome"),
+        C("side", "str", "'us_gives' or 'partner_gives'"),
+        C("what", "str", "what was given, in words"),
+        C("measure_ids", "str", "partner measures relieved (partner_measures.measure_id), ';'-separated", required=False),
+        C("eccns", "str", "CCL entries relieved, ';'-separated", required=False),
+        C("relief", "str", "lift, suspend, general_licence, or a kind outside the item model (tariff, end_user_rule)"),
+        C("source", "str", "public source"),
+    ),
+    key=("exchange", "side", "what"), optional=True,
+    description="Outcomes of the 2025 US-China talks (Geneva, London, Busan) as gives and gets, from the public record (analyst-made)",
+)
+
 TABLES: dict[str, TableSpec] = {t.name: t for t in (
     CCL, HS6, HS2, COUNTRIES, REGIMES, PARTNER_TOTALS, HS2_CHINA, EVENTS, CONCORDANCE, TRADE,
     TIER_OVERRIDES, FA_OVERRIDES, COUNTRY_CHART, CHART_FOOTNOTES, COUNTRY_GROUPS, MEU_ITEMS, MEU_DESTINATIONS,
-    PARTNER_MEASURES, PARTNER_MEASURE_STATUS, PARTNER_MEASURES_UNSOURCED)}
+    PARTNER_MEASURES, PARTNER_MEASURE_STATUS, PARTNER_MEASURES_UNSOURCED, REFERENCE_EXCHANGES)}
 
 #: Partners the product focuses on (China first, then the allies in what-if sessions).
 PARTNERS: tuple[str, ...] = ("CHN", "JPN", "GBR", "AUS", "NLD", "DEU", "KOR", "TWN")
