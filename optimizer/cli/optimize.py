@@ -167,8 +167,8 @@ def load_items(args: argparse.Namespace, scenario: Scenario) -> tuple[pd.DataFra
         from optimizer.model.items import read_items_csv
         table = read_items_csv(args.items)
         known, warn = _ccl_eccns(args.data)
-        warn += _check_floor(table, args, scenario)
-        return table, known, warn
+        table, more = align_with_rules(table, args, scenario)
+        return table, known, warn + more
     partner = scenario.partner
     if partner is None:
         raise DecontrolError("give --partner ISO3 (build the item table) or --items FILE.csv (an edited table)")
@@ -179,23 +179,53 @@ def load_items(args: argparse.Namespace, scenario: Scenario) -> tuple[pd.DataFra
     return table, set(ds.ccl["eccn"].astype(str)), list(table.attrs.get("warnings", []))
 
 
-def _check_floor(table: pd.DataFrame, args: argparse.Namespace, scenario: Scenario) -> list[str]:
-    """Refuse an edited table that lowers a rule-foundational item or trades an `nlr` one (exit 2,
-    rows named): the tiers the rules fix for its partner are recomputed from the data directory."""
+#: Columns an edited table takes from the licensing model, whatever the file says: the partner's
+#: licence requirements are regulation, not an analyst's judgement.
+LICENSING_COLUMNS: tuple[str, ...] = ("licence_required", "binding_reasons", "licence_basis", "instruments",
+                                      "instrument_detail", "decided_by", "decided_by_detail")
+
+
+def align_with_rules(table: pd.DataFrame, args: argparse.Namespace,
+                     scenario: Scenario) -> tuple[pd.DataFrame, list[str]]:
+    """An edited item table held to the rules: no row may lower a rule-foundational item (ITAR,
+    military, WMD, chokepoint) or trade one that needs no licence to the partner; refused with exit 2
+    and the rows named. With a partner (`--partner` or the table's single `partner`), the licensing
+    columns are taken from the licensing model for it (an older export without them cannot smuggle
+    in an instrument that does not exist); without one, only the partner-independent floor applies
+    and a warning says the licence requirements were not applied."""
     from optimizer.data.load import load_dataset
     from optimizer.estimation import build_item_table
+    from optimizer.estimation.config import EstimationConfig
+    from optimizer.estimation.item_table import static_items
     from optimizer.model.items import enforce_floor, validate_items
     partner = scenario.partner
     if partner is None and "partner" in table.columns:
         found = sorted({str(p).strip().upper() for p in table["partner"] if str(p).strip()})
         partner = found[0] if len(found) == 1 else None
-    if partner is None:
-        return ["the item table names no single partner (no partner column, no --partner): its tiers were not "
-                "checked against the licence requirements; give --partner to check them"]
-    clean, _ = validate_items(table, partner=partner if "partner" in table.columns else None)
+    ds = load_dataset(args.data)
+    clean, _ = validate_items(table, partner=partner if "partner" in table.columns and partner else None)
     clean.attrs["first_line"] = 2
-    enforce_floor(clean, build_item_table(load_dataset(args.data), partner, scenario.year))
-    return []
+    warnings: list[str] = []
+    if partner is None:
+        ref = static_items(ds, EstimationConfig()).items.rename(columns={"rule_tier": "_rule"})
+        ref["tier"] = ref["_rule"]
+        enforce_floor(clean, ref)
+        warnings.append("the item table names no partner (no partner column, no --partner): the partner's licence "
+                        "requirements were not applied, only the rule floor; give --partner to apply them")
+        return table, warnings
+    ref = build_item_table(ds, partner, scenario.year)
+    enforce_floor(clean, ref)
+    by_id = ref.set_index("eccn")
+    out = table.copy()
+    ids = out["eccn"].astype(str).str.strip()
+    for col in LICENSING_COLUMNS:
+        out[col] = ids.map(by_id[col]).fillna("")
+    if "synthetic" not in out.columns:
+        out["synthetic"] = bool(ds.trade_synthetic)
+        out["source"] = f"edited item table; trade figures as in the data directory: {ds.trade_source}"
+        warnings.append("the item table has no synthetic/source columns: its figures are labelled with the data "
+                        f"directory's trade layer ({'SYNTHETIC' if ds.trade_synthetic else 'real'})")
+    return out, warnings
 
 
 def _ccl_eccns(data: Path | None) -> tuple[set[str] | None, list[str]]:

@@ -243,9 +243,14 @@ def enforce_floor(items: pd.DataFrame, reference: pd.DataFrame) -> None:
     problems: list[str] = []
     for k, (item, tier) in enumerate(zip(items["eccn"], items["tier"])):
         if item not in ref.index:
+            base = base_eccn(item)
+            if base in ref.index and bool(ref.loc[base].get("tier_floor", False)) and tier != "foundational":
+                problems.append(f"line {k + first} ({item}): {item} is not an item of the table, and its entry {base} "
+                                f"is rule-foundational ({ref.loc[base, 'tier_reason']}): a made-up sub-item cannot "
+                                "lower it")
             continue
         r = ref.loc[item]
-        if bool(r.get("tier_floor", False)) and tier not in ("foundational", r.get("tier")):
+        if bool(r.get("tier_floor", False)) and tier not in ("foundational", "nlr", r.get("tier")):
             problems.append(f"line {k + first} ({item}): tier {tier!r} lowers a rule-foundational item "
                             f"({r['tier_reason']}): no edit can lower it")
         elif r.get("tier") == "nlr" and tier not in ("nlr", "foundational"):

@@ -234,7 +234,7 @@ def small_table() -> pd.DataFrame:
         {"eccn": "3A991", "tier": "legacy", "value_usd": 1500e6, "risk": 0.40, "fa_score": 0.7, "ally_GBR": "support"},
         {"eccn": "4A994", "tier": "transactional", "value_usd": 600e6, "risk": 0.10, "fa_score": 0.4,
          "ally_GBR": "oppose"},
-        {"eccn": "5D992", "tier": "legacy", "value_usd": float("nan"), "risk": 0.2, "fa_score": 0.9,
+        {"eccn": "5D991", "tier": "legacy", "value_usd": float("nan"), "risk": 0.2, "fa_score": 0.9,
          "ally_GBR": "neutral"},
         {"eccn": "3A090", "tier": "foundational", "value_usd": 5000e6, "risk": 1.0, "fa_score": 0.1,
          "ally_GBR": "oppose"},
