@@ -94,10 +94,13 @@ def fmt_usd(value: float | int | None, digits: int = 1, missing: str = "n/a") ->
 
 
 def fmt_bn(value: float | int | None, digits: int = 1, missing: str = "n/a") -> str:
-    """Always in billions (`3.25e9 -> '$3.2bn'`, `4e8 -> '$0.4bn'`): for targets and package totals."""
+    """In billions (`3.25e9 -> '$3.2bn'`, `4e8 -> '$0.4bn'`) for targets and package totals, so they
+    compare at a glance; below US$50m, where billions would read '$0.0bn', in millions (`6.3e6 -> '$6.3m'`)."""
     if _is_missing(value):
         return missing
     v = float(value)  # type: ignore[arg-type]
+    if 0 < abs(v) < 5e7:
+        return fmt_usd(v)
     sign = "-" if v < 0 else ""
     return f"{sign}${abs(v) / 1e9:,.{digits}f}bn"
 

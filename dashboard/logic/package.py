@@ -148,13 +148,15 @@ def frontier_package(ds: Any, result: dict, index: int) -> dict[str, Any]:
 
 
 def use_max_target_bn(result: dict | None) -> float | None:
-    """The largest achievable target of the last run, rounded *down* to US$0.1bn (so it is reachable)."""
+    """The largest achievable target of the last run in US$ bn, rounded *down* to two significant
+    digits (so it is reachable and reads cleanly: $6.35m -> 0.0063, $2.47bn -> 2.4)."""
     if not result or not result.get("ok"):
         return None
     best = result["package"].get("max_achievable_usd")
-    if best is None:
-        return None
-    return math.floor(best / 1e8) / 10
+    if best is None or best <= 0:
+        return None if best is None else 0.0
+    scale = 10 ** (math.floor(math.log10(best)) - 1)
+    return round(math.floor(best / scale) * scale / 1e9, 12)
 
 
 # ------------------------------------------------------------------------------------------ validation

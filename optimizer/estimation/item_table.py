@@ -39,7 +39,8 @@ ITEM_COLUMNS: list[str] = [
     "eccn", "partner", "year", "heading", "category", "group", "family", "reasons", "regime",
     "licence_required", "binding_reasons", "licence_basis", "licence_sections", "meu_listed",
     "exceptions_allowed", "exceptions_in_reach", "instruments", "instrument_detail", "decided_by",
-    "decided_by_detail", "tier", "tier_reason", "tier_source", "tier_floor", "hs6", "potential_usd",
+    "decided_by_detail", "licence_cautious", "meu_part_only", "tier", "tier_reason", "tier_source", "tier_floor",
+    "hs6", "potential_usd",
     "licence_bound_usd", "blocked_share", "value_usd", "value_basis", "value_override",
     "risk", "risk_base", "fa_score", "fa_score_computed", "fa_basis", "fa_non_regime_share",
     "fa_all_foreign_share", "fa_partner_exports_usd", "fa_partner_imports_usd", "fa_partner_capacity",
@@ -227,7 +228,7 @@ def licensing_for(ds: Any, partner: str, config: EstimationConfig) -> pd.DataFra
     """The licence requirement of every item for `partner` (cached per dataset, config and partner)."""
     # imported here: optimizer.licensing reads the estimation vocabulary (reasons, config), so a
     # module-level import would make the two packages import each other
-    from optimizer.licensing.destination import destination, un_embargo_destinations
+    from optimizer.licensing.destination import destination, rules_partner, un_embargo_destinations
     from optimizer.licensing.instruments import decided_by, instruments_json, item_instruments
     from optimizer.licensing.requirement import licence_requirements
 
@@ -236,7 +237,7 @@ def licensing_for(ds: Any, partner: str, config: EstimationConfig) -> pd.DataFra
         dest = destination(ds, partner)
         req = licence_requirements(static.items, ds.ccl, dest, un_embargo_destinations(ds), ds.meu_items)
         heading = static.items.set_index("eccn")["heading"]
-        barred = config.partner_reason_bars.get(partner) or {}
+        barred = config.partner_reason_bars.get(rules_partner(partner)) or {}
         instr, detail, who, who_detail = [], [], [], []
         for item, lv, binding, allowed in zip(req.index, req["licence_required"], req["binding_reasons"],
                                               req["exceptions_allowed"]):
@@ -246,8 +247,7 @@ def licensing_for(ds: Any, partner: str, config: EstimationConfig) -> pd.DataFra
             instr.append(";".join(ins))
             detail.append(instruments_json(ins))
             bar = next((f"statute: {why}" for pat, why in barred.items() for c in codes if reason_matches(c, pat)), "")
-            d, text = decided_by(codes, lv, str(heading.get(item, "")), bar, False,
-                                 dest.embargo or dest.all_ccl_746_8)
+            d, text = decided_by(codes, lv, str(heading.get(item, "")), bar, dest.embargo or dest.all_ccl_746_8)
             who.append(d)
             who_detail.append(text)
         req["instruments"] = instr
@@ -262,16 +262,18 @@ def licensing_for(ds: Any, partner: str, config: EstimationConfig) -> pd.DataFra
 def table_from_context(ds: Any, ctx: ItemContext) -> pd.DataFrame:
     """Assemble the item table from a computed context (licensing, values, FA, risk, provenance)."""
     config = ctx.config
+    from optimizer.licensing.destination import rules_partner
     licence = licensing_for(ds, ctx.partner, config)
     dest = licence.attrs["destination"]
-    items = apply_partner_bars(ctx.static.items.rename(columns={"reasons": "item_reasons"}), ctx.partner, config)
-    items = apply_licensing(items, licence, ctx.partner, dest.name, dest.in_group("D5"),
-                            dest.embargo or dest.all_ccl_746_8, config)
+    rules = rules_partner(ctx.partner)  # Hong Kong is China for the EAR, a territory its parent
+    items = apply_partner_bars(ctx.static.items.rename(columns={"reasons": "item_reasons"}), rules, config)
+    items = apply_licensing(items, licence, rules, dest.name, dest.in_group("D5"),
+                            dest.embargo or dest.all_ccl_746_8, config, macau=rules == "MAC")
     items = apply_tier_overrides(items, ds.tier_overrides).rename(columns={"item_reasons": "reasons"})
     values = item_values(items, ctx.value_rows, ctx.value_label,
                          for_partner(read_value_overrides(ds.data_dirs), ctx.partner))
     trade_label = (f"{'SYNTHETIC' if ds.trade_synthetic else 'real'} trade: {ds.trade_source}")
-    values = licence_bound_values(values, licence, ctx.partner, dest.name, config, trade_label)
+    values = licence_bound_values(values, licence, rules, dest.name, config, trade_label)
     members = regime_members(ds.regimes, config, ds.country_groups)
     world = year_trade_for(ds, ctx.year).world
     fa = compute_fa(items, ctx.static.shares, world, ctx.per_hs6, ctx.partner, members, config, ctx.year,

@@ -119,8 +119,9 @@ def rule_decision(eccn: str, reasons: tuple[str, ...], *, military: bool, itar_p
     tier = config.remainder_tier
     others = ", ".join(c for c in reasons if not is_legacy_compatible(c, config))
     if all(reason_family(c) == "SS" or is_legacy_compatible(c, config) for c in reasons):
+        held = ", so it is held out of packages" if tier == "foundational" else ", weighed as a deliberate concession"
         return tier, (f"{pre}statutory short-supply control ({others}, 15 CFR 754): a statute, not a security "
-                      "judgement; relief needs a change in law, so it is held out of packages"), False
+                      f"judgement; relief needs a change in law{held}"), False
     if tier == "foundational":
         return tier, (f"{pre}not a legacy pattern ({others}): held out of packages until an analyst "
                       "tags it transactional"), False
@@ -192,7 +193,7 @@ def assign_tiers(ccl: pd.DataFrame, ids: pd.DataFrame, config: EstimationConfig,
 
 
 def apply_licensing(tiers: pd.DataFrame, licence: pd.DataFrame, partner: str, name: str, d5: bool,
-                    embargo: bool, config: EstimationConfig) -> pd.DataFrame:
+                    embargo: bool, config: EstimationConfig, macau: bool = False) -> pd.DataFrame:
     """Destination-aware tiers: what the partner's licence requirements make of the rule tiers.
 
     - nothing binds (`licence_required == 'none'`) -> `nlr`: no licence is required to the partner,
@@ -202,41 +203,53 @@ def apply_licensing(tiers: pd.DataFrame, licence: pd.DataFrame, partner: str, na
     - a legacy item on which a requirement targeted at the partner binds (NP2 for China, 88 FR
       54875) -> `config.remainder_tier`: a recent, deliberate control is not legacy;
     - a legacy NS2 item of evident military relevance (`config.military_relevant_ns2`) bound for an
-      arms-embargoed (D:5) partner -> `config.remainder_tier`;
-    - an item that needs a licence only for military end uses keeps its rule tier; its only relief
-      is removal from Supp. No. 2 to Part 744 (the tier reason says so).
+      arms-embargoed partner (D:5, or Macau, which the EAR names with D:5) -> `config.remainder_tier`;
+    - an item that needs a licence only for military end uses (744.21) -> `config.remainder_tier`:
+      its only relief, removal from Supp. No. 2 to Part 744, would let it reach the partner's
+      military end users, the very use the rule was written to stop, so it is not a legacy control;
+      an analyst may tag it transactional to weigh that trade;
+    - a requirement the data cannot establish (no chart row for the partner) -> foundational until
+      checked (never packaged on an assumption);
+    - embargoed destinations' items are a floor (`tier_floor`), like the rule floor.
     """
     out = tiers.copy()
     level = out["eccn"].map(licence["licence_required"])
     binding = out["eccn"].map(licence["binding_reasons"]).fillna("")
+    cautious = out["eccn"].map(licence["licence_cautious"]).fillna(False).astype(bool)
     targeted = config.targeted_reasons.get(partner) or {}
     remainder = config.remainder_tier
+    held = "; held out of packages until an analyst tags it transactional" if remainder == "foundational" else ""
     for i in out.index:
         lv, tier, why = level[i], out.at[i, "tier"], out.at[i, "tier_reason"]
         codes = parse_reasons(binding[i])
         if lv == "none":
             out.at[i, "tier"] = "nlr"
             out.at[i, "tier_reason"] = f"no licence required to {name}: nothing to relieve (rule tier: {tier}, {why})"
-        elif embargo and tier != "foundational":
+        elif embargo:
+            out.at[i, "tier_floor"] = True
+            if tier != "foundational":
+                out.at[i, "tier"] = "foundational"
+                out.at[i, "tier_reason"] = f"{name} is under comprehensive sanctions (Part 746): not an item concession"
+        elif cautious[i] and tier in ("legacy", "transactional"):
             out.at[i, "tier"] = "foundational"
-            out.at[i, "tier_reason"] = f"{name} is under comprehensive sanctions (Part 746): not an item concession"
+            out.at[i, "tier_reason"] = (f"licence requirement to {name} not established from the data (no Country "
+                                        f"Chart row): held out of packages until checked (rule tier: {tier})")
         elif tier == "legacy" and lv == "end_use_only":
-            out.at[i, "tier_reason"] = (f"{why}; to {name} a licence is needed only for military end uses "
-                                        "(Supp. No. 2 to Part 744): its only relief is removal from that list")
+            out.at[i, "tier"] = remainder
+            out.at[i, "tier_reason"] = (f"{why}; to {name} a licence is needed only for military end uses or end users "
+                                        "(15 CFR 744.21, Supp. No. 2 to Part 744): removal from that list would let it "
+                                        f"reach them, so it is not legacy{held}")
         elif tier == "legacy":
             hit = [(c, targeted[c]) for c in codes if c in targeted]
             mil = config.military_relevant_ns2.get(base_eccn(out.at[i, "eccn"]))
             if hit:
                 out.at[i, "tier"] = remainder
-                out.at[i, "tier_reason"] = (f"{hit[0][0]} binds on {name} as a {hit[0][1]}: not legacy"
-                                            + ("; held out of packages until an analyst tags it transactional"
-                                               if remainder == "foundational" else ""))
-            elif mil and d5 and "NS2" in codes:
+                out.at[i, "tier_reason"] = f"{hit[0][0]} binds on {name} as a {hit[0][1]}: not legacy{held}"
+            elif mil and (d5 or macau) and "NS2" in codes:
                 out.at[i, "tier"] = remainder
+                where = "Country Group D:5" if d5 else "Macau, which the EAR names with D:5"
                 out.at[i, "tier_reason"] = (f"NS2 item of evident military relevance ({mil}) for an arms-embargoed "
-                                            f"partner (Country Group D:5): not legacy"
-                                            + ("; held out of packages until an analyst tags it transactional"
-                                               if remainder == "foundational" else ""))
+                                            f"partner ({where}): not legacy{held}")
     out["rule_tier"] = out["tier"]
     out["rule_reason"] = out["tier_reason"]
     return out

@@ -131,29 +131,36 @@ def licence_bound_values(values: pd.DataFrame, licence: pd.DataFrame, partner: s
     blocked = config.blocked_share(partner)
     partial = float(config.partial_paragraph_share)
     in_reach = lic["exceptions_in_reach"].fillna("").to_numpy()
+    part = lic["meu_part_only"].fillna(False).astype(bool).to_numpy() if "meu_part_only" in lic else \
+        np.zeros(len(out), dtype=bool)
     bound = np.full(len(out), np.nan)
     share = np.full(len(out), np.nan)
     value = np.full(len(out), np.nan)
     basis: list[str] = []
+    instruments = lic["instruments"].fillna("").to_numpy() if "instruments" in lic else np.full(len(out), "")
     for k, (lv, pot, why, override, binding, reach) in enumerate(zip(
             level, potential, out["value_basis"], out["value_override"], lic["binding_reasons"].fillna(""),
             in_reach)):
+        relief = f"relieved by {str(instruments[k]).replace(';', ' / ')}" if instruments[k] else "no instrument"
         pot_known = pot == pot
         if lv == "none":
             bound[k], share[k], value[k] = 0.0, 0.0, 0.0
             basis.append(f"no licence required to {name} (NLR): no item relief possible"
                          + (f"; unbound potential {fmt_usd(pot)} ({why})" if pot_known and not override else "")
-                         + (f"; analyst value ignored ({why})" if override else ""))
+                         + (f"; analyst value ignored ({why})" if override else "") + f"; {trade_label}")
             continue
         if override:
             bound[k], share[k], value[k] = pot, 1.0, pot
-            basis.append(f"{why}; licence binds: {binding}")
+            basis.append(f"{why}; licence binds: {binding}; {relief}; {trade_label}")
             continue
         full_reach = [e for e in str(reach).split(";") if e in FULL_EXCEPTIONS]
         if lv == "end_use_only":
-            f, s, label = float(config.meu_end_use_share), float(config.meu_blocked_share), (
-                f"military end-use licence only (744.21): potential x military end-use share "
-                f"{config.meu_end_use_share:.2f} x blocked share {config.meu_blocked_share:.2f}")
+            scope = float(config.partial_paragraph_share) if part[k] else 1.0
+            f, s, label = float(config.meu_end_use_share) * scope, float(config.meu_blocked_share), (
+                f"military end-use licence only (744.21): potential"
+                + (f" x {scope:.2f} (Supp. No. 2 covers only part of the entry)" if part[k] else "")
+                + f" x military end-use share {config.meu_end_use_share:.2f} (assumption) x blocked share "
+                  f"{config.meu_blocked_share:.2f} (proxy: Entity List application value denied 2018-2023)")
         else:
             f = 1.0 if lv == "all" else partial
             s = 0.0 if full_reach else blocked
@@ -163,7 +170,7 @@ def licence_bound_values(values: pd.DataFrame, licence: pd.DataFrame, partner: s
         bound[k] = pot * f if pot_known else np.nan
         share[k] = s
         value[k] = bound[k] * s if pot_known else np.nan
-        basis.append(f"{why}; {label}; {trade_label}")
+        basis.append(f"{why}; {label}; {relief}; {trade_label}")
     out["potential_usd"] = potential
     out["licence_bound_usd"] = bound
     out["blocked_share"] = share

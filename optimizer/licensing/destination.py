@@ -15,9 +15,23 @@ from typing import Any
 
 from optimizer.data.schema import CHART_COLUMNS, COUNTRY_GROUP_COLUMNS
 
-#: Destinations without a chart row that take another's row (15 CFR 738.3(b) and 85 FR 83788:
-#: Hong Kong has been treated as China since Dec. 2020; Liechtenstein follows Switzerland, chart footnote 5).
-CHART_PARENT: dict[str, str] = {"HKG": "CHN", "LIE": "CHE"}
+#: Destinations without a chart row that take another's row: Hong Kong has been treated as China since
+#: Dec. 2020 (85 FR 83788, per the chart source's notes); Liechtenstein follows Switzerland (chart
+#: footnote 5); dependent territories take the row of the country they depend on (738.3(b), per the
+#: chart source). US territories are not export destinations and are not listed.
+CHART_PARENT: dict[str, str] = {
+    "HKG": "CHN", "LIE": "CHE",
+    **dict.fromkeys(("AIA", "BMU", "CYM", "FLK", "GIB", "IOT", "MSR", "PCN", "SGS", "SHN", "TCA", "VGB"), "GBR"),
+    **dict.fromkeys(("ATF", "BLM", "MYT", "NCL", "PYF", "SPM", "WLF"), "FRA"),
+    **dict.fromkeys(("FRO", "GRL"), "DNK"), **dict.fromkeys(("ANT", "BES"), "NLD"),
+    **dict.fromkeys(("CCK", "CXR", "HMD", "NFK"), "AUS"), **dict.fromkeys(("COK", "NIU", "TKL"), "NZL"),
+    "BVT": "NOR",
+}
+
+
+def rules_partner(partner: str) -> str:
+    """The partner whose row and partner-specific rules apply (HKG -> CHN, GRL -> DNK, else itself)."""
+    return CHART_PARENT.get(partner, partner)
 
 
 @dataclass(frozen=True)

@@ -73,8 +73,7 @@ def item_instruments(level: str, binding: tuple[str, ...], allowed: tuple[str, .
     return out
 
 
-def decided_by(binding: tuple[str, ...], level: str, heading: str, barred: str, statutory: bool,
-               embargo: bool) -> tuple[str, str]:
+def decided_by(binding: tuple[str, ...], level: str, heading: str, barred: str, embargo: bool) -> tuple[str, str]:
     """(decider, plain words) for one item and partner."""
     h = heading.lower()
     if "nuclear regulatory commission" in h or "10 cfr part 110" in h or "10 cfr 110" in h or "part 810" in h:
@@ -83,7 +82,7 @@ def decided_by(binding: tuple[str, ...], level: str, heading: str, barred: str, 
         return "statute", "embargo or sanctions programme (Part 746): not a BIS item decision"
     if barred:
         return "statute", barred
-    if statutory or any(reason_family(c) == "SS" for c in binding):
+    if any(reason_family(c) == "SS" for c in binding):
         return "statute", "short-supply statute (15 CFR 754)"
     if level == "end_use_only":
         return "bis", "BIS rule alone (Supp. No. 2 to Part 744)"

@@ -39,7 +39,11 @@ from optimizer.estimation.reasons import ParagraphControl, parse_paragraph_contr
 from optimizer.licensing.destination import Destination
 
 LICENCE_COLUMNS: list[str] = ["licence_required", "binding_reasons", "licence_basis", "licence_sections",
-                              "meu_listed", "exceptions_allowed", "exceptions_in_reach"]
+                              "meu_listed", "meu_part_only", "exceptions_allowed", "exceptions_in_reach",
+                              "licence_cautious"]
+#: Supp. No. 2 entries whose printed text covers only part of the ECCN ("Limited to ...", or tied to
+#: 9A012.a.1): their military end-use value counts `partial_paragraph_share` of the item's trade.
+MEU_PART_FLAGS: frozenset[str] = frozenset({"text_says_limited_to", "tied_to_9A012.a.1"})
 LICENCE_LEVELS: tuple[str, ...] = ("all", "some", "end_use_only", "none")
 
 #: Section of 15 CFR 742/746/754 that states the licence requirement and policy of each reason family.
@@ -130,6 +134,8 @@ def _cite(text: str) -> str:
 def reason_scope(code: str, rows: Iterable[ParagraphControl], dest: Destination, un: frozenset[str]) -> Scope:
     """Does reason `code` bind on `dest`, and by which rule?"""
     if code in CHART_COLUMNS:
+        if reason_family(code) == "AT":  # no X for any country in the chart: AT binds only the Part 746 rows
+            return Scope(code in dest.chart_x, f"Country Chart {_column_label(code)}")
         if not dest.known:
             return Scope(True, f"Country Chart {_column_label(code)} (no chart row for {dest.iso3}: assumed)", True)
         return Scope(code in dest.chart_x, f"Country Chart {_column_label(code)}")
@@ -140,7 +146,7 @@ def reason_scope(code: str, rows: Iterable[ParagraphControl], dest: Destination,
     fam = reason_family(code)
     cols = [c for c in CHART_COLUMNS if reason_family(c) == fam]
     if cols and code == fam:  # a bare family code: any column of the family
-        if not dest.known:
+        if not dest.known and fam != "AT":
             return Scope(True, f"Country Chart {fam} columns (no chart row for {dest.iso3}: assumed)", True)
         return Scope(any(c in dest.chart_x for c in cols), f"Country Chart {fam} columns (column not stated: any)",
                      cautious=True)
@@ -256,8 +262,9 @@ def licence_requirements(items: pd.DataFrame, ccl: pd.DataFrame, dest: Destinati
     """LICENCE_COLUMNS per item (`items`: eccn, base_eccn, reasons). Index: eccn."""
     meta = {str(r["eccn"]): r for r in ccl.to_dict(orient="records")}
     meu = {str(e): str(p) for p, e in zip(meu_items["paragraph"], meu_items["eccn"])} if len(meu_items) else {}
+    part = {str(e) for e, f in zip(meu_items["eccn"], meu_items["scope_flag"]) if str(f) in MEU_PART_FLAGS} \
+        if len(meu_items) and "scope_flag" in meu_items else set()
     out: dict[str, list[Any]] = {c: [] for c in LICENCE_COLUMNS}
-    out["licence_cautious"] = []
     ids = []
     cache: dict[str, tuple[tuple[ParagraphControl, ...], dict[str, str]]] = {}
     for item, base, cell in zip(items["eccn"], items["base_eccn"], items["reasons"]):
@@ -273,6 +280,7 @@ def licence_requirements(items: pd.DataFrame, ccl: pd.DataFrame, dest: Destinati
         out["licence_basis"].append(req.basis)
         out["licence_sections"].append(";".join(req.sections))
         out["meu_listed"].append(req.meu_listed)
+        out["meu_part_only"].append(bool(req.meu_listed and base in part))
         out["exceptions_allowed"].append(";".join(req.exceptions_allowed))
         out["exceptions_in_reach"].append(";".join(req.exceptions_in_reach))
         out["licence_cautious"].append(req.cautious)

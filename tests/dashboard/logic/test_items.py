@@ -56,7 +56,7 @@ def test_override_view_reports_problems_inline_without_recording(tmp_path):
 def test_recording_an_override_writes_the_workspace_and_changes_the_tier(tmp_path, shipped_ds):
     state = AppState(None, home=tmp_path)
     before = items.item_table(state.dataset(), "CHN")
-    assert before.set_index("eccn").at["2B991", "tier"] == "legacy"
+    assert before.set_index("eccn").at["2B991", "tier"] == "foundational"  # military end use only (744.21)
     out = items.override_view(state, "2B991", "transactional", "kept as leverage for the next round", "ana", 0)
     assert out[-1] == 1 and "Recorded: 2B991 is transactional" in out[0].children
     assert state.tier_overrides_path.is_file()
@@ -64,7 +64,7 @@ def test_recording_an_override_writes_the_workspace_and_changes_the_tier(tmp_pat
     after = items.item_table(state.dataset(), "CHN").set_index("eccn")
     assert after.at["2B991", "tier"] == "transactional"
     # the shipped data is untouched
-    assert items.item_table(shipped_ds, "CHN").set_index("eccn").at["2B991", "tier"] == "legacy"
+    assert items.item_table(shipped_ds, "CHN").set_index("eccn").at["2B991", "tier"] == "foundational"
 
 
 def test_items_view_on_the_shipped_data(shipped_ds):
@@ -75,7 +75,7 @@ def test_items_view_on_the_shipped_data(shipped_ds):
 
 def test_panel_explains_the_item(shipped_ds):
     title, body, tier = items.panel_view(shipped_ds, "2B991", "CHN", 2024)
-    assert title == "2B991 · China, 2024" and tier == "legacy"
+    assert title == "2B991 · China, 2024" and tier == "foundational"
     text = str(body)
     assert "Reasons for control, by paragraph" in text and "HS mapping" in text and "Foreign availability" in text
 

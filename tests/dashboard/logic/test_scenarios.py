@@ -26,8 +26,8 @@ def store(tmp_path):
 @pytest.fixture(scope="module")
 def runs(shipped_ds):
     """Two builder runs for China: a small target, and a larger one with an ally's opposition."""
-    small = run_package(shipped_ds, FormValues(partner="CHN", target_bn=0.2, modes=["meu_removal"]))
-    big = run_package(shipped_ds, FormValues(partner="CHN", target_bn=0.5, modes=["lift", "exception", "meu_removal"]))
+    small = run_package(shipped_ds, FormValues(partner="CHN", target_bn=0.002, modes=["lift"]))
+    big = run_package(shipped_ds, FormValues(partner="CHN", target_bn=0.005, modes=["lift", "exception", "approval"]))
     assert small["ok"] and big["ok"] and small["package"]["items"] and big["package"]["items"]
     return small, big
 
@@ -38,7 +38,7 @@ def test_save_open_and_save_again_from_the_opened_version(store, runs):
     assert out.ok and out.opened == {"name": "China small", "version": 1}
     form, opened = scenarios.open_scenario(store, "China small")
     assert opened.ok and opened.opened["version"] == 1
-    assert form["partner"] == "CHN" and form["target_bn"] == pytest.approx(0.2) and form["modes"] == ["meu_removal"]
+    assert form["partner"] == "CHN" and form["target_bn"] == pytest.approx(0.002) and form["modes"] == ["lift"]
     assert len(form["caps"]) == 10 and len(form["ally_oppose"]) == 5
     again = scenarios.save_current(store, "China small", small, opened.opened, author="ana")
     assert again.ok and again.opened["version"] == 2

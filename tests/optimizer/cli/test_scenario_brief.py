@@ -17,29 +17,29 @@ def db(tmp_path):
 
 
 def test_save_list_export_import_round_trip(cli, db, tmp_path):
-    code, out, err = cli("scenario", "save", "China 300m", "--partner", "CHN", "--target", "300m", "--db", db)
+    code, out, err = cli("scenario", "save", "China 3m", "--partner", "CHN", "--target", "3m", "--db", db)
     assert code == 0, err
     assert "version 1" in out and "SYNTHETIC" in out
     code, out, _ = cli("scenario", "list", "--format", "json", "--db", db)
     rows = json.loads(out)
-    assert [r["name"] for r in rows] == ["China 300m"]
+    assert [r["name"] for r in rows] == ["China 3m"]
     assert rows[0]["partner"] == "CHN" and rows[0]["year"] == 2024 and rows[0]["synthetic"] is True
     path = tmp_path / "s.json"
-    assert cli("scenario", "export", "China 300m", "-o", str(path), "--db", db)[0] == 0
+    assert cli("scenario", "export", "China 3m", "-o", str(path), "--db", db)[0] == 0
     doc = json.loads(path.read_text())
     assert doc["format"] == "decontrol-scenario" and doc["results"]["status"] == "optimal"
     assert cli("scenario", "import", str(path), "--name", "copy", "--db", db)[0] == 0
     code, out, _ = cli("scenario", "list", "--format", "json", "--db", db)
-    assert sorted(r["name"] for r in json.loads(out)) == ["China 300m", "copy"]
+    assert sorted(r["name"] for r in json.loads(out)) == ["China 3m", "copy"]
 
 
 def test_stale_save_exits_2_and_keeps_the_stored_version(cli, db):
-    assert cli("scenario", "save", "s", "--partner", "CHN", "--target", "300m", "--db", db)[0] == 0
-    assert cli("scenario", "save", "s", "--partner", "CHN", "--target", "400m", "--base-version", "1", "--db", db)[0] == 0
-    code, _, err = cli("scenario", "save", "s", "--partner", "CHN", "--target", "500m", "--base-version", "1", "--db", db)
+    assert cli("scenario", "save", "s", "--partner", "CHN", "--target", "3m", "--db", db)[0] == 0
+    assert cli("scenario", "save", "s", "--partner", "CHN", "--target", "4m", "--base-version", "1", "--db", db)[0] == 0
+    code, _, err = cli("scenario", "save", "s", "--partner", "CHN", "--target", "5m", "--base-version", "1", "--db", db)
     assert code == 2 and "nothing was saved" in err and "Traceback" not in err
     code, out, _ = cli("scenario", "show", "s", "--format", "json", "--db", db)
-    assert json.loads(out)["version"] == 2 and json.loads(out)["inputs"]["scenario"]["target_usd"] == 4e8
+    assert json.loads(out)["version"] == 2 and json.loads(out)["inputs"]["scenario"]["target_usd"] == 4e6
 
 
 @pytest.mark.parametrize("content", ["{broken", '{"format": "decontrol-scenario", "format_version": 1, "name": "x", '
@@ -55,7 +55,7 @@ def test_malformed_import_exits_2_and_stores_nothing(cli, db, tmp_path, content)
 
 def test_brief_from_flags_writes_deck_and_workbook(cli, tmp_path):
     deck, book = tmp_path / "b.pptx", tmp_path / "b.xlsx"
-    code, out, err = cli("brief", "--partner", "CHN", "--target", "300m", "-o", str(deck), "--xlsx", str(book),
+    code, out, err = cli("brief", "--partner", "CHN", "--target", "3m", "-o", str(deck), "--xlsx", str(book),
                          "--marking", "TEST MARKING")
     assert code == 0, err
     prs = Presentation(str(deck))
@@ -66,7 +66,7 @@ def test_brief_from_flags_writes_deck_and_workbook(cli, tmp_path):
 
 
 def test_ally_brief_from_saved_scenario_leaks_nothing_internal(cli, db, tmp_path, deck_text):
-    assert cli("scenario", "save", "s", "--partner", "CHN", "--target", "300m", "--db", db)[0] == 0
+    assert cli("scenario", "save", "s", "--partner", "CHN", "--target", "3m", "--db", db)[0] == 0
     deck, book = tmp_path / "a.pptx", tmp_path / "a.xlsx"
     code, _, err = cli("brief", "--scenario", "s", "--db", db, "--audience", "ally", "-o", str(deck), "--xlsx", str(book))
     assert code == 0, err
@@ -79,7 +79,7 @@ def test_ally_brief_from_saved_scenario_leaks_nothing_internal(cli, db, tmp_path
 
 
 def test_brief_bad_inputs_exit_2(cli, tmp_path, db):
-    assert cli("brief", "--partner", "CHN", "--target", "300m", "-o", str(tmp_path / "x.pdf"))[0] == 2
+    assert cli("brief", "--partner", "CHN", "--target", "3m", "-o", str(tmp_path / "x.pdf"))[0] == 2
     assert cli("brief", "--scenario", "no such", "--db", db, "-o", str(tmp_path / "x.pptx"))[0] == 2
     assert cli("brief", "--partner", "CHN", "--target", "-1", "-o", str(tmp_path / "x.pptx"))[0] == 2
     assert not (tmp_path / "x.pptx").exists()

@@ -61,16 +61,16 @@ def test_bad_positions_file_exits_2(cli, tmp_path):
 
 def test_positions_file_screens_items(cli, tmp_path):
     f = tmp_path / "positions.json"
-    f.write_text('{"JPN": {"3A991": "oppose"}}', encoding="utf-8")
+    f.write_text('{"JPN": {"5A003": "oppose"}}', encoding="utf-8")
     code, out, err = cli(*BASE, "--risk-budget", "1", "--positions", str(f), "--format", "json")
     assert code == 0, err
     d = json.loads(out)
-    assert "3A991" not in [i["eccn"] for i in d["coalition"]["items"] + d["us_only"]["items"]]
-    assert {"eccn": "3A991", "reason": "ally_opposes", "detail": "opposed by JPN"} in d["coalition"]["excluded"]
+    assert "5A003" not in [i["eccn"] for i in d["coalition"]["items"] + d["us_only"]["items"]]
+    assert {"eccn": "5A003", "reason": "ally_opposes", "detail": "opposed by JPN"} in d["coalition"]["excluded"]
 
 
 def test_infeasible_exits_3_and_still_prints_json(cli):
-    code, out, err = cli(*BASE, "--risk-budget", "0.01", "--force", "9A991", "--format", "json")
+    code, out, err = cli(*BASE, "--risk-budget", "0.01", "--force", "5A003", "--format", "json")
     assert code == 3
     assert "no package satisfies the constraints" in err
     assert json.loads(out)["status"] == "infeasible"

@@ -15,8 +15,7 @@ DEU_2B991 = round((150 - 300 * S) * 0.5, 2)
 
 
 def test_gains_by_hand_and_allies_gain_nothing_from_us_unilateral_relief(ds):
-    # the hand-made dataset has no licensing tables: every chart reason is assumed to bind (cautious),
-    # so US values are the potentials (2B991 15, 4A994 5, 9A991 7.5) x China's blocked share 0.301;
+    # the hand-made chart binds every column on CHN (conftest.binding_chart), so US values are the potentials (2B991 15, 4A994 5, 9A991 7.5) x China's blocked share 0.301;
     # JPN and DEU do not control 9xx entries (US-unilateral): relief gives them nothing.
     r = coalition_package(ds, "CHN", ["JPN", "DEU"], Scenario(risk_budget=0.41, rel_gap=0.0))
     assert r.status == "optimal" and r.members == ["USA", "JPN", "DEU"]
@@ -24,7 +23,6 @@ def test_gains_by_hand_and_allies_gain_nothing_from_us_unilateral_relief(ds):
     assert g["USA"].potential_usd == pytest.approx(0.301 * (15 + 5 + 7.5), abs=0.02)
     assert g["JPN"].potential_usd == 0.0 and g["DEU"].potential_usd == 0.0
     assert sum("gains nothing from any eligible item" in w for w in r.warnings) == 2
-    assert any("no Country Chart row for CHN" in w for w in r.warnings)
     # UN does not bind on China, so 9A991 carries only its AT risk and all three fit the budget
     assert r.coalition.item_ids() == ["2B991", "4A994", "9A991"] == r.us_only.item_ids()
     assert r.coalition.risk_used <= 0.41

@@ -106,6 +106,19 @@ def trade_frame() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["year", "exporter", "importer", "hs6", "value_usd"])
 
 
+def binding_chart(*partners: str) -> pd.DataFrame:
+    """A hand-made Country Chart with a row for each test partner in which every column has an X,
+    AT1 included. The real 2026 chart has no AT X for any destination but the embargoed ones, so the
+    hand-made AT-only items would need no licence; this test destination keeps them licensable, so the
+    estimation formulas can be checked on them."""
+    from optimizer.data.schema import CHART_COLUMNS
+    base = empty_frame(TABLES["country_chart"])
+    rows = [{"iso3": p, "iso2": p[:2], "chart_name": p, "row_type": "graded", "footnotes": "",
+             **dict.fromkeys(CHART_COLUMNS, True), "pointer_text": "", "as_of": "2026-07-23", "source": "test chart"}
+            for p in partners]
+    return pd.DataFrame(rows, columns=base.columns)
+
+
 def make_dataset(*, ccl: pd.DataFrame | None = None, concordance: pd.DataFrame | None = None,
                  trade: pd.DataFrame | None = None, tier_overrides: pd.DataFrame | None = None,
                  fa_overrides: pd.DataFrame | None = None, data_dirs: tuple[Path, ...] = (),
@@ -118,6 +131,7 @@ def make_dataset(*, ccl: pd.DataFrame | None = None, concordance: pd.DataFrame |
     frames["concordance"] = concordance
     frames["trade"] = trade if trade is not None else trade_frame()
     frames["countries"] = pd.DataFrame({"iso3": COUNTRIES, "name": COUNTRIES})
+    frames["country_chart"] = binding_chart("CHN", "JPN")
     frames["regimes"] = pd.DataFrame(
         [("WA", c, "2025-01-01", "test") for c in WA] + [("NSG", c, "2025-01-01", "test") for c in WA + ["CHN"]],
         columns=["regime", "iso3", "as_of", "source"])

@@ -84,7 +84,7 @@ def test_config_file(cli, tmp_path):
 def test_explain_table_and_json(cli):
     code, out, err = cli("items", "--partner", "CHN", "--explain", "2B991")
     assert code == 0, err
-    for words in ("Tier      legacy", "Value", "partner imports", "FA", "Risk", "risk_base MEU 0.80 = 0.800"):
+    for words in ("Tier      foundational", "Value", "partner imports", "FA", "Risk", "risk_base MEU 0.80 = 0.800"):
         assert words in out
     code, out, err = cli("items", "--partner", "CHN", "--explain", "2B991", "--format", "json")
     d = json.loads(out)

@@ -48,10 +48,14 @@ def test_wmd_military_and_chokepoint_items_are_foundational(shipped, chn):
             assert tier in ("foundational", "nlr")
 
 
-def test_at_only_classics_are_legacy(chn):
+def test_at_only_classics_need_a_licence_to_china_only_for_military_end_uses(chn):
+    """The classic 9xx "legacy" entries need no item licence to China; what remains is the military
+    end-use rule (744.21), whose relief would reach military end users: not legacy by default."""
     t = chn.set_index("eccn")
     for eccn in ("2B991", "4A994", "3A991", "9A991"):
-        assert t.loc[eccn, "tier"] == "legacy", eccn
+        assert t.loc[eccn, "licence_required"] == "end_use_only", eccn
+        assert t.loc[eccn, "tier"] == "foundational" and "744.21" in t.loc[eccn, "tier_reason"], eccn
+        assert t.loc[eccn, "instruments"] == "meu_removal" and not t.loc[eccn, "tier_floor"]
 
 
 def test_figures_finite_and_in_range(chn):

@@ -17,13 +17,13 @@ def test_instruments_follow_the_requirement():
 
 
 def test_who_decides():
-    assert decided_by(("NS2",), "all", "", "", False, False)[0] == "regime"
-    assert decided_by(("NP2",), "all", "", "", False, False)[0] == "bis"
-    assert decided_by(("MEU",), "end_use_only", "", "", False, False)[0] == "bis"
-    assert decided_by(("CC1",), "all", "", "statute: Tiananmen", False, False) == ("statute", "statute: Tiananmen")
-    assert decided_by(("SS",), "all", "", "", False, False)[0] == "statute"
+    assert decided_by(("NS2",), "all", "", "", False)[0] == "regime"
+    assert decided_by(("NP2",), "all", "", "", False)[0] == "bis"
+    assert decided_by(("MEU",), "end_use_only", "", "", False)[0] == "bis"
+    assert decided_by(("CC1",), "all", "", "statute: Tiananmen", False) == ("statute", "statute: Tiananmen")
+    assert decided_by(("SS",), "all", "", "", False)[0] == "statute"
     assert decided_by(("NP1",), "all", "equipment subject to the Nuclear Regulatory Commission (10 CFR part 110)",
-                      "", False, False)[0] == "agency"
+                      "", False)[0] == "agency"
 
 
 def test_item_table_names_instruments_and_deciders(tables):

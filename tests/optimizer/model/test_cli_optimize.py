@@ -183,38 +183,17 @@ def test_an_edited_table_that_lowers_a_rule_tier_is_refused(cli, tmp_path):
     assert out == ""
 
 
-def test_bis_alone_leaves_regime_items_out(cli):
-    code, out, err = cli("optimize", "--partner", "CHN", "--target", "1m", "--bis-alone", "--format", "json")
-    assert code == 0, err
-    d = json.loads(out)
-    assert d["items"] and all(line["decided_by"] == "bis" for line in d["items"])
-    assert any(e["reason"] == "not_bis_alone" for e in d["excluded"])
-
-
-def test_edited_tables_cannot_bypass_the_floor(cli, tmp_path):
-    """No partner column, a made-up sub-item of 3A090, or an older export without licensing columns:
-    the floor holds and the instruments come from the licensing model."""
+def test_bis_alone_leaves_regime_items_out(cli, tmp_path):
+    """An analyst tags two military end-use-only items transactional (allowed: not a rule floor); with
+    --bis-alone only those (BIS decides Supp. No. 2 alone) can enter, the Wassenaar NS2 items cannot."""
     code, out, _ = cli("items", "--partner", "CHN", "--format", "csv")
     table = pd.read_csv(pd.io.common.StringIO(out.lstrip("\ufeff")), dtype=str, keep_default_na=False)
-    no_partner = table.drop(columns=["partner"])
-    no_partner.loc[no_partner["eccn"] == "3A090", ["tier", "value_usd"]] = ["legacy", "1000000000"]
-    p1 = tmp_path / "no_partner.csv"
-    no_partner.to_csv(p1, index=False)
-    code, out, err = cli("optimize", "--items", str(p1), "--target", "100m")
-    assert code == 2 and "3A090" in err and "0E502" not in err
-    made_up = table.copy()
-    made_up.loc[made_up["eccn"] == "3A090", ["eccn", "tier", "value_usd"]] = ["3A090-x", "legacy", "1000000000"]
-    p2 = tmp_path / "made_up.csv"
-    made_up.to_csv(p2, index=False)
-    code, out, err = cli("optimize", "--items", str(p2), "--target", "100m")
-    assert code == 2 and "3A090-x" in err and "made-up sub-item" in err
-    old = table[["eccn", "partner", "tier", "potential_usd", "risk", "fa_score"]].rename(
-        columns={"potential_usd": "value_usd"})
-    p3 = tmp_path / "old.csv"
-    old.to_csv(p3, index=False)
-    code, out, err = cli("optimize", "--items", str(p3), "--target", "1bn", "--modes", "lift,exception,approval",
-                         "--format", "json")
+    table.loc[table["eccn"].isin(["3A991", "4A994"]), "tier"] = "transactional"
+    path = tmp_path / "tagged.csv"
+    table.to_csv(path, index=False)
+    code, out, err = cli("optimize", "--items", str(path), "--target", "1m", "--bis-alone", "--format", "json")
+    assert code == 0, err
     d = json.loads(out)
-    assert all(line["mode"] in ("lift", "exception", "approval") for line in d["items"])
-    assert "9A991" not in {line["eccn"] for line in d["items"]}  # offers only meu_removal for China
-    assert d["synthetic"] is True and "no synthetic/source columns" in err
+    assert d["items"] and {line["eccn"] for line in d["items"]} <= {"3A991", "4A994"}
+    assert all(line["decided_by"] == "bis" for line in d["items"])
+    assert any(e["reason"] == "not_bis_alone" for e in d["excluded"])
