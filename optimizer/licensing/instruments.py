@@ -27,7 +27,8 @@ import re
 from collections.abc import Mapping
 
 from optimizer.estimation.config import reason_family
-from optimizer.licensing.requirement import GROUP_B_EXCEPTIONS, json_object_cell, section_of
+from optimizer.estimation.reasons import REASON_REGIME
+from optimizer.licensing.requirement import GROUP_B_EXCEPTIONS, is_chart_reason, json_object_cell, section_of
 
 INSTRUMENTS: tuple[str, ...] = ("lift", "exception", "approval", "meu_removal")
 INSTRUMENT_LABELS: dict[str, str] = {
@@ -35,17 +36,14 @@ INSTRUMENT_LABELS: dict[str, str] = {
     "approval": "Presumption of approval", "meu_removal": "Removal from the military end-use list",
 }
 DECIDERS: tuple[str, ...] = ("bis", "regime", "statute", "agency")
-#: Regime whose list a reason implements (NP2, RS, CC, AT, EI ... are US-only).
-REASON_REGIME: dict[str, str] = {"NS": "Wassenaar Arrangement", "MT": "MTCR", "CB": "Australia Group",
-                                 "CW": "CWC"}
+#: Regime names, for the "who decides" sentence.
+REGIME_NAMES: dict[str, str] = {"WA": "Wassenaar Arrangement", "MTCR": "MTCR", "NSG": "Nuclear Suppliers Group",
+                                "AG": "Australia Group", "CWC": "CWC"}
 
 
 def _regime_of(code: str) -> str:
-    if code in ("NP1", "NP"):
-        return "Nuclear Suppliers Group"
-    if code in ("CB3", "NS_AC", "NS_WW"):  # US-only columns and rules
-        return ""
-    return REASON_REGIME.get(reason_family(code), "")
+    """The regime whose list the reason implements ('' for US-only reasons: NP2, CB3, RS, CC, AT ...)."""
+    return REGIME_NAMES.get(REASON_REGIME.get(code, ""), "")
 
 
 def item_instruments(level: str, binding: tuple[str, ...], allowed: tuple[str, ...], partner_in_b: bool,
@@ -55,7 +53,7 @@ def item_instruments(level: str, binding: tuple[str, ...], allowed: tuple[str, .
         return {}
     if level == "end_use_only":
         return {"meu_removal": f"Remove the entry from Supp. No. 2 to 15 CFR 744 for {name} (744.21(a)(1))"}
-    chart = [c for c in binding if c[-1:].isdigit() and "_" not in c]
+    chart = [c for c in binding if is_chart_reason(c)]
     other = [c for c in binding if c not in chart]
     parts = []
     if chart:

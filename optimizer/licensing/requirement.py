@@ -75,6 +75,15 @@ class Scope:
     cautious: bool = False
 
 
+#: Reason families with Country Chart columns.
+CHART_FAMILIES: frozenset[str] = frozenset(reason_family(c) for c in CHART_COLUMNS)
+
+
+def is_chart_reason(code: str) -> bool:
+    """A chart column (NS2) or a bare family that has chart columns (NS, CC): decided by the chart."""
+    return code in CHART_COLUMNS or (code == reason_family(code) and code in CHART_FAMILIES)
+
+
 def section_of(code: str) -> str:
     """'NS2' -> '742.4'; 'RS_AC' -> '742.6(a)(6)'; 'MEU' -> '744.21'."""
     return SPECIAL_SECTION.get(code) or SECTION.get(reason_family(code), "")
@@ -105,12 +114,15 @@ def _text_scope(code: str, text: str, dest: Destination, un: frozenset[str]) -> 
         return Scope(iso == "IRQ" or (iso == "PAK" and "pakistan" in low), "Iraq" + (" or Pakistan" if "pakistan" in low else "") + " (746.3)")
     if "pakistan" in low:
         return Scope(iso == "PAK", "Pakistan (742.6(a)(9))")
-    groups = sorted(set(_GROUP.findall(t)))
+    head, _, tail = t.partition("excluding")
+    groups = sorted(set(_GROUP.findall(head)))
     if groups:
-        macau = "macau" in low
-        hit = any(dest.in_group(f"D{g}") for g in groups) or (macau and iso == "MAC")
+        macau = "macau" in head.lower()
+        excluded = re.findall(r"A:\s*([1-6])", tail)
+        hit = (any(dest.in_group(f"D{g}") for g in groups) or (macau and iso == "MAC")) and \
+            not any(dest.in_group(f"A{a}") for a in excluded)
         where = ("Macau or " if macau else "") + "Country Group" + ("s " if len(groups) > 1 else " ") + \
-            ", ".join(f"D:{g}" for g in groups)
+            ", ".join(f"D:{g}" for g in groups) + (f" but not A:{'/A:'.join(excluded)}" if excluded else "")
         return Scope(hit, where + _cite(t))
     if "742.6(a)(11)" in t:
         hit = any(dest.in_group(g) for g in ("D1", "D4", "D5")) or iso == "MAC"
@@ -127,7 +139,7 @@ def _text_scope(code: str, text: str, dest: Destination, un: frozenset[str]) -> 
 
 
 def _cite(text: str) -> str:
-    m = re.search(r"§\s*([0-9]{3}\.[0-9]+(?:\([a-z0-9]+\))*)", text)
+    m = re.search(r"§\s*([0-9]{3}\.[0-9]+(?:\([a-zA-Z0-9]+\))*)", text)
     return f" ({m.group(1)})" if m else ""
 
 
@@ -139,10 +151,11 @@ def reason_scope(code: str, rows: Iterable[ParagraphControl], dest: Destination,
         if not dest.known:
             return Scope(True, f"Country Chart {_column_label(code)} (no chart row for {dest.iso3}: assumed)", True)
         return Scope(code in dest.chart_x, f"Country Chart {_column_label(code)}")
-    for r in rows:
-        s = _text_scope(code, r.chart, dest, un)
-        if s is not None:
-            return s
+    scopes = [s for s in (_text_scope(code, r.chart, dest, un) for r in rows) if s is not None]
+    if scopes:  # several rows (paragraphs) may scope the reason differently: it binds where any row does
+        hit = [s for s in scopes if s.binds]
+        return Scope(bool(hit), "; ".join(dict.fromkeys(s.rule for s in (hit or scopes[:1]))),
+                     any(s.cautious for s in (hit or scopes)))
     fam = reason_family(code)
     cols = [c for c in CHART_COLUMNS if reason_family(c) == fam]
     if cols and code == fam:  # a bare family code: any column of the family
@@ -229,7 +242,7 @@ def item_requirement(item: str, reasons: tuple[str, ...], paragraphs: tuple[Para
         entire |= (not rows) or any(r.entire for r in rows)
     in_reach = tuple(k for k in allowed if dest.in_group("B")) if binding and all(
         reason_family(c) == "NS" for c in binding) else ()
-    sections = tuple(dict.fromkeys(["738 Supp. 1"] * any(c in CHART_COLUMNS or c == reason_family(c) for c in binding)
+    sections = tuple(dict.fromkeys(["738 Supp. 1"] * any(is_chart_reason(c) for c in binding)
                                    + [section_of(c) for c in binding if section_of(c)]))
     if binding:
         level = "all" if entire else "some"
@@ -242,19 +255,23 @@ def item_requirement(item: str, reasons: tuple[str, ...], paragraphs: tuple[Para
         if meu_applies:
             text += f" Also on Supp. No. 2 to Part 744 ({meu}): military end uses need a licence under 744.21 whatever relief is given."
         return Requirement(level, tuple(binding), text, sections, meu_applies, allowed, in_reach, cautious)
-    listed = ", ".join(reasons) or "no reasons recorded"
-    verb = "has" if len(reasons) == 1 else "have"
+    chart_codes = [c for c in reasons if is_chart_reason(c)]
+    other_codes = [c for c in reasons if not is_chart_reason(c)]
+    verb = "has" if len(chart_codes) == 1 else "have"
+    others = ", ".join(f"{c} ({section_of(c) or 'its own rule'})" for c in other_codes)
     at_note = " (AT columns bind only the Part 746 embargo destinations)" if any(
         reason_family(c) == "AT" for c in reasons) else ""
+    listed = ((f"{', '.join(chart_codes)} {verb} no X for {who}{at_note}" if chart_codes else "no chart reason")
+              + (f"; {others} {'does' if len(other_codes) == 1 else 'do'} not reach {who}" if other_codes else ""))
     if meu_applies:
         return Requirement(
             "end_use_only", ("MEU",),
-            f"No item licence to {who} under the Country Chart ({listed} {verb} no X for {who}{at_note}); "
+            f"No item licence to {who} under the Country Chart ({listed}); "
             f"a licence is required only for military end uses or end users: 15 CFR 744.21{dest.meu_paragraph[6:] or '(a)(1)'}, "
             f"item on Supp. No. 2 to Part 744 ({meu}), {dest.meu_policy or 'presumption of denial'}.",
             ("744.21", "744 Supp. 2"), True, allowed, ())
-    return Requirement("none", (), f"No licence required to {who} (NLR): {listed} {verb} no X for {who} in the Country "
-                       f"Chart{at_note} and no other control reaches it; 15 CFR 738.4.", ("738.4",), False, allowed, ())
+    return Requirement("none", (), f"No licence required to {who} (NLR): {listed}; 15 CFR 738.4.",
+                       ("738.4",), False, allowed, ())
 
 
 def licence_requirements(items: pd.DataFrame, ccl: pd.DataFrame, dest: Destination, un: frozenset[str],
