@@ -152,7 +152,7 @@ def _emit_table(table: pd.DataFrame, ds: Any, out) -> None:
     out.write(f"Item table for {partner}, {year} ({table.attrs.get('value_method', 'gap')} value). "
               f"{_provenance(ds)}\n")
     out.write(f"{len(table)} items: " + ", ".join(f"{counts.get(t, 0)} {t}" for t in TIERS)
-              + f"; known value {fmt_usd(table['value_usd'].sum())}\n\n")
+              + f"; {_known_value(table['value_usd'])}\n\n")
     view = pd.DataFrame({
         "eccn": table["eccn"], "tier": table["tier"],
         "value": table["value_usd"].map(fmt_usd),
@@ -168,6 +168,15 @@ def _emit_table(table: pd.DataFrame, ds: Any, out) -> None:
     out.write(view.to_string(index=False) + "\n")
     if table["fa_override"].any():
         out.write("* analyst FA override\n")
+
+
+def _known_value(values: pd.Series) -> str:
+    """'known value $1.2bn (3 items unknown)'; never '$0' when no value is known at all."""
+    known = values.notna()
+    if not known.any():
+        return "no item value known (see the warnings above)"
+    unknown = int((~known).sum())
+    return f"known value {fmt_usd(values[known].sum())}" + (f" ({unknown} items unknown)" if unknown else "")
 
 
 def _emit_explanation(ex: Any, ds: Any, fmt: str, out) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from optimizer.data.coverage import missing_inputs
 from optimizer.data.schema import PARTNERS
 from optimizer.data.trade import trade_years
 from optimizer.errors import DecontrolError
@@ -222,8 +223,10 @@ def table_from_context(ds: Any, ctx: ItemContext) -> pd.DataFrame:
     config = ctx.config
     items = apply_partner_bars(ctx.static.items.rename(columns={"reasons": "item_reasons"}), ctx.partner, config)
     items = apply_tier_overrides(items, ds.tier_overrides).rename(columns={"item_reasons": "reasons"})
+    missing = _memo(ds, ("missing", ctx.partner, ctx.year), lambda: missing_inputs(ds.trade, ctx.partner, ctx.year))
     values = item_values(items, ctx.value_rows, ctx.value_label,
-                         for_partner(read_value_overrides(ds.data_dirs), ctx.partner))
+                         for_partner(read_value_overrides(ds.data_dirs), ctx.partner),
+                         missing.value_unknown_reason() if config.value_method == "gap" else None)
     members = regime_members(ds.regimes, config)
     world = year_trade_for(ds, ctx.year).world
     fa = compute_fa(items, ctx.static.shares, world, ctx.per_hs6, ctx.partner, members, config, ctx.year)
@@ -249,5 +252,5 @@ def table_from_context(ds: Any, ctx: ItemContext) -> pd.DataFrame:
     out = out[ITEM_COLUMNS].reset_index(drop=True)
     out.attrs.update(partner=ctx.partner, year=ctx.year, synthetic=bool(ds.trade_synthetic),
                      source=str(ds.trade_source), value_method=config.value_method,
-                     warnings=list(ctx.static.warnings) + list(items.attrs.get("warnings", [])))
+                     warnings=list(ctx.static.warnings) + list(items.attrs.get("warnings", [])) + missing.lines())
     return out
