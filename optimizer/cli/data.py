@@ -38,14 +38,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--hs-prefix", metavar="84,85", help="keep only HS codes starting with these digits")
     p.set_defaults(func=_import_baci)
 
-    p = dsub.add_parser("import-comtrade", help="import a UN Comtrade CSV (classic bulk or API layout)")
+    p = dsub.add_parser("import-comtrade", help="import a UN Comtrade CSV (classic bulk, Comtrade+ portal or API) "
+                                                "or Comtrade+ API JSON")
     p.add_argument("path", type=Path, metavar="PATH")
     _out_flags(p)
+    _encoding_flag(p)
     p.set_defaults(func=_import_comtrade)
 
     p = dsub.add_parser("import-census", help="import a US Census international trade API JSON or CSV")
     p.add_argument("path", type=Path, metavar="PATH")
     _out_flags(p)
+    _encoding_flag(p)
     p.add_argument("--partial-years", action="store_true",
                    help="keep years with fewer than 12 months (default: drop them and say so)")
     p.set_defaults(func=_import_census)
@@ -68,6 +71,11 @@ def _out_flags(p: argparse.ArgumentParser) -> None:
     add_format_flag(p, choices=("table", "json"))
 
 
+def _encoding_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--encoding", default="utf-8", metavar="NAME",
+                   help="text encoding of the file (default utf-8; e.g. latin-1 or cp1252 for older portal downloads)")
+
+
 def _emit_report(report: ImportReport, fmt: str) -> int:
     if fmt == "json":
         emit_json(report.as_dict())
@@ -87,12 +95,14 @@ def _import_baci(args: argparse.Namespace) -> int:
 
 def _import_comtrade(args: argparse.Namespace) -> int:
     from optimizer.data.importers.comtrade import import_comtrade
-    return _emit_report(import_comtrade(args.path, args.out, drop_unknown=args.drop_unknown), args.format)
+    report = import_comtrade(args.path, args.out, drop_unknown=args.drop_unknown, encoding=args.encoding)
+    return _emit_report(report, args.format)
 
 
 def _import_census(args: argparse.Namespace) -> int:
     from optimizer.data.importers.census import import_census
-    report = import_census(args.path, args.out, partial_years=args.partial_years, drop_unknown=args.drop_unknown)
+    report = import_census(args.path, args.out, partial_years=args.partial_years, drop_unknown=args.drop_unknown,
+                           encoding=args.encoding)
     return _emit_report(report, args.format)
 
 

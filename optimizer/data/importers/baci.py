@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from optimizer.data.importers.common import (
-    TAIWAN_CODE, ImportReport, code_to_iso3, finish_import, known_iso3, shipped_countries,
+    MAX_ROW_USD, TAIWAN_CODE, ImportReport, code_to_iso3, finish_import, known_iso3, shipped_countries,
 )
 from optimizer.errors import DecontrolError
 
@@ -46,6 +46,15 @@ AREA_REASON = "exporter or importer is an area without an ISO3 code"
 OUTSIDE_REASON = "exporter or importer not in decontrol's countries.csv"
 _NUMBER_RE = r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$"
 _INTEGER_RE = r"^\s*\d+\s*$"
+#: BACI and UN numeric country codes are three digits.
+MAX_COUNTRY_CODE = 999
+#: A zip member that inflates past this is refused (a BACI HS22 year is ~0.5 GB uncompressed).
+MAX_MEMBER_BYTES = 8 << 30
+#: Compression ratios above this are not CSV text (CSV compresses ~5-10x): a zip bomb.
+MAX_RATIO = 200
+#: Compression methods Python's zipfile reads without extra packages.
+READABLE_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate", zipfile.ZIP_BZIP2: "bzip2",
+                    zipfile.ZIP_LZMA: "lzma"}
 
 
 @dataclass(frozen=True)
@@ -139,6 +148,7 @@ def _zip_contents(zf: zipfile.ZipFile, path: Path) -> tuple[list[_Member], _Coun
     if not data:
         raise DecontrolError(f"{path}: no BACI data file (BACI_HS22_Y<year>_V<version>.csv) in the zip",
                              [f"members: {', '.join(names[:20])}"])
+    _check_members(zf, path, data + [n for n in names if COUNTRY_RE.search(n) or PRODUCT_RE.search(n)])
     members = []
     for n in data:
         m = DATA_RE.search(n)
@@ -153,6 +163,27 @@ def _zip_contents(zf: zipfile.ZipFile, path: Path) -> tuple[list[_Member], _Coun
     products = (_read_product_codes(_read_member_bytes(zf, product_files[0], path), f"{path.name}:{product_files[0]}")
                 if product_files else None)
     return members, countries, products
+
+
+def _check_members(zf: zipfile.ZipFile, path: Path, names: list[str]) -> None:
+    """Refuse encrypted members, compression methods we cannot read, and members that inflate too far."""
+    problems = []
+    for name in names:
+        info = zf.getinfo(name)
+        if info.flag_bits & 0x1:
+            problems.append(f"{path}:{name}: the member is encrypted (password-protected); decontrol reads only "
+                            "unencrypted zips as CEPII distributes them")
+        elif info.compress_type not in READABLE_METHODS:
+            problems.append(f"{path}:{name}: compression method {info.compress_type} is not supported (readable: "
+                            f"{', '.join(READABLE_METHODS.values())}); re-zip it with deflate")
+        elif info.file_size > MAX_MEMBER_BYTES:
+            problems.append(f"{path}:{name}: inflates to {info.file_size:,} bytes, more than the "
+                            f"{MAX_MEMBER_BYTES:,}-byte guard")
+        elif info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > (64 << 20):
+            problems.append(f"{path}:{name}: compression ratio {info.file_size / info.compress_size:,.0f}:1 "
+                            f"(inflates to {info.file_size:,} bytes) is not CSV text: refused as a possible zip bomb")
+    if problems:
+        raise DecontrolError(f"{path}: the zip cannot be read safely; nothing was written", problems)
 
 
 def _read_member_bytes(zf: zipfile.ZipFile, name: str, path: Path) -> bytes:
@@ -191,6 +222,17 @@ def _read_country_table(raw: bytes, label: str) -> _Countries:
         row = int(np.flatnonzero(codes.isna().to_numpy())[0]) + 2
         raise DecontrolError(f"{label} row {row}, column country_code: "
                              f"{df['country_code'].iloc[row - 2]!r} is not a number")
+    bad = ~codes.between(0, MAX_COUNTRY_CODE) | (codes != codes.round())
+    if bad.any():
+        raise DecontrolError(f"{label}: country codes must be whole numbers from 0 to {MAX_COUNTRY_CODE}; "
+                             "nothing was written",
+                             [f"{label} row {int(r) + 2}, column country_code: {df['country_code'].iloc[int(r)]!r}"
+                              for r in np.flatnonzero(bad.to_numpy())[:20]])
+    dup = codes.duplicated(keep=False) & codes.notna()
+    if dup.any():
+        raise DecontrolError(f"{label}: a country code appears twice; nothing was written",
+                             [f"{label} row {int(r) + 2}, column country_code: {df['country_code'].iloc[int(r)]!r}"
+                              for r in np.flatnonzero(dup.to_numpy())[:20]])
     shipped = code_to_iso3(shipped_countries("to map BACI country codes"), "baci_code") if iso_col is None else {}
     rows = []
     for code, iso, name in zip(codes.astype(int), df[iso_col] if iso_col else [""] * len(df),
@@ -268,6 +310,11 @@ def _read_members(members, countries, products, report, reporters, partners, hs_
             t, i, j, k = (np.asarray(cols[c].fill_null(0)).astype(np.int64) for c in ("t", "i", "j", "k"))
             v = np.asarray(cols["v"].fill_null(0.0), dtype=np.float64)
             _problem_rows(problems, member, rows_before, v < 0, "v", lambda r: f"negative value {float(v[r])!r}")
+            _problem_rows(problems, member, rows_before, ~np.isfinite(v), "v",
+                          lambda r: f"{float(v[r])!r} is not a finite number")
+            _problem_rows(problems, member, rows_before, np.isfinite(v) & (v * 1000.0 > MAX_ROW_USD), "v",
+                          lambda r: f"{float(v[r])!r} thousand USD is an implausible value for one flow (more than "
+                                    f"${MAX_ROW_USD:,.0f}); check the unit")
             _problem_rows(problems, member, rows_before, (t < YEAR_BASE) | (t > 2100), "t",
                           lambda r: f"{t[r]} is not a year")
             _problem_rows(problems, member, rows_before, (k < 10_000) | (k > 999_999), "k",
@@ -376,8 +423,13 @@ def _check_header(member: _Member) -> None:
     columns = [c.strip().strip('"').strip() for c in header.split(",")]
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        raise DecontrolError(f"{member.label}: missing column(s) {', '.join(missing)} "
-                             f"(a BACI file has t,i,j,k,v,q; found {', '.join(columns)})")
+        seen = set(columns)
+        what = ("this is a UN Comtrade file (use `decontrol data import-comtrade`)"
+                if seen & {"cmdCode", "primaryValue", "Commodity Code", "Trade Value (US$)"} or header.startswith("{")
+                else "this is a US Census trade API file (use `decontrol data import-census`)"
+                if "CTY_CODE" in header else f"found {', '.join(columns[:12])}")
+        raise DecontrolError(f"{member.label}: missing column(s) {', '.join(missing)}: {what}; import-baci reads "
+                             "CEPII BACI zips and CSVs (t,i,j,k,v,q; V202301 to V202501 layouts)")
 
 
 def _batches(member: _Member) -> Iterator[pa.RecordBatch]:

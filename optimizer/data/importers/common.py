@@ -7,6 +7,7 @@ this before anything is written). Nothing is dropped without a line in the repor
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,15 +212,106 @@ class Problems:
             raise DecontrolError(f"{self.label}: {what}; nothing was written", details)
 
 
-def numeric_values(text: pd.Series, row_numbers: pd.Series, column: str, problems: Problems) -> pd.Series:
-    """Money column as float: blanks, non-numbers and negatives become problems naming the row."""
-    t = text.astype("str").str.strip().str.replace(",", "", regex=False)
-    values = pd.to_numeric(t.where(t != "", None), errors="coerce")
+#: No single (year, exporter, importer, HS6) flow comes near this (world goods trade is ~$25tn a
+#: year; the largest HS6 flows are ~$0.2tn): a larger value is a unit or parsing error.
+MAX_ROW_USD = 1e13
+
+#: Thousands separators the way English-locale exports write them: 1,234 or 12,345,678.90
+_THOUSANDS_RE = r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$"
+#: A decimal comma: 1234,56 or 1.234,56 (continental European locale).
+_DECIMAL_COMMA_RE = r"^[-+]?(\d{1,3}(\.\d{3})+|\d+),\d+$"
+
+
+def numeric_values(text: pd.Series, row_numbers: pd.Series, column: str, problems: Problems,
+                   scale: float = 1.0) -> pd.Series:
+    """Money column as float (x `scale`, e.g. 1000 for thousand USD), every bad cell a problem naming the row.
+
+    Refused: blanks, non-numbers, negatives, non-finite values (inf, nan), values above
+    `MAX_ROW_USD` after scaling, and decimal commas ("1234,56": converting it would silently
+    multiply by 100). Thousands separators ("1,234,567") are accepted.
+    """
+    raw = text.astype("str").str.strip()
+    thousands = raw.str.fullmatch(_THOUSANDS_RE)
+    decimal_comma = raw.str.fullmatch(_DECIMAL_COMMA_RE) & ~thousands
+    t = raw.where(~thousands, raw.str.replace(",", "", regex=False))
+    values = pd.to_numeric(t.where((t != "") & ~decimal_comma, None), errors="coerce").astype("float64") * scale
     blank = t == ""
     problems.rows(blank, row_numbers, column, lambda i: "missing value")
-    problems.rows(values.isna() & ~blank, row_numbers, column, lambda i: f"{text.iloc[i]!r} is not a number")
+    problems.rows(decimal_comma, row_numbers, column,
+                  lambda i: f"{text.iloc[i]!r} has a decimal comma: export the file with a decimal point "
+                            "(a comma is read as a thousands separator only in groups of three digits)")
+    bad = values.isna() & ~blank & ~decimal_comma
+    problems.rows(bad, row_numbers, column, lambda i: f"{text.iloc[i]!r} is not a number")
+    finite = np.isfinite(values.to_numpy())
+    problems.rows(~finite & values.notna().to_numpy(), row_numbers, column,
+                  lambda i: f"{text.iloc[i]!r} is not a finite number")
     problems.rows(values < 0, row_numbers, column, lambda i: f"negative value {text.iloc[i]!r}")
-    return values.astype("float64")
+    problems.rows(finite & (values.to_numpy() > MAX_ROW_USD), row_numbers, column,
+                  lambda i: f"{text.iloc[i]!r} is an implausible value for one flow (more than "
+                            f"${MAX_ROW_USD:,.0f}); check the unit")
+    return values
+
+
+#: Text inputs (CSV, JSON) larger than this are refused before reading (a BACI zip streams instead).
+MAX_TEXT_BYTES = 4 << 30
+#: Nesting deeper than this is not a trade download (Comtrade+ JSON is 3 deep, Census 2).
+MAX_JSON_DEPTH = 8
+
+
+def check_utf8(path: Path, encoding: str = "utf-8", chunk: int = 1 << 20) -> str:
+    """The encoding to read `path` with; non-UTF-8 bytes are refused naming the row and column.
+
+    A Latin-1 / Windows-1252 file (older Comtrade+ portal downloads, Excel on Windows) is read only
+    when the analyst says so (`--encoding latin-1`): guessing could turn names into mojibake silently.
+    """
+    if encoding.lower().replace("_", "-") not in ("utf-8", "utf8", "utf-8-sig"):
+        return encoding
+    import codecs
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    done = 0
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            try:
+                decoder.decode(block, final=len(block) < chunk)
+            except UnicodeDecodeError as exc:
+                offset = done + exc.start
+                fh.seek(0)
+                head = fh.read(offset + 1)
+                line_start = head.rfind(b"\n", 0, offset) + 1
+                row = head.count(b"\n", 0, offset) + 1
+                col = len(next(csv.reader([head[line_start:offset].decode("latin-1")]), [""]))
+                raise DecontrolError(
+                    f"{path} row {row}, field {col}: byte 0x{head[offset]:02x} is not UTF-8 (byte offset {offset}); "
+                    "if the file is Latin-1 or Windows-1252, re-run with --encoding latin-1 (or cp1252); "
+                    "nothing was written") from None
+            done += len(block)
+    return "utf-8-sig"
+
+
+def check_size(path: Path, limit: int = MAX_TEXT_BYTES) -> None:
+    """Refuse a text input larger than `limit` before reading it into memory."""
+    size = path.stat().st_size
+    if size > limit:
+        raise DecontrolError(f"{path}: {size:,} bytes is more than the {limit:,} bytes a text download is "
+                             "read in one piece; split it (e.g. one file per year)")
+
+
+def load_json(path: Path, text: str):
+    """`json.loads` with a depth guard: deeply nested input is refused, never a RecursionError."""
+    import json
+    brackets = re.sub(r"[^\[\]{}]", "", re.sub(r'"(?:[^"\\]|\\.)*"', "", text))   # strings skipped
+    steps = np.frombuffer(brackets.encode("ascii"), dtype=np.uint8)
+    depth = np.cumsum(np.where((steps == ord("[")) | (steps == ord("{")), 1, -1)) if len(steps) else np.zeros(1)
+    if depth.max() > MAX_JSON_DEPTH:
+        raise DecontrolError(f"{path}: JSON nested more than {MAX_JSON_DEPTH} levels deep; a trade download is "
+                             "a flat list of records; nothing was written")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DecontrolError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+                             "the download may be truncated") from exc
+    except RecursionError:
+        raise DecontrolError(f"{path}: JSON nested too deeply; nothing was written") from None
 
 
 def drop_rows(report: ImportReport, keep: pd.Series, mask: pd.Series, value: pd.Series, reason: str) -> pd.Series:

@@ -90,7 +90,7 @@ def test_api_layout_keeps_totals_not_breakdowns(tmp_path):
     assert sorted(zip(df.exporter, df.importer, df.value_usd)) == [("KOR", "CHN", 1000.5), ("WLD", "CHN", 5000.0)]
     assert report.dropped_rows["breakdown rows (2nd partner, customs procedure or transport mode): their total is kept"] == 2
     assert report.value_read_usd == pytest.approx(77050.5)
-    assert "API CSV" in report.source
+    assert "Comtrade+ CSV" in report.source
 
 
 @pytest.mark.parametrize("rows, fragment", [
