@@ -312,7 +312,7 @@ def _read_members(members, countries, products, report, reporters, partners, hs_
             _problem_rows(problems, member, rows_before, v < 0, "v", lambda r: f"negative value {float(v[r])!r}")
             _problem_rows(problems, member, rows_before, ~np.isfinite(v), "v",
                           lambda r: f"{float(v[r])!r} is not a finite number")
-            _problem_rows(problems, member, rows_before, np.isfinite(v) & (v * 1000.0 > MAX_ROW_USD), "v",
+            _problem_rows(problems, member, rows_before, np.isfinite(v) & (v > MAX_ROW_USD / 1000.0), "v",
                           lambda r: f"{float(v[r])!r} thousand USD is an implausible value for one flow (more than "
                                     f"${MAX_ROW_USD:,.0f}); check the unit")
             _problem_rows(problems, member, rows_before, (t < YEAR_BASE) | (t > 2100), "t",
@@ -326,7 +326,8 @@ def _read_members(members, countries, products, report, reporters, partners, hs_
                     _problem_rows(problems, member, rows_before, unknown_k[inv], "k",
                                   lambda r: f"product code {k[r]} is not in the product code table")
             ei, ii = countries.map(i), countries.map(j)
-            usd = np.round(v * 1000.0, 2)
+            with np.errstate(over="ignore", invalid="ignore"):   # such rows are problems above
+                usd = np.round(v * 1000.0, 2)
             report.rows_read += n
             report.value_read_usd += float(usd.sum())
             unknown_rows = (ei == -2) | (ii == -2)
