@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from optimizer.cli.common import add_format_flag, emit_frame, emit_json
+from optimizer.data.coverage import coverage
 from optimizer.data.importers.common import ImportReport, parse_hs_prefixes, parse_iso_list
 from optimizer.data.schema import PARTNERS
 from optimizer.errors import DataValidationError
@@ -125,11 +126,12 @@ def _info(args: argparse.Namespace) -> int:
     ds = load_dataset(args.dir, validate=False)
     files = pd.DataFrame([{**info.as_dict(), "sha256": info.sha256[:12]} for info in ds.provenance.values()])
     by_year, partners = trade_summary(ds.trade)
+    cover = coverage(ds.trade, ds.concordance)
     if args.format == "json":
         emit_json({"dataset_id": ds.dataset_id, "data_dirs": [str(d) for d in ds.data_dirs],
                    "trade_synthetic": ds.trade_synthetic, "trade_source": ds.trade_source,
-                   "files": files.to_dict("records"), "trade_by_year": by_year.to_dict("records"),
-                   "us_trade_by_partner": partners.to_dict("records")})
+                   "files": files.to_dict("records"), "coverage": cover,
+                   "trade_by_year": _records(by_year), "us_trade_by_partner": _records(partners)})
         return 0
     out = sys.stdout
     out.write(f"dataset {ds.dataset_id}  ({' over '.join(str(d) for d in reversed(ds.data_dirs))})\n")
@@ -140,6 +142,9 @@ def _info(args: argparse.Namespace) -> int:
                          vintage=files["vintage"].map(lambda s: _clip(s, 30)))[
         ["table", "rows", "kind", "source", "vintage", "sha256", "file"]]
     emit_frame(shown.fillna(""), "table", out)
+    out.write("\ncoverage of the trade table\n")
+    for line in coverage_lines(cover):
+        out.write(f"  {line}\n")
     money = lambda df: df.assign(**{c: df[c].map(_bn) for c in df.columns if c not in ("year", "rows", "partner")})  # noqa: E731
     out.write(f"\ntrade by year (US$ billion; {label.lower()})\n")
     emit_frame(money(by_year), "table", out)
@@ -154,7 +159,33 @@ def _clip(text: str, width: int) -> str:
 
 
 def _bn(value: float) -> str:
-    return f"{value / 1e9:,.3f}"
+    """US$ billion with three decimals; 'no data' where the table has no row (never 0.000)."""
+    return "no data" if pd.isna(value) else f"{value / 1e9:,.3f}"
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with None (JSON null) where there is no data."""
+    return df.astype(object).where(df.notna(), None).to_dict("records")
+
+
+def _listed(values: list, limit: int = 12) -> str:
+    shown = ", ".join(map(str, values[:limit]))
+    return f"{len(values)}: {shown}" + (", ..." if len(values) > limit else "")
+
+
+def coverage_lines(cover: dict) -> list[str]:
+    """What the trade table covers, one fact a line (`data info`)."""
+    if not cover.get("rows"):
+        return ["no trade rows"]
+    years = cover["years"]
+    lines = [f"years {', '.join(map(str, years))}",
+             f"exporters (reporters) {_listed(cover['exporters'])}",
+             f"importers (partners) {_listed(cover['importers'])}",
+             f"HS codes {cover['hs6_codes']:,}"]
+    if "items_mapped" in cover:
+        lines.append(f"mapped HS codes with data {cover['mapped_hs6_with_data']:,} of {cover['mapped_hs6']:,}; "
+                     f"mapped items with data {cover['items_with_data']:,} of {cover['items_mapped']:,}")
+    return lines
 
 
 def trade_summary(trade: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -163,8 +194,7 @@ def trade_summary(trade: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         return pd.DataFrame(columns=["year", "rows"]), pd.DataFrame(columns=["year", "partner"])
     kind = pd.Series("bilateral", index=trade.index)
     kind = kind.where(trade["importer"] != "WLD", "exports to world").where(trade["exporter"] != "WLD", "imports from world")
-    by_year = (trade.assign(kind=kind).pivot_table(index="year", columns="kind", values="value_usd", aggfunc="sum")
-               .fillna(0.0))
+    by_year = trade.assign(kind=kind).pivot_table(index="year", columns="kind", values="value_usd", aggfunc="sum")
     by_year.insert(0, "rows", trade.groupby("year").size())
     by_year = by_year.reset_index()
     by_year.columns.name = None
@@ -172,6 +202,6 @@ def trade_summary(trade: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     exp = us[us["exporter"] == "USA"].groupby(["year", "importer"])["value_usd"].sum().rename("us_exports_usd")
     imp = us[us["importer"] == "USA"].groupby(["year", "exporter"])["value_usd"].sum().rename("us_imports_usd")
     exp.index.names = imp.index.names = ["year", "partner"]
-    partners = pd.concat([exp, imp], axis=1).fillna(0.0).reset_index()
+    partners = pd.concat([exp, imp], axis=1).reset_index()   # a flow absent from the data stays NaN: no data
     partners = partners[partners["partner"].isin(PARTNERS + ("WLD",))].sort_values(["partner", "year"])
     return by_year, partners.reset_index(drop=True)

@@ -68,11 +68,11 @@ def missing_inputs(trade: pd.DataFrame, partner: str, year: int) -> MissingInput
         out["world_exports"] = f"no world exports by exporter in {year}: {NEEDS_WORLD}"
         return MissingInputs(partner, int(year), out)
     exporters = set(pd.unique(rows["exporter"])) - AGGREGATES
-    importers = set(pd.unique(rows["importer"]))
-    if partner not in importers:
-        out["partner_imports"] = (f"no imports of {partner} in {year}: concession value needs the partner's "
-                                  f"imports from the world (a BACI file, or Comtrade with {partner} as reporter "
-                                  "or partner)")
+    # US exports alone are not the partner's imports from the world (a Census exports file)
+    if not ((rows["importer"] == partner) & (rows["exporter"] != US)).any():
+        out["partner_imports"] = (f"no imports of {partner} in {year} from the world or from suppliers other "
+                                  f"than the US: concession value needs the partner's imports from the world "
+                                  f"(a BACI file, or Comtrade with {partner} as reporter)")
     if US not in exporters:
         out["us_world_exports"] = (f"no US exports in {year}: concession value needs the US share of world "
                                    "exports (a BACI file, Comtrade with the USA as reporter, or a Census exports file)")

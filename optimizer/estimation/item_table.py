@@ -226,7 +226,8 @@ def table_from_context(ds: Any, ctx: ItemContext) -> pd.DataFrame:
     missing = _memo(ds, ("missing", ctx.partner, ctx.year), lambda: missing_inputs(ds.trade, ctx.partner, ctx.year))
     values = item_values(items, ctx.value_rows, ctx.value_label,
                          for_partner(read_value_overrides(ds.data_dirs), ctx.partner),
-                         missing.value_unknown_reason() if config.value_method == "gap" else None)
+                         missing.value_unknown_reason() if config.value_method == "gap" else None,
+                         set(year_trade_for(ds, ctx.year).rows["hs6"]))
     members = regime_members(ds.regimes, config)
     world = year_trade_for(ds, ctx.year).world
     fa = compute_fa(items, ctx.static.shares, world, ctx.per_hs6, ctx.partner, members, config, ctx.year)
