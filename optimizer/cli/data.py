@@ -67,6 +67,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _out_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="directory to write trade.parquet into")
+    p.add_argument("--replace", action="store_true",
+                   help="where DIR already holds rows with the same (year, exporter, importer, HS6) and another "
+                        "value, replace them with this file's (default: refuse, naming the rows)")
     p.add_argument("--drop-unknown", action="store_true",
                    help="leave out rows with country codes that cannot be mapped (default: stop with an error)")
     add_format_flag(p, choices=("table", "json"))
@@ -90,20 +93,22 @@ def _import_baci(args: argparse.Namespace) -> int:
     from optimizer.data.importers.baci import import_baci
     report = import_baci(args.path, args.out, reporters=parse_iso_list(args.reporters, "--reporters"),
                          partners=parse_iso_list(args.partners, "--partners"),
-                         hs_prefixes=parse_hs_prefixes(args.hs_prefix), drop_unknown=args.drop_unknown)
+                         hs_prefixes=parse_hs_prefixes(args.hs_prefix), drop_unknown=args.drop_unknown,
+                         replace=args.replace)
     return _emit_report(report, args.format)
 
 
 def _import_comtrade(args: argparse.Namespace) -> int:
     from optimizer.data.importers.comtrade import import_comtrade
-    report = import_comtrade(args.path, args.out, drop_unknown=args.drop_unknown, encoding=args.encoding)
+    report = import_comtrade(args.path, args.out, drop_unknown=args.drop_unknown, encoding=args.encoding,
+                             replace=args.replace)
     return _emit_report(report, args.format)
 
 
 def _import_census(args: argparse.Namespace) -> int:
     from optimizer.data.importers.census import import_census
     report = import_census(args.path, args.out, partial_years=args.partial_years, drop_unknown=args.drop_unknown,
-                           encoding=args.encoding)
+                           encoding=args.encoding, replace=args.replace)
     return _emit_report(report, args.format)
 
 
@@ -127,10 +132,11 @@ def _info(args: argparse.Namespace) -> int:
     files = pd.DataFrame([{**info.as_dict(), "sha256": info.sha256[:12]} for info in ds.provenance.values()])
     by_year, partners = trade_summary(ds.trade)
     cover = coverage(ds.trade, ds.concordance)
+    sources = trade_sources(ds)
     if args.format == "json":
         emit_json({"dataset_id": ds.dataset_id, "data_dirs": [str(d) for d in ds.data_dirs],
                    "trade_synthetic": ds.trade_synthetic, "trade_source": ds.trade_source,
-                   "files": files.to_dict("records"), "coverage": cover,
+                   "files": files.to_dict("records"), "coverage": cover, "trade_sources": sources,
                    "trade_by_year": _records(by_year), "us_trade_by_partner": _records(partners)})
         return 0
     out = sys.stdout
@@ -142,6 +148,16 @@ def _info(args: argparse.Namespace) -> int:
                          vintage=files["vintage"].map(lambda s: _clip(s, 30)))[
         ["table", "rows", "kind", "source", "vintage", "sha256", "file"]]
     emit_frame(shown.fillna(""), "table", out)
+    if sources:
+        out.write(f"\ntrade imports ({len(sources)}), each with its own provenance\n")
+        for n, src in enumerate(sources, start=1):
+            years = ", ".join(map(str, src.get("years", []))) or "?"
+            out.write(f"  {n}. {src.get('source', '')}\n     input {src.get('input', '')}, imported "
+                      f"{src.get('imported_at', '')}, years {years}, {src.get('rows', '?')} rows, "
+                      f"{_bn(src['value_usd']) if 'value_usd' in src else '?'} US$ bn\n")
+            for note in src.get("notes", []):
+                if "HS 20" in note or "convert" in note or "PARTIAL" in note:
+                    out.write(f"     note: {note}\n")
     out.write("\ncoverage of the trade table\n")
     for line in coverage_lines(cover):
         out.write(f"  {line}\n")
@@ -151,6 +167,20 @@ def _info(args: argparse.Namespace) -> int:
     out.write(f"\nUS trade with focus partners (US$ billion; from the {label.lower()} trade table)\n")
     emit_frame(money(partners), "table", out)
     return 0
+
+
+def trade_sources(ds) -> list[dict]:
+    """The imports a user's trade.parquet was built from (its `decontrol.sources` metadata); [] if none."""
+    import json
+
+    from optimizer.data.trade_file import read_trade_meta
+    info = ds.provenance.get("trade")
+    if info is None or info.path is None or info.synthetic:
+        return []
+    try:
+        return json.loads(read_trade_meta(info.path).extra.get("sources", "[]"))
+    except ValueError:
+        return []
 
 
 def _clip(text: str, width: int) -> str:

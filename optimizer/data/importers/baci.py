@@ -101,7 +101,7 @@ class _Countries:
 
 def import_baci(path: Path, out_dir: Path, *, reporters: tuple[str, ...] | None = None,
                 partners: tuple[str, ...] | None = None, hs_prefixes: tuple[str, ...] | None = None,
-                drop_unknown: bool = False) -> ImportReport:
+                drop_unknown: bool = False, replace: bool = False) -> ImportReport:
     """Import a BACI zip or CSV into `out_dir/trade.parquet` (atomic); returns the report."""
     path = Path(path)
     if not path.is_file():
@@ -130,7 +130,7 @@ def import_baci(path: Path, out_dir: Path, *, reporters: tuple[str, ...] | None 
                             "product) already seen and were summed into it")
     meta = {"classification": "/".join("HS" + h for h in hs), "vintage": "/".join("V" + v for v in versions),
             "members": ";".join(m.label for m in members)}
-    return finish_import(table, out_dir, report, meta, keys_unique=True)
+    return finish_import(table, out_dir, report, meta, keys_unique=True, replace=replace)
 
 
 # --- inputs -------------------------------------------------------------------------------------

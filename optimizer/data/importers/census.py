@@ -40,7 +40,7 @@ VALUE_COLUMNS = {
 
 
 def import_census(path: Path, out_dir: Path, *, partial_years: bool = False,
-                  drop_unknown: bool = False, encoding: str = "utf-8") -> ImportReport:
+                  drop_unknown: bool = False, encoding: str = "utf-8", replace: bool = False) -> ImportReport:
     """Import a Census API JSON or CSV file into `out_dir/trade.parquet` (atomic)."""
     path = Path(path)
     raw = _read(path, encoding)
@@ -106,7 +106,7 @@ def import_census(path: Path, out_dir: Path, *, partial_years: bool = False,
     if finest == 10:
         report.notes.append("HS10 codes truncated to HS6 and summed")
     meta = {"flow": flow, "value_column": value_col}
-    return finish_import(out, out_dir, report, meta)
+    return finish_import(out, out_dir, report, meta, replace=replace)
 
 
 READS = ("US Census international trade API JSON (an array of arrays, header row first, e.g. CTY_CODE, CTY_NAME, "

@@ -8,16 +8,19 @@ this before anything is written). Nothing is dropped without a line in the repor
 from __future__ import annotations
 
 import csv
+import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
-from optimizer.data.trade_file import TRADE_COLUMNS, write_trade_parquet, write_trade_table
+from optimizer.data.trade_file import TRADE_COLUMNS, read_trade_meta, write_trade_table
 from optimizer.errors import DecontrolError
 from optimizer.paths import SHIPPED_DATA_DIR
 
@@ -140,12 +143,17 @@ def code_to_iso3(countries: pd.DataFrame, column: str) -> dict[int, str]:
 
 
 def finish_import(frame: pd.DataFrame | pa.Table, out_dir: Path, report: ImportReport,
-                  meta: dict[str, str], *, keys_unique: bool = False) -> ImportReport:
-    """Sum duplicate keys, check value conservation, write `out_dir/trade.parquet` atomically.
+                  meta: dict[str, str], *, keys_unique: bool = False, replace: bool = False) -> ImportReport:
+    """Sum duplicate keys, check value conservation, add to `out_dir/trade.parquet` atomically.
 
     `frame` holds the kept rows (canonical columns; several source rows may share a key, e.g.
     HS10 lines of one HS6 code or months of one year). `report.value_kept_usd` must already hold
     their total. `keys_unique=True` skips the group-by when the caller knows no key repeats.
+
+    An existing imported `trade.parquet` in `out_dir` is added to (other years, reporters, sources):
+    rows sharing a key with it must agree on the value, else the import is refused naming the rows,
+    unless `replace` (the new rows then replace the old ones on those keys). The file's
+    `decontrol.sources` metadata lists every import with its own provenance (`data info` shows it).
     """
     if isinstance(frame, pa.Table):
         table = frame.select(list(TRADE_COLUMNS)) if keys_unique else _aggregate_arrow(frame)
@@ -157,6 +165,8 @@ def finish_import(frame: pd.DataFrame | pa.Table, out_dir: Path, report: ImportR
         written = float(df["value_usd"].sum())
         rows = len(df)
         years = sorted(int(y) for y in df["year"].unique())
+        df = df.sort_values(["year", "exporter", "importer", "hs6"], kind="stable", ignore_index=True)
+        table = pa.Table.from_pandas(df.loc[:, list(TRADE_COLUMNS)], preserve_index=False)
     if rows == 0:
         raise DecontrolError(f"{report.input_path}: no rows left to import "
                              f"({report.rows_read:,} read, all dropped: {_reasons(report)})")
@@ -167,11 +177,83 @@ def finish_import(frame: pd.DataFrame | pa.Table, out_dir: Path, report: ImportR
                "rows_read": str(report.rows_read), "rows_kept": str(report.rows_kept),
                "value_usd": repr(written), "notes": " | ".join(report.notes)}
     entries.update(meta)
-    if isinstance(frame, pa.Table):
-        report.out_path = write_trade_table(table, Path(out_dir), source=report.source, synthetic=False, meta=entries)
-    else:
-        report.out_path = write_trade_parquet(df, Path(out_dir), source=report.source, synthetic=False, meta=entries)
+    this = {"source": report.source, "input": report.input_path.name, "importer": report.importer,
+            "imported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "years": years,
+            "rows": rows, "value_usd": written, "classification": meta.get("classification", ""),
+            "exporters": sorted(str(x) for x in pc.unique(pc.cast(table["exporter"], pa.string())).to_pylist())[:50],
+            "notes": report.notes}
+    out_dir = Path(out_dir)
+    target = out_dir / "trade.parquet"
+    sources = [this]
+    source = report.source
+    if target.is_file():
+        table, sources, source = _add_to_existing(target, table, this, report, replace)
+        if table is None:           # an identical re-import: the file is left as it is
+            report.out_path = target
+            return report
+        entries["value_usd"] = repr(float(pc.sum(table["value_usd"]).as_py() or 0.0))
+    entries["sources"] = json.dumps(sources)
+    report.out_path = write_trade_table(table, out_dir, source=source, synthetic=False, meta=entries)
     return report
+
+
+def _add_to_existing(target: Path, new: pa.Table, this: dict, report: ImportReport,
+                     replace: bool) -> tuple[pa.Table | None, list[dict], str]:
+    """The existing imported table plus `new`; overlapping keys checked (or replaced). None: nothing new."""
+    meta = read_trade_meta(target)
+    if meta.synthetic:
+        raise DecontrolError(f"{target} is a synthetic trade layer: import into an empty directory (imports never "
+                             "mix with synthetic rows)")
+    try:
+        old_sources = json.loads(meta.extra.get("sources", "")) if meta.extra.get("sources") else None
+    except ValueError:
+        old_sources = None
+    if not old_sources:
+        old_sources = [{"source": meta.source, "input": meta.extra.get("input", ""), "importer": meta.extra.get("importer", ""),
+                        "imported_at": meta.extra.get("imported_at", ""), "notes": []}]
+    keys = ["year", "exporter", "importer", "hs6"]
+    old_df = pq.read_table(target).to_pandas()
+    for c in ("exporter", "importer", "hs6"):
+        old_df[c] = old_df[c].astype(str)
+    new_df = new.to_pandas()
+    for c in ("exporter", "importer", "hs6"):
+        new_df[c] = new_df[c].astype(str)
+    both = old_df.merge(new_df, on=keys, how="inner", suffixes=("_old", "_new"))
+    differ = both[~np.isclose(both["value_usd_old"], both["value_usd_new"], rtol=1e-6, atol=0.5)]
+    if len(differ) and not replace:
+        where = ", ".join(s.get("input") or s.get("source", "") for s in old_sources)
+        details = [f"{r.year} {r.exporter} -> {r.importer} HS {r.hs6}: ${r.value_usd_old:,.2f} already in {target.name} "
+                   f"vs ${r.value_usd_new:,.2f} in {report.input_path.name}" for r in differ.head(20).itertuples()]
+        if len(differ) > 20:
+            details.append(f"... {len(differ) - 20:,} more row(s)")
+        raise DecontrolError(f"{report.input_path}: {len(differ):,} row(s) overlap the data already in {target.parent} "
+                             f"(from {where}) with a different value; nothing was written. Re-run with --replace to "
+                             "replace those rows with the new file's, or import into another directory", details)
+    if len(both):
+        overlap = both[keys]
+        if replace:
+            hit = old_df.merge(overlap, on=keys, how="left", indicator=True)["_merge"].eq("both").to_numpy()
+            old_df = old_df[~hit]
+            report.notes.append(f"--replace: {len(both):,} row(s) already in the directory replaced by this file's "
+                                f"({len(differ):,} with a different value)")
+        else:
+            hit = new_df.merge(overlap, on=keys, how="left", indicator=True)["_merge"].eq("both").to_numpy()
+            new_df = new_df[~hit]
+            report.notes.append(f"{len(both):,} row(s) were already in the directory with the same value (kept once)")
+    this["notes"] = report.notes
+    if new_df.empty:
+        report.notes.append(f"every row of {report.input_path.name} was already in {target} with the same value: "
+                            "nothing changed")
+        return None, list(old_sources), meta.source
+    combined = pd.concat([old_df[keys + ["value_usd"]], new_df[keys + ["value_usd"]]], ignore_index=True)
+    combined = combined.sort_values(keys, kind="stable", ignore_index=True)
+    expected = float(old_df["value_usd"].sum()) + float(new_df["value_usd"].sum())
+    if not np.isclose(float(combined["value_usd"].sum()), expected, rtol=CONSERVATION_RTOL, atol=0.5):
+        raise AssertionError("value not conserved while adding to the existing trade table")
+    sources = list(old_sources) + [this]
+    report.notes.append(f"added to {target}: it now holds {len(combined):,} rows from {len(sources)} import(s)")
+    label = "; ".join(dict.fromkeys(s.get("source", "") for s in sources))
+    return pa.Table.from_pandas(combined, preserve_index=False), sources, label
 
 
 def _reasons(report: ImportReport) -> str:

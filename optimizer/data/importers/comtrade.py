@@ -58,7 +58,8 @@ NON_COUNTRY_CODES = {837, 838, 839, 899}
 BREAKDOWN_TOTALS = {"partner2": {"0", ""}, "customs": {"C00", ""}, "mot": {"0", ""}}
 
 
-def import_comtrade(path: Path, out_dir: Path, *, drop_unknown: bool = False, encoding: str = "utf-8") -> ImportReport:
+def import_comtrade(path: Path, out_dir: Path, *, drop_unknown: bool = False, encoding: str = "utf-8",
+                    replace: bool = False) -> ImportReport:
     """Import a Comtrade CSV (classic or API layout) or Comtrade+ API JSON into `out_dir/trade.parquet`."""
     path = Path(path)
     kind, header, frames = _open(path, encoding)
@@ -112,7 +113,7 @@ def import_comtrade(path: Path, out_dir: Path, *, drop_unknown: bool = False, en
     if unknown_seen:
         report.notes.append(f"unknown country codes dropped (--drop-unknown): {', '.join(sorted(unknown_seen))}")
     meta = {"layout": layout, "classification": "/".join(classes)}
-    return finish_import(kept.drop(columns=["flow"]), out_dir, report, meta)
+    return finish_import(kept.drop(columns=["flow"]), out_dir, report, meta, replace=replace)
 
 
 #: What `decontrol data import-comtrade` reads, for messages about a file it cannot read.
