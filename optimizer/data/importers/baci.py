@@ -34,6 +34,7 @@ import pyarrow.csv as pacsv
 from optimizer.data.importers.common import (
     MAX_ROW_USD, TAIWAN_CODE, ImportReport, code_to_iso3, finish_import, known_iso3, shipped_countries,
 )
+from optimizer.data.hs_revisions import CONVERTED_LABEL, HS12_LABEL, expand
 from optimizer.errors import DecontrolError
 
 DATA_RE = re.compile(r"(?:^|/)BACI_HS(\d{2})_Y(\d{4})_V(\w+)\.csv$", re.IGNORECASE)
@@ -120,15 +121,17 @@ def import_baci(path: Path, out_dir: Path, *, reporters: tuple[str, ...] | None 
     versions = sorted({m.version for m in members if m.version})
     report.source = (f"CEPII BACI{' HS' + '/'.join(hs) if hs else ''}{' V' + '/'.join(versions) if versions else ''}"
                      f" ({path.name}); values converted from thousand USD")
-    if hs and hs != ["22"]:
-        report.notes.append(f"product codes are HS 20{'/'.join(hs)}, not HS 2022: codes changed in 2022 "
-                            "will not match decontrol's HS 2022 names and concordance")
+    if "17" in hs:
+        report.source += f"; {CONVERTED_LABEL}"
+    if set(hs) - {"22", "17"}:
+        report.source += f"; {HS12_LABEL}"
+        report.notes.append(f"product codes are HS 20{'/'.join(sorted(set(hs) - {'22', '17'}))}: {HS12_LABEL}")
     report.notes.append(f"country codes from {countries.label}")
     table = _assemble(kept, countries)
     if table.num_rows < report.rows_kept:
         report.notes.append(f"{report.rows_kept - table.num_rows:,} row(s) repeated a (year, exporter, importer, "
                             "product) already seen and were summed into it")
-    meta = {"classification": "/".join("HS" + h for h in hs), "vintage": "/".join("V" + v for v in versions),
+    meta = {"classification": "/".join("HS" + h + ("->HS22" if h == "17" else "") for h in hs), "vintage": "/".join("V" + v for v in versions),
             "members": ";".join(m.label for m in members)}
     return finish_import(table, out_dir, report, meta, keys_unique=True, replace=replace)
 
@@ -297,6 +300,7 @@ def _read_members(members, countries, products, report, reporters, partners, hs_
     outside = np.array([iso is not None and known is not None and iso not in known for iso in countries.iso], dtype=bool)
     no_iso = np.array([iso is None for iso in countries.iso], dtype=bool)
     product_codes = np.fromiter(products, dtype=np.int64) if products is not None else None
+    converted = [0, 0]          # HS 2017 rows converted to HS 2022; of which codes not in HS 2017
     for member in members:
         _check_header(member)
         problems: list[str] = []
@@ -360,14 +364,23 @@ def _read_members(members, countries, products, report, reporters, partners, hs_
                 for p in hs_prefixes:
                     match |= np.char.startswith(padded, p)
                 keep = _drop(report, keep, ~match[inv], usd, "HS code not under --hs-prefix")
-            kept.keys.append(_composite_key(t[keep], ei[keep], ii[keep], k[keep], kept.n_iso))
-            kept.values.append(usd[keep])
+            kt, ke, ki, kk, kv = t[keep], ei[keep], ii[keep], k[keep], usd[keep]
+            if member.hs == "17":      # split each HS 2017 row over its HS 2022 codes (value conserved)
+                rows, kk, weights, unknown = expand(kk)
+                kt, ke, ki, kv = kt[rows], ke[rows], ki[rows], kv[rows] * weights
+                converted[0] += int(keep.sum())
+                converted[1] += unknown
+            kept.keys.append(_composite_key(kt, ke, ki, kk, kept.n_iso))
+            kept.values.append(kv)
             report.rows_kept += int(keep.sum())
             report.value_kept_usd += float(usd[keep].sum())
         if problems:
             raise DecontrolError(f"{member.label}: {len(problems)} problem(s); nothing was written", problems)
         if rows_before == 0:
             raise DecontrolError(f"{member.label}: no data rows (only a header)")
+    if converted[0]:
+        report.notes.append(f"{CONVERTED_LABEL}: {converted[0]:,} HS 2017 rows split over their HS 2022 codes"
+                            + (f" ({converted[1]:,} rows with codes not in HS 2017 kept unchanged)" if converted[1] else ""))
     if dropped_areas:
         report.notes.append(f"{AREA_REASON}: {', '.join(sorted(dropped_areas))}")
     if dropped_outside:

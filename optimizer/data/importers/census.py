@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from optimizer.data.hs_revisions import CONVERTED_LABEL, HS12_LABEL, convert_frame
 from optimizer.data.importers.census_countries import EU_CODE, SCHEDULE_C, WORLD_CODES, is_group_code
 from optimizer.data.importers.common import (
     ImportReport, Problems, check_size, check_utf8, drop_rows, finish_import, known_iso3, load_json, numeric_values,
@@ -99,8 +100,18 @@ def import_census(path: Path, out_dir: Path, *, partial_years: bool = False,
     })[keep]
     report.rows_kept = len(out)
     report.value_kept_usd = float(out["value_usd"].sum())
+    # Census HS codes follow the HS revision in force: HS 2017 for 2017-2021, HS 2012 before
+    out, n_converted, n_unknown = convert_frame(out, out["year"].between(2017, 2021))
+    older = sorted(int(y) for y in out.loc[out["year"] < 2017, "year"].unique())
     basis = {"ALL": "total exports", "GEN": "general imports", "CON": "imports for consumption"}[value_col[:3]]
     report.source = f"US Census Bureau international trade API ({path.name}; {basis}, {value_col}, Census basis)"
+    if n_converted:
+        report.source += f"; {CONVERTED_LABEL} for 2017-2021"
+        report.notes.append(f"{CONVERTED_LABEL}: {n_converted:,} rows of 2017-2021 (HS 2017) split over their "
+                            "HS 2022 codes" + (f" ({n_unknown:,} with codes not in HS 2017 kept)" if n_unknown else ""))
+    if older:
+        report.source += f"; {', '.join(map(str, older))}: {HS12_LABEL}"
+        report.notes.append(f"{', '.join(map(str, older))}: {HS12_LABEL}")
     if value_col.startswith("CON"):
         report.notes.append("no general-imports column: imports for consumption (CON_VAL) used instead")
     if finest == 10:

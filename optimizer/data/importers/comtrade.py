@@ -32,9 +32,12 @@ from optimizer.data.importers.common import (
     TAIWAN_CODE, ImportReport, Problems, check_size, check_utf8, code_to_iso3, drop_rows, finish_import, known_iso3,
     load_json, numeric_values, shipped_countries,
 )
+from optimizer.data.hs_revisions import CONVERTED_LABEL, HS12_LABEL, convert_frame
 from optimizer.errors import DecontrolError
 
 CHUNK_ROWS = 500_000
+#: Comtrade classification codes of HS 2017 (converted to HS 2022 on import).
+HS17_CLASSES = {"H5", "HS17", "HS2017"}
 
 #: Canonical field -> column name, per layout.
 CLASSIC = {"year": "Year", "flow": "Trade Flow Code", "reporter_code": "Reporter Code",
@@ -93,16 +96,23 @@ def import_comtrade(path: Path, out_dir: Path, *, drop_unknown: bool = False, en
     if rows_before == 0:
         raise DecontrolError(f"{path}: no data rows (only a header)")
     kept = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["year", "exporter", "importer", "hs6", "value_usd", "flow"])
+        columns=["year", "exporter", "importer", "hs6", "value_usd", "flow", "cls"])
     kept = _drop_mirrors(kept, report)
     report.rows_kept = len(kept)
     report.value_kept_usd = float(kept["value_usd"].sum())
+    kept, n_converted, n_unknown = convert_frame(kept, kept["cls"].isin(HS17_CLASSES))
     classes = sorted(c for c in seen_classifications if c)
     what = "classic bulk CSV" if layout == "classic" else ("Comtrade+ API JSON" if kind == "json" else "Comtrade+ CSV")
     report.source = (f"UN Comtrade ({what} {path.name}"
                      f"{', classification ' + '/'.join(classes) if classes else ''})")
-    if classes and set(classes) - {"H6", "HS22", "HS2022"}:
-        report.notes.append(f"classification {'/'.join(classes)} kept as reported (not converted to HS 2022)")
+    if n_converted:
+        report.source += f"; {CONVERTED_LABEL}"
+        report.notes.append(f"{CONVERTED_LABEL}: {n_converted:,} HS 2017 (H5) rows split over their HS 2022 codes"
+                            + (f" ({n_unknown:,} with codes not in HS 2017 kept unchanged)" if n_unknown else ""))
+    older = set(classes) - {"H6", "HS22", "HS2022"} - HS17_CLASSES
+    if older:
+        report.source += f"; {'/'.join(sorted(older))}: {HS12_LABEL}"
+        report.notes.append(f"classification {'/'.join(sorted(older))}: {HS12_LABEL}")
     report.notes.append("re-exports and re-imports are dropped (not the reporter's own goods)")
     if monthly:
         report.notes.append("monthly records summed to calendar years: check that every year has all 12 months")
@@ -112,8 +122,8 @@ def import_comtrade(path: Path, out_dir: Path, *, drop_unknown: bool = False, en
         report.notes.append(f"countries not in decontrol's countries.csv dropped: {', '.join(sorted(outside_seen))}")
     if unknown_seen:
         report.notes.append(f"unknown country codes dropped (--drop-unknown): {', '.join(sorted(unknown_seen))}")
-    meta = {"layout": layout, "classification": "/".join(classes)}
-    return finish_import(kept.drop(columns=["flow"]), out_dir, report, meta, replace=replace)
+    meta = {"layout": layout, "classification": "/".join(c + ("->HS22" if c in HS17_CLASSES else "") for c in classes)}
+    return finish_import(kept.drop(columns=["flow", "cls"]), out_dir, report, meta, replace=replace)
 
 
 #: What `decontrol data import-comtrade` reads, for messages about a file it cannot read.
@@ -275,8 +285,9 @@ def _chunk(df, row_no, layout, code_map, known, report, problems, drop_unknown,
         return None
     exporter = rep_iso.where(is_x, par_iso)
     importer = par_iso.where(is_x, rep_iso)
+    cls = df["classification"].str.strip().str.upper() if "classification" in df else pd.Series("", index=df.index)
     out = pd.DataFrame({"year": year.astype("Int64"), "exporter": exporter, "importer": importer,
-                        "hs6": code, "value_usd": value, "flow": np.where(is_x, "X", "M")})[keep]
+                        "hs6": code, "value_usd": value, "flow": np.where(is_x, "X", "M"), "cls": cls})[keep]
     out["year"] = out["year"].astype("int64")
     return out
 

@@ -75,7 +75,11 @@ def test_comtrade_layouts_keep_exports_and_imports_and_conserve_value(tmp_path, 
     df = read(tmp_path / "out")
     assert kind in report.source
     # the fixture: 8 reporters x 3 codes to World, 7 x 3 to CHN, 3 CHN imports from World (+ mirrors, RX)
-    assert len(df) == 48 and set(df["exporter"]) - {"WLD"} == COUNTRIES
+    assert len(df.groupby(["exporter", "importer"])) == 8 + 7 + 1 and set(df["exporter"]) - {"WLD"} == COUNTRIES
+    if "H5" in name:     # HS 2017: split over HS 2022 codes, labelled
+        assert "HS 2017 codes converted to HS 2022" in report.source and len(df) > 48
+    else:
+        assert len(df) == 48 and "converted to HS 2022" not in report.source
     assert set(df.loc[df.exporter == "WLD", "importer"]) == {"CHN"}            # imports from World kept
     assert "TWN" in set(df["exporter"])                                        # 490 / S19 -> TWN
     assert report.value_read_usd == pytest.approx(report.value_written_usd + sum(report.dropped_value_usd.values()))
@@ -228,3 +232,58 @@ def test_malformed_input_exits_2_naming_the_cell_and_leaves_the_directory_byte_i
     assert fragment in err, err
     assert "Traceback" not in err and "internal error" not in err
     assert snapshot(out) == before
+
+
+# --- HS revisions ----------------------------------------------------------------------------------
+
+def test_baci_hs17_is_converted_to_hs22_conserving_totals_and_labelled(tmp_path):
+    from optimizer.data.hs_revisions import hs17_weights
+    from optimizer.data.importers.baci import import_baci
+    report = import_baci(FIXTURES / "baci" / "BACI_HS17_Y2021_V202401b.csv", tmp_path / "out")
+    df = read(tmp_path / "out")
+    raw = pd.read_csv(FIXTURES / "baci" / "BACI_HS17_Y2021_V202401b.csv", dtype={"k": str}, skipinitialspace=True)
+    assert df["value_usd"].sum() == pytest.approx(raw["v"].sum() * 1000, rel=1e-12)
+    assert "880330" not in set(df["hs6"]) and "880730" in set(df["hs6"])     # HS 2017 parts of aircraft -> 8807
+    w = hs17_weights()
+    share = w.weights[w.starts[list(w.from_codes).index(880330)] + list(
+        w.to_codes[w.starts[list(w.from_codes).index(880330)]:][:8]).index(880730)]
+    usa_chn = raw[(raw.i == 842) & (raw.j == 156) & (raw.k == "880330")]["v"].iloc[0] * 1000
+    got = df[(df.exporter == "USA") & (df.importer == "CHN") & (df.hs6 == "880730")]["value_usd"].iloc[0]
+    assert got == pytest.approx(usa_chn * share)
+    assert "HS 2017 codes converted to HS 2022" in report.source
+    per_code = df.groupby("hs6")["value_usd"].sum()
+    assert per_code["845811"] == pytest.approx(raw[raw.k == "845811"]["v"].sum() * 1000 * 0.9884579165279872, rel=1e-9)
+
+
+def test_hs17_conversion_label_reaches_the_figures(tmp_path):
+    from optimizer.data.importers.baci import import_baci
+    from optimizer.data.load import load_dataset
+    from optimizer.estimation import build_item_table
+    import_baci(FIXTURES / "baci" / "BACI_HS17_Y2021_V202401b.csv", tmp_path / "out")
+    ds = load_dataset(tmp_path / "out")
+    table = build_item_table(ds, "CHN")
+    assert ds.trade_synthetic is False and "converted to HS 2022" in ds.trade_source
+    assert table["source"].str.contains("converted to HS 2022").all()
+    assert table.loc[table["eccn"] == "9A991", "value_usd"].notna().all()     # 880730 is an HS 2022-only code
+
+
+def test_baci_hs12_is_kept_unconverted_and_says_so(tmp_path):
+    from optimizer.data.importers.baci import import_baci
+    report = import_baci(FIXTURES / "baci" / "BACI_HS12_Y2019_V202401b.csv", tmp_path / "out")
+    assert "HS 2012 codes kept as reported, NOT converted" in report.source
+    assert read(tmp_path / "out")["value_usd"].sum() == pytest.approx(baci_fixture_usd("BACI_HS12_Y2019_V202401b.csv"))
+
+
+def test_census_2017_to_2021_is_converted_and_earlier_years_labelled(tmp_path):
+    from optimizer.data.importers.census import import_census
+    rows = [["CTY_CODE", "CTY_NAME", "I_COMMODITY", "GEN_VAL_MO", "time"]]
+    for year in (2016, 2021):
+        rows += [["5700", "CHINA", "880330", "1000", f"{year}-{m:02d}"] for m in range(1, 13)]
+    p = tmp_path / "c.json"
+    p.write_text(json.dumps(rows))
+    report = import_census(p, tmp_path / "out")
+    df = read(tmp_path / "out")
+    assert set(df.loc[df.year == 2016, "hs6"]) == {"880330"}                  # HS 2012: not converted
+    assert "880730" in set(df.loc[df.year == 2021, "hs6"])
+    assert df.groupby("year")["value_usd"].sum().tolist() == pytest.approx([12000.0, 12000.0])
+    assert "2016: HS 2012 codes kept as reported" in report.source and "converted to HS 2022" in report.source
