@@ -481,8 +481,10 @@ def _locate_bad_cells(member: _Member) -> list[str]:
                 ok = pc.fill_null(pc.match_substring_regex(col, pattern), True)
                 bad = np.flatnonzero(~np.asarray(ok))
                 for r in bad[: MAX_PROBLEMS - len(found)]:
-                    found.append(f"{member.label} row {rows_before + int(r) + 2}, column {c}: "
-                                 f"{col[int(r)].as_py()!r} is not a number")
+                    text = col[int(r)].as_py()
+                    why = ("has a decimal comma: BACI writes a decimal point"
+                           if re.fullmatch(r"\s*\d+,\d+\s*", text or "") else "is not a number")
+                    found.append(f"{member.label} row {rows_before + int(r) + 2}, column {c}: {text!r} {why}")
             rows_before += batch.num_rows
             if len(found) >= MAX_PROBLEMS:
                 break

@@ -187,7 +187,7 @@ MALFORMED = [
     ("import-baci", lambda t: _baci_csv(t, ["2022,842,156,848620,inf,1"]), "row 2, column v: inf is not a finite number"),
     ("import-baci", lambda t: _baci_csv(t, ["2022,842,156,848620,1e306,1"]), "row 2, column v: 1e+306 thousand USD is an implausible"),
     ("import-baci", lambda t: _baci_csv(t, ["2022,842,156,848620,1,1", "2022,842,156,848620,\"12,5\",1"]),
-     "row 3, column v: '12,5' is not a number"),
+     "row 3, column v: '12,5' has a decimal comma"),
     ("import-baci", lambda t: _baci_csv(t, ["2022,-842,156,848620,1,1"]), "row 2, column i: unknown country code -842"),
     ("import-baci", lambda t: (_baci_csv(t, ["2022,842,156,848620,1,1"]),
                                (t / "country_codes_V202501.csv").write_text(
@@ -287,3 +287,21 @@ def test_census_2017_to_2021_is_converted_and_earlier_years_labelled(tmp_path):
     assert "880730" in set(df.loc[df.year == 2021, "hs6"])
     assert df.groupby("year")["value_usd"].sum().tolist() == pytest.approx([12000.0, 12000.0])
     assert "2016: HS 2012 codes kept as reported" in report.source and "converted to HS 2022" in report.source
+
+
+def test_a_real_zip_bomb_member_is_refused_before_it_is_inflated(cli, tmp_path):
+    """80 MB of one repeated row compresses ~1000:1: refused from the zip directory, nothing inflated."""
+    import resource
+    z = tmp_path / "BACI_HS22_V202501.zip"
+    row = b"2022,842,156,848620,1.000,1.000\n"
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
+        with zf.open("BACI_HS22_Y2022_V202501.csv", "w") as fh:
+            fh.write(b"t,i,j,k,v,q\n")
+            block = row * (1 << 15)
+            for _ in range((80 << 20) // len(block)):
+                fh.write(block)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    code, _, err = cli("data", "import-baci", str(z), "--out", str(tmp_path / "out"))
+    assert code == 2 and "refused as a possible zip bomb" in err
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50 * 1024     # KiB: nothing inflated
+    assert not (tmp_path / "out").exists()

@@ -154,3 +154,17 @@ def test_data_info_reports_coverage_and_never_zero_for_absent_partners(cli, impo
     chn = partners[partners["partner"] == "CHN"].iloc[0]
     assert chn["us_imports_usd"] > 0 and chn["us_exports_usd"] is None     # no exports in the data: null, not 0
     assert doc["coverage"]["years"] == [2023]
+
+
+@pytest.mark.parametrize("name", ["census-imports-only", "comtrade-plus-json", "baci-hs17-only"])
+def test_the_server_starts_and_renders_every_page_on_a_partial_dataset(imported, tmp_path, name):
+    """`decontrol serve --data DIR` builds the app and each page's layout before it listens."""
+    from dashboard.app import create_app
+    from dashboard.pages import PAGES
+    from dashboard.state import AppState
+    clear_cache()
+    app = create_app(imported[name], home=tmp_path, cache_dir=tmp_path / "jobs")
+    assert app.layout is not None
+    state = AppState(imported[name], tmp_path, None)
+    for page in PAGES:
+        assert page.layout(state, "CHN") is not None, page.path
