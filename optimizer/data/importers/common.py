@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from optimizer.data.trade_file import TRADE_COLUMNS, read_trade_meta, write_trade_table
+from optimizer.data.trade_file import TRADE_ARROW_SCHEMA, TRADE_COLUMNS, read_trade_meta, write_trade_table
 from optimizer.errors import DecontrolError
 from optimizer.paths import SHIPPED_DATA_DIR
 
@@ -212,12 +212,12 @@ def _add_to_existing(target: Path, new: pa.Table, this: dict, report: ImportRepo
         old_sources = [{"source": meta.source, "input": meta.extra.get("input", ""), "importer": meta.extra.get("importer", ""),
                         "imported_at": meta.extra.get("imported_at", ""), "notes": []}]
     keys = ["year", "exporter", "importer", "hs6"]
-    old_df = pq.read_table(target).to_pandas()
-    for c in ("exporter", "importer", "hs6"):
-        old_df[c] = old_df[c].astype(str)
-    new_df = new.to_pandas()
-    for c in ("exporter", "importer", "hs6"):
-        new_df[c] = new_df[c].astype(str)
+    old_all = _plain(pq.read_table(target))
+    new = _plain(new)
+    # only rows of the new file's years can overlap: the rest of the old table stays in Arrow untouched
+    in_years = pc.is_in(old_all["year"], value_set=pc.unique(new["year"]))
+    old_rest, old_cand = old_all.filter(pc.invert(in_years)), old_all.filter(in_years)
+    old_df, new_df = old_cand.to_pandas(), new.to_pandas()
     both = old_df.merge(new_df, on=keys, how="inner", suffixes=("_old", "_new"))
     differ = both[~np.isclose(both["value_usd_old"], both["value_usd_new"], rtol=1e-6, atol=0.5)]
     if len(differ) and not replace:
@@ -241,19 +241,26 @@ def _add_to_existing(target: Path, new: pa.Table, this: dict, report: ImportRepo
             new_df = new_df[~hit]
             report.notes.append(f"{len(both):,} row(s) were already in the directory with the same value (kept once)")
     this["notes"] = report.notes
-    if new_df.empty:
+    if new_df.empty and not (replace and len(both)):
         report.notes.append(f"every row of {report.input_path.name} was already in {target} with the same value: "
                             "nothing changed")
         return None, list(old_sources), meta.source
-    combined = pd.concat([old_df[keys + ["value_usd"]], new_df[keys + ["value_usd"]]], ignore_index=True)
-    combined = combined.sort_values(keys, kind="stable", ignore_index=True)
-    expected = float(old_df["value_usd"].sum()) + float(new_df["value_usd"].sum())
-    if not np.isclose(float(combined["value_usd"].sum()), expected, rtol=CONSERVATION_RTOL, atol=0.5):
+    parts = [old_rest] + [pa.Table.from_pandas(f[keys + ["value_usd"]], schema=TRADE_ARROW_SCHEMA, preserve_index=False)
+                          for f in (old_df, new_df)]
+    combined = pa.concat_tables(parts)
+    expected = (float(pc.sum(old_rest["value_usd"]).as_py() or 0.0) + float(old_df["value_usd"].sum())
+                + float(new_df["value_usd"].sum()))
+    if not np.isclose(float(pc.sum(combined["value_usd"]).as_py() or 0.0), expected, rtol=CONSERVATION_RTOL, atol=0.5):
         raise AssertionError("value not conserved while adding to the existing trade table")
     sources = list(old_sources) + [this]
-    report.notes.append(f"added to {target}: it now holds {len(combined):,} rows from {len(sources)} import(s)")
+    report.notes.append(f"added to {target}: it now holds {combined.num_rows:,} rows from {len(sources)} import(s)")
     label = "; ".join(dict.fromkeys(s.get("source", "") for s in sources))
-    return pa.Table.from_pandas(combined, preserve_index=False), sources, label
+    return combined, sources, label
+
+
+def _plain(table: pa.Table) -> pa.Table:
+    """The canonical columns with plain (not dictionary-encoded) types, so tables concatenate."""
+    return pa.table([table.column(f.name).cast(f.type) for f in TRADE_ARROW_SCHEMA], schema=TRADE_ARROW_SCHEMA)
 
 
 def _reasons(report: ImportReport) -> str:
