@@ -1,13 +1,15 @@
 """`decontrol data ...`: import real trade downloads, check a data directory, describe it.
 
     decontrol data import-baci PATH --out DIR [--reporters ISO3,..] [--partners ISO3,..] [--hs-prefix 84,85]
-    decontrol data import-comtrade PATH --out DIR
-    decontrol data import-census PATH --out DIR [--partial-years]
+    decontrol data import-comtrade PATH --out DIR [--encoding latin-1]
+    decontrol data import-census PATH --out DIR [--partial-years] [--encoding latin-1]
     decontrol data check DIR          # DIR laid over the shipped datasets/; exit 2 listing every problem
     decontrol data info DIR [--format table|json]
 
 An imported directory holds only `trade.parquet`; use it with `--data DIR` anywhere (or
-`DECONTROL_DATA=DIR`): every other table still comes from the shipped `datasets/`.
+`DECONTROL_DATA=DIR`): every other table still comes from the shipped `datasets/`. Several imports
+into one DIR add up (a row another import gave with a different value is refused; `--replace` takes
+the new file's). HS 2017 data is converted to HS 2022 with the shipped weights, and says so.
 """
 
 from __future__ import annotations
