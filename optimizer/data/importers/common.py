@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from optimizer.data.coerce import MAX_ROW_USD, number_text
 from optimizer.data.trade_file import TRADE_ARROW_SCHEMA, TRADE_COLUMNS, read_trade_meta, write_trade_table
 from optimizer.errors import DecontrolError
 from optimizer.paths import SHIPPED_DATA_DIR
@@ -301,16 +302,6 @@ class Problems:
             raise DecontrolError(f"{self.label}: {what}; nothing was written", details)
 
 
-#: No single (year, exporter, importer, HS6) flow comes near this (world goods trade is ~$25tn a
-#: year; the largest HS6 flows are ~$0.2tn): a larger value is a unit or parsing error.
-MAX_ROW_USD = 1e13
-
-#: Thousands separators the way English-locale exports write them: 1,234 or 12,345,678.90
-_THOUSANDS_RE = r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$"
-#: A decimal comma: 1234,56 or 1.234,56 (continental European locale).
-_DECIMAL_COMMA_RE = r"^[-+]?(\d{1,3}(\.\d{3})+|\d+),\d+$"
-
-
 def numeric_values(text: pd.Series, row_numbers: pd.Series, column: str, problems: Problems,
                    scale: float = 1.0) -> pd.Series:
     """Money column as float (x `scale`, e.g. 1000 for thousand USD), every bad cell a problem naming the row.
@@ -319,12 +310,9 @@ def numeric_values(text: pd.Series, row_numbers: pd.Series, column: str, problem
     `MAX_ROW_USD` after scaling, and decimal commas ("1234,56": converting it would silently
     multiply by 100). Thousands separators ("1,234,567") are accepted.
     """
-    raw = text.astype("str").str.strip()
-    thousands = raw.str.fullmatch(_THOUSANDS_RE)
-    decimal_comma = raw.str.fullmatch(_DECIMAL_COMMA_RE) & ~thousands
-    t = raw.where(~thousands, raw.str.replace(",", "", regex=False))
-    values = pd.to_numeric(t.where((t != "") & ~decimal_comma, None), errors="coerce").astype("float64") * scale
-    blank = t == ""
+    values, decimal_comma = number_text(text)
+    values = values * scale
+    blank = text.astype("str").str.strip() == ""
     problems.rows(blank, row_numbers, column, lambda i: "missing value")
     problems.rows(decimal_comma, row_numbers, column,
                   lambda i: f"{text.iloc[i]!r} has a decimal comma: export the file with a decimal point "

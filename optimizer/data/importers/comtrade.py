@@ -265,6 +265,11 @@ def _chunk(df, row_no, layout, code_map, known, report, problems, drop_unknown,
     code = df["commodity"].str.strip()
     code = code.where(~(code.str.fullmatch(r"\d{5}")), code.str.zfill(6))   # lost leading zero
     keep = drop_rows(report, keep, ~code.str.fullmatch(r"\d{6}"), v0, "not a 6-digit HS code (totals and chapters)")
+    for col in ("reporter_code", "partner_code"):   # UN numeric codes are 0-999; anything else is corrupt
+        num = pd.to_numeric(df[col].str.strip(), errors="coerce")
+        problems.rows((df[col].str.strip() != "") & ~num.between(0, 999), row_no,
+                      CLASSIC[col] if layout == "classic" else API[col],
+                      lambda i, col=col: f"country code {df[col].iloc[i]!r} is not a UN numeric code (0-999)")
     rep_iso, rep_status = _iso(df, "reporter", code_map, known)
     par_iso, par_status = _iso(df, "partner", code_map, known)
     unknown = (rep_status == "unknown") | (par_status == "unknown")

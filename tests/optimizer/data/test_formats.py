@@ -93,6 +93,16 @@ def test_comtrade_classic_without_iso_columns_equals_the_file_with_them(tmp_path
     pd.testing.assert_frame_equal(read(tmp_path / "a"), read(tmp_path / "b"))
 
 
+def test_comtrade_portal_csv_in_utf8_reads_without_a_flag(tmp_path):
+    from optimizer.data.importers.comtrade import import_comtrade
+    latin = FIXTURES / "comtrade" / "comtradeplus_portal_H6_2022.csv"
+    utf8 = tmp_path / "TradeData_utf8.csv"
+    utf8.write_bytes(b"\xef\xbb\xbf" + latin.read_bytes().decode("latin-1").encode("utf-8"))   # with a BOM
+    import_comtrade(utf8, tmp_path / "a")
+    import_comtrade(latin, tmp_path / "b", encoding="latin-1")
+    pd.testing.assert_frame_equal(read(tmp_path / "a"), read(tmp_path / "b"))
+
+
 def test_comtrade_portal_csv_in_latin1_is_refused_without_the_encoding_flag(cli, tmp_path):
     code, out, err = cli("data", "import-comtrade", str(FIXTURES / "comtrade" / "comtradeplus_portal_H6_2022.csv"),
                          "--out", str(tmp_path / "out"))
@@ -152,9 +162,14 @@ def _baci_csv(tmp_path: Path, rows: list[str], name: str = "BACI_HS22_Y2022_V202
 
 
 def _comtrade(tmp_path: Path, value: str) -> Path:
+    return _comtrade_cell(tmp_path, "primaryValue", value)
+
+
+def _comtrade_cell(tmp_path: Path, column: str, value: str) -> Path:
+    """The Comtrade+ API CSV fixture's first two rows, with one cell of the second row replaced."""
     src = (FIXTURES / "comtrade" / "comtradeplus_api_H6_2022.csv").read_text().splitlines()
     rows = list(csv.reader(src[:3]))
-    col = rows[0].index("primaryValue")
+    col = rows[0].index(column)
     rows[2][col] = value
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(rows)
@@ -200,6 +215,10 @@ MALFORMED = [
     ("import-baci", lambda t: _zip(t, encrypted=True), "the member is encrypted"),
     ("import-baci", lambda t: _zip(t, method=99), "compression method 99 is not supported"),
     ("import-baci", lambda t: _zip(t, size=0xFFFFFFFF), "refused as a possible zip bomb"),
+    ("import-comtrade", lambda t: _comtrade_cell(t, "reporterCode", "-842"),
+     "row 3, column reporterCode: country code '-842' is not a UN numeric code (0-999)"),
+    ("import-comtrade", lambda t: _comtrade_cell(t, "partnerCode", "156000"),
+     "row 3, column partnerCode: country code '156000' is not a UN numeric code"),
     ("import-comtrade", lambda t: _comtrade(t, "1234,56"), "row 3, column value: '1234,56' has a decimal comma"),
     ("import-comtrade", lambda t: _comtrade(t, "1.234,56"), "row 3, column value: '1.234,56' has a decimal comma"),
     ("import-comtrade", lambda t: _comtrade(t, "inf"), "row 3, column value: 'inf' is not a finite number"),
