@@ -34,6 +34,11 @@ DATASETS = {
     "census-imports-only": ("import-census", "census/imports_hs6_2023.json", (),
                             ("no imports of CHN", "no US exports", "no world exports by exporter")),
 }
+#: Several imports into one directory (other years, other sources), then the same commands.
+COMBINED = [("import-baci", "baci/BACI_HS17_Y2021_V202401b.csv", ()),
+            ("import-comtrade", "comtrade/comtradeplus_api_H6_2022.json", ()),
+            ("import-census", "census/exports_hs6_2023.json", ())]
+DATASETS["combined-three-sources"] = ("", "", (), ())
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +47,8 @@ def imported(tmp_path_factory) -> dict[str, Path]:
     out = {}
     for name, (command, fixture, extra, _) in DATASETS.items():
         d = tmp_path_factory.mktemp(name)
-        assert run(["data", command, str(FIXTURES / fixture), "--out", str(d), *extra]) == 0, name
+        for command, fixture, extra in ([(command, fixture, extra)] if command else COMBINED):
+            assert run(["data", command, str(FIXTURES / fixture), "--out", str(d), *extra]) == 0, name
         out[name] = d
     return out
 
