@@ -198,15 +198,18 @@ def _emit_explanation(ex: Any, ds: Any, fmt: str, out) -> None:
     w(f"Value     {fmt_usd(it['value_usd'])}  [{it['value_basis']}]\n          {ex.value_formula}\n")
     if len(ex.value_breakdown):
         b = ex.value_breakdown
+        # the value is unknown because the data lacks an input: an absent input reads "no data", not $0
+        nodata = str(it["value_basis"]).startswith("unknown: no ")
+        money = (lambda v: "no data" if not v else fmt_usd(v)) if nodata else fmt_usd  # noqa: E731
         view = pd.DataFrame({
             "hs6": b["hs6"], "name": b["name"].map(lambda s: s if len(s) <= 40 else s[:37] + "..."),
-            "partner imports": b["partner_imports_world"].map(fmt_usd),
-            "US world share": b["us_world_share"].map(fmt_share),
-            "US exports to partner": b["us_exports_to_partner"].map(fmt_usd),
+            "partner imports": b["partner_imports_world"].map(money),
+            "US world share": b["us_world_share"].map(lambda v: "no data" if nodata and not v else fmt_share(v)),
+            "US exports to partner": b["us_exports_to_partner"].map(money),
             "controlled share": b["controlled_share"].map(lambda v: f"{v:.3f}"),
-            "value": b["value_usd"].map(fmt_usd)})
+            "value": b["value_usd"].map(lambda v: "unknown" if nodata else fmt_usd(v))})
         if "us_exports_to_partner_baseline" in b:
-            view.insert(5, "US exports, baseline", b["us_exports_to_partner_baseline"].map(fmt_usd))
+            view.insert(5, "US exports, baseline", b["us_exports_to_partner_baseline"].map(money))
         w(_indent(view.to_string(index=False)) + "\n")
     w(f"\nFA        {it['fa_score']:.2f} ({it['fa_basis']}{', analyst override' if it['fa_override'] else ''})\n")
     w(f"          {ex.fa_formula}\n")

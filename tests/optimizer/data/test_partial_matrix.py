@@ -77,6 +77,10 @@ def test_every_command_works_on_a_partial_dataset_and_names_what_is_missing(cli,
     assert zero["value_basis"].str.startswith("gap").all()      # a $0 is computed from rows, never "no data"
     no_rows = table["value_basis"].str.startswith("unknown: no trade rows")
     assert table.loc[no_rows, "value_usd"].isna().all()
+    code, out, err = cli("items", "--data", d, "--partner", "CHN", "--explain", "3B991")
+    _ok(code, err)
+    if "no imports of CHN" in DATASETS[name][3]:
+        assert "no data" in out and "  $0" not in out
     code, out, err = cli("optimize", "--data", d, "--partner", "CHN", "--target", "1m")
     _ok(code, err, (0, 3))
     code, out, err = cli("frontier", "--data", d, "--partner", "CHN", "--points", "3")
