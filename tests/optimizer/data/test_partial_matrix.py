@@ -115,6 +115,8 @@ def test_items_with_no_data_are_unknown_not_zero(imported, name):
 def test_every_page_view_works_on_a_partial_dataset(imported, name):
     from dashboard.logic import allies, items, package, trade
     from dashboard.logic.ally_view import ally_items_view, ally_panel_view
+    from dashboard.logic.items import check_year
+    from optimizer.data.trade import world_exports
     from dashboard.logic.package_inputs import FormValues
     from dashboard.state import item_table
     from optimizer.data.load import load_dataset
@@ -147,7 +149,13 @@ def test_every_page_view_works_on_a_partial_dataset(imported, name):
     package.side_note_view(result)
     # Allies page: panels and the coalition package
     ids = item_table(ds, "CHN")["eccn"]
-    allies.panels_view(ds, "CHN", ["JPN", "NLD"], {})
+    panels = str(allies.panels_view(ds, "CHN", ["JPN", "NLD"], {}))
+    assert "'$0'" not in panels                      # an ally without export rows reads "no data"
+    for ally in ("JPN", "NLD"):
+        p = allies.ally_panel(ds, ally, "CHN", check_year(ds, None))
+        w = world_exports(ds.trade, check_year(ds, None))
+        assert p["world_exports_usd"] == (pytest.approx(w.loc[w.exporter == ally, "value_usd"].sum())
+                                          if (w.exporter == ally).any() else None)
     try:   # the callback shows a DecontrolError inline (error_alert); anything else would be a defect
         allies.coalition_view(allies.run_coalition(ds, ids, "CHN", ["USA", "JPN"], 1.0, ""))
     except DecontrolError as exc:
