@@ -143,7 +143,9 @@ def test_every_page_view_works_on_a_partial_dataset(imported, name):
     # Package builder: run, the views of the run, the side panel
     values = FormValues(partner="CHN", year=None, target_bn=0.001, objective="min-risk", min_fa=0.0, modes=["full"])
     result = package.run_package(ds, values)
-    package.package_views(ds, result, None, {"kind": "main", "index": 0}, True)
+    views = package.package_views(ds, result, None, {"kind": "main", "index": 0}, True)
+    for fragment in DATASETS[name][3]:            # an infeasible target says which inputs are missing
+        assert fragment in str(views[0]), fragment
     if result.get("ok") and result.get("package", {}).get("status") == "optimal":
         extras = package.run_extras(ds, result, frontier_points=3, alternatives=1)
         package.extras_views(result, extras, None)
