@@ -112,7 +112,7 @@ def test_items_with_no_data_are_unknown_not_zero(imported, name):
 
 
 @pytest.mark.parametrize("name", list(DATASETS))
-def test_every_page_view_works_on_a_partial_dataset(imported, name):
+def test_every_page_view_works_on_a_partial_dataset(imported, tmp_path, name):
     from dashboard.logic import allies, items, package, trade
     from dashboard.logic.ally_view import ally_items_view, ally_panel_view
     from dashboard.logic.items import check_year
@@ -151,6 +151,18 @@ def test_every_page_view_works_on_a_partial_dataset(imported, name):
         package.extras_views(result, extras, None)
     package.side_trade_view(ds, "CHN", None)
     package.side_note_view(result)
+    # Scenarios page: save two runs, list, compare, briefing downloads (internal and ally)
+    from dashboard.logic import scenarios, scenarios_page
+    from optimizer.scenarios import ScenarioStore
+    store = ScenarioStore(f"sqlite:///{tmp_path / 'scenarios.db'}")
+    other = package.run_package(ds, FormValues(partner="CHN", target_bn=0.002, min_fa=0.0, modes=["full"]))
+    assert scenarios.save_current(store, "a", result, None).ok and scenarios.save_current(store, "b", other, None).ok
+    scenarios_page.list_view(store, "internal")
+    scenarios_page.compare_view(store, ds, ["a", "b"], imported[name], "internal")
+    for kind in ("pptx", "xlsx"):
+        data, note = scenarios_page.brief_download(store, "a", kind, "", imported[name], "internal")
+        assert data is not None, note
+    scenarios_page.brief_download(store, "b", "pptx", "", imported[name], "ally")
     # Allies page: panels and the coalition package
     ids = item_table(ds, "CHN")["eccn"]
     panels = str(allies.panels_view(ds, "CHN", ["JPN", "NLD"], {}))
