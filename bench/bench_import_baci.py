@@ -10,7 +10,7 @@ country code table as CEPII distributes it, then measures in fresh subprocesses:
 - a naive baseline in the same run: the `csv` module looping over rows with dict lookups, on a
   100k-row sample, extrapolated per row.
 
-Run: .venv/bin/python bench/bench_import_baci.py [--rows 1000000]   (--rows 11000000 measures a full
+Run: .venv/bin/python bench/bench_import_baci.py [--rows 1000000] [--hs 17]   (--rows 11000000 measures a full
 year directly: ~1 minute, ~0.5 GB of temporary files)
 """
 
@@ -45,10 +45,15 @@ def country_table() -> tuple[list[int], str]:
     return codes, text
 
 
-def generate(rows: int, codes: list[int], path: Path, seed: int = 7) -> Path:
+def generate(rows: int, codes: list[int], path: Path, seed: int = 7, hs_revision: str = "22") -> Path:
     rng = np.random.default_rng(seed)
-    n_c, n_k = len(codes), 5_600
-    hs = np.sort(rng.choice(np.arange(10_121, 970_600), n_k, replace=False))
+    n_c, n_k = len(codes), 5_300
+    if hs_revision == "17":   # real HS 2017 codes, so every row goes through the HS 2017 -> 2022 split
+        import pandas as pd
+        pool = pd.read_csv(ROOT / "datasets" / "hs17_to_hs22.csv", dtype={"hs17": str})["hs17"].astype(int).unique()
+    else:
+        pool = np.arange(10_121, 970_600)
+    hs = np.sort(rng.choice(pool, n_k, replace=False))
     keys = np.unique(rng.integers(0, n_c * n_c * n_k, int(rows * 1.05)))
     keys = rng.permutation(keys)[:rows]
     keys.sort()
@@ -63,9 +68,9 @@ def generate(rows: int, codes: list[int], path: Path, seed: int = 7) -> Path:
     return path
 
 
-def make_zip(csv: Path, countries: str, path: Path) -> Path:
+def make_zip(csv: Path, countries: str, path: Path, hs_revision: str = "22") -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-        z.write(csv, "BACI_HS22_Y2022_V202501.csv")
+        z.write(csv, f"BACI_HS{hs_revision}_Y2022_V202501.csv")
         z.writestr("country_codes_V202501.csv", countries)
     return path
 
@@ -124,6 +129,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--naive-rows", type=int, default=100_000)
+    ap.add_argument("--hs", choices=("22", "17"), default="22",
+                    help="17: HS 2017 codes, measuring the conversion to HS 2022 (rows are split over new codes)")
     args = ap.parse_args()
     codes, countries = country_table()
     with tempfile.TemporaryDirectory(prefix="bench-baci-") as tmp:
@@ -133,8 +140,8 @@ def main() -> None:
         sizes = [args.rows] if args.rows >= FULL_YEAR_ROWS else [args.rows, 2 * args.rows]
         for rows in sizes:
             t0 = time.perf_counter()
-            csv = generate(rows, codes, tmp / f"baci_{rows}.csv")
-            z = make_zip(csv, countries, tmp / f"BACI_HS22_V202501_{rows}.zip")
+            csv = generate(rows, codes, tmp / f"baci_{rows}.csv", hs_revision=args.hs)
+            z = make_zip(csv, countries, tmp / f"BACI_HS{args.hs}_V202501_{rows}.zip", args.hs)
             gen = time.perf_counter() - t0
             res = child(CHILD_OURS, str(z), str(tmp / f"out_{rows}"))
             res["csv_mb"] = csv.stat().st_size / 1e6

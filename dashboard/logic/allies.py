@@ -24,6 +24,7 @@ from dashboard.logic.items import check_year, trade_provenance
 from dashboard.state import memo
 from dashboard.theme import fmt_pct, fmt_score, fmt_usd, truncate
 from optimizer.coalition.values import partner_import_share
+from optimizer.data.trade import world_exports
 from optimizer.errors import DecontrolError
 from optimizer.estimation.allies import POSITIONS
 
@@ -44,9 +45,11 @@ def exporter_totals(ds: Any, partner: str, year: int) -> dict[str, Any]:
     redraw on every change of allies or positions."""
     def compute() -> dict[str, Any]:
         rows = ds.trade.loc[ds.trade["year"] == year]
-        by = {dest: rows.loc[rows["importer"] == dest].groupby("exporter")["value_usd"].sum().to_dict()
-              for dest in ("WLD", partner)}
-        return {"world": by["WLD"], "to_partner": by[partner],
+        # world exports as the data layer defines them: the WLD row where reported, else the sum of
+        # the bilateral rows (BACI has no WLD rows)
+        world = world_exports(rows, year).groupby("exporter")["value_usd"].sum().to_dict()
+        to_partner = rows.loc[rows["importer"] == partner].groupby("exporter")["value_usd"].sum().to_dict()
+        return {"world": world, "to_partner": to_partner,
                 "exporters": set(rows["exporter"].unique()), "share": partner_import_share(rows, partner, year)}
     return memo(ds, ("ally_exporter_totals", partner, year), compute)
 
@@ -57,10 +60,13 @@ def ally_panel(ds: Any, ally: str, partner: str, year: int) -> dict[str, Any]:
     reg = ds.regimes.loc[ds.regimes["iso3"] == ally]
     totals = exporter_totals(ds, partner, year)
     has_rows = ally in totals["exporters"]
-    world = float(totals["world"].get(ally, 0.0)) if has_rows else None
+    world = float(totals["world"][ally]) if ally in totals["world"] else None   # None: no data, not $0
     names = dict(zip(ds.countries["iso3"], ds.countries["name"]))
     if ally in totals["to_partner"]:
         to_partner, basis = float(totals["to_partner"][ally]), "bilateral HS6 rows"
+    elif world is not None and totals["share"] <= 0:
+        to_partner, basis = None, (f"no data: no {ally}->{partner} rows, and no imports of {partner} in {year} "
+                                   "for the proxy (world exports x the partner's share of world imports)")
     elif world is not None:
         share = totals["share"]
         to_partner = world * share

@@ -182,8 +182,10 @@ def panel_view(ds: Any, eccn: str | None, partner: str, year: Any) -> tuple[str,
 
     vb = ex.value_breakdown
     if len(vb):
+        unknown = _is_nan(it["value_usd"])   # the data lacks an input: per-code values are unknown, not $0
         hs_rows = [[r["hs6"], str(r.get("name", ""))[:60], r.get("confidence", ""), str(r.get("rationale", "")),
-                    fmt_pct(r.get("controlled_share"), 0), fmt_usd(r.get("value_usd"))] for _, r in vb.iterrows()]
+                    fmt_pct(r.get("controlled_share"), 0), "unknown" if unknown else fmt_usd(r.get("value_usd"))]
+                   for _, r in vb.iterrows()]
         header = ["HS6", "Product", "Conf.", "Rationale", "Ctrl. share", f"Value {y}"]
         hs_body: list = [_table(header, hs_rows[:5], {4, 5})]
         if len(hs_rows) > 5:
@@ -206,6 +208,7 @@ def panel_view(ds: Any, eccn: str | None, partner: str, year: Any) -> tuple[str,
         ["Share from all non-US suppliers", fmt_pct(it.get("fa_all_foreign_share"), 0)],
         ["Third-country suppliers above the threshold", str(it.get("fa_supplier_count", "n/a"))],
         [f"{name}'s own exports vs imports (capacity)",
+         "no data" if str(it.get("fa_basis", "")).startswith("no trade data") else
          f"{fmt_usd(it.get('fa_partner_exports_usd'))} vs {fmt_usd(it.get('fa_partner_imports_usd'))} "
          f"({fmt_score(it.get('fa_partner_capacity'))})"],
     ]

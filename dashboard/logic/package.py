@@ -83,6 +83,8 @@ def run_package(ds: Any, values: FormValues) -> dict[str, Any]:
         "package": package.to_dict(), "frontier": None, "alternatives": None,
         "seconds": {"package": time.perf_counter() - t0},
         "synthetic": bool(ds.trade_synthetic), "source": str(ds.trade_source), "dataset_id": ds.dataset_id,
+        # what the trade data lacks (e.g. the partner's imports): said next to an infeasible target
+        "data_warnings": [str(w) for w in items.attrs.get("warnings", [])],
     }
 
 
@@ -218,6 +220,8 @@ def status_view(result: dict | None, shown: dict | None) -> tuple[Any, dict]:
         msg = [html.Strong(f"No package reaches {fmt_bn(main['target_usd'])}. "),
                html.Span(_sentence(diag.get("message", "").replace(
                    f"the target {fmt_usd(main['target_usd'])} cannot be met: ", "")))]
+        if result.get("data_warnings"):
+            msg.append(html.Ul([html.Li(w) for w in result["data_warnings"]], className="small mb-0 mt-1"))
         if best is not None:
             return dbc.Alert(msg, color="warning", className="py-2 mb-2"), {}
         return dbc.Alert(msg, color="danger", className="py-2 mb-2"), hidden

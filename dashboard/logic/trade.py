@@ -275,6 +275,9 @@ def controlled_summary(controlled: pd.DataFrame, ds: Any, partner: str, year: in
     d = controlled[controlled["year"] == year] if len(controlled) else controlled
     totals = partner_totals(ds, partner, (year, year))
     exports = float(totals["exports_usd"].iloc[0]) if len(totals) else float("nan")
+    us = us_exports_to(ds, partner)
+    if us.empty or not (us["year"] == year).any():   # no US export rows that year: no data, not $0
+        return [{"tier": t, "value": "no data", "share": "n/a"} for t in (*TIER_ORDER, "all mapped codes")]
     rows = []
     for tier in TIER_ORDER:
         v = float(d.loc[d["tier"] == tier, "value_usd"].sum()) if len(d) else 0.0

@@ -30,7 +30,7 @@ DATA_SUFFIXES = (".csv", ".parquet")
 KINDS = {
     "ccl.csv": "real", "hs6.csv": "real", "hs2.csv": "real", "countries.csv": "real",
     "regimes.csv": "real", "partner_totals.csv": "real", "hs2_china.csv": "real", "events.csv": "real",
-    "concordance.csv": "analyst", "concordance_unmapped.csv": "analyst",
+    "concordance.csv": "analyst", "concordance_unmapped.csv": "analyst", "hs17_to_hs22.csv": "real",
     "policy/tier_overrides.csv": "analyst", "policy/fa_overrides.csv": "analyst",
     "policy/value_overrides.csv": "analyst",
     "licensing/country_chart.csv": "real", "licensing/chart_footnotes.csv": "real",

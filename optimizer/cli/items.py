@@ -164,7 +164,7 @@ def _emit_table(table: pd.DataFrame, ds: Any, out, space: Any = None) -> None:
         out.write(f"  Licensing as of {table.attrs.get('licensing_as_of') or 'unknown'} "
                   "(Country Chart and Groups, eCFR; Supp. No. 2 to Part 744, eCFR 2026-09-24)\n")
     out.write(f"{len(table)} items shown: " + ", ".join(f"{counts.get(t, 0)} {t}" for t in TIERS)
-              + f"; known value {fmt_usd(table['value_usd'].sum())}\n\n")
+              + f"; {_known_value(table['value_usd'])}\n\n")
     view = pd.DataFrame({
         "eccn": table["eccn"], "tier": table["tier"], "licence": table["licence_required"],
         "binding": table["binding_reasons"], "relief": table["instruments"],
@@ -181,6 +181,15 @@ def _emit_table(table: pd.DataFrame, ds: Any, out, space: Any = None) -> None:
     out.write(view.to_string(index=False) + "\n")
     if table["fa_override"].any():
         out.write("* analyst FA override\n")
+
+
+def _known_value(values: pd.Series) -> str:
+    """'known value $1.2bn (3 items unknown)'; never '$0' when no value is known at all."""
+    known = values.notna()
+    if not known.any():
+        return "no item value known (see the warnings above)"
+    unknown = int((~known).sum())
+    return f"known value {fmt_usd(values[known].sum())}" + (f" ({unknown} items unknown)" if unknown else "")
 
 
 def _emit_explanation(ex: Any, ds: Any, fmt: str, out) -> None:
@@ -206,15 +215,18 @@ def _emit_explanation(ex: Any, ds: Any, fmt: str, out) -> None:
       f"          {ex.value_formula}\n")
     if len(ex.value_breakdown):
         b = ex.value_breakdown
+        # the value is unknown because the data lacks an input: an absent input reads "no data", not $0
+        nodata = str(it["value_basis"]).startswith("unknown: no ")
+        money = (lambda v: "no data" if not v else fmt_usd(v)) if nodata else fmt_usd  # noqa: E731
         view = pd.DataFrame({
             "hs6": b["hs6"], "name": b["name"].map(lambda s: s if len(s) <= 40 else s[:37] + "..."),
-            "partner imports": b["partner_imports_world"].map(fmt_usd),
-            "US world share": b["us_world_share"].map(fmt_share),
-            "US exports to partner": b["us_exports_to_partner"].map(fmt_usd),
+            "partner imports": b["partner_imports_world"].map(money),
+            "US world share": b["us_world_share"].map(lambda v: "no data" if nodata and not v else fmt_share(v)),
+            "US exports to partner": b["us_exports_to_partner"].map(money),
             "controlled share": b["controlled_share"].map(lambda v: f"{v:.3f}"),
-            "value": b["value_usd"].map(fmt_usd)})
+            "value": b["value_usd"].map(lambda v: "unknown" if nodata else fmt_usd(v))})
         if "us_exports_to_partner_baseline" in b:
-            view.insert(5, "US exports, baseline", b["us_exports_to_partner_baseline"].map(fmt_usd))
+            view.insert(5, "US exports, baseline", b["us_exports_to_partner_baseline"].map(money))
         w(_indent(view.to_string(index=False)) + "\n")
     w(f"\nFA        {it['fa_score']:.2f} ({it['fa_basis']}{', analyst override' if it['fa_override'] else ''})\n")
     w(f"          {ex.fa_formula}\n")

@@ -23,6 +23,27 @@ CODE_COLUMNS = frozenset({"hs6", "hs4", "hs2", "iso3", "iso2", "exporter", "impo
                           "regime", "tier", "confidence", "flow", "group"})
 
 
+#: Thousands separators the way English-locale exports write them: 1,234 or 12,345,678.90
+THOUSANDS_RE = r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$"
+#: A decimal comma: 1234,56 or 1.234,56 (continental European locale). Never read as a number:
+#: dropping the comma would multiply the value by 100 silently.
+DECIMAL_COMMA_RE = r"^[-+]?(\d{1,3}(\.\d{3})+|\d+),\d+$"
+
+#: No single (year, exporter, importer, HS6) flow comes near this (world goods trade is ~$25tn a
+#: year; the largest HS6 flows are ~$0.2tn): a larger value is a unit or parsing error.
+MAX_ROW_USD = 1e13
+
+
+def number_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(numbers, decimal-comma mask) of stripped text: thousands separators removed, decimal commas NaN."""
+    raw = text.astype("str").str.strip()
+    thousands = raw.str.fullmatch(THOUSANDS_RE)
+    decimal_comma = raw.str.fullmatch(DECIMAL_COMMA_RE) & ~thousands
+    t = raw.where(~thousands, raw.str.replace(",", "", regex=False))
+    num = pd.to_numeric(t.where((t != "") & ~decimal_comma, None), errors="coerce").astype("float64")
+    return num, decimal_comma
+
+
 def empty_frame(spec: TableSpec) -> pd.DataFrame:
     """A frame with the table's columns and dtypes and no rows (optional tables that are absent)."""
     return pd.DataFrame({c.name: pd.Series(dtype=_empty_dtype(c.dtype)) for c in spec.columns})
@@ -62,7 +83,7 @@ def coerce_frame(raw: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
         if col.dtype == "int":
             out[col.name] = to_int(s)
         elif col.dtype == "float":
-            out[col.name] = pd.to_numeric(s, errors="coerce").astype("float64")
+            out[col.name] = (s.astype("float64") if s.dtype.kind in "iuf" else number_text(s)[0])
         elif col.dtype == "bool":
             out[col.name] = s.astype(bool) if s.dtype == bool else parse_bool(s)
         else:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from optimizer.data.coerce import FALSE_TEXT, TRUE_TEXT
+from optimizer.data.coerce import FALSE_TEXT, MAX_ROW_USD, TRUE_TEXT, number_text
 from optimizer.data.files import overlay_dirs, resolve_table_paths
 from optimizer.data.read import read_raw_table
 from optimizer.data.schema import TABLES, TableSpec
@@ -177,10 +177,17 @@ def _check_numeric(p: _Problems, name: str, dtype: str, required: bool, s: pd.Se
         nonnum = pd.Series(False, index=s.index)
     else:
         text = _text(s)
-        num = pd.to_numeric(text.str.replace(",", "", regex=False).where(text != "", None), errors="coerce")
+        num, decimal_comma = number_text(text)
         blank = text == ""
-        nonnum = num.isna() & ~blank
+        nonnum = num.isna() & ~blank & ~decimal_comma
+        p.rows(decimal_comma, name, s, lambda v: f"{_quote(v)} has a decimal comma: write a decimal point "
+                                                 "(a comma is read only as a thousands separator)")
     p.rows(nonnum, name, s, lambda v: f"{_quote(v)} is not a number")
+    finite = np.isfinite(num.to_numpy(dtype="float64", na_value=np.nan))
+    p.rows(num.notna() & ~finite, name, s, lambda v: f"{_quote(v)} is not a finite number")
+    if name == "value_usd":
+        p.rows(finite & (num.to_numpy(dtype="float64", na_value=np.nan) > MAX_ROW_USD), name, s,
+               lambda v: f"{_quote(v)} is an implausible value for one flow (more than ${MAX_ROW_USD:,.0f})")
     if required:
         p.rows(blank, name, s, lambda v: "missing value")
     if dtype == "int":

@@ -132,7 +132,8 @@ def compute_fa(items: pd.DataFrame, shares: pd.DataFrame, world: pd.DataFrame, p
     sup = sup.merge(member_df, on=["regime_key", "exporter"], how="left")
     sup["in_regime"] = sup["in_regime"].fillna(False).astype(bool)
     total = sup.groupby("eccn")["value_usd"].sum()
-    sup["share"] = sup["value_usd"] / sup["eccn"].map(total)
+    # astype: mapping an empty str column gives a str column under pandas 3 (no suppliers at all)
+    sup["share"] = sup["value_usd"] / sup["eccn"].map(total).astype("float64")
     third = ~sup["exporter"].isin([US, partner])
 
     def per_item(mask: pd.Series) -> pd.Series:

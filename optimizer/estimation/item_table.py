@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from optimizer.data.coverage import missing_inputs
 from optimizer.data.schema import PARTNERS
 from optimizer.data.trade import trade_years
 from optimizer.errors import DecontrolError
@@ -270,8 +271,11 @@ def table_from_context(ds: Any, ctx: ItemContext) -> pd.DataFrame:
     items = apply_licensing(items, licence, rules, dest.name, dest.in_group("D5"),
                             dest.embargo or dest.all_ccl_746_8, config, macau=rules == "MAC")
     items = apply_tier_overrides(items, ds.tier_overrides).rename(columns={"item_reasons": "reasons"})
+    missing = _memo(ds, ("missing", ctx.partner, ctx.year), lambda: missing_inputs(ds.trade, ctx.partner, ctx.year))
     values = item_values(items, ctx.value_rows, ctx.value_label,
-                         for_partner(read_value_overrides(ds.data_dirs), ctx.partner))
+                         for_partner(read_value_overrides(ds.data_dirs), ctx.partner),
+                         missing.value_unknown_reason() if config.value_method == "gap" else None,
+                         set(year_trade_for(ds, ctx.year).rows["hs6"]))
     trade_label = (f"{'SYNTHETIC' if ds.trade_synthetic else 'real'} trade: {ds.trade_source}")
     values = licence_bound_values(values, licence, rules, dest.name, config, trade_label)
     members = regime_members(ds.regimes, config, ds.country_groups)
@@ -306,7 +310,7 @@ def table_from_context(ds: Any, ctx: ItemContext) -> pd.DataFrame:
     out.attrs.update(partner=ctx.partner, year=ctx.year, synthetic=bool(ds.trade_synthetic),
                      source=str(ds.trade_source), value_method=config.value_method,
                      licensing_as_of=dest.as_of, partner_name=dest.name,
-                     warnings=list(ctx.static.warnings) + list(items.attrs.get("warnings", []))
-                     + ([f"no Country Chart row for {ctx.partner}: every chart reason is assumed to bind"]
-                        if not dest.known else []))
+                     warnings=list(ctx.static.warnings) + list(items.attrs.get("warnings", [])) + missing.lines()
+                     + ([f"no Country Chart row for {ctx.partner}: its licence requirements could not be established "
+                         "and its licensable items are held out of packages"] if not dest.known else []))
     return out

@@ -76,11 +76,14 @@ def value_breakdown(rows: pd.DataFrame, eccn: str, hs6_names: pd.DataFrame | Non
 
 
 def item_values(items: pd.DataFrame, rows: pd.DataFrame, method_label: str,
-                overrides: pd.DataFrame | None = None) -> pd.DataFrame:
+                overrides: pd.DataFrame | None = None, unknown_reason: str | None = None,
+                codes_with_data: set[str] | None = None) -> pd.DataFrame:
     """value_usd and value_basis per item (columns eccn, group): sum of its rows, or unknown, or override.
 
     `overrides` (eccn, value_usd, reason, author, date), already filtered to the partner,
-    replaces the estimate and says so in `value_basis`.
+    replaces the estimate and says so in `value_basis`. `unknown_reason` (the trade table lacks an
+    input of the formula, e.g. the partner's imports) makes every estimate unknown, not $0; so does
+    `codes_with_data` for an item none of whose HS codes has a single trade row (a partial download).
     """
     out = items[["eccn", "group"]].copy()
     summed = rows.groupby("eccn")["value_usd"].sum()
@@ -92,6 +95,14 @@ def item_values(items: pd.DataFrame, rows: pd.DataFrame, method_label: str,
     out.loc[~mapped, "value_usd"] = np.nan
     out.loc[soft, "value_basis"] = "unknown: software/technology"
     out.loc[soft, "value_usd"] = np.nan
+    if codes_with_data is not None:
+        covered = rows.loc[rows["hs6"].isin(codes_with_data), "eccn"].unique()
+        absent = mapped & ~soft & ~out["eccn"].isin(covered)
+        out.loc[absent, "value_basis"] = "unknown: no trade rows on its HS codes in the data"
+        out.loc[absent, "value_usd"] = np.nan
+    if unknown_reason:
+        out.loc[mapped & ~soft, "value_basis"] = unknown_reason
+        out.loc[mapped & ~soft, "value_usd"] = np.nan
     out["value_override"] = False
     if overrides is not None and len(overrides):
         o = overrides.drop_duplicates("eccn", keep="last").set_index("eccn")

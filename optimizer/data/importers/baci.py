@@ -32,8 +32,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from optimizer.data.importers.common import (
-    TAIWAN_CODE, ImportReport, code_to_iso3, finish_import, known_iso3, shipped_countries,
+    MAX_ROW_USD, TAIWAN_CODE, ImportReport, code_to_iso3, finish_import, known_iso3, shipped_countries,
 )
+from optimizer.data.hs_revisions import CONVERTED_LABEL, HS12_LABEL, expand
 from optimizer.errors import DecontrolError
 
 DATA_RE = re.compile(r"(?:^|/)BACI_HS(\d{2})_Y(\d{4})_V(\w+)\.csv$", re.IGNORECASE)
@@ -46,6 +47,15 @@ AREA_REASON = "exporter or importer is an area without an ISO3 code"
 OUTSIDE_REASON = "exporter or importer not in decontrol's countries.csv"
 _NUMBER_RE = r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$"
 _INTEGER_RE = r"^\s*\d+\s*$"
+#: BACI and UN numeric country codes are three digits.
+MAX_COUNTRY_CODE = 999
+#: A zip member that inflates past this is refused (a BACI HS22 year is ~0.5 GB uncompressed).
+MAX_MEMBER_BYTES = 8 << 30
+#: Compression ratios above this are not CSV text (CSV compresses ~5-10x): a zip bomb.
+MAX_RATIO = 200
+#: Compression methods Python's zipfile reads without extra packages.
+READABLE_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate", zipfile.ZIP_BZIP2: "bzip2",
+                    zipfile.ZIP_LZMA: "lzma"}
 
 
 @dataclass(frozen=True)
@@ -92,7 +102,7 @@ class _Countries:
 
 def import_baci(path: Path, out_dir: Path, *, reporters: tuple[str, ...] | None = None,
                 partners: tuple[str, ...] | None = None, hs_prefixes: tuple[str, ...] | None = None,
-                drop_unknown: bool = False) -> ImportReport:
+                drop_unknown: bool = False, replace: bool = False) -> ImportReport:
     """Import a BACI zip or CSV into `out_dir/trade.parquet` (atomic); returns the report."""
     path = Path(path)
     if not path.is_file():
@@ -111,17 +121,19 @@ def import_baci(path: Path, out_dir: Path, *, reporters: tuple[str, ...] | None 
     versions = sorted({m.version for m in members if m.version})
     report.source = (f"CEPII BACI{' HS' + '/'.join(hs) if hs else ''}{' V' + '/'.join(versions) if versions else ''}"
                      f" ({path.name}); values converted from thousand USD")
-    if hs and hs != ["22"]:
-        report.notes.append(f"product codes are HS 20{'/'.join(hs)}, not HS 2022: codes changed in 2022 "
-                            "will not match decontrol's HS 2022 names and concordance")
+    if "17" in hs:
+        report.source += f"; {CONVERTED_LABEL}"
+    if set(hs) - {"22", "17"}:
+        report.source += f"; {HS12_LABEL}"
+        report.notes.append(f"product codes are HS 20{'/'.join(sorted(set(hs) - {'22', '17'}))}: {HS12_LABEL}")
     report.notes.append(f"country codes from {countries.label}")
     table = _assemble(kept, countries)
     if table.num_rows < report.rows_kept:
         report.notes.append(f"{report.rows_kept - table.num_rows:,} row(s) repeated a (year, exporter, importer, "
                             "product) already seen and were summed into it")
-    meta = {"classification": "/".join("HS" + h for h in hs), "vintage": "/".join("V" + v for v in versions),
+    meta = {"classification": "/".join("HS" + h + ("->HS22" if h == "17" else "") for h in hs), "vintage": "/".join("V" + v for v in versions),
             "members": ";".join(m.label for m in members)}
-    return finish_import(table, out_dir, report, meta, keys_unique=True)
+    return finish_import(table, out_dir, report, meta, keys_unique=True, replace=replace)
 
 
 # --- inputs -------------------------------------------------------------------------------------
@@ -139,6 +151,7 @@ def _zip_contents(zf: zipfile.ZipFile, path: Path) -> tuple[list[_Member], _Coun
     if not data:
         raise DecontrolError(f"{path}: no BACI data file (BACI_HS22_Y<year>_V<version>.csv) in the zip",
                              [f"members: {', '.join(names[:20])}"])
+    _check_members(zf, path, data + [n for n in names if COUNTRY_RE.search(n) or PRODUCT_RE.search(n)])
     members = []
     for n in data:
         m = DATA_RE.search(n)
@@ -153,6 +166,27 @@ def _zip_contents(zf: zipfile.ZipFile, path: Path) -> tuple[list[_Member], _Coun
     products = (_read_product_codes(_read_member_bytes(zf, product_files[0], path), f"{path.name}:{product_files[0]}")
                 if product_files else None)
     return members, countries, products
+
+
+def _check_members(zf: zipfile.ZipFile, path: Path, names: list[str]) -> None:
+    """Refuse encrypted members, compression methods we cannot read, and members that inflate too far."""
+    problems = []
+    for name in names:
+        info = zf.getinfo(name)
+        if info.flag_bits & 0x1:
+            problems.append(f"{path}:{name}: the member is encrypted (password-protected); decontrol reads only "
+                            "unencrypted zips as CEPII distributes them")
+        elif info.compress_type not in READABLE_METHODS:
+            problems.append(f"{path}:{name}: compression method {info.compress_type} is not supported (readable: "
+                            f"{', '.join(READABLE_METHODS.values())}); re-zip it with deflate")
+        elif info.file_size > MAX_MEMBER_BYTES:
+            problems.append(f"{path}:{name}: inflates to {info.file_size:,} bytes, more than the "
+                            f"{MAX_MEMBER_BYTES:,}-byte guard")
+        elif info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > (64 << 20):
+            problems.append(f"{path}:{name}: compression ratio {info.file_size / info.compress_size:,.0f}:1 "
+                            f"(inflates to {info.file_size:,} bytes) is not CSV text: refused as a possible zip bomb")
+    if problems:
+        raise DecontrolError(f"{path}: the zip cannot be read safely; nothing was written", problems)
 
 
 def _read_member_bytes(zf: zipfile.ZipFile, name: str, path: Path) -> bytes:
@@ -191,6 +225,17 @@ def _read_country_table(raw: bytes, label: str) -> _Countries:
         row = int(np.flatnonzero(codes.isna().to_numpy())[0]) + 2
         raise DecontrolError(f"{label} row {row}, column country_code: "
                              f"{df['country_code'].iloc[row - 2]!r} is not a number")
+    bad = ~codes.between(0, MAX_COUNTRY_CODE) | (codes != codes.round())
+    if bad.any():
+        raise DecontrolError(f"{label}: country codes must be whole numbers from 0 to {MAX_COUNTRY_CODE}; "
+                             "nothing was written",
+                             [f"{label} row {int(r) + 2}, column country_code: {df['country_code'].iloc[int(r)]!r}"
+                              for r in np.flatnonzero(bad.to_numpy())[:20]])
+    dup = codes.duplicated(keep=False) & codes.notna()
+    if dup.any():
+        raise DecontrolError(f"{label}: a country code appears twice; nothing was written",
+                             [f"{label} row {int(r) + 2}, column country_code: {df['country_code'].iloc[int(r)]!r}"
+                              for r in np.flatnonzero(dup.to_numpy())[:20]])
     shipped = code_to_iso3(shipped_countries("to map BACI country codes"), "baci_code") if iso_col is None else {}
     rows = []
     for code, iso, name in zip(codes.astype(int), df[iso_col] if iso_col else [""] * len(df),
@@ -255,6 +300,7 @@ def _read_members(members, countries, products, report, reporters, partners, hs_
     outside = np.array([iso is not None and known is not None and iso not in known for iso in countries.iso], dtype=bool)
     no_iso = np.array([iso is None for iso in countries.iso], dtype=bool)
     product_codes = np.fromiter(products, dtype=np.int64) if products is not None else None
+    converted = [0, 0]          # HS 2017 rows converted to HS 2022; of which codes not in HS 2017
     for member in members:
         _check_header(member)
         problems: list[str] = []
@@ -268,6 +314,11 @@ def _read_members(members, countries, products, report, reporters, partners, hs_
             t, i, j, k = (np.asarray(cols[c].fill_null(0)).astype(np.int64) for c in ("t", "i", "j", "k"))
             v = np.asarray(cols["v"].fill_null(0.0), dtype=np.float64)
             _problem_rows(problems, member, rows_before, v < 0, "v", lambda r: f"negative value {float(v[r])!r}")
+            _problem_rows(problems, member, rows_before, ~np.isfinite(v), "v",
+                          lambda r: f"{float(v[r])!r} is not a finite number")
+            _problem_rows(problems, member, rows_before, np.isfinite(v) & (v > MAX_ROW_USD / 1000.0), "v",
+                          lambda r: f"{float(v[r])!r} thousand USD is an implausible value for one flow (more than "
+                                    f"${MAX_ROW_USD:,.0f}); check the unit")
             _problem_rows(problems, member, rows_before, (t < YEAR_BASE) | (t > 2100), "t",
                           lambda r: f"{t[r]} is not a year")
             _problem_rows(problems, member, rows_before, (k < 10_000) | (k > 999_999), "k",
@@ -279,7 +330,8 @@ def _read_members(members, countries, products, report, reporters, partners, hs_
                     _problem_rows(problems, member, rows_before, unknown_k[inv], "k",
                                   lambda r: f"product code {k[r]} is not in the product code table")
             ei, ii = countries.map(i), countries.map(j)
-            usd = np.round(v * 1000.0, 2)
+            with np.errstate(over="ignore", invalid="ignore"):   # such rows are problems above
+                usd = np.round(v * 1000.0, 2)
             report.rows_read += n
             report.value_read_usd += float(usd.sum())
             unknown_rows = (ei == -2) | (ii == -2)
@@ -312,14 +364,23 @@ def _read_members(members, countries, products, report, reporters, partners, hs_
                 for p in hs_prefixes:
                     match |= np.char.startswith(padded, p)
                 keep = _drop(report, keep, ~match[inv], usd, "HS code not under --hs-prefix")
-            kept.keys.append(_composite_key(t[keep], ei[keep], ii[keep], k[keep], kept.n_iso))
-            kept.values.append(usd[keep])
+            kt, ke, ki, kk, kv = t[keep], ei[keep], ii[keep], k[keep], usd[keep]
+            if member.hs == "17":      # split each HS 2017 row over its HS 2022 codes (value conserved)
+                rows, kk, weights, unknown = expand(kk)
+                kt, ke, ki, kv = kt[rows], ke[rows], ki[rows], kv[rows] * weights
+                converted[0] += int(keep.sum())
+                converted[1] += unknown
+            kept.keys.append(_composite_key(kt, ke, ki, kk, kept.n_iso))
+            kept.values.append(kv)
             report.rows_kept += int(keep.sum())
             report.value_kept_usd += float(usd[keep].sum())
         if problems:
             raise DecontrolError(f"{member.label}: {len(problems)} problem(s); nothing was written", problems)
         if rows_before == 0:
             raise DecontrolError(f"{member.label}: no data rows (only a header)")
+    if converted[0]:
+        report.notes.append(f"{CONVERTED_LABEL}: {converted[0]:,} HS 2017 rows split over their HS 2022 codes"
+                            + (f" ({converted[1]:,} rows with codes not in HS 2017 kept unchanged)" if converted[1] else ""))
     if dropped_areas:
         report.notes.append(f"{AREA_REASON}: {', '.join(sorted(dropped_areas))}")
     if dropped_outside:
@@ -376,8 +437,13 @@ def _check_header(member: _Member) -> None:
     columns = [c.strip().strip('"').strip() for c in header.split(",")]
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        raise DecontrolError(f"{member.label}: missing column(s) {', '.join(missing)} "
-                             f"(a BACI file has t,i,j,k,v,q; found {', '.join(columns)})")
+        seen = set(columns)
+        what = ("this is a UN Comtrade file (use `decontrol data import-comtrade`)"
+                if seen & {"cmdCode", "primaryValue", "Commodity Code", "Trade Value (US$)"} or header.startswith("{")
+                else "this is a US Census trade API file (use `decontrol data import-census`)"
+                if "CTY_CODE" in header else f"found {', '.join(columns[:12])}")
+        raise DecontrolError(f"{member.label}: missing column(s) {', '.join(missing)}: {what}; import-baci reads "
+                             "CEPII BACI zips and CSVs (t,i,j,k,v,q; V202301 to V202501 layouts)")
 
 
 def _batches(member: _Member) -> Iterator[pa.RecordBatch]:
@@ -415,8 +481,10 @@ def _locate_bad_cells(member: _Member) -> list[str]:
                 ok = pc.fill_null(pc.match_substring_regex(col, pattern), True)
                 bad = np.flatnonzero(~np.asarray(ok))
                 for r in bad[: MAX_PROBLEMS - len(found)]:
-                    found.append(f"{member.label} row {rows_before + int(r) + 2}, column {c}: "
-                                 f"{col[int(r)].as_py()!r} is not a number")
+                    text = col[int(r)].as_py()
+                    why = ("has a decimal comma: BACI writes a decimal point"
+                           if re.fullmatch(r"\s*\d+,\d+\s*", text or "") else "is not a number")
+                    found.append(f"{member.label} row {rows_before + int(r) + 2}, column {c}: {text!r} {why}")
             rows_before += batch.num_rows
             if len(found) >= MAX_PROBLEMS:
                 break

@@ -22,15 +22,15 @@ dropped.
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from optimizer.data.hs_revisions import CONVERTED_LABEL, HS12_LABEL, convert_frame
 from optimizer.data.importers.census_countries import EU_CODE, SCHEDULE_C, WORLD_CODES, is_group_code
 from optimizer.data.importers.common import (
-    ImportReport, Problems, drop_rows, finish_import, known_iso3, numeric_values,
+    ImportReport, Problems, check_size, check_utf8, drop_rows, finish_import, known_iso3, load_json, numeric_values,
 )
 from optimizer.errors import DecontrolError
 
@@ -41,10 +41,10 @@ VALUE_COLUMNS = {
 
 
 def import_census(path: Path, out_dir: Path, *, partial_years: bool = False,
-                  drop_unknown: bool = False) -> ImportReport:
+                  drop_unknown: bool = False, encoding: str = "utf-8", replace: bool = False) -> ImportReport:
     """Import a Census API JSON or CSV file into `out_dir/trade.parquet` (atomic)."""
     path = Path(path)
-    raw = _read(path)
+    raw = _read(path, encoding)
     flow, commodity_col, value_col, value_kind = _columns(raw, path)
     report = ImportReport("census", path)
     problems = Problems(str(path))
@@ -100,42 +100,63 @@ def import_census(path: Path, out_dir: Path, *, partial_years: bool = False,
     })[keep]
     report.rows_kept = len(out)
     report.value_kept_usd = float(out["value_usd"].sum())
+    # Census HS codes follow the HS revision in force: HS 2017 for 2017-2021, HS 2012 before
+    out, n_converted, n_unknown = convert_frame(out, out["year"].between(2017, 2021))
+    older = sorted(int(y) for y in out.loc[out["year"] < 2017, "year"].unique())
     basis = {"ALL": "total exports", "GEN": "general imports", "CON": "imports for consumption"}[value_col[:3]]
     report.source = f"US Census Bureau international trade API ({path.name}; {basis}, {value_col}, Census basis)"
+    if n_converted:
+        report.source += f"; {CONVERTED_LABEL} for 2017-2021"
+        report.notes.append(f"{CONVERTED_LABEL}: {n_converted:,} rows of 2017-2021 (HS 2017) split over their "
+                            "HS 2022 codes" + (f" ({n_unknown:,} with codes not in HS 2017 kept)" if n_unknown else ""))
+    if older:
+        report.source += f"; {', '.join(map(str, older))}: {HS12_LABEL}"
+        report.notes.append(f"{', '.join(map(str, older))}: {HS12_LABEL}")
     if value_col.startswith("CON"):
         report.notes.append("no general-imports column: imports for consumption (CON_VAL) used instead")
     if finest == 10:
         report.notes.append("HS10 codes truncated to HS6 and summed")
     meta = {"flow": flow, "value_column": value_col}
-    return finish_import(out, out_dir, report, meta)
+    return finish_import(out, out_dir, report, meta, replace=replace)
 
 
-def _read(path: Path) -> pd.DataFrame:
+READS = ("US Census international trade API JSON (an array of arrays, header row first, e.g. CTY_CODE, CTY_NAME, "
+         "E_COMMODITY or I_COMMODITY, ALL_VAL_MO or GEN_VAL_MO, time) or the same rows saved as CSV")
+
+
+def _read(path: Path, encoding: str = "utf-8") -> pd.DataFrame:
     if not path.is_file():
         raise DecontrolError(f"{path}: no such file")
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    check_size(path)
+    encoding = check_utf8(path, encoding)
+    text = path.read_text(encoding=encoding)
     if not text.strip():
         raise DecontrolError(f"{path}: the file is empty")
-    if text.lstrip().startswith("["):
+    if text.lstrip().startswith(("[", "{")):
         return _from_json(text, path)
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except pd.errors.ParserError as exc:
         raise DecontrolError(f"{path}: not a well-formed CSV ({exc})") from exc
-    df.columns = [c.strip() for c in df.columns]
+    df.columns = [str(c).strip() for c in df.columns]
+    if "CTY_CODE" not in df.columns and len(df) and "CTY_CODE" in {str(v).strip() for v in df.iloc[0]}:
+        # the API's JSON saved without promoting its header row: columns 0,1,2..., the header as row 1
+        df = pd.DataFrame(df.iloc[1:].to_numpy(), columns=[str(v).strip() for v in df.iloc[0]])
+    if df.columns[0] in ("", "Unnamed: 0") and "CTY_CODE" in df.columns:
+        df = df.drop(columns=df.columns[0])   # the row index pandas (or R) wrote as a first, unnamed column
     if df.empty:
         raise DecontrolError(f"{path}: no data rows (only a header)")
     return df
 
 
 def _from_json(text: str, path: Path) -> pd.DataFrame:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DecontrolError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-                             "the download may be truncated") from exc
+    data = load_json(path, text)
+    if isinstance(data, dict) and "data" in data:
+        raise DecontrolError(f"{path}: this is a Comtrade+ API JSON ({{\"data\": [...]}}), not a Census file; use "
+                             f"`decontrol data import-comtrade`. import-census reads {READS}")
     if not isinstance(data, list) or not data or not isinstance(data[0], list):
-        raise DecontrolError(f"{path}: expected the Census API layout, an array of arrays with a header row first")
+        raise DecontrolError(f"{path}: not the Census API layout (found a JSON {type(data).__name__}); "
+                             f"import-census reads {READS}")
     header = [str(h).strip() for h in data[0]]
     if len(data) < 2:
         raise DecontrolError(f"{path}: no data rows (only a header)")
@@ -148,6 +169,10 @@ def _from_json(text: str, path: Path) -> pd.DataFrame:
     for h in header:   # the API repeats a column that is both requested and a predicate
         seen[h] = seen.get(h, 0) + 1
         unique.append(h if seen[h] == 1 else f"{h}.{seen[h] - 1}")
+    nested = [n for n, row in enumerate(data[1:], start=2) if any(isinstance(c, (list, dict)) for c in row)]
+    if nested:
+        raise DecontrolError(f"{path}: {len(nested)} row(s) hold nested values; Census rows are flat",
+                             [f"{path} row {n}" for n in nested[:20]])
     df = pd.DataFrame(data[1:], columns=unique)
     return df.astype("object").where(df.notna(), "").astype("str")
 
@@ -156,8 +181,14 @@ def _columns(raw: pd.DataFrame, path: Path) -> tuple[str, str, str, str]:
     cols = set(raw.columns)
     has_e, has_i = "E_COMMODITY" in cols, "I_COMMODITY" in cols
     if has_e == has_i:
-        raise DecontrolError(f"{path}: expected exactly one of E_COMMODITY (exports) or I_COMMODITY (imports); "
-                             f"found columns {', '.join(raw.columns)}")
+        seen = set(map(str, raw.columns))
+        what = ("its header t,i,j,k,v is a CEPII BACI file (use `decontrol data import-baci`)"
+                if {"t", "i", "j", "k", "v"} <= seen else
+                "its columns are a UN Comtrade file (use `decontrol data import-comtrade`)"
+                if seen & {"cmdCode", "primaryValue", "Commodity Code", "Trade Value (US$)"} else
+                f"found columns {', '.join(list(raw.columns)[:12])}")
+        raise DecontrolError(f"{path}: expected exactly one of E_COMMODITY (exports) or I_COMMODITY (imports): "
+                             f"{what}; import-census reads {READS}")
     flow = "export" if has_e else "import"
     if "CTY_CODE" not in cols:
         raise DecontrolError(f"{path}: missing column CTY_CODE (found: {', '.join(raw.columns)})")

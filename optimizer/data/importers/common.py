@@ -7,16 +7,21 @@ this before anything is written). Nothing is dropped without a line in the repor
 
 from __future__ import annotations
 
+import csv
+import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
-from optimizer.data.trade_file import TRADE_COLUMNS, write_trade_parquet, write_trade_table
+from optimizer.data.coerce import MAX_ROW_USD, number_text
+from optimizer.data.trade_file import TRADE_ARROW_SCHEMA, TRADE_COLUMNS, read_trade_meta, write_trade_table
 from optimizer.errors import DecontrolError
 from optimizer.paths import SHIPPED_DATA_DIR
 
@@ -139,12 +144,17 @@ def code_to_iso3(countries: pd.DataFrame, column: str) -> dict[int, str]:
 
 
 def finish_import(frame: pd.DataFrame | pa.Table, out_dir: Path, report: ImportReport,
-                  meta: dict[str, str], *, keys_unique: bool = False) -> ImportReport:
-    """Sum duplicate keys, check value conservation, write `out_dir/trade.parquet` atomically.
+                  meta: dict[str, str], *, keys_unique: bool = False, replace: bool = False) -> ImportReport:
+    """Sum duplicate keys, check value conservation, add to `out_dir/trade.parquet` atomically.
 
     `frame` holds the kept rows (canonical columns; several source rows may share a key, e.g.
     HS10 lines of one HS6 code or months of one year). `report.value_kept_usd` must already hold
     their total. `keys_unique=True` skips the group-by when the caller knows no key repeats.
+
+    An existing imported `trade.parquet` in `out_dir` is added to (other years, reporters, sources):
+    rows sharing a key with it must agree on the value, else the import is refused naming the rows,
+    unless `replace` (the new rows then replace the old ones on those keys). The file's
+    `decontrol.sources` metadata lists every import with its own provenance (`data info` shows it).
     """
     if isinstance(frame, pa.Table):
         table = frame.select(list(TRADE_COLUMNS)) if keys_unique else _aggregate_arrow(frame)
@@ -156,6 +166,8 @@ def finish_import(frame: pd.DataFrame | pa.Table, out_dir: Path, report: ImportR
         written = float(df["value_usd"].sum())
         rows = len(df)
         years = sorted(int(y) for y in df["year"].unique())
+        df = df.sort_values(["year", "exporter", "importer", "hs6"], kind="stable", ignore_index=True)
+        table = pa.Table.from_pandas(df.loc[:, list(TRADE_COLUMNS)], preserve_index=False)
     if rows == 0:
         raise DecontrolError(f"{report.input_path}: no rows left to import "
                              f"({report.rows_read:,} read, all dropped: {_reasons(report)})")
@@ -166,11 +178,90 @@ def finish_import(frame: pd.DataFrame | pa.Table, out_dir: Path, report: ImportR
                "rows_read": str(report.rows_read), "rows_kept": str(report.rows_kept),
                "value_usd": repr(written), "notes": " | ".join(report.notes)}
     entries.update(meta)
-    if isinstance(frame, pa.Table):
-        report.out_path = write_trade_table(table, Path(out_dir), source=report.source, synthetic=False, meta=entries)
-    else:
-        report.out_path = write_trade_parquet(df, Path(out_dir), source=report.source, synthetic=False, meta=entries)
+    this = {"source": report.source, "input": report.input_path.name, "importer": report.importer,
+            "imported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "years": years,
+            "rows": rows, "value_usd": written, "classification": meta.get("classification", ""),
+            "exporters": sorted(str(x) for x in pc.unique(pc.cast(table["exporter"], pa.string())).to_pylist())[:50],
+            "notes": report.notes}
+    out_dir = Path(out_dir)
+    target = out_dir / "trade.parquet"
+    sources = [this]
+    source = report.source
+    if target.is_file():
+        table, sources, source = _add_to_existing(target, table, this, report, replace)
+        if table is None:           # an identical re-import: the file is left as it is
+            report.out_path = target
+            return report
+        entries["value_usd"] = repr(float(pc.sum(table["value_usd"]).as_py() or 0.0))
+    entries["sources"] = json.dumps(sources)
+    report.out_path = write_trade_table(table, out_dir, source=source, synthetic=False, meta=entries)
     return report
+
+
+def _add_to_existing(target: Path, new: pa.Table, this: dict, report: ImportReport,
+                     replace: bool) -> tuple[pa.Table | None, list[dict], str]:
+    """The existing imported table plus `new`; overlapping keys checked (or replaced). None: nothing new."""
+    meta = read_trade_meta(target)
+    if meta.synthetic:
+        raise DecontrolError(f"{target} is a synthetic trade layer: import into an empty directory (imports never "
+                             "mix with synthetic rows)")
+    try:
+        old_sources = json.loads(meta.extra.get("sources", "")) if meta.extra.get("sources") else None
+    except ValueError:
+        old_sources = None
+    if not old_sources:
+        old_sources = [{"source": meta.source, "input": meta.extra.get("input", ""), "importer": meta.extra.get("importer", ""),
+                        "imported_at": meta.extra.get("imported_at", ""), "notes": []}]
+    keys = ["year", "exporter", "importer", "hs6"]
+    old_all = _plain(pq.read_table(target))
+    new = _plain(new)
+    # only rows of the new file's years can overlap: the rest of the old table stays in Arrow untouched
+    in_years = pc.is_in(old_all["year"], value_set=pc.unique(new["year"]))
+    old_rest, old_cand = old_all.filter(pc.invert(in_years)), old_all.filter(in_years)
+    old_df, new_df = old_cand.to_pandas(), new.to_pandas()
+    both = old_df.merge(new_df, on=keys, how="inner", suffixes=("_old", "_new"))
+    differ = both[~np.isclose(both["value_usd_old"], both["value_usd_new"], rtol=1e-6, atol=0.5)]
+    if len(differ) and not replace:
+        where = ", ".join(s.get("input") or s.get("source", "") for s in old_sources)
+        details = [f"{r.year} {r.exporter} -> {r.importer} HS {r.hs6}: ${r.value_usd_old:,.2f} already in {target.name} "
+                   f"vs ${r.value_usd_new:,.2f} in {report.input_path.name}" for r in differ.head(20).itertuples()]
+        if len(differ) > 20:
+            details.append(f"... {len(differ) - 20:,} more row(s)")
+        raise DecontrolError(f"{report.input_path}: {len(differ):,} row(s) overlap the data already in {target.parent} "
+                             f"(from {where}) with a different value; nothing was written. Re-run with --replace to "
+                             "replace those rows with the new file's, or import into another directory", details)
+    if len(both):
+        overlap = both[keys]
+        if replace:
+            hit = old_df.merge(overlap, on=keys, how="left", indicator=True)["_merge"].eq("both").to_numpy()
+            old_df = old_df[~hit]
+            report.notes.append(f"--replace: {len(both):,} row(s) already in the directory replaced by this file's "
+                                f"({len(differ):,} with a different value)")
+        else:
+            hit = new_df.merge(overlap, on=keys, how="left", indicator=True)["_merge"].eq("both").to_numpy()
+            new_df = new_df[~hit]
+            report.notes.append(f"{len(both):,} row(s) were already in the directory with the same value (kept once)")
+    this["notes"] = report.notes
+    if new_df.empty and not (replace and len(both)):
+        report.notes.append(f"every row of {report.input_path.name} was already in {target} with the same value: "
+                            "nothing changed")
+        return None, list(old_sources), meta.source
+    parts = [old_rest] + [pa.Table.from_pandas(f[keys + ["value_usd"]], schema=TRADE_ARROW_SCHEMA, preserve_index=False)
+                          for f in (old_df, new_df)]
+    combined = pa.concat_tables(parts)
+    expected = (float(pc.sum(old_rest["value_usd"]).as_py() or 0.0) + float(old_df["value_usd"].sum())
+                + float(new_df["value_usd"].sum()))
+    if not np.isclose(float(pc.sum(combined["value_usd"]).as_py() or 0.0), expected, rtol=CONSERVATION_RTOL, atol=0.5):
+        raise AssertionError("value not conserved while adding to the existing trade table")
+    sources = list(old_sources) + [this]
+    report.notes.append(f"added to {target}: it now holds {combined.num_rows:,} rows from {len(sources)} import(s)")
+    label = "; ".join(dict.fromkeys(s.get("source", "") for s in sources))
+    return combined, sources, label
+
+
+def _plain(table: pa.Table) -> pa.Table:
+    """The canonical columns with plain (not dictionary-encoded) types, so tables concatenate."""
+    return pa.table([table.column(f.name).cast(f.type) for f in TRADE_ARROW_SCHEMA], schema=TRADE_ARROW_SCHEMA)
 
 
 def _reasons(report: ImportReport) -> str:
@@ -211,15 +302,93 @@ class Problems:
             raise DecontrolError(f"{self.label}: {what}; nothing was written", details)
 
 
-def numeric_values(text: pd.Series, row_numbers: pd.Series, column: str, problems: Problems) -> pd.Series:
-    """Money column as float: blanks, non-numbers and negatives become problems naming the row."""
-    t = text.astype("str").str.strip().str.replace(",", "", regex=False)
-    values = pd.to_numeric(t.where(t != "", None), errors="coerce")
-    blank = t == ""
+def numeric_values(text: pd.Series, row_numbers: pd.Series, column: str, problems: Problems,
+                   scale: float = 1.0) -> pd.Series:
+    """Money column as float (x `scale`, e.g. 1000 for thousand USD), every bad cell a problem naming the row.
+
+    Refused: blanks, non-numbers, negatives, non-finite values (inf, nan), values above
+    `MAX_ROW_USD` after scaling, and decimal commas ("1234,56": converting it would silently
+    multiply by 100). Thousands separators ("1,234,567") are accepted.
+    """
+    values, decimal_comma = number_text(text)
+    values = values * scale
+    blank = text.astype("str").str.strip() == ""
     problems.rows(blank, row_numbers, column, lambda i: "missing value")
-    problems.rows(values.isna() & ~blank, row_numbers, column, lambda i: f"{text.iloc[i]!r} is not a number")
+    problems.rows(decimal_comma, row_numbers, column,
+                  lambda i: f"{text.iloc[i]!r} has a decimal comma: export the file with a decimal point "
+                            "(a comma is read as a thousands separator only in groups of three digits)")
+    bad = values.isna() & ~blank & ~decimal_comma
+    problems.rows(bad, row_numbers, column, lambda i: f"{text.iloc[i]!r} is not a number")
+    finite = np.isfinite(values.to_numpy())
+    problems.rows(~finite & values.notna().to_numpy(), row_numbers, column,
+                  lambda i: f"{text.iloc[i]!r} is not a finite number")
     problems.rows(values < 0, row_numbers, column, lambda i: f"negative value {text.iloc[i]!r}")
-    return values.astype("float64")
+    problems.rows(finite & (values.to_numpy() > MAX_ROW_USD), row_numbers, column,
+                  lambda i: f"{text.iloc[i]!r} is an implausible value for one flow (more than "
+                            f"${MAX_ROW_USD:,.0f}); check the unit")
+    return values
+
+
+#: Text inputs (CSV, JSON) larger than this are refused before reading (a BACI zip streams instead).
+MAX_TEXT_BYTES = 4 << 30
+#: Nesting deeper than this is not a trade download (Comtrade+ JSON is 3 deep, Census 2).
+MAX_JSON_DEPTH = 8
+
+
+def check_utf8(path: Path, encoding: str = "utf-8", chunk: int = 1 << 20) -> str:
+    """The encoding to read `path` with; non-UTF-8 bytes are refused naming the row and column.
+
+    A Latin-1 / Windows-1252 file (older Comtrade+ portal downloads, Excel on Windows) is read only
+    when the analyst says so (`--encoding latin-1`): guessing could turn names into mojibake silently.
+    """
+    if encoding.lower().replace("_", "-") not in ("utf-8", "utf8", "utf-8-sig"):
+        return encoding
+    import codecs
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    done = 0
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            try:
+                decoder.decode(block, final=len(block) < chunk)
+            except UnicodeDecodeError as exc:
+                offset = done + exc.start
+                fh.seek(0)
+                head = fh.read(offset + 1)
+                line_start = head.rfind(b"\n", 0, offset) + 1
+                row = head.count(b"\n", 0, offset) + 1
+                col = len(next(csv.reader([head[line_start:offset].decode("latin-1")]), [""]))
+                raise DecontrolError(
+                    f"{path} row {row}, field {col}: byte 0x{head[offset]:02x} is not UTF-8 (byte offset {offset}); "
+                    "if the file is Latin-1 or Windows-1252, re-run with --encoding latin-1 (or cp1252); "
+                    "nothing was written") from None
+            done += len(block)
+    return "utf-8-sig"
+
+
+def check_size(path: Path, limit: int = MAX_TEXT_BYTES) -> None:
+    """Refuse a text input larger than `limit` before reading it into memory."""
+    size = path.stat().st_size
+    if size > limit:
+        raise DecontrolError(f"{path}: {size:,} bytes is more than the {limit:,} bytes a text download is "
+                             "read in one piece; split it (e.g. one file per year)")
+
+
+def load_json(path: Path, text: str):
+    """`json.loads` with a depth guard: deeply nested input is refused, never a RecursionError."""
+    import json
+    brackets = re.sub(r"[^\[\]{}]", "", re.sub(r'"(?:[^"\\]|\\.)*"', "", text))   # strings skipped
+    steps = np.frombuffer(brackets.encode("ascii"), dtype=np.uint8)
+    depth = np.cumsum(np.where((steps == ord("[")) | (steps == ord("{")), 1, -1)) if len(steps) else np.zeros(1)
+    if depth.max() > MAX_JSON_DEPTH:
+        raise DecontrolError(f"{path}: JSON nested more than {MAX_JSON_DEPTH} levels deep; a trade download is "
+                             "a flat list of records; nothing was written")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DecontrolError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+                             "the download may be truncated") from exc
+    except RecursionError:
+        raise DecontrolError(f"{path}: JSON nested too deeply; nothing was written") from None
 
 
 def drop_rows(report: ImportReport, keep: pd.Series, mask: pd.Series, value: pd.Series, reason: str) -> pd.Series:

@@ -22,24 +22,27 @@ Values are already US dollars. Classifications are not converted: an H5 (HS 2017
 from __future__ import annotations
 
 import io
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from optimizer.data.importers.common import (
-    TAIWAN_CODE, ImportReport, Problems, code_to_iso3, drop_rows, finish_import, known_iso3, numeric_values,
-    shipped_countries,
+    TAIWAN_CODE, ImportReport, Problems, check_size, check_utf8, code_to_iso3, drop_rows, finish_import, known_iso3,
+    load_json, numeric_values, shipped_countries,
 )
+from optimizer.data.hs_revisions import CONVERTED_LABEL, HS12_LABEL, convert_frame
 from optimizer.errors import DecontrolError
 
 CHUNK_ROWS = 500_000
+#: Comtrade classification codes of HS 2017 (converted to HS 2022 on import).
+HS17_CLASSES = {"H5", "HS17", "HS2017"}
 
 #: Canonical field -> column name, per layout.
-CLASSIC = {"year": "Year", "flow": "Trade Flow Code", "reporter_code": "Reporter Code", "reporter_iso": "Reporter ISO",
-           "partner_code": "Partner Code", "partner_iso": "Partner ISO", "commodity": "Commodity Code",
-           "value": "Trade Value (US$)"}
-CLASSIC_OPTIONAL = {"flow_text": "Trade Flow", "period": "Period", "classification": "Classification", "reporter_name": "Reporter",
+CLASSIC = {"year": "Year", "flow": "Trade Flow Code", "reporter_code": "Reporter Code",
+           "partner_code": "Partner Code", "commodity": "Commodity Code", "value": "Trade Value (US$)"}
+CLASSIC_OPTIONAL = {"reporter_iso": "Reporter ISO", "partner_iso": "Partner ISO", "flow_text": "Trade Flow", "period": "Period", "classification": "Classification", "reporter_name": "Reporter",
                     "partner_name": "Partner", "partner2": "2nd Partner Code", "customs": "Customs Proc. Code",
                     "mot": "Mode of Transport Code"}
 API = {"year": "refYear", "flow": "flowCode", "reporter_code": "reporterCode", "reporter_iso": "reporterISO",
@@ -48,6 +51,8 @@ API_OPTIONAL = {"period": "period", "classification": "classificationCode", "rep
                 "partner_name": "partnerDesc", "partner2": "partner2Code", "customs": "customsCode", "mot": "motCode",
                 "freq": "freqCode"}
 
+#: Flow codes of the classic layout; code 0 (2021-vintage exports) leaves the flow to the `Trade Flow` text.
+FLOW_CODES = {"1", "2", "3", "4"}
 EXPORT_FLOWS = {"2", "X", "EXPORT"}
 IMPORT_FLOWS = {"1", "M", "IMPORT"}
 #: Comtrade partner codes that are not countries: bunkers, free zones, special categories, areas nes.
@@ -56,10 +61,11 @@ NON_COUNTRY_CODES = {837, 838, 839, 899}
 BREAKDOWN_TOTALS = {"partner2": {"0", ""}, "customs": {"C00", ""}, "mot": {"0", ""}}
 
 
-def import_comtrade(path: Path, out_dir: Path, *, drop_unknown: bool = False) -> ImportReport:
-    """Import a Comtrade CSV (classic or API layout) into `out_dir/trade.parquet` (atomic)."""
+def import_comtrade(path: Path, out_dir: Path, *, drop_unknown: bool = False, encoding: str = "utf-8",
+                    replace: bool = False) -> ImportReport:
+    """Import a Comtrade CSV (classic or API layout) or Comtrade+ API JSON into `out_dir/trade.parquet`."""
     path = Path(path)
-    header = _header(path)
+    kind, header, frames = _open(path, encoding)
     layout, cols, optional = _layout(header, path)
     report = ImportReport("comtrade", path)
     code_map = _fallback_codes()
@@ -72,14 +78,10 @@ def import_comtrade(path: Path, out_dir: Path, *, drop_unknown: bool = False) ->
     areas_seen: set[str] = set()
     outside_seen: set[str] = set()
     rows_before = 0
-    usecols = list(cols.values()) + [c for c in optional.values()]
     try:
-        chunks = pd.read_csv(path, dtype=str, keep_default_na=False, usecols=lambda c: c.strip() in usecols,
-                             chunksize=CHUNK_ROWS, encoding="utf-8-sig", encoding_errors="replace")
-        for raw in chunks:
-            raw.columns = [c.strip() for c in raw.columns]
+        for raw in frames(list(cols.values()) + list(optional.values())):
             df = pd.DataFrame({k: raw[v] for k, v in {**cols, **optional}.items()})
-            row_no = pd.Series(np.arange(len(df)) + rows_before + 2, index=df.index)
+            row_no = pd.Series(np.arange(len(df)) + rows_before + (2 if kind == "csv" else 1), index=df.index)
             monthly = monthly or _is_monthly(df)
             rows_before += len(df)
             part = _chunk(df, row_no, layout, code_map, known, report, problems, drop_unknown,
@@ -88,19 +90,29 @@ def import_comtrade(path: Path, out_dir: Path, *, drop_unknown: bool = False) ->
                 parts.append(part)
     except pd.errors.ParserError as exc:
         raise DecontrolError(f"{path}: not a well-formed CSV ({exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise DecontrolError(f"{path}: bytes that are not {encoding} ({exc.reason}); nothing was written") from None
     problems.raise_if_any("problems in the Comtrade file")
     if rows_before == 0:
         raise DecontrolError(f"{path}: no data rows (only a header)")
     kept = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["year", "exporter", "importer", "hs6", "value_usd", "flow"])
+        columns=["year", "exporter", "importer", "hs6", "value_usd", "flow", "cls"])
     kept = _drop_mirrors(kept, report)
     report.rows_kept = len(kept)
     report.value_kept_usd = float(kept["value_usd"].sum())
+    kept, n_converted, n_unknown = convert_frame(kept, kept["cls"].isin(HS17_CLASSES))
     classes = sorted(c for c in seen_classifications if c)
-    report.source = (f"UN Comtrade ({'classic bulk' if layout == 'classic' else 'API'} CSV {path.name}"
+    what = "classic bulk CSV" if layout == "classic" else ("Comtrade+ API JSON" if kind == "json" else "Comtrade+ CSV")
+    report.source = (f"UN Comtrade ({what} {path.name}"
                      f"{', classification ' + '/'.join(classes) if classes else ''})")
-    if classes and set(classes) - {"H6", "HS22", "HS2022"}:
-        report.notes.append(f"classification {'/'.join(classes)} kept as reported (not converted to HS 2022)")
+    if n_converted:
+        report.source += f"; {CONVERTED_LABEL}"
+        report.notes.append(f"{CONVERTED_LABEL}: {n_converted:,} HS 2017 (H5) rows split over their HS 2022 codes"
+                            + (f" ({n_unknown:,} with codes not in HS 2017 kept unchanged)" if n_unknown else ""))
+    older = set(classes) - {"H6", "HS22", "HS2022"} - HS17_CLASSES
+    if older:
+        report.source += f"; {'/'.join(sorted(older))}: {HS12_LABEL}"
+        report.notes.append(f"classification {'/'.join(sorted(older))}: {HS12_LABEL}")
     report.notes.append("re-exports and re-imports are dropped (not the reporter's own goods)")
     if monthly:
         report.notes.append("monthly records summed to calendar years: check that every year has all 12 months")
@@ -110,23 +122,88 @@ def import_comtrade(path: Path, out_dir: Path, *, drop_unknown: bool = False) ->
         report.notes.append(f"countries not in decontrol's countries.csv dropped: {', '.join(sorted(outside_seen))}")
     if unknown_seen:
         report.notes.append(f"unknown country codes dropped (--drop-unknown): {', '.join(sorted(unknown_seen))}")
-    meta = {"layout": layout, "classification": "/".join(classes)}
-    return finish_import(kept.drop(columns=["flow"]), out_dir, report, meta)
+    meta = {"layout": layout, "classification": "/".join(c + ("->HS22" if c in HS17_CLASSES else "") for c in classes)}
+    return finish_import(kept.drop(columns=["flow", "cls"]), out_dir, report, meta, replace=replace)
 
 
-def _header(path: Path) -> list[str]:
+#: What `decontrol data import-comtrade` reads, for messages about a file it cannot read.
+READS = ("UN Comtrade classic bulk CSV (Year, Trade Flow Code, Reporter Code, Partner Code, Commodity Code, "
+         "Trade Value (US$); ISO columns optional), Comtrade+ portal or API CSV (refYear or period, flowCode, "
+         "reporterCode, partnerCode, cmdCode, primaryValue) and Comtrade+ API JSON ({\"data\": [records]})")
+
+
+def _open(path: Path, encoding: str):
+    """(kind, header, frames): `frames(columns)` yields text frames of the wanted columns, chunk by chunk."""
     if not path.is_file():
         raise DecontrolError(f"{path}: no such file")
-    with open(path, "rb") as fh:
-        first = fh.readline().decode("utf-8-sig", errors="replace").strip()
-    if not first:
+    if path.stat().st_size == 0:
         raise DecontrolError(f"{path}: the file is empty")
-    return [c.strip().strip('"').strip() for c in pd.read_csv(io.StringIO(first + "\n"), dtype=str).columns]
+    check_size(path)
+    encoding = check_utf8(path, encoding)
+    with open(path, "rb") as fh:
+        start = fh.read(4096).decode(encoding, errors="replace").lstrip("\ufeff \t\r\n")
+    if not start:
+        raise DecontrolError(f"{path}: the file is empty")
+    if start[0] in "[{":
+        records = _json_records(path, path.read_text(encoding=encoding))
+        frame = pd.DataFrame.from_records(records)
+        frame = frame.apply(lambda col: col.map(_cell_text)).astype("str") if len(frame.columns) else frame
+        frame.columns = [str(c).strip() for c in frame.columns]
+        return "json", list(frame.columns), lambda _wanted: iter([frame])
+    first = start.splitlines()[0]
+    header = [c.strip().strip('"').strip() for c in pd.read_csv(io.StringIO(first + "\n"), dtype=str).columns]
+
+    def frames(wanted: list[str]):
+        with warnings.catch_warnings():
+            # a trailing comma on every data row (Comtrade+ portal CSV): index_col=False reads the
+            # fields by the header and pandas warns that the empty last field is dropped
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            chunks = pd.read_csv(path, dtype=str, keep_default_na=False, usecols=lambda c: c.strip() in wanted,
+                                 chunksize=CHUNK_ROWS, encoding=encoding, index_col=False)
+            for raw in chunks:
+                raw.columns = [c.strip() for c in raw.columns]
+                yield raw
+    return "csv", header, frames
+
+
+def _cell_text(v) -> str:
+    """A JSON cell as the text a CSV download would hold (None -> '', 1.0 -> '1.0', True -> 'True')."""
+    if v is None:
+        return ""
+    if isinstance(v, (dict, list)):
+        raise DecontrolError(f"a record field holds a nested value ({str(v)[:60]}); Comtrade+ records are flat")
+    return str(v)
+
+
+def _json_records(path: Path, text: str) -> list[dict]:
+    data = load_json(path, text)
+    if isinstance(data, list) and data and isinstance(data[0], list):
+        raise DecontrolError(f"{path}: this is an array of arrays (the US Census trade API layout), not Comtrade; "
+                             f"use `decontrol data import-census`. import-comtrade reads {READS}")
+    if isinstance(data, dict) and "data" in data:
+        records = data["data"]
+        if data.get("error"):
+            raise DecontrolError(f"{path}: the Comtrade API answered with an error: {str(data['error'])[:200]}")
+    elif isinstance(data, list):
+        records = data
+    else:
+        keys = ", ".join(list(data)[:10]) if isinstance(data, dict) else type(data).__name__
+        raise DecontrolError(f"{path}: JSON without a \"data\" list of records (found: {keys}); "
+                             f"import-comtrade reads {READS}")
+    if not isinstance(records, list) or not records:
+        raise DecontrolError(f"{path}: the JSON holds no records (\"data\" is empty): nothing to import")
+    bad = [n for n, r in enumerate(records, start=1) if not isinstance(r, dict)]
+    if bad:
+        raise DecontrolError(f"{path}: {len(bad)} record(s) are not objects", [f"{path} record {n}" for n in bad[:20]])
+    return records
 
 
 def _layout(header: list[str], path: Path) -> tuple[str, dict[str, str], dict[str, str]]:
     """Which layout the header is, and the canonical -> actual column names present."""
     is_api = "primaryValue" in header or "cmdCode" in header
+    is_classic = "Commodity Code" in header or "Trade Value (US$)" in header
+    if not is_api and not is_classic:
+        raise DecontrolError(f"{path}: not a Comtrade download: {_describe(header)}; import-comtrade reads {READS}")
     base, optional = (API, API_OPTIONAL) if is_api else (CLASSIC, CLASSIC_OPTIONAL)
     cols = dict(base)
     if is_api and "refYear" not in header and "period" in header:
@@ -136,9 +213,19 @@ def _layout(header: list[str], path: Path) -> tuple[str, dict[str, str], dict[st
     missing = [c for c in cols.values() if c not in header]
     if missing:
         raise DecontrolError(f"{path}: missing column(s) {', '.join(missing)} for a Comtrade "
-                             f"{'API' if is_api else 'classic bulk'} CSV (found: {', '.join(header[:40])})")
+                             f"{'API' if is_api else 'classic bulk'} layout (found: {', '.join(header[:40])})")
     present = {k: v for k, v in optional.items() if v in header and v not in cols.values()}
     return ("api" if is_api else "classic"), cols, present
+
+
+def _describe(header: list[str]) -> str:
+    """What a header looks like, so a message can name the format seen."""
+    cols = set(header)
+    if {"t", "i", "j", "k", "v"} <= cols:
+        return "its header t,i,j,k,v is a CEPII BACI file (use `decontrol data import-baci`)"
+    if "CTY_CODE" in cols:
+        return "its CTY_CODE column is a US Census trade API file (use `decontrol data import-census`)"
+    return f"the header has {', '.join(header[:12]) or 'no columns'}"
 
 
 def _fallback_codes() -> dict[int, str]:
@@ -171,11 +258,18 @@ def _chunk(df, row_no, layout, code_map, known, report, problems, drop_unknown,
             keep = drop_rows(report, keep, ~df[field].str.strip().isin(totals), v0,
                              "breakdown rows (2nd partner, customs procedure or transport mode): their total is kept")
     flow = df["flow"].str.strip().str.upper()
+    if "flow_text" in df:   # 2021-vintage files: code 0, the flow in the text (X, M, RX, RM, DX, FM)
+        flow = flow.where(flow.isin(FLOW_CODES), df["flow_text"].str.strip().str.upper())
     is_x, is_m = flow.isin(EXPORT_FLOWS), flow.isin(IMPORT_FLOWS)
     keep = drop_rows(report, keep, ~(is_x | is_m), v0, "re-exports, re-imports and other flows")
     code = df["commodity"].str.strip()
     code = code.where(~(code.str.fullmatch(r"\d{5}")), code.str.zfill(6))   # lost leading zero
     keep = drop_rows(report, keep, ~code.str.fullmatch(r"\d{6}"), v0, "not a 6-digit HS code (totals and chapters)")
+    for col in ("reporter_code", "partner_code"):   # UN numeric codes are 0-999; anything else is corrupt
+        num = pd.to_numeric(df[col].str.strip(), errors="coerce")
+        problems.rows((df[col].str.strip() != "") & ~num.between(0, 999), row_no,
+                      CLASSIC[col] if layout == "classic" else API[col],
+                      lambda i, col=col: f"country code {df[col].iloc[i]!r} is not a UN numeric code (0-999)")
     rep_iso, rep_status = _iso(df, "reporter", code_map, known)
     par_iso, par_status = _iso(df, "partner", code_map, known)
     unknown = (rep_status == "unknown") | (par_status == "unknown")
@@ -196,8 +290,9 @@ def _chunk(df, row_no, layout, code_map, known, report, problems, drop_unknown,
         return None
     exporter = rep_iso.where(is_x, par_iso)
     importer = par_iso.where(is_x, rep_iso)
+    cls = df["classification"].str.strip().str.upper() if "classification" in df else pd.Series("", index=df.index)
     out = pd.DataFrame({"year": year.astype("Int64"), "exporter": exporter, "importer": importer,
-                        "hs6": code, "value_usd": value, "flow": np.where(is_x, "X", "M")})[keep]
+                        "hs6": code, "value_usd": value, "flow": np.where(is_x, "X", "M"), "cls": cls})[keep]
     out["year"] = out["year"].astype("int64")
     return out
 
@@ -211,7 +306,7 @@ def _is_monthly(df: pd.DataFrame) -> bool:
 
 def _iso(df: pd.DataFrame, who: str, code_map: dict[int, str], known) -> tuple[pd.Series, pd.Series]:
     """ISO3 per row and a status: ok, area (not a country), outside (not in countries.csv), unknown."""
-    iso = df[f"{who}_iso"].str.strip().str.upper()
+    iso = (df[f"{who}_iso"] if f"{who}_iso" in df else pd.Series("", index=df.index)).str.strip().str.upper()
     codes = pd.to_numeric(df[f"{who}_code"].str.strip(), errors="coerce")
     iso = iso.where(codes != 0, "WLD")
     iso = iso.where(codes != TAIWAN_CODE, "TWN")

@@ -80,4 +80,6 @@ def test_controlled_summary_gives_each_tier_and_the_share_of_exports(tiny_ds):
     rows = trade.controlled_summary(df, tiny_ds, "CHN", 2020)
     assert rows[0] == {"tier": "foundational", "value": "$2.0bn", "share": "1.6%"}
     assert rows[1]["value"] == "$0" and rows[-1]["value"] == "$3.0bn"
-    assert trade.controlled_summary(df, tiny_ds, "CHN", 2019)[-1]["value"] == "$0"
+    # 2019 is outside the HS6 trade layer (2020 only): no data, never $0
+    outside = trade.controlled_summary(df, tiny_ds, "CHN", 2019)
+    assert outside[-1] == {"tier": "all mapped codes", "value": "no data", "share": "n/a"}

@@ -128,3 +128,28 @@ def test_one_check_lists_at_most_the_cap_then_summarises(shipped_dir, tmp_path):
     negative = [p for p in problems if "negative value" in p]
     assert len(negative) == MAX_ROWS_PER_CHECK
     assert _one(problems, "more row(s)").endswith("column value_usd: 7 more row(s) with the same problem")
+
+
+@pytest.mark.parametrize("value, fragment", [
+    (float("inf"), "is not a finite number"),
+    (1e306, "is an implausible value for one flow"),
+])
+def test_check_refuses_non_finite_and_absurd_trade_values(tmp_path, value, fragment):
+    df = trade_frame()
+    df.loc[0, "value_usd"] = value
+    d = write_dir(tmp_path / "user", trade=df, synthetic=False, tables={})
+    problems = check_dir(d)
+    assert any("value_usd" in p and fragment in p for p in problems), problems
+
+
+def test_check_refuses_a_decimal_comma_but_reads_thousands_separators(tmp_path):
+    from optimizer.data.load import load_dataset
+    bad = write_dir(tmp_path / "bad", tables={"partner_totals.csv": (
+        "year,partner,partner_name,exports_usd,imports_usd,balance_usd,source\n"
+        '2023,CHN,China,"147800000000,5",427200000000,-279400000000,Census\n')})
+    assert any("has a decimal comma" in p for p in check_dir(bad))
+    good = write_dir(tmp_path / "good", tables={"partner_totals.csv": (
+        "year,partner,partner_name,exports_usd,imports_usd,balance_usd,source\n"
+        '2023,CHN,China,"147,800,000,000",427200000000,-279400000000,Census\n')})
+    assert not [p for p in check_dir(good) if "partner_totals" in p]
+    assert load_dataset(good).partner_totals["exports_usd"].iloc[0] == 147_800_000_000

@@ -79,7 +79,7 @@ def test_csv_imports_with_lost_leading_zeros(tmp_path):
 
 def test_year_to_date_values_use_december(tmp_path):
     rows = [["CTY_CODE", "CTY_NAME", "E_COMMODITY", "ALL_VAL_YR", "time"]]
-    rows += [["5800", "KOREA, SOUTH", "854231", str(100 * m), f"2021-{m:02d}"] for m in range(1, 13)]
+    rows += [["5800", "KOREA, SOUTH", "854231", str(100 * m), f"2023-{m:02d}"] for m in range(1, 13)]
     report = import_census(write_json(tmp_path / "ytd.json", rows), tmp_path / "out")
     df = pd.read_parquet(tmp_path / "out" / "trade.parquet")
     assert df.value_usd.tolist() == [1200.0] and df.importer.tolist() == ["KOR"]

@@ -19,7 +19,7 @@ CLASSIC_HEADER = ("Classification,Year,Period,Period Desc.,Aggregate Level,Is Le
 
 
 def classic_row(flow_code, flow, rep_code, rep, rep_iso, par_code, par, par_iso, commodity, value, year=2019, level=6):
-    return (f'H5,{year},{year},{year},{level},1,{flow_code},{flow},{rep_code},"{rep}",{rep_iso},{par_code},"{par}",{par_iso},'
+    return (f'H6,{year},{year},{year},{level},1,{flow_code},{flow},{rep_code},"{rep}",{rep_iso},{par_code},"{par}",{par_iso},'
             f',,,,,,,{commodity},"Machines, semiconductor",1,No Quantity,0,,,,100,,{value},,,0')
 
 
@@ -63,7 +63,7 @@ def test_classic_layout_maps_flows_and_accounts_for_everything(tmp_path):
     assert report.rows_read == 10 == report.rows_kept + report.rows_dropped
     assert df.value_usd.sum() == pytest.approx(report.value_kept_usd)
     assert report.value_read_usd == pytest.approx(report.value_kept_usd + sum(report.dropped_value_usd.values()))
-    assert "H5" in report.source and any("re-exports" in n for n in report.notes)
+    assert "H6" in report.source and any("re-exports" in n for n in report.notes)
 
 
 API_HEADER = ("typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc,flowCode,"
@@ -90,7 +90,7 @@ def test_api_layout_keeps_totals_not_breakdowns(tmp_path):
     assert sorted(zip(df.exporter, df.importer, df.value_usd)) == [("KOR", "CHN", 1000.5), ("WLD", "CHN", 5000.0)]
     assert report.dropped_rows["breakdown rows (2nd partner, customs procedure or transport mode): their total is kept"] == 2
     assert report.value_read_usd == pytest.approx(77050.5)
-    assert "API CSV" in report.source
+    assert "Comtrade+ CSV" in report.source
 
 
 @pytest.mark.parametrize("rows, fragment", [
