@@ -16,6 +16,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
                   Input(ids.ITEMS_PARTNER, "value"), Input(ids.ITEMS_YEAR, "value"), Input(ids.ITEMS_TIERS, "value"),
                   Input(ids.ITEMS_OVERRIDE_VERSION, "data"), Input(ids.ALLY_PREVIEW, "value"))
     @guarded(ids.ITEMS_ALERT, 3)
+    @auth.shared
     def _grid(partner, year, tiers, _version, preview):
         if auth.audience(preview) == "ally":  # decided on the server: the role comes from the session
             return ally_view.ally_items_view(state.dataset(), partner, year, items.column_defs)
@@ -31,6 +32,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
 
     @app.callback(Output(ids.ITEMS_SELECTED, "data"), Output(ids.ITEMS_PANEL, "is_open"),
                   Input(ids.ITEMS_GRID, "selectedRows"), prevent_initial_call=True)
+    @auth.shared
     def _select(rows):
         if not rows:
             return no_update, no_update
@@ -41,6 +43,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
                   Input(ids.ITEMS_SELECTED, "data"), Input(ids.ITEMS_OVERRIDE_VERSION, "data"),
                   State(ids.ITEMS_PARTNER, "value"), State(ids.ITEMS_YEAR, "value"), State(ids.ALLY_PREVIEW, "value"))
     @guarded(ids.ITEMS_ALERT, 3)
+    @auth.shared
     def _panel(eccn, _version, partner, year, preview):
         if auth.audience(preview) == "ally":
             return ally_view.ally_panel_view(state.dataset(), eccn, partner, year)
@@ -55,6 +58,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
                   State(ids.ITEMS_OVERRIDE_REASON, "value"), State(ids.ITEMS_OVERRIDE_AUTHOR, "value"),
                   State(ids.ITEMS_OVERRIDE_VERSION, "data"), prevent_initial_call=True)
     @guarded(ids.ITEMS_OVERRIDE_FEEDBACK, 6)
+    @auth.analyst_only
     def _override(_n, eccn, tier, reason, author, version):
         if auth.current_role() != "analyst":  # also refused by the request gate; belt and braces
             return "Tier overrides are for analysts.", no_update, no_update, no_update, no_update, no_update
@@ -62,5 +66,6 @@ def register_callbacks(app: Dash, state: AppState) -> None:
 
     @app.callback(Output(ids.PARTNER_STORE, "data", allow_duplicate=True), Input(ids.ITEMS_PARTNER, "value"),
                   prevent_initial_call=True)
+    @auth.shared
     def _remember_partner(partner):
         return partner

@@ -46,6 +46,7 @@ def _author() -> str:
 def register_callbacks(app: Dash, state: AppState) -> None:
     # ---------------------------------------------------------------- hooks into the Package builder
     @app.callback(Output(ids.SCN_CURRENT, "data"), Input(ids.PKG_RESULT, "data"), prevent_initial_call=True)
+    @auth.analyst_only
     def _keep_last_run(result):
         if not result or not result.get("ok"):
             raise PreventUpdate
@@ -53,6 +54,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
 
     @app.callback(Output(ids.SCN_OPEN_FORM, "data", allow_duplicate=True), Input(ids.PKG_RUN, "id"),
                   State(ids.SCN_OPEN_FORM, "data"), prevent_initial_call="initial_duplicate")
+    @auth.analyst_only
     def _fill_builder(_appeared, form):
         """When the builder appears with a scenario waiting to be opened, fill its form once.
 
@@ -67,6 +69,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
     # ---------------------------------------------------------------- saving and managing (analysts)
     @app.callback(Output(ids.SCN_CURRENT_NOTE, "children"), Output(ids.SCN_NAME, "value"),
                   Input(ids.SCN_CURRENT, "data"), State(ids.SCN_OPENED, "data"))
+    @auth.analyst_only
     def _current_note(current, opened):
         if not current:
             return "No package run yet: run one in the Package builder, then come back to save it.", no_update
@@ -82,6 +85,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
                   Output(ids.SCN_LIST_VERSION, "data"),
                   Input(ids.SCN_SAVE, "n_clicks"), State(ids.SCN_NAME, "value"), State(ids.SCN_CURRENT, "data"),
                   State(ids.SCN_OPENED, "data"), State(ids.SCN_LIST_VERSION, "data"), prevent_initial_call=True)
+    @auth.analyst_only
     def _save(n, name, current, opened, version):
         if not n:
             raise PreventUpdate  # the button appearing with a swapped-in page is not a click
@@ -98,6 +102,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
                   Input(ids.SCN_DUPLICATE, "n_clicks"), Input(ids.SCN_DELETE, "n_clicks"),
                   State(ids.CMP_PICK, "value"), State(ids.SCN_NEW_NAME, "value"), State(ids.SCN_OPENED, "data"),
                   State(ids.SCN_LIST_VERSION, "data"), prevent_initial_call=True)
+    @auth.analyst_only
     def _manage(_o, _r, _c, _d, name, new_name, opened, version):
         action = ctx.triggered_id
         if action not in (ids.SCN_OPEN, ids.SCN_RENAME, ids.SCN_DUPLICATE, ids.SCN_DELETE) or not ctx.triggered[0]["value"]:
@@ -123,6 +128,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
                   Output(ids.CMP_PICK, "value"),
                   Input(ids.SCN_LIST_VERSION, "data"), Input(ids.ALLY_PREVIEW, "value"), State(ids.CMP_PICK, "value"))
     @guarded(ids.CMP_ALERT, 4)
+    @auth.shared
     def _list(_version, preview, picked):
         table, pick, select = scenarios_page.list_view(state.scenario_store(), auth.audience(preview))
         names = [o["value"] for o in pick]
@@ -132,6 +138,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
                   Output(ids.CMP_FRONTIER, "figure"),
                   Input(ids.CMP_SELECT, "value"), Input(ids.ALLY_PREVIEW, "value"), Input(ids.SCN_LIST_VERSION, "data"))
     @guarded(ids.CMP_ALERT, 3)
+    @auth.shared
     def _compare(names, preview, _version):
         return scenarios_page.compare_view(state.scenario_store(), state.dataset(), names,
                                            state.effective_data_dir(), auth.audience(preview))
@@ -140,6 +147,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
                   Input(ids.CMP_BRIEF_PPTX, "n_clicks"), Input(ids.CMP_BRIEF_XLSX, "n_clicks"),
                   State(ids.CMP_PICK, "value"), State(ids.CMP_MARKING, "value"), State(ids.ALLY_PREVIEW, "value"),
                   prevent_initial_call=True)
+    @auth.shared
     def _brief(_p, _x, name, marking, preview):
         if not ctx.triggered or not ctx.triggered[0]["value"]:
             raise PreventUpdate
