@@ -264,9 +264,10 @@ class SessionStore:
                            Column("created_at", DateTime(timezone=True), nullable=False))
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
             Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        from optimizer.scenarios.store import migrate
         try:
             self.engine = create_engine(url, future=True)
-            meta.create_all(self.engine)
+            migrate(self.engine)  # the table comes from the scenario database's migrations
         except (SQLAlchemyError, ModuleNotFoundError) as exc:
             raise DecontrolError(f"cannot open the session table in the scenario database: {exc}") from None
         # a worker forked from the server must not share the server's pooled connections

@@ -100,12 +100,14 @@ def register_callbacks(app: Dash, state: AppState) -> None:
                   Output(ids.URL, "pathname"),
                   Input(ids.SCN_OPEN, "n_clicks"), Input(ids.SCN_RENAME, "n_clicks"),
                   Input(ids.SCN_DUPLICATE, "n_clicks"), Input(ids.SCN_DELETE, "n_clicks"),
+                  Input(ids.SCN_SHARE, "n_clicks"),
                   State(ids.CMP_PICK, "value"), State(ids.SCN_NEW_NAME, "value"), State(ids.SCN_OPENED, "data"),
-                  State(ids.SCN_LIST_VERSION, "data"), prevent_initial_call=True)
+                  State(ids.SCN_LIST_VERSION, "data"), State(ids.SCN_SHARED_TITLE, "value"), prevent_initial_call=True)
     @auth.analyst_only
-    def _manage(_o, _r, _c, _d, name, new_name, opened, version):
+    def _manage(_o, _r, _c, _d, _s, name, new_name, opened, version, shared_title):
         action = ctx.triggered_id
-        if action not in (ids.SCN_OPEN, ids.SCN_RENAME, ids.SCN_DUPLICATE, ids.SCN_DELETE) or not ctx.triggered[0]["value"]:
+        if action not in (ids.SCN_OPEN, ids.SCN_RENAME, ids.SCN_DUPLICATE, ids.SCN_DELETE, ids.SCN_SHARE) \
+                or not ctx.triggered[0]["value"]:
             raise PreventUpdate  # only a real click acts (never a button appearing)
         store = state.scenario_store()
         if action == ids.SCN_OPEN:
@@ -117,9 +119,11 @@ def register_callbacks(app: Dash, state: AppState) -> None:
             out = scenarios.rename(store, name, new_name)
         elif action == ids.SCN_DUPLICATE:
             out = scenarios.duplicate(store, name, new_name, author=_author())
+        elif action == ids.SCN_SHARE:
+            out = scenarios.share(store, name, shared_title)
         else:
             out = scenarios.delete(store, name)
-        forget = out.ok and opened and opened.get("name") == name and action != ids.SCN_DUPLICATE
+        forget = out.ok and opened and opened.get("name") == name and action not in (ids.SCN_DUPLICATE, ids.SCN_SHARE)
         return (scenarios_page.feedback(out), (version or 0) + 1 if out.ok else no_update,
                 None if forget else no_update, no_update, no_update)
 

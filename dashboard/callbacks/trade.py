@@ -27,11 +27,12 @@ def register_callbacks(app: Dash, state: AppState) -> None:
 
     @app.callback(Output(ids.TRADE_CONTROLLED, "figure"), Output(ids.TRADE_CONTROLLED_NOTE, "children"),
                   Output(ids.TRADE_CONTROLLED_TABLE, "children"),
-                  Input(ids.TRADE_PARTNER, "value"), Input(ids.TRADE_YEARS, "value"))
+                  Input(ids.TRADE_PARTNER, "value"), Input(ids.TRADE_YEARS, "value"), Input(ids.ALLY_PREVIEW, "value"))
     @guarded(ids.TRADE_ALERT, 3)
     @auth.shared
-    def _controlled(partner, years):
-        return trade.controlled_view(state.dataset(), partner, years)
+    def _controlled(partner, years, preview):
+        # the audience is decided on the server: an ally gets controlled trade without tiers
+        return trade.controlled_view(state.dataset(), partner, years, audience=auth.audience(preview))
 
     @app.callback(Output(ids.PARTNER_STORE, "data", allow_duplicate=True), Input(ids.TRADE_PARTNER, "value"),
                   prevent_initial_call=True)

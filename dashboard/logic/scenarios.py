@@ -74,8 +74,20 @@ def scenario_rows(store: Any) -> list[dict[str, Any]]:
             "n_items": len(res.get("items") or []), "status": res.get("status", ""),
             "allies": ", ".join(sorted((rec.inputs or {}).get("ally_positions") or {})),
             "author": rec.author, "updated": str(rec.to_dict().get("updated_at", ""))[:16].replace("T", " "),
+            "shared_title": rec.shared_title, "share_id": rec.share_id,
         })
     return rows
+
+
+def share(store: Any, name: Any, title: Any) -> Outcome:
+    """Share a scenario with allies under a title of its own (empty title: stop sharing)."""
+    try:
+        rec = store.set_shared_title(str(name or ""), title)
+    except DecontrolError as exc:
+        return Outcome(exc.message, False)
+    if not rec.shared_title:
+        return Outcome(f"'{rec.name}' is no longer shared with allies.", True)
+    return Outcome(f"Allies now see '{rec.name}' as '{rec.shared_title}' (never its name).", True)
 
 
 def rename(store: Any, name: Any, new_name: Any, version: int | None = None) -> Outcome:

@@ -33,8 +33,13 @@ _FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
 }
 
 
+#: Record fields that stay in the database: sharing with allies is decided per server, not mailed.
+_LOCAL_FIELDS = ("shared_title", "share_id")
+
+
 def to_document(rec: ScenarioRecord) -> dict[str, Any]:
-    return {"format": FORMAT, "format_version": FORMAT_VERSION, **rec.to_dict()}
+    body = {k: v for k, v in rec.to_dict().items() if k not in _LOCAL_FIELDS}
+    return {"format": FORMAT, "format_version": FORMAT_VERSION, **body}
 
 
 def write_scenario_file(rec: ScenarioRecord, path: Path) -> None:

@@ -184,13 +184,14 @@ def test_briefing_download_needs_a_login_and_an_ally_gets_the_ally_files(secured
     store = ScenarioStore(f"sqlite:///{secured_home / 'scenarios.db'}")
     run = run_package(shipped_ds, FormValues(partner="CHN", target_bn=0.5, modes=["full"]))
     assert scenarios.save_current(store, "for allies", run, None).ok
+    share_id = store.set_shared_title("for allies", "Shared option").share_id
     store.dispose()
 
-    def download(client, kind_button, preview=False):
+    def download(client, kind_button, preview=False, ref=None):
         return callback(client, secured, ids.CMP_DOWNLOAD, [
             {"id": ids.CMP_BRIEF_PPTX, "property": "n_clicks", "value": 1 if kind_button == "pptx" else None},
             {"id": ids.CMP_BRIEF_XLSX, "property": "n_clicks", "value": 1 if kind_button == "xlsx" else None}],
-            [{"id": ids.CMP_PICK, "property": "value", "value": "for allies"},
+            [{"id": ids.CMP_PICK, "property": "value", "value": ref or "for allies"},
              {"id": ids.CMP_MARKING, "property": "value", "value": "SHARED WITH PARTNERS"},
              {"id": ids.ALLY_PREVIEW, "property": "value", "value": preview}], changed=0 if kind_button == "pptx" else 1)
 
@@ -198,17 +199,20 @@ def test_briefing_download_needs_a_login_and_an_ally_gets_the_ally_files(secured
     assert download(anonymous, "pptx").status_code == 401
     ally = secured.server.test_client()
     login(ally, "jo", "ally-pass-123")
+    # by the internal name: refused (an ally names shared scenarios by their share id only)
+    assert "not shared" in json.dumps(download(ally, "pptx").json)
     for kind in ("pptx", "xlsx"):
-        r = download(ally, kind)
+        r = download(ally, kind, ref=share_id)
         assert r.status_code == 200
         data = r.json["response"][ids.CMP_DOWNLOAD]["data"]
-        assert data["filename"] == f"for-allies-ally.{kind}"
+        assert data["filename"] == f"Shared-option-ally.{kind}"
         with zipfile.ZipFile(io.BytesIO(base64.b64decode(data["content"]))) as z:
             # the content parts (a deck's package parts always name its notes master: that is format, not content)
             parts = [n for n in z.namelist() if n.endswith(".xml") and (kind == "xlsx" or "slides/" in n or "charts/" in n)]
             text = " ".join(z.read(n).decode("utf-8", "ignore") for n in parts).lower()
         assert parts
         assert [m for m in INTERNAL_MARKERS if m in text] == [], kind
+        assert "for allies" not in text and ("shared option" in text or kind == "xlsx"), kind  # the deck is titled by the shared title
     analyst = secured.server.test_client()
     login(analyst, "ana", "analyst-pass-1")
     assert download(analyst, "xlsx").json["response"][ids.CMP_DOWNLOAD]["data"]["filename"].endswith("-internal.xlsx")

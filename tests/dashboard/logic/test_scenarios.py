@@ -109,9 +109,12 @@ def test_compare_shows_totals_and_the_package_diff(store, runs, shipped_ds):
     totals, diff, fig = scenarios_page.compare_view(store, shipped_ds, ["small", "big"], None, "internal")
     assert "Total risk" in json.dumps(totals.to_plotly_json(), default=str)
     assert len(fig.data) == 2 and fig.layout.yaxis.title.text == "Least total risk"
-    ally_totals, ally_diff, ally_fig = scenarios_page.compare_view(store, shipped_ds, ["small", "big"], None, "ally")
+    refs = [store.set_shared_title(n, t).share_id for n, t in (("small", "Option 1"), ("big", "Option 2"))]
+    ally_totals, ally_diff, ally_fig = scenarios_page.compare_view(store, shipped_ds, refs, None, "ally")
     payload = [ally_totals.to_plotly_json(), [c.to_plotly_json() for c in ally_diff], ally_fig.to_plotly_json()]
     assert internal_fields_in(json.loads(json.dumps(payload, default=str))) == []
+    text = json.dumps(payload, default=str)
+    assert "Option 1" in text and '"small"' not in text and "'small'" not in text
     assert ally_fig.layout.xaxis.title.text == "Items in the package"
 
 
@@ -128,14 +131,18 @@ def _pptx_text(data: bytes) -> str:
 
 def test_briefing_download_for_an_ally_has_no_internal_field(store, runs):
     scenarios.save_current(store, "brief", runs[0], None)
-    deck, note = scenarios_page.brief_download(store, "brief", "pptx", "OFFICIAL", None, "ally")
-    assert deck["filename"] == "brief-ally.pptx" and "ally view" in note
+    unshared, alert = scenarios_page.brief_download(store, "brief", "pptx", "", None, "ally")
+    assert unshared is None and "not shared" in json.dumps(alert.to_plotly_json(), default=str)
+    ref = store.set_shared_title("brief", "Joint option").share_id
+    deck, note = scenarios_page.brief_download(store, ref, "pptx", "OFFICIAL", None, "ally")
+    assert deck["filename"] == "Joint-option-ally.pptx" and "ally view" in note
     import base64
     pptx = base64.b64decode(deck["content"])
     text = _pptx_text(pptx).lower()
     assert "official" in text
     assert [m for m in INTERNAL_MARKERS if m in text] == []
-    xlsx, _ = scenarios_page.brief_download(store, "brief", "xlsx", "", None, "ally")
+    assert "joint option" in text and "brief" not in text.replace("briefing", "")
+    xlsx, _ = scenarios_page.brief_download(store, ref, "xlsx", "", None, "ally")
     text = _xlsx_text(base64.b64decode(xlsx["content"])).lower()
     assert [m for m in INTERNAL_MARKERS if m in text] == []
     internal, _ = scenarios_page.brief_download(store, "brief", "xlsx", "", None, "internal")
