@@ -90,8 +90,15 @@ def owned_job_dir(owner_pid: int | None = None, root: Path | None = None) -> Pat
 
 
 def remove_on_exit(path: Path) -> None:
-    """Remove `path` at interpreter exit, and turn SIGTERM into an orderly exit so that happens."""
-    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    """Remove `path` when this process exits in order, and turn SIGTERM into an orderly exit so that
+    happens. Forked children (gunicorn workers) inherit the hook but leave the directory alone: a
+    worker that exits must not take the job directory of the still running server with it."""
+    owner = os.getpid()
+
+    def remove() -> None:
+        if os.getpid() == owner:
+            shutil.rmtree(path, ignore_errors=True)
+    atexit.register(remove)
     if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
 
