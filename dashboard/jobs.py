@@ -107,8 +107,33 @@ def _exit_on_sigterm(signum: int, _frame: Any) -> None:
     raise SystemExit(128 + signum)  # atexit handlers run (the default action would skip them)
 
 
-def _run_job(job_fn: Any, owner_pid: int, *args: Any) -> None:
-    """The body of a job process: the Dash job, and a watchdog ending it when the owner is gone."""
+def max_jobs() -> int:
+    """Jobs that compute at once on this host (`$DECONTROL_MAX_JOBS`, default: the CPU count). Each
+    job holds its own copy of the data while it computes, so this bounds the host's memory."""
+    try:
+        return max(1, int(os.environ.get("DECONTROL_MAX_JOBS") or os.cpu_count() or 2))
+    except ValueError:
+        return max(1, os.cpu_count() or 2)
+
+
+def _take_slot(job_dir: Path, slots: int) -> Any:
+    """Block until one of `slots` lock files in `job_dir` is ours (released when the process ends,
+    however it ends: the kernel drops an flock with its holder)."""
+    import fcntl
+    while True:
+        for i in range(slots):
+            fh = open(job_dir / f"slot-{i}.lock", "a+")
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return fh
+            except OSError:
+                fh.close()
+        time.sleep(0.2)
+
+
+def _run_job(job_fn: Any, owner_pid: int, job_dir: str, slots: int, *args: Any) -> None:
+    """The body of a job process: a watchdog ending it when the owner is gone, a computing slot
+    (queued jobs wait small, before they load any data), then the Dash job."""
     def watch() -> None:
         while True:
             time.sleep(1.0)
@@ -116,7 +141,11 @@ def _run_job(job_fn: Any, owner_pid: int, *args: Any) -> None:
                 os._exit(3)  # the server is gone: nobody can read the result
 
     threading.Thread(target=watch, name="decontrol-job-watchdog", daemon=True).start()
-    job_fn(*args)
+    slot = _take_slot(Path(job_dir), slots)
+    try:
+        job_fn(*args)
+    finally:
+        slot.close()
 
 
 class ForkserverDiskcacheManager(dash.DiskcacheManager):
@@ -138,8 +167,8 @@ class ForkserverDiskcacheManager(dash.DiskcacheManager):
     def call_job_fn(self, key: str, job_fn: Any, args: Any, context: Any) -> int:
         ctx = self._context()
         ctx.active_children()  # reap finished jobs' handles: no file descriptor stays open per job
-        proc = ctx.Process(target=_run_job, args=(job_fn, self.owner_pid, key, self._make_progress_key(key), args,
-                                                  context), name="decontrol-job")
+        proc = ctx.Process(target=_run_job, args=(job_fn, self.owner_pid, self.handle.directory, max_jobs(), key,
+                                                  self._make_progress_key(key), args, context), name="decontrol-job")
         proc.start()
         return proc.pid
 
