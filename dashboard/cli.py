@@ -50,6 +50,35 @@ def register_users(sub: argparse._SubParsersAction) -> None:
     add.set_defaults(func=_users_add)
 
 
+def register_overrides(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("overrides", help="the history of tier overrides recorded in the dashboard")
+    actions = p.add_subparsers(dest="overrides_action", required=True)
+    hist = actions.add_parser("history", help="every tier decision (who, when, from -> to, reason), oldest first")
+    hist.add_argument("--db", default=None, metavar="URL", help="scenario database URL (default: DECONTROL_DB or SQLite)")
+    hist.add_argument("--eccn", default=None, help="only this item")
+    hist.add_argument("--out", type=Path, default=None, metavar="FILE.csv", help="write CSV here (default: print)")
+    hist.set_defaults(func=_overrides_history)
+
+
+def _overrides_history(args: argparse.Namespace) -> int:
+    from optimizer.estimation.overrides import TierOverrideLog
+    from optimizer.errors import DecontrolError
+    from optimizer.scenarios import ScenarioStore
+    table = TierOverrideLog(ScenarioStore(args.db).engine).history(args.eccn)
+    if args.out is None:
+        print(table.to_csv(index=False), end="")
+        return 0
+    tmp = args.out.with_name(args.out.name + ".tmp")
+    try:
+        table.to_csv(tmp, index=False)
+        tmp.replace(args.out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise DecontrolError(f"cannot write {args.out}: {exc.strerror or exc}") from None
+    print(f"{len(table)} tier decisions written to {args.out}")
+    return 0
+
+
 def _users_add(args: argparse.Namespace) -> int:
     import getpass
 
@@ -86,4 +115,4 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    sys.exit(run(argv, extra=(register_serve, register_users)))
+    sys.exit(run(argv, extra=(register_serve, register_users, register_overrides)))

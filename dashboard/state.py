@@ -107,6 +107,11 @@ class AppState:
                 store = _stores[key] = ScenarioStore(self.scenario_db_url())
         return store
 
+    def override_log(self) -> Any:
+        """The append-only tier-decision history, in the scenario database."""
+        from optimizer.estimation.overrides import TierOverrideLog
+        return TierOverrideLog(self.scenario_store().engine)
+
     @property
     def workspace_dir(self) -> Path:
         """Where the dashboard records analyst overrides (created on first write)."""

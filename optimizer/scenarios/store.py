@@ -157,6 +157,11 @@ class ScenarioStore:
             raise DecontrolError(f"cannot open the scenario database {self._safe_url()}: {_reason(exc)}") from None
         os.register_at_fork(after_in_child=lambda: self._engine.dispose(close=False))
 
+    @property
+    def engine(self) -> Any:
+        """The SQLAlchemy engine (other tables of this database: sign-in sessions, tier decisions)."""
+        return self._engine
+
     def _safe_url(self) -> str:
         """The URL without a password, for messages."""
         try:
