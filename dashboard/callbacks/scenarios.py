@@ -14,6 +14,7 @@ from dashboard.state import AppState
 from dashboard.logic.package_inputs import CATEGORIES
 from dashboard.theme import fmt_count
 from optimizer.data.schema import ALLIES
+from optimizer.errors import DecontrolError
 
 #: The builder's widgets filled when a scenario is opened, with their key in `form_from_inputs`.
 BUILDER_FORM = [
@@ -89,7 +90,11 @@ def register_callbacks(app: Dash, state: AppState) -> None:
     def _save(n, name, current, opened, version):
         if not n:
             raise PreventUpdate  # the button appearing with a swapped-in page is not a click
-        out = scenarios.save_current(state.scenario_store(), name, current, opened, author=_author())
+        try:
+            out = scenarios.save_current(state.scenario_store(), name, current, opened, author=_author(),
+                                         ds=state.dataset())
+        except DecontrolError as exc:  # e.g. the database cannot be opened: said inline, never a 500
+            out = scenarios.Outcome(exc.message, False)
         if not out.ok:
             return scenarios_page.feedback(out), no_update, no_update
         return scenarios_page.feedback(out), out.opened, (version or 0) + 1
@@ -109,7 +114,10 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         if action not in (ids.SCN_OPEN, ids.SCN_RENAME, ids.SCN_DUPLICATE, ids.SCN_DELETE, ids.SCN_SHARE) \
                 or not ctx.triggered[0]["value"]:
             raise PreventUpdate  # only a real click acts (never a button appearing)
-        store = state.scenario_store()
+        try:
+            store = state.scenario_store()
+        except DecontrolError as exc:
+            return scenarios_page.feedback(scenarios.Outcome(exc.message, False)), no_update, no_update, no_update, no_update
         if action == ids.SCN_OPEN:
             form, out = scenarios.open_scenario(store, name)
             if not out.ok:

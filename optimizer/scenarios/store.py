@@ -125,6 +125,23 @@ def _check_json(value: Any, what: str) -> dict[str, Any]:
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+def _clear_errors(method: Any) -> Any:
+    """A database failure in a store method (corrupt file, read-only or full disk, lost server)
+    becomes a DecontrolError saying what to check, never a traceback or a 500."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self: "ScenarioStore", *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except DecontrolError:
+            raise
+        except SQLAlchemyError as exc:
+            raise DecontrolError(f"the scenario database {self._safe_url()} failed: {_reason(exc)}; "
+                                 "nothing was changed") from None
+    return wrapper
+
+
 def migrate(engine: Any) -> None:
     """Bring the database at `engine` to the newest schema (Alembic `upgrade head`). A database that
     has the first `scenarios` table but no version table is stamped at revision 0001 first."""
@@ -171,11 +188,13 @@ class ScenarioStore:
             return "<database url>"
 
     # -- reading ------------------------------------------------------------------------------
+    @_clear_errors
     def list(self) -> list[ScenarioRecord]:
         with Session(self._engine) as s:
             rows = s.scalars(select(_ScenarioRow).order_by(_ScenarioRow.name)).all()
             return [_record(r) for r in rows]
 
+    @_clear_errors
     def get(self, name: str) -> ScenarioRecord:
         name = validate_name(name)
         with Session(self._engine) as s:
@@ -185,6 +204,7 @@ class ScenarioStore:
                 raise DecontrolError(f"no scenario named '{name}' (known: {known})")
             return _record(row)
 
+    @_clear_errors
     def get_shared(self, share_id: Any) -> ScenarioRecord:
         """The scenario shared under `share_id` (what an ally's request names), with no hint of others."""
         with Session(self._engine) as s:
@@ -198,6 +218,7 @@ class ScenarioStore:
         """The scenarios with a shareable title, by title."""
         return sorted((r for r in self.list() if r.shared_title and r.share_id), key=lambda r: r.shared_title)
 
+    @_clear_errors
     def set_shared_title(self, name: str, title: Any) -> ScenarioRecord:
         """Share `name` with allies under `title` (empty: stop sharing). The title is checked like a name;
         it must differ from the internal name (sharing the name would defeat the point)."""
@@ -212,11 +233,13 @@ class ScenarioStore:
                       .values(shared_title=text, share_id=(rec.share_id or secrets.token_hex(8)) if text else None))
         return self.get(rec.name)
 
+    @_clear_errors
     def exists(self, name: str) -> bool:
         with Session(self._engine) as s:
             return s.get(_ScenarioRow, validate_name(name)) is not None
 
     # -- writing ------------------------------------------------------------------------------
+    @_clear_errors
     def save(self, name: str, inputs: dict[str, Any], results: dict[str, Any], *, dataset_id: str = "",
              vintage: str = "", author: str = "", base_version: int | None = None) -> ScenarioRecord:
         """Create `name` (base_version None) or update it from `base_version` (must be current).
@@ -258,6 +281,7 @@ class ScenarioStore:
             assert row is not None and row.version == written
             return _record(row)
 
+    @_clear_errors
     def rename(self, name: str, new_name: str, *, base_version: int | None = None) -> ScenarioRecord:
         rec = self.get(name)
         new_name = validate_name(new_name)
@@ -276,11 +300,13 @@ class ScenarioStore:
             raise DecontrolError(f"a scenario named '{new_name}' was just saved by someone else; not renamed") from None
         return self.get(new_name)
 
+    @_clear_errors
     def duplicate(self, name: str, new_name: str, *, author: str = "") -> ScenarioRecord:
         rec = self.get(name)
         return self.save(new_name, rec.inputs, rec.results, dataset_id=rec.dataset_id,
                          vintage=rec.vintage, author=author or rec.author)
 
+    @_clear_errors
     def delete(self, name: str, *, base_version: int | None = None) -> None:
         rec = self.get(name)
         with Session(self._engine) as s, s.begin():

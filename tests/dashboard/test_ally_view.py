@@ -60,7 +60,7 @@ def session(tmp_path_factory, shipped_ds):
     store = state.scenario_store()
     run = run_package(state.dataset(), FormValues(partner="CHN", target_bn=0.2, modes=[o["value"] for o in MODE_OPTIONS]))
     for name, title in zip(INTERNAL_NAMES, ("Option A", "Option B")):
-        assert scenarios.save_current(store, name, run, None).ok
+        assert scenarios.save_current(store, name, run, None, ds=state.dataset()).ok
         assert scenarios.share(store, name, title).ok
     app = create_app(home=home, cache_dir=home / "jobs", users_file=users, login_limit="1000 per minute")
     return app, store, tagged

@@ -183,7 +183,7 @@ def test_briefing_download_needs_a_login_and_an_ally_gets_the_ally_files(secured
     from optimizer.scenarios import ScenarioStore
     store = ScenarioStore(f"sqlite:///{secured_home / 'scenarios.db'}")
     run = run_package(shipped_ds, FormValues(partner="CHN", target_bn=0.5, modes=["full"]))
-    assert scenarios.save_current(store, "for allies", run, None).ok
+    assert scenarios.save_current(store, "for allies", run, None, ds=shipped_ds).ok
     share_id = store.set_shared_title("for allies", "Shared option").share_id
     store.dispose()
 

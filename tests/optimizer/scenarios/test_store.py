@@ -117,3 +117,31 @@ def test_malformed_imports_are_refused_and_store_nothing(store, tmp_path, conten
         import_scenario(store, read_scenario_file(path))
     assert message in exc.value.render()
     assert store.list() == []
+
+
+@pytest.mark.parametrize("patch, words", [
+    ({"results": {"status": "optimal", "achieved_usd": -5, "items": []}}, "achieved_usd must be a number >= 0"),
+    ({"results": {"status": "optimal", "items": [{"mode": "full"}]}}, "results.items[0] must be an object with an 'eccn'"),
+    ({"results": {"items": []}}, "results.status must be a text"),
+    ({"inputs": {"scenario": {"target_usd": 1e9}, "ally_positions": {"japan": {"2B991": "oppose"}}}}, "not an ISO3"),
+    ({"inputs": {"scenario": {"target_usd": 1e9}, "ally_positions": {"JPN": {"2B991": "veto"}}}}, "position must be one of"),
+    ({"name": "China\x1b[2J 2bn"}, "control characters (U+001B)"),
+    ({"author": "ana\rkim"}, "control characters (U+000D)"),
+])
+def test_imported_documents_are_validated_completely(tmp_path, store, patch, words):
+    doc = {"format": "decontrol-scenario", "format_version": 1, "name": "imported", "inputs": INPUTS, "results": RESULTS}
+    doc.update(patch)
+    with pytest.raises(DecontrolError) as exc:
+        import_scenario(store, doc)
+    assert words in exc.value.render()
+    assert not store.list()
+
+
+def test_a_corrupt_database_is_a_clear_message_in_the_cli(tmp_path, capsys):
+    from dashboard.cli import main
+    bad = tmp_path / "corrupt.db"
+    bad.write_bytes(b"not a database" * 200)
+    with pytest.raises(SystemExit) as exit_:
+        main(["scenario", "list", "--db", f"sqlite:///{bad}"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "not a readable SQLite database" in err and "Traceback" not in err
