@@ -189,3 +189,34 @@ def test_jobs_on_celery_over_redis_through_two_workers(tmp_path, env, result, re
     time.sleep(1)
     assert not [p for p in psutil.process_iter(["cmdline"])
                 if "dashboard.wsgi:celery" in " ".join(p.info["cmdline"] or []) and p.status() != psutil.STATUS_ZOMBIE]
+
+
+def test_a_job_is_cancelled_through_another_connection(tmp_path, env, result):
+    proc, _port, base = _start(tmp_path, env, "--workers", "2")
+    try:
+        client, other = sc.Client(base), sc.Client(base)
+        client.open_page()
+        other.open_page()
+        other.end_id = client.end_id  # the same page: its handles are signed for its end id
+        before = {p.pid for p in psutil.Process(proc.pid).children(recursive=True)}
+        status, start = client.callback("pkg-extras", sc.extras_inputs(result))
+        assert status == 200
+        jobs, deadline = [], time.monotonic() + 15
+        while not jobs and time.monotonic() < deadline:  # a worker's first job starts its forkserver first
+            time.sleep(0.2)
+            jobs = [p for p in psutil.Process(proc.pid).children(recursive=True)
+                    if p.pid not in before and "forkserver" not in " ".join(p.cmdline())
+                    and "resource_tracker" not in " ".join(p.cmdline())]
+        assert jobs  # the job's process, a child of a worker's forkserver
+        status, _ = other.callback("pkg-cancel", [{"id": "pkg-cancel", "property": "n_clicks", "value": 1}],
+                                   query={"cancelJob": start["job"]})
+        assert status in (200, 204)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(j.is_running() and j.status() != psutil.STATUS_ZOMBIE for j in jobs):
+            time.sleep(0.2)
+        assert not any(j.is_running() and j.status() != psutil.STATUS_ZOMBIE for j in jobs)
+        status, answer = client.callback("pkg-extras", sc.extras_inputs(result),
+                                         query={"cacheKey": start["cacheKey"], "job": start["job"]})
+        assert status == 204 or not (isinstance(answer, dict) and "response" in answer)  # cancelled: no result
+    finally:
+        _stop(proc)
