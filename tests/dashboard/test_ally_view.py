@@ -112,7 +112,9 @@ def test_every_callback_an_ally_reaches_sends_shared_facts_only(session):
     # the calls reached real content: the overlay, the item panel, the compared and briefed scenarios
     trade = next(t for k, t in seen.items() if ids.TRADE_CONTROLLED in k)
     assert "Controlled trade" in trade
-    assert tagged in next(t for k, t in seen.items() if ids.ITEMS_PANEL in k)
+    panel = next(t for k, t in seen.items() if f"{ids.ITEMS_PANEL}.title" in k)
+    assert tagged in panel and "Unrealised US export potential to China" in panel
+    assert "US exports to China," not in panel  # the gap is not what the US exports today
     assert "Option A" in next(t for k, t in seen.items() if ids.CMP_TOTALS in k)
     assert "Option-A-ally.pptx" in next(t for k, t in seen.items() if ids.CMP_DOWNLOAD in k)
 
