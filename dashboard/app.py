@@ -9,18 +9,15 @@ Bootstrap (Flatly) CSS from `assets/`, Dash and AG Grid bundles from their wheel
 
 from __future__ import annotations
 
-import atexit
-import shutil
-import tempfile
+import os
 from pathlib import Path
 from urllib.parse import urlparse
 
 import dash
-import diskcache
 import flask
 from dash import Dash, Input, Output, State, no_update
 
-from dashboard import auth, ids
+from dashboard import auth, ids, jobs
 from dashboard.layouts.shell import data_badge, not_found, shell
 from dashboard.logic.trade import check_partner, trade_layer_years, warm_caches
 from dashboard.pages import PAGES, page_for
@@ -34,37 +31,43 @@ PLOTLY_BASIC = "plotly-basic-{version}.min.js"
 PLOTLY_ROUTE = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 
 
-def background_manager(cache_dir: Path | None = None) -> dash.DiskcacheManager:
-    """Background callbacks run in a forked worker; results pass through a disk cache (by default a
-    temporary directory removed when the server exits)."""
-    if cache_dir is None:
-        cache_dir = Path(tempfile.mkdtemp(prefix="decontrol-jobs-"))
-        atexit.register(shutil.rmtree, cache_dir, ignore_errors=True)
-    return dash.DiskcacheManager(diskcache.Cache(str(cache_dir)), cache_by=None, expire=3600)
-
-
 def create_app(data_dir: Path | None = None, *, home: Path | None = None,
                cache_dir: Path | None = None, db_url: str | None = None,
-               users_file: Path | None = None, auth_header: str | None = None) -> Dash:
+               users_file: Path | None = None, auth_header: str | None = None,
+               trusted_proxies: tuple[str, ...] = (), shared_key: bool = False,
+               login_limit: str = auth.LOGIN_LIMIT, limiter_storage: str | None = None,
+               jobs_url: str | None = None, warm_in_background: bool = True) -> Dash:
     """The dashboard for `data_dir` laid over the shipped data (None: shipped data only).
 
     `home` overrides `user_home()` for the analyst workspace (tests); `cache_dir` the job cache;
     `db_url` the scenario database (default: `ScenarioStore`'s). `users_file` / `auth_header` turn
-    authentication on (see `dashboard.auth`). Raises `DecontrolError` when the data does not load.
+    authentication on (see `dashboard.auth`; the header is believed from `trusted_proxies` only);
+    `shared_key`: several workers or hosts, so the signing key must come from the environment.
+    `jobs_url`: where background jobs run (`dashboard.jobs`: a directory, or redis://... for Celery;
+    the sign-in rate limit then counts in the same Redis). `warm_in_background` False computes the
+    first views' caches before returning (a preloading server forks no thread).
+    Raises `DecontrolError` when the data or the configuration is not usable.
     """
     state = AppState(Path(data_dir) if data_dir else None, home, db_url)
-    auth_config = auth.AuthConfig(Path(users_file) if users_file else None, auth_header)
+    jobs_config = jobs.JobsConfig(jobs_url)
+    jobs_config.check()
+    if limiter_storage is None:
+        limiter_storage = jobs_url if jobs_config.kind == "celery" else "memory://"
+    auth_config = auth.AuthConfig(Path(users_file) if users_file else None, auth_header, tuple(trusted_proxies),
+                                  state.scenario_db_url(), shared_key, login_limit, limiter_storage)
+    auth_config.check()
     ds = state.dataset()
     app = Dash(
         __name__, title="decontrol", assets_folder=str(ASSETS), serve_locally=True,
         suppress_callback_exceptions=True, update_title=None, assets_ignore=r"^plotly-basic-.*\.js$",
-        background_callback_manager=background_manager(cache_dir),
+        background_callback_manager=jobs.manager(jobs_config, cache_dir),
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    auth.install(app.server, auth_config, home)  # first hook: nothing is served before the login check
+    auth.install(app.server, auth_config, home, dash_app=app)  # first hook: nothing is served before the login check
+    auth.install_headers(app.server, app.csp_hashes)
     _serve_plotly_basic(app)
     default_partner = check_partner(ds, None)
-    warm_caches(ds)  # the first view of any focus partner must not wait for a cold cache
+    warm_caches(ds, background=warm_in_background)  # the first view of any focus partner must not wait for a cold cache
     badge = data_badge(ds.trade_synthetic, ds.trade_source, trade_layer_years(ds))
 
     def page_layout(pathname: str | None, partner: str | None):
@@ -87,6 +90,7 @@ def create_app(data_dir: Path | None = None, *, home: Path | None = None,
 
     @app.callback(Output(ids.PAGE, "children"), Output(ids.PAGE_PATH, "data"), Input(ids.URL, "pathname"),
                   State(ids.PAGE_PATH, "data"), State(ids.PARTNER_STORE, "data"))
+    @auth.shared  # the router checks the role itself (page_for)
     def _route(pathname, shown, partner):
         """Navigation: swap the page in (not when the URL only confirms the page already shown)."""
         if pathname == shown:
@@ -105,6 +109,26 @@ def create_app(data_dir: Path | None = None, *, home: Path | None = None,
     for page in PAGES:
         page.register_callbacks(app, state)
     return app
+
+
+#: Environment variables read by `app_from_env` (what `decontrol serve` sets for its workers).
+ENV = {"data": "DECONTROL_DATA", "db": "DECONTROL_DB", "users": "DECONTROL_USERS",
+       "auth_header": "DECONTROL_AUTH_HEADER", "trusted_proxies": "DECONTROL_TRUSTED_PROXIES",
+       "jobs": "DECONTROL_JOBS", "workers": "DECONTROL_WORKERS"}
+
+
+def app_from_env(environ: dict[str, str] | None = None) -> Dash:
+    """The dashboard configured from the environment (`ENV`), for any WSGI host (`dashboard.wsgi`)
+    and for the Celery workers, which must build the same app to know its jobs."""
+    env = os.environ if environ is None else environ
+    workers = int(env.get(ENV["workers"]) or 1)
+    jobs_url = env.get(ENV["jobs"]) or None
+    proxies = tuple(a.strip() for a in (env.get(ENV["trusted_proxies"]) or "").split(",") if a.strip())
+    return create_app(data_dir=env.get(ENV["data"]) or None, db_url=env.get(ENV["db"]) or None,
+                      users_file=env.get(ENV["users"]) or None, auth_header=env.get(ENV["auth_header"]) or None,
+                      trusted_proxies=proxies, jobs_url=jobs_url,
+                      shared_key=workers > 1 or jobs.JobsConfig(jobs_url).kind == "celery",
+                      warm_in_background=False)
 
 
 def _serve_plotly_basic(app: Dash) -> None:

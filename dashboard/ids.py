@@ -120,6 +120,8 @@ SCN_OPEN = "scn-open"
 SCN_RENAME = "scn-rename"
 SCN_DUPLICATE = "scn-duplicate"
 SCN_DELETE = "scn-delete"
+SCN_SHARED_TITLE = "scn-shared-title"  # the title allies see instead of the internal name
+SCN_SHARE = "scn-share"
 SCN_ACTION_FEEDBACK = "scn-action-feedback"
 SCN_LIST_VERSION = "scn-list-version"  # store: bumps after every change to the saved scenarios
 

@@ -90,6 +90,13 @@ class AppState:
     home: Path | None = None  # None: optimizer.paths.user_home() at call time
     db_url: str | None = None  # scenario database URL; None: ScenarioStore's default (DECONTROL_DB or SQLite)
 
+    def scenario_db_url(self) -> str:
+        """The scenario database: `db_url`, else SQLite under `home`, else the store's default."""
+        from optimizer.scenarios.store import default_db_url
+        if self.db_url:
+            return self.db_url
+        return f"sqlite:///{self.home / 'scenarios.db'}" if self.home is not None else default_db_url()
+
     def scenario_store(self) -> Any:
         """The scenario store (one engine per URL, kept for the server's life)."""
         from optimizer.scenarios import ScenarioStore
@@ -97,11 +104,13 @@ class AppState:
         with _store_lock:  # one creation at a time: concurrent first callbacks would race on CREATE TABLE
             store = _stores.get(key)
             if store is None:
-                url = self.db_url
-                if url is None and self.home is not None:
-                    url = f"sqlite:///{self.home / 'scenarios.db'}"
-                store = _stores[key] = ScenarioStore(url)
+                store = _stores[key] = ScenarioStore(self.scenario_db_url())
         return store
+
+    def override_log(self) -> Any:
+        """The append-only tier-decision history, in the scenario database."""
+        from optimizer.estimation.overrides import TierOverrideLog
+        return TierOverrideLog(self.scenario_store().engine)
 
     @property
     def workspace_dir(self) -> Path:

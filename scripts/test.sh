@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The README's test command: install test dependencies (Debian's chromium + chromium-driver for the
-# browser tests and postgresql for the scenario-store tests, the Python test extras) and run the
-# whole suite. Extra arguments go to pytest.
+# browser tests, postgresql for the scenario-store tests, redis-server for the jobs-on-Celery tests,
+# which start their own on a free loopback port; the Python test extras) and run the whole suite.
+# Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
 command -v chromium >/dev/null || need+=(chromium)
 command -v chromedriver >/dev/null || need+=(chromium-driver)
 ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || need+=(postgresql)
+command -v redis-server >/dev/null || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import ids
+from dashboard import auth, ids
 from dashboard.components import error_alert
 from dashboard.logic import allies
 from dashboard.logic.items import check_year
@@ -19,6 +19,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
     @app.callback(Output(ids.ALLY_PANELS, "children"), Output(ids.ALLY_ALERT, "children"),
                   Input(ids.ALLY_PARTNER, "value"), Input(ids.ALLY_MEMBERS, "value"),
                   Input(ids.ALLY_POSITIONS, "value"))
+    @auth.analyst_only
     def _panels(partner, members, positions_text):
         ds = state.dataset()
         try:
@@ -35,6 +36,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
                   Output(ids.ALLY_ALERT, "children", allow_duplicate=True),
                   Input(ids.ALLY_TO_BUILDER, "n_clicks"), State(ids.ALLY_PARTNER, "value"),
                   State(ids.ALLY_MEMBERS, "value"), State(ids.ALLY_POSITIONS, "value"), prevent_initial_call=True)
+    @auth.analyst_only
     def _to_builder(n, partner, members, positions_text):
         """The stated oppositions go to the Package builder (as an opened scenario's form does)."""
         if not n:
@@ -52,6 +54,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
                   State(ids.ALLY_PARTNER, "value"), State(ids.ALLY_MEMBERS, "value"),
                   State(ids.ALLY_RISK_BUDGET, "value"), State(ids.ALLY_POSITIONS, "value"),
                   prevent_initial_call=True)
+    @auth.analyst_only
     def _coalition(n, partner, members, budget, positions):
         ds = state.dataset()
         try:

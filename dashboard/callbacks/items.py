@@ -16,6 +16,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
                   Input(ids.ITEMS_PARTNER, "value"), Input(ids.ITEMS_YEAR, "value"), Input(ids.ITEMS_TIERS, "value"),
                   Input(ids.ITEMS_OVERRIDE_VERSION, "data"), Input(ids.ALLY_PREVIEW, "value"))
     @guarded(ids.ITEMS_ALERT, 3)
+    @auth.shared
     def _grid(partner, year, tiers, _version, preview):
         if auth.audience(preview) == "ally":  # decided on the server: the role comes from the session
             return ally_view.ally_items_view(state.dataset(), partner, year, items.column_defs)
@@ -31,6 +32,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
 
     @app.callback(Output(ids.ITEMS_SELECTED, "data"), Output(ids.ITEMS_PANEL, "is_open"),
                   Input(ids.ITEMS_GRID, "selectedRows"), prevent_initial_call=True)
+    @auth.shared
     def _select(rows):
         if not rows:
             return no_update, no_update
@@ -41,10 +43,12 @@ def register_callbacks(app: Dash, state: AppState) -> None:
                   Input(ids.ITEMS_SELECTED, "data"), Input(ids.ITEMS_OVERRIDE_VERSION, "data"),
                   State(ids.ITEMS_PARTNER, "value"), State(ids.ITEMS_YEAR, "value"), State(ids.ALLY_PREVIEW, "value"))
     @guarded(ids.ITEMS_ALERT, 3)
+    @auth.shared
     def _panel(eccn, _version, partner, year, preview):
         if auth.audience(preview) == "ally":
             return ally_view.ally_panel_view(state.dataset(), eccn, partner, year)
-        return items.panel_view(state.dataset(), eccn, partner, year)
+        history = state.override_log().history(eccn) if eccn else None
+        return items.panel_view(state.dataset(), eccn, partner, year, history)
 
     @app.callback(Output(ids.ITEMS_OVERRIDE_FEEDBACK, "children"),
                   Output(ids.ITEMS_OVERRIDE_REASON, "invalid"), Output(ids.ITEMS_OVERRIDE_REASON_FEEDBACK, "children"),
@@ -53,14 +57,16 @@ def register_callbacks(app: Dash, state: AppState) -> None:
                   Input(ids.ITEMS_OVERRIDE_SAVE, "n_clicks"),
                   State(ids.ITEMS_SELECTED, "data"), State(ids.ITEMS_OVERRIDE_TIER, "value"),
                   State(ids.ITEMS_OVERRIDE_REASON, "value"), State(ids.ITEMS_OVERRIDE_AUTHOR, "value"),
-                  State(ids.ITEMS_OVERRIDE_VERSION, "data"), prevent_initial_call=True)
+                  State(ids.ITEMS_OVERRIDE_VERSION, "data"), State(ids.ITEMS_PARTNER, "value"), prevent_initial_call=True)
     @guarded(ids.ITEMS_OVERRIDE_FEEDBACK, 6)
-    def _override(_n, eccn, tier, reason, author, version):
+    @auth.analyst_only
+    def _override(_n, eccn, tier, reason, author, version, partner):
         if auth.current_role() != "analyst":  # also refused by the request gate; belt and braces
             return "Tier overrides are for analysts.", no_update, no_update, no_update, no_update, no_update
-        return items.override_view(state, eccn, tier, reason, author, version)
+        return items.override_view(state, eccn, tier, reason, author, version, partner)
 
     @app.callback(Output(ids.PARTNER_STORE, "data", allow_duplicate=True), Input(ids.ITEMS_PARTNER, "value"),
                   prevent_initial_call=True)
+    @auth.shared
     def _remember_partner(partner):
         return partner

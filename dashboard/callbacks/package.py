@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
-from dashboard import ids
+from dashboard import auth, ids
 from dashboard.callbacks.common import guarded
 from dashboard.components import error_alert
 from dashboard.logic import package
@@ -48,6 +48,7 @@ def _validation_outputs() -> list[Output]:
 
 def register_callbacks(app: Dash, state: AppState) -> None:
     @app.callback(*_validation_outputs(), *[Input(i, p) for i, p in FORM])
+    @auth.analyst_only
     def _validate(*form):
         fields, allies, summary = package.validation_view(state.dataset(), form_values(*form))
         out = []
@@ -62,6 +63,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         Input(ids.PKG_RUN, "n_clicks"), Input(ids.PKG_USE_MAX, "n_clicks"),
         *[State(i, p) for i, p in FORM], State(ids.PKG_RESULT, "data"), prevent_initial_call=True,
     )
+    @auth.analyst_only
     def _run(_run_clicks, _use_clicks, *args):
         """Phase 1: the package itself, at once (the frontier follows in the background)."""
         *form, previous = args
@@ -85,6 +87,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         progress=[Output(ids.PKG_PROGRESS, "value"), Output(ids.PKG_PROGRESS_TEXT, "children")],
         progress_default=[0, ""],
     )
+    @auth.analyst_only
     def _extras(set_progress, result):
         """Phase 2, in a background job with progress and cancel: frontier and alternatives."""
         if not result or not result.get("ok"):
@@ -93,6 +96,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
 
     @app.callback(Output(ids.PKG_TARGET, "value"), Input(ids.PKG_USE_MAX, "n_clicks"), State(ids.PKG_RESULT, "data"),
                   prevent_initial_call=True)
+    @auth.analyst_only
     def _use_max(_n, result):
         best = package.use_max_target_bn(result)
         return best if best is not None else no_update
@@ -107,6 +111,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         prevent_initial_call="initial_duplicate",
     )
     @guarded(ids.PKG_ERROR, 9)
+    @auth.analyst_only
     def _package_views(result, shown, extras):
         # extras are State, not Input: the package is drawn without waiting for the background phase
         new_run = ctx.triggered_id in (None, ids.PKG_RESULT)
@@ -117,23 +122,27 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         Input(ids.PKG_EXTRAS, "data"), Input(ids.PKG_SHOWN, "data"), State(ids.PKG_RESULT, "data"),
     )
     @guarded(ids.PKG_ERROR, 2)
+    @auth.analyst_only
     def _extras_views(extras, shown, result):
         return package.extras_views(result, extras, shown)
 
     @app.callback(Output(ids.PKG_SHOWN, "data", allow_duplicate=True), Input(ids.PKG_FRONTIER, "clickData"),
                   State(ids.PKG_RESULT, "data"), State(ids.PKG_EXTRAS, "data"), prevent_initial_call=True)
     @guarded(ids.PKG_ERROR, 1)
+    @auth.analyst_only
     def _frontier_click(click, result, extras):
         return package.shown_from_click(state.dataset(), package.merge(result, extras), click)
 
     @app.callback(Output(ids.PKG_SHOWN, "data", allow_duplicate=True),
                   Input({"type": ids.PKG_SHOW_ALT, "index": ALL}, "n_clicks"), prevent_initial_call=True)
+    @auth.analyst_only
     def _show_alternative(clicks):
         return package.shown_from_button(ctx.triggered_id, clicks)
 
     @app.callback(Output(ids.PKG_SIDE_TRADE, "children"), Input(ids.PKG_PARTNER, "value"),
                   Input(ids.PKG_YEAR, "value"))
     @guarded(ids.PKG_ERROR, 1)
+    @auth.analyst_only
     def _side(partner, year):
         return package.side_trade_view(state.dataset(), partner, year)
 
@@ -142,14 +151,17 @@ def register_callbacks(app: Dash, state: AppState) -> None:
                   Input(ids.PKG_PARTNER, "value"), Input(ids.PKG_YEAR, "value"),
                   State(ids.PKG_TARGET, "value"), State(ids.PKG_TARGET_SUGGESTED, "data"),
                   prevent_initial_call=True)
+    @auth.analyst_only
     def _follow_partner(partner, year, current, suggested):
         return package.follow_partner_target(state.dataset(), partner, year, current, suggested)
 
     @app.callback(Output(ids.PKG_SIDE_NOTE, "children"), Input(ids.PKG_RESULT, "data"))
+    @auth.analyst_only
     def _side_note(result):
         return package.side_note_view(result)
 
     @app.callback(Output(ids.PARTNER_STORE, "data", allow_duplicate=True), Input(ids.PKG_PARTNER, "value"),
                   prevent_initial_call=True)
+    @auth.analyst_only
     def _remember_partner(partner):
         return partner

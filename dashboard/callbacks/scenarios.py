@@ -14,6 +14,7 @@ from dashboard.state import AppState
 from dashboard.logic.package_inputs import CATEGORIES
 from dashboard.theme import fmt_count
 from optimizer.data.schema import ALLIES
+from optimizer.errors import DecontrolError
 
 #: The builder's widgets filled when a scenario is opened, with their key in `form_from_inputs`.
 BUILDER_FORM = [
@@ -46,6 +47,7 @@ def _author() -> str:
 def register_callbacks(app: Dash, state: AppState) -> None:
     # ---------------------------------------------------------------- hooks into the Package builder
     @app.callback(Output(ids.SCN_CURRENT, "data"), Input(ids.PKG_RESULT, "data"), prevent_initial_call=True)
+    @auth.analyst_only
     def _keep_last_run(result):
         if not result or not result.get("ok"):
             raise PreventUpdate
@@ -53,6 +55,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
 
     @app.callback(Output(ids.SCN_OPEN_FORM, "data", allow_duplicate=True), Input(ids.PKG_RUN, "id"),
                   State(ids.SCN_OPEN_FORM, "data"), prevent_initial_call="initial_duplicate")
+    @auth.analyst_only
     def _fill_builder(_appeared, form):
         """When the builder appears with a scenario waiting to be opened, fill its form once.
 
@@ -67,6 +70,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
     # ---------------------------------------------------------------- saving and managing (analysts)
     @app.callback(Output(ids.SCN_CURRENT_NOTE, "children"), Output(ids.SCN_NAME, "value"),
                   Input(ids.SCN_CURRENT, "data"), State(ids.SCN_OPENED, "data"))
+    @auth.analyst_only
     def _current_note(current, opened):
         if not current:
             return "No package run yet: run one in the Package builder, then come back to save it.", no_update
@@ -82,10 +86,15 @@ def register_callbacks(app: Dash, state: AppState) -> None:
                   Output(ids.SCN_LIST_VERSION, "data"),
                   Input(ids.SCN_SAVE, "n_clicks"), State(ids.SCN_NAME, "value"), State(ids.SCN_CURRENT, "data"),
                   State(ids.SCN_OPENED, "data"), State(ids.SCN_LIST_VERSION, "data"), prevent_initial_call=True)
+    @auth.analyst_only
     def _save(n, name, current, opened, version):
         if not n:
             raise PreventUpdate  # the button appearing with a swapped-in page is not a click
-        out = scenarios.save_current(state.scenario_store(), name, current, opened, author=_author())
+        try:
+            out = scenarios.save_current(state.scenario_store(), name, current, opened, author=_author(),
+                                         ds=state.dataset())
+        except DecontrolError as exc:  # e.g. the database cannot be opened: said inline, never a 500
+            out = scenarios.Outcome(exc.message, False)
         if not out.ok:
             return scenarios_page.feedback(out), no_update, no_update
         return scenarios_page.feedback(out), out.opened, (version or 0) + 1
@@ -96,13 +105,19 @@ def register_callbacks(app: Dash, state: AppState) -> None:
                   Output(ids.URL, "pathname"),
                   Input(ids.SCN_OPEN, "n_clicks"), Input(ids.SCN_RENAME, "n_clicks"),
                   Input(ids.SCN_DUPLICATE, "n_clicks"), Input(ids.SCN_DELETE, "n_clicks"),
+                  Input(ids.SCN_SHARE, "n_clicks"),
                   State(ids.CMP_PICK, "value"), State(ids.SCN_NEW_NAME, "value"), State(ids.SCN_OPENED, "data"),
-                  State(ids.SCN_LIST_VERSION, "data"), prevent_initial_call=True)
-    def _manage(_o, _r, _c, _d, name, new_name, opened, version):
+                  State(ids.SCN_LIST_VERSION, "data"), State(ids.SCN_SHARED_TITLE, "value"), prevent_initial_call=True)
+    @auth.analyst_only
+    def _manage(_o, _r, _c, _d, _s, name, new_name, opened, version, shared_title):
         action = ctx.triggered_id
-        if action not in (ids.SCN_OPEN, ids.SCN_RENAME, ids.SCN_DUPLICATE, ids.SCN_DELETE) or not ctx.triggered[0]["value"]:
+        if action not in (ids.SCN_OPEN, ids.SCN_RENAME, ids.SCN_DUPLICATE, ids.SCN_DELETE, ids.SCN_SHARE) \
+                or not ctx.triggered[0]["value"]:
             raise PreventUpdate  # only a real click acts (never a button appearing)
-        store = state.scenario_store()
+        try:
+            store = state.scenario_store()
+        except DecontrolError as exc:
+            return scenarios_page.feedback(scenarios.Outcome(exc.message, False)), no_update, no_update, no_update, no_update
         if action == ids.SCN_OPEN:
             form, out = scenarios.open_scenario(store, name)
             if not out.ok:
@@ -112,9 +127,11 @@ def register_callbacks(app: Dash, state: AppState) -> None:
             out = scenarios.rename(store, name, new_name)
         elif action == ids.SCN_DUPLICATE:
             out = scenarios.duplicate(store, name, new_name, author=_author())
+        elif action == ids.SCN_SHARE:
+            out = scenarios.share(store, name, shared_title)
         else:
             out = scenarios.delete(store, name)
-        forget = out.ok and opened and opened.get("name") == name and action != ids.SCN_DUPLICATE
+        forget = out.ok and opened and opened.get("name") == name and action not in (ids.SCN_DUPLICATE, ids.SCN_SHARE)
         return (scenarios_page.feedback(out), (version or 0) + 1 if out.ok else no_update,
                 None if forget else no_update, no_update, no_update)
 
@@ -123,6 +140,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
                   Output(ids.CMP_PICK, "value"),
                   Input(ids.SCN_LIST_VERSION, "data"), Input(ids.ALLY_PREVIEW, "value"), State(ids.CMP_PICK, "value"))
     @guarded(ids.CMP_ALERT, 4)
+    @auth.shared
     def _list(_version, preview, picked):
         table, pick, select = scenarios_page.list_view(state.scenario_store(), auth.audience(preview))
         names = [o["value"] for o in pick]
@@ -132,6 +150,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
                   Output(ids.CMP_FRONTIER, "figure"),
                   Input(ids.CMP_SELECT, "value"), Input(ids.ALLY_PREVIEW, "value"), Input(ids.SCN_LIST_VERSION, "data"))
     @guarded(ids.CMP_ALERT, 3)
+    @auth.shared
     def _compare(names, preview, _version):
         return scenarios_page.compare_view(state.scenario_store(), state.dataset(), names,
                                            state.effective_data_dir(), auth.audience(preview))
@@ -140,6 +159,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
                   Input(ids.CMP_BRIEF_PPTX, "n_clicks"), Input(ids.CMP_BRIEF_XLSX, "n_clicks"),
                   State(ids.CMP_PICK, "value"), State(ids.CMP_MARKING, "value"), State(ids.ALLY_PREVIEW, "value"),
                   prevent_initial_call=True)
+    @auth.shared
     def _brief(_p, _x, name, marking, preview):
         if not ctx.triggered or not ctx.triggered[0]["value"]:
             raise PreventUpdate

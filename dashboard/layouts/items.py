@@ -39,6 +39,12 @@ def _override_form() -> html.Div:
 
 def layout(state: AppState, partner: str) -> html.Div:
     ds = state.dataset()
+    analyst = auth.current_role() == "analyst"
+    # an ally's page carries no tier vocabulary at all: no tier filter, no override form (only the
+    # empty widgets the shared callbacks name, hidden)
+    tiers = (dbc.Checklist(id=ids.ITEMS_TIERS, inline=True, value=list(TIER_ORDER),
+                           options=[{"label": t, "value": t} for t in TIER_ORDER]) if analyst
+             else html.Div(dbc.Checklist(id=ids.ITEMS_TIERS, value=[], options=[]), hidden=True))
     years = item_years(ds)
     controls = dbc.Row([
         dbc.Col(field("Partner", dbc.Select(id=ids.ITEMS_PARTNER, options=partner_options(ds), value=partner),
@@ -49,9 +55,7 @@ def layout(state: AppState, partner: str) -> html.Div:
         dbc.Col(field("Quick search", dbc.Input(id=ids.ITEMS_SEARCH, type="search", debounce=False,
                                                 placeholder="ECCN, heading, reason…"),
                       label_for=ids.ITEMS_SEARCH), md=3),
-        dbc.Col(field("Tiers", dbc.Checklist(id=ids.ITEMS_TIERS, inline=True, value=list(TIER_ORDER),
-                                             options=[{"label": t, "value": t} for t in TIER_ORDER]),
-                      label_for=ids.ITEMS_TIERS), md=4),
+        dbc.Col(field("Tiers", tiers, label_for=ids.ITEMS_TIERS) if analyst else tiers, md=4),
     ], className="g-3 align-items-end")
     grid = dag.AgGrid(
         id=ids.ITEMS_GRID, rowData=[], columnDefs=[],
@@ -64,7 +68,7 @@ def layout(state: AppState, partner: str) -> html.Div:
     )
     panel = dbc.Offcanvas(
         [dcc.Loading(html.Div(id=ids.ITEMS_PANEL_BODY), type="dot", delay_show=250),
-         html.Div(_override_form(), hidden=auth.current_role() != "analyst")],  # allies: refused on the server too
+         _override_form() if analyst else html.Div(dbc.Select(id=ids.ITEMS_OVERRIDE_TIER, options=[]), hidden=True)],
         id=ids.ITEMS_PANEL, title="Item", placement="end", is_open=False, scrollable=True,
         className="item-panel",
     )

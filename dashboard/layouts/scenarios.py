@@ -40,6 +40,11 @@ def _manage() -> list:
                            className="me-1 mb-1"),
                 dbc.Button("Delete", id=ids.SCN_DELETE, color="danger", outline=True, size="sm", className="mb-1"),
             ]),
+            field("Shareable title (what allies see; never the name above; empty: not shared)",
+                  dbc.Input(id=ids.SCN_SHARED_TITLE, size="sm", placeholder="e.g. Option B"),
+                  label_for=ids.SCN_SHARED_TITLE),
+            dbc.Button("Share with allies under this title", id=ids.SCN_SHARE, color="secondary", outline=True,
+                       size="sm", className="mb-1"),
             html.Div(id=ids.SCN_ACTION_FEEDBACK, className="mt-1", role="status"),
         ]),
     ]

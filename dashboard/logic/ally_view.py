@@ -88,7 +88,7 @@ def ally_panel_view(ds: Any, eccn: str | None, partner: str, year: Any) -> tuple
         ["Reasons for control", str(it.get("reasons") or "not stated").replace(";", ", ")],
         ["Regime", str(it.get("regime") or "n/a").replace(";", ", ")],
         ["CCL category / group", f"{it.get('category')} / {it.get('group')}"],
-        [f"US exports to {name}, {y}", f"{fmt_usd(_num(it.get('value_usd')), missing='unknown')} per year"],
+        [f"Unrealised US export potential to {name}, {y}", f"{fmt_usd(_num(it.get('value_usd')), missing='unknown')} per year"],
         ["How the value is measured", str(it.get("value_basis", ""))],
         ["Foreign availability score (0–1)", fmt_score(_num(it.get("fa_score")))],
         ["Share of world exports from outside the US and the regime", fmt_pct(_num(it.get("fa_non_regime_share")), 0)],

@@ -155,8 +155,20 @@ def _section(title: str, children: list, prov: Provenance | None = None) -> html
     return html.Section([html.Div(head, className="mb-1"), *children], className="panel-section")
 
 
-def panel_view(ds: Any, eccn: str | None, partner: str, year: Any) -> tuple[str, list, str | None]:
-    """Outputs of the item panel: its title, its body, and the item's current tier (override default)."""
+def history_section(history: pd.DataFrame) -> html.Section:
+    """The item's tier decisions, newest first (the append-only history: nothing is ever lost)."""
+    if history is None or history.empty:
+        return _section("Tier decisions", [html.Div("No tier override recorded for this item.", className="small text-muted")])
+    rows = [[r["date"], r["author"], f"{r['from_tier'] or '–'} → {r['to_tier']}", r["reason"]]
+            for r in history.sort_values("id", ascending=False).to_dict(orient="records")]
+    return _section(f"Tier decisions ({len(rows)})", [_table(["Date", "Analyst", "Tier", "Reason"], rows, set())],
+                    Provenance("analyst", "tier overrides recorded in the dashboard (append-only history)"))
+
+
+def panel_view(ds: Any, eccn: str | None, partner: str, year: Any,
+               history: pd.DataFrame | None = None) -> tuple[str, list, str | None]:
+    """Outputs of the item panel: its title, its body, and the item's current tier (override default).
+    `history`: the item's recorded tier decisions, shown under the tier."""
     if not eccn:
         return "Item", [empty_state("Select a row of the control list to see the item.")], None
     y = check_year(ds, year)
@@ -231,6 +243,8 @@ def panel_view(ds: Any, eccn: str | None, partner: str, year: Any) -> tuple[str,
     licence = licence_section(it, name)
     body = [html.P(it["heading"], className="mb-1"), html.Div(tier_line, className="mb-2"),
             licence, control, value, fa, risk]
+    if history is not None:
+        body.insert(2, history_section(history))
     return f"{it['eccn']} · {name}, {y}", body, it["tier"]
 
 
@@ -265,33 +279,60 @@ def validate_override(eccn: str | None, tier: str | None, reason: str | None, au
 
 
 def record_override(state: AppState, eccn: str, tier: str, reason: str, author: str,
-                    date: str | None = None) -> str:
-    """Record the override in the workspace's `policy/tier_overrides.csv`; return a confirmation.
+                    date: str | None = None, partner: str | None = None) -> str:
+    """Record the override in the history (scenario database) and the workspace's
+    `policy/tier_overrides.csv`; return a confirmation. `partner`: whose item table gives the tier
+    the decision changes from.
 
     The first override made in a workspace starts from the overrides currently in force (e.g. the
     shipped ones), because a workspace file replaces the shipped file as a whole.
     """
     path = state.tier_overrides_path
+    ds = state.dataset()
     if not path.is_file():
-        current = state.dataset().tier_overrides
+        current = ds.tier_overrides
         path.parent.mkdir(parents=True, exist_ok=True)
         current.to_csv(path, index=False)
-    table = record_tier_override(path, eccn, tier, reason, author, date)
+    from_tier = ""
+    if partner:
+        items = item_table(ds, partner)
+        hit = items.loc[items["eccn"] == eccn.strip(), "tier"]
+        from_tier = str(hit.iloc[0]) if len(hit) else ""
+    table = record_tier_override(path, eccn, tier, reason, author, date, log=state.override_log(), from_tier=from_tier)
     row = table[table["eccn"] == eccn.strip()].iloc[-1]
     return f"Recorded: {row['eccn']} is {row['tier']} ({row['author']}, {row['date']}) in {path}."
 
 
+def rule_fixed(ds: Any, eccn: str, tier: str, partner: str) -> str:
+    """Why an override of `eccn` to `tier` cannot take effect for `partner` ('' when it can): a
+    rule-foundational item is a floor, and an item that needs no licence to the partner has nothing
+    to relieve. Said before anything is recorded, so the audit trail holds only decisions that count."""
+    table = item_table(ds, partner).set_index("eccn")
+    if eccn not in table.index:
+        return ""
+    row = table.loc[eccn]
+    if bool(row.get("tier_floor", False)) and tier != "foundational":
+        return f"{eccn} is rule-foundational ({row['tier_reason']}): no override can lower it."
+    if row.get("tier") == "nlr" and tier != "foundational":
+        return f"{eccn} needs no licence to {partner} (nlr): there is nothing to relieve."
+    return ""
+
+
 def override_view(state: AppState, eccn: str | None, tier: str | None, reason: str | None,
-                  author: str | None, version: int | None) -> tuple:
+                  author: str | None, version: int | None, partner: str | None = None) -> tuple:
     """Outputs of the "Record override" button: feedback, (invalid, message) for reason and author,
     and the new override version (bumped only when something was recorded, to refresh the views)."""
     problems = validate_override(eccn, tier, reason, author)
+    if not problems and eccn and partner:
+        fixed = rule_fixed(state.dataset(), str(eccn), str(tier), partner)
+        if fixed:
+            problems = {"tier": fixed}
     if problems:
         general = problems.get("eccn") or problems.get("tier")
         feedback = dbc.Alert(general, color="warning", className="py-1 px-2 small mb-0") if general else None
         # the version is left alone (no_update): touching it would re-render the panel and reset the form
         return (feedback, "reason" in problems, problems.get("reason", ""),
                 "author" in problems, problems.get("author", ""), no_update)
-    message = record_override(state, str(eccn), str(tier), str(reason), str(author))
+    message = record_override(state, str(eccn), str(tier), str(reason), str(author), partner=partner)
     return (dbc.Alert(message, color="success", className="py-1 px-2 small mb-0"), False, "", False, "",
             int(version or 0) + 1)

@@ -41,18 +41,37 @@ def inputs_from_run(current: dict[str, Any]) -> dict[str, Any]:
     return inputs
 
 
+def recompute_package(ds: Any, current: dict[str, Any]) -> dict[str, Any]:
+    """The package of a builder run solved again here, on the server, from its scenario and ally
+    positions: what is saved never comes from the browser (which could send any numbers)."""
+    from dashboard.logic.package_inputs import with_ally_positions
+    from dashboard.state import item_table
+    from optimizer.model import solve_package
+    if ds is None:
+        raise DecontrolError("no dataset to recompute the package on")
+    scenario = Scenario.from_dict(current.get("scenario") or {})  # checked field by field
+    partner, year = current.get("partner") or scenario.partner, current.get("year") or scenario.year
+    positions = current.get("positions") or {}
+    if not isinstance(positions, dict) or not all(isinstance(v, (list, tuple)) for v in positions.values()):
+        raise DecontrolError("the run's ally positions are not {ISO3: [ECCN, ...]}")
+    table = with_ally_positions(item_table(ds, partner, year), {k: tuple(str(e) for e in v) for k, v in positions.items()})
+    return solve_package(table, scenario).to_dict()
+
+
 def save_current(store: Any, name: Any, current: dict[str, Any] | None, opened: dict[str, Any] | None,
-                 author: str = "", vintage: str = "") -> Outcome:
+                 author: str = "", vintage: str = "", *, ds: Any) -> Outcome:
     """Save the builder's last run as `name`: from the opened version when `name` is the scenario
-    that was opened (refused when stale), else as a new scenario (refused when the name is taken)."""
+    that was opened (refused when stale), else as a new scenario (refused when the name is taken).
+    The results are solved again on `ds` here; the version shown afterwards is the one this save wrote."""
     from optimizer.scenarios.store import StaleScenarioError
     clean = str(name or "").strip()
     if not clean:
         return Outcome("Give the scenario a name.", False)
     try:
         inputs = inputs_from_run(current or {})
+        results = recompute_package(ds, current or {})
         base = opened.get("version") if opened and opened.get("name") == clean else None
-        rec = store.save(clean, inputs, current.get("package") or {}, dataset_id=str(current.get("dataset_id", "")),
+        rec = store.save(clean, inputs, results, dataset_id=str(getattr(ds, "dataset_id", "") or current.get("dataset_id", "")),
                          vintage=vintage, author=author, base_version=base)
     except StaleScenarioError as exc:
         return Outcome(exc.message, False)
@@ -74,8 +93,20 @@ def scenario_rows(store: Any) -> list[dict[str, Any]]:
             "n_items": len(res.get("items") or []), "status": res.get("status", ""),
             "allies": ", ".join(sorted((rec.inputs or {}).get("ally_positions") or {})),
             "author": rec.author, "updated": str(rec.to_dict().get("updated_at", ""))[:16].replace("T", " "),
+            "shared_title": rec.shared_title, "share_id": rec.share_id,
         })
     return rows
+
+
+def share(store: Any, name: Any, title: Any) -> Outcome:
+    """Share a scenario with allies under a title of its own (empty title: stop sharing)."""
+    try:
+        rec = store.set_shared_title(str(name or ""), title)
+    except DecontrolError as exc:
+        return Outcome(exc.message, False)
+    if not rec.shared_title:
+        return Outcome(f"'{rec.name}' is no longer shared with allies.", True)
+    return Outcome(f"Allies now see '{rec.name}' as '{rec.shared_title}' (never its name).", True)
 
 
 def rename(store: Any, name: Any, new_name: Any, version: int | None = None) -> Outcome:

@@ -3,6 +3,7 @@ display and filtered for the audience (decided on the server, passed in by the c
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -31,18 +32,37 @@ def _table(header: list[str], rows: list[list[Any]]) -> html.Table:
 
 
 def list_view(store: Any, audience: str) -> tuple[Any, list[dict], list[dict]]:
-    """The saved-scenarios table, and the options of the pick and compare selectors."""
+    """The saved-scenarios table, and the options of the pick and compare selectors.
+
+    Allies see only the scenarios an analyst shared, by their shareable title, and pick them by an
+    opaque share id: the internal name never leaves the server."""
     rows = scenarios.scenario_rows(store)
+    if audience == "ally":
+        rows = sorted((r for r in rows if r["shared_title"] and r["share_id"]), key=lambda r: r["shared_title"])
+        options = [{"label": r["shared_title"], "value": r["share_id"]} for r in rows]
+        if not rows:
+            return empty_state("No scenario has been shared with allies yet."), [], []
+        header = ["Scenario", "Partner", "Year", "Target", "Achieved", "Items", "Status"]
+        body = [[r["shared_title"], r["partner"], r["year"] or "latest", fmt_bn(r["target_bn"] * BN),
+                 fmt_bn(r["achieved_bn"] * BN), r["n_items"], r["status"]] for r in rows]
+        return _table(header, body), options, options
     options = [{"label": r["name"], "value": r["name"]} for r in rows]
     if not rows:
         return empty_state("No saved scenarios yet.", "Run a package in the Package builder, then save it here."), [], []
-    header = ["Name", "Partner", "Year", "Target", "Achieved", "Items", "Status"]
+    header = ["Name", "Partner", "Year", "Target", "Achieved", "Items", "Status", "Shared with allies as",
+              "Allies' positions", "Version", "Saved by", "Saved at"]
     body = [[r["name"], r["partner"], r["year"] or "latest", fmt_bn(r["target_bn"] * BN), fmt_bn(r["achieved_bn"] * BN),
-             r["n_items"], r["status"]] for r in rows]
-    if audience == "internal":
-        header += ["Allies' positions", "Version", "Saved by", "Saved at"]
-        body = [b + [r["allies"] or "–", r["version"], r["author"] or "–", r["updated"]] for b, r in zip(body, rows)]
+             r["n_items"], r["status"], r["shared_title"] or "not shared", r["allies"] or "–", r["version"],
+             r["author"] or "–", r["updated"]] for r in rows]
     return _table(header, body), options, options
+
+
+def records_for(store: Any, refs: list[Any], audience: str) -> list[Any]:
+    """The scenarios `refs` name, as `audience` may see them: for allies the refs are share ids and
+    each record carries its shareable title in place of its name."""
+    if audience != "ally":
+        return [store.get(str(n)) for n in refs]
+    return [dataclasses.replace(rec, name=rec.shared_title) for rec in (store.get_shared(r) for r in refs)]
 
 
 def compare_view(store: Any, ds: Any, names: list[str] | None, data_dir: Path | None, audience: str) -> tuple:
@@ -51,7 +71,8 @@ def compare_view(store: Any, ds: Any, names: list[str] | None, data_dir: Path | 
     if len(names) < 2:
         hint = empty_state("Choose two or more scenarios to compare.")
         return hint, None, empty_figure("Choose two or more saved scenarios to overlay their frontiers.", height=320)
-    records = [store.get(n) for n in names]
+    records = records_for(store, names, audience)
+    names = [r.name for r in records]
     totals = compare.totals_rows(records, audience)
     header = ["Scenario", "Partner", "Target", "Achieved", "Items", "Status"]
     rows = [[t["name"], t["partner"], fmt_bn(t["target_bn"] * BN), fmt_bn(t["achieved_bn"] * BN), t["n_items"],
@@ -79,7 +100,7 @@ def brief_download(store: Any, name: Any, kind: str, marking: Any, data_dir: Pat
     if not name:
         return None, error_alert("Choose a saved scenario first.", compact=True)
     try:
-        rec = store.get(str(name))
+        rec = records_for(store, [name], audience)[0]
         data = briefing_bytes(rec.inputs, data_dir, kind, audience=audience, marking=marking or "", title=rec.name)
     except DecontrolError as exc:
         return None, error_alert(exc.message, exc.details, compact=True)

@@ -310,17 +310,28 @@ def composition_view(ds: Any, partner: str | None, years: list[int] | None, flow
     return composition_figure(ds, p, ys[1], flow or "exports")
 
 
+#: The one series an ally sees in the overlay: controlled trade, without the internal tiers.
+ALLY_SERIES = "controlled"
+
+
 def controlled_view(ds: Any, partner: str | None, years: list[int] | None,
-                    items: pd.DataFrame | None = None) -> tuple[go.Figure, str, list]:
-    """Overlay figure, its note, and the last year's table (tier, value, share of US exports)."""
+                    items: pd.DataFrame | None = None, audience: str = "internal") -> tuple[go.Figure, str, list]:
+    """Overlay figure, its note, and the last year's table (tier, value, share of US exports).
+
+    For an ally the tiers are judgements it must not see (a `transactional` series would show a
+    bargaining chip and its value): the item table is cut to the ally's columns first and every
+    mapped code counts as one "controlled" series."""
     from dash import html
 
     from dashboard.theme import TIER_COLORS
     from dashboard.state import item_table
+    from optimizer.audience import items_for
 
     p, ys = check_partner(ds, partner), clamp_years(ds, years)
     if items is None:
         items = item_table(ds, p)
+    if audience == "ally":
+        return _ally_controlled_view(ds, items_for(items, "ally").assign(tier=ALLY_SERIES), p, ys)
     df = controlled_trade(ds, items, p, ys)
     fig, note = controlled_figure(ds, items, p, ys, df)
     year = ys[1]
@@ -346,6 +357,30 @@ def controlled_view(ds: Any, partner: str | None, years: list[int] | None,
         table.append(html.Div("No ECCN→HS6 concordance in this data: nothing can be overlaid.",
                               className="small text-warning mt-1"))
     return fig, note, table
+
+
+def _ally_controlled_view(ds: Any, items: pd.DataFrame, p: str, ys: tuple[int, int]) -> tuple[go.Figure, str, list]:
+    from dash import html
+
+    df = controlled_trade(ds, items, p, ys)
+    fig, note = controlled_figure(ds, items, p, ys, df)
+    fig.update_layout(title=f"US exports to {partner_names(ds).get(p, p)} in HS codes mapped to CCL items")
+    year = ys[1]
+    d = df[df["year"] == year] if len(df) else df
+    value = float(d["value_usd"].sum()) if len(d) else 0.0
+    totals = partner_totals(ds, p, (year, year))
+    exports = float(totals["exports_usd"].iloc[0]) if len(totals) else float("nan")
+    name = partner_names(ds).get(p, p)
+    head = html.Thead(html.Tr([html.Th(""), html.Th(f"US exports, {year}", className="text-end"),
+                               html.Th(f"Share of US exports to {name}", className="text-end")]))
+    body = html.Tbody([html.Tr([html.Td("Controlled trade (all mapped codes)"), html.Td(fmt_usd(value), className="text-end"),
+                                html.Td(fmt_pct(value / exports, 1) if exports else "n/a", className="text-end")],
+                               className="fw-semibold")])
+    mapped = int((items["hs6"].fillna("") != "").sum()) if "hs6" in items else 0
+    table = [html.H2(f"Controlled-trade overlay, {year}", className="h6 mb-2"),
+             html.Table([head, body], className="table table-sm mb-2"),
+             html.Div(f"{mapped:,} of {len(items):,} CCL items are mapped to HS codes.", className="small text-muted")]
+    return fig, note.replace(" Each code counted once, under its strictest tier.", " Each code counted once."), table
 
 
 def warm_caches(ds: Any, partners: tuple[str, ...] | None = None, background: bool = True) -> None:

@@ -7,6 +7,8 @@ leaves half a scenario behind.
 from __future__ import annotations
 
 import json
+import math
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +35,13 @@ _FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
 }
 
 
+#: Record fields that stay in the database: sharing with allies is decided per server, not mailed.
+_LOCAL_FIELDS = ("shared_title", "share_id")
+
+
 def to_document(rec: ScenarioRecord) -> dict[str, Any]:
-    return {"format": FORMAT, "format_version": FORMAT_VERSION, **rec.to_dict()}
+    body = {k: v for k, v in rec.to_dict().items() if k not in _LOCAL_FIELDS}
+    return {"format": FORMAT, "format_version": FORMAT_VERSION, **body}
 
 
 def write_scenario_file(rec: ScenarioRecord, path: Path) -> None:
@@ -74,12 +81,86 @@ def parse_document(doc: Any, source: str = "scenario file") -> dict[str, Any]:
         scenario = doc["inputs"].get("scenario")
         if scenario is not None:
             problems += _scenario_problems(scenario)
+        problems += _positions_problems(doc["inputs"].get("ally_positions"))
+        problems += _results_problems(doc["results"])
+        problems += _control_character_problems(doc)
     unknown = sorted(set(doc) - set(_FIELDS))
     if unknown:
         problems.append(f"unknown field(s): {', '.join(unknown)}")
     if problems:
         raise DecontrolError(f"{source} is not a valid decontrol scenario; nothing was stored", problems)
     return doc
+
+
+POSITIONS = ("support", "neutral", "oppose")
+
+
+def _positions_problems(positions: Any) -> list[str]:
+    """`inputs.ally_positions`: {ISO3: {ECCN: support|neutral|oppose}} (absent is fine)."""
+    if positions is None:
+        return []
+    if not isinstance(positions, dict):
+        return [f"field 'inputs.ally_positions' must be an object, got {type(positions).__name__}"]
+    problems = []
+    for iso, by_item in positions.items():
+        if not (isinstance(iso, str) and len(iso) == 3 and iso.isalpha() and iso.isupper()):
+            problems.append(f"inputs.ally_positions: '{str(iso)[:20]}' is not an ISO3 country code")
+            continue
+        if not isinstance(by_item, dict):
+            problems.append(f"inputs.ally_positions.{iso} must be an object {{ECCN: position}}")
+            continue
+        for eccn, pos in by_item.items():
+            if not isinstance(pos, str) or pos.lower() not in POSITIONS:
+                problems.append(f"inputs.ally_positions.{iso}.{str(eccn)[:12]}: position must be one of "
+                                f"{', '.join(POSITIONS)}, got {json.dumps(pos)[:30]}")
+    return problems
+
+
+def _finite(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _results_problems(results: dict[str, Any]) -> list[str]:
+    """`results`: a package (status, totals, items with an ECCN and a relief); numbers finite.
+    An empty object means "not run yet"."""
+    if not results:
+        return []
+    problems = []
+    if not isinstance(results.get("status"), str):
+        problems.append("results.status must be a text (e.g. optimal, infeasible)")
+    for key in ("target_usd", "achieved_usd", "max_achievable_usd", "total_risk"):
+        if key in results and results[key] is not None and not (_finite(results[key]) and results[key] >= 0):
+            problems.append(f"results.{key} must be a number >= 0, got {json.dumps(results[key])[:30]}")
+    items = results.get("items", [])
+    if not isinstance(items, list):
+        return problems + ["results.items must be a list"]
+    for i, line in enumerate(items):
+        if not isinstance(line, dict) or not isinstance(line.get("eccn"), str) or not line.get("eccn"):
+            problems.append(f"results.items[{i}] must be an object with an 'eccn' text")
+            continue
+        bad = [k for k, v in line.items() if isinstance(v, float) and not math.isfinite(v)]
+        if bad:
+            problems.append(f"results.items[{i}] ({line['eccn']}): {', '.join(bad)} must be finite numbers")
+    return problems
+
+
+def _control_character_problems(doc: Any, where: str = "") -> list[str]:
+    """Texts must not hide control characters (a name with a carriage return or an escape code
+    would print misleadingly); line breaks and tabs are allowed in long texts only."""
+    problems: list[str] = []
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            problems += _control_character_problems(k, where + "(key)")
+            problems += _control_character_problems(v, f"{where}.{k}" if where else str(k))
+    elif isinstance(doc, list):
+        for i, v in enumerate(doc):
+            problems += _control_character_problems(v, f"{where}[{i}]")
+    elif isinstance(doc, str):
+        allowed = "" if where in ("name", "author", "vintage", "dataset_id", "format") else "\n\t"
+        bad = sorted({f"U+{ord(c):04X}" for c in doc if unicodedata.category(c) == "Cc" and c not in allowed})
+        if bad:
+            problems.append(f"field '{where}' contains control characters ({', '.join(bad[:5])})")
+    return problems[:20]
 
 
 def _scenario_problems(scenario: Any) -> list[str]:

@@ -180,12 +180,34 @@ class ConsoleLog:
         self.errors.append(f"request failed: {request.url} {request.failure} {_callback_output(request.post_data)}")
 
 
+def _wait_for_function(pg, expression: str, timeout: float | None = None, **_: object):
+    """`page.wait_for_function` without eval in the page: the app's Content-Security-Policy forbids
+    eval (as it should), and Playwright's own polling evals its predicate there. This polls the
+    expression through `page.evaluate` (DevTools, outside the page's CSP) until it is truthy."""
+    from playwright.sync_api import Error
+    deadline = time.monotonic() + (timeout if timeout is not None else 20_000) / 1000
+    while True:
+        try:
+            value = pg.evaluate(expression)
+        except Error as exc:
+            if "Content Security Policy" in str(exc):
+                raise
+            value = None  # e.g. the element is not there yet
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for: {expression}")
+        time.sleep(0.1)
+
+
 @pytest.fixture()
 def page(browser, live_server):
-    """A fresh 1366×768 page; the test fails if the browser logged any console error."""
+    """A fresh 1366×768 page under the app's real CSP; the test fails if the browser logged any
+    console error (a CSP violation by the app is one)."""
     context = browser.new_context(viewport=VIEWPORT, base_url=live_server)
     pg = context.new_page()
     pg.set_default_timeout(20_000)
+    pg.wait_for_function = lambda expression, timeout=None, **kw: _wait_for_function(pg, expression, timeout)
     log = ConsoleLog(pg)
     pg.console_log = log  # type: ignore[attr-defined]
     yield pg

@@ -64,22 +64,18 @@ def test_infeasible_target_offers_the_largest_achievable_one(page, screenshot):
 @pytest.fixture()
 def slow_run_server(tmp_path, monkeypatch):
     """The dashboard in a thread of this process, with a frontier phase that takes 60 s (so it can be
-    cancelled); the background job is forked from this process and inherits the patch."""
+    cancelled): the job forkserver preloads `slow_extras`, which patches the frontier phase."""
     import threading
-    import time
+    from pathlib import Path
 
     from werkzeug.serving import make_server
 
+    from dashboard import jobs
     from dashboard.app import create_app
-    from dashboard.logic import package
-
-    def slow_extras(ds, result, progress=lambda *_: None, **_kw):
-        progress(10, "Tracing the trade-off frontier (30 packages)…")
-        time.sleep(60)
-        raise AssertionError("a cancelled run must not finish")
 
     monkeypatch.setenv("DECONTROL_HOME", str(tmp_path))
-    monkeypatch.setattr(package, "run_extras", slow_extras)
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent))
+    monkeypatch.setattr(jobs, "FORKSERVER_PRELOAD", [*jobs.FORKSERVER_PRELOAD, "slow_extras"])
     app = create_app(cache_dir=tmp_path / "jobs")
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -89,9 +85,11 @@ def slow_run_server(tmp_path, monkeypatch):
 
 
 def test_cancel_stops_a_slow_frontier_and_keeps_the_package(browser, slow_run_server):
+    from tests.dashboard.conftest import _wait_for_function
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
     page.set_default_timeout(20_000)
+    page.wait_for_function = lambda expression, timeout=None, **kw: _wait_for_function(page, expression, timeout)
     page.goto(slow_run_server + "/package")
     page.wait_for_selector("#pkg-side-trade .h6")
     page.click("#pkg-run")

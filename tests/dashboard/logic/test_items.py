@@ -67,6 +67,21 @@ def test_recording_an_override_writes_the_workspace_and_changes_the_tier(tmp_pat
     assert items.item_table(shipped_ds, "CHN").set_index("eccn").at["2B991", "tier"] == "foundational"
 
 
+def test_the_panel_shows_every_tier_decision_and_none_is_lost(tmp_path, shipped_ds):
+    import json
+    state = AppState(None, home=tmp_path)
+    eccn = "5A003"  # legacy for China: not a rule floor, needs a licence
+    first_tier = items.item_table(state.dataset(), "CHN").set_index("eccn").at[eccn, "tier"]
+    items.override_view(state, eccn, "transactional", "kept as leverage for the next round", "ana", 0, "CHN")
+    items.override_view(state, eccn, "foundational", "interagency asked to hold it back", "bo", 1, "CHN")
+    history = state.override_log().history(eccn)
+    assert list(history["from_tier"]) == [first_tier, "transactional"]
+    _, body, tier = items.panel_view(state.dataset(), eccn, "CHN", None, history)
+    text = json.dumps([b.to_plotly_json() for b in body], default=str)
+    assert tier == "foundational"
+    assert "Tier decisions (2)" in text and "kept as leverage" in text and "hold it back" in text
+
+
 def test_items_view_on_the_shipped_data(shipped_ds):
     rows, cols, summary = items.items_view(shipped_ds, "CHN", None, ["legacy"])
     assert rows and all(r["tier"] == "legacy" for r in rows)
@@ -88,3 +103,12 @@ def test_panel_without_selection_is_an_empty_state(shipped_ds):
 def test_unknown_year_falls_back_to_the_latest(shipped_ds):
     assert items.check_year(shipped_ds, "1999") == max(items.item_years(shipped_ds))
     assert items.check_year(shipped_ds, None) == max(items.item_years(shipped_ds))
+
+
+def test_an_override_the_rules_forbid_is_refused_inline_and_records_nothing(tmp_path):
+    state = AppState(None, home=tmp_path)
+    out = items.override_view(state, "3A090", "legacy", "trade it as a bargaining chip", "ana", 0, "CHN")
+    assert "rule-foundational" in str(out[0]) and out[-1] is no_update
+    out = items.override_view(state, "1A995", "transactional", "trade it as a bargaining chip", "ana", 0, "CHN")
+    assert "needs no licence to CHN" in str(out[0]) and out[-1] is no_update
+    assert not state.tier_overrides_path.exists()

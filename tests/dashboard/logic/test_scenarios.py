@@ -16,6 +16,13 @@ from optimizer.scenarios import ScenarioStore
 from optimizer.scenarios.run import run_inputs
 
 
+@pytest.fixture(autouse=True)
+def _dataset(shipped_ds, monkeypatch):
+    """Saves solve the package again on the server: on the shipped data here."""
+    real = scenarios.save_current
+    monkeypatch.setattr(scenarios, "save_current", lambda *a, **k: real(*a, **{"ds": shipped_ds, **k}))
+
+
 @pytest.fixture()
 def store(tmp_path):
     s = ScenarioStore(f"sqlite:///{tmp_path / 'scenarios.db'}")
@@ -109,9 +116,12 @@ def test_compare_shows_totals_and_the_package_diff(store, runs, shipped_ds):
     totals, diff, fig = scenarios_page.compare_view(store, shipped_ds, ["small", "big"], None, "internal")
     assert "Total risk" in json.dumps(totals.to_plotly_json(), default=str)
     assert len(fig.data) == 2 and fig.layout.yaxis.title.text == "Least total risk"
-    ally_totals, ally_diff, ally_fig = scenarios_page.compare_view(store, shipped_ds, ["small", "big"], None, "ally")
+    refs = [store.set_shared_title(n, t).share_id for n, t in (("small", "Option 1"), ("big", "Option 2"))]
+    ally_totals, ally_diff, ally_fig = scenarios_page.compare_view(store, shipped_ds, refs, None, "ally")
     payload = [ally_totals.to_plotly_json(), [c.to_plotly_json() for c in ally_diff], ally_fig.to_plotly_json()]
     assert internal_fields_in(json.loads(json.dumps(payload, default=str))) == []
+    text = json.dumps(payload, default=str)
+    assert "Option 1" in text and '"small"' not in text and "'small'" not in text
     assert ally_fig.layout.xaxis.title.text == "Items in the package"
 
 
@@ -128,17 +138,93 @@ def _pptx_text(data: bytes) -> str:
 
 def test_briefing_download_for_an_ally_has_no_internal_field(store, runs):
     scenarios.save_current(store, "brief", runs[0], None)
-    deck, note = scenarios_page.brief_download(store, "brief", "pptx", "OFFICIAL", None, "ally")
-    assert deck["filename"] == "brief-ally.pptx" and "ally view" in note
+    unshared, alert = scenarios_page.brief_download(store, "brief", "pptx", "", None, "ally")
+    assert unshared is None and "not shared" in json.dumps(alert.to_plotly_json(), default=str)
+    ref = store.set_shared_title("brief", "Joint option").share_id
+    deck, note = scenarios_page.brief_download(store, ref, "pptx", "OFFICIAL", None, "ally")
+    assert deck["filename"] == "Joint-option-ally.pptx" and "ally view" in note
     import base64
     pptx = base64.b64decode(deck["content"])
     text = _pptx_text(pptx).lower()
     assert "official" in text
     assert [m for m in INTERNAL_MARKERS if m in text] == []
-    xlsx, _ = scenarios_page.brief_download(store, "brief", "xlsx", "", None, "ally")
+    assert "joint option" in text and "brief" not in text.replace("briefing", "")
+    xlsx, _ = scenarios_page.brief_download(store, ref, "xlsx", "", None, "ally")
     text = _xlsx_text(base64.b64decode(xlsx["content"])).lower()
     assert [m for m in INTERNAL_MARKERS if m in text] == []
     internal, _ = scenarios_page.brief_download(store, "brief", "xlsx", "", None, "internal")
     assert "risk" in _xlsx_text(base64.b64decode(internal["content"])).lower()  # the check above can fail
     missing, alert = scenarios_page.brief_download(store, None, "pptx", "", None, "ally")
     assert missing is None and "Choose a saved scenario" in json.dumps(alert.to_plotly_json(), default=str)
+
+
+def test_saved_results_are_solved_on_the_server_not_taken_from_the_browser(store, runs, shipped_ds):
+    forged = json.loads(json.dumps(runs[0]))
+    forged["package"]["achieved_usd"] = 9.9e12
+    forged["package"]["items"] = [{"eccn": "3A090", "mode": "full", "value_usd": 9.9e12}]
+    out = scenarios.save_current(store, "forged", forged, None)
+    assert out.ok
+    rec = store.get("forged")
+    assert rec.results["achieved_usd"] == runs[0]["package"]["achieved_usd"]
+    assert [i["eccn"] for i in rec.results["items"]] == [i["eccn"] for i in runs[0]["package"]["items"]]
+    bad = json.loads(json.dumps(runs[0]))
+    bad["scenario"]["target_usd"] = "lots"
+    refused = scenarios.save_current(store, "bad", bad, None)
+    assert not refused.ok and "target_usd" in refused.message and not store.exists("bad")
+
+
+def test_concurrent_saves_each_get_the_version_they_wrote(store, runs):
+    """Two analysts save the same scenario over and over: every save that succeeds reports a version
+    no other save reports, so the next save from it is refused rather than overwriting unseen work."""
+    import threading
+    scenarios.save_current(store, "shared", runs[0], None)
+    results = {"ana": [], "kim": []}
+
+    def analyst(who):
+        opened = {"name": "shared", "version": store.get("shared").version}
+        for _ in range(15):
+            out = scenarios.save_current(store, "shared", runs[0], opened, author=who)
+            if out.ok:
+                results[who].append(out.opened["version"])
+                opened = out.opened
+            else:
+                assert "was saved by" in out.message
+                opened = {"name": "shared", "version": store.get("shared").version}
+
+    threads = [threading.Thread(target=analyst, args=(w,)) for w in results]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    versions = results["ana"] + results["kim"]
+    assert len(versions) == len(set(versions))  # nobody was told a version someone else wrote
+    assert store.get("shared").version == 1 + len(versions)
+
+
+def test_concurrent_renames_to_one_name_give_a_clear_message(store, runs):
+    import threading
+    for n in ("a", "b", "c"):
+        scenarios.save_current(store, n, runs[0], None)
+    outcomes = []
+    threads = [threading.Thread(target=lambda n=n: outcomes.append(scenarios.rename(store, n, "final"))) for n in "abc"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(o.ok for o in outcomes) == 1
+    assert all("already exists" in o.message or "just saved by someone else" in o.message for o in outcomes if not o.ok)
+
+
+def test_a_corrupt_or_unwritable_database_is_a_clear_message(tmp_path, runs):
+    from optimizer.errors import DecontrolError
+    bad = tmp_path / "corrupt.db"
+    bad.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(DecontrolError, match="not a readable SQLite database"):
+        ScenarioStore(f"sqlite:///{bad}")
+    ok = tmp_path / "s.db"
+    ScenarioStore(f"sqlite:///{ok}").dispose()
+    ro = ScenarioStore(f"sqlite:///file:{ok}?mode=ro&uri=true")  # as a read-only mount or file would be
+    out = scenarios.save_current(ro, "x", runs[0], None)
+    assert not out.ok and "scenario database" in out.message and "cannot be written" in out.message
+    assert "nothing was changed" in out.message and "Traceback" not in out.message
+    ro.dispose()

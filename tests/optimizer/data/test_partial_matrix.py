@@ -159,7 +159,7 @@ def test_every_page_view_works_on_a_partial_dataset(imported, tmp_path, name):
     from optimizer.scenarios import ScenarioStore
     store = ScenarioStore(f"sqlite:///{tmp_path / 'scenarios.db'}")
     other = package.run_package(ds, FormValues(partner="CHN", target_bn=0.002, min_fa=0.0, modes=["full"]))
-    assert scenarios.save_current(store, "a", result, None).ok and scenarios.save_current(store, "b", other, None).ok
+    assert scenarios.save_current(store, "a", result, None, ds=ds).ok and scenarios.save_current(store, "b", other, None, ds=ds).ok
     scenarios_page.list_view(store, "internal")
     scenarios_page.compare_view(store, ds, ["a", "b"], imported[name], "internal")
     for kind in ("pptx", "xlsx"):

@@ -117,3 +117,62 @@ def test_malformed_imports_are_refused_and_store_nothing(store, tmp_path, conten
         import_scenario(store, read_scenario_file(path))
     assert message in exc.value.render()
     assert store.list() == []
+
+
+@pytest.mark.parametrize("patch, words", [
+    ({"results": {"status": "optimal", "achieved_usd": -5, "items": []}}, "achieved_usd must be a number >= 0"),
+    ({"results": {"status": "optimal", "items": [{"mode": "full"}]}}, "results.items[0] must be an object with an 'eccn'"),
+    ({"results": {"items": []}}, "results.status must be a text"),
+    ({"inputs": {"scenario": {"target_usd": 1e9}, "ally_positions": {"japan": {"2B991": "oppose"}}}}, "not an ISO3"),
+    ({"inputs": {"scenario": {"target_usd": 1e9}, "ally_positions": {"JPN": {"2B991": "veto"}}}}, "position must be one of"),
+    ({"name": "China\x1b[2J 2bn"}, "control characters (U+001B)"),
+    ({"author": "ana\rkim"}, "control characters (U+000D)"),
+])
+def test_imported_documents_are_validated_completely(tmp_path, store, patch, words):
+    doc = {"format": "decontrol-scenario", "format_version": 1, "name": "imported", "inputs": INPUTS, "results": RESULTS}
+    doc.update(patch)
+    with pytest.raises(DecontrolError) as exc:
+        import_scenario(store, doc)
+    assert words in exc.value.render()
+    assert not store.list()
+
+
+def test_a_corrupt_database_is_a_clear_message_in_the_cli(tmp_path, capsys):
+    from dashboard.cli import main
+    bad = tmp_path / "corrupt.db"
+    bad.write_bytes(b"not a database" * 200)
+    with pytest.raises(SystemExit) as exit_:
+        main(["scenario", "list", "--db", f"sqlite:///{bad}"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "not a readable SQLite database" in err and "Traceback" not in err
+
+
+def test_a_database_from_before_migrations_is_upgraded_in_place(tmp_path):
+    """The first release made its table with create_all and no version table: it is stamped at 0001
+    and upgraded; the scenarios it holds are kept and gain the new columns."""
+    import sqlalchemy as sa
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = sa.create_engine(url)
+    meta = sa.MetaData()
+    sa.Table("scenarios", meta, sa.Column("name", sa.String(120), primary_key=True),
+             sa.Column("version", sa.Integer, nullable=False), sa.Column("inputs", sa.JSON, nullable=False),
+             sa.Column("results", sa.JSON, nullable=False), sa.Column("dataset_id", sa.String(64), nullable=False),
+             sa.Column("vintage", sa.String(200), nullable=False), sa.Column("author", sa.String(120), nullable=False),
+             sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+             sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False))
+    meta.create_all(engine)
+    with engine.begin() as c:
+        c.execute(sa.text("insert into scenarios values ('old one', 3, :i, :r, 'd', 'v', 'ana', "
+                          "'2025-01-01 00:00:00', '2025-01-02 00:00:00')"),
+                  {"i": json.dumps(INPUTS), "r": json.dumps(RESULTS)})
+    engine.dispose()
+    store = ScenarioStore(url)
+    rec = store.get("old one")
+    assert rec.version == 3 and rec.results == RESULTS and rec.shared_title == ""
+    assert store.set_shared_title("old one", "Option 1").share_id
+    with store.engine.connect() as c:
+        assert c.execute(sa.text("select version_num from alembic_version")).scalar() == "0003"
+        tables = set(sa.inspect(c).get_table_names())
+    assert {"login_sessions", "tier_override_history"} <= tables
+    store.dispose()
+    ScenarioStore(url).dispose()  # opening again is a no-op
