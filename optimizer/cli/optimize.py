@@ -5,7 +5,7 @@
         [--modes full,exception,approval] [--mode-share MODE=V/R] [--lock ECCN ..] [--force ECCN ..]
         [--risk-budget R]
         [--cap CAT:N] [--cap-share CAT:S] [--allies ISO3,..] [--allow-opposed --ally-penalty P]
-        [--no-coherence] [--solver cbc|highs] [--time-limit S] [--rel-gap G]
+        [--no-coherence] [--solver auto|cbc|highs] [--time-limit S] [--rel-gap G]
         [--scenario FILE.json] [--alternatives N [--tolerance T]] [--format json|csv|table]
     decontrol frontier ... --points N
 
@@ -85,7 +85,7 @@ def _scenario_flags(p: argparse.ArgumentParser, target_required: bool = True) ->
     p.add_argument("--ally-penalty", type=str, default=None, metavar="P", help="risk points per opposing ally")
     p.add_argument("--no-coherence", dest="coherence", action="store_false", default=None,
                    help="allow software/technology relief without relief of its hardware")
-    p.add_argument("--solver", choices=SOLVERS, default=None, help="cbc (default) or highs")
+    p.add_argument("--solver", choices=SOLVERS, default=None, help="auto (default: chosen per model class, see optimizer/model/README.md), cbc or highs")
     p.add_argument("--time-limit", type=str, default=None, metavar="S", help="solver time limit, seconds (default 60)")
     p.add_argument("--rel-gap", type=str, default=None, metavar="G", help="relative optimality gap (default 0.001)")
     p.add_argument("--scenario", type=Path, default=None, metavar="FILE.json", help="scenario file; flags override it")

@@ -146,6 +146,8 @@ def package_result(m: PackageModel, outcome: SolveOutcome, choices: dict[str, st
         partner=sc.partner or _single(t, "partner"), year=sc.year or _single_int(t, "year"),
         warnings=list(m.warnings), scenario=sc.to_dict(),
     )
+    if outcome.note:
+        res.warnings.append(outcome.note)
     if not outcome.has_solution:
         res.excluded = _excluded(m, {})
         return res

@@ -24,7 +24,7 @@ from optimizer.jsonsafe import read_json_file
 Objective = Literal["min-risk", "max-value", "min-items"]
 OBJECTIVES: tuple[str, ...] = ("min-risk", "max-value", "min-items")
 MODES: tuple[str, ...] = ("full", "exception", "approval")
-SOLVERS: tuple[str, ...] = ("cbc", "highs")
+SOLVERS: tuple[str, ...] = ("auto", "cbc", "highs")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
 
@@ -88,7 +88,7 @@ class Scenario:
     ally_penalty: float = 0.0
     allies: tuple[str, ...] | None = None
     coherence: bool = True
-    solver: str = "cbc"
+    solver: str = "auto"
     time_limit_s: float = 60.0
     rel_gap: float = 0.001
     partner: str | None = None
