@@ -40,6 +40,11 @@ class CbcAnswer:
     seconds: float
 
 
+class CbcCrashed(DecontrolError):
+    """CBC died on a signal (CBC 2.10.3 segfaults on some small infeasible models with preprocessing
+    off): no verdict; callers fall back to the other solver."""
+
+
 def cbc_path() -> str:
     """The CBC binary bundled with PuLP (DecontrolError if it cannot run)."""
     path = pulp.PULP_CBC_CMD(msg=False).path
@@ -170,6 +175,8 @@ def run_cbc(f: CbcFile, *, options: tuple[str, ...], time_limit: float, rel_gap:
         seconds = time.perf_counter() - t0
         with open(log, encoding="utf-8", errors="replace") as fh:
             text = fh.read()
+        if code < 0:
+            raise CbcCrashed(f"the CBC solver crashed (signal {-code})")
         if code != 0 or not os.path.exists(sol):
             raise DecontrolError(f"the CBC solver failed (exit code {code}): {text.strip().splitlines()[-1:]}")
         status, sol_status, values, duals = _read_solution(sol, f)
@@ -220,4 +227,4 @@ def assign(m: PackageModel, f: CbcFile, answer: CbcAnswer) -> None:
     m.prob.status, m.prob.sol_status = answer.status, answer.sol_status
 
 
-__all__ = ["CbcAnswer", "CbcFile", "assign", "cbc_path", "run_cbc"]
+__all__ = ["CbcAnswer", "CbcCrashed", "CbcFile", "assign", "cbc_path", "run_cbc"]

@@ -48,13 +48,15 @@ import pulp
 
 from optimizer.errors import DecontrolError
 from optimizer.model.build import PackageModel
+from optimizer.model.cbc import CbcCrashed
 
 #: Extra CBC command-line options (see the module docstring and the benchmark).
 CBC_OPTIONS: tuple[str, ...] = ("feas off", f"integerT {1e-9}")
 #: Added for min-risk models whose only aggregate row is the target (see the module docstring).
 CBC_KNAPSACK_OPTIONS: tuple[str, ...] = ("cuts off", "preprocess off", "diveopt 0", "strong 0")
-#: CBC without cuts and preprocessing: the second path when HiGHS is not installed or said infeasible.
-CBC_SAFE_OPTIONS: tuple[str, ...] = CBC_OPTIONS + ("cuts off", "preprocess off")
+#: CBC as the second path after HiGHS (or when HiGHS is missing). Not without preprocessing: CBC 2.10.3
+#: segfaults on some small infeasible models with preprocessing off (a regression test has one).
+CBC_SAFE_OPTIONS: tuple[str, ...] = CBC_OPTIONS
 #: Row families that keep a min-risk model a plain multiple-choice knapsack.
 _KNAPSACK_FAMILIES = frozenset({"mode_choice", "target", "forced", "coherence", "nesting", "ally_positions"})
 
@@ -120,7 +122,13 @@ def solve_model(m: PackageModel, *, solver: str | None = None, time_limit: float
     minimise = m.prob.sense != pulp.LpMaximize
     if name == "cbc":
         options = cbc_options(m)
-        first = _solve_cbc(m, limit, gap, warm_start, relaxation, options)
+        try:
+            first = _solve_cbc(m, limit, gap, warm_start, relaxation, options)
+        except CbcCrashed as exc:
+            if not highs_available():
+                raise
+            out = _solve_highs(m, limit, gap, relaxation)
+            return replace(out, note=f"{exc}; HiGHS's answer is reported")
         if relaxation:
             return first
         trusted = options != CBC_OPTIONS  # no cuts, no preprocessing: its "optimal" is a proof
@@ -136,30 +144,40 @@ def solve_model(m: PackageModel, *, solver: str | None = None, time_limit: float
     if relaxation or first.status != "infeasible":
         return first
     second = _second_path(m, "highs", limit, gap)
-    out, _ = confirm(first, second, minimise=minimise, rel_gap=gap)
+    out, _ = confirm(first, second, minimise=minimise, rel_gap=gap, second_proves=False)
     return out
 
 
 def _second_path(m: PackageModel, first: str, limit: float, gap: float) -> SolveOutcome:
-    """The confirming run: HiGHS after CBC (CBC without cuts/preprocessing if HiGHS is missing),
-    CBC without cuts/preprocessing after HiGHS."""
-    from optimizer.model import highs
-    if first == "cbc" and highs.available():
+    """The confirming run: HiGHS after CBC; CBC after HiGHS (or when HiGHS is missing). A crash of
+    CBC is no verdict (`time_limit`)."""
+    if first == "cbc" and highs_available():
         return _solve_highs(m, limit, gap, False)
-    return _solve_cbc(m, limit, gap, False, False, CBC_SAFE_OPTIONS)
+    try:
+        return _solve_cbc(m, limit, gap, False, False, CBC_SAFE_OPTIONS)
+    except CbcCrashed as exc:
+        return SolveOutcome("time_limit", f"CBC ({exc})", None, None, None, 0.0)
+
+
+def highs_available() -> bool:
+    from optimizer.model import highs
+    return highs.available()
 
 
 def confirm(first: SolveOutcome, second: SolveOutcome, *, minimise: bool, rel_gap: float,
-            ) -> tuple[SolveOutcome, bool]:
+            second_proves: bool = True) -> tuple[SolveOutcome, bool]:
     """Combine a verdict with its confirmation on a second path (see the module docstring).
 
     Returns the outcome to report and whether it is the first path's package (False: the second's
     package, whose values are then the ones on the model). Objectives are in the model's own sense.
+    `second_proves`: whether the second path's "optimal" is a proof (not for CBC with cuts on).
     """
     seconds = first.seconds + second.seconds
     both = f"{first.solver}; checked with {second.solver}"
     if first.status == "infeasible":
         if second.has_solution:
+            if not second_proves and second.status == "optimal":
+                second = replace(second, status="feasible", gap=None)
             return replace(second, seconds=seconds, solver=f"{second.solver} (after {first.solver} said infeasible)",
                            note=f"{_name(first)} called the model infeasible; {_name(second)} found a package"), False
         if second.status == "infeasible":

@@ -17,10 +17,12 @@ Statuses are read as in `solve.py` (a time-limited run with a package is `feasib
 from __future__ import annotations
 
 
+from dataclasses import replace
+
 import pulp
 
 from optimizer.model.build import VALUE_UNIT, PackageModel
-from optimizer.model.cbc import CbcFile, run_cbc
+from optimizer.model.cbc import CbcCrashed, CbcFile, run_cbc
 from optimizer.model.solve import (CBC_OPTIONS, CBC_SAFE_OPTIONS, SolveOutcome, cbc_options, choose_solver, confirm,
                                    outcome_from)
 
@@ -39,10 +41,19 @@ class _Sweep:
 
     def solve(self, target_usd: float) -> tuple[SolveOutcome, Choices]:
         """The package for one target (status as in `solve.py`) and its {item: mode}."""
-        out, choices = self.run(target_usd)
+        try:
+            out, choices = self.run(target_usd)
+        except CbcCrashed as exc:  # no verdict from CBC: the other solver's answer stands
+            out, choices = self.second().run(target_usd)
+            return replace(out, note=f"{exc}; {out.solver.split(' ')[0]}'s answer is reported"), choices
         if out.status == "infeasible" or (out.status == "optimal" and not self.trusted):
-            second, other = self.second().run(target_usd)
-            out, kept_first = confirm(out, second, minimise=self.minimise, rel_gap=self.rel_gap)
+            engine = self.second()
+            try:
+                second, other = engine.run(target_usd)
+            except CbcCrashed as exc:
+                second, other = SolveOutcome("time_limit", f"CBC ({exc})", None, None, None, 0.0), {}
+            out, kept_first = confirm(out, second, minimise=self.minimise, rel_gap=self.rel_gap,
+                                      second_proves=engine.trusted)
             if not kept_first:
                 choices = other
             elif not out.has_solution:
