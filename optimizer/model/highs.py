@@ -29,8 +29,11 @@ import pulp
 from optimizer.errors import DecontrolError
 from optimizer.model.build import PackageModel
 
-#: HiGHS options used on every solve (see solve.py's docstring for why).
-HIGHS_OPTIONS: dict[str, object] = {"mip_feasibility_tolerance": 1e-9, "threads": 1}
+#: HiGHS options used on every solve (see solve.py's docstring for the tolerance). The absolute gap
+#: (default 1e-6, i.e. US$1 of value or 1e-6 risk) would stop a solve before the relative gap the
+#: caller asked for on small objectives and leave tie-breaks unresolved; HiGHS stops at whichever
+#: gap is met first, so a small absolute gap costs nothing when the relative one is looser.
+HIGHS_OPTIONS: dict[str, object] = {"mip_feasibility_tolerance": 1e-9, "threads": 1, "mip_abs_gap": 1e-9}
 
 _BANNER_LOCK = threading.Lock()
 _BANNER_DONE = False
