@@ -66,6 +66,9 @@ class Achievable:
 
     def note(self) -> str:
         """The figure in words: exact, or the range it is known to lie in."""
+        if self.status == "time_limit" and not self.choices and self.low_usd == 0:
+            return (f"not found within the time limit: at most US${self.high_usd:,.2f} (every eligible item in "
+                    "its most valuable mode)")
         if self.proven:
             return f"exact ({self.method})"
         return (f"not proven within the time limit: at least US${self.low_usd:,.2f} (a package reaches it), "
@@ -82,11 +85,11 @@ def max_achievable_on(m: PackageModel) -> float | None:
 
 def achievable_on(m: PackageModel, time_limit: float | None = None) -> Achievable | None:
     """The largest achievable value of `m` (see the module docstring); None when no package exists
-    or none was found in time. `time_limit`: of the max-value solve (default: the scenario's, at
-    most ACHIEVABLE_SECONDS). Leaves the model's objective and target as they were; variable values
+    or none was found in time. `time_limit`: of the max-value solve (default: the scenario's; the
+    proving stage gets at most ACHIEVABLE_SECONDS). Leaves the model's objective and target as they were; variable values
     are overwritten."""
     if time_limit is None:
-        time_limit = min(m.scenario.time_limit_s, ACHIEVABLE_SECONDS)
+        time_limit = m.scenario.time_limit_s
     best = best_modes(m)
     harmless = {f for f, rows in m.rows.items() if rows} <= _HARMLESS
     if best is not None and (harmless or satisfies(m, best)):
@@ -95,6 +98,7 @@ def achievable_on(m: PackageModel, time_limit: float | None = None) -> Achievabl
     before, row = m.objective, m.rows["target"]["target"]
     old_rhs = -row.constant
     found: list[tuple[float, dict[str, str], SolveOutcome]] = []
+    out: SolveOutcome | None = None
     try:
         set_objective(m, "max-value")
         set_target(m, 0.0)
@@ -114,6 +118,9 @@ def achievable_on(m: PackageModel, time_limit: float | None = None) -> Achievabl
         row.changeRHS(old_rhs)
         set_objective(m, before)
     if not found:
+        if out is not None and out.status == "time_limit":  # no verdict: bounded by every item at its best
+            ub = sum(max((m.value[o] for o in m.options_of(i)), default=0.0) for i in m.candidates) * VALUE_UNIT
+            return Achievable(0.0, round(ub, 2), False, out.solver, {}, "time_limit")
         return None
     low, choices, out = max(found, key=lambda f: f[0])
     high = max(low, min(_high(m, f[2]) for f in found))
@@ -147,6 +154,32 @@ def best_modes(m: PackageModel) -> dict[str, str] | None:
             continue
         best = max(opts, key=lambda o: (m.value[o], -(m.risk[o] + m.penalty.get(item, 0.0))))
         out[item] = best[1]
+    return _nest(m, out)
+
+
+def _nest(m: PackageModel, out: dict[str, str]) -> dict[str, str]:
+    """Nesting (a sub-item and its parent, never both): per parent, keep the parent or its
+    sub-items, whichever side is worth more (ties: less risk). Exact, since each nesting row pairs
+    one sub-item with its parent and the sides do not interact otherwise."""
+    if not m.rows.get("nesting"):
+        return out
+    from optimizer.model.build import parent_of
+    subs: dict[str, list[str]] = {}
+    for item in out:
+        parent = parent_of(item)
+        if parent in out:
+            subs.setdefault(parent, []).append(item)
+    forced = set(m.scenario.forced)
+    for parent, kids in subs.items():
+        side = lambda items: (sum(m.value[(i, out[i])] for i in items),  # noqa: E731
+                              -sum(m.risk[(i, out[i])] + m.penalty.get(i, 0.0) for i in items))
+        keep_parent = side([parent]) >= side(kids)
+        if parent in forced or (keep_parent and not forced & set(kids)):
+            drop = kids
+        else:
+            drop = [parent]
+        for i in drop:
+            out.pop(i, None)
     return out
 
 
@@ -170,16 +203,15 @@ def top_package(m: PackageModel, best: dict[str, str]) -> dict[str, str]:
     """The least-risk package reaching the closed-form maximum: the items with value in their most
     valuable mode (`best`), forced items, and for each family whose software/technology is in it but
     none of whose hardware is, that family's least-risk hardware (coherence)."""
-    if m.rows.get("nesting"):
-        return dict(best)  # a sub-item and its parent: keep the full package (it satisfies the rows)
     risk = lambda i, md: m.risk[(i, md)] + m.penalty.get(i, 0.0)  # noqa: E731
     forced = set(m.scenario.forced)
     out = {i: md for i, md in best.items() if m.value[(i, md)] > 0 or i in forced}
-    for name, row in m.rows.get("coherence", {}).items():
-        items_in = {m.var_option[v.name][0] for v, c in row.items() if c > 0}
-        hardware = {m.var_option[v.name][0] for v, c in row.items() if c < 0}
-        if items_in & set(out) and not hardware & set(out):
-            h = min((i for i in hardware if i in best), key=lambda i: (risk(i, best[i]), i), default=None)
+    for row in m.rows.get("coherence", {}).values():
+        items_in, hardware = [], []
+        for v, c in row.items():
+            (items_in if c > 0 else hardware).append(m.var_option[v.name][0])
+        if any(i in out for i in items_in) and not any(h in out for h in hardware):
+            h = min((i for i in set(hardware) if i in best), key=lambda i: (risk(i, best[i]), i), default=None)
             if h is not None:
                 out[h] = min((o[1] for o in m.options_of(h)), key=lambda md: risk(h, md))
     return out

@@ -108,6 +108,9 @@ def compute_frontier(items: pd.DataFrame, scenario: Scenario, points: int = 30, 
     if ach is None:
         res.warnings.append("no package satisfies the constraints, whatever the target: the frontier is empty")
         return res
+    if ach.status == "time_limit" and not ach.choices:
+        res.warnings.append("the largest achievable was not found within the time limit: the frontier is empty")
+        return res
     top = ach.low_usd
     closed = ach.method == "closed form"
     # a hair below the top, so rounding in the value units never makes the last point infeasible;
