@@ -183,6 +183,8 @@ def main() -> None:
     ap.add_argument("--naive-max", type=int, default=100000, help="largest size with a full naive package solve")
     ap.add_argument("--frontier-max", type=int, default=100000, help="largest size with frontiers")
     ap.add_argument("--budget-max", type=int, default=100000, help="largest size with the budget class")
+    ap.add_argument("--large-paths", default="auto,highs",
+                    help="paths measured above --naive-max (auto is CBC there for the knapsack class)")
     ap.add_argument("--quick", action="store_true", help="CHN and 2k only")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -218,7 +220,7 @@ def main() -> None:
         for cls in ("knapsack", "budget"):
             if cls == "budget" and n > args.budget_max:
                 continue
-            for solver in PATHS:
+            for solver in (PATHS if n <= args.naive_max else tuple(args.large_paths.split(","))):
                 r = package_in_child(n, cls, solver)
                 row = {"case": label, "what": "package", "class": cls, "path": solver} | r
                 if solver == "auto" and cls == "knapsack":
