@@ -120,7 +120,7 @@ def compute_frontier(items: pd.DataFrame, scenario: Scenario, points: int = 30, 
         targets[-1] = top
     set_objective(m, "min-risk", ties="value")
     order = list(range(points - 1 if closed else points))[::-1]
-    cbc = choose_solver(m, scenario.solver) == "cbc"
+    cbc = choose_solver(m, scenario.solver, sweep=True) == "cbc"
     n_chains = max(1, min(int(workers), len(order))) if cbc and m.x and order else 1
     chains = [order[k::n_chains] for k in range(n_chains)]
     per_point = max(MIN_POINT_SECONDS, scenario.time_limit_s * n_chains / points)

@@ -85,19 +85,28 @@ def knapsack_class(m: PackageModel) -> bool:
     return m.objective == "min-risk" and families <= _KNAPSACK_FAMILIES
 
 
-def choose_solver(m: PackageModel, name: str) -> str:
+#: Above this many binaries one knapsack-class package goes to HiGHS: at 1M binaries CBC's process
+#: alone peaked at 5.2 GB next to the model's 4.8 GB, while HiGHS in memory took the whole package to
+#: 4.8 GB in about the same wall time (bench/bench_optimizer.py, README).
+CBC_MAX_BINARIES = 500_000
+
+
+def choose_solver(m: PackageModel, name: str, sweep: bool = False) -> str:
     """The solver for `name`: 'auto' picks per model class, 'cbc' and 'highs' are kept.
 
     Measured (bench/bench_optimizer.py, README "Solvers and speed"): a knapsack-class model (min
     risk, no aggregate row but the target) is solved fastest by CBC without cuts or preprocessing,
-    one package or a sweep of them, and that path proves what it reports; every other model (risk
-    budget, item or category limits, max-value, min-items, the largest achievable) by HiGHS in
-    memory, which is also the path whose "optimal" holds there.
+    one package up to CBC_MAX_BINARIES or a sweep of them (`sweep`: the frontier), and that path
+    proves what it reports; every other model (risk budget, item or category limits, max-value,
+    min-items, the largest achievable) by HiGHS in memory, which is also the path whose "optimal"
+    holds there.
     """
     if name != "auto":
         return name
     from optimizer.model import highs
-    if knapsack_class(m) or not highs.available():
+    if not highs.available():
+        return "cbc"
+    if knapsack_class(m) and (sweep or len(m.x) <= CBC_MAX_BINARIES):
         return "cbc"
     return "highs"
 
@@ -333,5 +342,5 @@ def _gap(obj: float, bound: float | None) -> float | None:
     return abs(obj - bound) / max(abs(obj), 1e-9)
 
 
-__all__ = ["CBC_KNAPSACK_OPTIONS", "CBC_OPTIONS", "CBC_SAFE_OPTIONS", "STATUSES", "SolveOutcome", "cbc_options",
+__all__ = ["CBC_KNAPSACK_OPTIONS", "CBC_MAX_BINARIES", "CBC_OPTIONS", "CBC_SAFE_OPTIONS", "STATUSES", "SolveOutcome", "cbc_options",
            "cbc_status", "choose_solver", "confirm", "highs_status", "knapsack_class", "solve_model"]

@@ -135,7 +135,7 @@ class HighsSweep(_Sweep):
 def make_sweep(m: PackageModel, time_limit: float | None = None) -> CbcSweep | HighsSweep:
     """The sweep engine for the scenario's solver (`time_limit` per point; default the scenario's)."""
     sc = m.scenario
-    name = choose_solver(m, sc.solver)
+    name = choose_solver(m, sc.solver, sweep=True)
     cls = HighsSweep if name == "highs" else CbcSweep
     return cls(m, time_limit=sc.time_limit_s if time_limit is None else time_limit, rel_gap=sc.rel_gap)
 

@@ -138,3 +138,16 @@ def test_infeasible_confirmed_despite_a_cbc_crash(instance, brute, solver):
     res = solve_package(table, sc, with_marginal=False)
     assert res.status == "infeasible", (res.status, res.solver, res.warnings)
     assert "confirmed by" in res.solver
+
+
+def test_auto_picks_the_solver_per_model_class(monkeypatch, small_table):
+    from optimizer.model.solve import choose_solver
+    table = validate_items(small_table)[0]
+    knapsack = build_model(table, Scenario.from_dict({"target_usd": 1e9}))
+    budget = build_model(table, Scenario.from_dict({"target_usd": 1e9, "risk_budget": 2.0}))
+    top = build_model(table, Scenario.from_dict({"target_usd": 1e9}), objective="max-value")
+    assert choose_solver(knapsack, "auto") == "cbc" and choose_solver(knapsack, "auto", sweep=True) == "cbc"
+    assert choose_solver(budget, "auto") == "highs" and choose_solver(top, "auto") == "highs"
+    assert choose_solver(budget, "cbc") == "cbc" and choose_solver(knapsack, "highs") == "highs"
+    monkeypatch.setattr(solve_mod, "CBC_MAX_BINARIES", 1)   # a "large" knapsack package goes to HiGHS
+    assert choose_solver(knapsack, "auto") == "highs" and choose_solver(knapsack, "auto", sweep=True) == "cbc"
