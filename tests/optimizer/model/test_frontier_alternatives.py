@@ -98,7 +98,7 @@ def test_frontier_same_with_highs_and_one_worker(small_table):
         assert a.risk == pytest.approx(c.risk, abs=1e-9)
 
 
-@pytest.mark.parametrize("solver", ["auto", "highs"])
+@pytest.mark.parametrize("solver", ["auto", "highs", "cbc"])
 def test_no_frontier_point_is_dominated(solver, instance, packages):
     """Pareto: on random small instances no package meeting the rules has less risk and at least
     the value of a frontier point, or the same risk and more value; risk and value never fall."""
