@@ -1,21 +1,22 @@
-"""Benchmark: the optimizer engine against a naive PuLP + CBC baseline measured in the same run.
+"""Benchmark: the optimizer's solver paths against each other and a naive PuLP + CBC baseline, same run.
 
-Goals (issue 4): a package <= 0.3 s at 2k binaries; a 30-point frontier <= 1 s at 2k; 100k
-binaries to a proven 0.1% gap <= 10 s. Measured on:
-- the shipped data (CHN item table, all three relief modes),
-- generated item tables of about 2k, 20k and 100k binaries (items x modes), drawn like the real
-  table: lognormal values (median ~$160k, heavy tail), software/technology values half unknown,
-  risk = reason weight (AT 0.05 ... NS1 1.0) x (1 - 0.5 FA), 10% foundational.
+Paths measured on the same tables (issue 16): `auto` (what the optimizer picks per model class),
+`cbc` (the lean-MPS CBC run, and the CBC sweep for frontiers), `highs` (highspy in memory,
+item-major columns, numpy arrays to `Highs.passModel`), and the naive baseline (a new PuLP model
+per solve built with `lpSum` over generators, `PULP_CBC_CMD` defaults, same 0.1% gap).
 
-The naive baseline builds a new PuLP model for every solve with `lpSum` over generators and
-calls `PULP_CBC_CMD` with its defaults (same relative gap). A 30-point naive frontier at 20k is
-timed on 3 points and scaled to 30 (said so in the output); at 100k only the naive build is timed
-(the ratio column is then empty and the build ratio is printed; CBC's default run on the same
-model is in the solver table). The solver table compares CBC with
-the chosen options, CBC plain, and HiGHS with and without presolve, each with a time limit.
+Model classes: `knapsack` (min risk, target only: most packages, every frontier point) and
+`budget` (a risk budget at 40% of the table's risk: cuts and preprocessing matter, the largest
+achievable needs a max-value solve). Tables: the shipped CHN item table (real where real exists,
+synthetic HS6 layer) and generated tables of about 2k-1M binaries (synthetic, drawn like the real
+table: lognormal values, D/E values half unknown, risk = reason weight x (1 - 0.5 FA), 10%
+foundational). Package = `solve_package` end to end (build, solve, largest achievable, marginal
+risk, reading); its peak memory is measured in a child process of its own (`--one`). At sizes
+above `--naive-max` only the naive build is timed; naive frontiers above 2k are timed on 3 points
+and scaled to 30 (said so in the output).
 
-Run: .venv/bin/python bench/bench_optimizer.py [--sizes 2000,20000,100000] [--quick]
-Results are printed and saved to bench/results/ (git-ignored).
+Run: .venv/bin/python bench/bench_optimizer.py [--sizes 2000,20000,100000,1000000] [--quick]
+Results are printed and saved to bench/results/ (git-ignored); the README quotes a run.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import resource
+import subprocess
 import sys
 import time
 import warnings
@@ -38,11 +41,7 @@ import pandas as pd  # noqa: E402
 import pulp  # noqa: E402
 
 from optimizer.model import Scenario, compute_frontier, solve_package  # noqa: E402
-from optimizer.model.achievable import max_achievable_on  # noqa: E402
-from optimizer.model.build import VALUE_UNIT, build_model  # noqa: E402
-from optimizer.model.items import validate_items  # noqa: E402
-from optimizer.model.solve import CBC_KNAPSACK_OPTIONS, CBC_OPTIONS, solve_model  # noqa: E402
-import optimizer.model.solve as solve_mod  # noqa: E402
+from optimizer.model.build import VALUE_UNIT  # noqa: E402
 
 MODES = ["lift", "exception", "approval"]
 GAP = 0.001
@@ -95,178 +94,159 @@ def naive_solve(table: pd.DataFrame, target_usd: float) -> tuple[float, float, f
 
 
 # ---------------------------------------------------------------------- measurements
-def best_of(n: int, fn):
-    best, out = math.inf, None
-    for _ in range(n):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
+PATHS = ("auto", "cbc", "highs")
 
 
-def scenario_for(table: pd.DataFrame, share: float = 0.3) -> tuple[Scenario, float, int]:
-    sc = Scenario.from_dict({"modes": MODES, "rel_gap": GAP})
-    m = build_model(validate_items(table)[0], sc)
-    top = max_achievable_on(m)
-    return sc.replace(target_usd=share * top), top, len(m.x)
+def scenario_for(table: pd.DataFrame, cls: str, solver: str = "auto") -> Scenario:
+    """30% of the table's (closed-form) largest achievable; `budget`: risk budget at 40% of its risk."""
+    t = table[(table["tier"] != "foundational") & table["value_usd"].notna()]
+    d = {"modes": MODES, "rel_gap": GAP, "solver": solver, "time_limit_s": 120.0,
+         "target_usd": round(0.3 * float(t["value_usd"].sum()), 2)}
+    if cls == "budget":
+        d["risk_budget"] = round(0.4 * float(t["risk"].sum()), 6)
+        d["target_usd"] = round(0.2 * float(t["value_usd"].sum()), 2)
+    return Scenario.from_dict(d)
 
 
-def bench_package(label: str, table: pd.DataFrame, reps: int, naive_build_only: bool = False) -> dict:
-    sc, _, n_bin = scenario_for(table)
-    ours_s, res = best_of(reps, lambda: solve_package(table, sc))
-    build_s, _ = best_of(reps, lambda: build_model(validate_items(table)[0], sc))
-    row = {"case": label, "what": "package", "binaries": n_bin, "ours_s": ours_s, "ours_build_s": build_s,
-           "solver_s": res.solve_seconds, "status": res.status, "gap": res.gap,
-           "objective": (res.risk or 0.0) + (res.ally_penalty or 0.0)}
-    if naive_build_only:
-        t0 = time.perf_counter()
-        naive_model(table, sc.target_usd)
-        naive_build = time.perf_counter() - t0
-        return row | {"naive_s": None, "naive_build_s": naive_build, "ratio": None,
-                      "build_ratio": naive_build / build_s, "naive_objective": None}
-    _, (naive_total, naive_build, naive_obj) = best_of(reps, lambda: naive_solve(table, sc.target_usd))
-    return row | {"naive_s": naive_total, "naive_build_s": naive_build, "ratio": naive_total / ours_s,
-                  "build_ratio": naive_build / build_s, "naive_objective": naive_obj}
-
-
-def bench_frontier(label: str, table: pd.DataFrame, points: int, naive_points: int | None) -> dict:
-    sc, top, n_bin = scenario_for(table)
-    rows = {}
-    for workers in (1, 2):
-        t0 = time.perf_counter()
-        fr = compute_frontier(table, sc, points=points, workers=workers)
-        rows[workers] = (time.perf_counter() - t0, fr)
-    targets = np.linspace(0.0, top * (1 - 1e-9), points)
-    sample = targets if naive_points is None else targets[np.linspace(0, points - 1, naive_points).astype(int)]
+def one_package(n: int, cls: str, solver: str) -> dict:
+    """One package end to end in this process (the child of `--one`): times, status, memory."""
+    table = generate_items(n)
+    sc = scenario_for(table, cls, solver)
     t0 = time.perf_counter()
-    naive_obj = [naive_solve(table, float(t))[2] for t in sample]
-    naive_s = (time.perf_counter() - t0) * points / len(sample)
-    ours = rows[2][0]
-    worst = max((p.gap or 0.0) for p in rows[2][1].points)
-    return {"case": label, "what": f"frontier {points} pts", "binaries": n_bin, "ours_s": ours,
-            "ours_1worker_s": rows[1][0], "solver_s": rows[2][1].solve_seconds, "naive_s": naive_s,
-            "naive_scaled_from": len(sample), "ratio": naive_s / ours, "ratio_1worker": naive_s / rows[1][0],
-            "status": ",".join(sorted({p.status for p in rows[2][1].points})), "gap": worst,
-            "objective": sum(p.risk for p in rows[2][1].points),
-            "naive_objective": sum(naive_obj) if naive_points is None else None}
+    res = solve_package(table, sc)
+    total = time.perf_counter() - t0
+    self_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+    child_gb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1e6
+    eligible = int(((table["tier"] != "foundational") & table["value_usd"].notna()).sum())
+    return {"binaries": eligible * len(MODES), "total_s": total, "solver_s": res.solve_seconds, "status": res.status, "gap": res.gap,
+            "solver": res.solver, "objective": (res.risk or 0.0) + (res.ally_penalty or 0.0),
+            "achieved_usd": res.achieved_usd, "max_achievable_usd": res.max_achievable_usd,
+            "max_achievable_proven": res.max_achievable_proven, "peak_gb": self_gb, "solver_peak_gb": child_gb}
 
 
-def bench_solvers(label: str, table: pd.DataFrame, time_limit: float, skip: tuple[str, ...] = ()) -> list[dict]:
-    """One package solve per solver setting on the same built model (solve time only)."""
-    sc, _, n_bin = scenario_for(table)
-    table_v = validate_items(table)[0]
-    settings = [
-        ("CBC chosen (" + " ".join(CBC_OPTIONS + CBC_KNAPSACK_OPTIONS) + ")", "cbc", None, None),
-        ("CBC plain (" + " ".join(CBC_OPTIONS) + ")", "cbc", CBC_OPTIONS, None),
-        ("CBC defaults", "cbc", (), None),
-        ("HiGHS defaults", "highs", None, {"mip_feasibility_tolerance": 1e-9}),
-        ("HiGHS presolve off", "highs", None, {"mip_feasibility_tolerance": 1e-9, "presolve": "off"}),
-    ]
-    out = []
-    for name, solver, cbc_opts, highs_opts in settings:
-        if name in skip:
-            print(f"  {label:>10} {name:<70} skipped (its presolve ignores the time limit at this size: "
-                  "133 s through a 30 s limit when measured; --highs-presolve-100k runs it)", flush=True)
-            continue
-        m = build_model(table_v, sc.replace(solver=solver, time_limit_s=time_limit))
-        saved = (solve_mod.CBC_OPTIONS, solve_mod.CBC_KNAPSACK_OPTIONS, dict(solve_mod.HIGHS_OPTIONS))
-        try:
-            if cbc_opts is not None:
-                solve_mod.CBC_OPTIONS, solve_mod.CBC_KNAPSACK_OPTIONS = tuple(cbc_opts), ()
-            if highs_opts is not None:
-                solve_mod.HIGHS_OPTIONS.clear()
-                solve_mod.HIGHS_OPTIONS.update(highs_opts)
-            outcome = solve_model(m)
-        finally:
-            solve_mod.CBC_OPTIONS, solve_mod.CBC_KNAPSACK_OPTIONS = saved[0], saved[1]
-            solve_mod.HIGHS_OPTIONS.clear()
-            solve_mod.HIGHS_OPTIONS.update(saved[2])
-        out.append({"case": label, "binaries": n_bin, "setting": name, "seconds": outcome.seconds,
-                    "status": outcome.status, "gap": outcome.gap, "objective": outcome.objective})
-        print(f"  {label:>10} {name:<70} {outcome.seconds:7.2f} s  {outcome.status:<10} "
-              f"gap {fmt_gap(outcome.gap)}", flush=True)
-    return out
+def package_in_child(n: int, cls: str, solver: str) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--one", f"{n},{cls},{solver}"], capture_output=True, text=True)
+    lines = [l for l in out.stdout.splitlines() if l.startswith("{")]
+    if out.returncode != 0 or not lines:
+        return {"status": f"failed ({out.returncode}): {out.stderr.strip().splitlines()[-1:]}", "total_s": math.nan}
+    return json.loads(lines[-1])
+
+
+def naive_frontier(table: pd.DataFrame, top: float, points: int, sample: int | None) -> tuple[float, int]:
+    targets = np.linspace(0.0, top * (1 - 1e-9), points)
+    pick = targets if sample is None else targets[np.linspace(0, points - 1, sample).astype(int)]
+    t0 = time.perf_counter()
+    for t in pick:
+        naive_solve(table, float(t))
+    return (time.perf_counter() - t0) * points / len(pick), len(pick)
+
+
+def frontier_row(label: str, table: pd.DataFrame, solver: str, points: int) -> dict:
+    sc = scenario_for(table, "knapsack", solver)
+    t0 = time.perf_counter()
+    fr = compute_frontier(table, sc, points=points)
+    total = time.perf_counter() - t0
+    statuses = [p.status for p in fr.points]
+    eligible = int(((table["tier"] != "foundational") & table["value_usd"].notna()).sum())
+    return {"case": label, "what": f"frontier {points} pts", "class": "knapsack", "path": solver, "total_s": total,
+            "binaries": eligible * len(MODES),
+            "solver_s": fr.solve_seconds, "status": ",".join(sorted(set(statuses))),
+            "points_with_package": sum(p.achieved_usd is not None for p in fr.points), "points": len(fr.points),
+            "gap": max((p.gap or 0.0) for p in fr.points) if fr.points else None,
+            "max_achievable_usd": fr.max_achievable_usd, "max_achievable_proven": fr.max_achievable_proven,
+            "solver": fr.solver, "top": fr.points[-1].solver if fr.points else ""}
 
 
 def fmt_gap(g: float | None) -> str:
-    return "-" if g is None else f"{g:.4%}"
+    return "-" if g is None or (isinstance(g, float) and math.isnan(g)) else f"{g:.4%}"
 
 
-def print_rows(rows: list[dict]) -> None:
-    head = f"{'case':>12} {'what':<16} {'binaries':>8} {'ours s':>8} {'naive s':>9} {'ratio':>7}  status / gap"
-    print(head)
-    print("-" * len(head))
-    for r in rows:
-        extra = ""
-        if r.get("build_ratio") is not None:
-            extra += f"  build {r['ours_build_s']:.2f} s vs naive {r['naive_build_s']:.2f} s ({r['build_ratio']:.1f}x)"
-            extra += f", solver {r['solver_s']:.2f} s"
-        if r.get("naive_s") is None and r.get("build_ratio") is not None:
-            extra += "  [naive: build only]"
-        if "ours_1worker_s" in r:
-            extra = f"  (1 worker {r['ours_1worker_s']:.2f} s, ratio {r['ratio_1worker']:.1f}x)"
-        if r.get("naive_scaled_from") not in (None,) and "frontier" in r["what"] and r["naive_scaled_from"] < 30:
-            extra += f"  [naive timed on {r['naive_scaled_from']} points, scaled]"
-        naive = f"{r['naive_s']:9.2f}" if r.get("naive_s") is not None else f"{'-':>9}"
-        ratio = f"{r['ratio']:6.1f}x" if r.get("ratio") is not None else f"{'-':>7}"
-        print(f"{r['case']:>12} {r['what']:<16} {r['binaries']:>8} {r['ours_s']:8.2f} {naive} {ratio}  "
-              f"{r['status']} / {fmt_gap(r['gap'])}{extra}", flush=True)
+def show(r: dict) -> None:
+    mem = f"  peak {r['peak_gb']:.2f} GB (CBC {r['solver_peak_gb']:.2f} GB)" if r.get("peak_gb") else ""
+    naive = f"  naive {r['naive_s']:.2f} s ({r['naive_s'] / r['total_s']:.1f}x)" if r.get("naive_s") else ""
+    if r.get("naive_build_s"):
+        naive += f"  naive build only {r['naive_build_s']:.2f} s"
+    if r.get("naive_scaled_from"):
+        naive += f" [naive timed on {r['naive_scaled_from']} points, scaled]"
+    pts = f"  points with a package {r['points_with_package']}/{r['points']}" if "points" in r else ""
+    ach = "exact" if r.get("max_achievable_proven") else ("labelled range" if r.get("max_achievable_proven") is False
+                                                          else "-")
+    print(f"{r['case']:>12} {r['what']:<16} {r['class']:<8} {r.get('binaries', ''):>8} {r['path']:<6} "
+          f"{r['total_s']:8.2f} s (solver {r.get('solver_s') or 0:7.2f} s)  {r['status']} / {fmt_gap(r.get('gap'))}"
+          f"  largest achievable {ach}{pts}{mem}{naive}  [{r.get('solver', '')[:60]}]", flush=True)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="2000,20000,100000", help="generated table sizes in binaries")
+    ap.add_argument("--sizes", default="2000,20000,100000,1000000", help="generated table sizes in binaries")
     ap.add_argument("--points", type=int, default=30)
-    ap.add_argument("--quick", action="store_true", help="skip the solver table and the 20k frontier")
-    ap.add_argument("--time-limit", type=float, default=60.0, help="per solve in the solver table")
-    ap.add_argument("--highs-presolve-100k", action="store_true",
-                    help="also run HiGHS with presolve on the 100k table (minutes of CPU)")
+    ap.add_argument("--naive-max", type=int, default=100000, help="largest size with a full naive package solve")
+    ap.add_argument("--frontier-max", type=int, default=100000, help="largest size with frontiers")
+    ap.add_argument("--budget-max", type=int, default=100000, help="largest size with the budget class")
+    ap.add_argument("--large-paths", default="auto,highs",
+                    help="paths measured above --naive-max (auto is CBC there for the knapsack class)")
+    ap.add_argument("--quick", action="store_true", help="CHN and 2k only")
+    ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",") if s]
+    if args.one:
+        n, cls, solver = args.one.split(",")
+        print(json.dumps(one_package(int(n), cls, solver), default=float))
+        return
+    sizes = [2000] if args.quick else [int(s) for s in args.sizes.split(",") if s]
     rows: list[dict] = []
-    solvers: list[dict] = []
 
     from optimizer.data.load import load_dataset
     from optimizer.estimation import build_item_table
     chn = build_item_table(load_dataset(None), "CHN")
-    print("Package and frontier: ours vs naive PuLP+CBC (best of 3 for small cases)\n")
-    rows.append(bench_package("shipped CHN", chn, 3))
-    rows.append(bench_frontier("shipped CHN", chn, args.points, None))
-    print_rows(rows[-2:])
+    print("Packages and frontiers per path (total = the whole pipeline; naive PuLP+CBC in the same run)\n")
+    for cls in ("knapsack", "budget"):
+        for solver in PATHS:
+            sc = scenario_for(chn, cls, solver)
+            t0 = time.perf_counter()
+            res = solve_package(chn, sc)
+            row = {"case": "shipped CHN", "what": "package", "class": cls, "path": solver,
+                   "total_s": time.perf_counter() - t0, "solver_s": res.solve_seconds, "status": res.status,
+                   "gap": res.gap, "solver": res.solver, "max_achievable_proven": res.max_achievable_proven}
+            if cls == "knapsack" and solver == "auto":
+                row["naive_s"] = naive_solve(chn, sc.target_usd)[0]
+            rows.append(row)
+            show(row)
+    for solver in PATHS:
+        rows.append(frontier_row("shipped CHN", chn, solver, args.points))
+        show(rows[-1])
     for n in sizes:
         table = generate_items(n)
-        label = f"gen {n // 1000}k"
-        rows.append(bench_package(label, table, 3 if n <= 2000 else 1, naive_build_only=n > 50000))
-        print_rows(rows[-1:])
-        if n <= 2000:
-            rows.append(bench_frontier(label, table, args.points, None))
-            print_rows(rows[-1:])
-        elif n <= 20000 and not args.quick:
-            rows.append(bench_frontier(label, table, args.points, 3))
-            print_rows(rows[-1:])
-    if not args.quick:
-        print("\nSolvers on one package (solve time only, time limit "
-              f"{args.time_limit:g} s, relative gap {GAP:g})")
-        for n in sizes:
-            table = generate_items(n)
-            limit = args.time_limit if n <= 20000 else min(args.time_limit, 30.0)
-            skip = ("HiGHS defaults",) if n > 50000 and not args.highs_presolve_100k else ()
-            solvers += bench_solvers(f"gen {n // 1000}k", table, limit, skip)
-
+        label = f"gen {n // 1000}k" if n < 10**6 else f"gen {n // 10**6}M"
+        for cls in ("knapsack", "budget"):
+            if cls == "budget" and n > args.budget_max:
+                continue
+            for solver in (PATHS if n <= args.naive_max else tuple(args.large_paths.split(","))):
+                r = package_in_child(n, cls, solver)
+                row = {"case": label, "what": "package", "class": cls, "path": solver} | r
+                if solver == "auto" and cls == "knapsack":
+                    sc = scenario_for(table, cls)
+                    if n <= args.naive_max:
+                        row["naive_s"] = naive_solve(table, sc.target_usd)[0]
+                    else:
+                        row["naive_build_s"] = naive_model(table, sc.target_usd)[2]
+                rows.append(row)
+                show(row)
+        if n <= args.frontier_max:
+            for solver in PATHS:
+                row = frontier_row(label, table, solver, args.points)
+                if solver == "auto":
+                    sample = None if n <= 2000 else 3
+                    row["naive_s"], used = naive_frontier(table, row["max_achievable_usd"], args.points, sample)
+                    row["naive_scaled_from"] = used if sample else None
+                rows.append(row)
+                show(row)
     print("\nSummary")
-    print_rows(rows)
-    goals = [("package <= 0.3 s at 2k", next((r for r in rows if r["case"] == "gen 2k" and r["what"] == "package"), None), 0.3),
-             ("30-point frontier <= 1 s at 2k", next((r for r in rows if r["case"] == "gen 2k" and "frontier" in r["what"]), None), 1.0),
-             ("100k to a proven 0.1% gap <= 10 s", next((r for r in rows if r["case"] == "gen 100k"), None), 10.0)]
-    for text, r, goal in goals:
-        if r is not None:
-            ok = r["ours_s"] <= goal and (r["status"] in ("optimal",) or "frontier" in r["what"])
-            print(f"  goal {text}: {r['ours_s']:.2f} s ({r['status']}, gap {fmt_gap(r['gap'])}) "
-                  f"{'met' if ok else 'NOT met'}")
+    for r in rows:
+        show(r)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     path = RESULTS / f"optimizer-{stamp}.json"
-    path.write_text(json.dumps({"rows": rows, "solvers": solvers, "gap": GAP}, indent=1, default=float))
+    path.write_text(json.dumps({"rows": rows, "gap": GAP}, indent=1, default=float))
     print(f"\nsaved {path.relative_to(ROOT)}")
 
 

@@ -137,14 +137,14 @@ class Client:
         return {"ok": False, "status": 0, "error": "timed out", "hung": True, "seconds": time.monotonic() - t0}
 
 
-def package_result(target_bn: float | None = None, partner: str = "CHN") -> dict[str, Any]:
+def package_result(target_bn: float | None = None, partner: str = "CHN", data_dir: Path | None = None) -> dict[str, Any]:
     """Phase 1 of a package run computed here (the input of the builder's background job); the target
     defaults to the builder's own suggestion for the partner (always feasible)."""
     from dashboard.layouts.package import MODE_OPTIONS
     from dashboard.logic.package import run_package, suggested_target_bn
     from dashboard.logic.package_inputs import FormValues
     from dashboard.state import AppState
-    ds = AppState().dataset()
+    ds = AppState(data_dir).dataset()
     target = suggested_target_bn(ds, partner) if target_bn is None else target_bn
     modes = [o["value"] for o in MODE_OPTIONS]  # every relief the builder offers (read, not assumed)
     return run_package(ds, FormValues(partner=partner, target_bn=target, modes=modes))

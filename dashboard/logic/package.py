@@ -49,6 +49,14 @@ REASON_LABELS: dict[str, str] = {
     "value_unknown": "Value unknown (software, technology or no HS mapping)",
     "coherence": "Software/technology without its hardware",
     "not_needed": "Not needed to reach the target",
+    # why an item is out when no package meets the target (optimizer.model.results.infeasible_reasons)
+    "short_of_target": "In the largest achievable package, still short of the target",
+    "risk_budget": "Would break the risk budget",
+    "max_items": "Would break the maximum number of items",
+    "category_caps": "Would break a cap per category",
+    "nesting": "Its parent entry or sub-item is in the package",
+    "ally_positions": "Fixed out by an ally's position",
+    "no_package": "No package satisfies the constraints",
 }
 Progress = Callable[[int, str], None]
 

@@ -5,7 +5,7 @@
         [--modes lift,exception,approval,meu_removal] [--mode-share MODE=V/R] [--lock ECCN ..] [--force ECCN ..]
         [--risk-budget R]
         [--cap CAT:N] [--cap-share CAT:S] [--allies ISO3,..] [--allow-opposed --ally-penalty P]
-        [--no-coherence] [--bis-alone] [--solver cbc|highs] [--time-limit S] [--rel-gap G]
+        [--no-coherence] [--bis-alone] [--solver auto|cbc|highs] [--time-limit S] [--rel-gap G]
         [--scenario FILE.json] [--alternatives N [--tolerance T]] [--format json|csv|table]
     decontrol frontier ... --points N
 
@@ -90,7 +90,7 @@ def _scenario_flags(p: argparse.ArgumentParser, target_required: bool = True) ->
                    help="only items BIS can decide alone (no multilateral regime, statute or other agency)")
     p.add_argument("--no-coherence", dest="coherence", action="store_false", default=None,
                    help="allow software/technology relief without relief of its hardware")
-    p.add_argument("--solver", choices=SOLVERS, default=None, help="cbc (default) or highs")
+    p.add_argument("--solver", choices=SOLVERS, default=None, help="auto (default: chosen per model class, see optimizer/model/README.md), cbc or highs")
     p.add_argument("--time-limit", type=str, default=None, metavar="S", help="solver time limit, seconds (default 60)")
     p.add_argument("--rel-gap", type=str, default=None, metavar="G", help="relative optimality gap (default 0.001)")
     p.add_argument("--scenario", type=Path, default=None, metavar="FILE.json", help="scenario file; flags override it")

@@ -171,7 +171,7 @@ def _add_variables(m: PackageModel) -> None:
             m.risk[o] = float(risk[r] * p.risk_share)
 
 
-def set_objective(m: PackageModel, objective: str) -> None:
+def set_objective(m: PackageModel, objective: str, ties: str = "items") -> None:
     """Set the objective: min risk (with ally penalties), max value, or min items.
 
     Each carries a tie-break far below anything that matters, so items that change nothing are left
@@ -180,6 +180,11 @@ def set_objective(m: PackageModel, objective: str) -> None:
     than TIE x the smallest value (an item without value is not relieved for nothing); min-items
     adds the risk scaled below one item (the count comes first, the least risk breaks ties).
     Reported objective values are computed from the package, without the tie-breaks.
+
+    `ties="value"` (min-risk only, the frontier's): among packages of equal risk the one with the
+    most value wins - all the value together is worth less than TIE x the smallest positive risk,
+    and an item without value still costs a sliver - so no frontier point is weakly dominated by a
+    package of the same risk and more value.
     """
     risk = m.risk_expr()
     worst = 1.0 + sum(max((m.risk[o] + m.penalty.get(i, 0.0) for o in m.options_of(i)), default=0.0)
@@ -187,7 +192,15 @@ def set_objective(m: PackageModel, objective: str) -> None:
     if objective == "min-risk":
         m.prob.sense = pulp.LpMinimize
         eps = TIE * min((c for c in risk.values() if c > 0), default=1.0)
-        m.prob.setObjective(pulp.LpAffineExpression({v: risk.get(v, 0.0) + eps for v in m.x.values()}))
+        if ties == "value":
+            value = m.value_expr()
+            total = sum(value.values())
+            per = eps / total if total > 0 else 0.0
+            sliver = per * min((c for c in value.values() if c > 0), default=1.0) * 1e-3
+            m.prob.setObjective(pulp.LpAffineExpression(
+                {v: risk.get(v, 0.0) - per * value.get(v, 0.0) + sliver for v in m.x.values()}))
+        else:
+            m.prob.setObjective(pulp.LpAffineExpression({v: risk.get(v, 0.0) + eps for v in m.x.values()}))
     elif objective == "max-value":
         m.prob.sense = pulp.LpMaximize
         value = m.value_expr()

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from optimizer.formatting import fmt_usd as usd
-from optimizer.model.achievable import max_achievable_on
+from optimizer.model.achievable import Achievable, achievable_on, max_achievable_on
 from optimizer.model.build import PackageModel, build_model
 from optimizer.model.scenario import MODES, Scenario
 
@@ -41,6 +41,8 @@ class Diagnosis:
     blocking: list[dict[str, Any]] = field(default_factory=list)   # {constraint, action, max_achievable_usd}
     all_relaxed_usd: float | None = None       # reachable with every relaxable constraint dropped
     message: str = ""
+    max_achievable_bound_usd: float | None = None   # proven upper bound on the largest achievable
+    max_achievable_proven: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -65,10 +67,13 @@ def active_relaxations(m: PackageModel) -> list[str]:
 
 
 def diagnose(items: pd.DataFrame, scenario: Scenario, model: PackageModel | None = None,
-             max_achievable_usd: float | None = None) -> Diagnosis:
-    """Diagnose an infeasible scenario on a validated item table (`model`: its built model, if at hand)."""
+             max_achievable_usd: float | None = None, achievable: Achievable | None = None) -> Diagnosis:
+    """Diagnose an infeasible scenario on a validated item table (`model`: its built model, if at
+    hand; `achievable`: its largest achievable, with bound and proof, if already computed)."""
     m = model or build_model(items, scenario)
-    best = max_achievable_usd if model is not None else max_achievable_on(m)
+    if achievable is None and model is None:
+        achievable = achievable_on(m)
+    best = achievable.low_usd if achievable is not None else (max_achievable_usd if model is not None else None)
     target = scenario.target_usd
     blocking = []
     for name in active_relaxations(m):
@@ -77,6 +82,9 @@ def diagnose(items: pd.DataFrame, scenario: Scenario, model: PackageModel | None
             blocking.append({"constraint": name, "action": RELAXATIONS[name], "max_achievable_usd": value})
     everything = _relaxed_max(items, scenario, set(active_relaxations(m)))
     d = Diagnosis(target, best, blocking, everything)
+    if achievable is not None:
+        d.max_achievable_bound_usd = achievable.high_usd if achievable.high_usd != float("inf") else None
+        d.max_achievable_proven = achievable.proven
     d.message = _message(d)
     return d
 
@@ -91,8 +99,13 @@ def _message(d: Diagnosis) -> str:
     if d.max_achievable_usd is None:
         head = "no package satisfies the constraints, whatever the target"
     else:
-        head = (f"the target {usd(d.target_usd)} cannot be met: at most {usd(d.max_achievable_usd)} is "
-                "achievable under the other constraints")
+        if d.max_achievable_proven is False and d.max_achievable_bound_usd is not None:
+            head = (f"the target {usd(d.target_usd)} cannot be met: under the other constraints a package "
+                    f"reaches {usd(d.max_achievable_usd)}, and no package exceeds {usd(d.max_achievable_bound_usd)} "
+                    "(the largest achievable is not proven within the time limit)")
+        else:
+            head = (f"the target {usd(d.target_usd)} cannot be met: at most {usd(d.max_achievable_usd)} is "
+                    "achievable under the other constraints")
     if d.blocking:
         parts = [f"{b['action']} ({b['constraint']}: up to {usd(b['max_achievable_usd'])})" for b in d.blocking]
         return f"{head}; the target becomes reachable if you " + " or ".join(parts)

@@ -3,9 +3,18 @@
 One model is built and reused: each point only moves the target row's right-hand side
 (`sweep.py`). With CBC, two solver processes share the points (interleaved, so both get easy and
 hard ones). Starting each point from the package of its neighbour was measured and did not help
-CBC on this model (it costs more to write than it saves), so points start cold. A package found
-for a higher target that has less risk than the one found for a lower target (possible within the
-optimality gap) replaces it, so the curve never falls.
+CBC on this model (it costs more to write than it saves), so points start cold.
+
+The frontier is Pareto (value vs risk): each point minimises risk with ties broken toward more
+value (`build.set_objective(ties="value")`), and every package found anywhere on the sweep is
+carried to every point whose target it meets - up (a lower point's package that happens to meet a
+higher target) and down (a higher point's package with less risk, possible within the gap) -
+taking the least risk, then the most value. So no point is weakly dominated by another package of
+the sweep, risk and achieved value never fall along the curve, and a point stopped by its time
+limit still gets a package when another point's meets its target (status `feasible`). The top
+point is the largest achievable: when that is known in closed form (`achievable.py`) its package
+is too (every item with value in its most valuable mode, least-risk hardware for coherence), so
+it is filled without a solve.
 
 Each point is a min-risk package under the scenario's other constraints (whatever the scenario's
 objective: the frontier is the value-risk trade-off). `knees` are the points where the risk paid
@@ -25,12 +34,12 @@ import pandas as pd
 
 from optimizer.jsonsafe import json_safe
 from optimizer.errors import DecontrolError
-from optimizer.model.achievable import max_achievable_on
+from optimizer.model.achievable import achievable_on, satisfies
 from optimizer.model.results import table_source
 from optimizer.model.build import VALUE_UNIT, PackageModel, build_model, set_objective
-from optimizer.model.package import prepare
+from optimizer.model.package import label_achievable, prepare
 from optimizer.model.scenario import Scenario
-from optimizer.model.solve import SolveOutcome
+from optimizer.model.solve import SolveOutcome, choose_solver
 from optimizer.model.sweep import make_sweep
 
 #: A knee: the slope (risk per dollar) after the point is at least this multiple of the slope before it.
@@ -66,6 +75,9 @@ class FrontierResult:
     synthetic: bool = False
     warnings: list[str] = field(default_factory=list)
     scenario: dict[str, Any] = field(default_factory=dict)
+    max_achievable_bound_usd: float | None = None   # proven upper bound (see PackageResult)
+    max_achievable_proven: bool | None = None
+    max_achievable_note: str = ""
     source: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -90,30 +102,48 @@ def compute_frontier(items: pd.DataFrame, scenario: Scenario, points: int = 30, 
     table, warnings = prepare(items, scenario, known_eccns)
     m = build_model(table, scenario, objective="min-risk")
     m.warnings[:0] = warnings
-    top = max_achievable_on(m)
+    ach = achievable_on(m)
     synthetic = bool(table["synthetic"].any()) if "synthetic" in table else False
-    res = FrontierResult([], [], {}, top, synthetic=synthetic, warnings=list(m.warnings),
+    res = FrontierResult([], [], {}, None, synthetic=synthetic, warnings=list(m.warnings),
                          scenario=scenario.to_dict(), source=table_source(table))
-    if top is None:
+    label_achievable(res, ach)
+    if ach is None:
         res.warnings.append("no package satisfies the constraints, whatever the target: the frontier is empty")
         return res
-    # a hair below the top, so rounding in the value units never makes the last point infeasible
+    if ach.status == "time_limit" and not ach.choices:
+        res.warnings.append("the largest achievable was not found within the time limit: the frontier is empty")
+        return res
+    top = ach.low_usd
+    closed = ach.method == "closed form"
+    # a hair below the top, so rounding in the value units never makes the last point infeasible;
+    # the closed-form top point is filled at the top itself
     targets = [float(t) for t in np.linspace(0.0, top * (1 - 1e-9), points)]
-    set_objective(m, "min-risk")
-    order = list(range(points))[::-1]
-    n_chains = max(1, min(int(workers), points)) if scenario.solver == "cbc" and m.x else 1
+    if closed:
+        targets[-1] = top
+    set_objective(m, "min-risk", ties="value")
+    order = list(range(points - 1 if closed else points))[::-1]
+    cbc = choose_solver(m, scenario.solver, sweep=True) == "cbc"
+    n_chains = max(1, min(int(workers), len(order))) if cbc and m.x and order else 1
     chains = [order[k::n_chains] for k in range(n_chains)]
     per_point = max(MIN_POINT_SECONDS, scenario.time_limit_s * n_chains / points)
-    engines = [make_sweep(m, per_point) for _ in chains] if m.x else [None] * len(chains)  # one model text, shared
+    engines = [make_sweep(m, per_point) for _ in chains] if m.x and order else [None] * len(chains)
     solved: dict[int, FrontierPoint] = {}
+    if closed:
+        label = "closed form (no solver: every item with value in its most valuable mode)"
+        solved[points - 1] = _point(m, targets[-1], SolveOutcome("optimal", label, None, None, 0.0, 0.0),
+                                    ach.choices)
     if n_chains == 1:
         solved.update(_run_chain(m, targets, chains[0], engines[0]))
     else:
         with ThreadPoolExecutor(max_workers=n_chains) as pool:
             for part in pool.map(lambda k: _run_chain(m, targets, chains[k], engines[k]), range(n_chains)):
                 solved.update(part)
-    res.points = _monotone([solved[k] for k in range(points)])
-    res.solver = next((p.solver for p in res.points if p.solver), "")
+    extra = [] if closed else [_point(m, top, SolveOutcome("optimal", ach.method, None, None, 0.0, 0.0), ach.choices)]
+    res.points = carry([solved[k] for k in range(points)], extra)
+    for p in res.points:  # a package is a witness: the largest achievable is at least its value
+        ach.raise_low(p.achieved_usd)
+    label_achievable(res, ach)
+    res.solver = next((p.solver for p in res.points[:-1] if p.solver), res.points[-1].solver)
     res.solve_seconds = sum(p.solve_seconds for p in res.points)
     res.knees = knees(res.points)
     res.entry_target_usd = entry_targets(res.points)
@@ -127,9 +157,34 @@ def _run_chain(m: PackageModel, targets: list[float], chain: list[int], engine) 
         for k in chain:
             out[k] = FrontierPoint(targets[k], 0.0, 0.0, "optimal", 0.0, solver="(no solver: no eligible item)")
         return out
+    free = _free_options(m)
     for k in chain:
         outcome, choices = engine.solve(targets[k])
+        if outcome.has_solution and free:
+            choices = polish(m, choices, free)
         out[k] = _point(m, targets[k], outcome, choices)
+    return out
+
+
+def _free_options(m: PackageModel) -> list[tuple[str, str]]:
+    """Options that carry no risk (with penalties) but some value, most valuable first."""
+    free = [o for o in m.x if m.risk[o] + m.penalty.get(o[0], 0.0) == 0 and m.value[o] > 0]
+    return sorted(free, key=lambda o: (-m.value[o], o))
+
+
+def polish(m: PackageModel, choices: dict[str, str], free: list[tuple[str, str]]) -> dict[str, str]:
+    """Add or upgrade to risk-free options while every rule still holds: the same risk for more
+    value. The tie-break toward value (`set_objective(ties="value")`) is worth less than the LP
+    solvers' tolerances when the values at stake are small, so packages of exactly equal risk are
+    settled here, directly."""
+    out = dict(choices)
+    for item, mode in free:
+        have = out.get(item)
+        if have == mode or (have is not None and m.value[(item, have)] >= m.value[(item, mode)]):
+            continue
+        trial = out | {item: mode}
+        if satisfies(m, trial):
+            out = trial
     return out
 
 
@@ -142,18 +197,23 @@ def _point(m: PackageModel, target: float, out: SolveOutcome, choices: dict[str,
                          out.status, out.gap, len(lines), lines, out.seconds, out.solver)
 
 
-def _monotone(points: list[FrontierPoint]) -> list[FrontierPoint]:
-    """A package found for a higher target also meets every lower one: where it has less risk than
-    the package found for a lower target (possible within the optimality gap), use it there too."""
-    best: FrontierPoint | None = None
-    out = list(points)
-    for k in range(len(out) - 1, -1, -1):
-        p = out[k]
-        if p.risk is not None and (best is None or p.risk <= best.risk + 1e-12):
-            best = p
-        elif best is not None and p.risk is not None and best.risk < p.risk:
-            out[k] = FrontierPoint(p.target_usd, best.achieved_usd, best.risk, p.status, p.gap, best.n_items,
-                                   best.items, p.solve_seconds, p.solver)
+def carry(points: list[FrontierPoint], extra: list[FrontierPoint] = ()) -> list[FrontierPoint]:
+    """Every package found on the sweep (and `extra` ones, e.g. the largest-achievable package) is
+    a candidate for every point whose target it meets: each point takes the least risk, then the
+    most value (see the module docstring). A point keeps its own status and gap when its own solve
+    found a package (the carried one is at least as good); a point without one gets `feasible`."""
+    found = [p for p in [*points, *extra] if p.risk is not None and p.achieved_usd is not None]
+    out = []
+    for p in points:
+        meets = [q for q in found if q.achieved_usd >= p.target_usd - 0.005]
+        best = min(meets, key=lambda q: (round(q.risk, 12), -q.achieved_usd), default=None)
+        if best is None or best is p or (p.risk is not None and (round(p.risk, 12), -p.achieved_usd)
+                                         <= (round(best.risk, 12), -best.achieved_usd)):
+            out.append(p)
+            continue
+        status, gap = (p.status, p.gap) if p.risk is not None else ("feasible", None)
+        out.append(FrontierPoint(p.target_usd, best.achieved_usd, best.risk, status, gap, best.n_items,
+                                 best.items, p.solve_seconds, p.solver))
     return out
 
 
@@ -179,4 +239,4 @@ def entry_targets(points: list[FrontierPoint]) -> dict[str, float]:
     return dict(sorted(out.items(), key=lambda kv: (kv[1], kv[0])))
 
 
-__all__ = ["FrontierPoint", "FrontierResult", "KNEE_RATIO", "compute_frontier", "entry_targets", "knees"]
+__all__ = ["FrontierPoint", "FrontierResult", "KNEE_RATIO", "carry", "compute_frontier", "entry_targets", "knees", "polish"]

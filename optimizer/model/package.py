@@ -11,12 +11,15 @@ import time
 
 import pandas as pd
 
-from optimizer.model.achievable import max_achievable_on
-from optimizer.model.build import PackageModel, build_model
+from dataclasses import replace
+
+from optimizer.model.achievable import Achievable, achievable_on, max_achievable_on
+from optimizer.model.achievable import CENT, same_figure
+from optimizer.model.build import VALUE_UNIT, PackageModel, build_model
 from optimizer.model.diagnose import diagnose
 from optimizer.model.duals import marginal_risk_per_bn
 from optimizer.model.items import validate_items
-from optimizer.model.results import PackageResult, package_result, read_choices
+from optimizer.model.results import PackageResult, infeasible_reasons, package_result, read_choices
 from optimizer.model.scenario import Scenario
 from optimizer.model.solve import solve_model
 
@@ -48,12 +51,40 @@ def solve_built(m: PackageModel, table: pd.DataFrame, *, with_marginal: bool = T
     sc = m.scenario
     outcome = solve_model(m)
     choices = read_choices(m) if outcome.has_solution else {}
-    best = max_achievable_on(m)
+    ach = achievable_on(m)
+    if ach is not None:
+        if outcome.has_solution:  # the package is a witness: the largest achievable is at least its value
+            ach.raise_low(sum(m.value[(i, md)] for i, md in choices.items()) * VALUE_UNIT, choices)
+        elif outcome.status == "infeasible":
+            if ach.low_usd + CENT >= sc.target_usd:  # the max-value package meets the target: not infeasible
+                choices = dict(ach.choices)
+                outcome = replace(outcome, status="feasible", gap=None, bound=None, objective=None,
+                                  note=f"the solvers called the target infeasible, but the largest-achievable "
+                                       f"package ({ach.method}) meets it: that package is reported, unproven")
+            else:  # infeasibility confirmed on two paths: the maximum is below the target
+                ach.high_usd = max(ach.low_usd, min(ach.high_usd, sc.target_usd))
+                ach.proven = same_figure(ach.low_usd, ach.high_usd)
+    best = None if ach is None else ach.low_usd
     marginal = marginal_risk_per_bn(m, sc.target_usd) if with_marginal and outcome.has_solution else None
     res = package_result(m, outcome, choices, max_achievable_usd=best, marginal_risk_per_bn=marginal)
-    if outcome.status == "infeasible":
-        res.diagnosis = diagnose(table, sc, model=m, max_achievable_usd=best).to_dict()
+    label_achievable(res, ach)
+    if res.status == "infeasible":
+        res.excluded = infeasible_reasons(m, None if ach is None else ach.choices,
+                                          None if ach is None else ach.low_usd, sc.target_usd)
+        res.diagnosis = diagnose(table, sc, model=m, max_achievable_usd=best, achievable=ach).to_dict()
     return res
+
+
+def label_achievable(res, ach: Achievable | None) -> None:
+    """Put the largest achievable's bound and proof on a result (package or frontier)."""
+    if ach is None:
+        res.max_achievable_bound_usd, res.max_achievable_proven = None, None
+        res.max_achievable_note = "no package satisfies the constraints (or none was found in time)"
+        return
+    res.max_achievable_usd = ach.low_usd
+    res.max_achievable_bound_usd = ach.high_usd if ach.high_usd != float("inf") else None
+    res.max_achievable_proven = ach.proven
+    res.max_achievable_note = ach.note()
 
 
 def max_achievable(items: pd.DataFrame, scenario: Scenario) -> float | None:
@@ -63,4 +94,4 @@ def max_achievable(items: pd.DataFrame, scenario: Scenario) -> float | None:
     return max_achievable_on(build_model(table, scenario, objective="max-value", target_usd=0.0))
 
 
-__all__ = ["max_achievable", "prepare", "solve_built", "solve_package"]
+__all__ = ["label_achievable", "max_achievable", "prepare", "solve_built", "solve_package"]

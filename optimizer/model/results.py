@@ -81,7 +81,7 @@ class PackageResult:
     risk: float | None
     ally_penalty: float | None
     objective_value: float | None
-    max_achievable_usd: float | None
+    max_achievable_usd: float | None             # the best package found under the other constraints
     items: list[PackageLine] = field(default_factory=list)
     excluded: list[ExcludedItem] = field(default_factory=list)
     binding_constraints: list[BindingConstraint] = field(default_factory=list)
@@ -101,6 +101,9 @@ class PackageResult:
     warnings: list[str] = field(default_factory=list)
     diagnosis: dict[str, Any] | None = None
     scenario: dict[str, Any] = field(default_factory=dict)
+    max_achievable_bound_usd: float | None = None  # proven upper bound (equal to the above when proven)
+    max_achievable_proven: bool | None = None      # None: no figure
+    max_achievable_note: str = ""                  # "exact (...)" or the range it lies in
 
     @property
     def found(self) -> bool:
@@ -155,6 +158,8 @@ def package_result(m: PackageModel, outcome: SolveOutcome, choices: dict[str, st
         partner=sc.partner or _single(t, "partner"), year=sc.year or _single_int(t, "year"),
         warnings=list(m.warnings), scenario=sc.to_dict(),
     )
+    if outcome.note:
+        res.warnings.append(outcome.note)
     if not outcome.has_solution:
         res.excluded = _excluded(m, {})
         return res
@@ -253,6 +258,78 @@ def _excluded(m: PackageModel, choices: dict[str, str]) -> list[ExcludedItem]:
     return sorted(out, key=lambda e: order.get(e.eccn, 0))
 
 
+#: Reasons an item is out of an infeasible scenario's package (see `infeasible_reasons`), by row family.
+BLOCKING_REASONS: dict[str, str] = {"risk_budget": "risk_budget", "max_items": "max_items",
+                                    "category_caps": "category_caps", "nesting": "nesting",
+                                    "coherence": "coherence", "ally_positions": "ally_positions",
+                                    "forced": "forced", "mode_choice": "mode_choice"}
+
+
+def infeasible_reasons(m: PackageModel, best: dict[str, str] | None, best_usd: float | None,
+                       target_usd: float) -> list[ExcludedItem]:
+    """Why each item is out when no package meets the target: the binding reason per item.
+
+    `best` is the largest-achievable package (max value under every rule but the target). An item
+    in it is there, and the target is still out of reach (`short_of_target`); an item outside it is
+    kept out by the rows that adding it (in any of its modes) would break - the risk budget, the
+    item or category limits, nesting with its parent, coherence, an ally's position - named with
+    the figures. `best` None: no package satisfies the rules at all (`no_package`).
+    """
+    out = [ExcludedItem(i, r, d) for i, (r, d) in m.excluded.items()]
+    if best is None:
+        out += [ExcludedItem(i, "no_package", "no package satisfies the constraints, whatever the target "
+                                              "(see the diagnosis)") for i in m.candidates]
+        return _in_table_order(m, out)
+    family_of = {name: fam for fam, rows in m.rows.items() for name in rows}
+    chosen = {m.x[(i, md)] for i, md in best.items() if (i, md) in m.x}
+    activity: dict[str, float] = {}
+    member: dict[str, list[tuple[str, float]]] = {}
+    for name, row in m.prob._constraints.items():
+        if family_of.get(name, "target") == "target" or row.sense == pulp.LpConstraintGE:
+            continue
+        act = row.constant
+        for var, coef in row.items():
+            if var in chosen:
+                act += coef
+            member.setdefault(var.name, []).append((name, coef))
+        activity[name] = act
+    short = target_usd - (best_usd or 0.0)
+    for item in m.candidates:
+        if item in best:
+            out.append(ExcludedItem(item, "short_of_target",
+                                    f"in the largest achievable package (US${best_usd:,.2f} under the other "
+                                    f"constraints), which is still US${short:,.2f} short of the target"))
+            continue
+        broken: list[list[str]] = []
+        for o in m.options_of(item):
+            rows = [name for name, coef in member.get(m.x[o].name, [])
+                    if activity[name] + coef > 1e-9 * max(1.0, abs(m.prob._constraints[name].constant))]
+            broken.append(rows)
+        rows = min(broken, key=len) if broken else []
+        if not rows:
+            value = max((m.value[o] for o in m.options_of(item)), default=0.0)
+            detail = ("adds no concession value" if value <= 0 else
+                      "not in the best package found (the largest achievable is not proven optimal)")
+            out.append(ExcludedItem(item, "not_needed", detail))
+            continue
+        name = rows[0]
+        fam = family_of.get(name, name)
+        note = m.notes.get(name, name)
+        row = m.prob._constraints[name]
+        if fam in ("risk_budget", "max_items") or name.startswith("cap_items"):
+            used = activity[name] - row.constant
+            detail = f"{note}: the largest achievable package already uses {used:g} of {-row.constant:g}"
+        else:
+            detail = note
+        out.append(ExcludedItem(item, BLOCKING_REASONS.get(fam, fam), f"adding it would break the rule: {detail}"))
+    return _in_table_order(m, out)
+
+
+def _in_table_order(m: PackageModel, out: list[ExcludedItem]) -> list[ExcludedItem]:
+    order = {i: k for k, i in enumerate(m.ids)}
+    return sorted(out, key=lambda e: order.get(e.eccn, 0))
+
+
 # ---------------------------------------------------------------------- binding
 def binding_constraints(m: PackageModel, choices: dict[str, str]) -> list[BindingConstraint]:
     """The aggregate rows that hold the package where it is (see the module docstring). Forced items
@@ -316,5 +393,5 @@ def _round(x: float) -> float:
     return float(f"{x:.6g}")
 
 
-__all__ = ["BindingConstraint", "ExcludedItem", "PackageLine", "PackageResult", "binding_constraints",
+__all__ = ["BLOCKING_REASONS", "BindingConstraint", "ExcludedItem", "infeasible_reasons", "PackageLine", "PackageResult", "binding_constraints",
            "package_result", "read_choices"]

@@ -29,7 +29,7 @@ OBJECTIVES: tuple[str, ...] = ("min-risk", "max-value", "min-items")
 MODES: tuple[str, ...] = ("lift", "exception", "approval", "meu_removal")
 #: Names of earlier versions, read as today's instrument.
 MODE_ALIASES: dict[str, str] = {"full": "lift"}
-SOLVERS: tuple[str, ...] = ("cbc", "highs")
+SOLVERS: tuple[str, ...] = ("auto", "cbc", "highs")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
 
@@ -102,7 +102,7 @@ class Scenario:
     allies: tuple[str, ...] | None = None
     coherence: bool = True
     bis_alone: bool = False
-    solver: str = "cbc"
+    solver: str = "auto"
     time_limit_s: float = 60.0
     rel_gap: float = 0.001
     partner: str | None = None

@@ -1,27 +1,37 @@
-"""Run a named solver on the package model and read back the *true* status.
+"""Run a named solver on the package model, and report only what the solvers proved.
 
-CBC (bundled with PuLP 3.3) is the default and HiGHS (highspy) an option; both are named in every
-result. PuLP's status alone is not enough: a time-limited run that found a package but did not prove
-it optimal still reports `Optimal`, so the status here comes from `sol_status` for CBC (2 = integer
+CBC (bundled with PuLP 3.3) and HiGHS (highspy, in memory: `highs.py`) are both available; every
+result names the one whose package it reports, and the one that confirmed it. `auto` (the
+scenario's default) picks per model class on measurements (bench/bench_optimizer.py, see
+`choose_solver`).
+
+PuLP's status alone is not enough: a time-limited run that found a package but did not prove it
+optimal still reports `Optimal`, so the status here comes from `sol_status` for CBC (2 = integer
 feasible, not proven) and from the HiGHS model status for HiGHS.
 
-Statuses: `optimal` (proven within the relative gap), `feasible` (a package, stopped by the time
-limit; `gap` says how far from proven), `infeasible`, `time_limit` (stopped before any package).
+Statuses: `optimal` (proven within the relative gap), `feasible` (a package, not proven within the
+gap: `gap` says how far from proven, None when no bound holds), `infeasible`, `time_limit` (stopped
+before any package).
 
-CBC options were chosen on measurements (bench/bench_optimizer.py, and option sweeps over
-generated tables of 2k-20k binaries at several targets). The feasibility pump spends most of the
-time on this model and finds nothing the other heuristics miss, so it is always off. A min-risk
-model whose only aggregate row is the target (a multiple-choice knapsack: the frontier, most
-packages) is solved 2-5x faster without cuts, preprocessing, diving heuristics and strong
-branching; with a risk budget, item or category limits, or another objective, those settings can
-be 20x slower (cuts and diving matter there), so they are used for that model class only. (Turning
-all heuristics off was as fast but made CBC call a feasible one-item model infeasible when the
-root LP was integral within tolerance; as a guard, an `infeasible` verdict reached with the fast
-settings is always re-checked with the plain ones.)
+**Proof discipline.** A verdict is reported as it stands only when it came from a path that proves
+it: HiGHS's branch and bound, or CBC without cuts and preprocessing (the settings used for the
+min-risk knapsack class). Two verdicts are always confirmed on a second path before they are
+reported:
+- *infeasible*, from either solver (CBC's preprocessing, under a time limit on a busy machine, has
+  called a feasible 100k model "infeasible or unbounded"): the other solver runs; if it finds a
+  package, that package is reported; if it cannot settle it in its time, the status is
+  `time_limit`, never `infeasible`;
+- *optimal* from CBC with cuts and preprocessing on (budgets, limits, other objectives): CBC 2.10.3
+  with the feasibility pump off and its probing cuts on returns "optimal", gap 0, for packages up to
+  a third riskier than the best on small models (tests/optimizer/model/test_proof.py has such an
+  instance); HiGHS solves the same model and the better package is reported, `optimal` only if
+  HiGHS proved its bound too.
+The second path gets the same time limit as the first.
 
-HiGHS runs without presolve: on this model it was slower at every size measured (2k, 20k, 100k
-binaries), and at 100k its presolve ran for 133 s through a 30 s time limit and found nothing,
-while HiGHS without presolve proved 0.05% in 9 s (CBC: 1.8 s).
+CBC options (measured): the feasibility pump is always off; a min-risk model whose only aggregate
+row is the target (a multiple-choice knapsack: the frontier, most packages) runs without cuts,
+preprocessing, diving heuristics and strong branching (2-5x faster; those settings are 20x slower
+with a budget or limits, where cuts and diving matter).
 
 Both solvers run with an integrality tolerance of 1e-9 instead of 1e-6: with values up to US$10bn
 (1e4 model units) the default let a solver take 1e-7 of a large item as "integral", i.e. count
@@ -30,26 +40,24 @@ value that rounding then removes; at 1e-9 the resolution is a few dollars. Measu
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import time
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from importlib import metadata
 
 import pulp
 
 from optimizer.errors import DecontrolError
 from optimizer.model.build import PackageModel
+from optimizer.model.cbc import CbcCrashed
 
 #: Extra CBC command-line options (see the module docstring and the benchmark).
 CBC_OPTIONS: tuple[str, ...] = ("feas off", f"integerT {1e-9}")
 #: Added for min-risk models whose only aggregate row is the target (see the module docstring).
 CBC_KNAPSACK_OPTIONS: tuple[str, ...] = ("cuts off", "preprocess off", "diveopt 0", "strong 0")
+#: CBC as the second path after HiGHS (or when HiGHS is missing). Not without preprocessing: CBC 2.10.3
+#: segfaults on some small infeasible models with preprocessing off (a regression test has one).
+CBC_SAFE_OPTIONS: tuple[str, ...] = CBC_OPTIONS
 #: Row families that keep a min-risk model a plain multiple-choice knapsack.
 _KNAPSACK_FAMILIES = frozenset({"mode_choice", "target", "forced", "coherence", "nesting", "ally_positions"})
-#: Extra HiGHS options (see the benchmark).
-HIGHS_OPTIONS: dict[str, object] = {"mip_feasibility_tolerance": 1e-9, "presolve": "off"}
 
 STATUSES: tuple[str, ...] = ("optimal", "feasible", "infeasible", "time_limit")
 
@@ -63,11 +71,44 @@ class SolveOutcome:
     objective: float | None     # objective value of the package found (None: no package)
     bound: float | None         # best proven bound on the objective, when the solver reports one
     gap: float | None           # relative gap |objective - bound| / |objective| (0 when proven optimal)
-    seconds: float              # wall-clock time of the solve call
+    seconds: float              # wall-clock time of the solve call(s)
+    note: str = ""              # what a confirming second path changed, in plain words
 
     @property
     def has_solution(self) -> bool:
         return self.status in ("optimal", "feasible")
+
+
+def knapsack_class(m: PackageModel) -> bool:
+    """A min-risk model whose only aggregate row is the target (a multiple-choice knapsack)."""
+    families = {f for f, rows in m.rows.items() if rows}
+    return m.objective == "min-risk" and families <= _KNAPSACK_FAMILIES
+
+
+#: Above this many binaries one knapsack-class package goes to HiGHS: at 1M binaries CBC's process
+#: alone peaked at 5.2 GB next to the model's 4.8 GB, while HiGHS in memory took the whole package to
+#: 4.8 GB in about the same wall time (bench/bench_optimizer.py, README).
+CBC_MAX_BINARIES = 500_000
+
+
+def choose_solver(m: PackageModel, name: str, sweep: bool = False) -> str:
+    """The solver for `name`: 'auto' picks per model class, 'cbc' and 'highs' are kept.
+
+    Measured (bench/bench_optimizer.py, README "Solvers and speed"): a knapsack-class model (min
+    risk, no aggregate row but the target) is solved fastest by CBC without cuts or preprocessing,
+    one package up to CBC_MAX_BINARIES or a sweep of them (`sweep`: the frontier), and that path
+    proves what it reports; every other model (risk budget, item or category limits, max-value,
+    min-items, the largest achievable) by HiGHS in memory, which is also the path whose "optimal"
+    holds there.
+    """
+    if name != "auto":
+        return name
+    from optimizer.model import highs
+    if not highs.available():
+        return "cbc"
+    if knapsack_class(m) and (sweep or len(m.x) <= CBC_MAX_BINARIES):
+        return "cbc"
+    return "highs"
 
 
 def solve_model(m: PackageModel, *, solver: str | None = None, time_limit: float | None = None,
@@ -75,24 +116,118 @@ def solve_model(m: PackageModel, *, solver: str | None = None, time_limit: float
     """Solve `m` in place (variable values and row duals are set on the PuLP objects).
 
     Defaults come from the scenario. `warm_start` passes the variables' current values as a starting
-    package (CBC only); `relaxation` solves the LP relaxation (for duals).
+    package (CBC only); `relaxation` solves the LP relaxation (for duals). Verdicts are confirmed as
+    the module docstring says.
     """
     sc = m.scenario
-    name = solver or sc.solver
+    name = choose_solver(m, solver or sc.solver)
     limit = sc.time_limit_s if time_limit is None else time_limit
     gap = sc.rel_gap if rel_gap is None else rel_gap
+    if name not in ("cbc", "highs"):
+        raise DecontrolError(f"unknown solver '{name}': expected auto, cbc or highs")
     if not m.x:
         return _without_variables(m, name)
+    minimise = m.prob.sense != pulp.LpMaximize
     if name == "cbc":
         options = cbc_options(m)
-        out = _solve_cbc(m, limit, gap, warm_start, relaxation, options)
-        if out.status == "infeasible" and options != CBC_OPTIONS:  # re-check with the plain settings
-            again = _solve_cbc(m, limit, gap, warm_start, relaxation, CBC_OPTIONS)
-            return replace(again, seconds=out.seconds + again.seconds)
-        return out
-    if name == "highs":
-        return _solve_highs(m.prob, limit, gap, relaxation)
-    raise DecontrolError(f"unknown solver '{name}': expected cbc or highs")
+        try:
+            first = _solve_cbc(m, limit, gap, warm_start, relaxation, options)
+        except CbcCrashed as exc:
+            if not highs_available():
+                raise
+            out = _solve_highs(m, limit, gap, relaxation)
+            return replace(out, note=f"{exc}; HiGHS's answer is reported")
+        if relaxation:
+            return first
+        trusted = options != CBC_OPTIONS  # no cuts, no preprocessing: its "optimal" is a proof
+        if first.status == "infeasible" or (first.status == "optimal" and not trusted):
+            saved = _values(m)
+            second = _second_path(m, "cbc", limit, gap)
+            out, kept_first = confirm(first, second, minimise=minimise, rel_gap=gap)
+            if kept_first:
+                _restore(m, saved)
+            return out
+        return first
+    first = _solve_highs(m, limit, gap, relaxation)
+    if relaxation or first.status != "infeasible":
+        return first
+    second = _second_path(m, "highs", limit, gap)
+    out, _ = confirm(first, second, minimise=minimise, rel_gap=gap, second_proves=False)
+    return out
+
+
+def _second_path(m: PackageModel, first: str, limit: float, gap: float) -> SolveOutcome:
+    """The confirming run: HiGHS after CBC; CBC after HiGHS (or when HiGHS is missing). A crash of
+    CBC is no verdict (`time_limit`)."""
+    if first == "cbc" and highs_available():
+        return _solve_highs(m, limit, gap, False)
+    try:
+        return _solve_cbc(m, limit, gap, False, False, CBC_SAFE_OPTIONS)
+    except CbcCrashed as exc:
+        return SolveOutcome("time_limit", f"CBC ({exc})", None, None, None, 0.0)
+
+
+def highs_available() -> bool:
+    from optimizer.model import highs
+    return highs.available()
+
+
+def confirm(first: SolveOutcome, second: SolveOutcome, *, minimise: bool, rel_gap: float,
+            second_proves: bool = True) -> tuple[SolveOutcome, bool]:
+    """Combine a verdict with its confirmation on a second path (see the module docstring).
+
+    Returns the outcome to report and whether it is the first path's package (False: the second's
+    package, whose values are then the ones on the model). Objectives are in the model's own sense.
+    `second_proves`: whether the second path's "optimal" is a proof (not for CBC with cuts on).
+    """
+    seconds = first.seconds + second.seconds
+    both = f"{first.solver}; checked with {second.solver}"
+    if first.status == "infeasible":
+        if second.has_solution:
+            if not second_proves and second.status == "optimal":
+                second = replace(second, status="feasible", gap=None)
+            return replace(second, seconds=seconds, solver=f"{second.solver} (after {first.solver} said infeasible)",
+                           note=f"{_name(first)} called the model infeasible; {_name(second)} found a package"), False
+        if second.status == "infeasible":
+            return replace(first, seconds=seconds, solver=f"{first.solver}; confirmed by {second.solver}"), True
+        return SolveOutcome("time_limit", both, None, None, None, seconds,
+                            f"{_name(first)} called the model infeasible, which {_name(second)} could not confirm "
+                            "within the time limit: no verdict"), True
+    # first is a package CBC called optimal with cuts and preprocessing on
+    if not second.has_solution:
+        if second.status == "infeasible":
+            note = f"{_name(second)} called the model infeasible although {_name(first)} found a package"
+        else:
+            note = f"{_name(first)}'s optimum could not be confirmed by {_name(second)} within the time limit"
+        return replace(first, status="feasible", gap=None, bound=None, seconds=seconds, solver=both, note=note), True
+    f, g = first.objective or 0.0, second.objective or 0.0
+    gap = _gap(f, second.bound)
+    within = gap is not None and gap <= rel_gap + 1e-7
+    if (g < f if minimise else g > f) and abs(g - f) > 1e-7 * max(1.0, abs(f)) and not within:
+        return replace(second, seconds=seconds, solver=f"{second.solver} (better than {first.solver})",
+                       note=f"{_name(first)} called a package optimal that {_name(second)} improved on "
+                            f"(objective {f:.6g} -> {g:.6g}): the better package is reported"), False
+    # the first package is within the gap of the second's bound (or at least as good as its package)
+    proven = within or second.status == "optimal"
+    return replace(first, status="optimal" if proven else "feasible", bound=second.bound,
+                   gap=(0.0 if gap is None else min(gap, rel_gap)) if proven else gap, seconds=seconds,
+                   solver=f"{first.solver}; confirmed by {second.solver}"), True
+
+
+def _name(out: SolveOutcome) -> str:
+    return out.solver.split(" ")[0]
+
+
+def _values(m: PackageModel) -> list[tuple[pulp.LpVariable, float | None]]:
+    """The values of every variable CBC just set (its column list is cached on the model)."""
+    cached = m.solver_cache.get("cbc_columns")
+    variables = cached[1] if cached is not None else list(m.x.values())
+    return [(v, v.varValue) for v in variables]
+
+
+def _restore(m: PackageModel, saved: list[tuple[pulp.LpVariable, float | None]]) -> None:
+    for v, val in saved:
+        v.varValue = val
 
 
 def _without_variables(m: PackageModel, name: str) -> SolveOutcome:
@@ -107,8 +242,7 @@ def _without_variables(m: PackageModel, name: str) -> SolveOutcome:
 # ---------------------------------------------------------------------- CBC
 def cbc_options(m: PackageModel) -> tuple[str, ...]:
     """CBC options for this model (see the module docstring)."""
-    families = {f for f, rows in m.rows.items() if rows}
-    if m.objective == "min-risk" and families <= _KNAPSACK_FAMILIES:
+    if knapsack_class(m):
         return CBC_OPTIONS + CBC_KNAPSACK_OPTIONS
     return CBC_OPTIONS
 
@@ -176,29 +310,13 @@ def _cbc_version(log: str) -> str:
 
 
 # ---------------------------------------------------------------------- HiGHS
-def _solve_highs(prob: pulp.LpProblem, limit: float, rel_gap: float, relaxation: bool) -> SolveOutcome:
-    if importlib.util.find_spec("highspy") is None:  # a clear message before PuLP fails vaguely
-        raise DecontrolError("the HiGHS solver is not installed (pip install highspy), use --solver cbc")
-    cmd = pulp.HiGHS(msg=False, timeLimit=limit, gapRel=rel_gap, mip=not relaxation, threads=1, **HIGHS_OPTIONS)
-    t0 = time.perf_counter()
-    try:
-        prob.solve(cmd)
-    except pulp.PulpSolverError as exc:
-        raise DecontrolError(f"the HiGHS solver failed: {exc}") from None
-    seconds = time.perf_counter() - t0
-    label = f"HiGHS {_highs_version()} (highspy, PuLP {pulp.__version__})"
-    h = prob.solverModel
-    info = h.getInfo()
-    status = highs_status(h.getModelStatus(), int(info.primal_solution_status) == 2, h.modelStatusToString)
-    if status not in ("optimal", "feasible"):
-        return SolveOutcome(status, label, None, None, None, seconds)
-    obj = float(pulp.value(prob.objective) or 0.0)
-    bound = _highs_bound(prob, info, obj, relaxation)
-    if relaxation:
-        gap: float | None = 0.0
-    else:
-        gap = max(0.0, float(info.mip_gap)) if _finite(info.mip_gap) else (0.0 if status == "optimal" else None)
-    return SolveOutcome(status, label, obj, bound, gap, seconds)
+def _solve_highs(m: PackageModel, limit: float, rel_gap: float, relaxation: bool) -> SolveOutcome:
+    from optimizer.model import highs
+    answer = highs.solve(m, time_limit=limit, rel_gap=rel_gap, relaxation=relaxation)
+    if answer.values is None:
+        return SolveOutcome(answer.status, highs.label(), None, None, None, answer.seconds)
+    obj = float(pulp.value(m.prob.objective) or 0.0)
+    return SolveOutcome(answer.status, highs.label(), obj, answer.bound, answer.gap, answer.seconds)
 
 
 def highs_status(model_status, has_solution: bool, describe=str) -> str:
@@ -216,28 +334,7 @@ def highs_status(model_status, has_solution: bool, describe=str) -> str:
     raise DecontrolError(f"HiGHS ended with status {describe(model_status)}")
 
 
-def _highs_bound(prob: pulp.LpProblem, info, obj: float, relaxation: bool) -> float | None:
-    if relaxation:
-        return obj
-    b = float(info.mip_dual_bound)
-    if not _finite(b):
-        return None
-    return -b if prob.sense == pulp.LpMaximize else b  # PuLP hands HiGHS a minimisation
-
-
-@lru_cache(maxsize=1)
-def _highs_version() -> str:
-    try:
-        return metadata.version("highspy")
-    except metadata.PackageNotFoundError:  # pragma: no cover
-        return "?"
-
-
 # ---------------------------------------------------------------------- helpers
-def _finite(v: float) -> bool:
-    return v is not None and abs(float(v)) < 1e300
-
-
 def _gap(obj: float, bound: float | None) -> float | None:
     """Relative gap; CBC prints its bound rounded, so noise below zero is read as zero."""
     if bound is None:
@@ -245,4 +342,5 @@ def _gap(obj: float, bound: float | None) -> float | None:
     return abs(obj - bound) / max(abs(obj), 1e-9)
 
 
-__all__ = ["CBC_KNAPSACK_OPTIONS", "CBC_OPTIONS", "HIGHS_OPTIONS", "cbc_options", "STATUSES", "SolveOutcome", "cbc_status", "highs_status", "solve_model"]
+__all__ = ["CBC_KNAPSACK_OPTIONS", "CBC_MAX_BINARIES", "CBC_OPTIONS", "CBC_SAFE_OPTIONS", "STATUSES", "SolveOutcome", "cbc_options",
+           "cbc_status", "choose_solver", "confirm", "highs_status", "knapsack_class", "solve_model"]

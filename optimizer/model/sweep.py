@@ -5,97 +5,138 @@ solver once and each point just moves that bound:
 
 - CBC (`CbcSweep`): the MPS text is built once (`cbc.CbcFile`); each point writes it with the
   target line changed and runs CBC with the same options as `solve.py`.
-- HiGHS (`HighsSweep`): the model is built in highspy once; each point changes the row bound and
-  re-runs (HiGHS keeps the model in memory).
+- HiGHS (`HighsSweep`): the model is passed to highspy once (`highs.HighsMatrix`, item-major
+  columns); each point changes the row bound and re-runs.
 
 Statuses are read as in `solve.py` (a time-limited run with a package is `feasible`, never
-`optimal`).
+`optimal`), and the same proof discipline applies per point: an `infeasible` point, and an
+`optimal` one from CBC with cuts and preprocessing on, is confirmed on the other solver
+(`solve.confirm`) before it is reported.
 """
 
 from __future__ import annotations
 
-import time
+
 from dataclasses import replace
 
 import pulp
 
 from optimizer.model.build import VALUE_UNIT, PackageModel
-from optimizer.model.cbc import CbcFile, run_cbc
-from optimizer.model.solve import CBC_OPTIONS, SolveOutcome, cbc_options, outcome_from
+from optimizer.model.cbc import CbcCrashed, CbcFile, run_cbc
+from optimizer.model.solve import (CBC_OPTIONS, CBC_SAFE_OPTIONS, SolveOutcome, cbc_options, choose_solver, confirm,
+                                   outcome_from)
 
 Choices = dict[str, str]
 
 
-class CbcSweep:
-    """CBC on one model, any number of targets (see the module docstring)."""
+class _Sweep:
+    """Shared reading of a point's package: {item: mode} and its objective from the model's coefficients."""
 
     def __init__(self, m: PackageModel, *, time_limit: float, rel_gap: float) -> None:
         self.m = m
         self.time_limit, self.rel_gap = time_limit, rel_gap
-        self.file = CbcFile(m)
-        self.options = cbc_options(m)
         self.objective = {v.name: c for v, c in (m.prob.objective or {}).items()}
+        self.minimise = m.prob.sense != pulp.LpMaximize
+        self._second: _Sweep | None = None
 
     def solve(self, target_usd: float) -> tuple[SolveOutcome, Choices]:
         """The package for one target (status as in `solve.py`) and its {item: mode}."""
-        out, choices = self._run(target_usd, self.options)
-        if out.status == "infeasible" and self.options != CBC_OPTIONS:  # re-check with the plain settings
-            again, choices = self._run(target_usd, CBC_OPTIONS)
-            return replace(again, seconds=out.seconds + again.seconds), choices
+        try:
+            out, choices = self.run(target_usd)
+        except CbcCrashed as exc:  # no verdict from CBC: the other solver's answer stands
+            out, choices = self.second().run(target_usd)
+            return replace(out, note=f"{exc}; {out.solver.split(' ')[0]}'s answer is reported"), choices
+        if out.status == "infeasible" or (out.status == "optimal" and not self.trusted):
+            engine = self.second()
+            try:
+                second, other = engine.run(target_usd)
+            except CbcCrashed as exc:
+                second, other = SolveOutcome("time_limit", f"CBC ({exc})", None, None, None, 0.0), {}
+            out, kept_first = confirm(out, second, minimise=self.minimise, rel_gap=self.rel_gap,
+                                      second_proves=engine.trusted)
+            if not kept_first:
+                choices = other
+            elif not out.has_solution:
+                choices = {}
         return out, choices
 
-    def _run(self, target_usd: float, options: tuple[str, ...]) -> tuple[SolveOutcome, Choices]:
-        answer = run_cbc(self.file, options=options, time_limit=self.time_limit, rel_gap=self.rel_gap,
-                         target_usd=target_usd)
+    #: Whether this engine's "optimal" is a proof (see solve.py).
+    trusted = True
+
+    def run(self, target_usd: float) -> tuple[SolveOutcome, Choices]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def second(self) -> "_Sweep":  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _choices(self, names) -> tuple[Choices, float]:
         option = self.m.var_option
-        chosen = [name for name, v in answer.values.items() if v > 0.5 and name in option]
-        objective = sum(self.objective.get(name, 0.0) for name in chosen)
+        chosen = [n for n in names if n in option]
+        return {option[n][0]: option[n][1] for n in chosen}, sum(self.objective.get(n, 0.0) for n in chosen)
+
+
+class CbcSweep(_Sweep):
+    """CBC on one model, any number of targets (see the module docstring)."""
+
+    def __init__(self, m: PackageModel, *, time_limit: float, rel_gap: float,
+                 options: tuple[str, ...] | None = None) -> None:
+        super().__init__(m, time_limit=time_limit, rel_gap=rel_gap)
+        self.file = CbcFile(m)
+        self.options = cbc_options(m) if options is None else options
+        self.trusted = self.options != CBC_OPTIONS
+
+    def run(self, target_usd: float) -> tuple[SolveOutcome, Choices]:
+        answer = run_cbc(self.file, options=self.options, time_limit=self.time_limit, rel_gap=self.rel_gap,
+                         target_usd=target_usd)
+        choices, objective = self._choices(n for n, v in answer.values.items() if v > 0.5)
         out = outcome_from(answer.status, answer.sol_status, answer.log, answer.seconds, objective, False,
                            self.rel_gap)
-        if not out.has_solution:
-            return out, {}
-        return out, {option[name][0]: option[name][1] for name in chosen}
+        return (out, choices) if out.has_solution else (out, {})
+
+    def second(self) -> _Sweep:
+        from optimizer.model import highs
+        if self._second is None:
+            self._second = (HighsSweep(self.m, time_limit=self.time_limit, rel_gap=self.rel_gap) if highs.available()
+                            else CbcSweep(self.m, time_limit=self.time_limit, rel_gap=self.rel_gap,
+                                          options=CBC_SAFE_OPTIONS))
+        return self._second
 
 
-class HighsSweep:
+class HighsSweep(_Sweep):
     """HiGHS on one model held in memory; each target only changes a row bound."""
 
     def __init__(self, m: PackageModel, *, time_limit: float, rel_gap: float) -> None:
-        from optimizer.model.solve import HIGHS_OPTIONS, _highs_version
-        self.m = m
-        self.cmd = pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=rel_gap, threads=1, **HIGHS_OPTIONS)
-        self.cmd.createAndConfigureSolver(m.prob)
-        self.cmd.buildSolverModel(m.prob)
-        self.h = m.prob.solverModel
-        self.row = m.rows["target"]["target"].index
-        self.vars = list(m.x.items())
-        self.label = f"HiGHS {_highs_version()} (highspy, PuLP {pulp.__version__})"
+        from optimizer.model import highs
+        super().__init__(m, time_limit=time_limit, rel_gap=rel_gap)
+        self.matrix = highs.HighsMatrix(m)
+        self.h = highs.new_highs()
+        highs.configure(self.h, time_limit, rel_gap)
+        self.matrix.load(self.h)
+        self.row = self.matrix.row_names.index("target")
+        self.names = [v.name for v in self.matrix.variables]
+        self.label = highs.label()
 
-    def solve(self, target_usd: float) -> tuple[SolveOutcome, Choices]:
+    def run(self, target_usd: float) -> tuple[SolveOutcome, Choices]:
         import highspy
-        from optimizer.model.solve import _finite, highs_status
+        from optimizer.model import highs
         self.h.changeRowBounds(self.row, target_usd / VALUE_UNIT, highspy.kHighsInf)
-        t0 = time.perf_counter()
-        self.h.run()
-        seconds = time.perf_counter() - t0
-        info = self.h.getInfo()
-        st = highs_status(self.h.getModelStatus(), int(info.primal_solution_status) == 2,
-                          self.h.modelStatusToString)
-        if st not in ("optimal", "feasible"):
-            return SolveOutcome(st, self.label, None, None, None, seconds), {}
-        col = self.h.getSolution().col_value
-        choices = {o[0]: o[1] for o, v in self.vars if col[v.index] > 0.5}
-        sign = -1.0 if self.m.prob.sense == pulp.LpMaximize else 1.0
-        obj = sign * float(info.objective_function_value)
-        bound = sign * float(info.mip_dual_bound) if _finite(info.mip_dual_bound) else None
-        gap = max(0.0, float(info.mip_gap)) if _finite(info.mip_gap) else (0.0 if st == "optimal" else None)
-        return SolveOutcome(st, self.label, obj, bound, gap, seconds), choices
+        answer = highs.run(self.h, self.matrix)
+        if answer.values is None:
+            return SolveOutcome(answer.status, self.label, None, None, None, answer.seconds), {}
+        choices, objective = self._choices(n for n, v in zip(self.names, answer.values.tolist()) if v > 0.5)
+        return SolveOutcome(answer.status, self.label, objective, answer.bound, answer.gap, answer.seconds), choices
+
+    def second(self) -> _Sweep:
+        if self._second is None:
+            self._second = CbcSweep(self.m, time_limit=self.time_limit, rel_gap=self.rel_gap, options=CBC_SAFE_OPTIONS)
+        return self._second
 
 
 def make_sweep(m: PackageModel, time_limit: float | None = None) -> CbcSweep | HighsSweep:
     """The sweep engine for the scenario's solver (`time_limit` per point; default the scenario's)."""
     sc = m.scenario
-    cls = HighsSweep if sc.solver == "highs" else CbcSweep
+    name = choose_solver(m, sc.solver, sweep=True)
+    cls = HighsSweep if name == "highs" else CbcSweep
     return cls(m, time_limit=sc.time_limit_s if time_limit is None else time_limit, rel_gap=sc.rel_gap)
 
 

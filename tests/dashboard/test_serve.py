@@ -191,9 +191,39 @@ def test_jobs_on_celery_over_redis_through_two_workers(tmp_path, env, result, re
                 if "dashboard.wsgi:celery" in " ".join(p.info["cmdline"] or []) and p.status() != psutil.STATUS_ZOMBIE]
 
 
-def test_a_job_is_cancelled_through_another_connection(tmp_path, env, result):
-    proc, _port, base = _start(tmp_path, env, "--workers", "2")
+def _children(pid: int) -> list[psutil.Process]:
     try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return []
+
+
+def _is_job(p: psutil.Process) -> bool:
+    """A job process: forked by a worker's forkserver (whose command line it inherits), so its parent
+    is the forkserver and its grandparent the worker; the forkserver and its resource tracker are not jobs."""
+    try:
+        parent = p.parent()
+        grand = parent.parent() if parent is not None else None
+        return (parent is not None and grand is not None and "forkserver" in " ".join(parent.cmdline())
+                and "forkserver" not in " ".join(grand.cmdline()))
+    except psutil.Error:
+        return False
+
+
+def test_a_job_is_cancelled_through_another_connection(tmp_path, env, result):
+    """The job is held in the queue (the test takes the host's one computing slot), so it is
+    certainly running when another connection cancels it, however fast the computation would be."""
+    import fcntl
+    proc, _port, base = _start(tmp_path, env | {"DECONTROL_MAX_JOBS": "1"}, "--workers", "2")
+    slot = None
+    try:
+        dirs, deadline = [], time.monotonic() + 30
+        while not dirs and time.monotonic() < deadline:
+            dirs = list((tmp_path / "jobs").glob("decontrol-jobs-*"))
+            time.sleep(0.1)
+        assert dirs, "the server made no job directory"
+        slot = open(dirs[0] / "slot-0.lock", "a+")
+        fcntl.flock(slot, fcntl.LOCK_EX)
         client, other = sc.Client(base), sc.Client(base)
         client.open_page()
         other.open_page()
@@ -204,19 +234,20 @@ def test_a_job_is_cancelled_through_another_connection(tmp_path, env, result):
         jobs, deadline = [], time.monotonic() + 15
         while not jobs and time.monotonic() < deadline:  # a worker's first job starts its forkserver first
             time.sleep(0.2)
-            jobs = [p for p in psutil.Process(proc.pid).children(recursive=True)
-                    if p.pid not in before and "forkserver" not in " ".join(p.cmdline())
-                    and "resource_tracker" not in " ".join(p.cmdline())]
-        assert jobs  # the job's process, a child of a worker's forkserver
+            jobs = [p for p in _children(proc.pid) if p.pid not in before and _is_job(p)]
+        assert jobs  # the job's process, forked by a worker's forkserver, waiting for the computing slot
         status, _ = other.callback("pkg-cancel", [{"id": "pkg-cancel", "property": "n_clicks", "value": 1}],
                                    query={"cancelJob": start["job"]})
         assert status in (200, 204)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and any(j.is_running() and j.status() != psutil.STATUS_ZOMBIE for j in jobs):
             time.sleep(0.2)
-        assert not any(j.is_running() and j.status() != psutil.STATUS_ZOMBIE for j in jobs)
+        alive = [j for j in jobs if j.is_running() and j.status() != psutil.STATUS_ZOMBIE]
+        assert not alive, [(j.pid, j.cmdline()[:4], j.ppid()) for j in alive]
         status, answer = client.callback("pkg-extras", sc.extras_inputs(result),
                                          query={"cacheKey": start["cacheKey"], "job": start["job"]})
         assert status == 204 or not (isinstance(answer, dict) and "response" in answer)  # cancelled: no result
     finally:
+        if slot is not None:
+            slot.close()
         _stop(proc)

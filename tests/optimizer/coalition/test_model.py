@@ -97,7 +97,7 @@ def test_us_only_equals_brute_force(seed, instance):
 def test_highs_finds_the_same_optimum(seed, instance):
     raw, values, budget = instance(seed, n=10)
     items, _ = validate_items(raw)
-    cbc = solve_maxmin(items, values, Scenario(risk_budget=budget, rel_gap=0.0))
+    cbc = solve_maxmin(items, values, Scenario(risk_budget=budget, rel_gap=0.0, solver="cbc"))
     highs = solve_maxmin(items, values, Scenario(risk_budget=budget, rel_gap=0.0, solver="highs"))
     assert highs.outcome.status == "optimal" and highs.outcome.solver.startswith("HiGHS")
     assert cbc.outcome.solver.startswith("CBC")
@@ -157,7 +157,7 @@ def test_a_later_step_stopped_without_a_package_keeps_the_earlier_one_and_says_f
 
     monkeypatch.setattr(cm, "solve_model", stop_after_first)
     items, values = _tie_case()
-    solved = solve_maxmin(items, values, Scenario(risk_budget=2.1, rel_gap=0.0))
+    solved = solve_maxmin(items, values, Scenario(risk_budget=2.1, rel_gap=0.0, solver="cbc"))
     assert solved.outcome.status == "feasible" and solved.found
     assert [s.status for s in solved.steps] == ["optimal", "time_limit"]
     assert min_relative_gain(relative_gains(solved.chosen, values, solved.potentials)) == pytest.approx(0.5)

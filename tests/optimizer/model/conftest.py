@@ -91,21 +91,26 @@ class Brute:
     risk: float
 
 
-def _assignments(table: pd.DataFrame, sc: Scenario, relax: set[str]) -> tuple[list[str], np.ndarray, list[list]]:
+def _assignments(table: pd.DataFrame, sc: Scenario, relax: set[str], offered: dict[str, list[str]] | None = None,
+                 ) -> tuple[list[str], np.ndarray, list[list]]:
+    """Every assignment of "not relieved" or one mode to each item. `offered`: {item: modes} the built
+    model offers (an item absent from it has no option but "not relieved"); default: the scenario's
+    modes for every item (the rules below then decide which may enter)."""
     modes = list(GENERIC_MODES) if "modes" in relax else list(sc.modes)
     ids = list(table["eccn"])
     options = []
-    for _, r in table.iterrows():
-        options.append([None] + modes)
+    for item in ids:
+        options.append([None] + (modes if offered is None else list(offered.get(item, []))))
     combos = np.array(list(itertools.product(*[range(len(o)) for o in options])), dtype=np.int8)
     return ids, combos, options
 
 
 def enumerate_packages(table: pd.DataFrame, sc: Scenario, relax: set[str] = frozenset(),
-                       target: float | None = None):
-    """Every assignment with its feasibility, value, risk (with ally penalties) and item count."""
+                       target: float | None = None, offered: dict[str, list[str]] | None = None):
+    """Every assignment with its feasibility, value, risk (with ally penalties) and item count
+    (`target` None: the scenario's; `offered`: see `_assignments`)."""
     target = sc.target_usd if target is None else target
-    ids, combos, options = _assignments(table, sc, relax)
+    ids, combos, options = _assignments(table, sc, relax, offered)
     n_rows = len(combos)
     ok = np.ones(n_rows, dtype=bool)
     value = np.zeros(n_rows)
@@ -218,6 +223,11 @@ def instance():
 @pytest.fixture()
 def brute():
     return brute_force
+
+
+@pytest.fixture()
+def packages():
+    return enumerate_packages
 
 
 @pytest.fixture()

@@ -96,3 +96,53 @@ def test_frontier_same_with_highs_and_one_worker(small_table):
     for a, b, c in zip(cbc.points, one.points, highs.points):
         assert a.risk == pytest.approx(b.risk, abs=1e-9)
         assert a.risk == pytest.approx(c.risk, abs=1e-9)
+
+
+@pytest.mark.parametrize("solver", ["auto", "highs", "cbc"])
+def test_no_frontier_point_is_dominated(solver, instance, packages):
+    """Pareto: on random small instances no package meeting the rules has less risk and at least
+    the value of a frontier point, or the same risk and more value; risk and value never fall."""
+    checked = 0
+    for seed in range(700, 740):
+        table, d = instance(seed, feasible_bias=1.0)
+        sc = Scenario.from_dict(d | {"rel_gap": 0.0, "solver": solver})
+        fr = compute_frontier(table, sc, points=8)
+        _, _, _, ok, value, risk, _ = packages(table, sc, target=-math.inf)
+        if not ok.any():
+            assert fr.points == []
+            continue
+        assert fr.max_achievable_usd == pytest.approx(float(value[ok].max()), abs=0.05)
+        v, r = value[ok], risk[ok]
+        for p in fr.points:
+            assert p.status in ("optimal", "feasible") and p.achieved_usd >= p.target_usd - 0.05, (seed, p)
+            less_risk = (r < p.risk - 1e-9) & (v >= p.achieved_usd - 0.005)
+            more_value = (r <= p.risk + 1e-12) & (v > p.achieved_usd + 0.05)
+            assert not less_risk.any() and not more_value.any(), (seed, d, p)
+            checked += 1
+        pts = fr.points
+        assert all(b.risk >= a.risk - 1e-12 and b.achieved_usd >= a.achieved_usd - 0.005
+                   for a, b in zip(pts, pts[1:])), seed
+    assert checked >= 200
+
+
+def test_top_point_from_the_closed_form(small_table):
+    """With no budget or limit the top point is every valued item in its most valuable mode, found
+    without a solver; it is the largest achievable exactly."""
+    sc = Scenario.from_dict({"modes": ["lift", "exception"]})
+    fr = compute_frontier(small_table, sc, points=5)
+    top = fr.points[-1]
+    assert top.target_usd == fr.max_achievable_usd and top.achieved_usd == pytest.approx(fr.max_achievable_usd)
+    assert "closed form" in top.solver and top.status == "optimal" and fr.max_achievable_proven
+    assert {l["eccn"]: l["mode"] for l in top.items} == {"2B991": "lift", "2D991": "lift", "3A991": "lift"}
+
+
+def test_carry_takes_least_risk_then_most_value():
+    from optimizer.model.frontier import carry
+    a = FrontierPoint(0.0, 5.0, 1.0, "optimal", 0.0)
+    b = FrontierPoint(4.0, 4.0, 1.0, "optimal", 0.0)       # same risk as a, less value: a is carried up
+    c = FrontierPoint(8.0, None, None, "time_limit", None)  # no package of its own: d meets it
+    d = FrontierPoint(9.0, 10.0, 2.0, "optimal", 0.0)
+    out = carry([a, b, c, d])
+    assert out[1].achieved_usd == 5.0 and out[1].status == "optimal"
+    assert out[2].achieved_usd == 10.0 and out[2].status == "feasible" and out[2].gap is None
+    assert out[0] is a and out[3] is d
