@@ -36,6 +36,7 @@ KINDS = {
     "licensing/country_chart.csv": "real", "licensing/chart_footnotes.csv": "real",
     "licensing/country_groups.csv": "real", "licensing/meu_items.csv": "real",
     "licensing/meu_destinations.csv": "real",
+    "chpl.csv": "real",
 }
 
 
