@@ -190,3 +190,23 @@ def rank_pairs(mirror: pd.DataFrame, target: str, since: date | None = None, *,
                           kind="mergesort").drop(columns="_z").reset_index(drop=True)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     return out, per
+
+
+def pair_series(mirror: pd.DataFrame, hub: str, hs6: str, target: str,
+                coalition: tuple[str, ...] = COALITION) -> pd.DataFrame:
+    """Per year, the legs behind one pair's signals (before/after charts): coalition exports to the
+    hub as the coalition and as the hub reported them, and the hub's exports to the target as the
+    target and as the hub reported them (USD; NaN where nobody reported)."""
+    m = mirror[mirror["hs6"] == hs6]
+    a = m[m["exporter"].isin(coalition) & (m["importer"] == hub)]
+    b = m[(m["exporter"] == hub) & (m["importer"] == target)]
+    years = sorted(set(int(y) for y in mirror["year"].unique()))
+
+    def leg(df: pd.DataFrame, reporter: str) -> pd.Series:
+        return df[df["reporter"] == reporter].groupby("year")["value_usd"].sum().reindex(years)
+
+    return pd.DataFrame({"year": years,
+                         "coalition_reported_exports_to_hub": leg(a, "exporter").to_numpy(),
+                         "hub_reported_imports_from_coalition": leg(a, "importer").to_numpy(),
+                         "target_reported_imports_from_hub": leg(b, "importer").to_numpy(),
+                         "hub_reported_exports_to_target": leg(b, "exporter").to_numpy()})
