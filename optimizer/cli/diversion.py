@@ -3,6 +3,7 @@
     decontrol diversion --target RUS|BLR|CHN [--since YYYY-MM-DD] [--tier 1,2] [--hubs ARE,TUR,...]
                         [--weights growth=0.35,reexport=0.3,mirror=0.2,unit_value=0.15] [--top N]
                         [--format table|csv|json] [--data DIR]
+                        [--slide OUT.pptx [--audience internal|ally] [--marking TEXT]]
     decontrol diversion --validate [--format table|json] [--data DIR]
 
 Every output says whether the mirror table is real or synthetic and names its source; the weights of
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 
@@ -42,6 +44,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--top", type=int, default=25, metavar="N", help="rows shown in table format (default 25; csv/json: all)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default table)")
     p.add_argument("--validate", action="store_true", help="measure the ranking on the declared test patterns")
+    p.add_argument("--slide", type=Path, default=None, metavar="OUT.pptx",
+                   help="also write a one-slide briefing of the top pairs for an enforcement-cooperation discussion")
+    p.add_argument("--audience", choices=("internal", "ally"), default="internal",
+                   help="slide audience: ally leaves out the analyst-made ECCN mapping (default internal)")
+    p.add_argument("--marking", default="", help="handling marking on the slide (default by audience)")
     add_data_flag(p)
     p.set_defaults(func=run)
 
@@ -72,6 +79,10 @@ def run(args: argparse.Namespace) -> int:
     ds = load_dataset(args.data)
     hubs = parse_hubs(args.hubs, set(ds.countries["iso3"]))
     rep = diversion_report(ds, args.target, since, tiers=tiers, hubs=hubs, weights=weights)
+    if args.slide is not None:
+        from optimizer.diversion.slide import write_slide
+        write_slide(rep, args.slide, args.audience, args.marking)
+        print(f"wrote {args.slide} ({args.audience} audience; {rep.data_label} mirror trade data)", file=sys.stderr)
     table = rep.table.assign(data=rep.data_label)
     if args.format == "json":
         emit_json({"target": rep.target, "since": rep.since.isoformat(), "since_note": rep.since_note,

@@ -54,3 +54,11 @@ def test_bad_input_exits_2_with_a_message(cli, argv, message):
 def test_unknown_target_is_an_argparse_error(cli):
     code, _, err = cli("diversion", "--target", "IRN")
     assert code == 2 and "invalid choice" in err
+
+
+def test_slide_is_written_and_a_bad_slide_path_exits_2(cli, tmp_path):
+    out_file = tmp_path / "div.pptx"
+    code, _, err = cli("diversion", "--target", "CHN", "--slide", str(out_file), "--audience", "ally", "--format", "json")
+    assert code == 0 and out_file.is_file() and "ally audience; SYNTHETIC" in err
+    code, _, err = cli("diversion", "--target", "CHN", "--slide", str(tmp_path / "div.txt"))
+    assert code == 2 and "must be a .pptx" in err and not (tmp_path / "div.txt").exists()
