@@ -149,3 +149,17 @@ ALLY_RUN = "ally-run"
 ALLY_COALITION = "ally-coalition"
 ALLY_ALERT = "ally-alert"
 ALLY_TO_BUILDER = "ally-to-builder"  # open the Package builder with these oppositions
+
+# --- Diversion (analyst and ally; the ally view is a whitelist of columns, see logic.diversion) ----
+DIV_TARGET = "div-target"
+DIV_TIERS = "div-tiers"
+DIV_ECCN = "div-eccn"
+DIV_CSV = "div-csv"
+DIV_XLSX = "div-xlsx"
+DIV_DOWNLOAD = "div-download"
+DIV_ALERT = "div-alert"
+DIV_BANNER = "div-banner"
+DIV_TABLE = "div-table"
+DIV_PAIR = "div-pair"
+DIV_PAIR_FIGURE = "div-pair-figure"
+DIV_MATRIX = "div-matrix"

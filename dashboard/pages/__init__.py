@@ -14,11 +14,13 @@ from typing import Any
 from dash import Dash
 
 from dashboard.callbacks import allies as allies_callbacks
+from dashboard.callbacks import diversion as diversion_callbacks
 from dashboard.callbacks import items as items_callbacks
 from dashboard.callbacks import package as package_callbacks
 from dashboard.callbacks import scenarios as scenarios_callbacks
 from dashboard.callbacks import trade as trade_callbacks
 from dashboard.layouts import allies as allies_layout
+from dashboard.layouts import diversion as diversion_layout
 from dashboard.layouts import items as items_layout
 from dashboard.layouts import package as package_layout
 from dashboard.layouts import scenarios as scenarios_layout
@@ -47,6 +49,8 @@ PAGES: tuple[Page, ...] = (
          scenarios_callbacks.register_callbacks),
     Page(allies_layout.PATH, allies_layout.NAME, allies_layout.TITLE, allies_layout.layout,
          allies_callbacks.register_callbacks, roles=("analyst",)),
+    Page(diversion_layout.PATH, diversion_layout.NAME, diversion_layout.TITLE, diversion_layout.layout,
+         diversion_callbacks.register_callbacks),
 )
 
 

@@ -38,6 +38,7 @@ KINDS = {
     "licensing/meu_destinations.csv": "real",
     "partner_measures.csv": "real", "partner_measure_status.csv": "real",
     "partner_measures_unsourced.csv": "analyst", "reference_exchanges.csv": "analyst",
+    "chpl.csv": "real",
 }
 
 

@@ -78,6 +78,8 @@ class Dataset:
     partner_measure_status: pd.DataFrame
     partner_measures_unsourced: pd.DataFrame
     reference_exchanges: pd.DataFrame
+    chpl: pd.DataFrame
+    mirror_trade: pd.DataFrame
     provenance: dict[str, FileInfo]
     trade_synthetic: bool
     trade_source: str
@@ -164,7 +166,7 @@ def _file_info(spec: TableSpec, path: Path | None, frame: pd.DataFrame, shipped_
         return FileInfo(spec.name, None, "", 0, "absent (optional table)", False)
     shipped = path.parent == shipped_dir or shipped_dir in path.parents
     checksum = sha256_file(path)
-    if spec.name == "trade":
+    if spec.filename.endswith(".parquet"):  # trade.parquet, mirror_trade.parquet: they say if synthetic
         meta = read_trade_meta(path)
         return FileInfo(spec.name, path, checksum, len(frame), meta.source, meta.synthetic,
                         vintage=meta.extra.get("vintage", meta.extra.get("imported_at", "")),

@@ -199,6 +199,41 @@ FA_OVERRIDES = TableSpec(
     key=("eccn", "partner"), description="Analyst foreign-availability overrides with evidence", optional=True,
 )
 
+CHPL = TableSpec(
+    "chpl", "chpl.csv",
+    (
+        C("hs6", "str", "HS 2022 subheading, 6 characters"),
+        C("tier", "str", "CHPL tier: 1, 2, 3.A, 3.B, 4.A or 4.B (1 highest concern)"),
+        C("description", "str", "item wording (EU Combined Nomenclature style, from a public script; not BIS's own text)"),
+        C("hs2022_name", "str", "HS 2022 subheading name (Growth Lab Atlas hs22.csv)", required=False),
+        C("highest_priority", "bool", "one of the nine highest-priority codes (tiers 1 and 2)"),
+        C("as_of", "date", "CHPL version date"),
+        C("source", "str", "source note"),
+    ),
+    key=("hs6",), description="Common High Priority List (BIS with the EU, Japan and the UK), real",
+    optional=True,  # shipped; only the diversion signals read it
+)
+
+#: Who reported a row of the mirror trade table: the exporting or the importing country.
+MIRROR_REPORTERS: tuple[str, ...] = ("exporter", "importer")
+
+MIRROR_TRADE = TableSpec(
+    "mirror_trade", "mirror_trade.parquet",
+    (
+        C("year", "int", "calendar year"),
+        C("exporter", "str", "ISO3 of the exporting country"),
+        C("importer", "str", "ISO3 of the importing country"),
+        C("hs6", "str", "HS 2022 subheading, 6 characters"),
+        C("reporter", "str", "'exporter' (the exporter's declared exports, FOB) or 'importer' (the importer's declared imports, CIF)"),
+        C("value_usd", "float", "annual value as that reporter declared it", unit="USD"),
+        C("quantity_kg", "float", "net weight as that reporter declared it (blank: not reported)", required=False, unit="kg"),
+    ),
+    key=("year", "exporter", "importer", "hs6", "reporter"),
+    description="Mirror trade among third countries (both reporters' figures), for the diversion signals "
+                "(parquet metadata keys decontrol.source and decontrol.synthetic)",
+    optional=True,  # only the diversion signals read it; the item table reads trade.parquet alone
+)
+
 
 #: The reason-for-control columns of the Commerce Country Chart (Supp. No. 1 to 15 CFR 738), in order.
 CHART_COLUMNS: tuple[str, ...] = ("CB1", "CB2", "CB3", "NP1", "NP2", "NS1", "NS2", "MT1", "RS1", "RS2", "FC1",
@@ -352,7 +387,7 @@ REFERENCE_EXCHANGES = TableSpec(
 TABLES: dict[str, TableSpec] = {t.name: t for t in (
     CCL, HS6, HS2, COUNTRIES, REGIMES, PARTNER_TOTALS, HS2_CHINA, EVENTS, CONCORDANCE, TRADE,
     TIER_OVERRIDES, FA_OVERRIDES, COUNTRY_CHART, CHART_FOOTNOTES, COUNTRY_GROUPS, MEU_ITEMS, MEU_DESTINATIONS,
-    PARTNER_MEASURES, PARTNER_MEASURE_STATUS, PARTNER_MEASURES_UNSOURCED, REFERENCE_EXCHANGES)}
+    PARTNER_MEASURES, PARTNER_MEASURE_STATUS, PARTNER_MEASURES_UNSOURCED, REFERENCE_EXCHANGES, CHPL, MIRROR_TRADE)}
 
 #: Partners the product focuses on (China first, then the allies in what-if sessions).
 PARTNERS: tuple[str, ...] = ("CHN", "JPN", "GBR", "AUS", "NLD", "DEU", "KOR", "TWN")
