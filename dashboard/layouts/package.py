@@ -103,7 +103,7 @@ def _inputs(state: AppState, partner: str) -> dbc.Card:
         ], className="g-2"),
         field("Concession target, US$ bn per year",
               dbc.InputGroup([dbc.InputGroupText("$"),
-                              dbc.Input(id=ids.PKG_TARGET, type="number", step=0.01,
+                              dbc.Input(id=ids.PKG_TARGET, type="number", step="any",
                                         value=suggested_target_bn(ds, partner), debounce=False),
                               dbc.InputGroupText("bn"),
                               dbc.FormFeedback(id=ids.PKG_TARGET_FEEDBACK, type="invalid")],

@@ -11,7 +11,7 @@ def _run(page):
 def test_package_run_end_to_end_and_a_frontier_click_loads_a_package(page, screenshot):
     page.goto("/package")
     page.wait_for_selector("#pkg-side-trade .h6")
-    page.fill("#pkg-target", "0.3")
+    page.fill("#pkg-target", "0.005")
     _run(page)
     assert page.locator("#pkg-kpis .kpi-value").first.inner_text().startswith("$")
     assert "Proposed package" in page.locator("#pkg-status").inner_text()
