@@ -74,7 +74,8 @@ def item_instruments(level: str, binding: tuple[str, ...], allowed: tuple[str, .
 def decided_by(binding: tuple[str, ...], level: str, heading: str, barred: str, embargo: bool) -> tuple[str, str]:
     """(decider, plain words) for one item and partner."""
     h = heading.lower()
-    if "nuclear regulatory commission" in h or "10 cfr part 110" in h or "10 cfr 110" in h or "part 810" in h:
+    nuclear = "nuclear regulatory commission" in h or "10 cfr part 110" in h or "10 cfr 110" in h or "part 810" in h
+    if nuclear and "exclud" not in h:  # "... excluding items subject to the NRC" leaves the rest with BIS
         return "agency", "another agency: nuclear trade under NRC (10 CFR 110) or DOE (10 CFR 810)"
     if embargo:
         return "statute", "embargo or sanctions programme (Part 746): not a BIS item decision"
@@ -102,8 +103,12 @@ def instrument_cite(line: Mapping[str, object]) -> str:
     with the CFR provision it changes (the last parenthesis of the item table's instrument text)."""
     mode = str(line.get("mode", ""))
     label = MODE_LABEL.get(mode, mode)
-    cites = re.findall(r"\(([^()]*(?:\([^()]*\)[^()]*)*)\)", str(line.get("instrument") or ""))
-    return f"{label} ({cites[-1]})" if cites else label
+    text = str(line.get("instrument") or "")
+    cites = [c for c in re.findall(r"\(([^()]*(?:\([^()]*\)[^()]*)*)\)", text) if re.search(r"\d", c)]
+    if cites:
+        return f"{label} ({cites[-1]})"
+    sections = re.findall(r"\d{3}\.\d+(?:\([A-Za-z0-9]+\))*", text)
+    return f"{label} ({sections[-1]})" if sections else label
 
 
 def instruments_json(instr: Mapping[str, str]) -> str:
