@@ -17,6 +17,7 @@ configuration so that progress, cancel and results work from any worker of any h
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import shutil
 import signal
@@ -179,10 +180,9 @@ class ForkserverDiskcacheManager(dash.DiskcacheManager):
             return False
 
     def terminate_job(self, job: Any) -> None:
-        try:
+        # a job that ended between Dash's existence check and the kill is already what we want
+        with contextlib.suppress(psutil.Error):
             super().terminate_job(job)
-        except psutil.Error:
-            pass
 
     def terminate_unhealthy_job(self, job: Any) -> bool:
         try:

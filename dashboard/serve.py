@@ -13,6 +13,7 @@ workers and stopped with them (and they die with this process even after a `kill
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import signal
 import subprocess
@@ -38,11 +39,10 @@ def environment(*, data: Path | None = None, db: str | None = None, users: Path 
 
 def _die_with_parent() -> None:
     """In a child of this server: get SIGTERM when the server dies, however it dies (Linux)."""
-    try:
+    # without prctl (not Linux) the child's own watchdog on the server's pid still ends it
+    with contextlib.suppress(OSError, AttributeError):
         import ctypes
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 def start_celery_workers(env: dict[str, str], concurrency: int) -> subprocess.Popen:

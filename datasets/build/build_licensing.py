@@ -19,7 +19,6 @@ changed. Output is deterministic, so `datasets/MANIFEST.csv` checksums stay put 
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
@@ -33,7 +32,7 @@ DEFAULT_OUT = REPO / "datasets"
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(BUILD_DIR))
 from optimizer.data import schema  # noqa: E402
-from tables import write_csv  # noqa: E402
+from tables import build_main, write_csv  # noqa: E402
 
 CHART_AS_OF = "2026-07-23"
 GROUPS_AS_OF = "2026-07-23"
@@ -125,13 +124,7 @@ def build_all(shared: Path, out: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="folder of raw public sources")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="datasets folder to write")
-    args = parser.parse_args(argv)
-    build_all(args.shared.resolve(), args.out.resolve())
-    print(f"wrote licensing tables to {args.out / 'licensing'}")
-    return 0
+    return build_main(__doc__ or "", build_all, DEFAULT_SHARED, DEFAULT_OUT, "wrote licensing tables to", argv)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ Only reshaping happens here; the status text is kept verbatim next to what was p
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
@@ -31,7 +30,7 @@ DEFAULT_OUT = REPO / "datasets"
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(BUILD_DIR))
 from optimizer.data import schema  # noqa: E402
-from tables import write_csv  # noqa: E402
+from tables import build_main, write_csv  # noqa: E402
 
 PARTNER = "CHN"
 STATUS_AS_OF = "2026-09-29"
@@ -99,13 +98,7 @@ def build_all(shared: Path, out: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="folder of raw public sources")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="datasets folder to write")
-    args = parser.parse_args(argv)
-    build_all(args.shared.resolve(), args.out.resolve())
-    print(f"wrote the partner measures to {args.out}")
-    return 0
+    return build_main(__doc__ or "", build_all, DEFAULT_SHARED, DEFAULT_OUT, "wrote the partner measures to", argv)
 
 
 if __name__ == "__main__":

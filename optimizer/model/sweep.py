@@ -17,6 +17,7 @@ Statuses are read as in `solve.py` (a time-limited run with a package is `feasib
 from __future__ import annotations
 
 
+from abc import ABC, abstractmethod
 from dataclasses import replace
 
 import pulp
@@ -29,7 +30,7 @@ from optimizer.model.solve import (CBC_OPTIONS, CBC_SAFE_OPTIONS, SolveOutcome, 
 Choices = dict[str, str]
 
 
-class _Sweep:
+class _Sweep(ABC):
     """Shared reading of a point's package: {item: mode} and its objective from the model's coefficients."""
 
     def __init__(self, m: PackageModel, *, time_limit: float, rel_gap: float) -> None:
@@ -63,11 +64,13 @@ class _Sweep:
     #: Whether this engine's "optimal" is a proof (see solve.py).
     trusted = True
 
-    def run(self, target_usd: float) -> tuple[SolveOutcome, Choices]:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def run(self, target_usd: float) -> tuple[SolveOutcome, Choices]:
+        """Solve the sweep's model at one target (each engine moves the target row its own way)."""
 
-    def second(self) -> "_Sweep":  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def second(self) -> "_Sweep":
+        """The engine on the other solver path, used to confirm an untrusted verdict."""
 
     def _choices(self, names) -> tuple[Choices, float]:
         option = self.m.var_option
