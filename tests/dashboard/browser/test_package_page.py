@@ -45,6 +45,8 @@ def test_unknown_eccn_is_flagged_with_a_suggestion(page):
     page.click("text=Locks and forced items")
     page.fill("#pkg-locks", "2B99l")
     page.wait_for_selector("#pkg-locks.is-invalid")
+    # the class and the message are separate props: wait for the message itself, not only the class
+    page.wait_for_function("document.querySelector('#pkg-locks-feedback').innerText.includes('unknown ECCN 2B99L')")
     assert "unknown ECCN 2B99L (did you mean 2B99" in page.locator("#pkg-locks-feedback").inner_text()
 
 
@@ -63,7 +65,7 @@ def test_infeasible_target_offers_the_largest_achievable_one(page, screenshot):
 
 @pytest.fixture()
 def slow_run_server(tmp_path, monkeypatch):
-    """The dashboard in a thread of this process, with a frontier phase that takes 60 s (so it can be
+    """The dashboard in a thread of this process, with a frontier phase that never ends by itself (so it can be
     cancelled): the job forkserver preloads `slow_extras`, which patches the frontier phase."""
     import threading
     from pathlib import Path
@@ -76,12 +78,23 @@ def slow_run_server(tmp_path, monkeypatch):
     monkeypatch.setenv("DECONTROL_HOME", str(tmp_path))
     monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent))
     monkeypatch.setattr(jobs, "FORKSERVER_PRELOAD", [*jobs.FORKSERVER_PRELOAD, "slow_extras"])
+    # The forkserver is one per process and keeps the preload list it started with: one started
+    # earlier in this process would run the real (fast) frontier and the test would race it.
+    # Stop it now so the job's forkserver is started with `slow_extras`, and again afterwards so
+    # no later job in this process inherits the slow frontier.
+    _stop_forkserver()
     app = create_app(cache_dir=tmp_path / "jobs")
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+    _stop_forkserver()
+
+
+def _stop_forkserver() -> None:
+    from multiprocess import forkserver
+    forkserver._forkserver._stop()
 
 
 def test_cancel_stops_a_slow_frontier_and_keeps_the_package(browser, slow_run_server):
@@ -96,7 +109,10 @@ def test_cancel_stops_a_slow_frontier_and_keeps_the_package(browser, slow_run_se
     page.wait_for_selector("#pkg-table table")  # the package is shown at once
     page.wait_for_selector("#pkg-cancel:not([disabled])")
     assert page.locator("#pkg-run").is_disabled()
-    page.wait_for_function("document.querySelector('#pkg-progress-text').innerText.includes('frontier')")
+    # A cold job start (a fresh forkserver importing the app, then the job loading the data) takes
+    # about 6 s on an idle 2-core machine and 10-15 s with both cores busy: the deadline is for that.
+    page.wait_for_function("document.querySelector('#pkg-progress-text').innerText.includes('frontier')",
+                           timeout=90_000)
     page.click("#pkg-cancel")
     page.wait_for_selector("#pkg-run:not([disabled])")
     page.wait_for_selector("#pkg-cancel[disabled]")
