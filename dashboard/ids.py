@@ -76,6 +76,7 @@ PKG_CAP = "pkg-cap"                      # pattern-matching: {"type": PKG_CAP, "
 PKG_CAPS_FEEDBACK = "pkg-caps-feedback"
 PKG_COHERENCE = "pkg-coherence"
 PKG_BIS_ALONE = "pkg-bis-alone"  # switch: only items BIS can decide alone
+PKG_NO_DIVERSION = "pkg-no-diversion"  # switch: leave out items whose codes show strong diversion signals
 PKG_LOCKS = "pkg-locks"
 PKG_LOCKS_FEEDBACK = "pkg-locks-feedback"
 PKG_FORCED = "pkg-forced"

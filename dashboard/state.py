@@ -147,6 +147,20 @@ def item_table(ds: Any, partner: str, year: int | None = None) -> Any:
     return memo(ds, ("item_table", partner, year), lambda: build_item_table(ds, partner, year))
 
 
+def diversion_exposure(ds: Any, partner: str) -> Any:
+    """Every item's diversion exposure for `partner` (the builder's diversion screen), cached per
+    dataset: seconds on first use per partner, then free."""
+    from optimizer.diversion.exposure import item_exposure
+    return memo(ds, ("diversion_all", partner), lambda: item_exposure(ds, partner))
+
+
+def item_diversion(ds: Any, eccn: str, partner: str) -> Any:
+    """`optimizer.diversion.exposure.item_exposure` of one item, cached per dataset (a second or
+    two per item on the shipped mirror table: only the item's own codes are scored)."""
+    from optimizer.diversion.exposure import item_exposure
+    return memo(ds, ("diversion", eccn, partner), lambda: item_exposure(ds, partner, [eccn]))
+
+
 def item_explanation(ds: Any, eccn: str, partner: str, year: int | None = None) -> Any:
     """`optimizer.estimation.explain_item`, cached per dataset (the panel reopens items often)."""
     from optimizer.estimation import explain_item

@@ -21,6 +21,7 @@ FORM = [
     (ids.PKG_RISK_BUDGET, "value"), ({"type": ids.PKG_CAP, "cat": ALL}, "value"), (ids.PKG_LOCKS, "value"),
     (ids.PKG_FORCED, "value"), ({"type": ids.PKG_ALLY, "iso": ALL}, "value"), (ids.PKG_ALLY_POLICY, "value"),
     (ids.PKG_ALLY_PENALTY, "value"), (ids.PKG_COHERENCE, "value"), (ids.PKG_BIS_ALONE, "value"),
+    (ids.PKG_NO_DIVERSION, "value"),
 ]
 
 #: (input id, feedback id) of the fields with an `invalid` state, in `package.FIELDS` order.

@@ -22,7 +22,7 @@ BUILDER_FORM = [
     (ids.PKG_OBJECTIVE, "objective"), (ids.PKG_FA_THRESHOLD, "min_fa"), (ids.PKG_MAX_ITEMS, "max_items"),
     (ids.PKG_MODES, "modes"), (ids.PKG_RISK_BUDGET, "risk_budget"), (ids.PKG_LOCKS, "locks"),
     (ids.PKG_FORCED, "forced"), (ids.PKG_ALLY_POLICY, "ally_policy"), (ids.PKG_ALLY_PENALTY, "ally_penalty"),
-    (ids.PKG_COHERENCE, "coherence"), (ids.PKG_BIS_ALONE, "bis_alone"),
+    (ids.PKG_COHERENCE, "coherence"), (ids.PKG_BIS_ALONE, "bis_alone"), (ids.PKG_NO_DIVERSION, "no_diversion"),
 ]
 
 

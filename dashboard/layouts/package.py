@@ -13,6 +13,7 @@ from dashboard.logic.package import suggested_target_bn
 from dashboard.logic.package_inputs import CATEGORIES
 from dashboard.logic.trade import partner_names, partner_options
 from dashboard.state import AppState
+from optimizer.diversion.exposure import STRONG_SIGNAL
 from optimizer.model.scenario import MODES
 from optimizer.data.schema import ALLIES
 
@@ -77,6 +78,9 @@ def _inputs(state: AppState, partner: str) -> dbc.Card:
                        "or other agency)", className="small"),
             dbc.Switch(id=ids.PKG_COHERENCE, value=True, label="Software/technology only with its hardware",
                        className="small"),
+            dbc.Switch(id=ids.PKG_NO_DIVERSION, value=False, className="small",
+                       label=f"Leave out items whose codes show strong diversion signals (score ≥ {STRONG_SIGNAL:.1f}, "
+                             "Diversion page)"),
         ], title="Modes, budget, category caps"),
         dbc.AccordionItem([
             field("Never relieve (locks)", dbc.Input(id=ids.PKG_LOCKS, size="sm", placeholder="ECCNs, e.g. 4A994"),

@@ -98,10 +98,10 @@ def ally_panel_view(ds: Any, eccn: str | None, partner: str, year: Any) -> tuple
     ]
     table = html.Table(html.Tbody([html.Tr([html.Th(k, className="fw-normal text-muted"), html.Td(v)])
                                    for k, v in facts]), className="table table-sm small")
-    from dashboard.logic.items import licence_section
+    from dashboard.logic.items import diversion_section, licence_section
     body = [html.P(str(it.get("heading", "")), className="mb-1"), licence_section(it, name),
             html.Div([html.Span("Trade evidence ", className="small"), provenance_badge(prov)], className="mb-1"),
-            table]
+            table, diversion_section(ds, eccn, partner, name)]
     return f"{eccn} · {name}, {y}", body, None
 
 

@@ -17,7 +17,7 @@ from dashboard.components import empty_state, graph, provenance_badge
 from dashboard.figures.common import Provenance
 from dashboard.figures.items import top_suppliers
 from dashboard.logic.trade import partner_names
-from dashboard.state import AppState, item_explanation, item_table
+from dashboard.state import AppState, item_diversion, item_explanation, item_table
 from dashboard.theme import TIER_COLORS, TIER_ORDER, fmt_pct, fmt_score, fmt_usd
 from optimizer.data.trade import trade_years
 from optimizer.errors import DecontrolError
@@ -242,10 +242,45 @@ def panel_view(ds: Any, eccn: str | None, partner: str, year: Any,
 
     licence = licence_section(it, name)
     body = [html.P(it["heading"], className="mb-1"), html.Div(tier_line, className="mb-2"),
-            licence, control, value, fa, risk]
+            licence, control, value, fa, risk, diversion_section(ds, it["eccn"], partner, name)]
     if history is not None:
         body.insert(2, history_section(history))
     return f"{it['eccn']} · {name}, {y}", body, it["tier"]
+
+
+def diversion_section(ds: Any, eccn: str, partner: str, name: str) -> html.Section:
+    """The item's diversion exposure: the strongest mirror-trade signal of its mapped codes for the
+    partner's targets (`optimizer.diversion.exposure`). Facts from trade data, shown to allies too."""
+    from optimizer.diversion.exposure import STRONG_SIGNAL
+    title = "Diversion exposure (mirror trade)"
+    try:
+        exp = item_diversion(ds, eccn, partner)
+    except DecontrolError as exc:
+        return _section(title, [html.Div(f"Not measured: {exc.message}", className="small")])
+    if exp is None:
+        return _section(title, [html.Div("Not measured: the data has no mirror trade table.", className="small")])
+    prov = Provenance("synthetic" if exp.synthetic else "real", exp.source)
+    targets = ", ".join(partner_names(ds).get(t, t) for t in exp.targets)
+    row = exp.of(eccn)
+    if row is None:
+        body: list = [html.Div(f"No signal measured: none of the item's HS codes is in the mirror trade table "
+                               f"for {targets}.", className="small")]
+    else:
+        score = float(row["diversion_score"])
+        strong = score >= STRONG_SIGNAL
+        body = [
+            html.Div([html.Span(f"Score {score:.2f}", className="fw-bold"),
+                      html.Span(" (0–1, combined signals; strong at "
+                                f"{STRONG_SIGNAL:.2f} and above)" + (" · strong" if strong else ""),
+                                className="small")]),
+            html.Div(f"Strongest pair: {row['diversion_signal']}", className="small"),
+            html.Div(f"{int(row['diversion_pairs_strong'])} strong (hub, code) pair(s) towards {targets}; relief "
+                     f"to {name} bears on these targets.", className="small text-muted"),
+            html.Div(["Evidence per pair on the ", html.A("Diversion page", href="/diversion"),
+                      "; the builder can leave such items out (decontrol optimize --max-diversion)."],
+                     className="small text-muted"),
+        ]
+    return _section(title, body, prov)
 
 
 def licence_section(it: dict[str, Any], name: str) -> html.Section:

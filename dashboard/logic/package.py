@@ -27,7 +27,7 @@ from dashboard.figures.common import Provenance, empty_figure
 from dashboard.figures.package import frontier
 from dashboard.logic.package_inputs import FormValues, check_form, with_ally_positions
 from dashboard.logic.trade import partner_names, partner_totals
-from dashboard.state import item_table
+from dashboard.state import diversion_exposure, item_table
 from dashboard.theme import TIER_LABELS, fmt_bn, fmt_count, fmt_pct, fmt_score, fmt_usd, truncate
 from optimizer.estimation.space import nothing_to_offer
 from optimizer.licensing.instruments import MODE_LABEL, instrument_cite
@@ -45,6 +45,7 @@ REASON_LABELS: dict[str, str] = {
     "not_bis_alone": "Not for BIS alone (regime, statute or another agency)",
     "locked": "Locked by the analyst",
     "fa_below_threshold": "Foreign availability below the threshold",
+    "diversion_signal": "Its codes show a strong diversion signal (Diversion page)",
     "ally_opposes": "Opposed by an ally",
     "value_unknown": "Value unknown (software, technology or no HS mapping)",
     "coherence": "Software/technology without its hardware",
@@ -83,6 +84,7 @@ def run_package(ds: Any, values: FormValues) -> dict[str, Any]:
     checked = check_form(values, items)
     if not checked.ok:
         return {"ok": False, "problems": checked.problems}
+    items = scenario_items(ds, items, partner, checked.scenario)
     t0 = time.perf_counter()
     package = solve_package(with_ally_positions(items, checked.positions), checked.scenario)
     return {
@@ -96,11 +98,21 @@ def run_package(ds: Any, values: FormValues) -> dict[str, Any]:
     }
 
 
+def scenario_items(ds: Any, items: Any, partner: str, scenario: Scenario) -> Any:
+    """The item table `scenario` is solved on (the diversion exposure joined when it screens on it),
+    through the core's one function, with the exposure cached per partner."""
+    from optimizer.diversion.exposure import for_scenario
+    if scenario.max_diversion is None:
+        return items
+    return for_scenario(ds, items, partner, scenario.max_diversion, diversion_exposure(ds, partner))
+
+
 def _table_and_scenario(ds: Any, result: dict) -> tuple[Any, Scenario]:
     """The item table (with the run's ally positions) and the scenario a run was solved on."""
-    table = with_ally_positions(item_table(ds, result["partner"], result["year"]),
-                                {k: tuple(v) for k, v in result.get("positions", {}).items()})
-    return table, Scenario.from_dict(result["scenario"])
+    scenario = Scenario.from_dict(result["scenario"])
+    items = scenario_items(ds, item_table(ds, result["partner"], result["year"]), result["partner"], scenario)
+    table = with_ally_positions(items, {k: tuple(v) for k, v in result.get("positions", {}).items()})
+    return table, scenario
 
 
 def run_extras(ds: Any, result: dict, progress: Progress = _no_progress,

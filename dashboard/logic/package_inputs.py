@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from optimizer.data.schema import ALLIES
+from optimizer.diversion.exposure import STRONG_SIGNAL
 from optimizer.errors import DecontrolError
 from optimizer.model.scenario import OBJECTIVES, Scenario, normalise_item_id
 
@@ -46,6 +47,7 @@ class FormValues:
     ally_penalty: Any = 0.5
     coherence: bool = True
     bis_alone: bool = False
+    no_diversion: bool = False   # leave out items with strong diversion signals (max_diversion)
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,7 @@ def check_form(values: FormValues, items: pd.DataFrame) -> Checked:
         "risk_budget": risk_budget, "allies": sorted(positions) if policy != "ignore" else [],
         "allow_opposed": policy == "penalty", "ally_penalty": float(penalty or 0.0) if policy == "penalty" else 0.0,
         "coherence": bool(values.coherence), "bis_alone": bool(values.bis_alone), "partner": values.partner,
+        "max_diversion": STRONG_SIGNAL if values.no_diversion else None,
         "year": int(values.year) if _number(values.year) else None,
     }
     try:
@@ -193,7 +196,7 @@ def with_ally_positions(items: pd.DataFrame, positions: dict[str, tuple[str, ...
 def form_values(partner: Any, year: Any, target_bn: Any, objective: Any, min_fa: Any, max_items: Any,
                 modes: Any, risk_budget: Any, caps: list[Any] | None, locks: Any, forced: Any,
                 ally_oppose: list[Any] | None, ally_policy: Any, ally_penalty: Any, coherence: Any,
-                bis_alone: Any = False) -> FormValues:
+                bis_alone: Any = False, no_diversion: Any = False) -> FormValues:
     """FormValues from the widgets in the order the callbacks list them (caps in category order 0-9,
     allies' oppositions in `ALLIES` order, as the layout creates them)."""
     return FormValues(
@@ -202,4 +205,5 @@ def form_values(partner: Any, year: Any, target_bn: Any, objective: Any, min_fa:
         caps=dict(zip(CATEGORIES, caps or [])), locks=locks, forced=forced,
         ally_oppose={iso: v for iso, v in zip(ALLIES, ally_oppose or []) if v},
         ally_policy=ally_policy, ally_penalty=ally_penalty, coherence=bool(coherence), bis_alone=bool(bis_alone),
+        no_diversion=bool(no_diversion),
     )

@@ -54,7 +54,9 @@ def recompute_package(ds: Any, current: dict[str, Any]) -> dict[str, Any]:
     positions = current.get("positions") or {}
     if not isinstance(positions, dict) or not all(isinstance(v, (list, tuple)) for v in positions.values()):
         raise DecontrolError("the run's ally positions are not {ISO3: [ECCN, ...]}")
-    table = with_ally_positions(item_table(ds, partner, year), {k: tuple(str(e) for e in v) for k, v in positions.items()})
+    from dashboard.logic.package import scenario_items
+    items = scenario_items(ds, item_table(ds, partner, year), partner, scenario)
+    table = with_ally_positions(items, {k: tuple(str(e) for e in v) for k, v in positions.items()})
     return solve_package(table, scenario).to_dict()
 
 
@@ -172,4 +174,5 @@ def form_from_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
         "ally_oppose": [opposed.get(iso, "") for iso in ALLIES], "ally_policy": policy,
         "ally_penalty": float(sc.get("ally_penalty") or 0.5) if policy == "penalty" else 0.5,
         "coherence": bool(sc.get("coherence", True)), "bis_alone": bool(sc.get("bis_alone", False)),
+        "no_diversion": sc.get("max_diversion") is not None,
     }

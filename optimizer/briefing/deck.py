@@ -282,6 +282,7 @@ def _alternatives_slide(prs, b: Briefing) -> None:
 EXCLUSION_LABELS: dict[str, str] = {
     "nlr": "no licence required", "foundational": "foundational control", "no_instrument": "no allowed instrument",
     "not_bis_alone": "not for BIS alone", "locked": "kept controlled", "fa_below_threshold": "availability below threshold",
+    "diversion_signal": "strong diversion signal",
     "ally_opposes": "an ally opposes", "value_unknown": "value unknown", "coherence": "needs its hardware",
     "not_needed": "not needed for the target",
 }

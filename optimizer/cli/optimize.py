@@ -86,6 +86,9 @@ def _scenario_flags(p: argparse.ArgumentParser, target_required: bool = True) ->
     p.add_argument("--allow-opposed", action="store_true", default=None,
                    help="allow items an ally opposes, at --ally-penalty risk points per opposing ally")
     p.add_argument("--ally-penalty", type=str, default=None, metavar="P", help="risk points per opposing ally")
+    p.add_argument("--max-diversion", type=str, default=None, metavar="S",
+                   help="leave out items whose codes show a diversion signal with combined score >= S (0-1; "
+                        "0.5 = the validated alarm threshold); needs the mirror trade table")
     p.add_argument("--bis-alone", dest="bis_alone", action="store_true", default=None,
                    help="only items BIS can decide alone (no multilateral regime, statute or other agency)")
     p.add_argument("--no-coherence", dest="coherence", action="store_false", default=None,
@@ -151,7 +154,7 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
         "risk_budget": args.risk_budget, "category_caps": _caps(args, base),
         "allies": args.allies, "allow_opposed": args.allow_opposed, "ally_penalty": args.ally_penalty,
         "coherence": args.coherence, "bis_alone": args.bis_alone, "solver": args.solver, "time_limit_s": args.time_limit,
-        "rel_gap": args.rel_gap, "year": args.year,
+        "rel_gap": args.rel_gap, "year": args.year, "max_diversion": getattr(args, "max_diversion", None),
         "partner": args.partner,
     }
     if args.lock:
@@ -168,6 +171,10 @@ def load_items(args: argparse.Namespace, scenario: Scenario) -> tuple[pd.DataFra
         table = read_items_csv(args.items)
         known, warn = _ccl_eccns(args.data)
         table, more = align_with_rules(table, args, scenario)
+        if scenario.max_diversion is not None and "diversion_score" not in table.columns and scenario.partner:
+            from optimizer.data.load import load_dataset
+            from optimizer.diversion.exposure import for_scenario
+            table = for_scenario(load_dataset(args.data), table, scenario.partner, scenario.max_diversion)
         return table, known, warn + more
     partner = scenario.partner
     if partner is None:
@@ -176,7 +183,10 @@ def load_items(args: argparse.Namespace, scenario: Scenario) -> tuple[pd.DataFra
     from optimizer.estimation import build_item_table
     ds = load_dataset(args.data)
     table = build_item_table(ds, partner, scenario.year)
-    return table, set(ds.ccl["eccn"].astype(str)), list(table.attrs.get("warnings", []))
+    warnings = list(table.attrs.get("warnings", []))
+    from optimizer.diversion.exposure import for_scenario
+    table = for_scenario(ds, table, partner, scenario.max_diversion)
+    return table, set(ds.ccl["eccn"].astype(str)), warnings
 
 
 #: Columns an edited table takes from the licensing model, whatever the file says: the partner's

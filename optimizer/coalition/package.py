@@ -41,8 +41,10 @@ def coalition_package(ds, partner: str, members: list[str] | tuple[str, ...], sc
     """
     if scenario.risk_budget is None:
         raise DecontrolError("coalition mode needs a risk budget (--risk-budget): the packages share it")
+    from optimizer.diversion.exposure import for_scenario
     table = build_item_table(ds, partner, scenario.year, config)
     partner, year = table.attrs["partner"], int(table.attrs["year"])
+    table = for_scenario(ds, table, partner, scenario.max_diversion)
     values = member_values(ds, partner, members, year, config)
     codes: list[str] = values.attrs["members"]
     warnings = list(table.attrs.get("warnings", []))

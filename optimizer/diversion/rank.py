@@ -64,7 +64,7 @@ def periods(years: list[int], since: date) -> Periods:
 
 def side_by_side(mirror: pd.DataFrame) -> pd.DataFrame:
     """One row per flow with both reports: v_exp, v_imp (USD), kg_exp, kg_imp (NaN: not reported)."""
-    bad = sorted(set(mirror["reporter"].astype(str)) - {"exporter", "importer"})
+    bad = sorted({str(r) for r in mirror["reporter"].unique()} - {"exporter", "importer"})
     if bad:
         raise DecontrolError(f"mirror trade: reporter must be 'exporter' or 'importer', found {', '.join(bad[:5])}")
     key = ["year", "exporter", "importer", "hs6"]
@@ -126,12 +126,12 @@ def rank_pairs(mirror: pd.DataFrame, target: str, since: date | None = None, *,
         raise DecontrolError(f"no default control date for target {target!r}: give --since DATE")
     since = since or CONTROL_DATES[target][0]
     hubs = tuple(h for h in hubs if h != target)
+    per = periods(list(mirror["year"].unique()), since)  # the table's years, whichever codes are asked
     m = mirror
     if codes is not None:
         m = m[m["hs6"].isin(codes)]
     leg_a = m[m["exporter"].isin(coalition) & m["importer"].isin(hubs)]
     leg_b = m[m["exporter"].isin(hubs) & (m["importer"] == target)]
-    per = periods(list(m["year"].unique()), since)
     empty = pd.DataFrame(columns=["rank", "hub", "hs6", "target", "combined"])
     if leg_a.empty:
         return empty, per
@@ -150,9 +150,10 @@ def rank_pairs(mirror: pd.DataFrame, target: str, since: date | None = None, *,
     zero = {k: 0.0 for k in sums_a.columns}
     n_pre, n_post = len(per.pre), len(per.post)
     rows = []
-    for hub, code in sums_a.index.unique().sort_values():
-        sa = sums_a.loc[(hub, code)].to_dict()
-        sb = sums_b.loc[(hub, code)].to_dict() if (hub, code) in sums_b.index else zero
+    by_pair_a, by_pair_b = sums_a.to_dict("index"), sums_b.to_dict("index")  # one pass, not a .loc per pair
+    for hub, code in sorted(by_pair_a):
+        sa = by_pair_a[(hub, code)]
+        sb = by_pair_b.get((hub, code), zero)
         code_res = residuals.get(code, {})
         own = code_res.get(hub)
         growth = sg.did_growth(own, [r for h, r in sorted(code_res.items()) if h != hub]) if own else None

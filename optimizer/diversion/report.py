@@ -89,8 +89,10 @@ def parse_weights(text: str | None) -> dict[str, float]:
 
 
 def diversion_report(ds: Dataset, target: str, since: date | None = None, *, tiers: tuple[str, ...] = (),
-                     hubs: tuple[str, ...] = rk.HUBS, weights: dict[str, float] | None = None) -> DiversionReport:
-    """Rank (hub, HS6) pairs for `target` on the dataset's mirror trade table."""
+                     hubs: tuple[str, ...] = rk.HUBS, weights: dict[str, float] | None = None,
+                     codes: set[str] | None = None) -> DiversionReport:
+    """Rank (hub, HS6) pairs for `target` on the dataset's mirror trade table (`codes`: only these
+    HS6 codes; a code's scores do not depend on other codes, so this is a cheap exact subset)."""
     if ds.mirror_trade.empty:
         raise DecontrolError("no mirror trade table (mirror_trade.parquet) in the data: the diversion signals "
                              "need both reporters' figures (see datasets/README.md)")
@@ -98,11 +100,11 @@ def diversion_report(ds: Dataset, target: str, since: date | None = None, *, tie
         raise DecontrolError(f"unknown target country code {target!r}")
     if since is None and target not in rk.CONTROL_DATES:
         raise DecontrolError(f"no default control date for {target}: give --since YYYY-MM-DD")
-    codes = None
     if tiers:
-        codes = set(ds.chpl.loc[ds.chpl["tier"].isin(tiers), "hs6"])
-        if not codes:
+        in_tiers = set(ds.chpl.loc[ds.chpl["tier"].isin(tiers), "hs6"])
+        if not in_tiers:
             raise DecontrolError(f"no CHPL code in tier(s) {', '.join(tiers)} (is chpl.csv present?)")
+        codes = in_tiers if codes is None else codes & in_tiers
     note = rk.CONTROL_DATES[target][1] if since is None else "date given by the user"
     weights = dict(sg.DEFAULT_WEIGHTS if weights is None else weights)
     table, per = rk.rank_pairs(ds.mirror_trade, target, since, hubs=hubs, codes=codes, weights=weights)

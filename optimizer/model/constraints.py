@@ -5,8 +5,8 @@ name, returning them, so results can say which rows bind and a diagnosis can dro
 time. The screens act before variables exist, because an item that can never enter gets no
 variable at all (smaller models, and the reason is known without solving):
 
-- `define_exclusions`: foundational (never, not relaxable), locked, FA below the threshold, opposed
-  by an ally, value unknown. Forced items override the FA threshold and an unknown value (the
+- `define_exclusions`: foundational (never, not relaxable), locked, FA below the threshold, a strong
+  diversion signal on the item's codes (with `max_diversion`), opposed by an ally, value unknown. Forced items override the FA threshold and an unknown value (the
   analyst's explicit choice), never the foundational tier. With `allow_opposed`, an opposed item
   stays in and costs `ally_penalty` risk points per opposing ally.
 """
@@ -29,7 +29,7 @@ GE, LE, EQ = pulp.LpConstraintGE, pulp.LpConstraintLE, pulp.LpConstraintEQ
 
 #: Exclusion reasons, in the order they are checked (the first that applies is reported).
 REASONS: tuple[str, ...] = ("nlr", "foundational", "no_instrument", "not_bis_alone", "locked", "fa_below_threshold",
-                            "ally_opposes", "value_unknown", "coherence", "not_needed")
+                            "diversion_signal", "ally_opposes", "value_unknown", "coherence", "not_needed")
 
 
 def define_exclusions(m: "PackageModel") -> dict[str, tuple[str, str]]:
@@ -65,6 +65,13 @@ def define_exclusions(m: "PackageModel") -> dict[str, tuple[str, str]]:
     forced = set(sc.forced) if "forced" not in m.relaxed else set()
     locks = set(sc.locks) if "locks" not in m.relaxed else set()
     min_fa = sc.min_fa if "fa_threshold" not in m.relaxed else 0.0
+    max_div = sc.max_diversion if "diversion" not in m.relaxed else None
+    if max_div is not None and "diversion_score" not in m.items.columns:
+        raise DecontrolError("max_diversion is set but the item table has no diversion_score column: build it "
+                             "with the diversion exposure (decontrol optimize --partner ISO3 --max-diversion S) "
+                             "or add the column to the table")
+    divs = m.attr("diversion_score") if max_div is not None else {}
+    signals = m.attr("diversion_signal") if max_div is not None and "diversion_signal" in m.items.columns else {}
     opposed = _oppositions(m)
     screen_allies = "ally_positions" not in m.relaxed and not sc.allow_opposed
     out: dict[str, tuple[str, str]] = {}
@@ -85,6 +92,9 @@ def define_exclusions(m: "PackageModel") -> dict[str, tuple[str, str]]:
             continue
         elif fa < min_fa:
             out[item] = ("fa_below_threshold", f"foreign availability {fa:.2f} below the threshold {min_fa:.2f}")
+        elif max_div is not None and not math.isnan(divs[item]) and divs[item] >= max_div:
+            out[item] = ("diversion_signal", f"diversion signal {divs[item]:.2f} at or above {max_div:.2f}"
+                         + (f": {signals[item]}" if signals.get(item) else ""))
         elif screen_allies and item in opposed:
             out[item] = ("ally_opposes", f"opposed by {', '.join(opposed[item])}")
         elif value is None or math.isnan(value):
@@ -96,6 +106,8 @@ def define_exclusions(m: "PackageModel") -> dict[str, tuple[str, str]]:
             m.warnings.append(f"forced item {item} is below the FA threshold ({fa:.2f} < {min_fa:.2f})")
         if value is None or math.isnan(value):
             m.warnings.append(f"forced item {item} has no known value: it adds nothing to the target")
+        if max_div is not None and not math.isnan(divs[item]) and divs[item] >= max_div:
+            m.warnings.append(f"forced item {item} shows a strong diversion signal ({divs[item]:.2f} >= {max_div:.2f})")
     m.opposed = {i: a for i, a in opposed.items() if i not in out or out[i][0] == "ally_opposes"}
     if not screen_allies and "ally_positions" not in m.relaxed and sc.ally_penalty > 0:
         m.penalty = {i: sc.ally_penalty * len(a) for i, a in opposed.items() if i not in out}

@@ -23,6 +23,7 @@ from optimizer.model.scenario import MODES, Scenario
 RELAXATIONS: dict[str, str] = {
     "locks": "unlock the locked items",
     "fa_threshold": "drop the foreign-availability threshold",
+    "diversion": "accept items whose codes show strong diversion signals",
     "ally_positions": "accept items an ally opposes",
     "forced": "stop forcing items",
     "max_items": "lift the maximum number of items",
@@ -56,6 +57,8 @@ def active_relaxations(m: PackageModel) -> list[str]:
         out.append("locks")
     if sc.min_fa > 0:
         out.append("fa_threshold")
+    if sc.max_diversion is not None:
+        out.append("diversion")
     if m.opposed and not sc.allow_opposed:
         out.append("ally_positions")
     for fam in ("forced", "max_items", "category_caps", "risk_budget", "coherence", "nesting"):

@@ -32,7 +32,10 @@ ALLY_COLUMN = re.compile(r"^ally_([A-Z]{3})$")
 #: Columns the optimizer carries through to package lines when the table has them.
 PASS_THROUGH: tuple[str, ...] = ("heading", "reasons", "tier_reason", "partner", "year", "source",
                                  "licence_required", "binding_reasons", "licence_basis", "instruments",
-                                 "instrument_detail", "decided_by", "decided_by_detail", "value_basis")
+                                 "instrument_detail", "decided_by", "decided_by_detail", "value_basis",
+                                 "diversion_signal")
+#: Optional numeric columns, blank = unknown (NaN): the diversion exposure (optimizer/diversion/exposure.py).
+OPTIONAL_SCORES: tuple[str, ...] = ("diversion_score",)
 
 
 def base_eccn(item_id: str) -> str:
@@ -162,6 +165,13 @@ def validate_items(df: pd.DataFrame, known_eccns: set[str] | None = None,
             bad(i, item, f"group {g!r} is not A-E")
         if not re.fullmatch(r"[0-9]", c):
             bad(i, item, f"category {c!r} is not 0-9")
+    for col in OPTIONAL_SCORES:
+        if col in df.columns:
+            vals = _numbers(df[col], comma)
+            for i, item, raw, v in zip(rows, ids, df[col].tolist(), vals):
+                if v is None or (not math.isnan(v) and not 0 <= v <= 1):
+                    bad(i, item, f"{col} {raw!r} must be a number between 0 and 1 (blank: no signal measured)")
+            out[col] = [np.nan if v is None else v for v in vals]
     out["synthetic"] = _bools(df["synthetic"]) if "synthetic" in df.columns else False
     for iso, col in ally_columns(df).items():
         pos = [str(v).strip().lower() if _present(v) else "neutral" for v in df[col].tolist()]

@@ -84,6 +84,9 @@ class Scenario:
     `coherence`: software/technology (D/E) relief only with relief of hardware (A/B/C) of its family.
     `modes`: the instruments the analyst allows (each item offers those of them that exist for it).
     `bis_alone`: only items BIS can decide alone (no regime, statute or other agency involved).
+    `max_diversion`: leave out items whose mapped codes show a diversion signal at or above this
+    combined score (0-1; None: no screen); needs the table's `diversion_score` column
+    (`optimizer.diversion.exposure.with_diversion`).
     `rel_gap`: relative optimality gap at which the solver may stop (0.001 = within 0.1% of optimal).
     """
 
@@ -102,6 +105,7 @@ class Scenario:
     allies: tuple[str, ...] | None = None
     coherence: bool = True
     bis_alone: bool = False
+    max_diversion: float | None = None
     solver: str = "auto"
     time_limit_s: float = 60.0
     rel_gap: float = 0.001
@@ -348,6 +352,7 @@ _CHECKS = {
     "allies": _allies,
     "coherence": _bool,
     "bis_alone": _bool,
+    "max_diversion": _opt(lambda v: _number(v, lo=0.0, hi=1.0)),
     "solver": _choice(SOLVERS),
     "time_limit_s": lambda v: _number(v, lo=0.0, lo_open=True),
     "rel_gap": lambda v: _number(v, lo=0.0, hi=1.0),

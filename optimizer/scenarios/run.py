@@ -69,8 +69,11 @@ def items_for_inputs(inputs: dict[str, Any], data_dir: Path | None = None) -> tu
     if not scenario.partner:
         raise DecontrolError("the scenario names no partner and carries no item table")
     from optimizer.estimation import build_item_table
+    from optimizer.diversion.exposure import for_scenario
     table = build_item_table(ds, scenario.partner, scenario.year)
-    return _with_positions(table, inputs), known, list(table.attrs.get("warnings", [])), ds
+    warnings = list(table.attrs.get("warnings", []))
+    table = for_scenario(ds, table, scenario.partner, scenario.max_diversion)
+    return _with_positions(table, inputs), known, warnings, ds
 
 
 def run_inputs(inputs: dict[str, Any], data_dir: Path | None = None) -> ScenarioRun:

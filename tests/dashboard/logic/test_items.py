@@ -112,3 +112,12 @@ def test_an_override_the_rules_forbid_is_refused_inline_and_records_nothing(tmp_
     out = items.override_view(state, "1A995", "transactional", "trade it as a bargaining chip", "ana", 0, "CHN")
     assert "needs no licence to CHN" in str(out[0]) and out[-1] is no_update
     assert not state.tier_overrides_path.exists()
+
+
+def test_panel_shows_the_items_diversion_exposure_labelled_synthetic(shipped_ds):
+    _, body, _ = items.panel_view(shipped_ds, "2B001-rest", "CHN", 2024)
+    section = str(body[-1])
+    assert "Diversion exposure (mirror trade)" in section and "SYNTHETIC" in section
+    assert "MYS → CHN, HS 845891, score 0.40" in section and "Diversion page" in section
+    _, body, _ = items.panel_view(shipped_ds, "1A001", "CHN", 2024)
+    assert "No signal measured" in str(body[-1])  # no mapped code in the mirror table: not a zero

@@ -129,3 +129,15 @@ def test_a_partner_with_nothing_to_offer_says_so(shipped_ds):
     assert "Nothing to offer JPN" in str(status) and "need no licence" in str(status)
     assert package.suggested_target_bn(shipped_ds, "JPN") == 0.0
     assert 0 < package.suggested_target_bn(shipped_ds, "CHN") <= 0.5 * 0.0112
+
+
+def test_the_diversion_switch_screens_the_package_through_the_core(shipped_ds):
+    from dashboard.logic.package_inputs import FormValues
+    from optimizer.diversion.exposure import STRONG_SIGNAL
+    values = FormValues(partner="CHN", target_bn=0.001, modes=["lift", "exception", "approval"], no_diversion=True)
+    result = package.run_package(shipped_ds, values)
+    assert result["ok"] and result["scenario"]["max_diversion"] == STRONG_SIGNAL
+    off = package.run_package(shipped_ds, FormValues(**{**values.__dict__, "no_diversion": False}))
+    assert off["scenario"]["max_diversion"] is None
+    table, scenario = package._table_and_scenario(shipped_ds, result)  # the background phase sees the same table
+    assert "diversion_score" in table.columns and scenario.max_diversion == STRONG_SIGNAL
