@@ -180,12 +180,19 @@ class ConsoleLog:
         self.errors.append(f"request failed: {request.url} {request.failure} {_callback_output(request.post_data)}")
 
 
+#: The deadline of every browser wait (ms). Generous on purpose: what a test waits for is computed by
+#: the server (an item-table rebuild after an override, a diversion ranking, a background job that
+#: starts a fresh interpreter and loads the data), which takes 2-8 s on an idle 2-core machine and
+#: 20-40 s with both cores busy. A deadline, not a retry: an element that never appears still fails.
+WAIT_MS = 90_000
+
+
 def _wait_for_function(pg, expression: str, timeout: float | None = None, **_: object):
     """`page.wait_for_function` without eval in the page: the app's Content-Security-Policy forbids
     eval (as it should), and Playwright's own polling evals its predicate there. This polls the
     expression through `page.evaluate` (DevTools, outside the page's CSP) until it is truthy."""
     from playwright.sync_api import Error
-    deadline = time.monotonic() + (timeout if timeout is not None else 20_000) / 1000
+    deadline = time.monotonic() + (timeout if timeout is not None else WAIT_MS) / 1000
     while True:
         try:
             value = pg.evaluate(expression)
@@ -206,7 +213,7 @@ def page(browser, live_server):
     console error (a CSP violation by the app is one)."""
     context = browser.new_context(viewport=VIEWPORT, base_url=live_server)
     pg = context.new_page()
-    pg.set_default_timeout(20_000)
+    pg.set_default_timeout(WAIT_MS)
     pg.wait_for_function = lambda expression, timeout=None, **kw: _wait_for_function(pg, expression, timeout)
     log = ConsoleLog(pg)
     pg.console_log = log  # type: ignore[attr-defined]

@@ -13,7 +13,7 @@ def test_allies_page_shows_panels_and_the_coalition_package(page, screenshot):
     assert "Regimes:" in panels and "Japan" in panels and "SYNTHETIC" in panels
 
     page.click("#ally-run")
-    page.wait_for_selector("#ally-coalition table", timeout=60_000)
+    page.wait_for_selector("#ally-coalition table")
     page.wait_for_selector("#ally-coalition .js-plotly-plot")
     text = page.locator("#ally-coalition").inner_text()
     assert "Coalition package" in text and "US-only package" in text and "share of its potential" in text

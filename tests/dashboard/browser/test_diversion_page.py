@@ -29,6 +29,8 @@ def test_diversion_page_ranks_pairs_and_hides_the_mapping_from_allies(page, scre
     assert dl.value.suggested_filename == "diversion_RUS_synthetic.csv"
 
     page.click("#nav-ally-preview")
-    page.wait_for_function("() => !document.querySelector('#div-table thead').innerText.includes('ECCNs')")
-    assert "Re-export" in page.locator("#div-table thead").inner_text()
+    # the ally's table replaces the analyst's: wait for its header, not only for the old one to go
+    # (between the two the table is briefly empty)
+    page.wait_for_function("(() => { const t = document.querySelector('#div-table thead')?.innerText || '';"
+                           " return t.includes('Re-export') && !t.includes('ECCNs'); })()")
     page.wait_for_load_state("networkidle")

@@ -5,7 +5,7 @@ pytestmark = pytest.mark.browser
 
 def _run(page):
     page.click("#pkg-run")
-    page.wait_for_selector("#pkg-table table", timeout=30_000)
+    page.wait_for_selector("#pkg-table table")
 
 
 def test_package_run_end_to_end_and_a_frontier_click_loads_a_package(page, screenshot):
@@ -54,11 +54,11 @@ def test_infeasible_target_offers_the_largest_achievable_one(page, screenshot):
     page.goto("/package")
     page.fill("#pkg-target", "500")
     page.click("#pkg-run")
-    page.wait_for_selector("#pkg-use-max:visible", timeout=30_000)
+    page.wait_for_selector("#pkg-use-max:visible")
     assert "No package reaches $500.0bn" in page.locator("#pkg-status").inner_text()
     screenshot(page, "package-infeasible")
     page.click("#pkg-use-max")
-    page.wait_for_selector("#pkg-table table", timeout=30_000)
+    page.wait_for_selector("#pkg-table table")
     assert float(page.input_value("#pkg-target")) < 500
     assert "Proposed package" in page.locator("#pkg-status").inner_text()
 
@@ -98,10 +98,10 @@ def _stop_forkserver() -> None:
 
 
 def test_cancel_stops_a_slow_frontier_and_keeps_the_package(browser, slow_run_server):
-    from tests.dashboard.conftest import _wait_for_function
+    from tests.dashboard.conftest import WAIT_MS, _wait_for_function
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(WAIT_MS)
     page.wait_for_function = lambda expression, timeout=None, **kw: _wait_for_function(page, expression, timeout)
     page.goto(slow_run_server + "/package")
     page.wait_for_selector("#pkg-side-trade .h6")
@@ -109,10 +109,8 @@ def test_cancel_stops_a_slow_frontier_and_keeps_the_package(browser, slow_run_se
     page.wait_for_selector("#pkg-table table")  # the package is shown at once
     page.wait_for_selector("#pkg-cancel:not([disabled])")
     assert page.locator("#pkg-run").is_disabled()
-    # A cold job start (a fresh forkserver importing the app, then the job loading the data) takes
-    # about 6 s on an idle 2-core machine and 10-15 s with both cores busy: the deadline is for that.
-    page.wait_for_function("document.querySelector('#pkg-progress-text').innerText.includes('frontier')",
-                           timeout=90_000)
+    # a cold job start: a fresh forkserver importing the app, then the job loading the data (WAIT_MS)
+    page.wait_for_function("document.querySelector('#pkg-progress-text').innerText.includes('frontier')")
     page.click("#pkg-cancel")
     page.wait_for_selector("#pkg-run:not([disabled])")
     page.wait_for_selector("#pkg-cancel[disabled]")
