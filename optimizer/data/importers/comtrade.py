@@ -33,6 +33,7 @@ from optimizer.data.importers.common import (
     load_json, numeric_values, shipped_countries,
 )
 from optimizer.data.hs_revisions import CONVERTED_LABEL, HS12_LABEL, convert_frame
+from optimizer.data.importers.mirror import mirror_rows, prepare_mirror_table, write_mirror_table
 from optimizer.errors import DecontrolError
 
 CHUNK_ROWS = 500_000
@@ -44,12 +45,12 @@ CLASSIC = {"year": "Year", "flow": "Trade Flow Code", "reporter_code": "Reporter
            "partner_code": "Partner Code", "commodity": "Commodity Code", "value": "Trade Value (US$)"}
 CLASSIC_OPTIONAL = {"reporter_iso": "Reporter ISO", "partner_iso": "Partner ISO", "flow_text": "Trade Flow", "period": "Period", "classification": "Classification", "reporter_name": "Reporter",
                     "partner_name": "Partner", "partner2": "2nd Partner Code", "customs": "Customs Proc. Code",
-                    "mot": "Mode of Transport Code"}
+                    "mot": "Mode of Transport Code", "kg": "Netweight (kg)"}
 API = {"year": "refYear", "flow": "flowCode", "reporter_code": "reporterCode", "reporter_iso": "reporterISO",
        "partner_code": "partnerCode", "partner_iso": "partnerISO", "commodity": "cmdCode", "value": "primaryValue"}
 API_OPTIONAL = {"period": "period", "classification": "classificationCode", "reporter_name": "reporterDesc",
                 "partner_name": "partnerDesc", "partner2": "partner2Code", "customs": "customsCode", "mot": "motCode",
-                "freq": "freqCode"}
+                "freq": "freqCode", "kg": "netWgt"}
 
 #: Flow codes of the classic layout; code 0 (2021-vintage exports) leaves the flow to the `Trade Flow` text.
 FLOW_CODES = {"1", "2", "3", "4"}
@@ -96,8 +97,9 @@ def import_comtrade(path: Path, out_dir: Path, *, drop_unknown: bool = False, en
     if rows_before == 0:
         raise DecontrolError(f"{path}: no data rows (only a header)")
     kept = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["year", "exporter", "importer", "hs6", "value_usd", "flow", "cls"])
-    kept = _drop_mirrors(kept, report)
+        columns=["year", "exporter", "importer", "hs6", "value_usd", "flow", "cls", "kg"])
+    mirror = mirror_rows(kept, kept["cls"].isin(HS17_CLASSES)) if len(kept) else None
+    kept = _drop_mirrors(kept, report).drop(columns="kg")
     report.rows_kept = len(kept)
     report.value_kept_usd = float(kept["value_usd"].sum())
     kept, n_converted, n_unknown = convert_frame(kept, kept["cls"].isin(HS17_CLASSES))
@@ -123,7 +125,21 @@ def import_comtrade(path: Path, out_dir: Path, *, drop_unknown: bool = False, en
     if unknown_seen:
         report.notes.append(f"unknown country codes dropped (--drop-unknown): {', '.join(sorted(unknown_seen))}")
     meta = {"layout": layout, "classification": "/".join(c + ("->HS22" if c in HS17_CLASSES else "") for c in classes)}
-    return finish_import(kept.drop(columns=["flow", "cls"]), out_dir, report, meta, replace=replace)
+    mirror_table = (prepare_mirror_table(mirror, out_dir, source=f"{report.source}; both reporters' figures",
+                                         replace=replace) if mirror is not None else None)
+    report = finish_import(kept.drop(columns=["flow", "cls"]), out_dir, report, meta, replace=replace)
+    if mirror_table is not None:
+        path = write_mirror_table(mirror_table, out_dir)
+        both = _both_reported(mirror)
+        report.notes.append(f"mirror trade for the diversion signals: {len(mirror):,} reports of bilateral flows, "
+                            f"{both:,} flows reported by both sides, written to {path.name}")
+    return report
+
+
+def _both_reported(mirror: pd.DataFrame) -> int:
+    """How many flows of a mirror frame have both the exporter's and the importer's report."""
+    n = mirror.groupby(["year", "exporter", "importer", "hs6"], sort=False)["reporter"].nunique()
+    return int((n == 2).sum())
 
 
 #: What `decontrol data import-comtrade` reads, for messages about a file it cannot read.
@@ -291,8 +307,11 @@ def _chunk(df, row_no, layout, code_map, known, report, problems, drop_unknown,
     exporter = rep_iso.where(is_x, par_iso)
     importer = par_iso.where(is_x, rep_iso)
     cls = df["classification"].str.strip().str.upper() if "classification" in df else pd.Series("", index=df.index)
+    kg = (pd.to_numeric(df["kg"].str.strip(), errors="coerce") if "kg" in df
+          else pd.Series(np.nan, index=df.index))   # weights are optional: a bad one is only "not reported"
     out = pd.DataFrame({"year": year.astype("Int64"), "exporter": exporter, "importer": importer,
-                        "hs6": code, "value_usd": value, "flow": np.where(is_x, "X", "M"), "cls": cls})[keep]
+                        "hs6": code, "value_usd": value, "flow": np.where(is_x, "X", "M"), "cls": cls,
+                        "kg": kg})[keep]
     out["year"] = out["year"].astype("int64")
     return out
 

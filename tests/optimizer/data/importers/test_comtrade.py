@@ -114,3 +114,44 @@ def test_missing_column_and_empty_file(cli, tmp_path):
     code, _, stderr = cli("data", "import-comtrade", str(tmp_path / "empty.csv"), "--out", str(tmp_path / "o"))
     assert code == 2 and "the file is empty" in stderr
     assert not (tmp_path / "o").exists()
+
+
+# ---------------------------------------------------------------- mirror trade (both reporters)
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "trade" / "comtrade"
+
+
+def test_both_reports_of_every_bilateral_flow_go_to_the_mirror_table(tmp_path):
+    """The API fixture: USA/JPN/DEU/... export to China and China reports importing from each."""
+    report = import_comtrade(FIXTURES / "comtradeplus_api_H6_2022.csv", tmp_path)
+    mirror = pd.read_parquet(tmp_path / "mirror_trade.parquet")
+    trade = pd.read_parquet(tmp_path / "trade.parquet")
+    bilateral = trade[(trade["exporter"] != "WLD") & (trade["importer"] != "WLD")]
+    assert "WLD" not in set(mirror["exporter"]) | set(mirror["importer"])  # a world total has no mirror
+    assert len(mirror) == 2 * len(bilateral) > 0  # every export to China here has China's mirror import
+    assert set(mirror["reporter"]) == {"exporter", "importer"}
+    usa = mirror[(mirror["exporter"] == "USA") & (mirror["importer"] == "CHN") & (mirror["hs6"] == "848620")]
+    assert dict(zip(usa["reporter"], usa["value_usd"])) == {"exporter": 5684584.0, "importer": 5968813.0}
+    assert set(usa["quantity_kg"]) == {100.0}
+    assert any("both sides" in n and "mirror_trade.parquet" in n for n in report.notes)
+    from optimizer.data.trade_file import read_trade_meta
+    meta = read_trade_meta(tmp_path / "mirror_trade.parquet")
+    assert not meta.synthetic and "UN Comtrade" in meta.source and "both reporters" in meta.source
+
+
+def test_an_imported_mirror_table_replaces_the_synthetic_one_in_the_dataset(tmp_path):
+    from optimizer.data.load import load_dataset
+    import_comtrade(FIXTURES / "comtradeplus_api_H6_2022.csv", tmp_path)
+    ds = load_dataset(tmp_path)
+    written = pd.read_parquet(tmp_path / "mirror_trade.parquet")
+    assert not ds.provenance["mirror_trade"].synthetic and len(ds.mirror_trade) == len(written)
+
+
+def test_a_conflicting_mirror_row_writes_neither_table(tmp_path):
+    import_comtrade(FIXTURES / "comtradeplus_api_H6_2022.csv", tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.glob("*.parquet")}
+    src = (FIXTURES / "comtradeplus_api_H6_2022.csv").read_text(encoding="utf-8")
+    changed = tmp_path / "changed.csv"
+    changed.write_text(src.replace("5968813", "5968999"), encoding="utf-8")  # China's import from the USA
+    with pytest.raises(Exception, match="another value"):
+        import_comtrade(changed, tmp_path)
+    assert {p.name: p.read_bytes() for p in tmp_path.glob("*.parquet")} == before
