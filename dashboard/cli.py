@@ -61,8 +61,8 @@ def register_overrides(sub: argparse._SubParsersAction) -> None:
 
 
 def _overrides_history(args: argparse.Namespace) -> int:
-    from optimizer.estimation.overrides import TierOverrideLog
     from optimizer.errors import DecontrolError
+    from optimizer.estimation.overrides import TierOverrideLog
     from optimizer.scenarios import ScenarioStore
     table = TierOverrideLog(ScenarioStore(args.db).engine).history(args.eccn)
     if args.out is None:

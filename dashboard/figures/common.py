@@ -41,7 +41,7 @@ class Provenance:
         return _LABELS[self.kind]
 
     @staticmethod
-    def combine(*parts: "Provenance") -> "Provenance":
+    def combine(*parts: Provenance) -> Provenance:
         """A figure computed from several inputs is as weak as its weakest: any synthetic input makes
         it synthetic, else any analyst input makes it an analyst estimate. Sources listed once each."""
         kinds = {p.kind for p in parts}

@@ -65,8 +65,8 @@ def frontier_points(ds: Any, inputs: dict[str, Any], data_dir: Path | None, poin
 
     def compute() -> list[dict]:
         from optimizer.model import compute_frontier
-        from optimizer.scenarios.run import items_for_inputs
         from optimizer.model.scenario import Scenario
+        from optimizer.scenarios.run import items_for_inputs
         items, known, _warnings, _ds = items_for_inputs(inputs, data_dir)
         scenario = Scenario.from_dict(inputs.get("scenario") or {})
         front = compute_frontier(items, scenario, points=points, known_eccns=known).to_dict()

@@ -323,8 +323,8 @@ def controlled_view(ds: Any, partner: str | None, years: list[int] | None,
     mapped code counts as one "controlled" series."""
     from dash import html
 
-    from dashboard.theme import TIER_COLORS
     from dashboard.state import item_table
+    from dashboard.theme import TIER_COLORS
     from optimizer.audience import items_for
 
     p, ys = check_partner(ds, partner), clamp_years(ds, years)

@@ -11,8 +11,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from optimizer.estimation.space import nothing_to_offer
-from optimizer.licensing.instruments import MODE_LABEL, instrument_cite
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.dml.color import RGBColor
@@ -22,7 +20,9 @@ from pptx.util import Emu, Inches, Pt
 
 from optimizer.briefing.content import Briefing
 from optimizer.errors import DecontrolError
+from optimizer.estimation.space import nothing_to_offer
 from optimizer.formatting import fmt_number, fmt_share, fmt_usd
+from optimizer.licensing.instruments import MODE_LABEL, instrument_cite
 
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
 NAVY = RGBColor(0x1F, 0x2A, 0x44)

@@ -63,7 +63,7 @@ def run(argv: Sequence[str] | None = None,
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # a bug in decontrol: say so plainly, keep the traceback for developers
+    except Exception as exc:  # noqa: BLE001 - a bug in decontrol: say so plainly, keep the traceback for developers
         if os.environ.get("DECONTROL_DEBUG"):
             traceback.print_exc()
         print(f"internal error ({type(exc).__name__}): {exc}. "

@@ -13,9 +13,9 @@ import argparse
 import json
 from pathlib import Path
 
+from optimizer.audience import AUDIENCES
 from optimizer.cli.optimize import _scenario_flags, scenario_from_args
 from optimizer.errors import DecontrolError
-from optimizer.audience import AUDIENCES
 from optimizer.scenarios.run import make_inputs, run_inputs
 
 

@@ -217,7 +217,7 @@ def _emit_explanation(ex: Any, ds: Any, fmt: str, out) -> None:
         b = ex.value_breakdown
         # the value is unknown because the data lacks an input: an absent input reads "no data", not $0
         nodata = str(it["value_basis"]).startswith("unknown: no ")
-        money = (lambda v: "no data" if not v else fmt_usd(v)) if nodata else fmt_usd  # noqa: E731
+        money = (lambda v: "no data" if not v else fmt_usd(v)) if nodata else fmt_usd
         view = pd.DataFrame({
             "hs6": b["hs6"], "name": b["name"].map(lambda s: s if len(s) <= 40 else s[:37] + "..."),
             "partner imports": b["partner_imports_world"].map(money),

@@ -15,8 +15,16 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from optimizer.coalition.model import (MODES, Solved, gains_usd, min_relative_gain, potentials, relative_gains,
-                                       solve_maxmin, solve_us_only)
+from optimizer.coalition.model import (
+    MODES,
+    Solved,
+    gains_usd,
+    min_relative_gain,
+    potentials,
+    relative_gains,
+    solve_maxmin,
+    solve_us_only,
+)
 from optimizer.coalition.result import CoalitionResult, MemberGain, PackageItem, PackageSide
 from optimizer.coalition.values import PROXY_BASIS, US, member_values, wide_values
 from optimizer.errors import DecontrolError

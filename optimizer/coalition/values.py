@@ -38,7 +38,6 @@ from optimizer.estimation.config import EstimationConfig
 from optimizer.estimation.foreign_availability import members_of, regime_label, regime_members
 from optimizer.estimation.item_table import ItemContext, item_context, table_from_context, year_trade_for
 from optimizer.estimation.trade_inputs import YearTrade
-from optimizer.estimation.overrides import for_partner, read_value_overrides
 from optimizer.estimation.value import exporter_columns, item_values, value_rows
 
 US = "USA"

@@ -90,7 +90,7 @@ def coverage(trade: pd.DataFrame, concordance: pd.DataFrame | None = None) -> di
         return {"rows": 0, "years": [], "exporters": [], "importers": [], "hs6_codes": 0,
                 "mapped_hs6_with_data": 0, "mapped_hs6": 0, "items_with_data": 0, "items_mapped": 0}
     codes = set(pd.unique(trade["hs6"]))
-    out = {"rows": int(len(trade)), "years": sorted(int(y) for y in pd.unique(trade["year"])),
+    out = {"rows": len(trade), "years": sorted(int(y) for y in pd.unique(trade["year"])),
            "exporters": sorted(str(x) for x in pd.unique(trade["exporter"])),
            "importers": sorted(str(x) for x in pd.unique(trade["importer"])),
            "hs6_codes": len(codes)}

@@ -30,8 +30,14 @@ from optimizer.estimation.overrides import for_partner, read_value_overrides
 from optimizer.estimation.reasons import control_regimes, parse_reasons
 from optimizer.estimation.risk import item_risk_base, risk_after_fa
 from optimizer.estimation.shares import effective_shares
-from optimizer.estimation.tiers import (apply_licensing, apply_partner_bars, apply_tier_overrides, assign_tiers,
-                                       family_of, item_ids)
+from optimizer.estimation.tiers import (
+    apply_licensing,
+    apply_partner_bars,
+    apply_tier_overrides,
+    assign_tiers,
+    family_of,
+    item_ids,
+)
 from optimizer.estimation.trade_inputs import YearTrade, partner_per_hs6, trade_slice, year_trade
 from optimizer.estimation.value import item_values, licence_bound_values, value_rows
 from optimizer.forksafe import ForkSafeLock

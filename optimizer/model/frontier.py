@@ -32,12 +32,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from optimizer.jsonsafe import json_safe
 from optimizer.errors import DecontrolError
+from optimizer.jsonsafe import json_safe
 from optimizer.model.achievable import achievable_on, satisfies
-from optimizer.model.results import table_source
 from optimizer.model.build import VALUE_UNIT, PackageModel, build_model, set_objective
 from optimizer.model.package import label_achievable, prepare
+from optimizer.model.results import table_source
 from optimizer.model.scenario import Scenario
 from optimizer.model.solve import SolveOutcome, choose_solver
 from optimizer.model.sweep import make_sweep
@@ -221,7 +221,7 @@ def knees(points: list[FrontierPoint]) -> list[int]:
     """Indices of points where the risk per extra dollar at least doubles (KNEE_RATIO)."""
     pts = [(k, p.achieved_usd, p.risk) for k, p in enumerate(points) if p.achieved_usd is not None]
     out = []
-    for (k0, v0, r0), (k1, v1, r1), (k2, v2, r2) in zip(pts, pts[1:], pts[2:]):
+    for (_k0, v0, r0), (k1, v1, r1), (_k2, v2, r2) in zip(pts, pts[1:], pts[2:]):
         if v1 - v0 <= 0 or v2 - v1 <= 0:
             continue
         before, after = (r1 - r0) / (v1 - v0), (r2 - r1) / (v2 - v1)

@@ -163,7 +163,7 @@ def validate_items(df: pd.DataFrame, known_eccns: set[str] | None = None,
         if not re.fullmatch(r"[0-9]", c):
             bad(i, item, f"category {c!r} is not 0-9")
     out["synthetic"] = _bools(df["synthetic"]) if "synthetic" in df.columns else False
-    for iso, col in ally_columns(df).items():
+    for _iso, col in ally_columns(df).items():
         pos = [str(v).strip().lower() if _present(v) else "neutral" for v in df[col].tolist()]
         for i, item, p in zip(rows, ids, pos):
             if p not in POSITIONS:

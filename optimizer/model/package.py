@@ -8,13 +8,11 @@ get the same package for the same inputs.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import pandas as pd
 
-from dataclasses import replace
-
-from optimizer.model.achievable import Achievable, achievable_on, max_achievable_on
-from optimizer.model.achievable import CENT, same_figure
+from optimizer.model.achievable import CENT, Achievable, achievable_on, max_achievable_on, same_figure
 from optimizer.model.build import VALUE_UNIT, PackageModel, build_model
 from optimizer.model.diagnose import diagnose
 from optimizer.model.duals import marginal_risk_per_bn

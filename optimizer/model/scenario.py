@@ -110,7 +110,7 @@ class Scenario:
 
     # ------------------------------------------------------------------ conversion
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Scenario":
+    def from_dict(cls, d: dict[str, Any]) -> Scenario:
         """Validate a scenario dict (unknown keys, types, ranges); raise DecontrolError listing every problem."""
         if not isinstance(d, dict):
             raise DecontrolError(f"a scenario must be a JSON object, got {type(d).__name__}")
@@ -149,10 +149,10 @@ class Scenario:
         return out
 
     @classmethod
-    def from_json_file(cls, path: Path) -> "Scenario":
+    def from_json_file(cls, path: Path) -> Scenario:
         return cls.from_dict(read_scenario_json(path))
 
-    def replace(self, **changes: Any) -> "Scenario":
+    def replace(self, **changes: Any) -> Scenario:
         """A copy with `changes`, validated like `from_dict` (so a bad override is caught too)."""
         merged = self.to_dict() | {k: (v.to_dict() if isinstance(v, Scenario) else v) for k, v in changes.items()}
         merged["mode_params"] = {k: (p.to_dict() if isinstance(p, ModeParams) else p)
@@ -165,7 +165,7 @@ class Scenario:
     def params(self, mode: str) -> ModeParams:
         return self.mode_params[mode]
 
-    def _checked(self) -> "Scenario":
+    def _checked(self) -> Scenario:
         missing = [m for m in self.modes if m not in self.mode_params]
         if missing:
             raise _Bad(f"modes: no mode_params for {', '.join(missing)}")

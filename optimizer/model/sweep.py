@@ -16,7 +16,6 @@ Statuses are read as in `solve.py` (a time-limited run with a package is `feasib
 
 from __future__ import annotations
 
-
 from abc import ABC, abstractmethod
 from dataclasses import replace
 
@@ -24,8 +23,15 @@ import pulp
 
 from optimizer.model.build import VALUE_UNIT, PackageModel
 from optimizer.model.cbc import CbcCrashed, CbcFile, run_cbc
-from optimizer.model.solve import (CBC_OPTIONS, CBC_SAFE_OPTIONS, SolveOutcome, cbc_options, choose_solver, confirm,
-                                   outcome_from)
+from optimizer.model.solve import (
+    CBC_OPTIONS,
+    CBC_SAFE_OPTIONS,
+    SolveOutcome,
+    cbc_options,
+    choose_solver,
+    confirm,
+    outcome_from,
+)
 
 Choices = dict[str, str]
 
@@ -69,7 +75,7 @@ class _Sweep(ABC):
         """Solve the sweep's model at one target (each engine moves the target row its own way)."""
 
     @abstractmethod
-    def second(self) -> "_Sweep":
+    def second(self) -> _Sweep:
         """The engine on the other solver path, used to confirm an untrusted verdict."""
 
     def _choices(self, names) -> tuple[Choices, float]:
@@ -121,6 +127,7 @@ class HighsSweep(_Sweep):
 
     def run(self, target_usd: float) -> tuple[SolveOutcome, Choices]:
         import highspy
+
         from optimizer.model import highs
         self.h.changeRowBounds(self.row, target_usd / VALUE_UNIT, highspy.kHighsInf)
         answer = highs.run(self.h, self.matrix)

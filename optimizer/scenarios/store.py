@@ -20,7 +20,7 @@ import json
 import os
 import secrets
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -88,12 +88,12 @@ def default_db_url() -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def _iso(dt: datetime) -> str:
     if dt.tzinfo is None:  # SQLite drops the zone; values are always written in UTC
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return dt.isoformat()
 
 
@@ -131,7 +131,7 @@ def _clear_errors(method: Any) -> Any:
     import functools
 
     @functools.wraps(method)
-    def wrapper(self: "ScenarioStore", *args: Any, **kwargs: Any) -> Any:
+    def wrapper(self: ScenarioStore, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
         except DecontrolError:
@@ -184,7 +184,7 @@ class ScenarioStore:
         try:
             from sqlalchemy.engine import make_url
             return make_url(self.url).render_as_string(hide_password=True)
-        except Exception:
+        except Exception:  # noqa: BLE001 - an unparsable URL must not be echoed with its password
             return "<database url>"
 
     # -- reading ------------------------------------------------------------------------------

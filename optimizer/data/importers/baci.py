@@ -31,10 +31,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from optimizer.data.importers.common import (
-    MAX_ROW_USD, TAIWAN_CODE, ImportReport, code_to_iso3, finish_import, known_iso3, shipped_countries,
-)
 from optimizer.data.hs_revisions import CONVERTED_LABEL, HS12_LABEL, expand
+from optimizer.data.importers.common import (
+    MAX_ROW_USD,
+    TAIWAN_CODE,
+    ImportReport,
+    code_to_iso3,
+    finish_import,
+    known_iso3,
+    shipped_countries,
+)
 from optimizer.errors import DecontrolError
 
 DATA_RE = re.compile(r"(?:^|/)BACI_HS(\d{2})_Y(\d{4})_V(\w+)\.csv$", re.IGNORECASE)
@@ -79,7 +85,7 @@ class _Countries:
     label: str
 
     @classmethod
-    def build(cls, rows: list[tuple[int, str | None, str]], label: str) -> "_Countries":
+    def build(cls, rows: list[tuple[int, str | None, str]], label: str) -> _Countries:
         size = max([c for c, _, _ in rows] + [999]) + 1
         lookup = np.full(size, -2, dtype=np.int32)
         isos = sorted({iso for _, iso, _ in rows if iso})
@@ -198,7 +204,7 @@ def _read_member_bytes(zf: zipfile.ZipFile, name: str, path: Path) -> bytes:
 
 def _csv_contents(path: Path) -> tuple[list[_Member], _Countries, set[int] | None]:
     m = DATA_RE.search(path.name)
-    member = _Member(path.name, lambda: open(path, "rb"), *(m.groups() if m else ("", "", "")))
+    member = _Member(path.name, lambda: open(path, "rb"), *(m.groups() if m else ("", "", "")))  # noqa: SIM115 - an opener: the caller closes
     siblings = sorted(path.parent.glob(f"country_codes_V{m.group(3)}.csv")) if m else []
     if siblings:
         countries = _read_country_table(siblings[0].read_bytes(), str(siblings[0]))
@@ -454,8 +460,7 @@ def _batches(member: _Member) -> Iterator[pa.RecordBatch]:
     try:
         with member.open() as fh:
             reader = pacsv.open_csv(fh, read_options=read, convert_options=convert)
-            for batch in reader:
-                yield batch
+            yield from reader
     except pa.ArrowInvalid as exc:
         if "conversion error" in str(exc).lower():
             raise DecontrolError(f"{member.label}: non-numeric values; nothing was written",

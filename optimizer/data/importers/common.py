@@ -11,7 +11,7 @@ import csv
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -179,7 +179,7 @@ def finish_import(frame: pd.DataFrame | pa.Table, out_dir: Path, report: ImportR
                "value_usd": repr(written), "notes": " | ".join(report.notes)}
     entries.update(meta)
     this = {"source": report.source, "input": report.input_path.name, "importer": report.importer,
-            "imported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "years": years,
+            "imported_at": datetime.now(UTC).isoformat(timespec="seconds"), "years": years,
             "rows": rows, "value_usd": written, "classification": meta.get("classification", ""),
             "exporters": sorted(str(x) for x in pc.unique(pc.cast(table["exporter"], pa.string())).to_pylist())[:50],
             "notes": report.notes}

@@ -28,11 +28,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from optimizer.data.importers.common import (
-    TAIWAN_CODE, ImportReport, Problems, check_size, check_utf8, code_to_iso3, drop_rows, finish_import, known_iso3,
-    load_json, numeric_values, shipped_countries,
-)
 from optimizer.data.hs_revisions import CONVERTED_LABEL, HS12_LABEL, convert_frame
+from optimizer.data.importers.common import (
+    TAIWAN_CODE,
+    ImportReport,
+    Problems,
+    check_size,
+    check_utf8,
+    code_to_iso3,
+    drop_rows,
+    finish_import,
+    known_iso3,
+    load_json,
+    numeric_values,
+    shipped_countries,
+)
 from optimizer.errors import DecontrolError
 
 CHUNK_ROWS = 500_000
@@ -274,7 +284,7 @@ def _chunk(df, row_no, layout, code_map, known, report, problems, drop_unknown,
     par_iso, par_status = _iso(df, "partner", code_map, known)
     unknown = (rep_status == "unknown") | (par_status == "unknown")
     if unknown.any() and not drop_unknown:
-        for who, status, col in (("reporter", rep_status, "reporter_code"), ("partner", par_status, "partner_code")):
+        for _who, status, col in (("reporter", rep_status, "reporter_code"), ("partner", par_status, "partner_code")):
             problems.rows((status == "unknown") & keep, row_no, CLASSIC.get(col, col) if layout == "classic" else API[col],
                           lambda i, col=col: f"unknown country code {df[col].iloc[i]!r} with no ISO3 code")
     unknown_seen.update(df.loc[unknown & keep, "partner_code"].tolist() + df.loc[unknown & keep, "reporter_code"].tolist())
