@@ -15,6 +15,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from importlib import import_module
+from typing import cast
 
 from optimizer.errors import DecontrolError
 
@@ -31,9 +32,11 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def build_parser(extra: Sequence[Callable[[argparse._SubParsersAction], None]] = ()) -> argparse.ArgumentParser:
+def build_parser(extra: Sequence[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = ()) -> argparse.ArgumentParser:
     parser = _Parser(prog="decontrol", description="Decontrol packages for economic security negotiations.")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    # typed as adding plain ArgumentParsers, which _Parser is, so that command modules need not know _Parser
+    sub = cast("argparse._SubParsersAction[argparse.ArgumentParser]",
+               parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser))
     sub.required = True
     for name in COMMAND_MODULES:
         try:
@@ -49,7 +52,7 @@ def build_parser(extra: Sequence[Callable[[argparse._SubParsersAction], None]] =
 
 
 def run(argv: Sequence[str] | None = None,
-        extra: Sequence[Callable[[argparse._SubParsersAction], None]] = ()) -> int:
+        extra: Sequence[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = ()) -> int:
     """Parse `argv`, run the command, return the process exit code."""
     parser = build_parser(extra)
     args = parser.parse_args(argv)

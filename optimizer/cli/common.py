@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import pandas as pd
 
@@ -22,7 +22,7 @@ def add_format_flag(p: argparse.ArgumentParser, choices: tuple[str, ...] = ("tab
     p.add_argument("--format", choices=choices, default=default, help=f"output format (default {default})")
 
 
-def emit_frame(df: pd.DataFrame, fmt: str, out=None) -> None:
+def emit_frame(df: pd.DataFrame, fmt: str, out: TextIO | None = None) -> None:
     """Write a table as CSV (Excel-friendly: UTF-8 BOM), JSON (list of objects) or an aligned text table."""
     out = out or sys.stdout
     if fmt == "csv":
@@ -37,7 +37,7 @@ def emit_frame(df: pd.DataFrame, fmt: str, out=None) -> None:
             out.write(df.to_string(index=False) + "\n")
 
 
-def emit_json(obj: Any, out=None) -> None:
+def emit_json(obj: Any, out: TextIO | None = None) -> None:
     out = out or sys.stdout
     json.dump(obj, out, indent=1, ensure_ascii=False, default=_json_default)
     out.write("\n")

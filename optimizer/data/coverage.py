@@ -15,6 +15,7 @@ Two inputs matter (see DESIGN.md, concession value and foreign availability):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -84,7 +85,7 @@ def missing_inputs(trade: pd.DataFrame, partner: str, year: int) -> MissingInput
     return MissingInputs(partner, int(year), out)
 
 
-def coverage(trade: pd.DataFrame, concordance: pd.DataFrame | None = None) -> dict:
+def coverage(trade: pd.DataFrame, concordance: pd.DataFrame | None = None) -> dict[str, Any]:
     """Years, reporters (exporters), partners (importers), HS codes, and mapped codes/items with data."""
     if trade.empty:
         return {"rows": 0, "years": [], "exporters": [], "importers": [], "hs6_codes": 0,

@@ -81,13 +81,13 @@ class ItemContext:
 
 
 # ---------------------------------------------------------------------- cache
-_cache: OrderedDict[tuple, tuple[Any, Any]] = OrderedDict()
+_cache: OrderedDict[tuple[Any, ...], tuple[Any, Any]] = OrderedDict()
 _lock = ForkSafeLock()  # fresh in forked background jobs
 _CACHE_SIZE = 32
 _MAX_DATASETS = 3  # entries hold their dataset alive: keep only the most recently used few
 
 
-def _memo(ds: Any, key: tuple, fn: Callable[[], Any]) -> Any:
+def _memo(ds: Any, key: tuple[Any, ...], fn: Callable[[], Any]) -> Any:
     """Cache `fn()` per (dataset object, key). The entry holds the dataset, so its id stays unique."""
     full = (ds.dataset_id, id(ds)) + key
     with _lock:

@@ -17,9 +17,10 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from optimizer.errors import DecontrolError
 from optimizer.jsonsafe import read_json_file
@@ -207,7 +208,10 @@ def _number(v: Any, *, lo: float | None = None, hi: float | None = None, lo_open
     return x
 
 
-def _opt(check):
+_T = TypeVar("_T")
+
+
+def _opt(check: Callable[[Any], _T]) -> Callable[[Any], _T | None]:
     return lambda v: None if v is None else check(v)
 
 
@@ -218,7 +222,7 @@ def _int(v: Any, lo: int = 0) -> int:
     return int(x)
 
 
-def _choice(options: tuple[str, ...]):
+def _choice(options: tuple[str, ...]) -> Callable[[Any], str]:
     def check(v: Any) -> str:
         s = str(v).strip().lower() if isinstance(v, str) else v
         if s not in options:

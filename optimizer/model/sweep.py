@@ -17,6 +17,7 @@ Statuses are read as in `solve.py` (a time-limited run with a package is `feasib
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import replace
 
 import pulp
@@ -78,7 +79,7 @@ class _Sweep(ABC):
     def second(self) -> _Sweep:
         """The engine on the other solver path, used to confirm an untrusted verdict."""
 
-    def _choices(self, names) -> tuple[Choices, float]:
+    def _choices(self, names: Iterable[str]) -> tuple[Choices, float]:
         option = self.m.var_option
         chosen = [n for n in names if n in option]
         return {option[n][0]: option[n][1] for n in chosen}, sum(self.objective.get(n, 0.0) for n in chosen)

@@ -23,6 +23,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -31,9 +32,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from optimizer.data.coerce import MAX_ROW_USD
 from optimizer.data.hs_revisions import CONVERTED_LABEL, HS12_LABEL, expand
 from optimizer.data.importers.common import (
-    MAX_ROW_USD,
     TAIWAN_CODE,
     ImportReport,
     code_to_iso3,
@@ -161,7 +162,8 @@ def _zip_contents(zf: zipfile.ZipFile, path: Path) -> tuple[list[_Member], _Coun
     members = []
     for n in data:
         m = DATA_RE.search(n)
-        members.append(_Member(f"{path.name}:{n}", lambda n=n: zf.open(n), m.group(1), m.group(2), m.group(3)))
+        assert m is not None, "data members are the names DATA_RE matched"
+        members.append(_Member(f"{path.name}:{n}", partial(zf.open, n), m.group(1), m.group(2), m.group(3)))
     country_files = [n for n in names if COUNTRY_RE.search(n)]
     if country_files:
         label = f"{path.name}:{country_files[0]}"
@@ -296,7 +298,9 @@ def _composite_key(t: np.ndarray, exp: np.ndarray, imp: np.ndarray, k: np.ndarra
     return (((t - YEAR_BASE) * n_iso + exp) * n_iso + imp) * HS_SPAN + k
 
 
-def _read_members(members, countries, products, report, reporters, partners, hs_prefixes, drop_unknown) -> _Kept:
+def _read_members(members: list[_Member], countries: _Countries, products: set[int] | None, report: ImportReport,
+                  reporters: tuple[str, ...] | None, partners: tuple[str, ...] | None,
+                  hs_prefixes: tuple[str, ...] | None, drop_unknown: bool) -> _Kept:
     kept = _Kept([], [], len(countries.iso))
     wanted_exp = _iso_indices(countries, reporters, "--reporters")
     wanted_imp = _iso_indices(countries, partners, "--partners")
@@ -316,7 +320,7 @@ def _read_members(members, countries, products, report, reporters, partners, hs_
             cols = {c: batch.column(c) for c in REQUIRED}
             nulls = {c: np.asarray(cols[c].is_null()) for c in REQUIRED}
             for c, mask in nulls.items():
-                _problem_rows(problems, member, rows_before, mask, c, lambda r, c=c: "missing value")
+                _problem_rows(problems, member, rows_before, mask, c, lambda r: "missing value")
             t, i, j, k = (np.asarray(cols[c].fill_null(0)).astype(np.int64) for c in ("t", "i", "j", "k"))
             v = np.asarray(cols["v"].fill_null(0.0), dtype=np.float64)
             _problem_rows(problems, member, rows_before, v < 0, "v", lambda r: f"negative value {float(v[r])!r}")
@@ -329,7 +333,7 @@ def _read_members(members, countries, products, report, reporters, partners, hs_
                           lambda r: f"{t[r]} is not a year")
             _problem_rows(problems, member, rows_before, (k < 10_000) | (k > 999_999), "k",
                           lambda r: f"{k[r]} is not an HS 6-digit product code")
-            if products is not None:
+            if product_codes is not None:
                 uk, inv = np.unique(k, return_inverse=True)
                 unknown_k = ~np.isin(uk, product_codes)
                 if unknown_k.any():
