@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from dashboard.figures.common import Provenance
+from dashboard.figures.common import Kind, Provenance
 from dashboard.state import memo
 from optimizer.audience import package_for
 from optimizer.errors import DecontrolError
@@ -89,7 +89,7 @@ def frontier_series(ds: Any, records: list[Any], data_dir: Path | None, audience
 
 def compare_provenance(ds: Any, audience: str = "internal") -> Provenance:
     """Synthetic when the trade layer is; else an analyst estimate (concordance and, internally, judgements)."""
-    kind = "synthetic" if ds.trade_synthetic else "analyst"
+    kind: Kind = "synthetic" if ds.trade_synthetic else "analyst"
     judged = "tiers and risk weights" if audience == "internal" else "package choices"
     return Provenance(kind, f"{ds.trade_source} + analyst-made concordance, {judged}; "
                             "frontiers recomputed from each scenario's saved inputs")

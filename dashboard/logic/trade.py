@@ -399,7 +399,10 @@ def warm_caches(ds: Any, partners: tuple[str, ...] | None = None, background: bo
     us_chapter_flows(ds)
     warm(todo[0])
     if background:
-        threading.Thread(target=lambda: [warm(p) for p in todo[1:]], name="decontrol-warm", daemon=True).start()
+        def warm_rest() -> None:
+            for p in todo[1:]:
+                warm(p)
+        threading.Thread(target=warm_rest, name="decontrol-warm", daemon=True).start()
     else:
         for p in todo[1:]:
             warm(p)
