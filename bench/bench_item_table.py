@@ -21,12 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import pandas as pd  # noqa: E402
+import pandas as pd
 
-from optimizer.data.load import load_dataset  # noqa: E402
-from optimizer.data.schema import PARTNERS  # noqa: E402
-from optimizer.estimation import EstimationConfig, build_item_table  # noqa: E402
-from optimizer.estimation.item_table import clear_cache, static_items  # noqa: E402
+from optimizer.data.load import load_dataset
+from optimizer.data.schema import PARTNERS
+from optimizer.estimation import EstimationConfig, build_item_table
+from optimizer.estimation.item_table import clear_cache, static_items
 
 GOAL_S = 1.0
 

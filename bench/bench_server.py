@@ -29,7 +29,6 @@ import json
 import os
 import random
 import signal
-import statistics
 import sys
 import tempfile
 import threading
@@ -40,7 +39,7 @@ from typing import Any
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import server_client as sc  # noqa: E402
+import server_client as sc
 
 MB = 1024 * 1024
 
@@ -283,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
             if first_answer is None:
                 first_answer = time.monotonic() - killed_at
             if st == 200 and isinstance(ans, dict) and "response" in ans:
-                outcome = "answered (frontier with %d points)" % len(ans["response"][ids.PKG_EXTRAS]["data"]["frontier"]["points"])
+                outcome = f"answered (frontier with {len(ans['response'][ids.PKG_EXTRAS]['data']['frontier']['points'])} points)"
                 break
             if st == 204:
                 outcome = "ended cleanly without output"
@@ -298,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         report["fault"] = {"killed_worker": victim.pid, "job_outcome": outcome,
                            "first_answer_after_kill_s": round(first_answer, 2) if first_answer is not None else None,
                            "job_outcome_s": round(time.monotonic() - killed_at, 1),
-                           "new_job_after_kill": "ok in %.1f s" % again["seconds"] if again["ok"] else str(again)[:200],
+                           "new_job_after_kill": f"ok in {again['seconds']:.1f} s" if again["ok"] else str(again)[:200],
                            "workers_now": len([p for p in psutil.Process(proc.pid).children()
                                                if "forkserver" not in " ".join(p.cmdline())
                                                and "resource_tracker" not in " ".join(p.cmdline())])}

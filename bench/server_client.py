@@ -33,7 +33,7 @@ def free_port() -> int:
 def start_server(port: int, *args: str, env: dict[str, str] | None = None, log: Path | None = None) -> subprocess.Popen:
     """`decontrol serve --port PORT ARGS` in a subprocess (its output to `log`)."""
     exe = Path(sys.executable).with_name("decontrol")
-    out = open(log, "wb") if log else subprocess.DEVNULL
+    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - the server writes to it
     return subprocess.Popen([str(exe), "serve", "--port", str(port), *args], cwd=ROOT,
                             env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT)
 
@@ -110,7 +110,7 @@ class Client:
                             self.callback_body(first_output, inputs, state), timeout=timeout)
 
     def run_job(self, first_output: str, inputs: list[dict], timeout: float = 120.0, poll: float = 0.2,
-                other: "Client | None" = None) -> dict[str, Any]:
+                other: Client | None = None) -> dict[str, Any]:
         """Start a background job, then poll it (through `other` when given: another connection, so
         another worker may answer) until it answers. Returns status, seconds, polls, progress seen."""
         t0 = time.monotonic()

@@ -31,9 +31,9 @@ PLOTLY_BASIC = "plotly-basic-{version}.min.js"
 PLOTLY_ROUTE = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 
 
-def create_app(data_dir: Path | None = None, *, home: Path | None = None,
+def create_app(data_dir: str | Path | None = None, *, home: Path | None = None,
                cache_dir: Path | None = None, db_url: str | None = None,
-               users_file: Path | None = None, auth_header: str | None = None,
+               users_file: str | Path | None = None, auth_header: str | None = None,
                trusted_proxies: tuple[str, ...] = (), shared_key: bool = False,
                login_limit: str = auth.LOGIN_LIMIT, limiter_storage: str | None = None,
                jobs_url: str | None = None, warm_in_background: bool = True) -> Dash:
@@ -52,14 +52,16 @@ def create_app(data_dir: Path | None = None, *, home: Path | None = None,
     jobs_config = jobs.JobsConfig(jobs_url)
     jobs_config.check()
     if limiter_storage is None:
-        limiter_storage = jobs_url if jobs_config.kind == "celery" else "memory://"
+        limiter_storage = jobs_url if jobs_config.kind == "celery" and jobs_url else "memory://"
     auth_config = auth.AuthConfig(Path(users_file) if users_file else None, auth_header, tuple(trusted_proxies),
                                   state.scenario_db_url(), shared_key, login_limit, limiter_storage)
     auth_config.check()
     ds = state.dataset()
     app = Dash(
         __name__, title="decontrol", assets_folder=str(ASSETS), serve_locally=True,
-        suppress_callback_exceptions=True, update_title=None, assets_ignore=r"^plotly-basic-.*\.js$",
+        suppress_callback_exceptions=True,
+        update_title=None,  # type: ignore[arg-type]  # Dash documents None (keep the title) but annotates str
+        assets_ignore=r"^plotly-basic-.*\.js$",
         background_callback_manager=jobs.manager(jobs_config, cache_dir),
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
@@ -86,7 +88,8 @@ def create_app(data_dir: Path | None = None, *, home: Path | None = None,
         return shell(badge, page_layout(path, None), path, auth.current_role(), who[0] if who else None)
 
     app.layout = serve_layout
-    app.validation_layout = dash.html.Div([shell(badge), *[p.layout(state, default_partner) for p in PAGES]])
+    app.validation_layout = dash.html.Div([  # type: ignore[assignment]  # Dash annotates the attribute as None
+        shell(badge), *[p.layout(state, default_partner) for p in PAGES]])
 
     @app.callback(Output(ids.PAGE, "children"), Output(ids.PAGE_PATH, "data"), Input(ids.URL, "pathname"),
                   State(ids.PAGE_PATH, "data"), State(ids.PARTNER_STORE, "data"))

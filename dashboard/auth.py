@@ -25,8 +25,8 @@ Users file: JSON `{"users": [{"username", "role", "password_hash"}]}`, hashes ma
 from __future__ import annotations
 
 import hashlib
-import html
 import hmac
+import html
 import json
 import logging
 import os
@@ -35,7 +35,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
@@ -279,7 +279,7 @@ class SessionStore:
 
     def open(self, username: str) -> str:
         token = secrets.token_urlsafe(32)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         with self.engine.begin() as c:
             c.execute(self.table.delete().where(self.table.c.created_at < now - timedelta(hours=self.hours)))
             c.execute(self.table.insert().values(token_hash=self._hash(token), username=username, created_at=now))
@@ -298,8 +298,8 @@ class SessionStore:
             return None
         if row is None:
             return None
-        created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=timezone.utc)
-        return row.username if datetime.now(timezone.utc) - created < timedelta(hours=self.hours) else None
+        created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+        return row.username if datetime.now(UTC) - created < timedelta(hours=self.hours) else None
 
     def close(self, token: str) -> None:
         with self.engine.begin() as c:

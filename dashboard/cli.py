@@ -12,7 +12,7 @@ from optimizer.cli import run
 from optimizer.cli.common import add_data_flag
 
 
-def register_serve(sub: argparse._SubParsersAction) -> None:
+def register_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("serve", help="start the dashboard")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)
@@ -39,7 +39,7 @@ def register_serve(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_serve)
 
 
-def register_users(sub: argparse._SubParsersAction) -> None:
+def register_users(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("users", help="manage dashboard users (hashed passwords)")
     actions = p.add_subparsers(dest="users_action", required=True)
     add = actions.add_parser("add", help="add or replace a user in a users file")
@@ -50,7 +50,7 @@ def register_users(sub: argparse._SubParsersAction) -> None:
     add.set_defaults(func=_users_add)
 
 
-def register_overrides(sub: argparse._SubParsersAction) -> None:
+def register_overrides(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("overrides", help="the history of tier overrides recorded in the dashboard")
     actions = p.add_subparsers(dest="overrides_action", required=True)
     hist = actions.add_parser("history", help="every tier decision (who, when, from -> to, reason), oldest first")
@@ -61,8 +61,8 @@ def register_overrides(sub: argparse._SubParsersAction) -> None:
 
 
 def _overrides_history(args: argparse.Namespace) -> int:
-    from optimizer.estimation.overrides import TierOverrideLog
     from optimizer.errors import DecontrolError
+    from optimizer.estimation.overrides import TierOverrideLog
     from optimizer.scenarios import ScenarioStore
     table = TierOverrideLog(ScenarioStore(args.db).engine).history(args.eccn)
     if args.out is None:

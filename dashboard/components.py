@@ -14,7 +14,7 @@ from dashboard.figures.common import Provenance
 from dashboard.theme import PROVENANCE_BADGE
 
 #: Plotly config for every graph: no plotly logo, no cloud button; the PNG export keeps the badge.
-GRAPH_CONFIG: dict[str, Any] = {
+GRAPH_CONFIG: dcc.Graph.Config = {
     "displaylogo": False,
     "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
@@ -24,7 +24,7 @@ GRAPH_CONFIG: dict[str, Any] = {
 
 def graph(fig: Any, height: int, modebar: bool = True) -> dcc.Graph:
     """A static graph of a given height (panels, side columns)."""
-    config = GRAPH_CONFIG if modebar else {**GRAPH_CONFIG, "displayModeBar": False}
+    config: dcc.Graph.Config = GRAPH_CONFIG if modebar else {**GRAPH_CONFIG, "displayModeBar": False}
     return dcc.Graph(figure=fig, config=config, style={"height": f"{height}px"})
 
 

@@ -123,7 +123,7 @@ def _take_slot(job_dir: Path, slots: int) -> Any:
     import fcntl
     while True:
         for i in range(slots):
-            fh = open(job_dir / f"slot-{i}.lock", "a+")
+            fh = open(job_dir / f"slot-{i}.lock", "a+")  # noqa: SIM115 - the open handle holds the lock
             try:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 return fh

@@ -16,4 +16,5 @@ from dashboard.app import app_from_env
 app = app_from_env()
 server = app.server
 #: The Celery app when jobs go to Redis (else None): Dash's CeleryManager keeps it as `handle`.
-celery: Any = app._background_manager.handle if type(app._background_manager).__name__ == "CeleryManager" else None
+_manager = app._background_manager
+celery: Any = _manager.handle if _manager is not None and type(_manager).__name__ == "CeleryManager" else None

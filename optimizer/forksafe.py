@@ -11,7 +11,7 @@ import os
 import threading
 import weakref
 
-_locks: weakref.WeakSet["ForkSafeLock"] = weakref.WeakSet()
+_locks: weakref.WeakSet[ForkSafeLock] = weakref.WeakSet()
 
 
 class ForkSafeLock:
@@ -30,7 +30,7 @@ class ForkSafeLock:
     def release(self) -> None:
         self._lock.release()
 
-    def __enter__(self) -> "ForkSafeLock":
+    def __enter__(self) -> ForkSafeLock:
         self._lock.acquire()
         return self
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-#: The repository root (the package is installed in editable mode from a checkout).
+#: The repository root, in a checkout (an editable install).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+#: Where a wheel puts the shipped data: inside the package, as `optimizer/_datasets` (pyproject.toml maps
+#: `datasets/` there). A checkout has no such folder and reads `datasets/` beside the packages.
+PACKAGED_DATA_DIR = Path(__file__).resolve().parent / "_datasets"
+
 #: The shipped, committed datasets (`datasets/`). `--data DIR` overlays a directory on top.
-SHIPPED_DATA_DIR = PROJECT_ROOT / "datasets"
+SHIPPED_DATA_DIR = PACKAGED_DATA_DIR if PACKAGED_DATA_DIR.is_dir() else PROJECT_ROOT / "datasets"
 
 
 def default_data_dir() -> Path:

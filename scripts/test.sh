@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
-# The README's test command: install test dependencies (Debian's chromium + chromium-driver for the
-# browser tests, postgresql for the scenario-store tests, redis-server for the jobs-on-Celery tests,
-# which start their own on a free loopback port; the Python test extras) and run the whole suite.
-# Extra arguments go to pytest.
+# The README's test command: install test dependencies (Debian's chromium for the browser tests, which
+# Playwright drives, postgresql for the scenario-store tests, redis-server for the jobs-on-Celery tests,
+# which start their own on a free loopback port; the Python test extras), run the gates
+# (scripts/lint.sh: ruff, ruff format, mypy) and then the whole suite. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
 command -v chromium >/dev/null || need+=(chromium)
-command -v chromedriver >/dev/null || need+=(chromium-driver)
 ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || need+=(postgresql)
 command -v redis-server >/dev/null || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
@@ -20,6 +19,7 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 bash scripts/install.sh test
+bash scripts/lint.sh
 
 # A throwaway PostgreSQL on loopback, so the scenario store is tested on both databases.
 pgdir=$(mktemp -d /tmp/decontrol-pg.XXXXXX)

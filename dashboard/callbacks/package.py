@@ -4,6 +4,8 @@ frontier clicks and alternatives."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from dashboard import auth, ids
@@ -15,7 +17,7 @@ from dashboard.state import AppState
 from optimizer.errors import DecontrolError
 
 #: The form's widgets, in `form_values` order.
-FORM = [
+FORM: list[tuple[str | dict[str, Any], str]] = [
     (ids.PKG_PARTNER, "value"), (ids.PKG_YEAR, "value"), (ids.PKG_TARGET, "value"), (ids.PKG_OBJECTIVE, "value"),
     (ids.PKG_FA_THRESHOLD, "value"), (ids.PKG_MAX_ITEMS, "value"), (ids.PKG_MODES, "value"),
     (ids.PKG_RISK_BUDGET, "value"), ({"type": ids.PKG_CAP, "cat": ALL}, "value"), (ids.PKG_LOCKS, "value"),

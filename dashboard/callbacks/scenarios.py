@@ -10,8 +10,8 @@ from dash.exceptions import PreventUpdate
 from dashboard import auth, ids
 from dashboard.callbacks.common import guarded
 from dashboard.logic import scenarios, scenarios_page
-from dashboard.state import AppState
 from dashboard.logic.package_inputs import CATEGORIES
+from dashboard.state import AppState
 from dashboard.theme import fmt_count
 from optimizer.data.schema import ALLIES
 from optimizer.errors import DecontrolError

@@ -41,11 +41,11 @@ class Provenance:
         return _LABELS[self.kind]
 
     @staticmethod
-    def combine(*parts: "Provenance") -> "Provenance":
+    def combine(*parts: Provenance) -> Provenance:
         """A figure computed from several inputs is as weak as its weakest: any synthetic input makes
         it synthetic, else any analyst input makes it an analyst estimate. Sources listed once each."""
         kinds = {p.kind for p in parts}
-        kind: Kind = next(k for k in ("synthetic", "mixed", "analyst", "real") if k in kinds)  # type: ignore[assignment]
+        kind: Kind = next(k for k in ("synthetic", "mixed", "analyst", "real") if k in kinds)
         sources: list[str] = []
         for p in parts:
             if p.source not in sources:

@@ -6,16 +6,16 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.ids import dom_id
 from dashboard.components import GRAPH_CONFIG, field
+from dashboard.ids import dom_id
 from dashboard.logic.items import item_years
 from dashboard.logic.package import suggested_target_bn
 from dashboard.logic.package_inputs import CATEGORIES
 from dashboard.logic.trade import partner_names, partner_options
 from dashboard.state import AppState
 from optimizer.diversion.exposure import STRONG_SIGNAL
-from optimizer.model.scenario import MODES
 from optimizer.data.schema import ALLIES
+from optimizer.model.scenario import MODES
 
 PATH = "/package"
 NAME = "Package builder"

@@ -14,7 +14,7 @@ from dashboard.state import AppState
 PATH = "/scenarios"
 NAME = "Scenarios"
 TITLE = "Saved scenarios and comparison"
-GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+GRAPH_CONFIG: dcc.Graph.Config = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
 def _card(title: str, body: list, **kw) -> dbc.Card:

@@ -59,7 +59,6 @@ def ally_panel(ds: Any, ally: str, partner: str, year: int) -> dict[str, Any]:
     rows when the data has them, else the coalition model's proxy, labelled as such)."""
     reg = ds.regimes.loc[ds.regimes["iso3"] == ally]
     totals = exporter_totals(ds, partner, year)
-    has_rows = ally in totals["exporters"]
     world = float(totals["world"][ally]) if ally in totals["world"] else None   # None: no data, not $0
     names = dict(zip(ds.countries["iso3"], ds.countries["name"]))
     if ally in totals["to_partner"]:

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from dashboard.figures.common import Provenance
+from dashboard.figures.common import Kind, Provenance
 from dashboard.state import memo
 from optimizer.audience import package_for
 from optimizer.errors import DecontrolError
@@ -65,8 +65,8 @@ def frontier_points(ds: Any, inputs: dict[str, Any], data_dir: Path | None, poin
 
     def compute() -> list[dict]:
         from optimizer.model import compute_frontier
-        from optimizer.scenarios.run import items_for_inputs
         from optimizer.model.scenario import Scenario
+        from optimizer.scenarios.run import items_for_inputs
         items, known, _warnings, _ds = items_for_inputs(inputs, data_dir)
         scenario = Scenario.from_dict(inputs.get("scenario") or {})
         front = compute_frontier(items, scenario, points=points, known_eccns=known).to_dict()
@@ -89,7 +89,7 @@ def frontier_series(ds: Any, records: list[Any], data_dir: Path | None, audience
 
 def compare_provenance(ds: Any, audience: str = "internal") -> Provenance:
     """Synthetic when the trade layer is; else an analyst estimate (concordance and, internally, judgements)."""
-    kind = "synthetic" if ds.trade_synthetic else "analyst"
+    kind: Kind = "synthetic" if ds.trade_synthetic else "analyst"
     judged = "tiers and risk weights" if audience == "internal" else "package choices"
     return Provenance(kind, f"{ds.trade_source} + analyst-made concordance, {judged}; "
                             "frontiers recomputed from each scenario's saved inputs")

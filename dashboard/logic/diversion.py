@@ -12,9 +12,9 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
-import dash_bootstrap_components as dbc
 
 from dashboard.figures.common import Provenance
 from dashboard.figures.diversion import before_after, hub_matrix

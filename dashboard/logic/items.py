@@ -12,6 +12,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html, no_update
+from dash.development.base_component import Component
 
 from dashboard.components import empty_state, graph, provenance_badge
 from dashboard.figures.common import Provenance
@@ -179,7 +180,7 @@ def panel_view(ds: Any, eccn: str | None, partner: str, year: Any,
     ccl_prov = Provenance("real", ds.provenance["ccl"].source if "ccl" in ds.provenance else "CCL")
     analyst = Provenance("analyst", "ECCN→HS6 concordance, analyst-made")
 
-    tier_line = [tier_chip(it["tier"]), html.Span(f" {it['tier_reason']}", className="small")]
+    tier_line: list[Component] = [tier_chip(it["tier"]), html.Span(f" {it['tier_reason']}", className="small")]
     if it.get("tier_source") and it["tier_source"] != "rule":
         tier_line.append(html.Div(f"source: {it['tier_source']}", className="small text-muted"))
 
@@ -306,7 +307,7 @@ def validate_override(eccn: str | None, tier: str | None, reason: str | None, au
         problems["tier"] = f"Choose one of {', '.join(TIERS)}."
     if not (reason or "").strip():
         problems["reason"] = "Say why: the reason is recorded with the override."
-    elif len(reason.strip()) < 10:
+    elif len((reason or "").strip()) < 10:
         problems["reason"] = "Give a reason of at least 10 characters."
     if not (author or "").strip():
         problems["author"] = "Name the analyst recording the override."

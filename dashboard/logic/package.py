@@ -23,7 +23,7 @@ from dash import html
 
 from dashboard import ids
 from dashboard.components import empty_state, graph, kpi_card, provenance_badge
-from dashboard.figures.common import Provenance, empty_figure
+from dashboard.figures.common import Kind, Provenance, empty_figure
 from dashboard.figures.package import frontier
 from dashboard.logic.package_inputs import FormValues, check_form, with_ally_positions
 from dashboard.logic.trade import partner_names, partner_totals
@@ -84,6 +84,7 @@ def run_package(ds: Any, values: FormValues) -> dict[str, Any]:
     checked = check_form(values, items)
     if not checked.ok:
         return {"ok": False, "problems": checked.problems}
+    assert checked.scenario is not None, "a checked form without problems has a scenario"
     items = scenario_items(ds, items, partner, checked.scenario)
     t0 = time.perf_counter()
     package = solve_package(with_ally_positions(items, checked.positions), checked.scenario)
@@ -149,7 +150,9 @@ def run(ds: Any, values: FormValues, progress: Progress = _no_progress,
     result = run_package(ds, values)
     if not result["ok"]:
         return result
-    return merge(result, run_extras(ds, result, progress, frontier_points, alternatives))
+    merged = merge(result, run_extras(ds, result, progress, frontier_points, alternatives))
+    assert merged is not None, "merging extras into a run gives the run"
+    return merged
 
 
 def _slim(pkg: dict) -> dict:
@@ -219,7 +222,7 @@ def shown_package(result: dict, shown: dict | None) -> tuple[dict, str]:
 
 def run_provenance(result: dict) -> Provenance:
     """Package values come from the trade layer (synthetic by default) and analyst parameters."""
-    kind = "synthetic" if result.get("synthetic") else "analyst"
+    kind: Kind = "synthetic" if result.get("synthetic") else "analyst"
     return Provenance(kind, f"{result.get('source', '')} + analyst-made concordance, tiers and risk weights")
 
 

@@ -167,6 +167,7 @@ def check_form(values: FormValues, items: pd.DataFrame) -> Checked:
 
     if problems:
         return Checked(None, positions, problems)
+    assert target is not None, "a missing target is a problem above"
     raw = {
         "target_usd": target * BN, "objective": values.objective if values.objective in OBJECTIVES else "min-risk",
         "min_fa": float(_number(values.min_fa) or 0.0), "max_items": int(max_items) if max_items else None,

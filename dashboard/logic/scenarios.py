@@ -51,6 +51,8 @@ def recompute_package(ds: Any, current: dict[str, Any]) -> dict[str, Any]:
         raise DecontrolError("no dataset to recompute the package on")
     scenario = Scenario.from_dict(current.get("scenario") or {})  # checked field by field
     partner, year = current.get("partner") or scenario.partner, current.get("year") or scenario.year
+    if not partner:
+        raise DecontrolError("the run names no partner")
     positions = current.get("positions") or {}
     if not isinstance(positions, dict) or not all(isinstance(v, (list, tuple)) for v in positions.values()):
         raise DecontrolError("the run's ally positions are not {ISO3: [ECCN, ...]}")
@@ -73,7 +75,7 @@ def save_current(store: Any, name: Any, current: dict[str, Any] | None, opened: 
         inputs = inputs_from_run(current or {})
         results = recompute_package(ds, current or {})
         base = opened.get("version") if opened and opened.get("name") == clean else None
-        rec = store.save(clean, inputs, results, dataset_id=str(getattr(ds, "dataset_id", "") or current.get("dataset_id", "")),
+        rec = store.save(clean, inputs, results, dataset_id=str(getattr(ds, "dataset_id", "") or (current or {}).get("dataset_id", "")),
                          vintage=vintage, author=author, base_version=base)
     except StaleScenarioError as exc:
         return Outcome(exc.message, False)

@@ -323,8 +323,8 @@ def controlled_view(ds: Any, partner: str | None, years: list[int] | None,
     mapped code counts as one "controlled" series."""
     from dash import html
 
-    from dashboard.theme import TIER_COLORS
     from dashboard.state import item_table
+    from dashboard.theme import TIER_COLORS
     from optimizer.audience import items_for
 
     p, ys = check_partner(ds, partner), clamp_years(ds, years)
@@ -399,7 +399,10 @@ def warm_caches(ds: Any, partners: tuple[str, ...] | None = None, background: bo
     us_chapter_flows(ds)
     warm(todo[0])
     if background:
-        threading.Thread(target=lambda: [warm(p) for p in todo[1:]], name="decontrol-warm", daemon=True).start()
+        def warm_rest() -> None:
+            for p in todo[1:]:
+                warm(p)
+        threading.Thread(target=warm_rest, name="decontrol-warm", daemon=True).start()
     else:
         for p in todo[1:]:
             warm(p)

@@ -17,9 +17,9 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from tables import write_csv  # noqa: E402
+from tables import write_csv
 
-from optimizer.data.schema import CHPL  # noqa: E402
+from optimizer.data.schema import CHPL
 
 REPO = Path(__file__).resolve().parents[2]
 RAW_FILE = "chpl/chpl_2024-02-23.csv"

@@ -134,7 +134,7 @@ def build() -> tuple[pd.DataFrame, list[dict]]:
             for (ph, pc, _pt), (start, factor, *_rest) in planted.items():
                 if ph == hub and pc == code:
                     surge = np.where(years >= start, factor, 1.0)
-            for xi, exp_ in enumerate(COALITION):
+            for _xi, exp_ in enumerate(COALITION):
                 base = world.at[code, exp_]
                 if base <= 0 or r.random() > PRESENCE:
                     continue
@@ -144,7 +144,7 @@ def build() -> tuple[pd.DataFrame, list[dict]]:
                     flows.append((int(y), exp_, hub, code, v[yi], v[yi] / (uv * np.exp(r.normal(0, 0.15)))))
         for ti, (target, (share, ctrl_year, keep)) in enumerate(TARGETS.items()):
             r = rng_for(3, ci, ti)
-            for xi, exp_ in enumerate(COALITION):
+            for _xi, exp_ in enumerate(COALITION):
                 base = world.at[code, exp_]
                 if base <= 0 or r.random() > PRESENCE:
                     continue

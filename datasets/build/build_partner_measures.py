@@ -29,8 +29,9 @@ DEFAULT_SHARED = REPO.parent / "shared" / "data-sources"
 DEFAULT_OUT = REPO / "datasets"
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(BUILD_DIR))
-from optimizer.data import schema  # noqa: E402
 from tables import build_main, write_csv  # noqa: E402
+
+from optimizer.data import schema  # noqa: E402
 
 PARTNER = "CHN"
 STATUS_AS_OF = "2026-09-29"

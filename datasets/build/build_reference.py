@@ -26,10 +26,10 @@ sys.path.insert(0, str(BUILD_DIR))
 
 import build_licensing  # noqa: E402
 import build_partner_measures  # noqa: E402
-from tables import write_csv  # noqa: E402
 from ccl_reasons import is_wmd, parse_entry  # noqa: E402
 from policy_events import EVENTS  # noqa: E402
 from regime_members import regime_rows  # noqa: E402
+from tables import write_csv  # noqa: E402
 
 REPO = BUILD_DIR.parent.parent
 DEFAULT_SHARED = REPO.parent / "shared" / "data-sources"
@@ -117,9 +117,7 @@ def regimes_for(eccn: str, reasons: tuple[str, ...], itar: bool) -> str:
     digit = eccn[2]
     found: set[str] = set()
     multilateral = {REASON_REGIME[r] for r in reasons if r in REASON_REGIME}
-    if eccn[2:] == "521":
-        found.add("US")
-    elif digit == "0" and reasons and not multilateral:
+    if eccn[2:] == "521" or (digit == "0" and reasons and not multilateral):
         found.add("US")
     else:
         found.add(RANGE_REGIME.get(digit, "US"))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from optimizer.data import schema  # noqa: E402
+from optimizer.data import schema
 
 
 def write_csv(frame: pd.DataFrame, path: Path, spec: schema.TableSpec) -> None:

@@ -41,7 +41,7 @@ class Briefing:
     title: str = ""
     prepared_on: str = field(default_factory=lambda: date.today().isoformat())
 
-    def for_audience(self) -> "Briefing":
+    def for_audience(self) -> Briefing:
         """A copy with every internal field removed when the audience is an ally."""
         audience = check_audience(self.audience)
         marking = self.marking or (ALLY_MARKING if audience == "ally" else DEFAULT_MARKING)

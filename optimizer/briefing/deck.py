@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from optimizer.estimation.space import nothing_to_offer
-from optimizer.licensing.instruments import MODE_LABEL, instrument_cite
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.dml.color import RGBColor
@@ -22,7 +20,17 @@ from pptx.util import Emu, Inches, Pt
 
 from optimizer.briefing.content import Briefing
 from optimizer.errors import DecontrolError
+from optimizer.estimation.space import nothing_to_offer
 from optimizer.formatting import fmt_number, fmt_share, fmt_usd
+from optimizer.licensing.instruments import MODE_LABEL, instrument_cite
+
+if TYPE_CHECKING:
+    from pptx.enum.text import PP_PARAGRAPH_ALIGNMENT
+    from pptx.presentation import Presentation as Deck
+    from pptx.shapes.autoshape import Shape
+    from pptx.shapes.graphfrm import GraphicFrame
+    from pptx.slide import Slide
+    from pptx.util import Length
 
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
 NAVY = RGBColor(0x1F, 0x2A, 0x44)
@@ -32,7 +40,7 @@ ACCENT = RGBColor(0x2B, 0x6C, 0xB0)
 MAX_TABLE_ROWS = 14
 
 
-def build_deck(briefing: Briefing) -> Presentation:
+def build_deck(briefing: Briefing) -> Deck:
     """Render a briefing (already filtered for its audience inside) as a Presentation."""
     b = briefing.for_audience()
     prs = Presentation()
@@ -71,12 +79,12 @@ def write_deck(briefing: Briefing, path: Path) -> Path:
 
 # -- slide helpers ------------------------------------------------------------------------------
 
-def _blank(prs: Presentation):
+def _blank(prs: Deck) -> Slide:
     return prs.slides.add_slide(prs.slide_layouts[6])
 
 
-def _text(slide, left, top, width, height, text: str, size: int = 14, bold: bool = False,
-          color: RGBColor = NAVY, align=PP_ALIGN.LEFT):
+def _text(slide: Slide, left: Length, top: Length, width: Length, height: Length, text: str, size: int = 14,
+          bold: bool = False, color: RGBColor = NAVY, align: PP_PARAGRAPH_ALIGNMENT = PP_ALIGN.LEFT) -> Shape:
     box = slide.shapes.add_textbox(left, top, width, height)
     tf = box.text_frame
     tf.word_wrap = True
@@ -90,13 +98,13 @@ def _text(slide, left, top, width, height, text: str, size: int = 14, bold: bool
     return box
 
 
-def _heading(slide, title: str, subtitle: str = "") -> None:
+def _heading(slide: Slide, title: str, subtitle: str = "") -> None:
     _text(slide, Inches(0.5), Inches(0.45), Inches(12.3), Inches(0.7), title, size=26, bold=True)
     if subtitle:
         _text(slide, Inches(0.5), Inches(1.05), Inches(12.3), Inches(0.45), subtitle, size=13, color=GREY)
 
 
-def _mark(slide, marking: str) -> None:
+def _mark(slide: Slide, marking: str) -> None:
     """The handling marking, centred in the header and the footer of the slide."""
     for top in (Inches(0.05), SLIDE_H - Inches(0.4)):
         box = _text(slide, Inches(0.5), top, Inches(12.3), Inches(0.35), marking, size=10, bold=True,
@@ -104,11 +112,12 @@ def _mark(slide, marking: str) -> None:
         box.name = "Handling marking"
 
 
-def _source(slide, text: str) -> None:
+def _source(slide: Slide, text: str) -> None:
     _text(slide, Inches(0.5), SLIDE_H - Inches(0.85), Inches(12.3), Inches(0.4), text, size=9, color=GREY)
 
 
-def _table(slide, header: list[str], rows: list[list[str]], left, top, width, col_widths: list[float]):
+def _table(slide: Slide, header: list[str], rows: list[list[str]], left: Length, top: Length, width: Length,
+           col_widths: list[float]) -> GraphicFrame:
     shape = slide.shapes.add_table(len(rows) + 1, len(header), left, top, width, Inches(0.3) * (len(rows) + 1))
     table = shape.table
     total = sum(col_widths)
@@ -136,7 +145,7 @@ def _data_note(b: Briefing) -> str:
 
 # -- slides -------------------------------------------------------------------------------------
 
-def _title_slide(prs, b: Briefing) -> None:
+def _title_slide(prs: Deck, b: Briefing) -> None:
     s = _blank(prs)
     p = b.package
     title = b.title or f"Decontrol package: {b.partner_name}"
@@ -163,7 +172,7 @@ def _title_slide(prs, b: Briefing) -> None:
               "Do not quote them as official statistics.", size=14, bold=True, color=RED)
 
 
-def _trade_slide(prs, b: Briefing) -> None:
+def _trade_slide(prs: Deck, b: Briefing) -> None:
     s = _blank(prs)
     t = b.trade_totals.sort_values("year")
     _heading(s, f"US goods trade with {b.partner_name}",
@@ -186,7 +195,7 @@ def _trade_slide(prs, b: Briefing) -> None:
     _source(s, f"Source: {b.trade_source}.")
 
 
-def _package_slide(prs, b: Briefing) -> None:
+def _package_slide(prs: Deck, b: Briefing) -> None:
     s = _blank(prs)
     p = b.package
     lines = sorted(p.get("items", []), key=lambda l: -(l.get("value_usd") or 0))
@@ -214,7 +223,7 @@ def _package_slide(prs, b: Briefing) -> None:
     _source(s, note)
 
 
-def _frontier_slide(prs, b: Briefing) -> None:
+def _frontier_slide(prs: Deck, b: Briefing) -> None:
     s = _blank(prs)
     _heading(s, "Trade-off: concession value against security risk",
              "Each point is the least-risk package for a target; the chosen package is highlighted")
@@ -242,7 +251,7 @@ def _frontier_slide(prs, b: Briefing) -> None:
     _source(s, "Risk is an internal index (reason weights reduced by foreign availability). " + _data_note(b))
 
 
-def _value_by_item_slide(prs, b: Briefing) -> None:
+def _value_by_item_slide(prs: Deck, b: Briefing) -> None:
     s = _blank(prs)
     lines = sorted(b.package.get("items", []), key=lambda l: -(l.get("value_usd") or 0))[:15]
     _heading(s, "Exports unlocked by item", "US$ millions per year, largest first")
@@ -257,7 +266,7 @@ def _value_by_item_slide(prs, b: Briefing) -> None:
     _source(s, _data_note(b))
 
 
-def _alternatives_slide(prs, b: Briefing) -> None:
+def _alternatives_slide(prs: Deck, b: Briefing) -> None:
     s = _blank(prs)
     internal = b.audience == "internal"
     chosen = {l.get("eccn") for l in b.package.get("items", [])}
@@ -288,7 +297,7 @@ EXCLUSION_LABELS: dict[str, str] = {
 }
 
 
-def _excluded_slide(prs, b: Briefing) -> None:
+def _excluded_slide(prs: Deck, b: Briefing) -> None:
     s = _blank(prs)
     counts = Counter(e.get("reason", "unknown") for e in b.package.get("excluded", []))
     _heading(s, "Why items were left out", f"{sum(counts.values())} items not in the package, by reason")
@@ -309,7 +318,7 @@ def _excluded_slide(prs, b: Briefing) -> None:
                f"need no licence to {b.partner_name} (nlr) have nothing to relieve.")
 
 
-def _assumptions_slide(prs, b: Briefing) -> None:
+def _assumptions_slide(prs: Deck, b: Briefing) -> None:
     s = _blank(prs)
     _heading(s, "Assumptions and data provenance")
     params = assumption_lines(b.assumptions)
@@ -346,7 +355,7 @@ def assumption_lines(assumptions: dict[str, Any]) -> list[str]:
         if v in (None, "", [], {}, ()) or (k == "ally_penalty" and not assumptions.get("allow_opposed")):
             continue
         if k == "mode_params" and isinstance(v, dict):
-            text = "; ".join(f"{MODE_LABEL.get(m, m).lower()} {fmt_share(p.get('value_share'))}, "
+            text = "; ".join(f"{str(MODE_LABEL.get(m, m)).lower()} {fmt_share(p.get('value_share'))}, "
                              f"{fmt_share(p.get('risk_share'))}"
                              for m, p in v.items() if isinstance(p, dict) and m in (assumptions.get("modes") or v))
         elif k == "modes" and isinstance(v, (list, tuple)):

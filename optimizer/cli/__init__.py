@@ -5,6 +5,10 @@ Each command module exposes `register(subparsers)`, which adds its sub-commands 
 `DecontrolError` into a message on stderr and its exit code (2 bad input, 3 infeasible), so no
 user ever sees a traceback. The dashboard package adds `serve` through `extra`, which keeps the
 dependency one way (optimizer never imports dashboard).
+
+Start-up: `run` imports only the module of the command being run (pandas, PuLP and the rest load
+with it). `decontrol --help`, a bare `decontrol` or an unknown command import none: the command
+list comes from `COMMANDS` (tests/optimizer/cli/test_startup.py holds it to what the modules register).
 """
 
 from __future__ import annotations
@@ -15,12 +19,29 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from importlib import import_module
+from typing import TYPE_CHECKING, cast
 
 from optimizer.errors import DecontrolError
 
-#: Command modules inside `optimizer.cli`, in help order. A module that does not exist yet is skipped.
-COMMAND_MODULES: tuple[str, ...] = ("data", "items", "optimize", "coalition", "measures", "scenario", "brief",
-                                  "diversion")
+#: Command modules inside `optimizer.cli`, in help order, each with the commands it registers and their
+#: one-line help: what `decontrol --help` lists without importing the modules. A module that does not
+#: exist yet is skipped.
+COMMANDS: dict[str, dict[str, str]] = {
+    "data": {"data": "import trade data, check and describe data directories"},
+    "items": {"items": "the item table (tier, value, risk, foreign availability) for a partner"},
+    "optimize": {"optimize": "suggest a decontrol package for a concession target",
+                 "frontier": "least-risk packages for targets from 0 to the largest achievable"},
+    "coalition": {"coalition": "a coordinated package for the US and allies vs the US-only package"},
+    "measures": {"measures": "the partner's own export controls and their status on a date"},
+    "scenario": {"scenario": "save, list, export and import scenarios"},
+    "brief": {"brief": "export a briefing deck (PPTX) and workbook (XLSX)"},
+    "diversion": {"diversion": "diversion/transshipment signals from mirror trade data"},
+}
+COMMAND_MODULES: tuple[str, ...] = tuple(COMMANDS)
+
+if TYPE_CHECKING:
+    #: A command module's `register(subparsers)` (the dashboard passes its own as `extra`).
+    Register = Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,11 +52,20 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def build_parser(extra: Sequence[Callable[[argparse._SubParsersAction], None]] = ()) -> argparse.ArgumentParser:
+def build_parser(extra: Sequence[Register] = (), only: str | None = None) -> argparse.ArgumentParser:
+    """The `decontrol` parser with every command module registered, or (`only`) with the module of the
+    command `only` registered and every other command listed by name and help alone. `extra` (the
+    dashboard's commands) is always registered in full."""
     parser = _Parser(prog="decontrol", description="Decontrol packages for economic security negotiations.")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    # typed as adding plain ArgumentParsers, which _Parser is, so that command modules need not know _Parser
+    sub = cast("argparse._SubParsersAction[argparse.ArgumentParser]",
+               parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser))
     sub.required = True
-    for name in COMMAND_MODULES:
+    for name, commands in COMMANDS.items():
+        if only is not None and only not in commands:
+            for command, help_text in commands.items():
+                sub.add_parser(command, help=help_text)
+            continue
         try:
             module = import_module(f"optimizer.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -48,10 +78,16 @@ def build_parser(extra: Sequence[Callable[[argparse._SubParsersAction], None]] =
     return parser
 
 
-def run(argv: Sequence[str] | None = None,
-        extra: Sequence[Callable[[argparse._SubParsersAction], None]] = ()) -> int:
+def command_of(argv: Sequence[str]) -> str:
+    """The command `argv` names (its first word that is not an option), "" if none."""
+    return next((a for a in argv if not a.startswith("-")), "")
+
+
+def run(argv: Sequence[str] | None = None, extra: Sequence[Register] = ()) -> int:
     """Parse `argv`, run the command, return the process exit code."""
-    parser = build_parser(extra)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # "" (no command, or only --help) and an unknown word match no module: nothing is imported
+    parser = build_parser(extra, only=command_of(argv))
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
@@ -63,7 +99,7 @@ def run(argv: Sequence[str] | None = None,
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # a bug in decontrol: say so plainly, keep the traceback for developers
+    except Exception as exc:  # noqa: BLE001 - a bug in decontrol: say so plainly, keep the traceback for developers
         if os.environ.get("DECONTROL_DEBUG"):
             traceback.print_exc()
         print(f"internal error ({type(exc).__name__}): {exc}. "

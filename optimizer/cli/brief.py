@@ -12,14 +12,15 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
+from optimizer.audience import AUDIENCES
 from optimizer.cli.optimize import _scenario_flags, scenario_from_args
 from optimizer.errors import DecontrolError
-from optimizer.audience import AUDIENCES
 from optimizer.scenarios.run import make_inputs, run_inputs
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("brief", help="export a briefing deck (PPTX) and workbook (XLSX)",
                        description="Run (or load) a package and export a 16:9 briefing deck with native charts, "
                                    "the handling marking on every slide, and optionally the XLSX workbook.")
@@ -33,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_brief)
 
 
-def _inputs(args: argparse.Namespace) -> dict:
+def _inputs(args: argparse.Namespace) -> dict[str, Any]:
     """Inputs from a saved scenario (name or exported file) or from the optimize flags."""
     if args.scenario is not None and not Path(args.scenario).exists():
         from optimizer.scenarios import ScenarioStore

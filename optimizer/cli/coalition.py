@@ -20,7 +20,7 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import pandas as pd
 
@@ -29,8 +29,11 @@ from optimizer.errors import DecontrolError, InfeasibleError
 from optimizer.formatting import fmt_number, fmt_share, fmt_usd
 from optimizer.model.scenario import SOLVERS, Scenario
 
+if TYPE_CHECKING:
+    from optimizer.coalition.result import CoalitionResult, PackageItem
 
-def register(sub: argparse._SubParsersAction) -> None:
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("coalition", help="a coordinated package for the US and allies vs the US-only package",
                        description="Find the package that maximises the smallest relative gain among the US "
                                    "and chosen allies (each member's unlocked exports from its own trade) under "
@@ -123,7 +126,7 @@ def read_positions(path: Path) -> dict[str, dict[str, str]]:
 
 
 # ---------------------------------------------------------------------- table output
-def write_table(result, out) -> None:
+def write_table(result: CoalitionResult, out: TextIO) -> None:
     """The comparison for a terminal: headline, members side by side, both packages' items."""
     co, us = result.coalition, result.us_only
     out.write(f"Coalition package for {result.partner}, {result.year}: members {', '.join(result.members)}; "
@@ -151,7 +154,7 @@ def write_table(result, out) -> None:
             emit_frame(pd.DataFrame([_item_row(i, result.members) for i in side.items]), "table", out)
 
 
-def _item_row(item, members: list[str]) -> dict[str, Any]:
+def _item_row(item: PackageItem, members: list[str]) -> dict[str, Any]:
     row: dict[str, Any] = {"eccn": item.eccn, "tier": item.tier, "risk": fmt_number(item.risk, 3),
                            "fa": fmt_number(item.fa_score, 2)}
     for m in members:

@@ -6,9 +6,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd  # imported where a table is written: `decontrol --help` loads no pandas
 
 
 def add_data_flag(p: argparse.ArgumentParser) -> None:
@@ -22,8 +23,9 @@ def add_format_flag(p: argparse.ArgumentParser, choices: tuple[str, ...] = ("tab
     p.add_argument("--format", choices=choices, default=default, help=f"output format (default {default})")
 
 
-def emit_frame(df: pd.DataFrame, fmt: str, out=None) -> None:
+def emit_frame(df: pd.DataFrame, fmt: str, out: TextIO | None = None) -> None:
     """Write a table as CSV (Excel-friendly: UTF-8 BOM), JSON (list of objects) or an aligned text table."""
+    import pandas as pd
     out = out or sys.stdout
     if fmt == "csv":
         out.write("\ufeff" if out is sys.stdout and not sys.stdout.isatty() else "")
@@ -37,7 +39,7 @@ def emit_frame(df: pd.DataFrame, fmt: str, out=None) -> None:
             out.write(df.to_string(index=False) + "\n")
 
 
-def emit_json(obj: Any, out=None) -> None:
+def emit_json(obj: Any, out: TextIO | None = None) -> None:
     out = out or sys.stdout
     json.dump(obj, out, indent=1, ensure_ascii=False, default=_json_default)
     out.write("\n")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -26,8 +27,11 @@ from optimizer.data.importers.common import ImportReport, parse_hs_prefixes, par
 from optimizer.data.schema import PARTNERS
 from optimizer.errors import DataValidationError
 
+if TYPE_CHECKING:
+    from optimizer.data.load import Dataset
 
-def register(sub: argparse._SubParsersAction) -> None:
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     data = sub.add_parser("data", help="import trade data, check and describe data directories",
                           description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     dsub = data.add_subparsers(dest="data_command", metavar="SUBCOMMAND")
@@ -163,7 +167,10 @@ def _info(args: argparse.Namespace) -> int:
     out.write("\ncoverage of the trade table\n")
     for line in coverage_lines(cover):
         out.write(f"  {line}\n")
-    money = lambda df: df.assign(**{c: df[c].map(_bn) for c in df.columns if c not in ("year", "rows", "partner")})  # noqa: E731
+
+    def money(df: pd.DataFrame) -> pd.DataFrame:
+        return df.assign(**{c: df[c].map(_bn) for c in df.columns if c not in ("year", "rows", "partner")})
+
     out.write(f"\ntrade by year (US$ billion; {label.lower()})\n")
     emit_frame(money(by_year), "table", out)
     out.write(f"\nUS trade with focus partners (US$ billion; from the {label.lower()} trade table)\n")
@@ -171,7 +178,7 @@ def _info(args: argparse.Namespace) -> int:
     return 0
 
 
-def trade_sources(ds) -> list[dict]:
+def trade_sources(ds: Dataset) -> list[dict[str, Any]]:
     """The imports a user's trade.parquet was built from (its `decontrol.sources` metadata); [] if none."""
     import json
 
@@ -195,17 +202,17 @@ def _bn(value: float) -> str:
     return "no data" if pd.isna(value) else f"{value / 1e9:,.3f}"
 
 
-def _records(df: pd.DataFrame) -> list[dict]:
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as dicts with None (JSON null) where there is no data."""
     return df.astype(object).where(df.notna(), None).to_dict("records")
 
 
-def _listed(values: list, limit: int = 12) -> str:
+def _listed(values: list[Any], limit: int = 12) -> str:
     shown = ", ".join(map(str, values[:limit]))
     return f"{len(values)}: {shown}" + (", ..." if len(values) > limit else "")
 
 
-def coverage_lines(cover: dict) -> list[str]:
+def coverage_lines(cover: dict[str, Any]) -> list[str]:
     """What the trade table covers, one fact a line (`data info`)."""
     if not cover.get("rows"):
         return ["no trade rows"]

@@ -17,6 +17,7 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -24,13 +25,16 @@ from optimizer.cli.common import add_data_flag, emit_frame, emit_json
 from optimizer.errors import DecontrolError
 from optimizer.formatting import fmt_usd
 
+if TYPE_CHECKING:
+    from optimizer.diversion.report import DiversionReport
+
 TARGETS = ("RUS", "BLR", "CHN")
 TABLE_COLUMNS = ["rank", "hub", "hs6", "target", "chpl_tier", "combined", "growth_score", "reexport_score",
                  "mirror_score", "unit_value_score", "excess_growth_pct", "did_z", "reexport_ratio_pre",
                  "reexport_ratio_post", "coalition_to_hub_post_usd", "hub_to_target_post_usd"]
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("diversion", help="diversion/transshipment signals from mirror trade data",
                        description="Rank (hub, HS6) pairs by signs of diversion of coalition exports to a "
                                    "target through third countries: growth after the control against the "
@@ -97,12 +101,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _records(df: pd.DataFrame) -> list[dict]:
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     return [{k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
             for row in df.to_dict(orient="records")]
 
 
-def _print_table(rep, table: pd.DataFrame) -> None:
+def _print_table(rep: DiversionReport, table: pd.DataFrame) -> None:
     out = sys.stdout
     out.write(f"Diversion signals for {rep.target} ({rep.data_label} mirror trade data: {rep.source[:160]})\n")
     out.write(f"Control {rep.since.isoformat()} ({rep.since_note}); pre years {rep.periods.pre[0]}-"

@@ -17,7 +17,7 @@ import io
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import pandas as pd
 
@@ -31,7 +31,7 @@ TABLE_COLUMNS = ["eccn", "tier", "value_usd", "risk", "fa_score", "reasons", "re
 SORTS = {"eccn": None, "value": "value_usd", "risk": "risk", "fa": "fa_score"}
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("items", help="the item table (tier, value, risk, foreign availability) for a partner",
                        description="Build the item table for a partner: one row per CCL item with its tier "
                                    "(and why), concession value, security risk and foreign availability.")
@@ -111,9 +111,10 @@ class _output:
     """Standard output, or FILE written atomically enough for a CLI (closed on exit)."""
 
     def __init__(self, path: Path | None, fmt: str) -> None:
-        self.path, self.fmt, self.fh = path, fmt, None
+        self.path, self.fmt = path, fmt
+        self.fh: TextIO | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> TextIO:
         if self.path is None:
             return sys.stdout
         try:
@@ -122,14 +123,14 @@ class _output:
             raise DecontrolError(f"cannot write {self.path}: {exc.strerror}") from None
         return self.fh
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.fh is not None:
             self.fh.close()
             if exc[0] is None:
                 print(f"wrote {self.path}", file=sys.stderr)
 
 
-def write_csv(table: pd.DataFrame, out) -> None:
+def write_csv(table: pd.DataFrame, out: TextIO) -> None:
     """Excel-friendly CSV: BOM unless writing to a terminal, text cells quoted, no index."""
     if not (out is sys.stdout and sys.stdout.isatty()):
         out.write("\ufeff")
@@ -138,7 +139,7 @@ def write_csv(table: pd.DataFrame, out) -> None:
     out.write(buf.getvalue())
 
 
-def write_json(table: pd.DataFrame, out) -> None:
+def write_json(table: pd.DataFrame, out: TextIO) -> None:
     """A list of objects with the table's keys; NaN becomes null."""
     emit_json(json.loads(table.to_json(orient="records", force_ascii=False)), out)
 
@@ -154,7 +155,7 @@ def space_lines(space: Any, name: str | None = None) -> list[str]:
     return lines(space, name)
 
 
-def _emit_table(table: pd.DataFrame, ds: Any, out, space: Any = None) -> None:
+def _emit_table(table: pd.DataFrame, ds: Any, out: TextIO, space: Any = None) -> None:
     partner, year = table.attrs.get("partner", ""), table.attrs.get("year", "")
     counts = table["tier"].value_counts()
     out.write(f"Item table for {partner}, {year} ({table.attrs.get('value_method', 'gap')} value). "
@@ -192,7 +193,7 @@ def _known_value(values: pd.Series) -> str:
     return f"known value {fmt_usd(values[known].sum())}" + (f" ({unknown} items unknown)" if unknown else "")
 
 
-def _emit_explanation(ex: Any, ds: Any, fmt: str, out) -> None:
+def _emit_explanation(ex: Any, ds: Any, fmt: str, out: TextIO) -> None:
     if fmt == "json":
         d = ex.to_dict()
         d["synthetic"] = bool(ds.trade_synthetic)
@@ -217,7 +218,7 @@ def _emit_explanation(ex: Any, ds: Any, fmt: str, out) -> None:
         b = ex.value_breakdown
         # the value is unknown because the data lacks an input: an absent input reads "no data", not $0
         nodata = str(it["value_basis"]).startswith("unknown: no ")
-        money = (lambda v: "no data" if not v else fmt_usd(v)) if nodata else fmt_usd  # noqa: E731
+        money = (lambda v: "no data" if not v else fmt_usd(v)) if nodata else fmt_usd
         view = pd.DataFrame({
             "hs6": b["hs6"], "name": b["name"].map(lambda s: s if len(s) <= 40 else s[:37] + "..."),
             "partner imports": b["partner_imports_world"].map(money),

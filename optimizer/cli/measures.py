@@ -14,11 +14,15 @@ the partner's share of US imports and of world exports, and the alternative supp
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from optimizer.cli.common import add_data_flag, add_format_flag, emit_frame, emit_json
 
+if TYPE_CHECKING:
+    from optimizer.data.load import Dataset
 
-def register(sub: argparse._SubParsersAction) -> None:
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("measures", help="the partner's own export controls and their status on a date",
                        description="List the partner's export-control measures (e.g. China's critical-mineral "
                                    "controls) with their status on a date and lapsing suspensions flagged.")
@@ -71,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _exposure(ds, partner: str, args: argparse.Namespace, horizon: int) -> int:
+def _exposure(ds: Dataset, partner: str, args: argparse.Namespace, horizon: int) -> int:
     from optimizer.formatting import fmt_share, fmt_usd
     from optimizer.gets.exposure import gets_table
     table = gets_table(ds, partner, args.date, args.year, horizon, include_unsourced=args.unsourced)

@@ -36,7 +36,7 @@ from optimizer.model.scenario import OBJECTIVES, SOLVERS, Scenario, read_scenari
 _SUFFIX = {"": 1.0, "k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12, "t": 1e12}
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("optimize", help="suggest a decontrol package for a concession target",
                        description="Find the package of legacy items that meets a concession target at the "
                                    "least risk (or another objective) under the given constraints.")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -27,8 +28,11 @@ from optimizer.scenarios import ScenarioStore
 from optimizer.scenarios.exchange import import_scenario, read_scenario_file, write_scenario_file
 from optimizer.scenarios.run import current_user, make_inputs, run_inputs
 
+if TYPE_CHECKING:
+    from optimizer.scenarios.store import ScenarioRecord
 
-def register(sub: argparse._SubParsersAction) -> None:
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("scenario", help="save, list, export and import scenarios",
                        description="Saved scenarios: inputs, package, dataset and author, versioned.")
     ssub = p.add_subparsers(dest="scenario_command", metavar="ACTION", parser_class=type(p))
@@ -115,7 +119,7 @@ def _save(args: argparse.Namespace) -> int:
     return 0
 
 
-def _summary(rec) -> dict:
+def _summary(rec: ScenarioRecord) -> dict[str, Any]:
     r, sc = rec.results, rec.inputs.get("scenario", {})
     return {"name": rec.name, "version": rec.version, "partner": sc.get("partner"), "year": sc.get("year"),
             "target_usd": sc.get("target_usd"), "status": r.get("status"), "n_items": r.get("n_items"),

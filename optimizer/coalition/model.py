@@ -24,7 +24,9 @@ package for the US under the same constraints, with the same minimum-risk tie-br
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 import pulp
@@ -43,6 +45,11 @@ TOTAL_TOLERANCE = 1e-6
 #: item offers exactly one of them, so y_i is the variable of its single option.
 MODES: tuple[str, ...] = ("lift", "meu_removal")
 
+#: A lexicographic step's `fix(choices)`: the row that keeps its optimum while the next steps run.
+_Fix = Callable[[dict[str, str]], pulp.LpConstraint]
+#: (name, sense, objective, fix) of one lexicographic step.
+_Objective = tuple[str, int, pulp.LpAffineExpression, _Fix | None]
+
 
 @dataclass(frozen=True)
 class Step:
@@ -54,7 +61,7 @@ class Step:
     gap: float | None
     seconds: float
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"step": self.name, "status": self.status, "objective": self.objective, "gap": self.gap,
                 "seconds": round(self.seconds, 3)}
 
@@ -119,7 +126,7 @@ def solve_maxmin(items: pd.DataFrame, values: pd.DataFrame, scenario: Scenario) 
                 "(its relative gain is undefined)" for mem, p in pots.items() if p <= 0]
     v = values.reindex(m.candidates).fillna(0.0).clip(lower=0.0)
     steps: list[Step] = []
-    sequence = []
+    sequence: list[_Objective] = []
     if counted:
         t = m.prob.add_variable("min_relative_gain", 0.0, 1.0)
         for k, mem in enumerate(counted):
@@ -131,6 +138,7 @@ def solve_maxmin(items: pd.DataFrame, values: pd.DataFrame, scenario: Scenario) 
 
         def fix_t(choices: dict[str, str]) -> pulp.LpConstraint:
             best = min_relative_gain(relative_gains(list(choices), counted_values, pots))
+            assert best is not None, "every counted member has a potential, hence a relative gain"
             return pulp.LpConstraint(pulp.LpAffineExpression({t: 1.0}), pulp.LpConstraintGE,
                                      rhs=best - MAXMIN_TOLERANCE)
         sequence.append(("max-min relative gain", pulp.LpMaximize, pulp.LpAffineExpression({t: 1.0}), fix_t))
@@ -147,13 +155,13 @@ def solve_us_only(items: pd.DataFrame, scenario: Scenario) -> Solved:
     m = coalition_model(items, scenario)
     value = m.value_expr()
     steps: list[Step] = []
-    sequence = [("max US value (US$ m)", pulp.LpMaximize, value, _keep(value, m)),
+    sequence: list[_Objective] = [("max US value (US$ m)", pulp.LpMaximize, value, _keep(value, m)),
                 ("min risk", pulp.LpMinimize, m.risk_expr(), None)]
     outcome, choices = _lexicographic(m, sequence, steps)
     return Solved(m, outcome, choices, steps)
 
 
-def _lexicographic(m: PackageModel, sequence: list, steps: list[Step]) -> tuple[SolveOutcome, dict[str, str]]:
+def _lexicographic(m: PackageModel, sequence: list[_Objective], steps: list[Step]) -> tuple[SolveOutcome, dict[str, str]]:
     """Solve each (name, sense, objective, fix) in turn; `fix(choices)` is the row that keeps the
     step's optimum while the next steps run.
 
@@ -183,11 +191,12 @@ def _lexicographic(m: PackageModel, sequence: list, steps: list[Step]) -> tuple[
         if fix is not None:
             m.add_row("lexicographic", f"lexicographic_{k}", fix(choices), f"keeps the optimum of: {name}")
     status = "optimal" if proven else "feasible"
+    assert first is not None, "the sequence has at least one step"
     head = steps[0]
     return SolveOutcome(status, first.solver, head.objective, first.bound, head.gap, seconds), choices
 
 
-def _keep(expr: pulp.LpAffineExpression, m: PackageModel):
+def _keep(expr: pulp.LpAffineExpression, m: PackageModel) -> _Fix:
     """A `fix` for a maximised expression of the binaries: expr >= its value at the package found
     (computed from the 0/1 choices, so solver round-off in the binaries does not leak in), less a
     relative TOTAL_TOLERANCE."""

@@ -12,11 +12,20 @@ target, if the scenario sets one, holds for the US value of both.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from optimizer.coalition.model import (MODES, Solved, gains_usd, min_relative_gain, potentials, relative_gains,
-                                       solve_maxmin, solve_us_only)
+from optimizer.coalition.model import (
+    MODES,
+    Solved,
+    gains_usd,
+    min_relative_gain,
+    potentials,
+    relative_gains,
+    solve_maxmin,
+    solve_us_only,
+)
 from optimizer.coalition.result import CoalitionResult, MemberGain, PackageItem, PackageSide
 from optimizer.coalition.values import PROXY_BASIS, US, member_values, wide_values
 from optimizer.errors import DecontrolError
@@ -25,11 +34,14 @@ from optimizer.model.items import validate_items
 from optimizer.model.results import package_result
 from optimizer.model.scenario import Scenario
 
+if TYPE_CHECKING:
+    from optimizer.data.load import Dataset
+
 COALITION_OBJECTIVE = "max-min relative gain, then max members' total, then min risk"
 US_ONLY_OBJECTIVE = "max US value, then min risk"
 
 
-def coalition_package(ds, partner: str, members: list[str] | tuple[str, ...], scenario: Scenario, *,
+def coalition_package(ds: Dataset, partner: str, members: list[str] | tuple[str, ...], scenario: Scenario, *,
                       positions: Mapping[str, Mapping[str, str]] | None = None,
                       config: EstimationConfig | None = None) -> CoalitionResult:
     """The coalition package for `members` (the US is always one) and the US-only package, both
@@ -80,7 +92,7 @@ def coalition_package(ds, partner: str, members: list[str] | tuple[str, ...], sc
                         in_maxmin=m in counted, basis=basis[m]) for m in codes]
     return CoalitionResult(
         status=coalition_side.status, partner=partner, year=year, members=codes,
-        risk_budget=float(sc.risk_budget), coalition=coalition_side, us_only=us_side, member_gains=gains,
+        risk_budget=float(scenario.risk_budget), coalition=coalition_side, us_only=us_side, member_gains=gains,
         proxied=proxied, partner_import_share=values.attrs["partner_import_share"],
         synthetic=bool(ds.trade_synthetic), source=str(ds.trade_source), warnings=warnings, scenario=sc.to_dict())
 

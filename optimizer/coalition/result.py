@@ -10,9 +10,10 @@ rest on the no-bilateral-rows proxy.
 
 from __future__ import annotations
 
-from optimizer.jsonsafe import json_safe
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from optimizer.jsonsafe import json_safe
 
 RELATIVE_GAIN_NOTE = ("relative gain = the member's unlocked exports from the package / its potential, "
                       "the sum of its unlocked exports over every eligible item (what relieving all of "

@@ -29,6 +29,7 @@ floor-like indication, never a measurement, and every output says which members 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -38,15 +39,17 @@ from optimizer.estimation.config import EstimationConfig
 from optimizer.estimation.foreign_availability import members_of, regime_label, regime_members
 from optimizer.estimation.item_table import ItemContext, item_context, table_from_context, year_trade_for
 from optimizer.estimation.trade_inputs import YearTrade
-from optimizer.estimation.overrides import for_partner, read_value_overrides
 from optimizer.estimation.value import exporter_columns, item_values, value_rows
+
+if TYPE_CHECKING:
+    from optimizer.data.load import Dataset
 
 US = "USA"
 PROXY_BASIS = "proxy: no bilateral rows"
 VALUE_COLUMNS: list[str] = ["eccn", "member", "value_usd", "potential_usd", "basis"]
 
 
-def check_members(ds, partner: str, members: Sequence[str]) -> tuple[str, ...]:
+def check_members(ds: Dataset, partner: str, members: Sequence[str]) -> tuple[str, ...]:
     """Upper-cased, de-duplicated member codes with the US first.
 
     DecontrolError for a code not in countries.csv, an aggregate (WLD, EUU), the partner itself, or
@@ -79,7 +82,7 @@ def check_members(ds, partner: str, members: Sequence[str]) -> tuple[str, ...]:
     return tuple(codes)
 
 
-def member_values(ds, partner: str, members: Sequence[str], year: int | None = None,
+def member_values(ds: Dataset, partner: str, members: Sequence[str], year: int | None = None,
                   config: EstimationConfig | None = None) -> pd.DataFrame:
     """Long table `eccn, member, value_usd, basis`: every item of the item table for every member.
 
@@ -168,7 +171,7 @@ def wide_values(values: pd.DataFrame, column: str = "value_usd") -> pd.DataFrame
 
 
 # ---------------------------------------------------------------------- internals
-def _context(ds, partner: str, year: int | None, config: EstimationConfig | None) -> ItemContext:
+def _context(ds: Dataset, partner: str, year: int | None, config: EstimationConfig | None) -> ItemContext:
     config = config or EstimationConfig()
     if config.value_method != "gap":
         raise DecontrolError("coalition mode estimates every member with the gap method "

@@ -15,6 +15,7 @@ Two inputs matter (see DESIGN.md, concession value and foreign availability):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -84,13 +85,13 @@ def missing_inputs(trade: pd.DataFrame, partner: str, year: int) -> MissingInput
     return MissingInputs(partner, int(year), out)
 
 
-def coverage(trade: pd.DataFrame, concordance: pd.DataFrame | None = None) -> dict:
+def coverage(trade: pd.DataFrame, concordance: pd.DataFrame | None = None) -> dict[str, Any]:
     """Years, reporters (exporters), partners (importers), HS codes, and mapped codes/items with data."""
     if trade.empty:
         return {"rows": 0, "years": [], "exporters": [], "importers": [], "hs6_codes": 0,
                 "mapped_hs6_with_data": 0, "mapped_hs6": 0, "items_with_data": 0, "items_mapped": 0}
     codes = set(pd.unique(trade["hs6"]))
-    out = {"rows": int(len(trade)), "years": sorted(int(y) for y in pd.unique(trade["year"])),
+    out = {"rows": len(trade), "years": sorted(int(y) for y in pd.unique(trade["year"])),
            "exporters": sorted(str(x) for x in pd.unique(trade["exporter"])),
            "importers": sorted(str(x) for x in pd.unique(trade["importer"])),
            "hs6_codes": len(codes)}

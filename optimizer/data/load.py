@@ -17,6 +17,7 @@ import os
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -46,7 +47,7 @@ class FileInfo:
     notes: str = ""
     shipped: bool = True        # False: from the user's data directory
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"table": self.table, "file": str(self.path) if self.path else None, "rows": self.rows,
                 "real": not self.synthetic, "synthetic": self.synthetic, "source": self.source,
                 "vintage": self.vintage, "notes": self.notes, "shipped": self.shipped,
@@ -93,7 +94,7 @@ class Dataset:
         return getattr(self, name)
 
 
-_cache: OrderedDict[tuple, Dataset] = OrderedDict()
+_cache: OrderedDict[tuple[Any, ...], Dataset] = OrderedDict()
 _lock = ForkSafeLock()  # fresh in forked background jobs
 
 
@@ -130,7 +131,7 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def _stat_key(path: Path | None) -> tuple:
+def _stat_key(path: Path | None) -> tuple[Any, ...]:
     if path is None:
         return (None,)
     st = path.stat()

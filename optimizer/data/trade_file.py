@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -81,7 +81,7 @@ def write_trade_table(table: pa.Table, out_dir: Path, *, source: str, synthetic:
     out_dir.mkdir(parents=True, exist_ok=True)
     table = _conform(table.select(list(TRADE_COLUMNS)))
     entries = {"source": source, "synthetic": "true" if synthetic else "false",
-               "imported_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+               "imported_at": datetime.now(UTC).isoformat(timespec="seconds")}
     entries.update(meta or {})
     kv = {f"{META_PREFIX}{k}": str(v) for k, v in entries.items()}
     target = out_dir / "trade.parquet"

@@ -13,7 +13,9 @@ everywhere still produces a readable report.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -130,9 +132,10 @@ def check_table(spec: TableSpec, df: pd.DataFrame, path: Path, *, csv: bool,
             p.rows(bad, name, s, lambda v: f"{_quote(v)} is not a date (YYYY-MM-DD)")
         if name in HS_DIGITS:
             n = HS_DIGITS[name]
-            bad = _bad_by_unique(s, lambda u, n=n: u.str.fullmatch(rf"\d{{{n}}}"))
+            digits = rf"\d{{{n}}}"
+            bad = _bad_by_unique(s, lambda u: u.str.fullmatch(digits))
             if bad is not None:
-                p.rows(bad, name, s, lambda v, n=n: _hs_message(v, n))
+                p.rows(bad, name, s, partial(_hs_message, n=n))
         elif name in key_cols and col.dtype == "str":
             bad = _bad_by_unique(s, lambda u: u != "")
             if bad is not None:
@@ -202,7 +205,7 @@ def _check_numeric(p: _Problems, name: str, dtype: str, required: bool, s: pd.Se
         p.rows((num < lo) | (num > hi), name, s, lambda v: f"year {_quote(v)} is outside {lo}-{hi}")
 
 
-def _check_ranges(p: _Problems, spec: TableSpec, df: pd.DataFrame, present: dict) -> None:
+def _check_ranges(p: _Problems, spec: TableSpec, df: pd.DataFrame, present: dict[str, Any]) -> None:
     if spec.name == "ccl" and "category" in present:
         num = pd.to_numeric(_text(df["category"]), errors="coerce")
         p.rows((num < 0) | (num > 9), "category", df["category"], lambda v: f"category {_quote(v)} is not 0-9")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 
@@ -22,7 +23,7 @@ from optimizer.errors import DecontrolError
 ALARM_THRESHOLD = 0.5
 
 
-def planted_patterns(path: Path) -> list[dict]:
+def planted_patterns(path: Path) -> list[dict[str, Any]]:
     """The test patterns a synthetic mirror parquet declares (empty: none declared)."""
     meta = pq.read_schema(path).metadata or {}
     raw = meta.get(b"decontrol.test_patterns")
@@ -42,7 +43,7 @@ class TargetValidation:
     unplanted_above_threshold: int  # unplanted pairs with combined >= ALARM_THRESHOLD
     missed: tuple[str, ...]         # planted pairs outside the top 2k, "HUB hs6 (rank)"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__, missed=list(self.missed))
 
 

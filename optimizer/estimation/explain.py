@@ -15,7 +15,7 @@ import pandas as pd
 from optimizer.errors import DecontrolError
 from optimizer.estimation.config import EstimationConfig
 from optimizer.estimation.foreign_availability import members_of, regime_label, regime_members, supplier_table
-from optimizer.estimation.item_table import year_trade_for, item_context, table_from_context
+from optimizer.estimation.item_table import item_context, table_from_context, year_trade_for
 from optimizer.estimation.reasons import parse_paragraph_controls, parse_reasons
 from optimizer.estimation.risk import risk_formula
 from optimizer.estimation.value import value_breakdown

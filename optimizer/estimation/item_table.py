@@ -30,8 +30,14 @@ from optimizer.estimation.overrides import for_partner, read_value_overrides
 from optimizer.estimation.reasons import control_regimes, parse_reasons
 from optimizer.estimation.risk import item_risk_base, risk_after_fa
 from optimizer.estimation.shares import effective_shares
-from optimizer.estimation.tiers import (apply_licensing, apply_partner_bars, apply_tier_overrides, assign_tiers,
-                                       family_of, item_ids)
+from optimizer.estimation.tiers import (
+    apply_licensing,
+    apply_partner_bars,
+    apply_tier_overrides,
+    assign_tiers,
+    family_of,
+    item_ids,
+)
 from optimizer.estimation.trade_inputs import YearTrade, partner_per_hs6, trade_slice, year_trade
 from optimizer.estimation.value import item_values, licence_bound_values, value_rows
 from optimizer.forksafe import ForkSafeLock
@@ -75,13 +81,13 @@ class ItemContext:
 
 
 # ---------------------------------------------------------------------- cache
-_cache: OrderedDict[tuple, tuple[Any, Any]] = OrderedDict()
+_cache: OrderedDict[tuple[Any, ...], tuple[Any, Any]] = OrderedDict()
 _lock = ForkSafeLock()  # fresh in forked background jobs
 _CACHE_SIZE = 32
 _MAX_DATASETS = 3  # entries hold their dataset alive: keep only the most recently used few
 
 
-def _memo(ds: Any, key: tuple, fn: Callable[[], Any]) -> Any:
+def _memo(ds: Any, key: tuple[Any, ...], fn: Callable[[], Any]) -> Any:
     """Cache `fn()` per (dataset object, key). The entry holds the dataset, so its id stays unique."""
     full = (ds.dataset_id, id(ds)) + key
     with _lock:

@@ -52,7 +52,7 @@ class TierOverrideLog:
             with self.engine.begin() as c:
                 res = c.execute(self.table.insert().values(
                     eccn=eccn, from_tier=from_tier, to_tier=to_tier, reason=reason, author=author, date=date,
-                    recorded_at=dt.datetime.now(dt.timezone.utc)))
+                    recorded_at=dt.datetime.now(dt.UTC)))
                 return int(res.inserted_primary_key[0])
         except SQLAlchemyError as exc:
             raise DecontrolError(f"the tier override was not recorded: the database refused it ({str(exc.orig if hasattr(exc, 'orig') else exc).splitlines()[0]})") from None

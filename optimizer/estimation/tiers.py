@@ -45,9 +45,15 @@ import pandas as pd
 
 from optimizer.errors import DecontrolError
 from optimizer.estimation.config import TIERS, EstimationConfig, reason_family, reason_matches
-from optimizer.estimation.reasons import (describe_wmd, is_chokepoint_reason, is_legacy_compatible,
-                                          is_wmd, parse_paragraph_controls, parse_reasons,
-                                          rest_reasons)
+from optimizer.estimation.reasons import (
+    describe_wmd,
+    is_chokepoint_reason,
+    is_legacy_compatible,
+    is_wmd,
+    parse_paragraph_controls,
+    parse_reasons,
+    rest_reasons,
+)
 
 #: What the number range (first of the three digits) of an ECCN says, for entries whose reasons are unknown.
 RANGE_NOTE: dict[str, str] = {

@@ -28,7 +28,6 @@ import pandas as pd
 
 from optimizer.formatting import cell_text, fmt_usd
 
-
 BREAKDOWN_COLUMNS = ["hs6", "name", "confidence", "rationale", "partner_imports_world", "us_world_share",
                      "us_exports_to_partner", "controlled_share_raw", "share_scale", "controlled_share",
                      "value_usd"]
@@ -168,7 +167,7 @@ def licence_bound_values(values: pd.DataFrame, licence: pd.DataFrame, partner: s
         if lv == "end_use_only":
             scope = float(config.partial_paragraph_share) if part[k] else 1.0
             f, s, label = float(config.meu_end_use_share) * scope, float(config.meu_blocked_share), (
-                f"military end-use licence only (744.21): potential"
+                "military end-use licence only (744.21): potential"
                 + (f" x {scope:.2f} (Supp. No. 2 covers only part of the entry)" if part[k] else "")
                 + f" x military end-use share {config.meu_end_use_share:.2f} (assumption) x blocked share "
                   f"{config.meu_blocked_share:.2f} (proxy: Entity List application value denied 2018-2023)")

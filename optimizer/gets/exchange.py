@@ -201,15 +201,15 @@ def _read(em: ExchangeModel, gets: pd.DataFrame, out: Any, items: pd.DataFrame) 
     measured = {o[0] for o in em.get_value}
     excluded = sorted(set(gets["measure_id"].astype(str)) - measured)
     synthetic = bool(items["synthetic"].any()) if "synthetic" in items.columns else False
-    base = dict(settings=asdict(em.settings), excluded_gets=excluded, synthetic=synthetic)
+    base: dict[str, Any] = dict(settings=asdict(em.settings), excluded_gets=excluded, synthetic=synthetic)
     if not out.has_solution:
         return ExchangeResult(out.status, [], [], None, None, None, None, **base)
     choices = read_choices(m) if m.x else {}
-    gives = [{"eccn": i, "instrument": mode, "value_usd": round(m.value[(i, mode)] * VALUE_UNIT, 2),
+    gives: list[dict[str, Any]] = [{"eccn": i, "instrument": mode, "value_usd": round(m.value[(i, mode)] * VALUE_UNIT, 2),
               "risk": m.risk[(i, mode)]} for i, mode in choices.items()]
     chosen = [o for o, var in em.y.items() if (var.varValue or 0) > 0.5]
     info = gets.set_index("measure_id")
-    got = [{"measure_id": g, "relief": r, "value_usd": round(em.get_value[(g, r)], 2),
+    got: list[dict[str, Any]] = [{"measure_id": g, "relief": r, "value_usd": round(em.get_value[(g, r)], 2),
             "item_group": str(info.at[g, "item_group"]) if g in info.index else ""} for g, r in sorted(chosen)]
     us = sum(x["value_usd"] for x in got)
     partner = sum(x["value_usd"] for x in gives)

@@ -73,9 +73,9 @@ def status_on(history: pd.DataFrame, day: dt.date, horizon_days: int = 90) -> St
     hit = None
     for r in rows:
         status, start, end = r[0], r[1], r[2]
-        if (start is None and status == "suspended") or (start is not None and start <= day):
-            if end is None or day < end:
-                hit = r
+        if (((start is None and status == "suspended") or (start is not None and start <= day))
+                and (end is None or day < end)):
+            hit = r
     first = min((r[1] for r in rows if r[1] is not None), default=None)
     if hit is None and first is not None and day < first:
         return Status("not_yet", None, first, "", "")

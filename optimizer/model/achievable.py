@@ -171,8 +171,9 @@ def _nest(m: PackageModel, out: dict[str, str]) -> dict[str, str]:
             subs.setdefault(parent, []).append(item)
     forced = set(m.scenario.forced)
     for parent, kids in subs.items():
-        side = lambda items: (sum(m.value[(i, out[i])] for i in items),  # noqa: E731
-                              -sum(m.risk[(i, out[i])] + m.penalty.get(i, 0.0) for i in items))
+        def side(items: list[str]) -> tuple[float, float]:
+            return (sum(m.value[(i, out[i])] for i in items),
+                    -sum(m.risk[(i, out[i])] + m.penalty.get(i, 0.0) for i in items))
         keep_parent = side([parent]) >= side(kids)
         if parent in forced or (keep_parent and not forced & set(kids)):
             drop = kids
@@ -203,11 +204,13 @@ def top_package(m: PackageModel, best: dict[str, str]) -> dict[str, str]:
     """The least-risk package reaching the closed-form maximum: the items with value in their most
     valuable mode (`best`), forced items, and for each family whose software/technology is in it but
     none of whose hardware is, that family's least-risk hardware (coherence)."""
-    risk = lambda i, md: m.risk[(i, md)] + m.penalty.get(i, 0.0)  # noqa: E731
+    def risk(i: str, md: str) -> float:
+        return m.risk[(i, md)] + m.penalty.get(i, 0.0)
     forced = set(m.scenario.forced)
     out = {i: md for i, md in best.items() if m.value[(i, md)] > 0 or i in forced}
     for row in m.rows.get("coherence", {}).values():
-        items_in, hardware = [], []
+        items_in: list[str] = []
+        hardware: list[str] = []
         for v, c in row.items():
             (items_in if c > 0 else hardware).append(m.var_option[v.name][0])
         if any(i in out for i in items_in) and not any(h in out for h in hardware):

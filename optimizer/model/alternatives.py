@@ -11,6 +11,7 @@ holds it), with a cut forbidding any earlier item set. Ties go to the better obj
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import pandas as pd
 import pulp
@@ -71,7 +72,9 @@ def find_alternatives(items: pd.DataFrame, scenario: Scenario, n: int = 4, toler
 
 def _primary(m: PackageModel) -> pulp.LpAffineExpression:
     obj = m.scenario.objective
-    return {"min-risk": m.risk_expr, "max-value": m.value_expr, "min-items": m.count_expr}[obj]()
+    exprs: dict[str, Callable[[], pulp.LpAffineExpression]] = {
+        "min-risk": m.risk_expr, "max-value": m.value_expr, "min-items": m.count_expr}
+    return exprs[obj]()
 
 
 def _value_of(m: PackageModel, expr: pulp.LpAffineExpression, choices: dict[str, str]) -> float:

@@ -14,6 +14,7 @@ larger than about 1e4 and the solvers' tolerances behave; risk in the item table
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,11 +71,11 @@ class PackageModel:
         """The (item, mode) options with a variable (none for an excluded item)."""
         return self.item_options.get(item, [])
 
-    def chosen(self, items) -> pulp.LpAffineExpression:
+    def chosen(self, items: Iterable[str]) -> pulp.LpAffineExpression:
         """Number of the given items relieved (in any mode)."""
         return pulp.LpAffineExpression({self.x[o]: 1.0 for i in items for o in self.options_of(i)})
 
-    def value_expr(self, items=None) -> pulp.LpAffineExpression:
+    def value_expr(self, items: Iterable[str] | None = None) -> pulp.LpAffineExpression:
         opts = self.x if items is None else [o for i in items for o in self.options_of(i)]
         return pulp.LpAffineExpression({self.x[o]: self.value[o] for o in opts if self.value[o]})
 

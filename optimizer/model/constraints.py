@@ -32,7 +32,7 @@ REASONS: tuple[str, ...] = ("nlr", "foundational", "no_instrument", "not_bis_alo
                             "diversion_signal", "ally_opposes", "value_unknown", "coherence", "not_needed")
 
 
-def define_exclusions(m: "PackageModel") -> dict[str, tuple[str, str]]:
+def define_exclusions(m: PackageModel) -> dict[str, tuple[str, str]]:
     """Decide which items get no variable, and why; note allies' oppositions and penalties.
 
     Foundational items are never eligible. Forced items must exist in the table and must not be
@@ -116,7 +116,7 @@ def define_exclusions(m: "PackageModel") -> dict[str, tuple[str, str]]:
     return out
 
 
-def _oppositions(m: "PackageModel") -> dict[str, list[str]]:
+def _oppositions(m: PackageModel) -> dict[str, list[str]]:
     """{item: [allies opposing]} over the allies the scenario considers (None: every ally column)."""
     sc, t = m.scenario, m.items
     cols = ally_columns(t.reset_index(drop=True))
@@ -133,7 +133,7 @@ def _oppositions(m: "PackageModel") -> dict[str, list[str]]:
     return out
 
 
-def define_ally_positions(m: "PackageModel") -> Rows:
+def define_ally_positions(m: PackageModel) -> Rows:
     """Allies' `oppose` positions that `define_exclusions` could not settle by leaving the item out:
     a forced item an ally opposes gets a row fixing it to zero, so the clash shows up as
     infeasibility the diagnosis can name (relaxing `ally_positions` or `forced`). With
@@ -151,7 +151,7 @@ def define_ally_positions(m: "PackageModel") -> Rows:
     return rows
 
 
-def define_mode_choice(m: "PackageModel") -> Rows:
+def define_mode_choice(m: PackageModel) -> Rows:
     """At most one instrument per item (no row for an item that offers only one)."""
     rows: Rows = {}
     for k, item in enumerate(m.candidates):
@@ -161,7 +161,7 @@ def define_mode_choice(m: "PackageModel") -> Rows:
     return rows
 
 
-def define_target(m: "PackageModel", target_usd: float) -> Rows:
+def define_target(m: PackageModel, target_usd: float) -> Rows:
     """The concession target: value unlocked >= target (model units: US$ m). Always present, so a
     sweep can move its right-hand side (`build.set_target`)."""
     from optimizer.model.build import VALUE_UNIT
@@ -170,7 +170,7 @@ def define_target(m: "PackageModel", target_usd: float) -> Rows:
     return {"target": row}
 
 
-def define_forced(m: "PackageModel") -> Rows:
+def define_forced(m: PackageModel) -> Rows:
     """Each forced item is relieved (in one of the offered modes)."""
     rows: Rows = {}
     for k, item in enumerate(m.scenario.forced):
@@ -179,7 +179,7 @@ def define_forced(m: "PackageModel") -> Rows:
     return rows
 
 
-def define_max_items(m: "PackageModel") -> Rows:
+def define_max_items(m: PackageModel) -> Rows:
     """At most `max_items` items relieved."""
     n = m.scenario.max_items
     if n is None:
@@ -188,7 +188,7 @@ def define_max_items(m: "PackageModel") -> Rows:
                                    f"at most {n} items")}
 
 
-def define_category_caps(m: "PackageModel") -> Rows:
+def define_category_caps(m: PackageModel) -> Rows:
     """Per CCL category: at most `max_items` items and/or at most `max_value_share` of the package value.
 
     The share cap is linear: value(cat) <= s * value(all)  <=>  (1-s) value(cat) - s value(rest) <= 0.
@@ -211,7 +211,7 @@ def define_category_caps(m: "PackageModel") -> Rows:
     return rows
 
 
-def define_risk_budget(m: "PackageModel") -> Rows:
+def define_risk_budget(m: PackageModel) -> Rows:
     """Total risk (security risk plus ally penalties) within the budget."""
     b = m.scenario.risk_budget
     if b is None:
@@ -220,7 +220,7 @@ def define_risk_budget(m: "PackageModel") -> Rows:
                                      f"total risk at most {b:g}")}
 
 
-def define_coherence(m: "PackageModel") -> Rows:
+def define_coherence(m: PackageModel) -> Rows:
     """Software/technology (D/E) relief only together with relief of hardware (A/B/C) of its family.
 
     Applies when the family has A/B/C items in the table (whether or not they are eligible: if none
@@ -253,7 +253,7 @@ def define_coherence(m: "PackageModel") -> Rows:
     return rows
 
 
-def define_nesting(m: "PackageModel") -> Rows:
+def define_nesting(m: PackageModel) -> Rows:
     """A sub-item (`2B001-rest`) is part of its parent entry: relieve one or the other, never both
     (the same trade would count twice)."""
     from optimizer.model.build import parent_of

@@ -25,6 +25,7 @@ the first entry is given).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -32,15 +33,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from optimizer.jsonsafe import json_safe
 from optimizer.errors import DecontrolError
+from optimizer.jsonsafe import json_safe
 from optimizer.model.achievable import achievable_on, satisfies
-from optimizer.model.results import table_source
 from optimizer.model.build import VALUE_UNIT, PackageModel, build_model, set_objective
 from optimizer.model.package import label_achievable, prepare
+from optimizer.model.results import table_source
 from optimizer.model.scenario import Scenario
 from optimizer.model.solve import SolveOutcome, choose_solver
-from optimizer.model.sweep import make_sweep
+from optimizer.model.sweep import CbcSweep, HighsSweep, make_sweep
 
 #: A knee: the slope (risk per dollar) after the point is at least this multiple of the slope before it.
 KNEE_RATIO = 2.0
@@ -150,7 +151,7 @@ def compute_frontier(items: pd.DataFrame, scenario: Scenario, points: int = 30, 
     return res
 
 
-def _run_chain(m: PackageModel, targets: list[float], chain: list[int], engine) -> dict[int, FrontierPoint]:
+def _run_chain(m: PackageModel, targets: list[float], chain: list[int], engine: CbcSweep | HighsSweep | None) -> dict[int, FrontierPoint]:
     """Solve the points of one chain on one sweep engine (None: no eligible item)."""
     out: dict[int, FrontierPoint] = {}
     if engine is None:  # the largest achievable is 0 and the empty package is every point
@@ -191,24 +192,28 @@ def polish(m: PackageModel, choices: dict[str, str], free: list[tuple[str, str]]
 def _point(m: PackageModel, target: float, out: SolveOutcome, choices: dict[str, str]) -> FrontierPoint:
     if not out.has_solution:
         return FrontierPoint(target, None, None, out.status, out.gap, solve_seconds=out.seconds, solver=out.solver)
-    lines = [{"eccn": i, "mode": md, "value_usd": round(m.value[(i, md)] * VALUE_UNIT, 2),
+    lines: list[dict[str, Any]] = [{"eccn": i, "mode": md, "value_usd": round(m.value[(i, md)] * VALUE_UNIT, 2),
               "risk": m.risk[(i, md)] + m.penalty.get(i, 0.0)} for i, md in sorted(choices.items())]
     return FrontierPoint(target, round(sum(l["value_usd"] for l in lines), 2), sum(l["risk"] for l in lines),
                          out.status, out.gap, len(lines), lines, out.seconds, out.solver)
 
 
-def carry(points: list[FrontierPoint], extra: list[FrontierPoint] = ()) -> list[FrontierPoint]:
+def carry(points: list[FrontierPoint], extra: Sequence[FrontierPoint] = ()) -> list[FrontierPoint]:
     """Every package found on the sweep (and `extra` ones, e.g. the largest-achievable package) is
     a candidate for every point whose target it meets: each point takes the least risk, then the
     most value (see the module docstring). A point keeps its own status and gap when its own solve
     found a package (the carried one is at least as good); a point without one gets `feasible`."""
-    found = [p for p in [*points, *extra] if p.risk is not None and p.achieved_usd is not None]
+    found = [(p, p.risk, p.achieved_usd) for p in [*points, *extra] if p.risk is not None and p.achieved_usd is not None]
     out = []
     for p in points:
-        meets = [q for q in found if q.achieved_usd >= p.target_usd - 0.005]
-        best = min(meets, key=lambda q: (round(q.risk, 12), -q.achieved_usd), default=None)
-        if best is None or best is p or (p.risk is not None and (round(p.risk, 12), -p.achieved_usd)
-                                         <= (round(best.risk, 12), -best.achieved_usd)):
+        meets = [(q, r, v) for q, r, v in found if v >= p.target_usd - 0.005]
+        pick = min(meets, key=lambda qrv: (round(qrv[1], 12), -qrv[2]), default=None)
+        if pick is None:
+            out.append(p)
+            continue
+        best, best_risk, best_usd = pick
+        if best is p or (p.risk is not None and p.achieved_usd is not None
+                         and (round(p.risk, 12), -p.achieved_usd) <= (round(best_risk, 12), -best_usd)):
             out.append(p)
             continue
         status, gap = (p.status, p.gap) if p.risk is not None else ("feasible", None)
@@ -219,9 +224,9 @@ def carry(points: list[FrontierPoint], extra: list[FrontierPoint] = ()) -> list[
 
 def knees(points: list[FrontierPoint]) -> list[int]:
     """Indices of points where the risk per extra dollar at least doubles (KNEE_RATIO)."""
-    pts = [(k, p.achieved_usd, p.risk) for k, p in enumerate(points) if p.achieved_usd is not None]
+    pts = [(k, p.achieved_usd, p.risk) for k, p in enumerate(points) if p.achieved_usd is not None and p.risk is not None]
     out = []
-    for (k0, v0, r0), (k1, v1, r1), (k2, v2, r2) in zip(pts, pts[1:], pts[2:]):
+    for (_k0, v0, r0), (k1, v1, r1), (_k2, v2, r2) in zip(pts, pts[1:], pts[2:]):
         if v1 - v0 <= 0 or v2 - v1 <= 0:
             continue
         before, after = (r1 - r0) / (v1 - v0), (r2 - r1) / (v2 - v1)

@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
+from typing import Any
 
 import numpy as np
 import pulp
@@ -56,7 +57,7 @@ def available() -> bool:
     return importlib.util.find_spec("highspy") is not None
 
 
-def new_highs():
+def new_highs() -> Any:
     """A `highspy.Highs` with its output off. HiGHS prints a banner to the process's standard output
     when the first instance is made, which would corrupt the CLI's JSON; it is sent to /dev/null."""
     global _BANNER_DONE
@@ -148,7 +149,7 @@ class HighsMatrix:
             rup[r] = rhs if row.sense in (pulp.LpConstraintLE, pulp.LpConstraintEQ) else inf
         return lo, up, integer, rlo, rup
 
-    def load(self, h, relaxation: bool = False) -> None:
+    def load(self, h: Any, relaxation: bool = False) -> None:
         """Pass the model to `h` in one call."""
         import highspy
         lo, up, integer, rlo, rup = self.bounds()
@@ -161,14 +162,14 @@ class HighsMatrix:
             raise DecontrolError("HiGHS rejected the model")
 
 
-def configure(h, time_limit: float, rel_gap: float) -> None:
+def configure(h: Any, time_limit: float, rel_gap: float) -> None:
     for key, val in HIGHS_OPTIONS.items():
         h.setOptionValue(key, val)
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", float(rel_gap))
 
 
-def run(h, matrix: HighsMatrix, relaxation: bool = False) -> HighsAnswer:
+def run(h: Any, matrix: HighsMatrix, relaxation: bool = False) -> HighsAnswer:
     """Run `h` (already loaded and configured) and read its true status (see `solve.highs_status`)."""
     from optimizer.model.solve import highs_status
     t0 = time.perf_counter()

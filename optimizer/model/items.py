@@ -173,7 +173,7 @@ def validate_items(df: pd.DataFrame, known_eccns: set[str] | None = None,
                     bad(i, item, f"{col} {raw!r} must be a number between 0 and 1 (blank: no signal measured)")
             out[col] = [np.nan if v is None else v for v in vals]
     out["synthetic"] = _bools(df["synthetic"]) if "synthetic" in df.columns else False
-    for iso, col in ally_columns(df).items():
+    for _iso, col in ally_columns(df).items():
         pos = [str(v).strip().lower() if _present(v) else "neutral" for v in df[col].tolist()]
         for i, item, p in zip(rows, ids, pos):
             if p not in POSITIONS:

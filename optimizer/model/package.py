@@ -8,13 +8,12 @@ get the same package for the same inputs.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from dataclasses import replace
-
-from optimizer.model.achievable import Achievable, achievable_on, max_achievable_on
-from optimizer.model.achievable import CENT, same_figure
+from optimizer.model.achievable import CENT, Achievable, achievable_on, max_achievable_on, same_figure
 from optimizer.model.build import VALUE_UNIT, PackageModel, build_model
 from optimizer.model.diagnose import diagnose
 from optimizer.model.duals import marginal_risk_per_bn
@@ -22,6 +21,9 @@ from optimizer.model.items import validate_items
 from optimizer.model.results import PackageResult, infeasible_reasons, package_result, read_choices
 from optimizer.model.scenario import Scenario
 from optimizer.model.solve import solve_model
+
+if TYPE_CHECKING:
+    from optimizer.model.frontier import FrontierResult
 
 
 def prepare(items: pd.DataFrame, scenario: Scenario, known_eccns: set[str] | None = None,
@@ -75,7 +77,7 @@ def solve_built(m: PackageModel, table: pd.DataFrame, *, with_marginal: bool = T
     return res
 
 
-def label_achievable(res, ach: Achievable | None) -> None:
+def label_achievable(res: PackageResult | FrontierResult, ach: Achievable | None) -> None:
     """Put the largest achievable's bound and proof on a result (package or frontier)."""
     if ach is None:
         res.max_achievable_bound_usd, res.max_achievable_proven = None, None

@@ -370,14 +370,14 @@ def _opt_of(m: PackageModel, var: pulp.LpVariable) -> Option:
 
 
 # ---------------------------------------------------------------------- helpers
-def _single(t, col: str) -> str | None:
+def _single(t: pd.DataFrame, col: str) -> str | None:
     if col not in t:
         return None
     vals = {str(v) for v in t[col] if str(v)}
     return vals.pop() if len(vals) == 1 else None
 
 
-def _single_int(t, col: str) -> int | None:
+def _single_int(t: pd.DataFrame, col: str) -> int | None:
     v = _single(t, col)
     try:
         return int(float(v)) if v is not None else None

@@ -17,9 +17,10 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from optimizer.errors import DecontrolError
 from optimizer.jsonsafe import read_json_file
@@ -114,7 +115,7 @@ class Scenario:
 
     # ------------------------------------------------------------------ conversion
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Scenario":
+    def from_dict(cls, d: dict[str, Any]) -> Scenario:
         """Validate a scenario dict (unknown keys, types, ranges); raise DecontrolError listing every problem."""
         if not isinstance(d, dict):
             raise DecontrolError(f"a scenario must be a JSON object, got {type(d).__name__}")
@@ -153,10 +154,10 @@ class Scenario:
         return out
 
     @classmethod
-    def from_json_file(cls, path: Path) -> "Scenario":
+    def from_json_file(cls, path: Path) -> Scenario:
         return cls.from_dict(read_scenario_json(path))
 
-    def replace(self, **changes: Any) -> "Scenario":
+    def replace(self, **changes: Any) -> Scenario:
         """A copy with `changes`, validated like `from_dict` (so a bad override is caught too)."""
         merged = self.to_dict() | {k: (v.to_dict() if isinstance(v, Scenario) else v) for k, v in changes.items()}
         merged["mode_params"] = {k: (p.to_dict() if isinstance(p, ModeParams) else p)
@@ -169,7 +170,7 @@ class Scenario:
     def params(self, mode: str) -> ModeParams:
         return self.mode_params[mode]
 
-    def _checked(self) -> "Scenario":
+    def _checked(self) -> Scenario:
         missing = [m for m in self.modes if m not in self.mode_params]
         if missing:
             raise _Bad(f"modes: no mode_params for {', '.join(missing)}")
@@ -211,7 +212,10 @@ def _number(v: Any, *, lo: float | None = None, hi: float | None = None, lo_open
     return x
 
 
-def _opt(check):
+_T = TypeVar("_T")
+
+
+def _opt(check: Callable[[Any], _T]) -> Callable[[Any], _T | None]:
     return lambda v: None if v is None else check(v)
 
 
@@ -222,7 +226,7 @@ def _int(v: Any, lo: int = 0) -> int:
     return int(x)
 
 
-def _choice(options: tuple[str, ...]):
+def _choice(options: tuple[str, ...]) -> Callable[[Any], str]:
     def check(v: Any) -> str:
         s = str(v).strip().lower() if isinstance(v, str) else v
         if s not in options:

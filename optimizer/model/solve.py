@@ -41,7 +41,9 @@ value that rounding then removes; at 1e-9 the resolution is a few dollars. Measu
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import pulp
 
@@ -319,7 +321,7 @@ def _solve_highs(m: PackageModel, limit: float, rel_gap: float, relaxation: bool
     return SolveOutcome(answer.status, highs.label(), obj, answer.bound, answer.gap, answer.seconds)
 
 
-def highs_status(model_status, has_solution: bool, describe=str) -> str:
+def highs_status(model_status: Any, has_solution: bool, describe: Callable[[Any], str] = str) -> str:
     """The true status of a HiGHS run from its model status (not PuLP's, which maps a time-limited
     run with a solution to Optimal) and whether a feasible primal solution exists."""
     import highspy

@@ -16,16 +16,23 @@ Statuses are read as in `solve.py` (a time-limited run with a package is `feasib
 
 from __future__ import annotations
 
-
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import replace
 
 import pulp
 
 from optimizer.model.build import VALUE_UNIT, PackageModel
 from optimizer.model.cbc import CbcCrashed, CbcFile, run_cbc
-from optimizer.model.solve import (CBC_OPTIONS, CBC_SAFE_OPTIONS, SolveOutcome, cbc_options, choose_solver, confirm,
-                                   outcome_from)
+from optimizer.model.solve import (
+    CBC_OPTIONS,
+    CBC_SAFE_OPTIONS,
+    SolveOutcome,
+    cbc_options,
+    choose_solver,
+    confirm,
+    outcome_from,
+)
 
 Choices = dict[str, str]
 
@@ -69,10 +76,10 @@ class _Sweep(ABC):
         """Solve the sweep's model at one target (each engine moves the target row its own way)."""
 
     @abstractmethod
-    def second(self) -> "_Sweep":
+    def second(self) -> _Sweep:
         """The engine on the other solver path, used to confirm an untrusted verdict."""
 
-    def _choices(self, names) -> tuple[Choices, float]:
+    def _choices(self, names: Iterable[str]) -> tuple[Choices, float]:
         option = self.m.var_option
         chosen = [n for n in names if n in option]
         return {option[n][0]: option[n][1] for n in chosen}, sum(self.objective.get(n, 0.0) for n in chosen)
@@ -121,6 +128,7 @@ class HighsSweep(_Sweep):
 
     def run(self, target_usd: float) -> tuple[SolveOutcome, Choices]:
         import highspy
+
         from optimizer.model import highs
         self.h.changeRowBounds(self.row, target_usd / VALUE_UNIT, highspy.kHighsInf)
         answer = highs.run(self.h, self.matrix)

@@ -91,5 +91,5 @@ def run_inputs(inputs: dict[str, Any], data_dir: Path | None = None) -> Scenario
 def current_user() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # no login name in some containers
+    except Exception:  # noqa: BLE001 - no login name in some containers
         return "unknown"

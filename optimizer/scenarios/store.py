@@ -16,15 +16,28 @@ never the internal name, and see no scenario without one.
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import secrets
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, DateTime, Integer, String, create_engine, delete, inspect, select, update
+from sqlalchemy import (
+    JSON,
+    CursorResult,
+    DateTime,
+    Integer,
+    Result,
+    String,
+    create_engine,
+    delete,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -32,6 +45,11 @@ from optimizer.errors import DecontrolError
 from optimizer.paths import user_home
 
 MAX_NAME_LENGTH = 120
+
+
+def _rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE matched: Session.execute gives a CursorResult for them, typed as a Result."""
+    return cast(CursorResult[Any], result).rowcount
 
 
 class StaleScenarioError(DecontrolError):
@@ -47,8 +65,8 @@ class _ScenarioRow(_Base):
 
     name: Mapped[str] = mapped_column(String(MAX_NAME_LENGTH), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
-    inputs: Mapped[dict] = mapped_column(JSON, nullable=False)
-    results: Mapped[dict] = mapped_column(JSON, nullable=False)
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    results: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
     dataset_id: Mapped[str] = mapped_column(String(64), nullable=False, default="")
     vintage: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     author: Mapped[str] = mapped_column(String(120), nullable=False, default="")
@@ -88,12 +106,12 @@ def default_db_url() -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def _iso(dt: datetime) -> str:
     if dt.tzinfo is None:  # SQLite drops the zone; values are always written in UTC
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return dt.isoformat()
 
 
@@ -131,7 +149,7 @@ def _clear_errors(method: Any) -> Any:
     import functools
 
     @functools.wraps(method)
-    def wrapper(self: "ScenarioStore", *args: Any, **kwargs: Any) -> Any:
+    def wrapper(self: ScenarioStore, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
         except DecontrolError:
@@ -184,7 +202,7 @@ class ScenarioStore:
         try:
             from sqlalchemy.engine import make_url
             return make_url(self.url).render_as_string(hide_password=True)
-        except Exception:
+        except Exception:  # noqa: BLE001 - an unparsable URL must not be echoed with its password
             return "<database url>"
 
     # -- reading ------------------------------------------------------------------------------
@@ -214,7 +232,7 @@ class ScenarioStore:
                 raise DecontrolError("this scenario is not shared")
             return _record(row)
 
-    def shared(self) -> list[ScenarioRecord]:
+    def shared(self) -> builtins.list[ScenarioRecord]:
         """The scenarios with a shareable title, by title."""
         return sorted((r for r in self.list() if r.shared_title and r.share_id), key=lambda r: r.shared_title)
 
@@ -269,7 +287,7 @@ class ScenarioStore:
                     .where(_ScenarioRow.name == name, _ScenarioRow.version == base_version)
                     .values(version=base_version + 1, inputs=inputs, results=results, dataset_id=dataset_id,
                             vintage=vintage, author=author, updated_at=now))
-                if res.rowcount != 1:
+                if _rowcount(res) != 1:
                     current = s.get(_ScenarioRow, name)
                     if current is None:
                         raise StaleScenarioError(f"scenario '{name}' no longer exists; nothing was saved")
@@ -294,7 +312,7 @@ class ScenarioStore:
                 res = s.execute(update(_ScenarioRow)
                                 .where(_ScenarioRow.name == rec.name, _ScenarioRow.version == rec.version)
                                 .values(name=new_name, version=rec.version + 1, updated_at=_now()))
-                if res.rowcount != 1:
+                if _rowcount(res) != 1:
                     raise StaleScenarioError(f"scenario '{name}' changed while renaming; not renamed")
         except IntegrityError:  # a colleague took the new name between the check and the update
             raise DecontrolError(f"a scenario named '{new_name}' was just saved by someone else; not renamed") from None
@@ -313,7 +331,7 @@ class ScenarioStore:
             q = delete(_ScenarioRow).where(_ScenarioRow.name == rec.name)
             if base_version is not None:
                 q = q.where(_ScenarioRow.version == base_version)
-            if s.execute(q).rowcount != 1:
+            if _rowcount(s.execute(q)) != 1:
                 raise StaleScenarioError(f"scenario '{name}' changed since version {base_version}; not deleted")
 
     def dispose(self) -> None:

@@ -134,7 +134,7 @@ def live_server(live_home):
     # the server's log goes to a file: a pipe nobody reads fills up after a few hundred requests and
     # then blocks the server on its next log line
     log_path = home / "server.log"
-    log_file = open(log_path, "w")
+    log_file = open(log_path, "w")  # noqa: SIM115 - the server writes to it
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log_file, text=True)
     proc.log_text = lambda: log_path.read_text()[-4000:]  # type: ignore[attr-defined]
     url = f"http://127.0.0.1:{port}"

@@ -54,10 +54,10 @@ def session(tmp_path_factory, shipped_ds):
     tagged = traded.iloc[0]["eccn"]  # an item with trade, whatever tier the rules gave it
     from dashboard.logic.items import record_override
     record_override(state, tagged, "transactional", "bargaining chip for the gallium talks", "ana")
+    from dashboard.layouts.package import MODE_OPTIONS
     from dashboard.logic import scenarios
     from dashboard.logic.package import run_package
     from dashboard.logic.package_inputs import FormValues
-    from dashboard.layouts.package import MODE_OPTIONS
     store = state.scenario_store()
     run = run_package(state.dataset(), FormValues(partner="CHN", target_bn=0.005, modes=[o["value"] for o in MODE_OPTIONS]))
     for name, title in zip(INTERNAL_NAMES, ("Option A", "Option B")):

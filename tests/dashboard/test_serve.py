@@ -45,7 +45,7 @@ def _start(tmp_path, env, *args):
         sc.wait_until_up(base, proc)
     except RuntimeError:
         proc.kill()
-        raise AssertionError((tmp_path / "server.log").read_text()[-3000:])
+        raise AssertionError((tmp_path / "server.log").read_text()[-3000:]) from None
     return proc, port, base
 
 
@@ -222,7 +222,7 @@ def test_a_job_is_cancelled_through_another_connection(tmp_path, env, result):
             dirs = list((tmp_path / "jobs").glob("decontrol-jobs-*"))
             time.sleep(0.1)
         assert dirs, "the server made no job directory"
-        slot = open(dirs[0] / "slot-0.lock", "a+")
+        slot = open(dirs[0] / "slot-0.lock", "a+")  # noqa: SIM115 - the open handle holds the lock
         fcntl.flock(slot, fcntl.LOCK_EX)
         client, other = sc.Client(base), sc.Client(base)
         client.open_page()

@@ -2,7 +2,17 @@ import math
 
 import plotly.io as pio
 
-from dashboard.theme import TEMPLATE_NAME, TIER_COLORS, TIER_ORDER, fmt_bn, fmt_count, fmt_pct, fmt_score, fmt_usd, fmt_years
+from dashboard.theme import (
+    TEMPLATE_NAME,
+    TIER_COLORS,
+    TIER_ORDER,
+    fmt_bn,
+    fmt_count,
+    fmt_pct,
+    fmt_score,
+    fmt_usd,
+    fmt_years,
+)
 
 
 def test_money_is_formatted_the_negotiators_way():

@@ -23,6 +23,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -31,10 +32,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from optimizer.data.importers.common import (
-    MAX_ROW_USD, TAIWAN_CODE, ImportReport, code_to_iso3, finish_import, known_iso3, shipped_countries,
-)
+from optimizer.data.coerce import MAX_ROW_USD
 from optimizer.data.hs_revisions import CONVERTED_LABEL, HS12_LABEL, expand
+from optimizer.data.importers.common import (
+    TAIWAN_CODE,
+    ImportReport,
+    code_to_iso3,
+    finish_import,
+    known_iso3,
+    shipped_countries,
+)
 from optimizer.errors import DecontrolError
 
 DATA_RE = re.compile(r"(?:^|/)BACI_HS(\d{2})_Y(\d{4})_V(\w+)\.csv$", re.IGNORECASE)
@@ -79,7 +86,7 @@ class _Countries:
     label: str
 
     @classmethod
-    def build(cls, rows: list[tuple[int, str | None, str]], label: str) -> "_Countries":
+    def build(cls, rows: list[tuple[int, str | None, str]], label: str) -> _Countries:
         size = max([c for c, _, _ in rows] + [999]) + 1
         lookup = np.full(size, -2, dtype=np.int32)
         isos = sorted({iso for _, iso, _ in rows if iso})
@@ -155,7 +162,8 @@ def _zip_contents(zf: zipfile.ZipFile, path: Path) -> tuple[list[_Member], _Coun
     members = []
     for n in data:
         m = DATA_RE.search(n)
-        members.append(_Member(f"{path.name}:{n}", lambda n=n: zf.open(n), m.group(1), m.group(2), m.group(3)))
+        assert m is not None, "data members are the names DATA_RE matched"
+        members.append(_Member(f"{path.name}:{n}", partial(zf.open, n), m.group(1), m.group(2), m.group(3)))
     country_files = [n for n in names if COUNTRY_RE.search(n)]
     if country_files:
         label = f"{path.name}:{country_files[0]}"
@@ -198,7 +206,7 @@ def _read_member_bytes(zf: zipfile.ZipFile, name: str, path: Path) -> bytes:
 
 def _csv_contents(path: Path) -> tuple[list[_Member], _Countries, set[int] | None]:
     m = DATA_RE.search(path.name)
-    member = _Member(path.name, lambda: open(path, "rb"), *(m.groups() if m else ("", "", "")))
+    member = _Member(path.name, lambda: open(path, "rb"), *(m.groups() if m else ("", "", "")))  # noqa: SIM115 - an opener: the caller closes
     siblings = sorted(path.parent.glob(f"country_codes_V{m.group(3)}.csv")) if m else []
     if siblings:
         countries = _read_country_table(siblings[0].read_bytes(), str(siblings[0]))
@@ -290,7 +298,9 @@ def _composite_key(t: np.ndarray, exp: np.ndarray, imp: np.ndarray, k: np.ndarra
     return (((t - YEAR_BASE) * n_iso + exp) * n_iso + imp) * HS_SPAN + k
 
 
-def _read_members(members, countries, products, report, reporters, partners, hs_prefixes, drop_unknown) -> _Kept:
+def _read_members(members: list[_Member], countries: _Countries, products: set[int] | None, report: ImportReport,
+                  reporters: tuple[str, ...] | None, partners: tuple[str, ...] | None,
+                  hs_prefixes: tuple[str, ...] | None, drop_unknown: bool) -> _Kept:
     kept = _Kept([], [], len(countries.iso))
     wanted_exp = _iso_indices(countries, reporters, "--reporters")
     wanted_imp = _iso_indices(countries, partners, "--partners")
@@ -310,7 +320,7 @@ def _read_members(members, countries, products, report, reporters, partners, hs_
             cols = {c: batch.column(c) for c in REQUIRED}
             nulls = {c: np.asarray(cols[c].is_null()) for c in REQUIRED}
             for c, mask in nulls.items():
-                _problem_rows(problems, member, rows_before, mask, c, lambda r, c=c: "missing value")
+                _problem_rows(problems, member, rows_before, mask, c, lambda r: "missing value")
             t, i, j, k = (np.asarray(cols[c].fill_null(0)).astype(np.int64) for c in ("t", "i", "j", "k"))
             v = np.asarray(cols["v"].fill_null(0.0), dtype=np.float64)
             _problem_rows(problems, member, rows_before, v < 0, "v", lambda r: f"negative value {float(v[r])!r}")
@@ -323,7 +333,7 @@ def _read_members(members, countries, products, report, reporters, partners, hs_
                           lambda r: f"{t[r]} is not a year")
             _problem_rows(problems, member, rows_before, (k < 10_000) | (k > 999_999), "k",
                           lambda r: f"{k[r]} is not an HS 6-digit product code")
-            if products is not None:
+            if product_codes is not None:
                 uk, inv = np.unique(k, return_inverse=True)
                 unknown_k = ~np.isin(uk, product_codes)
                 if unknown_k.any():
@@ -454,8 +464,7 @@ def _batches(member: _Member) -> Iterator[pa.RecordBatch]:
     try:
         with member.open() as fh:
             reader = pacsv.open_csv(fh, read_options=read, convert_options=convert)
-            for batch in reader:
-                yield batch
+            yield from reader
     except pa.ArrowInvalid as exc:
         if "conversion error" in str(exc).lower():
             raise DecontrolError(f"{member.label}: non-numeric values; nothing was written",

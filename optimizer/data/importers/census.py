@@ -30,7 +30,15 @@ import pandas as pd
 from optimizer.data.hs_revisions import CONVERTED_LABEL, HS12_LABEL, convert_frame
 from optimizer.data.importers.census_countries import EU_CODE, SCHEDULE_C, WORLD_CODES, is_group_code
 from optimizer.data.importers.common import (
-    ImportReport, Problems, check_size, check_utf8, drop_rows, finish_import, known_iso3, load_json, numeric_values,
+    ImportReport,
+    Problems,
+    check_size,
+    check_utf8,
+    drop_rows,
+    finish_import,
+    known_iso3,
+    load_json,
+    numeric_values,
 )
 from optimizer.errors import DecontrolError
 
@@ -73,7 +81,7 @@ def import_census(path: Path, out_dir: Path, *, partial_years: bool = False,
     iso = iso.where(~cty.isin(WORLD_CODES), "WLD").where(cty != EU_CODE, "EUU")
     unknown = iso.isna() & keep
     if unknown.any() and not drop_unknown:
-        names = raw["CTY_NAME"] if "CTY_NAME" in raw else cty
+        names = raw.get("CTY_NAME", cty)
         problems.rows(unknown, row_no, "CTY_CODE",
                       lambda i: f"unknown Census country code {cty.iloc[i]!r} ({names.iloc[i]}); "
                                 "use --drop-unknown to leave such rows out")

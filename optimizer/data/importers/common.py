@@ -10,9 +10,11 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -61,7 +63,7 @@ class ImportReport:
     def rows_dropped(self) -> int:
         return sum(self.dropped_rows.values())
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "importer": self.importer, "input": str(self.input_path), "source": self.source,
             "out": str(self.out_path) if self.out_path else None,
@@ -179,7 +181,7 @@ def finish_import(frame: pd.DataFrame | pa.Table, out_dir: Path, report: ImportR
                "value_usd": repr(written), "notes": " | ".join(report.notes)}
     entries.update(meta)
     this = {"source": report.source, "input": report.input_path.name, "importer": report.importer,
-            "imported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "years": years,
+            "imported_at": datetime.now(UTC).isoformat(timespec="seconds"), "years": years,
             "rows": rows, "value_usd": written, "classification": meta.get("classification", ""),
             "exporters": sorted(str(x) for x in pc.unique(pc.cast(table["exporter"], pa.string())).to_pylist())[:50],
             "notes": report.notes}
@@ -198,8 +200,8 @@ def finish_import(frame: pd.DataFrame | pa.Table, out_dir: Path, report: ImportR
     return report
 
 
-def _add_to_existing(target: Path, new: pa.Table, this: dict, report: ImportReport,
-                     replace: bool) -> tuple[pa.Table | None, list[dict], str]:
+def _add_to_existing(target: Path, new: pa.Table, this: dict[str, Any], report: ImportReport,
+                     replace: bool) -> tuple[pa.Table | None, list[dict[str, Any]], str]:
     """The existing imported table plus `new`; overlapping keys checked (or replaced). None: nothing new."""
     meta = read_trade_meta(target)
     if meta.synthetic:
@@ -288,7 +290,7 @@ class Problems:
     def __bool__(self) -> bool:
         return bool(self.messages)
 
-    def rows(self, mask: pd.Series, row_numbers: pd.Series, column: str, describe) -> None:
+    def rows(self, mask: pd.Series, row_numbers: pd.Series, column: str, describe: Callable[[int], str]) -> None:
         """One message per flagged row (`describe(value_index)` says what is wrong)."""
         flagged = np.flatnonzero(np.asarray(mask, dtype=bool))
         room = max(0, self.cap - len(self.messages))
@@ -373,7 +375,7 @@ def check_size(path: Path, limit: int = MAX_TEXT_BYTES) -> None:
                              "read in one piece; split it (e.g. one file per year)")
 
 
-def load_json(path: Path, text: str):
+def load_json(path: Path, text: str) -> Any:
     """`json.loads` with a depth guard: deeply nested input is refused, never a RecursionError."""
     import json
     brackets = re.sub(r"[^\[\]{}]", "", re.sub(r'"(?:[^"\\]|\\.)*"', "", text))   # strings skipped

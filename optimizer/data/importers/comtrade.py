@@ -23,16 +23,28 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from optimizer.data.importers.common import (
-    TAIWAN_CODE, ImportReport, Problems, check_size, check_utf8, code_to_iso3, drop_rows, finish_import, known_iso3,
-    load_json, numeric_values, shipped_countries,
-)
 from optimizer.data.hs_revisions import CONVERTED_LABEL, HS12_LABEL, convert_frame
+from optimizer.data.importers.common import (
+    TAIWAN_CODE,
+    ImportReport,
+    Problems,
+    check_size,
+    check_utf8,
+    code_to_iso3,
+    drop_rows,
+    finish_import,
+    known_iso3,
+    load_json,
+    numeric_values,
+    shipped_countries,
+)
 from optimizer.data.importers.mirror import mirror_rows, prepare_mirror_table, write_mirror_table
 from optimizer.errors import DecontrolError
 
@@ -148,7 +160,7 @@ READS = ("UN Comtrade classic bulk CSV (Year, Trade Flow Code, Reporter Code, Pa
          "reporterCode, partnerCode, cmdCode, primaryValue) and Comtrade+ API JSON ({\"data\": [records]})")
 
 
-def _open(path: Path, encoding: str):
+def _open(path: Path, encoding: str) -> tuple[str, list[str], Callable[[list[str]], Iterator[pd.DataFrame]]]:
     """(kind, header, frames): `frames(columns)` yields text frames of the wanted columns, chunk by chunk."""
     if not path.is_file():
         raise DecontrolError(f"{path}: no such file")
@@ -169,7 +181,7 @@ def _open(path: Path, encoding: str):
     first = start.splitlines()[0]
     header = [c.strip().strip('"').strip() for c in pd.read_csv(io.StringIO(first + "\n"), dtype=str).columns]
 
-    def frames(wanted: list[str]):
+    def frames(wanted: list[str]) -> Iterator[pd.DataFrame]:
         with warnings.catch_warnings():
             # a trailing comma on every data row (Comtrade+ portal CSV): index_col=False reads the
             # fields by the header and pandas warns that the empty last field is dropped
@@ -182,7 +194,7 @@ def _open(path: Path, encoding: str):
     return "csv", header, frames
 
 
-def _cell_text(v) -> str:
+def _cell_text(v: Any) -> str:
     """A JSON cell as the text a CSV download would hold (None -> '', 1.0 -> '1.0', True -> 'True')."""
     if v is None:
         return ""
@@ -191,7 +203,7 @@ def _cell_text(v) -> str:
     return str(v)
 
 
-def _json_records(path: Path, text: str) -> list[dict]:
+def _json_records(path: Path, text: str) -> list[dict[str, Any]]:
     data = load_json(path, text)
     if isinstance(data, list) and data and isinstance(data[0], list):
         raise DecontrolError(f"{path}: this is an array of arrays (the US Census trade API layout), not Comtrade; "
@@ -256,8 +268,9 @@ def _fallback_codes() -> dict[int, str]:
     return table
 
 
-def _chunk(df, row_no, layout, code_map, known, report, problems, drop_unknown,
-           seen_classifications, unknown_seen, areas_seen, outside_seen) -> pd.DataFrame | None:
+def _chunk(df: pd.DataFrame, row_no: pd.Series, layout: str, code_map: dict[int, str], known: frozenset[str] | None,
+           report: ImportReport, problems: Problems, drop_unknown: bool, seen_classifications: set[str],
+           unknown_seen: set[str], areas_seen: set[str], outside_seen: set[str]) -> pd.DataFrame | None:
     n = len(df)
     value = numeric_values(df["value"], row_no, "value", problems)
     year_text = df["year"].str.strip().str[:4]
@@ -285,14 +298,14 @@ def _chunk(df, row_no, layout, code_map, known, report, problems, drop_unknown,
         num = pd.to_numeric(df[col].str.strip(), errors="coerce")
         problems.rows((df[col].str.strip() != "") & ~num.between(0, 999), row_no,
                       CLASSIC[col] if layout == "classic" else API[col],
-                      lambda i, col=col: f"country code {df[col].iloc[i]!r} is not a UN numeric code (0-999)")
+                      lambda i: f"country code {df[col].iloc[i]!r} is not a UN numeric code (0-999)")
     rep_iso, rep_status = _iso(df, "reporter", code_map, known)
     par_iso, par_status = _iso(df, "partner", code_map, known)
     unknown = (rep_status == "unknown") | (par_status == "unknown")
     if unknown.any() and not drop_unknown:
-        for who, status, col in (("reporter", rep_status, "reporter_code"), ("partner", par_status, "partner_code")):
+        for _who, status, col in (("reporter", rep_status, "reporter_code"), ("partner", par_status, "partner_code")):
             problems.rows((status == "unknown") & keep, row_no, CLASSIC.get(col, col) if layout == "classic" else API[col],
-                          lambda i, col=col: f"unknown country code {df[col].iloc[i]!r} with no ISO3 code")
+                          lambda i: f"unknown country code {df[col].iloc[i]!r} with no ISO3 code")
     unknown_seen.update(df.loc[unknown & keep, "partner_code"].tolist() + df.loc[unknown & keep, "reporter_code"].tolist())
     keep = drop_rows(report, keep, unknown, v0, "unknown country code (--drop-unknown)")
     area = (rep_status == "area") | (par_status == "area")
@@ -323,7 +336,7 @@ def _is_monthly(df: pd.DataFrame) -> bool:
     return "period" in df and df["period"].str.strip().str.fullmatch(r"\d{6}").any()
 
 
-def _iso(df: pd.DataFrame, who: str, code_map: dict[int, str], known) -> tuple[pd.Series, pd.Series]:
+def _iso(df: pd.DataFrame, who: str, code_map: dict[int, str], known: frozenset[str] | None) -> tuple[pd.Series, pd.Series]:
     """ISO3 per row and a status: ok, area (not a country), outside (not in countries.csv), unknown."""
     iso = (df[f"{who}_iso"] if f"{who}_iso" in df else pd.Series("", index=df.index)).str.strip().str.upper()
     codes = pd.to_numeric(df[f"{who}_code"].str.strip(), errors="coerce")

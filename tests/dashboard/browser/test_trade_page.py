@@ -1,4 +1,5 @@
 import pytest
+
 from dashboard.pages import PAGES
 
 pytestmark = pytest.mark.browser

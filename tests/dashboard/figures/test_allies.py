@@ -12,7 +12,7 @@ def test_bars_show_each_members_share_for_both_packages():
     fig = member_gains_bars(gains, PROV)
     assert [t.name for t in fig.data] == ["Coalition package", "US-only package"]
     assert list(fig.data[0].y) == [50.0, 50.0] and list(fig.data[1].y) == [90.0, 10.0]
-    assert list(fig.data[1].customdata[1])[0] == "10.0%"
+    assert next(iter(fig.data[1].customdata[1])) == "10.0%"
     assert badge_of(fig) == "synthetic"
 
 

@@ -33,7 +33,7 @@ def test_kpis_for_a_single_year_have_no_change(tiny_ds):
 
 def test_series_figure_keeps_events_of_the_years(tiny_ds):
     fig = trade.series_figure(tiny_ds, "CHN", (2018, 2020))
-    events = [t for t in fig.data if t.name == "Policy events"][0]
+    events = next(t for t in fig.data if t.name == "Policy events")
     assert [c[1] for c in events.customdata] == ["Section 301 tariffs", "Phase One deal"]
 
 

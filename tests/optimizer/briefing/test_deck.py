@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import openpyxl
 import pandas as pd
 import pytest
@@ -86,7 +85,7 @@ def test_internal_deck_shows_risk_and_exclusions(briefing, tmp_path, deck_text):
 
 
 def test_wrong_suffix_is_refused(briefing, tmp_path):
-    with pytest.raises(DecontrolError, match=".pptx"):
+    with pytest.raises(DecontrolError, match=r"\.pptx"):
         write_deck(briefing, tmp_path / "deck.pdf")
     assert not list(tmp_path.iterdir())
 

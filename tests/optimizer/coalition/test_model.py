@@ -8,8 +8,14 @@ import math
 import pandas as pd
 import pytest
 
-from optimizer.coalition.model import (gains_usd, min_relative_gain, potentials, relative_gains, solve_maxmin,
-                                       solve_us_only)
+from optimizer.coalition.model import (
+    gains_usd,
+    min_relative_gain,
+    potentials,
+    relative_gains,
+    solve_maxmin,
+    solve_us_only,
+)
 from optimizer.model.items import validate_items
 from optimizer.model.scenario import Scenario
 

@@ -40,7 +40,7 @@ def test_exclusions_name_their_reasons_and_to_dict_is_strict_json(ds):
     assert d["coalition"]["excluded_counts"]["foundational"] == 2
     assert d["synthetic"] is True and d["notes"]["data"].startswith("SYNTHETIC")
     assert d["min_relative_gain"] == d["coalition"]["min_relative_gain"]
-    assert [s["step"] for s in d["coalition"]["steps"]][0] == "max-min relative gain"
+    assert next(s["step"] for s in d["coalition"]["steps"]) == "max-min relative gain"
     assert d["us_only"]["steps"][0]["step"] == "max US value (US$ m)"
     assert d["scenario"]["risk_budget"] == 0.1 and d["scenario"]["modes"] == ["lift", "meu_removal"]
 

@@ -77,7 +77,7 @@ def test_members_are_checked_and_the_us_comes_first(ds):
 
 
 def test_member_without_any_exports_is_an_error(ds):
-    with pytest.raises(DecontrolError, match="no export data for member.*GBR"):
+    with pytest.raises(DecontrolError, match=r"no export data for member.*GBR"):
         member_values(ds, "CHN", ["USA", "GBR"])
 
 

@@ -8,7 +8,6 @@ import pytest
 
 from optimizer.data.schema import TABLES
 from optimizer.paths import SHIPPED_DATA_DIR
-
 from tests.optimizer.data.conftest import trade_frame, write_dir
 
 SHIPPED_COMPLETE = all((SHIPPED_DATA_DIR / t.filename).is_file() for t in TABLES.values() if not t.optional)

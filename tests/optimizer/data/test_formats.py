@@ -313,12 +313,11 @@ def test_a_real_zip_bomb_member_is_refused_before_it_is_inflated(cli, tmp_path):
     import resource
     z = tmp_path / "BACI_HS22_V202501.zip"
     row = b"2022,842,156,848620,1.000,1.000\n"
-    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
-        with zf.open("BACI_HS22_Y2022_V202501.csv", "w") as fh:
-            fh.write(b"t,i,j,k,v,q\n")
-            block = row * (1 << 15)
-            for _ in range((80 << 20) // len(block)):
-                fh.write(block)
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf, zf.open("BACI_HS22_Y2022_V202501.csv", "w") as fh:
+        fh.write(b"t,i,j,k,v,q\n")
+        block = row * (1 << 15)
+        for _ in range((80 << 20) // len(block)):
+            fh.write(block)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     code, _, err = cli("data", "import-baci", str(z), "--out", str(tmp_path / "out"))
     assert code == 2 and "refused as a possible zip bomb" in err

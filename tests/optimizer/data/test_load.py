@@ -11,8 +11,7 @@ import pytest
 from optimizer.data.load import load_dataset
 from optimizer.data.schema import TABLES
 from optimizer.errors import DataValidationError, DecontrolError
-
-from tests.optimizer.data.conftest import trade_frame, write_dir  # noqa: E402
+from tests.optimizer.data.conftest import trade_frame, write_dir
 
 
 def test_every_table_is_typed(shipped):

@@ -47,8 +47,8 @@ def imported(tmp_path_factory) -> dict[str, Path]:
     out = {}
     for name, (command, fixture, extra, _) in DATASETS.items():
         d = tmp_path_factory.mktemp(name)
-        for command, fixture, extra in ([(command, fixture, extra)] if command else COMBINED):
-            assert run(["data", command, str(FIXTURES / fixture), "--out", str(d), *extra]) == 0, name
+        for cmd, fix, ext in ([(command, fixture, extra)] if command else COMBINED):
+            assert run(["data", cmd, str(FIXTURES / fix), "--out", str(d), *ext]) == 0, name
         out[name] = d
     return out
 
@@ -119,10 +119,10 @@ def test_every_page_view_works_on_a_partial_dataset(imported, tmp_path, name):
     from dashboard.logic import allies, items, package, trade
     from dashboard.logic.ally_view import ally_items_view, ally_panel_view
     from dashboard.logic.items import check_year
-    from optimizer.data.trade import world_exports
     from dashboard.logic.package_inputs import FormValues
     from dashboard.state import item_table
     from optimizer.data.load import load_dataset
+    from optimizer.data.trade import world_exports
     clear_cache()
     ds = load_dataset(imported[name])
     # Trade page

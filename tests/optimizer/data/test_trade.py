@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 from optimizer.data.trade import bilateral, imports_from_world, latest_year, trade_years, world_exports
-
 from tests.optimizer.data.conftest import trade_frame
 
 

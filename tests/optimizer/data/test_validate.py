@@ -7,7 +7,6 @@ import pytest
 
 from optimizer.data.validate import MAX_ROWS_PER_CHECK, check_dir
 from optimizer.errors import DataValidationError
-
 from tests.optimizer.data.conftest import trade_frame, write_dir
 
 

@@ -32,7 +32,7 @@ def test_internal_and_ally_slides(rep, tmp_path, deck_text):
 
 
 def test_bad_path_is_refused_without_a_file(rep, tmp_path):
-    with pytest.raises(DecontrolError, match="must be a .pptx"):
+    with pytest.raises(DecontrolError, match=r"must be a \.pptx"):
         write_slide(rep, tmp_path / "s.pdf")
     with pytest.raises(DecontrolError, match="does not exist"):
         write_slide(rep, tmp_path / "nope" / "s.pptx")

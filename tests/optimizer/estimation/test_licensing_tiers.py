@@ -44,6 +44,7 @@ def test_5a992_is_split_from_its_advanced_computing_paragraphs(chn):
 
 def test_overrides_cannot_lower_the_floor_or_make_nlr_items_candidates(tmp_path):
     import shutil
+
     from optimizer.paths import SHIPPED_DATA_DIR
     data = tmp_path / "data"
     (data / "policy").mkdir(parents=True)

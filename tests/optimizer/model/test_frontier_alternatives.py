@@ -3,6 +3,7 @@ distinct, as many as exist)."""
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -25,7 +26,7 @@ def test_frontier_is_monotone_and_exact(seed, instance, brute):
     assert len(fr.points) == 7 and fr.points[0].target_usd == 0.0
     risks = [p.risk for p in fr.points]
     assert all(p.status == "optimal" for p in fr.points)
-    assert all(b >= a - 1e-9 for a, b in zip(risks, risks[1:]))
+    assert all(b >= a - 1e-9 for a, b in itertools.pairwise(risks))
     for p in fr.points[::3]:
         best = brute(table, sc, objective="min-risk", target=p.target_usd)
         assert math.isclose(p.risk, best.objective[0], rel_tol=1e-6, abs_tol=1e-9)
@@ -121,7 +122,7 @@ def test_no_frontier_point_is_dominated(solver, instance, packages):
             checked += 1
         pts = fr.points
         assert all(b.risk >= a.risk - 1e-12 and b.achieved_usd >= a.achieved_usd - 0.005
-                   for a, b in zip(pts, pts[1:])), seed
+                   for a, b in itertools.pairwise(pts)), seed
     assert checked >= 200
 
 

@@ -51,7 +51,7 @@ def test_every_problem_listed_with_its_line(tmp_path):
 
 
 def test_missing_columns_named():
-    with pytest.raises(DecontrolError, match="lacks column.*risk, fa_score"):
+    with pytest.raises(DecontrolError, match=r"lacks column.*risk, fa_score"):
         validate_items(pd.DataFrame({"eccn": ["2B991"], "tier": ["legacy"], "value_usd": [1.0]}))
 
 

@@ -10,7 +10,6 @@ import pytest
 
 from optimizer.data.importers.baci import import_baci
 from optimizer.data.trade_file import read_trade_meta
-
 from tests.optimizer.data.importers.conftest import snapshot
 
 # v in THOUSAND USD; k without its leading zero; q in the three shapes BACI uses.

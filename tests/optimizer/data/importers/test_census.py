@@ -10,7 +10,6 @@ import pytest
 
 from optimizer.data.importers.census import import_census
 from optimizer.data.importers.census_countries import SCHEDULE_C
-
 from tests.optimizer.data.importers.conftest import snapshot
 
 

@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 
 from optimizer.data.importers.comtrade import import_comtrade
-
 from tests.optimizer.data.importers.conftest import snapshot
 
 CLASSIC_HEADER = ("Classification,Year,Period,Period Desc.,Aggregate Level,Is Leaf Code,Trade Flow Code,Trade Flow,"

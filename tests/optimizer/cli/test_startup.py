@@ -1,0 +1,87 @@
+"""Start-up of the `decontrol` command: `--help` loads no heavy library, and the command list it
+prints without importing the command modules is the one those modules register."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("pandas", "numpy", "pyarrow", "plotly", "pulp", "sqlalchemy", "dash", "highspy")
+
+
+def _loaded_after(code: str) -> list[str]:
+    """The heavy top-level packages loaded once `code` has run in a fresh interpreter."""
+    probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
+    loaded = set(json.loads(out.strip().splitlines()[-1]))
+    return sorted(h for h in HEAVY if h in loaded)
+
+
+def test_importing_the_entry_module_loads_no_heavy_library():
+    assert _loaded_after("import dashboard.cli") == []
+
+
+@pytest.mark.parametrize("argv", [["--help"], [], ["no-such-command"]])
+def test_help_and_usage_load_no_heavy_library(argv):
+    code = ("import sys\nfrom dashboard.cli import main\n"
+            f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass")
+    assert _loaded_after(code) == []
+
+
+def test_a_command_loads_what_it_needs():
+    """The probe above can see a heavy import: running `optimize --help` builds that command's parser."""
+    code = "from dashboard.cli import main\ntry:\n    main(['optimize', '--help'])\nexcept SystemExit:\n    pass"
+    assert "pandas" in _loaded_after(code)
+
+
+def _full_parser():
+    from dashboard.cli import register_overrides, register_serve, register_users
+    from optimizer.cli import build_parser
+    return build_parser((register_serve, register_users, register_overrides))
+
+
+def _lazy_parser(only: str = ""):
+    from dashboard.cli import register_overrides, register_serve, register_users
+    from optimizer.cli import build_parser
+    return build_parser((register_serve, register_users, register_overrides), only=only)
+
+
+def _choices(parser) -> dict[str, str]:
+    """Command -> one-line help of a parser's sub-commands, in order."""
+    import argparse
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return {c.dest: c.help for c in action._choices_actions}
+
+
+def test_commands_table_matches_what_the_modules_register():
+    from optimizer.cli import COMMANDS
+    listed = {c: h for commands in COMMANDS.values() for c, h in commands.items()}
+    registered = {c: h for c, h in _choices(_full_parser()).items() if c not in ("serve", "users", "overrides")}
+    assert registered == listed, "optimizer.cli.COMMANDS must list each module's commands with their help"
+    assert list(registered) == list(listed)
+
+
+def test_help_without_the_modules_is_the_full_help():
+    assert _lazy_parser().format_help() == _full_parser().format_help()
+
+
+def test_each_command_parses_as_with_every_module_registered():
+    from optimizer.cli import COMMANDS
+    for commands in COMMANDS.values():
+        for command in commands:
+            full, lazy = _full_parser(), _lazy_parser(command)
+            sub_full = next(a for a in full._actions if a.dest == "command").choices[command]
+            sub_lazy = next(a for a in lazy._actions if a.dest == "command").choices[command]
+            assert sub_lazy.format_help() == sub_full.format_help(), command
+
+
+def test_help_exits_0_and_lists_every_command(cli):
+    from optimizer.cli import COMMANDS
+    code, out, _ = cli("--help")
+    assert code == 0
+    for commands in COMMANDS.values():
+        for command in commands:
+            assert command in out
