@@ -13,8 +13,8 @@ from dashboard.logic.package import suggested_target_bn
 from dashboard.logic.package_inputs import CATEGORIES
 from dashboard.logic.trade import partner_names, partner_options
 from dashboard.state import AppState
-from optimizer.diversion.exposure import STRONG_SIGNAL
 from optimizer.data.schema import ALLIES
+from optimizer.diversion.exposure import STRONG_SIGNAL
 from optimizer.model.scenario import MODES
 
 PATH = "/package"

@@ -68,8 +68,8 @@ def items_for_inputs(inputs: dict[str, Any], data_dir: Path | None = None) -> tu
         return _with_positions(table, inputs), known, list(warnings), ds
     if not scenario.partner:
         raise DecontrolError("the scenario names no partner and carries no item table")
-    from optimizer.estimation import build_item_table
     from optimizer.diversion.exposure import for_scenario
+    from optimizer.estimation import build_item_table
     table = build_item_table(ds, scenario.partner, scenario.year)
     warnings = list(table.attrs.get("warnings", []))
     table = for_scenario(ds, table, scenario.partner, scenario.max_diversion)

@@ -140,7 +140,7 @@ def import_comtrade(path: Path, out_dir: Path, *, drop_unknown: bool = False, en
     mirror_table = (prepare_mirror_table(mirror, out_dir, source=f"{report.source}; both reporters' figures",
                                          replace=replace) if mirror is not None else None)
     report = finish_import(kept.drop(columns=["flow", "cls"]), out_dir, report, meta, replace=replace)
-    if mirror_table is not None:
+    if mirror_table is not None and mirror is not None:
         path = write_mirror_table(mirror_table, out_dir)
         both = _both_reported(mirror)
         report.notes.append(f"mirror trade for the diversion signals: {len(mirror):,} reports of bilateral flows, "

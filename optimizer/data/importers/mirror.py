@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -91,7 +91,7 @@ def prepare_mirror_table(rows: pd.DataFrame, out_dir: Path, *, source: str, repl
         if prior and prior not in sources:
             sources.insert(0, prior)
     kv = {f"{META_PREFIX}source": " + ".join(sources), f"{META_PREFIX}synthetic": "false",
-          f"{META_PREFIX}imported_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+          f"{META_PREFIX}imported_at": datetime.now(UTC).isoformat(timespec="seconds")}
     table = pa.Table.from_pandas(rows.loc[:, COLUMNS], schema=SCHEMA, preserve_index=False)
     return table.replace_schema_metadata({k.encode(): v.encode() for k, v in kv.items()})
 

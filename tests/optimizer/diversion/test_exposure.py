@@ -13,12 +13,11 @@ import pytest
 
 from optimizer.data.load import load_dataset
 from optimizer.diversion import rank as rk
-from optimizer.diversion.exposure import (STRONG_SIGNAL, for_scenario, item_exposure, targets_for,
-                                          with_diversion)
+from optimizer.diversion.exposure import STRONG_SIGNAL, for_scenario, item_exposure, targets_for, with_diversion
 from optimizer.errors import DecontrolError
 from optimizer.model import Scenario, solve_package
 from optimizer.model.items import validate_items
-from tests.optimizer.diversion.test_rank import CODE, HUBS, mirror_fixture
+from tests.optimizer.diversion.test_rank import CODE, mirror_fixture
 
 
 @pytest.fixture(scope="module")
