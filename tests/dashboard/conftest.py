@@ -93,7 +93,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
+#: The deadline of every browser wait (ms). Generous on purpose: what a test waits for is computed by
+#: the server (an item-table rebuild after an override, a diversion ranking, a background job that
+#: starts a fresh interpreter and loads the data), which takes 2-8 s on an idle 2-core machine and
+#: 20-40 s with both cores busy. A deadline, not a retry: an element that never appears still fails.
+#: The server's own start (data load, first caches) gets twice that.
+WAIT_MS = 90_000
+
+
+def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 2 * WAIT_MS / 1000) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -180,11 +188,6 @@ class ConsoleLog:
         self.errors.append(f"request failed: {request.url} {request.failure} {_callback_output(request.post_data)}")
 
 
-#: The deadline of every browser wait (ms). Generous on purpose: what a test waits for is computed by
-#: the server (an item-table rebuild after an override, a diversion ranking, a background job that
-#: starts a fresh interpreter and loads the data), which takes 2-8 s on an idle 2-core machine and
-#: 20-40 s with both cores busy. A deadline, not a retry: an element that never appears still fails.
-WAIT_MS = 90_000
 
 
 def _wait_for_function(pg, expression: str, timeout: float | None = None, **_: object):
