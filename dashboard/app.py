@@ -70,6 +70,9 @@ def create_app(data_dir: str | Path | None = None, *, home: Path | None = None,
     _serve_plotly_basic(app)
     default_partner = check_partner(ds, None)
     warm_caches(ds, background=warm_in_background)  # the first view of any focus partner must not wait for a cold cache
+    manager = app._background_manager
+    if warm_in_background and isinstance(manager, jobs.ForkserverDiskcacheManager):
+        manager.warm(state.effective_data_dir())  # the first frontier job must not wait for imports and data
     badge = data_badge(ds.trade_synthetic, ds.trade_source, trade_layer_years(ds))
 
     def page_layout(pathname: str | None, partner: str | None):

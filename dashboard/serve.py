@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.app import ENV, app_from_env
-from dashboard.jobs import JobsConfig
+from dashboard.jobs import ForkserverDiskcacheManager, JobsConfig
 
 
 def environment(*, data: Path | None = None, db: str | None = None, users: Path | None = None,
@@ -79,11 +79,20 @@ def run(env: dict[str, str], *, host: str, port: int, workers: int, threads: int
     if jobs.kind == "celery" and job_workers > 0:
         start_celery_workers(env, job_workers)
 
+    def post_fork(_server: Any, _worker: Any) -> None:
+        """Each worker starts its jobs' forkserver at once, with the data loaded (the master forks
+        no threads, so the warm-up cannot happen before the fork)."""
+        manager = app._background_manager
+        if isinstance(manager, ForkserverDiskcacheManager):
+            from dashboard.state import AppState
+            manager.warm(AppState(Path(env[ENV["data"]]) if env.get(ENV["data"]) else None).effective_data_dir())
+
     class _Gunicorn(BaseApplication):
         def load_config(self) -> None:
             for key, value in gunicorn_options(host, port, workers, threads).items():
                 if value is not None:
                     self.cfg.set(key, value)
+            self.cfg.set("post_fork", post_fork)
 
         def load(self) -> Any:
             return app.server
