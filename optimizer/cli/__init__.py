@@ -19,7 +19,7 @@ from importlib import import_module
 from optimizer.errors import DecontrolError
 
 #: Command modules inside `optimizer.cli`, in help order. A module that does not exist yet is skipped.
-COMMAND_MODULES: tuple[str, ...] = ("data", "items", "optimize", "coalition", "measures", "scenario", "brief",
+COMMAND_MODULES: tuple[str, ...] = ("data", "items", "optimize", "coalition", "measures", "exchange", "scenario", "brief",
                                   "diversion")
 
 
