@@ -35,7 +35,7 @@ import pulp
 
 from optimizer.errors import DecontrolError
 from optimizer.model.build import VALUE_UNIT, PackageModel, build_model
-from optimizer.model.highs import new_highs
+from optimizer.model.highs import HIGHS_OPTIONS, new_highs
 from optimizer.model.items import validate_items
 from optimizer.model.results import read_choices
 from optimizer.model.scenario import Scenario
@@ -187,7 +187,9 @@ def _solve(em: ExchangeModel) -> _Outcome:
     if not em.m.x and not em.y:
         return _Outcome("optimal", True)  # nothing to choose: the empty exchange
     new_highs()  # HiGHS's banner goes to /dev/null once, not into the CLI's JSON on stdout
-    solver = pulp.HiGHS(msg=False, timeLimit=sc.time_limit_s, gapRel=sc.rel_gap)
+    # The thread count is fixed process-wide by the first HiGHS run: the package model's, so that a
+    # package solved after an exchange in the same process (the dashboard, a briefing) still runs.
+    solver = pulp.HiGHS(msg=False, timeLimit=sc.time_limit_s, gapRel=sc.rel_gap, threads=HIGHS_OPTIONS["threads"])
     em.m.prob.solve(solver)
     status = pulp.LpStatus.get(em.m.prob.status, "Undefined")
     found = em.m.prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
