@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -54,6 +55,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--unsourced", action="store_true",
                    help="value measures without published HS codes on the unsourced candidates (labelled)")
     p.add_argument("--time-limit", default=None, metavar="S", help="solver time limit, seconds (default 60)")
+    p.add_argument("--slide", type=Path, default=None, metavar="OUT.pptx",
+                   help="also write a one-slide brief of the exchange next to the reference exchanges (internal)")
+    p.add_argument("--xlsx", type=Path, default=None, metavar="OUT.xlsx",
+                   help="also write the exchange workbook (ledger, measures, reference exchanges, assumptions)")
+    p.add_argument("--marking", default="", help="handling marking on the slide (default: the internal marking)")
     add_format_flag(p, choices=("table", "csv", "json"))
     add_data_flag(p)
     p.set_defaults(func=run)
@@ -110,12 +116,19 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     if args.reference is not None:
         return _reference(load_dataset(args.data), args, settings)
+    for path, suffix in ((args.slide, ".pptx"), (args.xlsx, ".xlsx")):
+        if path is not None and path.suffix.lower() != suffix:
+            raise DecontrolError(f"{path} must end in {suffix}")
+        if path is not None and not path.resolve().parent.is_dir():
+            raise DecontrolError(f"folder {path.resolve().parent} does not exist")
     scenario = scenario_from_args(args)
     from optimizer.gets.package import exchange_package
     ds = load_dataset(args.data)
     rep = exchange_package(ds, args.partner, day=args.date, year=args.year, horizon_days=horizon, settings=settings,
                            scenario=scenario, include_unsourced=args.unsourced)
     out = rep.to_dict()
+    if args.slide is not None or args.xlsx is not None:
+        _write_brief(ds, rep, args, settings)
     if args.format == "json":
         emit_json(out)
     elif args.format == "csv":
@@ -128,6 +141,21 @@ def run(args: argparse.Namespace) -> int:
         raise InfeasibleError(f"no exchange ({rep.status}): no choice of gives and gets meets the balance "
                               f"({_balance_text(out['settings'])}) under the constraints")
     return 0
+
+
+def _write_brief(ds: Any, rep: Any, args: argparse.Namespace, settings: Any) -> None:
+    """The slide and workbook of the exchange, with the reference exchanges valued alike (US-China only)."""
+    from optimizer.briefing.exchange import write_exchange_slide, write_exchange_workbook
+    from optimizer.gets.package import reference_exchange, reference_names
+    refs = [reference_exchange(ds, n, partner=rep.partner, year=rep.year, settings=settings)
+            for n in reference_names(ds)] if rep.partner == "CHN" else []
+    if args.slide is not None:
+        write_exchange_slide(rep, refs, args.slide, args.marking)
+        print(f"wrote {args.slide} (internal; {'SYNTHETIC' if rep.gets_synthetic else 'real'} trade figures)",
+              file=sys.stderr)
+    if args.xlsx is not None:
+        write_exchange_workbook(rep, refs, args.xlsx)
+        print(f"wrote {args.xlsx}", file=sys.stderr)
 
 
 def ledger_frame(out: dict[str, Any]) -> pd.DataFrame:

@@ -195,6 +195,47 @@ def exchange_package(ds: Any, partner: str, *, day: Any = None, year: int | None
         warnings=warnings)
 
 
+def exchange_inputs(report: ExchangeReport, include_unsourced: bool = False) -> dict[str, Any]:
+    """A saved scenario's inputs for an exchange: the package scenario of its gives (target = their
+    value, so the Package builder and the briefing find the least-risk package of the same value) and,
+    under `exchange`, what `exchange_from_inputs` needs to compute the exchange again."""
+    sc = dict(report.scenario) | {"target_usd": float(report.partner_gain_usd or 0.0), "objective": "min-risk"}
+    return {"scenario": sc, "exchange": {"partner": report.partner, "date": report.date, "year": report.year,
+                                         "horizon_days": report.horizon_days, "settings": dict(report.settings),
+                                         "include_unsourced": bool(include_unsourced)}}
+
+
+def exchange_results(report: ExchangeReport) -> dict[str, Any]:
+    """A saved scenario's results for an exchange: package-shaped (the gives as its items, so the
+    Scenarios page lists and compares it like any package), the whole exchange under `exchange`."""
+    d = report.to_dict()
+    d.pop("measures")
+    return {"status": report.status, "partner": report.partner, "year": report.year,
+            "target_usd": float(report.partner_gain_usd or 0.0), "achieved_usd": report.partner_gain_usd,
+            "synthetic": report.gives_synthetic,
+            "items": [{"eccn": g["eccn"], "mode": g["instrument"], "instrument": g["instrument_detail"],
+                       "licence_basis": g["licence_basis"], "value_usd": g["value_usd"], "risk": g["risk"],
+                       "heading": g["heading"]} for g in report.gives],
+            "exchange": d}
+
+
+def exchange_from_inputs(ds: Any, inputs: dict[str, Any], items: pd.DataFrame | None = None) -> ExchangeReport | None:
+    """The exchange a saved scenario describes, computed again on `ds` (None: not an exchange)."""
+    spec = inputs.get("exchange") if isinstance(inputs, dict) else None
+    if not spec:
+        return None
+    if not isinstance(spec, dict) or not spec.get("partner"):
+        raise DecontrolError("the scenario's exchange names no partner")
+    raw = dict(spec.get("settings") or {})
+    settings = ExchangeSettings(**{k: raw[k] for k in ("balance_share", "balance_upper", "risk_price_usd",
+                                                       "supply_premium", "get_shares") if k in raw})
+    sc = Scenario.from_dict({k: v for k, v in (inputs.get("scenario") or {}).items()
+                             if k not in ("target_usd", "objective")})
+    return exchange_package(ds, str(spec["partner"]), day=spec.get("date"), year=spec.get("year"),
+                            horizon_days=int(spec.get("horizon_days", 90)), settings=settings, scenario=sc,
+                            include_unsourced=bool(spec.get("include_unsourced")), items=items)
+
+
 def _offered(gets: pd.DataFrame, settings: ExchangeSettings) -> list[tuple[str, str]]:
     from optimizer.gets.exchange import get_options
     return list(get_options(gets, settings))
@@ -362,4 +403,4 @@ def _value_us_give(r: dict[str, Any], relief: str, by_eccn: pd.DataFrame, us_exp
 
 
 __all__ = ["ExchangeReport", "GET_COLUMNS", "GIVE_COLUMNS", "REFERENCE_COLUMNS", "ReferenceExchange", "assumptions",
-           "exchange_package", "parse_balance", "reference_exchange", "reference_names"]
+           "exchange_from_inputs", "exchange_inputs", "exchange_package", "exchange_results", "parse_balance", "reference_exchange", "reference_names"]

@@ -76,3 +76,13 @@ def test_reference_exchanges(cli):
     code, out, _ = cli("exchange", "--reference", "london", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
     assert {r["exchange"] for r in rows} == {"London"} and all(r["synthetic"] == "True" for r in rows)
+
+
+def test_slide_and_workbook(cli, tmp_path, deck_text):
+    code, _, err = cli(*ARGS, "--slide", str(tmp_path / "ex.pptx"), "--xlsx", str(tmp_path / "ex.xlsx"))
+    assert code == 0, err
+    assert "Gives and gets with CHN" in deck_text(tmp_path / "ex.pptx")
+    import openpyxl
+    assert openpyxl.load_workbook(tmp_path / "ex.xlsx").sheetnames[0] == "Exchange ledger"
+    code, _, err = cli(*ARGS, "--slide", str(tmp_path / "ex.ppt"))
+    assert code == 2 and "must end in .pptx" in err
