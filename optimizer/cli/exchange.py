@@ -40,8 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--year", type=int, default=None, help="trade year (default: the latest)")
     p.add_argument("--balance", default="1", metavar="SHARE|LOW:HIGH",
                    help="the partner's gain at least SHARE x the US gain (default 1), or within a band LOW:HIGH")
-    p.add_argument("--risk-price", default="100m", metavar="USD",
-                   help="US$ per risk point of the gives in the US net gain (default 100m; a stated price)")
+    p.add_argument("--risk-price", default="10m", metavar="USD",
+                   help="US$ per risk point of the gives in the US net gain (default 10m; a stated price)")
     p.add_argument("--supply-premium", default="0.25", metavar="S",
                    help="share of US imports at risk that relief of a measure secures (default 0.25; an assumption)")
     p.add_argument("--modes", default=None, metavar="LIST", help="US relief instruments: lift,exception,approval,"
