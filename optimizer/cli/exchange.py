@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -252,7 +253,8 @@ def _reference(ds: Any, args: argparse.Namespace, settings: Any) -> int:
             parts = ([fmt_usd(ln["value_usd"])] if ln["value_usd"] else []) + \
                 ([f"{fmt_usd(ln['unsourced_value_usd'])} on UNSOURCED codes"] if ln["unsourced_value_usd"] else [])
             value = " + ".join(parts) if ln["valued"] and parts else "not valued"
-            print(f"  - {side}, {ln['relief'].replace('_', ' ')}: {value}. {ln['what'][:110]}")
+            print(f"  - {side}, {ln['relief'].replace('_', ' ')}: {value}. "
+                  f"{textwrap.shorten(ln['what'], 100, placeholder=' ...')}")
             print(f"      {ln['basis']}")
         print()
     print("Assumptions:")
