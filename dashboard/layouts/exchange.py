@@ -4,6 +4,8 @@ to the reference exchanges, saving and briefing. An ally's page holds the shared
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -41,14 +43,14 @@ def layout(state: AppState, partner: str) -> html.Div:
                                                               "overflowY": "auto"})), lg=7),
         dbc.Col(figure_card(ids.EXG_EXPOSURE, height=440), lg=5),
     ], className="g-2 mb-2")
-    children: list = [html.H1(TITLE, className="h4 mb-2"), shared, html.Div(id=ids.EXG_ALERT, role="status"),
+    children: list[Any] = [html.H1(TITLE, className="h4 mb-2"), shared, html.Div(id=ids.EXG_ALERT, role="status"),
                       html.Div(id=ids.EXG_MEASURES_BANNER), measures]
     if auth.current_role() == "analyst":
         children += _optimizer()
     return html.Div(children)
 
 
-def _optimizer() -> list:
+def _optimizer() -> list[Any]:
     """The analyst's part: the two-sided optimizer, the ledger, the balance, saving and briefing."""
     controls = dbc.Row([
         dbc.Col(field("Balance: partner's gain / US gain", dbc.Input(id=ids.EXG_BALANCE, value="1", size="sm",

@@ -194,8 +194,10 @@ def references(ds: Any, partner: str, settings: ExchangeSettings) -> list[Refere
     if partner != "CHN":
         return []  # the reference exchanges of the data are US-China outcomes
     key = ("exchange-references", partner, settings.supply_premium, tuple(sorted(settings.get_shares.items())))
-    return memo(ds, key, lambda: [reference_exchange(ds, n, partner=partner, settings=settings,
-                                                     items=item_table(ds, partner)) for n in reference_names(ds)])
+    refs: list[ReferenceExchange] = memo(ds, key, lambda: [
+        reference_exchange(ds, n, partner=partner, settings=settings, items=item_table(ds, partner))
+        for n in reference_names(ds)])
+    return refs
 
 
 def chart_rows(report: ExchangeReport, refs: list[ReferenceExchange]) -> list[dict[str, Any]]:
@@ -321,4 +323,5 @@ def download(ds: Any, params: Any, kind: str) -> dict[str, Any]:
             raise DecontrolError(f"unknown format {kind!r}: expected pptx or xlsx")
         data = path.read_bytes()
     label = "synthetic" if report.gets_synthetic else "real"
-    return dcc.send_bytes(data, f"exchange-{p.partner}-{p.date}-{label}.{kind}")
+    sent: dict[str, Any] = dcc.send_bytes(data, f"exchange-{p.partner}-{p.date}-{label}.{kind}")
+    return sent

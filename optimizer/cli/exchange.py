@@ -26,7 +26,7 @@ from optimizer.errors import DecontrolError, InfeasibleError
 from optimizer.formatting import fmt_number, fmt_usd
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("exchange", help="two-sided package: US gives (decontrol) against US gets (partner relief)",
                        description="Choose US gives (decontrol of items) and US asks (relief of the partner's own "
                                    "export controls) together, maximising the US net gain under a balance condition; "
