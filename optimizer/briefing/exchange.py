@@ -151,8 +151,10 @@ def exchange_sheets(report: Any, refs: list[Any] | None = None) -> dict[str, pd.
     ledger += [{"side": "US gets", "id": g["measure_id"], "what": g["item_group"], "relief": g["relief"],
                 "relief_detail": "", "licence_basis": "", "value_usd": g["value_usd"], "risk": None,
                 "status": g["status"], "hs6": g["hs6_used"], "unsourced_hs6": g["unsourced_hs6"],
-                "value_basis": f"US imports {g['us_imports_from_partner_usd']} x premium x relief share; codes "
-                               f"{g['hs6_basis']}", "synthetic": g["synthetic"], "source": g["source"]}
+                "value_basis": f"US imports from {r['partner']} {fmt_usd(g['us_imports_from_partner_usd'])} x supply "
+                               f"premium {r['settings']['supply_premium']:g} x {g['relief'].replace('_', ' ')} share "
+                               f"{r['settings']['get_shares'][g['relief']]:g}; HS codes {g['hs6_basis']}",
+                "synthetic": g["synthetic"], "source": g["source"]}
                for g in r["gets"]]
     measures = pd.DataFrame(r.get("measures") or [])
     refs_rows = [{"exchange": x["name"], "date": x["date"]} | ln for x in refs_d for ln in x["lines"]]
