@@ -199,7 +199,8 @@ def exchange_inputs(report: ExchangeReport, include_unsourced: bool = False) -> 
     """A saved scenario's inputs for an exchange: the package scenario of its gives (target = their
     value, so the Package builder and the briefing find the least-risk package of the same value) and,
     under `exchange`, what `exchange_from_inputs` needs to compute the exchange again."""
-    sc = dict(report.scenario) | {"target_usd": float(report.partner_gain_usd or 0.0), "objective": "min-risk"}
+    sc = dict(report.scenario) | {"target_usd": float(report.partner_gain_usd or 0.0), "objective": "min-risk",
+                                  "year": report.year}
     return {"scenario": sc, "exchange": {"partner": report.partner, "date": report.date, "year": report.year,
                                          "horizon_days": report.horizon_days, "settings": dict(report.settings),
                                          "include_unsourced": bool(include_unsourced)}}
@@ -212,7 +213,7 @@ def exchange_results(report: ExchangeReport) -> dict[str, Any]:
     d.pop("measures")
     return {"status": report.status, "partner": report.partner, "year": report.year,
             "target_usd": float(report.partner_gain_usd or 0.0), "achieved_usd": report.partner_gain_usd,
-            "synthetic": report.gives_synthetic,
+            "synthetic": report.gives_synthetic, "n_items": len(report.gives),
             "items": [{"eccn": g["eccn"], "mode": g["instrument"], "instrument": g["instrument_detail"],
                        "licence_basis": g["licence_basis"], "value_usd": g["value_usd"], "risk": g["risk"],
                        "heading": g["heading"]} for g in report.gives],

@@ -84,6 +84,7 @@ def test_save_recomputes_on_the_server(shipped_ds, tmp_path):
     assert rec.inputs["exchange"]["partner"] == "CHN" and rec.inputs["exchange"]["date"] == "2026-12-01"
     assert [i["eccn"] for i in rec.results["items"]] == [g["eccn"] for g in rec.results["exchange"]["gives"]]
     assert rec.results["exchange"]["gets"] and rec.author == "ana"
+    assert rec.results["n_items"] == len(rec.results["items"]) and rec.inputs["scenario"]["year"] == 2024
     # the saved scenario lists like any package on the Scenarios page
     from dashboard.logic.scenarios import scenario_rows
     row = next(r for r in scenario_rows(store) if r["name"] == "CHN exchange")
