@@ -3,7 +3,8 @@
     decontrol exchange --partner CHN [--date YYYY-MM-DD] [--horizon DAYS] [--year Y] [--balance 1 | LOW:HIGH]
                        [--risk-price USD] [--supply-premium S] [--modes ..] [--lock ECCN ..] [--force ECCN ..]
                        [--min-fa F] [--max-items N] [--risk-budget R] [--bis-alone] [--unsourced]
-                       [--format table|csv|json] [--data DIR]
+                       [--slide OUT.pptx] [--xlsx OUT.xlsx] [--format table|csv|json] [--data DIR]
+    decontrol exchange --partner CHN --frontier 0,0.5,1,2 [...]
     decontrol exchange --reference busan|london|geneva|all [--format ...]
 
 Both go through `optimizer.gets.package` (`exchange_package`, `reference_exchange`), the functions
@@ -56,6 +57,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--unsourced", action="store_true",
                    help="value measures without published HS codes on the unsourced candidates (labelled)")
     p.add_argument("--time-limit", default=None, metavar="S", help="solver time limit, seconds (default 60)")
+    p.add_argument("--frontier", default=None, metavar="SHARES",
+                   help="instead of one exchange, the US net gain at each balance share, e.g. 0,0.5,1,1.5,2")
     p.add_argument("--slide", type=Path, default=None, metavar="OUT.pptx",
                    help="also write a one-slide brief of the exchange next to the reference exchanges (internal)")
     p.add_argument("--xlsx", type=Path, default=None, metavar="OUT.xlsx",
@@ -125,6 +128,8 @@ def run(args: argparse.Namespace) -> int:
     scenario = scenario_from_args(args)
     from optimizer.gets.package import exchange_package
     ds = load_dataset(args.data)
+    if args.frontier is not None:
+        return _frontier(ds, args, settings, scenario, horizon)
     rep = exchange_package(ds, args.partner, day=args.date, year=args.year, horizon_days=horizon, settings=settings,
                            scenario=scenario, include_unsourced=args.unsourced)
     out = rep.to_dict()
@@ -141,6 +146,27 @@ def run(args: argparse.Namespace) -> int:
     if not rep.found:
         raise InfeasibleError(f"no exchange ({rep.status}): no choice of gives and gets meets the balance "
                               f"({_balance_text(out['settings'])}) under the constraints")
+    return 0
+
+
+def _frontier(ds: Any, args: argparse.Namespace, settings: Any, scenario: Any, horizon: int) -> int:
+    from optimizer.gets.package import exchange_frontier
+    shares = [_number("--frontier", x) for x in str(args.frontier).split(",") if x.strip()]
+    points = exchange_frontier(ds, args.partner, shares, day=args.date, year=args.year, horizon_days=horizon,
+                               settings=settings, scenario=scenario, include_unsourced=args.unsourced)
+    frame = pd.DataFrame(points)
+    frame["synthetic"] = bool(ds.trade_synthetic)
+    if args.format == "json":
+        emit_json({"partner": args.partner, "synthetic": bool(ds.trade_synthetic), "source": str(ds.trade_source),
+                   "points": points})
+    elif args.format == "csv":
+        emit_frame(frame, "csv")
+    else:
+        print(f"US net gain against the balance (partner's gain >= share x US gain), {_label(ds.trade_synthetic)}:")
+        view = frame.drop(columns=["synthetic"]).copy()
+        for c in ("us_net_gain_usd", "us_gain_usd", "partner_gain_usd"):
+            view[c] = view[c].map(fmt_usd)
+        emit_frame(view, "table")
     return 0
 
 

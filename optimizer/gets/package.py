@@ -195,6 +195,23 @@ def exchange_package(ds: Any, partner: str, *, day: Any = None, year: int | None
         warnings=warnings)
 
 
+def exchange_frontier(ds: Any, partner: str, shares: list[float], *, day: Any = None, year: int | None = None,
+                      horizon_days: int = 90, settings: ExchangeSettings | None = None,
+                      scenario: Scenario | None = None, include_unsourced: bool = False,
+                      items: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+    """US net gain against the balance share (`exchange.balance_frontier`) on the same item and gets
+    tables as `exchange_package`: how much the US gives up by asking the partner to gain more."""
+    from optimizer.estimation import build_item_table
+    from optimizer.gets.exchange import balance_frontier
+    if not shares or any(not math.isfinite(x) or x < 0 for x in shares):
+        raise DecontrolError(f"balance shares must be numbers >= 0, got {shares!r}")
+    partner = str(partner or "").strip().upper()
+    sc = (scenario or Scenario()).replace(partner=partner, year=year)
+    table = items if items is not None else build_item_table(ds, partner, year)
+    gets = gets_table(ds, partner, day, year, horizon_days, include_unsourced=include_unsourced)
+    return balance_frontier(table, gets, sc, sorted(shares), settings or ExchangeSettings())
+
+
 def exchange_inputs(report: ExchangeReport, include_unsourced: bool = False) -> dict[str, Any]:
     """A saved scenario's inputs for an exchange: the package scenario of its gives (target = their
     value, so the Package builder and the briefing find the least-risk package of the same value) and,
@@ -404,4 +421,4 @@ def _value_us_give(r: dict[str, Any], relief: str, by_eccn: pd.DataFrame, us_exp
 
 
 __all__ = ["ExchangeReport", "GET_COLUMNS", "GIVE_COLUMNS", "REFERENCE_COLUMNS", "ReferenceExchange", "assumptions",
-           "exchange_from_inputs", "exchange_inputs", "exchange_package", "exchange_results", "parse_balance", "reference_exchange", "reference_names"]
+           "exchange_from_inputs", "exchange_frontier", "exchange_inputs", "exchange_package", "exchange_results", "parse_balance", "reference_exchange", "reference_names"]

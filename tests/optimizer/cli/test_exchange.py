@@ -86,3 +86,12 @@ def test_slide_and_workbook(cli, tmp_path, deck_text):
     assert openpyxl.load_workbook(tmp_path / "ex.xlsx").sheetnames[0] == "Exchange ledger"
     code, _, err = cli(*ARGS, "--slide", str(tmp_path / "ex.ppt"))
     assert code == 2 and "must end in .pptx" in err
+
+
+def test_frontier(cli):
+    code, out, err = cli(*ARGS, "--frontier", "0,1,2", "--format", "json")
+    assert code == 0, err
+    d = json.loads(out)
+    assert [p["balance_share"] for p in d["points"]] == [0.0, 1.0, 2.0] and d["synthetic"] is True
+    code, _, err = cli(*ARGS, "--frontier", "1,x")
+    assert code == 2 and "--frontier 'x'" in err

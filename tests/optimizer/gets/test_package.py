@@ -114,3 +114,17 @@ def test_reference_exchanges_valued_by_hand(shipped):
     assert busan.partner_gives_usd == pytest.approx(gl["value_usd"], abs=0.05)
     assert busan.not_valued == 2                              # the Affiliates rule and the tariff
     assert any("2025-10-29" in a for a in busan.assumptions)
+
+
+def test_balance_frontier_net_gain_falls_as_the_partner_must_gain_more(shipped):
+    from optimizer.gets.package import exchange_frontier
+    ds, items = shipped
+    points = exchange_frontier(ds, "CHN", [2.0, 0.0, 1.0, 0.5], day="2026-12-01", items=items)
+    assert [p["balance_share"] for p in points] == [0.0, 0.5, 1.0, 2.0]
+    net = [p["us_net_gain_usd"] for p in points]
+    assert all(a >= b - 1.0 for a, b in zip(net, net[1:])) and net[0] > net[-1]
+    assert points[0]["partner_gain_usd"] == 0  # share 0: the US gives nothing and asks all it can
+    for p in points:
+        assert p["partner_gain_usd"] >= p["balance_share"] * p["us_gain_usd"] - 1.0
+    with pytest.raises(DecontrolError, match="balance shares"):
+        exchange_frontier(ds, "CHN", [-1.0], items=items)
