@@ -158,13 +158,16 @@ def exchange_package(ds: Any, partner: str, *, day: Any = None, year: int | None
     by_eccn = table.set_index("eccn")
     gives = []
     for g in res.gives:
-        row = by_eccn.loc[g["eccn"]]
-        detail = json.loads(row["instrument_detail"] or "{}") if isinstance(row["instrument_detail"], str) else {}
-        gives.append({"eccn": g["eccn"], "heading": str(row["heading"]), "instrument": g["instrument"],
+        row = by_eccn.loc[g["eccn"]]  # an analyst's edited table may lack the descriptive columns
+        raw = row.get("instrument_detail")
+        detail = json.loads(raw) if isinstance(raw, str) and raw.strip().startswith("{") else {}
+        gives.append({"eccn": g["eccn"], "heading": str(row.get("heading", "") or ""), "instrument": g["instrument"],
                       "instrument_detail": detail.get(g["instrument"], g["instrument"]),
-                      "licence_basis": str(row["licence_basis"]), "value_usd": g["value_usd"], "risk": g["risk"],
-                      "hs6": str(row["hs6"] or ""), "value_basis": str(row["value_basis"]),
-                      "synthetic": bool(row["synthetic"]), "source": str(row["source"])})
+                      "licence_basis": str(row.get("licence_basis", "") or ""), "value_usd": g["value_usd"],
+                      "risk": g["risk"], "hs6": str(row.get("hs6", "") or ""),
+                      "value_basis": str(row.get("value_basis", "") or ""),
+                      "synthetic": bool(row.get("synthetic", ds.trade_synthetic)),
+                      "source": str(row.get("source", "") or ds.trade_source)})
     info = gets.set_index("measure_id")
     got = []
     unsourced: set[str] = set()
