@@ -38,6 +38,14 @@ ALLY_PACKAGE_FIELDS: tuple[str, ...] = (
     "n_items", "items", "solve_seconds", "solver", "data_source",
 )
 
+#: Fields of the shared exposure to a partner's measures an ally may see (`gets.exposure.member_exposure`):
+#: public measures, their status, HS codes and trade figures; never the US valuation of a get, the
+#: supply premium, the risk price or which measures the US would ask for.
+ALLY_EXPOSURE_FIELDS: tuple[str, ...] = (
+    "measure_id", "item_group", "status", "status_until", "lapse_flag", "hs6_used", "hs6_basis", "member",
+    "imports_from_partner_usd", "imports_world_usd", "partner_share_of_imports", "basis", "year", "synthetic",
+    "source")
+
 #: Words that must never reach an ally, used by tests and as a last check on exported text.
 INTERNAL_MARKERS: tuple[str, ...] = ("risk", "tier_reason", "transactional", "bargaining", "override_author",
                                      "notes", "marginal")
@@ -65,3 +73,10 @@ def package_for(package: dict[str, Any], audience: str) -> dict[str, Any]:
     out["items"] = [{k: v for k, v in line.items() if k in ALLY_LINE_FIELDS} for line in package.get("items", [])]
     out["n_items"] = len(out["items"])
     return out
+
+
+def exposure_for(rows: list[dict[str, Any]], audience: str) -> list[dict[str, Any]]:
+    """Shared-exposure rows as `audience` may see them (ally: whitelisted fields only)."""
+    if check_audience(audience) == "internal":
+        return rows
+    return [{k: v for k, v in r.items() if k in ALLY_EXPOSURE_FIELDS} for r in rows]

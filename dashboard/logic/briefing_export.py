@@ -30,7 +30,7 @@ def briefing_bytes(inputs: dict[str, Any], data_dir: Path | None, kind: str, *, 
     from optimizer.scenarios.run import run_inputs
     run = run_inputs(inputs, data_dir)
     b = collect_briefing(run, data_dir=data_dir, audience=audience, marking=str(marking or "")[:120],
-                         title=str(title or "")[:120])
+                         title=str(title or "")[:120], inputs=inputs)
     with tempfile.TemporaryDirectory(prefix="decontrol-brief-") as tmp:
         path = Path(tmp) / f"briefing.{kind}"
         (write_deck if kind == "pptx" else write_workbook)(b, path)

@@ -15,12 +15,14 @@ from dash import Dash
 
 from dashboard.callbacks import allies as allies_callbacks
 from dashboard.callbacks import diversion as diversion_callbacks
+from dashboard.callbacks import exchange as exchange_callbacks
 from dashboard.callbacks import items as items_callbacks
 from dashboard.callbacks import package as package_callbacks
 from dashboard.callbacks import scenarios as scenarios_callbacks
 from dashboard.callbacks import trade as trade_callbacks
 from dashboard.layouts import allies as allies_layout
 from dashboard.layouts import diversion as diversion_layout
+from dashboard.layouts import exchange as exchange_layout
 from dashboard.layouts import items as items_layout
 from dashboard.layouts import package as package_layout
 from dashboard.layouts import scenarios as scenarios_layout
@@ -51,6 +53,8 @@ PAGES: tuple[Page, ...] = (
          allies_callbacks.register_callbacks, roles=("analyst",)),
     Page(diversion_layout.PATH, diversion_layout.NAME, diversion_layout.TITLE, diversion_layout.layout,
          diversion_callbacks.register_callbacks),
+    Page(exchange_layout.PATH, exchange_layout.NAME, exchange_layout.TITLE, exchange_layout.layout,
+         exchange_callbacks.register_callbacks),
 )
 
 

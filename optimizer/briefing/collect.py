@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from optimizer.briefing.content import Briefing
+from optimizer.gets.exchange import ExchangeSettings
 from optimizer.model import compute_frontier, find_alternatives
 from optimizer.scenarios.run import ScenarioRun
 
@@ -19,7 +20,10 @@ def short_source(text: str, limit: int = 90) -> str:
 
 def collect_briefing(run: ScenarioRun, *, data_dir: Path | None = None, audience: str = "internal",
                      marking: str = "", title: str = "", frontier_points: int = 20,
-                     n_alternatives: int = 3, tolerance: float = 0.05) -> Briefing:
+                     n_alternatives: int = 3, tolerance: float = 0.05,
+                     inputs: dict[str, Any] | None = None) -> Briefing:
+    """The briefing of a run; with the scenario's `inputs` of an exchange scenario, its gives and gets and
+    the reference exchanges too (computed again here, as the package is)."""
     from optimizer.data.load import load_dataset
     ds = load_dataset(data_dir)
     sc = run.scenario
@@ -47,10 +51,24 @@ def collect_briefing(run: ScenarioRun, *, data_dir: Path | None = None, audience
         assumptions["value_method"] = run.items.attrs["value_method"]
     provenance = {"dataset_id": run.dataset_id, "hs6_trade_data": ds.trade_source,
                   "ccl": ds.provenance["ccl"].source if "ccl" in ds.provenance else ""}
+    exchange, references = _exchange(ds, inputs, run) if inputs and inputs.get("exchange") else (None, [])
     return Briefing(
         partner=partner, partner_name=names.get(partner, partner), year=int(sc.year or 0),
         package=package, trade_totals=totals[["year", "exports_usd", "imports_usd", "balance_usd"]],
         trade_source=totals_source,
         hs6_source=short_source(ds.trade_source), hs6_synthetic=bool(ds.trade_synthetic),
         frontier=frontier.get("points", []), alternatives=alternatives, items=run.items,
-        assumptions=assumptions, provenance=provenance, audience=audience, marking=marking, title=title)
+        assumptions=assumptions, provenance=provenance, audience=audience, marking=marking, title=title,
+        exchange=exchange, exchange_references=references)
+
+
+def _exchange(ds: Any, inputs: dict[str, Any], run: ScenarioRun) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    from optimizer.gets.package import exchange_from_inputs, reference_exchange, reference_names
+    items = run.items if not inputs.get("items") else None
+    report = exchange_from_inputs(ds, inputs, items=items)
+    if report is None:
+        return None, []
+    settings = ExchangeSettings(**{k: v for k, v in report.settings.items()})
+    refs = [reference_exchange(ds, n, partner=report.partner, year=report.year, settings=settings, items=items).to_dict()
+            for n in reference_names(ds)] if report.partner == "CHN" else []
+    return report.to_dict(), refs

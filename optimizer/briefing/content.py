@@ -36,6 +36,8 @@ class Briefing:
     items: pd.DataFrame = field(default_factory=pd.DataFrame)      # the item table used
     assumptions: dict[str, Any] = field(default_factory=dict)      # scenario + estimation parameters
     provenance: dict[str, str] = field(default_factory=dict)       # dataset id, CCL vintage, ...
+    exchange: dict[str, Any] | None = None                         # ExchangeReport.to_dict() of an exchange scenario
+    exchange_references: list[dict[str, Any]] = field(default_factory=list)  # ReferenceExchange dicts beside it
     audience: str = "internal"
     marking: str = ""
     title: str = ""
@@ -56,6 +58,7 @@ class Briefing:
             alternatives=[package_for(a, "ally") for a in self.alternatives],
             items=items_for(self.items, "ally"),
             assumptions={k: v for k, v in self.assumptions.items() if k in ALLY_ASSUMPTIONS},
+            exchange=None, exchange_references=[],  # the US valuation of gets and gives is internal
         )
 
 

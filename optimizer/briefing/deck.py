@@ -48,6 +48,9 @@ def build_deck(briefing: Briefing) -> Deck:
     _title_slide(prs, b)
     _trade_slide(prs, b)
     _package_slide(prs, b)
+    if b.exchange:  # an exchange scenario: its gives and gets (internal briefings only, see for_audience)
+        from optimizer.briefing.exchange import add_exchange_slide
+        add_exchange_slide(prs, b.exchange, b.exchange_references)
     if b.audience == "internal":
         _frontier_slide(prs, b)
     else:

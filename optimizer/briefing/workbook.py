@@ -21,6 +21,9 @@ def workbook_sheets(briefing: Briefing) -> dict[str, pd.DataFrame]:
     sheets = {"Package": package}
     if b.audience == "internal":
         sheets["Excluded"] = pd.DataFrame(b.package.get("excluded", []), columns=None)
+    if b.exchange:  # internal only (for_audience drops it)
+        from optimizer.briefing.exchange import exchange_sheets
+        sheets.update(exchange_sheets(b.exchange, b.exchange_references))
     sheets["Items"] = b.items.copy()
     rows: list[tuple[str, str]] = [("marking", b.marking), ("audience", b.audience), ("partner", b.partner),
                                    ("year", str(b.year)), ("prepared_on", b.prepared_on),

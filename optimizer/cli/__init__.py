@@ -33,6 +33,7 @@ COMMANDS: dict[str, dict[str, str]] = {
                  "frontier": "least-risk packages for targets from 0 to the largest achievable"},
     "coalition": {"coalition": "a coordinated package for the US and allies vs the US-only package"},
     "measures": {"measures": "the partner's own export controls and their status on a date"},
+    "exchange": {"exchange": "two-sided package: US gives (decontrol) against US gets (partner relief)"},
     "scenario": {"scenario": "save, list, export and import scenarios"},
     "brief": {"brief": "export a briefing deck (PPTX) and workbook (XLSX)"},
     "diversion": {"diversion": "diversion/transshipment signals from mirror trade data"},

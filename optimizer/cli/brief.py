@@ -65,8 +65,10 @@ def _brief(args: argparse.Namespace) -> int:
             raise DecontrolError(f"{path} must end in {suffix}")
         if path is not None and not path.resolve().parent.is_dir():
             raise DecontrolError(f"folder {path.resolve().parent} does not exist")
-    run = run_inputs(_inputs(args), args.data)
-    b = collect_briefing(run, data_dir=args.data, audience=args.audience, marking=args.marking, title=args.title)
+    inputs = _inputs(args)
+    run = run_inputs(inputs, args.data)
+    b = collect_briefing(run, data_dir=args.data, audience=args.audience, marking=args.marking, title=args.title,
+                         inputs=inputs)
     write_deck(b, args.output)
     print(f"wrote {args.output} ({args.audience} audience; "
           f"{'SYNTHETIC' if b.hs6_synthetic else 'real'} HS6 trade data)")

@@ -377,6 +377,8 @@ REFERENCE_EXCHANGES = TableSpec(
         C("what", "str", "what was given, in words"),
         C("measure_ids", "str", "partner measures relieved (partner_measures.measure_id), ';'-separated", required=False),
         C("eccns", "str", "CCL entries relieved, ';'-separated", required=False),
+        C("hs6_codes", "str", "HS6 codes of relieved goods outside the CCL (e.g. ethane), ';'-separated; "
+                              "analyst's codes, unsourced", required=False),
         C("relief", "str", "lift, suspend, general_licence, or a kind outside the item model (tariff, end_user_rule)"),
         C("source", "str", "public source"),
     ),

@@ -13,7 +13,9 @@ families of its own, one function each (as the package model's `define_*`):
   `balance_upper` x it, when a band is set).
 
 Objective: maximise the US net gain = sum of the gets' values - `risk_price_usd` x the security risk
-of the gives (the risk index of the package model, US$ per risk point: a stated price, not a fact).
+of the gives (the risk index of the package model, US$ per risk point: a stated price, not a fact;
+default $10m: a chart-bound NS2 candidate for China carries 0.1-0.2 points for $1-3m a year of
+exports, so at $100m a point no give is worth the gets it balances and the exchange is always empty).
 The partner's gain is the value of the gives (US exports unlocked, from the destination-aware item
 table: licence-bound value). A get's value = US imports from the partner in the measure's codes
 (`exposure.gets_table`) x `supply_premium` (the share of the import value at risk that relief
@@ -35,6 +37,7 @@ import pulp
 
 from optimizer.errors import DecontrolError
 from optimizer.model.build import VALUE_UNIT, PackageModel, build_model
+from optimizer.model.highs import HIGHS_OPTIONS, new_highs
 from optimizer.model.items import validate_items
 from optimizer.model.results import read_choices
 from optimizer.model.scenario import Scenario
@@ -50,7 +53,7 @@ class ExchangeSettings:
 
     balance_share: float = 1.0              # partner gain >= share x US gain
     balance_upper: float | None = None      # partner gain <= upper x US gain (a band), or no upper bound
-    risk_price_usd: float = 100e6           # US$ per risk point of the gives
+    risk_price_usd: float = 10e6            # US$ per risk point of the gives (see the module docstring)
     supply_premium: float = 0.25            # share of the imports at risk that relief secures
     get_shares: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_GET_SHARES))
 
@@ -185,7 +188,10 @@ def _solve(em: ExchangeModel) -> _Outcome:
     sc = em.m.scenario
     if not em.m.x and not em.y:
         return _Outcome("optimal", True)  # nothing to choose: the empty exchange
-    solver = pulp.HiGHS(msg=False, timeLimit=sc.time_limit_s, gapRel=sc.rel_gap)
+    new_highs()  # HiGHS's banner goes to /dev/null once, not into the CLI's JSON on stdout
+    # The thread count is fixed process-wide by the first HiGHS run: the package model's, so that a
+    # package solved after an exchange in the same process (the dashboard, a briefing) still runs.
+    solver = pulp.HiGHS(msg=False, timeLimit=sc.time_limit_s, gapRel=sc.rel_gap, threads=HIGHS_OPTIONS["threads"])
     em.m.prob.solve(solver)
     status = pulp.LpStatus.get(em.m.prob.status, "Undefined")
     found = em.m.prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)

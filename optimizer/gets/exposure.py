@@ -113,4 +113,84 @@ def gets_table(ds: Any, partner: str, day: Any = None, year: int | None = None, 
     return table
 
 
-__all__ = ["EXPOSURE_COLUMNS", "gets_table"]
+MEMBER_COLUMNS: list[str] = [
+    "measure_id", "item_group", "status", "status_until", "lapse_flag", "hs6_used", "hs6_basis", "member",
+    "imports_from_partner_usd", "imports_world_usd", "partner_share_of_imports", "basis", "year", "synthetic",
+    "source"]
+
+
+def member_exposure(ds: Any, partner: str, members: list[str] | tuple[str, ...], day: Any = None,
+                    year: int | None = None, horizon_days: int = 90, include_unsourced: bool = False) -> pd.DataFrame:
+    """MEMBER_COLUMNS, one row per (measure, member): who else is exposed to the partner's measure.
+
+    The exposure an ally shares with the US: its own imports from the partner in the measure's codes
+    (each code split among the measures listing it, as in `gets_table`). Where the trade table has
+    bilateral rows partner -> member, they are used; where it has only the member's imports from the
+    world, the proxy is those imports x the partner's share of world exports of each code (said in
+    `basis`); where it has neither, the figure is missing ("no data"), never 0.
+    """
+    measures = measures_on(ds, partner, day, horizon_days)
+    trade = ds.trade
+    years = sorted(int(v) for v in trade["year"].unique()) if len(trade) else []
+    if not years:
+        raise DecontrolError("the trade table is empty: the exposure to the partner's measures cannot be measured")
+    y = years[-1] if year is None else int(year)
+    if y not in years:
+        raise DecontrolError(f"no trade data for {y}: the trade table has {years[0]}-{years[-1]}")
+    codes_of: dict[str, tuple[list[str], str]] = {}
+    for r in measures.itertuples():
+        codes, basis = _codes(r.hs6_codes), "as published"
+        if not codes and include_unsourced:
+            codes, basis = _unsourced_codes(r.hs6_unsourced), "UNSOURCED candidates"
+        codes_of[r.measure_id] = (codes, basis if codes else "no HS codes recovered")
+    listing: dict[str, int] = {}
+    for codes, _ in codes_of.values():
+        for h in set(codes):
+            listing[h] = listing.get(h, 0) + 1
+    rows = trade[(trade["year"] == y) & trade["hs6"].isin(sorted(listing))]
+    world = world_exports(rows, y)
+    totals = world.groupby("hs6")["value_usd"].sum()
+    partner_share = (world[world["exporter"] == partner].set_index("hs6")["value_usd"]
+                     .reindex(totals.index).fillna(0.0) / totals.where(totals > 0)).fillna(0.0)
+    year_rows = trade[trade["year"] == y]
+    out = []
+    for member in [str(m).strip().upper() for m in members]:
+        has_bilateral = bool(((year_rows["exporter"] == partner) & (year_rows["importer"] == member)).any())
+        has_world = bool((year_rows["importer"] == member).any())
+        from_partner = bilateral(rows, partner, member, y).set_index("hs6")["value_usd"]
+        from_world = imports_from_world(rows, member, y).set_index("hs6")["value_usd"]
+        if has_bilateral:
+            basis = f"bilateral rows {partner} -> {member}"
+            per_code = from_partner
+        elif has_world:
+            basis = (f"proxy: {member}'s imports of the codes from the world x {partner}'s share of world exports "
+                     f"of each (no bilateral {partner} -> {member} rows in the data)")
+            per_code = from_world * partner_share.reindex(from_world.index).fillna(0.0)
+        else:
+            basis = f"no data: the trade table has no imports of {member} (import BACI or Comtrade data for it)"
+            per_code = None
+        for r in measures.itertuples():
+            codes, hs_basis = codes_of[r.measure_id]
+            weight = pd.Series({h: 1.0 / listing[h] for h in set(codes)}, dtype=float)
+            row = {"measure_id": r.measure_id, "item_group": r.item_group, "status": r.status,
+                   "status_until": r.status_until, "lapse_flag": r.lapse_flag,
+                   "hs6_used": ";".join(sorted(weight.index)), "hs6_basis": hs_basis, "member": member,
+                   "imports_from_partner_usd": np.nan, "imports_world_usd": np.nan,
+                   "partner_share_of_imports": np.nan, "basis": basis}
+            if len(weight) and per_code is not None:
+                imp = float((per_code.reindex(weight.index).fillna(0.0) * weight).sum())
+                tot = float((from_world.reindex(weight.index).fillna(0.0) * weight).sum())
+                row.update(imports_from_partner_usd=round(imp, 2), imports_world_usd=round(tot, 2),
+                           partner_share_of_imports=imp / tot if tot > 0 else np.nan)
+            elif not len(weight):
+                row["basis"] = "no HS codes recovered: exposure not measurable"
+            out.append(row)
+    table = pd.DataFrame(out, columns=MEMBER_COLUMNS[:-3])
+    table["year"] = y
+    table["synthetic"] = bool(ds.trade_synthetic)
+    table["source"] = str(ds.trade_source)
+    table.attrs.update(measures.attrs, year=y)
+    return table[MEMBER_COLUMNS]
+
+
+__all__ = ["EXPOSURE_COLUMNS", "MEMBER_COLUMNS", "gets_table", "member_exposure"]

@@ -8,7 +8,7 @@ from dashboard.pages import PAGES, page_for
 
 
 def test_pages_are_registered_in_one_place_with_unique_paths():
-    assert [p.path for p in PAGES] == ["/", "/items", "/package", "/scenarios", "/allies", "/diversion"]
+    assert [p.path for p in PAGES] == ["/", "/items", "/package", "/scenarios", "/allies", "/diversion", "/exchange"]
     assert page_for("/items/") is PAGES[1] and page_for("/nowhere") is None and page_for(None) is PAGES[0]
 
 

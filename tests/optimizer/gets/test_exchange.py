@@ -104,3 +104,16 @@ def test_shipped_exchange_for_china_keeps_the_floor_and_the_balance():
     assert not never & {g["eccn"] for g in res.gives}
     assert res.partner_gain_usd >= res.us_gain_usd - 1.0
     assert "2023-23#ge6" in res.excluded_gets  # no HS codes recovered: no measurable exposure
+
+
+def test_a_package_solved_after_an_exchange_in_the_same_process_still_runs():
+    """HiGHS fixes its thread count at its first run in a process; the exchange must use the package
+    model's, or every later package solve there ends with status "Not Set"."""
+    from optimizer.model import solve_package
+    items = pd.DataFrame([{"eccn": e, "tier": "legacy", "value_usd": 2e6, "risk": 0.1, "fa_score": 0.5}
+                          for e in ECCNS[:3]])
+    gets = pd.DataFrame([{"measure_id": "m", "item_group": "g", "status": "in_force", "lapse_flag": "",
+                          "us_imports_from_partner_usd": 1e7}])
+    assert solve_exchange(items, gets, Scenario.from_dict({"modes": ["lift"]}), ExchangeSettings(risk_price_usd=1e6)).gets
+    res = solve_package(items, Scenario.from_dict({"modes": ["lift"], "target_usd": 3e6, "solver": "highs"}))
+    assert res.status == "optimal" and len(res.items) == 2
