@@ -29,8 +29,14 @@ from optimizer.data.schema import ALLIES
 from optimizer.errors import DecontrolError
 from optimizer.gets.exchange import ExchangeSettings
 from optimizer.gets.exposure import member_exposure
-from optimizer.gets.package import ExchangeReport, ReferenceExchange, exchange_package, parse_balance, \
-    reference_exchange, reference_names
+from optimizer.gets.package import (
+    ExchangeReport,
+    ReferenceExchange,
+    exchange_package,
+    parse_balance,
+    reference_exchange,
+    reference_names,
+)
 
 DEFAULT_MEMBERS: tuple[str, ...] = ("JPN", "KOR", "NLD")
 MEMBER_CHOICES: tuple[str, ...] = ALLIES + ("DEU", "TWN")

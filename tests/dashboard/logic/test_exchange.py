@@ -96,8 +96,9 @@ def test_downloads(shipped_ds):
     params = exchange.params_from_form(**FORM).to_dict()
     slide = exchange.download(shipped_ds, params, "pptx")
     assert slide["filename"] == "exchange-CHN-2026-12-01-synthetic.pptx"
-    from pptx import Presentation
     import base64
+
+    from pptx import Presentation
     prs = Presentation(io.BytesIO(base64.b64decode(slide["content"])))
     assert len(prs.slides) == 1
     book = exchange.download(shipped_ds, params, "xlsx")

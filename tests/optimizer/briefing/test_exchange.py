@@ -9,8 +9,13 @@ from pptx import Presentation
 
 from optimizer.briefing.exchange import build_exchange_slide, exchange_sheets, write_exchange_slide
 from optimizer.gets.exchange import ExchangeSettings
-from optimizer.gets.package import exchange_inputs, exchange_package, exchange_results, reference_exchange, \
-    reference_names
+from optimizer.gets.package import (
+    exchange_inputs,
+    exchange_package,
+    exchange_results,
+    reference_exchange,
+    reference_names,
+)
 
 SETTINGS = ExchangeSettings(risk_price_usd=1e7)
 
