@@ -1,0 +1,199 @@
+"""The array model (`optimizer.model.arrays`) is the PuLP model: same columns in the same order, same
+rows with the same names and bounds, same objective with its tie-breaks, same optimum - on random
+small tables of every constraint family; and the array pipeline (`array_package`) reports what the
+PuLP pipeline reports."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from optimizer.model import Scenario, solve_package
+from optimizer.model import package as package_module
+from optimizer.model.array_package import array_binding_constraints, array_satisfies, solve_arrays_package
+from optimizer.model.arrays import ArrayModel, build_arrays, set_array_objective
+from optimizer.model.build import PackageModel, build_model, set_objective
+from optimizer.model.highs import HighsMatrix
+from optimizer.model.items import validate_items
+
+BIG = 1e30
+
+
+def medium_instance(seed: int) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """20-60 items over a few families (hardware and software), sub-items of some entries, two
+    allies, instruments per item (some offer meu_removal), and a scenario drawing every family."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(20, 60))
+    ids: list[str] = []
+    while len(ids) < n:
+        item = f"{rng.integers(0, 4)}{'ABCDE'[rng.integers(0, 5)]}{rng.integers(0, 6):03d}"
+        if rng.random() < 0.15:
+            item += "-rest"
+        if item not in ids:
+            ids.append(item)
+    modes = ["lift", "exception", "approval", "meu_removal"]
+    rows = []
+    for item in ids:
+        offer = [m for m in modes if rng.random() < 0.6] or ["lift"]
+        rows.append({
+            "eccn": item,
+            "tier": str(rng.choice(["legacy", "transactional", "foundational", "nlr"], p=[0.6, 0.2, 0.12, 0.08])),
+            "value_usd": np.nan if item[1] in "DE" and rng.random() < 0.3 else round(float(rng.lognormal(17, 2)), 2),
+            "risk": 0.0 if rng.random() < 0.1 else round(float(rng.uniform(0.01, 2.0)), 4),
+            "fa_score": round(float(rng.uniform(0, 1)), 3),
+            "instruments": ";".join(offer),
+            "ally_GBR": str(rng.choice(["support", "neutral", "oppose"], p=[0.3, 0.6, 0.1])),
+            "ally_JPN": str(rng.choice(["support", "neutral", "oppose"], p=[0.3, 0.6, 0.1])),
+            "synthetic": True,
+        })
+    table = pd.DataFrame(rows)
+    ok = table[~table["tier"].isin(["foundational", "nlr"])]
+    sc: dict[str, Any] = {"objective": str(rng.choice(["min-risk", "max-value", "min-items"], p=[0.6, 0.2, 0.2])),
+                          "rel_gap": 0.0, "time_limit_s": 30, "solver": "highs"}
+    if rng.random() < 0.3:
+        sc["min_fa"] = 0.2
+    if rng.random() < 0.3:
+        sc["max_items"] = int(rng.integers(2, 10))
+    if rng.random() < 0.4 or sc["objective"] == "max-value":
+        sc["risk_budget"] = round(float(rng.uniform(0.2, 0.8)) * float(table["risk"].sum()), 4)
+    if rng.random() < 0.4:
+        sc["category_caps"] = {"1": {"max_items": 2}, "2": {"max_value_share": 0.4}}
+    if rng.random() < 0.3:
+        sc["allow_opposed"], sc["ally_penalty"] = True, 0.3
+    if rng.random() < 0.2 and len(ok):
+        sc["forced"] = [str(ok["eccn"].iloc[0])]
+    if rng.random() < 0.2 and len(ok) > 1:
+        sc["locks"] = [str(ok["eccn"].iloc[-1])]
+    if rng.random() < 0.15:
+        sc["coherence"] = False
+    sc["target_usd"] = round(float(rng.uniform(0.05, 0.5)) * float(ok["value_usd"].fillna(0).sum()), 2)
+    return table, sc
+
+
+def _instances() -> list[tuple[str, int]]:
+    return [("small", s) for s in range(40)] + [("medium", s) for s in range(40)]
+
+
+def _make(kind: str, seed: int, instance: Any) -> tuple[pd.DataFrame, Scenario]:
+    if kind == "small":
+        table, d = instance(seed)
+        d = d | {"solver": "highs"}
+    else:
+        table, d = medium_instance(seed)
+    return validate_items(table)[0], Scenario.from_dict(d)
+
+
+def _dense(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, n_rows: int, n_cols: int) -> np.ndarray:
+    out = np.zeros((n_rows, n_cols))
+    for r in range(n_rows):
+        for k in range(int(indptr[r]), int(indptr[r + 1])):
+            out[r, int(indices[k])] += float(data[k])
+    return out
+
+
+def assert_same_model(m: PackageModel, am: ArrayModel) -> None:
+    """Columns, rows, bounds, matrix and objective of the two builds agree."""
+    mat = HighsMatrix(m)
+    assert [m.var_option[v.name] for v in mat.variables] == \
+        [(am.candidates[k], md) for k, md in zip(am.col_item.tolist(), am.col_mode)]
+    assert mat.row_names == am.row_names
+    assert m.candidates == am.candidates and m.excluded == am.base.excluded
+    assert m.value == am.base.value and m.risk == am.base.risk and m.penalty == am.base.penalty
+    lo, up, integer, rlo, rup = mat.bounds()
+    assert np.all(lo == 0) and np.all(up == 1) and np.all(integer == 1)
+    indptr, indices, data, alo, aup = am.stacked()
+    assert np.array_equal(np.clip(alo, -BIG, BIG), rlo) and np.array_equal(np.clip(aup, -BIG, BIG), rup)
+    n_rows, n_cols = len(mat.row_names), len(mat.variables)
+    assert np.allclose(_dense(indptr, indices, data, n_rows, n_cols),
+                       _dense(mat.start, mat.index, mat.value, n_rows, n_cols), rtol=1e-13, atol=0)
+    sign = -1.0 if mat.maximise else 1.0
+    assert am.maximise == mat.maximise
+    assert np.allclose(am.cost, sign * mat.cost, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize(("kind", "seed"), _instances())
+def test_array_model_is_the_pulp_model(kind: str, seed: int, instance: Any) -> None:
+    table, sc = _make(kind, seed, instance)
+    m, am = build_model(table, sc), build_arrays(table, sc)
+    if not m.x:
+        assert am.n_cols == 0
+        return
+    assert_same_model(m, am)
+    for objective, ties in (("min-risk", "value"), ("max-value", "items"), ("min-items", "items")):
+        set_objective(m, objective, ties=ties)
+        set_array_objective(am, objective, ties=ties)
+        m.solver_cache.clear()
+        assert_same_model(m, am)
+
+
+def _same(a: float | None, b: float | None, rel: float = 1e-7, abs_: float = 0.02) -> bool:
+    if a is None or b is None:
+        return a is b
+    return math.isclose(a, b, rel_tol=rel, abs_tol=abs_)
+
+
+@pytest.mark.parametrize(("kind", "seed"), _instances())
+def test_array_pipeline_reports_what_the_pulp_pipeline_reports(kind: str, seed: int, instance: Any) -> None:
+    table, sc = _make(kind, seed, instance)
+    am = build_arrays(table, sc)
+    if am.n_cols == 0:
+        return
+    res = solve_arrays_package(am)
+    ref = solve_package(table, sc)  # below the size threshold: the PuLP path
+    assert "arrays" not in ref.solver
+    if res is None:  # HiGHS on the arrays said infeasible: so must the PuLP path (after its confirmation)
+        assert ref.status == "infeasible"
+        return
+    assert "arrays" in res.solver
+    assert res.status == ref.status == "optimal", (res.status, ref.status)
+    assert _same(res.risk, ref.risk, abs_=1e-7) and _same(res.ally_penalty, ref.ally_penalty, abs_=1e-7)
+    if sc.objective == "max-value":
+        assert _same(res.achieved_usd, ref.achieved_usd)
+    if sc.objective == "min-items":
+        assert res.n_items == ref.n_items
+    assert _same(res.max_achievable_usd, ref.max_achievable_usd)
+    assert _same(res.max_achievable_bound_usd, ref.max_achievable_bound_usd)
+    assert res.max_achievable_proven == ref.max_achievable_proven
+    assert _same(res.marginal_risk_per_bn, ref.marginal_risk_per_bn, rel=1e-6, abs_=1e-9)
+    # the PuLP path's package read on the arrays: it satisfies them, and the same rows bind
+    assert array_satisfies(am, ref.choices())
+    assert [(b.name, b.slack, b.detail) for b in array_binding_constraints(am, ref.choices())] == \
+        [(b.name, b.slack, b.detail) for b in ref.binding_constraints]
+    if res.choices() == ref.choices():  # the same package reads the same: reasons, binding rows
+        assert [(e.eccn, e.reason, e.detail) for e in res.excluded] == \
+            [(e.eccn, e.reason, e.detail) for e in ref.excluded]
+        assert [(b.name, b.slack) for b in res.binding_constraints] == \
+            [(b.name, b.slack) for b in ref.binding_constraints]
+        assert [vars(line) for line in res.items] == [vars(line) for line in ref.items]
+
+
+def test_solve_package_takes_the_array_path_by_size(instance: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    table, d = medium_instance(3)
+    sc = Scenario.from_dict(d | {"solver": "auto"})
+    small = solve_package(table, sc)
+    assert "arrays" not in small.solver
+    monkeypatch.setattr(package_module, "ARRAY_MIN_BINARIES", 1)
+    monkeypatch.setattr("optimizer.model.array_package.ARRAY_MIN_BINARIES", 1)
+    large = solve_package(table, sc)
+    assert "arrays" in large.solver
+    assert large.status == small.status
+    assert _same(large.risk, small.risk, abs_=1e-7)
+    # the CBC path never goes to arrays
+    assert "arrays" not in solve_package(table, sc.replace(solver="cbc")).solver
+
+
+def test_an_infeasible_array_model_is_confirmed_and_diagnosed_on_the_pulp_path(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    table, d = medium_instance(5)
+    sc = Scenario.from_dict(d | {"solver": "auto", "target_usd": 1e15})
+    monkeypatch.setattr(package_module, "ARRAY_MIN_BINARIES", 1)
+    monkeypatch.setattr("optimizer.model.array_package.ARRAY_MIN_BINARIES", 1)
+    res = solve_package(table, sc)
+    assert res.status == "infeasible"
+    assert "arrays" not in res.solver and "confirmed" in res.solver
+    assert res.diagnosis is not None and res.diagnosis["max_achievable_usd"] is not None
+    assert {e.reason for e in res.excluded} != {"not_needed"}
