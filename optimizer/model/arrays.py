@@ -47,7 +47,7 @@ INF = math.inf
 #: solver is `auto` or `highs` and HiGHS is installed). Measured (bench/bench_optimizer.py,
 #: optimizer/model/README.md): the array path is faster from about 10k binaries on; below, the PuLP
 #: model costs little and keeps CBC's knapsack path, whose verdicts need no second path.
-ARRAY_MIN_BINARIES = 10_000
+ARRAY_MIN_BINARIES = 30_000
 
 
 @dataclass
@@ -112,6 +112,7 @@ class ArrayModel:
     hw_start: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))     # their family offsets
     coherence_items: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # D/E candidate per row
     _stacked: tuple[IntArray, IntArray, FloatArray, FloatArray, FloatArray] | None = field(default=None, repr=False)
+    _columnwise: tuple[IntArray, IntArray, FloatArray] | None = field(default=None, repr=False)
 
     @property
     def n_cols(self) -> int:
@@ -161,6 +162,18 @@ class ArrayModel:
             self._stacked = (indptr, indices, data,
                              np.concatenate(lo) if lo else np.zeros(0), np.concatenate(up) if up else np.zeros(0))
         return self._stacked
+
+    def columnwise(self) -> tuple[IntArray, IntArray, FloatArray]:
+        """The stacked matrix by column (colptr, row indices, coefficients), cached: what a column
+        added to or dropped from a package changes."""
+        if self._columnwise is None:
+            indptr, indices, data, _, _ = self.stacked()
+            rows = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+            order = np.argsort(indices, kind="stable")
+            colptr = np.zeros(self.n_cols + 1, dtype=np.int64)
+            np.cumsum(np.bincount(indices, minlength=self.n_cols), out=colptr[1:])
+            self._columnwise = (colptr, rows[order], data[order])
+        return self._columnwise
 
     def activity(self, x: FloatArray) -> FloatArray:
         """Each row's left-hand side at column values `x`."""
@@ -268,7 +281,7 @@ def _item_rows(am: ArrayModel, family: str, names: list[str], items: list[list[i
 
 def _add(am: ArrayModel, block: RowBlock) -> RowBlock:
     am.blocks.append(block)
-    am._stacked = None
+    am._stacked = am._columnwise = None
     return block
 
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 from optimizer.model.achievable import Achievable, achievable_on, max_achievable_on
 from optimizer.model.achievable import CENT, same_figure
 from optimizer.model.array_package import solve_arrays_package, use_array_path
-from optimizer.model.arrays import ARRAY_MIN_BINARIES, build_arrays
+from optimizer.model import arrays
 from optimizer.model.build import VALUE_UNIT, PackageModel, build_model
 from optimizer.model.diagnose import diagnose
 from optimizer.model.duals import marginal_risk_per_bn
@@ -47,8 +47,8 @@ def solve_package(items: pd.DataFrame, scenario: Scenario, *, known_eccns: set[s
     t0 = time.perf_counter()
     table, warnings = prepare(items, scenario, known_eccns)
     if use_array_path(table, scenario):
-        am = build_arrays(table, scenario)
-        if am.n_cols >= ARRAY_MIN_BINARIES:
+        am = arrays.build_arrays(table, scenario)
+        if am.n_cols >= arrays.ARRAY_MIN_BINARIES:
             am.base.warnings[:0] = warnings
             res_or_none = solve_arrays_package(am, with_marginal=with_marginal)
             if res_or_none is not None:

@@ -13,8 +13,14 @@ import pandas as pd
 import pytest
 
 from optimizer.model import Scenario, solve_package
-from optimizer.model import package as package_module
-from optimizer.model.array_package import array_binding_constraints, array_satisfies, solve_arrays_package
+from optimizer.model import arrays as arrays_module
+from optimizer.model.array_package import (
+    _satisfied,
+    array_binding_constraints,
+    array_satisfies,
+    round_relaxation,
+    solve_arrays_package,
+)
 from optimizer.model.arrays import ArrayModel, build_arrays, set_array_objective
 from optimizer.model.build import PackageModel, build_model, set_objective
 from optimizer.model.highs import HighsMatrix
@@ -176,8 +182,7 @@ def test_solve_package_takes_the_array_path_by_size(instance: Any, monkeypatch: 
     sc = Scenario.from_dict(d | {"solver": "auto"})
     small = solve_package(table, sc)
     assert "arrays" not in small.solver
-    monkeypatch.setattr(package_module, "ARRAY_MIN_BINARIES", 1)
-    monkeypatch.setattr("optimizer.model.array_package.ARRAY_MIN_BINARIES", 1)
+    monkeypatch.setattr(arrays_module, "ARRAY_MIN_BINARIES", 1)
     large = solve_package(table, sc)
     assert "arrays" in large.solver
     assert large.status == small.status
@@ -190,10 +195,52 @@ def test_an_infeasible_array_model_is_confirmed_and_diagnosed_on_the_pulp_path(
         monkeypatch: pytest.MonkeyPatch) -> None:
     table, d = medium_instance(5)
     sc = Scenario.from_dict(d | {"solver": "auto", "target_usd": 1e15})
-    monkeypatch.setattr(package_module, "ARRAY_MIN_BINARIES", 1)
-    monkeypatch.setattr("optimizer.model.array_package.ARRAY_MIN_BINARIES", 1)
+    monkeypatch.setattr(arrays_module, "ARRAY_MIN_BINARIES", 1)
     res = solve_package(table, sc)
     assert res.status == "infeasible"
     assert "arrays" not in res.solver and "confirmed" in res.solver
     assert res.diagnosis is not None and res.diagnosis["max_achievable_usd"] is not None
     assert {e.reason for e in res.excluded} != {"not_needed"}
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_package_rounded_from_the_lp_is_within_the_gap_of_the_optimum(seed: int) -> None:
+    """With a relative gap, min-risk and min-items packages may come from the LP relaxation's bound
+    and a package rounded from it (`package_solve`): whichever way it was proven, `optimal` means
+    within the gap of the true optimum, and the package satisfies every row."""
+    table, d = medium_instance(seed)
+    if d["objective"] == "max-value":
+        d["objective"] = "min-risk"
+    table = validate_items(table)[0]
+    gap = 0.05
+    am = build_arrays(table, Scenario.from_dict(d | {"rel_gap": gap}))
+    if am.n_cols == 0:
+        return
+    res = solve_arrays_package(am)
+    exact = solve_package(table, Scenario.from_dict(d | {"rel_gap": 0.0}))
+    if res is None:
+        assert exact.status == "infeasible"
+        return
+    assert res.status == exact.status == "optimal"
+    x = np.zeros(am.n_cols)
+    x[am.columns_of(res.choices())] = 1.0
+    assert _satisfied(am, x)
+    assert res.gap is not None and res.gap <= gap
+    if d["objective"] == "min-risk":
+        assert res.risk + res.ally_penalty <= (exact.risk + exact.ally_penalty) * (1 + gap) + 1e-9
+        assert res.risk + res.ally_penalty >= exact.risk + exact.ally_penalty - 1e-9
+    else:
+        assert res.n_items >= exact.n_items
+
+
+def test_round_relaxation_repairs_a_fractional_mode_choice() -> None:
+    """An LP solution splitting one item between two modes rounds to a package of one mode per
+    item that meets the target."""
+    table, d = medium_instance(7)
+    table = validate_items(table)[0]
+    am = build_arrays(table, Scenario.from_dict(d | {"objective": "min-risk", "rel_gap": 0.01}))
+    first = int(np.flatnonzero(np.diff(am.cstart) >= 2)[0])
+    x_lp = np.zeros(am.n_cols)
+    x_lp[am.cstart[first]:am.cstart[first + 1]] = 0.5
+    x = round_relaxation(am, x_lp)
+    assert x is not None and _satisfied(am, x)
