@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -42,6 +43,8 @@ from optimizer.model.arrays import (
     build_arrays,
     chosen_columns,
     label,
+    load_arrays,
+    run_arrays,
     set_array_objective,
     set_array_target,
     solve_arrays,
@@ -90,38 +93,73 @@ def solve_arrays_package(am: ArrayModel, *, with_marginal: bool = True) -> Packa
 def package_solve(am: ArrayModel) -> tuple[SolveOutcome, FloatArray | None, float | None] | None:
     """The package on the arrays: (outcome, column values, the LP relaxation's target dual when
     it was solved with the marginal's objective); None when HiGHS calls the model infeasible.
-
-    For min-risk and min-items with a relative gap above zero, the LP relaxation comes first: if
-    a package rounded from it (`round_relaxation`) is within the gap of the LP's optimum - a proven
-    lower bound on every package - it is reported `optimal` with that bound and gap, without a
-    branch and bound (at 100k binaries that is a tenth of the MIP's time). Otherwise, and for
-    max-value, HiGHS's MIP runs, starting from the rounded package when there is one.
-    """
+    See `ArraySweep.solve`."""
     sc = am.base.scenario
-    start: FloatArray | None = None
-    pi: float | None = None
-    lp_seconds = 0.0
-    if am.objective in ("min-risk", "min-items") and sc.rel_gap > 0:
-        lp = solve_arrays(am, time_limit=sc.time_limit_s, rel_gap=sc.rel_gap, relaxation=True)
-        lp_seconds = lp.outcome.seconds
-        if lp.outcome.status == "infeasible":
+    return ArraySweep(am, time_limit=sc.time_limit_s, rel_gap=sc.rel_gap).solve()
+
+
+class ArraySweep:
+    """Solves of one array model at any number of targets: the LP relaxation and the MIP are each
+    handed to HiGHS once and kept, and a new target only moves the target row's bound, so each LP
+    re-solve starts from the previous basis (dual simplex, warm)."""
+
+    def __init__(self, am: ArrayModel, *, time_limit: float, rel_gap: float) -> None:
+        self.am, self.time_limit, self.rel_gap = am, time_limit, rel_gap
+        self.row = am.row_range("target").start
+        self._lp: Any = None
+        self._mip: Any = None
+
+    def _target(self, h: Any) -> None:
+        import highspy
+        h.changeRowBounds(self.row, float(self.am.stacked()[3][self.row]), highspy.kHighsInf)
+
+    def solve(self, target_usd: float | None = None) -> tuple[SolveOutcome, FloatArray | None, float | None] | None:
+        """The package at `target_usd` (default: the model's target); None when HiGHS calls it
+        infeasible.
+
+        For min-risk and min-items with a relative gap above zero, the LP relaxation comes first:
+        if a package rounded from it (`round_relaxation`) is within the gap of the LP's optimum -
+        a proven lower bound on every package - it is reported `optimal` with that bound and gap,
+        without a branch and bound (at 100k binaries that is a tenth of the MIP's time).
+        Otherwise, and for max-value, HiGHS's MIP runs, starting from the rounded package when
+        there is one. The third value is the LP's target dual when the LP has the marginal's
+        objective (min-risk, `duals.py`).
+        """
+        am = self.am
+        if target_usd is not None:
+            set_array_target(am, target_usd)
+        start: FloatArray | None = None
+        pi: float | None = None
+        lp_seconds = 0.0
+        if am.objective in ("min-risk", "min-items") and self.rel_gap > 0:
+            if self._lp is None:
+                self._lp = load_arrays(am, time_limit=self.time_limit, rel_gap=self.rel_gap, relaxation=True)
+            else:
+                self._target(self._lp)
+            lp = run_arrays(self._lp, am, relaxation=True)
+            lp_seconds = lp.outcome.seconds
+            if lp.outcome.status == "infeasible":
+                return None
+            if lp.x is not None and lp.outcome.objective is not None:
+                if am.objective == "min-risk" and lp.duals is not None:
+                    pi = float(lp.duals[self.row])
+                t0 = time.perf_counter()
+                start = round_relaxation(am, lp.x)
+                lp_seconds += time.perf_counter() - t0
+                if start is not None:
+                    obj, bound = float(am.cost @ start), lp.outcome.objective
+                    gap = max(0.0, obj - bound) / max(abs(obj), 1e-9)
+                    if gap <= self.rel_gap:
+                        return SolveOutcome("optimal", f"{label()[:-1]}; LP bound, package rounded from it)", obj,
+                                            bound, gap, lp_seconds), start, pi
+        if self._mip is None:
+            self._mip = load_arrays(am, time_limit=self.time_limit, rel_gap=self.rel_gap)
+        else:
+            self._target(self._mip)
+        mip = run_arrays(self._mip, am, start=start)
+        if mip.outcome.status == "infeasible":
             return None
-        if lp.x is not None and lp.outcome.objective is not None:
-            if am.objective == "min-risk" and lp.duals is not None:  # the marginal's LP (`duals.py`)
-                pi = float(lp.duals[am.row_range("target").start])
-            t0 = time.perf_counter()
-            start = round_relaxation(am, lp.x)
-            lp_seconds += time.perf_counter() - t0
-            if start is not None:
-                obj, bound = float(am.cost @ start), lp.outcome.objective
-                gap = max(0.0, obj - bound) / max(abs(obj), 1e-9)
-                if gap <= sc.rel_gap:
-                    return SolveOutcome("optimal", f"{label()[:-1]}; LP bound, package rounded from it)", obj, bound,
-                                        gap, lp_seconds), start, pi
-    mip = solve_arrays(am, time_limit=sc.time_limit_s, rel_gap=sc.rel_gap, start=start)
-    if mip.outcome.status == "infeasible":
-        return None
-    return replace(mip.outcome, seconds=mip.outcome.seconds + lp_seconds), mip.x, pi
+        return replace(mip.outcome, seconds=mip.outcome.seconds + lp_seconds), mip.x, pi
 
 
 # ---------------------------------------------------------------------- largest achievable
@@ -200,9 +238,44 @@ def round_relaxation(am: ArrayModel, x_lp: FloatArray) -> FloatArray | None:
     up, down = (x_lp > 1e-6), (x_lp > 1.0 - 1e-6)
     for x0, keep in ((up, x_lp), (up, am.value), (down, am.value)):
         x = _repair(am, x0.astype(np.float64), keep)
-        if x is not None and (best is None or float(am.cost @ x) < float(am.cost @ best)):
+        if x is not None and am.maximise:
+            x = _fill_max(am, x)
+        sign = -1.0 if am.maximise else 1.0
+        if x is not None and (best is None or sign * float(am.cost @ x) < sign * float(am.cost @ best)):
             best = x
     return best
+
+
+def _fill_max(am: ArrayModel, x: FloatArray) -> FloatArray:
+    """For a max-value model: add columns of items not yet relieved that still fit every row, most
+    valuable per unit of risk first (a greedy knapsack fill of what rounding left free)."""
+    colptr, crow, cval = am.columnwise()
+    _, _, _, lo, up = am.stacked()
+    _, tol_up = _tolerances(am)
+    act = am.activity(x)
+    item_on = np.zeros(len(am.base.candidates), dtype=bool)
+    item_on[am.col_item[x > 0.5]] = True
+    col_of_nz = np.repeat(np.arange(am.n_cols), np.diff(colptr))
+    for _ in range(3):
+        over = act[crow] + cval > up[crow] + tol_up[crow]
+        blocked = np.bincount(col_of_nz[over], minlength=am.n_cols) > 0
+        free = np.flatnonzero(~blocked & ~item_on[am.col_item] & (am.cost > 0))
+        if not len(free):
+            break
+        ratio = am.value[free] / np.maximum(am.risk[free], 1e-12)
+        added = False
+        for c in free[np.argsort(-ratio, kind="stable")].tolist():
+            a, b = colptr[c], colptr[c + 1]
+            r = crow[a:b]
+            if item_on[am.col_item[c]] or np.any(act[r] + cval[a:b] > up[r] + tol_up[r]):
+                continue
+            x[c] = 1.0
+            item_on[am.col_item[c]] = True
+            act[r] += cval[a:b]
+            added = True
+        if not added:
+            break
+    return x
 
 
 def _repair(am: ArrayModel, x: FloatArray, keep: FloatArray) -> FloatArray | None:
@@ -284,7 +357,8 @@ def _repair(am: ArrayModel, x: FloatArray, keep: FloatArray) -> FloatArray | Non
             return None
         _, x, act = best
     surplus = act[t] - lo[t]
-    spare = np.flatnonzero((x > 0.5) & (am.value <= surplus) & (am.cost > 0))
+    spare = np.flatnonzero((x > 0.5) & (am.value <= surplus) & (am.cost > 0)) if not am.maximise \
+        else np.zeros(0, dtype=np.int64)
     on = np.zeros(len(am.base.candidates), dtype=bool)
     for c in spare[np.argsort(-am.cost[spare], kind="stable")].tolist():
         if act[t] - am.value[c] < lo[t] - tol_lo[t]:
@@ -319,8 +393,19 @@ def array_top_package(am: ArrayModel, best: dict[str, str]) -> dict[str, str]:
     return out
 
 
+#: Above this many binaries the largest achievable's max-value MIP (after the LP stage) gets at most
+#: ACHIEVABLE_SECONDS: at 100k binaries with a risk budget it ran 15 s to narrow a range the LP
+#: stage had already put within 1e-4 (bench/bench_optimizer.py).
+ACHIEVABLE_MIP_MAX_BINARIES = 50_000
+
+
 def array_achievable(am: ArrayModel, time_limit: float | None = None) -> Achievable | None:
-    """`achievable.achievable_on` on the arrays (same stages, same figures and labels)."""
+    """`achievable.achievable_on` on the arrays: the closed form when it holds; otherwise an LP
+    stage first (the max-value LP relaxation's optimum bounds every package, a package rounded
+    from it reaches its value: `round_relaxation`), then, unless those agree, the max-value MIP
+    stages of the PuLP path (starting from the rounded package; above ACHIEVABLE_MIP_MAX_BINARIES
+    at most ACHIEVABLE_SECONDS). The figure is the best package found and the least bound proven,
+    "at least X, at most Y" when they differ."""
     sc = am.base.scenario
     if time_limit is None:
         time_limit = sc.time_limit_s
@@ -338,11 +423,22 @@ def array_achievable(am: ArrayModel, time_limit: float | None = None) -> Achieva
     try:
         set_array_objective(am, "max-value")
         set_array_target(am, 0.0)
-        stages = [(sc.rel_gap, time_limit)]
-        if am.n_cols <= EXACT_MAX_BINARIES:
+        lp = solve_arrays(am, time_limit=time_limit, rel_gap=sc.rel_gap, relaxation=True)
+        start = round_relaxation(am, lp.x) if lp.x is not None else None
+        if start is not None and lp.outcome.objective is not None:
+            # the LP stage: a rounded package below the LP relaxation's bound (proven when they meet)
+            choices = am.options(chosen_columns(am, start))
+            value = round(sum(am.base.value[(i, md)] for i, md in choices.items()) * VALUE_UNIT, 2)
+            out = SolveOutcome("feasible", f"{label()[:-1]}; LP relaxation bound)", float(am.cost @ start),
+                               lp.outcome.objective, None, lp.outcome.seconds)
+            found.append((value, choices, out))
+        stages = [] if found and same_figure(found[0][0], _high(am, found[0][2])) else [(sc.rel_gap, time_limit)]
+        if stages and am.n_cols > ACHIEVABLE_MIP_MAX_BINARIES:
+            stages = [(sc.rel_gap, min(time_limit, ACHIEVABLE_SECONDS))]
+        if stages and am.n_cols <= EXACT_MAX_BINARIES:
             stages.append((EXACT_GAP, min(time_limit, ACHIEVABLE_SECONDS)))
         for gap, limit in stages:
-            run = solve_arrays(am, time_limit=limit, rel_gap=gap)
+            run = solve_arrays(am, time_limit=limit, rel_gap=gap, start=start)
             out = run.outcome
             if not out.has_solution or run.x is None:
                 break

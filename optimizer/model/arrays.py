@@ -512,11 +512,17 @@ def solve_arrays(am: ArrayModel, *, time_limit: float, rel_gap: float, relaxatio
     """Solve the array model with HiGHS; the status is HiGHS's model status (`solve.highs_status`).
 
     `start`: a package (0/1 per column) HiGHS may start from."""
+    h = load_arrays(am, time_limit=time_limit, rel_gap=rel_gap, relaxation=relaxation)
+    return run_arrays(h, am, relaxation=relaxation, start=start)
+
+
+def load_arrays(am: ArrayModel, *, time_limit: float, rel_gap: float, relaxation: bool = False) -> Any:
+    """A `highspy.Highs` holding the array model (the LP relaxation with `relaxation`), configured;
+    a sweep keeps it and only moves the target row's bound between runs."""
     import highspy
 
     from optimizer.errors import DecontrolError
     from optimizer.model import highs
-    from optimizer.model.solve import _gap, highs_status
     indptr, indices, data, rlo, rup = am.stacked()
     n = am.n_cols
     if n == 0:
@@ -534,6 +540,13 @@ def solve_arrays(am: ArrayModel, *, time_limit: float, rel_gap: float, relaxatio
                          indices.astype(np.int32), data, integrality)
     if status == highspy.HighsStatus.kError:
         raise DecontrolError("HiGHS rejected the model")
+    return h
+
+
+def run_arrays(h: Any, am: ArrayModel, *, relaxation: bool = False, start: FloatArray | None = None) -> ArraySolve:
+    """Run a loaded `Highs` (`load_arrays`) and read its true status, bound and gap. A relaxation
+    not solved to optimality is no bound: it is reported `time_limit`, without values."""
+    from optimizer.model.solve import _gap, highs_status
     if start is not None and not relaxation:
         h.setSolution(_solution(start))
     t0 = time.perf_counter()
@@ -541,6 +554,8 @@ def solve_arrays(am: ArrayModel, *, time_limit: float, rel_gap: float, relaxatio
     seconds = time.perf_counter() - t0
     info = h.getInfo()
     st = highs_status(h.getModelStatus(), int(info.primal_solution_status) == 2, h.modelStatusToString)
+    if relaxation and st == "feasible":
+        st = "time_limit"
     if st not in ("optimal", "feasible"):
         return ArraySolve(SolveOutcome(st, label(), None, None, None, seconds), None, None)
     sol = h.getSolution()
@@ -549,6 +564,7 @@ def solve_arrays(am: ArrayModel, *, time_limit: float, rel_gap: float, relaxatio
     if relaxation:
         return ArraySolve(SolveOutcome("optimal", label(), obj, obj, 0.0, seconds), x,
                           np.asarray(sol.row_dual, dtype=np.float64))
+    sign = -1.0 if am.maximise else 1.0
     b = float(info.mip_dual_bound)
     bound = sign * b if abs(b) < 1e300 else None
     g = float(info.mip_gap)
@@ -572,5 +588,6 @@ def chosen_columns(am: ArrayModel, x: FloatArray) -> IntArray:
 
 __all__ = ["ARRAY_HIGHS_OPTIONS", "ARRAY_MIN_BINARIES", "ArrayModel", "ArraySolve", "RowBlock", "array_category_caps",
            "array_coherence", "array_ally_positions", "array_forced", "array_max_items", "array_mode_choice",
-           "array_nesting", "array_risk_budget", "array_target", "build_arrays", "chosen_columns", "label",
+           "array_nesting", "array_risk_budget", "array_target", "build_arrays", "chosen_columns", "label", "load_arrays",
+           "run_arrays",
            "set_array_objective", "set_array_target", "solve_arrays"]
