@@ -154,12 +154,60 @@ class ArraySweep:
                                             bound, gap, lp_seconds), start, pi
         if self._mip is None:
             self._mip = load_arrays(am, time_limit=self.time_limit, rel_gap=self.rel_gap)
-        else:
+        else:  # a fresh branch and bound on the loaded model (see sweep.HighsSweep.run)
             self._target(self._mip)
-        mip = run_arrays(self._mip, am, start=start)
+            self._mip.clearSolver()
+        mip = run_arrays(self._mip, am, start=start, rel_gap=self.rel_gap)
         if mip.outcome.status == "infeasible":
             return None
         return replace(mip.outcome, seconds=mip.outcome.seconds + lp_seconds), mip.x, pi
+
+
+def array_sweep_points(am: ArrayModel, targets: list[float], order: list[int],
+                       per_point: float) -> dict[int, Any]:
+    """The frontier's points `order` (indices into `targets`) on one `ArraySweep`, in that order
+    (top down, so each LP starts from its neighbour's basis); `FrontierPoint`s as
+    `frontier._run_chain` makes them. A point HiGHS calls infeasible lies below the largest
+    achievable package's value, so that verdict cannot stand and is no verdict here (`time_limit`):
+    `frontier.carry` gives the point a package found elsewhere on the sweep."""
+    from optimizer.model.frontier import _point
+    engine = ArraySweep(am, time_limit=per_point, rel_gap=am.base.scenario.rel_gap)
+    free = np.flatnonzero((am.risk == 0) & (am.value > 0))
+    free = free[np.lexsort((free, -am.value[free]))]
+    out: dict[int, Any] = {}
+    for k in order:
+        got = engine.solve(targets[k])
+        if got is None:
+            outcome = SolveOutcome("time_limit", label(), None, None, None, 0.0,
+                                   "HiGHS called a target below the largest achievable infeasible: no verdict")
+            choices: dict[str, str] = {}
+        else:
+            outcome, x, _ = got
+            choices = am.options(chosen_columns(am, x)) if x is not None and outcome.has_solution else {}
+        if outcome.has_solution and len(free):
+            choices = array_polish(am, choices, free)
+        out[k] = _point(am.base, targets[k], outcome, choices)
+    return out
+
+
+def array_polish(am: ArrayModel, choices: dict[str, str], free: npt.NDArray[np.int64]) -> dict[str, str]:
+    """`frontier.polish` on the arrays: add or upgrade to risk-free columns (`free`, most valuable
+    first) while every row still holds."""
+    out = dict(choices)
+    value = am.base.value
+    for item, mode in _option_list(am, free):
+        have = out.get(item)
+        if have == mode or (have is not None and value[(item, have)] >= value[(item, mode)]):
+            continue
+        trial = out | {item: mode}
+        if array_satisfies(am, trial):
+            out = trial
+    return out
+
+
+def _option_list(am: ArrayModel, cols: npt.NDArray[np.int64]) -> list[tuple[str, str]]:
+    cands = am.base.candidates
+    return [(cands[int(am.col_item[c])], am.col_mode[int(c)]) for c in cols.tolist()]
 
 
 # ---------------------------------------------------------------------- largest achievable

@@ -513,7 +513,7 @@ def solve_arrays(am: ArrayModel, *, time_limit: float, rel_gap: float, relaxatio
 
     `start`: a package (0/1 per column) HiGHS may start from."""
     h = load_arrays(am, time_limit=time_limit, rel_gap=rel_gap, relaxation=relaxation)
-    return run_arrays(h, am, relaxation=relaxation, start=start)
+    return run_arrays(h, am, relaxation=relaxation, start=start, rel_gap=rel_gap)
 
 
 def load_arrays(am: ArrayModel, *, time_limit: float, rel_gap: float, relaxation: bool = False) -> Any:
@@ -543,9 +543,12 @@ def load_arrays(am: ArrayModel, *, time_limit: float, rel_gap: float, relaxation
     return h
 
 
-def run_arrays(h: Any, am: ArrayModel, *, relaxation: bool = False, start: FloatArray | None = None) -> ArraySolve:
-    """Run a loaded `Highs` (`load_arrays`) and read its true status, bound and gap. A relaxation
-    not solved to optimality is no bound: it is reported `time_limit`, without values."""
+def run_arrays(h: Any, am: ArrayModel, *, relaxation: bool = False, start: FloatArray | None = None,
+               rel_gap: float | None = None) -> ArraySolve:
+    """Run a loaded `Highs` (`load_arrays`) and read its true status, bound and gap (an "optimal"
+    checked against `rel_gap`: `highs.checked_gap`). A relaxation not solved to optimality is no
+    bound: it is reported `time_limit`, without values."""
+    from optimizer.model.highs import checked_gap
     from optimizer.model.solve import _gap, highs_status
     if start is not None and not relaxation:
         h.setSolution(_solution(start))
@@ -571,6 +574,7 @@ def run_arrays(h: Any, am: ArrayModel, *, relaxation: bool = False, start: Float
     gap = max(0.0, g) if abs(g) < 1e300 else (0.0 if st == "optimal" else None)
     if gap is None and bound is not None:
         gap = _gap(obj, bound)
+    st, gap = checked_gap(st, gap, obj, bound, rel_gap)
     return ArraySolve(SolveOutcome(st, label(), obj, bound, gap, seconds), x, None)
 
 

@@ -23,7 +23,8 @@ from optimizer.model.array_package import (
 )
 from optimizer.model.arrays import ArrayModel, build_arrays, set_array_objective
 from optimizer.model.build import PackageModel, build_model, set_objective
-from optimizer.model.highs import HighsMatrix
+from optimizer.model.highs import HighsMatrix, checked_gap
+from optimizer.model.sweep import HighsSweep
 from optimizer.model.items import validate_items
 
 BIG = 1e30
@@ -244,3 +245,57 @@ def test_round_relaxation_repairs_a_fractional_mode_choice() -> None:
     x_lp[am.cstart[first]:am.cstart[first + 1]] = 0.5
     x = round_relaxation(am, x_lp)
     assert x is not None and _satisfied(am, x)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_array_frontier_matches_the_pulp_frontier(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The frontier swept on the arrays (LP warm starts, rounded packages, MIP where needed) has
+    the PuLP sweep's points: the same targets and, exactly at gap 0 and within the gap otherwise,
+    the same least risk; its points are never dominated by one another."""
+    from optimizer.model import compute_frontier
+    table, d = medium_instance(seed)
+    gap = 0.0 if seed % 2 else 0.02
+    sc = Scenario.from_dict(d | {"objective": "min-risk", "rel_gap": gap, "solver": "highs"})
+    ref = compute_frontier(table, sc, points=8)
+    monkeypatch.setattr(arrays_module, "ARRAY_MIN_BINARIES", 1)
+    got = compute_frontier(table, sc, points=8)
+    assert [p.target_usd for p in got.points] == [p.target_usd for p in ref.points]
+    assert _same(got.max_achievable_usd, ref.max_achievable_usd)
+    assert got.max_achievable_proven == ref.max_achievable_proven
+    if not got.points:
+        return
+    assert any("arrays" in p.solver for p in got.points[:-1]) or got.points[-1].solver.startswith("closed")
+    for p, q in zip(got.points, ref.points):
+        assert p.risk is not None and q.risk is not None, (p, q)
+        assert p.achieved_usd is not None and p.achieved_usd >= p.target_usd - 0.01
+        assert p.risk <= q.risk * (1 + gap) + 1e-9
+        if gap == 0:
+            assert math.isclose(p.risk, q.risk, rel_tol=1e-7, abs_tol=1e-9)
+    for p in got.points:  # no point weakly dominated by another point's package
+        for q in got.points:
+            assert not (q.risk < p.risk - 1e-12 and q.achieved_usd >= p.achieved_usd) or q.achieved_usd < p.target_usd
+
+
+# ---------------------------------------------------------------------- HiGHS sweeps re-solve one loaded model
+# HiGHS 1.16 re-running a MIP after a row-bound change (presolve on) returned the previous target's
+# package as "optimal" with a bound that did not match it: each point must be a fresh solve's optimum.
+def test_a_reused_highs_sweep_gives_each_target_its_own_optimum() -> None:
+    table, d = medium_instance(13)
+    sc = Scenario.from_dict(d | {"objective": "min-risk", "rel_gap": 0.0, "solver": "highs"})
+    m = build_model(validate_items(table)[0], sc, objective="min-risk")
+    set_objective(m, "min-risk")
+    engine = HighsSweep(m, time_limit=10, rel_gap=0.0)
+    for target in (5460819806.913466, 2730409903.456733):  # high, then low (the frontier's order)
+        out, choices = engine.run(target)
+        fresh = solve_package(table, sc.replace(target_usd=target))
+        assert out.status == "optimal"
+        got = sum(m.risk[(i, md)] + m.penalty.get(i, 0.0) for i, md in choices.items())
+        assert math.isclose(got, fresh.risk + fresh.ally_penalty, rel_tol=1e-9, abs_tol=1e-9), (target, choices)
+
+
+def test_an_optimal_whose_bound_does_not_match_is_feasible() -> None:
+    status, gap = checked_gap("optimal", 0.0, 1.3269, -3.3e-11, 0.0)
+    assert status == "feasible" and gap is not None and math.isclose(gap, 1.0)
+    assert checked_gap("optimal", 0.0, 1.3269, 1.3269, 0.0) == ("optimal", 0.0)
+    assert checked_gap("optimal", 0.0, 1e-10, 0.0, 0.001) == ("optimal", 0.0)  # within the absolute gap
+    assert checked_gap("feasible", 0.2, 1.0, 0.8, 0.001) == ("feasible", 0.2)
