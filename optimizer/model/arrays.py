@@ -544,14 +544,17 @@ def load_arrays(am: ArrayModel, *, time_limit: float, rel_gap: float, relaxation
 
 
 def run_arrays(h: Any, am: ArrayModel, *, relaxation: bool = False, start: FloatArray | None = None,
-               rel_gap: float | None = None) -> ArraySolve:
+               rel_gap: float | None = None, time_limit: float | None = None) -> ArraySolve:
     """Run a loaded `Highs` (`load_arrays`) and read its true status, bound and gap (an "optimal"
     checked against `rel_gap`: `highs.checked_gap`). A relaxation not solved to optimality is no
-    bound: it is reported `time_limit`, without values."""
-    from optimizer.model.highs import checked_gap
+    bound: it is reported `time_limit`, without values. `time_limit`: of this run (HiGHS counts
+    its limit from the instance's first run: `highs.limit_run`)."""
+    from optimizer.model.highs import checked_gap, limit_run
     from optimizer.model.solve import _gap, highs_status
     if start is not None and not relaxation:
         h.setSolution(_solution(start))
+    if time_limit is not None:
+        limit_run(h, time_limit)
     t0 = time.perf_counter()
     h.run()
     seconds = time.perf_counter() - t0

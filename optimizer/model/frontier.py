@@ -140,7 +140,7 @@ def compute_frontier(items: pd.DataFrame, scenario: Scenario, points: int = 30, 
     if am is not None:
         set_array_objective(am, "min-risk", ties="value")
         per_point = max(MIN_POINT_SECONDS, scenario.time_limit_s / points)
-        solved.update(array_sweep_points(am, targets, order, per_point))
+        solved.update(array_sweep_points(am, targets, sorted(order), per_point))
     else:
         solved.update(_pulp_sweep(m, targets, order, points, workers))
     extra = [] if closed else [_point(m, top, SolveOutcome("optimal", ach.method, None, None, 0.0, 0.0), ach.choices)]

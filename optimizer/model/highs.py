@@ -195,6 +195,13 @@ def run(h, matrix: HighsMatrix, relaxation: bool = False, rel_gap: float | None 
     return HighsAnswer(status, values, None, obj, bound, gap, seconds)
 
 
+def limit_run(h, seconds: float) -> None:
+    """Give the next run of `h` `seconds`: HiGHS compares its time limit with the instance's run
+    clock, which keeps counting across runs, so a reused instance (a sweep) would otherwise reach
+    the limit after a few points and stop every later one at once."""
+    h.setOptionValue("time_limit", float(h.getRunTime()) + float(seconds))
+
+
 def checked_gap(status: str, gap: float | None, objective: float, bound: float | None,
                 rel_gap: float | None) -> tuple[str, float | None]:
     """HiGHS's "optimal" checked against its own objective and bound: when they are further apart
@@ -245,6 +252,6 @@ def label() -> str:
     return f"HiGHS {version()} (highspy in memory, item-major columns)"
 
 
-__all__ = ["HIGHS_OPTIONS", "HighsAnswer", "HighsMatrix", "assign", "available", "checked_gap", "configure", "label",
+__all__ = ["HIGHS_OPTIONS", "HighsAnswer", "HighsMatrix", "assign", "available", "checked_gap", "configure", "label", "limit_run",
            "new_highs",
            "run", "solve", "version"]

@@ -127,6 +127,7 @@ class HighsSweep(_Sweep):
         # target's package as "optimal" with a bound that does not match it; clearing the solver
         # state first makes each point a fresh solve of the same loaded model
         self.h.clearSolver()
+        highs.limit_run(self.h, self.time_limit)
         answer = highs.run(self.h, self.matrix, rel_gap=self.rel_gap)
         if answer.values is None:
             return SolveOutcome(answer.status, self.label, None, None, None, answer.seconds), {}
