@@ -409,9 +409,10 @@ def _repair(am: ArrayModel, x: FloatArray, keep: FloatArray) -> FloatArray | Non
     for c in spare[np.argsort(-am.cost[spare], kind="stable")].tolist():
         if act[t] - am.value[c] < lo[t] - tol_lo[t]:
             continue
-        a, b = colptr[c], colptr[c + 1]
-        r = crow[a:b]
-        if np.all(act[r] - cval[a:b] <= up[r] + tol_up[r]) and np.all(act[r] - cval[a:b] >= lo[r] - tol_lo[r]):
+        first, last = int(colptr[c]), int(colptr[c + 1])
+        touched = crow[first:last]
+        after = act[touched] - cval[first:last]
+        if np.all(after <= up[touched] + tol_up[touched]) and np.all(after >= lo[touched] - tol_lo[touched]):
             change(c, -1.0, x, act, on)
     return x if _satisfied(am, x) else None
 

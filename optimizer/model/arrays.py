@@ -179,7 +179,7 @@ class ArrayModel:
         """Each row's left-hand side at column values `x`."""
         indptr, indices, data, _, _ = self.stacked()
         rows = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
-        return np.bincount(rows, weights=data * x[indices], minlength=len(indptr) - 1)
+        return np.asarray(np.bincount(rows, weights=data * x[indices], minlength=len(indptr) - 1), dtype=np.float64)
 
     def row_range(self, family: str) -> slice:
         """The positions of a family's rows in the stacked matrix."""

@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 from functools import lru_cache
 from importlib import metadata
 
@@ -56,7 +57,7 @@ def available() -> bool:
     return importlib.util.find_spec("highspy") is not None
 
 
-def new_highs():
+def new_highs() -> Any:
     """A `highspy.Highs` with its output off. HiGHS prints a banner to the process's standard output
     when the first instance is made, which would corrupt the CLI's JSON; it is sent to /dev/null."""
     global _BANNER_DONE
