@@ -129,6 +129,7 @@ class ArraySweep:
             set_array_target(am, target_usd)
         start: FloatArray | None = None
         pi: float | None = None
+        lp_bound: float | None = None
         lp_seconds = 0.0
         if am.objective in ("min-risk", "min-items") and self.rel_gap > 0:
             if self._lp is None:
@@ -145,6 +146,7 @@ class ArraySweep:
                 t0 = time.perf_counter()
                 start = round_relaxation(am, lp.x)
                 lp_seconds += time.perf_counter() - t0
+                lp_bound = lp.outcome.objective
                 if start is not None:
                     obj, bound = float(am.cost @ start), lp.outcome.objective
                     gap = max(0.0, obj - bound) / max(abs(obj), 1e-9)
@@ -156,7 +158,24 @@ class ArraySweep:
         mip = solve_arrays(am, time_limit=self.time_limit, rel_gap=self.rel_gap, start=start)
         if mip.outcome.status == "infeasible":
             return None
-        return replace(mip.outcome, seconds=mip.outcome.seconds + lp_seconds), mip.x, pi
+        out = replace(mip.outcome, seconds=mip.outcome.seconds + lp_seconds)
+        if lp_bound is not None and out.has_solution and out.objective is not None:
+            out = _with_lp_bound(out, lp_bound, self.rel_gap)
+        return out, mip.x, pi
+
+
+def _with_lp_bound(out: SolveOutcome, lp_bound: float, rel_gap: float) -> SolveOutcome:
+    """A minimising MIP's outcome with the LP relaxation's bound where that is the better one (a MIP
+    stopped by its time limit before its root LP can report a bound of 0, a gap of 100%): the gap
+    from the better bound, and `optimal` when that gap is within `rel_gap`."""
+    assert out.objective is not None
+    if out.bound is not None and out.bound >= lp_bound:
+        return out
+    gap = max(0.0, out.objective - lp_bound) / max(abs(out.objective), 1e-9)
+    if out.gap is not None:
+        gap = min(gap, out.gap)
+    status = "optimal" if out.status == "optimal" or gap <= rel_gap else out.status
+    return replace(out, bound=lp_bound, gap=gap, status=status)
 
 
 def array_sweep_points(am: ArrayModel, targets: list[float], order: list[int],

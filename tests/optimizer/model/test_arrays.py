@@ -299,3 +299,14 @@ def test_an_optimal_whose_bound_does_not_match_is_feasible() -> None:
     assert checked_gap("optimal", 0.0, 1.3269, 1.3269, 0.0) == ("optimal", 0.0)
     assert checked_gap("optimal", 0.0, 1e-10, 0.0, 0.001) == ("optimal", 0.0)  # within the absolute gap
     assert checked_gap("feasible", 0.2, 1.0, 0.8, 0.001) == ("feasible", 0.2)
+
+
+def test_a_stopped_mip_takes_the_lp_bound_when_it_is_better() -> None:
+    from optimizer.model.array_package import _with_lp_bound
+    from optimizer.model.solve import SolveOutcome
+    stopped = SolveOutcome("feasible", "HiGHS", 1.0, 0.0, 1.0, 4.0)
+    assert _with_lp_bound(stopped, 0.9995, 0.001).status == "optimal"
+    late = _with_lp_bound(stopped, 0.9, 0.001)
+    assert late.status == "feasible" and late.bound == 0.9 and late.gap is not None and math.isclose(late.gap, 0.1)
+    proven = SolveOutcome("optimal", "HiGHS", 1.0, 0.9995, 0.0005, 1.0)
+    assert _with_lp_bound(proven, 0.9, 0.001) == proven
