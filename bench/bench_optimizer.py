@@ -17,8 +17,8 @@ foundational). Package = `solve_package` end to end (build, solve, largest achie
 risk, reading); its peak memory is measured in a child process of its own (`--one`); `cpu` is
 the CPU time of that process and its CBC children (the machine is shared: wall times depend on the
 neighbours' load). At sizes above `--naive-max` only the naive build is timed (a naive solve at 1M
-is not run: its build alone takes about 25 s and the PuLP model's memory); naive frontiers above 2k are timed on 3 points
-and scaled to 30 (said so in the output).
+is not run: its build alone takes about 25 s and the PuLP model's memory); naive frontiers above 2k
+are timed on 3 points and scaled to 30 (said so in the output).
 
 Run: .venv/bin/python bench/bench_optimizer.py [--sizes 2000,20000,100000,1000000] [--quick]
 Results are printed and saved to bench/results/ (git-ignored); the README quotes a run.
@@ -202,7 +202,8 @@ def show(r: dict) -> None:
                                                           else "-")
     cpu = f", cpu {r['cpu_s']:.2f} s" if r.get("cpu_s") is not None else ""
     print(f"{r['case']:>12} {r['what']:<16} {r['class']:<8} {r.get('binaries', ''):>8} {r['path']:<10} "
-          f"{r['total_s']:8.2f} s (solver {r.get('solver_s') or 0:7.2f} s{cpu})  {r['status']} / {fmt_gap(r.get('gap'))}"
+          f"{r['total_s']:8.2f} s (solver {r.get('solver_s') or 0:7.2f} s{cpu})  "
+          f"{r['status']} / {fmt_gap(r.get('gap'))}"
           f"  largest achievable {ach}{pts}{mem}{naive}  [{r.get('solver', '')[:60]}]", flush=True)
 
 

@@ -594,8 +594,8 @@ def chosen_columns(am: ArrayModel, x: FloatArray) -> IntArray:
     return np.flatnonzero(x > 0.5)
 
 
-__all__ = ["ARRAY_HIGHS_OPTIONS", "ARRAY_MIN_BINARIES", "ArrayModel", "ArraySolve", "RowBlock", "array_category_caps",
-           "array_coherence", "array_ally_positions", "array_forced", "array_max_items", "array_mode_choice",
-           "array_nesting", "array_risk_budget", "array_target", "build_arrays", "chosen_columns", "label", "load_arrays",
-           "run_arrays",
-           "set_array_objective", "set_array_target", "solve_arrays"]
+__all__ = ["ARRAY_HIGHS_OPTIONS", "ARRAY_MIN_BINARIES", "ArrayModel", "ArraySolve", "RowBlock",
+           "array_category_caps", "array_coherence", "array_ally_positions", "array_forced", "array_max_items",
+           "array_mode_choice", "array_nesting", "array_risk_budget", "array_target", "build_arrays",
+           "chosen_columns", "label", "load_arrays", "run_arrays", "set_array_objective", "set_array_target",
+           "solve_arrays"]

@@ -253,6 +253,6 @@ def label() -> str:
     return f"HiGHS {version()} (highspy in memory, item-major columns)"
 
 
-__all__ = ["HIGHS_OPTIONS", "HighsAnswer", "HighsMatrix", "assign", "available", "checked_gap", "configure", "label", "limit_run",
-           "new_highs",
+__all__ = ["HIGHS_OPTIONS", "HighsAnswer", "HighsMatrix", "assign", "available", "checked_gap", "configure", "label",
+           "limit_run", "new_highs",
            "run", "solve", "version"]
