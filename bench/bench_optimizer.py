@@ -1,8 +1,11 @@
 """Benchmark: the optimizer's solver paths against each other and a naive PuLP + CBC baseline, same run.
 
-Paths measured on the same tables (issue 16): `auto` (what the optimizer picks per model class),
-`cbc` (the lean-MPS CBC run, and the CBC sweep for frontiers), `highs` (highspy in memory,
-item-major columns, numpy arrays to `Highs.passModel`), and the naive baseline (a new PuLP model
+Paths measured on the same tables (issue 16): `auto` (what the optimizer picks per model class
+and size), `cbc` (the lean-MPS CBC run, and the CBC sweep for frontiers), `highs` (highspy in
+memory: from `arrays.ARRAY_MIN_BINARIES` binaries the model built as numpy arrays straight from the
+item table, `array_package.py`; below, the PuLP model's matrix, item-major columns),
+`highs-pulp` (HiGHS on the PuLP model at every size: the path before the arrays), and the naive
+baseline (a new PuLP model
 per solve built with `lpSum` over generators, `PULP_CBC_CMD` defaults, same 0.1% gap).
 
 Model classes: `knapsack` (min risk, target only: most packages, every frontier point) and
@@ -11,9 +14,11 @@ achievable needs a max-value solve). Tables: the shipped CHN item table (real wh
 synthetic HS6 layer) and generated tables of about 2k-1M binaries (synthetic, drawn like the real
 table: lognormal values, D/E values half unknown, risk = reason weight x (1 - 0.5 FA), 10%
 foundational). Package = `solve_package` end to end (build, solve, largest achievable, marginal
-risk, reading); its peak memory is measured in a child process of its own (`--one`). At sizes
-above `--naive-max` only the naive build is timed; naive frontiers above 2k are timed on 3 points
-and scaled to 30 (said so in the output).
+risk, reading); its peak memory is measured in a child process of its own (`--one`); `cpu` is
+the CPU time of that process and its CBC children (the machine is shared: wall times depend on the
+neighbours' load). At sizes above `--naive-max` only the naive build is timed (a naive solve at 1M
+is not run: its build alone takes about 25 s and the PuLP model's memory); naive frontiers above 2k
+are timed on 3 points and scaled to 30 (said so in the output).
 
 Run: .venv/bin/python bench/bench_optimizer.py [--sizes 2000,20000,100000,1000000] [--quick]
 Results are printed and saved to bench/results/ (git-ignored); the README quotes a run.
@@ -94,7 +99,24 @@ def naive_solve(table: pd.DataFrame, target_usd: float) -> tuple[float, float, f
 
 
 # ---------------------------------------------------------------------- measurements
-PATHS = ("auto", "cbc", "highs")
+PATHS = ("auto", "cbc", "highs", "highs-pulp")
+
+
+def use_path(solver: str) -> str:
+    """The scenario's solver for a bench path: `highs-pulp` is HiGHS on the PuLP model (the array
+    path switched off, as before it existed); `highs` takes the array path from its threshold."""
+    from optimizer.model import arrays
+    if solver == "highs-pulp":
+        arrays.ARRAY_MIN_BINARIES = 10**12
+        return "highs"
+    return solver
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and its finished children (CBC): on a shared, loaded machine
+    the wall time says as much about the neighbours as about the code."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def scenario_for(table: pd.DataFrame, cls: str, solver: str = "auto") -> Scenario:
@@ -111,14 +133,15 @@ def scenario_for(table: pd.DataFrame, cls: str, solver: str = "auto") -> Scenari
 def one_package(n: int, cls: str, solver: str) -> dict:
     """One package end to end in this process (the child of `--one`): times, status, memory."""
     table = generate_items(n)
-    sc = scenario_for(table, cls, solver)
-    t0 = time.perf_counter()
+    sc = scenario_for(table, cls, use_path(solver))
+    t0, c0 = time.perf_counter(), cpu_seconds()
     res = solve_package(table, sc)
-    total = time.perf_counter() - t0
+    total, cpu = time.perf_counter() - t0, cpu_seconds() - c0
     self_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
     child_gb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1e6
     eligible = int(((table["tier"] != "foundational") & table["value_usd"].notna()).sum())
-    return {"binaries": eligible * len(MODES), "total_s": total, "solver_s": res.solve_seconds, "status": res.status, "gap": res.gap,
+    return {"binaries": eligible * len(MODES), "total_s": total, "cpu_s": cpu, "solver_s": res.solve_seconds,
+            "status": res.status, "gap": res.gap, "max_achievable_note": res.max_achievable_note,
             "solver": res.solver, "objective": (res.risk or 0.0) + (res.ally_penalty or 0.0),
             "achieved_usd": res.achieved_usd, "max_achievable_usd": res.max_achievable_usd,
             "max_achievable_proven": res.max_achievable_proven, "peak_gb": self_gb, "solver_peak_gb": child_gb}
@@ -142,13 +165,19 @@ def naive_frontier(table: pd.DataFrame, top: float, points: int, sample: int | N
 
 
 def frontier_row(label: str, table: pd.DataFrame, solver: str, points: int) -> dict:
-    sc = scenario_for(table, "knapsack", solver)
-    t0 = time.perf_counter()
-    fr = compute_frontier(table, sc, points=points)
-    total = time.perf_counter() - t0
+    from optimizer.model import arrays
+    threshold = arrays.ARRAY_MIN_BINARIES
+    sc = scenario_for(table, "knapsack", use_path(solver))
+    t0, c0 = time.perf_counter(), cpu_seconds()
+    try:
+        fr = compute_frontier(table, sc, points=points)
+    finally:
+        arrays.ARRAY_MIN_BINARIES = threshold
+    total, cpu = time.perf_counter() - t0, cpu_seconds() - c0
     statuses = [p.status for p in fr.points]
     eligible = int(((table["tier"] != "foundational") & table["value_usd"].notna()).sum())
     return {"case": label, "what": f"frontier {points} pts", "class": "knapsack", "path": solver, "total_s": total,
+            "cpu_s": cpu,
             "binaries": eligible * len(MODES),
             "solver_s": fr.solve_seconds, "status": ",".join(sorted(set(statuses))),
             "points_with_package": sum(p.achieved_usd is not None for p in fr.points), "points": len(fr.points),
@@ -171,8 +200,10 @@ def show(r: dict) -> None:
     pts = f"  points with a package {r['points_with_package']}/{r['points']}" if "points" in r else ""
     ach = "exact" if r.get("max_achievable_proven") else ("labelled range" if r.get("max_achievable_proven") is False
                                                           else "-")
-    print(f"{r['case']:>12} {r['what']:<16} {r['class']:<8} {r.get('binaries', ''):>8} {r['path']:<6} "
-          f"{r['total_s']:8.2f} s (solver {r.get('solver_s') or 0:7.2f} s)  {r['status']} / {fmt_gap(r.get('gap'))}"
+    cpu = f", cpu {r['cpu_s']:.2f} s" if r.get("cpu_s") is not None else ""
+    print(f"{r['case']:>12} {r['what']:<16} {r['class']:<8} {r.get('binaries', ''):>8} {r['path']:<10} "
+          f"{r['total_s']:8.2f} s (solver {r.get('solver_s') or 0:7.2f} s{cpu})  "
+          f"{r['status']} / {fmt_gap(r.get('gap'))}"
           f"  largest achievable {ach}{pts}{mem}{naive}  [{r.get('solver', '')[:60]}]", flush=True)
 
 
@@ -183,8 +214,10 @@ def main() -> None:
     ap.add_argument("--naive-max", type=int, default=100000, help="largest size with a full naive package solve")
     ap.add_argument("--frontier-max", type=int, default=100000, help="largest size with frontiers")
     ap.add_argument("--budget-max", type=int, default=100000, help="largest size with the budget class")
-    ap.add_argument("--large-paths", default="auto,highs",
-                    help="paths measured above --naive-max (auto is CBC there for the knapsack class)")
+    ap.add_argument("--large-paths", default="auto",
+                    help="paths measured above --naive-max (auto: the array path; highs-pulp: the PuLP model, "
+                         "182-194 s and 4.8 GB at 1M before the array path)")
+    ap.add_argument("--paths", default=",".join(PATHS), help="paths measured up to --naive-max")
     ap.add_argument("--quick", action="store_true", help="CHN and 2k only")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -200,7 +233,7 @@ def main() -> None:
     chn = build_item_table(load_dataset(None), "CHN")
     print("Packages and frontiers per path (total = the whole pipeline; naive PuLP+CBC in the same run)\n")
     for cls in ("knapsack", "budget"):
-        for solver in PATHS:
+        for solver in PATHS[:3]:  # shipped data is far below the array path's threshold
             sc = scenario_for(chn, cls, solver)
             t0 = time.perf_counter()
             res = solve_package(chn, sc)
@@ -211,7 +244,7 @@ def main() -> None:
                 row["naive_s"] = naive_solve(chn, sc.target_usd)[0]
             rows.append(row)
             show(row)
-    for solver in PATHS:
+    for solver in PATHS[:3]:
         rows.append(frontier_row("shipped CHN", chn, solver, args.points))
         show(rows[-1])
     for n in sizes:
@@ -220,7 +253,7 @@ def main() -> None:
         for cls in ("knapsack", "budget"):
             if cls == "budget" and n > args.budget_max:
                 continue
-            for solver in (PATHS if n <= args.naive_max else tuple(args.large_paths.split(","))):
+            for solver in (tuple(args.paths.split(",")) if n <= args.naive_max else tuple(args.large_paths.split(","))):
                 r = package_in_child(n, cls, solver)
                 row = {"case": label, "what": "package", "class": cls, "path": solver} | r
                 if solver == "auto" and cls == "knapsack":
@@ -232,7 +265,7 @@ def main() -> None:
                 rows.append(row)
                 show(row)
         if n <= args.frontier_max:
-            for solver in PATHS:
+            for solver in args.paths.split(","):
                 row = frontier_row(label, table, solver, args.points)
                 if solver == "auto":
                     sample = None if n <= 2000 else 3

@@ -163,6 +163,11 @@ def _nest(m: PackageModel, out: dict[str, str]) -> dict[str, str]:
     one sub-item with its parent and the sides do not interact otherwise."""
     if not m.rows.get("nesting"):
         return out
+    return nest_choices(m, out)
+
+
+def nest_choices(m: PackageModel, out: dict[str, str]) -> dict[str, str]:
+    """`_nest`'s choice, for a model known to have nesting rows (the array model calls it too)."""
     from optimizer.model.build import parent_of
     subs: dict[str, list[str]] = {}
     for item in out:

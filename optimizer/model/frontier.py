@@ -1,7 +1,10 @@
 """The trade-off frontier: least risk for each concession target from 0 to the largest achievable.
 
 One model is built and reused: each point only moves the target row's right-hand side
-(`sweep.py`). With CBC, two solver processes share the points (interleaved, so both get easy and
+(`sweep.py`). Large tables (from `arrays.ARRAY_MIN_BINARIES` binaries, solver `auto` or `highs`)
+are built as arrays and swept on HiGHS (`array_package.array_sweep_points`: each point's LP
+relaxation warm-started from the last, a package rounded from it, the MIP only where that is not
+within the gap). With CBC, two solver processes share the points (interleaved, so both get easy and
 hard ones). Starting each point from the package of its neighbour was measured and did not help
 CBC on this model (it costs more to write than it saves), so points start cold.
 
@@ -35,7 +38,10 @@ import pandas as pd
 
 from optimizer.errors import DecontrolError
 from optimizer.jsonsafe import json_safe
+from optimizer.model import arrays
 from optimizer.model.achievable import achievable_on, satisfies
+from optimizer.model.array_package import array_achievable, array_sweep_points, use_array_path
+from optimizer.model.arrays import set_array_objective
 from optimizer.model.build import VALUE_UNIT, PackageModel, build_model, set_objective
 from optimizer.model.package import label_achievable, prepare
 from optimizer.model.results import table_source
@@ -101,9 +107,14 @@ def compute_frontier(items: pd.DataFrame, scenario: Scenario, points: int = 30, 
     if not isinstance(points, int) or isinstance(points, bool) or not 2 <= points <= MAX_POINTS:
         raise DecontrolError(f"points must be a whole number from 2 to {MAX_POINTS}, got {points!r}")
     table, warnings = prepare(items, scenario, known_eccns)
-    m = build_model(table, scenario, objective="min-risk")
+    am = None
+    if use_array_path(table, scenario):  # large tables: the model as arrays, the sweep on HiGHS (array_package.py)
+        am = arrays.build_arrays(table, scenario, objective="min-risk")
+        if am.n_cols < arrays.ARRAY_MIN_BINARIES:
+            am = None
+    m = build_model(table, scenario, objective="min-risk") if am is None else am.base
     m.warnings[:0] = warnings
-    ach = achievable_on(m)
+    ach = achievable_on(m) if am is None else array_achievable(am)
     synthetic = bool(table["synthetic"].any()) if "synthetic" in table else False
     res = FrontierResult([], [], {}, None, synthetic=synthetic, warnings=list(m.warnings),
                          scenario=scenario.to_dict(), source=table_source(table))
@@ -121,24 +132,18 @@ def compute_frontier(items: pd.DataFrame, scenario: Scenario, points: int = 30, 
     targets = [float(t) for t in np.linspace(0.0, top * (1 - 1e-9), points)]
     if closed:
         targets[-1] = top
-    set_objective(m, "min-risk", ties="value")
     order = list(range(points - 1 if closed else points))[::-1]
-    cbc = choose_solver(m, scenario.solver, sweep=True) == "cbc"
-    n_chains = max(1, min(int(workers), len(order))) if cbc and m.x and order else 1
-    chains = [order[k::n_chains] for k in range(n_chains)]
-    per_point = max(MIN_POINT_SECONDS, scenario.time_limit_s * n_chains / points)
-    engines = [make_sweep(m, per_point) for _ in chains] if m.x and order else [None] * len(chains)
     solved: dict[int, FrontierPoint] = {}
     if closed:
         label = "closed form (no solver: every item with value in its most valuable mode)"
         solved[points - 1] = _point(m, targets[-1], SolveOutcome("optimal", label, None, None, 0.0, 0.0),
                                     ach.choices)
-    if n_chains == 1:
-        solved.update(_run_chain(m, targets, chains[0], engines[0]))
+    if am is not None:
+        set_array_objective(am, "min-risk", ties="value")
+        per_point = max(MIN_POINT_SECONDS, scenario.time_limit_s / points)
+        solved.update(array_sweep_points(am, targets, sorted(order), per_point))
     else:
-        with ThreadPoolExecutor(max_workers=n_chains) as pool:
-            for part in pool.map(lambda k: _run_chain(m, targets, chains[k], engines[k]), range(n_chains)):
-                solved.update(part)
+        solved.update(_pulp_sweep(m, targets, order, points, workers))
     extra = [] if closed else [_point(m, top, SolveOutcome("optimal", ach.method, None, None, 0.0, 0.0), ach.choices)]
     res.points = carry([solved[k] for k in range(points)], extra)
     for p in res.points:  # a package is a witness: the largest achievable is at least its value
@@ -149,6 +154,26 @@ def compute_frontier(items: pd.DataFrame, scenario: Scenario, points: int = 30, 
     res.knees = knees(res.points)
     res.entry_target_usd = entry_targets(res.points)
     return res
+
+
+def _pulp_sweep(m: PackageModel, targets: list[float], order: list[int], points: int,
+                workers: int) -> dict[int, FrontierPoint]:
+    """The points `order` on the PuLP model: with CBC as `workers` interleaved chains of solver
+    processes, else one chain."""
+    sc = m.scenario
+    set_objective(m, "min-risk", ties="value")
+    cbc = choose_solver(m, sc.solver, sweep=True) == "cbc"
+    n_chains = max(1, min(int(workers), len(order))) if cbc and m.x and order else 1
+    chains = [order[k::n_chains] for k in range(n_chains)]
+    per_point = max(MIN_POINT_SECONDS, sc.time_limit_s * n_chains / points)
+    engines = [make_sweep(m, per_point) for _ in chains] if m.x and order else [None] * len(chains)
+    if n_chains == 1:
+        return _run_chain(m, targets, chains[0], engines[0])
+    solved: dict[int, FrontierPoint] = {}
+    with ThreadPoolExecutor(max_workers=n_chains) as pool:
+        for part in pool.map(lambda k: _run_chain(m, targets, chains[k], engines[k]), range(n_chains)):
+            solved.update(part)
+    return solved
 
 
 def _run_chain(m: PackageModel, targets: list[float], chain: list[int], engine: CbcSweep | HighsSweep | None) -> dict[int, FrontierPoint]:

@@ -169,8 +169,11 @@ def configure(h: Any, time_limit: float, rel_gap: float) -> None:
     h.setOptionValue("mip_rel_gap", float(rel_gap))
 
 
-def run(h: Any, matrix: HighsMatrix, relaxation: bool = False) -> HighsAnswer:
-    """Run `h` (already loaded and configured) and read its true status (see `solve.highs_status`)."""
+def run(h: Any, matrix: HighsMatrix, relaxation: bool = False, rel_gap: float | None = None) -> HighsAnswer:
+    """Run `h` (already loaded and configured) and read its true status (see `solve.highs_status`).
+
+    With `rel_gap`, an "optimal" whose own objective and bound are further apart than that gap
+    (and than the absolute gap) is reported `feasible` with the gap they show (`checked_gap`)."""
     from optimizer.model.solve import highs_status
     t0 = time.perf_counter()
     h.run()
@@ -189,7 +192,29 @@ def run(h: Any, matrix: HighsMatrix, relaxation: bool = False) -> HighsAnswer:
     bound = sign * b if abs(b) < 1e300 else None
     g = float(info.mip_gap)
     gap = max(0.0, g) if abs(g) < 1e300 else (0.0 if status == "optimal" else None)
+    status, gap = checked_gap(status, gap, obj, bound, rel_gap)
     return HighsAnswer(status, values, None, obj, bound, gap, seconds)
+
+
+def limit_run(h: Any, seconds: float) -> None:
+    """Give the next run of `h` `seconds`: HiGHS compares its time limit with the instance's run
+    clock, which keeps counting across runs, so a reused instance (a sweep) would otherwise reach
+    the limit after a few points and stop every later one at once."""
+    h.setOptionValue("time_limit", float(h.getRunTime()) + float(seconds))
+
+
+def checked_gap(status: str, gap: float | None, objective: float, bound: float | None,
+                rel_gap: float | None) -> tuple[str, float | None]:
+    """HiGHS's "optimal" checked against its own objective and bound: when they are further apart
+    than `rel_gap` and than the absolute gap (HIGHS_OPTIONS), the package is not proven - `feasible`
+    with that gap (seen after re-running a MIP with a changed row bound: `sweep.HighsSweep`)."""
+    if status != "optimal" or rel_gap is None or bound is None:
+        return status, gap
+    apart = abs(objective - bound)
+    own = apart / max(abs(objective), 1e-9)
+    if own > rel_gap + 1e-9 and apart > float(HIGHS_OPTIONS["mip_abs_gap"]) * 10:  # type: ignore[arg-type]
+        return "feasible", own
+    return status, gap
 
 
 def solve(m: PackageModel, *, time_limit: float, rel_gap: float, relaxation: bool = False) -> HighsAnswer:
@@ -198,7 +223,7 @@ def solve(m: PackageModel, *, time_limit: float, rel_gap: float, relaxation: boo
     h = new_highs()
     configure(h, time_limit, rel_gap)
     matrix.load(h, relaxation)
-    answer = run(h, matrix, relaxation)
+    answer = run(h, matrix, relaxation, rel_gap=None if relaxation else rel_gap)
     assign(m, matrix, answer)
     return answer
 
@@ -228,5 +253,6 @@ def label() -> str:
     return f"HiGHS {version()} (highspy in memory, item-major columns)"
 
 
-__all__ = ["HIGHS_OPTIONS", "HighsAnswer", "HighsMatrix", "assign", "available", "configure", "label", "new_highs",
+__all__ = ["HIGHS_OPTIONS", "HighsAnswer", "HighsMatrix", "assign", "available", "checked_gap", "configure", "label",
+           "limit_run", "new_highs",
            "run", "solve", "version"]

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from optimizer.model import arrays
 from optimizer.model.achievable import CENT, Achievable, achievable_on, max_achievable_on, same_figure
+from optimizer.model.array_package import solve_arrays_package, use_array_path
 from optimizer.model.build import VALUE_UNIT, PackageModel, build_model
 from optimizer.model.diagnose import diagnose
 from optimizer.model.duals import marginal_risk_per_bn
@@ -38,9 +40,24 @@ def solve_package(items: pd.DataFrame, scenario: Scenario, *, known_eccns: set[s
 
     Always returns a result: `status` says whether a package was found (`optimal`, `feasible`) or not
     (`infeasible` with a `diagnosis`, `time_limit`). Bad input raises DecontrolError.
+
+    The model is built as arrays and solved by HiGHS (`array_package.py`) when the scenario's solver
+    is `auto` or `highs` and the model has at least `arrays.ARRAY_MIN_BINARIES` binaries (measured:
+    the PuLP model's build dominates there); otherwise, or when HiGHS calls the arrays infeasible
+    (confirmed and diagnosed on the PuLP path), as a PuLP model.
     """
     t0 = time.perf_counter()
     table, warnings = prepare(items, scenario, known_eccns)
+    if use_array_path(table, scenario):
+        am = arrays.build_arrays(table, scenario)
+        if am.n_cols >= arrays.ARRAY_MIN_BINARIES:
+            am.base.warnings[:0] = warnings
+            res_or_none = solve_arrays_package(am, with_marginal=with_marginal)
+            if res_or_none is not None:
+                res_or_none.total_seconds = time.perf_counter() - t0
+                return res_or_none
+            # HiGHS called it infeasible: the PuLP path confirms that on a second solver and diagnoses it
+        del am
     m = build_model(table, scenario)
     m.warnings[:0] = warnings
     res = solve_built(m, table, with_marginal=with_marginal)

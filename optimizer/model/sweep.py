@@ -131,7 +131,12 @@ class HighsSweep(_Sweep):
 
         from optimizer.model import highs
         self.h.changeRowBounds(self.row, target_usd / VALUE_UNIT, highspy.kHighsInf)
-        answer = highs.run(self.h, self.matrix)
+        # HiGHS 1.16 re-running a MIP after a bound change (presolve on) can return the previous
+        # target's package as "optimal" with a bound that does not match it; clearing the solver
+        # state first makes each point a fresh solve of the same loaded model
+        self.h.clearSolver()
+        highs.limit_run(self.h, self.time_limit)
+        answer = highs.run(self.h, self.matrix, rel_gap=self.rel_gap)
         if answer.values is None:
             return SolveOutcome(answer.status, self.label, None, None, None, answer.seconds), {}
         choices, objective = self._choices(n for n, v in zip(self.names, answer.values.tolist()) if v > 0.5)
