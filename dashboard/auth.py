@@ -350,6 +350,16 @@ def current_user() -> tuple[str, str] | None:
     return (user.name, user.role) if getattr(user, "is_authenticated", False) else None
 
 
+def author_name() -> str:
+    """Who a saved scenario is recorded as written by: the signed-in user, else (no sign-in, one
+    analyst on a laptop) the operating-system user, as the CLI records it."""
+    who = current_user()
+    if who:
+        return who[0]
+    from optimizer.scenarios.run import current_user as os_user
+    return os_user()
+
+
 def current_role() -> str:
     """The role of this request: the user's, or `analyst` when authentication is off."""
     if not flask.has_request_context():

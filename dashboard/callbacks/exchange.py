@@ -21,14 +21,6 @@ from dashboard.state import AppState
 from optimizer.errors import DecontrolError
 
 
-def _author() -> str:
-    who = auth.current_user()
-    if who:
-        return who[0]
-    from optimizer.scenarios.run import current_user
-    return current_user()
-
-
 def register_callbacks(app: Dash, state: AppState) -> None:
     @app.callback(Output(ids.EXG_MEASURES_BANNER, "children"), Output(ids.EXG_MEASURES, "children"),
                   Output(ids.EXG_EXPOSURE, "figure"),
@@ -71,7 +63,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
     def _save(n: Any, name: Any, params: Any) -> Any:
         if not n:
             raise PreventUpdate
-        message, ok = exchange.save_exchange(state.scenario_store(), state.dataset(), name, params, _author())
+        message, ok = exchange.save_exchange(state.scenario_store(), state.dataset(), name, params, auth.author_name())
         return html.Span(message, className="text-success" if ok else "text-danger")
 
     @app.callback(Output(ids.EXG_DOWNLOAD, "data"), Input(ids.EXG_SLIDE, "n_clicks"), Input(ids.EXG_XLSX, "n_clicks"),

@@ -36,14 +36,6 @@ def builder_props(form: dict) -> list[tuple[str | dict, object]]:
 KEPT = ("ok", "scenario", "positions", "package", "dataset_id", "partner", "year")
 
 
-def _author() -> str:
-    who = auth.current_user()
-    if who:
-        return who[0]
-    from optimizer.scenarios.run import current_user
-    return current_user()
-
-
 def register_callbacks(app: Dash, state: AppState) -> None:
     # ---------------------------------------------------------------- hooks into the Package builder
     @app.callback(Output(ids.SCN_CURRENT, "data"), Input(ids.PKG_RESULT, "data"), prevent_initial_call=True)
@@ -91,7 +83,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         if not n:
             raise PreventUpdate  # the button appearing with a swapped-in page is not a click
         try:
-            out = scenarios.save_current(state.scenario_store(), name, current, opened, author=_author(),
+            out = scenarios.save_current(state.scenario_store(), name, current, opened, author=auth.author_name(),
                                          ds=state.dataset())
         except DecontrolError as exc:  # e.g. the database cannot be opened: said inline, never a 500
             out = scenarios.Outcome(exc.message, False)
@@ -126,7 +118,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         if action == ids.SCN_RENAME:
             out = scenarios.rename(store, name, new_name)
         elif action == ids.SCN_DUPLICATE:
-            out = scenarios.duplicate(store, name, new_name, author=_author())
+            out = scenarios.duplicate(store, name, new_name, author=auth.author_name())
         elif action == ids.SCN_SHARE:
             out = scenarios.share(store, name, shared_title)
         else:

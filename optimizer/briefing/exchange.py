@@ -176,24 +176,8 @@ def exchange_sheets(report: Any, refs: list[Any] | None = None) -> dict[str, pd.
 
 
 def write_exchange_workbook(report: Any, refs: list[Any] | None, path: Path) -> Path:
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise DecontrolError(f"the workbook must be an .xlsx file, got '{path.name}'")
-    tmp = path.with_name(path.name + ".tmp.xlsx")
-    try:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-            for name, df in exchange_sheets(report, refs).items():
-                df.to_excel(xl, sheet_name=name, index=False)
-                ws = xl.sheets[name]
-                ws.freeze_panes = "B2"
-                for col in ws.columns:
-                    width = max((len(str(c.value)) for c in col[:200] if c.value is not None), default=8)
-                    ws.column_dimensions[col[0].column_letter].width = min(60, max(8, width + 2))
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise DecontrolError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return path
+    from optimizer.briefing.workbook import write_sheets
+    return write_sheets(exchange_sheets(report, refs), path)
 
 
 __all__ = ["add_exchange_slide", "build_exchange_slide", "exchange_sheets", "write_exchange_slide",

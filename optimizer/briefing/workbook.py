@@ -40,13 +40,19 @@ def workbook_sheets(briefing: Briefing) -> dict[str, pd.DataFrame]:
 
 
 def write_workbook(briefing: Briefing, path: Path) -> Path:
+    return write_sheets(workbook_sheets(briefing), path)
+
+
+def write_sheets(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
+    """Write `sheets` to an .xlsx at `path` atomically (a temporary file renamed into place: a
+    failed write leaves no partial workbook), header row frozen, columns sized to their text."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise DecontrolError(f"the workbook must be an .xlsx file, got '{path.name}'")
     tmp = path.with_name(path.name + ".tmp.xlsx")
     try:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-            for name, df in workbook_sheets(briefing).items():
+            for name, df in sheets.items():
                 df.to_excel(xl, sheet_name=name, index=False)
                 ws = xl.sheets[name]
                 ws.freeze_panes = "B2"
