@@ -13,7 +13,7 @@ from dashboard.logic.package import suggested_target_bn
 from dashboard.logic.package_inputs import CATEGORIES
 from dashboard.logic.trade import partner_names, partner_options
 from dashboard.state import AppState
-from optimizer.model.scenario import MODES
+from optimizer.model.scenario import DEFAULT_MIN_FA, MODES
 from optimizer.data.schema import ALLIES
 
 PATH = "/package"
@@ -112,10 +112,10 @@ def _inputs(state: AppState, partner: str) -> dbc.Card:
         field("Objective", dbc.RadioItems(id=ids.PKG_OBJECTIVE, value="min-risk", options=OBJECTIVE_OPTIONS,
                                           className="small"), label_for=ids.PKG_OBJECTIVE),
         field("Foreign-availability threshold (0–1)",
-              dcc.Slider(id=ids.PKG_FA_THRESHOLD, min=0, max=1, step=0.05, value=0.5,
+              dcc.Slider(id=ids.PKG_FA_THRESHOLD, min=0, max=1, step=0.05, value=DEFAULT_MIN_FA,
                          marks={0: "0", 0.25: "0.25", 0.5: "0.5", 0.75: "0.75", 1: "1"},
                          tooltip={"placement": "bottom"}),
-              "Items whose FA score is below it stay out.", label_for=ids.PKG_FA_THRESHOLD),
+              f"Items whose FA score is below it stay out (default {DEFAULT_MIN_FA:g}, as in the CLI).", label_for=ids.PKG_FA_THRESHOLD),
         field("Max items", dbc.Input(id=ids.PKG_MAX_ITEMS, type="number", min=1, step=1, size="sm",
                                      placeholder="no limit"),
               label_for=ids.PKG_MAX_ITEMS, feedback=_invalid(ids.PKG_MAX_ITEMS_FEEDBACK)),

@@ -32,6 +32,7 @@ from dashboard.theme import TIER_LABELS, fmt_bn, fmt_count, fmt_pct, fmt_score, 
 from optimizer.estimation.space import nothing_to_offer
 from optimizer.licensing.instruments import MODE_LABEL, instrument_cite
 from optimizer.model import Scenario, compute_frontier, find_alternatives, solve_package
+from optimizer.model.scenario import DEFAULT_MIN_FA
 
 FRONTIER_POINTS = 30
 ALTERNATIVES = 3
@@ -239,8 +240,10 @@ def status_view(result: dict | None, shown: dict | None) -> tuple[Any, dict]:
     gap = pkg.get("gap")
     quality = ("proven optimal" if pkg["status"] == "optimal" else
                f"best found in the time limit (gap {fmt_pct(gap, 1)})" if pkg["status"] == "feasible" else pkg["status"])
+    min_fa = float(result["scenario"].get("min_fa", DEFAULT_MIN_FA))
     parts = [html.Strong(label), html.Span(f"\u00a0· {result['partner']}, trade year {result['year']} · {quality} · "
-                                           f"{pkg.get('solver', '')} in {pkg.get('solve_seconds', 0):.2f} s"),
+                                           f"{pkg.get('solver', '')} in {pkg.get('solve_seconds', 0):.2f} s · "
+                                           f"foreign-availability threshold {min_fa:.2f}"),
              provenance_badge(run_provenance(result))]
     line = html.Div(parts, className="small mb-2 d-flex align-items-center flex-wrap")
     nothing = nothing_to_offer(pkg, result["partner"])

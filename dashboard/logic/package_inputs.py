@@ -19,7 +19,7 @@ import pandas as pd
 
 from optimizer.data.schema import ALLIES
 from optimizer.errors import DecontrolError
-from optimizer.model.scenario import OBJECTIVES, Scenario, normalise_item_id
+from optimizer.model.scenario import DEFAULT_MIN_FA, OBJECTIVES, Scenario, normalise_item_id
 
 BN = 1e9
 CATEGORIES: tuple[str, ...] = tuple(str(i) for i in range(10))
@@ -34,7 +34,7 @@ class FormValues:
     year: Any = None
     target_bn: Any = None
     objective: str | None = "min-risk"
-    min_fa: Any = 0.0
+    min_fa: Any = DEFAULT_MIN_FA
     max_items: Any = None
     modes: list[str] | None = None
     risk_budget: Any = None
@@ -167,7 +167,7 @@ def check_form(values: FormValues, items: pd.DataFrame) -> Checked:
         return Checked(None, positions, problems)
     raw = {
         "target_usd": target * BN, "objective": values.objective if values.objective in OBJECTIVES else "min-risk",
-        "min_fa": float(_number(values.min_fa) or 0.0), "max_items": int(max_items) if max_items else None,
+        "min_fa": _min_fa(values.min_fa), "max_items": int(max_items) if max_items else None,
         "modes": modes, "locks": locks, "forced": forced, "category_caps": caps,
         "risk_budget": risk_budget, "allies": sorted(positions) if policy != "ignore" else [],
         "allow_opposed": policy == "penalty", "ally_penalty": float(penalty or 0.0) if policy == "penalty" else 0.0,
@@ -179,6 +179,12 @@ def check_form(values: FormValues, items: pd.DataFrame) -> Checked:
     except DecontrolError as exc:  # anything the form did not anticipate, shown as a general problem
         return Checked(None, positions, {"general": exc.render()})
     return Checked(scenario, positions, {})
+
+
+def _min_fa(value: Any) -> float:
+    """The slider's value; the documented default when the widget sends none (never a silent 0)."""
+    number = _number(value)
+    return DEFAULT_MIN_FA if number is None else float(number)
 
 
 def with_ally_positions(items: pd.DataFrame, positions: dict[str, tuple[str, ...]]) -> pd.DataFrame:

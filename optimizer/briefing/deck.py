@@ -352,8 +352,8 @@ def assumption_lines(assumptions: dict[str, Any]) -> list[str]:
             text = ", ".join(MODE_LABEL.get(str(m), str(m)).lower() for m in v)
         elif k == "rel_gap" and isinstance(v, (int, float)):
             text = fmt_share(v, 1)
-        elif k == "min_fa" and not v:
-            text = "none"
+        elif k == "min_fa" and isinstance(v, (int, float)):
+            text = f"{v:.2f} (items scoring below it are left out)" if v else "none (0: every score counts)"
         else:
             text = _fmt_value(v)
         lines.append(f"{ASSUMPTION_LABELS.get(k, k.replace('_', ' '))}: {text}")

@@ -129,3 +129,46 @@ def test_a_partner_with_nothing_to_offer_says_so(shipped_ds):
     assert "Nothing to offer JPN" in str(status) and "need no licence" in str(status)
     assert package.suggested_target_bn(shipped_ds, "JPN") == 0.0
     assert 0 < package.suggested_target_bn(shipped_ds, "CHN") <= 0.5 * 0.0112
+
+
+def test_cli_and_builder_start_from_one_fa_threshold_and_rank_the_same_eligible_items(shipped_ds, cli, tmp_path):
+    """The same request ranked "of 29 eligible items" in the CLI (threshold 0) and fewer in the builder
+    (slider 0.5): one default now, shown by both."""
+    import json
+
+    from dashboard import ids
+    from dashboard.app import create_app
+    from optimizer.model.scenario import DEFAULT_MIN_FA
+
+    app = create_app(home=tmp_path, cache_dir=tmp_path / "jobs")
+    layout = app.server.test_client().get("/_dash-layout", headers={"Referer": "http://127.0.0.1:8050/package"}).json
+    sliders = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == ids.PKG_FA_THRESHOLD:
+                sliders.append(node["props"]["value"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(layout)
+    assert sliders == [DEFAULT_MIN_FA]
+    assert FormValues().min_fa == DEFAULT_MIN_FA
+
+    code, out, err = cli("optimize", "--partner", "CHN", "--target", "5m", "--format", "json")
+    assert code == 0, err
+    from_cli = json.loads(out)
+    built = package.run_package(shipped_ds, _values(min_fa=sliders[0]))
+    assert from_cli["scenario"]["min_fa"] == built["scenario"]["min_fa"] == DEFAULT_MIN_FA
+    assert [l["why"] for l in from_cli["items"]] == [l["why"] for l in built["package"]["items"]]
+    assert "foreign-availability threshold 0.50" in str(package.status_view(built, None)[0])
+    code, out, _ = cli("optimize", "--partner", "CHN", "--target", "5m", "--min-fa", "0.2")
+    assert "foreign-availability threshold 0.20 (default 0.50" in out
+
+
+def test_a_cleared_threshold_is_the_default_not_zero(shipped_ds):
+    from optimizer.model.scenario import DEFAULT_MIN_FA
+    assert package.run_package(shipped_ds, _values(min_fa=None))["scenario"]["min_fa"] == DEFAULT_MIN_FA

@@ -53,7 +53,7 @@ def test_malformed_import_exits_2_and_stores_nothing(cli, db, tmp_path, content)
     assert json.loads(out) == []
 
 
-def test_brief_from_flags_writes_deck_and_workbook(cli, tmp_path):
+def test_brief_from_flags_writes_deck_and_workbook(cli, tmp_path, deck_text):
     deck, book = tmp_path / "b.pptx", tmp_path / "b.xlsx"
     code, out, err = cli("brief", "--partner", "CHN", "--target", "3m", "-o", str(deck), "--xlsx", str(book),
                          "--marking", "TEST MARKING")
@@ -63,6 +63,7 @@ def test_brief_from_flags_writes_deck_and_workbook(cli, tmp_path):
     assert all(any(sh.has_text_frame and sh.text_frame.text == "TEST MARKING" for sh in s.shapes) for s in prs.slides)
     assert sum(sh.has_chart for s in prs.slides for sh in s.shapes) >= 2
     assert openpyxl.load_workbook(book).sheetnames == ["Package", "Excluded", "Items", "Assumptions"]
+    assert "Foreign-availability threshold: 0.50 (items scoring below it are left out)" in deck_text(deck)
 
 
 def test_ally_brief_from_saved_scenario_leaks_nothing_internal(cli, db, tmp_path, deck_text):

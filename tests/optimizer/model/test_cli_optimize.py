@@ -20,7 +20,7 @@ def items_csv(tmp_path, small_table):
 
 def test_optimize_json(cli, items_csv):
     code, out, err = cli("optimize", "--items", str(items_csv), "--target", "1.2bn", "--format", "json",
-                         "--modes", "full,exception,approval", "--rel-gap", "0")
+                         "--modes", "full,exception,approval", "--rel-gap", "0", "--min-fa", "0")
     assert code == 0, err
     d = json.loads(out)
     for key in ("status", "target_usd", "achieved_usd", "risk", "max_achievable_usd", "items", "excluded",
