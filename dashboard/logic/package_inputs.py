@@ -9,7 +9,6 @@ instead of failing at Run.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ import pandas as pd
 
 from optimizer.data.schema import ALLIES
 from optimizer.errors import DecontrolError
+from optimizer.model.items import unknown_items as optimizer_unknown_items
 from optimizer.model.scenario import DEFAULT_MIN_FA, OBJECTIVES, Scenario, normalise_item_id
 
 BN = 1e9
@@ -73,14 +73,9 @@ def parse_item_list(text: str | None) -> list[str]:
 
 
 def unknown_items(ids: list[str], known: set[str]) -> list[str]:
-    """Messages for ids not in the item table, each with the closest known id as a suggestion."""
-    msgs = []
-    for i in ids:
-        if i in known:
-            continue
-        close = difflib.get_close_matches(i, sorted(known), n=1, cutoff=0.6)
-        msgs.append(f"unknown ECCN {i}" + (f" (did you mean {close[0]}?)" if close else ""))
-    return msgs
+    """Messages for ids not in the item table, each with the closest known id as a suggestion (the
+    optimizer's own check, `optimizer.model.items.unknown_items`, so the CLI says the same)."""
+    return [f"unknown ECCN {m}" for m in optimizer_unknown_items(ids, known)]
 
 
 def _number(v: Any) -> float | None:

@@ -197,3 +197,13 @@ def test_bis_alone_leaves_regime_items_out(cli, tmp_path):
     assert d["items"] and {line["eccn"] for line in d["items"]} <= {"3A991", "4A994"}
     assert all(line["decided_by"] == "bis" for line in d["items"])
     assert any(e["reason"] == "not_bis_alone" for e in d["excluded"])
+
+
+@pytest.mark.parametrize("flag,typo,suggestion", [("--lock", "5A03", "5A003"), ("--force", "5a03", "5A003"),
+                                                  ("--lock", "2b001-Rest", "2B001-rest")])
+def test_unknown_lock_or_forced_item_is_refused_with_a_suggestion(cli, flag, typo, suggestion):
+    """An unknown --lock only warned and the package was solved: the mistyped item stayed relievable."""
+    for command in (("optimize", "--target", "5m"), ("frontier", "--points", "3")):
+        code, out, err = cli(*command, "--partner", "CHN", flag, typo)
+        assert code == 2, (out, err)
+        assert f"did you mean {suggestion}?" in err and "Traceback" not in err and not out
