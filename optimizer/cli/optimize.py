@@ -10,7 +10,8 @@
     decontrol frontier ... --points N
 
 Flags override the values of `--scenario FILE.json` (the `Scenario` dict). Targets accept plain
-dollars or suffixes: 2e9, 2000000000, 2bn, 750m, $1.5bn.
+dollars or suffixes: 2e9, 2000000000, 2bn, 750m, $1.5bn; a bare number below 1000 (`--target 2`)
+is refused as having no unit.
 
 Exit codes: 0 a package was found; 2 bad input (message, no traceback); 3 no package: infeasible
 (the message gives the largest achievable target and what blocks), or stopped at the time limit
@@ -34,6 +35,9 @@ from optimizer.formatting import fmt_number, fmt_share, fmt_usd
 from optimizer.model.scenario import (DEFAULT_MIN_FA, OBJECTIVES, SOLVERS, Scenario, read_scenario_json,
                                       with_overrides)
 
+#: A number without a unit below this is refused rather than read as dollars: nobody means a target
+#: of US$ 2 a year, and "2" typed from the dashboard's billions field must not become one.
+BARE_MINIMUM_USD = 1000.0
 _SUFFIX = {"": 1.0, "k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12, "t": 1e12}
 
 
@@ -111,6 +115,10 @@ def parse_usd(text: str) -> float:
         raise DecontrolError(f"target {text!r} is negative: a concession target is an amount >= 0")
     if value != value or value == float("inf"):
         raise DecontrolError(f"target {text!r} is not a finite amount")
+    if not m.group(2) and 0 < value < BARE_MINIMUM_USD:
+        raise DecontrolError(f"target {text!r} has no unit, so it would be {value:g} US dollars a year: write the "
+                             f"unit ({m.group(1)}bn, {m.group(1)}m, {m.group(1)}k) or the amount in full dollars "
+                             "(the dashboard's target field is in billions, this flag is not)")
     return value
 
 
