@@ -32,6 +32,8 @@ from dashboard.theme import TIER_LABELS, fmt_bn, fmt_count, fmt_pct, fmt_score, 
 from optimizer.estimation.space import nothing_to_offer
 from optimizer.licensing.instruments import MODE_LABEL, instrument_cite
 from optimizer.model import Scenario, compute_frontier, find_alternatives, solve_package
+from optimizer.formatting import fmt_usd_significant
+from optimizer.model.diagnose import diagnosis_lines, largest_target_usd
 from optimizer.model.scenario import DEFAULT_MIN_FA
 
 FRONTIER_POINTS = 30
@@ -52,6 +54,8 @@ REASON_LABELS: dict[str, str] = {
     "not_needed": "Not needed to reach the target",
     # why an item is out when no package meets the target (optimizer.model.results.infeasible_reasons)
     "short_of_target": "In the largest achievable package, still short of the target",
+    "no_value": "Adds no concession value",
+    "not_in_best": "Not in the best package found (largest achievable not proven)",
     "risk_budget": "Would break the risk budget",
     "max_items": "Would break the maximum number of items",
     "category_caps": "Would break a cap per category",
@@ -159,15 +163,21 @@ def frontier_package(ds: Any, result: dict, index: int) -> dict[str, Any]:
 
 
 def use_max_target_bn(result: dict | None) -> float | None:
-    """The largest achievable target of the last run in US$ bn, rounded *down* to two significant
-    digits (so it is reachable and reads cleanly: $6.35m -> 0.0063, $2.47bn -> 2.4)."""
+    """The largest achievable target of the last run in US$ bn, rounded *down* to three significant
+    digits (`optimizer.model.diagnose.largest_target_usd`: reachable, and the very figure the
+    infeasibility message and the button print: $6.353m -> $6.35m)."""
     if not result or not result.get("ok"):
         return None
     best = result["package"].get("max_achievable_usd")
     if best is None or best <= 0:
         return None if best is None else 0.0
-    scale = 10 ** (math.floor(math.log10(best)) - 1)
-    return round(math.floor(best / scale) * scale / 1e9, 12)
+    return round(largest_target_usd(best) / 1e9, 12)
+
+
+def use_max_label(result: dict | None) -> str:
+    """The 'use the largest target' button's text, with the figure of the message above it."""
+    best = use_max_target_bn(result)
+    return "" if best is None else f"Use the largest achievable target, {fmt_usd_significant(best * 1e9)}"
 
 
 # ------------------------------------------------------------------------------------------ validation
@@ -224,11 +234,9 @@ def status_view(result: dict | None, shown: dict | None) -> tuple[Any, dict]:
     pkg, label = shown_package(result, shown)
     main = result["package"]
     if main["status"] == "infeasible" and label == "Proposed package":
-        diag = main.get("diagnosis") or {}
         best = use_max_target_bn(result)
         msg = [html.Strong(f"No package reaches {fmt_bn(main['target_usd'])}. "),
-               html.Span(_sentence(diag.get("message", "").replace(
-                   f"the target {fmt_usd(main['target_usd'])} cannot be met: ", "")))]
+               html.Span(" ".join(diagnosis_lines(main)))]
         if result.get("data_warnings"):
             msg.append(html.Ul([html.Li(w) for w in result["data_warnings"]], className="small mb-0 mt-1"))
         if best is not None:
@@ -260,8 +268,10 @@ def kpi_view(ds: Any, result: dict | None, shown: dict | None) -> list:
     pkg, _ = shown_package(result, shown)
     prov = run_provenance(result)
     if pkg.get("achieved_usd") is None:
-        return [dbc.Col(kpi_card("Largest achievable", fmt_usd(pkg.get("max_achievable_usd"), missing="none"),
-                                 "per year, under the other constraints", prov, tone="danger"))]
+        best = pkg.get("max_achievable_usd")
+        shown = "none" if best is None else fmt_usd_significant(largest_target_usd(best))
+        return [dbc.Col(kpi_card("Largest achievable target", shown, "per year, under the other constraints", prov,
+                                 tone="danger"))]
     totals = partner_totals(ds, result["partner"], (result["year"], result["year"]))
     exports = float(totals["exports_usd"].iloc[0]) if len(totals) else math.nan
     share = f"{fmt_pct(pkg['achieved_usd'] / exports, 1)} of US exports to {result['partner']} in {result['year']}" \
@@ -342,7 +352,10 @@ def binding_view(result: dict | None, shown: dict | None) -> list:
     pkg, _ = shown_package(result, shown)
     rows = pkg.get("binding_constraints", [])
     body: list = []
-    if not rows:
+    why = diagnosis_lines(pkg)
+    if why:  # no package: the rule the diagnosis names binds, not a row of a package that does not exist
+        body += [html.Div(line, className="small") for line in why]
+    elif not rows:
         body.append(html.Div("No constraint binds: the package could change without hitting a limit.",
                              className="small text-muted"))
     for b in rows:
@@ -508,8 +521,7 @@ def package_views(ds: Any, result: dict | None, extras: dict | None, shown: dict
     from dash import no_update
     merged = merge(result, extras)
     status, use_max_style = status_view(merged, shown)
-    best = use_max_target_bn(merged)
-    label = f"Use the largest achievable target, {fmt_bn(best * 1e9)}" if best is not None else ""
+    label = use_max_label(merged)
     pending = (frontier_view(merged, shown), alternatives_view(merged, shown)) if new_run else (no_update, no_update)
     return (status, use_max_style, label, kpi_view(ds, merged, shown), table_view(merged, shown),
             binding_view(merged, shown), excluded_view(merged, shown), *pending)

@@ -13,6 +13,7 @@ from typing import Any
 
 from optimizer.estimation.space import nothing_to_offer
 from optimizer.licensing.instruments import MODE_LABEL, instrument_cite
+from optimizer.model.diagnose import diagnosis_lines
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.dml.color import RGBColor
@@ -143,8 +144,8 @@ def _title_slide(prs, b: Briefing) -> None:
     _text(s, Inches(0.8), Inches(2.0), Inches(11.7), Inches(1.2), title, size=38, bold=True)
     n = len(p.get("items", []))
     if p.get("achieved_usd") is None:
-        diag = (p.get("diagnosis") or {}).get("message") or "no package meets the constraints"
-        first = f"No package reaches the {fmt_usd(p.get('target_usd'))} target per year: {diag}."
+        why = " ".join(diagnosis_lines(p)) or "No package was found within the time limit."
+        first = f"No package reaches the {fmt_usd(p.get('target_usd'))} target per year. {why}"
     else:
         first = (f"Concession target {fmt_usd(p.get('target_usd'))} per year; package unlocks "
                  f"{fmt_usd(p.get('achieved_usd'))} with {n} {'item' if n == 1 else 'items'} "
@@ -205,8 +206,10 @@ def _package_slide(prs, b: Briefing) -> None:
             row += [fmt_number(l.get("risk")), _short(l.get("why", ""), 40)]
         rows.append(row)
     if not rows:
-        rows = [["-", nothing_to_offer(p, b.partner_name) or "No items: the target is met without relief, or no "
-                 "package was found", "", "", ""] + (["", ""] if internal else [])]
+        why = diagnosis_lines(p) or [nothing_to_offer(p, b.partner_name) or (
+            "No items: the target is met without relief" if p.get("achieved_usd") is not None
+            else "No package was found within the time limit")]
+        rows = [["-", line, "", "", ""] + (["", ""] if internal else []) for line in why]
     widths = [1.0, 3.8, 2.6, 1.2, 1.2] + ([0.8, 2.4] if internal else [])
     _table(s, header, rows, Inches(0.5), Inches(1.6), Inches(12.3), widths)
     more = len(lines) - MAX_TABLE_ROWS
@@ -283,7 +286,8 @@ EXCLUSION_LABELS: dict[str, str] = {
     "nlr": "no licence required", "foundational": "foundational control", "no_instrument": "no allowed instrument",
     "not_bis_alone": "not for BIS alone", "locked": "kept controlled", "fa_below_threshold": "availability below threshold",
     "ally_opposes": "an ally opposes", "value_unknown": "value unknown", "coherence": "needs its hardware",
-    "not_needed": "not needed for the target",
+    "not_needed": "not needed for the target", "short_of_target": "in the largest package, still short",
+    "no_value": "adds no concession value", "not_in_best": "not in the best package found",
 }
 
 
@@ -300,7 +304,11 @@ def _excluded_slide(prs, b: Briefing) -> None:
     chart.category_axis.reverse_order = True
     binding = b.package.get("binding_constraints") or []
     mr = b.package.get("marginal_risk_per_bn")
-    text = "Binding constraints:\n" + ("\n".join(f"- {c}" if isinstance(c, str) else f"- {c.get('detail') or c.get('name', c)}" for c in binding[:8]) or "- none")
+    why = diagnosis_lines(b.package)
+    if why:  # no package: what binds is the rule the diagnosis names, not a row of a package
+        text = "Why no package reaches the target:\n" + "\n".join(f"- {line}" for line in why)
+    else:
+        text = "Binding constraints:\n" + ("\n".join(f"- {c}" if isinstance(c, str) else f"- {c.get('detail') or c.get('name', c)}" for c in binding[:8]) or "- none")
     if mr is not None:
         text += f"\n\nMarginal risk per extra $1bn of target: {fmt_number(mr)} (approximation from LP duals)"
     _text(s, Inches(8.3), Inches(1.8), Inches(4.5), Inches(4.6), text, size=13)

@@ -172,3 +172,21 @@ def test_cli_and_builder_start_from_one_fa_threshold_and_rank_the_same_eligible_
 def test_a_cleared_threshold_is_the_default_not_zero(shipped_ds):
     from optimizer.model.scenario import DEFAULT_MIN_FA
     assert package.run_package(shipped_ds, _values(min_fa=None))["scenario"]["min_fa"] == DEFAULT_MIN_FA
+
+
+def test_the_infeasible_state_agrees_with_itself(shipped_ds):
+    """The message said 'at most $6.4m', the button 'Use ... $6.3m', the binding panel 'No constraint
+    binds' and three items were 'not needed' for a target no package reaches."""
+    import re
+    out = package.run_package(shipped_ds, _values(target_bn=0.01))
+    assert out["package"]["status"] == "infeasible"
+    status, style, label, kpis, _table, binding, excluded, *_ = package.package_views(shipped_ds, out, None, None, True)
+    figure = re.search(r"Largest achievable target: (\$[\d.]+[mkbn]+)", str(status)).group(1)
+    assert figure == "$6.35m" and label == f"Use the largest achievable target, {figure}"
+    assert f"'{figure}'" in str(kpis)
+    assert package.use_max_target_bn(out) * 1e9 == pytest.approx(6.35e6)
+    assert "Binding rule: the foreign-availability threshold" in str(binding) and "No constraint binds" not in str(binding)
+    reasons = {e["reason"] for e in out["package"]["excluded"]}
+    assert "not_needed" not in reasons and "no_value" in reasons
+    assert "Adds no concession value" in str(excluded)
+    assert "fa_threshold" not in str(status)  # the rule in words, not its internal name
