@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from dashboard.figures.common import Provenance, empty_figure, with_provenance
+from dashboard.figures.common import Provenance, bn_axis, empty_figure, with_provenance
 from dashboard.theme import NAVY, ORANGE, fmt_bn, fmt_count, fmt_score, fmt_usd
 
 BN = 1e9
@@ -66,7 +66,7 @@ def frontier(points: Sequence[dict], prov: Provenance, selected: int | None = No
     fig.update_layout(
         title="Trade-off frontier: risk of the safest package for each value",
         height=300, hovermode="closest", clickmode="event",
-        xaxis=dict(title="concession value, US$ bn per year", tickprefix="$", ticksuffix="bn", range=[0, x_max]),
+        xaxis={**bn_axis(0.0, x_max, 5, title="concession value per year, US$"), "range": [0, x_max]},
         yaxis=dict(title="total security risk" + (" (log scale)" if log else ""), type="log" if log else "linear",
                    dtick=1 if log else None,
                    rangemode="normal" if log else "tozero"),
