@@ -23,6 +23,7 @@ from optimizer.data.trade import trade_years
 from optimizer.errors import DecontrolError
 from optimizer.estimation import record_tier_override
 from optimizer.estimation.config import TIERS
+from optimizer.estimation.foreign_availability import fa_display, fa_known
 
 
 # ------------------------------------------------------------------------------------------ options
@@ -66,7 +67,7 @@ def grid_rows(items: pd.DataFrame, tiers: list[str] | None = None) -> list[dict[
             "licence": r.licence_required, "binding": str(r.binding_reasons or "").replace(";", ", "),
             "licence_basis": r.licence_basis,
             "value_usd": value, "value_text": fmt_usd(value, missing="unknown"), "value_basis": r.value_basis,
-            "fa_score": float(r.fa_score), "fa_text": fmt_score(r.fa_score), "fa_basis": r.fa_basis,
+            "fa_score": float(r.fa_score), "fa_text": fa_display(r.fa_score, r.fa_basis), "fa_basis": r.fa_basis,
             "risk": float(r.risk), "hs6_count": len(hs),
         })
     return rows
@@ -218,14 +219,15 @@ def panel_view(ds: Any, eccn: str | None, partner: str, year: Any,
     fa_rows = [
         ["Share of world exports from outside the US, the regime and the partner", fmt_pct(it.get("fa_non_regime_share"), 0)],
         ["Share from all non-US suppliers", fmt_pct(it.get("fa_all_foreign_share"), 0)],
-        ["Third-country suppliers above the threshold", str(it.get("fa_supplier_count", "n/a"))],
+        ["Third-country suppliers above the threshold",
+         str(it.get("fa_supplier_count", "n/a")) if fa_known(it.get("fa_basis")) else "no data"],
         [f"{name}'s own exports vs imports (capacity)",
-         "no data" if str(it.get("fa_basis", "")).startswith("no trade data") else
+         "no data" if not fa_known(it.get("fa_basis")) else
          f"{fmt_usd(it.get('fa_partner_exports_usd'))} vs {fmt_usd(it.get('fa_partner_imports_usd'))} "
          f"({fmt_score(it.get('fa_partner_capacity'))})"],
     ]
     fa = _section("Foreign availability (15 CFR 768 proxies)", [
-        html.Div([html.Span(f"FA score {fmt_score(it['fa_score'])}", className="fw-bold"),
+        html.Div([html.Span(f"FA score {fa_display(it['fa_score'], it.get('fa_basis'))}", className="fw-bold"),
                   html.Span(f" · {it['fa_basis']}", className="small")]),
         _table(["Component", "Value"], fa_rows, {1}),
         graph(top_suppliers(sup, name, y, trade_prov), 260),

@@ -112,3 +112,13 @@ def test_an_override_the_rules_forbid_is_refused_inline_and_records_nothing(tmp_
     out = items.override_view(state, "1A995", "transactional", "trade it as a bargaining chip", "ana", 0, "CHN")
     assert "needs no licence to CHN" in str(out[0]) and out[-1] is no_update
     assert not state.tier_overrides_path.exists()
+
+
+def test_software_without_trade_data_has_unknown_availability_not_zero(shipped_ds):
+    """5D002-type entries (no HS mapping) read 'FA score 0.00', as if nobody else supplied them."""
+    rows, _, _ = items.items_view(shipped_ds, "CHN", None, None)
+    by_id = {r["eccn"]: r for r in rows}
+    assert by_id["0D001"]["fa_text"] == "unknown" and by_id["5A003"]["fa_text"] == "0.56"
+    _, body, _ = items.panel_view(shipped_ds, "0D001", "CHN", 2024)
+    text = str(body)
+    assert "FA score unknown" in text and "FA score 0.00" not in text
