@@ -45,10 +45,16 @@ def test_exclusions_name_their_reasons_and_to_dict_is_strict_json(ds):
     assert d["scenario"]["risk_budget"] == 0.1 and d["scenario"]["modes"] == ["lift", "meu_removal"]
 
 
-def test_members_positions_screen_items_out_of_both_packages(ds):
-    r = coalition_package(ds, "CHN", ["JPN", "DEU"], Scenario(risk_budget=0.41, rel_gap=0.0, min_fa=0.0),
+def test_members_positions_screen_the_coalition_not_the_us_only_package(ds):
+    """The US-only optimum silently took the allies' oppositions (so it was no US-only package)."""
+    sc = Scenario(risk_budget=0.41, rel_gap=0.0, min_fa=0.0)
+    r = coalition_package(ds, "CHN", ["JPN", "DEU"], sc,
                           positions={"JPN": {"9A991": "oppose"}, "GBR": {"2B991": "oppose"}})
-    assert "9A991" not in r.coalition.item_ids() and "9A991" not in r.us_only.item_ids()
+    alone = coalition_package(ds, "CHN", ["JPN", "DEU"], sc)
+    assert "9A991" not in r.coalition.item_ids()
+    assert r.us_only.item_ids() == alone.us_only.item_ids() and "9A991" in r.us_only.item_ids()
+    assert any(w.startswith("the US-only package does not apply the allies' positions") and
+               "9A991 (opposed by JPN)" in w for w in r.warnings)
     assert {"eccn": "9A991", "reason": "ally_opposes", "detail": "opposed by JPN"} in r.coalition.excluded
     assert "2B991" in r.coalition.item_ids()  # GBR is not a member: its position does not count
     assert any("positions of GBR ignored" in w for w in r.warnings)
