@@ -58,7 +58,7 @@ EVENTS: list[dict[str, str]] = [
      "source": "BIS announcement 2025-05-13; Akin Gump, Freshfields alerts"},
     {"date": "2025-05-13", "kind": "us_control",
      "title": "BIS guidance on Huawei Ascend chips",
-     "summary": "Guidance that using PRC advanced-computing ICs such as Huawei Ascend risks violating General Prohibition 10.",
+     "summary": "Guidance that using PRC advanced-computing ICs such as Huawei Ascend anywhere may violate General Prohibition 10.",
      "source": "BIS guidance 2025-05-13; Alston & Bird trade blog"},
     {"date": "2025-05-23", "kind": "licensing",
      "title": "US licence requirements on EDA software and ethane",
