@@ -27,6 +27,7 @@ from optimizer.coalition.values import partner_import_share
 from optimizer.data.trade import world_exports
 from optimizer.errors import DecontrolError
 from optimizer.estimation.allies import POSITIONS
+from optimizer.estimation.risk import RISK_UNIT
 from optimizer.model.scenario import DEFAULT_MIN_FA
 
 #: Allies offered on the page: the what-if partners (UK, Japan, Australia, Netherlands/EU, Korea),
@@ -243,7 +244,7 @@ def coalition_view(result: dict[str, Any]) -> list:
              f"solver status {co['status']}")
     summary = (f"Smallest member's share of its potential: coalition {fmt_pct(co['min_rel'], 1)}, "
                f"US-only {fmt_pct(us['min_rel'], 1)}. Risk used: coalition {fmt_score(co['risk_used'])}, "
-               f"US-only {fmt_score(us['risk_used'])}.")
+               f"US-only {fmt_score(us['risk_used'])} ({RISK_UNIT}).")
     out: list = [
         html.H2([title, provenance_badge(prov)], className="h6"),
         html.P(summary, className="small mb-1"),

@@ -24,6 +24,7 @@ from optimizer.errors import DecontrolError
 from optimizer.estimation import record_tier_override
 from optimizer.estimation.config import TIERS
 from optimizer.estimation.foreign_availability import fa_display, fa_known
+from optimizer.estimation.risk import RISK_SCALE
 
 
 # ------------------------------------------------------------------------------------------ options
@@ -99,7 +100,7 @@ def column_defs(items: pd.DataFrame, year: int) -> list[dict[str, Any]]:
          "cellRendererParams": {"max": 1.0, "textField": "fa_text", "color": "#18bc9c"},
          "filter": "agNumberColumnFilter", "tooltipField": "fa_basis"},
         {"field": "risk", "headerName": "Risk", "width": 95, "filter": "agNumberColumnFilter",
-         "headerTooltip": "Security risk score from the reasons for control (analyst weights), reduced by FA",
+         "headerTooltip": f"Security risk from the reasons for control (analyst weights), reduced by FA; {RISK_SCALE}",
          "valueFormatter": {"function": "d3.format('.2f')(params.value)"}},
         {"field": "hs6_count", "headerName": "HS codes", "width": 110, "headerTooltip": "HS6 codes mapped to the item", "filter": "agNumberColumnFilter"},
     ]
@@ -238,7 +239,7 @@ def panel_view(ds: Any, eccn: str | None, partner: str, year: Any,
 
     risk = _section("Security risk", [
         html.Div([html.Span(f"Risk {fmt_score(it['risk'])}", className="fw-bold"),
-                  html.Span(" (0 none – 1 highest; analyst weights)", className="small")]),
+                  html.Span(f" ({RISK_SCALE}; analyst weights)", className="small")]),
         html.Div(ex.risk_formula, className="small text-muted"),
     ], Provenance("analyst", "risk weights per reason for control (EstimationConfig), reduced by FA"))
 

@@ -32,6 +32,7 @@ from dashboard.theme import TIER_LABELS, fmt_bn, fmt_count, fmt_pct, fmt_score, 
 from optimizer.estimation.space import nothing_to_offer
 from optimizer.licensing.instruments import MODE_LABEL, instrument_cite
 from optimizer.model import Scenario, compute_frontier, find_alternatives, solve_package
+from optimizer.estimation.risk import RISK_SCALE, RISK_UNIT
 from optimizer.formatting import fmt_usd_significant
 from optimizer.model.diagnose import diagnosis_lines, largest_target_usd
 from optimizer.model.scenario import DEFAULT_MIN_FA
@@ -284,7 +285,8 @@ def kpi_view(ds: Any, result: dict | None, shown: dict | None) -> list:
                  ", ".join(f"{n} {MODE_LABEL.get(m, m).lower()}"
                            for m, n in Counter(l["mode"] for l in pkg.get("items", [])).items())
                  or "none", None),
-        kpi_card("Security risk", fmt_score(pkg.get("risk")), "sum over items (analyst weights, FA-reduced)",
+        kpi_card("Security risk", fmt_score(pkg.get("risk")), f"{RISK_UNIT}, summed over items (analyst weights, "
+                 "FA-reduced)",
                  Provenance("analyst", "risk weights per reason for control, reduced by foreign availability")),
         kpi_card("Marginal risk per extra $1bn", fmt_score(marginal) if marginal is not None else "n/a",
                  "approximation from the LP relaxation", None),
@@ -327,7 +329,7 @@ def table_view(result: dict | None, shown: dict | None) -> list:
         return [html.H2(label, className="h6"), empty_state("This package relieves no item.")]
     head = html.Thead(html.Tr([html.Th("ECCN"), html.Th("Heading"), html.Th("Binds"), html.Th("Relief (CFR)"),
                                html.Th(f"Value/yr ({result['year']})", className="text-end"),
-                               html.Th("FA", className="text-end"), html.Th("Risk", className="text-end"),
+                               html.Th("FA", className="text-end"), html.Th("Risk", className="text-end", title=RISK_SCALE),
                                html.Th("Decides", title="BIS alone, a multilateral regime, a statute or another agency"),
                                html.Th("Why")]))
     rows = [html.Tr([

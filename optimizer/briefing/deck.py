@@ -13,6 +13,7 @@ from typing import Any
 
 from optimizer.estimation.space import nothing_to_offer
 from optimizer.licensing.instruments import MODE_LABEL, instrument_cite
+from optimizer.estimation.risk import RISK_SCALE
 from optimizer.model.diagnose import diagnosis_lines
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData, XyChartData
@@ -236,13 +237,14 @@ def _frontier_slide(prs, b: Briefing) -> None:
     chart.category_axis.has_title = True
     chart.category_axis.axis_title.text_frame.text = "Exports unlocked, US$ bn per year"
     chart.value_axis.has_title = True
-    chart.value_axis.axis_title.text_frame.text = "Security risk (index)"
+    chart.value_axis.axis_title.text_frame.text = "Security risk, risk points"
     chosen_series = chart.plots[0].series[1]
     chosen_series.marker.style = XL_MARKER_STYLE.DIAMOND
     chosen_series.marker.size = 14
     chosen_series.marker.format.fill.solid()
     chosen_series.marker.format.fill.fore_color.rgb = RED
-    _source(s, "Risk is an internal index (reason weights reduced by foreign availability). " + _data_note(b))
+    _source(s, f"Risk is an internal index ({RISK_SCALE}; reason weights reduced by foreign availability). "
+            + _data_note(b))
 
 
 def _value_by_item_slide(prs, b: Briefing) -> None:

@@ -31,6 +31,7 @@ import pandas as pd
 
 from optimizer.cli.common import add_data_flag, emit_frame, emit_json
 from optimizer.errors import DecontrolError, InfeasibleError
+from optimizer.estimation.risk import RISK_UNIT
 from optimizer.formatting import fmt_number, fmt_share, fmt_usd
 from optimizer.model.scenario import (DEFAULT_MIN_FA, OBJECTIVES, SOLVERS, Scenario, read_scenario_json,
                                       with_overrides)
@@ -321,7 +322,7 @@ def _print_package(d: dict[str, Any]) -> None:
     top = fmt_usd(d["max_achievable_usd"]) if d["max_achievable_usd"] is not None else "none (no package at all)"
     print(f"  target {fmt_usd(d['target_usd'])}, achieved {achieved}, largest achievable {top}")
     print(f"  {fa_threshold_line(d.get('scenario') or {})}")
-    print(f"  {d['n_items']} items, risk {fmt_number(d['risk'], 4)}"
+    print(f"  {d['n_items']} items, risk {fmt_number(d['risk'], 4)} {RISK_UNIT}"
           + (f" (+ ally penalty {fmt_number(d['ally_penalty'], 3)})" if d.get("ally_penalty") else ""))
     if d.get("marginal_risk_per_bn") is not None:
         print(f"  marginal risk per extra $1bn: {fmt_number(d['marginal_risk_per_bn'], 4)} (approximation, LP duals)")

@@ -190,3 +190,16 @@ def test_the_infeasible_state_agrees_with_itself(shipped_ds):
     assert "not_needed" not in reasons and "no_value" in reasons
     assert "Adds no concession value" in str(excluded)
     assert "fa_threshold" not in str(status)  # the rule in words, not its internal name
+
+
+def test_risk_figures_say_their_scale(shipped_ds, result):
+    """Risk read '0.80' with no scale; the item panel claimed '0 none – 1 highest' while items reach 2.2."""
+    from dashboard.logic import items
+    from optimizer.estimation.risk import RISK_SCALE
+    kpis = str(package.kpi_view(shipped_ds, result, None))
+    assert "risk points (1 = an NS1 entry, no foreign availability)" in kpis
+    fig = package.frontier_view(result, None)
+    assert "risk points" in fig.layout.yaxis.title.text
+    assert any(a.text == RISK_SCALE for a in fig.layout.annotations)
+    _, body, _ = items.panel_view(shipped_ds, "5A003", "CHN", 2024)
+    assert RISK_SCALE in str(body) and "0 none – 1 highest" not in str(body)
