@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State, no_update
+from dash import Dash, Input, Output, State, ctx, no_update
 
 from dashboard import auth, ids
 from dashboard.callbacks.common import guarded
@@ -31,12 +31,16 @@ def register_callbacks(app: Dash, state: AppState) -> None:
     )
 
     @app.callback(Output(ids.ITEMS_SELECTED, "data"), Output(ids.ITEMS_PANEL, "is_open"),
-                  Input(ids.ITEMS_GRID, "selectedRows"), prevent_initial_call=True)
+                  Input(ids.ITEMS_GRID, "selectedRows"), Input(ids.ITEMS_GRID, "cellClicked"),
+                  prevent_initial_call=True)
     @auth.shared
-    def _select(rows):
-        if not rows:
+    def _select(rows, clicked):
+        """A new selection opens the panel on it; a click on the row already selected (whose
+        selection does not change) reopens a closed panel, as `cellClicked` fires on every click."""
+        eccn = items.clicked_item(rows, clicked, ctx.triggered_prop_ids)
+        if eccn is None:
             return no_update, no_update
-        return rows[0]["eccn"], True
+        return eccn, True
 
     @app.callback(Output(ids.ITEMS_PANEL, "title"), Output(ids.ITEMS_PANEL_BODY, "children"),
                   Output(ids.ITEMS_OVERRIDE_TIER, "value"),

@@ -74,6 +74,17 @@ def grid_rows(items: pd.DataFrame, tiers: list[str] | None = None) -> list[dict[
     return rows
 
 
+def clicked_item(rows: list[dict[str, Any]] | None, clicked: dict[str, Any] | None, triggered: Any) -> str | None:
+    """The item to show in the panel after a grid event: the clicked row's id (getRowId is the
+    ECCN) when a cell was clicked, else the selected row; None when there is nothing to show."""
+    props = set(triggered or {})
+    if any(str(p).endswith(".cellClicked") for p in props) and clicked and clicked.get("rowId"):
+        return str(clicked["rowId"])
+    if rows:
+        return str(rows[0]["eccn"])
+    return None
+
+
 def column_defs(items: pd.DataFrame, year: int) -> list[dict[str, Any]]:
     """AG Grid columns: ECCN pinned, tier chips, value and FA bars (renderers in assets/*.js)."""
     vmax = float(items["value_usd"].max()) if items["value_usd"].notna().any() else 0.0

@@ -122,3 +122,10 @@ def test_software_without_trade_data_has_unknown_availability_not_zero(shipped_d
     _, body, _ = items.panel_view(shipped_ds, "0D001", "CHN", 2024)
     text = str(body)
     assert "FA score unknown" in text and "FA score 0.00" not in text
+
+
+def test_a_click_names_the_clicked_row_a_selection_the_selected_one():
+    rows = [{"eccn": "2B991"}]
+    assert items.clicked_item(rows, {"rowId": "5A003"}, {"items-grid.cellClicked": "items-grid"}) == "5A003"
+    assert items.clicked_item(rows, {"rowId": "5A003"}, {"items-grid.selectedRows": "items-grid"}) == "2B991"
+    assert items.clicked_item([], None, {"items-grid.selectedRows": "items-grid"}) is None
