@@ -25,6 +25,7 @@ DATA_BADGE = "nav-data-badge"
 PARTNER_STORE = "nav-partner-store"  # the partner chosen last, shared by all pages (session storage)
 ALLY_PREVIEW = "nav-ally-preview"    # analyst's switch: show what an ally sees (enforced in callbacks)
 NAV_USER = "nav-user"                # signed-in user and logout link (authentication on)
+NAV_LINK = "nav-link"                # pattern {"type": NAV_LINK, "path": page path}: a link of the navbar
 
 # --- 1. Trade ---------------------------------------------------------------------------------------
 TRADE_PARTNER = "trade-partner"
