@@ -110,7 +110,7 @@ def create_app(data_dir: Path | None = None, *, home: Path | None = None,
     # builder hand-off, opening a scenario): NavLink's own "exact" matching missed those moves.
     app.clientside_callback(
         """function(pathname, links) {
-            const p = (pathname || '/').replace(/\/+$/, '') || '/';
+            const p = (pathname || '/').replace(/\\/+$/, '') || '/';
             return links.map(function (l) { return l.path === p; });
         }""",
         Output({"type": ids.NAV_LINK, "path": dash.ALL}, "active"), Input(ids.URL, "pathname"),
