@@ -507,12 +507,18 @@ def concession_space_view(ds: Any, partner: str, year: int) -> list:
                      "15 CFR 744.21); nlr items need no licence: nothing to relieve.", className="small text-muted")]
 
 
-def side_note_view(result: dict | None) -> str:
-    """The line under the partner's trade that puts the last proposal in proportion."""
-    if not result or not result.get("ok") or not result["package"].get("achieved_usd"):
+def side_note_view(result: dict | None, shown: dict | None = None, extras: dict | None = None) -> str:
+    """The line under the partner's trade that puts the package on display in proportion (the
+    proposal, an alternative or a frontier point: it followed only the proposal)."""
+    merged = merge(result, extras)
+    if not merged or not merged.get("ok"):
         return ""
-    return (f"The proposal unlocks {fmt_usd(result['package']['achieved_usd'])} per year for "
-            f"{result['partner']} (estimated for {result['year']}).")
+    pkg, label = shown_package(merged, shown)
+    if not pkg.get("achieved_usd"):
+        return ""
+    what = "The proposal" if label == "Proposed package" else label
+    return (f"{what} unlocks {fmt_usd(pkg['achieved_usd'])} per year for "
+            f"{merged['partner']} (estimated for {merged['year']}).")
 
 
 def package_views(ds: Any, result: dict | None, extras: dict | None, shown: dict | None,

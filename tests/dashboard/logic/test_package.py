@@ -3,6 +3,7 @@ from dash import no_update
 
 from dashboard.logic import package
 from dashboard.logic.package_inputs import FormValues
+from dashboard.theme import fmt_usd
 
 
 def _values(**kw):
@@ -203,3 +204,15 @@ def test_risk_figures_say_their_scale(shipped_ds, result):
     assert any(a.text == RISK_SCALE for a in fig.layout.annotations)
     _, body, _ = items.panel_view(shipped_ds, "5A003", "CHN", 2024)
     assert RISK_SCALE in str(body) and "0 none – 1 highest" not in str(body)
+
+
+def test_the_side_note_follows_the_package_shown(result):
+    """It kept describing the proposal while an alternative or a frontier package was on display."""
+    assert package.side_note_view(result).startswith("The proposal unlocks $")
+    if result["alternatives"]:
+        alt = result["alternatives"][0]
+        note = package.side_note_view(result, {"kind": "alternative", "index": 0})
+        assert note.startswith("Alternative 1 unlocks ") and fmt_usd(alt["achieved_usd"]) in note
+    point = next(p for p in result["frontier"]["points"] if p.get("achieved_usd"))
+    note = package.side_note_view(result, {"kind": "frontier", "package": point})
+    assert note.startswith("Frontier package for a ") and fmt_usd(point["achieved_usd"]) in note
