@@ -44,6 +44,7 @@ TRADE_ALERT = "trade-alert"
 ITEMS_PARTNER = "items-partner"
 ITEMS_YEAR = "items-year"
 ITEMS_SEARCH = "items-search"
+ITEMS_SEARCH_COUNT = "items-search-count"  # how many rows the search leaves in the grid
 ITEMS_TIERS = "items-tiers"
 ITEMS_SUMMARY = "items-summary"
 ITEMS_GRID = "items-grid"

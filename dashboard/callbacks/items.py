@@ -29,6 +29,16 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         Output(ids.ITEMS_GRID, "dashGridOptions"), Input(ids.ITEMS_SEARCH, "value"),
         State(ids.ITEMS_GRID, "dashGridOptions"), prevent_initial_call=True,
     )
+    # the summary counted the tiers' rows whatever the search left in the grid: say what it shows
+    app.clientside_callback(
+        """function(shown, search, rows) {
+            if (!search || !String(search).trim() || !shown || !rows) { return ""; }
+            return shown.length.toLocaleString("en-US") + " of " + rows.length.toLocaleString("en-US")
+                + " items match \u201c" + String(search).trim() + "\u201d";
+        }""",
+        Output(ids.ITEMS_SEARCH_COUNT, "children"), Input(ids.ITEMS_GRID, "virtualRowData"),
+        State(ids.ITEMS_SEARCH, "value"), State(ids.ITEMS_GRID, "rowData"),
+    )
 
     @app.callback(Output(ids.ITEMS_SELECTED, "data"), Output(ids.ITEMS_PANEL, "is_open"),
                   Input(ids.ITEMS_GRID, "selectedRows"), Input(ids.ITEMS_GRID, "cellClicked"),

@@ -120,7 +120,7 @@ def column_defs(items: pd.DataFrame, year: int) -> list[dict[str, Any]]:
 def items_summary(items: pd.DataFrame, shown: int, partner_name: str, year: int, prov: Provenance) -> list:
     counts = items["tier"].value_counts()
     known = int(items["value_usd"].notna().sum())
-    text = (f"{shown:,} of {len(items):,} items shown · "
+    text = (f"{shown:,} of {len(items):,} items in the chosen tiers · "
             + " · ".join(f"{int(counts.get(t, 0))} {t}" for t in TIER_ORDER)
             + f" · values for {partner_name}, {year} (US$ per year), known for {known:,} items")
     return [html.Span(text), provenance_badge(prov), html.Div(space_line(items, partner_name), className="small")]
