@@ -375,6 +375,10 @@ def binding_view(result: dict | None, shown: dict | None) -> list:
     return [html.H2("Binding constraints and marginal risk", className="h6"), *body]
 
 
+def _chip(e: dict) -> html.Span:
+    return html.Span(e["eccn"], className="excluded-chip", title=e.get("detail", ""))
+
+
 def excluded_view(result: dict | None, shown: dict | None, limit: int = 40) -> list:
     """Items left out, grouped by reason (counts, then the items with the detail on hover)."""
     if not result or not result.get("ok"):
@@ -390,9 +394,10 @@ def excluded_view(result: dict | None, shown: dict | None, limit: int = 40) -> l
         if reason not in groups:
             continue
         items = groups[reason]
-        chips = [html.Span(e["eccn"], className="excluded-chip", title=e.get("detail", "")) for e in items[:limit]]
-        if len(items) > limit:
-            chips.append(html.Span(f"and {len(items) - limit} more", className="small text-muted"))
+        chips: list = [_chip(e) for e in items[:limit]]
+        if len(items) > limit:  # the rest one click away, never cut off ("and 531 more" listed nothing)
+            chips.append(html.Details([html.Summary(f"and {len(items) - limit} more", className="small text-muted"),
+                                       html.Div([_chip(e) for e in items[limit:]])], className="d-inline"))
         body.append(html.Details([html.Summary(f"{REASON_LABELS.get(reason, reason)}: {len(items)}", className="small"),
                                   html.Div(chips, className="py-1")]))
     return [html.H2(f"Items left out, with reasons{note}", className="h6"), *body]

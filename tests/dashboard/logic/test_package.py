@@ -216,3 +216,10 @@ def test_the_side_note_follows_the_package_shown(result):
     point = next(p for p in result["frontier"]["points"] if p.get("achieved_usd"))
     note = package.side_note_view(result, {"kind": "frontier", "package": point})
     assert note.startswith("Frontier package for a ") and fmt_usd(point["achieved_usd"]) in note
+
+
+def test_items_left_out_are_listed_in_full(result):
+    """Past 40 per reason the list ended in 'and 531 more' with no way to see them."""
+    view = str(package.excluded_view(result, None, limit=5))
+    assert all(f"'{e['eccn']}'" in view for e in result["package"]["excluded"])
+    assert "more" in view
