@@ -112,6 +112,16 @@ def create_app(data_dir: str | Path | None = None, *, home: Path | None = None,
         }""" % {p.path: p.name for p in PAGES},
         Output(ids.NAVBAR, "className"), Input(ids.URL, "pathname"),
     )
+    # The link of the page shown is highlighted, also when a callback moved the URL (the Allies ->
+    # builder hand-off, opening a scenario): NavLink's own "exact" matching missed those moves.
+    app.clientside_callback(
+        """function(pathname, links) {
+            const p = (pathname || '/').replace(/\\/+$/, '') || '/';
+            return links.map(function (l) { return l.path === p; });
+        }""",
+        Output({"type": ids.NAV_LINK, "path": dash.ALL}, "active"), Input(ids.URL, "pathname"),
+        State({"type": ids.NAV_LINK, "path": dash.ALL}, "id"),
+    )
     for page in PAGES:
         page.register_callbacks(app, state)
     return app

@@ -108,7 +108,9 @@ def _serve(args: argparse.Namespace) -> int:
         from dashboard.app import app_from_env
         app = app_from_env({**os.environ, **env})
         print(f"decontrol dashboard (development server) on http://{args.host}:{args.port}/", file=sys.stderr)
-        app.run(host=args.host, port=args.port, debug=True)
+        # no version check: it calls plotly.com, which the app's own CSP (connect-src 'self') refuses,
+        # a console error on every page of a development server
+        app.run(host=args.host, port=args.port, debug=True, dev_tools_disable_version_check=True)
         return 0
     return serve.run(env, host=args.host, port=args.port, workers=args.workers, threads=args.threads,
                      job_workers=args.job_workers)

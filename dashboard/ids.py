@@ -25,6 +25,7 @@ DATA_BADGE = "nav-data-badge"
 PARTNER_STORE = "nav-partner-store"  # the partner chosen last, shared by all pages (session storage)
 ALLY_PREVIEW = "nav-ally-preview"    # analyst's switch: show what an ally sees (enforced in callbacks)
 NAV_USER = "nav-user"                # signed-in user and logout link (authentication on)
+NAV_LINK = "nav-link"                # pattern {"type": NAV_LINK, "path": page path}: a link of the navbar
 
 # --- 1. Trade ---------------------------------------------------------------------------------------
 TRADE_PARTNER = "trade-partner"
@@ -43,6 +44,7 @@ TRADE_ALERT = "trade-alert"
 ITEMS_PARTNER = "items-partner"
 ITEMS_YEAR = "items-year"
 ITEMS_SEARCH = "items-search"
+ITEMS_SEARCH_COUNT = "items-search-count"  # how many rows the search leaves in the grid
 ITEMS_TIERS = "items-tiers"
 ITEMS_SUMMARY = "items-summary"
 ITEMS_GRID = "items-grid"

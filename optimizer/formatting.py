@@ -17,6 +17,29 @@ def fmt_usd(value: float | None, digits: int = 1) -> str:
     return f"{sign}${v:,.0f}"
 
 
+def floor_significant(value: float, sig: int = 3) -> float:
+    """`value` rounded *down* to `sig` significant digits (6,353,764 -> 6,350,000): a largest
+    achievable target that is still reachable and that prints exactly with `fmt_usd_significant`."""
+    v = float(value)
+    if not math.isfinite(v) or v <= 0:
+        return 0.0 if not math.isfinite(v) or v == 0 else v
+    scale = 10 ** (math.floor(math.log10(v)) - sig + 1)
+    return float(math.floor(v / scale + 1e-9) * scale)
+
+
+def fmt_usd_significant(value: float | None, sig: int = 3) -> str:
+    """US dollars to `sig` significant digits in the usual units: `$6.35m`, `$11.1m`, `$2.47bn`,
+    `$125k`, so a figure rounded by `floor_significant` reads the same in a message and on a button."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "unknown"
+    v = abs(float(value))
+    for scale in (1e12, 1e9, 1e6, 1e3):
+        if v >= scale:
+            whole = len(str(int(v / scale)))
+            return fmt_usd(value, digits=max(0, sig - whole))
+    return fmt_usd(value)
+
+
 def fmt_share(value: float | None, digits: int | None = None) -> str:
     """A share in [0, 1] as a percentage: `0.42 -> '42%'`, `0.004 -> '0.4%'` (one decimal below 1%
     unless `digits` is given), `n/a` for NaN/None."""

@@ -42,8 +42,8 @@ def headline() -> dict[str, Any]:
         counts = {k: v for k, v in space.items() if isinstance(v, int) and not isinstance(v, bool)}
         largest = solve_package(table, Scenario.from_dict({"objective": "max-value"}))
         target = space["suggested_target_usd"]
-        package = solve_package(table, Scenario.from_dict({"target_usd": target, "min_fa": 0.5}))
-        frontier = compute_frontier(table, Scenario.from_dict({"min_fa": 0.5}), points=10)
+        package = solve_package(table, Scenario.from_dict({"target_usd": target}))
+        frontier = compute_frontier(table, Scenario(), points=10)
         out[partner] = {
             "space": counts | money,
             "largest_achievable_usd": _usd(largest.achieved_usd),

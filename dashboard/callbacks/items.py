@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State, no_update
+from dash import Dash, Input, Output, State, ctx, no_update
 
 from dashboard import auth, ids
 from dashboard.callbacks.common import guarded
@@ -29,14 +29,28 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         Output(ids.ITEMS_GRID, "dashGridOptions"), Input(ids.ITEMS_SEARCH, "value"),
         State(ids.ITEMS_GRID, "dashGridOptions"), prevent_initial_call=True,
     )
+    # the summary counted the tiers' rows whatever the search left in the grid: say what it shows
+    app.clientside_callback(
+        """function(shown, search, rows) {
+            if (!search || !String(search).trim() || !shown || !rows) { return ""; }
+            return shown.length.toLocaleString("en-US") + " of " + rows.length.toLocaleString("en-US")
+                + " items match \u201c" + String(search).trim() + "\u201d";
+        }""",
+        Output(ids.ITEMS_SEARCH_COUNT, "children"), Input(ids.ITEMS_GRID, "virtualRowData"),
+        State(ids.ITEMS_SEARCH, "value"), State(ids.ITEMS_GRID, "rowData"),
+    )
 
     @app.callback(Output(ids.ITEMS_SELECTED, "data"), Output(ids.ITEMS_PANEL, "is_open"),
-                  Input(ids.ITEMS_GRID, "selectedRows"), prevent_initial_call=True)
+                  Input(ids.ITEMS_GRID, "selectedRows"), Input(ids.ITEMS_GRID, "cellClicked"),
+                  prevent_initial_call=True)
     @auth.shared
-    def _select(rows):
-        if not rows:
+    def _select(rows, clicked):
+        """A new selection opens the panel on it; a click on the row already selected (whose
+        selection does not change) reopens a closed panel, as `cellClicked` fires on every click."""
+        eccn = items.clicked_item(rows, clicked, ctx.triggered_prop_ids)
+        if eccn is None:
             return no_update, no_update
-        return rows[0]["eccn"], True
+        return eccn, True
 
     @app.callback(Output(ids.ITEMS_PANEL, "title"), Output(ids.ITEMS_PANEL_BODY, "children"),
                   Output(ids.ITEMS_OVERRIDE_TIER, "value"),

@@ -158,10 +158,11 @@ def register_callbacks(app: Dash, state: AppState) -> None:
     def _follow_partner(partner, year, current, suggested):
         return package.follow_partner_target(state.dataset(), partner, year, current, suggested)
 
-    @app.callback(Output(ids.PKG_SIDE_NOTE, "children"), Input(ids.PKG_RESULT, "data"))
+    @app.callback(Output(ids.PKG_SIDE_NOTE, "children"), Input(ids.PKG_RESULT, "data"), Input(ids.PKG_SHOWN, "data"),
+                  State(ids.PKG_EXTRAS, "data"))
     @auth.analyst_only
-    def _side_note(result):
-        return package.side_note_view(result)
+    def _side_note(result, shown, extras):
+        return package.side_note_view(result, shown, extras)
 
     @app.callback(Output(ids.PARTNER_STORE, "data", allow_duplicate=True), Input(ids.PKG_PARTNER, "value"),
                   prevent_initial_call=True)

@@ -8,6 +8,7 @@ the source. The badge is part of the figure, so it survives screenshots and PNG 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -109,10 +110,13 @@ def nice_step(span: float, target_ticks: int = 5) -> float:
     return next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
 
 
-def bn_axis(lo: float, hi: float, target_ticks: int = 5) -> dict:
-    """Axis settings for values plotted in US$ bn: ticks labelled `$200bn`, `-$400bn`, `$0`.
+def bn_axis(lo: float, hi: float, target_ticks: int = 5, title: str = "US$") -> dict:
+    """Axis settings for values plotted in US$ bn: ticks labelled at their true values in the unit
+    the range calls for (`$2.5bn`, `-$400bn`, `$0`; `$2.5m` for a $6m package), and the unit in the
+    title (`US$ bn`, `US$ m`).
 
-    Plotly's `tickprefix` would print `$-200bn`; explicit tick text keeps one money style.
+    Plotly's `tickprefix` would print `$-200bn`, and fixed decimals printed a tick at 2.5 as `$2bn`;
+    explicit tick text keeps one money style and every digit a tick needs.
     """
     lo, hi = min(lo, 0.0), max(hi, 0.0)
     step = nice_step(hi - lo, target_ticks)
@@ -122,6 +126,16 @@ def bn_axis(lo: float, hi: float, target_ticks: int = 5) -> dict:
     while v <= hi + step * 0.999:
         ticks.append(round(v, 10))
         v += step
-    digits = 0 if step >= 1 else (1 if step >= 0.1 else 2)
-    text = ["$0" if t == 0 else f"{'-' if t < 0 else ''}${abs(t):,.{digits}f}bn" for t in ticks]
-    return {"tickvals": ticks, "ticktext": text, "title": {"text": "US$ bn"}}
+    text, unit = money_ticks(ticks)
+    return {"tickvals": ticks, "ticktext": text, "title": {"text": f"{title} {unit}".strip()}}
+
+
+def money_ticks(ticks_bn: Sequence[float]) -> tuple[list[str], str]:
+    """Labels for ticks given in US$ bn, and their unit: billions down to US$50m (as `theme.fmt_bn`),
+    then millions or thousands; as many decimals as the ticks need to read at their true values."""
+    top = max((abs(t) for t in ticks_bn), default=0.0) * 1e9
+    scale, unit = next(((sc, u) for sc, u in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k"))
+                        if top >= (5e7 if u == "bn" else sc)), (1.0, ""))
+    values = [t * 1e9 / scale for t in ticks_bn]
+    digits = next((d for d in range(7) if all(abs(round(v, d) - v) <= 1e-9 * max(1.0, abs(v)) for v in values)), 6)
+    return (["$0" if v == 0 else f"{'-' if v < 0 else ''}${abs(v):,.{digits}f}{unit}" for v in values], unit)

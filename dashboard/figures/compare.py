@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from dashboard.figures.common import Provenance, empty_figure, with_provenance
-from dashboard.theme import BLUE, GREEN, NAVY, ORANGE, RED
+from dashboard.figures.common import Provenance, bn_axis, empty_figure, with_provenance
+from dashboard.theme import BLUE, GREEN, NAVY, ORANGE, RED, fmt_usd
 
 BN = 1e9
 SERIES_COLORS: tuple[str, ...] = (NAVY, ORANGE, GREEN, BLUE, RED, "#8e44ad")
@@ -18,25 +18,29 @@ def frontiers_overlay(series: Mapping[str, Sequence[dict]], prov: Provenance, au
     number of items (they never see risk). `series`: name -> points with `achieved_usd`, `n_items`
     and (internal only) `risk`."""
     fig = go.Figure()
+    top = 0.0
     for i, (name, points) in enumerate(series.items()):
         if audience == "ally":
             pts = sorted((p for p in points if p.get("achieved_usd")), key=lambda p: p["n_items"])
             x, y = [p["n_items"] for p in pts], [p["achieved_usd"] / BN for p in pts]
-            hover = "%{y:.2f} bn US$ per year with %{x} items<extra>" + name + "</extra>"
+            hover = "%{customdata} per year with %{x} items<extra>" + name + "</extra>"
         else:
             pts = sorted((p for p in points if p.get("achieved_usd") and p.get("risk") is not None),
                          key=lambda p: p["achieved_usd"])
             x, y = [p["achieved_usd"] / BN for p in pts], [p["risk"] for p in pts]
-            hover = "%{x:.2f} bn US$ per year · risk %{y:.2f}<extra>" + name + "</extra>"
+            hover = "%{customdata} per year · risk %{y:.2f}<extra>" + name + "</extra>"
         if pts:
+            top = max([top, *(p["achieved_usd"] / BN for p in pts)])
             color = SERIES_COLORS[i % len(SERIES_COLORS)]
             fig.add_scatter(x=x, y=y, name=name, mode="lines+markers", hovertemplate=hover,
+                            customdata=[fmt_usd(p["achieved_usd"]) for p in pts],
                             line=dict(color=color, width=1.5, shape="hv"), marker=dict(size=7, color=color))
     if not fig.data:
         return empty_figure("Choose two or more saved scenarios to overlay their frontiers.", height=320)
+    money = bn_axis(0.0, top, 5, title="Value unlocked per year, US$")
     if audience == "ally":
-        fig.update_layout(xaxis_title="Items in the package", yaxis_title="Value unlocked, US$ bn per year")
+        fig.update_layout(xaxis_title="Items in the package", yaxis=money)
     else:
-        fig.update_layout(xaxis_title="Value unlocked, US$ bn per year", yaxis_title="Least total risk")
+        fig.update_layout(xaxis=money, yaxis_title="Least total risk (risk points, analyst weights)")
     fig.update_layout(height=340, margin=dict(l=60, r=20, t=30, b=50), legend=dict(orientation="h", y=-0.25))
     return with_provenance(fig, prov)

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from dashboard.figures.common import Provenance, empty_figure, with_provenance
+from dashboard.figures.common import Provenance, bn_axis, empty_figure, with_provenance
 from dashboard.theme import NAVY, ORANGE, fmt_bn, fmt_count, fmt_score, fmt_usd
+from optimizer.estimation.risk import RISK_SCALE
 
 BN = 1e9
 LOG_SPAN = 50.0
@@ -63,11 +64,13 @@ def frontier(points: Sequence[dict], prov: Provenance, selected: int | None = No
         fig.add_annotation(text=f"target {fmt_bn(target_usd)} is beyond the largest achievable value →",
                            xref="paper", yref="paper", x=1, y=0.02, xanchor="right", showarrow=False,
                            font=dict(size=10, color=ORANGE))
+    fig.add_annotation(text=RISK_SCALE, xref="paper", yref="paper", x=0, y=1.0, xanchor="left", yanchor="bottom",
+                       showarrow=False, font=dict(size=9, color="#7b8a8b"))
     fig.update_layout(
         title="Trade-off frontier: risk of the safest package for each value",
         height=300, hovermode="closest", clickmode="event",
-        xaxis=dict(title="concession value, US$ bn per year", tickprefix="$", ticksuffix="bn", range=[0, x_max]),
-        yaxis=dict(title="total security risk" + (" (log scale)" if log else ""), type="log" if log else "linear",
+        xaxis={**bn_axis(0.0, x_max, 5, title="concession value per year, US$"), "range": [0, x_max]},
+        yaxis=dict(title="total security risk, risk points" + (" (log scale)" if log else ""), type="log" if log else "linear",
                    dtick=1 if log else None,
                    rangemode="normal" if log else "tozero"),
         legend=dict(orientation="h", yanchor="top", y=-0.22, x=0), margin=dict(l=56, r=16, t=40, b=72),

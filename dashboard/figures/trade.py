@@ -30,7 +30,8 @@ def totals_series(totals: pd.DataFrame, events: pd.DataFrame, partner_name: str,
     """US exports and imports (lines) and the balance (bars) by year, policy events as markers.
 
     `totals`: year, exports_usd, imports_usd, balance_usd. `events`: date, title, summary, kind;
-    events outside the plotted years are dropped.
+    events before the first plotted year are dropped; later ones stretch the year axis to reach
+    them (the caller chooses which events concern the partner and the years).
     """
     if totals.empty:
         return empty_figure(f"No trade totals for {partner_name} in these years.")
@@ -47,15 +48,17 @@ def totals_series(totals: pd.DataFrame, events: pd.DataFrame, partner_name: str,
                         hovertemplate=f"%{{x}}: {name.lower()} %{{customdata}}<extra></extra>")
     y_lo, y_hi = t[["balance_usd"]].min().min() / BN, t[["exports_usd", "imports_usd"]].max().max() / BN
     y_lo = min(0.0, y_lo)
+    x_hi = float(t["year"].max()) + 0.5
     if events is not None and not events.empty:
         ev = events.assign(x=_fractional_year(events["date"]))
-        ev = ev[(ev["x"] >= t["year"].min() - 0.5) & (ev["x"] <= t["year"].max() + 0.99)]
+        ev = ev[ev["x"] >= t["year"].min() - 0.5]
         if not ev.empty:
             top = y_hi * 1.08
             fig.update_layout(shapes=[  # one update: add_shape per event re-validates the layout each time
                 dict(type="line", x0=x, x1=x, y0=y_lo, y1=top, layer="below",
                      line=dict(color=_EVENT_COLORS.get(k, NAVY), width=1, dash="dot"))
                 for x, k in zip(ev["x"], ev["kind"])])
+            x_hi = max(x_hi, float(ev["x"].max()) + 0.15)
             fig.add_scatter(
                 x=ev["x"], y=[top] * len(ev), mode="markers", name="Policy events",
                 marker=dict(symbol="triangle-down", size=11,
@@ -68,7 +71,7 @@ def totals_series(totals: pd.DataFrame, events: pd.DataFrame, partner_name: str,
         title=f"US goods trade with {partner_name}, US$ billion per year",
         barmode="overlay", hovermode="closest", height=330,
         yaxis=dict(**bn_axis(y_lo, y_hi * 1.08), zeroline=True, zerolinecolor="#bbb"),
-        xaxis=dict(dtick=1, tickformat="d"),
+        xaxis=dict(dtick=1, tickformat="d", range=[float(t["year"].min()) - 0.5, x_hi]),
         legend=dict(orientation="h", yanchor="top", y=-0.1, xanchor="left", x=0),
         margin=dict(l=56, r=16, t=40, b=56),
     )

@@ -77,6 +77,7 @@ def layout(state: AppState, partner: str) -> html.Div:
         controls,
         html.Div(id=ids.ITEMS_ALERT),
         html.Div(id=ids.ITEMS_SUMMARY, className="small text-muted mb-1 d-flex align-items-center"),
+        html.Div(id=ids.ITEMS_SEARCH_COUNT, className="small fw-semibold mb-1", role="status"),
         dcc.Loading(grid, type="dot", delay_show=400),
         html.Div("Click a row (or select it with the keyboard and press Space) to open the item.",
                  className="small text-muted mt-1"),

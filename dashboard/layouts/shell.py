@@ -41,7 +41,9 @@ def user_menu(role: str, user: str | None) -> html.Div:
 def shell(badge: html.Span, page: Any = None, path: str | None = None, role: str = "analyst",
           user: str | None = None) -> html.Div:
     """The frame with `page` (the layout of the first page, served at `path`) already in place."""
-    nav = dbc.Nav([dbc.NavItem(dbc.NavLink(p.name, href=p.path, active="exact")) for p in pages_for(role)],
+    nav = dbc.Nav([dbc.NavItem(dbc.NavLink(p.name, href=p.path, active="exact",
+                                           id={"type": ids.NAV_LINK, "path": p.path}))
+                   for p in pages_for(role)],
                   navbar=True, className="me-auto")
     navbar = dbc.Navbar(
         dbc.Container([

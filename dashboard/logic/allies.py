@@ -27,6 +27,8 @@ from optimizer.coalition.values import partner_import_share
 from optimizer.data.trade import world_exports
 from optimizer.errors import DecontrolError
 from optimizer.estimation.allies import POSITIONS
+from optimizer.estimation.risk import RISK_UNIT
+from optimizer.model.scenario import DEFAULT_MIN_FA
 
 #: Allies offered on the page: the what-if partners (UK, Japan, Australia, Netherlands/EU, Korea),
 #: then Germany and Taiwan.
@@ -174,6 +176,7 @@ def coalition_summary(result: dict[str, Any]) -> dict[str, Any]:
              for side in ("coalition", "us_only")}
     return {"status": result.get("status"), "gains": gains, "sides": sides, "members": result.get("members", []),
             "risk_budget": result.get("risk_budget"), "year": result.get("year"), "partner": result.get("partner"),
+            "min_fa": float((result.get("scenario") or {}).get("min_fa", DEFAULT_MIN_FA)),
             "min_relative_gain": result.get("min_relative_gain"), "warnings": result.get("warnings", []),
             "synthetic": result.get("synthetic"), "source": result.get("source", "")}
 
@@ -236,10 +239,11 @@ def coalition_view(result: dict[str, Any]) -> list:
         return [error_alert(f"The coalition package could not be found (solver status: {co['status']}).",
                             s["warnings"])]
     title = (f"Coalition package vs US-only optimum, {s['partner']} {s['year']}, risk budget "
-             f"{fmt_score(s['risk_budget'])} · solver status {co['status']}")
+             f"{fmt_score(s['risk_budget'])}, foreign-availability threshold {s['min_fa']:.2f} · "
+             f"solver status {co['status']}")
     summary = (f"Smallest member's share of its potential: coalition {fmt_pct(co['min_rel'], 1)}, "
                f"US-only {fmt_pct(us['min_rel'], 1)}. Risk used: coalition {fmt_score(co['risk_used'])}, "
-               f"US-only {fmt_score(us['risk_used'])}.")
+               f"US-only {fmt_score(us['risk_used'])} ({RISK_UNIT}).")
     out: list = [
         html.H2([title, provenance_badge(prov)], className="h6"),
         html.P(summary, className="small mb-1"),

@@ -24,6 +24,8 @@ from optimizer.data.trade import trade_years
 from optimizer.errors import DecontrolError
 from optimizer.estimation import record_tier_override
 from optimizer.estimation.config import TIERS
+from optimizer.estimation.foreign_availability import fa_display, fa_known
+from optimizer.estimation.risk import RISK_SCALE
 
 
 # ------------------------------------------------------------------------------------------ options
@@ -67,10 +69,21 @@ def grid_rows(items: pd.DataFrame, tiers: list[str] | None = None) -> list[dict[
             "licence": r.licence_required, "binding": str(r.binding_reasons or "").replace(";", ", "),
             "licence_basis": r.licence_basis,
             "value_usd": value, "value_text": fmt_usd(value, missing="unknown"), "value_basis": r.value_basis,
-            "fa_score": float(r.fa_score), "fa_text": fmt_score(r.fa_score), "fa_basis": r.fa_basis,
+            "fa_score": float(r.fa_score), "fa_text": fa_display(r.fa_score, r.fa_basis), "fa_basis": r.fa_basis,
             "risk": float(r.risk), "hs6_count": len(hs),
         })
     return rows
+
+
+def clicked_item(rows: list[dict[str, Any]] | None, clicked: dict[str, Any] | None, triggered: Any) -> str | None:
+    """The item to show in the panel after a grid event: the clicked row's id (getRowId is the
+    ECCN) when a cell was clicked, else the selected row; None when there is nothing to show."""
+    props = set(triggered or {})
+    if any(str(p).endswith(".cellClicked") for p in props) and clicked and clicked.get("rowId"):
+        return str(clicked["rowId"])
+    if rows:
+        return str(rows[0]["eccn"])
+    return None
 
 
 def column_defs(items: pd.DataFrame, year: int) -> list[dict[str, Any]]:
@@ -99,7 +112,7 @@ def column_defs(items: pd.DataFrame, year: int) -> list[dict[str, Any]]:
          "cellRendererParams": {"max": 1.0, "textField": "fa_text", "color": "#18bc9c"},
          "filter": "agNumberColumnFilter", "tooltipField": "fa_basis"},
         {"field": "risk", "headerName": "Risk", "width": 95, "filter": "agNumberColumnFilter",
-         "headerTooltip": "Security risk score from the reasons for control (analyst weights), reduced by FA",
+         "headerTooltip": f"Security risk from the reasons for control (analyst weights), reduced by FA; {RISK_SCALE}",
          "valueFormatter": {"function": "d3.format('.2f')(params.value)"}},
         {"field": "hs6_count", "headerName": "HS codes", "width": 110, "headerTooltip": "HS6 codes mapped to the item", "filter": "agNumberColumnFilter"},
     ]
@@ -108,7 +121,7 @@ def column_defs(items: pd.DataFrame, year: int) -> list[dict[str, Any]]:
 def items_summary(items: pd.DataFrame, shown: int, partner_name: str, year: int, prov: Provenance) -> list:
     counts = items["tier"].value_counts()
     known = int(items["value_usd"].notna().sum())
-    text = (f"{shown:,} of {len(items):,} items shown · "
+    text = (f"{shown:,} of {len(items):,} items in the chosen tiers · "
             + " · ".join(f"{int(counts.get(t, 0))} {t}" for t in TIER_ORDER)
             + f" · values for {partner_name}, {year} (US$ per year), known for {known:,} items")
     return [html.Span(text), provenance_badge(prov), html.Div(space_line(items, partner_name), className="small")]
@@ -219,14 +232,15 @@ def panel_view(ds: Any, eccn: str | None, partner: str, year: Any,
     fa_rows = [
         ["Share of world exports from outside the US, the regime and the partner", fmt_pct(it.get("fa_non_regime_share"), 0)],
         ["Share from all non-US suppliers", fmt_pct(it.get("fa_all_foreign_share"), 0)],
-        ["Third-country suppliers above the threshold", str(it.get("fa_supplier_count", "n/a"))],
+        ["Third-country suppliers above the threshold",
+         str(it.get("fa_supplier_count", "n/a")) if fa_known(it.get("fa_basis")) else "no data"],
         [f"{name}'s own exports vs imports (capacity)",
-         "no data" if str(it.get("fa_basis", "")).startswith("no trade data") else
+         "no data" if not fa_known(it.get("fa_basis")) else
          f"{fmt_usd(it.get('fa_partner_exports_usd'))} vs {fmt_usd(it.get('fa_partner_imports_usd'))} "
          f"({fmt_score(it.get('fa_partner_capacity'))})"],
     ]
     fa = _section("Foreign availability (15 CFR 768 proxies)", [
-        html.Div([html.Span(f"FA score {fmt_score(it['fa_score'])}", className="fw-bold"),
+        html.Div([html.Span(f"FA score {fa_display(it['fa_score'], it.get('fa_basis'))}", className="fw-bold"),
                   html.Span(f" · {it['fa_basis']}", className="small")]),
         _table(["Component", "Value"], fa_rows, {1}),
         graph(top_suppliers(sup, name, y, trade_prov), 260),
@@ -237,7 +251,7 @@ def panel_view(ds: Any, eccn: str | None, partner: str, year: Any,
 
     risk = _section("Security risk", [
         html.Div([html.Span(f"Risk {fmt_score(it['risk'])}", className="fw-bold"),
-                  html.Span(" (0 none – 1 highest; analyst weights)", className="small")]),
+                  html.Span(f" ({RISK_SCALE}; analyst weights)", className="small")]),
         html.Div(ex.risk_formula, className="small text-muted"),
     ], Provenance("analyst", "risk weights per reason for control (EstimationConfig), reduced by FA"))
 

@@ -29,9 +29,13 @@ from dashboard.logic.package_inputs import FormValues, check_form, with_ally_pos
 from dashboard.logic.trade import partner_names, partner_totals
 from dashboard.state import diversion_exposure, item_table
 from dashboard.theme import TIER_LABELS, fmt_bn, fmt_count, fmt_pct, fmt_score, fmt_usd, truncate
+from optimizer.estimation.risk import RISK_SCALE, RISK_UNIT
 from optimizer.estimation.space import nothing_to_offer
+from optimizer.formatting import fmt_usd_significant
 from optimizer.licensing.instruments import MODE_LABEL, instrument_cite
 from optimizer.model import Scenario, compute_frontier, find_alternatives, solve_package
+from optimizer.model.diagnose import diagnosis_lines, largest_target_usd
+from optimizer.model.scenario import DEFAULT_MIN_FA
 
 FRONTIER_POINTS = 30
 ALTERNATIVES = 3
@@ -52,6 +56,8 @@ REASON_LABELS: dict[str, str] = {
     "not_needed": "Not needed to reach the target",
     # why an item is out when no package meets the target (optimizer.model.results.infeasible_reasons)
     "short_of_target": "In the largest achievable package, still short of the target",
+    "no_value": "Adds no concession value",
+    "not_in_best": "Not in the best package found (largest achievable not proven)",
     "risk_budget": "Would break the risk budget",
     "max_items": "Would break the maximum number of items",
     "category_caps": "Would break a cap per category",
@@ -173,15 +179,21 @@ def frontier_package(ds: Any, result: dict, index: int) -> dict[str, Any]:
 
 
 def use_max_target_bn(result: dict | None) -> float | None:
-    """The largest achievable target of the last run in US$ bn, rounded *down* to two significant
-    digits (so it is reachable and reads cleanly: $6.35m -> 0.0063, $2.47bn -> 2.4)."""
+    """The largest achievable target of the last run in US$ bn, rounded *down* to three significant
+    digits (`optimizer.model.diagnose.largest_target_usd`: reachable, and the very figure the
+    infeasibility message and the button print: $6.353m -> $6.35m)."""
     if not result or not result.get("ok"):
         return None
     best = result["package"].get("max_achievable_usd")
     if best is None or best <= 0:
         return None if best is None else 0.0
-    scale = 10 ** (math.floor(math.log10(best)) - 1)
-    return round(math.floor(best / scale) * scale / 1e9, 12)
+    return round(largest_target_usd(best) / 1e9, 12)
+
+
+def use_max_label(result: dict | None) -> str:
+    """The 'use the largest target' button's text, with the figure of the message above it."""
+    best = use_max_target_bn(result)
+    return "" if best is None else f"Use the largest achievable target, {fmt_usd_significant(best * 1e9)}"
 
 
 # ------------------------------------------------------------------------------------------ validation
@@ -238,11 +250,9 @@ def status_view(result: dict | None, shown: dict | None) -> tuple[Any, dict]:
     pkg, label = shown_package(result, shown)
     main = result["package"]
     if main["status"] == "infeasible" and label == "Proposed package":
-        diag = main.get("diagnosis") or {}
         best = use_max_target_bn(result)
         msg = [html.Strong(f"No package reaches {fmt_bn(main['target_usd'])}. "),
-               html.Span(_sentence(diag.get("message", "").replace(
-                   f"the target {fmt_usd(main['target_usd'])} cannot be met: ", "")))]
+               html.Span(" ".join(diagnosis_lines(main)))]
         if result.get("data_warnings"):
             msg.append(html.Ul([html.Li(w) for w in result["data_warnings"]], className="small mb-0 mt-1"))
         if best is not None:
@@ -254,8 +264,10 @@ def status_view(result: dict | None, shown: dict | None) -> tuple[Any, dict]:
     gap = pkg.get("gap")
     quality = ("proven optimal" if pkg["status"] == "optimal" else
                f"best found in the time limit (gap {fmt_pct(gap, 1)})" if pkg["status"] == "feasible" else pkg["status"])
+    min_fa = float(result["scenario"].get("min_fa", DEFAULT_MIN_FA))
     parts = [html.Strong(label), html.Span(f"\u00a0· {result['partner']}, trade year {result['year']} · {quality} · "
-                                           f"{pkg.get('solver', '')} in {pkg.get('solve_seconds', 0):.2f} s"),
+                                           f"{pkg.get('solver', '')} in {pkg.get('solve_seconds', 0):.2f} s · "
+                                           f"foreign-availability threshold {min_fa:.2f}"),
              provenance_badge(run_provenance(result))]
     line = html.Div(parts, className="small mb-2 d-flex align-items-center flex-wrap")
     nothing = nothing_to_offer(pkg, result["partner"])
@@ -272,8 +284,10 @@ def kpi_view(ds: Any, result: dict | None, shown: dict | None) -> list:
     pkg, _ = shown_package(result, shown)
     prov = run_provenance(result)
     if pkg.get("achieved_usd") is None:
-        return [dbc.Col(kpi_card("Largest achievable", fmt_usd(pkg.get("max_achievable_usd"), missing="none"),
-                                 "per year, under the other constraints", prov, tone="danger"))]
+        best = pkg.get("max_achievable_usd")
+        largest = "none" if best is None else fmt_usd_significant(largest_target_usd(best))
+        return [dbc.Col(kpi_card("Largest achievable target", largest, "per year, under the other constraints", prov,
+                                 tone="danger"))]
     totals = partner_totals(ds, result["partner"], (result["year"], result["year"]))
     exports = float(totals["exports_usd"].iloc[0]) if len(totals) else math.nan
     share = f"{fmt_pct(pkg['achieved_usd'] / exports, 1)} of US exports to {result['partner']} in {result['year']}" \
@@ -286,7 +300,8 @@ def kpi_view(ds: Any, result: dict | None, shown: dict | None) -> list:
                  ", ".join(f"{n} {MODE_LABEL.get(m, m).lower()}"
                            for m, n in Counter(l["mode"] for l in pkg.get("items", [])).items())
                  or "none", None),
-        kpi_card("Security risk", fmt_score(pkg.get("risk")), "sum over items (analyst weights, FA-reduced)",
+        kpi_card("Security risk", fmt_score(pkg.get("risk")), f"{RISK_UNIT}, summed over items (analyst weights, "
+                 "FA-reduced)",
                  Provenance("analyst", "risk weights per reason for control, reduced by foreign availability")),
         kpi_card("Marginal risk per extra $1bn", fmt_score(marginal) if marginal is not None else "n/a",
                  "approximation from the LP relaxation", None),
@@ -329,7 +344,7 @@ def table_view(result: dict | None, shown: dict | None) -> list:
         return [html.H2(label, className="h6"), empty_state("This package relieves no item.")]
     head = html.Thead(html.Tr([html.Th("ECCN"), html.Th("Heading"), html.Th("Binds"), html.Th("Relief (CFR)"),
                                html.Th(f"Value/yr ({result['year']})", className="text-end"),
-                               html.Th("FA", className="text-end"), html.Th("Risk", className="text-end"),
+                               html.Th("FA", className="text-end"), html.Th("Risk", className="text-end", title=RISK_SCALE),
                                html.Th("Decides", title="BIS alone, a multilateral regime, a statute or another agency"),
                                html.Th("Why")]))
     rows = [html.Tr([
@@ -354,7 +369,10 @@ def binding_view(result: dict | None, shown: dict | None) -> list:
     pkg, _ = shown_package(result, shown)
     rows = pkg.get("binding_constraints", [])
     body: list = []
-    if not rows:
+    why = diagnosis_lines(pkg)
+    if why:  # no package: the rule the diagnosis names binds, not a row of a package that does not exist
+        body += [html.Div(line, className="small") for line in why]
+    elif not rows:
         body.append(html.Div("No constraint binds: the package could change without hitting a limit.",
                              className="small text-muted"))
     for b in rows:
@@ -372,6 +390,10 @@ def binding_view(result: dict | None, shown: dict | None) -> list:
     return [html.H2("Binding constraints and marginal risk", className="h6"), *body]
 
 
+def _chip(e: dict) -> html.Span:
+    return html.Span(e["eccn"], className="excluded-chip", title=e.get("detail", ""))
+
+
 def excluded_view(result: dict | None, shown: dict | None, limit: int = 40) -> list:
     """Items left out, grouped by reason (counts, then the items with the detail on hover)."""
     if not result or not result.get("ok"):
@@ -387,9 +409,10 @@ def excluded_view(result: dict | None, shown: dict | None, limit: int = 40) -> l
         if reason not in groups:
             continue
         items = groups[reason]
-        chips = [html.Span(e["eccn"], className="excluded-chip", title=e.get("detail", "")) for e in items[:limit]]
-        if len(items) > limit:
-            chips.append(html.Span(f"and {len(items) - limit} more", className="small text-muted"))
+        chips: list = [_chip(e) for e in items[:limit]]
+        if len(items) > limit:  # the rest one click away, never cut off ("and 531 more" listed nothing)
+            chips.append(html.Details([html.Summary(f"and {len(items) - limit} more", className="small text-muted"),
+                                       html.Div([_chip(e) for e in items[limit:]])], className="d-inline"))
         body.append(html.Details([html.Summary(f"{REASON_LABELS.get(reason, reason)}: {len(items)}", className="small"),
                                   html.Div(chips, className="py-1")]))
     return [html.H2(f"Items left out, with reasons{note}", className="h6"), *body]
@@ -504,12 +527,18 @@ def concession_space_view(ds: Any, partner: str, year: int) -> list:
                      "15 CFR 744.21); nlr items need no licence: nothing to relieve.", className="small text-muted")]
 
 
-def side_note_view(result: dict | None) -> str:
-    """The line under the partner's trade that puts the last proposal in proportion."""
-    if not result or not result.get("ok") or not result["package"].get("achieved_usd"):
+def side_note_view(result: dict | None, shown: dict | None = None, extras: dict | None = None) -> str:
+    """The line under the partner's trade that puts the package on display in proportion (the
+    proposal, an alternative or a frontier point: it followed only the proposal)."""
+    merged = merge(result, extras)
+    if not merged or not merged.get("ok"):
         return ""
-    return (f"The proposal unlocks {fmt_usd(result['package']['achieved_usd'])} per year for "
-            f"{result['partner']} (estimated for {result['year']}).")
+    pkg, label = shown_package(merged, shown)
+    if not pkg.get("achieved_usd"):
+        return ""
+    what = "The proposal" if label == "Proposed package" else label
+    return (f"{what} unlocks {fmt_usd(pkg['achieved_usd'])} per year for "
+            f"{merged['partner']} (estimated for {merged['year']}).")
 
 
 def package_views(ds: Any, result: dict | None, extras: dict | None, shown: dict | None,
@@ -520,8 +549,7 @@ def package_views(ds: Any, result: dict | None, extras: dict | None, shown: dict
     from dash import no_update
     merged = merge(result, extras)
     status, use_max_style = status_view(merged, shown)
-    best = use_max_target_bn(merged)
-    label = f"Use the largest achievable target, {fmt_bn(best * 1e9)}" if best is not None else ""
+    label = use_max_label(merged)
     pending = (frontier_view(merged, shown), alternatives_view(merged, shown)) if new_run else (no_update, no_update)
     return (status, use_max_style, label, kpi_view(ds, merged, shown), table_view(merged, shown),
             binding_view(merged, shown), excluded_view(merged, shown), *pending)

@@ -9,7 +9,6 @@ instead of failing at Run.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from dataclasses import dataclass, field
@@ -20,7 +19,8 @@ import pandas as pd
 from optimizer.data.schema import ALLIES
 from optimizer.diversion.exposure import STRONG_SIGNAL
 from optimizer.errors import DecontrolError
-from optimizer.model.scenario import OBJECTIVES, Scenario, normalise_item_id
+from optimizer.model.items import unknown_items as optimizer_unknown_items
+from optimizer.model.scenario import DEFAULT_MIN_FA, OBJECTIVES, Scenario, normalise_item_id
 
 BN = 1e9
 CATEGORIES: tuple[str, ...] = tuple(str(i) for i in range(10))
@@ -35,7 +35,7 @@ class FormValues:
     year: Any = None
     target_bn: Any = None
     objective: str | None = "min-risk"
-    min_fa: Any = 0.0
+    min_fa: Any = DEFAULT_MIN_FA
     max_items: Any = None
     modes: list[str] | None = None
     risk_budget: Any = None
@@ -75,14 +75,9 @@ def parse_item_list(text: str | None) -> list[str]:
 
 
 def unknown_items(ids: list[str], known: set[str]) -> list[str]:
-    """Messages for ids not in the item table, each with the closest known id as a suggestion."""
-    msgs = []
-    for i in ids:
-        if i in known:
-            continue
-        close = difflib.get_close_matches(i, sorted(known), n=1, cutoff=0.6)
-        msgs.append(f"unknown ECCN {i}" + (f" (did you mean {close[0]}?)" if close else ""))
-    return msgs
+    """Messages for ids not in the item table, each with the closest known id as a suggestion (the
+    optimizer's own check, `optimizer.model.items.unknown_items`, so the CLI says the same)."""
+    return [f"unknown ECCN {m}" for m in optimizer_unknown_items(ids, known)]
 
 
 def _number(v: Any) -> float | None:
@@ -170,7 +165,7 @@ def check_form(values: FormValues, items: pd.DataFrame) -> Checked:
     assert target is not None, "a missing target is a problem above"
     raw = {
         "target_usd": target * BN, "objective": values.objective if values.objective in OBJECTIVES else "min-risk",
-        "min_fa": float(_number(values.min_fa) or 0.0), "max_items": int(max_items) if max_items else None,
+        "min_fa": _min_fa(values.min_fa), "max_items": int(max_items) if max_items else None,
         "modes": modes, "locks": locks, "forced": forced, "category_caps": caps,
         "risk_budget": risk_budget, "allies": sorted(positions) if policy != "ignore" else [],
         "allow_opposed": policy == "penalty", "ally_penalty": float(penalty or 0.0) if policy == "penalty" else 0.0,
@@ -183,6 +178,12 @@ def check_form(values: FormValues, items: pd.DataFrame) -> Checked:
     except DecontrolError as exc:  # anything the form did not anticipate, shown as a general problem
         return Checked(None, positions, {"general": exc.render()})
     return Checked(scenario, positions, {})
+
+
+def _min_fa(value: Any) -> float:
+    """The slider's value; the documented default when the widget sends none (never a silent 0)."""
+    number = _number(value)
+    return DEFAULT_MIN_FA if number is None else float(number)
 
 
 def with_ally_positions(items: pd.DataFrame, positions: dict[str, tuple[str, ...]]) -> pd.DataFrame:

@@ -169,7 +169,7 @@ def form_from_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
     return {
         "partner": sc.get("partner"), "year": sc.get("year"),
         "target_bn": round(float(sc.get("target_usd") or 0) / BN, 6), "objective": sc.get("objective", "min-risk"),
-        "min_fa": float(sc.get("min_fa") or 0.0), "max_items": sc.get("max_items"),
+        "min_fa": float(sc["min_fa"]), "max_items": sc.get("max_items"),
         "modes": [MODE_ALIASES.get(m, m) for m in (sc.get("modes") or MODES)], "risk_budget": sc.get("risk_budget"),
         "caps": [(caps.get(str(c)) or {}).get("max_items") for c in range(10)],
         "locks": ", ".join(sc.get("locks") or []), "forced": ", ".join(sc.get("forced") or []),

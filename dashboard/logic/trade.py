@@ -103,6 +103,20 @@ def _change(now: float, then: float) -> str:
     return f"{'+' if now >= then else ''}{fmt_pct((now - then) / abs(then), 0)}"
 
 
+def balance_change(now: float, then: float, since: int) -> str:
+    """The balance's change in words that read the right way round: 'deficit narrowed by $71.9bn
+    since 2015' (a signed '+$71.9bn' next to a deficit read as a deficit grown)."""
+    if now < 0 and then < 0:
+        verb = "narrowed" if now > then else "widened"
+        return f"deficit {verb} by {fmt_usd(abs(now - then))} since {since}" if now != then else f"deficit unchanged since {since}"
+    if now >= 0 and then >= 0:
+        verb = "grew" if now > then else "shrank"
+        return f"surplus {verb} by {fmt_usd(abs(now - then))} since {since}" if now != then else f"surplus unchanged since {since}"
+    if now < 0:
+        return f"deficit; a surplus of {fmt_usd(then)} in {since}"
+    return f"surplus; a deficit of {fmt_usd(abs(then))} in {since}"
+
+
 def trade_kpis(ds: Any, partner: str, years: tuple[int, int]) -> list[Kpi]:
     """Exports, imports and balance in the last year of the range, with the change since the first."""
     t = partner_totals(ds, partner, years)
@@ -118,22 +132,36 @@ def trade_kpis(ds: Any, partner: str, years: tuple[int, int]) -> list[Kpi]:
         out.append(Kpi(f"{label}, {y1}", fmt_usd(last[col]),
                        f"goods, Census basis{'; ' + ch + since if ch else ''}", prov))
     bal = float(last["balance_usd"])
-    delta = bal - float(first["balance_usd"])
-    detail = "surplus" if bal >= 0 else "deficit"
-    if since:
-        detail += f"; {'+' if delta >= 0 else ''}{fmt_usd(delta)}{since}"
+    detail = balance_change(bal, float(first["balance_usd"]), y0) if since else ("surplus" if bal >= 0 else "deficit")
     out.append(Kpi(f"Balance, {y1}", fmt_usd(bal), detail, prov, tone="success" if bal >= 0 else "danger"))
     return out
 
 
+def partner_events(events: pd.DataFrame, partner: str) -> pd.DataFrame:
+    """The events that concern `partner` (its ISO3 in `partners`, or '*'); all of them when the
+    table has no `partners` column (an older data directory)."""
+    if "partners" not in events.columns or events.empty:
+        return events
+    def concerns(cell: object) -> bool:
+        codes = {c.strip().upper() for c in str(cell or "*").split(";")}
+        return "*" in codes or partner.upper() in codes
+    return events[events["partners"].map(concerns)]
+
+
 def series_figure(ds: Any, partner: str, years: tuple[int, int]) -> go.Figure:
-    """Totals over the chosen years with the policy events of those years."""
+    """Totals over the chosen years with the policy events of those years that concern the partner;
+    when the range ends at the last year of trade data, the events after it too (the timeline runs
+    past the trade data: 2025 events were hidden behind a 2024 axis)."""
     name = partner_names(ds).get(partner, partner)
-    ev = ds.events
+    ev = partner_events(ds.events, partner)
+    totals = partner_totals(ds, partner, years)
     if len(ev):
         d = pd.to_datetime(ev["date"])
-        ev = ev[(d.dt.year >= years[0]) & (d.dt.year <= years[1])]
-    return totals_series(partner_totals(ds, partner, years), ev, name, totals_provenance(ds))
+        last = int(ds.partner_totals.loc[ds.partner_totals["partner"] == partner, "year"].max()) \
+            if (ds.partner_totals["partner"] == partner).any() else years[1]
+        upper = years[1] if years[1] < last else 9999
+        ev = ev[(d.dt.year >= years[0]) & (d.dt.year <= upper)]
+    return totals_series(totals, ev, name, totals_provenance(ds))
 
 
 # ------------------------------------------------------------------------------------------ composition
@@ -367,14 +395,18 @@ def _ally_controlled_view(ds: Any, items: pd.DataFrame, p: str, ys: tuple[int, i
     fig.update_layout(title=f"US exports to {partner_names(ds).get(p, p)} in HS codes mapped to CCL items")
     year = ys[1]
     d = df[df["year"] == year] if len(df) else df
+    us = us_exports_to(ds, p)
+    no_data = us.empty or not (us["year"] == year).any()   # no US export rows that year: no data, not $0
     value = float(d["value_usd"].sum()) if len(d) else 0.0
     totals = partner_totals(ds, p, (year, year))
     exports = float(totals["exports_usd"].iloc[0]) if len(totals) else float("nan")
     name = partner_names(ds).get(p, p)
     head = html.Thead(html.Tr([html.Th(""), html.Th(f"US exports, {year}", className="text-end"),
                                html.Th(f"Share of US exports to {name}", className="text-end")]))
-    body = html.Tbody([html.Tr([html.Td("Controlled trade (all mapped codes)"), html.Td(fmt_usd(value), className="text-end"),
-                                html.Td(fmt_pct(value / exports, 1) if exports else "n/a", className="text-end")],
+    body = html.Tbody([html.Tr([html.Td("Controlled trade (all mapped codes)"),
+                                html.Td("no data" if no_data else fmt_usd(value), className="text-end"),
+                                html.Td("n/a" if no_data or not exports else fmt_pct(value / exports, 1),
+                                        className="text-end")],
                                className="fw-semibold")])
     mapped = int((items["hs6"].fillna("") != "").sum()) if "hs6" in items else 0
     table = [html.H2(f"Controlled-trade overlay, {year}", className="h6 mb-2"),

@@ -3,6 +3,10 @@
 Dates were checked against the public record (law-firm alerts, the Federal Register, MOFCOM
 announcements, wire reports); `source` names where, and says so when a date is approximate.
 Kinds: us_control, china_control, tariff, talks, licensing.
+
+`partners`: whom an event concerns, ISO3 codes separated by ';', or '*' for every partner (a
+worldwide rule or tariff). The Trade page shows a partner only the events that concern it: China's
+rare-earth controls are not events of US trade with Japan.
 """
 
 from __future__ import annotations
@@ -54,7 +58,7 @@ EVENTS: list[dict[str, str]] = [
      "source": "BIS announcement 2025-05-13; Akin Gump, Freshfields alerts"},
     {"date": "2025-05-13", "kind": "us_control",
      "title": "BIS guidance on Huawei Ascend chips",
-     "summary": "Guidance that using PRC advanced-computing ICs such as Huawei Ascend risks violating General Prohibition 10.",
+     "summary": "Guidance that using PRC advanced-computing ICs such as Huawei Ascend anywhere may violate General Prohibition 10.",
      "source": "BIS guidance 2025-05-13; Alston & Bird trade blog"},
     {"date": "2025-05-23", "kind": "licensing",
      "title": "US licence requirements on EDA software and ethane",
@@ -101,3 +105,16 @@ EVENTS: list[dict[str, str]] = [
      "summary": "The US pauses the 50% Affiliates rule for a year and lowers the fentanyl tariff from 20% to 10%.",
      "source": "White House fact sheet 2025-11-01 (one-year pause from 2025-11-10); exact Federal Register date not verified"},
 ]
+
+#: Events that concern every partner (worldwide rules and tariffs), by (date, title); the rest concern China.
+WORLDWIDE: frozenset[tuple[str, str]] = frozenset({
+    ("2025-01-15", "Framework for AI Diffusion"),
+    ("2025-04-02", "US 'reciprocal' tariffs"),
+    ("2025-05-13", "AI diffusion rule rescission announced"),
+    ("2025-05-13", "BIS guidance on Huawei Ascend chips"),
+    ("2025-09-29", "BIS Affiliates rule (50% rule)"),
+    ("2025-11-10", "US suspends the Affiliates rule for one year"),
+})
+for _event in EVENTS:
+    _event["partners"] = "*" if (_event["date"], _event["title"]) in WORLDWIDE else "CHN"
+assert sum(e["partners"] == "*" for e in EVENTS) == len(WORLDWIDE), "a WORLDWIDE entry names no event"

@@ -20,9 +20,11 @@ from pptx.util import Emu, Inches, Pt
 
 from optimizer.briefing.content import Briefing
 from optimizer.errors import DecontrolError
+from optimizer.estimation.risk import RISK_SCALE
 from optimizer.estimation.space import nothing_to_offer
 from optimizer.formatting import fmt_number, fmt_share, fmt_usd
 from optimizer.licensing.instruments import MODE_LABEL, instrument_cite
+from optimizer.model.diagnose import diagnosis_lines
 
 if TYPE_CHECKING:
     from pptx.enum.text import PP_PARAGRAPH_ALIGNMENT
@@ -155,8 +157,8 @@ def _title_slide(prs: Deck, b: Briefing) -> None:
     _text(s, Inches(0.8), Inches(2.0), Inches(11.7), Inches(1.2), title, size=38, bold=True)
     n = len(p.get("items", []))
     if p.get("achieved_usd") is None:
-        diag = (p.get("diagnosis") or {}).get("message") or "no package meets the constraints"
-        first = f"No package reaches the {fmt_usd(p.get('target_usd'))} target per year: {diag}."
+        why = " ".join(diagnosis_lines(p)) or "No package was found within the time limit."
+        first = f"No package reaches the {fmt_usd(p.get('target_usd'))} target per year. {why}"
     else:
         first = (f"Concession target {fmt_usd(p.get('target_usd'))} per year; package unlocks "
                  f"{fmt_usd(p.get('achieved_usd'))} with {n} {'item' if n == 1 else 'items'} "
@@ -217,8 +219,10 @@ def _package_slide(prs: Deck, b: Briefing) -> None:
             row += [fmt_number(l.get("risk")), _short(l.get("why", ""), 40)]
         rows.append(row)
     if not rows:
-        rows = [["-", nothing_to_offer(p, b.partner_name) or "No items: the target is met without relief, or no "
-                 "package was found", "", "", ""] + (["", ""] if internal else [])]
+        why = diagnosis_lines(p) or [nothing_to_offer(p, b.partner_name) or (
+            "No items: the target is met without relief" if p.get("achieved_usd") is not None
+            else "No package was found within the time limit")]
+        rows = [["-", line, "", "", ""] + (["", ""] if internal else []) for line in why]
     widths = [1.0, 3.8, 2.6, 1.2, 1.2] + ([0.8, 2.4] if internal else [])
     _table(s, header, rows, Inches(0.5), Inches(1.6), Inches(12.3), widths)
     more = len(lines) - MAX_TABLE_ROWS
@@ -245,13 +249,14 @@ def _frontier_slide(prs: Deck, b: Briefing) -> None:
     chart.category_axis.has_title = True
     chart.category_axis.axis_title.text_frame.text = "Exports unlocked, US$ bn per year"
     chart.value_axis.has_title = True
-    chart.value_axis.axis_title.text_frame.text = "Security risk (index)"
+    chart.value_axis.axis_title.text_frame.text = "Security risk, risk points"
     chosen_series = chart.plots[0].series[1]
     chosen_series.marker.style = XL_MARKER_STYLE.DIAMOND
     chosen_series.marker.size = 14
     chosen_series.marker.format.fill.solid()
     chosen_series.marker.format.fill.fore_color.rgb = RED
-    _source(s, "Risk is an internal index (reason weights reduced by foreign availability). " + _data_note(b))
+    _source(s, f"Risk is an internal index ({RISK_SCALE}; reason weights reduced by foreign availability). "
+            + _data_note(b))
 
 
 def _value_by_item_slide(prs: Deck, b: Briefing) -> None:
@@ -296,7 +301,8 @@ EXCLUSION_LABELS: dict[str, str] = {
     "not_bis_alone": "not for BIS alone", "locked": "kept controlled", "fa_below_threshold": "availability below threshold",
     "diversion_signal": "strong diversion signal",
     "ally_opposes": "an ally opposes", "value_unknown": "value unknown", "coherence": "needs its hardware",
-    "not_needed": "not needed for the target",
+    "not_needed": "not needed for the target", "short_of_target": "in the largest package, still short",
+    "no_value": "adds no concession value", "not_in_best": "not in the best package found",
 }
 
 
@@ -313,7 +319,11 @@ def _excluded_slide(prs: Deck, b: Briefing) -> None:
     chart.category_axis.reverse_order = True
     binding = b.package.get("binding_constraints") or []
     mr = b.package.get("marginal_risk_per_bn")
-    text = "Binding constraints:\n" + ("\n".join(f"- {c}" if isinstance(c, str) else f"- {c.get('detail') or c.get('name', c)}" for c in binding[:8]) or "- none")
+    why = diagnosis_lines(b.package)
+    if why:  # no package: what binds is the rule the diagnosis names, not a row of a package
+        text = "Why no package reaches the target:\n" + "\n".join(f"- {line}" for line in why)
+    else:
+        text = "Binding constraints:\n" + ("\n".join(f"- {c}" if isinstance(c, str) else f"- {c.get('detail') or c.get('name', c)}" for c in binding[:8]) or "- none")
     if mr is not None:
         text += f"\n\nMarginal risk per extra $1bn of target: {fmt_number(mr)} (approximation from LP duals)"
     _text(s, Inches(8.3), Inches(1.8), Inches(4.5), Inches(4.6), text, size=13)
@@ -365,8 +375,8 @@ def assumption_lines(assumptions: dict[str, Any]) -> list[str]:
             text = ", ".join(MODE_LABEL.get(str(m), str(m)).lower() for m in v)
         elif k == "rel_gap" and isinstance(v, (int, float)):
             text = fmt_share(v, 1)
-        elif k == "min_fa" and not v:
-            text = "none"
+        elif k == "min_fa" and isinstance(v, (int, float)):
+            text = f"{v:.2f} (items scoring below it are left out)" if v else "none (0: every score counts)"
         else:
             text = _fmt_value(v)
         lines.append(f"{ASSUMPTION_LABELS.get(k, k.replace('_', ' '))}: {text}")

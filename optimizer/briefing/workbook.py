@@ -9,6 +9,7 @@ import pandas as pd
 
 from optimizer.briefing.content import Briefing
 from optimizer.errors import DecontrolError
+from optimizer.model.diagnose import diagnosis_lines, largest_target_usd
 
 
 def workbook_sheets(briefing: Briefing) -> dict[str, pd.DataFrame]:
@@ -35,6 +36,10 @@ def workbook_sheets(briefing: Briefing) -> dict[str, pd.DataFrame]:
     if b.audience == "internal":
         totals.update({k: b.package.get(k) for k in ("risk", "marginal_risk_per_bn")})
     rows += [(f"result.{k}", _cell(v)) for k, v in totals.items()]
+    best = b.package.get("max_achievable_usd")
+    if b.package.get("achieved_usd") is None and best is not None:
+        rows.append(("result.largest_achievable_target_usd", _cell(largest_target_usd(best))))
+    rows += [(f"result.diagnosis.{i}", line) for i, line in enumerate(diagnosis_lines(b.package), start=1)]
     sheets["Assumptions"] = pd.DataFrame(rows, columns=["parameter", "value"])
     return sheets
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -79,6 +80,39 @@ def build_parser(extra: Sequence[Register] = (), only: str | None = None) -> arg
     return parser
 
 
+#: A token that argparse would take for an option but is a negative amount ('-1bn', '-$5m', '-.5').
+_NEGATIVE = re.compile(r"^-\$?(\d|\.\d)")
+
+
+def _single_value_flags(parser: argparse.ArgumentParser) -> set[str]:
+    """Option strings, in every sub-command, that take exactly one value."""
+    out: set[str] = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                out |= _single_value_flags(sub)
+        elif action.option_strings and action.nargs is None:
+            out |= set(action.option_strings)
+    return out
+
+
+def attach_negative_values(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """`--target -1bn` -> `--target=-1bn`: argparse reads '-1bn' as an unknown option and says
+    "expected one argument"; attached, the value reaches its own check and the helpful message."""
+    flags = _single_value_flags(parser)
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        tok = argv[i]
+        if tok in flags and i + 1 < len(argv) and _NEGATIVE.match(argv[i + 1]):
+            out.append(f"{tok}={argv[i + 1]}")
+            i += 2
+            continue
+        out.append(tok)
+        i += 1
+    return out
+
+
 def command_of(argv: Sequence[str]) -> str:
     """The command `argv` names (its first word that is not an option), "" if none."""
     return next((a for a in argv if not a.startswith("-")), "")
@@ -89,7 +123,7 @@ def run(argv: Sequence[str] | None = None, extra: Sequence[Register] = ()) -> in
     argv = list(sys.argv[1:] if argv is None else argv)
     # "" (no command, or only --help) and an unknown word match no module: nothing is imported
     parser = build_parser(extra, only=command_of(argv))
-    args = parser.parse_args(argv)
+    args = parser.parse_args(attach_negative_values(parser, argv))
     try:
         return int(args.func(args) or 0)
     except DecontrolError as exc:

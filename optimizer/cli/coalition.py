@@ -27,7 +27,7 @@ import pandas as pd
 from optimizer.cli.common import add_data_flag, emit_frame, emit_json
 from optimizer.errors import DecontrolError, InfeasibleError
 from optimizer.formatting import fmt_number, fmt_share, fmt_usd
-from optimizer.model.scenario import SOLVERS, Scenario
+from optimizer.model.scenario import DEFAULT_MIN_FA, SOLVERS, Scenario
 
 if TYPE_CHECKING:
     from optimizer.coalition.result import CoalitionResult, PackageItem
@@ -43,7 +43,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="coalition members, ISO3 comma-separated (the US is always one), e.g. USA,JPN,NLD,GBR")
     p.add_argument("--risk-budget", required=True, metavar="R", help="total risk at most R (shared by both packages)")
     p.add_argument("--year", type=int, default=None, help="trade year (default: the latest in the data)")
-    p.add_argument("--min-fa", default=None, metavar="F", help="foreign-availability threshold 0-1")
+    p.add_argument("--min-fa", default=None, metavar="F",
+                   help=f"foreign-availability threshold 0-1 (default {DEFAULT_MIN_FA:g}, as in the dashboard)")
     p.add_argument("--max-items", default=None, metavar="N", help="at most N items")
     p.add_argument("--lock", nargs="+", action="extend", default=None, metavar="ECCN", help="items never relieved")
     p.add_argument("--force", nargs="+", action="extend", default=None, metavar="ECCN", help="items always relieved")
@@ -130,7 +131,8 @@ def write_table(result: CoalitionResult, out: TextIO) -> None:
     """The comparison for a terminal: headline, members side by side, both packages' items."""
     co, us = result.coalition, result.us_only
     out.write(f"Coalition package for {result.partner}, {result.year}: members {', '.join(result.members)}; "
-              f"risk budget {fmt_number(result.risk_budget, 3)}\n")
+              f"risk budget {fmt_number(result.risk_budget, 3)}; "
+              f"foreign-availability threshold {float(result.scenario.get('min_fa', DEFAULT_MIN_FA)):.2f}\n")
     out.write(("SYNTHETIC trade figures" if result.synthetic else "Real trade figures")
               + f" ({_short(result.source)})\n")
     if result.proxied:

@@ -25,6 +25,7 @@ from optimizer.cli.common import add_data_flag, emit_json
 from optimizer.errors import DecontrolError
 from optimizer.estimation.config import ITEM_TIERS as TIERS
 from optimizer.estimation.config import EstimationConfig
+from optimizer.estimation.foreign_availability import fa_display, fa_known
 from optimizer.formatting import fmt_share, fmt_usd
 
 TABLE_COLUMNS = ["eccn", "tier", "value_usd", "risk", "fa_score", "reasons", "regime", "hs6", "heading"]
@@ -171,7 +172,8 @@ def _emit_table(table: pd.DataFrame, ds: Any, out: TextIO, space: Any = None) ->
         "binding": table["binding_reasons"], "relief": table["instruments"],
         "value": table["value_usd"].map(fmt_usd),
         "risk": table["risk"].map(lambda v: f"{v:.3f}"),
-        "fa": table["fa_score"].map(lambda v: f"{v:.2f}") + table["fa_override"].map({True: "*", False: ""}),
+        "fa": pd.Series([fa_display(v, b) for v, b in zip(table["fa_score"], table["fa_basis"])], index=table.index)
+        + table["fa_override"].map({True: "*", False: ""}),
         "reasons": table["reasons"], "regime": table["regime"],
         "hs6": table["hs6"].map(lambda s: s if len(s) <= 20 else s[:17] + "..."),
         "heading": table["heading"].map(lambda s: s if len(s) <= 50 else s[:47] + "..."),
@@ -229,10 +231,11 @@ def _emit_explanation(ex: Any, ds: Any, fmt: str, out: TextIO) -> None:
         if "us_exports_to_partner_baseline" in b:
             view.insert(5, "US exports, baseline", b["us_exports_to_partner_baseline"].map(money))
         w(_indent(view.to_string(index=False)) + "\n")
-    w(f"\nFA        {it['fa_score']:.2f} ({it['fa_basis']}{', analyst override' if it['fa_override'] else ''})\n")
+    w(f"\nFA        {fa_display(it['fa_score'], it['fa_basis'])} ({it['fa_basis']}{', analyst override' if it['fa_override'] else ''})\n")
     w(f"          {ex.fa_formula}\n")
     w(f"          non-regime share {fmt_share(it['fa_non_regime_share'])}, all non-US {fmt_share(it['fa_all_foreign_share'])}, "
-      f"capacity {it['fa_partner_capacity']:.2f}, suppliers {it['fa_supplier_count']}\n")
+      + (f"capacity {it['fa_partner_capacity']:.2f}, suppliers {it['fa_supplier_count']}\n" if fa_known(it["fa_basis"])
+         else "capacity no data, suppliers no data\n"))
     w(f"          {it['fa_evidence']}\n")
     if len(ex.suppliers):
         s = ex.suppliers.head(10)

@@ -10,7 +10,8 @@
     decontrol frontier ... --points N
 
 Flags override the values of `--scenario FILE.json` (the `Scenario` dict). Targets accept plain
-dollars or suffixes: 2e9, 2000000000, 2bn, 750m, $1.5bn.
+dollars or suffixes: 2e9, 2000000000, 2bn, 750m, $1.5bn; a bare number below 1000 (`--target 2`)
+is refused as having no unit.
 
 Exit codes: 0 a package was found; 2 bad input (message, no traceback); 3 no package: infeasible
 (the message gives the largest achievable target and what blocks), or stopped at the time limit
@@ -30,9 +31,13 @@ import pandas as pd
 
 from optimizer.cli.common import add_data_flag, emit_frame, emit_json
 from optimizer.errors import DecontrolError, InfeasibleError
+from optimizer.estimation.risk import RISK_UNIT
 from optimizer.formatting import fmt_number, fmt_share, fmt_usd
-from optimizer.model.scenario import OBJECTIVES, SOLVERS, Scenario, read_scenario_json, with_overrides
+from optimizer.model.scenario import DEFAULT_MIN_FA, OBJECTIVES, SOLVERS, Scenario, read_scenario_json, with_overrides
 
+#: A number without a unit below this is refused rather than read as dollars: nobody means a target
+#: of US$ 2 a year, and "2" typed from the dashboard's billions field must not become one.
+BARE_MINIMUM_USD = 1000.0
 _SUFFIX = {"": 1.0, "k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12, "t": 1e12}
 
 
@@ -66,7 +71,8 @@ def _scenario_flags(p: argparse.ArgumentParser, target_required: bool = True) ->
                    help="concession target, US$ per year (2e9, 2bn, 750m)" + ("" if target_required else
                                                                             " (ignored by the sweep)"))
     p.add_argument("--objective", choices=OBJECTIVES, default=None, help="default min-risk")
-    p.add_argument("--min-fa", type=str, default=None, metavar="F", help="foreign-availability threshold 0-1")
+    p.add_argument("--min-fa", type=str, default=None, metavar="F",
+                   help=f"foreign-availability threshold 0-1 (default {DEFAULT_MIN_FA:g}, as in the dashboard)")
     p.add_argument("--max-items", type=str, default=None, metavar="N", help="at most N items")
     p.add_argument("--modes", default=None, metavar="LIST",
                    help="relief instruments allowed: lift,exception,approval,meu_removal (default: all; each item "
@@ -112,6 +118,10 @@ def parse_usd(text: str) -> float:
         raise DecontrolError(f"target {text!r} is negative: a concession target is an amount >= 0")
     if value != value or value == float("inf"):
         raise DecontrolError(f"target {text!r} is not a finite amount")
+    if not m.group(2) and 0 < value < BARE_MINIMUM_USD:
+        raise DecontrolError(f"target {text!r} has no unit, so it would be {value:g} US dollars a year: write the "
+                             f"unit ({m.group(1)}bn, {m.group(1)}m, {m.group(1)}k) or the amount in full dollars "
+                             "(the dashboard's target field is in billions, this flag is not)")
     return value
 
 
@@ -306,13 +316,22 @@ def _lines_frame(lines: list[dict[str, Any]], out: dict[str, Any] | None = None)
     return frame
 
 
+def fa_threshold_line(scenario: dict[str, Any]) -> str:
+    """The foreign-availability threshold a run used, said with every package (the same request
+    must not rank a different set of eligible items in two places without saying why)."""
+    used = float(scenario.get("min_fa", DEFAULT_MIN_FA))
+    note = "the default" if used == DEFAULT_MIN_FA else f"default {DEFAULT_MIN_FA:.2f}"
+    return f"foreign-availability threshold {used:.2f} ({note}; items below it are left out)"
+
+
 def _print_package(d: dict[str, Any]) -> None:
     data = "SYNTHETIC trade figures" if d["synthetic"] else "real trade figures"
     print(f"Package ({data}) - status {d['status']}" + (f", gap {fmt_share(d['gap'], 2)}" if d.get("gap") else ""))
     achieved = fmt_usd(d["achieved_usd"]) if d["achieved_usd"] is not None else "no package"
     top = fmt_usd(d["max_achievable_usd"]) if d["max_achievable_usd"] is not None else "none (no package at all)"
     print(f"  target {fmt_usd(d['target_usd'])}, achieved {achieved}, largest achievable {top}")
-    print(f"  {d['n_items']} items, risk {fmt_number(d['risk'], 4)}"
+    print(f"  {fa_threshold_line(d.get('scenario') or {})}")
+    print(f"  {d['n_items']} items, risk {fmt_number(d['risk'], 4)} {RISK_UNIT}"
           + (f" (+ ally penalty {fmt_number(d['ally_penalty'], 3)})" if d.get("ally_penalty") else ""))
     if d.get("marginal_risk_per_bn") is not None:
         print(f"  marginal risk per extra $1bn: {fmt_number(d['marginal_risk_per_bn'], 4)} (approximation, LP duals)")
@@ -360,7 +379,8 @@ def run_frontier(args: argparse.Namespace) -> int:
         else:
             data = "SYNTHETIC trade figures" if out["synthetic"] else "real trade figures"
             print(f"Frontier ({data}): {len(rows)} points up to {fmt_usd(out['max_achievable_usd'])}, "
-                  f"solver {out['solver']}, {out['solve_seconds']:.2f} s")
+                  f"solver {out['solver']}, {out['solve_seconds']:.2f} s; "
+                  + fa_threshold_line(out.get("scenario") or {}))
             view = rows.copy()
             for c in ("target_usd", "achieved_usd"):
                 view[c] = view[c].map(fmt_usd)

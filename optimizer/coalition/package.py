@@ -5,8 +5,9 @@ dashboard call. Eligibility, risk and foreign availability come from the US item
 partner (the optimizer's seam); each member's unlocked exports come from `values.member_values`.
 The scenario's screens and rows (FA threshold, locks, forced items, max items, category caps,
 coherence, the risk budget) apply to both packages alike, so the two are comparable; members'
-`oppose` positions (`positions={ISO3: {eccn: position}}`) screen items out of both, and a concession
-target, if the scenario sets one, holds for the US value of both.
+`oppose` positions (`positions={ISO3: {eccn: position}}`) screen items out of the coalition package
+only: the US-only package is what the US would relieve alone, and a warning says so and names the
+opposed items it includes. A concession target, if the scenario sets one, holds for the US value of both.
 """
 
 from __future__ import annotations
@@ -71,7 +72,9 @@ def coalition_package(ds: Dataset, partner: str, members: list[str] | tuple[str,
     wide = wide_values(values)
 
     co = solve_maxmin(items, wide, sc)
-    us = solve_us_only(items, sc)
+    # the US alone is bound by no ally's opposition: the US-only optimum used to take them silently,
+    # which made it no US-only package at all (the comparison then hid what the coalition costs)
+    us = solve_us_only(items, sc.replace(allies=[]))
     pots = potentials(wide, co.model.candidates)
     counted = {m: p for m, p in pots.items() if p > 0}
     warnings += co.warnings + [w for w in co.model.warnings if w not in warnings]
@@ -83,6 +86,8 @@ def coalition_package(ds: Dataset, partner: str, members: list[str] | tuple[str,
                         "their sales (import BACI data for real bilateral flows)")
     coalition_side = _side("coalition", COALITION_OBJECTIVE, co, wide, counted)
     us_side = _side("US-only", US_ONLY_OBJECTIVE, us, wide, counted)
+    if stated:
+        warnings.append(us_only_positions_note(us_side.item_ids(), stated))
     basis = _member_basis(values)
     gains = [MemberGain(member=m, potential_usd=round(pots[m], 2),
                         coalition_gain_usd=coalition_side.gains_usd.get(m),
@@ -95,6 +100,15 @@ def coalition_package(ds: Dataset, partner: str, members: list[str] | tuple[str,
         risk_budget=float(scenario.risk_budget), coalition=coalition_side, us_only=us_side, member_gains=gains,
         proxied=proxied, partner_import_share=values.attrs["partner_import_share"],
         synthetic=bool(ds.trade_synthetic), source=str(ds.trade_source), warnings=warnings, scenario=sc.to_dict())
+
+
+def us_only_positions_note(us_items: list[str], stated: Mapping[str, Mapping[str, str]]) -> str:
+    """What the US-only package does with the allies' positions, said next to it: it ignores them,
+    and names the items in it that an ally opposes."""
+    opposed = {i: sorted(m for m, by in stated.items() if str(by.get(i, "")).lower() == "oppose") for i in us_items}
+    listed = [f"{i} (opposed by {', '.join(by)})" for i, by in opposed.items() if by]
+    return ("the US-only package does not apply the allies' positions (the US acting alone)"
+            + (f"; it includes {', '.join(listed)}" if listed else "; it includes no item an ally opposes"))
 
 
 def _side(label: str, objective: str, solved: Solved, wide: pd.DataFrame,

@@ -142,6 +142,8 @@ EVENTS = TableSpec(
         C("summary", "str", "one line"),
         C("kind", "str", "us_control, china_control, tariff, talks, licensing, ..."),
         C("source", "str", "public source", required=False),
+        C("partners", "str", "ISO3 codes the event concerns, ';'-separated, or '*' for every partner "
+                             "(absent: every partner)", required=False),
     ),
     key=("date", "title"), description="Policy timeline for chart annotations, real (public record)",
 )

@@ -48,6 +48,28 @@ FA_COLUMNS = ["fa_score", "fa_score_computed", "fa_basis", "fa_non_regime_share"
 CONTROLLER_GROUPS: dict[str, str] = {"WA": "A1", "MTCR": "A2", "AG": "A3", "NSG": "A4"}
 
 
+#: `fa_basis` of an item without trade data (no HS mapping: software, technology; or no world
+#: exports on its codes). Its score is 0 for the optimizer, but it is *unknown*, not "none".
+NO_TRADE_DATA = "no trade data"
+
+
+def fa_known(basis: object) -> bool:
+    """Whether an item's FA score rests on trade data or an analyst override (not a 0 for lack of data)."""
+    return not str(basis or "").startswith(NO_TRADE_DATA)
+
+
+def fa_display(score: object, basis: object) -> str:
+    """The score as a reader sees it: `0.56`, or `unknown` when there is no trade data to score
+    (software and technology), so a missing measurement never reads as 0.00 availability."""
+    if not fa_known(basis):
+        return "unknown"
+    try:
+        value = float(score)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "unknown"
+    return "unknown" if value != value else f"{value:.2f}"
+
+
 def regime_members(regimes: pd.DataFrame, config: EstimationConfig,
                    country_groups: pd.DataFrame | None = None) -> dict[str, frozenset[str]]:
     """Regime code -> ISO3 codes of the members that control its items (aliases such as ML -> WA

@@ -21,6 +21,12 @@ import pandas as pd
 from optimizer.estimation.config import EstimationConfig
 from optimizer.estimation.reasons import parse_reasons
 
+#: The scale risk figures are on, said wherever one is shown: risk points, where a
+#: national-security (NS1) entry with no foreign availability counts 1 (its reason weight; an entry
+#: with several reasons can exceed 1, full availability halves it) and a package sums its items.
+RISK_SCALE = "risk points: 1 = an NS1 entry with no foreign availability; a package sums its items"
+RISK_UNIT = "risk points (1 = an NS1 entry, no foreign availability)"
+
 
 def risk_base(reasons: tuple[str, ...], config: EstimationConfig) -> float:
     """Base risk of one item from its reason codes (empty: unknown reasons)."""

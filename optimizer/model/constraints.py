@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import pulp
 
 from optimizer.errors import DecontrolError
-from optimizer.model.items import ally_columns
+from optimizer.model.items import ally_columns, unknown_items
 
 if TYPE_CHECKING:
     from optimizer.model.build import PackageModel
@@ -39,12 +39,18 @@ def define_exclusions(m: PackageModel) -> dict[str, tuple[str, str]]:
     foundational (DecontrolError otherwise); they override the FA threshold and an unknown value.
     An item an ally opposes is left out unless `allow_opposed` (then `define_ally_positions` and the
     penalty handle it); a forced one keeps its variable so the clash surfaces as infeasibility.
-    Locks naming items not in the table only warn.
+    Locks and forced items naming no item of the table are refused with the closest id as a
+    suggestion: a mistyped lock would otherwise leave the item it meant free to be relieved.
     """
     sc = m.scenario
-    missing = sorted(set(sc.forced) - set(m.ids))
+    known = set(m.ids)
+    missing = unknown_items(sc.forced, known)
     if missing:
         raise DecontrolError(f"forced item(s) not in the item table: {', '.join(missing)}")
+    absent = unknown_items(sc.locks, known)
+    if absent:
+        raise DecontrolError(f"locked item(s) not in the item table: {', '.join(absent)}; a lock that names no "
+                             "item keeps nothing controlled: correct or remove it")
     tiers = m.attr("tier")
     found = sorted(i for i in sc.forced if tiers[i] == "foundational")
     if found:
@@ -59,9 +65,6 @@ def define_exclusions(m: PackageModel) -> dict[str, tuple[str, str]]:
         raise DecontrolError(f"forced item(s) {', '.join(no_way)} offer none of the allowed instruments "
                              f"({', '.join(sc.modes)})")
     deciders = m.attr("decided_by")
-    absent = sorted(set(sc.locks) - set(m.ids))
-    if absent:
-        m.warnings.append(f"locked item(s) not in the item table: {', '.join(absent)}")
     forced = set(sc.forced) if "forced" not in m.relaxed else set()
     locks = set(sc.locks) if "locks" not in m.relaxed else set()
     min_fa = sc.min_fa if "fa_threshold" not in m.relaxed else 0.0

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from optimizer.formatting import floor_significant, fmt_usd_significant
 from optimizer.formatting import fmt_usd as usd
 from optimizer.model.achievable import Achievable, achievable_on, max_achievable_on
 from optimizer.model.build import PackageModel, build_model
@@ -35,6 +36,21 @@ RELAXATIONS: dict[str, str] = {
 }
 
 
+#: Each relaxable rule by name, for a reader ("Binding rule: the foreign-availability threshold").
+RULE_NAMES: dict[str, str] = {
+    "locks": "the locked items",
+    "fa_threshold": "the foreign-availability threshold",
+    "ally_positions": "allies' oppositions",
+    "forced": "the forced items",
+    "max_items": "the maximum number of items",
+    "category_caps": "the caps per category",
+    "risk_budget": "the risk budget",
+    "coherence": "software/technology only with its hardware",
+    "nesting": "a sub-item never with its parent",
+    "modes": "the relief instruments allowed",
+}
+
+
 @dataclass
 class Diagnosis:
     target_usd: float
@@ -45,8 +61,19 @@ class Diagnosis:
     max_achievable_bound_usd: float | None = None   # proven upper bound on the largest achievable
     max_achievable_proven: bool | None = None
 
+    @property
+    def largest_target_usd(self) -> float | None:
+        """The largest achievable rounded down to three significant digits: a target that is met,
+        printed the same way in the message, the builder's button and the deck."""
+        return None if self.max_achievable_usd is None else largest_target_usd(self.max_achievable_usd)
+
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return asdict(self) | {"largest_target_usd": self.largest_target_usd}
+
+
+def largest_target_usd(max_achievable_usd: float) -> float:
+    """See `Diagnosis.largest_target_usd`."""
+    return floor_significant(max_achievable_usd, 3)
 
 
 def active_relaxations(m: PackageModel) -> list[str]:
@@ -92,6 +119,36 @@ def diagnose(items: pd.DataFrame, scenario: Scenario, model: PackageModel | None
     return d
 
 
+def diagnosis_lines(package: dict[str, Any]) -> list[str]:
+    """Why a package dict (`PackageResult.to_dict()`, or its ally view) has no package, in lines a
+    deck, a workbook and the builder print alike: the largest achievable target, then the rule that
+    binds and how far relaxing it reaches. An ally's view has no diagnosis: only the first line,
+    from `max_achievable_usd`. [] when a package was found."""
+    if package.get("achieved_usd") is not None or package.get("status") not in ("infeasible", None):
+        return []
+    d = package.get("diagnosis") or {}
+    best = d.get("max_achievable_usd", package.get("max_achievable_usd"))
+    if best is None:
+        return ["No package satisfies the constraints, whatever the target."]
+    lines = [f"Largest achievable target: {fmt_usd_significant(largest_target_usd(best))} a year, under the other "
+             "constraints."]
+    if not d:
+        return lines
+    for b in d.get("blocking") or []:
+        name = RULE_NAMES.get(b["constraint"], b["constraint"].replace("_", " "))
+        action = str(b["action"])
+        lines.append(f"Binding rule: {name}. {action[:1].upper() + action[1:]} to reach up to "
+                     f"{usd(b['max_achievable_usd'])}.")
+    if not d.get("blocking"):
+        every = d.get("all_relaxed_usd")
+        if every is not None and every + 0.005 >= float(d.get("target_usd") or 0):
+            lines.append(f"No single rule binds: relaxing them all allows up to {usd(every)}.")
+        else:
+            lines.append(f"No rule binds: even with every rule relaxed only {usd(every or 0)} is reachable from the "
+                         "items that are not foundational.")
+    return lines
+
+
 def _relaxed_max(items: pd.DataFrame, scenario: Scenario, relax: set[str]) -> float | None:
     sc = scenario.replace(modes=list(MODES)) if "modes" in relax else scenario
     m = build_model(items, sc, relax=frozenset(relax - {"modes"}), objective="max-value", target_usd=0.0)
@@ -107,10 +164,10 @@ def _message(d: Diagnosis) -> str:
                     f"reaches {usd(d.max_achievable_usd)}, and no package exceeds {usd(d.max_achievable_bound_usd)} "
                     "(the largest achievable is not proven within the time limit)")
         else:
-            head = (f"the target {usd(d.target_usd)} cannot be met: at most {usd(d.max_achievable_usd)} is "
-                    "achievable under the other constraints")
+            head = (f"the target {usd(d.target_usd)} cannot be met: the largest achievable target under the other "
+                    f"constraints is {fmt_usd_significant(d.largest_target_usd)}")
     if d.blocking:
-        parts = [f"{b['action']} ({b['constraint']}: up to {usd(b['max_achievable_usd'])})" for b in d.blocking]
+        parts = [f"{b['action']} (up to {usd(b['max_achievable_usd'])})" for b in d.blocking]
         return f"{head}; the target becomes reachable if you " + " or ".join(parts)
     if d.all_relaxed_usd is not None and d.all_relaxed_usd + 0.005 >= d.target_usd:
         return f"{head}; no single constraint blocks it: relaxing them all allows up to {usd(d.all_relaxed_usd)}"
@@ -118,4 +175,5 @@ def _message(d: Diagnosis) -> str:
     return f"{head}; even with every constraint relaxed only {cap} is reachable from the non-foundational items"
 
 
-__all__ = ["Diagnosis", "RELAXATIONS", "active_relaxations", "diagnose"]
+__all__ = ["Diagnosis", "RELAXATIONS", "RULE_NAMES", "active_relaxations", "diagnose", "diagnosis_lines",
+           "largest_target_usd"]

@@ -13,6 +13,7 @@ unless the analyst forces it.
 from __future__ import annotations
 
 import csv
+import difflib
 import math
 import re
 from pathlib import Path
@@ -270,5 +271,18 @@ def enforce_floor(items: pd.DataFrame, reference: pd.DataFrame) -> None:
         raise DecontrolError(f"the item table lowers {len(problems)} rule tier(s)", problems)
 
 
+def unknown_items(ids: list[str] | tuple[str, ...], known: set[str]) -> list[str]:
+    """Each id not in `known`, with the closest known id as a suggestion ('5A03 (did you mean 5A003?)').
+    Shared by the builder's inline messages and the optimizer's refusal of unknown locks and forced
+    items, so a typo gets the same answer in the dashboard and the CLI."""
+    out = []
+    for i in ids:
+        if i in known:
+            continue
+        close = difflib.get_close_matches(i, sorted(known), n=1, cutoff=0.6)
+        out.append(i + (f" (did you mean {close[0]}?)" if close else ""))
+    return out
+
+
 __all__ = ["enforce_floor", "POSITIONS", "REQUIRED_COLUMNS", "TIERS", "ally_columns", "base_eccn", "family_of", "read_items_csv",
-           "validate_items"]
+           "unknown_items", "validate_items"]

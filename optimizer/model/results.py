@@ -308,9 +308,12 @@ def infeasible_reasons(m: PackageModel, best: dict[str, str] | None, best_usd: f
         rows = min(broken, key=len) if broken else []
         if not rows:
             value = max((m.value[o] for o in m.options_of(item)), default=0.0)
-            detail = ("adds no concession value" if value <= 0 else
-                      "not in the best package found (the largest achievable is not proven optimal)")
-            out.append(ExcludedItem(item, "not_needed", detail))
+            # not "not needed": no package meets the target, so every item of value would be needed
+            if value <= 0:
+                out.append(ExcludedItem(item, "no_value", "adds no concession value"))
+            else:
+                out.append(ExcludedItem(item, "not_in_best", "not in the best package found (the largest "
+                                                             "achievable is not proven optimal)"))
             continue
         name = rows[0]
         fam = family_of.get(name, name)

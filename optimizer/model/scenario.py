@@ -31,6 +31,13 @@ MODES: tuple[str, ...] = ("lift", "exception", "approval", "meu_removal")
 #: Names of earlier versions, read as today's instrument.
 MODE_ALIASES: dict[str, str] = {"full": "lift"}
 SOLVERS: tuple[str, ...] = ("auto", "cbc", "highs")
+#: The foreign-availability threshold every entry point starts from (CLI, dashboard, coalition, the
+#: Allies -> builder hand-off, scenario files that omit `min_fa`). One value, so the same request
+#: ranks the same eligible items everywhere. 0.5: an item whose partner-side supply is less than half
+#: non-US, non-regime (15 CFR 768 proxies, `optimizer.estimation.foreign_availability`) is not
+#: "widely available" and a licence requirement on it still protects something; an analyst lowers it
+#: on purpose (the value used is printed with every package, in the builder and in the deck).
+DEFAULT_MIN_FA: float = 0.5
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
 
@@ -78,7 +85,7 @@ class Scenario:
 
     `target_usd`: concession value to reach, US$ per year (the package's value must be at least this).
     `objective`: 'min-risk' (default), 'max-value' (under `risk_budget`), 'min-items'.
-    `min_fa`: items with a foreign-availability score below this are left out.
+    `min_fa`: items with a foreign-availability score below this are left out (default `DEFAULT_MIN_FA`).
     `locks`: items never relieved; `forced`: items that must be relieved.
     `allies`: which `ally_<ISO3>` columns count (None: all in the table); an item any of them opposes
     is left out unless `allow_opposed`, in which case it costs `ally_penalty` risk points per ally.
@@ -93,7 +100,7 @@ class Scenario:
 
     target_usd: float = 0.0
     objective: Objective = "min-risk"
-    min_fa: float = 0.0
+    min_fa: float = DEFAULT_MIN_FA
     max_items: int | None = None
     modes: tuple[str, ...] = MODES
     mode_params: dict[str, ModeParams] = field(default_factory=lambda: dict(DEFAULT_MODE_PARAMS))
@@ -371,5 +378,5 @@ def with_overrides(base: Scenario, overrides: dict[str, Any]) -> Scenario:
     return base.replace(**changes) if changes else base
 
 
-__all__ = ["CategoryCap", "DEFAULT_MODE_PARAMS", "MODES", "MODE_ALIASES", "ModeParams", "OBJECTIVES", "Objective", "SOLVERS",
+__all__ = ["CategoryCap", "DEFAULT_MIN_FA", "DEFAULT_MODE_PARAMS", "MODES", "MODE_ALIASES", "ModeParams", "OBJECTIVES", "Objective", "SOLVERS",
            "Scenario", "normalise_item_id", "read_scenario_json", "with_overrides"]

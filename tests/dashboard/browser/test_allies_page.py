@@ -38,3 +38,6 @@ def test_positions_open_the_package_builder_with_the_oppositions(page):
     page.wait_for_url("**/package")
     page.wait_for_function("() => [...document.querySelectorAll('textarea, input')].some(e => e.value === '3A991')")
     page.wait_for_load_state("networkidle")
+    # the navigation highlights the page shown, and the builder keeps the one FA threshold
+    assert page.locator("nav a.nav-link.active").all_inner_texts() == ["Package builder"]
+    assert page.locator("[role='slider']").first.get_attribute("aria-valuenow") == "0.5"

@@ -117,3 +117,23 @@ def test_cancel_stops_a_slow_frontier_and_keeps_the_package(browser, slow_run_se
     assert page.locator("#pkg-table table").count() == 1
     assert "traced after the package" in page.locator("#pkg-frontier").inner_text()
     context.close()
+
+
+def test_the_result_locks_and_inputs_survive_leaving_and_returning(page):
+    """The router rebuilt the page at its defaults: the package, the locks and the target were gone."""
+    page.goto("/package")
+    page.wait_for_selector("#pkg-side-trade .h6")
+    page.fill("#pkg-target", "0.002")
+    page.click("text=Locks and forced items")
+    page.fill("#pkg-locks", "5A003")
+    _run(page)
+    page.wait_for_selector("#pkg-frontier .scatterlayer .point", timeout=60_000)
+    before = page.locator("#pkg-table tbody").inner_text()
+    assert "5A003" not in before
+    page.click("nav a.nav-link:has-text('Control list')")
+    page.wait_for_selector("#items-grid .ag-row")
+    page.click("nav a.nav-link:has-text('Package builder')")
+    page.wait_for_selector("#pkg-table table", timeout=30_000)
+    assert page.input_value("#pkg-target") == "0.002" and page.input_value("#pkg-locks") == "5A003"
+    assert page.locator("#pkg-table tbody").inner_text() == before
+    page.wait_for_selector("#pkg-frontier .scatterlayer .point", timeout=30_000)  # the frontier came back too

@@ -39,3 +39,27 @@ def test_bn_axis_labels_money_with_the_sign_before_the_dollar():
     assert nice_step(10, 5) == 2 and nice_step(0.9, 4) == 0.25
     small = bn_axis(0, 0.8)
     assert small["ticktext"][:2] == ["$0", "$0.2bn"]
+
+
+def test_money_ticks_read_at_their_true_values_in_the_unit_of_the_range():
+    """A tick at 2.5 read '$2bn' (no decimals for a step >= 1); a $6m frontier read '$0.002bn'."""
+    from dashboard.figures.common import bn_axis
+    axis = bn_axis(0, 12)
+    assert axis["tickvals"][1] == 2.5 and axis["ticktext"][:3] == ["$0", "$2.5bn", "$5.0bn"]
+    small = bn_axis(0, 0.0066)
+    assert small["ticktext"] == ["$0", "$2m", "$4m", "$6m", "$8m"] and small["title"]["text"] == "US$ m"
+    for ticks in (bn_axis(-346, 452), bn_axis(0, 0.9), bn_axis(0, 0.00012), bn_axis(0, 3.3)):
+        for v, text in zip(ticks["tickvals"], ticks["ticktext"]):
+            number = float(text.replace("$", "").replace(",", "").rstrip("bnmkt") or 0)
+            scale = {"bn": 1.0, "m": 1e-3, "k": 1e-6}[next(u for u in ("bn", "m", "k") if text.endswith(u))] \
+                if v else 1.0
+            assert number * scale == pytest.approx(v, abs=1e-12), (v, text)
+
+
+def test_the_builder_frontier_axis_is_in_the_packages_unit():
+    from dashboard.figures.package import frontier
+    pts = [{"index": i, "value_usd": v, "risk": r, "n_items": i + 1} for i, (v, r) in
+           enumerate([(1.2e6, 0.1), (3.7e6, 0.4), (6.35e6, 0.9)])]
+    fig = frontier(pts, Provenance("synthetic", "layer"))
+    assert all(t.endswith("m") or t == "$0" for t in fig.layout.xaxis.ticktext)
+    assert "US$ m" in fig.layout.xaxis.title.text

@@ -80,3 +80,13 @@ def test_builder_form_carries_oppositions_of_the_builders_allies():
     assert oppose["JPN"] == "3A991" and oppose["NLD"] == "2B991" and oppose["GBR"] == ""
     assert form["partner"] == "CHN" and form["year"] == 2024 and form["target_bn"] == pytest.approx(0.3)
     assert form["ally_policy"] == "exclude"
+
+
+def test_the_hand_off_and_the_coalition_use_the_builders_fa_threshold_and_say_it(shipped_ds):
+    """The Allies -> builder hand-off moved the slider to 0 without a word; the coalition ran at 0."""
+    from optimizer.model.scenario import DEFAULT_MIN_FA
+    form = allies.builder_form("CHN", 2024, {"JPN": {"3A991": "oppose"}}, 0.005)
+    assert form["min_fa"] == DEFAULT_MIN_FA
+    result = allies.run_coalition(shipped_ds, item_table(shipped_ds, "CHN")["eccn"], "CHN", ["JPN"], 2, "")
+    assert result["scenario"]["min_fa"] == DEFAULT_MIN_FA
+    assert f"foreign-availability threshold {DEFAULT_MIN_FA:.2f}" in str(allies.coalition_view(result))

@@ -121,3 +121,20 @@ def test_panel_shows_the_items_diversion_exposure_labelled_synthetic(shipped_ds)
     assert "MYS → CHN, HS 845891, score 0.40" in section and "Diversion page" in section
     _, body, _ = items.panel_view(shipped_ds, "1A001", "CHN", 2024)
     assert "No signal measured" in str(body[-1])  # no mapped code in the mirror table: not a zero
+
+
+def test_software_without_trade_data_has_unknown_availability_not_zero(shipped_ds):
+    """5D002-type entries (no HS mapping) read 'FA score 0.00', as if nobody else supplied them."""
+    rows, _, _ = items.items_view(shipped_ds, "CHN", None, None)
+    by_id = {r["eccn"]: r for r in rows}
+    assert by_id["0D001"]["fa_text"] == "unknown" and by_id["5A003"]["fa_text"] == "0.56"
+    _, body, _ = items.panel_view(shipped_ds, "0D001", "CHN", 2024)
+    text = str(body)
+    assert "FA score unknown" in text and "FA score 0.00" not in text
+
+
+def test_a_click_names_the_clicked_row_a_selection_the_selected_one():
+    rows = [{"eccn": "2B991"}]
+    assert items.clicked_item(rows, {"rowId": "5A003"}, {"items-grid.cellClicked": "items-grid"}) == "5A003"
+    assert items.clicked_item(rows, {"rowId": "5A003"}, {"items-grid.selectedRows": "items-grid"}) == "2B991"
+    assert items.clicked_item([], None, {"items-grid.selectedRows": "items-grid"}) is None

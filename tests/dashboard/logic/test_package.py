@@ -3,6 +3,7 @@ from dash import no_update
 
 from dashboard.logic import package
 from dashboard.logic.package_inputs import FormValues
+from dashboard.theme import fmt_usd
 
 
 def _values(**kw):
@@ -141,3 +142,96 @@ def test_the_diversion_switch_screens_the_package_through_the_core(shipped_ds):
     assert off["scenario"]["max_diversion"] is None
     table, scenario = package._table_and_scenario(shipped_ds, result)  # the background phase sees the same table
     assert "diversion_score" in table.columns and scenario.max_diversion == STRONG_SIGNAL
+
+
+def test_cli_and_builder_start_from_one_fa_threshold_and_rank_the_same_eligible_items(shipped_ds, cli, tmp_path):
+    """The same request ranked "of 29 eligible items" in the CLI (threshold 0) and fewer in the builder
+    (slider 0.5): one default now, shown by both."""
+    import json
+
+    from dashboard import ids
+    from dashboard.app import create_app
+    from optimizer.model.scenario import DEFAULT_MIN_FA
+
+    app = create_app(home=tmp_path, cache_dir=tmp_path / "jobs")
+    layout = app.server.test_client().get("/_dash-layout", headers={"Referer": "http://127.0.0.1:8050/package"}).json
+    sliders = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == ids.PKG_FA_THRESHOLD:
+                sliders.append(node["props"]["value"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(layout)
+    assert sliders == [DEFAULT_MIN_FA]
+    assert FormValues().min_fa == DEFAULT_MIN_FA
+
+    code, out, err = cli("optimize", "--partner", "CHN", "--target", "5m", "--format", "json")
+    assert code == 0, err
+    from_cli = json.loads(out)
+    built = package.run_package(shipped_ds, _values(min_fa=sliders[0]))
+    assert from_cli["scenario"]["min_fa"] == built["scenario"]["min_fa"] == DEFAULT_MIN_FA
+    assert [l["why"] for l in from_cli["items"]] == [l["why"] for l in built["package"]["items"]]
+    assert "foreign-availability threshold 0.50" in str(package.status_view(built, None)[0])
+    code, out, _ = cli("optimize", "--partner", "CHN", "--target", "5m", "--min-fa", "0.2")
+    assert "foreign-availability threshold 0.20 (default 0.50" in out
+
+
+def test_a_cleared_threshold_is_the_default_not_zero(shipped_ds):
+    from optimizer.model.scenario import DEFAULT_MIN_FA
+    assert package.run_package(shipped_ds, _values(min_fa=None))["scenario"]["min_fa"] == DEFAULT_MIN_FA
+
+
+def test_the_infeasible_state_agrees_with_itself(shipped_ds):
+    """The message said 'at most $6.4m', the button 'Use ... $6.3m', the binding panel 'No constraint
+    binds' and three items were 'not needed' for a target no package reaches."""
+    import re
+    out = package.run_package(shipped_ds, _values(target_bn=0.01))
+    assert out["package"]["status"] == "infeasible"
+    status, style, label, kpis, _table, binding, excluded, *_ = package.package_views(shipped_ds, out, None, None, True)
+    figure = re.search(r"Largest achievable target: (\$[\d.]+[mkbn]+)", str(status)).group(1)
+    assert figure == "$6.35m" and label == f"Use the largest achievable target, {figure}"
+    assert f"'{figure}'" in str(kpis)
+    assert package.use_max_target_bn(out) * 1e9 == pytest.approx(6.35e6)
+    assert "Binding rule: the foreign-availability threshold" in str(binding) and "No constraint binds" not in str(binding)
+    reasons = {e["reason"] for e in out["package"]["excluded"]}
+    assert "not_needed" not in reasons and "no_value" in reasons
+    assert "Adds no concession value" in str(excluded)
+    assert "fa_threshold" not in str(status)  # the rule in words, not its internal name
+
+
+def test_risk_figures_say_their_scale(shipped_ds, result):
+    """Risk read '0.80' with no scale; the item panel claimed '0 none – 1 highest' while items reach 2.2."""
+    from dashboard.logic import items
+    from optimizer.estimation.risk import RISK_SCALE
+    kpis = str(package.kpi_view(shipped_ds, result, None))
+    assert "risk points (1 = an NS1 entry, no foreign availability)" in kpis
+    fig = package.frontier_view(result, None)
+    assert "risk points" in fig.layout.yaxis.title.text
+    assert any(a.text == RISK_SCALE for a in fig.layout.annotations)
+    _, body, _ = items.panel_view(shipped_ds, "5A003", "CHN", 2024)
+    assert RISK_SCALE in str(body) and "0 none – 1 highest" not in str(body)
+
+
+def test_the_side_note_follows_the_package_shown(result):
+    """It kept describing the proposal while an alternative or a frontier package was on display."""
+    assert package.side_note_view(result).startswith("The proposal unlocks $")
+    if result["alternatives"]:
+        alt = result["alternatives"][0]
+        note = package.side_note_view(result, {"kind": "alternative", "index": 0})
+        assert note.startswith("Alternative 1 unlocks ") and fmt_usd(alt["achieved_usd"]) in note
+    point = next(p for p in result["frontier"]["points"] if p.get("achieved_usd"))
+    note = package.side_note_view(result, {"kind": "frontier", "package": point})
+    assert note.startswith("Frontier package for a ") and fmt_usd(point["achieved_usd"]) in note
+
+
+def test_items_left_out_are_listed_in_full(result):
+    """Past 40 per reason the list ended in 'and 531 more' with no way to see them."""
+    view = str(package.excluded_view(result, None, limit=5))
+    assert all(f"'{e['eccn']}'" in view for e in result["package"]["excluded"])
+    assert "more" in view

@@ -1,4 +1,5 @@
 import pandas as pd
+import pytest
 
 from dashboard.logic import trade
 
@@ -22,7 +23,7 @@ def test_kpis_state_year_unit_change_and_real_source(tiny_ds):
     assert "+3% vs 2018" in exports.detail
     assert imports.value == "$435.0bn" and "-19% vs 2018" in imports.detail
     assert balance.value == "-$311.0bn" and balance.tone == "danger"
-    assert balance.detail == "deficit; +$109.0bn vs 2018"
+    assert balance.detail == "deficit narrowed by $109.0bn since 2018"  # read the right way round
     assert exports.provenance.kind == "real" and "Census" in exports.provenance.source
 
 
@@ -83,3 +84,40 @@ def test_controlled_summary_gives_each_tier_and_the_share_of_exports(tiny_ds):
     # 2019 is outside the HS6 trade layer (2020 only): no data, never $0
     outside = trade.controlled_summary(df, tiny_ds, "CHN", 2019)
     assert outside[-1] == {"tier": "all mapped codes", "value": "no data", "share": "n/a"}
+
+
+@pytest.mark.parametrize("now,then,words", [
+    (-295.4e9, -367.3e9, "deficit narrowed by $71.9bn since 2015"),
+    (-400e9, -367.3e9, "deficit widened by $32.7bn since 2015"),
+    (17.9e9, 14.1e9, "surplus grew by $3.8bn since 2015"),
+    (5e9, 14.1e9, "surplus shrank by $9.1bn since 2015"),
+    (-5e9, 14.1e9, "deficit; a surplus of $14.1bn in 2015"),
+])
+def test_the_balance_change_reads_the_right_way_round(now, then, words):
+    """A deficit next to '+$71.9bn vs 2015' read as a deficit grown by that much."""
+    assert trade.balance_change(now, then, 2015) == words
+
+
+def test_events_are_those_of_the_partner_and_the_axis_reaches_the_latest(shipped_ds):
+    """China's rare-earth controls showed on US trade with Japan; 2025 events were cut off by a 2024 axis."""
+    def shown(partner, years):
+        fig = trade.series_figure(shipped_ds, partner, years)
+        (ev,) = [t for t in fig.data if t.name == "Policy events"]
+        return fig, [c[1] for c in ev.customdata], list(ev.x)
+
+    fig, titles, xs = shown("CHN", (2015, 2024))
+    assert "Busan Trump-Xi meeting" in titles and max(xs) > 2025.8
+    assert fig.layout.xaxis.range[1] >= max(xs)
+    _, jpn, _ = shown("JPN", (2015, 2024))
+    assert "Framework for AI Diffusion" in jpn and "China controls seven rare earth elements" not in jpn
+    _, early, _ = shown("CHN", (2015, 2020))  # a range that ends before the data does keeps to its years
+    assert all(not t.startswith("Busan") for t in early)
+
+
+def test_the_ally_overlay_says_no_data_outside_the_trade_layer_never_0(shipped_ds):
+    """The ally's table read '$0' for a year the HS6 layer does not cover (the analyst's said 'no data')."""
+    _, _, table = trade.controlled_view(shipped_ds, "CHN", [2015, 2016], audience="ally")
+    text = str(table)
+    assert "'no data'" in text and "'$0'" not in text
+    _, _, covered = trade.controlled_view(shipped_ds, "CHN", [2024, 2024], audience="ally")
+    assert "'no data'" not in str(covered)

@@ -98,7 +98,7 @@ def test_assumptions_read_as_a_briefer_would():
                                               "approval": {"value_share": 0.4, "risk_share": 0.25}},
                               "allow_opposed": False, "ally_penalty": 0.5, "coherence": True, "rel_gap": 0.001,
                               "locks": [], "risk_budget": None})
-    assert lines == ["Concession target per year: $2.0bn", "Foreign-availability threshold: none",
+    assert lines == ["Concession target per year: $2.0bn", "Foreign-availability threshold: none (0: every score counts)",
                      "Relief instruments allowed: lift the licence requirement, licence exception eligibility",
                      "Relief instruments (share of value, share of risk): lift the licence requirement 100%, 100%; "
                      "licence exception eligibility 70%, 50%",

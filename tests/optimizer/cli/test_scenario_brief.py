@@ -53,7 +53,7 @@ def test_malformed_import_exits_2_and_stores_nothing(cli, db, tmp_path, content)
     assert json.loads(out) == []
 
 
-def test_brief_from_flags_writes_deck_and_workbook(cli, tmp_path):
+def test_brief_from_flags_writes_deck_and_workbook(cli, tmp_path, deck_text):
     deck, book = tmp_path / "b.pptx", tmp_path / "b.xlsx"
     code, out, err = cli("brief", "--partner", "CHN", "--target", "3m", "-o", str(deck), "--xlsx", str(book),
                          "--marking", "TEST MARKING")
@@ -63,6 +63,7 @@ def test_brief_from_flags_writes_deck_and_workbook(cli, tmp_path):
     assert all(any(sh.has_text_frame and sh.text_frame.text == "TEST MARKING" for sh in s.shapes) for s in prs.slides)
     assert sum(sh.has_chart for s in prs.slides for sh in s.shapes) >= 2
     assert openpyxl.load_workbook(book).sheetnames == ["Package", "Excluded", "Items", "Assumptions"]
+    assert "Foreign-availability threshold: 0.50 (items scoring below it are left out)" in deck_text(deck)
 
 
 def test_ally_brief_from_saved_scenario_leaks_nothing_internal(cli, db, tmp_path, deck_text):
@@ -83,3 +84,22 @@ def test_brief_bad_inputs_exit_2(cli, tmp_path, db):
     assert cli("brief", "--scenario", "no such", "--db", db, "-o", str(tmp_path / "x.pptx"))[0] == 2
     assert cli("brief", "--partner", "CHN", "--target", "-1", "-o", str(tmp_path / "x.pptx"))[0] == 2
     assert not (tmp_path / "x.pptx").exists()
+
+
+@pytest.mark.parametrize("audience", ["internal", "ally"])
+def test_an_infeasible_brief_carries_the_diagnosis(cli, tmp_path, deck_text, audience):
+    """The deck said 'Binding constraints: - none' and the workbook had no diagnosis at all."""
+    deck, book = tmp_path / "inf.pptx", tmp_path / "inf.xlsx"
+    code, out, err = cli("brief", "--partner", "CHN", "--target", "10m", "--audience", audience, "-o", str(deck),
+                         "--xlsx", str(book))
+    assert code == 0, err
+    text = deck_text(deck)
+    assert "No package reaches the $10.0m target" in text and "Largest achievable target: $6.35m a year" in text
+    rows = dict(openpyxl.load_workbook(book)["Assumptions"].iter_rows(min_row=2, values_only=True))
+    assert float(rows["result.largest_achievable_target_usd"]) == 6.35e6
+    assert rows["result.diagnosis.1"].startswith("Largest achievable target: $6.35m")
+    if audience == "internal":
+        assert "Binding rule: the foreign-availability threshold" in text and "- none" not in text
+        assert rows["result.diagnosis.2"].startswith("Binding rule: the foreign-availability threshold")
+    else:
+        assert "Binding rule" not in text and "result.diagnosis.2" not in rows

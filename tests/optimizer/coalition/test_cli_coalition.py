@@ -65,7 +65,9 @@ def test_positions_file_screens_items(cli, tmp_path):
     code, out, err = cli(*BASE, "--risk-budget", "1", "--positions", str(f), "--format", "json")
     assert code == 0, err
     d = json.loads(out)
-    assert "5A003" not in [i["eccn"] for i in d["coalition"]["items"] + d["us_only"]["items"]]
+    assert "5A003" not in [i["eccn"] for i in d["coalition"]["items"]]
+    assert "5A003" in [i["eccn"] for i in d["us_only"]["items"]]  # the US alone is bound by no ally
+    assert "the US-only package does not apply the allies' positions" in err and "5A003 (opposed by JPN)" in err
     assert {"eccn": "5A003", "reason": "ally_opposes", "detail": "opposed by JPN"} in d["coalition"]["excluded"]
 
 

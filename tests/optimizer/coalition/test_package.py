@@ -17,7 +17,7 @@ DEU_2B991 = round((150 - 300 * S) * 0.5, 2)
 def test_gains_by_hand_and_allies_gain_nothing_from_us_unilateral_relief(ds):
     # the hand-made chart binds every column on CHN (conftest.binding_chart), so US values are the potentials (2B991 15, 4A994 5, 9A991 7.5) x China's blocked share 0.301;
     # JPN and DEU do not control 9xx entries (US-unilateral): relief gives them nothing.
-    r = coalition_package(ds, "CHN", ["JPN", "DEU"], Scenario(risk_budget=0.41, rel_gap=0.0))
+    r = coalition_package(ds, "CHN", ["JPN", "DEU"], Scenario(risk_budget=0.41, rel_gap=0.0, min_fa=0.0))
     assert r.status == "optimal" and r.members == ["USA", "JPN", "DEU"]
     g = {m.member: m for m in r.member_gains}
     assert g["USA"].potential_usd == pytest.approx(0.301 * (15 + 5 + 7.5), abs=0.02)
@@ -31,7 +31,7 @@ def test_gains_by_hand_and_allies_gain_nothing_from_us_unilateral_relief(ds):
 
 
 def test_exclusions_name_their_reasons_and_to_dict_is_strict_json(ds):
-    r = coalition_package(ds, "CHN", ["JPN", "DEU"], Scenario(risk_budget=0.1, rel_gap=0.0))
+    r = coalition_package(ds, "CHN", ["JPN", "DEU"], Scenario(risk_budget=0.1, rel_gap=0.0, min_fa=0.0))
     d = json.loads(json.dumps(r.to_dict(), allow_nan=False))
     reasons = {e["eccn"]: e["reason"] for e in d["coalition"]["excluded"]}
     assert reasons["2B001"] == reasons["3A090"] == "foundational"
@@ -45,17 +45,23 @@ def test_exclusions_name_their_reasons_and_to_dict_is_strict_json(ds):
     assert d["scenario"]["risk_budget"] == 0.1 and d["scenario"]["modes"] == ["lift", "meu_removal"]
 
 
-def test_members_positions_screen_items_out_of_both_packages(ds):
-    r = coalition_package(ds, "CHN", ["JPN", "DEU"], Scenario(risk_budget=0.41, rel_gap=0.0),
+def test_members_positions_screen_the_coalition_not_the_us_only_package(ds):
+    """The US-only optimum silently took the allies' oppositions (so it was no US-only package)."""
+    sc = Scenario(risk_budget=0.41, rel_gap=0.0, min_fa=0.0)
+    r = coalition_package(ds, "CHN", ["JPN", "DEU"], sc,
                           positions={"JPN": {"9A991": "oppose"}, "GBR": {"2B991": "oppose"}})
-    assert "9A991" not in r.coalition.item_ids() and "9A991" not in r.us_only.item_ids()
+    alone = coalition_package(ds, "CHN", ["JPN", "DEU"], sc)
+    assert "9A991" not in r.coalition.item_ids()
+    assert r.us_only.item_ids() == alone.us_only.item_ids() and "9A991" in r.us_only.item_ids()
+    assert any(w.startswith("the US-only package does not apply the allies' positions") and
+               "9A991 (opposed by JPN)" in w for w in r.warnings)
     assert {"eccn": "9A991", "reason": "ally_opposes", "detail": "opposed by JPN"} in r.coalition.excluded
     assert "2B991" in r.coalition.item_ids()  # GBR is not a member: its position does not count
     assert any("positions of GBR ignored" in w for w in r.warnings)
 
 
 def test_infeasible_is_a_status_not_an_exception(ds):
-    r = coalition_package(ds, "CHN", ["JPN"], Scenario(risk_budget=0.01, forced=["9A991"]))
+    r = coalition_package(ds, "CHN", ["JPN"], Scenario(risk_budget=0.01, forced=["9A991"], min_fa=0.0))
     assert r.status == "infeasible" and not r.found and r.coalition.items == []
     assert r.us_only.status == "infeasible"
     json.dumps(r.to_dict(), allow_nan=False)
@@ -83,7 +89,7 @@ def test_shipped_data_never_touches_foundational_items_and_compares_fairly(budge
     from optimizer.data.load import load_dataset
     from optimizer.estimation import build_item_table
     ds = load_dataset()
-    r = coalition_package(ds, "CHN", ["USA", "JPN", "NLD", "GBR"], Scenario(risk_budget=budget, rel_gap=0.0))
+    r = coalition_package(ds, "CHN", ["USA", "JPN", "NLD", "GBR"], Scenario(risk_budget=budget, rel_gap=0.0, min_fa=0.0))
     tier = build_item_table(ds, "CHN").set_index("eccn")["tier"]
     for side in (r.coalition, r.us_only):
         assert side.status == "optimal" and side.items

@@ -148,3 +148,10 @@ def test_items_on_imported_baci_data(cli, tmp_path):
     assert line["value_usd"] == pytest.approx(6_500 * line["controlled_share"])
     sup = {s["exporter"]: s for s in d["suppliers"]}
     assert sup["CHN"]["role"] == "partner" and sup["KOR"]["role"] == "non-regime"  # AT-only: no regime
+
+
+def test_unknown_availability_reads_unknown_in_the_table(cli):
+    code, out, err = cli("items", "--partner", "CHN", "--tier", "foundational")
+    assert code == 0, err
+    row = next(line for line in out.splitlines() if line.split()[:1] == ["0D001"])
+    assert " unknown " in row and "0.00" not in row

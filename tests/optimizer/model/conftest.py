@@ -52,8 +52,9 @@ def make_instance(seed: int, n_items: int | None = None, objective: str | None =
         sc["mode_params"] = {"exception": {"value_share": round(float(rng.uniform(0.3, 0.9)), 2),
                                            "risk_share": round(float(rng.uniform(0.1, 0.8)), 2)}}
     eligible = [r["eccn"] for r in rows if r["tier"] != "foundational"]
-    if rng.random() < 0.4:
-        sc["min_fa"] = round(float(rng.uniform(0, 0.5)), 2)
+    # no threshold unless drawn (explicit: the instances, their seeds and their known cases do not
+    # depend on the default threshold)
+    sc["min_fa"] = round(float(rng.uniform(0, 0.5)), 2) if rng.random() < 0.4 else 0.0
     if rng.random() < 0.4:
         sc["max_items"] = int(rng.integers(1, 4))
     if eligible and rng.random() < 0.3:

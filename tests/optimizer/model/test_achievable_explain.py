@@ -92,8 +92,28 @@ def test_infeasible_names_the_binding_reason_per_item():
     assert why["2B991"].reason == why["4A994"].reason == "short_of_target"
     assert "US$1,500,000,000.00" in why["2B991"].detail and "US$500,000,000.00 short" in why["2B991"].detail
     assert why["3A991"].reason == "risk_budget" and "1.4 of 1.5" in why["3A991"].detail
-    assert why["5A991"].reason == "not_needed" and why["5A991"].detail == "adds no concession value"
+    # not "not needed": no package meets the target, so nothing of value is surplus
+    assert why["5A991"].reason == "no_value" and why["5A991"].detail == "adds no concession value"
     assert not any("lower cost" in e.detail for e in res.excluded)
+    from optimizer.model.diagnose import diagnosis_lines
+    d = res.to_dict()
+    assert diagnosis_lines(d) == ["Largest achievable target: $1.50bn a year, under the other constraints.",
+                                  "Binding rule: the risk budget. Lift the risk budget to reach up to $2.3bn."]
+    assert "largest achievable target under the other constraints is $1.50bn" in d["diagnosis"]["message"]
+    assert "risk_budget:" not in d["diagnosis"]["message"]
+    ally = {k: v for k, v in d.items() if k in ("status", "target_usd", "achieved_usd", "max_achievable_usd")}
+    assert diagnosis_lines(ally) == diagnosis_lines(d)[:1]
+    assert diagnosis_lines(solve_package(t, Scenario.from_dict({"target_usd": 1e9, "modes": ["lift"]}),
+                                         with_marginal=False).to_dict()) == []
+
+
+@pytest.mark.parametrize("value,floor,text", [(6353764.59, 6.35e6, "$6.35m"), (11105221.26, 11.1e6, "$11.1m"),
+                                              (2.479e9, 2.47e9, "$2.47bn"), (125520.92, 125e3, "$125k"),
+                                              (1e6, 1e6, "$1.00m"), (0.0, 0.0, "$0")])
+def test_the_largest_target_is_rounded_down_and_prints_as_rounded(value, floor, text):
+    from optimizer.formatting import floor_significant, fmt_usd_significant
+    assert floor_significant(value) == pytest.approx(floor) and floor_significant(value) <= value
+    assert fmt_usd_significant(floor_significant(value)) == text
 
 
 def test_infeasible_reasons_for_limits_nesting_and_coherence():

@@ -20,7 +20,7 @@ def items_csv(tmp_path, small_table):
 
 def test_optimize_json(cli, items_csv):
     code, out, err = cli("optimize", "--items", str(items_csv), "--target", "1.2bn", "--format", "json",
-                         "--modes", "full,exception,approval", "--rel-gap", "0")
+                         "--modes", "full,exception,approval", "--rel-gap", "0", "--min-fa", "0")
     assert code == 0, err
     d = json.loads(out)
     for key in ("status", "target_usd", "achieved_usd", "risk", "max_achievable_usd", "items", "excluded",
@@ -66,9 +66,9 @@ def test_mode_share_flag(cli, items_csv):
     assert d["scenario"]["mode_params"]["approval"] == {"value_share": 0.5, "risk_share": 0.2}
     line = d["items"][0]
     assert line["mode"] == "approval" and line["value_usd"] in (450e6, 750e6, 300e6, 50e6)
-    code, out, err = cli("optimize", "--items", str(items_csv), "--target", "1", "--mode-share", "approval=2/0.1")
+    code, out, err = cli("optimize", "--items", str(items_csv), "--target", "1k", "--mode-share", "approval=2/0.1")
     assert code == 2 and "value_share" in err
-    code, out, err = cli("optimize", "--items", str(items_csv), "--target", "1", "--mode-share", "approval")
+    code, out, err = cli("optimize", "--items", str(items_csv), "--target", "1k", "--mode-share", "approval")
     assert code == 2 and "MODE=VALUE_SHARE/RISK_SHARE" in err
 
 
@@ -84,7 +84,7 @@ def test_infeasible_exits_3_with_largest_target(cli, items_csv):
 def test_infeasible_names_blocking_constraint(cli, items_csv):
     code, out, err = cli("optimize", "--items", str(items_csv), "--target", "2.2bn", "--max-items", "1")
     assert code == 3
-    assert "max_items" in err and "lift the maximum number of items" in err
+    assert "lift the maximum number of items (up to" in err and "max_items" not in err  # in words
 
 
 @pytest.mark.parametrize("args,words", [
@@ -116,17 +116,17 @@ def test_unknown_flag_values_exit_2(cli, items_csv):
 def test_bad_csv_and_missing_file_exit_2(cli, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("eccn,tier,value_usd,risk,fa_score\n2B991,legacy,abc,0.1,0.5\n")
-    code, out, err = cli("optimize", "--items", str(bad), "--target", "1")
+    code, out, err = cli("optimize", "--items", str(bad), "--target", "1k")
     assert code == 2 and "line 2 (2B991): value_usd 'abc'" in err
-    code, out, err = cli("optimize", "--items", str(tmp_path / "none.csv"), "--target", "1")
+    code, out, err = cli("optimize", "--items", str(tmp_path / "none.csv"), "--target", "1k")
     assert code == 2 and "no such item file" in err
     unknown = tmp_path / "unknown.csv"
     unknown.write_text("eccn,tier,value_usd,risk,fa_score\n9Z999,legacy,1e9,0.1,0.5\n2B991,legacy,1e9,0.1,0.5\n")
-    code, out, err = cli("optimize", "--items", str(unknown), "--target", "1")
+    code, out, err = cli("optimize", "--items", str(unknown), "--target", "1k")
     assert code == 2 and "not an ECCN" in err
     odd = tmp_path / "odd.csv"
     odd.write_text("eccn,tier,value_usd,risk,fa_score\n2B777,legacy,1e9,0.1,0.5\n")
-    code, out, err = cli("optimize", "--items", str(odd), "--target", "1")
+    code, out, err = cli("optimize", "--items", str(odd), "--target", "1k")
     assert code == 0 and "warning" in err and "2B777" in err  # not in the loaded CCL: warn, solve anyway
 
 
@@ -157,7 +157,7 @@ def test_alternatives_flag(cli, items_csv):
 
 
 @pytest.mark.parametrize("text,value", [("2e9", 2e9), ("2,000,000", 2e6), ("$1.5bn", 1.5e9), ("750m", 7.5e8),
-                                        ("0", 0.0), ("3 tn", 3e12)])
+                                        ("0", 0.0), ("3 tn", 3e12), ("2k", 2e3), ("100000", 1e5)])
 def test_parse_usd(text, value):
     assert parse_usd(text) == value
 
@@ -166,6 +166,44 @@ def test_parse_usd_rejects():
     for bad in ("", "1e9x", "-1", "nan", "1e999"):
         with pytest.raises(DecontrolError):
             parse_usd(bad)
+
+
+@pytest.mark.parametrize("bare", ["2", "2.5", "$5", "999"])
+def test_a_bare_small_target_is_refused_not_read_as_dollars(bare):
+    """`--target 2` used to mean US$ 2 a year (a package of one item 'met' it)."""
+    with pytest.raises(DecontrolError, match="has no unit"):
+        parse_usd(bare)
+
+
+def test_a_negative_target_reaches_the_helpful_message(cli, items_csv):
+    """argparse took '-1bn' for an option ('expected one argument')."""
+    for text in ("-1bn", "-$5m", "-.5bn"):
+        code, out, err = cli("optimize", "--items", str(items_csv), "--target", text)
+        assert code == 2 and "is negative: a concession target is an amount >= 0" in err, err
+    code, out, err = cli("frontier", "--items", str(items_csv), "--risk-budget", "-1")
+    assert code == 2 and "risk_budget" in err and "expected one argument" not in err
+
+
+@pytest.mark.parametrize("flag,typo,suggestion", [("--lock", "5A03", "5A003"), ("--force", "5a03", "5A003"),
+                                                  ("--lock", "2b001-Rest", "2B001-rest")])
+def test_unknown_lock_or_forced_item_is_refused_with_a_suggestion(cli, flag, typo, suggestion):
+    """An unknown --lock only warned and the package was solved: the mistyped item stayed relievable."""
+    for command in (("optimize", "--target", "5m"), ("frontier", "--points", "3")):
+        code, out, err = cli(*command, "--partner", "CHN", flag, typo)
+        assert code == 2, (out, err)
+        assert f"did you mean {suggestion}?" in err and "Traceback" not in err and not out
+
+
+def test_highs_json_on_stdout_parses(repo_root):
+    """HiGHS prints a banner on the process's standard output (not sys.stdout) when first made:
+    in a real process it would come before the JSON."""
+    import subprocess
+    import sys
+    proc = subprocess.run([sys.executable, "-m", "optimizer", "optimize", "--partner", "CHN", "--target", "5m",
+                           "--solver", "highs", "--format", "json"], capture_output=True, text=True, cwd=repo_root,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["solver"].startswith("HiGHS")
 
 
 def test_an_edited_table_that_lowers_a_rule_tier_is_refused(cli, tmp_path):
