@@ -133,7 +133,7 @@ def test_the_result_locks_and_inputs_survive_leaving_and_returning(page):
     page.click("nav a.nav-link:has-text('Control list')")
     page.wait_for_selector("#items-grid .ag-row")
     page.click("nav a.nav-link:has-text('Package builder')")
-    page.wait_for_selector("#pkg-table table", timeout=30_000)
+    page.wait_for_selector("#pkg-table table")
     assert page.input_value("#pkg-target") == "0.002" and page.input_value("#pkg-locks") == "5A003"
     assert page.locator("#pkg-table tbody").inner_text() == before
-    page.wait_for_selector("#pkg-frontier .scatterlayer .point", timeout=30_000)  # the frontier came back too
+    page.wait_for_selector("#pkg-frontier .scatterlayer .point")  # the frontier came back too
