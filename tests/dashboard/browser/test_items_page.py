@@ -47,7 +47,7 @@ def test_a_closed_item_panel_reopens_on_a_second_click_of_the_same_row(page):
     page.locator("#items-panel .btn-close").click()
     page.wait_for_selector("#items-panel", state="hidden")
     cell.click()
-    page.wait_for_selector("#items-panel.show", timeout=10_000)
+    page.wait_for_selector("#items-panel.show")
     page.wait_for_function("document.querySelector('#items-panel .offcanvas-title').innerText.startsWith('5A003')")
 
 

@@ -127,7 +127,7 @@ def test_the_result_locks_and_inputs_survive_leaving_and_returning(page):
     page.click("text=Locks and forced items")
     page.fill("#pkg-locks", "5A003")
     _run(page)
-    page.wait_for_selector("#pkg-frontier .scatterlayer .point", timeout=60_000)
+    page.wait_for_selector("#pkg-frontier .scatterlayer .point")
     before = page.locator("#pkg-table tbody").inner_text()
     assert "5A003" not in before
     page.click("nav a.nav-link:has-text('Control list')")
