@@ -24,9 +24,11 @@ from pathlib import Path
 GOAL_S = 0.25
 PY = sys.executable
 DECONTROL = str(Path(PY).with_name("decontrol"))
-EAGER = ("from dashboard.cli import register_overrides, register_serve, register_users; "
-         "from optimizer.cli import build_parser; "
-         "build_parser((register_serve, register_users, register_overrides)).format_help()")
+EAGER = (
+    "from dashboard.cli import register_overrides, register_serve, register_users; "
+    "from optimizer.cli import build_parser; "
+    "build_parser((register_serve, register_users, register_overrides)).format_help()"
+)
 
 CASES = {
     "python -c pass": [PY, "-c", "pass"],
@@ -49,7 +51,7 @@ def main() -> int:
     if not Path(DECONTROL).exists():
         print(f"no console script at {DECONTROL}: install decontrol into this interpreter's venv", file=sys.stderr)
         return 2
-    for cmd in CASES.values():   # warm the file cache once
+    for cmd in CASES.values():  # warm the file cache once
         timed(cmd)
     times: dict[str, list[float]] = {name: [] for name in CASES}
     for _ in range(args.runs):
@@ -62,8 +64,10 @@ def main() -> int:
         print(f"  {name:40s} {med * 1000:7.0f} ms  ({med / base:5.1f}x python -c pass; min {min(ts) * 1000:.0f} ms)")
     helps = statistics.median(times["decontrol --help"])
     eager = statistics.median(times["eager parser (every command module)"])
-    print(f"decontrol --help: {helps:.3f} s (goal <= {GOAL_S} s: {'met' if helps <= GOAL_S else 'NOT met'}); "
-          f"{eager / helps:.1f}x faster than the eager parser")
+    print(
+        f"decontrol --help: {helps:.3f} s (goal <= {GOAL_S} s: {'met' if helps <= GOAL_S else 'NOT met'}); "
+        f"{eager / helps:.1f}x faster than the eager parser"
+    )
     return 0
 
 

@@ -45,10 +45,22 @@ GOAL_FIRST_RENDER_S = 2.0
 GOAL_VIEW_P95_MS = 200.0
 GOAL_RUN_S = 1.0
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
-PAGES = {"/": "#trade-series .main-svg", "/items": "#items-grid .ag-row", "/package": "#pkg-side-trade .h6",
-         "/scenarios": "#cmp-list > *", "/allies": "#ally-panels .card"}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+PAGES = {
+    "/": "#trade-series .main-svg",
+    "/items": "#items-grid .ag-row",
+    "/package": "#pkg-side-trade .h6",
+    "/scenarios": "#cmp-list > *",
+    "/allies": "#ally-panels .card",
+}
 PARTNERS = ("CHN", "JPN", "GBR", "KOR", "TWN")
 
 
@@ -69,16 +81,22 @@ def payload(app, output_key: str, values: dict[tuple[str, str], object]) -> dict
     spec = app.callback_map[output_key]
 
     def entries(kind: str) -> list[dict]:
-        return [{"id": d["id"], "property": d["property"], "value": values.get((d["id"], d["property"]))}
-                for d in spec[kind]]
+        return [
+            {"id": d["id"], "property": d["property"], "value": values.get((d["id"], d["property"]))}
+            for d in spec[kind]
+        ]
 
     outs = []
     for part in output_key.strip(".").split("..."):
         cid, prop = part.split("@")[0].rsplit(".", 1)
         outs.append({"id": cid, "property": prop})
-    return {"output": output_key, "outputs": outs if output_key.startswith("..") else outs[0],
-            "inputs": entries("inputs"), "state": entries("state"),
-            "changedPropIds": [f"{d['id']}.{d['property']}" for d in spec["inputs"]]}
+    return {
+        "output": output_key,
+        "outputs": outs if output_key.startswith("..") else outs[0],
+        "inputs": entries("inputs"),
+        "state": entries("state"),
+        "changedPropIds": [f"{d['id']}.{d['property']}" for d in spec["inputs"]],
+    }
 
 
 def post(client, body: dict) -> float:
@@ -99,35 +117,73 @@ def view_cases(app, run_result: dict) -> dict[str, Callable[[int], dict]]:
     extras = {k: run_result[k] for k in ("frontier", "alternatives")} | {"run_id": run_result["run_id"], "seconds": {}}
     years = [[2015, 2024], [2019, 2024], [2018, 2018], [2021, 2023]]
     return {
-        "trade: KPIs + series": lambda i: payload(app, key(app, "..trade-kpis"), {
-            ("trade-partner", "value"): PARTNERS[i % 5], ("trade-years", "value"): years[i % 4]}),
-        "trade: composition": lambda i: payload(app, key(app, "..trade-composition"), {
-            ("trade-partner", "value"): PARTNERS[i % 5], ("trade-years", "value"): years[i % 4],
-            ("trade-flow", "value"): ("exports", "imports")[i % 2]}),
-        "trade: controlled overlay": lambda i: payload(app, key(app, "..trade-controlled"), {
-            ("trade-partner", "value"): PARTNERS[i % 5], ("trade-years", "value"): years[i % 4]}),
-        "items: grid": lambda i: payload(app, key(app, "..items-grid.rowData"), {
-            ("items-partner", "value"): PARTNERS[i % 5], ("items-year", "value"): 2024 - i % 3,
-            ("items-tiers", "value"): [["legacy", "transactional", "foundational"], ["legacy"]][i % 2],
-            ("items-override-version", "data"): 0}),
-        "items: item panel": lambda i: payload(app, key(app, "..items-panel.title"), {
-            ("items-selected", "data"): ["2B991", "3A991", "4A994", "5A991", "9A991"][i % 5],
-            ("items-override-version", "data"): 0, ("items-partner", "value"): PARTNERS[i % 5],
-            ("items-year", "value"): 2024}),
-        "package: package views": lambda i: payload(app, key(app, "..pkg-status"), {
-            ("pkg-result", "data"): run_result, ("pkg-extras", "data"): extras,
-            ("pkg-shown", "data"): [{"kind": "main", "index": 0}, {"kind": "alternative", "index": 0}][i % 2]}),
-        "package: frontier + alternatives": lambda i: payload(app, key(app, "..pkg-frontier.figure...pkg-alternatives"), {
-            ("pkg-result", "data"): run_result, ("pkg-extras", "data"): extras,
-            ("pkg-shown", "data"): [{"kind": "main", "index": 0}, {"kind": "alternative", "index": 0}][i % 2]}),
-        "package: partner trade panel": lambda i: payload(app, "pkg-side-trade.children", {
-            ("pkg-partner", "value"): PARTNERS[i % 5], ("pkg-year", "value"): 2024}),
+        "trade: KPIs + series": lambda i: payload(
+            app,
+            key(app, "..trade-kpis"),
+            {("trade-partner", "value"): PARTNERS[i % 5], ("trade-years", "value"): years[i % 4]},
+        ),
+        "trade: composition": lambda i: payload(
+            app,
+            key(app, "..trade-composition"),
+            {
+                ("trade-partner", "value"): PARTNERS[i % 5],
+                ("trade-years", "value"): years[i % 4],
+                ("trade-flow", "value"): ("exports", "imports")[i % 2],
+            },
+        ),
+        "trade: controlled overlay": lambda i: payload(
+            app,
+            key(app, "..trade-controlled"),
+            {("trade-partner", "value"): PARTNERS[i % 5], ("trade-years", "value"): years[i % 4]},
+        ),
+        "items: grid": lambda i: payload(
+            app,
+            key(app, "..items-grid.rowData"),
+            {
+                ("items-partner", "value"): PARTNERS[i % 5],
+                ("items-year", "value"): 2024 - i % 3,
+                ("items-tiers", "value"): [["legacy", "transactional", "foundational"], ["legacy"]][i % 2],
+                ("items-override-version", "data"): 0,
+            },
+        ),
+        "items: item panel": lambda i: payload(
+            app,
+            key(app, "..items-panel.title"),
+            {
+                ("items-selected", "data"): ["2B991", "3A991", "4A994", "5A991", "9A991"][i % 5],
+                ("items-override-version", "data"): 0,
+                ("items-partner", "value"): PARTNERS[i % 5],
+                ("items-year", "value"): 2024,
+            },
+        ),
+        "package: package views": lambda i: payload(
+            app,
+            key(app, "..pkg-status"),
+            {
+                ("pkg-result", "data"): run_result,
+                ("pkg-extras", "data"): extras,
+                ("pkg-shown", "data"): [{"kind": "main", "index": 0}, {"kind": "alternative", "index": 0}][i % 2],
+            },
+        ),
+        "package: frontier + alternatives": lambda i: payload(
+            app,
+            key(app, "..pkg-frontier.figure...pkg-alternatives"),
+            {
+                ("pkg-result", "data"): run_result,
+                ("pkg-extras", "data"): extras,
+                ("pkg-shown", "data"): [{"kind": "main", "index": 0}, {"kind": "alternative", "index": 0}][i % 2],
+            },
+        ),
+        "package: partner trade panel": lambda i: payload(
+            app, "pkg-side-trade.children", {("pkg-partner", "value"): PARTNERS[i % 5], ("pkg-year", "value"): 2024}
+        ),
     }
 
 
 def clear_caches() -> None:
     from dashboard.state import clear_cache
     from optimizer.estimation.item_table import clear_cache as clear_estimation
+
     clear_cache()
     clear_estimation()
 
@@ -154,9 +210,11 @@ def bench_server_first_render(app, run_result: dict) -> dict[str, float]:
     client = app.server.test_client()
     out = {}
     cases = view_cases(app, run_result)
-    initial = {"/": ["trade: KPIs + series", "trade: composition", "trade: controlled overlay"],
-               "/items": ["items: grid", "items: item panel"],
-               "/package": ["package: partner trade panel", "package: package views"]}
+    initial = {
+        "/": ["trade: KPIs + series", "trade: composition", "trade: controlled overlay"],
+        "/items": ["items: grid", "items: item panel"],
+        "/package": ["package: partner trade panel", "package: package views"],
+    }
     for path, names in initial.items():
         t0 = time.perf_counter()
         r = client.get("/_dash-layout", headers={"Referer": f"http://127.0.0.1{path}"})  # page comes with the layout
@@ -181,8 +239,12 @@ def free_port() -> int:
 def start_server(home: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = dict(os.environ, DECONTROL_HOME=home)
-    proc = subprocess.Popen([sys.executable, "-c", "from dashboard.cli import main; main()", "serve", "--port",
-                             str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from dashboard.cli import main; main()", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -196,6 +258,7 @@ def start_server(home: str) -> tuple[subprocess.Popen, str]:
 
 def bench_browser(url: str, repeat: int) -> tuple[dict[str, dict[str, list[float]]], list[tuple[float, float]]]:
     from playwright.sync_api import sync_playwright
+
     renders: dict[str, dict[str, list[float]]] = {p: {"cold": [], "warm": []} for p in PAGES}
     runs: list[tuple[float, float]] = []
     with sync_playwright() as pw:
@@ -222,9 +285,11 @@ def bench_browser(url: str, repeat: int) -> tuple[dict[str, dict[str, list[float
             page.wait_for_timeout(300)  # let inline validation settle
             t0 = time.perf_counter()
             page.click("#pkg-run")
-            page.wait_for_function(f"document.querySelector('#pkg-kpis') && "
-                                   f"document.querySelector('#pkg-kpis').innerText.includes('vs target ${2 + k * 0.5:.1f}bn')",
-                                   timeout=30_000)
+            page.wait_for_function(
+                f"document.querySelector('#pkg-kpis') && "
+                f"document.querySelector('#pkg-kpis').innerText.includes('vs target ${2 + k * 0.5:.1f}bn')",
+                timeout=30_000,
+            )
             t1 = time.perf_counter()
             page.wait_for_selector("#pkg-run:not([disabled])", timeout=30_000)  # background phase done
             page.wait_for_selector("#pkg-frontier .scatterlayer .point", timeout=30_000)
@@ -248,9 +313,11 @@ def main() -> None:
     from dashboard.app import create_app
     from dashboard.logic import package
     from dashboard.logic.package_inputs import FormValues
+
     app = create_app(cache_dir=Path(home) / "jobs")
     startup = time.perf_counter() - t0
     from optimizer.data.load import load_dataset
+
     ds = load_dataset()
 
     values = FormValues(partner="CHN", target_bn=2.0, min_fa=0.5, modes=["lift"])
@@ -273,22 +340,32 @@ def main() -> None:
     for path, s in server_first.items():
         print(f"  {path:10s} {s * 1000:7.0f} ms")
 
-    print(f"\nView callbacks, {args.repeat} calls each (test client; goal p95 <= {GOAL_VIEW_P95_MS:.0f} ms); "
-          "naive = caches cleared before each call:")
+    print(
+        f"\nView callbacks, {args.repeat} calls each (test client; goal p95 <= {GOAL_VIEW_P95_MS:.0f} ms); "
+        "naive = caches cleared before each call:"
+    )
     print(f"  {'callback':30s} {'p50 ms':>8s} {'p95 ms':>8s} {'naive p50':>10s} {'ratio':>7s}")
     all_warm = []
     for name in warm:
         w, n = [x * 1000 for x in warm[name]], [x * 1000 for x in naive[name]]
         all_warm += w
-        print(f"  {name:30s} {pct(w, .5):8.1f} {pct(w, .95):8.1f} {pct(n, .5):10.1f} {pct(n, .5) / pct(w, .5):6.1f}x")
-    p95 = pct(all_warm, .95)
-    print(f"  {'all view callbacks':30s} {pct(all_warm, .5):8.1f} {p95:8.1f}   -> {verdict(p95 <= GOAL_VIEW_P95_MS)}")
+        print(
+            f"  {name:30s} {pct(w, 0.5):8.1f} {pct(w, 0.95):8.1f} {pct(n, 0.5):10.1f} {pct(n, 0.5) / pct(w, 0.5):6.1f}x"
+        )
+    p95 = pct(all_warm, 0.95)
+    print(f"  {'all view callbacks':30s} {pct(all_warm, 0.5):8.1f} {p95:8.1f}   -> {verdict(p95 <= GOAL_VIEW_P95_MS)}")
 
     med = statistics.median(run_times)
-    print(f"\nPackage run, direct call, 5 targets (goal <= {GOAL_RUN_S:.0f} s): median {med:.2f} s, "
-          f"max {max(run_times):.2f} s -> {verdict(max(run_times) <= GOAL_RUN_S)}")
-    print("  of which (median): " + ", ".join(f"{k} {statistics.median(p[k] for p in parts):.2f} s"
-                                              for k in ("package", "frontier", "alternatives")))
+    print(
+        f"\nPackage run, direct call, 5 targets (goal <= {GOAL_RUN_S:.0f} s): median {med:.2f} s, "
+        f"max {max(run_times):.2f} s -> {verdict(max(run_times) <= GOAL_RUN_S)}"
+    )
+    print(
+        "  of which (median): "
+        + ", ".join(
+            f"{k} {statistics.median(p[k] for p in parts):.2f} s" for k in ("package", "frontier", "alternatives")
+        )
+    )
 
     if args.no_browser or not Path(CHROMIUM).exists():
         print("\n(browser measurements skipped)")
@@ -299,8 +376,10 @@ def main() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    print(f"\nFirst render in headless Chromium at 1366x768, {args.browser_repeat} loads each "
-          f"(goal <= {GOAL_FIRST_RENDER_S:.0f} s):")
+    print(
+        f"\nFirst render in headless Chromium at 1366x768, {args.browser_repeat} loads each "
+        f"(goal <= {GOAL_FIRST_RENDER_S:.0f} s):"
+    )
     worst = 0.0
     for path, r in renders.items():
         cold, warm_ = statistics.median(r["cold"]), statistics.median(r["warm"])
@@ -310,11 +389,15 @@ def main() -> None:
     pkg = [a for a, _ in runs]
     full = [b for _, b in runs]
     print(f"\nPackage run end to end in the browser (goal <= {GOAL_RUN_S:.0f} s):")
-    print(f"  Run click -> package KPIs drawn: median {statistics.median(pkg):.2f} s, max {max(pkg):.2f} s "
-          f"-> {verdict(max(pkg) <= GOAL_RUN_S)}")
-    print(f"  Run click -> frontier and alternatives drawn (background job): median {statistics.median(full):.2f} s, "
-          f"max {max(full):.2f} s (the job fork, polling every 100 ms and drawing come on top of the "
-          f"direct {med:.2f} s)")
+    print(
+        f"  Run click -> package KPIs drawn: median {statistics.median(pkg):.2f} s, max {max(pkg):.2f} s "
+        f"-> {verdict(max(pkg) <= GOAL_RUN_S)}"
+    )
+    print(
+        f"  Run click -> frontier and alternatives drawn (background job): median {statistics.median(full):.2f} s, "
+        f"max {max(full):.2f} s (the job fork, polling every 100 ms and drawing come on top of the "
+        f"direct {med:.2f} s)"
+    )
 
 
 if __name__ == "__main__":

@@ -37,19 +37,22 @@ GOAL_SECONDS, GOAL_BYTES = 60.0, 2 * 1024**3
 def country_table() -> tuple[list[int], str]:
     """~200 BACI-like numeric codes with ISO3 names that decontrol knows (from the shipped countries.csv)."""
     import pandas as pd
+
     df = pd.read_csv(ROOT / "datasets" / "countries.csv", dtype=str, keep_default_na=False)
     df = df[pd.to_numeric(df["baci_code"], errors="coerce").notna()]
     codes = df["baci_code"].astype(int).tolist()
     text = "country_code,country_name,country_iso2,country_iso3\n" + "".join(
-        f'{c},"{n}",{i2},{i3}\n' for c, n, i2, i3 in zip(codes, df["name"], df["iso2"], df["iso3"]))
+        f'{c},"{n}",{i2},{i3}\n' for c, n, i2, i3 in zip(codes, df["name"], df["iso2"], df["iso3"])
+    )
     return codes, text
 
 
 def generate(rows: int, codes: list[int], path: Path, seed: int = 7, hs_revision: str = "22") -> Path:
     rng = np.random.default_rng(seed)
     n_c, n_k = len(codes), 5_300
-    if hs_revision == "17":   # real HS 2017 codes, so every row goes through the HS 2017 -> 2022 split
+    if hs_revision == "17":  # real HS 2017 codes, so every row goes through the HS 2017 -> 2022 split
         import pandas as pd
+
         pool = pd.read_csv(ROOT / "datasets" / "hs17_to_hs22.csv", dtype={"hs17": str})["hs17"].astype(int).unique()
     else:
         pool = np.arange(10_121, 970_600)
@@ -62,8 +65,16 @@ def generate(rows: int, codes: list[int], path: Path, seed: int = 7, hs_revision
     v = np.round(rng.lognormal(3.0, 2.5, rows), 3)
     q = np.where(rng.random(rows) < 0.1, "           NA", np.round(rng.lognormal(1, 2, rows), 3).astype(str))
     q = np.where(rng.random(rows) < 0.05, "", q)
-    table = pa.table({"t": np.full(rows, 2022, np.int32), "i": np.asarray(codes)[i], "j": np.asarray(codes)[j],
-                      "k": hs[k], "v": v, "q": q})
+    table = pa.table(
+        {
+            "t": np.full(rows, 2022, np.int32),
+            "i": np.asarray(codes)[i],
+            "j": np.asarray(codes)[j],
+            "k": hs[k],
+            "v": v,
+            "q": q,
+        }
+    )
     pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="none"))
     return path
 
@@ -86,7 +97,9 @@ def peak_kb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 """
 
-CHILD_OURS = PEAK + """
+CHILD_OURS = (
+    PEAK
+    + """
 import json, sys, time
 from pathlib import Path
 from optimizer.data.importers.baci import import_baci
@@ -96,8 +109,11 @@ dt = time.perf_counter() - t0
 print(json.dumps({"seconds": dt, "rows": r.rows_read, "written": r.rows_written,
                   "maxrss_kb": peak_kb()}))
 """
+)
 
-CHILD_NAIVE = PEAK + """
+CHILD_NAIVE = (
+    PEAK
+    + """
 import csv, json, sys, time
 from pathlib import Path
 codes = {}
@@ -118,6 +134,7 @@ with open(sys.argv[1], newline="") as fh:
 dt = time.perf_counter() - t0
 print(json.dumps({"seconds": dt, "rows": min(n, int(sys.argv[3])), "maxrss_kb": peak_kb()}))
 """
+)
 
 
 def child(code: str, *args: str) -> dict:
@@ -129,8 +146,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--naive-rows", type=int, default=100_000)
-    ap.add_argument("--hs", choices=("22", "17"), default="22",
-                    help="17: HS 2017 codes, measuring the conversion to HS 2022 (rows are split over new codes)")
+    ap.add_argument(
+        "--hs",
+        choices=("22", "17"),
+        default="22",
+        help="17: HS 2017 codes, measuring the conversion to HS 2022 (rows are split over new codes)",
+    )
     args = ap.parse_args()
     codes, countries = country_table()
     with tempfile.TemporaryDirectory(prefix="bench-baci-") as tmp:
@@ -147,14 +168,18 @@ def main() -> None:
             res["csv_mb"] = csv.stat().st_size / 1e6
             res["zip_mb"] = z.stat().st_size / 1e6
             runs.append(res)
-            print(f"ours   {rows:>10,} rows  {res['seconds']:6.2f} s  {rows / res['seconds']:>12,.0f} rows/s  "
-                  f"peak RSS {res['maxrss_kb'] / 1024:7.0f} MB  (csv {res['csv_mb']:.0f} MB, zip {res['zip_mb']:.0f} MB; "
-                  f"generated in {gen:.1f} s)")
+            print(
+                f"ours   {rows:>10,} rows  {res['seconds']:6.2f} s  {rows / res['seconds']:>12,.0f} rows/s  "
+                f"peak RSS {res['maxrss_kb'] / 1024:7.0f} MB  (csv {res['csv_mb']:.0f} MB, zip {res['zip_mb']:.0f} MB; "
+                f"generated in {gen:.1f} s)"
+            )
         (tmp / "cc.csv").write_text(countries)
         naive = child(CHILD_NAIVE, str(tmp / f"baci_{args.rows}.csv"), str(tmp / "cc.csv"), str(args.naive_rows))
         naive_rate = naive["rows"] / naive["seconds"]
-        print(f"naive  {naive['rows']:>10,} rows  {naive['seconds']:6.2f} s  {naive_rate:>12,.0f} rows/s  "
-              f"peak RSS {naive['maxrss_kb'] / 1024:7.0f} MB  (csv module row loop, dict lookups)")
+        print(
+            f"naive  {naive['rows']:>10,} rows  {naive['seconds']:6.2f} s  {naive_rate:>12,.0f} rows/s  "
+            f"peak RSS {naive['maxrss_kb'] / 1024:7.0f} MB  (csv module row loop, dict lookups)"
+        )
         big = runs[-1]
         rate = big["rows"] / big["seconds"]
         print(f"\nspeed-up vs naive (rows/s): {rate / naive_rate:.1f}x")
@@ -163,9 +188,11 @@ def main() -> None:
         rss_full = big["maxrss_kb"] * 1024 + slope * (FULL_YEAR_ROWS - big["rows"])
         secs_full = FULL_YEAR_ROWS / rate
         how = "measured at" if big["rows"] >= FULL_YEAR_ROWS else "extrapolated to"
-        print(f"{how} a full BACI year ({FULL_YEAR_ROWS:,} rows): {secs_full:.0f} s (goal <= {GOAL_SECONDS:.0f} s), "
-              f"peak RSS ~{rss_full / 1024**3:.2f} GB at {slope:.0f} bytes/row (goal <= 2 GB); "
-              f"naive loop would take ~{FULL_YEAR_ROWS / naive_rate:.0f} s")
+        print(
+            f"{how} a full BACI year ({FULL_YEAR_ROWS:,} rows): {secs_full:.0f} s (goal <= {GOAL_SECONDS:.0f} s), "
+            f"peak RSS ~{rss_full / 1024**3:.2f} GB at {slope:.0f} bytes/row (goal <= 2 GB); "
+            f"naive loop would take ~{FULL_YEAR_ROWS / naive_rate:.0f} s"
+        )
         print("meets goal" if secs_full <= GOAL_SECONDS and rss_full <= GOAL_BYTES else "MISSES goal")
 
 

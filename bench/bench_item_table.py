@@ -58,8 +58,10 @@ def main() -> None:
     t0 = time.perf_counter()
     ds = load_dataset()
     load_s = time.perf_counter() - t0
-    print(f"dataset load: {load_s:.2f} s ({len(ds.trade):,} trade rows, {len(ds.concordance):,} concordance rows; "
-          f"trade {'SYNTHETIC' if ds.trade_synthetic else 'real'})")
+    print(
+        f"dataset load: {load_s:.2f} s ({len(ds.trade):,} trade rows, {len(ds.concordance):,} concordance rows; "
+        f"trade {'SYNTHETIC' if ds.trade_synthetic else 'real'})"
+    )
 
     clear_cache()
     t0 = time.perf_counter()
@@ -90,12 +92,18 @@ def main() -> None:
 
     warm_med = statistics.median(warm.values())
     print(f"items: {len(table)} rows, {len(mapped)} with HS codes")
-    print(f"cold build (CHN):                 {cold:.3f} s   goal < {GOAL_S:.1f} s  {'OK' if cold < GOAL_S else 'MISSED'}")
+    print(
+        f"cold build (CHN):                 {cold:.3f} s   goal < {GOAL_S:.1f} s  {'OK' if cold < GOAL_S else 'MISSED'}"
+    )
     print("warm build per partner (median of 3): " + ", ".join(f"{p} {s:.3f}" for p, s in warm.items()))
-    print(f"warm build, median over partners: {warm_med:.3f} s   goal < {GOAL_S:.1f} s  {'OK' if warm_med < GOAL_S else 'MISSED'}")
+    print(
+        f"warm build, median over partners: {warm_med:.3f} s   goal < {GOAL_S:.1f} s  {'OK' if warm_med < GOAL_S else 'MISSED'}"
+    )
     print(f"build after a config change:      {new_cfg:.3f} s")
-    print(f"naive per-item loop (value + non-US share only): {naive_sample:.2f} s for {len(sample)} items "
-          f"-> extrapolated {naive_all:.1f} s for {len(mapped)} items")
+    print(
+        f"naive per-item loop (value + non-US share only): {naive_sample:.2f} s for {len(sample)} items "
+        f"-> extrapolated {naive_all:.1f} s for {len(mapped)} items"
+    )
     print(f"speed-up vs naive: cold x{naive_all / cold:.0f}, warm x{naive_all / warm_med:.0f}")
 
 

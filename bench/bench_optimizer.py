@@ -69,8 +69,16 @@ def generate_items(n_binaries: int, seed: int = 0) -> pd.DataFrame:
     value = np.round(np.exp(rng.normal(12, 2.5, n)), 2)
     value[np.isin(grp, ["D", "E"]) & (rng.random(n) < 0.5)] = np.nan
     tier = np.where(rng.random(n) < 0.1, "foundational", np.where(base >= 1.0, "transactional", "legacy"))
-    return pd.DataFrame({"eccn": ids, "tier": tier, "value_usd": value, "risk": np.round(base * (1 - 0.5 * fa), 6),
-                         "fa_score": np.round(fa, 4), "synthetic": True})
+    return pd.DataFrame(
+        {
+            "eccn": ids,
+            "tier": tier,
+            "value_usd": value,
+            "risk": np.round(base * (1 - 0.5 * fa), 6),
+            "fa_score": np.round(fa, 4),
+            "synthetic": True,
+        }
+    )
 
 
 # ---------------------------------------------------------------------- naive baseline
@@ -106,6 +114,7 @@ def use_path(solver: str) -> str:
     """The scenario's solver for a bench path: `highs-pulp` is HiGHS on the PuLP model (the array
     path switched off, as before it existed); `highs` takes the array path from its threshold."""
     from optimizer.model import arrays
+
     if solver == "highs-pulp":
         arrays.ARRAY_MIN_BINARIES = 10**12
         return "highs"
@@ -122,8 +131,13 @@ def cpu_seconds() -> float:
 def scenario_for(table: pd.DataFrame, cls: str, solver: str = "auto") -> Scenario:
     """30% of the table's (closed-form) largest achievable; `budget`: risk budget at 40% of its risk."""
     t = table[(table["tier"] != "foundational") & table["value_usd"].notna()]
-    d = {"modes": MODES, "rel_gap": GAP, "solver": solver, "time_limit_s": 120.0,
-         "target_usd": round(0.3 * float(t["value_usd"].sum()), 2)}
+    d = {
+        "modes": MODES,
+        "rel_gap": GAP,
+        "solver": solver,
+        "time_limit_s": 120.0,
+        "target_usd": round(0.3 * float(t["value_usd"].sum()), 2),
+    }
     if cls == "budget":
         d["risk_budget"] = round(0.4 * float(t["risk"].sum()), 6)
         d["target_usd"] = round(0.2 * float(t["value_usd"].sum()), 2)
@@ -140,11 +154,22 @@ def one_package(n: int, cls: str, solver: str) -> dict:
     self_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
     child_gb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1e6
     eligible = int(((table["tier"] != "foundational") & table["value_usd"].notna()).sum())
-    return {"binaries": eligible * len(MODES), "total_s": total, "cpu_s": cpu, "solver_s": res.solve_seconds,
-            "status": res.status, "gap": res.gap, "max_achievable_note": res.max_achievable_note,
-            "solver": res.solver, "objective": (res.risk or 0.0) + (res.ally_penalty or 0.0),
-            "achieved_usd": res.achieved_usd, "max_achievable_usd": res.max_achievable_usd,
-            "max_achievable_proven": res.max_achievable_proven, "peak_gb": self_gb, "solver_peak_gb": child_gb}
+    return {
+        "binaries": eligible * len(MODES),
+        "total_s": total,
+        "cpu_s": cpu,
+        "solver_s": res.solve_seconds,
+        "status": res.status,
+        "gap": res.gap,
+        "max_achievable_note": res.max_achievable_note,
+        "solver": res.solver,
+        "objective": (res.risk or 0.0) + (res.ally_penalty or 0.0),
+        "achieved_usd": res.achieved_usd,
+        "max_achievable_usd": res.max_achievable_usd,
+        "max_achievable_proven": res.max_achievable_proven,
+        "peak_gb": self_gb,
+        "solver_peak_gb": child_gb,
+    }
 
 
 def package_in_child(n: int, cls: str, solver: str) -> dict:
@@ -166,6 +191,7 @@ def naive_frontier(table: pd.DataFrame, top: float, points: int, sample: int | N
 
 def frontier_row(label: str, table: pd.DataFrame, solver: str, points: int) -> dict:
     from optimizer.model import arrays
+
     threshold = arrays.ARRAY_MIN_BINARIES
     sc = scenario_for(table, "knapsack", use_path(solver))
     t0, c0 = time.perf_counter(), cpu_seconds()
@@ -176,14 +202,24 @@ def frontier_row(label: str, table: pd.DataFrame, solver: str, points: int) -> d
     total, cpu = time.perf_counter() - t0, cpu_seconds() - c0
     statuses = [p.status for p in fr.points]
     eligible = int(((table["tier"] != "foundational") & table["value_usd"].notna()).sum())
-    return {"case": label, "what": f"frontier {points} pts", "class": "knapsack", "path": solver, "total_s": total,
-            "cpu_s": cpu,
-            "binaries": eligible * len(MODES),
-            "solver_s": fr.solve_seconds, "status": ",".join(sorted(set(statuses))),
-            "points_with_package": sum(p.achieved_usd is not None for p in fr.points), "points": len(fr.points),
-            "gap": max((p.gap or 0.0) for p in fr.points) if fr.points else None,
-            "max_achievable_usd": fr.max_achievable_usd, "max_achievable_proven": fr.max_achievable_proven,
-            "solver": fr.solver, "top": fr.points[-1].solver if fr.points else ""}
+    return {
+        "case": label,
+        "what": f"frontier {points} pts",
+        "class": "knapsack",
+        "path": solver,
+        "total_s": total,
+        "cpu_s": cpu,
+        "binaries": eligible * len(MODES),
+        "solver_s": fr.solve_seconds,
+        "status": ",".join(sorted(set(statuses))),
+        "points_with_package": sum(p.achieved_usd is not None for p in fr.points),
+        "points": len(fr.points),
+        "gap": max((p.gap or 0.0) for p in fr.points) if fr.points else None,
+        "max_achievable_usd": fr.max_achievable_usd,
+        "max_achievable_proven": fr.max_achievable_proven,
+        "solver": fr.solver,
+        "top": fr.points[-1].solver if fr.points else "",
+    }
 
 
 def fmt_gap(g: float | None) -> str:
@@ -198,13 +234,19 @@ def show(r: dict) -> None:
     if r.get("naive_scaled_from"):
         naive += f" [naive timed on {r['naive_scaled_from']} points, scaled]"
     pts = f"  points with a package {r['points_with_package']}/{r['points']}" if "points" in r else ""
-    ach = "exact" if r.get("max_achievable_proven") else ("labelled range" if r.get("max_achievable_proven") is False
-                                                          else "-")
+    ach = (
+        "exact"
+        if r.get("max_achievable_proven")
+        else ("labelled range" if r.get("max_achievable_proven") is False else "-")
+    )
     cpu = f", cpu {r['cpu_s']:.2f} s" if r.get("cpu_s") is not None else ""
-    print(f"{r['case']:>12} {r['what']:<16} {r['class']:<8} {r.get('binaries', ''):>8} {r['path']:<10} "
-          f"{r['total_s']:8.2f} s (solver {r.get('solver_s') or 0:7.2f} s{cpu})  "
-          f"{r['status']} / {fmt_gap(r.get('gap'))}"
-          f"  largest achievable {ach}{pts}{mem}{naive}  [{r.get('solver', '')[:60]}]", flush=True)
+    print(
+        f"{r['case']:>12} {r['what']:<16} {r['class']:<8} {r.get('binaries', ''):>8} {r['path']:<10} "
+        f"{r['total_s']:8.2f} s (solver {r.get('solver_s') or 0:7.2f} s{cpu})  "
+        f"{r['status']} / {fmt_gap(r.get('gap'))}"
+        f"  largest achievable {ach}{pts}{mem}{naive}  [{r.get('solver', '')[:60]}]",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -214,9 +256,12 @@ def main() -> None:
     ap.add_argument("--naive-max", type=int, default=100000, help="largest size with a full naive package solve")
     ap.add_argument("--frontier-max", type=int, default=100000, help="largest size with frontiers")
     ap.add_argument("--budget-max", type=int, default=100000, help="largest size with the budget class")
-    ap.add_argument("--large-paths", default="auto",
-                    help="paths measured above --naive-max (auto: the array path; highs-pulp: the PuLP model, "
-                         "182-194 s and 4.8 GB at 1M before the array path)")
+    ap.add_argument(
+        "--large-paths",
+        default="auto",
+        help="paths measured above --naive-max (auto: the array path; highs-pulp: the PuLP model, "
+        "182-194 s and 4.8 GB at 1M before the array path)",
+    )
     ap.add_argument("--paths", default=",".join(PATHS), help="paths measured up to --naive-max")
     ap.add_argument("--quick", action="store_true", help="CHN and 2k only")
     ap.add_argument("--one", help=argparse.SUPPRESS)
@@ -230,6 +275,7 @@ def main() -> None:
 
     from optimizer.data.load import load_dataset
     from optimizer.estimation import build_item_table
+
     chn = build_item_table(load_dataset(None), "CHN")
     print("Packages and frontiers per path (total = the whole pipeline; naive PuLP+CBC in the same run)\n")
     for cls in ("knapsack", "budget"):
@@ -237,9 +283,18 @@ def main() -> None:
             sc = scenario_for(chn, cls, solver)
             t0 = time.perf_counter()
             res = solve_package(chn, sc)
-            row = {"case": "shipped CHN", "what": "package", "class": cls, "path": solver,
-                   "total_s": time.perf_counter() - t0, "solver_s": res.solve_seconds, "status": res.status,
-                   "gap": res.gap, "solver": res.solver, "max_achievable_proven": res.max_achievable_proven}
+            row = {
+                "case": "shipped CHN",
+                "what": "package",
+                "class": cls,
+                "path": solver,
+                "total_s": time.perf_counter() - t0,
+                "solver_s": res.solve_seconds,
+                "status": res.status,
+                "gap": res.gap,
+                "solver": res.solver,
+                "max_achievable_proven": res.max_achievable_proven,
+            }
             if cls == "knapsack" and solver == "auto":
                 row["naive_s"] = naive_solve(chn, sc.target_usd)[0]
             rows.append(row)
@@ -253,7 +308,7 @@ def main() -> None:
         for cls in ("knapsack", "budget"):
             if cls == "budget" and n > args.budget_max:
                 continue
-            for solver in (tuple(args.paths.split(",")) if n <= args.naive_max else tuple(args.large_paths.split(","))):
+            for solver in tuple(args.paths.split(",")) if n <= args.naive_max else tuple(args.large_paths.split(",")):
                 r = package_in_child(n, cls, solver)
                 row = {"case": label, "what": "package", "class": cls, "path": solver} | r
                 if solver == "auto" and cls == "knapsack":

@@ -58,9 +58,19 @@ def memory(pid: int) -> dict[str, Any]:
     for p in tree(pid):
         try:
             m = p.memory_full_info()
-            role = "arbiter" if p.pid == pid else ("forkserver" if "forkserver" in " ".join(p.cmdline())
-                                                  else "resource tracker" if "resource_tracker" in " ".join(p.cmdline())
-                                                  else "worker" if p.ppid() == pid else "job")
+            role = (
+                "arbiter"
+                if p.pid == pid
+                else (
+                    "forkserver"
+                    if "forkserver" in " ".join(p.cmdline())
+                    else "resource tracker"
+                    if "resource_tracker" in " ".join(p.cmdline())
+                    else "worker"
+                    if p.ppid() == pid
+                    else "job"
+                )
+            )
             out[f"{role} {p.pid}"] = {"rss": round(m.rss / MB), "uss": round(m.uss / MB), "pss": round(m.pss / MB)}
         except psutil.Error:
             continue
@@ -82,8 +92,14 @@ def sample(pid: int) -> dict[str, float]:
             uss += m.uss / MB
         except psutil.Error:
             continue
-    return {"t": time.monotonic(), "procs": len(procs), "zombies": zombies, "fds": fds, "rss_mb": round(rss),
-            "uss_mb": round(uss)}
+    return {
+        "t": time.monotonic(),
+        "procs": len(procs),
+        "zombies": zombies,
+        "fds": fds,
+        "rss_mb": round(rss),
+        "uss_mb": round(uss),
+    }
 
 
 def run_form(partner: str, target_bn: float, modes: list[str]) -> tuple[list[dict], list[dict]]:
@@ -94,15 +110,26 @@ def run_form(partner: str, target_bn: float, modes: list[str]) -> tuple[list[dic
 
     def v(cid, prop, value):
         return {"id": cid, "property": prop, "value": value}
+
     inputs = [v(ids.PKG_RUN, "n_clicks", 1), v(ids.PKG_USE_MAX, "n_clicks", None)]
-    state = [v(ids.PKG_PARTNER, "value", partner), v(ids.PKG_YEAR, "value", None), v(ids.PKG_TARGET, "value", target_bn),
-             v(ids.PKG_OBJECTIVE, "value", "min-risk"), v(ids.PKG_FA_THRESHOLD, "value", 0.0),
-             v(ids.PKG_MAX_ITEMS, "value", None), v(ids.PKG_MODES, "value", modes), v(ids.PKG_RISK_BUDGET, "value", None),
-             [v({"type": ids.PKG_CAP, "cat": c}, "value", None) for c in CATEGORIES],
-             v(ids.PKG_LOCKS, "value", ""), v(ids.PKG_FORCED, "value", ""),
-             [v({"type": ids.PKG_ALLY, "iso": iso}, "value", "") for iso in ALLIES],
-             v(ids.PKG_ALLY_POLICY, "value", "exclude"), v(ids.PKG_ALLY_PENALTY, "value", 0.5),
-             v(ids.PKG_COHERENCE, "value", True), v(ids.PKG_RESULT, "data", None)]
+    state = [
+        v(ids.PKG_PARTNER, "value", partner),
+        v(ids.PKG_YEAR, "value", None),
+        v(ids.PKG_TARGET, "value", target_bn),
+        v(ids.PKG_OBJECTIVE, "value", "min-risk"),
+        v(ids.PKG_FA_THRESHOLD, "value", 0.0),
+        v(ids.PKG_MAX_ITEMS, "value", None),
+        v(ids.PKG_MODES, "value", modes),
+        v(ids.PKG_RISK_BUDGET, "value", None),
+        [v({"type": ids.PKG_CAP, "cat": c}, "value", None) for c in CATEGORIES],
+        v(ids.PKG_LOCKS, "value", ""),
+        v(ids.PKG_FORCED, "value", ""),
+        [v({"type": ids.PKG_ALLY, "iso": iso}, "value", "") for iso in ALLIES],
+        v(ids.PKG_ALLY_POLICY, "value", "exclude"),
+        v(ids.PKG_ALLY_PENALTY, "value", 0.5),
+        v(ids.PKG_COHERENCE, "value", True),
+        v(ids.PKG_RESULT, "data", None),
+    ]
     return inputs, state
 
 
@@ -126,9 +153,11 @@ class Load:
                 self.errors.append(f"{what}: HTTP {status}")
 
 
-def client_loop(base: str, stop: float, load: Load, partners: list[str], eccns: list[str], modes: list[str],
-                seed: int) -> None:
+def client_loop(
+    base: str, stop: float, load: Load, partners: list[str], eccns: list[str], modes: list[str], seed: int
+) -> None:
     from dashboard import ids
+
     rnd = random.Random(seed)
     c = sc.Client(base)
     try:
@@ -143,24 +172,55 @@ def client_loop(base: str, stop: float, load: Load, partners: list[str], eccns: 
         p = rnd.choice(partners)
         years = rnd.choice([None, [2018, 2024], [2020, 2024]])
         views = [
-            (ids.TRADE_KPIS, [{"id": ids.TRADE_PARTNER, "property": "value", "value": p},
-                              {"id": ids.TRADE_YEARS, "property": "value", "value": years}], []),
-            (ids.TRADE_COMPOSITION, [{"id": ids.TRADE_PARTNER, "property": "value", "value": p},
-                                     {"id": ids.TRADE_YEARS, "property": "value", "value": years},
-                                     {"id": ids.TRADE_FLOW, "property": "value", "value": rnd.choice(["exports", "imports"])}], []),
-            (ids.TRADE_CONTROLLED, [{"id": ids.TRADE_PARTNER, "property": "value", "value": p},
-                                    {"id": ids.TRADE_YEARS, "property": "value", "value": years},
-                                    {"id": ids.ALLY_PREVIEW, "property": "value", "value": False}], []),
-            (ids.ITEMS_GRID, [{"id": ids.ITEMS_PARTNER, "property": "value", "value": p},
-                              {"id": ids.ITEMS_YEAR, "property": "value", "value": None},
-                              {"id": ids.ITEMS_TIERS, "property": "value", "value": ["legacy", "transactional"]},
-                              {"id": ids.ITEMS_OVERRIDE_VERSION, "property": "data", "value": 0},
-                              {"id": ids.ALLY_PREVIEW, "property": "value", "value": False}], []),
-            (ids.ITEMS_PANEL, [{"id": ids.ITEMS_SELECTED, "property": "data", "value": rnd.choice(eccns)},
-                               {"id": ids.ITEMS_OVERRIDE_VERSION, "property": "data", "value": 0}],
-             [{"id": ids.ITEMS_PARTNER, "property": "value", "value": p},
-              {"id": ids.ITEMS_YEAR, "property": "value", "value": None},
-              {"id": ids.ALLY_PREVIEW, "property": "value", "value": False}]),
+            (
+                ids.TRADE_KPIS,
+                [
+                    {"id": ids.TRADE_PARTNER, "property": "value", "value": p},
+                    {"id": ids.TRADE_YEARS, "property": "value", "value": years},
+                ],
+                [],
+            ),
+            (
+                ids.TRADE_COMPOSITION,
+                [
+                    {"id": ids.TRADE_PARTNER, "property": "value", "value": p},
+                    {"id": ids.TRADE_YEARS, "property": "value", "value": years},
+                    {"id": ids.TRADE_FLOW, "property": "value", "value": rnd.choice(["exports", "imports"])},
+                ],
+                [],
+            ),
+            (
+                ids.TRADE_CONTROLLED,
+                [
+                    {"id": ids.TRADE_PARTNER, "property": "value", "value": p},
+                    {"id": ids.TRADE_YEARS, "property": "value", "value": years},
+                    {"id": ids.ALLY_PREVIEW, "property": "value", "value": False},
+                ],
+                [],
+            ),
+            (
+                ids.ITEMS_GRID,
+                [
+                    {"id": ids.ITEMS_PARTNER, "property": "value", "value": p},
+                    {"id": ids.ITEMS_YEAR, "property": "value", "value": None},
+                    {"id": ids.ITEMS_TIERS, "property": "value", "value": ["legacy", "transactional"]},
+                    {"id": ids.ITEMS_OVERRIDE_VERSION, "property": "data", "value": 0},
+                    {"id": ids.ALLY_PREVIEW, "property": "value", "value": False},
+                ],
+                [],
+            ),
+            (
+                ids.ITEMS_PANEL,
+                [
+                    {"id": ids.ITEMS_SELECTED, "property": "data", "value": rnd.choice(eccns)},
+                    {"id": ids.ITEMS_OVERRIDE_VERSION, "property": "data", "value": 0},
+                ],
+                [
+                    {"id": ids.ITEMS_PARTNER, "property": "value", "value": p},
+                    {"id": ids.ITEMS_YEAR, "property": "value", "value": None},
+                    {"id": ids.ALLY_PREVIEW, "property": "value", "value": False},
+                ],
+            ),
         ]
         try:
             if n % 6 == 0:  # a package run: phase 1 on the request, phase 2 as a background job
@@ -168,7 +228,9 @@ def client_loop(base: str, stop: float, load: Load, partners: list[str], eccns: 
                 t0 = time.perf_counter()
                 status, answer = c.callback(ids.PKG_RESULT, inputs, state, timeout=120)
                 load.add("run", (time.perf_counter() - t0) * 1000, status, "package run")
-                result = answer.get("response", {}).get(ids.PKG_RESULT, {}).get("data") if isinstance(answer, dict) else None
+                result = (
+                    answer.get("response", {}).get(ids.PKG_RESULT, {}).get("data") if isinstance(answer, dict) else None
+                )
                 if result and result.get("ok"):
                     out = c.run_job(ids.PKG_EXTRAS, sc.extras_inputs(result), timeout=120, poll=0.3)
                     with load.lock:
@@ -210,8 +272,11 @@ def main(argv: list[str] | None = None) -> int:
     from dashboard.state import AppState, item_table
 
     tmp = Path(tempfile.mkdtemp(prefix="decontrol-bench-server-"))
-    env = {"DECONTROL_HOME": str(tmp / "home"), "DECONTROL_JOBS_DIR": str(tmp),
-           "DECONTROL_SECRET_KEY": os.urandom(24).hex()}
+    env = {
+        "DECONTROL_HOME": str(tmp / "home"),
+        "DECONTROL_JOBS_DIR": str(tmp),
+        "DECONTROL_SECRET_KEY": os.urandom(24).hex(),
+    }
     os.environ.update({"DECONTROL_HOME": env["DECONTROL_HOME"]})
     ds = AppState().dataset()
     partners = [o["value"] for o in partner_options(ds)][:6]
@@ -222,8 +287,12 @@ def main(argv: list[str] | None = None) -> int:
     base = f"http://127.0.0.1:{port}"
     t0 = time.monotonic()
     proc = sc.start_server(port, "--workers", str(args.workers), env=env, log=tmp / "server.log")
-    report: dict[str, Any] = {"data": "shipped default (real Census totals; synthetic HS6 layer)",
-                              "clients": args.clients, "seconds": args.seconds, "workers": args.workers}
+    report: dict[str, Any] = {
+        "data": "shipped default (real Census totals; synthetic HS6 layer)",
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "workers": args.workers,
+    }
     try:
         report["start_s"] = round(sc.wait_until_up(base, proc, timeout=120), 1)
         warm = sc.Client(base)
@@ -234,8 +303,10 @@ def main(argv: list[str] | None = None) -> int:
         load = Load()
         samples = [sample(proc.pid)]
         stop = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=client_loop, args=(base, stop, load, partners, eccns, modes, i), daemon=True)
-                   for i in range(args.clients)]
+        threads = [
+            threading.Thread(target=client_loop, args=(base, stop, load, partners, eccns, modes, i), daemon=True)
+            for i in range(args.clients)
+        ]
         for t in threads:
             t.start()
         while any(t.is_alive() for t in threads):
@@ -247,26 +318,40 @@ def main(argv: list[str] | None = None) -> int:
         time.sleep(2.0)
         samples.append(sample(proc.pid))
         report["load"] = {
-            "requests": load.requests, "errors": len(load.errors), "error_examples": load.errors[:5],
-            "hung_jobs": load.hung + hung_clients, "jobs_done": len(load.job_s),
-            "view_ms_p50": pct(load.view_ms, 0.5), "view_ms_p95": pct(load.view_ms, 0.95), "views": len(load.view_ms),
-            "run_ms_p50": pct(load.run_ms, 0.5), "run_ms_p95": pct(load.run_ms, 0.95), "runs": len(load.run_ms),
-            "job_s_p50": pct(load.job_s, 0.5), "job_s_p95": pct(load.job_s, 0.95),
-            **{f"{k}_first_peak_last": [samples[0][k], max(s[k] for s in samples), samples[-1][k]]
-               for k in ("procs", "zombies", "fds", "rss_mb", "uss_mb")},
+            "requests": load.requests,
+            "errors": len(load.errors),
+            "error_examples": load.errors[:5],
+            "hung_jobs": load.hung + hung_clients,
+            "jobs_done": len(load.job_s),
+            "view_ms_p50": pct(load.view_ms, 0.5),
+            "view_ms_p95": pct(load.view_ms, 0.95),
+            "views": len(load.view_ms),
+            "run_ms_p50": pct(load.run_ms, 0.5),
+            "run_ms_p95": pct(load.run_ms, 0.95),
+            "runs": len(load.run_ms),
+            "job_s_p50": pct(load.job_s, 0.5),
+            "job_s_p95": pct(load.job_s, 0.95),
+            **{
+                f"{k}_first_peak_last": [samples[0][k], max(s[k] for s in samples), samples[-1][k]]
+                for k in ("procs", "zombies", "fds", "rss_mb", "uss_mb")
+            },
         }
         report["memory_after_load_mb"] = memory(proc.pid)
 
         # ---- fault: kill a worker mid-job
         from dashboard import ids
+
         c = sc.Client(base)
         c.open_page()
         inputs, state = run_form("CHN", 0.004, modes)
         _, answer = c.callback(ids.PKG_RESULT, inputs, state, timeout=120)
         result = answer["response"][ids.PKG_RESULT]["data"]
         status, start = c.callback(ids.PKG_EXTRAS, sc.extras_inputs(result))
-        workers = [p for p in psutil.Process(proc.pid).children() if "forkserver" not in " ".join(p.cmdline())
-                   and "resource_tracker" not in " ".join(p.cmdline())]
+        workers = [
+            p
+            for p in psutil.Process(proc.pid).children()
+            if "forkserver" not in " ".join(p.cmdline()) and "resource_tracker" not in " ".join(p.cmdline())
+        ]
         victim = workers[0]
         time.sleep(0.3)
         os.kill(victim.pid, signal.SIGKILL)
@@ -294,13 +379,20 @@ def main(argv: list[str] | None = None) -> int:
         after = sc.Client(base)
         after.open_page()
         again = after.run_job(ids.PKG_EXTRAS, sc.extras_inputs(result), timeout=120)
-        report["fault"] = {"killed_worker": victim.pid, "job_outcome": outcome,
-                           "first_answer_after_kill_s": round(first_answer, 2) if first_answer is not None else None,
-                           "job_outcome_s": round(time.monotonic() - killed_at, 1),
-                           "new_job_after_kill": f"ok in {again['seconds']:.1f} s" if again["ok"] else str(again)[:200],
-                           "workers_now": len([p for p in psutil.Process(proc.pid).children()
-                                               if "forkserver" not in " ".join(p.cmdline())
-                                               and "resource_tracker" not in " ".join(p.cmdline())])}
+        report["fault"] = {
+            "killed_worker": victim.pid,
+            "job_outcome": outcome,
+            "first_answer_after_kill_s": round(first_answer, 2) if first_answer is not None else None,
+            "job_outcome_s": round(time.monotonic() - killed_at, 1),
+            "new_job_after_kill": f"ok in {again['seconds']:.1f} s" if again["ok"] else str(again)[:200],
+            "workers_now": len(
+                [
+                    p
+                    for p in psutil.Process(proc.pid).children()
+                    if "forkserver" not in " ".join(p.cmdline()) and "resource_tracker" not in " ".join(p.cmdline())
+                ]
+            ),
+        }
     finally:
         proc.terminate()
         try:

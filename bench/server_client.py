@@ -34,8 +34,13 @@ def start_server(port: int, *args: str, env: dict[str, str] | None = None, log: 
     """`decontrol serve --port PORT ARGS` in a subprocess (its output to `log`)."""
     exe = Path(sys.executable).with_name("decontrol")
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - the server writes to it
-    return subprocess.Popen([str(exe), "serve", "--port", str(port), *args], cwd=ROOT,
-                            env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [str(exe), "serve", "--port", str(port), *args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def wait_until_up(base: str, proc: subprocess.Popen | None = None, timeout: float = 90.0) -> float:
@@ -89,28 +94,52 @@ class Client:
         status, page = self.request("/")
         if status != 200:
             raise RuntimeError(f"GET / answered {status}")
-        config = json.loads(re.search(r'<script id="_dash-config" type="application/json">(.*?)</script>', page, re.S).group(1))
+        config = json.loads(
+            re.search(r'<script id="_dash-config" type="application/json">(.*?)</script>', page, re.S).group(1)
+        )
         self.end_id = config.get("end_id")
         _, deps = self.request("/_dash-dependencies")
         self.callback_map = {d["output"]: d for d in deps}
 
     def _key(self, first_output: str) -> str:
-        return next(k for k in self.callback_map if k.startswith(f"..{first_output}.") or k.startswith(f"{first_output}."))
+        return next(
+            k for k in self.callback_map if k.startswith(f"..{first_output}.") or k.startswith(f"{first_output}.")
+        )
 
     def callback_body(self, first_output: str, inputs: list[dict], state: list[dict] | None = None) -> dict:
         key = self._key(first_output)
         outs = [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in key.strip(".").split("...")]
-        return {"output": key, "outputs": outs if len(outs) > 1 else outs[0], "inputs": inputs,
-                "state": state or [], "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]}
+        return {
+            "output": key,
+            "outputs": outs if len(outs) > 1 else outs[0],
+            "inputs": inputs,
+            "state": state or [],
+            "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"],
+        }
 
-    def callback(self, first_output: str, inputs: list[dict], state: list[dict] | None = None,
-                 query: dict | None = None, timeout: float = 60.0) -> tuple[int, Any]:
+    def callback(
+        self,
+        first_output: str,
+        inputs: list[dict],
+        state: list[dict] | None = None,
+        query: dict | None = None,
+        timeout: float = 60.0,
+    ) -> tuple[int, Any]:
         q = {"endId": self.end_id or "", **(query or {})}
-        return self.request("/_dash-update-component?" + urllib.parse.urlencode(q, doseq=True),
-                            self.callback_body(first_output, inputs, state), timeout=timeout)
+        return self.request(
+            "/_dash-update-component?" + urllib.parse.urlencode(q, doseq=True),
+            self.callback_body(first_output, inputs, state),
+            timeout=timeout,
+        )
 
-    def run_job(self, first_output: str, inputs: list[dict], timeout: float = 120.0, poll: float = 0.2,
-                other: Client | None = None) -> dict[str, Any]:
+    def run_job(
+        self,
+        first_output: str,
+        inputs: list[dict],
+        timeout: float = 120.0,
+        poll: float = 0.2,
+        other: Client | None = None,
+    ) -> dict[str, Any]:
         """Start a background job, then poll it (through `other` when given: another connection, so
         another worker may answer) until it answers. Returns status, seconds, polls, progress seen."""
         t0 = time.monotonic()
@@ -129,21 +158,35 @@ class Client:
             if isinstance(answer, dict) and answer.get("progress"):
                 progress.append(answer["progress"])
             if isinstance(answer, dict) and "response" in answer:
-                return {"ok": True, "status": 200, "response": answer["response"], "progress": progress,
-                        "polls": polls, "seconds": time.monotonic() - t0}
+                return {
+                    "ok": True,
+                    "status": 200,
+                    "response": answer["response"],
+                    "progress": progress,
+                    "polls": polls,
+                    "seconds": time.monotonic() - t0,
+                }
             if status == 204 or (isinstance(answer, str) and not answer.strip()):
-                return {"ok": False, "status": status, "ended": "no output (job ended without a result)",
-                        "polls": polls, "seconds": time.monotonic() - t0}
+                return {
+                    "ok": False,
+                    "status": status,
+                    "ended": "no output (job ended without a result)",
+                    "polls": polls,
+                    "seconds": time.monotonic() - t0,
+                }
         return {"ok": False, "status": 0, "error": "timed out", "hung": True, "seconds": time.monotonic() - t0}
 
 
-def package_result(target_bn: float | None = None, partner: str = "CHN", data_dir: Path | None = None) -> dict[str, Any]:
+def package_result(
+    target_bn: float | None = None, partner: str = "CHN", data_dir: Path | None = None
+) -> dict[str, Any]:
     """Phase 1 of a package run computed here (the input of the builder's background job); the target
     defaults to the builder's own suggestion for the partner (always feasible)."""
     from dashboard.layouts.package import MODE_OPTIONS
     from dashboard.logic.package import run_package, suggested_target_bn
     from dashboard.logic.package_inputs import FormValues
     from dashboard.state import AppState
+
     ds = AppState(data_dir).dataset()
     target = suggested_target_bn(ds, partner) if target_bn is None else target_bn
     modes = [o["value"] for o in MODE_OPTIONS]  # every relief the builder offers (read, not assumed)

@@ -31,12 +31,21 @@ PLOTLY_BASIC = "plotly-basic-{version}.min.js"
 PLOTLY_ROUTE = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 
 
-def create_app(data_dir: str | Path | None = None, *, home: Path | None = None,
-               cache_dir: Path | None = None, db_url: str | None = None,
-               users_file: str | Path | None = None, auth_header: str | None = None,
-               trusted_proxies: tuple[str, ...] = (), shared_key: bool = False,
-               login_limit: str = auth.LOGIN_LIMIT, limiter_storage: str | None = None,
-               jobs_url: str | None = None, warm_in_background: bool = True) -> Dash:
+def create_app(
+    data_dir: str | Path | None = None,
+    *,
+    home: Path | None = None,
+    cache_dir: Path | None = None,
+    db_url: str | None = None,
+    users_file: str | Path | None = None,
+    auth_header: str | None = None,
+    trusted_proxies: tuple[str, ...] = (),
+    shared_key: bool = False,
+    login_limit: str = auth.LOGIN_LIMIT,
+    limiter_storage: str | None = None,
+    jobs_url: str | None = None,
+    warm_in_background: bool = True,
+) -> Dash:
     """The dashboard for `data_dir` laid over the shipped data (None: shipped data only).
 
     `home` overrides `user_home()` for the analyst workspace (tests); `cache_dir` the job cache;
@@ -53,12 +62,22 @@ def create_app(data_dir: str | Path | None = None, *, home: Path | None = None,
     jobs_config.check()
     if limiter_storage is None:
         limiter_storage = jobs_url if jobs_config.kind == "celery" and jobs_url else "memory://"
-    auth_config = auth.AuthConfig(Path(users_file) if users_file else None, auth_header, tuple(trusted_proxies),
-                                  state.scenario_db_url(), shared_key, login_limit, limiter_storage)
+    auth_config = auth.AuthConfig(
+        Path(users_file) if users_file else None,
+        auth_header,
+        tuple(trusted_proxies),
+        state.scenario_db_url(),
+        shared_key,
+        login_limit,
+        limiter_storage,
+    )
     auth_config.check()
     ds = state.dataset()
     app = Dash(
-        __name__, title="decontrol", assets_folder=str(ASSETS), serve_locally=True,
+        __name__,
+        title="decontrol",
+        assets_folder=str(ASSETS),
+        serve_locally=True,
         suppress_callback_exceptions=True,
         update_title=None,  # type: ignore[arg-type]  # Dash documents None (keep the title) but annotates str
         assets_ignore=r"^plotly-basic-.*\.js$",
@@ -91,11 +110,20 @@ def create_app(data_dir: str | Path | None = None, *, home: Path | None = None,
         return shell(badge, page_layout(path, None), path, auth.current_role(), who[0] if who else None)
 
     app.layout = serve_layout
-    app.validation_layout = dash.html.Div([  # type: ignore[assignment]  # Dash annotates the attribute as None
-        shell(badge), *[p.layout(state, default_partner) for p in PAGES]])
+    app.validation_layout = dash.html.Div(
+        [  # type: ignore[assignment]  # Dash annotates the attribute as None
+            shell(badge),
+            *[p.layout(state, default_partner) for p in PAGES],
+        ]
+    )
 
-    @app.callback(Output(ids.PAGE, "children"), Output(ids.PAGE_PATH, "data"), Input(ids.URL, "pathname"),
-                  State(ids.PAGE_PATH, "data"), State(ids.PARTNER_STORE, "data"))
+    @app.callback(
+        Output(ids.PAGE, "children"),
+        Output(ids.PAGE_PATH, "data"),
+        Input(ids.URL, "pathname"),
+        State(ids.PAGE_PATH, "data"),
+        State(ids.PARTNER_STORE, "data"),
+    )
     @auth.shared  # the router checks the role itself (page_for)
     def _route(pathname, shown, partner):
         """Navigation: swap the page in (not when the URL only confirms the page already shown)."""
@@ -109,8 +137,10 @@ def create_app(data_dir: str | Path | None = None, *, home: Path | None = None,
             const p = (pathname || '/').replace(/\\/+$/, '') || '/';
             document.title = (titles[p] ? titles[p] + ' · ' : '') + 'decontrol';
             return window.dash_clientside.no_update;
-        }""" % {p.path: p.name for p in PAGES},
-        Output(ids.NAVBAR, "className"), Input(ids.URL, "pathname"),
+        }"""
+        % {p.path: p.name for p in PAGES},
+        Output(ids.NAVBAR, "className"),
+        Input(ids.URL, "pathname"),
     )
     # The link of the page shown is highlighted, also when a callback moved the URL (the Allies ->
     # builder hand-off, opening a scenario): NavLink's own "exact" matching missed those moves.
@@ -119,7 +149,8 @@ def create_app(data_dir: str | Path | None = None, *, home: Path | None = None,
             const p = (pathname || '/').replace(/\\/+$/, '') || '/';
             return links.map(function (l) { return l.path === p; });
         }""",
-        Output({"type": ids.NAV_LINK, "path": dash.ALL}, "active"), Input(ids.URL, "pathname"),
+        Output({"type": ids.NAV_LINK, "path": dash.ALL}, "active"),
+        Input(ids.URL, "pathname"),
         State({"type": ids.NAV_LINK, "path": dash.ALL}, "id"),
     )
     for page in PAGES:
@@ -128,9 +159,15 @@ def create_app(data_dir: str | Path | None = None, *, home: Path | None = None,
 
 
 #: Environment variables read by `app_from_env` (what `decontrol serve` sets for its workers).
-ENV = {"data": "DECONTROL_DATA", "db": "DECONTROL_DB", "users": "DECONTROL_USERS",
-       "auth_header": "DECONTROL_AUTH_HEADER", "trusted_proxies": "DECONTROL_TRUSTED_PROXIES",
-       "jobs": "DECONTROL_JOBS", "workers": "DECONTROL_WORKERS"}
+ENV = {
+    "data": "DECONTROL_DATA",
+    "db": "DECONTROL_DB",
+    "users": "DECONTROL_USERS",
+    "auth_header": "DECONTROL_AUTH_HEADER",
+    "trusted_proxies": "DECONTROL_TRUSTED_PROXIES",
+    "jobs": "DECONTROL_JOBS",
+    "workers": "DECONTROL_WORKERS",
+}
 
 
 def app_from_env(environ: dict[str, str] | None = None) -> Dash:
@@ -140,11 +177,16 @@ def app_from_env(environ: dict[str, str] | None = None) -> Dash:
     workers = int(env.get(ENV["workers"]) or 1)
     jobs_url = env.get(ENV["jobs"]) or None
     proxies = tuple(a.strip() for a in (env.get(ENV["trusted_proxies"]) or "").split(",") if a.strip())
-    return create_app(data_dir=env.get(ENV["data"]) or None, db_url=env.get(ENV["db"]) or None,
-                      users_file=env.get(ENV["users"]) or None, auth_header=env.get(ENV["auth_header"]) or None,
-                      trusted_proxies=proxies, jobs_url=jobs_url,
-                      shared_key=workers > 1 or jobs.JobsConfig(jobs_url).kind == "celery",
-                      warm_in_background=False)
+    return create_app(
+        data_dir=env.get(ENV["data"]) or None,
+        db_url=env.get(ENV["db"]) or None,
+        users_file=env.get(ENV["users"]) or None,
+        auth_header=env.get(ENV["auth_header"]) or None,
+        trusted_proxies=proxies,
+        jobs_url=jobs_url,
+        shared_key=workers > 1 or jobs.JobsConfig(jobs_url).kind == "celery",
+        warm_in_background=False,
+    )
 
 
 def _serve_plotly_basic(app: Dash) -> None:

@@ -131,7 +131,7 @@ def load_users(path: Path) -> dict[str, dict[str, str]]:
         raise DecontrolError(f"cannot read users file {path}: {exc}") from None
     rows = doc.get("users") if isinstance(doc, dict) else None
     if not isinstance(rows, list):
-        raise DecontrolError(f"users file {path} must hold {{\"users\": [...]}}")
+        raise DecontrolError(f'users file {path} must hold {{"users": [...]}}')
     users: dict[str, dict[str, str]] = {}
     problems = []
     for i, row in enumerate(rows):
@@ -231,12 +231,16 @@ def secret_key(home: Path | None = None, *, required: bool = False) -> str:
     env = os.environ.get("DECONTROL_SECRET_KEY", "").strip()
     if env:
         if len(env) < 32:
-            raise DecontrolError("DECONTROL_SECRET_KEY must have at least 32 characters "
-                                 "(e.g. python -c 'import secrets; print(secrets.token_hex(32))')")
+            raise DecontrolError(
+                "DECONTROL_SECRET_KEY must have at least 32 characters "
+                "(e.g. python -c 'import secrets; print(secrets.token_hex(32))')"
+            )
         return env
     if required:
-        raise DecontrolError("several workers or hosts need one signing key: set DECONTROL_SECRET_KEY "
-                             "(at least 32 characters, the same on every host)")
+        raise DecontrolError(
+            "several workers or hosts need one signing key: set DECONTROL_SECRET_KEY "
+            "(at least 32 characters, the same on every host)"
+        )
     path = (home or user_home()) / "secret_key"
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
@@ -258,13 +262,17 @@ class SessionStore:
 
         self.hours = hours
         meta = MetaData()
-        self.table = Table("login_sessions", meta,
-                           Column("token_hash", String(64), primary_key=True),
-                           Column("username", String(120), nullable=False, index=True),
-                           Column("created_at", DateTime(timezone=True), nullable=False))
+        self.table = Table(
+            "login_sessions",
+            meta,
+            Column("token_hash", String(64), primary_key=True),
+            Column("username", String(120), nullable=False, index=True),
+            Column("created_at", DateTime(timezone=True), nullable=False),
+        )
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
             Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
         from optimizer.scenarios.store import migrate
+
         try:
             self.engine = create_engine(url, future=True)
             migrate(self.engine)  # the table comes from the scenario database's migrations
@@ -289,10 +297,14 @@ class SessionStore:
         """The user of an open, unexpired session; None otherwise (or when the database fails)."""
         from sqlalchemy import select
         from sqlalchemy.exc import SQLAlchemyError
+
         try:
             with self.engine.connect() as c:
-                row = c.execute(select(self.table.c.username, self.table.c.created_at)
-                                .where(self.table.c.token_hash == self._hash(token))).first()
+                row = c.execute(
+                    select(self.table.c.username, self.table.c.created_at).where(
+                        self.table.c.token_hash == self._hash(token)
+                    )
+                ).first()
         except SQLAlchemyError as exc:
             log.error("session lookup failed, treating the request as signed out: %s", exc)
             return None
@@ -312,7 +324,7 @@ class AuthConfig:
     """How users are identified: a users file (login form), a trusted proxy header, or nobody (off)."""
 
     users_file: Path | None = None
-    header: str | None = None   # e.g. X-Forwarded-User, set by a trusted reverse proxy
+    header: str | None = None  # e.g. X-Forwarded-User, set by a trusted reverse proxy
     trusted_proxies: tuple[str, ...] = ()  # the only client addresses whose `header` is believed
     session_db_url: str | None = None  # where sessions live (default: SQLite under the user home)
     shared_key: bool = False  # several workers or hosts: the signing key must come from the environment
@@ -326,8 +338,10 @@ class AuthConfig:
     def check(self) -> None:
         """Refuse a proxy header nobody is trusted to set: otherwise any client could name itself."""
         if self.header and not self.trusted_proxies:
-            raise DecontrolError(f"--auth-header {self.header} needs --trusted-proxy ADDR (the reverse proxy's "
-                                 "address): without it any client could send the header and pick its user")
+            raise DecontrolError(
+                f"--auth-header {self.header} needs --trusted-proxy ADDR (the reverse proxy's "
+                "address): without it any client could send the header and pick its user"
+            )
 
 
 @dataclass
@@ -357,6 +371,7 @@ def author_name() -> str:
     if who:
         return who[0]
     from optimizer.scenarios.run import current_user as os_user
+
     return os_user()
 
 
@@ -395,11 +410,17 @@ def security_headers(script_hashes: Iterable[str] = ()) -> dict[str, str]:
     """Headers for every response: a CSP allowing this site's scripts (plus Dash's own inline
     scripts by hash), no framing, no MIME sniffing."""
     scripts = " ".join(["'self'", *(h if h.startswith("'") else f"'{h}'" for h in script_hashes)])
-    csp = (f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-           "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-           "frame-ancestors 'none'")
-    return {"Content-Security-Policy": csp, "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "same-origin"}
+    csp = (
+        f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+        "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    )
+    return {
+        "Content-Security-Policy": csp,
+        "X-Frame-Options": "DENY",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+    }
 
 
 def install_headers(server: flask.Flask, script_hashes: Callable[[], Iterable[str]]) -> None:
@@ -417,8 +438,7 @@ def install_headers(server: flask.Flask, script_hashes: Callable[[], Iterable[st
 
 
 # ------------------------------------------------------------------------------------------ Flask wiring
-def install(server: flask.Flask, config: AuthConfig, home: Path | None = None,
-            dash_app: Any = None) -> None:
+def install(server: flask.Flask, config: AuthConfig, home: Path | None = None, dash_app: Any = None) -> None:
     """Gate every request of `server` behind `config` (nothing when authentication is off).
 
     `dash_app`: the Dash app whose callback map decides who may run which callback."""
@@ -429,8 +449,7 @@ def install(server: flask.Flask, config: AuthConfig, home: Path | None = None,
     directory = UserDirectory(config.users_file) if config.users_file is not None else None
     sessions = SessionStore(config.session_db_url or f"sqlite:///{(home or user_home()) / 'scenarios.db'}")
     server.secret_key = secret_key(home, required=config.shared_key)
-    server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-                         SESSION_PROTECTION=None)
+    server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_PROTECTION=None)
     trusted = set(config.trusted_proxies)
     manager = flask_login.LoginManager()
     manager.session_protection = None  # the session row is the authority; nothing to guess from the client
@@ -459,8 +478,9 @@ def install(server: flask.Flask, config: AuthConfig, home: Path | None = None,
     from flask_limiter import Limiter
     from flask_limiter.util import get_remote_address
 
-    limiter = Limiter(get_remote_address, app=server, storage_uri=config.limiter_storage, default_limits=[],
-                      strategy="moving-window")
+    limiter = Limiter(
+        get_remote_address, app=server, storage_uri=config.limiter_storage, default_limits=[], strategy="moving-window"
+    )
 
     @server.before_request
     def _gate():
@@ -468,14 +488,19 @@ def install(server: flask.Flask, config: AuthConfig, home: Path | None = None,
         if config.header and req.headers.get(config.header) and req.remote_addr not in trusted:
             if req.remote_addr not in warned:
                 warned.add(req.remote_addr or "")
-                log.warning("REFUSED: %s header from %s, which is not a --trusted-proxy", config.header, req.remote_addr)
+                log.warning(
+                    "REFUSED: %s header from %s, which is not a --trusted-proxy", config.header, req.remote_addr
+                )
             return flask.jsonify({"error": f"{config.header} is accepted from the trusted proxy only"}), 403
         if req.path in PUBLIC_PATHS or req.path.startswith(PUBLIC_PREFIXES):
             return None
         who = current_user()
         if who is not None:
-            if req.path == "/_dash-update-component" and dash_app is not None \
-                    and not may_call(dash_app, req.get_json(silent=True), who[1]):
+            if (
+                req.path == "/_dash-update-component"
+                and dash_app is not None
+                and not may_call(dash_app, req.get_json(silent=True), who[1])
+            ):
                 return flask.jsonify({"error": "not available to your role"}), 403
             return None
         if req.path.startswith("/_") or req.method != "GET":
@@ -525,7 +550,10 @@ def install(server: flask.Flask, config: AuthConfig, home: Path | None = None,
 def login_page(message: str, token: str) -> str:
     """The sign-in form: plain HTML with the app's Bootstrap theme, a CSRF token in a hidden field."""
     alert = f'<div class="alert alert-danger py-2" role="alert">{html.escape(message)}</div>' if message else ""
-    form = "" if not token else f"""
+    form = (
+        ""
+        if not token
+        else f"""
       <form method="post" autocomplete="on">
         <input type="hidden" name="csrf" value="{html.escape(token)}">
         <div class="mb-2"><label class="form-label" for="username">User name</label>
@@ -535,6 +563,7 @@ def login_page(message: str, token: str) -> str:
                  autocomplete="current-password" required></div>
         <button class="btn btn-primary w-100" type="submit">Sign in</button>
       </form>"""
+    )
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign in · decontrol</title>
 <link rel="stylesheet" href="/assets/00-bootstrap-flatly.min.css"><link rel="stylesheet" href="/assets/10-decontrol.css">

@@ -30,18 +30,31 @@ def graph(fig: Any, height: int, modebar: bool = True) -> dcc.Graph:
 
 def provenance_badge(prov: Provenance, className: str = "ms-2") -> dbc.Badge:
     """A REAL / SYNTHETIC badge whose hover text (title) names the source."""
-    return dbc.Badge(prov.label, color=PROVENANCE_BADGE[prov.kind], className=f"provenance-badge {className}",
-                     title=f"Source: {prov.source}", pill=True)
+    return dbc.Badge(
+        prov.label,
+        color=PROVENANCE_BADGE[prov.kind],
+        className=f"provenance-badge {className}",
+        title=f"Source: {prov.source}",
+        pill=True,
+    )
 
 
-def kpi_card(label: str, value: str, detail: str = "", prov: Provenance | None = None,
-             tone: str = "primary", kpi_id: str | None = None) -> dbc.Card:
+def kpi_card(
+    label: str,
+    value: str,
+    detail: str = "",
+    prov: Provenance | None = None,
+    tone: str = "primary",
+    kpi_id: str | None = None,
+) -> dbc.Card:
     """A headline number with its label (which states the year), one line of context and a badge."""
     header = [html.Span(label, className="kpi-label")]
     if prov is not None:
         header.append(provenance_badge(prov))
-    body = [html.Div(header, className="d-flex justify-content-between align-items-start"),
-            html.Div(value, className=f"kpi-value text-{tone}")]
+    body = [
+        html.Div(header, className="d-flex justify-content-between align-items-start"),
+        html.Div(value, className=f"kpi-value text-{tone}"),
+    ]
     if detail:
         body.append(html.Div(detail, className="kpi-detail text-muted"))
     props: dict[str, Any] = {"className": "kpi-card h-100"}
@@ -50,12 +63,14 @@ def kpi_card(label: str, value: str, detail: str = "", prov: Provenance | None =
     return dbc.Card(dbc.CardBody(body, className="py-2 px-3"), **props)
 
 
-def figure_card(graph_id: str, note_id: str | None = None, height: int = 330,
-                extra: list | None = None) -> dbc.Card:
+def figure_card(graph_id: str, note_id: str | None = None, height: int = 330, extra: list | None = None) -> dbc.Card:
     """A card holding one graph (with a loading spinner) and an optional note line under it."""
     children: list = list(extra or [])
-    children.append(dcc.Loading(dcc.Graph(id=graph_id, config=GRAPH_CONFIG, style={"height": f"{height}px"}),
-                                type="dot", delay_show=250))
+    children.append(
+        dcc.Loading(
+            dcc.Graph(id=graph_id, config=GRAPH_CONFIG, style={"height": f"{height}px"}), type="dot", delay_show=250
+        )
+    )
     if note_id:
         children.append(html.Div(id=note_id, className="figure-note text-muted small mt-1"))
     return dbc.Card(dbc.CardBody(children, className="p-2"), className="h-100")
@@ -83,8 +98,9 @@ def empty_state(message: str, hint: str = "") -> html.Div:
     return html.Div(children, className="empty-state text-muted text-center py-4")
 
 
-def field(label: str, control: Any, help_text: str = "", label_for: str | None = None,
-          feedback: Any = None) -> html.Div:
+def field(
+    label: str, control: Any, help_text: str = "", label_for: str | None = None, feedback: Any = None
+) -> html.Div:
     """A labelled form control (label bound to the control for screen readers), help text under it."""
     children: list = [dbc.Label(label, html_for=label_for, className="form-label small fw-semibold mb-1"), control]
     if feedback is not None:

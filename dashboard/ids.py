@@ -16,6 +16,7 @@ def dom_id(component_id: str | dict) -> str:
         return component_id
     return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
 
+
 # --- shell (every page) ---------------------------------------------------------------------------
 URL = "nav-url"
 PAGE = "nav-page"
@@ -23,9 +24,9 @@ PAGE_PATH = "nav-page-path"  # store: the path of the page on display
 NAVBAR = "nav-bar"
 DATA_BADGE = "nav-data-badge"
 PARTNER_STORE = "nav-partner-store"  # the partner chosen last, shared by all pages (session storage)
-ALLY_PREVIEW = "nav-ally-preview"    # analyst's switch: show what an ally sees (enforced in callbacks)
-NAV_USER = "nav-user"                # signed-in user and logout link (authentication on)
-NAV_LINK = "nav-link"                # pattern {"type": NAV_LINK, "path": page path}: a link of the navbar
+ALLY_PREVIEW = "nav-ally-preview"  # analyst's switch: show what an ally sees (enforced in callbacks)
+NAV_USER = "nav-user"  # signed-in user and logout link (authentication on)
+NAV_LINK = "nav-link"  # pattern {"type": NAV_LINK, "path": page path}: a link of the navbar
 
 # --- 1. Trade ---------------------------------------------------------------------------------------
 TRADE_PARTNER = "trade-partner"
@@ -74,7 +75,7 @@ PKG_MODES = "pkg-modes"
 PKG_MODES_FEEDBACK = "pkg-modes-feedback"
 PKG_RISK_BUDGET = "pkg-risk-budget"
 PKG_RISK_BUDGET_FEEDBACK = "pkg-risk-budget-feedback"
-PKG_CAP = "pkg-cap"                      # pattern-matching: {"type": PKG_CAP, "cat": "0".."9"}
+PKG_CAP = "pkg-cap"  # pattern-matching: {"type": PKG_CAP, "cat": "0".."9"}
 PKG_CAPS_FEEDBACK = "pkg-caps-feedback"
 PKG_COHERENCE = "pkg-coherence"
 PKG_BIS_ALONE = "pkg-bis-alone"  # switch: only items BIS can decide alone
@@ -83,7 +84,7 @@ PKG_LOCKS = "pkg-locks"
 PKG_LOCKS_FEEDBACK = "pkg-locks-feedback"
 PKG_FORCED = "pkg-forced"
 PKG_FORCED_FEEDBACK = "pkg-forced-feedback"
-PKG_ALLY = "pkg-ally"                    # pattern-matching: {"type": PKG_ALLY, "iso": ISO3}
+PKG_ALLY = "pkg-ally"  # pattern-matching: {"type": PKG_ALLY, "iso": ISO3}
 PKG_ALLY_FEEDBACK = "pkg-ally-feedback"  # pattern-matching: {"type": PKG_ALLY_FEEDBACK, "iso": ISO3}
 PKG_ALLY_POLICY = "pkg-ally-policy"
 PKG_ALLY_PENALTY = "pkg-ally-penalty"
@@ -96,7 +97,7 @@ PKG_PROGRESS_TEXT = "pkg-progress-text"
 PKG_RESULT = "pkg-result"  # store: the last run's package (phase 1) as JSON
 PKG_TARGET_SUGGESTED = "pkg-target-suggested"  # store: the target suggested for the partner shown (US$ bn)
 PKG_EXTRAS = "pkg-extras"  # store: its frontier and alternatives (phase 2, background job), tagged with the run id
-PKG_SHOWN = "pkg-shown"    # store: which package is displayed: {"kind": main|frontier|alternative, "index": n}
+PKG_SHOWN = "pkg-shown"  # store: which package is displayed: {"kind": main|frontier|alternative, "index": n}
 PKG_STATUS = "pkg-status"
 PKG_KPIS = "pkg-kpis"
 PKG_TABLE = "pkg-table"
@@ -104,16 +105,16 @@ PKG_EXCLUDED = "pkg-excluded"
 PKG_BINDING = "pkg-binding"
 PKG_FRONTIER = "pkg-frontier"
 PKG_ALTERNATIVES = "pkg-alternatives"
-PKG_SHOW_ALT = "pkg-show-alt"            # pattern-matching: {"type": PKG_SHOW_ALT, "index": n}
+PKG_SHOW_ALT = "pkg-show-alt"  # pattern-matching: {"type": PKG_SHOW_ALT, "index": n}
 PKG_USE_MAX = "pkg-use-max"
 PKG_SIDE_TRADE = "pkg-side-trade"
 PKG_SIDE_NOTE = "pkg-side-note"
 PKG_ERROR = "pkg-error"
 
 # --- 4. Scenarios: management (analyst only: `scn-` outputs are refused for allies on the server) ---
-SCN_CURRENT = "scn-current"          # store (shell): the package builder's last run, kept across pages
-SCN_OPENED = "scn-opened"            # store (shell): {"name", "version"} of the scenario opened in the builder
-SCN_OPEN_FORM = "scn-open-form"      # store (shell): form values waiting to be loaded into the builder
+SCN_CURRENT = "scn-current"  # store (shell): the package builder's last run, kept across pages
+SCN_OPENED = "scn-opened"  # store (shell): {"name", "version"} of the scenario opened in the builder
+SCN_OPEN_FORM = "scn-open-form"  # store (shell): form values waiting to be loaded into the builder
 SCN_CURRENT_NOTE = "scn-current-note"
 SCN_NAME = "scn-name"
 SCN_SAVE = "scn-save"
@@ -130,8 +131,8 @@ SCN_LIST_VERSION = "scn-list-version"  # store: bumps after every change to the 
 
 # --- 4. Scenarios: list, compare, briefing (both roles; filtered by audience on the server) -------
 CMP_LIST = "cmp-list"
-CMP_PICK = "cmp-pick"                # the one scenario that actions and the briefing apply to
-CMP_SELECT = "cmp-select"            # the scenarios compared side by side
+CMP_PICK = "cmp-pick"  # the one scenario that actions and the briefing apply to
+CMP_SELECT = "cmp-select"  # the scenarios compared side by side
 CMP_TOTALS = "cmp-totals"
 CMP_DIFF = "cmp-diff"
 CMP_FRONTIER = "cmp-frontier"
@@ -181,7 +182,7 @@ EXG_BALANCE = "exg-balance"
 EXG_RISK_PRICE = "exg-risk-price"
 EXG_PREMIUM = "exg-premium"
 EXG_RUN = "exg-run"
-EXG_PARAMS = "exg-params"            # store: the parameters of the last run (results are recomputed on the server)
+EXG_PARAMS = "exg-params"  # store: the parameters of the last run (results are recomputed on the server)
 EXG_STATUS = "exg-status"
 EXG_KPIS = "exg-kpis"
 EXG_GIVES = "exg-gives"

@@ -23,6 +23,7 @@ def preload() -> None:
         return
     from optimizer.data.load import load_dataset
     from optimizer.errors import DecontrolError
+
     value = os.environ[ENV]
     try:
         load_dataset(Path(value) if value else None)

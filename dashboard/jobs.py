@@ -56,8 +56,9 @@ class JobsConfig:
 
     def check(self) -> None:
         if self.url and "://" in self.url and self.kind != "celery":
-            raise DecontrolError(f"--jobs {self.url}: expected a directory (one machine) or redis://HOST:PORT/DB "
-                                 "(several machines)")
+            raise DecontrolError(
+                f"--jobs {self.url}: expected a directory (one machine) or redis://HOST:PORT/DB (several machines)"
+            )
 
 
 def job_root() -> Path:
@@ -102,6 +103,7 @@ def remove_on_exit(path: Path) -> None:
     def remove() -> None:
         if os.getpid() == owner:
             shutil.rmtree(path, ignore_errors=True)
+
     atexit.register(remove)
     if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
@@ -124,6 +126,7 @@ def _take_slot(job_dir: Path, slots: int) -> Any:
     """Block until one of `slots` lock files in `job_dir` is ours (released when the process ends,
     however it ends: the kernel drops an flock with its holder)."""
     import fcntl
+
     while True:
         for i in range(slots):
             fh = open(job_dir / f"slot-{i}.lock", "a+")  # noqa: SIM115 - the open handle holds the lock
@@ -138,6 +141,7 @@ def _take_slot(job_dir: Path, slots: int) -> Any:
 def _run_job(job_fn: Any, owner_pid: int, job_dir: str, slots: int, *args: Any) -> None:
     """The body of a job process: a watchdog ending it when the owner is gone, a computing slot
     (queued jobs wait small, before they load any data), then the Dash job."""
+
     def watch() -> None:
         while True:
             time.sleep(1.0)
@@ -164,6 +168,7 @@ class ForkserverDiskcacheManager(dash.DiskcacheManager):
     def _context(self) -> Any:
         if self._ctx is None:
             import multiprocess
+
             self._ctx = multiprocess.get_context("forkserver")
             self._ctx.set_forkserver_preload(FORKSERVER_PRELOAD)
         return self._ctx
@@ -177,7 +182,9 @@ class ForkserverDiskcacheManager(dash.DiskcacheManager):
             with contextlib.suppress(Exception):  # a failed warm-up only means the first job starts cold
                 self._context()
                 from multiprocess import forkserver
+
                 forkserver.ensure_running()
+
         t = threading.Thread(target=start, name="decontrol-forkserver-warmup", daemon=True)
         t.start()
         return t
@@ -185,8 +192,20 @@ class ForkserverDiskcacheManager(dash.DiskcacheManager):
     def call_job_fn(self, key: str, job_fn: Any, args: Any, context: Any) -> int:
         ctx = self._context()
         ctx.active_children()  # reap finished jobs' handles: no file descriptor stays open per job
-        proc = ctx.Process(target=_run_job, args=(job_fn, self.owner_pid, self.handle.directory, max_jobs(), key,
-                                                  self._make_progress_key(key), args, context), name="decontrol-job")
+        proc = ctx.Process(
+            target=_run_job,
+            args=(
+                job_fn,
+                self.owner_pid,
+                self.handle.directory,
+                max_jobs(),
+                key,
+                self._make_progress_key(key),
+                args,
+                context,
+            ),
+            name="decontrol-job",
+        )
         proc.start()
         return proc.pid
 
@@ -224,8 +243,13 @@ def celery_app(url: str) -> Any:
     except ImportError:
         raise DecontrolError("--jobs redis://... needs Celery: pip install 'decontrol[team]'") from None
     app = Celery("decontrol", broker=url, backend=url)
-    app.conf.update(task_acks_late=False, worker_prefetch_multiplier=1, result_expires=RESULT_EXPIRY,
-                    broker_connection_retry_on_startup=True, worker_hijack_root_logger=False)
+    app.conf.update(
+        task_acks_late=False,
+        worker_prefetch_multiplier=1,
+        result_expires=RESULT_EXPIRY,
+        broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False,
+    )
     return app
 
 

@@ -26,14 +26,27 @@ from dashboard.app import ENV, app_from_env
 from dashboard.jobs import ForkserverDiskcacheManager, JobsConfig
 
 
-def environment(*, data: Path | None = None, db: str | None = None, users: Path | None = None,
-                auth_header: str | None = None, trusted_proxies: Sequence[str] = (), jobs: str | None = None,
-                workers: int = 1) -> dict[str, str]:
+def environment(
+    *,
+    data: Path | None = None,
+    db: str | None = None,
+    users: Path | None = None,
+    auth_header: str | None = None,
+    trusted_proxies: Sequence[str] = (),
+    jobs: str | None = None,
+    workers: int = 1,
+) -> dict[str, str]:
     """The `dashboard.app.ENV` variables these options set (what every worker reads); options not
     given leave the variable as the environment has it (e.g. a DECONTROL_DB set by the operator)."""
-    values = {"data": str(data) if data else "", "db": db or "", "users": str(users) if users else "",
-              "auth_header": auth_header or "", "trusted_proxies": ",".join(trusted_proxies),
-              "jobs": jobs or "", "workers": str(workers)}
+    values = {
+        "data": str(data) if data else "",
+        "db": db or "",
+        "users": str(users) if users else "",
+        "auth_header": auth_header or "",
+        "trusted_proxies": ",".join(trusted_proxies),
+        "jobs": jobs or "",
+        "workers": str(workers),
+    }
     return {ENV[k]: v for k, v in values.items() if v}
 
 
@@ -42,13 +55,28 @@ def _die_with_parent() -> None:
     # without prctl (not Linux) the child's own watchdog on the server's pid still ends it
     with contextlib.suppress(OSError, AttributeError):
         import ctypes
+
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def start_celery_workers(env: dict[str, str], concurrency: int) -> subprocess.Popen:
     """Celery workers for `env`'s Redis jobs, stopped at this process's exit."""
-    cmd = [sys.executable, "-m", "celery", "-A", "dashboard.wsgi:celery", "worker", "--loglevel", "WARNING",
-           "--concurrency", str(concurrency), "--pool", "prefork", "--without-gossip", "--without-mingle"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "dashboard.wsgi:celery",
+        "worker",
+        "--loglevel",
+        "WARNING",
+        "--concurrency",
+        str(concurrency),
+        "--pool",
+        "prefork",
+        "--without-gossip",
+        "--without-mingle",
+    ]
     proc = subprocess.Popen(cmd, env={**os.environ, **env}, preexec_fn=_die_with_parent)
 
     def stop() -> None:
@@ -58,15 +86,27 @@ def start_celery_workers(env: dict[str, str], concurrency: int) -> subprocess.Po
                 proc.wait(10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
     atexit.register(stop)
     return proc
 
 
 def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict[str, Any]:
-    return {"bind": f"{host}:{port}", "workers": workers, "threads": threads, "worker_class": "gthread",
-            "preload_app": True, "timeout": 120, "graceful_timeout": 10, "keepalive": 5,
-            "accesslog": None, "errorlog": "-", "loglevel": "warning", "worker_tmp_dir": "/dev/shm"
-            if Path("/dev/shm").is_dir() else None, "proc_name": "decontrol"}
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "preload_app": True,
+        "timeout": 120,
+        "graceful_timeout": 10,
+        "keepalive": 5,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "worker_tmp_dir": "/dev/shm" if Path("/dev/shm").is_dir() else None,
+        "proc_name": "decontrol",
+    }
 
 
 def run(env: dict[str, str], *, host: str, port: int, workers: int, threads: int, job_workers: int = 2) -> int:
@@ -85,6 +125,7 @@ def run(env: dict[str, str], *, host: str, port: int, workers: int, threads: int
         manager = app._background_manager
         if isinstance(manager, ForkserverDiskcacheManager):
             from dashboard.state import AppState
+
             manager.warm(AppState(Path(env[ENV["data"]]) if env.get(ENV["data"]) else None).effective_data_dir())
 
     class _Gunicorn(BaseApplication):
@@ -97,7 +138,11 @@ def run(env: dict[str, str], *, host: str, port: int, workers: int, threads: int
         def load(self) -> Any:
             return app.server
 
-    print(f"decontrol dashboard on http://{host}:{port}/ ({workers} worker{'s' if workers > 1 else ''}, "
-          f"jobs: {jobs.kind})", file=sys.stderr, flush=True)
+    print(
+        f"decontrol dashboard on http://{host}:{port}/ ({workers} worker{'s' if workers > 1 else ''}, "
+        f"jobs: {jobs.kind})",
+        file=sys.stderr,
+        flush=True,
+    )
     _Gunicorn().run()
     return 0

@@ -93,6 +93,7 @@ class AppState:
     def scenario_db_url(self) -> str:
         """The scenario database: `db_url`, else SQLite under `home`, else the store's default."""
         from optimizer.scenarios.store import default_db_url
+
         if self.db_url:
             return self.db_url
         return f"sqlite:///{self.home / 'scenarios.db'}" if self.home is not None else default_db_url()
@@ -100,6 +101,7 @@ class AppState:
     def scenario_store(self) -> Any:
         """The scenario store (one engine per URL, kept for the server's life)."""
         from optimizer.scenarios import ScenarioStore
+
         key = ("scenario_store", self.db_url, str(self.home))
         with _store_lock:  # one creation at a time: concurrent first callbacks would race on CREATE TABLE
             store = _stores.get(key)
@@ -110,6 +112,7 @@ class AppState:
     def override_log(self) -> Any:
         """The append-only tier-decision history, in the scenario database."""
         from optimizer.estimation.overrides import TierOverrideLog
+
         return TierOverrideLog(self.scenario_store().engine)
 
     @property
@@ -142,6 +145,7 @@ def item_table(ds: Any, partner: str, year: int | None = None) -> Any:
     Shared between callbacks: treat it as read-only.
     """
     from optimizer.estimation import build_item_table
+
     if year is None and len(ds.trade):
         year = int(ds.trade["year"].max())
     return memo(ds, ("item_table", partner, year), lambda: build_item_table(ds, partner, year))
@@ -151,6 +155,7 @@ def diversion_exposure(ds: Any, partner: str) -> Any:
     """Every item's diversion exposure for `partner` (the builder's diversion screen), cached per
     dataset: seconds on first use per partner, then free."""
     from optimizer.diversion.exposure import item_exposure
+
     return memo(ds, ("diversion_all", partner), lambda: item_exposure(ds, partner))
 
 
@@ -158,10 +163,12 @@ def item_diversion(ds: Any, eccn: str, partner: str) -> Any:
     """`optimizer.diversion.exposure.item_exposure` of one item, cached per dataset (a second or
     two per item on the shipped mirror table: only the item's own codes are scored)."""
     from optimizer.diversion.exposure import item_exposure
+
     return memo(ds, ("diversion", eccn, partner), lambda: item_exposure(ds, partner, [eccn]))
 
 
 def item_explanation(ds: Any, eccn: str, partner: str, year: int | None = None) -> Any:
     """`optimizer.estimation.explain_item`, cached per dataset (the panel reopens items often)."""
     from optimizer.estimation import explain_item
+
     return memo(ds, ("explain", eccn, partner, year), lambda: explain_item(ds, eccn, partner, year))

@@ -33,8 +33,13 @@ TIER_COLORS: Final[dict[str, str]] = {
     "unmapped": GREY,
 }
 #: How a tier reads on screen (legends, tables).
-TIER_LABELS: Final[dict[str, str]] = {"foundational": "Foundational", "transactional": "Transactional",
-                                      "legacy": "Legacy", "nlr": "No licence required", "all mapped codes": "All mapped codes"}
+TIER_LABELS: Final[dict[str, str]] = {
+    "foundational": "Foundational",
+    "transactional": "Transactional",
+    "legacy": "Legacy",
+    "nlr": "No licence required",
+    "all mapped codes": "All mapped codes",
+}
 #: `nlr`: no licence required to the partner (nothing to relieve), shown last.
 TIER_ORDER: Final[tuple[str, ...]] = ("foundational", "transactional", "legacy", "nlr")
 
@@ -53,11 +58,16 @@ PROVENANCE_HEX: Final[dict[str, str]] = {
 }
 
 FLOW_COLORS: Final[dict[str, str]] = {"exports": BLUE, "imports": NAVY, "balance": ORANGE}
-MODE_COLORS: Final[dict[str, str]] = {"lift": "#16a085", "exception": BLUE, "approval": "#8e44ad",
-                                      "meu_removal": "#c0392b"}
+MODE_COLORS: Final[dict[str, str]] = {
+    "lift": "#16a085",
+    "exception": BLUE,
+    "approval": "#8e44ad",
+    "meu_removal": "#c0392b",
+}
 
-FONT_FAMILY: Final = ('Lato, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
-                      '"Noto Sans", "Liberation Sans", sans-serif')
+FONT_FAMILY: Final = (
+    'Lato, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Liberation Sans", sans-serif'
+)
 
 TEMPLATE_NAME: Final = "decontrol"
 

@@ -19,36 +19,106 @@ AUDIENCES: tuple[str, ...] = ("internal", "ally")
 
 #: Item-table columns an ally may see: identification, facts about the control, trade evidence.
 ALLY_ITEM_COLUMNS: tuple[str, ...] = (
-    "eccn", "partner", "year", "heading", "category", "group", "family", "reasons", "regime",
+    "eccn",
+    "partner",
+    "year",
+    "heading",
+    "category",
+    "group",
+    "family",
+    "reasons",
+    "regime",
     # the partner's licence requirements are public regulation (15 CFR 738, 740, 744): shared facts
-    "licence_required", "binding_reasons", "licence_basis", "licence_sections", "meu_listed", "exceptions_allowed",
-    "exceptions_in_reach", "instruments", "instrument_detail", "decided_by", "decided_by_detail", "hs6",
-    "potential_usd", "licence_bound_usd", "value_usd", "value_basis", "fa_score", "fa_non_regime_share", "fa_all_foreign_share",
-    "fa_partner_exports_usd", "fa_partner_capacity", "fa_supplier_count", "fa_top_suppliers",
-    "synthetic", "source",
+    "licence_required",
+    "binding_reasons",
+    "licence_basis",
+    "licence_sections",
+    "meu_listed",
+    "exceptions_allowed",
+    "exceptions_in_reach",
+    "instruments",
+    "instrument_detail",
+    "decided_by",
+    "decided_by_detail",
+    "hs6",
+    "potential_usd",
+    "licence_bound_usd",
+    "value_usd",
+    "value_basis",
+    "fa_score",
+    "fa_non_regime_share",
+    "fa_all_foreign_share",
+    "fa_partner_exports_usd",
+    "fa_partner_capacity",
+    "fa_supplier_count",
+    "fa_top_suppliers",
+    "synthetic",
+    "source",
 )
 
 #: Package-line fields an ally may see.
-ALLY_LINE_FIELDS: tuple[str, ...] = ("eccn", "heading", "mode", "instrument", "licence_required", "binding_reasons",
-                                     "licence_basis", "decided_by", "value_usd", "fa_score", "category", "group")
+ALLY_LINE_FIELDS: tuple[str, ...] = (
+    "eccn",
+    "heading",
+    "mode",
+    "instrument",
+    "licence_required",
+    "binding_reasons",
+    "licence_basis",
+    "decided_by",
+    "value_usd",
+    "fa_score",
+    "category",
+    "group",
+)
 
 #: Package-level fields an ally may see.
 ALLY_PACKAGE_FIELDS: tuple[str, ...] = (
-    "status", "target_usd", "achieved_usd", "max_achievable_usd", "partner", "year", "synthetic",
-    "n_items", "items", "solve_seconds", "solver", "data_source",
+    "status",
+    "target_usd",
+    "achieved_usd",
+    "max_achievable_usd",
+    "partner",
+    "year",
+    "synthetic",
+    "n_items",
+    "items",
+    "solve_seconds",
+    "solver",
+    "data_source",
 )
 
 #: Fields of the shared exposure to a partner's measures an ally may see (`gets.exposure.member_exposure`):
 #: public measures, their status, HS codes and trade figures; never the US valuation of a get, the
 #: supply premium, the risk price or which measures the US would ask for.
 ALLY_EXPOSURE_FIELDS: tuple[str, ...] = (
-    "measure_id", "item_group", "status", "status_until", "lapse_flag", "hs6_used", "hs6_basis", "member",
-    "imports_from_partner_usd", "imports_world_usd", "partner_share_of_imports", "basis", "year", "synthetic",
-    "source")
+    "measure_id",
+    "item_group",
+    "status",
+    "status_until",
+    "lapse_flag",
+    "hs6_used",
+    "hs6_basis",
+    "member",
+    "imports_from_partner_usd",
+    "imports_world_usd",
+    "partner_share_of_imports",
+    "basis",
+    "year",
+    "synthetic",
+    "source",
+)
 
 #: Words that must never reach an ally, used by tests and as a last check on exported text.
-INTERNAL_MARKERS: tuple[str, ...] = ("risk", "tier_reason", "transactional", "bargaining", "override_author",
-                                     "notes", "marginal")
+INTERNAL_MARKERS: tuple[str, ...] = (
+    "risk",
+    "tier_reason",
+    "transactional",
+    "bargaining",
+    "override_author",
+    "notes",
+    "marginal",
+)
 
 
 def check_audience(audience: str) -> Audience:

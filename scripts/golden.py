@@ -47,9 +47,13 @@ def headline() -> dict[str, Any]:
         out[partner] = {
             "space": counts | money,
             "largest_achievable_usd": _usd(largest.achieved_usd),
-            "package": {"target_usd": target, "status": package.status, "choices": package.choices(),
-                        "achieved_usd": _usd(package.achieved_usd),
-                        "risk": None if package.risk is None else round(package.risk, 4)},
+            "package": {
+                "target_usd": target,
+                "status": package.status,
+                "choices": package.choices(),
+                "achieved_usd": _usd(package.achieved_usd),
+                "risk": None if package.risk is None else round(package.risk, 4),
+            },
             "frontier": {"points": len(frontier.points), "max_achievable_usd": _usd(frontier.max_achievable_usd)},
         }
     return out

@@ -34,6 +34,7 @@ def cli(capsys):
 def _deck_text(deck) -> str:
     """Every text a reader of a deck sees: text boxes, table cells, chart series, categories and axis titles."""
     from pptx import Presentation
+
     prs = deck if hasattr(deck, "slides") else Presentation(str(deck))
     parts = []
     for slide in prs.slides:

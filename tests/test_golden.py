@@ -23,5 +23,6 @@ def test_headline_numbers_are_the_pinned_ones():
     golden = _golden_module()
     pinned = json.loads(golden.GOLDEN.read_text(encoding="utf-8"))
     now = json.loads(json.dumps(golden.headline(), sort_keys=True))
-    assert now == pinned, ("headline numbers moved: rerun `.venv/bin/python scripts/golden.py --write` and "
-                           "state the reason in the commit")
+    assert now == pinned, (
+        "headline numbers moved: rerun `.venv/bin/python scripts/golden.py --write` and state the reason in the commit"
+    )

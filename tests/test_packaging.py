@@ -34,8 +34,22 @@ def wheel(tmp_path_factory) -> Path:
         (src / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / rel, src / rel)
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check", "-q",
-                    "-w", str(out), str(src)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--disable-pip-version-check",
+            "-q",
+            "-w",
+            str(out),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+    )
     (whl,) = out.glob("decontrol-*.whl")
     return whl
 
@@ -59,23 +73,36 @@ def test_installed_wheel_reads_its_own_shipped_data(wheel, tmp_path):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     py = venv / "bin" / "python"
-    subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "--no-index", "--disable-pip-version-check",
-                    "-q", str(wheel)], check=True, capture_output=True)
-    env = {**os.environ, "PYTHONPATH": sysconfig.get_paths()["purelib"] + os.pathsep + sysconfig.get_paths()["platlib"],
-           "DECONTROL_HOME": str(tmp_path / "home")}
+    subprocess.run(
+        [str(py), "-m", "pip", "install", "--no-deps", "--no-index", "--disable-pip-version-check", "-q", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": sysconfig.get_paths()["purelib"] + os.pathsep + sysconfig.get_paths()["platlib"],
+        "DECONTROL_HOME": str(tmp_path / "home"),
+    }
     env.pop("DECONTROL_DATA", None)
-    probe = ("import json, optimizer, optimizer.paths as p\n"
-             "from optimizer.data.load import load_dataset\n"
-             "ds = load_dataset()\n"
-             "print(json.dumps({'package': optimizer.__file__, 'data': str(p.SHIPPED_DATA_DIR),"
-             " 'trade_rows': len(ds.trade), 'synthetic': bool(ds.trade_synthetic)}))")
+    probe = (
+        "import json, optimizer, optimizer.paths as p\n"
+        "from optimizer.data.load import load_dataset\n"
+        "ds = load_dataset()\n"
+        "print(json.dumps({'package': optimizer.__file__, 'data': str(p.SHIPPED_DATA_DIR),"
+        " 'trade_rows': len(ds.trade), 'synthetic': bool(ds.trade_synthetic)}))"
+    )
     out = subprocess.run([str(py), "-c", probe], cwd=tmp_path, env=env, check=True, capture_output=True, text=True)
     got = json.loads(out.stdout.strip().splitlines()[-1])
     site = str(venv.resolve())
     assert got["package"].startswith(site), got
     assert got["data"].startswith(site) and got["data"].endswith("_datasets"), got
     assert got["trade_rows"] > 0 and got["synthetic"]
-    cli = subprocess.run([str(venv / "bin" / "decontrol"), "data", "info", "--format", "json"], cwd=tmp_path, env=env,
-                         capture_output=True, text=True)
+    cli = subprocess.run(
+        [str(venv / "bin" / "decontrol"), "data", "info", "--format", "json"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert cli.returncode == 0, cli.stderr
     assert "_datasets" in cli.stdout

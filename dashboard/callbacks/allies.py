@@ -16,9 +16,13 @@ from optimizer.errors import DecontrolError
 
 
 def register_callbacks(app: Dash, state: AppState) -> None:
-    @app.callback(Output(ids.ALLY_PANELS, "children"), Output(ids.ALLY_ALERT, "children"),
-                  Input(ids.ALLY_PARTNER, "value"), Input(ids.ALLY_MEMBERS, "value"),
-                  Input(ids.ALLY_POSITIONS, "value"))
+    @app.callback(
+        Output(ids.ALLY_PANELS, "children"),
+        Output(ids.ALLY_ALERT, "children"),
+        Input(ids.ALLY_PARTNER, "value"),
+        Input(ids.ALLY_MEMBERS, "value"),
+        Input(ids.ALLY_POSITIONS, "value"),
+    )
     @auth.analyst_only
     def _panels(partner, members, positions_text):
         ds = state.dataset()
@@ -32,10 +36,16 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         except DecontrolError as exc:
             return None, error_alert(exc.message, exc.details)
 
-    @app.callback(Output(ids.SCN_OPEN_FORM, "data", allow_duplicate=True), Output(ids.URL, "pathname", allow_duplicate=True),
-                  Output(ids.ALLY_ALERT, "children", allow_duplicate=True),
-                  Input(ids.ALLY_TO_BUILDER, "n_clicks"), State(ids.ALLY_PARTNER, "value"),
-                  State(ids.ALLY_MEMBERS, "value"), State(ids.ALLY_POSITIONS, "value"), prevent_initial_call=True)
+    @app.callback(
+        Output(ids.SCN_OPEN_FORM, "data", allow_duplicate=True),
+        Output(ids.URL, "pathname", allow_duplicate=True),
+        Output(ids.ALLY_ALERT, "children", allow_duplicate=True),
+        Input(ids.ALLY_TO_BUILDER, "n_clicks"),
+        State(ids.ALLY_PARTNER, "value"),
+        State(ids.ALLY_MEMBERS, "value"),
+        State(ids.ALLY_POSITIONS, "value"),
+        prevent_initial_call=True,
+    )
     @auth.analyst_only
     def _to_builder(n, partner, members, positions_text):
         """The stated oppositions go to the Package builder (as an opened scenario's form does)."""
@@ -45,15 +55,23 @@ def register_callbacks(app: Dash, state: AppState) -> None:
             ds = state.dataset()
             positions = allies.parse_positions(positions_text, item_table(ds, partner)["eccn"], members or [])
             year = check_year(ds, None)
-            return (allies.builder_form(partner, year, positions, suggested_target_bn(ds, partner, year)),
-                    "/package", None)
+            return (
+                allies.builder_form(partner, year, positions, suggested_target_bn(ds, partner, year)),
+                "/package",
+                None,
+            )
         except DecontrolError as exc:
             return no_update, no_update, error_alert(exc.message, exc.details)
 
-    @app.callback(Output(ids.ALLY_COALITION, "children"), Input(ids.ALLY_RUN, "n_clicks"),
-                  State(ids.ALLY_PARTNER, "value"), State(ids.ALLY_MEMBERS, "value"),
-                  State(ids.ALLY_RISK_BUDGET, "value"), State(ids.ALLY_POSITIONS, "value"),
-                  prevent_initial_call=True)
+    @app.callback(
+        Output(ids.ALLY_COALITION, "children"),
+        Input(ids.ALLY_RUN, "n_clicks"),
+        State(ids.ALLY_PARTNER, "value"),
+        State(ids.ALLY_MEMBERS, "value"),
+        State(ids.ALLY_RISK_BUDGET, "value"),
+        State(ids.ALLY_POSITIONS, "value"),
+        prevent_initial_call=True,
+    )
     @auth.analyst_only
     def _coalition(n, partner, members, budget, positions):
         ds = state.dataset()

@@ -17,6 +17,7 @@ def guarded(alert_id: str, n_outputs: int) -> Callable[[Callable[..., Any]], Cal
 
     Any other exception is a defect and propagates (Dash logs it), so bugs are not hidden.
     """
+
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(fn)
         def wrapper(*args: Any) -> Any:
@@ -25,5 +26,7 @@ def guarded(alert_id: str, n_outputs: int) -> Callable[[Callable[..., Any]], Cal
             except DecontrolError as exc:
                 set_props(alert_id, {"children": error_alert(exc.message, exc.details)})
                 return tuple(no_update for _ in range(n_outputs)) if n_outputs > 1 else no_update
+
         return wrapper
+
     return decorate

@@ -11,10 +11,17 @@ from dashboard.state import AppState
 
 
 def register_callbacks(app: Dash, state: AppState) -> None:
-    @app.callback(Output(ids.DIV_BANNER, "children"), Output(ids.DIV_TABLE, "children"),
-                  Output(ids.DIV_PAIR, "options"), Output(ids.DIV_PAIR, "value"), Output(ids.DIV_MATRIX, "figure"),
-                  Input(ids.DIV_TARGET, "value"), Input(ids.DIV_TIERS, "value"), Input(ids.DIV_ECCN, "value"),
-                  Input(ids.ALLY_PREVIEW, "value"))
+    @app.callback(
+        Output(ids.DIV_BANNER, "children"),
+        Output(ids.DIV_TABLE, "children"),
+        Output(ids.DIV_PAIR, "options"),
+        Output(ids.DIV_PAIR, "value"),
+        Output(ids.DIV_MATRIX, "figure"),
+        Input(ids.DIV_TARGET, "value"),
+        Input(ids.DIV_TIERS, "value"),
+        Input(ids.DIV_ECCN, "value"),
+        Input(ids.ALLY_PREVIEW, "value"),
+    )
     @guarded(ids.DIV_ALERT, 5)
     @auth.shared
     def _ranking(target, tiers, eccn, preview):
@@ -27,9 +34,16 @@ def register_callbacks(app: Dash, state: AppState) -> None:
     def _pair(pair, target):
         return diversion.pair_figure(state.dataset(), target, pair)
 
-    @app.callback(Output(ids.DIV_DOWNLOAD, "data"), Input(ids.DIV_CSV, "n_clicks"), Input(ids.DIV_XLSX, "n_clicks"),
-                  State(ids.DIV_TARGET, "value"), State(ids.DIV_TIERS, "value"), State(ids.DIV_ECCN, "value"),
-                  State(ids.ALLY_PREVIEW, "value"), prevent_initial_call=True)
+    @app.callback(
+        Output(ids.DIV_DOWNLOAD, "data"),
+        Input(ids.DIV_CSV, "n_clicks"),
+        Input(ids.DIV_XLSX, "n_clicks"),
+        State(ids.DIV_TARGET, "value"),
+        State(ids.DIV_TIERS, "value"),
+        State(ids.DIV_ECCN, "value"),
+        State(ids.ALLY_PREVIEW, "value"),
+        prevent_initial_call=True,
+    )
     @guarded(ids.DIV_ALERT, 1)
     @auth.shared
     def _download(_csv, _xlsx, target, tiers, eccn, preview):

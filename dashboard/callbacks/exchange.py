@@ -22,27 +22,54 @@ from optimizer.errors import DecontrolError
 
 
 def register_callbacks(app: Dash, state: AppState) -> None:
-    @app.callback(Output(ids.EXG_MEASURES_BANNER, "children"), Output(ids.EXG_MEASURES, "children"),
-                  Output(ids.EXG_EXPOSURE, "figure"),
-                  Input(ids.EXG_PARTNER, "value"), Input(ids.EXG_DATE, "value"), Input(ids.EXG_HORIZON, "value"),
-                  Input(ids.EXG_MEMBERS, "value"), Input(ids.EXG_UNSOURCED, "value"), Input(ids.ALLY_PREVIEW, "value"))
+    @app.callback(
+        Output(ids.EXG_MEASURES_BANNER, "children"),
+        Output(ids.EXG_MEASURES, "children"),
+        Output(ids.EXG_EXPOSURE, "figure"),
+        Input(ids.EXG_PARTNER, "value"),
+        Input(ids.EXG_DATE, "value"),
+        Input(ids.EXG_HORIZON, "value"),
+        Input(ids.EXG_MEMBERS, "value"),
+        Input(ids.EXG_UNSOURCED, "value"),
+        Input(ids.ALLY_PREVIEW, "value"),
+    )
     @guarded(ids.EXG_ALERT, 3)
     @auth.shared
     def _measures(partner: Any, day: Any, horizon: Any, members: Any, unsourced: Any, preview: Any) -> Any:
         v = exchange.measures_view(state.dataset(), partner, day, horizon, members, unsourced, auth.audience(preview))
         return v.banner, v.table, v.figure
 
-    @app.callback(Output(ids.EXG_STATUS, "children"), Output(ids.EXG_KPIS, "children"),
-                  Output(ids.EXG_GIVES, "children"), Output(ids.EXG_GETS, "children"),
-                  Output(ids.EXG_BALANCE_FIGURE, "figure"), Output(ids.EXG_REFERENCES, "children"),
-                  Output(ids.EXG_PARAMS, "data"),
-                  Input(ids.EXG_RUN, "n_clicks"), State(ids.EXG_PARTNER, "value"), State(ids.EXG_DATE, "value"),
-                  State(ids.EXG_HORIZON, "value"), State(ids.EXG_BALANCE, "value"), State(ids.EXG_RISK_PRICE, "value"),
-                  State(ids.EXG_PREMIUM, "value"), State(ids.EXG_UNSOURCED, "value"), State(ids.ALLY_PREVIEW, "value"),
-                  prevent_initial_call=True)
+    @app.callback(
+        Output(ids.EXG_STATUS, "children"),
+        Output(ids.EXG_KPIS, "children"),
+        Output(ids.EXG_GIVES, "children"),
+        Output(ids.EXG_GETS, "children"),
+        Output(ids.EXG_BALANCE_FIGURE, "figure"),
+        Output(ids.EXG_REFERENCES, "children"),
+        Output(ids.EXG_PARAMS, "data"),
+        Input(ids.EXG_RUN, "n_clicks"),
+        State(ids.EXG_PARTNER, "value"),
+        State(ids.EXG_DATE, "value"),
+        State(ids.EXG_HORIZON, "value"),
+        State(ids.EXG_BALANCE, "value"),
+        State(ids.EXG_RISK_PRICE, "value"),
+        State(ids.EXG_PREMIUM, "value"),
+        State(ids.EXG_UNSOURCED, "value"),
+        State(ids.ALLY_PREVIEW, "value"),
+        prevent_initial_call=True,
+    )
     @auth.analyst_only
-    def _run(n: Any, partner: Any, day: Any, horizon: Any, balance: Any, price: Any, premium: Any, unsourced: Any,
-             preview: Any) -> Any:
+    def _run(
+        n: Any,
+        partner: Any,
+        day: Any,
+        horizon: Any,
+        balance: Any,
+        price: Any,
+        premium: Any,
+        unsourced: Any,
+        preview: Any,
+    ) -> Any:
         if not n:
             raise PreventUpdate
         if auth.audience(preview) == "ally":
@@ -57,8 +84,13 @@ def register_callbacks(app: Dash, state: AppState) -> None:
             return error_alert(exc.message, exc.details), no_update, no_update, no_update, no_update, no_update, None
         return v.status, v.kpis, v.gives, v.gets, v.figure, v.references, p.to_dict()
 
-    @app.callback(Output(ids.EXG_SAVE_FEEDBACK, "children"), Input(ids.EXG_SAVE, "n_clicks"),
-                  State(ids.EXG_SAVE_NAME, "value"), State(ids.EXG_PARAMS, "data"), prevent_initial_call=True)
+    @app.callback(
+        Output(ids.EXG_SAVE_FEEDBACK, "children"),
+        Input(ids.EXG_SAVE, "n_clicks"),
+        State(ids.EXG_SAVE_NAME, "value"),
+        State(ids.EXG_PARAMS, "data"),
+        prevent_initial_call=True,
+    )
     @auth.analyst_only
     def _save(n: Any, name: Any, params: Any) -> Any:
         if not n:
@@ -66,8 +98,13 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         message, ok = exchange.save_exchange(state.scenario_store(), state.dataset(), name, params, auth.author_name())
         return html.Span(message, className="text-success" if ok else "text-danger")
 
-    @app.callback(Output(ids.EXG_DOWNLOAD, "data"), Input(ids.EXG_SLIDE, "n_clicks"), Input(ids.EXG_XLSX, "n_clicks"),
-                  State(ids.EXG_PARAMS, "data"), prevent_initial_call=True)
+    @app.callback(
+        Output(ids.EXG_DOWNLOAD, "data"),
+        Input(ids.EXG_SLIDE, "n_clicks"),
+        Input(ids.EXG_XLSX, "n_clicks"),
+        State(ids.EXG_PARAMS, "data"),
+        prevent_initial_call=True,
+    )
     @guarded(ids.EXG_SAVE_FEEDBACK, 1)
     @auth.analyst_only
     def _download(_slide: Any, _xlsx: Any, params: Any) -> Any:

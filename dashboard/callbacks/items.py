@@ -11,10 +11,16 @@ from dashboard.state import AppState
 
 
 def register_callbacks(app: Dash, state: AppState) -> None:
-    @app.callback(Output(ids.ITEMS_GRID, "rowData"), Output(ids.ITEMS_GRID, "columnDefs"),
-                  Output(ids.ITEMS_SUMMARY, "children"),
-                  Input(ids.ITEMS_PARTNER, "value"), Input(ids.ITEMS_YEAR, "value"), Input(ids.ITEMS_TIERS, "value"),
-                  Input(ids.ITEMS_OVERRIDE_VERSION, "data"), Input(ids.ALLY_PREVIEW, "value"))
+    @app.callback(
+        Output(ids.ITEMS_GRID, "rowData"),
+        Output(ids.ITEMS_GRID, "columnDefs"),
+        Output(ids.ITEMS_SUMMARY, "children"),
+        Input(ids.ITEMS_PARTNER, "value"),
+        Input(ids.ITEMS_YEAR, "value"),
+        Input(ids.ITEMS_TIERS, "value"),
+        Input(ids.ITEMS_OVERRIDE_VERSION, "data"),
+        Input(ids.ALLY_PREVIEW, "value"),
+    )
     @guarded(ids.ITEMS_ALERT, 3)
     @auth.shared
     def _grid(partner, year, tiers, _version, preview):
@@ -26,8 +32,10 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         """function(text, options) {
             return Object.assign({}, options || {}, {quickFilterText: text || ""});
         }""",
-        Output(ids.ITEMS_GRID, "dashGridOptions"), Input(ids.ITEMS_SEARCH, "value"),
-        State(ids.ITEMS_GRID, "dashGridOptions"), prevent_initial_call=True,
+        Output(ids.ITEMS_GRID, "dashGridOptions"),
+        Input(ids.ITEMS_SEARCH, "value"),
+        State(ids.ITEMS_GRID, "dashGridOptions"),
+        prevent_initial_call=True,
     )
     # the summary counted the tiers' rows whatever the search left in the grid: say what it shows
     app.clientside_callback(
@@ -36,13 +44,19 @@ def register_callbacks(app: Dash, state: AppState) -> None:
             return shown.length.toLocaleString("en-US") + " of " + rows.length.toLocaleString("en-US")
                 + " items match \u201c" + String(search).trim() + "\u201d";
         }""",
-        Output(ids.ITEMS_SEARCH_COUNT, "children"), Input(ids.ITEMS_GRID, "virtualRowData"),
-        State(ids.ITEMS_SEARCH, "value"), State(ids.ITEMS_GRID, "rowData"),
+        Output(ids.ITEMS_SEARCH_COUNT, "children"),
+        Input(ids.ITEMS_GRID, "virtualRowData"),
+        State(ids.ITEMS_SEARCH, "value"),
+        State(ids.ITEMS_GRID, "rowData"),
     )
 
-    @app.callback(Output(ids.ITEMS_SELECTED, "data"), Output(ids.ITEMS_PANEL, "is_open"),
-                  Input(ids.ITEMS_GRID, "selectedRows"), Input(ids.ITEMS_GRID, "cellClicked"),
-                  prevent_initial_call=True)
+    @app.callback(
+        Output(ids.ITEMS_SELECTED, "data"),
+        Output(ids.ITEMS_PANEL, "is_open"),
+        Input(ids.ITEMS_GRID, "selectedRows"),
+        Input(ids.ITEMS_GRID, "cellClicked"),
+        prevent_initial_call=True,
+    )
     @auth.shared
     def _select(rows, clicked):
         """A new selection opens the panel on it; a click on the row already selected (whose
@@ -52,10 +66,16 @@ def register_callbacks(app: Dash, state: AppState) -> None:
             return no_update, no_update
         return eccn, True
 
-    @app.callback(Output(ids.ITEMS_PANEL, "title"), Output(ids.ITEMS_PANEL_BODY, "children"),
-                  Output(ids.ITEMS_OVERRIDE_TIER, "value"),
-                  Input(ids.ITEMS_SELECTED, "data"), Input(ids.ITEMS_OVERRIDE_VERSION, "data"),
-                  State(ids.ITEMS_PARTNER, "value"), State(ids.ITEMS_YEAR, "value"), State(ids.ALLY_PREVIEW, "value"))
+    @app.callback(
+        Output(ids.ITEMS_PANEL, "title"),
+        Output(ids.ITEMS_PANEL_BODY, "children"),
+        Output(ids.ITEMS_OVERRIDE_TIER, "value"),
+        Input(ids.ITEMS_SELECTED, "data"),
+        Input(ids.ITEMS_OVERRIDE_VERSION, "data"),
+        State(ids.ITEMS_PARTNER, "value"),
+        State(ids.ITEMS_YEAR, "value"),
+        State(ids.ALLY_PREVIEW, "value"),
+    )
     @guarded(ids.ITEMS_ALERT, 3)
     @auth.shared
     def _panel(eccn, _version, partner, year, preview):
@@ -64,14 +84,22 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         history = state.override_log().history(eccn) if eccn else None
         return items.panel_view(state.dataset(), eccn, partner, year, history)
 
-    @app.callback(Output(ids.ITEMS_OVERRIDE_FEEDBACK, "children"),
-                  Output(ids.ITEMS_OVERRIDE_REASON, "invalid"), Output(ids.ITEMS_OVERRIDE_REASON_FEEDBACK, "children"),
-                  Output(ids.ITEMS_OVERRIDE_AUTHOR, "invalid"), Output(ids.ITEMS_OVERRIDE_AUTHOR_FEEDBACK, "children"),
-                  Output(ids.ITEMS_OVERRIDE_VERSION, "data"),
-                  Input(ids.ITEMS_OVERRIDE_SAVE, "n_clicks"),
-                  State(ids.ITEMS_SELECTED, "data"), State(ids.ITEMS_OVERRIDE_TIER, "value"),
-                  State(ids.ITEMS_OVERRIDE_REASON, "value"), State(ids.ITEMS_OVERRIDE_AUTHOR, "value"),
-                  State(ids.ITEMS_OVERRIDE_VERSION, "data"), State(ids.ITEMS_PARTNER, "value"), prevent_initial_call=True)
+    @app.callback(
+        Output(ids.ITEMS_OVERRIDE_FEEDBACK, "children"),
+        Output(ids.ITEMS_OVERRIDE_REASON, "invalid"),
+        Output(ids.ITEMS_OVERRIDE_REASON_FEEDBACK, "children"),
+        Output(ids.ITEMS_OVERRIDE_AUTHOR, "invalid"),
+        Output(ids.ITEMS_OVERRIDE_AUTHOR_FEEDBACK, "children"),
+        Output(ids.ITEMS_OVERRIDE_VERSION, "data"),
+        Input(ids.ITEMS_OVERRIDE_SAVE, "n_clicks"),
+        State(ids.ITEMS_SELECTED, "data"),
+        State(ids.ITEMS_OVERRIDE_TIER, "value"),
+        State(ids.ITEMS_OVERRIDE_REASON, "value"),
+        State(ids.ITEMS_OVERRIDE_AUTHOR, "value"),
+        State(ids.ITEMS_OVERRIDE_VERSION, "data"),
+        State(ids.ITEMS_PARTNER, "value"),
+        prevent_initial_call=True,
+    )
     @guarded(ids.ITEMS_OVERRIDE_FEEDBACK, 6)
     @auth.analyst_only
     def _override(_n, eccn, tier, reason, author, version, partner):
@@ -79,8 +107,11 @@ def register_callbacks(app: Dash, state: AppState) -> None:
             return "Tier overrides are for analysts.", no_update, no_update, no_update, no_update, no_update
         return items.override_view(state, eccn, tier, reason, author, version, partner)
 
-    @app.callback(Output(ids.PARTNER_STORE, "data", allow_duplicate=True), Input(ids.ITEMS_PARTNER, "value"),
-                  prevent_initial_call=True)
+    @app.callback(
+        Output(ids.PARTNER_STORE, "data", allow_duplicate=True),
+        Input(ids.ITEMS_PARTNER, "value"),
+        prevent_initial_call=True,
+    )
     @auth.shared
     def _remember_partner(partner):
         return partner

@@ -18,19 +18,33 @@ from optimizer.errors import DecontrolError
 
 #: The form's widgets, in `form_values` order.
 FORM: list[tuple[str | dict[str, Any], str]] = [
-    (ids.PKG_PARTNER, "value"), (ids.PKG_YEAR, "value"), (ids.PKG_TARGET, "value"), (ids.PKG_OBJECTIVE, "value"),
-    (ids.PKG_FA_THRESHOLD, "value"), (ids.PKG_MAX_ITEMS, "value"), (ids.PKG_MODES, "value"),
-    (ids.PKG_RISK_BUDGET, "value"), ({"type": ids.PKG_CAP, "cat": ALL}, "value"), (ids.PKG_LOCKS, "value"),
-    (ids.PKG_FORCED, "value"), ({"type": ids.PKG_ALLY, "iso": ALL}, "value"), (ids.PKG_ALLY_POLICY, "value"),
-    (ids.PKG_ALLY_PENALTY, "value"), (ids.PKG_COHERENCE, "value"), (ids.PKG_BIS_ALONE, "value"),
+    (ids.PKG_PARTNER, "value"),
+    (ids.PKG_YEAR, "value"),
+    (ids.PKG_TARGET, "value"),
+    (ids.PKG_OBJECTIVE, "value"),
+    (ids.PKG_FA_THRESHOLD, "value"),
+    (ids.PKG_MAX_ITEMS, "value"),
+    (ids.PKG_MODES, "value"),
+    (ids.PKG_RISK_BUDGET, "value"),
+    ({"type": ids.PKG_CAP, "cat": ALL}, "value"),
+    (ids.PKG_LOCKS, "value"),
+    (ids.PKG_FORCED, "value"),
+    ({"type": ids.PKG_ALLY, "iso": ALL}, "value"),
+    (ids.PKG_ALLY_POLICY, "value"),
+    (ids.PKG_ALLY_PENALTY, "value"),
+    (ids.PKG_COHERENCE, "value"),
+    (ids.PKG_BIS_ALONE, "value"),
     (ids.PKG_NO_DIVERSION, "value"),
 ]
 
 #: (input id, feedback id) of the fields with an `invalid` state, in `package.FIELDS` order.
 _FIELD_IDS = {
-    "target": (ids.PKG_TARGET, ids.PKG_TARGET_FEEDBACK), "max_items": (ids.PKG_MAX_ITEMS, ids.PKG_MAX_ITEMS_FEEDBACK),
-    "modes": (None, ids.PKG_MODES_FEEDBACK), "risk_budget": (ids.PKG_RISK_BUDGET, ids.PKG_RISK_BUDGET_FEEDBACK),
-    "caps": (None, ids.PKG_CAPS_FEEDBACK), "locks": (ids.PKG_LOCKS, ids.PKG_LOCKS_FEEDBACK),
+    "target": (ids.PKG_TARGET, ids.PKG_TARGET_FEEDBACK),
+    "max_items": (ids.PKG_MAX_ITEMS, ids.PKG_MAX_ITEMS_FEEDBACK),
+    "modes": (None, ids.PKG_MODES_FEEDBACK),
+    "risk_budget": (ids.PKG_RISK_BUDGET, ids.PKG_RISK_BUDGET_FEEDBACK),
+    "caps": (None, ids.PKG_CAPS_FEEDBACK),
+    "locks": (ids.PKG_LOCKS, ids.PKG_LOCKS_FEEDBACK),
     "forced": (ids.PKG_FORCED, ids.PKG_FORCED_FEEDBACK),
     "ally_penalty": (ids.PKG_ALLY_PENALTY, ids.PKG_ALLY_PENALTY_FEEDBACK),
 }
@@ -43,9 +57,11 @@ def _validation_outputs() -> list[Output]:
         if input_id:
             outs.append(Output(input_id, "invalid"))
         outs.append(Output(feedback_id, "children"))
-    outs += [Output({"type": ids.PKG_ALLY, "iso": ALL}, "invalid"),
-             Output({"type": ids.PKG_ALLY_FEEDBACK, "iso": ALL}, "children"),
-             Output(ids.PKG_VALIDATION, "children")]
+    outs += [
+        Output({"type": ids.PKG_ALLY, "iso": ALL}, "invalid"),
+        Output({"type": ids.PKG_ALLY_FEEDBACK, "iso": ALL}, "children"),
+        Output(ids.PKG_VALIDATION, "children"),
+    ]
     return outs
 
 
@@ -62,9 +78,14 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         return (*out, [bool(m) for m in allies], allies, summary)
 
     @app.callback(
-        Output(ids.PKG_RESULT, "data"), Output(ids.PKG_SHOWN, "data"), Output(ids.PKG_ERROR, "children"),
-        Input(ids.PKG_RUN, "n_clicks"), Input(ids.PKG_USE_MAX, "n_clicks"),
-        *[State(i, p) for i, p in FORM], State(ids.PKG_RESULT, "data"), prevent_initial_call=True,
+        Output(ids.PKG_RESULT, "data"),
+        Output(ids.PKG_SHOWN, "data"),
+        Output(ids.PKG_ERROR, "children"),
+        Input(ids.PKG_RUN, "n_clicks"),
+        Input(ids.PKG_USE_MAX, "n_clicks"),
+        *[State(i, p) for i, p in FORM],
+        State(ids.PKG_RESULT, "data"),
+        prevent_initial_call=True,
     )
     @auth.analyst_only
     def _run(_run_clicks, _use_clicks, *args):
@@ -83,8 +104,11 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         return result, {"kind": "main", "index": 0}, None
 
     @app.callback(
-        Output(ids.PKG_EXTRAS, "data"), Input(ids.PKG_RESULT, "data"),
-        background=True, prevent_initial_call=True, interval=100,
+        Output(ids.PKG_EXTRAS, "data"),
+        Input(ids.PKG_RESULT, "data"),
+        background=True,
+        prevent_initial_call=True,
+        interval=100,
         running=[(Output(ids.PKG_RUN, "disabled"), True, False), (Output(ids.PKG_CANCEL, "disabled"), False, True)],
         cancel=[Input(ids.PKG_CANCEL, "n_clicks")],
         progress=[Output(ids.PKG_PROGRESS, "value"), Output(ids.PKG_PROGRESS_TEXT, "children")],
@@ -97,20 +121,30 @@ def register_callbacks(app: Dash, state: AppState) -> None:
             return no_update
         return package.run_extras(state.dataset(), result, lambda pct, text: set_progress((pct, text)))
 
-    @app.callback(Output(ids.PKG_TARGET, "value"), Input(ids.PKG_USE_MAX, "n_clicks"), State(ids.PKG_RESULT, "data"),
-                  prevent_initial_call=True)
+    @app.callback(
+        Output(ids.PKG_TARGET, "value"),
+        Input(ids.PKG_USE_MAX, "n_clicks"),
+        State(ids.PKG_RESULT, "data"),
+        prevent_initial_call=True,
+    )
     @auth.analyst_only
     def _use_max(_n, result):
         best = package.use_max_target_bn(result)
         return best if best is not None else no_update
 
     @app.callback(
-        Output(ids.PKG_STATUS, "children"), Output(ids.PKG_USE_MAX, "style"), Output(ids.PKG_USE_MAX, "children"),
-        Output(ids.PKG_KPIS, "children"), Output(ids.PKG_TABLE, "children"), Output(ids.PKG_BINDING, "children"),
+        Output(ids.PKG_STATUS, "children"),
+        Output(ids.PKG_USE_MAX, "style"),
+        Output(ids.PKG_USE_MAX, "children"),
+        Output(ids.PKG_KPIS, "children"),
+        Output(ids.PKG_TABLE, "children"),
+        Output(ids.PKG_BINDING, "children"),
         Output(ids.PKG_EXCLUDED, "children"),
         Output(ids.PKG_FRONTIER, "figure", allow_duplicate=True),
         Output(ids.PKG_ALTERNATIVES, "children", allow_duplicate=True),
-        Input(ids.PKG_RESULT, "data"), Input(ids.PKG_SHOWN, "data"), State(ids.PKG_EXTRAS, "data"),
+        Input(ids.PKG_RESULT, "data"),
+        Input(ids.PKG_SHOWN, "data"),
+        State(ids.PKG_EXTRAS, "data"),
         prevent_initial_call="initial_duplicate",
     )
     @guarded(ids.PKG_ERROR, 9)
@@ -121,51 +155,72 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         return package.package_views(state.dataset(), result, extras, shown, new_run)
 
     @app.callback(
-        Output(ids.PKG_FRONTIER, "figure"), Output(ids.PKG_ALTERNATIVES, "children"),
-        Input(ids.PKG_EXTRAS, "data"), Input(ids.PKG_SHOWN, "data"), State(ids.PKG_RESULT, "data"),
+        Output(ids.PKG_FRONTIER, "figure"),
+        Output(ids.PKG_ALTERNATIVES, "children"),
+        Input(ids.PKG_EXTRAS, "data"),
+        Input(ids.PKG_SHOWN, "data"),
+        State(ids.PKG_RESULT, "data"),
     )
     @guarded(ids.PKG_ERROR, 2)
     @auth.analyst_only
     def _extras_views(extras, shown, result):
         return package.extras_views(result, extras, shown)
 
-    @app.callback(Output(ids.PKG_SHOWN, "data", allow_duplicate=True), Input(ids.PKG_FRONTIER, "clickData"),
-                  State(ids.PKG_RESULT, "data"), State(ids.PKG_EXTRAS, "data"), prevent_initial_call=True)
+    @app.callback(
+        Output(ids.PKG_SHOWN, "data", allow_duplicate=True),
+        Input(ids.PKG_FRONTIER, "clickData"),
+        State(ids.PKG_RESULT, "data"),
+        State(ids.PKG_EXTRAS, "data"),
+        prevent_initial_call=True,
+    )
     @guarded(ids.PKG_ERROR, 1)
     @auth.analyst_only
     def _frontier_click(click, result, extras):
         return package.shown_from_click(state.dataset(), package.merge(result, extras), click)
 
-    @app.callback(Output(ids.PKG_SHOWN, "data", allow_duplicate=True),
-                  Input({"type": ids.PKG_SHOW_ALT, "index": ALL}, "n_clicks"), prevent_initial_call=True)
+    @app.callback(
+        Output(ids.PKG_SHOWN, "data", allow_duplicate=True),
+        Input({"type": ids.PKG_SHOW_ALT, "index": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )
     @auth.analyst_only
     def _show_alternative(clicks):
         return package.shown_from_button(ctx.triggered_id, clicks)
 
-    @app.callback(Output(ids.PKG_SIDE_TRADE, "children"), Input(ids.PKG_PARTNER, "value"),
-                  Input(ids.PKG_YEAR, "value"))
+    @app.callback(Output(ids.PKG_SIDE_TRADE, "children"), Input(ids.PKG_PARTNER, "value"), Input(ids.PKG_YEAR, "value"))
     @guarded(ids.PKG_ERROR, 1)
     @auth.analyst_only
     def _side(partner, year):
         return package.side_trade_view(state.dataset(), partner, year)
 
-    @app.callback(Output(ids.PKG_TARGET, "value", allow_duplicate=True),
-                  Output(ids.PKG_TARGET_SUGGESTED, "data"),
-                  Input(ids.PKG_PARTNER, "value"), Input(ids.PKG_YEAR, "value"),
-                  State(ids.PKG_TARGET, "value"), State(ids.PKG_TARGET_SUGGESTED, "data"),
-                  prevent_initial_call=True)
+    @app.callback(
+        Output(ids.PKG_TARGET, "value", allow_duplicate=True),
+        Output(ids.PKG_TARGET_SUGGESTED, "data"),
+        Input(ids.PKG_PARTNER, "value"),
+        Input(ids.PKG_YEAR, "value"),
+        State(ids.PKG_TARGET, "value"),
+        State(ids.PKG_TARGET_SUGGESTED, "data"),
+        prevent_initial_call=True,
+    )
     @auth.analyst_only
     def _follow_partner(partner, year, current, suggested):
         return package.follow_partner_target(state.dataset(), partner, year, current, suggested)
 
-    @app.callback(Output(ids.PKG_SIDE_NOTE, "children"), Input(ids.PKG_RESULT, "data"), Input(ids.PKG_SHOWN, "data"),
-                  State(ids.PKG_EXTRAS, "data"))
+    @app.callback(
+        Output(ids.PKG_SIDE_NOTE, "children"),
+        Input(ids.PKG_RESULT, "data"),
+        Input(ids.PKG_SHOWN, "data"),
+        State(ids.PKG_EXTRAS, "data"),
+    )
     @auth.analyst_only
     def _side_note(result, shown, extras):
         return package.side_note_view(result, shown, extras)
 
-    @app.callback(Output(ids.PARTNER_STORE, "data", allow_duplicate=True), Input(ids.PKG_PARTNER, "value"),
-                  prevent_initial_call=True)
+    @app.callback(
+        Output(ids.PARTNER_STORE, "data", allow_duplicate=True),
+        Input(ids.PKG_PARTNER, "value"),
+        prevent_initial_call=True,
+    )
     @auth.analyst_only
     def _remember_partner(partner):
         return partner

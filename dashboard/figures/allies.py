@@ -24,11 +24,20 @@ def member_gains_bars(gains: Sequence[dict], prov: Provenance) -> go.Figure:
     fig = go.Figure()
     for key, name, color in (("coalition", "Coalition package", NAVY), ("us_only", "US-only package", ORANGE)):
         shares = [(g.get(f"{key}_rel") or 0.0) * 100 for g in rows]
-        fig.add_bar(x=members, y=shares, name=name, marker_color=color,
-                    customdata=[[fmt_pct(g.get(f"{key}_rel"), 1), fmt_usd(g.get(f"{key}_usd"))] for g in rows],
-                    hovertemplate="%{x}: %{customdata[0]} of its potential (%{customdata[1]} per year)"
-                                  f"<extra>{name}</extra>")
-    fig.update_layout(barmode="group", height=260, margin=dict(l=50, r=10, t=30, b=70),
-                      yaxis=dict(title="Share of potential, %", range=[0, 105]),
-                      legend=dict(orientation="h", y=-0.3))
+        fig.add_bar(
+            x=members,
+            y=shares,
+            name=name,
+            marker_color=color,
+            customdata=[[fmt_pct(g.get(f"{key}_rel"), 1), fmt_usd(g.get(f"{key}_usd"))] for g in rows],
+            hovertemplate="%{x}: %{customdata[0]} of its potential (%{customdata[1]} per year)"
+            f"<extra>{name}</extra>",
+        )
+    fig.update_layout(
+        barmode="group",
+        height=260,
+        margin=dict(l=50, r=10, t=30, b=70),
+        yaxis=dict(title="Share of potential, %", range=[0, 105]),
+        legend=dict(orientation="h", y=-0.3),
+    )
     return with_provenance(fig, prov)

@@ -72,9 +72,19 @@ def with_provenance(fig: go.Figure, prov: Provenance) -> go.Figure:
     """Add the provenance badge (top right, source on hover) and the shared template to `fig`."""
     fig.update_layout(template=TEMPLATE_NAME)
     fig.add_annotation(
-        text=f"<b>{prov.label}</b>", xref="paper", yref="paper", x=1, y=1.0, xanchor="right",
-        yanchor="bottom", yshift=6, showarrow=False, font=dict(color="white", size=10),
-        bgcolor=PROVENANCE_HEX[prov.kind], borderpad=3, hovertext=_wrap(f"Source: {prov.source}"),
+        text=f"<b>{prov.label}</b>",
+        xref="paper",
+        yref="paper",
+        x=1,
+        y=1.0,
+        xanchor="right",
+        yanchor="bottom",
+        yshift=6,
+        showarrow=False,
+        font=dict(color="white", size=10),
+        bgcolor=PROVENANCE_HEX[prov.kind],
+        borderpad=3,
+        hovertext=_wrap(f"Source: {prov.source}"),
         name="provenance",
     )
     fig.update_layout(meta={"provenance": prov.kind, "source": prov.source})
@@ -85,10 +95,22 @@ def empty_figure(message: str, height: int | None = None) -> go.Figure:
     """A blank figure that says why it is blank (no data for this partner/year, nothing selected)."""
     fig = go.Figure()
     fig.update_layout(
-        template=TEMPLATE_NAME, xaxis=dict(visible=False), yaxis=dict(visible=False),
-        annotations=[dict(text=message, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
-                          font=dict(size=13, color="#7b8a8b"))],
-        margin=dict(l=10, r=10, t=10, b=10), meta={"empty": True},
+        template=TEMPLATE_NAME,
+        xaxis=dict(visible=False),
+        yaxis=dict(visible=False),
+        annotations=[
+            dict(
+                text=message,
+                xref="paper",
+                yref="paper",
+                x=0.5,
+                y=0.5,
+                showarrow=False,
+                font=dict(size=13, color="#7b8a8b"),
+            )
+        ],
+        margin=dict(l=10, r=10, t=10, b=10),
+        meta={"empty": True},
     )
     if height:
         fig.update_layout(height=height)
@@ -134,8 +156,10 @@ def money_ticks(ticks_bn: Sequence[float]) -> tuple[list[str], str]:
     """Labels for ticks given in US$ bn, and their unit: billions down to US$50m (as `theme.fmt_bn`),
     then millions or thousands; as many decimals as the ticks need to read at their true values."""
     top = max((abs(t) for t in ticks_bn), default=0.0) * 1e9
-    scale, unit = next(((sc, u) for sc, u in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k"))
-                        if top >= (5e7 if u == "bn" else sc)), (1.0, ""))
+    scale, unit = next(
+        ((sc, u) for sc, u in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")) if top >= (5e7 if u == "bn" else sc)),
+        (1.0, ""),
+    )
     values = [t * 1e9 / scale for t in ticks_bn]
     digits = next((d for d in range(7) if all(abs(round(v, d) - v) <= 1e-9 * max(1.0, abs(v)) for v in values)), 6)
     return (["$0" if v == 0 else f"{'-' if v < 0 else ''}${abs(v):,.{digits}f}{unit}" for v in values], unit)

@@ -25,16 +25,25 @@ def frontiers_overlay(series: Mapping[str, Sequence[dict]], prov: Provenance, au
             x, y = [p["n_items"] for p in pts], [p["achieved_usd"] / BN for p in pts]
             hover = "%{customdata} per year with %{x} items<extra>" + name + "</extra>"
         else:
-            pts = sorted((p for p in points if p.get("achieved_usd") and p.get("risk") is not None),
-                         key=lambda p: p["achieved_usd"])
+            pts = sorted(
+                (p for p in points if p.get("achieved_usd") and p.get("risk") is not None),
+                key=lambda p: p["achieved_usd"],
+            )
             x, y = [p["achieved_usd"] / BN for p in pts], [p["risk"] for p in pts]
             hover = "%{customdata} per year · risk %{y:.2f}<extra>" + name + "</extra>"
         if pts:
             top = max([top, *(p["achieved_usd"] / BN for p in pts)])
             color = SERIES_COLORS[i % len(SERIES_COLORS)]
-            fig.add_scatter(x=x, y=y, name=name, mode="lines+markers", hovertemplate=hover,
-                            customdata=[fmt_usd(p["achieved_usd"]) for p in pts],
-                            line=dict(color=color, width=1.5, shape="hv"), marker=dict(size=7, color=color))
+            fig.add_scatter(
+                x=x,
+                y=y,
+                name=name,
+                mode="lines+markers",
+                hovertemplate=hover,
+                customdata=[fmt_usd(p["achieved_usd"]) for p in pts],
+                line=dict(color=color, width=1.5, shape="hv"),
+                marker=dict(size=7, color=color),
+            )
     if not fig.data:
         return empty_figure("Choose two or more saved scenarios to overlay their frontiers.", height=320)
     money = bn_axis(0.0, top, 5, title="Value unlocked per year, US$")

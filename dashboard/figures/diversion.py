@@ -28,16 +28,36 @@ def before_after(series: pd.DataFrame, controls: list[tuple[date, str]], title: 
         return empty_figure("No trade reported for this pair")
     fig = go.Figure()
     for col, name, dash in LEGS:
-        fig.add_trace(go.Scatter(x=series["year"], y=series[col] / 1e6, name=name, mode="lines+markers",
-                                 line=dict(dash=dash), hovertemplate="%{x}: $%{y:,.2f}m<extra>" + name + "</extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=series["year"],
+                y=series[col] / 1e6,
+                name=name,
+                mode="lines+markers",
+                line=dict(dash=dash),
+                hovertemplate="%{x}: $%{y:,.2f}m<extra>" + name + "</extra>",
+            )
+        )
     for i, (d, label) in enumerate(controls):
         x = _year_position(d)
         fig.add_vline(x=x, line=dict(color="#c0392b", width=1, dash="dash"))
-        fig.add_annotation(x=x, y=1 - 0.08 * i, yref="paper", text=f"{label} {d.isoformat()}", showarrow=False,
-                           xanchor="right", yanchor="top", font=dict(size=10, color="#c0392b"))
-    fig.update_layout(title=dict(text=title, font=dict(size=13)), yaxis_title="USD million a year",
-                      xaxis=dict(dtick=1), legend=dict(orientation="h", y=-0.12, yanchor="top", font=dict(size=10)),
-                      margin=dict(l=50, r=10, t=50, b=10))
+        fig.add_annotation(
+            x=x,
+            y=1 - 0.08 * i,
+            yref="paper",
+            text=f"{label} {d.isoformat()}",
+            showarrow=False,
+            xanchor="right",
+            yanchor="top",
+            font=dict(size=10, color="#c0392b"),
+        )
+    fig.update_layout(
+        title=dict(text=title, font=dict(size=13)),
+        yaxis_title="USD million a year",
+        xaxis=dict(dtick=1),
+        legend=dict(orientation="h", y=-0.12, yanchor="top", font=dict(size=10)),
+        margin=dict(l=50, r=10, t=50, b=10),
+    )
     return with_provenance(fig, prov)
 
 
@@ -50,13 +70,29 @@ def hub_matrix(table: pd.DataFrame, prov: Provenance) -> go.Figure:
     group = table["chpl_tier"].map(lambda s: f"Tier {s}" if s else "not CHPL")
     t = table.assign(group=group).groupby(["hub", "group"])["combined"].agg(["max", "size"]).reset_index()
     cols = sorted(t["group"].unique(), key=lambda c: (c == "not CHPL", c))
-    fig = go.Figure(go.Scatter(
-        x=t["group"], y=t["hub"], mode="markers", customdata=t["size"],
-        marker=dict(size=8 + 30 * t["max"], color=t["max"], cmin=0, cmax=1, colorscale="Reds", showscale=True,
-                    colorbar=dict(title="score"), line=dict(color="#555", width=0.5)),
-        hovertemplate="%{y}, %{x}: best %{marker.color:.2f} over %{customdata} code(s)<extra></extra>"))
-    fig.update_layout(title=dict(text="Highest combined score by hub and CHPL tier", font=dict(size=13)),
-                      xaxis=dict(categoryorder="array", categoryarray=cols, type="category"),
-                      yaxis=dict(categoryorder="category descending", type="category"),
-                      margin=dict(l=50, r=10, t=50, b=10))
+    fig = go.Figure(
+        go.Scatter(
+            x=t["group"],
+            y=t["hub"],
+            mode="markers",
+            customdata=t["size"],
+            marker=dict(
+                size=8 + 30 * t["max"],
+                color=t["max"],
+                cmin=0,
+                cmax=1,
+                colorscale="Reds",
+                showscale=True,
+                colorbar=dict(title="score"),
+                line=dict(color="#555", width=0.5),
+            ),
+            hovertemplate="%{y}, %{x}: best %{marker.color:.2f} over %{customdata} code(s)<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=dict(text="Highest combined score by hub and CHPL tier", font=dict(size=13)),
+        xaxis=dict(categoryorder="array", categoryarray=cols, type="category"),
+        yaxis=dict(categoryorder="category descending", type="category"),
+        margin=dict(l=50, r=10, t=50, b=10),
+    )
     return with_provenance(fig, prov)

@@ -20,21 +20,37 @@ TITLE = "Commerce Control List items"
 
 
 def _override_form() -> html.Div:
-    return html.Div([
-        html.H3("Change the tier (recorded, with a reason)", className="h6"),
-        field("New tier", dbc.Select(id=ids.ITEMS_OVERRIDE_TIER, options=[{"label": t, "value": t} for t in TIERS]),
-              label_for=ids.ITEMS_OVERRIDE_TIER),
-        field("Reason", dbc.Textarea(id=ids.ITEMS_OVERRIDE_REASON, rows=2,
-                                     placeholder="e.g. widely available from non-regime suppliers; agreed at the 12 May interagency"),
-              label_for=ids.ITEMS_OVERRIDE_REASON,
-              feedback=dbc.FormFeedback(id=ids.ITEMS_OVERRIDE_REASON_FEEDBACK, type="invalid")),
-        field("Analyst", dbc.Input(id=ids.ITEMS_OVERRIDE_AUTHOR, placeholder="your name", persistence=True,
-                                   persistence_type="local"),
-              label_for=ids.ITEMS_OVERRIDE_AUTHOR,
-              feedback=dbc.FormFeedback(id=ids.ITEMS_OVERRIDE_AUTHOR_FEEDBACK, type="invalid")),
-        dbc.Button("Record override", id=ids.ITEMS_OVERRIDE_SAVE, color="primary", size="sm"),
-        html.Div(id=ids.ITEMS_OVERRIDE_FEEDBACK, className="mt-2", role="status"),
-    ], className="panel-section override-form")
+    return html.Div(
+        [
+            html.H3("Change the tier (recorded, with a reason)", className="h6"),
+            field(
+                "New tier",
+                dbc.Select(id=ids.ITEMS_OVERRIDE_TIER, options=[{"label": t, "value": t} for t in TIERS]),
+                label_for=ids.ITEMS_OVERRIDE_TIER,
+            ),
+            field(
+                "Reason",
+                dbc.Textarea(
+                    id=ids.ITEMS_OVERRIDE_REASON,
+                    rows=2,
+                    placeholder="e.g. widely available from non-regime suppliers; agreed at the 12 May interagency",
+                ),
+                label_for=ids.ITEMS_OVERRIDE_REASON,
+                feedback=dbc.FormFeedback(id=ids.ITEMS_OVERRIDE_REASON_FEEDBACK, type="invalid"),
+            ),
+            field(
+                "Analyst",
+                dbc.Input(
+                    id=ids.ITEMS_OVERRIDE_AUTHOR, placeholder="your name", persistence=True, persistence_type="local"
+                ),
+                label_for=ids.ITEMS_OVERRIDE_AUTHOR,
+                feedback=dbc.FormFeedback(id=ids.ITEMS_OVERRIDE_AUTHOR_FEEDBACK, type="invalid"),
+            ),
+            dbc.Button("Record override", id=ids.ITEMS_OVERRIDE_SAVE, color="primary", size="sm"),
+            html.Div(id=ids.ITEMS_OVERRIDE_FEEDBACK, className="mt-2", role="status"),
+        ],
+        className="panel-section override-form",
+    )
 
 
 def layout(state: AppState, partner: str) -> html.Div:
@@ -42,46 +58,94 @@ def layout(state: AppState, partner: str) -> html.Div:
     analyst = auth.current_role() == "analyst"
     # an ally's page carries no tier vocabulary at all: no tier filter, no override form (only the
     # empty widgets the shared callbacks name, hidden)
-    tiers = (dbc.Checklist(id=ids.ITEMS_TIERS, inline=True, value=list(TIER_ORDER),
-                           options=[{"label": t, "value": t} for t in TIER_ORDER]) if analyst
-             else html.Div(dbc.Checklist(id=ids.ITEMS_TIERS, value=[], options=[]), hidden=True))
+    tiers = (
+        dbc.Checklist(
+            id=ids.ITEMS_TIERS,
+            inline=True,
+            value=list(TIER_ORDER),
+            options=[{"label": t, "value": t} for t in TIER_ORDER],
+        )
+        if analyst
+        else html.Div(dbc.Checklist(id=ids.ITEMS_TIERS, value=[], options=[]), hidden=True)
+    )
     years = item_years(ds)
-    controls = dbc.Row([
-        dbc.Col(field("Partner", dbc.Select(id=ids.ITEMS_PARTNER, options=partner_options(ds), value=partner),
-                      label_for=ids.ITEMS_PARTNER), md=3),
-        dbc.Col(field("Trade year", dbc.Select(id=ids.ITEMS_YEAR, options=[{"label": str(y), "value": y} for y in years],
-                                               value=years[-1] if years else None),
-                      label_for=ids.ITEMS_YEAR), md=2),
-        dbc.Col(field("Quick search", dbc.Input(id=ids.ITEMS_SEARCH, type="search", debounce=False,
-                                                placeholder="ECCN, heading, reason…"),
-                      label_for=ids.ITEMS_SEARCH), md=3),
-        dbc.Col(field("Tiers", tiers, label_for=ids.ITEMS_TIERS) if analyst else tiers, md=4),
-    ], className="g-3 align-items-end")
+    controls = dbc.Row(
+        [
+            dbc.Col(
+                field(
+                    "Partner",
+                    dbc.Select(id=ids.ITEMS_PARTNER, options=partner_options(ds), value=partner),
+                    label_for=ids.ITEMS_PARTNER,
+                ),
+                md=3,
+            ),
+            dbc.Col(
+                field(
+                    "Trade year",
+                    dbc.Select(
+                        id=ids.ITEMS_YEAR,
+                        options=[{"label": str(y), "value": y} for y in years],
+                        value=years[-1] if years else None,
+                    ),
+                    label_for=ids.ITEMS_YEAR,
+                ),
+                md=2,
+            ),
+            dbc.Col(
+                field(
+                    "Quick search",
+                    dbc.Input(id=ids.ITEMS_SEARCH, type="search", debounce=False, placeholder="ECCN, heading, reason…"),
+                    label_for=ids.ITEMS_SEARCH,
+                ),
+                md=3,
+            ),
+            dbc.Col(field("Tiers", tiers, label_for=ids.ITEMS_TIERS) if analyst else tiers, md=4),
+        ],
+        className="g-3 align-items-end",
+    )
     grid = dag.AgGrid(
-        id=ids.ITEMS_GRID, rowData=[], columnDefs=[],
+        id=ids.ITEMS_GRID,
+        rowData=[],
+        columnDefs=[],
         defaultColDef={"sortable": True, "resizable": True, "floatingFilter": False},
-        dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
-                         "animateRows": False, "rowHeight": 32, "headerHeight": 36, "tooltipShowDelay": 400, "quickFilterText": "",
-                         "localeText": {"noRowsToShow": "No items match these tiers and this search."}},
-        getRowId="params.data.eccn", style={"height": "calc(100vh - 245px)",
-                                                                          "minHeight": "360px"},
+        dashGridOptions={
+            "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
+            "animateRows": False,
+            "rowHeight": 32,
+            "headerHeight": 36,
+            "tooltipShowDelay": 400,
+            "quickFilterText": "",
+            "localeText": {"noRowsToShow": "No items match these tiers and this search."},
+        },
+        getRowId="params.data.eccn",
+        style={"height": "calc(100vh - 245px)", "minHeight": "360px"},
     )
     panel = dbc.Offcanvas(
-        [dcc.Loading(html.Div(id=ids.ITEMS_PANEL_BODY), type="dot", delay_show=250),
-         _override_form() if analyst else html.Div(dbc.Select(id=ids.ITEMS_OVERRIDE_TIER, options=[]), hidden=True)],
-        id=ids.ITEMS_PANEL, title="Item", placement="end", is_open=False, scrollable=True,
+        [
+            dcc.Loading(html.Div(id=ids.ITEMS_PANEL_BODY), type="dot", delay_show=250),
+            _override_form() if analyst else html.Div(dbc.Select(id=ids.ITEMS_OVERRIDE_TIER, options=[]), hidden=True),
+        ],
+        id=ids.ITEMS_PANEL,
+        title="Item",
+        placement="end",
+        is_open=False,
+        scrollable=True,
         className="item-panel",
     )
-    return html.Div([
-        html.H1(TITLE, className="h4 mb-2"),
-        controls,
-        html.Div(id=ids.ITEMS_ALERT),
-        html.Div(id=ids.ITEMS_SUMMARY, className="small text-muted mb-1 d-flex align-items-center"),
-        html.Div(id=ids.ITEMS_SEARCH_COUNT, className="small fw-semibold mb-1", role="status"),
-        dcc.Loading(grid, type="dot", delay_show=400),
-        html.Div("Click a row (or select it with the keyboard and press Space) to open the item.",
-                 className="small text-muted mt-1"),
-        panel,
-        dcc.Store(id=ids.ITEMS_SELECTED),
-        dcc.Store(id=ids.ITEMS_OVERRIDE_VERSION, data=0),
-    ])
+    return html.Div(
+        [
+            html.H1(TITLE, className="h4 mb-2"),
+            controls,
+            html.Div(id=ids.ITEMS_ALERT),
+            html.Div(id=ids.ITEMS_SUMMARY, className="small text-muted mb-1 d-flex align-items-center"),
+            html.Div(id=ids.ITEMS_SEARCH_COUNT, className="small fw-semibold mb-1", role="status"),
+            dcc.Loading(grid, type="dot", delay_show=400),
+            html.Div(
+                "Click a row (or select it with the keyboard and press Space) to open the item.",
+                className="small text-muted mt-1",
+            ),
+            panel,
+            dcc.Store(id=ids.ITEMS_SELECTED),
+            dcc.Store(id=ids.ITEMS_OVERRIDE_VERSION, data=0),
+        ]
+    )

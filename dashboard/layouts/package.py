@@ -52,89 +52,229 @@ def _inputs(state: AppState, partner: str) -> dbc.Card:
     ds = state.dataset()
     years = item_years(ds)
     names = partner_names(ds)
-    caps = dbc.Row([
-        dbc.Col([dbc.Label(f"Cat. {c}", html_for=dom_id({"type": ids.PKG_CAP, "cat": c}), className="small mb-0"),
-                 dbc.Input(id={"type": ids.PKG_CAP, "cat": c}, **KEPT, type="number", min=0, step=1, size="sm",
-                           placeholder="–")], width=2, className="px-1")
-        for c in CATEGORIES
-    ], className="g-1 mx-0")
+    caps = dbc.Row(
+        [
+            dbc.Col(
+                [
+                    dbc.Label(f"Cat. {c}", html_for=dom_id({"type": ids.PKG_CAP, "cat": c}), className="small mb-0"),
+                    dbc.Input(
+                        id={"type": ids.PKG_CAP, "cat": c},
+                        **KEPT,
+                        type="number",
+                        min=0,
+                        step=1,
+                        size="sm",
+                        placeholder="–",
+                    ),
+                ],
+                width=2,
+                className="px-1",
+            )
+            for c in CATEGORIES
+        ],
+        className="g-1 mx-0",
+    )
     allies = [
-        field(f"{names.get(iso, iso)} opposes",
-              dbc.Input(id={"type": ids.PKG_ALLY, "iso": iso}, **KEPT, size="sm", placeholder="ECCNs, e.g. 2B991 3A991"),
-              label_for=dom_id({"type": ids.PKG_ALLY, "iso": iso}),
-              feedback=dbc.FormFeedback(id={"type": ids.PKG_ALLY_FEEDBACK, "iso": iso}, type="invalid"))
+        field(
+            f"{names.get(iso, iso)} opposes",
+            dbc.Input(id={"type": ids.PKG_ALLY, "iso": iso}, **KEPT, size="sm", placeholder="ECCNs, e.g. 2B991 3A991"),
+            label_for=dom_id({"type": ids.PKG_ALLY, "iso": iso}),
+            feedback=dbc.FormFeedback(id={"type": ids.PKG_ALLY_FEEDBACK, "iso": iso}, type="invalid"),
+        )
         for iso in ALLIES
     ]
-    more = dbc.Accordion([
-        dbc.AccordionItem([
-            field("Relief modes", dbc.Checklist(id=ids.PKG_MODES, **KEPT, value=list(MODES), options=MODE_OPTIONS),
-                  "Each item offers only the instruments that exist for it and the partner; exception and "
-                  "approval unlock part of the value and carry part of the risk (assumed shares).",
-                  label_for=ids.PKG_MODES, feedback=html.Div(id=ids.PKG_MODES_FEEDBACK,
-                                                             className="invalid-feedback d-block")),
-            field("Risk budget (total risk points)", dbc.Input(id=ids.PKG_RISK_BUDGET, **KEPT, type="number", min=0,
-                                                                step=0.1, size="sm", placeholder="none"),
-                  "Needed when maximising value.", label_for=ids.PKG_RISK_BUDGET,
-                  feedback=_invalid(ids.PKG_RISK_BUDGET_FEEDBACK)),
-            html.Div([dbc.Label("Max items per CCL category", className="form-label small fw-semibold mb-1"), caps,
-                      html.Div(id=ids.PKG_CAPS_FEEDBACK, className="invalid-feedback d-block small")],
-                     className="mb-2"),
-            dbc.Switch(id=ids.PKG_BIS_ALONE, **KEPT, value=False, label="Only what BIS can decide alone (no regime, statute "
-                       "or other agency)", className="small"),
-            dbc.Switch(id=ids.PKG_COHERENCE, **KEPT, value=True, label="Software/technology only with its hardware",
-                       className="small"),
-            dbc.Switch(id=ids.PKG_NO_DIVERSION, value=False, className="small",
-                       label=f"Leave out items whose codes show strong diversion signals (score ≥ {STRONG_SIGNAL:.1f}, "
-                             "Diversion page)"),
-        ], title="Modes, budget, category caps"),
-        dbc.AccordionItem([
-            field("Never relieve (locks)", dbc.Input(id=ids.PKG_LOCKS, **KEPT, size="sm", placeholder="ECCNs, e.g. 4A994"),
-                  label_for=ids.PKG_LOCKS, feedback=_invalid(ids.PKG_LOCKS_FEEDBACK)),
-            field("Must relieve (forced)", dbc.Input(id=ids.PKG_FORCED, **KEPT, size="sm", placeholder="ECCNs, e.g. 2B991"),
-                  label_for=ids.PKG_FORCED, feedback=_invalid(ids.PKG_FORCED_FEEDBACK)),
-        ], title="Locks and forced items"),
-        dbc.AccordionItem([
-            *allies,
-            field("Ally positions count as", dbc.Select(id=ids.PKG_ALLY_POLICY, **KEPT, options=ALLY_POLICY_OPTIONS,
-                                                        value="exclude", size="sm"), label_for=ids.PKG_ALLY_POLICY),
-            field("Penalty per opposing ally (risk points)",
-                  dbc.Input(id=ids.PKG_ALLY_PENALTY, **KEPT, type="number", min=0, step=0.1, value=0.5, size="sm"),
-                  label_for=ids.PKG_ALLY_PENALTY, feedback=_invalid(ids.PKG_ALLY_PENALTY_FEEDBACK)),
-        ], title="Ally positions"),
-    ], start_collapsed=True, flush=True, className="mb-2 small-accordion")
+    more = dbc.Accordion(
+        [
+            dbc.AccordionItem(
+                [
+                    field(
+                        "Relief modes",
+                        dbc.Checklist(id=ids.PKG_MODES, **KEPT, value=list(MODES), options=MODE_OPTIONS),
+                        "Each item offers only the instruments that exist for it and the partner; exception and "
+                        "approval unlock part of the value and carry part of the risk (assumed shares).",
+                        label_for=ids.PKG_MODES,
+                        feedback=html.Div(id=ids.PKG_MODES_FEEDBACK, className="invalid-feedback d-block"),
+                    ),
+                    field(
+                        "Risk budget (total risk points)",
+                        dbc.Input(
+                            id=ids.PKG_RISK_BUDGET,
+                            **KEPT,
+                            type="number",
+                            min=0,
+                            step=0.1,
+                            size="sm",
+                            placeholder="none",
+                        ),
+                        "Needed when maximising value.",
+                        label_for=ids.PKG_RISK_BUDGET,
+                        feedback=_invalid(ids.PKG_RISK_BUDGET_FEEDBACK),
+                    ),
+                    html.Div(
+                        [
+                            dbc.Label("Max items per CCL category", className="form-label small fw-semibold mb-1"),
+                            caps,
+                            html.Div(id=ids.PKG_CAPS_FEEDBACK, className="invalid-feedback d-block small"),
+                        ],
+                        className="mb-2",
+                    ),
+                    dbc.Switch(
+                        id=ids.PKG_BIS_ALONE,
+                        **KEPT,
+                        value=False,
+                        label="Only what BIS can decide alone (no regime, statute or other agency)",
+                        className="small",
+                    ),
+                    dbc.Switch(
+                        id=ids.PKG_COHERENCE,
+                        **KEPT,
+                        value=True,
+                        label="Software/technology only with its hardware",
+                        className="small",
+                    ),
+                    dbc.Switch(
+                        id=ids.PKG_NO_DIVERSION,
+                        value=False,
+                        className="small",
+                        label=f"Leave out items whose codes show strong diversion signals (score ≥ {STRONG_SIGNAL:.1f}, "
+                        "Diversion page)",
+                    ),
+                ],
+                title="Modes, budget, category caps",
+            ),
+            dbc.AccordionItem(
+                [
+                    field(
+                        "Never relieve (locks)",
+                        dbc.Input(id=ids.PKG_LOCKS, **KEPT, size="sm", placeholder="ECCNs, e.g. 4A994"),
+                        label_for=ids.PKG_LOCKS,
+                        feedback=_invalid(ids.PKG_LOCKS_FEEDBACK),
+                    ),
+                    field(
+                        "Must relieve (forced)",
+                        dbc.Input(id=ids.PKG_FORCED, **KEPT, size="sm", placeholder="ECCNs, e.g. 2B991"),
+                        label_for=ids.PKG_FORCED,
+                        feedback=_invalid(ids.PKG_FORCED_FEEDBACK),
+                    ),
+                ],
+                title="Locks and forced items",
+            ),
+            dbc.AccordionItem(
+                [
+                    *allies,
+                    field(
+                        "Ally positions count as",
+                        dbc.Select(
+                            id=ids.PKG_ALLY_POLICY, **KEPT, options=ALLY_POLICY_OPTIONS, value="exclude", size="sm"
+                        ),
+                        label_for=ids.PKG_ALLY_POLICY,
+                    ),
+                    field(
+                        "Penalty per opposing ally (risk points)",
+                        dbc.Input(
+                            id=ids.PKG_ALLY_PENALTY, **KEPT, type="number", min=0, step=0.1, value=0.5, size="sm"
+                        ),
+                        label_for=ids.PKG_ALLY_PENALTY,
+                        feedback=_invalid(ids.PKG_ALLY_PENALTY_FEEDBACK),
+                    ),
+                ],
+                title="Ally positions",
+            ),
+        ],
+        start_collapsed=True,
+        flush=True,
+        className="mb-2 small-accordion",
+    )
     body = [
-        dbc.Row([
-            dbc.Col(field("Partner", dbc.Select(id=ids.PKG_PARTNER, options=partner_options(ds), value=partner,
-                                                size="sm"), label_for=ids.PKG_PARTNER), width=7),
-            dbc.Col(field("Trade year", dbc.Select(id=ids.PKG_YEAR, size="sm", value=years[-1] if years else None,
-                                                   options=[{"label": str(y), "value": y} for y in years]),
-                          label_for=ids.PKG_YEAR), width=5),
-        ], className="g-2"),
-        field("Concession target, US$ bn per year",
-              dbc.InputGroup([dbc.InputGroupText("$"),
-                              dbc.Input(id=ids.PKG_TARGET, **KEPT, type="number", step="any",
-                                        value=suggested_target_bn(ds, partner), debounce=False),
-                              dbc.InputGroupText("bn"),
-                              dbc.FormFeedback(id=ids.PKG_TARGET_FEEDBACK, type="invalid")],
-                             size="sm", className="has-validation"),
-              label_for=ids.PKG_TARGET),
-        field("Objective", dbc.RadioItems(id=ids.PKG_OBJECTIVE, **KEPT, value="min-risk", options=OBJECTIVE_OPTIONS,
-                                          className="small"), label_for=ids.PKG_OBJECTIVE),
-        field("Foreign-availability threshold (0–1)",
-              dcc.Slider(id=ids.PKG_FA_THRESHOLD, **KEPT, min=0, max=1, step=0.05, value=DEFAULT_MIN_FA,
-                         marks={0: "0", 0.25: "0.25", 0.5: "0.5", 0.75: "0.75", 1: "1"},
-                         tooltip={"placement": "bottom"}),
-              f"Items whose FA score is below it stay out (default {DEFAULT_MIN_FA:g}, as in the CLI).", label_for=ids.PKG_FA_THRESHOLD),
-        field("Max items", dbc.Input(id=ids.PKG_MAX_ITEMS, **KEPT, type="number", min=1, step=1, size="sm",
-                                     placeholder="no limit"),
-              label_for=ids.PKG_MAX_ITEMS, feedback=_invalid(ids.PKG_MAX_ITEMS_FEEDBACK)),
+        dbc.Row(
+            [
+                dbc.Col(
+                    field(
+                        "Partner",
+                        dbc.Select(id=ids.PKG_PARTNER, options=partner_options(ds), value=partner, size="sm"),
+                        label_for=ids.PKG_PARTNER,
+                    ),
+                    width=7,
+                ),
+                dbc.Col(
+                    field(
+                        "Trade year",
+                        dbc.Select(
+                            id=ids.PKG_YEAR,
+                            size="sm",
+                            value=years[-1] if years else None,
+                            options=[{"label": str(y), "value": y} for y in years],
+                        ),
+                        label_for=ids.PKG_YEAR,
+                    ),
+                    width=5,
+                ),
+            ],
+            className="g-2",
+        ),
+        field(
+            "Concession target, US$ bn per year",
+            dbc.InputGroup(
+                [
+                    dbc.InputGroupText("$"),
+                    dbc.Input(
+                        id=ids.PKG_TARGET,
+                        **KEPT,
+                        type="number",
+                        step="any",
+                        value=suggested_target_bn(ds, partner),
+                        debounce=False,
+                    ),
+                    dbc.InputGroupText("bn"),
+                    dbc.FormFeedback(id=ids.PKG_TARGET_FEEDBACK, type="invalid"),
+                ],
+                size="sm",
+                className="has-validation",
+            ),
+            label_for=ids.PKG_TARGET,
+        ),
+        field(
+            "Objective",
+            dbc.RadioItems(
+                id=ids.PKG_OBJECTIVE, **KEPT, value="min-risk", options=OBJECTIVE_OPTIONS, className="small"
+            ),
+            label_for=ids.PKG_OBJECTIVE,
+        ),
+        field(
+            "Foreign-availability threshold (0–1)",
+            dcc.Slider(
+                id=ids.PKG_FA_THRESHOLD,
+                **KEPT,
+                min=0,
+                max=1,
+                step=0.05,
+                value=DEFAULT_MIN_FA,
+                marks={0: "0", 0.25: "0.25", 0.5: "0.5", 0.75: "0.75", 1: "1"},
+                tooltip={"placement": "bottom"},
+            ),
+            f"Items whose FA score is below it stay out (default {DEFAULT_MIN_FA:g}, as in the CLI).",
+            label_for=ids.PKG_FA_THRESHOLD,
+        ),
+        field(
+            "Max items",
+            dbc.Input(id=ids.PKG_MAX_ITEMS, **KEPT, type="number", min=1, step=1, size="sm", placeholder="no limit"),
+            label_for=ids.PKG_MAX_ITEMS,
+            feedback=_invalid(ids.PKG_MAX_ITEMS_FEEDBACK),
+        ),
         more,
         html.Div(id=ids.PKG_VALIDATION, role="status"),
-        dbc.Row([
-            dbc.Col(dbc.Button("Run", id=ids.PKG_RUN, color="primary", className="w-100"), width=7),
-            dbc.Col(dbc.Button("Cancel", id=ids.PKG_CANCEL, color="secondary", outline=True, className="w-100",
-                               disabled=True), width=5),
-        ], className="g-2"),
+        dbc.Row(
+            [
+                dbc.Col(dbc.Button("Run", id=ids.PKG_RUN, color="primary", className="w-100"), width=7),
+                dbc.Col(
+                    dbc.Button(
+                        "Cancel", id=ids.PKG_CANCEL, color="secondary", outline=True, className="w-100", disabled=True
+                    ),
+                    width=5,
+                ),
+            ],
+            className="g-2",
+        ),
         dbc.Progress(id=ids.PKG_PROGRESS, value=0, className="mt-2", style={"height": "6px"}),
         html.Div(id=ids.PKG_PROGRESS_TEXT, className="small text-muted mt-1", role="status"),
     ]
@@ -142,35 +282,65 @@ def _inputs(state: AppState, partner: str) -> dbc.Card:
 
 
 def _results() -> html.Div:
-    return html.Div([
-        html.Div(id=ids.PKG_ERROR),
-        html.Div(id=ids.PKG_STATUS),
-        dbc.Button(id=ids.PKG_USE_MAX, color="warning", size="sm", className="mb-2", style={"display": "none"}),
-        dcc.Loading(dbc.Row(id=ids.PKG_KPIS, className="g-2 mb-2"), type="dot", delay_show=300),
-        dbc.Row([
-            dbc.Col(dbc.Card(dbc.CardBody(dcc.Graph(id=ids.PKG_FRONTIER, config=GRAPH_CONFIG,
-                                                    style={"height": "300px"}), className="p-1")), lg=12),
-        ], className="g-2 mb-2"),
-        dbc.Card(dbc.CardBody(html.Div(id=ids.PKG_TABLE), className="p-2"), className="mb-2"),
-        dbc.Card(dbc.CardBody(html.Div(id=ids.PKG_ALTERNATIVES), className="p-2"), className="mb-2"),
-        dbc.Row([
-            dbc.Col(dbc.Card(dbc.CardBody(html.Div(id=ids.PKG_BINDING), className="p-2"), className="h-100"), md=6),
-            dbc.Col(dbc.Card(dbc.CardBody(html.Div(id=ids.PKG_EXCLUDED), className="p-2"), className="h-100"), md=6),
-        ], className="g-2"),
-    ])
+    return html.Div(
+        [
+            html.Div(id=ids.PKG_ERROR),
+            html.Div(id=ids.PKG_STATUS),
+            dbc.Button(id=ids.PKG_USE_MAX, color="warning", size="sm", className="mb-2", style={"display": "none"}),
+            dcc.Loading(dbc.Row(id=ids.PKG_KPIS, className="g-2 mb-2"), type="dot", delay_show=300),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dbc.Card(
+                            dbc.CardBody(
+                                dcc.Graph(id=ids.PKG_FRONTIER, config=GRAPH_CONFIG, style={"height": "300px"}),
+                                className="p-1",
+                            )
+                        ),
+                        lg=12,
+                    )
+                ],
+                className="g-2 mb-2",
+            ),
+            dbc.Card(dbc.CardBody(html.Div(id=ids.PKG_TABLE), className="p-2"), className="mb-2"),
+            dbc.Card(dbc.CardBody(html.Div(id=ids.PKG_ALTERNATIVES), className="p-2"), className="mb-2"),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dbc.Card(dbc.CardBody(html.Div(id=ids.PKG_BINDING), className="p-2"), className="h-100"), md=6
+                    ),
+                    dbc.Col(
+                        dbc.Card(dbc.CardBody(html.Div(id=ids.PKG_EXCLUDED), className="p-2"), className="h-100"), md=6
+                    ),
+                ],
+                className="g-2",
+            ),
+        ]
+    )
 
 
 def layout(state: AppState, partner: str) -> html.Div:
-    return html.Div([
-        html.H1(TITLE, className="h4 mb-2"),
-        dbc.Row([
-            dbc.Col(_inputs(state, partner), lg=3, className="pkg-col"),
-            dbc.Col(_results(), lg=6, className="pkg-col"),
-            dbc.Col([dcc.Loading(html.Div(id=ids.PKG_SIDE_TRADE), type="dot", delay_show=300),
-                     html.Div(id=ids.PKG_SIDE_NOTE, className="small mt-2")], lg=3, className="pkg-col"),
-        ], className="g-2"),
-        dcc.Store(id=ids.PKG_RESULT, storage_type="session"),
-        dcc.Store(id=ids.PKG_TARGET_SUGGESTED, data=suggested_target_bn(state.dataset(), partner)),
-        dcc.Store(id=ids.PKG_EXTRAS, storage_type="session"),
-        dcc.Store(id=ids.PKG_SHOWN, data={"kind": "main", "index": 0}, storage_type="session"),
-    ])
+    return html.Div(
+        [
+            html.H1(TITLE, className="h4 mb-2"),
+            dbc.Row(
+                [
+                    dbc.Col(_inputs(state, partner), lg=3, className="pkg-col"),
+                    dbc.Col(_results(), lg=6, className="pkg-col"),
+                    dbc.Col(
+                        [
+                            dcc.Loading(html.Div(id=ids.PKG_SIDE_TRADE), type="dot", delay_show=300),
+                            html.Div(id=ids.PKG_SIDE_NOTE, className="small mt-2"),
+                        ],
+                        lg=3,
+                        className="pkg-col",
+                    ),
+                ],
+                className="g-2",
+            ),
+            dcc.Store(id=ids.PKG_RESULT, storage_type="session"),
+            dcc.Store(id=ids.PKG_TARGET_SUGGESTED, data=suggested_target_bn(state.dataset(), partner)),
+            dcc.Store(id=ids.PKG_EXTRAS, storage_type="session"),
+            dcc.Store(id=ids.PKG_SHOWN, data={"kind": "main", "index": 0}, storage_type="session"),
+        ]
+    )

@@ -24,62 +24,125 @@ def _card(title: str, body: list, **kw) -> dbc.Card:
 def _manage() -> list:
     """Analyst-only cards: save the builder's last run; open, rename, duplicate, delete."""
     return [
-        _card("Save the Package builder's last run", [
-            html.Div(id=ids.SCN_CURRENT_NOTE, className="small text-muted mb-2"),
-            field("Scenario name", dbc.Input(id=ids.SCN_NAME, size="sm", placeholder="e.g. China 2.5bn, no KOR objections"),
-                  label_for=ids.SCN_NAME),
-            dbc.Button("Save", id=ids.SCN_SAVE, color="primary", size="sm"),
-            html.Div(id=ids.SCN_FEEDBACK, className="mt-2", role="status"),
-        ]),
-        _card("Manage the chosen scenario", [
-            field("New name (rename or copy)", dbc.Input(id=ids.SCN_NEW_NAME, size="sm"), label_for=ids.SCN_NEW_NAME),
-            html.Div([
-                dbc.Button("Open in builder", id=ids.SCN_OPEN, color="primary", size="sm", className="me-1 mb-1"),
-                dbc.Button("Rename", id=ids.SCN_RENAME, color="secondary", outline=True, size="sm", className="me-1 mb-1"),
-                dbc.Button("Duplicate", id=ids.SCN_DUPLICATE, color="secondary", outline=True, size="sm",
-                           className="me-1 mb-1"),
-                dbc.Button("Delete", id=ids.SCN_DELETE, color="danger", outline=True, size="sm", className="mb-1"),
-            ]),
-            field("Shareable title (what allies see; never the name above; empty: not shared)",
-                  dbc.Input(id=ids.SCN_SHARED_TITLE, size="sm", placeholder="e.g. Option B"),
-                  label_for=ids.SCN_SHARED_TITLE),
-            dbc.Button("Share with allies under this title", id=ids.SCN_SHARE, color="secondary", outline=True,
-                       size="sm", className="mb-1"),
-            html.Div(id=ids.SCN_ACTION_FEEDBACK, className="mt-1", role="status"),
-        ]),
+        _card(
+            "Save the Package builder's last run",
+            [
+                html.Div(id=ids.SCN_CURRENT_NOTE, className="small text-muted mb-2"),
+                field(
+                    "Scenario name",
+                    dbc.Input(id=ids.SCN_NAME, size="sm", placeholder="e.g. China 2.5bn, no KOR objections"),
+                    label_for=ids.SCN_NAME,
+                ),
+                dbc.Button("Save", id=ids.SCN_SAVE, color="primary", size="sm"),
+                html.Div(id=ids.SCN_FEEDBACK, className="mt-2", role="status"),
+            ],
+        ),
+        _card(
+            "Manage the chosen scenario",
+            [
+                field(
+                    "New name (rename or copy)", dbc.Input(id=ids.SCN_NEW_NAME, size="sm"), label_for=ids.SCN_NEW_NAME
+                ),
+                html.Div(
+                    [
+                        dbc.Button(
+                            "Open in builder", id=ids.SCN_OPEN, color="primary", size="sm", className="me-1 mb-1"
+                        ),
+                        dbc.Button(
+                            "Rename",
+                            id=ids.SCN_RENAME,
+                            color="secondary",
+                            outline=True,
+                            size="sm",
+                            className="me-1 mb-1",
+                        ),
+                        dbc.Button(
+                            "Duplicate",
+                            id=ids.SCN_DUPLICATE,
+                            color="secondary",
+                            outline=True,
+                            size="sm",
+                            className="me-1 mb-1",
+                        ),
+                        dbc.Button(
+                            "Delete", id=ids.SCN_DELETE, color="danger", outline=True, size="sm", className="mb-1"
+                        ),
+                    ]
+                ),
+                field(
+                    "Shareable title (what allies see; never the name above; empty: not shared)",
+                    dbc.Input(id=ids.SCN_SHARED_TITLE, size="sm", placeholder="e.g. Option B"),
+                    label_for=ids.SCN_SHARED_TITLE,
+                ),
+                dbc.Button(
+                    "Share with allies under this title",
+                    id=ids.SCN_SHARE,
+                    color="secondary",
+                    outline=True,
+                    size="sm",
+                    className="mb-1",
+                ),
+                html.Div(id=ids.SCN_ACTION_FEEDBACK, className="mt-1", role="status"),
+            ],
+        ),
     ]
 
 
 def layout(state: AppState, partner: str) -> html.Div:
     analyst = auth.current_role() == "analyst"
     pick = field("Scenario", dbc.Select(id=ids.CMP_PICK, size="sm", options=[]), label_for=ids.CMP_PICK)
-    brief = _card("Briefing for the chosen scenario", [
-        field("Handling marking (every slide)", dbc.Input(id=ids.CMP_MARKING, size="sm", maxLength=120,
-                                                          placeholder="e.g. OFFICIAL – for negotiators"),
-              label_for=ids.CMP_MARKING),
-        html.Div([dbc.Button("Deck (PPTX)", id=ids.CMP_BRIEF_PPTX, color="primary", size="sm", className="me-1"),
-                  dbc.Button("Workbook (XLSX)", id=ids.CMP_BRIEF_XLSX, color="primary", outline=True, size="sm")]),
-        dcc.Loading(html.Div(id=ids.CMP_BRIEF_FEEDBACK, className="small mt-2", role="status"), type="dot",
-                    delay_show=300),
-        dcc.Download(id=ids.CMP_DOWNLOAD),
-    ])
+    brief = _card(
+        "Briefing for the chosen scenario",
+        [
+            field(
+                "Handling marking (every slide)",
+                dbc.Input(id=ids.CMP_MARKING, size="sm", maxLength=120, placeholder="e.g. OFFICIAL – for negotiators"),
+                label_for=ids.CMP_MARKING,
+            ),
+            html.Div(
+                [
+                    dbc.Button("Deck (PPTX)", id=ids.CMP_BRIEF_PPTX, color="primary", size="sm", className="me-1"),
+                    dbc.Button("Workbook (XLSX)", id=ids.CMP_BRIEF_XLSX, color="primary", outline=True, size="sm"),
+                ]
+            ),
+            dcc.Loading(
+                html.Div(id=ids.CMP_BRIEF_FEEDBACK, className="small mt-2", role="status"), type="dot", delay_show=300
+            ),
+            dcc.Download(id=ids.CMP_DOWNLOAD),
+        ],
+    )
     left = [_card("Choose", [pick]), *(_manage() if analyst else []), brief]
     right = [
         _card("Saved scenarios", [dcc.Loading(html.Div(id=ids.CMP_LIST), type="dot", delay_show=300)]),
-        _card("Compare side by side", [
-            field("Scenarios to compare (the first is the base of the diff)",
-                  dbc.Checklist(id=ids.CMP_SELECT, options=[], value=[], inline=True),
-                  label_for=ids.CMP_SELECT),
-            html.Div(id=ids.CMP_TOTALS),
-            html.Div(id=ids.CMP_DIFF),
-            dcc.Loading(dcc.Graph(id=ids.CMP_FRONTIER, config=GRAPH_CONFIG,
-                                  figure=empty_figure("Choose two or more saved scenarios to overlay their frontiers.",
-                                                      height=320)), type="dot", delay_show=300),
-        ]),
+        _card(
+            "Compare side by side",
+            [
+                field(
+                    "Scenarios to compare (the first is the base of the diff)",
+                    dbc.Checklist(id=ids.CMP_SELECT, options=[], value=[], inline=True),
+                    label_for=ids.CMP_SELECT,
+                ),
+                html.Div(id=ids.CMP_TOTALS),
+                html.Div(id=ids.CMP_DIFF),
+                dcc.Loading(
+                    dcc.Graph(
+                        id=ids.CMP_FRONTIER,
+                        config=GRAPH_CONFIG,
+                        figure=empty_figure(
+                            "Choose two or more saved scenarios to overlay their frontiers.", height=320
+                        ),
+                    ),
+                    type="dot",
+                    delay_show=300,
+                ),
+            ],
+        ),
     ]
-    return html.Div([
-        html.H1(TITLE, className="h4 mb-2"),
-        html.Div(id=ids.CMP_ALERT),
-        dbc.Row([dbc.Col(left, lg=4), dbc.Col(right, lg=8)], className="g-2"),
-        dcc.Store(id=ids.SCN_LIST_VERSION, data=0),
-    ])
+    return html.Div(
+        [
+            html.H1(TITLE, className="h4 mb-2"),
+            html.Div(id=ids.CMP_ALERT),
+            dbc.Row([dbc.Col(left, lg=4), dbc.Col(right, lg=8)], className="g-2"),
+            dcc.Store(id=ids.SCN_LIST_VERSION, data=0),
+        ]
+    )

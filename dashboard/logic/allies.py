@@ -35,9 +35,11 @@ from optimizer.model.scenario import DEFAULT_MIN_FA
 ALLY_CHOICES: tuple[str, ...] = ("GBR", "JPN", "AUS", "NLD", "KOR", "DEU", "TWN")
 DEFAULT_MEMBERS: tuple[str, ...] = ("GBR", "JPN", "NLD")
 _LINE = re.compile(r"^\s*([A-Za-z]{3})\s+(\S+)\s+(\w+)\s*$")
-POSITIONS_HELP = ("one a line: ISO3 ITEM support|neutral|oppose. ITEM is an item id (3A991), an ECCN with "
-                  "its sub-items, or a group ending in * (3B* = every category 3 equipment item). "
-                  "Later lines win, so 'JPN 3B* oppose' then 'JPN 3B991 support' opposes all of 3B but 3B991.")
+POSITIONS_HELP = (
+    "one a line: ISO3 ITEM support|neutral|oppose. ITEM is an item id (3A991), an ECCN with "
+    "its sub-items, or a group ending in * (3B* = every category 3 equipment item). "
+    "Later lines win, so 'JPN 3B* oppose' then 'JPN 3B991 support' opposes all of 3B but 3B991."
+)
 
 
 # ------------------------------------------------------------------------------------------ facts
@@ -45,14 +47,20 @@ def exporter_totals(ds: Any, partner: str, year: int) -> dict[str, Any]:
     """One year's exports per exporter, to the world and to `partner`, and the partner's share of
     world imports (the proxy's S): computed once per (partner, year) and cached, since the panels
     redraw on every change of allies or positions."""
+
     def compute() -> dict[str, Any]:
         rows = ds.trade.loc[ds.trade["year"] == year]
         # world exports as the data layer defines them: the WLD row where reported, else the sum of
         # the bilateral rows (BACI has no WLD rows)
         world = world_exports(rows, year).groupby("exporter")["value_usd"].sum().to_dict()
         to_partner = rows.loc[rows["importer"] == partner].groupby("exporter")["value_usd"].sum().to_dict()
-        return {"world": world, "to_partner": to_partner,
-                "exporters": set(rows["exporter"].unique()), "share": partner_import_share(rows, partner, year)}
+        return {
+            "world": world,
+            "to_partner": to_partner,
+            "exporters": set(rows["exporter"].unique()),
+            "share": partner_import_share(rows, partner, year),
+        }
+
     return memo(ds, ("ally_exporter_totals", partner, year), compute)
 
 
@@ -61,26 +69,39 @@ def ally_panel(ds: Any, ally: str, partner: str, year: int) -> dict[str, Any]:
     rows when the data has them, else the coalition model's proxy, labelled as such)."""
     reg = ds.regimes.loc[ds.regimes["iso3"] == ally]
     totals = exporter_totals(ds, partner, year)
-    world = float(totals["world"][ally]) if ally in totals["world"] else None   # None: no data, not $0
+    world = float(totals["world"][ally]) if ally in totals["world"] else None  # None: no data, not $0
     names = dict(zip(ds.countries["iso3"], ds.countries["name"]))
     if ally in totals["to_partner"]:
         to_partner, basis = float(totals["to_partner"][ally]), "bilateral HS6 rows"
     elif world is not None and totals["share"] <= 0:
-        to_partner, basis = None, (f"no data: no {ally}->{partner} rows, and no imports of {partner} in {year} "
-                                   "for the proxy (world exports x the partner's share of world imports)")
+        to_partner, basis = (
+            None,
+            (
+                f"no data: no {ally}->{partner} rows, and no imports of {partner} in {year} "
+                "for the proxy (world exports x the partner's share of world imports)"
+            ),
+        )
     elif world is not None:
         share = totals["share"]
         to_partner = world * share
-        basis = (f"proxy: no {ally}->{partner} rows, so world exports x {partner}'s share of world imports "
-                 f"({share:.1%}); the coalition model uses the same proxy")
+        basis = (
+            f"proxy: no {ally}->{partner} rows, so world exports x {partner}'s share of world imports "
+            f"({share:.1%}); the coalition model uses the same proxy"
+        )
     else:
         to_partner, basis = None, f"no export rows for {ally} in {year}"
     return {
-        "iso3": ally, "name": names.get(ally, ally), "partner": partner, "year": year,
+        "iso3": ally,
+        "name": names.get(ally, ally),
+        "partner": partner,
+        "year": year,
         "regimes": sorted(reg["regime"].astype(str)),
         "regimes_as_of": str(reg["as_of"].max()) if "as_of" in reg and len(reg) else "",
-        "world_exports_usd": world, "exports_to_partner_usd": to_partner, "basis": basis,
-        "synthetic": bool(ds.trade_synthetic), "source": str(ds.trade_source),
+        "world_exports_usd": world,
+        "exports_to_partner_usd": to_partner,
+        "basis": basis,
+        "synthetic": bool(ds.trade_synthetic),
+        "source": str(ds.trade_source),
     }
 
 
@@ -93,8 +114,7 @@ def _matches(token: str, item_ids: list[str]) -> list[str]:
     return [i for i in item_ids if i == token or i.startswith(token + "-")]
 
 
-def parse_positions(text: str | None, item_ids: list[str] | set[str],
-                    members: list[str]) -> dict[str, dict[str, str]]:
+def parse_positions(text: str | None, item_ids: list[str] | set[str], members: list[str]) -> dict[str, dict[str, str]]:
     """Positions `{ally: {item id: position}}` from lines `ISO3 ITEM support|neutral|oppose`.
 
     ITEM is an item id, an ECCN (its sub-items too) or a group `PREFIX*`; later lines override earlier
@@ -115,8 +135,11 @@ def parse_positions(text: str | None, item_ids: list[str] | set[str],
         if iso not in members:
             problems.append(f"line {n}: {iso} is not a chosen coalition member")
         elif not matched:
-            problems.append(f"line {n}: no item {token} in the item table" if not token.endswith("*")
-                            else f"line {n}: the group {token} matches no item")
+            problems.append(
+                f"line {n}: no item {token} in the item table"
+                if not token.endswith("*")
+                else f"line {n}: the group {token} matches no item"
+            )
         elif pos not in POSITIONS:
             problems.append(f"line {n}: position must be one of {', '.join(POSITIONS)}, not {pos!r}")
         else:
@@ -132,23 +155,34 @@ def position_counts(positions: dict[str, dict[str, str]], ally: str) -> dict[str
     return {p: sum(1 for v in stated.values() if v == p) for p in ("support", "oppose")}
 
 
-def builder_form(partner: str, year: int, positions: dict[str, dict[str, str]],
-                 target_bn: float) -> dict[str, Any]:
+def builder_form(partner: str, year: int, positions: dict[str, dict[str, str]], target_bn: float) -> dict[str, Any]:
     """The Package builder's form for the partner with these allies' oppositions (the builder's
     own allies only: `optimizer.data.schema.ALLIES`), through the same path as an opened scenario."""
     from dashboard.logic.scenarios import form_from_inputs
-    return form_from_inputs({"scenario": {"partner": partner, "year": year, "target_usd": target_bn * 1e9,
-                                          "allies": sorted(positions)},
-                             "ally_positions": positions})
+
+    return form_from_inputs(
+        {
+            "scenario": {"partner": partner, "year": year, "target_usd": target_bn * 1e9, "allies": sorted(positions)},
+            "ally_positions": positions,
+        }
+    )
 
 
 # ------------------------------------------------------------------------------------------ coalition
-def run_coalition(ds: Any, item_ids: list[str] | set[str], partner: str, members: list[str], risk_budget: Any,
-                  positions_text: str | None, year: int | None = None) -> dict[str, Any]:
+def run_coalition(
+    ds: Any,
+    item_ids: list[str] | set[str],
+    partner: str,
+    members: list[str],
+    risk_budget: Any,
+    positions_text: str | None,
+    year: int | None = None,
+) -> dict[str, Any]:
     """Solve the coalition package (max-min relative gain) and the US-only optimum under one risk
     budget; `item_ids` are the partner's item table ids (positions are checked against them)."""
     from optimizer.coalition import coalition_package
     from optimizer.model.scenario import Scenario
+
     try:
         budget = float(risk_budget)
     except (TypeError, ValueError):
@@ -165,25 +199,54 @@ def run_coalition(ds: Any, item_ids: list[str] | set[str], partner: str, members
 
 def coalition_summary(result: dict[str, Any]) -> dict[str, Any]:
     """The parts of `CoalitionResult.to_dict()` the page shows: gains per member, both packages."""
-    gains = [{"member": g["member"], "potential_usd": g["potential_usd"],
-              "coalition_usd": g["coalition_gain_usd"], "coalition_rel": g["coalition_relative_gain"],
-              "us_only_usd": g["us_only_gain_usd"], "us_only_rel": g["us_only_relative_gain"],
-              "in_maxmin": g["in_maxmin"], "basis": g["basis"]}
-             for g in result.get("member_gains", [])]
-    sides = {side: {"items": result[side]["items"], "status": result[side]["status"],
-                    "risk_used": result[side]["risk_used"], "min_rel": result[side]["min_relative_gain"],
-                    "total_usd": result[side]["total_value_usd"], "seconds": result[side]["seconds"]}
-             for side in ("coalition", "us_only")}
-    return {"status": result.get("status"), "gains": gains, "sides": sides, "members": result.get("members", []),
-            "risk_budget": result.get("risk_budget"), "year": result.get("year"), "partner": result.get("partner"),
-            "min_fa": float((result.get("scenario") or {}).get("min_fa", DEFAULT_MIN_FA)),
-            "min_relative_gain": result.get("min_relative_gain"), "warnings": result.get("warnings", []),
-            "synthetic": result.get("synthetic"), "source": result.get("source", "")}
+    gains = [
+        {
+            "member": g["member"],
+            "potential_usd": g["potential_usd"],
+            "coalition_usd": g["coalition_gain_usd"],
+            "coalition_rel": g["coalition_relative_gain"],
+            "us_only_usd": g["us_only_gain_usd"],
+            "us_only_rel": g["us_only_relative_gain"],
+            "in_maxmin": g["in_maxmin"],
+            "basis": g["basis"],
+        }
+        for g in result.get("member_gains", [])
+    ]
+    sides = {
+        side: {
+            "items": result[side]["items"],
+            "status": result[side]["status"],
+            "risk_used": result[side]["risk_used"],
+            "min_rel": result[side]["min_relative_gain"],
+            "total_usd": result[side]["total_value_usd"],
+            "seconds": result[side]["seconds"],
+        }
+        for side in ("coalition", "us_only")
+    }
+    return {
+        "status": result.get("status"),
+        "gains": gains,
+        "sides": sides,
+        "members": result.get("members", []),
+        "risk_budget": result.get("risk_budget"),
+        "year": result.get("year"),
+        "partner": result.get("partner"),
+        "min_fa": float((result.get("scenario") or {}).get("min_fa", DEFAULT_MIN_FA)),
+        "min_relative_gain": result.get("min_relative_gain"),
+        "warnings": result.get("warnings", []),
+        "synthetic": result.get("synthetic"),
+        "source": result.get("source", ""),
+    }
 
 
 # ------------------------------------------------------------------------------------------ views
-def panels_view(ds: Any, partner: str, members: list[str], positions: dict[str, dict[str, str]] | None = None,
-                year: int | None = None) -> list:
+def panels_view(
+    ds: Any,
+    partner: str,
+    members: list[str],
+    positions: dict[str, dict[str, str]] | None = None,
+    year: int | None = None,
+) -> list:
     """One card per chosen ally with the trade layer's provenance badge."""
     year = check_year(ds, year)
     prov = trade_provenance(ds)
@@ -193,17 +256,29 @@ def panels_view(ds: Any, partner: str, members: list[str], positions: dict[str, 
         counts = position_counts(positions or {}, iso)
         as_of = f" (as of {p['regimes_as_of']})" if p["regimes_as_of"] else ""
         body = [
-            html.H2([p["name"], html.Span(f" {iso}", className="text-muted"), provenance_badge(prov)],
-                    className="h6 mb-1"),
+            html.H2(
+                [p["name"], html.Span(f" {iso}", className="text-muted"), provenance_badge(prov)], className="h6 mb-1"
+            ),
             html.Div([html.Strong("Regimes: "), ", ".join(p["regimes"]) or "none", as_of], className="small"),
-            html.Div([html.Strong(f"World exports {year}: "), fmt_usd(p["world_exports_usd"], missing="no data")],
-                     className="small"),
-            html.Div([html.Strong(f"Exports to {partner} {year}: "),
-                      fmt_usd(p["exports_to_partner_usd"], missing="no data")], className="small"),
+            html.Div(
+                [html.Strong(f"World exports {year}: "), fmt_usd(p["world_exports_usd"], missing="no data")],
+                className="small",
+            ),
+            html.Div(
+                [
+                    html.Strong(f"Exports to {partner} {year}: "),
+                    fmt_usd(p["exports_to_partner_usd"], missing="no data"),
+                ],
+                className="small",
+            ),
             html.Div(p["basis"], className="small text-muted"),
-            html.Div([html.Strong("Positions: "),
-                      f"{counts['support']} supported, {counts['oppose']} opposed, the rest neutral"],
-                     className="small mt-1"),
+            html.Div(
+                [
+                    html.Strong("Positions: "),
+                    f"{counts['support']} supported, {counts['oppose']} opposed, the rest neutral",
+                ],
+                className="small mt-1",
+            ),
         ]
         cards.append(dbc.Col(dbc.Card(dbc.CardBody(body, className="p-2"), className="h-100"), md=6, xl=4))
     if not cards:
@@ -212,22 +287,55 @@ def panels_view(ds: Any, partner: str, members: list[str], positions: dict[str, 
 
 
 def _gains_table(gains: list[dict[str, Any]]) -> html.Table:
-    header = ["Member", "Potential, US$/yr", "Coalition gain, US$/yr", "share", "US-only gain, US$/yr", "share", "Basis"]
-    rows = [[g["member"] + ("" if g["in_maxmin"] else " *"), fmt_usd(g["potential_usd"]), fmt_usd(g["coalition_usd"]),
-             fmt_pct(g["coalition_rel"], 1), fmt_usd(g["us_only_usd"]), fmt_pct(g["us_only_rel"], 1), g["basis"]]
-            for g in gains]
-    return html.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
-                       html.Tbody([html.Tr([html.Td(c) for c in r]) for r in rows])],
-                      className="table table-sm small mb-1")
+    header = [
+        "Member",
+        "Potential, US$/yr",
+        "Coalition gain, US$/yr",
+        "share",
+        "US-only gain, US$/yr",
+        "share",
+        "Basis",
+    ]
+    rows = [
+        [
+            g["member"] + ("" if g["in_maxmin"] else " *"),
+            fmt_usd(g["potential_usd"]),
+            fmt_usd(g["coalition_usd"]),
+            fmt_pct(g["coalition_rel"], 1),
+            fmt_usd(g["us_only_usd"]),
+            fmt_pct(g["us_only_rel"], 1),
+            g["basis"],
+        ]
+        for g in gains
+    ]
+    return html.Table(
+        [
+            html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
+            html.Tbody([html.Tr([html.Td(c) for c in r]) for r in rows]),
+        ],
+        className="table table-sm small mb-1",
+    )
 
 
 def _items_table(side: dict[str, Any], members: list[str]) -> html.Table:
     header = ["Item", "Heading", *[f"{m}, US$/yr" for m in members], "Risk (index)", "Why"]
-    rows = [[i["eccn"], html.Span(truncate(i["heading"], 60), title=i["heading"]), *[fmt_usd(i["values_usd"].get(m), missing="unknown") for m in members],
-             fmt_score(i["risk"]), i.get("why", "")] for i in side["items"]]
-    return html.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
-                       html.Tbody([html.Tr([html.Td(c) for c in r]) for r in rows])],
-                      className="table table-sm small mb-1")
+    rows = [
+        [
+            i["eccn"],
+            html.Span(truncate(i["heading"], 60), title=i["heading"]),
+            *[fmt_usd(i["values_usd"].get(m), missing="unknown") for m in members],
+            fmt_score(i["risk"]),
+            i.get("why", ""),
+        ]
+        for i in side["items"]
+    ]
+    return html.Table(
+        [
+            html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
+            html.Tbody([html.Tr([html.Td(c) for c in r]) for r in rows]),
+        ],
+        className="table table-sm small mb-1",
+    )
 
 
 def coalition_view(result: dict[str, Any]) -> list:
@@ -236,29 +344,45 @@ def coalition_view(result: dict[str, Any]) -> list:
     prov = Provenance("synthetic" if s["synthetic"] else "real", s["source"])
     co, us = s["sides"]["coalition"], s["sides"]["us_only"]
     if co["status"] not in ("optimal", "feasible"):
-        return [error_alert(f"The coalition package could not be found (solver status: {co['status']}).",
-                            s["warnings"])]
-    title = (f"Coalition package vs US-only optimum, {s['partner']} {s['year']}, risk budget "
-             f"{fmt_score(s['risk_budget'])}, foreign-availability threshold {s['min_fa']:.2f} · "
-             f"solver status {co['status']}")
-    summary = (f"Smallest member's share of its potential: coalition {fmt_pct(co['min_rel'], 1)}, "
-               f"US-only {fmt_pct(us['min_rel'], 1)}. Risk used: coalition {fmt_score(co['risk_used'])}, "
-               f"US-only {fmt_score(us['risk_used'])} ({RISK_UNIT}).")
+        return [
+            error_alert(f"The coalition package could not be found (solver status: {co['status']}).", s["warnings"])
+        ]
+    title = (
+        f"Coalition package vs US-only optimum, {s['partner']} {s['year']}, risk budget "
+        f"{fmt_score(s['risk_budget'])}, foreign-availability threshold {s['min_fa']:.2f} · "
+        f"solver status {co['status']}"
+    )
+    summary = (
+        f"Smallest member's share of its potential: coalition {fmt_pct(co['min_rel'], 1)}, "
+        f"US-only {fmt_pct(us['min_rel'], 1)}. Risk used: coalition {fmt_score(co['risk_used'])}, "
+        f"US-only {fmt_score(us['risk_used'])} ({RISK_UNIT})."
+    )
     out: list = [
         html.H2([title, provenance_badge(prov)], className="h6"),
         html.P(summary, className="small mb-1"),
-        dbc.Row([
-            dbc.Col(_gains_table(s["gains"]), lg=7),
-            dbc.Col(graph(member_gains_bars(s["gains"], prov), height=260, modebar=False), lg=5),
-        ], className="g-2"),
-        html.Div("* no value at stake for this member in the eligible items: left out of the max-min.",
-                 className="small text-muted mb-2") if any(not g["in_maxmin"] for g in s["gains"]) else None,
+        dbc.Row(
+            [
+                dbc.Col(_gains_table(s["gains"]), lg=7),
+                dbc.Col(graph(member_gains_bars(s["gains"], prov), height=260, modebar=False), lg=5),
+            ],
+            className="g-2",
+        ),
+        html.Div(
+            "* no value at stake for this member in the eligible items: left out of the max-min.",
+            className="small text-muted mb-2",
+        )
+        if any(not g["in_maxmin"] for g in s["gains"])
+        else None,
     ]
     for key, label in (("coalition", "Coalition package"), ("us_only", "US-only package")):
         side = s["sides"][key]
-        out += [html.H3(f"{label}: {len(side['items'])} items, members' total {fmt_usd(side['total_usd'])} per year",
-                        className="h6 mt-2"),
-                _items_table(side, s["members"]) if side["items"] else html.Div("No item.", className="small")]
+        out += [
+            html.H3(
+                f"{label}: {len(side['items'])} items, members' total {fmt_usd(side['total_usd'])} per year",
+                className="h6 mt-2",
+            ),
+            _items_table(side, s["members"]) if side["items"] else html.Div("No item.", className="small"),
+        ]
     if s["warnings"]:
         out.append(html.Ul([html.Li(w) for w in s["warnings"]], className="small text-muted mt-2"))
     return [c for c in out if c is not None]

@@ -23,9 +23,23 @@ from dashboard.theme import fmt_pct, fmt_score, fmt_usd
 from optimizer.audience import INTERNAL_MARKERS, items_for, package_for
 
 #: Grid fields shown to allies (display text next to whitelisted numbers).
-ALLY_GRID_FIELDS: tuple[str, ...] = ("eccn", "heading", "licence", "binding", "licence_basis", "reasons", "regime",
-                                     "category", "group", "value_usd",
-                                     "value_text", "value_basis", "fa_score", "fa_text", "hs6_count")
+ALLY_GRID_FIELDS: tuple[str, ...] = (
+    "eccn",
+    "heading",
+    "licence",
+    "binding",
+    "licence_basis",
+    "reasons",
+    "regime",
+    "category",
+    "group",
+    "value_usd",
+    "value_text",
+    "value_basis",
+    "fa_score",
+    "fa_text",
+    "hs6_count",
+)
 
 
 def _num(v: Any) -> float | None:
@@ -43,15 +57,25 @@ def ally_grid_rows(items: pd.DataFrame) -> list[dict[str, Any]]:
     for r in visible.to_dict(orient="records"):
         value = _num(r.get("value_usd"))
         fa = _num(r.get("fa_score"))
-        rows.append({
-            "eccn": r["eccn"], "heading": r.get("heading", ""), "licence": r.get("licence_required", ""),
-            "binding": str(r.get("binding_reasons") or "").replace(";", ", "), "licence_basis": r.get("licence_basis", ""),
-            "reasons": str(r.get("reasons") or "").replace(";", ", "),
-            "regime": str(r.get("regime") or "").replace(";", ", "),
-            "category": int(r["category"]) if _num(r.get("category")) is not None else None, "group": r.get("group", ""),
-            "value_usd": value, "value_text": fmt_usd(value, missing="unknown"), "value_basis": r.get("value_basis", ""),
-            "fa_score": fa, "fa_text": fmt_score(fa), "hs6_count": len([h for h in str(r.get("hs6") or "").split(";") if h]),
-        })
+        rows.append(
+            {
+                "eccn": r["eccn"],
+                "heading": r.get("heading", ""),
+                "licence": r.get("licence_required", ""),
+                "binding": str(r.get("binding_reasons") or "").replace(";", ", "),
+                "licence_basis": r.get("licence_basis", ""),
+                "reasons": str(r.get("reasons") or "").replace(";", ", "),
+                "regime": str(r.get("regime") or "").replace(";", ", "),
+                "category": int(r["category"]) if _num(r.get("category")) is not None else None,
+                "group": r.get("group", ""),
+                "value_usd": value,
+                "value_text": fmt_usd(value, missing="unknown"),
+                "value_basis": r.get("value_basis", ""),
+                "fa_score": fa,
+                "fa_text": fmt_score(fa),
+                "hs6_count": len([h for h in str(r.get("hs6") or "").split(";") if h]),
+            }
+        )
     return rows
 
 
@@ -67,8 +91,10 @@ def ally_items_view(ds: Any, partner: str, year: Any, column_defs: Any) -> tuple
     rows = ally_grid_rows(items)
     name = partner_names(ds).get(partner, partner)
     known = sum(1 for r in rows if r["value_usd"] is not None)
-    text = (f"{len(rows):,} items · values for {name}, {y} (US$ per year), known for {known:,} items · ally view: "
-            "shared trade facts only")
+    text = (
+        f"{len(rows):,} items · values for {name}, {y} (US$ per year), known for {known:,} items · ally view: "
+        "shared trade facts only"
+    )
     return rows, ally_column_defs(column_defs(items, y)), [html.Span(text), provenance_badge(trade_provenance(ds))]
 
 
@@ -88,7 +114,10 @@ def ally_panel_view(ds: Any, eccn: str | None, partner: str, year: Any) -> tuple
         ["Reasons for control", str(it.get("reasons") or "not stated").replace(";", ", ")],
         ["Regime", str(it.get("regime") or "n/a").replace(";", ", ")],
         ["CCL category / group", f"{it.get('category')} / {it.get('group')}"],
-        [f"Unrealised US export potential to {name}, {y}", f"{fmt_usd(_num(it.get('value_usd')), missing='unknown')} per year"],
+        [
+            f"Unrealised US export potential to {name}, {y}",
+            f"{fmt_usd(_num(it.get('value_usd')), missing='unknown')} per year",
+        ],
         ["How the value is measured", str(it.get("value_basis", ""))],
         ["Foreign availability score (0–1)", fmt_score(_num(it.get("fa_score")))],
         ["Share of world exports from outside the US and the regime", fmt_pct(_num(it.get("fa_non_regime_share")), 0)],
@@ -96,12 +125,19 @@ def ally_panel_view(ds: Any, eccn: str | None, partner: str, year: Any) -> tuple
         ["Third-country suppliers above the threshold", str(it.get("fa_supplier_count", "n/a"))],
         ["Largest third-country suppliers", str(it.get("fa_top_suppliers") or "n/a")],
     ]
-    table = html.Table(html.Tbody([html.Tr([html.Th(k, className="fw-normal text-muted"), html.Td(v)])
-                                   for k, v in facts]), className="table table-sm small")
+    table = html.Table(
+        html.Tbody([html.Tr([html.Th(k, className="fw-normal text-muted"), html.Td(v)]) for k, v in facts]),
+        className="table table-sm small",
+    )
     from dashboard.logic.items import diversion_section, licence_section
-    body = [html.P(str(it.get("heading", "")), className="mb-1"), licence_section(it, name),
-            html.Div([html.Span("Trade evidence ", className="small"), provenance_badge(prov)], className="mb-1"),
-            table, diversion_section(ds, eccn, partner, name)]
+
+    body = [
+        html.P(str(it.get("heading", "")), className="mb-1"),
+        licence_section(it, name),
+        html.Div([html.Span("Trade evidence ", className="small"), provenance_badge(prov)], className="mb-1"),
+        table,
+        diversion_section(ds, eccn, partner, name),
+    ]
     return f"{eccn} · {name}, {y}", body, None
 
 

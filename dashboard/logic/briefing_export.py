@@ -20,17 +20,25 @@ def file_name(name: str, kind: str, audience: str) -> str:
     return f"{stem}-{audience}.{kind}"
 
 
-def briefing_bytes(inputs: dict[str, Any], data_dir: Path | None, kind: str, *, audience: str,
-                   marking: str = "", title: str = "") -> bytes:
+def briefing_bytes(
+    inputs: dict[str, Any], data_dir: Path | None, kind: str, *, audience: str, marking: str = "", title: str = ""
+) -> bytes:
     """Run the scenario's inputs and export its briefing as `kind` (pptx or xlsx)."""
     if kind not in KINDS:
         raise DecontrolError(f"unknown briefing format '{kind}': expected pptx or xlsx")
     from optimizer.briefing import write_deck, write_workbook
     from optimizer.briefing.collect import collect_briefing
     from optimizer.scenarios.run import run_inputs
+
     run = run_inputs(inputs, data_dir)
-    b = collect_briefing(run, data_dir=data_dir, audience=audience, marking=str(marking or "")[:120],
-                         title=str(title or "")[:120], inputs=inputs)
+    b = collect_briefing(
+        run,
+        data_dir=data_dir,
+        audience=audience,
+        marking=str(marking or "")[:120],
+        title=str(title or "")[:120],
+        inputs=inputs,
+    )
     with tempfile.TemporaryDirectory(prefix="decontrol-brief-") as tmp:
         path = Path(tmp) / f"briefing.{kind}"
         (write_deck if kind == "pptx" else write_workbook)(b, path)

@@ -41,9 +41,14 @@ def totals_rows(records: list[Any], audience: str = "internal") -> list[dict[str
     for rec in records:
         res = package_for(rec.results or {}, audience)
         sc = (rec.inputs or {}).get("scenario") or {}
-        row = {"name": rec.name, "partner": sc.get("partner") or res.get("partner", ""),
-               "target_bn": float(sc.get("target_usd") or 0) / BN, "achieved_bn": float(res.get("achieved_usd") or 0) / BN,
-               "n_items": len(res.get("items") or []), "status": res.get("status", "")}
+        row = {
+            "name": rec.name,
+            "partner": sc.get("partner") or res.get("partner", ""),
+            "target_bn": float(sc.get("target_usd") or 0) / BN,
+            "achieved_bn": float(res.get("achieved_usd") or 0) / BN,
+            "n_items": len(res.get("items") or []),
+            "status": res.get("status", ""),
+        }
         if audience == "internal":
             row["risk"] = (rec.results or {}).get("total_risk", (rec.results or {}).get("risk"))
         rows.append(row)
@@ -55,11 +60,15 @@ def diffs(records: list[Any]) -> list[dict[str, Any]]:
     if len(records) < 2:
         return []
     base = package_lines(records[0].results or {})
-    return [{"name": r.name, "against": records[0].name, **package_diff(base, package_lines(r.results or {}))}
-            for r in records[1:]]
+    return [
+        {"name": r.name, "against": records[0].name, **package_diff(base, package_lines(r.results or {}))}
+        for r in records[1:]
+    ]
 
 
-def frontier_points(ds: Any, inputs: dict[str, Any], data_dir: Path | None, points: int = FRONTIER_POINTS) -> list[dict]:
+def frontier_points(
+    ds: Any, inputs: dict[str, Any], data_dir: Path | None, points: int = FRONTIER_POINTS
+) -> list[dict]:
     """The frontier of a scenario's inputs (cached per dataset and inputs): achieved value, risk, items."""
     key = ("compare-frontier", json.dumps(inputs, sort_keys=True, default=str), points)
 
@@ -67,11 +76,16 @@ def frontier_points(ds: Any, inputs: dict[str, Any], data_dir: Path | None, poin
         from optimizer.model import compute_frontier
         from optimizer.model.scenario import Scenario
         from optimizer.scenarios.run import items_for_inputs
+
         items, known, _warnings, _ds = items_for_inputs(inputs, data_dir)
         scenario = Scenario.from_dict(inputs.get("scenario") or {})
         front = compute_frontier(items, scenario, points=points, known_eccns=known).to_dict()
-        return [{"achieved_usd": p.get("achieved_usd"), "risk": p.get("risk"), "n_items": p.get("n_items", 0)}
-                for p in front.get("points", []) if p.get("achieved_usd") is not None]
+        return [
+            {"achieved_usd": p.get("achieved_usd"), "risk": p.get("risk"), "n_items": p.get("n_items", 0)}
+            for p in front.get("points", [])
+            if p.get("achieved_usd") is not None
+        ]
+
     return memo(ds, key, compute)
 
 
@@ -91,5 +105,8 @@ def compare_provenance(ds: Any, audience: str = "internal") -> Provenance:
     """Synthetic when the trade layer is; else an analyst estimate (concordance and, internally, judgements)."""
     kind: Kind = "synthetic" if ds.trade_synthetic else "analyst"
     judged = "tiers and risk weights" if audience == "internal" else "package choices"
-    return Provenance(kind, f"{ds.trade_source} + analyst-made concordance, {judged}; "
-                            "frontiers recomputed from each scenario's saved inputs")
+    return Provenance(
+        kind,
+        f"{ds.trade_source} + analyst-made concordance, {judged}; "
+        "frontiers recomputed from each scenario's saved inputs",
+    )

@@ -27,16 +27,50 @@ TARGETS: tuple[str, ...] = ("RUS", "BLR", "CHN")
 TABLE_ROWS = 25
 #: Columns an ally may see (shared facts: trade figures, the public CHPL tier, scores and weights).
 ALLY_FIELDS: tuple[str, ...] = (
-    "rank", "hub", "hs6", "hs6_name", "target", "chpl_tier", "combined", "growth_score", "reexport_score",
-    "mirror_score", "unit_value_score", "excess_growth_pct", "did_z", "did_low90", "did_high90",
-    "coalition_to_hub_pre_usd", "coalition_to_hub_post_usd", "hub_to_target_pre_usd", "hub_to_target_post_usd",
-    "reexport_ratio_pre", "reexport_ratio_post", "gap1_pre", "gap1_post", "gap2_pre", "gap2_post", "uv_change", "data")
+    "rank",
+    "hub",
+    "hs6",
+    "hs6_name",
+    "target",
+    "chpl_tier",
+    "combined",
+    "growth_score",
+    "reexport_score",
+    "mirror_score",
+    "unit_value_score",
+    "excess_growth_pct",
+    "did_z",
+    "did_low90",
+    "did_high90",
+    "coalition_to_hub_pre_usd",
+    "coalition_to_hub_post_usd",
+    "hub_to_target_pre_usd",
+    "hub_to_target_post_usd",
+    "reexport_ratio_pre",
+    "reexport_ratio_post",
+    "gap1_pre",
+    "gap1_post",
+    "gap2_pre",
+    "gap2_post",
+    "uv_change",
+    "data",
+)
 #: Columns of the on-page table (display names), in order.
 SHOWN: tuple[tuple[str, str], ...] = (
-    ("rank", "#"), ("hub", "Hub"), ("hs6", "HS6"), ("chpl_tier", "CHPL"), ("combined", "Score"),
-    ("growth_score", "Growth"), ("reexport_score", "Re-export"), ("mirror_score", "Mirror"),
-    ("unit_value_score", "Unit value"), ("excess_growth_pct", "Excess growth %"),
-    ("reexport_ratio_pre", "Re-export ratio before"), ("reexport_ratio_post", "after"), ("eccns", "ECCNs (mapped)"))
+    ("rank", "#"),
+    ("hub", "Hub"),
+    ("hs6", "HS6"),
+    ("chpl_tier", "CHPL"),
+    ("combined", "Score"),
+    ("growth_score", "Growth"),
+    ("reexport_score", "Re-export"),
+    ("mirror_score", "Mirror"),
+    ("unit_value_score", "Unit value"),
+    ("excess_growth_pct", "Excess growth %"),
+    ("reexport_ratio_pre", "Re-export ratio before"),
+    ("reexport_ratio_post", "after"),
+    ("eccns", "ECCNs (mapped)"),
+)
 
 
 def target_options() -> list[dict[str, str]]:
@@ -57,7 +91,9 @@ def provenance(rep: DiversionReport) -> Provenance:
     return Provenance("synthetic" if rep.synthetic else "real", rep.source)
 
 
-def filtered(ds: Any, target: str, tiers: list[str] | None, eccn: str | None, audience: str) -> tuple[DiversionReport, pd.DataFrame]:
+def filtered(
+    ds: Any, target: str, tiers: list[str] | None, eccn: str | None, audience: str
+) -> tuple[DiversionReport, pd.DataFrame]:
     """The report and its ranked rows for the page's filters, in the audience's columns."""
     rep = _report(ds, target, tuple(t for t in CHPL_TIERS if t in (tiers or [])))
     table = rep.table.assign(data=rep.data_label)
@@ -92,12 +128,18 @@ def ranking_view(ds: Any, target: str, tiers: list[str] | None, eccn: str | None
     rep, table = filtered(ds, target, tiers, eccn, audience)
     prov = provenance(rep)
     weights = ", ".join(f"{k} {v:g}" for k, v in rep.weights.items())
-    lines = [html.Strong(f"{rep.data_label} mirror trade data. "),
-             f"Control {rep.since.isoformat()} ({rep.since_note}); before {rep.periods.pre[0]}-{rep.periods.pre[-1]}, "
-             f"after {rep.periods.post[0]}-{rep.periods.post[-1]}; {len(rep.hubs)} hubs compared. Weights: {weights}."]
+    lines = [
+        html.Strong(f"{rep.data_label} mirror trade data. "),
+        f"Control {rep.since.isoformat()} ({rep.since_note}); before {rep.periods.pre[0]}-{rep.periods.pre[-1]}, "
+        f"after {rep.periods.post[0]}-{rep.periods.post[-1]}; {len(rep.hubs)} hubs compared. Weights: {weights}.",
+    ]
     if rep.synthetic:
-        lines.append(html.Div("Synthetic data with planted test patterns: no row is evidence about any country.",
-                              className="fw-semibold"))
+        lines.append(
+            html.Div(
+                "Synthetic data with planted test patterns: no row is evidence about any country.",
+                className="fw-semibold",
+            )
+        )
     banner = dbc.Alert(lines, color="warning" if rep.synthetic else "info", className="py-2 small mb-2")
     top = table.head(TABLE_ROWS)
     cols = [(c, n) for c, n in SHOWN if c in top.columns]
@@ -107,8 +149,10 @@ def ranking_view(ds: Any, target: str, tiers: list[str] | None, eccn: str | None
         head = html.Thead(html.Tr([html.Th(n) for _, n in cols]))
         rows = html.Tbody([html.Tr([html.Td(_fmt(c, r[c])) for c, _ in cols]) for _, r in top.iterrows()])
         body = dbc.Table([head, rows], size="sm", striped=True, hover=True, className="mb-0 small")
-    options = [{"label": f"{r['rank']}. {r['hub']} {r['hs6']} (score {r['combined']:.2f})",
-                "value": f"{r['hub']}|{r['hs6']}"} for _, r in top.iterrows()]
+    options = [
+        {"label": f"{r['rank']}. {r['hub']} {r['hs6']} (score {r['combined']:.2f})", "value": f"{r['hub']}|{r['hs6']}"}
+        for _, r in top.iterrows()
+    ]
     return RankingView(banner, body, options, options[0]["value"] if options else None, hub_matrix(table, prov))
 
 
@@ -122,6 +166,7 @@ def pair_figure(ds: Any, target: str, pair: str | None) -> Any:
     controls = [(rk.CONTROL_DATES[target][0], "control")]
     if target == "CHN":
         from datetime import date
+
         controls.append((date(2023, 10, 17), "update"))
     return before_after(series, controls, f"{hub} {hs6} -> {target}: before and after the control", provenance(rep))
 
@@ -133,11 +178,19 @@ def download(ds: Any, target: str, tiers: list[str] | None, eccn: str | None, au
     if fmt == "csv":
         return dcc.send_string("\ufeff" + table.to_csv(index=False), f"{stem}.csv")
     buf = io.BytesIO()
-    notes = pd.DataFrame({"field": ["data", "source", "control date", "years before", "years after", "weights"],
-                          "value": [rep.data_label, rep.source, rep.since.isoformat(),
-                                    f"{rep.periods.pre[0]}-{rep.periods.pre[-1]}",
-                                    f"{rep.periods.post[0]}-{rep.periods.post[-1]}",
-                                    ", ".join(f"{k} {v:g}" for k, v in rep.weights.items())]})
+    notes = pd.DataFrame(
+        {
+            "field": ["data", "source", "control date", "years before", "years after", "weights"],
+            "value": [
+                rep.data_label,
+                rep.source,
+                rep.since.isoformat(),
+                f"{rep.periods.pre[0]}-{rep.periods.pre[-1]}",
+                f"{rep.periods.post[0]}-{rep.periods.post[-1]}",
+                ", ".join(f"{k} {v:g}" for k, v in rep.weights.items()),
+            ],
+        }
+    )
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
         table.to_excel(xl, sheet_name="ranking", index=False)
         notes.to_excel(xl, sheet_name="about", index=False)

@@ -41,8 +41,12 @@ from optimizer.gets.package import (
 DEFAULT_MEMBERS: tuple[str, ...] = ("JPN", "KOR", "NLD")
 MEMBER_CHOICES: tuple[str, ...] = ALLIES + ("DEU", "TWN")
 M = 1e6
-STATUS_LABEL = {"in_force": "in force", "suspended": "suspended", "not_yet": "not yet in force",
-                "unknown": "unknown (the record cannot tell)"}
+STATUS_LABEL = {
+    "in_force": "in force",
+    "suspended": "suspended",
+    "not_yet": "not yet in force",
+    "unknown": "unknown (the record cannot tell)",
+}
 
 
 def partner_options(ds: Any) -> list[dict[str, str]]:
@@ -66,8 +70,11 @@ def check_horizon(text: Any) -> int:
 
 
 def _exposure(ds: Any, partner: str, day: str, horizon: int, members: tuple[str, ...], unsourced: bool) -> pd.DataFrame:
-    return memo(ds, ("exchange-exposure", partner, day, horizon, members, unsourced),
-                lambda: member_exposure(ds, partner, ["USA", *members], day, None, horizon, unsourced))
+    return memo(
+        ds,
+        ("exchange-exposure", partner, day, horizon, members, unsourced),
+        lambda: member_exposure(ds, partner, ["USA", *members], day, None, horizon, unsourced),
+    )
 
 
 @dataclass(frozen=True)
@@ -81,8 +88,9 @@ def _cell_usd(v: Any) -> str:
     return "no data" if v is None or (isinstance(v, float) and math.isnan(v)) else fmt_usd(v)
 
 
-def measures_view(ds: Any, partner: Any, day: Any, horizon: Any, members: Any, unsourced: Any,
-                  audience: str) -> MeasuresView:
+def measures_view(
+    ds: Any, partner: Any, day: Any, horizon: Any, members: Any, unsourced: Any, audience: str
+) -> MeasuresView:
     """The partner's measures on `day` with their status, expiry and flags, and the imports from the
     partner in their codes of the US and the chosen allies (a shared view: whitelisted fields only)."""
     if not partner:
@@ -101,37 +109,69 @@ def measures_view(ds: Any, partner: Any, day: Any, horizon: Any, members: Any, u
         html.Strong(f"Export controls of {partner} on {frame.attrs['date']}: "),
         ", ".join(f"{int(n)} {STATUS_LABEL.get(s, s)}" for s, n in counts.items()),
         f" (real: public announcements). Imports in their codes, trade {frame.attrs['year']}: ",
-        provenance_badge(prov, className="ms-1")]
+        provenance_badge(prov, className="ms-1"),
+    ]
     if proxied:
-        lines.append(html.Div(f"{', '.join(proxied)}: no bilateral rows from {partner} in the data; their imports "
-                              f"from {partner} are a proxy (imports from the world x {partner}'s share of world "
-                              "exports of each code).", className="small"))
+        lines.append(
+            html.Div(
+                f"{', '.join(proxied)}: no bilateral rows from {partner} in the data; their imports "
+                f"from {partner} are a proxy (imports from the world x {partner}'s share of world "
+                "exports of each code).",
+                className="small",
+            )
+        )
     if missing:
         lines.append(html.Div(f"{', '.join(missing)}: no imports in the data (no data, not 0).", className="small"))
     if len(flagged):
-        lines.append(html.Div([html.Strong(f"{len(flagged)} flagged: ")] + [
-            html.Span(f"{r['measure_id']}: {r['lapse_flag']}. ") for r in flagged.head(4).to_dict(orient="records")],
-            className="small"))
+        lines.append(
+            html.Div(
+                [html.Strong(f"{len(flagged)} flagged: ")]
+                + [
+                    html.Span(f"{r['measure_id']}: {r['lapse_flag']}. ")
+                    for r in flagged.head(4).to_dict(orient="records")
+                ],
+                className="small",
+            )
+        )
     banner = dbc.Alert(lines, color="warning" if ds.trade_synthetic else "info", className="py-2 small mb-2")
-    wide = shown.pivot_table(index="measure_id", columns="member", values="imports_from_partner_usd", aggfunc="first",
-                             dropna=False)
+    wide = shown.pivot_table(
+        index="measure_id", columns="member", values="imports_from_partner_usd", aggfunc="first", dropna=False
+    )
     first = shown.drop_duplicates("measure_id").set_index("measure_id")
     order = ["USA", *chosen]
-    head = html.Thead(html.Tr([html.Th(h) for h in ("Measure", "Item group", "Status", "Until", "HS codes")]
-                              + [html.Th(f"{m} imports from {partner}") for m in order]))
+    head = html.Thead(
+        html.Tr(
+            [html.Th(h) for h in ("Measure", "Item group", "Status", "Until", "HS codes")]
+            + [html.Th(f"{m} imports from {partner}") for m in order]
+        )
+    )
     body = []
     for mid, r in first.iterrows():
         unsourced_codes = str(r["hs6_basis"]).startswith("UNSOURCED")
         codes = str(r["hs6_used"]).replace(";", " ") or "none published"
-        body.append(html.Tr([
-            html.Td(mid), html.Td(str(r["item_group"])[:40]),
-            html.Td(STATUS_LABEL.get(str(r["status"]), str(r["status"])),
-                    className="text-danger fw-semibold" if r["lapse_flag"] else "", title=str(r["lapse_flag"] or "")),
-            html.Td(str(r["status_until"] or "")),
-            html.Td([codes] + ([dbc.Badge("UNSOURCED", color="secondary", className="ms-1")] if unsourced_codes else []),
-                    className="text-muted" if codes == "none published" else ""),
-        ] + [html.Td(_cell_usd(wide.at[mid, m]) if m in wide.columns else "no data", className="text-end")
-             for m in order]))
+        body.append(
+            html.Tr(
+                [
+                    html.Td(mid),
+                    html.Td(str(r["item_group"])[:40]),
+                    html.Td(
+                        STATUS_LABEL.get(str(r["status"]), str(r["status"])),
+                        className="text-danger fw-semibold" if r["lapse_flag"] else "",
+                        title=str(r["lapse_flag"] or ""),
+                    ),
+                    html.Td(str(r["status_until"] or "")),
+                    html.Td(
+                        [codes]
+                        + ([dbc.Badge("UNSOURCED", color="secondary", className="ms-1")] if unsourced_codes else []),
+                        className="text-muted" if codes == "none published" else "",
+                    ),
+                ]
+                + [
+                    html.Td(_cell_usd(wide.at[mid, m]) if m in wide.columns else "no data", className="text-end")
+                    for m in order
+                ]
+            )
+        )
     table = dbc.Table([head, html.Tbody(body)], size="sm", striped=True, hover=True, className="mb-0 small")
     return MeasuresView(banner, table, exposure_chart(shown, prov))
 
@@ -152,8 +192,12 @@ class ExchangeParams:
 
     def settings(self) -> ExchangeSettings:
         low, high = parse_balance(self.balance)
-        return ExchangeSettings(balance_share=low, balance_upper=high, risk_price_usd=self.risk_price_musd * M,
-                                supply_premium=self.supply_premium)
+        return ExchangeSettings(
+            balance_share=low,
+            balance_upper=high,
+            risk_price_usd=self.risk_price_musd * M,
+            supply_premium=self.supply_premium,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -165,34 +209,58 @@ def _number(label: str, v: Any, lo: float, hi: float | None = None) -> float:
     except (TypeError, ValueError):
         raise DecontrolError(f"{label}: enter a number") from None
     if math.isnan(f) or f < lo or (hi is not None and f > hi):
-        raise DecontrolError(f"{label} {v!r}: expected a number from {lo:g}" + (f" to {hi:g}" if hi is not None else ""))
+        raise DecontrolError(
+            f"{label} {v!r}: expected a number from {lo:g}" + (f" to {hi:g}" if hi is not None else "")
+        )
     return f
 
 
-def params_from_form(partner: Any, day: Any, horizon: Any, balance: Any, risk_price_m: Any, premium: Any,
-                     unsourced: Any) -> ExchangeParams:
+def params_from_form(
+    partner: Any, day: Any, horizon: Any, balance: Any, risk_price_m: Any, premium: Any, unsourced: Any
+) -> ExchangeParams:
     """The form's values checked one by one (DecontrolError naming the field)."""
     if not partner:
         raise DecontrolError("choose a partner")
     from optimizer.gets.measures import parse_date
+
     when = parse_date(day or today(), "date").isoformat()
     parse_balance(balance)
-    return ExchangeParams(str(partner), when, check_horizon(horizon), str(balance).strip(),
-                          _number("risk price (US$ m per point)", risk_price_m, 0.0),
-                          _number("supply premium", premium, 0.0, 1.0), bool(unsourced))
+    return ExchangeParams(
+        str(partner),
+        when,
+        check_horizon(horizon),
+        str(balance).strip(),
+        _number("risk price (US$ m per point)", risk_price_m, 0.0),
+        _number("supply premium", premium, 0.0, 1.0),
+        bool(unsourced),
+    )
 
 
 def params_from_dict(d: Any) -> ExchangeParams:
     if not isinstance(d, dict):
         raise DecontrolError("there is no exchange to use: run the two-sided optimizer first")
-    return params_from_form(d.get("partner"), d.get("date"), d.get("horizon_days"), d.get("balance"),
-                            d.get("risk_price_musd"), d.get("supply_premium"), d.get("unsourced"))
+    return params_from_form(
+        d.get("partner"),
+        d.get("date"),
+        d.get("horizon_days"),
+        d.get("balance"),
+        d.get("risk_price_musd"),
+        d.get("supply_premium"),
+        d.get("unsourced"),
+    )
 
 
 def run_exchange(ds: Any, p: ExchangeParams) -> ExchangeReport:
     """The two-sided package for the form (the item table from the dashboard's cache)."""
-    return exchange_package(ds, p.partner, day=p.date, horizon_days=p.horizon_days, settings=p.settings(),
-                            include_unsourced=p.unsourced, items=item_table(ds, p.partner))
+    return exchange_package(
+        ds,
+        p.partner,
+        day=p.date,
+        horizon_days=p.horizon_days,
+        settings=p.settings(),
+        include_unsourced=p.unsourced,
+        items=item_table(ds, p.partner),
+    )
 
 
 def references(ds: Any, partner: str, settings: ExchangeSettings) -> list[ReferenceExchange]:
@@ -200,21 +268,39 @@ def references(ds: Any, partner: str, settings: ExchangeSettings) -> list[Refere
     if partner != "CHN":
         return []  # the reference exchanges of the data are US-China outcomes
     key = ("exchange-references", partner, settings.supply_premium, tuple(sorted(settings.get_shares.items())))
-    refs: list[ReferenceExchange] = memo(ds, key, lambda: [
-        reference_exchange(ds, n, partner=partner, settings=settings, items=item_table(ds, partner))
-        for n in reference_names(ds)])
+    refs: list[ReferenceExchange] = memo(
+        ds,
+        key,
+        lambda: [
+            reference_exchange(ds, n, partner=partner, settings=settings, items=item_table(ds, partner))
+            for n in reference_names(ds)
+        ],
+    )
     return refs
 
 
 def chart_rows(report: ExchangeReport, refs: list[ReferenceExchange]) -> list[dict[str, Any]]:
-    rows = [{"label": f"Proposal ({report.date})", "gives": report.partner_gain_usd or 0.0,
-             "gets": report.us_gain_usd or 0.0,
-             "gets_unsourced": sum(g["value_usd"] for g in report.gets if g["unsourced_hs6"]), "note": ""}]
+    rows = [
+        {
+            "label": f"Proposal ({report.date})",
+            "gives": report.partner_gain_usd or 0.0,
+            "gets": report.us_gain_usd or 0.0,
+            "gets_unsourced": sum(g["value_usd"] for g in report.gets if g["unsourced_hs6"]),
+            "note": "",
+        }
+    ]
     rows[0]["gets"] -= rows[0]["gets_unsourced"]
     for r in refs:
-        rows.append({"label": f"{r.name} ({r.date[:7]})", "gives": r.us_gives_usd, "gets": r.partner_gives_usd,
-                     "gives_unsourced": r.us_gives_unsourced_usd, "gets_unsourced": r.partner_gives_unsourced_usd,
-                     "note": f"{r.not_valued} line(s) not valued" if r.not_valued else ""})
+        rows.append(
+            {
+                "label": f"{r.name} ({r.date[:7]})",
+                "gives": r.us_gives_usd,
+                "gets": r.partner_gives_usd,
+                "gives_unsourced": r.us_gives_unsourced_usd,
+                "gets_unsourced": r.partner_gives_unsourced_usd,
+                "note": f"{r.not_valued} line(s) not valued" if r.not_valued else "",
+            }
+        )
     return rows
 
 
@@ -229,66 +315,158 @@ class LedgerView:
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> Any:
-    return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in header])),
-                      html.Tbody([html.Tr([html.Td(c) for c in r]) for r in rows])],
-                     size="sm", striped=True, className="mb-0 small")
+    return dbc.Table(
+        [
+            html.Thead(html.Tr([html.Th(h) for h in header])),
+            html.Tbody([html.Tr([html.Td(c) for c in r]) for r in rows]),
+        ],
+        size="sm",
+        striped=True,
+        className="mb-0 small",
+    )
 
 
 def ledger_view(ds: Any, report: ExchangeReport, refs: list[ReferenceExchange]) -> LedgerView:
     """The ledger side by side, the KPIs, the balance chart and the reference exchanges' lines."""
     prov = Provenance("synthetic" if report.gets_synthetic or report.gives_synthetic else "real", report.source)
     s = report.settings
-    band = (f">= {s['balance_share']:g} x" if s.get("balance_upper") is None
-            else f"{s['balance_share']:g}-{s['balance_upper']:g} x")
+    band = (
+        f">= {s['balance_share']:g} x"
+        if s.get("balance_upper") is None
+        else f"{s['balance_share']:g}-{s['balance_upper']:g} x"
+    )
     if report.found:
-        status = dbc.Alert([html.Strong(f"Exchange {report.status}: "),
-                            f"{len(report.gives)} gives, {len(report.gets)} gets; measures on {report.date}, trade "
-                            f"{report.year}. ", provenance_badge(prov, className="ms-1")]
-                           + ([html.Div("No exchange is worth making at this risk price: lower it or raise the "
-                                        "supply premium.")] if not report.gives and not report.gets else [])
-                           + [html.Div(f"UNSOURCED HS codes in the gets: {', '.join(report.unsourced_hs6)}",
-                                       className="small fw-semibold")] * bool(report.unsourced_hs6),
-                           color="success" if report.gets else "secondary", className="py-2 small mb-2")
+        status = dbc.Alert(
+            [
+                html.Strong(f"Exchange {report.status}: "),
+                f"{len(report.gives)} gives, {len(report.gets)} gets; measures on {report.date}, trade {report.year}. ",
+                provenance_badge(prov, className="ms-1"),
+            ]
+            + (
+                [html.Div("No exchange is worth making at this risk price: lower it or raise the supply premium.")]
+                if not report.gives and not report.gets
+                else []
+            )
+            + [
+                html.Div(
+                    f"UNSOURCED HS codes in the gets: {', '.join(report.unsourced_hs6)}", className="small fw-semibold"
+                )
+            ]
+            * bool(report.unsourced_hs6),
+            color="success" if report.gets else "secondary",
+            className="py-2 small mb-2",
+        )
     else:
-        status = dbc.Alert(f"No exchange ({report.status}): no choice of gives and gets meets the balance "
-                           f"(partner's gain {band} the US gain) under the constraints.", color="danger",
-                           className="py-2 small mb-2")
+        status = dbc.Alert(
+            f"No exchange ({report.status}): no choice of gives and gets meets the balance "
+            f"(partner's gain {band} the US gain) under the constraints.",
+            color="danger",
+            className="py-2 small mb-2",
+        )
     ratio = report.balance_ratio
-    kpis = dbc.Row([
-        dbc.Col(kpi_card("US gets (relief of partner measures)", fmt_usd(report.us_gain_usd) + "/yr",
-                         f"US imports secured x premium {s['supply_premium']:g}", prov, tone="success"), md=3),
-        dbc.Col(kpi_card("US gives (partner's gain)", fmt_usd(report.partner_gain_usd) + "/yr",
-                         "licence-bound US exports unlocked", prov), md=3),
-        dbc.Col(kpi_card("Balance (partner's gain / US gain)", f"{ratio:.2f}" if ratio is not None else "n/a",
-                         f"condition: partner's gain {band} the US gain"), md=3),
-        dbc.Col(kpi_card("US net gain", fmt_usd(report.us_net_gain_usd) + "/yr",
-                         f"gets - risk {report.risk or 0:.3f} x {fmt_usd(s['risk_price_usd'])}/point",
-                         tone="primary"), md=3),
-    ], className="g-2 mb-2")
-    gives = _table(["ECCN", "Instrument", "Licence basis", "Value/yr", "Risk"],
-                   [[g["eccn"], g["instrument_detail"], g["licence_basis"][:90], fmt_usd(g["value_usd"]),
-                     f"{g['risk']:.3f}"] for g in report.gives]) if report.gives else \
-        empty_state("No gives.", "The US gives nothing in this exchange.")
-    gets = _table(["Measure", "Item group", "Relief", "Status", "US imports", "Value/yr", "HS codes"],
-                  [[g["measure_id"], g["item_group"][:32], g["relief"].replace("_", " "), g["status"].replace("_", " "),
-                    fmt_usd(g["us_imports_from_partner_usd"]), fmt_usd(g["value_usd"]),
-                    [g["hs6_used"].replace(";", " ")] + ([dbc.Badge("UNSOURCED", color="secondary", className="ms-1")]
-                                                         if g["unsourced_hs6"] else [])]
-                   for g in report.gets]) if report.gets else empty_state("No gets.", "The US asks for nothing.")
+    kpis = dbc.Row(
+        [
+            dbc.Col(
+                kpi_card(
+                    "US gets (relief of partner measures)",
+                    fmt_usd(report.us_gain_usd) + "/yr",
+                    f"US imports secured x premium {s['supply_premium']:g}",
+                    prov,
+                    tone="success",
+                ),
+                md=3,
+            ),
+            dbc.Col(
+                kpi_card(
+                    "US gives (partner's gain)",
+                    fmt_usd(report.partner_gain_usd) + "/yr",
+                    "licence-bound US exports unlocked",
+                    prov,
+                ),
+                md=3,
+            ),
+            dbc.Col(
+                kpi_card(
+                    "Balance (partner's gain / US gain)",
+                    f"{ratio:.2f}" if ratio is not None else "n/a",
+                    f"condition: partner's gain {band} the US gain",
+                ),
+                md=3,
+            ),
+            dbc.Col(
+                kpi_card(
+                    "US net gain",
+                    fmt_usd(report.us_net_gain_usd) + "/yr",
+                    f"gets - risk {report.risk or 0:.3f} x {fmt_usd(s['risk_price_usd'])}/point",
+                    tone="primary",
+                ),
+                md=3,
+            ),
+        ],
+        className="g-2 mb-2",
+    )
+    gives = (
+        _table(
+            ["ECCN", "Instrument", "Licence basis", "Value/yr", "Risk"],
+            [
+                [
+                    g["eccn"],
+                    g["instrument_detail"],
+                    g["licence_basis"][:90],
+                    fmt_usd(g["value_usd"]),
+                    f"{g['risk']:.3f}",
+                ]
+                for g in report.gives
+            ],
+        )
+        if report.gives
+        else empty_state("No gives.", "The US gives nothing in this exchange.")
+    )
+    gets = (
+        _table(
+            ["Measure", "Item group", "Relief", "Status", "US imports", "Value/yr", "HS codes"],
+            [
+                [
+                    g["measure_id"],
+                    g["item_group"][:32],
+                    g["relief"].replace("_", " "),
+                    g["status"].replace("_", " "),
+                    fmt_usd(g["us_imports_from_partner_usd"]),
+                    fmt_usd(g["value_usd"]),
+                    [g["hs6_used"].replace(";", " ")]
+                    + ([dbc.Badge("UNSOURCED", color="secondary", className="ms-1")] if g["unsourced_hs6"] else []),
+                ]
+                for g in report.gets
+            ],
+        )
+        if report.gets
+        else empty_state("No gets.", "The US asks for nothing.")
+    )
     ref_rows = []
     for r in refs:
         for ln in r.lines:
-            value = "not valued" if not ln["valued"] else " + ".join(
-                ([fmt_usd(ln["value_usd"])] if ln["value_usd"] else [])
-                + ([f"{fmt_usd(ln['unsourced_value_usd'])} UNSOURCED"] if ln["unsourced_value_usd"] else [])) or "$0"
+            value = (
+                "not valued"
+                if not ln["valued"]
+                else " + ".join(
+                    ([fmt_usd(ln["value_usd"])] if ln["value_usd"] else [])
+                    + ([f"{fmt_usd(ln['unsourced_value_usd'])} UNSOURCED"] if ln["unsourced_value_usd"] else [])
+                )
+                or "$0"
+            )
             side = "US gave" if ln["side"] == "us_gives" else f"{r.partner} gave"
-            ref_rows.append([f"{r.name} {r.date}", side, ln["what"][:110], value,
-                             html.Span(ln["basis"][:160], title=ln["basis"])])
-    ref_table = _table(["Exchange", "Side", "What", "Value/yr", "How valued"], ref_rows) if ref_rows else \
-        empty_state("No reference exchanges for this partner.")
+            ref_rows.append(
+                [f"{r.name} {r.date}", side, ln["what"][:110], value, html.Span(ln["basis"][:160], title=ln["basis"])]
+            )
+    ref_table = (
+        _table(["Exchange", "Side", "What", "Value/yr", "How valued"], ref_rows)
+        if ref_rows
+        else empty_state("No reference exchanges for this partner.")
+    )
     assumptions = html.Ul([html.Li(a) for a in report.assumptions], className="small text-muted mb-0 mt-2")
-    return LedgerView(status, kpis, gives, gets, balance_chart(chart_rows(report, refs), prov),
-                      html.Div([ref_table, assumptions]))
+    return LedgerView(
+        status, kpis, gives, gets, balance_chart(chart_rows(report, refs), prov), html.Div([ref_table, assumptions])
+    )
 
 
 # ---------------------------------------------------------------------------------------- saving and briefing
@@ -296,6 +474,7 @@ def save_exchange(store: Any, ds: Any, name: Any, params: Any, author: str = "")
     """Save the exchange as a scenario: inputs = its parameters and the package scenario of its gives;
     results = the exchange recomputed here (the gives as the package's items, the gets beside them)."""
     from optimizer.gets.package import exchange_inputs, exchange_results
+
     clean = str(name or "").strip()
     if not clean:
         return "Give the scenario a name.", False
@@ -303,8 +482,9 @@ def save_exchange(store: Any, ds: Any, name: Any, params: Any, author: str = "")
         p = params_from_dict(params)
         report = run_exchange(ds, p)
         inputs = exchange_inputs(report, p.unsourced)
-        rec = store.save(clean, inputs, exchange_results(report), dataset_id=str(getattr(ds, "dataset_id", "")),
-                         author=author)
+        rec = store.save(
+            clean, inputs, exchange_results(report), dataset_id=str(getattr(ds, "dataset_id", "")), author=author
+        )
     except DecontrolError as exc:
         return exc.message, False
     return f"Saved '{rec.name}' (version {rec.version}): the gives as its package, the gets beside them.", True
@@ -316,6 +496,7 @@ def download(ds: Any, params: Any, kind: str) -> dict[str, Any]:
     from pathlib import Path
 
     from optimizer.briefing.exchange import write_exchange_slide, write_exchange_workbook
+
     p = params_from_dict(params)
     report = run_exchange(ds, p)
     refs = references(ds, p.partner, p.settings())

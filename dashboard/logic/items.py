@@ -62,16 +62,29 @@ def grid_rows(items: pd.DataFrame, tiers: list[str] | None = None) -> list[dict[
     for r in df.itertuples(index=False):
         value = None if _is_nan(r.value_usd) else float(r.value_usd)
         hs = [h for h in str(r.hs6 or "").split(";") if h]
-        rows.append({
-            "eccn": r.eccn, "heading": r.heading, "tier": r.tier, "tier_source": r.tier_source,
-            "reasons": str(r.reasons or "").replace(";", ", "), "regime": str(r.regime or "").replace(";", ", "),
-            "category": int(r.category), "group": r.group,
-            "licence": r.licence_required, "binding": str(r.binding_reasons or "").replace(";", ", "),
-            "licence_basis": r.licence_basis,
-            "value_usd": value, "value_text": fmt_usd(value, missing="unknown"), "value_basis": r.value_basis,
-            "fa_score": float(r.fa_score), "fa_text": fa_display(r.fa_score, r.fa_basis), "fa_basis": r.fa_basis,
-            "risk": float(r.risk), "hs6_count": len(hs),
-        })
+        rows.append(
+            {
+                "eccn": r.eccn,
+                "heading": r.heading,
+                "tier": r.tier,
+                "tier_source": r.tier_source,
+                "reasons": str(r.reasons or "").replace(";", ", "),
+                "regime": str(r.regime or "").replace(";", ", "),
+                "category": int(r.category),
+                "group": r.group,
+                "licence": r.licence_required,
+                "binding": str(r.binding_reasons or "").replace(";", ", "),
+                "licence_basis": r.licence_basis,
+                "value_usd": value,
+                "value_text": fmt_usd(value, missing="unknown"),
+                "value_basis": r.value_basis,
+                "fa_score": float(r.fa_score),
+                "fa_text": fa_display(r.fa_score, r.fa_basis),
+                "fa_basis": r.fa_basis,
+                "risk": float(r.risk),
+                "hs6_count": len(hs),
+            }
+        )
     return rows
 
 
@@ -91,52 +104,107 @@ def column_defs(items: pd.DataFrame, year: int) -> list[dict[str, Any]]:
     vmax = float(items["value_usd"].max()) if items["value_usd"].notna().any() else 0.0
     return [
         {"field": "eccn", "headerName": "ECCN", "pinned": "left", "width": 100, "filter": "agTextColumnFilter"},
-        {"field": "heading", "headerName": "Heading", "flex": 2, "minWidth": 220, "tooltipField": "heading",
-         "filter": "agTextColumnFilter"},
-        {"field": "tier", "headerName": "Tier", "width": 135, "cellRenderer": "TierChip",
-         "filter": "agTextColumnFilter"},
-        {"field": "licence", "headerName": "Licence", "width": 120, "tooltipField": "licence_basis",
-         "headerTooltip": "all / some paragraphs / end use only / none (Country Chart, 15 CFR 744.21)",
-         "filter": "agTextColumnFilter"},
-        {"field": "binding", "headerName": "Binds", "width": 110, "tooltipField": "licence_basis",
-         "filter": "agTextColumnFilter"},
-        {"field": "reasons", "headerName": "Reasons", "width": 130, "tooltipField": "reasons",
-         "filter": "agTextColumnFilter"},
+        {
+            "field": "heading",
+            "headerName": "Heading",
+            "flex": 2,
+            "minWidth": 220,
+            "tooltipField": "heading",
+            "filter": "agTextColumnFilter",
+        },
+        {
+            "field": "tier",
+            "headerName": "Tier",
+            "width": 135,
+            "cellRenderer": "TierChip",
+            "filter": "agTextColumnFilter",
+        },
+        {
+            "field": "licence",
+            "headerName": "Licence",
+            "width": 120,
+            "tooltipField": "licence_basis",
+            "headerTooltip": "all / some paragraphs / end use only / none (Country Chart, 15 CFR 744.21)",
+            "filter": "agTextColumnFilter",
+        },
+        {
+            "field": "binding",
+            "headerName": "Binds",
+            "width": 110,
+            "tooltipField": "licence_basis",
+            "filter": "agTextColumnFilter",
+        },
+        {
+            "field": "reasons",
+            "headerName": "Reasons",
+            "width": 130,
+            "tooltipField": "reasons",
+            "filter": "agTextColumnFilter",
+        },
         {"field": "regime", "headerName": "Regime", "width": 100, "filter": "agTextColumnFilter"},
-        {"field": "value_usd", "headerName": f"Value, US$/yr ({year})", "width": 170, "cellRenderer": "BarCell",
-         "cellRendererParams": {"max": vmax, "textField": "value_text", "color": "#3498db"},
-         "filter": "agNumberColumnFilter", "sort": "desc", "tooltipField": "value_basis",
-         "headerTooltip": "Estimated US exports per year that relief would unlock for the partner"},
-        {"field": "fa_score", "headerName": "FA score (0–1)", "width": 150,
-         "headerTooltip": "Foreign availability to the partner, 15 CFR 768 proxies (0 none – 1 wide)", "cellRenderer": "BarCell",
-         "cellRendererParams": {"max": 1.0, "textField": "fa_text", "color": "#18bc9c"},
-         "filter": "agNumberColumnFilter", "tooltipField": "fa_basis"},
-        {"field": "risk", "headerName": "Risk", "width": 95, "filter": "agNumberColumnFilter",
-         "headerTooltip": f"Security risk from the reasons for control (analyst weights), reduced by FA; {RISK_SCALE}",
-         "valueFormatter": {"function": "d3.format('.2f')(params.value)"}},
-        {"field": "hs6_count", "headerName": "HS codes", "width": 110, "headerTooltip": "HS6 codes mapped to the item", "filter": "agNumberColumnFilter"},
+        {
+            "field": "value_usd",
+            "headerName": f"Value, US$/yr ({year})",
+            "width": 170,
+            "cellRenderer": "BarCell",
+            "cellRendererParams": {"max": vmax, "textField": "value_text", "color": "#3498db"},
+            "filter": "agNumberColumnFilter",
+            "sort": "desc",
+            "tooltipField": "value_basis",
+            "headerTooltip": "Estimated US exports per year that relief would unlock for the partner",
+        },
+        {
+            "field": "fa_score",
+            "headerName": "FA score (0–1)",
+            "width": 150,
+            "headerTooltip": "Foreign availability to the partner, 15 CFR 768 proxies (0 none – 1 wide)",
+            "cellRenderer": "BarCell",
+            "cellRendererParams": {"max": 1.0, "textField": "fa_text", "color": "#18bc9c"},
+            "filter": "agNumberColumnFilter",
+            "tooltipField": "fa_basis",
+        },
+        {
+            "field": "risk",
+            "headerName": "Risk",
+            "width": 95,
+            "filter": "agNumberColumnFilter",
+            "headerTooltip": f"Security risk from the reasons for control (analyst weights), reduced by FA; {RISK_SCALE}",
+            "valueFormatter": {"function": "d3.format('.2f')(params.value)"},
+        },
+        {
+            "field": "hs6_count",
+            "headerName": "HS codes",
+            "width": 110,
+            "headerTooltip": "HS6 codes mapped to the item",
+            "filter": "agNumberColumnFilter",
+        },
     ]
 
 
 def items_summary(items: pd.DataFrame, shown: int, partner_name: str, year: int, prov: Provenance) -> list:
     counts = items["tier"].value_counts()
     known = int(items["value_usd"].notna().sum())
-    text = (f"{shown:,} of {len(items):,} items in the chosen tiers · "
-            + " · ".join(f"{int(counts.get(t, 0))} {t}" for t in TIER_ORDER)
-            + f" · values for {partner_name}, {year} (US$ per year), known for {known:,} items")
+    text = (
+        f"{shown:,} of {len(items):,} items in the chosen tiers · "
+        + " · ".join(f"{int(counts.get(t, 0))} {t}" for t in TIER_ORDER)
+        + f" · values for {partner_name}, {year} (US$ per year), known for {known:,} items"
+    )
     return [html.Span(text), provenance_badge(prov), html.Div(space_line(items, partner_name), className="small")]
 
 
 def space_line(items: pd.DataFrame, partner_name: str) -> str:
     """The partner's concession space in one line (what its licence requirements leave to negotiate)."""
     from optimizer.estimation.space import concession_space
+
     if "licence_required" not in items.columns:
         return ""
     s = concession_space(items)
-    return (f"Concession space for {partner_name}: {s.licensed_items} items need a licence "
-            f"({fmt_usd(s.licence_bound_usd)} licence-bound), {s.end_use_only_items} only for military end uses, "
-            f"{s.nlr_items} need none (nlr: {fmt_usd(s.nlr_potential_usd)} of trade, no item relief), "
-            f"{s.candidates} candidates worth at most {fmt_usd(s.candidate_value_usd)} a year.")
+    return (
+        f"Concession space for {partner_name}: {s.licensed_items} items need a licence "
+        f"({fmt_usd(s.licence_bound_usd)} licence-bound), {s.end_use_only_items} only for military end uses, "
+        f"{s.nlr_items} need none (nlr: {fmt_usd(s.nlr_potential_usd)} of trade, no item relief), "
+        f"{s.candidates} candidates worth at most {fmt_usd(s.candidate_value_usd)} a year."
+    )
 
 
 def items_view(ds: Any, partner: str, year: Any, tiers: list[str] | None) -> tuple[list, list, list]:
@@ -155,11 +223,18 @@ def tier_chip(tier: str) -> html.Span:
 
 def _table(header: list[str], rows: list[list[Any]], align_right: set[int] | None = None) -> html.Table:
     right = align_right or set()
-    return html.Table([
-        html.Thead(html.Tr([html.Th(h, className="text-end" if i in right else "") for i, h in enumerate(header)])),
-        html.Tbody([html.Tr([html.Td(c, className="text-end" if i in right else "") for i, c in enumerate(r)])
-                    for r in rows]),
-    ], className="table table-sm small mb-1")
+    return html.Table(
+        [
+            html.Thead(html.Tr([html.Th(h, className="text-end" if i in right else "") for i, h in enumerate(header)])),
+            html.Tbody(
+                [
+                    html.Tr([html.Td(c, className="text-end" if i in right else "") for i, c in enumerate(r)])
+                    for r in rows
+                ]
+            ),
+        ],
+        className="table table-sm small mb-1",
+    )
 
 
 def _section(title: str, children: list, prov: Provenance | None = None) -> html.Section:
@@ -172,15 +247,23 @@ def _section(title: str, children: list, prov: Provenance | None = None) -> html
 def history_section(history: pd.DataFrame) -> html.Section:
     """The item's tier decisions, newest first (the append-only history: nothing is ever lost)."""
     if history is None or history.empty:
-        return _section("Tier decisions", [html.Div("No tier override recorded for this item.", className="small text-muted")])
-    rows = [[r["date"], r["author"], f"{r['from_tier'] or '–'} → {r['to_tier']}", r["reason"]]
-            for r in history.sort_values("id", ascending=False).to_dict(orient="records")]
-    return _section(f"Tier decisions ({len(rows)})", [_table(["Date", "Analyst", "Tier", "Reason"], rows, set())],
-                    Provenance("analyst", "tier overrides recorded in the dashboard (append-only history)"))
+        return _section(
+            "Tier decisions", [html.Div("No tier override recorded for this item.", className="small text-muted")]
+        )
+    rows = [
+        [r["date"], r["author"], f"{r['from_tier'] or '–'} → {r['to_tier']}", r["reason"]]
+        for r in history.sort_values("id", ascending=False).to_dict(orient="records")
+    ]
+    return _section(
+        f"Tier decisions ({len(rows)})",
+        [_table(["Date", "Analyst", "Tier", "Reason"], rows, set())],
+        Provenance("analyst", "tier overrides recorded in the dashboard (append-only history)"),
+    )
 
 
-def panel_view(ds: Any, eccn: str | None, partner: str, year: Any,
-               history: pd.DataFrame | None = None) -> tuple[str, list, str | None]:
+def panel_view(
+    ds: Any, eccn: str | None, partner: str, year: Any, history: pd.DataFrame | None = None
+) -> tuple[str, list, str | None]:
     """Outputs of the item panel: its title, its body, and the item's current tier (override default).
     `history`: the item's recorded tier decisions, shown under the tier."""
     if not eccn:
@@ -198,66 +281,141 @@ def panel_view(ds: Any, eccn: str | None, partner: str, year: Any,
         tier_line.append(html.Div(f"source: {it['tier_source']}", className="small text-muted"))
 
     reasons_rows = [[p["reason"], p["applies_to"], p["chart"]] for p in ex.paragraphs]
-    control = _section("Reasons for control, by paragraph", [
-        _table(["Reason", "Applies to", "Country Chart"], reasons_rows) if reasons_rows
-        else html.Div(f"Reasons: {it['reasons'] or 'not stated'} (no paragraph detail in the CCL text).",
-                      className="small"),
-        html.Div(f"Regime: {it['regime'] or 'n/a'}; CCL category {it['category']}, group {it['group']}.",
-                 className="small text-muted"),
-    ], ccl_prov)
+    control = _section(
+        "Reasons for control, by paragraph",
+        [
+            _table(["Reason", "Applies to", "Country Chart"], reasons_rows)
+            if reasons_rows
+            else html.Div(
+                f"Reasons: {it['reasons'] or 'not stated'} (no paragraph detail in the CCL text).", className="small"
+            ),
+            html.Div(
+                f"Regime: {it['regime'] or 'n/a'}; CCL category {it['category']}, group {it['group']}.",
+                className="small text-muted",
+            ),
+        ],
+        ccl_prov,
+    )
 
     vb = ex.value_breakdown
     if len(vb):
-        unknown = _is_nan(it["value_usd"])   # the data lacks an input: per-code values are unknown, not $0
-        hs_rows = [[r["hs6"], str(r.get("name", ""))[:60], r.get("confidence", ""), str(r.get("rationale", "")),
-                    fmt_pct(r.get("controlled_share"), 0), "unknown" if unknown else fmt_usd(r.get("value_usd"))]
-                   for _, r in vb.iterrows()]
+        unknown = _is_nan(it["value_usd"])  # the data lacks an input: per-code values are unknown, not $0
+        hs_rows = [
+            [
+                r["hs6"],
+                str(r.get("name", ""))[:60],
+                r.get("confidence", ""),
+                str(r.get("rationale", "")),
+                fmt_pct(r.get("controlled_share"), 0),
+                "unknown" if unknown else fmt_usd(r.get("value_usd")),
+            ]
+            for _, r in vb.iterrows()
+        ]
         header = ["HS6", "Product", "Conf.", "Rationale", "Ctrl. share", f"Value {y}"]
         hs_body: list = [_table(header, hs_rows[:5], {4, 5})]
         if len(hs_rows) > 5:
-            hs_body.append(html.Details([html.Summary(f"{len(hs_rows) - 5} more HS codes", className="small"),
-                                         _table(header, hs_rows[5:], {4, 5})]))
+            hs_body.append(
+                html.Details(
+                    [
+                        html.Summary(f"{len(hs_rows) - 5} more HS codes", className="small"),
+                        _table(header, hs_rows[5:], {4, 5}),
+                    ]
+                )
+            )
     else:
-        hs_body = [html.Div("No HS codes mapped: the item's trade (and so its value and foreign availability) "
-                            "cannot be measured from trade data.", className="small")]
-    value = _section(f"HS mapping and concession value for {name}", [
-        html.Div([html.Span(fmt_usd(it["value_usd"], missing="unknown"), className="fw-bold"),
-                  html.Span(f" per year ({y}) · {it['value_basis']}", className="small")]),
-        *hs_body,
-        html.Details([html.Summary("How the value is computed", className="small"),
-                      html.Div(ex.value_formula, className="small text-muted")]),
-    ], Provenance.combine(trade_prov, analyst) if len(vb) else trade_prov)
+        hs_body = [
+            html.Div(
+                "No HS codes mapped: the item's trade (and so its value and foreign availability) "
+                "cannot be measured from trade data.",
+                className="small",
+            )
+        ]
+    value = _section(
+        f"HS mapping and concession value for {name}",
+        [
+            html.Div(
+                [
+                    html.Span(fmt_usd(it["value_usd"], missing="unknown"), className="fw-bold"),
+                    html.Span(f" per year ({y}) · {it['value_basis']}", className="small"),
+                ]
+            ),
+            *hs_body,
+            html.Details(
+                [
+                    html.Summary("How the value is computed", className="small"),
+                    html.Div(ex.value_formula, className="small text-muted"),
+                ]
+            ),
+        ],
+        Provenance.combine(trade_prov, analyst) if len(vb) else trade_prov,
+    )
 
     sup = ex.suppliers
     fa_rows = [
-        ["Share of world exports from outside the US, the regime and the partner", fmt_pct(it.get("fa_non_regime_share"), 0)],
+        [
+            "Share of world exports from outside the US, the regime and the partner",
+            fmt_pct(it.get("fa_non_regime_share"), 0),
+        ],
         ["Share from all non-US suppliers", fmt_pct(it.get("fa_all_foreign_share"), 0)],
-        ["Third-country suppliers above the threshold",
-         str(it.get("fa_supplier_count", "n/a")) if fa_known(it.get("fa_basis")) else "no data"],
-        [f"{name}'s own exports vs imports (capacity)",
-         "no data" if not fa_known(it.get("fa_basis")) else
-         f"{fmt_usd(it.get('fa_partner_exports_usd'))} vs {fmt_usd(it.get('fa_partner_imports_usd'))} "
-         f"({fmt_score(it.get('fa_partner_capacity'))})"],
+        [
+            "Third-country suppliers above the threshold",
+            str(it.get("fa_supplier_count", "n/a")) if fa_known(it.get("fa_basis")) else "no data",
+        ],
+        [
+            f"{name}'s own exports vs imports (capacity)",
+            "no data"
+            if not fa_known(it.get("fa_basis"))
+            else f"{fmt_usd(it.get('fa_partner_exports_usd'))} vs {fmt_usd(it.get('fa_partner_imports_usd'))} "
+            f"({fmt_score(it.get('fa_partner_capacity'))})",
+        ],
     ]
-    fa = _section("Foreign availability (15 CFR 768 proxies)", [
-        html.Div([html.Span(f"FA score {fa_display(it['fa_score'], it.get('fa_basis'))}", className="fw-bold"),
-                  html.Span(f" · {it['fa_basis']}", className="small")]),
-        _table(["Component", "Value"], fa_rows, {1}),
-        graph(top_suppliers(sup, name, y, trade_prov), 260),
-        html.Div(it["fa_evidence"], className="small text-muted"),
-        html.Details([html.Summary("How the score is computed", className="small"),
-                      html.Div(ex.fa_formula, className="small text-muted")]),
-    ], trade_prov)
+    fa = _section(
+        "Foreign availability (15 CFR 768 proxies)",
+        [
+            html.Div(
+                [
+                    html.Span(f"FA score {fa_display(it['fa_score'], it.get('fa_basis'))}", className="fw-bold"),
+                    html.Span(f" · {it['fa_basis']}", className="small"),
+                ]
+            ),
+            _table(["Component", "Value"], fa_rows, {1}),
+            graph(top_suppliers(sup, name, y, trade_prov), 260),
+            html.Div(it["fa_evidence"], className="small text-muted"),
+            html.Details(
+                [
+                    html.Summary("How the score is computed", className="small"),
+                    html.Div(ex.fa_formula, className="small text-muted"),
+                ]
+            ),
+        ],
+        trade_prov,
+    )
 
-    risk = _section("Security risk", [
-        html.Div([html.Span(f"Risk {fmt_score(it['risk'])}", className="fw-bold"),
-                  html.Span(f" ({RISK_SCALE}; analyst weights)", className="small")]),
-        html.Div(ex.risk_formula, className="small text-muted"),
-    ], Provenance("analyst", "risk weights per reason for control (EstimationConfig), reduced by FA"))
+    risk = _section(
+        "Security risk",
+        [
+            html.Div(
+                [
+                    html.Span(f"Risk {fmt_score(it['risk'])}", className="fw-bold"),
+                    html.Span(f" ({RISK_SCALE}; analyst weights)", className="small"),
+                ]
+            ),
+            html.Div(ex.risk_formula, className="small text-muted"),
+        ],
+        Provenance("analyst", "risk weights per reason for control (EstimationConfig), reduced by FA"),
+    )
 
     licence = licence_section(it, name)
-    body = [html.P(it["heading"], className="mb-1"), html.Div(tier_line, className="mb-2"),
-            licence, control, value, fa, risk, diversion_section(ds, it["eccn"], partner, name)]
+    body = [
+        html.P(it["heading"], className="mb-1"),
+        html.Div(tier_line, className="mb-2"),
+        licence,
+        control,
+        value,
+        fa,
+        risk,
+        diversion_section(ds, it["eccn"], partner, name),
+    ]
     if history is not None:
         body.insert(2, history_section(history))
     return f"{it['eccn']} · {name}, {y}", body, it["tier"]
@@ -267,6 +425,7 @@ def diversion_section(ds: Any, eccn: str, partner: str, name: str) -> html.Secti
     """The item's diversion exposure: the strongest mirror-trade signal of its mapped codes for the
     partner's targets (`optimizer.diversion.exposure`). Facts from trade data, shown to allies too."""
     from optimizer.diversion.exposure import STRONG_SIGNAL
+
     title = "Diversion exposure (mirror trade)"
     try:
         exp = item_diversion(ds, eccn, partner)
@@ -278,22 +437,40 @@ def diversion_section(ds: Any, eccn: str, partner: str, name: str) -> html.Secti
     targets = ", ".join(partner_names(ds).get(t, t) for t in exp.targets)
     row = exp.of(eccn)
     if row is None:
-        body: list = [html.Div(f"No signal measured: none of the item's HS codes is in the mirror trade table "
-                               f"for {targets}.", className="small")]
+        body: list = [
+            html.Div(
+                f"No signal measured: none of the item's HS codes is in the mirror trade table for {targets}.",
+                className="small",
+            )
+        ]
     else:
         score = float(row["diversion_score"])
         strong = score >= STRONG_SIGNAL
         body = [
-            html.Div([html.Span(f"Score {score:.2f}", className="fw-bold"),
-                      html.Span(" (0–1, combined signals; strong at "
-                                f"{STRONG_SIGNAL:.2f} and above)" + (" · strong" if strong else ""),
-                                className="small")]),
+            html.Div(
+                [
+                    html.Span(f"Score {score:.2f}", className="fw-bold"),
+                    html.Span(
+                        " (0–1, combined signals; strong at "
+                        f"{STRONG_SIGNAL:.2f} and above)" + (" · strong" if strong else ""),
+                        className="small",
+                    ),
+                ]
+            ),
             html.Div(f"Strongest pair: {row['diversion_signal']}", className="small"),
-            html.Div(f"{int(row['diversion_pairs_strong'])} strong (hub, code) pair(s) towards {targets}; relief "
-                     f"to {name} bears on these targets.", className="small text-muted"),
-            html.Div(["Evidence per pair on the ", html.A("Diversion page", href="/diversion"),
-                      "; the builder can leave such items out (decontrol optimize --max-diversion)."],
-                     className="small text-muted"),
+            html.Div(
+                f"{int(row['diversion_pairs_strong'])} strong (hub, code) pair(s) towards {targets}; relief "
+                f"to {name} bears on these targets.",
+                className="small text-muted",
+            ),
+            html.Div(
+                [
+                    "Evidence per pair on the ",
+                    html.A("Diversion page", href="/diversion"),
+                    "; the builder can leave such items out (decontrol optimize --max-diversion).",
+                ],
+                className="small text-muted",
+            ),
         ]
     return _section(title, body, prov)
 
@@ -302,13 +479,19 @@ def licence_section(it: dict[str, Any], name: str) -> html.Section:
     """The partner's licence requirement for the item, the instruments that would relieve it and who
     can decide: public regulation (Country Chart, Country Groups, 15 CFR 744.21), shown to allies too."""
     from optimizer.licensing.instruments import INSTRUMENT_LABELS, read_instruments
+
     instr = read_instruments(it.get("instrument_detail"))
-    rows = [["Licence required", f"{it.get('licence_required')} (binding: {it.get('binding_reasons') or 'none'})"],
-            ["Basis", str(it.get("licence_basis", ""))]]
+    rows = [
+        ["Licence required", f"{it.get('licence_required')} (binding: {it.get('binding_reasons') or 'none'})"],
+        ["Basis", str(it.get("licence_basis", ""))],
+    ]
     rows += [[INSTRUMENT_LABELS.get(k, k), v] for k, v in instr.items()]
     rows.append(["Who decides", f"{it.get('decided_by')}: {it.get('decided_by_detail')}"])
-    return _section(f"Licence requirement to {name}", [_table(["", ""], rows)],
-                    Provenance("real", "15 CFR 738 Supp. 1, 740 Supp. 1 (eCFR 2026-07-23); 744 Supp. 2 (2026-09-24)"))
+    return _section(
+        f"Licence requirement to {name}",
+        [_table(["", ""], rows)],
+        Provenance("real", "15 CFR 738 Supp. 1, 740 Supp. 1 (eCFR 2026-07-23); 744 Supp. 2 (2026-09-24)"),
+    )
 
 
 # ------------------------------------------------------------------------------------------ override
@@ -328,8 +511,9 @@ def validate_override(eccn: str | None, tier: str | None, reason: str | None, au
     return problems
 
 
-def record_override(state: AppState, eccn: str, tier: str, reason: str, author: str,
-                    date: str | None = None, partner: str | None = None) -> str:
+def record_override(
+    state: AppState, eccn: str, tier: str, reason: str, author: str, date: str | None = None, partner: str | None = None
+) -> str:
     """Record the override in the history (scenario database) and the workspace's
     `policy/tier_overrides.csv`; return a confirmation. `partner`: whose item table gives the tier
     the decision changes from.
@@ -368,8 +552,15 @@ def rule_fixed(ds: Any, eccn: str, tier: str, partner: str) -> str:
     return ""
 
 
-def override_view(state: AppState, eccn: str | None, tier: str | None, reason: str | None,
-                  author: str | None, version: int | None, partner: str | None = None) -> tuple:
+def override_view(
+    state: AppState,
+    eccn: str | None,
+    tier: str | None,
+    reason: str | None,
+    author: str | None,
+    version: int | None,
+    partner: str | None = None,
+) -> tuple:
     """Outputs of the "Record override" button: feedback, (invalid, message) for reason and author,
     and the new override version (bumped only when something was recorded, to refresh the views)."""
     problems = validate_override(eccn, tier, reason, author)
@@ -381,8 +572,20 @@ def override_view(state: AppState, eccn: str | None, tier: str | None, reason: s
         general = problems.get("eccn") or problems.get("tier")
         feedback = dbc.Alert(general, color="warning", className="py-1 px-2 small mb-0") if general else None
         # the version is left alone (no_update): touching it would re-render the panel and reset the form
-        return (feedback, "reason" in problems, problems.get("reason", ""),
-                "author" in problems, problems.get("author", ""), no_update)
+        return (
+            feedback,
+            "reason" in problems,
+            problems.get("reason", ""),
+            "author" in problems,
+            problems.get("author", ""),
+            no_update,
+        )
     message = record_override(state, str(eccn), str(tier), str(reason), str(author), partner=partner)
-    return (dbc.Alert(message, color="success", className="py-1 px-2 small mb-0"), False, "", False, "",
-            int(version or 0) + 1)
+    return (
+        dbc.Alert(message, color="success", className="py-1 px-2 small mb-0"),
+        False,
+        "",
+        False,
+        "",
+        int(version or 0) + 1,
+    )

@@ -40,8 +40,12 @@ from optimizer.model.scenario import DEFAULT_MIN_FA
 FRONTIER_POINTS = 30
 ALTERNATIVES = 3
 #: Exclusion reasons in the order a negotiator reads them, with plain labels.
-DECIDER_LABELS: dict[str, str] = {"bis": "BIS alone", "regime": "regime", "statute": "statute",
-                                  "agency": "other agency"}
+DECIDER_LABELS: dict[str, str] = {
+    "bis": "BIS alone",
+    "regime": "regime",
+    "statute": "statute",
+    "agency": "other agency",
+}
 REASON_LABELS: dict[str, str] = {
     "nlr": "No licence required to the partner (nothing to relieve)",
     "foundational": "Foundational control (never in a package)",
@@ -95,11 +99,19 @@ def run_package(ds: Any, values: FormValues) -> dict[str, Any]:
     t0 = time.perf_counter()
     package = solve_package(with_ally_positions(items, checked.positions), checked.scenario)
     return {
-        "ok": True, "run_id": uuid.uuid4().hex, "partner": partner, "year": year,
-        "scenario": checked.scenario.to_dict(), "positions": {k: list(v) for k, v in checked.positions.items()},
-        "package": package.to_dict(), "frontier": None, "alternatives": None,
+        "ok": True,
+        "run_id": uuid.uuid4().hex,
+        "partner": partner,
+        "year": year,
+        "scenario": checked.scenario.to_dict(),
+        "positions": {k: list(v) for k, v in checked.positions.items()},
+        "package": package.to_dict(),
+        "frontier": None,
+        "alternatives": None,
         "seconds": {"package": time.perf_counter() - t0},
-        "synthetic": bool(ds.trade_synthetic), "source": str(ds.trade_source), "dataset_id": ds.dataset_id,
+        "synthetic": bool(ds.trade_synthetic),
+        "source": str(ds.trade_source),
+        "dataset_id": ds.dataset_id,
         # what the trade data lacks (e.g. the partner's imports): said next to an infeasible target
         "data_warnings": [str(w) for w in items.attrs.get("warnings", [])],
     }
@@ -109,6 +121,7 @@ def scenario_items(ds: Any, items: Any, partner: str, scenario: Scenario) -> Any
     """The item table `scenario` is solved on (the diversion exposure joined when it screens on it),
     through the core's one function, with the exposure cached per partner."""
     from optimizer.diversion.exposure import for_scenario
+
     if scenario.max_diversion is None:
         return items
     return for_scenario(ds, items, partner, scenario.max_diversion, diversion_exposure(ds, partner))
@@ -122,8 +135,13 @@ def _table_and_scenario(ds: Any, result: dict) -> tuple[Any, Scenario]:
     return table, scenario
 
 
-def run_extras(ds: Any, result: dict, progress: Progress = _no_progress,
-               frontier_points: int = FRONTIER_POINTS, alternatives: int = ALTERNATIVES) -> dict[str, Any]:
+def run_extras(
+    ds: Any,
+    result: dict,
+    progress: Progress = _no_progress,
+    frontier_points: int = FRONTIER_POINTS,
+    alternatives: int = ALTERNATIVES,
+) -> dict[str, Any]:
     """Phase 2 of a run (the background job, with progress and cancel): the trade-off frontier and
     the alternatives of the package `result` holds. Tagged with the run id, so a late answer for an
     older run is never shown next to a newer package."""
@@ -137,21 +155,33 @@ def run_extras(ds: Any, result: dict, progress: Progress = _no_progress,
         progress(70, "Looking for alternative packages…")
         alts = find_alternatives(table, scenario, n=alternatives)
     progress(100, "Done.")
-    return {"run_id": result["run_id"], "frontier": _slim_frontier(front.to_dict()),
-            "alternatives": [_slim(a.to_dict()) for a in alts],
-            "seconds": {"frontier": t1 - t0, "alternatives": time.perf_counter() - t1}}
+    return {
+        "run_id": result["run_id"],
+        "frontier": _slim_frontier(front.to_dict()),
+        "alternatives": [_slim(a.to_dict()) for a in alts],
+        "seconds": {"frontier": t1 - t0, "alternatives": time.perf_counter() - t1},
+    }
 
 
 def merge(result: dict | None, extras: dict | None) -> dict | None:
     """The run with its frontier and alternatives when `extras` belong to it (same run id)."""
     if not result or not result.get("ok") or not extras or extras.get("run_id") != result.get("run_id"):
         return result
-    return {**result, "frontier": extras["frontier"], "alternatives": extras["alternatives"],
-            "seconds": {**result["seconds"], **extras["seconds"]}}
+    return {
+        **result,
+        "frontier": extras["frontier"],
+        "alternatives": extras["alternatives"],
+        "seconds": {**result["seconds"], **extras["seconds"]},
+    }
 
 
-def run(ds: Any, values: FormValues, progress: Progress = _no_progress,
-        frontier_points: int = FRONTIER_POINTS, alternatives: int = ALTERNATIVES) -> dict[str, Any]:
+def run(
+    ds: Any,
+    values: FormValues,
+    progress: Progress = _no_progress,
+    frontier_points: int = FRONTIER_POINTS,
+    alternatives: int = ALTERNATIVES,
+) -> dict[str, Any]:
     """Both phases in one call (tests, benchmarks): package, frontier and alternatives."""
     result = run_package(ds, values)
     if not result["ok"]:
@@ -215,8 +245,11 @@ def validation_view(ds: Any, values: FormValues) -> tuple[dict[str, str], list[s
     n = len(problems)
     summary = None
     if n:
-        summary = dbc.Alert(problems.get("general") or f"{fmt_count(n, 'input')} to fix before running.",
-                            color="warning", className="py-1 px-2 small mb-2")
+        summary = dbc.Alert(
+            problems.get("general") or f"{fmt_count(n, 'input')} to fix before running.",
+            color="warning",
+            className="py-1 px-2 small mb-2",
+        )
     return fields, allies, summary
 
 
@@ -243,37 +276,57 @@ def status_view(result: dict | None, shown: dict | None) -> tuple[Any, dict]:
     style of that button (hidden unless the target is infeasible)."""
     hidden = {"display": "none"}
     if not result:
-        return empty_state("No package yet.", "Set a target and press Run: the optimizer picks the least risky "
-                                              "items that reach it, never a foundational one."), hidden
+        return empty_state(
+            "No package yet.",
+            "Set a target and press Run: the optimizer picks the least risky "
+            "items that reach it, never a foundational one.",
+        ), hidden
     if not result.get("ok"):
         return dbc.Alert("Fix the highlighted inputs, then press Run.", color="warning", className="py-2"), hidden
     pkg, label = shown_package(result, shown)
     main = result["package"]
     if main["status"] == "infeasible" and label == "Proposed package":
         best = use_max_target_bn(result)
-        msg = [html.Strong(f"No package reaches {fmt_bn(main['target_usd'])}. "),
-               html.Span(" ".join(diagnosis_lines(main)))]
+        msg = [
+            html.Strong(f"No package reaches {fmt_bn(main['target_usd'])}. "),
+            html.Span(" ".join(diagnosis_lines(main))),
+        ]
         if result.get("data_warnings"):
             msg.append(html.Ul([html.Li(w) for w in result["data_warnings"]], className="small mb-0 mt-1"))
         if best is not None:
             return dbc.Alert(msg, color="warning", className="py-2 mb-2"), {}
         return dbc.Alert(msg, color="danger", className="py-2 mb-2"), hidden
     if main["status"] == "time_limit" and label == "Proposed package":
-        return dbc.Alert(f"The solver stopped at its time limit ({main['time_limit_s']:g} s) before finding a "
-                         "package. Loosen the constraints or raise the limit.", color="danger"), hidden
+        return dbc.Alert(
+            f"The solver stopped at its time limit ({main['time_limit_s']:g} s) before finding a "
+            "package. Loosen the constraints or raise the limit.",
+            color="danger",
+        ), hidden
     gap = pkg.get("gap")
-    quality = ("proven optimal" if pkg["status"] == "optimal" else
-               f"best found in the time limit (gap {fmt_pct(gap, 1)})" if pkg["status"] == "feasible" else pkg["status"])
+    quality = (
+        "proven optimal"
+        if pkg["status"] == "optimal"
+        else f"best found in the time limit (gap {fmt_pct(gap, 1)})"
+        if pkg["status"] == "feasible"
+        else pkg["status"]
+    )
     min_fa = float(result["scenario"].get("min_fa", DEFAULT_MIN_FA))
-    parts = [html.Strong(label), html.Span(f"\u00a0· {result['partner']}, trade year {result['year']} · {quality} · "
-                                           f"{pkg.get('solver', '')} in {pkg.get('solve_seconds', 0):.2f} s · "
-                                           f"foreign-availability threshold {min_fa:.2f}"),
-             provenance_badge(run_provenance(result))]
+    parts = [
+        html.Strong(label),
+        html.Span(
+            f"\u00a0· {result['partner']}, trade year {result['year']} · {quality} · "
+            f"{pkg.get('solver', '')} in {pkg.get('solve_seconds', 0):.2f} s · "
+            f"foreign-availability threshold {min_fa:.2f}"
+        ),
+        provenance_badge(run_provenance(result)),
+    ]
     line = html.Div(parts, className="small mb-2 d-flex align-items-center flex-wrap")
     nothing = nothing_to_offer(pkg, result["partner"])
     if nothing:
-        nothing += (" An analyst can tag a foundational item transactional (never a rule-foundational one) to "
-                    "consider trading it.")
+        nothing += (
+            " An analyst can tag a foundational item transactional (never a rule-foundational one) to "
+            "consider trading it."
+        )
         return html.Div([line, dbc.Alert(nothing, color="info", className="py-2 mb-2")]), hidden
     return line, hidden
 
@@ -286,25 +339,50 @@ def kpi_view(ds: Any, result: dict | None, shown: dict | None) -> list:
     if pkg.get("achieved_usd") is None:
         best = pkg.get("max_achievable_usd")
         largest = "none" if best is None else fmt_usd_significant(largest_target_usd(best))
-        return [dbc.Col(kpi_card("Largest achievable target", largest, "per year, under the other constraints", prov,
-                                 tone="danger"))]
+        return [
+            dbc.Col(
+                kpi_card(
+                    "Largest achievable target", largest, "per year, under the other constraints", prov, tone="danger"
+                )
+            )
+        ]
     totals = partner_totals(ds, result["partner"], (result["year"], result["year"]))
     exports = float(totals["exports_usd"].iloc[0]) if len(totals) else math.nan
-    share = f"{fmt_pct(pkg['achieved_usd'] / exports, 1)} of US exports to {result['partner']} in {result['year']}" \
-        if exports == exports and exports else "US exports to the partner unknown for the year"
+    share = (
+        f"{fmt_pct(pkg['achieved_usd'] / exports, 1)} of US exports to {result['partner']} in {result['year']}"
+        if exports == exports and exports
+        else "US exports to the partner unknown for the year"
+    )
     marginal = pkg.get("marginal_risk_per_bn")
     cards = [
-        kpi_card(f"Value unlocked, {result['year']}", fmt_usd(pkg["achieved_usd"]),
-                 f"per year vs target {fmt_bn(pkg['target_usd'])}; {share}", prov),
-        kpi_card("Items relieved", str(pkg.get("n_items", len(pkg.get("items", [])))),
-                 ", ".join(f"{n} {MODE_LABEL.get(m, m).lower()}"
-                           for m, n in Counter(l["mode"] for l in pkg.get("items", [])).items())
-                 or "none", None),
-        kpi_card("Security risk", fmt_score(pkg.get("risk")), f"{RISK_UNIT}, summed over items (analyst weights, "
-                 "FA-reduced)",
-                 Provenance("analyst", "risk weights per reason for control, reduced by foreign availability")),
-        kpi_card("Marginal risk per extra $1bn", fmt_score(marginal) if marginal is not None else "n/a",
-                 "approximation from the LP relaxation", None),
+        kpi_card(
+            f"Value unlocked, {result['year']}",
+            fmt_usd(pkg["achieved_usd"]),
+            f"per year vs target {fmt_bn(pkg['target_usd'])}; {share}",
+            prov,
+        ),
+        kpi_card(
+            "Items relieved",
+            str(pkg.get("n_items", len(pkg.get("items", [])))),
+            ", ".join(
+                f"{n} {MODE_LABEL.get(m, m).lower()}"
+                for m, n in Counter(l["mode"] for l in pkg.get("items", [])).items()
+            )
+            or "none",
+            None,
+        ),
+        kpi_card(
+            "Security risk",
+            fmt_score(pkg.get("risk")),
+            f"{RISK_UNIT}, summed over items (analyst weights, FA-reduced)",
+            Provenance("analyst", "risk weights per reason for control, reduced by foreign availability"),
+        ),
+        kpi_card(
+            "Marginal risk per extra $1bn",
+            fmt_score(marginal) if marginal is not None else "n/a",
+            "approximation from the LP relaxation",
+            None,
+        ),
     ]
     return [dbc.Col(c, md=6, xxl=3) for c in cards]
 
@@ -313,15 +391,22 @@ def frontier_view(result: dict | None, shown: dict | None) -> go.Figure:
     if not result or not result.get("ok"):
         return frontier([], Provenance("analyst", ""))
     if result.get("frontier") is None:
-        return empty_figure("The frontier is traced after the package (see the progress under Run); "
-                            "if it was cancelled, press Run again.", height=300)
-    pts = [{"index": i, "value_usd": p.get("achieved_usd"), "risk": p.get("risk"), "n_items": p.get("n_items", 0)}
-           for i, p in enumerate(result["frontier"]["points"]) if p.get("achieved_usd") is not None]
+        return empty_figure(
+            "The frontier is traced after the package (see the progress under Run); "
+            "if it was cancelled, press Run again.",
+            height=300,
+        )
+    pts = [
+        {"index": i, "value_usd": p.get("achieved_usd"), "risk": p.get("risk"), "n_items": p.get("n_items", 0)}
+        for i, p in enumerate(result["frontier"]["points"])
+        if p.get("achieved_usd") is not None
+    ]
     selected = int(shown["index"]) if shown and shown.get("kind") == "frontier" else None
     pkg, label = shown_package(result, shown)
     star = (pkg["achieved_usd"], pkg["risk"], label) if pkg.get("achieved_usd") and selected is None else None
-    return frontier(pts, run_provenance(result), selected=selected, target_usd=result["package"]["target_usd"],
-                    shown=star)
+    return frontier(
+        pts, run_provenance(result), selected=selected, target_usd=result["package"]["target_usd"], shown=star
+    )
 
 
 def _sentence(text: str) -> str:
@@ -337,30 +422,53 @@ def table_view(result: dict | None, shown: dict | None) -> list:
     pkg, label = shown_package(result, shown)
     lines = sorted(pkg.get("items", []), key=lambda l: -(l.get("value_usd") or 0))
     if pkg.get("status") not in ("optimal", "feasible"):
-        return [html.H2(label, className="h6"),
-                empty_state("No package for this target.",
-                            "Use the largest achievable target, or relax the constraint the message names.")]
+        return [
+            html.H2(label, className="h6"),
+            empty_state(
+                "No package for this target.",
+                "Use the largest achievable target, or relax the constraint the message names.",
+            ),
+        ]
     if not lines:
         return [html.H2(label, className="h6"), empty_state("This package relieves no item.")]
-    head = html.Thead(html.Tr([html.Th("ECCN"), html.Th("Heading"), html.Th("Binds"), html.Th("Relief (CFR)"),
-                               html.Th(f"Value/yr ({result['year']})", className="text-end"),
-                               html.Th("FA", className="text-end"), html.Th("Risk", className="text-end", title=RISK_SCALE),
-                               html.Th("Decides", title="BIS alone, a multilateral regime, a statute or another agency"),
-                               html.Th("Why")]))
-    rows = [html.Tr([
-        html.Td(l["eccn"], className="fw-semibold"),
-        html.Td(truncate(l.get("heading", ""), 70), title=l.get("heading", "")),
-        html.Td(l.get("binding_reasons", ""), title=l.get("licence_basis", "")),
-        html.Td(instrument_cite(l), title=l.get("instrument", "")),
-        html.Td(fmt_usd(l.get("value_usd"), missing="unknown"), className="text-end"),
-        html.Td(fmt_score(l.get("fa_score")), className="text-end"),
-        html.Td(fmt_score(l.get("risk")), className="text-end"),
-        html.Td(DECIDER_LABELS.get(l.get("decided_by", ""), l.get("decided_by", "")), className="small"),
-        html.Td(l.get("why", ""), className="small text-muted"),
-    ]) for l in lines]
-    return [html.H2(f"{label}: {fmt_count(len(lines), 'item')}", className="h6"),
-            html.Div(html.Table([head, html.Tbody(rows)], className="table table-sm table-hover small mb-0"),
-                     className="table-responsive")]
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th("ECCN"),
+                html.Th("Heading"),
+                html.Th("Binds"),
+                html.Th("Relief (CFR)"),
+                html.Th(f"Value/yr ({result['year']})", className="text-end"),
+                html.Th("FA", className="text-end"),
+                html.Th("Risk", className="text-end", title=RISK_SCALE),
+                html.Th("Decides", title="BIS alone, a multilateral regime, a statute or another agency"),
+                html.Th("Why"),
+            ]
+        )
+    )
+    rows = [
+        html.Tr(
+            [
+                html.Td(l["eccn"], className="fw-semibold"),
+                html.Td(truncate(l.get("heading", ""), 70), title=l.get("heading", "")),
+                html.Td(l.get("binding_reasons", ""), title=l.get("licence_basis", "")),
+                html.Td(instrument_cite(l), title=l.get("instrument", "")),
+                html.Td(fmt_usd(l.get("value_usd"), missing="unknown"), className="text-end"),
+                html.Td(fmt_score(l.get("fa_score")), className="text-end"),
+                html.Td(fmt_score(l.get("risk")), className="text-end"),
+                html.Td(DECIDER_LABELS.get(l.get("decided_by", ""), l.get("decided_by", "")), className="small"),
+                html.Td(l.get("why", ""), className="small text-muted"),
+            ]
+        )
+        for l in lines
+    ]
+    return [
+        html.H2(f"{label}: {fmt_count(len(lines), 'item')}", className="h6"),
+        html.Div(
+            html.Table([head, html.Tbody(rows)], className="table table-sm table-hover small mb-0"),
+            className="table-responsive",
+        ),
+    ]
 
 
 def binding_view(result: dict | None, shown: dict | None) -> list:
@@ -373,18 +481,37 @@ def binding_view(result: dict | None, shown: dict | None) -> list:
     if why:  # no package: the rule the diagnosis names binds, not a row of a package that does not exist
         body += [html.Div(line, className="small") for line in why]
     elif not rows:
-        body.append(html.Div("No constraint binds: the package could change without hitting a limit.",
-                             className="small text-muted"))
+        body.append(
+            html.Div(
+                "No constraint binds: the package could change without hitting a limit.", className="small text-muted"
+            )
+        )
     for b in rows:
-        slack = fmt_usd(b["slack"]) if b["family"] == "target" or b["name"].startswith("cap_share") else f"{b['slack']:g}"
-        body.append(html.Div([html.Strong(b["family"].replace("_", " ")), html.Span(f": {b['detail']} "),
-                              html.Span(f"(room left {slack})", className="text-muted")], className="small"))
+        slack = (
+            fmt_usd(b["slack"]) if b["family"] == "target" or b["name"].startswith("cap_share") else f"{b['slack']:g}"
+        )
+        body.append(
+            html.Div(
+                [
+                    html.Strong(b["family"].replace("_", " ")),
+                    html.Span(f": {b['detail']} "),
+                    html.Span(f"(room left {slack})", className="text-muted"),
+                ],
+                className="small",
+            )
+        )
     marginal = pkg.get("marginal_risk_per_bn")
     if marginal is not None:
-        body.append(html.Div([html.Strong("Marginal risk"),
-                              f": {fmt_score(marginal)} risk points per extra US$1bn of target. ",
-                              html.Span(_sentence(pkg.get("marginal_risk_note") or "approximation"),
-                                        className="text-muted")], className="small mt-1"))
+        body.append(
+            html.Div(
+                [
+                    html.Strong("Marginal risk"),
+                    f": {fmt_score(marginal)} risk points per extra US$1bn of target. ",
+                    html.Span(_sentence(pkg.get("marginal_risk_note") or "approximation"), className="text-muted"),
+                ],
+                className="small mt-1",
+            )
+        )
     for w in pkg.get("warnings", []):
         body.append(html.Div(w, className="small text-warning"))
     return [html.H2("Binding constraints and marginal risk", className="h6"), *body]
@@ -411,10 +538,23 @@ def excluded_view(result: dict | None, shown: dict | None, limit: int = 40) -> l
         items = groups[reason]
         chips: list = [_chip(e) for e in items[:limit]]
         if len(items) > limit:  # the rest one click away, never cut off ("and 531 more" listed nothing)
-            chips.append(html.Details([html.Summary(f"and {len(items) - limit} more", className="small text-muted"),
-                                       html.Div([_chip(e) for e in items[limit:]])], className="d-inline"))
-        body.append(html.Details([html.Summary(f"{REASON_LABELS.get(reason, reason)}: {len(items)}", className="small"),
-                                  html.Div(chips, className="py-1")]))
+            chips.append(
+                html.Details(
+                    [
+                        html.Summary(f"and {len(items) - limit} more", className="small text-muted"),
+                        html.Div([_chip(e) for e in items[limit:]]),
+                    ],
+                    className="d-inline",
+                )
+            )
+        body.append(
+            html.Details(
+                [
+                    html.Summary(f"{REASON_LABELS.get(reason, reason)}: {len(items)}", className="small"),
+                    html.Div(chips, className="py-1"),
+                ]
+            )
+        )
     return [html.H2(f"Items left out, with reasons{note}", className="h6"), *body]
 
 
@@ -423,11 +563,14 @@ def alternatives_view(result: dict | None, shown: dict | None) -> list:
     if not result or not result.get("ok") or not result["package"].get("items"):
         return []
     if result.get("alternatives") is None:
-        return [html.H2("Alternatives within 5% of the best", className="h6"),
-                html.Div("Searched after the frontier…", className="small text-muted")]
+        return [
+            html.H2("Alternatives within 5% of the best", className="h6"),
+            html.Div("Searched after the frontier…", className="small text-muted"),
+        ]
     main = result["package"]
     packages = [("Proposal", main, {"kind": "main", "index": 0})] + [
-        (f"Alternative {i + 1}", a, {"kind": "alternative", "index": i}) for i, a in enumerate(result["alternatives"])]
+        (f"Alternative {i + 1}", a, {"kind": "alternative", "index": i}) for i, a in enumerate(result["alternatives"])
+    ]
     cur = (shown or {}).get("kind", "main"), int((shown or {}).get("index") or 0)
     base = {l["eccn"] for l in main["items"]}
     cols = []
@@ -435,20 +578,54 @@ def alternatives_view(result: dict | None, shown: dict | None) -> list:
         ids_ = [l["eccn"] for l in pkg["items"]]
         shared = len(base & set(ids_))
         active = (key["kind"], key["index"]) == cur
-        button = (html.Span("shown", className="badge bg-secondary") if active else
-                  dbc.Button("Show", id={"type": ids.PKG_SHOW_ALT, "index": key["index"] if key["kind"] != "main" else -1},
-                             size="sm", color="link", className="p-0"))
-        cols.append(dbc.Col(dbc.Card(dbc.CardBody([
-            html.Div([html.Strong(name), button], className="d-flex justify-content-between"),
-            html.Div(f"{fmt_usd(pkg['achieved_usd'])}/yr · risk {fmt_score(pkg['risk'])}", className="small"),
-            html.Div(f"{fmt_count(len(ids_), 'item')}" + ("" if name == "Proposal" else f", {shared} shared with the proposal"),
-                     className="small text-muted"),
-            html.Div([html.Span(e, className="excluded-chip" + (" chip-shared" if e in base else "")) for e in ids_],
-                     className="pt-1"),
-        ], className="p-2"), className="h-100" + (" border-warning" if active else "")), md=3, sm=6))
+        button = (
+            html.Span("shown", className="badge bg-secondary")
+            if active
+            else dbc.Button(
+                "Show",
+                id={"type": ids.PKG_SHOW_ALT, "index": key["index"] if key["kind"] != "main" else -1},
+                size="sm",
+                color="link",
+                className="p-0",
+            )
+        )
+        cols.append(
+            dbc.Col(
+                dbc.Card(
+                    dbc.CardBody(
+                        [
+                            html.Div([html.Strong(name), button], className="d-flex justify-content-between"),
+                            html.Div(
+                                f"{fmt_usd(pkg['achieved_usd'])}/yr · risk {fmt_score(pkg['risk'])}", className="small"
+                            ),
+                            html.Div(
+                                f"{fmt_count(len(ids_), 'item')}"
+                                + ("" if name == "Proposal" else f", {shared} shared with the proposal"),
+                                className="small text-muted",
+                            ),
+                            html.Div(
+                                [
+                                    html.Span(e, className="excluded-chip" + (" chip-shared" if e in base else ""))
+                                    for e in ids_
+                                ],
+                                className="pt-1",
+                            ),
+                        ],
+                        className="p-2",
+                    ),
+                    className="h-100" + (" border-warning" if active else ""),
+                ),
+                md=3,
+                sm=6,
+            )
+        )
     if len(packages) == 1:
-        cols.append(dbc.Col(html.Div("No other package is within 5% of the proposal's objective.",
-                                     className="small text-muted"), md=9))
+        cols.append(
+            dbc.Col(
+                html.Div("No other package is within 5% of the proposal's objective.", className="small text-muted"),
+                md=9,
+            )
+        )
     return [html.H2("Alternatives within 5% of the best", className="h6"), dbc.Row(cols, className="g-2")]
 
 
@@ -465,19 +642,41 @@ def side_trade_view(ds: Any, partner: str | None, year: Any) -> list:
     prov = totals_provenance(ds)
     out: list = [html.H2(f"US trade with {name}, {y}", className="h6 mb-1")]
     for k in kpis:
-        out.append(html.Div([html.Span(k.label.split(",")[0], className="small text-muted"),
-                             html.Span(k.value, className=f"fw-bold text-{k.tone} ms-2")],
-                            className="d-flex justify-content-between"))
+        out.append(
+            html.Div(
+                [
+                    html.Span(k.label.split(",")[0], className="small text-muted"),
+                    html.Span(k.value, className=f"fw-bold text-{k.tone} ms-2"),
+                ],
+                className="d-flex justify-content-between",
+            )
+        )
     out.append(html.Div(provenance_badge(prov, className=""), className="text-end mb-1"))
     years = (int(ds.partner_totals["year"].min()), int(ds.partner_totals["year"].max()))
     out.append(graph(totals_sparkline(partner_totals(ds, p, years), name, prov), 170, modebar=False))
     items = item_table(ds, p, y)
     rows = controlled_summary(controlled_trade(ds, items, p, (y, y)), ds, p, y)
     out.append(html.H3(f"US exports in HS codes mapped to CCL items, {y}", className="h6 mt-2 mb-1"))
-    out.append(html.Table(html.Tbody([html.Tr([html.Td(TIER_LABELS.get(r["tier"], r["tier"].capitalize())), html.Td(r["value"], className="text-end"),
-                                               html.Td(r["share"], className="text-end text-muted")]) for r in rows]),
-                          className="table table-sm small mb-1"))
-    out.append(provenance_badge(Provenance("synthetic" if ds.trade_synthetic else "real", ds.trade_source), className=""))
+    out.append(
+        html.Table(
+            html.Tbody(
+                [
+                    html.Tr(
+                        [
+                            html.Td(TIER_LABELS.get(r["tier"], r["tier"].capitalize())),
+                            html.Td(r["value"], className="text-end"),
+                            html.Td(r["share"], className="text-end text-muted"),
+                        ]
+                    )
+                    for r in rows
+                ]
+            ),
+            className="table table-sm small mb-1",
+        )
+    )
+    out.append(
+        provenance_badge(Provenance("synthetic" if ds.trade_synthetic else "real", ds.trade_source), className="")
+    )
     out.extend(concession_space_view(ds, p, y))
     return out
 
@@ -488,6 +687,7 @@ def suggested_target_bn(ds: Any, partner: str | None, year: Any = None) -> float
     from dashboard.logic.items import check_year
     from dashboard.logic.trade import check_partner
     from optimizer.estimation.space import concession_space
+
     try:
         p, y = check_partner(ds, partner), check_year(ds, year)
     except Exception:  # noqa: BLE001 - an unknown partner or year is reported by the form itself
@@ -499,6 +699,7 @@ def follow_partner_target(ds: Any, partner: str | None, year: Any, current: Any,
     """(target to show, new suggestion) when the partner or year changes: the target follows the
     partner's suggestion unless the analyst typed another one (it then stays as typed)."""
     from dash import no_update
+
     new = suggested_target_bn(ds, partner, year)
     untouched = current in (None, "") or suggested is None or _same(current, suggested)
     return (new if untouched else no_update), new
@@ -514,17 +715,31 @@ def _same(a: Any, b: Any) -> bool:
 def concession_space_view(ds: Any, partner: str, year: int) -> list:
     """What the partner's licence requirements leave to negotiate about, in the side panel."""
     from optimizer.estimation.space import concession_space
+
     s = concession_space(item_table(ds, partner, year))
-    rows = [("Need a licence", str(s.licensed_items), fmt_usd(s.licence_bound_usd) + " bound"),
-            ("Military end use only", str(s.end_use_only_items), fmt_usd(s.end_use_only_bound_usd) + " bound"),
-            ("No licence required (nlr)", str(s.nlr_items), fmt_usd(s.nlr_potential_usd) + " trade"),
-            ("Candidates", str(s.candidates), "at most " + fmt_usd(s.candidate_value_usd))]
-    return [html.H3(f"Concession space, {year}", className="h6 mt-2 mb-1"),
-            html.Table(html.Tbody([html.Tr([html.Td(a), html.Td(b, className="text-end"),
-                                            html.Td(c, className="text-end text-muted")]) for a, b, c in rows]),
-                       className="table table-sm small mb-1"),
-            html.Div("Only what a licence requirement on the partner blocks counts (Country Chart, Country Groups, "
-                     "15 CFR 744.21); nlr items need no licence: nothing to relieve.", className="small text-muted")]
+    rows = [
+        ("Need a licence", str(s.licensed_items), fmt_usd(s.licence_bound_usd) + " bound"),
+        ("Military end use only", str(s.end_use_only_items), fmt_usd(s.end_use_only_bound_usd) + " bound"),
+        ("No licence required (nlr)", str(s.nlr_items), fmt_usd(s.nlr_potential_usd) + " trade"),
+        ("Candidates", str(s.candidates), "at most " + fmt_usd(s.candidate_value_usd)),
+    ]
+    return [
+        html.H3(f"Concession space, {year}", className="h6 mt-2 mb-1"),
+        html.Table(
+            html.Tbody(
+                [
+                    html.Tr([html.Td(a), html.Td(b, className="text-end"), html.Td(c, className="text-end text-muted")])
+                    for a, b, c in rows
+                ]
+            ),
+            className="table table-sm small mb-1",
+        ),
+        html.Div(
+            "Only what a licence requirement on the partner blocks counts (Country Chart, Country Groups, "
+            "15 CFR 744.21); nlr items need no licence: nothing to relieve.",
+            className="small text-muted",
+        ),
+    ]
 
 
 def side_note_view(result: dict | None, shown: dict | None = None, extras: dict | None = None) -> str:
@@ -537,22 +752,32 @@ def side_note_view(result: dict | None, shown: dict | None = None, extras: dict 
     if not pkg.get("achieved_usd"):
         return ""
     what = "The proposal" if label == "Proposed package" else label
-    return (f"{what} unlocks {fmt_usd(pkg['achieved_usd'])} per year for "
-            f"{merged['partner']} (estimated for {merged['year']}).")
+    return (
+        f"{what} unlocks {fmt_usd(pkg['achieved_usd'])} per year for "
+        f"{merged['partner']} (estimated for {merged['year']})."
+    )
 
 
-def package_views(ds: Any, result: dict | None, extras: dict | None, shown: dict | None,
-                  new_run: bool) -> tuple:
+def package_views(ds: Any, result: dict | None, extras: dict | None, shown: dict | None, new_run: bool) -> tuple:
     """Outputs of the package area (status, 'use the largest target' button, KPIs, table, binding
     constraints, exclusions) as soon as the package exists; for a new run also placeholders for the
     frontier and alternatives, which the background phase fills in (`extras_views`)."""
     from dash import no_update
+
     merged = merge(result, extras)
     status, use_max_style = status_view(merged, shown)
     label = use_max_label(merged)
     pending = (frontier_view(merged, shown), alternatives_view(merged, shown)) if new_run else (no_update, no_update)
-    return (status, use_max_style, label, kpi_view(ds, merged, shown), table_view(merged, shown),
-            binding_view(merged, shown), excluded_view(merged, shown), *pending)
+    return (
+        status,
+        use_max_style,
+        label,
+        kpi_view(ds, merged, shown),
+        table_view(merged, shown),
+        binding_view(merged, shown),
+        excluded_view(merged, shown),
+        *pending,
+    )
 
 
 def extras_views(result: dict | None, extras: dict | None, shown: dict | None) -> tuple:
@@ -571,6 +796,7 @@ def result_views(ds: Any, result: dict | None, shown: dict | None) -> tuple:
 def shown_from_click(ds: Any, result: dict | None, click: dict | None) -> Any:
     """PKG_SHOWN after a click on the frontier: that point's full package (no_update for other clicks)."""
     from dash import no_update
+
     if not result or not result.get("ok") or not result.get("frontier") or not click or not click.get("points"):
         return no_update
     data = click["points"][0].get("customdata")
@@ -583,6 +809,7 @@ def shown_from_click(ds: Any, result: dict | None, click: dict | None) -> Any:
 def shown_from_button(triggered: Any, clicks: list | None) -> Any:
     """PKG_SHOWN after a 'Show' button of the alternatives: index -1 is the proposal."""
     from dash import no_update
+
     if not isinstance(triggered, dict) or not any(clicks or []):
         return no_update  # buttons re-created by a re-render, not clicked
     index = int(triggered["index"])

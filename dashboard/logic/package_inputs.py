@@ -39,7 +39,7 @@ class FormValues:
     max_items: Any = None
     modes: list[str] | None = None
     risk_budget: Any = None
-    caps: dict[str, Any] = field(default_factory=dict)      # category -> max items (None/'' = no cap)
+    caps: dict[str, Any] = field(default_factory=dict)  # category -> max items (None/'' = no cap)
     locks: str | None = ""
     forced: str | None = ""
     ally_oppose: dict[str, str] = field(default_factory=dict)  # ISO3 -> ECCNs the ally opposes
@@ -47,7 +47,7 @@ class FormValues:
     ally_penalty: Any = 0.5
     coherence: bool = True
     bis_alone: bool = False
-    no_diversion: bool = False   # leave out items with strong diversion signals (max_diversion)
+    no_diversion: bool = False  # leave out items with strong diversion signals (max_diversion)
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Checked:
     """A valid scenario and ally positions, or the problems per field (`ok` is False)."""
 
     scenario: Scenario | None
-    positions: dict[str, tuple[str, ...]]   # ISO3 -> opposed item ids
+    positions: dict[str, tuple[str, ...]]  # ISO3 -> opposed item ids
     problems: dict[str, str]
 
     @property
@@ -137,8 +137,10 @@ def check_form(values: FormValues, items: pd.DataFrame) -> Checked:
             problems[name] = "; ".join(msgs) + "."
     found = [i for i in forced if tiers.get(i) == "foundational"]
     if found and "forced" not in problems:
-        problems["forced"] = (f"{', '.join(found)} {'is' if len(found) == 1 else 'are'} foundational: never in a "
-                              "package (change the tier on the Control list if that is really meant).")
+        problems["forced"] = (
+            f"{', '.join(found)} {'is' if len(found) == 1 else 'are'} foundational: never in a "
+            "package (change the tier on the Control list if that is really meant)."
+        )
     both = sorted(set(locks) & set(forced))
     if both and "forced" not in problems:
         problems["forced"] = f"{', '.join(both)} cannot be both locked and forced."
@@ -164,12 +166,21 @@ def check_form(values: FormValues, items: pd.DataFrame) -> Checked:
         return Checked(None, positions, problems)
     assert target is not None, "a missing target is a problem above"
     raw = {
-        "target_usd": target * BN, "objective": values.objective if values.objective in OBJECTIVES else "min-risk",
-        "min_fa": _min_fa(values.min_fa), "max_items": int(max_items) if max_items else None,
-        "modes": modes, "locks": locks, "forced": forced, "category_caps": caps,
-        "risk_budget": risk_budget, "allies": sorted(positions) if policy != "ignore" else [],
-        "allow_opposed": policy == "penalty", "ally_penalty": float(penalty or 0.0) if policy == "penalty" else 0.0,
-        "coherence": bool(values.coherence), "bis_alone": bool(values.bis_alone), "partner": values.partner,
+        "target_usd": target * BN,
+        "objective": values.objective if values.objective in OBJECTIVES else "min-risk",
+        "min_fa": _min_fa(values.min_fa),
+        "max_items": int(max_items) if max_items else None,
+        "modes": modes,
+        "locks": locks,
+        "forced": forced,
+        "category_caps": caps,
+        "risk_budget": risk_budget,
+        "allies": sorted(positions) if policy != "ignore" else [],
+        "allow_opposed": policy == "penalty",
+        "ally_penalty": float(penalty or 0.0) if policy == "penalty" else 0.0,
+        "coherence": bool(values.coherence),
+        "bis_alone": bool(values.bis_alone),
+        "partner": values.partner,
         "max_diversion": STRONG_SIGNAL if values.no_diversion else None,
         "year": int(values.year) if _number(values.year) else None,
     }
@@ -195,17 +206,43 @@ def with_ally_positions(items: pd.DataFrame, positions: dict[str, tuple[str, ...
     return out
 
 
-def form_values(partner: Any, year: Any, target_bn: Any, objective: Any, min_fa: Any, max_items: Any,
-                modes: Any, risk_budget: Any, caps: list[Any] | None, locks: Any, forced: Any,
-                ally_oppose: list[Any] | None, ally_policy: Any, ally_penalty: Any, coherence: Any,
-                bis_alone: Any = False, no_diversion: Any = False) -> FormValues:
+def form_values(
+    partner: Any,
+    year: Any,
+    target_bn: Any,
+    objective: Any,
+    min_fa: Any,
+    max_items: Any,
+    modes: Any,
+    risk_budget: Any,
+    caps: list[Any] | None,
+    locks: Any,
+    forced: Any,
+    ally_oppose: list[Any] | None,
+    ally_policy: Any,
+    ally_penalty: Any,
+    coherence: Any,
+    bis_alone: Any = False,
+    no_diversion: Any = False,
+) -> FormValues:
     """FormValues from the widgets in the order the callbacks list them (caps in category order 0-9,
     allies' oppositions in `ALLIES` order, as the layout creates them)."""
     return FormValues(
-        partner=partner, year=year, target_bn=target_bn, objective=objective, min_fa=min_fa, max_items=max_items,
-        modes=list(modes or []), risk_budget=risk_budget,
-        caps=dict(zip(CATEGORIES, caps or [])), locks=locks, forced=forced,
+        partner=partner,
+        year=year,
+        target_bn=target_bn,
+        objective=objective,
+        min_fa=min_fa,
+        max_items=max_items,
+        modes=list(modes or []),
+        risk_budget=risk_budget,
+        caps=dict(zip(CATEGORIES, caps or [])),
+        locks=locks,
+        forced=forced,
         ally_oppose={iso: v for iso, v in zip(ALLIES, ally_oppose or []) if v},
-        ally_policy=ally_policy, ally_penalty=ally_penalty, coherence=bool(coherence), bis_alone=bool(bis_alone),
+        ally_policy=ally_policy,
+        ally_penalty=ally_penalty,
+        coherence=bool(coherence),
+        bis_alone=bool(bis_alone),
         no_diversion=bool(no_diversion),
     )

@@ -34,8 +34,9 @@ def inputs_from_run(current: dict[str, Any]) -> dict[str, Any]:
     if not current or not current.get("ok") or not current.get("scenario"):
         raise DecontrolError("there is no package to save: run one in the Package builder first")
     inputs: dict[str, Any] = {"scenario": dict(current["scenario"])}
-    positions = {iso: {e: "oppose" for e in opposed} for iso, opposed in (current.get("positions") or {}).items()
-                 if opposed}
+    positions = {
+        iso: {e: "oppose" for e in opposed} for iso, opposed in (current.get("positions") or {}).items() if opposed
+    }
     if positions:
         inputs["ally_positions"] = positions
     return inputs
@@ -47,6 +48,7 @@ def recompute_package(ds: Any, current: dict[str, Any]) -> dict[str, Any]:
     from dashboard.logic.package_inputs import with_ally_positions
     from dashboard.state import item_table
     from optimizer.model import solve_package
+
     if ds is None:
         raise DecontrolError("no dataset to recompute the package on")
     scenario = Scenario.from_dict(current.get("scenario") or {})  # checked field by field
@@ -57,17 +59,27 @@ def recompute_package(ds: Any, current: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(positions, dict) or not all(isinstance(v, (list, tuple)) for v in positions.values()):
         raise DecontrolError("the run's ally positions are not {ISO3: [ECCN, ...]}")
     from dashboard.logic.package import scenario_items
+
     items = scenario_items(ds, item_table(ds, partner, year), partner, scenario)
     table = with_ally_positions(items, {k: tuple(str(e) for e in v) for k, v in positions.items()})
     return solve_package(table, scenario).to_dict()
 
 
-def save_current(store: Any, name: Any, current: dict[str, Any] | None, opened: dict[str, Any] | None,
-                 author: str = "", vintage: str = "", *, ds: Any) -> Outcome:
+def save_current(
+    store: Any,
+    name: Any,
+    current: dict[str, Any] | None,
+    opened: dict[str, Any] | None,
+    author: str = "",
+    vintage: str = "",
+    *,
+    ds: Any,
+) -> Outcome:
     """Save the builder's last run as `name`: from the opened version when `name` is the scenario
     that was opened (refused when stale), else as a new scenario (refused when the name is taken).
     The results are solved again on `ds` here; the version shown afterwards is the one this save wrote."""
     from optimizer.scenarios.store import StaleScenarioError
+
     clean = str(name or "").strip()
     if not clean:
         return Outcome("Give the scenario a name.", False)
@@ -75,8 +87,15 @@ def save_current(store: Any, name: Any, current: dict[str, Any] | None, opened: 
         inputs = inputs_from_run(current or {})
         results = recompute_package(ds, current or {})
         base = opened.get("version") if opened and opened.get("name") == clean else None
-        rec = store.save(clean, inputs, results, dataset_id=str(getattr(ds, "dataset_id", "") or (current or {}).get("dataset_id", "")),
-                         vintage=vintage, author=author, base_version=base)
+        rec = store.save(
+            clean,
+            inputs,
+            results,
+            dataset_id=str(getattr(ds, "dataset_id", "") or (current or {}).get("dataset_id", "")),
+            vintage=vintage,
+            author=author,
+            base_version=base,
+        )
     except StaleScenarioError as exc:
         return Outcome(exc.message, False)
     except DecontrolError as exc:
@@ -90,15 +109,23 @@ def scenario_rows(store: Any) -> list[dict[str, Any]]:
     for rec in store.list():
         sc = (rec.inputs or {}).get("scenario") or {}
         res = rec.results or {}
-        rows.append({
-            "name": rec.name, "version": rec.version, "partner": sc.get("partner") or "",
-            "year": sc.get("year"), "target_bn": round(float(sc.get("target_usd") or 0) / BN, 3),
-            "achieved_bn": round(float(res.get("achieved_usd") or 0) / BN, 3),
-            "n_items": len(res.get("items") or []), "status": res.get("status", ""),
-            "allies": ", ".join(sorted((rec.inputs or {}).get("ally_positions") or {})),
-            "author": rec.author, "updated": str(rec.to_dict().get("updated_at", ""))[:16].replace("T", " "),
-            "shared_title": rec.shared_title, "share_id": rec.share_id,
-        })
+        rows.append(
+            {
+                "name": rec.name,
+                "version": rec.version,
+                "partner": sc.get("partner") or "",
+                "year": sc.get("year"),
+                "target_bn": round(float(sc.get("target_usd") or 0) / BN, 3),
+                "achieved_bn": round(float(res.get("achieved_usd") or 0) / BN, 3),
+                "n_items": len(res.get("items") or []),
+                "status": res.get("status", ""),
+                "allies": ", ".join(sorted((rec.inputs or {}).get("ally_positions") or {})),
+                "author": rec.author,
+                "updated": str(rec.to_dict().get("updated_at", ""))[:16].replace("T", " "),
+                "shared_title": rec.shared_title,
+                "share_id": rec.share_id,
+            }
+        )
     return rows
 
 
@@ -144,8 +171,11 @@ def open_scenario(store: Any, name: Any) -> tuple[dict[str, Any], Outcome]:
         form = form_from_inputs(rec.inputs)
     except DecontrolError as exc:
         return {}, Outcome(exc.message, False)
-    return form, Outcome(f"Opened '{rec.name}' (version {rec.version}) in the Package builder.", True,
-                         {"name": rec.name, "version": rec.version})
+    return form, Outcome(
+        f"Opened '{rec.name}' (version {rec.version}) in the Package builder.",
+        True,
+        {"name": rec.name, "version": rec.version},
+    )
 
 
 def form_from_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
@@ -155,26 +185,36 @@ def form_from_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
     `ally_oppose` in `ALLIES` order, as the layout creates those widgets.
     """
     if inputs.get("items"):
-        raise DecontrolError("this scenario runs on its own item table; the Package builder runs on the estimated "
-                             "one (use `decontrol optimize --scenario` or the briefing download)")
+        raise DecontrolError(
+            "this scenario runs on its own item table; the Package builder runs on the estimated "
+            "one (use `decontrol optimize --scenario` or the briefing download)"
+        )
     sc = Scenario.from_dict(inputs.get("scenario") or {}).to_dict()
     positions = inputs.get("ally_positions") or {}
-    opposed = {iso: ", ".join(sorted(e for e, p in by.items() if str(p).lower() == "oppose"))
-               for iso, by in positions.items()}
+    opposed = {
+        iso: ", ".join(sorted(e for e, p in by.items() if str(p).lower() == "oppose")) for iso, by in positions.items()
+    }
     caps = sc.get("category_caps") or {}
     if sc.get("allies") == [] and positions:
         policy = "ignore"
     else:
         policy = "penalty" if sc.get("allow_opposed") else "exclude"
     return {
-        "partner": sc.get("partner"), "year": sc.get("year"),
-        "target_bn": round(float(sc.get("target_usd") or 0) / BN, 6), "objective": sc.get("objective", "min-risk"),
-        "min_fa": float(sc["min_fa"]), "max_items": sc.get("max_items"),
-        "modes": [MODE_ALIASES.get(m, m) for m in (sc.get("modes") or MODES)], "risk_budget": sc.get("risk_budget"),
+        "partner": sc.get("partner"),
+        "year": sc.get("year"),
+        "target_bn": round(float(sc.get("target_usd") or 0) / BN, 6),
+        "objective": sc.get("objective", "min-risk"),
+        "min_fa": float(sc["min_fa"]),
+        "max_items": sc.get("max_items"),
+        "modes": [MODE_ALIASES.get(m, m) for m in (sc.get("modes") or MODES)],
+        "risk_budget": sc.get("risk_budget"),
         "caps": [(caps.get(str(c)) or {}).get("max_items") for c in range(10)],
-        "locks": ", ".join(sc.get("locks") or []), "forced": ", ".join(sc.get("forced") or []),
-        "ally_oppose": [opposed.get(iso, "") for iso in ALLIES], "ally_policy": policy,
+        "locks": ", ".join(sc.get("locks") or []),
+        "forced": ", ".join(sc.get("forced") or []),
+        "ally_oppose": [opposed.get(iso, "") for iso in ALLIES],
+        "ally_policy": policy,
         "ally_penalty": float(sc.get("ally_penalty") or 0.5) if policy == "penalty" else 0.5,
-        "coherence": bool(sc.get("coherence", True)), "bis_alone": bool(sc.get("bis_alone", False)),
+        "coherence": bool(sc.get("coherence", True)),
+        "bis_alone": bool(sc.get("bis_alone", False)),
         "no_diversion": sc.get("max_diversion") is not None,
     }

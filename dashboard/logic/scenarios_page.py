@@ -26,9 +26,13 @@ def feedback(outcome: scenarios.Outcome) -> dbc.Alert:
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> html.Table:
-    return html.Table([html.Thead(html.Tr([html.Th(h) for h in header])),
-                       html.Tbody([html.Tr([html.Td(c) for c in r]) for r in rows])],
-                      className="table table-sm small mb-1")
+    return html.Table(
+        [
+            html.Thead(html.Tr([html.Th(h) for h in header])),
+            html.Tbody([html.Tr([html.Td(c) for c in r]) for r in rows]),
+        ],
+        className="table table-sm small mb-1",
+    )
 
 
 def list_view(store: Any, audience: str) -> tuple[Any, list[dict], list[dict]]:
@@ -43,17 +47,57 @@ def list_view(store: Any, audience: str) -> tuple[Any, list[dict], list[dict]]:
         if not rows:
             return empty_state("No scenario has been shared with allies yet."), [], []
         header = ["Scenario", "Partner", "Year", "Target", "Achieved", "Items", "Status"]
-        body = [[r["shared_title"], r["partner"], r["year"] or "latest", fmt_bn(r["target_bn"] * BN),
-                 fmt_bn(r["achieved_bn"] * BN), r["n_items"], r["status"]] for r in rows]
+        body = [
+            [
+                r["shared_title"],
+                r["partner"],
+                r["year"] or "latest",
+                fmt_bn(r["target_bn"] * BN),
+                fmt_bn(r["achieved_bn"] * BN),
+                r["n_items"],
+                r["status"],
+            ]
+            for r in rows
+        ]
         return _table(header, body), options, options
     options = [{"label": r["name"], "value": r["name"]} for r in rows]
     if not rows:
-        return empty_state("No saved scenarios yet.", "Run a package in the Package builder, then save it here."), [], []
-    header = ["Name", "Partner", "Year", "Target", "Achieved", "Items", "Status", "Shared with allies as",
-              "Allies' positions", "Version", "Saved by", "Saved at"]
-    body = [[r["name"], r["partner"], r["year"] or "latest", fmt_bn(r["target_bn"] * BN), fmt_bn(r["achieved_bn"] * BN),
-             r["n_items"], r["status"], r["shared_title"] or "not shared", r["allies"] or "–", r["version"],
-             r["author"] or "–", r["updated"]] for r in rows]
+        return (
+            empty_state("No saved scenarios yet.", "Run a package in the Package builder, then save it here."),
+            [],
+            [],
+        )
+    header = [
+        "Name",
+        "Partner",
+        "Year",
+        "Target",
+        "Achieved",
+        "Items",
+        "Status",
+        "Shared with allies as",
+        "Allies' positions",
+        "Version",
+        "Saved by",
+        "Saved at",
+    ]
+    body = [
+        [
+            r["name"],
+            r["partner"],
+            r["year"] or "latest",
+            fmt_bn(r["target_bn"] * BN),
+            fmt_bn(r["achieved_bn"] * BN),
+            r["n_items"],
+            r["status"],
+            r["shared_title"] or "not shared",
+            r["allies"] or "–",
+            r["version"],
+            r["author"] or "–",
+            r["updated"],
+        ]
+        for r in rows
+    ]
     return _table(header, body), options, options
 
 
@@ -75,27 +119,38 @@ def compare_view(store: Any, ds: Any, names: list[str] | None, data_dir: Path | 
     names = [r.name for r in records]
     totals = compare.totals_rows(records, audience)
     header = ["Scenario", "Partner", "Target", "Achieved", "Items", "Status"]
-    rows = [[t["name"], t["partner"], fmt_bn(t["target_bn"] * BN), fmt_bn(t["achieved_bn"] * BN), t["n_items"],
-             t["status"]] for t in totals]
+    rows = [
+        [t["name"], t["partner"], fmt_bn(t["target_bn"] * BN), fmt_bn(t["achieved_bn"] * BN), t["n_items"], t["status"]]
+        for t in totals
+    ]
     if audience == "internal":
         header.append("Total risk")
         rows = [r + [fmt_score(t.get("risk"))] for r, t in zip(rows, totals)]
     diff_parts: list = [html.H3(f"Package differences from '{names[0]}'", className="h6 mt-2")]
     for d in compare.diffs(records):
         changed = [f"{e} ({a} → {b})" for e, a, b in d["mode_changed"]]
-        diff_parts.append(html.Div([
-            html.Strong(d["name"]), ": ",
-            html.Span(f"added {', '.join(d['added']) or 'none'}", className="text-success"), " · ",
-            html.Span(f"removed {', '.join(d['removed']) or 'none'}", className="text-danger"), " · ",
-            html.Span(f"relief mode changed {', '.join(changed) or 'none'}"),
-        ], className="small mb-1"))
+        diff_parts.append(
+            html.Div(
+                [
+                    html.Strong(d["name"]),
+                    ": ",
+                    html.Span(f"added {', '.join(d['added']) or 'none'}", className="text-success"),
+                    " · ",
+                    html.Span(f"removed {', '.join(d['removed']) or 'none'}", className="text-danger"),
+                    " · ",
+                    html.Span(f"relief mode changed {', '.join(changed) or 'none'}"),
+                ],
+                className="small mb-1",
+            )
+        )
     series = compare.frontier_series(ds, records, data_dir, audience)
     fig = frontiers_overlay(series, compare.compare_provenance(ds, audience), audience)
     return _table(header, rows), diff_parts, fig
 
 
-def brief_download(store: Any, name: Any, kind: str, marking: Any, data_dir: Path | None,
-                   audience: str) -> tuple[dict | None, Any]:
+def brief_download(
+    store: Any, name: Any, kind: str, marking: Any, data_dir: Path | None, audience: str
+) -> tuple[dict | None, Any]:
     """dcc.Download data for the chosen scenario's briefing, and a status line (or an error)."""
     if not name:
         return None, error_alert("Choose a saved scenario first.", compact=True)

@@ -81,8 +81,9 @@ def totals_provenance(ds: Any) -> Provenance:
 
 
 def hs2_china_provenance(ds: Any) -> Provenance:
-    return Provenance("real", "US Census Bureau, US exports to / imports from China by HS chapter "
-                              "(monthly, summed to calendar years)")
+    return Provenance(
+        "real", "US Census Bureau, US exports to / imports from China by HS chapter (monthly, summed to calendar years)"
+    )
 
 
 def trade_layer_provenance(ds: Any) -> Provenance:
@@ -108,10 +109,18 @@ def balance_change(now: float, then: float, since: int) -> str:
     since 2015' (a signed '+$71.9bn' next to a deficit read as a deficit grown)."""
     if now < 0 and then < 0:
         verb = "narrowed" if now > then else "widened"
-        return f"deficit {verb} by {fmt_usd(abs(now - then))} since {since}" if now != then else f"deficit unchanged since {since}"
+        return (
+            f"deficit {verb} by {fmt_usd(abs(now - then))} since {since}"
+            if now != then
+            else f"deficit unchanged since {since}"
+        )
     if now >= 0 and then >= 0:
         verb = "grew" if now > then else "shrank"
-        return f"surplus {verb} by {fmt_usd(abs(now - then))} since {since}" if now != then else f"surplus unchanged since {since}"
+        return (
+            f"surplus {verb} by {fmt_usd(abs(now - then))} since {since}"
+            if now != then
+            else f"surplus unchanged since {since}"
+        )
     if now < 0:
         return f"deficit; a surplus of {fmt_usd(then)} in {since}"
     return f"surplus; a deficit of {fmt_usd(abs(then))} in {since}"
@@ -129,8 +138,9 @@ def trade_kpis(ds: Any, partner: str, years: tuple[int, int]) -> list[Kpi]:
     out = []
     for col, label in (("exports_usd", "US exports"), ("imports_usd", "US imports")):
         ch = _change(float(last[col]), float(first[col])) if since else ""
-        out.append(Kpi(f"{label}, {y1}", fmt_usd(last[col]),
-                       f"goods, Census basis{'; ' + ch + since if ch else ''}", prov))
+        out.append(
+            Kpi(f"{label}, {y1}", fmt_usd(last[col]), f"goods, Census basis{'; ' + ch + since if ch else ''}", prov)
+        )
     bal = float(last["balance_usd"])
     detail = balance_change(bal, float(first["balance_usd"]), y0) if since else ("surplus" if bal >= 0 else "deficit")
     out.append(Kpi(f"Balance, {y1}", fmt_usd(bal), detail, prov, tone="success" if bal >= 0 else "danger"))
@@ -142,9 +152,11 @@ def partner_events(events: pd.DataFrame, partner: str) -> pd.DataFrame:
     table has no `partners` column (an older data directory)."""
     if "partners" not in events.columns or events.empty:
         return events
+
     def concerns(cell: object) -> bool:
         codes = {c.strip().upper() for c in str(cell or "*").split(";")}
         return "*" in codes or partner.upper() in codes
+
     return events[events["partners"].map(concerns)]
 
 
@@ -157,8 +169,11 @@ def series_figure(ds: Any, partner: str, years: tuple[int, int]) -> go.Figure:
     totals = partner_totals(ds, partner, years)
     if len(ev):
         d = pd.to_datetime(ev["date"])
-        last = int(ds.partner_totals.loc[ds.partner_totals["partner"] == partner, "year"].max()) \
-            if (ds.partner_totals["partner"] == partner).any() else years[1]
+        last = (
+            int(ds.partner_totals.loc[ds.partner_totals["partner"] == partner, "year"].max())
+            if (ds.partner_totals["partner"] == partner).any()
+            else years[1]
+        )
         upper = years[1] if years[1] < last else 9999
         ev = ev[(d.dt.year >= years[0]) & (d.dt.year <= upper)]
     return totals_series(totals, ev, name, totals_provenance(ds))
@@ -171,18 +186,23 @@ def us_chapter_flows(ds: Any) -> pd.DataFrame:
     Columns year, partner, flow ('exports'/'imports'), hs2, value_usd. Cached per dataset: one
     pass over the trade table serves every partner and year.
     """
+
     def build() -> pd.DataFrame:
         t = ds.trade
         ex = t[(t["exporter"] == US) & ~t["importer"].isin(AGGREGATES)]
         im = t[(t["importer"] == US) & ~t["exporter"].isin(AGGREGATES)]
         parts = []
         for flow, rows, partner_col in (("exports", ex, "importer"), ("imports", im, "exporter")):
-            g = (rows.assign(hs2=rows["hs6"].str[:2])
-                 .groupby(["year", partner_col, "hs2"], as_index=False, observed=True)["value_usd"].sum()
-                 .rename(columns={partner_col: "partner"}))
+            g = (
+                rows.assign(hs2=rows["hs6"].str[:2])
+                .groupby(["year", partner_col, "hs2"], as_index=False, observed=True)["value_usd"]
+                .sum()
+                .rename(columns={partner_col: "partner"})
+            )
             parts.append(g.assign(flow=flow))
         out = pd.concat(parts, ignore_index=True)
         return out[["year", "partner", "flow", "hs2", "value_usd"]]
+
     return memo(ds, ("us_chapter_flows",), build)
 
 
@@ -198,7 +218,7 @@ def _with_chapter_names(ds: Any, comp: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Composition:
-    frame: pd.DataFrame   # section, hs2, name, value_usd
+    frame: pd.DataFrame  # section, hs2, name, value_usd
     provenance: Provenance
     note: str
 
@@ -210,25 +230,33 @@ def composition(ds: Any, partner: str, year: int, flow: str) -> Composition:
         flow = "exports"
     direction = "US exports to" if flow == "exports" else "US imports from"
     china = ds.hs2_china
-    real = china[(china["partner"] == partner) & (china["year"] == year)
-                 & (china["flow"] == ("export" if flow == "exports" else "import"))]
+    real = china[
+        (china["partner"] == partner)
+        & (china["year"] == year)
+        & (china["flow"] == ("export" if flow == "exports" else "import"))
+    ]
     if len(real):
         frame = _with_chapter_names(ds, real[["hs2", "value_usd"]])
-        return Composition(frame, hs2_china_provenance(ds),
-                           f"{direction} {partner}, {year}, by HS chapter: Census, real.")
+        return Composition(
+            frame, hs2_china_provenance(ds), f"{direction} {partner}, {year}, by HS chapter: Census, real."
+        )
     layer = us_chapter_flows(ds)
     rows = layer[(layer["partner"] == partner) & (layer["year"] == year) & (layer["flow"] == flow)]
     kind = "synthetic" if ds.trade_synthetic else "real"
     if rows.empty:
-        have = sorted(set(layer.loc[layer["partner"] == partner, "year"]) |
-                      set(china.loc[china["partner"] == partner, "year"]))
+        have = sorted(
+            set(layer.loc[layer["partner"] == partner, "year"]) | set(china.loc[china["partner"] == partner, "year"])
+        )
         span = f"{have[0]}–{have[-1]}" if have else "no year"
-        return Composition(pd.DataFrame(columns=["section", "hs2", "name", "value_usd"]),
-                           trade_layer_provenance(ds),
-                           f"No product breakdown of trade with {partner} for {year}: data covers {span}.")
+        return Composition(
+            pd.DataFrame(columns=["section", "hs2", "name", "value_usd"]),
+            trade_layer_provenance(ds),
+            f"No product breakdown of trade with {partner} for {year}: data covers {span}.",
+        )
     frame = _with_chapter_names(ds, rows[["hs2", "value_usd"]])
-    return Composition(frame, trade_layer_provenance(ds),
-                       f"{direction} {partner}, {year}, by HS chapter: HS6 trade layer ({kind}).")
+    return Composition(
+        frame, trade_layer_provenance(ds), f"{direction} {partner}, {year}, by HS chapter: HS6 trade layer ({kind})."
+    )
 
 
 def composition_figure(ds: Any, partner: str, year: int, flow: str) -> tuple[go.Figure, str]:
@@ -262,10 +290,12 @@ def us_exports_to(ds: Any, partner: str) -> pd.DataFrame:
     One pass over the trade table per partner, so the overlay and the side panel only merge a few
     thousand rows per call.
     """
+
     def build() -> pd.DataFrame:
         t = ds.trade
         rows = t.loc[(t["exporter"] == US) & (t["importer"] == partner), ["year", "hs6", "value_usd"]]
         return rows.groupby(["year", "hs6"], as_index=False, observed=True)["value_usd"].sum()
+
     return memo(ds, ("us_exports_to", partner), build)
 
 
@@ -280,21 +310,26 @@ def controlled_trade(ds: Any, items: pd.DataFrame, partner: str, years: tuple[in
     return merged.groupby(["year", "tier"], as_index=False)["value_usd"].sum()
 
 
-def controlled_figure(ds: Any, items: pd.DataFrame, partner: str, years: tuple[int, int],
-                      df: pd.DataFrame | None = None) -> tuple[go.Figure, str]:
+def controlled_figure(
+    ds: Any, items: pd.DataFrame, partner: str, years: tuple[int, int], df: pd.DataFrame | None = None
+) -> tuple[go.Figure, str]:
     """The overlay figure and a one-line note saying what it counts and from which data
     (`df`: `controlled_trade` already computed for these inputs)."""
     if df is None:
         df = controlled_trade(ds, items, partner, years)
     name = partner_names(ds).get(partner, partner)
     layer = trade_layer_years(ds)
-    note = ("Gross trade in the HS codes of the ECCN→HS6 concordance (analyst-made); an HS code is "
-            "broader than the controlled item, so this is an upper bound. Each code counted once, "
-            "under its strictest tier.")
+    note = (
+        "Gross trade in the HS codes of the ECCN→HS6 concordance (analyst-made); an HS code is "
+        "broader than the controlled item, so this is an upper bound. Each code counted once, "
+        "under its strictest tier."
+    )
     if layer and (years[0] < layer[0] or years[1] > layer[-1]):
         note += f" The HS6 trade layer covers {layer[0]}–{layer[-1]} only."
-    prov = Provenance.combine(trade_layer_provenance(ds),
-                              Provenance("analyst", "ECCN→HS6 concordance, analyst-made (datasets/concordance.csv)"))
+    prov = Provenance.combine(
+        trade_layer_provenance(ds),
+        Provenance("analyst", "ECCN→HS6 concordance, analyst-made (datasets/concordance.csv)"),
+    )
     return controlled_by_tier(df, partner_totals(ds, partner, years), name, prov), note
 
 
@@ -304,15 +339,20 @@ def controlled_summary(controlled: pd.DataFrame, ds: Any, partner: str, year: in
     totals = partner_totals(ds, partner, (year, year))
     exports = float(totals["exports_usd"].iloc[0]) if len(totals) else float("nan")
     us = us_exports_to(ds, partner)
-    if us.empty or not (us["year"] == year).any():   # no US export rows that year: no data, not $0
+    if us.empty or not (us["year"] == year).any():  # no US export rows that year: no data, not $0
         return [{"tier": t, "value": "no data", "share": "n/a"} for t in (*TIER_ORDER, "all mapped codes")]
     rows = []
     for tier in TIER_ORDER:
         v = float(d.loc[d["tier"] == tier, "value_usd"].sum()) if len(d) else 0.0
         rows.append({"tier": tier, "value": fmt_usd(v), "share": fmt_pct(v / exports, 1) if exports else "n/a"})
     total = sum(float(d.loc[d["tier"] == t, "value_usd"].sum()) for t in TIER_ORDER) if len(d) else 0.0
-    rows.append({"tier": "all mapped codes", "value": fmt_usd(total),
-                 "share": fmt_pct(total / exports, 1) if exports else "n/a"})
+    rows.append(
+        {
+            "tier": "all mapped codes",
+            "value": fmt_usd(total),
+            "share": fmt_pct(total / exports, 1) if exports else "n/a",
+        }
+    )
     return rows
 
 
@@ -322,6 +362,7 @@ def kpi_cards(kpis: list[Kpi]) -> list:
     import dash_bootstrap_components as dbc
 
     from dashboard.components import empty_state, kpi_card
+
     if not kpis:
         return [dbc.Col(empty_state("No trade totals for this partner and these years."))]
     return [dbc.Col(kpi_card(k.label, k.value, k.detail, k.provenance, k.tone), md=12 // len(kpis)) for k in kpis]
@@ -342,8 +383,9 @@ def composition_view(ds: Any, partner: str | None, years: list[int] | None, flow
 ALLY_SERIES = "controlled"
 
 
-def controlled_view(ds: Any, partner: str | None, years: list[int] | None,
-                    items: pd.DataFrame | None = None, audience: str = "internal") -> tuple[go.Figure, str, list]:
+def controlled_view(
+    ds: Any, partner: str | None, years: list[int] | None, items: pd.DataFrame | None = None, audience: str = "internal"
+) -> tuple[go.Figure, str, list]:
     """Overlay figure, its note, and the last year's table (tier, value, share of US exports).
 
     For an ally the tiers are judgements it must not see (a `transactional` series would show a
@@ -365,25 +407,53 @@ def controlled_view(ds: Any, partner: str | None, years: list[int] | None,
     year = ys[1]
     rows = controlled_summary(df, ds, p, year)
     name = partner_names(ds).get(p, p)
-    head = html.Thead(html.Tr([html.Th("Tier"), html.Th(f"US exports, {year}", className="text-end"),
-                               html.Th(f"Share of US exports to {name}", className="text-end")]))
-    body = html.Tbody([
-        html.Tr([html.Td([html.Span(className="tier-dot", style={"background": TIER_COLORS.get(r["tier"], "#95a5a6")}),
-                          TIER_LABELS.get(r["tier"], r["tier"].capitalize())]),
-                 html.Td(r["value"], className="text-end"), html.Td(r["share"], className="text-end")],
-                className="fw-semibold" if r["tier"] == "all mapped codes" else "")
-        for r in rows])
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th("Tier"),
+                html.Th(f"US exports, {year}", className="text-end"),
+                html.Th(f"Share of US exports to {name}", className="text-end"),
+            ]
+        )
+    )
+    body = html.Tbody(
+        [
+            html.Tr(
+                [
+                    html.Td(
+                        [
+                            html.Span(
+                                className="tier-dot", style={"background": TIER_COLORS.get(r["tier"], "#95a5a6")}
+                            ),
+                            TIER_LABELS.get(r["tier"], r["tier"].capitalize()),
+                        ]
+                    ),
+                    html.Td(r["value"], className="text-end"),
+                    html.Td(r["share"], className="text-end"),
+                ],
+                className="fw-semibold" if r["tier"] == "all mapped codes" else "",
+            )
+            for r in rows
+        ]
+    )
     counts = items["tier"].value_counts()
     mapped = int((items["hs6"].fillna("") != "").sum()) if "hs6" in items else 0
     table = [
         html.H2(f"Controlled-trade overlay, {year}", className="h6 mb-2"),
         html.Table([head, body], className="table table-sm mb-2"),
-        html.Div(f"{mapped:,} of {len(items):,} CCL items are mapped to HS codes; tiers: "
-                 + ", ".join(f"{int(counts.get(t, 0))} {t}" for t in TIER_ORDER) + ".", className="small text-muted"),
+        html.Div(
+            f"{mapped:,} of {len(items):,} CCL items are mapped to HS codes; tiers: "
+            + ", ".join(f"{int(counts.get(t, 0))} {t}" for t in TIER_ORDER)
+            + ".",
+            className="small text-muted",
+        ),
     ]
     if not mapped:
-        table.append(html.Div("No ECCN→HS6 concordance in this data: nothing can be overlaid.",
-                              className="small text-warning mt-1"))
+        table.append(
+            html.Div(
+                "No ECCN→HS6 concordance in this data: nothing can be overlaid.", className="small text-warning mt-1"
+            )
+        )
     return fig, note, table
 
 
@@ -396,22 +466,38 @@ def _ally_controlled_view(ds: Any, items: pd.DataFrame, p: str, ys: tuple[int, i
     year = ys[1]
     d = df[df["year"] == year] if len(df) else df
     us = us_exports_to(ds, p)
-    no_data = us.empty or not (us["year"] == year).any()   # no US export rows that year: no data, not $0
+    no_data = us.empty or not (us["year"] == year).any()  # no US export rows that year: no data, not $0
     value = float(d["value_usd"].sum()) if len(d) else 0.0
     totals = partner_totals(ds, p, (year, year))
     exports = float(totals["exports_usd"].iloc[0]) if len(totals) else float("nan")
     name = partner_names(ds).get(p, p)
-    head = html.Thead(html.Tr([html.Th(""), html.Th(f"US exports, {year}", className="text-end"),
-                               html.Th(f"Share of US exports to {name}", className="text-end")]))
-    body = html.Tbody([html.Tr([html.Td("Controlled trade (all mapped codes)"),
-                                html.Td("no data" if no_data else fmt_usd(value), className="text-end"),
-                                html.Td("n/a" if no_data or not exports else fmt_pct(value / exports, 1),
-                                        className="text-end")],
-                               className="fw-semibold")])
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(""),
+                html.Th(f"US exports, {year}", className="text-end"),
+                html.Th(f"Share of US exports to {name}", className="text-end"),
+            ]
+        )
+    )
+    body = html.Tbody(
+        [
+            html.Tr(
+                [
+                    html.Td("Controlled trade (all mapped codes)"),
+                    html.Td("no data" if no_data else fmt_usd(value), className="text-end"),
+                    html.Td("n/a" if no_data or not exports else fmt_pct(value / exports, 1), className="text-end"),
+                ],
+                className="fw-semibold",
+            )
+        ]
+    )
     mapped = int((items["hs6"].fillna("") != "").sum()) if "hs6" in items else 0
-    table = [html.H2(f"Controlled-trade overlay, {year}", className="h6 mb-2"),
-             html.Table([head, body], className="table table-sm mb-2"),
-             html.Div(f"{mapped:,} of {len(items):,} CCL items are mapped to HS codes.", className="small text-muted")]
+    table = [
+        html.H2(f"Controlled-trade overlay, {year}", className="h6 mb-2"),
+        html.Table([head, body], className="table table-sm mb-2"),
+        html.Div(f"{mapped:,} of {len(items):,} CCL items are mapped to HS codes.", className="small text-muted"),
+    ]
     return fig, note.replace(" Each code counted once, under its strictest tier.", " Each code counted once."), table
 
 
@@ -431,9 +517,11 @@ def warm_caches(ds: Any, partners: tuple[str, ...] | None = None, background: bo
     us_chapter_flows(ds)
     warm(todo[0])
     if background:
+
         def warm_rest() -> None:
             for p in todo[1:]:
                 warm(p)
+
         threading.Thread(target=warm_rest, name="decontrol-warm", daemon=True).start()
     else:
         for p in todo[1:]:

@@ -33,28 +33,65 @@ from dashboard.state import AppState
 @dataclass(frozen=True)
 class Page:
     path: str
-    name: str                                   # navigation label
-    title: str                                  # browser tab title
-    layout: Callable[[AppState, str], Any]      # (state, partner) -> component tree
+    name: str  # navigation label
+    title: str  # browser tab title
+    layout: Callable[[AppState, str], Any]  # (state, partner) -> component tree
     register_callbacks: Callable[[Dash, AppState], None]
     roles: tuple[str, ...] = ("analyst", "ally")  # who may open the page (server-side, see pages_for)
 
 
 PAGES: tuple[Page, ...] = (
-    Page(trade_layout.PATH, trade_layout.NAME, trade_layout.TITLE, trade_layout.layout,
-         trade_callbacks.register_callbacks),
-    Page(items_layout.PATH, items_layout.NAME, items_layout.TITLE, items_layout.layout,
-         items_callbacks.register_callbacks),
-    Page(package_layout.PATH, package_layout.NAME, package_layout.TITLE, package_layout.layout,
-         package_callbacks.register_callbacks, roles=("analyst",)),
-    Page(scenarios_layout.PATH, scenarios_layout.NAME, scenarios_layout.TITLE, scenarios_layout.layout,
-         scenarios_callbacks.register_callbacks),
-    Page(allies_layout.PATH, allies_layout.NAME, allies_layout.TITLE, allies_layout.layout,
-         allies_callbacks.register_callbacks, roles=("analyst",)),
-    Page(diversion_layout.PATH, diversion_layout.NAME, diversion_layout.TITLE, diversion_layout.layout,
-         diversion_callbacks.register_callbacks),
-    Page(exchange_layout.PATH, exchange_layout.NAME, exchange_layout.TITLE, exchange_layout.layout,
-         exchange_callbacks.register_callbacks),
+    Page(
+        trade_layout.PATH,
+        trade_layout.NAME,
+        trade_layout.TITLE,
+        trade_layout.layout,
+        trade_callbacks.register_callbacks,
+    ),
+    Page(
+        items_layout.PATH,
+        items_layout.NAME,
+        items_layout.TITLE,
+        items_layout.layout,
+        items_callbacks.register_callbacks,
+    ),
+    Page(
+        package_layout.PATH,
+        package_layout.NAME,
+        package_layout.TITLE,
+        package_layout.layout,
+        package_callbacks.register_callbacks,
+        roles=("analyst",),
+    ),
+    Page(
+        scenarios_layout.PATH,
+        scenarios_layout.NAME,
+        scenarios_layout.TITLE,
+        scenarios_layout.layout,
+        scenarios_callbacks.register_callbacks,
+    ),
+    Page(
+        allies_layout.PATH,
+        allies_layout.NAME,
+        allies_layout.TITLE,
+        allies_layout.layout,
+        allies_callbacks.register_callbacks,
+        roles=("analyst",),
+    ),
+    Page(
+        diversion_layout.PATH,
+        diversion_layout.NAME,
+        diversion_layout.TITLE,
+        diversion_layout.layout,
+        diversion_callbacks.register_callbacks,
+    ),
+    Page(
+        exchange_layout.PATH,
+        exchange_layout.NAME,
+        exchange_layout.TITLE,
+        exchange_layout.layout,
+        exchange_callbacks.register_callbacks,
+    ),
 )
 
 

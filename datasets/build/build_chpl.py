@@ -24,10 +24,12 @@ from optimizer.data.schema import CHPL
 REPO = Path(__file__).resolve().parents[2]
 RAW_FILE = "chpl/chpl_2024-02-23.csv"
 AS_OF = "2024-02-23"
-SOURCE = ("BIS Common High Priority List (with the EU, Japan and the UK), version 2024-02-23, "
-          "bis.gov/licensing/country-guidance/common-high-priority-items-list-chpl; codes and tiers as "
-          "tabulated in github.com/fyaic/TradeSieve@855e3b5; descriptions EU CN style from a public "
-          "script, HS names Growth Lab Atlas (Apache-2.0)")
+SOURCE = (
+    "BIS Common High Priority List (with the EU, Japan and the UK), version 2024-02-23, "
+    "bis.gov/licensing/country-guidance/common-high-priority-items-list-chpl; codes and tiers as "
+    "tabulated in github.com/fyaic/TradeSieve@855e3b5; descriptions EU CN style from a public "
+    "script, HS names Growth Lab Atlas (Apache-2.0)"
+)
 TIER_SIZES = {"1": 4, "2": 5, "3.A": 16, "3.B": 9, "4.A": 11, "4.B": 5}
 
 
@@ -37,15 +39,17 @@ def build(shared: Path) -> pd.DataFrame:
     sizes = raw["tier"].value_counts().to_dict()
     if sizes != TIER_SIZES or raw["hs6"].nunique() != 50 or not raw["hs6"].str.fullmatch(r"\d{6}").all():
         raise SystemExit(f"{RAW_FILE}: expected 50 distinct HS6 codes with tier sizes {TIER_SIZES}, got {sizes}")
-    out = pd.DataFrame({
-        "hs6": raw["hs6"],
-        "tier": raw["tier"],
-        "description": raw["description_eu_cn_text"],
-        "hs2022_name": raw["hs2022_name_atlas"],
-        "highest_priority": raw["in_kelleydrye_nine_highest_priority"].str.lower().eq("yes"),
-        "as_of": AS_OF,
-        "source": SOURCE,
-    })
+    out = pd.DataFrame(
+        {
+            "hs6": raw["hs6"],
+            "tier": raw["tier"],
+            "description": raw["description_eu_cn_text"],
+            "hs2022_name": raw["hs2022_name_atlas"],
+            "highest_priority": raw["in_kelleydrye_nine_highest_priority"].str.lower().eq("yes"),
+            "as_of": AS_OF,
+            "source": SOURCE,
+        }
+    )
     if set(out.loc[out["highest_priority"], "tier"]) != {"1", "2"} or out["highest_priority"].sum() != 9:
         raise SystemExit(f"{RAW_FILE}: the nine highest-priority codes are no longer exactly tiers 1 and 2")
     order = list(TIER_SIZES)

@@ -54,9 +54,11 @@ class ConcordanceError(ValueError):
     """The source does not pass the checks; `problems` lists each one."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in {SOURCE.name}:\n  - " +
-                         "\n  - ".join(problems[:40]) +
-                         (f"\n  ... and {len(problems) - 40} more" if len(problems) > 40 else ""))
+        super().__init__(
+            f"{len(problems)} problem(s) in {SOURCE.name}:\n  - "
+            + "\n  - ".join(problems[:40])
+            + (f"\n  ... and {len(problems) - 40} more" if len(problems) > 40 else "")
+        )
         self.problems = problems
 
 
@@ -66,8 +68,8 @@ class Reference:
 
     hs6: frozenset[str]
     eccns: frozenset[str]
-    goods_eccns: tuple[str, ...]          # groups A, B, C: must be mapped or explained
-    partial_wmd: frozenset[str]           # entries whose WMD reason covers only some paragraphs
+    goods_eccns: tuple[str, ...]  # groups A, B, C: must be mapped or explained
+    partial_wmd: frozenset[str]  # entries whose WMD reason covers only some paragraphs
 
 
 def load_reference() -> Reference:
@@ -88,8 +90,11 @@ def load_reference() -> Reference:
         with open(SHARED / "ccl-ecfr-2026sanbo" / "ecfr_supp1.json", encoding="utf-8") as fh:
             newer = {d["code"].removeprefix("ECCN-") for d in json.load(fh)}
         eccns = set(summary["eccn"]) | newer
-        partial = {e for e, rows in zip(summary["eccn"], summary["control_rows_json"])
-                   if _wmd_scope(json.loads(rows) if isinstance(rows, str) else []) == "partial"}
+        partial = {
+            e
+            for e, rows in zip(summary["eccn"], summary["control_rows_json"])
+            if _wmd_scope(json.loads(rows) if isinstance(rows, str) else []) == "partial"
+        }
     goods = tuple(sorted(e for e in eccns if e[1] in "ABC"))
     return Reference(hs6, frozenset(eccns), goods, frozenset(partial))
 
@@ -123,8 +128,9 @@ def expand(source: pd.DataFrame, ref: Reference) -> tuple[pd.DataFrame, pd.DataF
         if base not in ref.eccns:
             problems.append(f"{where}: {base} is not on the Commerce Control List")
         if eccn.endswith("-rest") and base not in ref.partial_wmd and base not in CHOKEPOINT_SPLITS:
-            problems.append(f"{where}: sub-item {eccn} needs a WMD reason covering only part of "
-                            f"{base} (wmd_scope 'partial')")
+            problems.append(
+                f"{where}: sub-item {eccn} needs a WMD reason covering only part of {base} (wmd_scope 'partial')"
+            )
         if not rationale:
             problems.append(f"{where}: rationale is empty")
         if not r["hs6"].strip():
@@ -141,34 +147,45 @@ def expand(source: pd.DataFrame, ref: Reference) -> tuple[pd.DataFrame, pd.DataF
                 problems.append(f"{where}: hs6 token '{token}' is not CODE or CODE:SHARE")
                 continue
             code, share_txt = m.groups()
-            share = float(share_txt) if share_txt else (
-                row_share if row_share is not None else DEFAULT_SHARE[confidence])
+            share = (
+                float(share_txt) if share_txt else (row_share if row_share is not None else DEFAULT_SHARE[confidence])
+            )
             if not 0.0 < share <= 1.0:
                 problems.append(f"{where}: controlled share {share} of {code} is not in (0, 1]")
-            codes = sorted(c for c in ref.hs6 if c.startswith(code)) if len(code) == 4 else (
-                [code] if code in ref.hs6 else [])
+            codes = (
+                sorted(c for c in ref.hs6 if c.startswith(code))
+                if len(code) == 4
+                else ([code] if code in ref.hs6 else [])
+            )
             if not codes:
-                problems.append(f"{where}: {code} is not an HS 2022 "
-                                f"{'heading' if len(code) == 4 else 'subheading'}")
-            rows.extend({"eccn": eccn, "hs6": c, "confidence": confidence,
-                         "rationale": rationale, "controlled_share": share} for c in codes)
+                problems.append(f"{where}: {code} is not an HS 2022 {'heading' if len(code) == 4 else 'subheading'}")
+            rows.extend(
+                {"eccn": eccn, "hs6": c, "confidence": confidence, "rationale": rationale, "controlled_share": share}
+                for c in codes
+            )
 
-    conc = pd.DataFrame(rows, columns=["eccn", "hs6", "confidence", "rationale",
-                                       "controlled_share"])
+    conc = pd.DataFrame(rows, columns=["eccn", "hs6", "confidence", "rationale", "controlled_share"])
     miss = pd.DataFrame(unmapped, columns=["eccn", "why"])
     dup = conc[conc.duplicated(["eccn", "hs6"], keep=False)]
-    problems += [f"duplicate mapping {e} -> {h}" for e, h in
-                 dup[["eccn", "hs6"]].drop_duplicates().itertuples(index=False)]
+    problems += [
+        f"duplicate mapping {e} -> {h}" for e, h in dup[["eccn", "hs6"]].drop_duplicates().itertuples(index=False)
+    ]
     both = sorted(set(conc["eccn"]) & set(miss["eccn"]))
     problems += [f"{e} is both mapped and listed as unmapped" for e in both]
     covered = {e.removesuffix("-rest") for e in conc["eccn"]} | set(miss["eccn"])
-    problems += [f"{e} (group {e[1]}) is neither mapped nor listed as unmapped with a reason"
-                 for e in ref.goods_eccns if e not in covered]
+    problems += [
+        f"{e} (group {e[1]}) is neither mapped nor listed as unmapped with a reason"
+        for e in ref.goods_eccns
+        if e not in covered
+    ]
     total = conc.groupby("hs6")["controlled_share"].sum()
     for code, s in total[total > 1.0 + SHARE_TOLERANCE].items():
         who = conc.loc[conc["hs6"] == code, ["eccn", "controlled_share"]]
-        problems.append(f"HS {code}: controlled shares add up to {s:.3f} > 1 (" + ", ".join(
-            f"{e} {v:g}" for e, v in who.itertuples(index=False)) + ")")
+        problems.append(
+            f"HS {code}: controlled shares add up to {s:.3f} > 1 ("
+            + ", ".join(f"{e} {v:g}" for e, v in who.itertuples(index=False))
+            + ")"
+        )
     if problems:
         raise ConcordanceError(problems)
     conc = conc.sort_values(["eccn", "hs6"], ignore_index=True)
@@ -181,8 +198,12 @@ def coverage(conc: pd.DataFrame, unmapped: pd.DataFrame, ref: Reference) -> dict
     mapped = {e.removesuffix("-rest") for e in conc["eccn"]} & set(ref.goods_eccns)
     explained = set(unmapped["eccn"]) & set(ref.goods_eccns)
     n = len(ref.goods_eccns)
-    return {"goods_entries": n, "mapped": len(mapped), "unmapped_with_reason": len(explained),
-            "mapped_share": len(mapped) / n if n else 0.0}
+    return {
+        "goods_entries": n,
+        "mapped": len(mapped),
+        "unmapped_with_reason": len(explained),
+        "mapped_share": len(mapped) / n if n else 0.0,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -196,13 +217,14 @@ def main(argv: list[str] | None = None) -> int:
         print(exc)
         return 1
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    conc.to_csv(args.out_dir / "concordance.csv", index=False, float_format="%.6g",
-                lineterminator="\n")
+    conc.to_csv(args.out_dir / "concordance.csv", index=False, float_format="%.6g", lineterminator="\n")
     miss.to_csv(args.out_dir / "concordance_unmapped.csv", index=False, lineterminator="\n")
     cov = coverage(conc, miss, ref)
-    print(f"wrote {len(conc)} concordance rows ({conc['eccn'].nunique()} items, "
-          f"{conc['hs6'].nunique()} HS codes) and {len(miss)} unmapped entries; "
-          f"A/B/C coverage {cov['mapped']}/{cov['goods_entries']} = {cov['mapped_share']:.1%}")
+    print(
+        f"wrote {len(conc)} concordance rows ({conc['eccn'].nunique()} items, "
+        f"{conc['hs6'].nunique()} HS codes) and {len(miss)} unmapped entries; "
+        f"A/B/C coverage {cov['mapped']}/{cov['goods_entries']} = {cov['mapped_share']:.1%}"
+    )
     return 0
 
 

@@ -44,8 +44,10 @@ def main() -> None:
     sums = df.groupby("hs17")["weight"].sum()
     assert (sums - 1).abs().max() < 1e-9, "weights of an HS 2017 code must sum to 1"
     df.to_csv(args.out / OUT, index=False, lineterminator="\n", float_format="%.12g")
-    print(f"wrote {args.out / OUT}: {len(df):,} rows, {df['hs17'].nunique():,} HS 2017 codes -> "
-          f"{df['hs22'].nunique():,} HS 2022 codes")
+    print(
+        f"wrote {args.out / OUT}: {len(df):,} rows, {df['hs17'].nunique():,} HS 2017 codes -> "
+        f"{df['hs22'].nunique():,} HS 2022 codes"
+    )
 
 
 if __name__ == "__main__":

@@ -63,28 +63,45 @@ def _iso3(iso2: str, isos: dict[str, str], where: str) -> str:
 def build_chart(shared: Path, isos: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     folder = shared / "ear-country-chart"
     raw = pd.read_csv(folder / "country_chart.csv", dtype=str, keep_default_na=False)
-    out = pd.DataFrame({"iso3": [_iso3(c, isos, "country_chart.csv") for c in raw["iso2"]],
-                        "iso2": raw["iso2"], "chart_name": raw["country_ear_name"], "row_type": raw["row_type"],
-                        "footnotes": raw["footnotes"]})
+    out = pd.DataFrame(
+        {
+            "iso3": [_iso3(c, isos, "country_chart.csv") for c in raw["iso2"]],
+            "iso2": raw["iso2"],
+            "chart_name": raw["country_ear_name"],
+            "row_type": raw["row_type"],
+            "footnotes": raw["footnotes"],
+        }
+    )
     for col in schema.CHART_COLUMNS:
         out[col] = raw[col].str.strip().str.upper().eq("X")
     out["pointer_text"] = raw["pointer_text"]
     out["as_of"] = CHART_AS_OF
     out["source"] = CHART_SOURCE
     notes = pd.read_csv(folder / "chart_footnotes.csv", dtype=str, keep_default_na=False)
-    foot = pd.DataFrame({
-        "footnote": notes["footnote"].astype(int),
-        "text": notes["text"],
-        "iso3": [";".join(_iso3(c, isos, "chart_footnotes.csv") for c in cell.split(";") if c)
-                 for cell in notes["countries_iso2"]],
-        "as_of": CHART_AS_OF, "source": CHART_SOURCE})
+    foot = pd.DataFrame(
+        {
+            "footnote": notes["footnote"].astype(int),
+            "text": notes["text"],
+            "iso3": [
+                ";".join(_iso3(c, isos, "chart_footnotes.csv") for c in cell.split(";") if c)
+                for cell in notes["countries_iso2"]
+            ],
+            "as_of": CHART_AS_OF,
+            "source": CHART_SOURCE,
+        }
+    )
     return out, foot.sort_values("footnote")
 
 
 def build_groups(shared: Path, isos: dict[str, str]) -> pd.DataFrame:
     raw = pd.read_csv(shared / "ear-country-groups" / "country_groups.csv", dtype=str, keep_default_na=False)
-    out = pd.DataFrame({"iso3": [_iso3(c, isos, "country_groups.csv") for c in raw["iso2"]],
-                        "iso2": raw["iso2"], "name": raw["country_part740_name"]})
+    out = pd.DataFrame(
+        {
+            "iso3": [_iso3(c, isos, "country_groups.csv") for c in raw["iso2"]],
+            "iso2": raw["iso2"],
+            "name": raw["country_part740_name"],
+        }
+    )
     for col in schema.COUNTRY_GROUP_COLUMNS:
         out[col] = raw[col].str.strip().str.upper().eq("X")
     out["as_of"] = GROUPS_AS_OF
@@ -98,15 +115,29 @@ def build_meu(shared: Path, isos: dict[str, str]) -> tuple[pd.DataFrame, pd.Data
     bad = [e for e in raw["eccn"] if not re.fullmatch(r"\d[A-E]\d{3}", e)]
     if bad:
         raise SystemExit(f"supp2_part744_meu_items.csv: not ECCNs: {bad[:5]}")
-    items = pd.DataFrame({"paragraph": raw["paragraph"], "eccn": raw["eccn"], "text": raw["text_as_printed"],
-                          "scope_flag": raw["scope_flag"], "as_of": MEU_AS_OF, "source": MEU_SOURCE})
+    items = pd.DataFrame(
+        {
+            "paragraph": raw["paragraph"],
+            "eccn": raw["eccn"],
+            "text": raw["text_as_printed"],
+            "scope_flag": raw["scope_flag"],
+            "as_of": MEU_AS_OF,
+            "source": MEU_SOURCE,
+        }
+    )
     dest = pd.read_csv(folder / "meu_destinations.csv", dtype=str, keep_default_na=False)
-    dests = pd.DataFrame({
-        "iso3": [_iso3(c, isos, "meu_destinations.csv") for c in dest["iso2"]], "name": dest["country"],
-        "paragraph": dest["paragraph"],
-        "item_scope": ["supp2" if "supplement no. 2" in s.lower() else "all" for s in dest["item_scope"]],
-        "item_scope_text": dest["item_scope"], "review_policy": dest["licence_review_policy_744_21_e"],
-        "as_of": MEU_AS_OF, "source": MEU_SOURCE})
+    dests = pd.DataFrame(
+        {
+            "iso3": [_iso3(c, isos, "meu_destinations.csv") for c in dest["iso2"]],
+            "name": dest["country"],
+            "paragraph": dest["paragraph"],
+            "item_scope": ["supp2" if "supplement no. 2" in s.lower() else "all" for s in dest["item_scope"]],
+            "item_scope_text": dest["item_scope"],
+            "review_policy": dest["licence_review_policy_744_21_e"],
+            "as_of": MEU_AS_OF,
+            "source": MEU_SOURCE,
+        }
+    )
     return items, dests.sort_values("iso3").reset_index(drop=True)
 
 

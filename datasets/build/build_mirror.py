@@ -39,19 +39,57 @@ SEED = 20261201
 YEARS = tuple(range(2017, 2025))
 CALIBRATION_YEAR = 2019
 
-COALITION = ("USA", "DEU", "FRA", "ITA", "NLD", "BEL", "AUT", "CZE", "POL", "SWE", "GBR", "JPN", "KOR",
-             "TWN", "CHE", "CAN")
+COALITION = (
+    "USA",
+    "DEU",
+    "FRA",
+    "ITA",
+    "NLD",
+    "BEL",
+    "AUT",
+    "CZE",
+    "POL",
+    "SWE",
+    "GBR",
+    "JPN",
+    "KOR",
+    "TWN",
+    "CHE",
+    "CAN",
+)
 #: Hubs and their share of a coalition exporter's world exports of a code (pre-period level).
-HUBS = {"ARE": 0.010, "TUR": 0.012, "KAZ": 0.003, "KGZ": 0.0006, "ARM": 0.0006, "GEO": 0.0008,
-        "UZB": 0.0012, "HKG": 0.030, "SGP": 0.025, "MYS": 0.020, "THA": 0.012, "VNM": 0.020, "IND": 0.015}
+HUBS = {
+    "ARE": 0.010,
+    "TUR": 0.012,
+    "KAZ": 0.003,
+    "KGZ": 0.0006,
+    "ARM": 0.0006,
+    "GEO": 0.0008,
+    "UZB": 0.0012,
+    "HKG": 0.030,
+    "SGP": 0.025,
+    "MYS": 0.020,
+    "THA": 0.012,
+    "VNM": 0.020,
+    "IND": 0.015,
+}
 #: Direct coalition exports to the targets (share of world exports) before the controls, and the
 #: factor they keep afterwards (Russia and Belarus: sanctions from 2022; China: chips rules from 2023).
 TARGETS = {"RUS": (0.010, 2022, 0.08), "BLR": (0.0015, 2022, 0.08), "CHN": (0.080, 2023, 0.85)}
 #: Pre-period re-export ratio hub -> target (hub's exports to the target over its imports from the
 #: coalition); hubs not listed: 0.002. Hong Kong's entrepot trade with China is large and legal.
 REEXPORT = {
-    "RUS": {"KAZ": 0.08, "KGZ": 0.10, "ARM": 0.06, "GEO": 0.03, "UZB": 0.03, "ARE": 0.02, "TUR": 0.02,
-            "HKG": 0.005, "IND": 0.004},
+    "RUS": {
+        "KAZ": 0.08,
+        "KGZ": 0.10,
+        "ARM": 0.06,
+        "GEO": 0.03,
+        "UZB": 0.03,
+        "ARE": 0.02,
+        "TUR": 0.02,
+        "HKG": 0.005,
+        "IND": 0.004,
+    },
     "BLR": {"KAZ": 0.01, "ARM": 0.01, "GEO": 0.005, "UZB": 0.005, "TUR": 0.003},
     "CHN": {"HKG": 0.50, "SGP": 0.10, "MYS": 0.08, "VNM": 0.06, "THA": 0.06, "IND": 0.01, "ARE": 0.01},
 }
@@ -59,11 +97,11 @@ REEXPORT = {
 #: whole region reorients at once, which the peer comparison is meant to net out.
 COMMON_SHIFT = {"RUS": 1.4, "BLR": 1.2, "CHN": 1.0}
 TREND_MEAN, TREND_SD = 0.04, 0.03  # yearly log growth of coalition -> hub trade per (hub, code)
-NOISE_SD = 0.12                     # yearly log noise of each flow
-CIF_MEAN, CIF_SD = 0.06, 0.02       # importer-reported (CIF) over exporter-reported (FOB) - 1
-REPORT_SD = 0.04                    # log noise between the two reports of one flow
-PRESENCE = 0.75                     # probability that a coalition exporter ships a code to a hub at all
-QTY_MISSING = 0.08                  # share of reports without a net weight
+NOISE_SD = 0.12  # yearly log noise of each flow
+CIF_MEAN, CIF_SD = 0.06, 0.02  # importer-reported (CIF) over exporter-reported (FOB) - 1
+REPORT_SD = 0.04  # log noise between the two reports of one flow
+PRESENCE = 0.75  # probability that a coalition exporter ships a code to a hub at all
+QTY_MISSING = 0.08  # share of reports without a net weight
 
 #: Planted test patterns: (hub, hs6, target, first treated year, coalition->hub surge factor,
 #: share of the surge re-exported to the target, leg-1 gap (share of the surge the hub does not
@@ -105,11 +143,15 @@ def codes() -> list[str]:
 
 def world_exports(hs6: list[str]) -> pd.DataFrame:
     """Coalition exporters' world exports per code in the calibration year (shipped synthetic layer)."""
-    t = pq.read_table(DATASETS / "trade.parquet", filters=[("year", "=", CALIBRATION_YEAR),
-                                                           ("importer", "=", "WLD")]).to_pandas()
+    t = pq.read_table(
+        DATASETS / "trade.parquet", filters=[("year", "=", CALIBRATION_YEAR), ("importer", "=", "WLD")]
+    ).to_pandas()
     t = t[t["exporter"].isin(COALITION) & t["hs6"].isin(hs6) & (t["value_usd"] > 0)]
-    return t.pivot_table(index="hs6", columns="exporter", values="value_usd", aggfunc="sum").reindex(
-        index=hs6, columns=list(COALITION)).fillna(0.0)
+    return (
+        t.pivot_table(index="hs6", columns="exporter", values="value_usd", aggfunc="sum")
+        .reindex(index=hs6, columns=list(COALITION))
+        .fillna(0.0)
+    )
 
 
 def build() -> tuple[pd.DataFrame, list[dict]]:
@@ -171,8 +213,19 @@ def build() -> tuple[pd.DataFrame, list[dict]]:
 
     df = pd.DataFrame(flows, columns=["year", "exporter", "importer", "hs6", "fob", "kg"])
     return _reports(df, planted), [
-        {"hub": h, "hs6": c, "target": t, "first_year": p[0], "surge": p[1], "reexported_share": p[2],
-         "leg1_gap": p[3], "leg2_gap": p[4], "unit_value_factor": p[5]} for (h, c, t), p in planted.items()]
+        {
+            "hub": h,
+            "hs6": c,
+            "target": t,
+            "first_year": p[0],
+            "surge": p[1],
+            "reexported_share": p[2],
+            "leg1_gap": p[3],
+            "leg2_gap": p[4],
+            "unit_value_factor": p[5],
+        }
+        for (h, c, t), p in planted.items()
+    ]
 
 
 def _reports(df: pd.DataFrame, planted: dict) -> pd.DataFrame:
@@ -188,13 +241,17 @@ def _reports(df: pd.DataFrame, planted: dict) -> pd.DataFrame:
         leg1 = (post & (df["importer"] == hub) & df["exporter"].isin(COALITION)).to_numpy()
         imp_value[leg1] *= 1.0 - gap1 * (1.0 - 1.0 / factor)  # part of the surge not recorded as imports
         leg2 = (post & (df["exporter"] == hub) & (df["importer"] == target)).to_numpy()
-        exp_value[leg2] *= 1.0 - gap2                          # hub under-declares its re-exports
-        kg[leg2] *= uvf                                        # more kilograms per dollar: low unit value
+        exp_value[leg2] *= 1.0 - gap2  # hub under-declares its re-exports
+        kg[leg2] *= uvf  # more kilograms per dollar: low unit value
     imp_kg = kg * np.exp(r.normal(0.0, 0.03, n))
     miss_e, miss_i = r.random(n) < QTY_MISSING, r.random(n) < QTY_MISSING
     base = df[["year", "exporter", "importer", "hs6"]]
-    exp_rep = base.assign(reporter="exporter", value_usd=np.round(exp_value), quantity_kg=np.where(miss_e, np.nan, np.round(kg, 1)))
-    imp_rep = base.assign(reporter="importer", value_usd=np.round(imp_value), quantity_kg=np.where(miss_i, np.nan, np.round(imp_kg, 1)))
+    exp_rep = base.assign(
+        reporter="exporter", value_usd=np.round(exp_value), quantity_kg=np.where(miss_e, np.nan, np.round(kg, 1))
+    )
+    imp_rep = base.assign(
+        reporter="importer", value_usd=np.round(imp_value), quantity_kg=np.where(miss_i, np.nan, np.round(imp_kg, 1))
+    )
     out = pd.concat([exp_rep, imp_rep], ignore_index=True)
     out = out[out["value_usd"] > 0]
     out["year"] = out["year"].astype("int64")
@@ -209,20 +266,37 @@ def write_parquet(df: pd.DataFrame, patterns: list[dict], out: Path) -> str:
             "high-confidence CCL-mapped HS codes, 2017-2024; levels are shares of the synthetic layer's "
             "world exports by exporter; hub shares, trends, re-export ratios, CIF/FOB margins and unit "
             "values are seeded draws; contains PLANTED TEST PATTERNS (decontrol.test_patterns), not "
-            "evidence. Replace with a real UN Comtrade import (both reporters) via --data DIR."),
+            "evidence. Replace with a real UN Comtrade import (both reporters) via --data DIR."
+        ),
         "decontrol.synthetic": "true",
         "decontrol.seed": str(SEED),
         "decontrol.generator": GENERATOR,
         "decontrol.years": f"{YEARS[0]}-{YEARS[-1]}",
         "decontrol.test_patterns": json.dumps(patterns, sort_keys=True),
     }
-    schema = pa.schema([("year", pa.int64()), ("exporter", pa.string()), ("importer", pa.string()),
-                        ("hs6", pa.string()), ("reporter", pa.string()), ("value_usd", pa.float64()),
-                        ("quantity_kg", pa.float64())]).with_metadata(metadata)
+    schema = pa.schema(
+        [
+            ("year", pa.int64()),
+            ("exporter", pa.string()),
+            ("importer", pa.string()),
+            ("hs6", pa.string()),
+            ("reporter", pa.string()),
+            ("value_usd", pa.float64()),
+            ("quantity_kg", pa.float64()),
+        ]
+    ).with_metadata(metadata)
     table = pa.Table.from_pandas(df, schema=schema, preserve_index=False).replace_schema_metadata(metadata)
     out.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, out, compression="zstd", compression_level=9, use_dictionary=True,
-                   write_statistics=True, row_group_size=500_000, version="2.6")
+    pq.write_table(
+        table,
+        out,
+        compression="zstd",
+        compression_level=9,
+        use_dictionary=True,
+        write_statistics=True,
+        row_group_size=500_000,
+        version="2.6",
+    )
     return hashlib.sha256(out.read_bytes()).hexdigest()
 
 

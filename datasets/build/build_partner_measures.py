@@ -49,43 +49,112 @@ def status_rows(measure_id: str, effective: str, text: str, published_of: dict[s
     """The status history of one measure from its dated status text."""
     low = text.lower()
     if "suspended" not in low:
-        return [{"partner": PARTNER, "measure_id": measure_id, "status": "in_force", "start": effective, "end": "",
-                 "instrument": "", "status_text": text, "as_of": STATUS_AS_OF, "source": SOURCE}]
+        return [
+            {
+                "partner": PARTNER,
+                "measure_id": measure_id,
+                "status": "in_force",
+                "start": effective,
+                "end": "",
+                "instrument": "",
+                "status_text": text,
+                "as_of": STATUS_AS_OF,
+                "source": SOURCE,
+            }
+        ]
     until = re.search(r"until\s+(\d{4}-\d{2}-\d{2})", text)
     inst = _INSTRUMENT.search(text)
     instrument = f"No. {inst.group(1)} of {inst.group(2)}" if inst else ""
     start = re.search(r"suspended\s+(\d{4}-\d{2}-\d{2})", text)
     begin = start.group(1) if start else published_of.get(f"{inst.group(2)}-{inst.group(1)}", "") if inst else ""
     end = until.group(1) if until else ""
-    rows = [] if begin and effective and begin <= effective else [  # suspended before it took effect: never in force
-        {"partner": PARTNER, "measure_id": measure_id, "status": "in_force", "start": effective, "end": begin,
-         "instrument": "", "status_text": text, "as_of": STATUS_AS_OF, "source": SOURCE}]
-    rows += [{"partner": PARTNER, "measure_id": measure_id, "status": "suspended", "start": begin, "end": end,
-             "instrument": instrument, "status_text": text, "as_of": STATUS_AS_OF, "source": SOURCE}]
+    rows = (
+        []
+        if begin and effective and begin <= effective
+        else [  # suspended before it took effect: never in force
+            {
+                "partner": PARTNER,
+                "measure_id": measure_id,
+                "status": "in_force",
+                "start": effective,
+                "end": begin,
+                "instrument": "",
+                "status_text": text,
+                "as_of": STATUS_AS_OF,
+                "source": SOURCE,
+            }
+        ]
+    )
+    rows += [
+        {
+            "partner": PARTNER,
+            "measure_id": measure_id,
+            "status": "suspended",
+            "start": begin,
+            "end": end,
+            "instrument": instrument,
+            "status_text": text,
+            "as_of": STATUS_AS_OF,
+            "source": SOURCE,
+        }
+    ]
     if end:  # the legal text ends the suspension: in force again from that day unless extended
-        rows.append({"partner": PARTNER, "measure_id": measure_id, "status": "in_force", "start": end, "end": "",
-                     "instrument": f"{instrument} lapses" if instrument else "suspension lapses",
-                     "status_text": text, "as_of": STATUS_AS_OF, "source": SOURCE})
+        rows.append(
+            {
+                "partner": PARTNER,
+                "measure_id": measure_id,
+                "status": "in_force",
+                "start": end,
+                "end": "",
+                "instrument": f"{instrument} lapses" if instrument else "suspension lapses",
+                "status_text": text,
+                "as_of": STATUS_AS_OF,
+                "source": SOURCE,
+            }
+        )
     return rows
 
 
 def build(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     folder = shared / "china-export-controls"
     raw = pd.read_csv(folder / "china_export_controls.csv", dtype=str, keep_default_na=False)
-    measures = pd.DataFrame({
-        "partner": PARTNER, "measure_id": raw["measure_id"], "announcement": raw["announcement"],
-        "published": raw["published"].map(_first_date), "effective": raw["effective"].map(_first_date),
-        "effective_text": raw["effective"], "item_group": raw["item_group"], "item": raw["item"],
-        "control_code": raw["cn_control_code"], "hs_codes_as_published": raw["hs_codes_cn10_as_published"],
-        "hs6_codes": raw["hs6"], "hs_source": raw["hs_source"], "hs_source_quality": raw["hs_source_quality"],
-        "announcement_url": raw["announcement_url"], "source": raw["measure_sources"], "notes": raw["notes"]})
+    measures = pd.DataFrame(
+        {
+            "partner": PARTNER,
+            "measure_id": raw["measure_id"],
+            "announcement": raw["announcement"],
+            "published": raw["published"].map(_first_date),
+            "effective": raw["effective"].map(_first_date),
+            "effective_text": raw["effective"],
+            "item_group": raw["item_group"],
+            "item": raw["item"],
+            "control_code": raw["cn_control_code"],
+            "hs_codes_as_published": raw["hs_codes_cn10_as_published"],
+            "hs6_codes": raw["hs6"],
+            "hs_source": raw["hs_source"],
+            "hs_source_quality": raw["hs_source_quality"],
+            "announcement_url": raw["announcement_url"],
+            "source": raw["measure_sources"],
+            "notes": raw["notes"],
+        }
+    )
     published_of = {m.split("#")[0]: p for m, p in zip(measures["measure_id"], measures["published"])}
-    history = [r for m, e, t in zip(raw["measure_id"], measures["effective"], raw["status_as_of_2026_09_29"])
-               for r in status_rows(m, e, t, published_of)]
+    history = [
+        r
+        for m, e, t in zip(raw["measure_id"], measures["effective"], raw["status_as_of_2026_09_29"])
+        for r in status_rows(m, e, t, published_of)
+    ]
     unsourced_raw = pd.read_csv(folder / "from_knowledge.csv", dtype=str, keep_default_na=False)
-    unsourced = pd.DataFrame({"partner": PARTNER, "measure_id": unsourced_raw["measure_id"],
-                              "item": unsourced_raw["item"], "hs6_candidates": unsourced_raw["hs6_candidates"],
-                              "confidence": unsourced_raw["confidence"], "note": unsourced_raw["note"]})
+    unsourced = pd.DataFrame(
+        {
+            "partner": PARTNER,
+            "measure_id": unsourced_raw["measure_id"],
+            "item": unsourced_raw["item"],
+            "hs6_candidates": unsourced_raw["hs6_candidates"],
+            "confidence": unsourced_raw["confidence"],
+            "note": unsourced_raw["note"],
+        }
+    )
     return measures, pd.DataFrame(history), unsourced
 
 

@@ -54,13 +54,24 @@ RANGE_REGIME = {"0": "WA", "1": "MTCR", "2": "NSG", "3": "AG", "4": "CWC", "5": 
 
 #: Reason code -> regime whose list the control implements. NS_WW / NS_AC (US worldwide or
 #: China-focused rules), NP2 (US-only nuclear) and CB3 (US-only, Syria) map to no regime.
-REASON_REGIME = {"NS1": "WA", "NS2": "WA", "NS": "WA", "MT1": "MTCR", "MT": "MTCR", "NP1": "NSG",
-                 "CB1": "AG", "CB2": "AG", "CB": "AG", "CW": "CWC"}
+REASON_REGIME = {
+    "NS1": "WA",
+    "NS2": "WA",
+    "NS": "WA",
+    "MT1": "MTCR",
+    "MT": "MTCR",
+    "NP1": "NSG",
+    "CB1": "AG",
+    "CB2": "AG",
+    "CB": "AG",
+    "CW": "CWC",
+}
 
 NO_HEADING = "[heading not recoverable from the 2026 eCFR extract]"
 
 
 # ---------------------------------------------------------------- helpers
+
 
 def normalise_text(text: str) -> str:
     """Straight quotes and single spaces: the 2026 extract uses typographic quotes."""
@@ -77,14 +88,16 @@ def short_github(url: str) -> str:
 
 # ---------------------------------------------------------------- CCL
 
+
 def load_ccl_2025(shared: Path) -> tuple[dict[str, dict], dict[str, dict]]:
     """(summary rows, JSON entries) of the 2025 parse, keyed by ECCN (parse artefacts dropped)."""
     folder = shared / "ccl-eccn-agent-2025"
     with open(folder / "eccn_summary.csv", newline="", encoding="utf-8") as fh:
         summary = {r["eccn"]: r for r in csv.DictReader(fh) if ECCN_RE.match(r["eccn"])}
     data = json.loads((folder / "ccl_parsed_checked.json").read_text(encoding="utf-8"))
-    entries = {e["code"]: e for cat in data for grp in cat["product_groups"] for e in grp["eccn"]
-               if ECCN_RE.match(e["code"])}
+    entries = {
+        e["code"]: e for cat in data for grp in cat["product_groups"] for e in grp["eccn"] if ECCN_RE.match(e["code"])
+    }
     return summary, entries
 
 
@@ -156,8 +169,11 @@ def build_ccl(shared: Path) -> pd.DataFrame:
         itar = is_itar_placeholder(heading)
         military = eccn[2] in "56" or itar
         if in_2025 and in_2026:
-            source = f"reasons: {CCL_2025_SOURCE}; heading: {CCL_2026_SOURCE}" if heading_2026 else \
-                f"reasons and heading: {CCL_2025_SOURCE} (2026 extract has no heading)"
+            source = (
+                f"reasons: {CCL_2025_SOURCE}; heading: {CCL_2026_SOURCE}"
+                if heading_2026
+                else f"reasons and heading: {CCL_2025_SOURCE} (2026 extract has no heading)"
+            )
             vintage = f"heading {VINTAGE_2026}; reasons {VINTAGE_2025}" if heading_2026 else VINTAGE_2025
         elif in_2025:
             source = f"{CCL_2025_SOURCE} (entry absent from the 2026 extract)"
@@ -165,24 +181,28 @@ def build_ccl(shared: Path) -> pd.DataFrame:
         else:
             source = f"{CCL_2026_SOURCE} (entry absent from the 2025 parse: reasons unknown)"
             vintage = VINTAGE_2026
-        rows.append({
-            "eccn": eccn,
-            "category": int(eccn[0]),
-            "group": eccn[1],
-            "heading": heading,
-            "reasons": ";".join(reasons),
-            "chart_columns": ";".join(parsed.chart_columns) if parsed else "",
-            "non_chart_controls": ";".join(parsed.non_chart) if parsed else "",
-            "paragraph_controls_json": json.dumps([r.as_json() for r in parsed.rows], ensure_ascii=False) if parsed else "[]",
-            "wmd_scope": parsed.wmd_scope if parsed else "none",
-            "license_exceptions_json": license_exceptions(summary.get(eccn)),
-            "regime": regimes_for(eccn, reasons, itar),
-            "military": military,
-            "itar_placeholder": itar,
-            "has_reasons": bool(reasons),
-            "source": source,
-            "vintage": vintage,
-        })
+        rows.append(
+            {
+                "eccn": eccn,
+                "category": int(eccn[0]),
+                "group": eccn[1],
+                "heading": heading,
+                "reasons": ";".join(reasons),
+                "chart_columns": ";".join(parsed.chart_columns) if parsed else "",
+                "non_chart_controls": ";".join(parsed.non_chart) if parsed else "",
+                "paragraph_controls_json": json.dumps([r.as_json() for r in parsed.rows], ensure_ascii=False)
+                if parsed
+                else "[]",
+                "wmd_scope": parsed.wmd_scope if parsed else "none",
+                "license_exceptions_json": license_exceptions(summary.get(eccn)),
+                "regime": regimes_for(eccn, reasons, itar),
+                "military": military,
+                "itar_placeholder": itar,
+                "has_reasons": bool(reasons),
+                "source": source,
+                "vintage": vintage,
+            }
+        )
     frame = pd.DataFrame(rows)
     _check_ccl(frame)
     return frame
@@ -200,7 +220,9 @@ def _check_ccl(frame: pd.DataFrame) -> None:
             problems.append(f"{eccn} lacks its RS_AC control")
     if by.at["2B001", "wmd_scope"] != "partial":
         problems.append("2B001: NP applies to 2B001.a-.d only, wmd_scope should be 'partial'")
-    bad_wmd = frame[(frame.wmd_scope == "none") & frame.reasons.str.split(";").map(lambda rs: any(is_wmd(r) for r in rs))]
+    bad_wmd = frame[
+        (frame.wmd_scope == "none") & frame.reasons.str.split(";").map(lambda rs: any(is_wmd(r) for r in rs))
+    ]
     if len(bad_wmd):
         problems.append(f"WMD reasons but wmd_scope 'none': {list(bad_wmd.eccn)}")
     if problems:
@@ -210,8 +232,10 @@ def _check_ccl(frame: pd.DataFrame) -> None:
 # ---------------------------------------------------------------- HS
 
 #: BACI HS22 V202501 merges 2710.12-2710.99 into one code; kept so BACI imports validate.
-BACI_EXTRA_HS6 = {"271000": "Petroleum oils and oils obtained from bituminous minerals, not crude "
-                            "(BACI aggregate of 271012, 271019, 271020, 271091, 271099)"}
+BACI_EXTRA_HS6 = {
+    "271000": "Petroleum oils and oils obtained from bituminous minerals, not crude "
+    "(BACI aggregate of 271012, 271019, 271020, 271091, 271099)"
+}
 
 
 def build_hs(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list[str]]]:
@@ -219,13 +243,18 @@ def build_hs(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list[s
     atlas = pd.read_csv(shared / "hs-classification-atlas" / "hs22.csv", dtype=str, keep_default_na=False)
     sectors = atlas[atlas.product_level == "1"].set_index("product_id")["name_short_en"]
     six = atlas[(atlas.product_level == "6") & atlas.code.str.fullmatch(r"\d{6}")].copy()
-    hs6 = pd.DataFrame({
-        "hs6": six.code, "name": six.name_en.map(normalise_text),
-        "hs2": six.code.str[:2], "hs4": six.code.str[:4],
-        "section": six.top_parent_id.map(sectors),
-    })
-    baci = pd.read_csv(shared / "baci-product-country-codes" / "product_codes_HS22_V202501.csv",
-                       dtype=str, keep_default_na=False)
+    hs6 = pd.DataFrame(
+        {
+            "hs6": six.code,
+            "name": six.name_en.map(normalise_text),
+            "hs2": six.code.str[:2],
+            "hs4": six.code.str[:4],
+            "section": six.top_parent_id.map(sectors),
+        }
+    )
+    baci = pd.read_csv(
+        shared / "baci-product-country-codes" / "product_codes_HS22_V202501.csv", dtype=str, keep_default_na=False
+    )
     baci_codes = set(baci.product_code.str.zfill(6))
     atlas_codes = set(hs6.hs6)
     diff = {"atlas_only": sorted(atlas_codes - baci_codes), "baci_only": sorted(baci_codes - atlas_codes)}
@@ -235,8 +264,17 @@ def build_hs(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list[s
         extra.append({"hs6": code, "name": name, "hs2": code[:2], "hs4": code[:4], "section": section})
     hs6 = pd.concat([hs6, pd.DataFrame(extra)], ignore_index=True).sort_values("hs6").reset_index(drop=True)
     chapters = atlas[atlas.product_level == "2"]
-    hs2 = pd.DataFrame({"hs2": chapters.code, "name": chapters.name_en.map(normalise_text),
-                        "section": chapters.top_parent_id.map(sectors)}).sort_values("hs2").reset_index(drop=True)
+    hs2 = (
+        pd.DataFrame(
+            {
+                "hs2": chapters.code,
+                "name": chapters.name_en.map(normalise_text),
+                "section": chapters.top_parent_id.map(sectors),
+            }
+        )
+        .sort_values("hs2")
+        .reset_index(drop=True)
+    )
     if hs6.section.isna().any() or hs2.section.isna().any():
         raise SystemExit("hs: some codes have no Atlas sector")
     return hs6, hs2, diff
@@ -250,8 +288,10 @@ ATLAS_NOT_COUNTRIES = {"USP", "ANS"}
 TAIWAN = {"baci_code": 490, "iso2": "TW"}
 #: UN members in neither source (BACI counts them with France and Switzerland): ISO 3166 codes,
 #: needed because they are CWC States Parties.
-EXTRA_COUNTRIES = ({"iso3": "LIE", "name": "Liechtenstein", "m49": 438, "baci_code": None, "iso2": "LI"},
-                   {"iso3": "MCO", "name": "Monaco", "m49": 492, "baci_code": None, "iso2": "MC"})
+EXTRA_COUNTRIES = (
+    {"iso3": "LIE", "name": "Liechtenstein", "m49": 438, "baci_code": None, "iso2": "LI"},
+    {"iso3": "MCO", "name": "Monaco", "m49": 492, "baci_code": None, "iso2": "MC"},
+)
 #: ISO2 codes both sources lost (Namibia's 'NA' was read as a missing value upstream).
 ISO2_FIXES = {"NAM": "NA"}
 
@@ -260,8 +300,9 @@ def build_countries(shared: Path) -> pd.DataFrame:
     """ISO3 + M49 (Atlas) + BACI code (BACI's own ISO3 column), plus WLD and EUU aggregates."""
     atlas = pd.read_csv(shared / "hs-classification-atlas" / "country.csv", dtype=str, keep_default_na=False)
     atlas = atlas[~atlas.iso3_code.isin(ATLAS_NOT_COUNTRIES)]
-    baci = pd.read_csv(shared / "baci-product-country-codes" / "country_codes_V202301.csv", sep=";",
-                       dtype=str, keep_default_na=False)
+    baci = pd.read_csv(
+        shared / "baci-product-country-codes" / "country_codes_V202301.csv", sep=";", dtype=str, keep_default_na=False
+    )
     baci = baci[baci.iso_3digit_alpha != "N/A"]
     m49 = dict(zip(atlas.iso3_code, atlas.country_id))
     baci_code: dict[str, int] = {}
@@ -278,14 +319,24 @@ def build_countries(shared: Path) -> pd.DataFrame:
         baci_name[iso3] = pick.country_name_abbreviation.iloc[0]
     rows = []
     for r in atlas.itertuples():
-        rows.append({"iso3": r.iso3_code, "name": r.name_short_en, "m49": int(r.country_id),
-                     "baci_code": baci_code.get(r.iso3_code), "iso2": r.iso2_code or baci_iso2.get(r.iso3_code, "")})
+        rows.append(
+            {
+                "iso3": r.iso3_code,
+                "name": r.name_short_en,
+                "m49": int(r.country_id),
+                "baci_code": baci_code.get(r.iso3_code),
+                "iso2": r.iso2_code or baci_iso2.get(r.iso3_code, ""),
+            }
+        )
     for iso3 in sorted(set(baci_code) - set(atlas.iso3_code)):
-        rows.append({"iso3": iso3, "name": baci_name[iso3], "m49": None, "baci_code": baci_code[iso3],
-                     "iso2": baci_iso2[iso3]})
+        rows.append(
+            {"iso3": iso3, "name": baci_name[iso3], "m49": None, "baci_code": baci_code[iso3], "iso2": baci_iso2[iso3]}
+        )
     rows += [dict(r) for r in EXTRA_COUNTRIES if r["iso3"] not in set(atlas.iso3_code) | set(baci_code)]
-    rows += [{"iso3": "WLD", "name": "World", "m49": None, "baci_code": None, "iso2": ""},
-             {"iso3": "EUU", "name": "European Union", "m49": None, "baci_code": None, "iso2": ""}]
+    rows += [
+        {"iso3": "WLD", "name": "World", "m49": None, "baci_code": None, "iso2": ""},
+        {"iso3": "EUU", "name": "European Union", "m49": None, "baci_code": None, "iso2": ""},
+    ]
     frame = pd.DataFrame(rows)
     twn = frame.iso3 == "TWN"
     frame.loc[twn, "baci_code"] = TAIWAN["baci_code"]
@@ -300,22 +351,34 @@ def build_countries(shared: Path) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- trade totals
 
+
 def build_partner_totals(shared: Path) -> pd.DataFrame:
     raw = pd.read_csv(shared / "us-trade-totals" / "partner_totals.csv", dtype=str, keep_default_na=False)
-    frame = pd.DataFrame({
-        "year": raw.year.astype(int), "partner": raw.partner_iso3, "partner_name": raw.partner_name,
-        "exports_usd": raw.exports_usd.astype("int64"), "imports_usd": raw.imports_usd.astype("int64"),
-        "balance_usd": raw.balance_usd.astype("int64"),
-        "source": "US Census Bureau, census.gov/foreign-trade/balance/country.xlsx: " + raw.basis
-                  + "; read from " + raw.source_url.map(short_github),
-    })
+    frame = pd.DataFrame(
+        {
+            "year": raw.year.astype(int),
+            "partner": raw.partner_iso3,
+            "partner_name": raw.partner_name,
+            "exports_usd": raw.exports_usd.astype("int64"),
+            "imports_usd": raw.imports_usd.astype("int64"),
+            "balance_usd": raw.balance_usd.astype("int64"),
+            "source": "US Census Bureau, census.gov/foreign-trade/balance/country.xlsx: "
+            + raw.basis
+            + "; read from "
+            + raw.source_url.map(short_github),
+        }
+    )
     if ((frame.exports_usd - frame.imports_usd) != frame.balance_usd).any():
         raise SystemExit("partner_totals: balance_usd != exports_usd - imports_usd")
     return frame.sort_values(["year", "partner"]).reset_index(drop=True)
 
 
-HS2_CHINA_FILES = (("china_exp.csv", "export", "CHN"), ("china_imp.csv", "import", "CHN"),
-                   ("US_total_export.csv", "export", "WLD"), ("US_total_impor.csv", "import", "WLD"))
+HS2_CHINA_FILES = (
+    ("china_exp.csv", "export", "CHN"),
+    ("china_imp.csv", "import", "CHN"),
+    ("US_total_export.csv", "export", "WLD"),
+    ("US_total_impor.csv", "import", "WLD"),
+)
 
 
 def build_hs2_china(shared: Path) -> pd.DataFrame:
@@ -329,12 +392,22 @@ def build_hs2_china(shared: Path) -> pd.DataFrame:
         if (months != 12).any():
             raise SystemExit(f"hs2_china: {name} lacks months: {months.to_dict()}")
         agg = raw.groupby(["year", "Comm Code"], as_index=False)["Monthly Value"].sum()
-        parts.append(pd.DataFrame({"year": agg.year, "flow": flow, "partner": partner,
-                                   "hs2": agg["Comm Code"].str.zfill(2), "value_usd": agg["Monthly Value"].astype("int64")}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "year": agg.year,
+                    "flow": flow,
+                    "partner": partner,
+                    "hs2": agg["Comm Code"].str.zfill(2),
+                    "value_usd": agg["Monthly Value"].astype("int64"),
+                }
+            )
+        )
     return pd.concat(parts).sort_values(["year", "flow", "partner", "hs2"]).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- small tables
+
 
 def build_regimes() -> pd.DataFrame:
     return pd.DataFrame(regime_rows()).sort_values(["regime", "iso3"]).reset_index(drop=True)
@@ -351,6 +424,7 @@ def write_policy_headers(out: Path) -> None:
 
 
 # ---------------------------------------------------------------- main
+
 
 def build_all(shared: Path, out: Path) -> dict[str, object]:
     """Write every reference table into `out`; returns facts worth reporting (HS code differences)."""

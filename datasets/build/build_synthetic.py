@@ -64,17 +64,59 @@ PARTNERS = ("CHN", "JPN", "GBR", "AUS", "NLD", "DEU", "KOR", "TWN")
 #: Rough shares of world goods exports (%, early 2020s, rounded): the default supplier weights and
 #: the long tail of every family. Together they stand for "the world" (no rest-of-world row).
 EXPORTER_WEIGHTS: dict[str, float] = {
-    "USA": 8.3, "CHN": 14.4, "DEU": 7.4, "NLD": 3.9, "JPN": 3.0, "KOR": 2.7, "ITA": 2.6, "BEL": 2.4,
-    "HKG": 2.4, "FRA": 2.5, "MEX": 2.3, "CAN": 2.4, "GBR": 2.1, "SGP": 2.0, "TWN": 1.9, "IND": 1.8,
-    "CHE": 1.8, "RUS": 2.0, "ARE": 2.0, "SAU": 1.7, "ESP": 1.7, "AUS": 1.8, "POL": 1.4, "VNM": 1.5,
-    "MYS": 1.4, "IRL": 1.0, "THA": 1.2, "BRA": 1.3, "CZE": 0.9, "AUT": 0.8, "SWE": 0.8, "IDN": 1.2,
-    "NOR": 1.0, "TUR": 1.0, "DNK": 0.5, "HUN": 0.6, "ISR": 0.3, "PHL": 0.3, "FIN": 0.4, "CHL": 0.4,
+    "USA": 8.3,
+    "CHN": 14.4,
+    "DEU": 7.4,
+    "NLD": 3.9,
+    "JPN": 3.0,
+    "KOR": 2.7,
+    "ITA": 2.6,
+    "BEL": 2.4,
+    "HKG": 2.4,
+    "FRA": 2.5,
+    "MEX": 2.3,
+    "CAN": 2.4,
+    "GBR": 2.1,
+    "SGP": 2.0,
+    "TWN": 1.9,
+    "IND": 1.8,
+    "CHE": 1.8,
+    "RUS": 2.0,
+    "ARE": 2.0,
+    "SAU": 1.7,
+    "ESP": 1.7,
+    "AUS": 1.8,
+    "POL": 1.4,
+    "VNM": 1.5,
+    "MYS": 1.4,
+    "IRL": 1.0,
+    "THA": 1.2,
+    "BRA": 1.3,
+    "CZE": 0.9,
+    "AUT": 0.8,
+    "SWE": 0.8,
+    "IDN": 1.2,
+    "NOR": 1.0,
+    "TUR": 1.0,
+    "DNK": 0.5,
+    "HUN": 0.6,
+    "ISR": 0.3,
+    "PHL": 0.3,
+    "FIN": 0.4,
+    "CHL": 0.4,
 }
 EXPORTERS: tuple[str, ...] = tuple(sorted(EXPORTER_WEIGHTS))
 
 #: Rough shares of world goods imports (%) of each partner: scale of its imports from the world.
 IMPORT_SHARE: dict[str, float] = {
-    "CHN": 10.6, "JPN": 3.6, "GBR": 3.5, "AUS": 1.3, "NLD": 3.4, "DEU": 6.4, "KOR": 2.9, "TWN": 1.7,
+    "CHN": 10.6,
+    "JPN": 3.6,
+    "GBR": 3.5,
+    "AUS": 1.3,
+    "NLD": 3.4,
+    "DEU": 6.4,
+    "KOR": 2.9,
+    "TWN": 1.7,
 }
 
 
@@ -84,95 +126,266 @@ class Family:
 
     name: str
     prefixes: tuple[str, ...]
-    us_share: tuple[float, float]          # uniform range of the US share of world exports
-    core: dict[str, float]                 # core non-US suppliers, relative weights
-    import_tilt: dict[str, float]          # partner import-share multipliers for this family
+    us_share: tuple[float, float]  # uniform range of the US share of world exports
+    core: dict[str, float]  # core non-US suppliers, relative weights
+    import_tilt: dict[str, float]  # partner import-share multipliers for this family
 
 
 SME_CODES = ("848610", "848620", "848630", "848640", "848690", "903082", "903141")
 
 #: Ordered: the first family whose prefix matches an HS6 code wins.
 FAMILIES: tuple[Family, ...] = (
-    Family("semiconductor manufacturing equipment", SME_CODES, (0.18, 0.26), {},  # core from Comtrade
-           {"CHN": 3.0, "TWN": 6.0, "KOR": 3.5, "JPN": 1.5}),
-    Family("semiconductors", ("8541", "8542"), (0.05, 0.09),
-           {"TWN": 25, "CHN": 18, "KOR": 14, "MYS": 9, "SGP": 9, "JPN": 5, "VNM": 5, "PHL": 4},
-           {"CHN": 3.0, "TWN": 2.5, "KOR": 1.5}),
-    Family("machine tools", tuple(str(h) for h in range(8456, 8467)), (0.06, 0.10),
-           {"DEU": 22, "JPN": 18, "CHN": 17, "ITA": 9, "TWN": 7, "CHE": 6, "KOR": 4},
-           {"CHN": 2.0}),
-    Family("aircraft and aero-engines", ("88", "8411", "840710", "840910"), (0.18, 0.28),
-           {"FRA": 30, "DEU": 22, "GBR": 12, "CAN": 8, "BRA": 3, "ITA": 4, "ESP": 4, "SGP": 3},
-           {"CHN": 1.5}),
-    Family("arms and ammunition", ("93",), (0.15, 0.25),
-           {"DEU": 12, "ITA": 10, "AUT": 7, "CZE": 7, "BEL": 6, "BRA": 5, "TUR": 5, "FRA": 6,
-            "GBR": 5, "ISR": 5, "KOR": 5, "SWE": 3, "RUS": 4},
-           {"CHN": 0.1, "AUS": 2.0}),
-    Family("chemicals", ("28", "29", "38"), (0.08, 0.14),
-           {"DEU": 16, "CHN": 15, "BEL": 7, "NLD": 8, "JPN": 6, "IND": 5, "IRL": 5, "CHE": 5,
-            "FRA": 5, "KOR": 5, "SGP": 3},
-           {"CHN": 1.3}),
-    Family("pharmaceuticals", ("30",), (0.08, 0.12),
-           {"DEU": 18, "CHE": 15, "IRL": 11, "BEL": 9, "NLD": 6, "ITA": 6, "FRA": 6, "GBR": 5,
-            "IND": 4, "DNK": 4},
-           {}),
-    Family("plastics and rubber", ("39", "40"), (0.08, 0.13),
-           {"CHN": 18, "DEU": 14, "KOR": 6, "BEL": 5, "NLD": 5, "JPN": 5, "SAU": 5, "ITA": 3,
-            "TWN": 4, "THA": 3},
-           {"CHN": 1.3}),
-    Family("base metals", tuple(str(c) for c in range(72, 84)), (0.05, 0.09),
-           {"CHN": 20, "DEU": 10, "JPN": 6, "KOR": 6, "RUS": 6, "IND": 5, "ITA": 4, "BEL": 3,
-            "BRA": 3, "CHL": 4, "AUS": 3, "CAN": 4},
-           {"CHN": 1.5}),
-    Family("computers and telecom equipment",
-           ("8471", "8473", "8517", "8525", "8526", "8528", "8529"), (0.05, 0.08),
-           {"CHN": 45, "MEX": 9, "VNM": 10, "TWN": 7, "NLD": 4, "KOR": 3, "MYS": 3, "THA": 3},
-           {"CHN": 1.2, "TWN": 1.5}),
-    Family("instruments and optics", ("90",), (0.12, 0.20),
-           {"DEU": 14, "CHN": 12, "JPN": 8, "NLD": 7, "CHE": 6, "IRL": 6, "MEX": 6, "KOR": 4,
-            "SGP": 4, "GBR": 4, "FRA": 3},
-           {"CHN": 1.3}),
-    Family("vehicles", ("87",), (0.06, 0.10),
-           {"DEU": 25, "JPN": 13, "MEX": 10, "CHN": 8, "KOR": 7, "CAN": 5, "ESP": 5, "FRA": 4,
-            "BEL": 4, "CZE": 4, "GBR": 4, "ITA": 4},
-           {}),
-    Family("ships", ("89",), (0.05, 0.08),
-           {"KOR": 20, "CHN": 25, "JPN": 12, "ITA": 6, "NLD": 5, "DEU": 6, "NOR": 3, "FIN": 3},
-           {}),
-    Family("machinery", ("84",), (0.08, 0.12),
-           {"CHN": 25, "DEU": 15, "JPN": 7, "ITA": 6, "KOR": 4, "MEX": 5, "NLD": 4, "TWN": 4},
-           {"CHN": 1.2}),
-    Family("electrical equipment", ("85",), (0.05, 0.09),
-           {"CHN": 35, "DEU": 9, "TWN": 5, "KOR": 5, "JPN": 5, "MEX": 6, "VNM": 5, "MYS": 3},
-           {"CHN": 1.2}),
-    Family("energy and minerals", ("25", "26", "27"), (0.08, 0.14),
-           {"SAU": 12, "RUS": 14, "CAN": 8, "AUS": 10, "NOR": 6, "ARE": 6, "BRA": 4, "CHL": 4,
-            "IDN": 4, "NLD": 4},
-           {"CHN": 2.5, "JPN": 1.5, "KOR": 1.5, "AUS": 0.4}),
-    Family("agriculture and food", tuple(f"{c:02d}" for c in range(1, 25)), (0.08, 0.15),
-           {"BRA": 10, "NLD": 9, "DEU": 6, "CHN": 6, "FRA": 5, "ESP": 5, "CAN": 5, "AUS": 4,
-            "IND": 4, "IDN": 4, "THA": 3, "ITA": 4, "MEX": 3},
-           {"CHN": 1.5, "JPN": 1.3}),
-    Family("textiles, apparel, footwear", tuple(str(c) for c in range(50, 68)), (0.05, 0.07),
-           {"CHN": 40, "VNM": 10, "IND": 6, "ITA": 6, "DEU": 5, "TUR": 4, "IDN": 2},
-           {}),
+    Family(
+        "semiconductor manufacturing equipment",
+        SME_CODES,
+        (0.18, 0.26),
+        {},  # core from Comtrade
+        {"CHN": 3.0, "TWN": 6.0, "KOR": 3.5, "JPN": 1.5},
+    ),
+    Family(
+        "semiconductors",
+        ("8541", "8542"),
+        (0.05, 0.09),
+        {"TWN": 25, "CHN": 18, "KOR": 14, "MYS": 9, "SGP": 9, "JPN": 5, "VNM": 5, "PHL": 4},
+        {"CHN": 3.0, "TWN": 2.5, "KOR": 1.5},
+    ),
+    Family(
+        "machine tools",
+        tuple(str(h) for h in range(8456, 8467)),
+        (0.06, 0.10),
+        {"DEU": 22, "JPN": 18, "CHN": 17, "ITA": 9, "TWN": 7, "CHE": 6, "KOR": 4},
+        {"CHN": 2.0},
+    ),
+    Family(
+        "aircraft and aero-engines",
+        ("88", "8411", "840710", "840910"),
+        (0.18, 0.28),
+        {"FRA": 30, "DEU": 22, "GBR": 12, "CAN": 8, "BRA": 3, "ITA": 4, "ESP": 4, "SGP": 3},
+        {"CHN": 1.5},
+    ),
+    Family(
+        "arms and ammunition",
+        ("93",),
+        (0.15, 0.25),
+        {
+            "DEU": 12,
+            "ITA": 10,
+            "AUT": 7,
+            "CZE": 7,
+            "BEL": 6,
+            "BRA": 5,
+            "TUR": 5,
+            "FRA": 6,
+            "GBR": 5,
+            "ISR": 5,
+            "KOR": 5,
+            "SWE": 3,
+            "RUS": 4,
+        },
+        {"CHN": 0.1, "AUS": 2.0},
+    ),
+    Family(
+        "chemicals",
+        ("28", "29", "38"),
+        (0.08, 0.14),
+        {
+            "DEU": 16,
+            "CHN": 15,
+            "BEL": 7,
+            "NLD": 8,
+            "JPN": 6,
+            "IND": 5,
+            "IRL": 5,
+            "CHE": 5,
+            "FRA": 5,
+            "KOR": 5,
+            "SGP": 3,
+        },
+        {"CHN": 1.3},
+    ),
+    Family(
+        "pharmaceuticals",
+        ("30",),
+        (0.08, 0.12),
+        {"DEU": 18, "CHE": 15, "IRL": 11, "BEL": 9, "NLD": 6, "ITA": 6, "FRA": 6, "GBR": 5, "IND": 4, "DNK": 4},
+        {},
+    ),
+    Family(
+        "plastics and rubber",
+        ("39", "40"),
+        (0.08, 0.13),
+        {"CHN": 18, "DEU": 14, "KOR": 6, "BEL": 5, "NLD": 5, "JPN": 5, "SAU": 5, "ITA": 3, "TWN": 4, "THA": 3},
+        {"CHN": 1.3},
+    ),
+    Family(
+        "base metals",
+        tuple(str(c) for c in range(72, 84)),
+        (0.05, 0.09),
+        {
+            "CHN": 20,
+            "DEU": 10,
+            "JPN": 6,
+            "KOR": 6,
+            "RUS": 6,
+            "IND": 5,
+            "ITA": 4,
+            "BEL": 3,
+            "BRA": 3,
+            "CHL": 4,
+            "AUS": 3,
+            "CAN": 4,
+        },
+        {"CHN": 1.5},
+    ),
+    Family(
+        "computers and telecom equipment",
+        ("8471", "8473", "8517", "8525", "8526", "8528", "8529"),
+        (0.05, 0.08),
+        {"CHN": 45, "MEX": 9, "VNM": 10, "TWN": 7, "NLD": 4, "KOR": 3, "MYS": 3, "THA": 3},
+        {"CHN": 1.2, "TWN": 1.5},
+    ),
+    Family(
+        "instruments and optics",
+        ("90",),
+        (0.12, 0.20),
+        {
+            "DEU": 14,
+            "CHN": 12,
+            "JPN": 8,
+            "NLD": 7,
+            "CHE": 6,
+            "IRL": 6,
+            "MEX": 6,
+            "KOR": 4,
+            "SGP": 4,
+            "GBR": 4,
+            "FRA": 3,
+        },
+        {"CHN": 1.3},
+    ),
+    Family(
+        "vehicles",
+        ("87",),
+        (0.06, 0.10),
+        {
+            "DEU": 25,
+            "JPN": 13,
+            "MEX": 10,
+            "CHN": 8,
+            "KOR": 7,
+            "CAN": 5,
+            "ESP": 5,
+            "FRA": 4,
+            "BEL": 4,
+            "CZE": 4,
+            "GBR": 4,
+            "ITA": 4,
+        },
+        {},
+    ),
+    Family(
+        "ships",
+        ("89",),
+        (0.05, 0.08),
+        {"KOR": 20, "CHN": 25, "JPN": 12, "ITA": 6, "NLD": 5, "DEU": 6, "NOR": 3, "FIN": 3},
+        {},
+    ),
+    Family(
+        "machinery",
+        ("84",),
+        (0.08, 0.12),
+        {"CHN": 25, "DEU": 15, "JPN": 7, "ITA": 6, "KOR": 4, "MEX": 5, "NLD": 4, "TWN": 4},
+        {"CHN": 1.2},
+    ),
+    Family(
+        "electrical equipment",
+        ("85",),
+        (0.05, 0.09),
+        {"CHN": 35, "DEU": 9, "TWN": 5, "KOR": 5, "JPN": 5, "MEX": 6, "VNM": 5, "MYS": 3},
+        {"CHN": 1.2},
+    ),
+    Family(
+        "energy and minerals",
+        ("25", "26", "27"),
+        (0.08, 0.14),
+        {"SAU": 12, "RUS": 14, "CAN": 8, "AUS": 10, "NOR": 6, "ARE": 6, "BRA": 4, "CHL": 4, "IDN": 4, "NLD": 4},
+        {"CHN": 2.5, "JPN": 1.5, "KOR": 1.5, "AUS": 0.4},
+    ),
+    Family(
+        "agriculture and food",
+        tuple(f"{c:02d}" for c in range(1, 25)),
+        (0.08, 0.15),
+        {
+            "BRA": 10,
+            "NLD": 9,
+            "DEU": 6,
+            "CHN": 6,
+            "FRA": 5,
+            "ESP": 5,
+            "CAN": 5,
+            "AUS": 4,
+            "IND": 4,
+            "IDN": 4,
+            "THA": 3,
+            "ITA": 4,
+            "MEX": 3,
+        },
+        {"CHN": 1.5, "JPN": 1.3},
+    ),
+    Family(
+        "textiles, apparel, footwear",
+        tuple(str(c) for c in range(50, 68)),
+        (0.05, 0.07),
+        {"CHN": 40, "VNM": 10, "IND": 6, "ITA": 6, "DEU": 5, "TUR": 4, "IDN": 2},
+        {},
+    ),
     Family("other manufactures", ("",), (0.05, 0.10), {}, {}),
 )
 
 #: Analyst priors: codes known to dominate their chapter get their market size multiplied, so the
 #: synthetic concentration within chapters resembles real trade (soybeans, aircraft, chips, cars...).
 MARKET_BOOST: dict[str, float] = {
-    "120190": 300, "100590": 30, "020230": 10, "271012": 60, "271019": 60, "270900": 200,
-    "271111": 80, "271121": 30, "300490": 40, "300215": 30, "880240": 80, "880230": 20,
-    "841191": 20, "841112": 20, "854231": 80, "854232": 30, "854239": 40, "854233": 20,
-    "848620": 40, "848690": 10, "870323": 60, "870324": 40, "870380": 30, "870899": 30,
-    "847130": 40, "847150": 20, "847330": 40, "851713": 60, "851762": 40, "851770": 20,
-    "710812": 60, "710813": 10, "901890": 20, "902780": 10, "903180": 5, "390110": 10,
+    "120190": 300,
+    "100590": 30,
+    "020230": 10,
+    "271012": 60,
+    "271019": 60,
+    "270900": 200,
+    "271111": 80,
+    "271121": 30,
+    "300490": 40,
+    "300215": 30,
+    "880240": 80,
+    "880230": 20,
+    "841191": 20,
+    "841112": 20,
+    "854231": 80,
+    "854232": 30,
+    "854239": 40,
+    "854233": 20,
+    "848620": 40,
+    "848690": 10,
+    "870323": 60,
+    "870324": 40,
+    "870380": 30,
+    "870899": 30,
+    "847130": 40,
+    "847150": 20,
+    "847330": 40,
+    "851713": 60,
+    "851762": 40,
+    "851770": 20,
+    "710812": 60,
+    "710813": 10,
+    "901890": 20,
+    "902780": 10,
+    "903180": 5,
+    "390110": 10,
 }
-MARKET_SIGMA = 2.0        # lognormal spread of market sizes across HS6 codes
+MARKET_SIGMA = 2.0  # lognormal spread of market sizes across HS6 codes
 
-CORE_SHARE = 0.8          # share of non-US world exports that goes to a family's core suppliers
-TAIL_PRESENCE = 0.6       # probability that a small non-core exporter exports a given code at all
+CORE_SHARE = 0.8  # share of non-US world exports that goes to a family's core suppliers
+TAIL_PRESENCE = 0.6  # probability that a small non-core exporter exports a given code at all
 TAIWAN_SME_WEIGHT = 0.05  # Taiwan is not a Comtrade reporter: assumed share of non-US SME exports
 MAX_US_SHARE_OF_IMPORTS = 0.85  # a partner's imports from the world >= its imports from the US / this
 
@@ -215,7 +428,8 @@ def chapter_shares_2015_2018(file: str) -> pd.Series:
     df = df[df["Period"].str[:4].isin(["2015", "2016", "2017", "2018"])]
     df = df[df["Comm Code"].str.fullmatch(r"\d{2}") & (df["Comm Code"] <= "97")]
     by_year = df.assign(year=df["Period"].str[:4]).pivot_table(
-        index="Comm Code", columns="year", values="Monthly Value", aggfunc="sum", fill_value=0)
+        index="Comm Code", columns="year", values="Monthly Value", aggfunc="sum", fill_value=0
+    )
     shares = (by_year / by_year.sum()).mean(axis=1)
     return shares / shares.sum()
 
@@ -226,8 +440,7 @@ def sme_exporter_shares() -> dict[str, dict[str, float]]:
     Only shares are kept; values never leave this function. Also returns the real US share as
     key "USA". Taiwan (not a Comtrade reporter) gets an assumed share of the non-US exports.
     """
-    df = pd.read_csv(SHARED / "comtrade-sme-2016-2020" /
-                     "comtrade_848620_903082_903141_world_2016-2020.csv")
+    df = pd.read_csv(SHARED / "comtrade-sme-2016-2020" / "comtrade_848620_903082_903141_world_2016-2020.csv")
     df = df[(df["Trade Flow"] == "Export") & df["Reporter ISO"].isin(EXPORTERS)]
     out: dict[str, dict[str, float]] = {}
     for code, grp in df.groupby(df["Commodity Code"].astype(str)):
@@ -277,8 +490,7 @@ def family_index(codes: np.ndarray) -> np.ndarray:
     return out
 
 
-def supplier_weights(core: dict[str, float], exporters: list[str], default: np.ndarray
-                     ) -> np.ndarray:
+def supplier_weights(core: dict[str, float], exporters: list[str], default: np.ndarray) -> np.ndarray:
     """Normalised supplier weights: CORE_SHARE to the core suppliers, the rest to the others.
 
     No core: the default (world-export) weights. A core that already covers every exporter (the
@@ -293,8 +505,7 @@ def supplier_weights(core: dict[str, float], exporters: list[str], default: np.n
     return CORE_SHARE * cvec / cvec.sum() + (1 - CORE_SHARE) * tail / tail.sum()
 
 
-def chapter_code_weights(codes: np.ndarray, chapter_share: pd.Series, code_weight: np.ndarray
-                         ) -> np.ndarray:
+def chapter_code_weights(codes: np.ndarray, chapter_share: pd.Series, code_weight: np.ndarray) -> np.ndarray:
     """Weight of each code = its chapter's share x its normalised weight within the chapter."""
     chapters = pd.Series(codes).str[:2].to_numpy()
     w = np.zeros(len(codes))
@@ -304,8 +515,7 @@ def chapter_code_weights(codes: np.ndarray, chapter_share: pd.Series, code_weigh
     return w
 
 
-def drifted_shares(base: pd.Series, years: tuple[int, ...], sigma: float, comp: int
-                   ) -> dict[int, pd.Series]:
+def drifted_shares(base: pd.Series, years: tuple[int, ...], sigma: float, comp: int) -> dict[int, pd.Series]:
     """Chapter shares per year: the base mix with a seeded multiplicative random walk."""
     rng = rng_for(comp)
     walk = np.cumsum(rng.normal(0.0, sigma, size=(len(years), len(base))), axis=0)
@@ -362,8 +572,7 @@ def product_structure(codes: np.ndarray) -> Structure:
         weights[fam == i] = supplier_weights(core, non_us, default)
     for j, code in enumerate(codes):  # per-code Comtrade shares for the three SME codes
         if code in sme:
-            weights[j] = supplier_weights(
-                {k: v for k, v in sme[code].items() if k != "USA"}, non_us, default)
+            weights[j] = supplier_weights({k: v for k, v in sme[code].items() if k != "USA"}, non_us, default)
     weights *= np.exp(rng_for(12).normal(0.0, 0.4, weights.shape))
     always = np.array([e in PARTNERS for e in non_us])
     present = (rng_for(13).random(weights.shape) < TAIL_PRESENCE) | always
@@ -377,7 +586,7 @@ def product_structure(codes: np.ndarray) -> Structure:
         market[y] = market_base * np.exp(market_walk[y_i])
         us = np.clip(us_share * np.exp(us_share_walk[y_i]), 0.03, 0.35)
         trend = np.exp(share_walk[y_i])
-        trend[chn] *= 1.03 ** y_i  # China's share of world exports kept rising over 2019-2024
+        trend[chn] *= 1.03**y_i  # China's share of world exports kept rising over 2019-2024
         w = weights * trend
         w = w / w.sum(axis=1, keepdims=True)
         s = np.insert(w * (1.0 - us)[:, None], usa, us, axis=1)
@@ -430,8 +639,7 @@ def us_bilateral(st: Structure, totals: pd.DataFrame) -> tuple[pd.DataFrame, dic
                 else:
                     structure = st.market[y] * s[:, EXPORTERS.index(p)]
                 if p == "ROW":
-                    total = int(totals.loc[(y, "WLD"), col]) - int(
-                        sum(totals.loc[(y, q), col] for q in PARTNERS))
+                    total = int(totals.loc[(y, "WLD"), col]) - int(sum(totals.loc[(y, q), col] for q in PARTNERS))
                 else:
                     total = int(totals.loc[(y, p), col])
                 w = chapter_code_weights(codes, shares[y], structure * noise * np.exp(year_walk[y_i]))
@@ -444,13 +652,15 @@ def us_bilateral(st: Structure, totals: pd.DataFrame) -> tuple[pd.DataFrame, dic
                     sum_partners[y] += values
                     p_out = p
                 exporter, importer = ("USA", p_out) if flow == "export" else (p_out, "USA")
-                frames.append(pd.DataFrame({"year": y, "exporter": exporter, "importer": importer,
-                                            "hs6": codes, "value_usd": values}))
+                frames.append(
+                    pd.DataFrame(
+                        {"year": y, "exporter": exporter, "importer": importer, "hs6": codes, "value_usd": values}
+                    )
+                )
     return pd.concat(frames, ignore_index=True), us_world
 
 
-def world_exports(st: Structure, us_world: dict, bilateral: pd.DataFrame
-                  ) -> tuple[pd.DataFrame, dict[int, np.ndarray]]:
+def world_exports(st: Structure, us_world: dict, bilateral: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, np.ndarray]]:
     """Exporter -> WLD rows for the ~40 exporters, anchored on the US exports to the world.
 
     World exports of a code = US exports to the world / the US share; each other exporter gets
@@ -460,7 +670,8 @@ def world_exports(st: Structure, us_world: dict, bilateral: pd.DataFrame
     codes = st.codes
     usa = EXPORTERS.index("USA")
     us_from = bilateral[bilateral["importer"] == "USA"].pivot_table(
-        index=["year", "hs6"], columns="exporter", values="value_usd", aggfunc="sum")
+        index=["year", "hs6"], columns="exporter", values="value_usd", aggfunc="sum"
+    )
     is_partner = np.array([e in PARTNERS for e in EXPORTERS])
     frames, world_total = [], {}
     for y in YEARS:
@@ -474,26 +685,29 @@ def world_exports(st: Structure, us_world: dict, bilateral: pd.DataFrame
         world_total[y] = vals.sum(axis=1)
         for k, e in enumerate(EXPORTERS):
             keep = vals[:, k] > 0
-            frames.append(pd.DataFrame({"year": y, "exporter": e, "importer": "WLD",
-                                        "hs6": codes[keep], "value_usd": vals[keep, k]}))
+            frames.append(
+                pd.DataFrame(
+                    {"year": y, "exporter": e, "importer": "WLD", "hs6": codes[keep], "value_usd": vals[keep, k]}
+                )
+            )
     return pd.concat(frames, ignore_index=True), world_total
 
 
-def partner_imports(st: Structure, world_total: dict[int, np.ndarray], bilateral: pd.DataFrame
-                    ) -> pd.DataFrame:
+def partner_imports(st: Structure, world_total: dict[int, np.ndarray], bilateral: pd.DataFrame) -> pd.DataFrame:
     """WLD -> partner rows: world exports x the partner's import propensity, >= its US imports."""
     codes = st.codes
     us_to = bilateral[bilateral["exporter"] == "USA"].pivot_table(
-        index=["year", "hs6"], columns="importer", values="value_usd", aggfunc="sum")
+        index=["year", "hs6"], columns="importer", values="value_usd", aggfunc="sum"
+    )
     frames = []
     for p in PARTNERS:
         for y in YEARS:
             from_us = us_to.loc[y].reindex(codes)[p].fillna(0.0).to_numpy()
-            vals = np.round(np.maximum(world_total[y] * st.import_weight[p],
-                                       from_us / MAX_US_SHARE_OF_IMPORTS))
+            vals = np.round(np.maximum(world_total[y] * st.import_weight[p], from_us / MAX_US_SHARE_OF_IMPORTS))
             keep = vals > 0
-            frames.append(pd.DataFrame({"year": y, "exporter": "WLD", "importer": p,
-                                        "hs6": codes[keep], "value_usd": vals[keep]}))
+            frames.append(
+                pd.DataFrame({"year": y, "exporter": "WLD", "importer": p, "hs6": codes[keep], "value_usd": vals[keep]})
+            )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -508,8 +722,7 @@ def build() -> pd.DataFrame:
     df = pd.concat([bilateral[~us_to_world], exports, imports], ignore_index=True)
     df["year"] = df["year"].astype("int64")
     df["value_usd"] = df["value_usd"].astype("float64")
-    return df.sort_values(["year", "exporter", "importer", "hs6"], kind="stable",
-                          ignore_index=True)
+    return df.sort_values(["year", "exporter", "importer", "hs6"], kind="stable", ignore_index=True)
 
 
 def write_parquet(df: pd.DataFrame, out: Path) -> str:
@@ -521,19 +734,34 @@ def write_parquet(df: pd.DataFrame, out: Path) -> str:
             "chapter mix from Census HS2 trade 2015-2018 (China and world); SME supplier shares from "
             "UN Comtrade 2016-2020 (shares only); everything below chapter level, world exports by "
             "exporter and partner imports from the world are seeded synthetic draws. Replace with "
-            "real BACI/Comtrade data via `decontrol data import`."),
+            "real BACI/Comtrade data via `decontrol data import`."
+        ),
         "decontrol.synthetic": "true",
         "decontrol.seed": str(SEED),
         "decontrol.generator": GENERATOR,
         "decontrol.years": f"{YEARS[0]}-{YEARS[-1]}",
     }
-    schema = pa.schema([("year", pa.int64()), ("exporter", pa.string()), ("importer", pa.string()),
-                        ("hs6", pa.string()), ("value_usd", pa.float64())]).with_metadata(metadata)
-    table = pa.Table.from_pandas(df, schema=schema, preserve_index=False).replace_schema_metadata(
-        metadata)
+    schema = pa.schema(
+        [
+            ("year", pa.int64()),
+            ("exporter", pa.string()),
+            ("importer", pa.string()),
+            ("hs6", pa.string()),
+            ("value_usd", pa.float64()),
+        ]
+    ).with_metadata(metadata)
+    table = pa.Table.from_pandas(df, schema=schema, preserve_index=False).replace_schema_metadata(metadata)
     out.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, out, compression="zstd", compression_level=9, use_dictionary=True,
-                   write_statistics=True, row_group_size=500_000, version="2.6")
+    pq.write_table(
+        table,
+        out,
+        compression="zstd",
+        compression_level=9,
+        use_dictionary=True,
+        write_statistics=True,
+        row_group_size=500_000,
+        version="2.6",
+    )
     return hashlib.sha256(out.read_bytes()).hexdigest()
 
 

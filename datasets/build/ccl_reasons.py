@@ -26,17 +26,56 @@ FAMILIES = ("NS", "MT", "NP", "CB", "CW", "RS", "CC", "AT", "EI", "FC", "SL", "S
 
 #: Canonical order of codes in the `reasons` cell (chart codes, then non-chart codes).
 CODE_ORDER = (
-    "NS1", "NS2", "NS", "NS_WW", "NS_AC",
-    "MT1", "MT", "NP1", "NP2", "NP", "CB1", "CB2", "CB3", "CB", "CW",
-    "RS1", "RS2", "RS", "RS_AC", "RS_WW", "RS_CRV", "RS_IQ", "RS_PK",
-    "CC1", "CC2", "CC3", "CC", "AT1", "AT2", "AT", "EI", "FC1", "FC", "SL", "SS", "SI", "UN", "RU", "FP",
+    "NS1",
+    "NS2",
+    "NS",
+    "NS_WW",
+    "NS_AC",
+    "MT1",
+    "MT",
+    "NP1",
+    "NP2",
+    "NP",
+    "CB1",
+    "CB2",
+    "CB3",
+    "CB",
+    "CW",
+    "RS1",
+    "RS2",
+    "RS",
+    "RS_AC",
+    "RS_WW",
+    "RS_CRV",
+    "RS_IQ",
+    "RS_PK",
+    "CC1",
+    "CC2",
+    "CC3",
+    "CC",
+    "AT1",
+    "AT2",
+    "AT",
+    "EI",
+    "FC1",
+    "FC",
+    "SL",
+    "SS",
+    "SI",
+    "UN",
+    "RU",
+    "FP",
 )
 
 #: Non-chart controls recognised by the EAR section (or destination) the row cites.
 #: (family, regex on the row's chart text, code, meaning)
 NON_CHART_RULES: tuple[tuple[str, str, str, str], ...] = (
-    ("RS", r"742\.6\(a\)\((?:6|11|13)\)", "RS_AC",
-     "advanced computing, supercomputer, AI model-weight and semiconductor-manufacturing rules (742.6(a)(6), (a)(11), (a)(13))"),
+    (
+        "RS",
+        r"742\.6\(a\)\((?:6|11|13)\)",
+        "RS_AC",
+        "advanced computing, supercomputer, AI model-weight and semiconductor-manufacturing rules (742.6(a)(6), (a)(11), (a)(13))",
+    ),
     ("RS", r"742\.6\(a\)\(10\)", "RS_WW", "worldwide RS control on quantum / semiconductor items (742.6(a)(10))"),
     ("RS", r"742\.6\(a\)\(7\)", "RS_CRV", "'.y' items to China, Russia or Venezuela (742.6(a)(7))"),
     ("RS", r"Iraq", "RS_IQ", "licence for Iraq (746.3)"),
@@ -51,12 +90,14 @@ WMD_FAMILIES = ("NP1", "MT", "CB", "CW")
 _FAMILY_ALT = "|".join(FAMILIES)
 _CONTROL_START = re.compile(
     rf"(?<![A-Za-z0-9.])((?:{_FAMILY_ALT})(?:\s*(?:,|and)\s*(?:{_FAMILY_ALT}))*"
-    r"|Russian industry sector sanctions?)\s+appl(?:y|ies)\b\s*(?:to\b)?\s*")
+    r"|Russian industry sector sanctions?)\s+appl(?:y|ies)\b\s*(?:to\b)?\s*"
+)
 _COLUMN = re.compile(rf"\b({_FAMILY_ALT})\s*Column\s*([1-3])\b")
 _TEXT_CODE = re.compile(rf"\bsubject to ({_FAMILY_ALT})([1-3]) controls\b")
 _REASON_LINE = re.compile(r"\*Reason for Control:\*\s*(.*)")
 _SECTION_END = re.compile(
-    r"List Based License Exceptions|\*License Requirement Notes?|List of Items Controlled|\*?Special Conditions for STA")
+    r"List Based License Exceptions|\*License Requirement Notes?|List of Items Controlled|\*?Special Conditions for STA"
+)
 
 
 @dataclass(frozen=True)
@@ -85,14 +126,14 @@ class EntryReasons:
 def license_section(details: str) -> str:
     """The License Requirements part of an entry's text (before the licence exceptions)."""
     found = [i for i in (details.find("License Requirements"), details.find("*Reason for Control:*")) if i >= 0]
-    text = details[min(found):] if found else details
+    text = details[min(found) :] if found else details
     end = _SECTION_END.search(text)
     return text[: end.start()] if end else text
 
 
 def _clean(text: str) -> str:
     text = re.sub(r"<br\s*/?>", " ", text)
-    text = text.replace("*", "").replace("\\\"", "\"")
+    text = text.replace("*", "").replace('\\"', '"')
     return re.sub(r"\s+", " ", text).strip(" |")
 
 
@@ -127,13 +168,13 @@ def _split_statements(text: str, cell: list[str]) -> list[tuple[list[str], str, 
     charts = cell if len(cell) == len(starts) else [" ".join(cell)] * len(starts)
     out = []
     for i, m in enumerate(starts):
-        body = text[m.end(): starts[i + 1].start() if i + 1 < len(starts) else len(text)].strip()
+        body = text[m.end() : starts[i + 1].start() if i + 1 < len(starts) else len(text)].strip()
         fams = ["RU"] if m.group(1).startswith("Russian") else re.findall(_FAMILY_ALT, m.group(1))
         chart = charts[i] if starts else ""
         if not chart:
             col = _COLUMN.search(body)
             if col:
-                body, chart = body[: col.start()], body[col.start():]
+                body, chart = body[: col.start()], body[col.start() :]
             else:
                 parts = re.split(r"(?<=[a-z0-9\)\"])\.\s+(?=[A-Z(])", body, maxsplit=1)
                 body, chart = parts[0], parts[1] if len(parts) > 1 else ""

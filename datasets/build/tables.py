@@ -25,8 +25,14 @@ def write_csv(frame: pd.DataFrame, path: Path, spec: schema.TableSpec) -> None:
     frame[cols].to_csv(path, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
 
 
-def build_main(doc: str, build_all: Callable[[Path, Path], object], default_shared: Path, default_out: Path,
-               done: str, argv: list[str] | None = None) -> int:
+def build_main(
+    doc: str,
+    build_all: Callable[[Path, Path], object],
+    default_shared: Path,
+    default_out: Path,
+    done: str,
+    argv: list[str] | None = None,
+) -> int:
     """The command line every build script shares: --shared (raw sources) and --out (datasets folder)."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=default_shared, help="folder of raw public sources")

@@ -28,25 +28,40 @@ DATA_SUFFIXES = (".csv", ".parquet")
 #: What each non-parquet file is; anything not listed is reported as 'unknown' so a new file
 #: forces a conscious decision here.
 KINDS = {
-    "ccl.csv": "real", "hs6.csv": "real", "hs2.csv": "real", "countries.csv": "real",
-    "regimes.csv": "real", "partner_totals.csv": "real", "hs2_china.csv": "real", "events.csv": "real",
-    "concordance.csv": "analyst", "concordance_unmapped.csv": "analyst", "hs17_to_hs22.csv": "real",
-    "policy/tier_overrides.csv": "analyst", "policy/fa_overrides.csv": "analyst",
+    "ccl.csv": "real",
+    "hs6.csv": "real",
+    "hs2.csv": "real",
+    "countries.csv": "real",
+    "regimes.csv": "real",
+    "partner_totals.csv": "real",
+    "hs2_china.csv": "real",
+    "events.csv": "real",
+    "concordance.csv": "analyst",
+    "concordance_unmapped.csv": "analyst",
+    "hs17_to_hs22.csv": "real",
+    "policy/tier_overrides.csv": "analyst",
+    "policy/fa_overrides.csv": "analyst",
     "policy/value_overrides.csv": "analyst",
-    "licensing/country_chart.csv": "real", "licensing/chart_footnotes.csv": "real",
-    "licensing/country_groups.csv": "real", "licensing/meu_items.csv": "real",
+    "licensing/country_chart.csv": "real",
+    "licensing/chart_footnotes.csv": "real",
+    "licensing/country_groups.csv": "real",
+    "licensing/meu_items.csv": "real",
     "licensing/meu_destinations.csv": "real",
-    "partner_measures.csv": "real", "partner_measure_status.csv": "real",
-    "partner_measures_unsourced.csv": "analyst", "reference_exchanges.csv": "analyst",
+    "partner_measures.csv": "real",
+    "partner_measure_status.csv": "real",
+    "partner_measures_unsourced.csv": "analyst",
+    "reference_exchanges.csv": "analyst",
     "chpl.csv": "real",
 }
 
 
 def data_files(root: Path = DATASETS) -> list[Path]:
     """Every shipped data file under `root` (build scripts and the manifest itself excluded)."""
-    return sorted(p for p in root.rglob("*")
-                  if p.is_file() and p.suffix in DATA_SUFFIXES and p.name != MANIFEST
-                  and "build" not in p.relative_to(root).parts)
+    return sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file() and p.suffix in DATA_SUFFIXES and p.name != MANIFEST and "build" not in p.relative_to(root).parts
+    )
 
 
 def sha256(path: Path) -> str:
@@ -76,8 +91,15 @@ def manifest_rows(root: Path = DATASETS) -> list[dict[str, object]]:
     rows = []
     for path in data_files(root):
         rel = path.relative_to(root).as_posix()
-        rows.append({"file": rel, "rows": count_rows(path), "bytes": path.stat().st_size,
-                     "sha256": sha256(path), "kind": kind_of(path, rel)})
+        rows.append(
+            {
+                "file": rel,
+                "rows": count_rows(path),
+                "bytes": path.stat().st_size,
+                "sha256": sha256(path),
+                "kind": kind_of(path, rel),
+            }
+        )
     return rows
 
 
@@ -93,7 +115,9 @@ def readme_table(rows: list[dict[str, object]]) -> str:
     total = sum(int(r["bytes"]) for r in rows)
     lines = [START, "", "| file | rows | size | kind | sha256 (first 16) |", "|---|---:|---:|---|---|"]
     for r in rows:
-        lines.append(f"| `{r['file']}` | {int(r['rows']):,} | {_size(int(r['bytes']))} | {r['kind']} | `{str(r['sha256'])[:16]}` |")
+        lines.append(
+            f"| `{r['file']}` | {int(r['rows']):,} | {_size(int(r['bytes']))} | {r['kind']} | `{str(r['sha256'])[:16]}` |"
+        )
     lines += ["", f"Total: {len(rows)} files, {_size(total)}. Full checksums in `MANIFEST.csv`.", "", END]
     return "\n".join(lines)
 
@@ -126,7 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     manifest_path = root / MANIFEST
     old_manifest = manifest_path.read_text(encoding="utf-8") if manifest_path.exists() else ""
     if args.check:
-        stale = [name for name, old, new in ((MANIFEST, old_manifest, manifest), (README, readme, new_readme)) if old != new]
+        stale = [
+            name for name, old, new in ((MANIFEST, old_manifest, manifest), (README, readme, new_readme)) if old != new
+        ]
         if stale:
             print(f"out of date: {', '.join(stale)} (run datasets/build/write_manifest.py)", file=sys.stderr)
             return 1

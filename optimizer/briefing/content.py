@@ -26,17 +26,17 @@ class Briefing:
     partner: str
     partner_name: str
     year: int
-    package: dict[str, Any]                      # PackageResult.to_dict()
-    trade_totals: pd.DataFrame                   # partner_totals rows for the partner (year, exports_usd, imports_usd, balance_usd)
-    trade_source: str                            # provenance of the totals (real Census data)
-    hs6_source: str                              # provenance of the HS6 layer
+    package: dict[str, Any]  # PackageResult.to_dict()
+    trade_totals: pd.DataFrame  # partner_totals rows for the partner (year, exports_usd, imports_usd, balance_usd)
+    trade_source: str  # provenance of the totals (real Census data)
+    hs6_source: str  # provenance of the HS6 layer
     hs6_synthetic: bool
-    frontier: list[dict[str, Any]] = field(default_factory=list)   # points: target_usd, achieved_usd, risk
+    frontier: list[dict[str, Any]] = field(default_factory=list)  # points: target_usd, achieved_usd, risk
     alternatives: list[dict[str, Any]] = field(default_factory=list)
-    items: pd.DataFrame = field(default_factory=pd.DataFrame)      # the item table used
-    assumptions: dict[str, Any] = field(default_factory=dict)      # scenario + estimation parameters
-    provenance: dict[str, str] = field(default_factory=dict)       # dataset id, CCL vintage, ...
-    exchange: dict[str, Any] | None = None                         # ExchangeReport.to_dict() of an exchange scenario
+    items: pd.DataFrame = field(default_factory=pd.DataFrame)  # the item table used
+    assumptions: dict[str, Any] = field(default_factory=dict)  # scenario + estimation parameters
+    provenance: dict[str, str] = field(default_factory=dict)  # dataset id, CCL vintage, ...
+    exchange: dict[str, Any] | None = None  # ExchangeReport.to_dict() of an exchange scenario
     exchange_references: list[dict[str, Any]] = field(default_factory=list)  # ReferenceExchange dicts beside it
     audience: str = "internal"
     marking: str = ""
@@ -53,20 +53,33 @@ class Briefing:
             self,
             marking=marking,
             package=package_for(self.package, "ally"),
-            frontier=[{k: p[k] for k in ("target_usd", "achieved_usd") if k in p} | {"n_items": len(p.get("items", []))}
-                      for p in self.frontier],
+            frontier=[
+                {k: p[k] for k in ("target_usd", "achieved_usd") if k in p} | {"n_items": len(p.get("items", []))}
+                for p in self.frontier
+            ],
             alternatives=[package_for(a, "ally") for a in self.alternatives],
             items=items_for(self.items, "ally"),
             assumptions={k: v for k, v in self.assumptions.items() if k in ALLY_ASSUMPTIONS},
-            exchange=None, exchange_references=[],  # the US valuation of gets and gives is internal
+            exchange=None,
+            exchange_references=[],  # the US valuation of gets and gives is internal
         )
 
 
 #: Assumptions an ally may see: targets and relief modes, not risk weights or tier rules.
-ALLY_ASSUMPTIONS = ("partner", "year", "target_usd", "modes", "min_fa", "max_items", "value_method",
-                    "baseline_year", "objective_shared")
+ALLY_ASSUMPTIONS = (
+    "partner",
+    "year",
+    "target_usd",
+    "modes",
+    "min_fa",
+    "max_items",
+    "value_method",
+    "baseline_year",
+    "objective_shared",
+)
 
 
 def _replace(b: Briefing, **changes: Any) -> Briefing:
     from dataclasses import replace
+
     return replace(b, **changes)

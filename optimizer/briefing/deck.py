@@ -52,6 +52,7 @@ def build_deck(briefing: Briefing) -> Deck:
     _package_slide(prs, b)
     if b.exchange:  # an exchange scenario: its gives and gets (internal briefings only, see for_audience)
         from optimizer.briefing.exchange import add_exchange_slide
+
         add_exchange_slide(prs, b.exchange, b.exchange_references)
     if b.audience == "internal":
         _frontier_slide(prs, b)
@@ -84,12 +85,23 @@ def write_deck(briefing: Briefing, path: Path) -> Path:
 
 # -- slide helpers ------------------------------------------------------------------------------
 
+
 def _blank(prs: Deck) -> Slide:
     return prs.slides.add_slide(prs.slide_layouts[6])
 
 
-def _text(slide: Slide, left: Length, top: Length, width: Length, height: Length, text: str, size: int = 14,
-          bold: bool = False, color: RGBColor = NAVY, align: PP_PARAGRAPH_ALIGNMENT = PP_ALIGN.LEFT) -> Shape:
+def _text(
+    slide: Slide,
+    left: Length,
+    top: Length,
+    width: Length,
+    height: Length,
+    text: str,
+    size: int = 14,
+    bold: bool = False,
+    color: RGBColor = NAVY,
+    align: PP_PARAGRAPH_ALIGNMENT = PP_ALIGN.LEFT,
+) -> Shape:
     box = slide.shapes.add_textbox(left, top, width, height)
     tf = box.text_frame
     tf.word_wrap = True
@@ -112,8 +124,18 @@ def _heading(slide: Slide, title: str, subtitle: str = "") -> None:
 def _mark(slide: Slide, marking: str) -> None:
     """The handling marking, centred in the header and the footer of the slide."""
     for top in (Inches(0.05), SLIDE_H - Inches(0.4)):
-        box = _text(slide, Inches(0.5), top, Inches(12.3), Inches(0.35), marking, size=10, bold=True,
-                    color=RED, align=PP_ALIGN.CENTER)
+        box = _text(
+            slide,
+            Inches(0.5),
+            top,
+            Inches(12.3),
+            Inches(0.35),
+            marking,
+            size=10,
+            bold=True,
+            color=RED,
+            align=PP_ALIGN.CENTER,
+        )
         box.name = "Handling marking"
 
 
@@ -121,8 +143,15 @@ def _source(slide: Slide, text: str) -> None:
     _text(slide, Inches(0.5), SLIDE_H - Inches(0.85), Inches(12.3), Inches(0.4), text, size=9, color=GREY)
 
 
-def _table(slide: Slide, header: list[str], rows: list[list[str]], left: Length, top: Length, width: Length,
-           col_widths: list[float]) -> GraphicFrame:
+def _table(
+    slide: Slide,
+    header: list[str],
+    rows: list[list[str]],
+    left: Length,
+    top: Length,
+    width: Length,
+    col_widths: list[float],
+) -> GraphicFrame:
     shape = slide.shapes.add_table(len(rows) + 1, len(header), left, top, width, Inches(0.3) * (len(rows) + 1))
     table = shape.table
     total = sum(col_widths)
@@ -143,12 +172,14 @@ def _table(slide: Slide, header: list[str], rows: list[list[str]], left: Length,
 
 
 def _data_note(b: Briefing) -> str:
-    label = b.hs6_source if (not b.hs6_synthetic or "SYNTHETIC" in b.hs6_source.upper()) \
-        else f"SYNTHETIC: {b.hs6_source}"
+    label = (
+        b.hs6_source if (not b.hs6_synthetic or "SYNTHETIC" in b.hs6_source.upper()) else f"SYNTHETIC: {b.hs6_source}"
+    )
     return f"Item values and foreign availability: {label}. Trade totals: {b.trade_source}."
 
 
 # -- slides -------------------------------------------------------------------------------------
+
 
 def _title_slide(prs: Deck, b: Briefing) -> None:
     s = _blank(prs)
@@ -160,9 +191,11 @@ def _title_slide(prs: Deck, b: Briefing) -> None:
         why = " ".join(diagnosis_lines(p)) or "No package was found within the time limit."
         first = f"No package reaches the {fmt_usd(p.get('target_usd'))} target per year. {why}"
     else:
-        first = (f"Concession target {fmt_usd(p.get('target_usd'))} per year; package unlocks "
-                 f"{fmt_usd(p.get('achieved_usd'))} with {n} {'item' if n == 1 else 'items'} "
-                 f"({p.get('status', 'unknown')} solution).")
+        first = (
+            f"Concession target {fmt_usd(p.get('target_usd'))} per year; package unlocks "
+            f"{fmt_usd(p.get('achieved_usd'))} with {n} {'item' if n == 1 else 'items'} "
+            f"({p.get('status', 'unknown')} solution)."
+        )
     nothing = nothing_to_offer(p, b.partner_name)
     lines = [
         first + (f" {nothing}" if nothing else ""),
@@ -172,30 +205,48 @@ def _title_slide(prs: Deck, b: Briefing) -> None:
     ]
     _text(s, Inches(0.8), Inches(3.3), Inches(11.7), Inches(2.6), "\n".join(lines), size=15, color=GREY)
     if b.hs6_synthetic:
-        _text(s, Inches(0.8), Inches(6.0), Inches(11.7), Inches(0.7),
-              "Demonstration data: item-level trade figures are SYNTHETIC (calibrated to real Census totals). "
-              "Do not quote them as official statistics.", size=14, bold=True, color=RED)
+        _text(
+            s,
+            Inches(0.8),
+            Inches(6.0),
+            Inches(11.7),
+            Inches(0.7),
+            "Demonstration data: item-level trade figures are SYNTHETIC (calibrated to real Census totals). "
+            "Do not quote them as official statistics.",
+            size=14,
+            bold=True,
+            color=RED,
+        )
 
 
 def _trade_slide(prs: Deck, b: Briefing) -> None:
     s = _blank(prs)
     t = b.trade_totals.sort_values("year")
-    _heading(s, f"US goods trade with {b.partner_name}",
-             f"{int(t['year'].min())}-{int(t['year'].max())}, US$ billions, Census basis (real data)" if len(t) else "no data")
+    _heading(
+        s,
+        f"US goods trade with {b.partner_name}",
+        f"{int(t['year'].min())}-{int(t['year'].max())}, US$ billions, Census basis (real data)"
+        if len(t)
+        else "no data",
+    )
     if len(t):
         cd = CategoryChartData()
         cd.categories = [str(int(y)) for y in t["year"]]
         cd.add_series("US exports", [round(v / 1e9, 2) for v in t["exports_usd"]])
         cd.add_series("US imports", [round(v / 1e9, 2) for v in t["imports_usd"]])
-        chart = s.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, Inches(0.5), Inches(1.6), Inches(8.3), Inches(4.8), cd).chart
+        chart = s.shapes.add_chart(
+            XL_CHART_TYPE.LINE_MARKERS, Inches(0.5), Inches(1.6), Inches(8.3), Inches(4.8), cd
+        ).chart
         chart.has_legend = True
         chart.legend.position = XL_LEGEND_POSITION.BOTTOM
         chart.legend.include_in_layout = False
         chart.value_axis.has_title = True
         chart.value_axis.axis_title.text_frame.text = "US$ bn"
         last = t.iloc[-1]
-        kpis = (f"{int(last['year'])}\n\nUS exports  {fmt_usd(last['exports_usd'])}\nUS imports  {fmt_usd(last['imports_usd'])}\n"
-                f"Balance  {fmt_usd(last['balance_usd'])}")
+        kpis = (
+            f"{int(last['year'])}\n\nUS exports  {fmt_usd(last['exports_usd'])}\nUS imports  {fmt_usd(last['imports_usd'])}\n"
+            f"Balance  {fmt_usd(last['balance_usd'])}"
+        )
         _text(s, Inches(9.2), Inches(2.0), Inches(3.6), Inches(3.0), kpis, size=18, bold=False)
     _source(s, f"Source: {b.trade_source}.")
 
@@ -205,23 +256,39 @@ def _package_slide(prs: Deck, b: Briefing) -> None:
     p = b.package
     lines = sorted(p.get("items", []), key=lambda l: -(l.get("value_usd") or 0))
     internal = b.audience == "internal"
-    _heading(s, "Proposed package",
-             (f"{len(lines)} {'item' if len(lines) == 1 else 'items'}, {fmt_usd(p.get('achieved_usd'))} per year "
-              f"unlocked against a {fmt_usd(p.get('target_usd'))} target"
-              + (f"; total risk {fmt_number(p.get('risk'))}" if internal else "")) if p.get("achieved_usd") is not None
-             else f"No package reaches the {fmt_usd(p.get('target_usd'))} target")
+    _heading(
+        s,
+        "Proposed package",
+        (
+            f"{len(lines)} {'item' if len(lines) == 1 else 'items'}, {fmt_usd(p.get('achieved_usd'))} per year "
+            f"unlocked against a {fmt_usd(p.get('target_usd'))} target"
+            + (f"; total risk {fmt_number(p.get('risk'))}" if internal else "")
+        )
+        if p.get("achieved_usd") is not None
+        else f"No package reaches the {fmt_usd(p.get('target_usd'))} target",
+    )
     header = ["ECCN", "Item", "Relief", "Value / yr", "Foreign avail."] + (["Risk", "Why chosen"] if internal else [])
     rows = []
     for l in lines[:MAX_TABLE_ROWS]:
-        row = [l.get("eccn", ""), _short(l.get("heading", ""), 48 if internal else 70),
-               instrument_cite(l), fmt_usd(l.get("value_usd")), fmt_share(l.get("fa_score"))]
+        row = [
+            l.get("eccn", ""),
+            _short(l.get("heading", ""), 48 if internal else 70),
+            instrument_cite(l),
+            fmt_usd(l.get("value_usd")),
+            fmt_share(l.get("fa_score")),
+        ]
         if internal:
             row += [fmt_number(l.get("risk")), _short(l.get("why", ""), 40)]
         rows.append(row)
     if not rows:
-        why = diagnosis_lines(p) or [nothing_to_offer(p, b.partner_name) or (
-            "No items: the target is met without relief" if p.get("achieved_usd") is not None
-            else "No package was found within the time limit")]
+        why = diagnosis_lines(p) or [
+            nothing_to_offer(p, b.partner_name)
+            or (
+                "No items: the target is met without relief"
+                if p.get("achieved_usd") is not None
+                else "No package was found within the time limit"
+            )
+        ]
         rows = [["-", line, "", "", ""] + (["", ""] if internal else []) for line in why]
     widths = [1.0, 3.8, 2.6, 1.2, 1.2] + ([0.8, 2.4] if internal else [])
     _table(s, header, rows, Inches(0.5), Inches(1.6), Inches(12.3), widths)
@@ -232,8 +299,11 @@ def _package_slide(prs: Deck, b: Briefing) -> None:
 
 def _frontier_slide(prs: Deck, b: Briefing) -> None:
     s = _blank(prs)
-    _heading(s, "Trade-off: concession value against security risk",
-             "Each point is the least-risk package for a target; the chosen package is highlighted")
+    _heading(
+        s,
+        "Trade-off: concession value against security risk",
+        "Each point is the least-risk package for a target; the chosen package is highlighted",
+    )
     pts = [p for p in b.frontier if p.get("achieved_usd") is not None and p.get("risk") is not None]
     cd = XyChartData()
     series = cd.add_series("Least-risk packages")
@@ -242,7 +312,9 @@ def _frontier_slide(prs: Deck, b: Briefing) -> None:
     chosen = cd.add_series("Chosen package")
     if b.package.get("achieved_usd") is not None and b.package.get("risk") is not None:
         chosen.add_data_point(round(b.package["achieved_usd"] / 1e9, 3), round(b.package["risk"], 3))
-    chart = s.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER_LINES, Inches(0.5), Inches(1.6), Inches(12.3), Inches(4.9), cd).chart
+    chart = s.shapes.add_chart(
+        XL_CHART_TYPE.XY_SCATTER_LINES, Inches(0.5), Inches(1.6), Inches(12.3), Inches(4.9), cd
+    ).chart
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
     chart.legend.include_in_layout = False
@@ -255,8 +327,9 @@ def _frontier_slide(prs: Deck, b: Briefing) -> None:
     chosen_series.marker.size = 14
     chosen_series.marker.format.fill.solid()
     chosen_series.marker.format.fill.fore_color.rgb = RED
-    _source(s, f"Risk is an internal index ({RISK_SCALE}; reason weights reduced by foreign availability). "
-            + _data_note(b))
+    _source(
+        s, f"Risk is an internal index ({RISK_SCALE}; reason weights reduced by foreign availability). " + _data_note(b)
+    )
 
 
 def _value_by_item_slide(prs: Deck, b: Briefing) -> None:
@@ -266,7 +339,9 @@ def _value_by_item_slide(prs: Deck, b: Briefing) -> None:
     cd = CategoryChartData()
     cd.categories = [l.get("eccn", "") for l in lines] or ["(none)"]
     cd.add_series("Value unlocked", [round((l.get("value_usd") or 0) / 1e6, 1) for l in lines] or [0])
-    chart = s.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, Inches(0.5), Inches(1.6), Inches(12.3), Inches(4.9), cd).chart
+    chart = s.shapes.add_chart(
+        XL_CHART_TYPE.BAR_CLUSTERED, Inches(0.5), Inches(1.6), Inches(12.3), Inches(4.9), cd
+    ).chart
     chart.has_legend = False
     chart.value_axis.has_title = True
     chart.value_axis.axis_title.text_frame.text = "US$ m per year"
@@ -280,29 +355,46 @@ def _alternatives_slide(prs: Deck, b: Briefing) -> None:
     chosen = {l.get("eccn") for l in b.package.get("items", [])}
     _heading(s, "Alternative packages", "Near-optimal packages built from different items, for negotiating room")
     header = ["Option", "Items", "Value / yr"] + (["Risk"] if internal else []) + ["Differs from proposal"]
-    rows = [["Proposal", str(len(chosen)), fmt_usd(b.package.get("achieved_usd"))]
-            + ([fmt_number(b.package.get("risk"))] if internal else []) + ["-"]]
+    rows = [
+        ["Proposal", str(len(chosen)), fmt_usd(b.package.get("achieved_usd"))]
+        + ([fmt_number(b.package.get("risk"))] if internal else [])
+        + ["-"]
+    ]
     for i, alt in enumerate(b.alternatives, start=1):
         ids = {l.get("eccn") for l in alt.get("items", [])}
         added, removed = sorted(ids - chosen), sorted(chosen - ids)
-        diff = (f"+{', '.join(added[:6])}{'...' if len(added) > 6 else ''}" if added else "") + \
-               (f"  -{', '.join(removed[:6])}{'...' if len(removed) > 6 else ''}" if removed else "")
-        rows.append([f"Alternative {i}", str(len(ids)), fmt_usd(alt.get("achieved_usd"))]
-                    + ([fmt_number(alt.get("risk"))] if internal else []) + [diff.strip() or "same items"])
+        diff = (f"+{', '.join(added[:6])}{'...' if len(added) > 6 else ''}" if added else "") + (
+            f"  -{', '.join(removed[:6])}{'...' if len(removed) > 6 else ''}" if removed else ""
+        )
+        rows.append(
+            [f"Alternative {i}", str(len(ids)), fmt_usd(alt.get("achieved_usd"))]
+            + ([fmt_number(alt.get("risk"))] if internal else [])
+            + [diff.strip() or "same items"]
+        )
     if not b.alternatives:
         rows.append(["-", "", "", *([""] if internal else []), "no alternative within tolerance"])
-    _table(s, header, rows, Inches(0.5), Inches(1.6), Inches(12.3), [1.6, 0.8, 1.4] + ([0.9] if internal else []) + [7.6])
+    _table(
+        s, header, rows, Inches(0.5), Inches(1.6), Inches(12.3), [1.6, 0.8, 1.4] + ([0.9] if internal else []) + [7.6]
+    )
     _source(s, _data_note(b))
 
 
 #: Exclusion reasons in a briefer's words.
 EXCLUSION_LABELS: dict[str, str] = {
-    "nlr": "no licence required", "foundational": "foundational control", "no_instrument": "no allowed instrument",
-    "not_bis_alone": "not for BIS alone", "locked": "kept controlled", "fa_below_threshold": "availability below threshold",
+    "nlr": "no licence required",
+    "foundational": "foundational control",
+    "no_instrument": "no allowed instrument",
+    "not_bis_alone": "not for BIS alone",
+    "locked": "kept controlled",
+    "fa_below_threshold": "availability below threshold",
     "diversion_signal": "strong diversion signal",
-    "ally_opposes": "an ally opposes", "value_unknown": "value unknown", "coherence": "needs its hardware",
-    "not_needed": "not needed for the target", "short_of_target": "in the largest package, still short",
-    "no_value": "adds no concession value", "not_in_best": "not in the best package found",
+    "ally_opposes": "an ally opposes",
+    "value_unknown": "value unknown",
+    "coherence": "needs its hardware",
+    "not_needed": "not needed for the target",
+    "short_of_target": "in the largest package, still short",
+    "no_value": "adds no concession value",
+    "not_in_best": "not in the best package found",
 }
 
 
@@ -314,7 +406,9 @@ def _excluded_slide(prs: Deck, b: Briefing) -> None:
     reasons = sorted(counts, key=lambda r: -counts[r]) or ["(none)"]
     cd.categories = [EXCLUSION_LABELS.get(r, r.replace("_", " ")) for r in reasons]
     cd.add_series("Items", [counts.get(r, 0) for r in reasons])
-    chart = s.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, Inches(0.5), Inches(1.6), Inches(7.5), Inches(4.9), cd).chart
+    chart = s.shapes.add_chart(
+        XL_CHART_TYPE.BAR_CLUSTERED, Inches(0.5), Inches(1.6), Inches(7.5), Inches(4.9), cd
+    ).chart
     chart.has_legend = False
     chart.category_axis.reverse_order = True
     binding = b.package.get("binding_constraints") or []
@@ -323,12 +417,20 @@ def _excluded_slide(prs: Deck, b: Briefing) -> None:
     if why:  # no package: what binds is the rule the diagnosis names, not a row of a package
         text = "Why no package reaches the target:\n" + "\n".join(f"- {line}" for line in why)
     else:
-        text = "Binding constraints:\n" + ("\n".join(f"- {c}" if isinstance(c, str) else f"- {c.get('detail') or c.get('name', c)}" for c in binding[:8]) or "- none")
+        text = "Binding constraints:\n" + (
+            "\n".join(
+                f"- {c}" if isinstance(c, str) else f"- {c.get('detail') or c.get('name', c)}" for c in binding[:8]
+            )
+            or "- none"
+        )
     if mr is not None:
         text += f"\n\nMarginal risk per extra $1bn of target: {fmt_number(mr)} (approximation from LP duals)"
     _text(s, Inches(8.3), Inches(1.8), Inches(4.5), Inches(4.6), text, size=13)
-    _source(s, "Foundational items (WMD, military, advanced computing, chokepoints) are never eligible; items that "
-               f"need no licence to {b.partner_name} (nlr) have nothing to relieve.")
+    _source(
+        s,
+        "Foundational items (WMD, military, advanced computing, chokepoints) are never eligible; items that "
+        f"need no licence to {b.partner_name} (nlr) have nothing to relieve.",
+    )
 
 
 def _assumptions_slide(prs: Deck, b: Briefing) -> None:
@@ -338,26 +440,42 @@ def _assumptions_slide(prs: Deck, b: Briefing) -> None:
     _text(s, Inches(0.5), Inches(1.4), Inches(6.0), Inches(5.3), "Scenario\n" + "\n".join(params[:22]), size=11)
     data = [_data_note(b), ""]
     data += [f"{k.replace('_', ' ')}: {_short(v, 160)}" for k, v in b.provenance.items()]
-    data += ["", "Concession value = licence-bound trade x blocked share. Potential per HS6 code = max(0, partner "
-                 "imports from world x US share of world exports - US exports to partner) x controlled share; "
-                 "licence-bound where a requirement on the partner binds (the Country Chart, Country Groups, 15 CFR "
-                 "744.21); blocked share from BIS licensing figures (China: 30.1% of FY2022 applications denied or "
-                 "returned without action; military end use: 62% of Entity List application value 2018-2023). "
-                 "Items needing no licence count 0. Software and technology have no goods trade: their value is "
-                 "unknown, not zero."]
+    data += [
+        "",
+        "Concession value = licence-bound trade x blocked share. Potential per HS6 code = max(0, partner "
+        "imports from world x US share of world exports - US exports to partner) x controlled share; "
+        "licence-bound where a requirement on the partner binds (the Country Chart, Country Groups, 15 CFR "
+        "744.21); blocked share from BIS licensing figures (China: 30.1% of FY2022 applications denied or "
+        "returned without action; military end use: 62% of Entity List application value 2018-2023). "
+        "Items needing no licence count 0. Software and technology have no goods trade: their value is "
+        "unknown, not zero.",
+    ]
     _text(s, Inches(6.8), Inches(1.4), Inches(6.0), Inches(5.3), "Data\n" + "\n".join(data), size=11)
 
 
 #: What a briefer reads for each scenario parameter (others appear with their key, underscores as spaces).
 ASSUMPTION_LABELS: dict[str, str] = {
-    "partner": "Partner", "year": "Trade year", "target_usd": "Concession target per year",
-    "objective": "Objective", "min_fa": "Foreign-availability threshold", "max_items": "Most items",
-    "bis_alone": "Only what BIS can decide alone", "modes": "Relief instruments allowed", "mode_params": "Relief instruments (share of value, share of risk)",
-    "risk_budget": "Risk budget", "locks": "Kept controlled", "forced": "Always relieved",
-    "allies": "Allies' positions respected", "allow_opposed": "Items an ally opposes allowed",
-    "ally_penalty": "Risk penalty per opposition", "coherence": "Software/technology only with its hardware entry",
-    "category_caps": "Caps per CCL category", "solver": "Solver", "time_limit_s": "Solver time limit (s)",
-    "rel_gap": "Accepted optimality gap", "value_method": "Concession value method",
+    "partner": "Partner",
+    "year": "Trade year",
+    "target_usd": "Concession target per year",
+    "objective": "Objective",
+    "min_fa": "Foreign-availability threshold",
+    "max_items": "Most items",
+    "bis_alone": "Only what BIS can decide alone",
+    "modes": "Relief instruments allowed",
+    "mode_params": "Relief instruments (share of value, share of risk)",
+    "risk_budget": "Risk budget",
+    "locks": "Kept controlled",
+    "forced": "Always relieved",
+    "allies": "Allies' positions respected",
+    "allow_opposed": "Items an ally opposes allowed",
+    "ally_penalty": "Risk penalty per opposition",
+    "coherence": "Software/technology only with its hardware entry",
+    "category_caps": "Caps per CCL category",
+    "solver": "Solver",
+    "time_limit_s": "Solver time limit (s)",
+    "rel_gap": "Accepted optimality gap",
+    "value_method": "Concession value method",
 }
 
 
@@ -368,9 +486,12 @@ def assumption_lines(assumptions: dict[str, Any]) -> list[str]:
         if v in (None, "", [], {}, ()) or (k == "ally_penalty" and not assumptions.get("allow_opposed")):
             continue
         if k == "mode_params" and isinstance(v, dict):
-            text = "; ".join(f"{str(MODE_LABEL.get(m, m)).lower()} {fmt_share(p.get('value_share'))}, "
-                             f"{fmt_share(p.get('risk_share'))}"
-                             for m, p in v.items() if isinstance(p, dict) and m in (assumptions.get("modes") or v))
+            text = "; ".join(
+                f"{str(MODE_LABEL.get(m, m)).lower()} {fmt_share(p.get('value_share'))}, "
+                f"{fmt_share(p.get('risk_share'))}"
+                for m, p in v.items()
+                if isinstance(p, dict) and m in (assumptions.get("modes") or v)
+            )
         elif k == "modes" and isinstance(v, (list, tuple)):
             text = ", ".join(MODE_LABEL.get(str(m), str(m)).lower() for m in v)
         elif k == "rel_gap" and isinstance(v, (int, float)):

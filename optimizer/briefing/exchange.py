@@ -50,26 +50,36 @@ def add_exchange_slide(prs: Any, report: Any, refs: list[Any] | None = None) -> 
     r, refs_d = _d(report), [_d(x) for x in (refs or [])]
     s = _blank(prs)
     ratio = r.get("balance_ratio")
-    _heading(s, f"Gives and gets with {r['partner']}: a proposed exchange",
-             f"Partner measures on {r['date']}, trade {r['year']} ({_label(r['gets_synthetic'])} HS6 figures); "
-             f"{_balance_text(r['settings'])}" + (f", achieved {ratio:.2f}" if ratio is not None else "")
-             + f"; status {r['status']}")
+    _heading(
+        s,
+        f"Gives and gets with {r['partner']}: a proposed exchange",
+        f"Partner measures on {r['date']}, trade {r['year']} ({_label(r['gets_synthetic'])} HS6 figures); "
+        f"{_balance_text(r['settings'])}"
+        + (f", achieved {ratio:.2f}" if ratio is not None else "")
+        + f"; status {r['status']}",
+    )
     cd = CategoryChartData()
     cats = [f"Proposal ({r['date'][:7]})"] + [f"{x['name']} ({x['date'][:7]})" for x in refs_d]
     cd.categories = cats
     gets_unsourced = sum(g["value_usd"] for g in r["gets"] if g.get("unsourced_hs6"))
-    cd.add_series("US gives (partner's gain)", [round((r["partner_gain_usd"] or 0) / M, 2)]
-                  + [round(x["us_gives_usd"] / M, 2) for x in refs_d])
-    cd.add_series("US gets (published HS codes)", [round(((r["us_gain_usd"] or 0) - gets_unsourced) / M, 2)]
-                  + [round(x["partner_gives_usd"] / M, 2) for x in refs_d])
+    cd.add_series(
+        "US gives (partner's gain)",
+        [round((r["partner_gain_usd"] or 0) / M, 2)] + [round(x["us_gives_usd"] / M, 2) for x in refs_d],
+    )
+    cd.add_series(
+        "US gets (published HS codes)",
+        [round(((r["us_gain_usd"] or 0) - gets_unsourced) / M, 2)]
+        + [round(x["partner_gives_usd"] / M, 2) for x in refs_d],
+    )
     gives_extra = [0.0] + [round(x["us_gives_unsourced_usd"] / M, 2) for x in refs_d]
     gets_extra = [round(gets_unsourced / M, 2)] + [round(x["partner_gives_unsourced_usd"] / M, 2) for x in refs_d]
     if any(gives_extra):
         cd.add_series("US gives on UNSOURCED HS codes", gives_extra)
     if any(gets_extra):
         cd.add_series("US gets on UNSOURCED HS codes", gets_extra)
-    chart = s.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(0.5), Inches(1.6), Inches(6.2), Inches(4.2),
-                               cd).chart
+    chart = s.shapes.add_chart(
+        XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(0.5), Inches(1.6), Inches(6.2), Inches(4.2), cd
+    ).chart
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
     chart.legend.include_in_layout = False
@@ -80,38 +90,78 @@ def add_exchange_slide(prs: Any, report: Any, refs: list[Any] | None = None) -> 
     chart.value_axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(11)
     plot = chart.plots[0]
     plot.has_data_labels = True
-    plot.data_labels.number_format = '0.0;-0.0;;'  # zeros unlabelled: an empty bar reads as none
+    plot.data_labels.number_format = "0.0;-0.0;;"  # zeros unlabelled: an empty bar reads as none
     plot.data_labels.number_format_is_linked = False
     plot.data_labels.font.size = Pt(9)
-    net = (f"US gets {fmt_usd(r['us_gain_usd'])}/yr; US gives {fmt_usd(r['partner_gain_usd'])}/yr; risk of the gives "
-           f"{(r['risk'] or 0):.3f} x {fmt_usd(r['settings']['risk_price_usd'])}/point: US net gain "
-           f"{fmt_usd(r['us_net_gain_usd'])}/yr")
+    net = (
+        f"US gets {fmt_usd(r['us_gain_usd'])}/yr; US gives {fmt_usd(r['partner_gain_usd'])}/yr; risk of the gives "
+        f"{(r['risk'] or 0):.3f} x {fmt_usd(r['settings']['risk_price_usd'])}/point: US net gain "
+        f"{fmt_usd(r['us_net_gain_usd'])}/yr"
+    )
     not_valued = [f"{x['name']} {x['not_valued']}" for x in refs_d if x["not_valued"]]
-    _text(s, Inches(0.5), Inches(5.85), Inches(6.2), Inches(0.6),
-          net + (f". Reference lines not valued (tariffs, end-user rules, no HS codes): {', '.join(not_valued)}."
-                 if not_valued else "."), size=10, color=GREY)
+    _text(
+        s,
+        Inches(0.5),
+        Inches(5.85),
+        Inches(6.2),
+        Inches(0.6),
+        net
+        + (
+            f". Reference lines not valued (tariffs, end-user rules, no HS codes): {', '.join(not_valued)}."
+            if not_valued
+            else "."
+        ),
+        size=10,
+        color=GREY,
+    )
     rows = [["US gives", g["eccn"], _cut(g["instrument_detail"], 52), fmt_usd(g["value_usd"])] for g in r["gives"]]
-    rows += [["US gets", g["measure_id"], _cut(f"{g['relief'].replace('_', ' ')}: {g['item_group']}", 44)
-              + (" (UNSOURCED codes)" if g.get("unsourced_hs6") else ""), fmt_usd(g["value_usd"])] for g in r["gets"]]
+    rows += [
+        [
+            "US gets",
+            g["measure_id"],
+            _cut(f"{g['relief'].replace('_', ' ')}: {g['item_group']}", 44)
+            + (" (UNSOURCED codes)" if g.get("unsourced_hs6") else ""),
+            fmt_usd(g["value_usd"]),
+        ]
+        for g in r["gets"]
+    ]
     more = len(rows) - MAX_LEDGER_ROWS
     rows = rows[:MAX_LEDGER_ROWS] + ([["", f"+{more} more", "in the workbook", ""]] if more > 0 else [])
     if not rows:
-        rows = [["-", "-", "no exchange: nothing is worth giving at this risk price" if r["status"] == "optimal"
-                 else f"no exchange ({r['status']})", ""]]
-    shape = _table(s, ["Side", "Item / measure", "Relief", "US$ / yr"], rows, Inches(6.9), Inches(1.6), Inches(5.9),
-                   [1.0, 1.35, 3.3, 1.0])
+        rows = [
+            [
+                "-",
+                "-",
+                "no exchange: nothing is worth giving at this risk price"
+                if r["status"] == "optimal"
+                else f"no exchange ({r['status']})",
+                "",
+            ]
+        ]
+    shape = _table(
+        s,
+        ["Side", "Item / measure", "Relief", "US$ / yr"],
+        rows,
+        Inches(6.9),
+        Inches(1.6),
+        Inches(5.9),
+        [1.0, 1.35, 3.3, 1.0],
+    )
     for row in shape.table.rows:
         for cell in row.cells:
             for p in cell.text_frame.paragraphs:
                 for run in p.runs:
                     run.font.size = Pt(10)  # the ledger is denser than a package table
-    unsourced_codes = sorted(set(r.get("unsourced_hs6") or [])
-                             | {c for x in refs_d for ln in x["lines"] for c in str(ln.get("unsourced_hs6") or "")
-                                .split(";") if c})
-    note = (f"Gets: US imports from {r['partner']} in the measures' HS codes x supply premium "
-            f"{r['settings']['supply_premium']:g} x relief share; gives: licence-bound value from the item table. "
-            f"Trade figures {_label(r['gets_synthetic'])}: {str(r['source']).split(':')[0][:80]}. "
-            "Partner measures: MOFCOM/GAC announcements (real). References: public record, same machinery.")
+    unsourced_codes = sorted(
+        set(r.get("unsourced_hs6") or [])
+        | {c for x in refs_d for ln in x["lines"] for c in str(ln.get("unsourced_hs6") or "").split(";") if c}
+    )
+    note = (
+        f"Gets: US imports from {r['partner']} in the measures' HS codes x supply premium "
+        f"{r['settings']['supply_premium']:g} x relief share; gives: licence-bound value from the item table. "
+        f"Trade figures {_label(r['gets_synthetic'])}: {str(r['source']).split(':')[0][:80]}. "
+        "Partner measures: MOFCOM/GAC announcements (real). References: public record, same machinery."
+    )
     if unsourced_codes:
         note += f" UNSOURCED HS codes: {', '.join(unsourced_codes)}."
     _source(s, note)
@@ -144,41 +194,87 @@ def write_exchange_slide(report: Any, refs: list[Any] | None, path: Path, markin
 def exchange_sheets(report: Any, refs: list[Any] | None = None) -> dict[str, pd.DataFrame]:
     """Workbook sheets of an exchange: ledger, measures, reference exchanges, assumptions."""
     r, refs_d = _d(report), [_d(x) for x in (refs or [])]
-    ledger = [{"side": "US gives", "id": g["eccn"], "what": g["heading"], "relief": g["instrument"],
-               "relief_detail": g["instrument_detail"], "licence_basis": g["licence_basis"], "value_usd": g["value_usd"],
-               "risk": g["risk"], "status": "", "hs6": g["hs6"], "unsourced_hs6": "", "value_basis": g["value_basis"],
-               "synthetic": g["synthetic"], "source": g["source"]} for g in r["gives"]]
-    ledger += [{"side": "US gets", "id": g["measure_id"], "what": g["item_group"], "relief": g["relief"],
-                "relief_detail": "", "licence_basis": "", "value_usd": g["value_usd"], "risk": None,
-                "status": g["status"], "hs6": g["hs6_used"], "unsourced_hs6": g["unsourced_hs6"],
-                "value_basis": f"US imports from {r['partner']} {fmt_usd(g['us_imports_from_partner_usd'])} x supply "
-                               f"premium {r['settings']['supply_premium']:g} x {g['relief'].replace('_', ' ')} share "
-                               f"{r['settings']['get_shares'][g['relief']]:g}; HS codes {g['hs6_basis']}",
-                "synthetic": g["synthetic"], "source": g["source"]}
-               for g in r["gets"]]
+    ledger = [
+        {
+            "side": "US gives",
+            "id": g["eccn"],
+            "what": g["heading"],
+            "relief": g["instrument"],
+            "relief_detail": g["instrument_detail"],
+            "licence_basis": g["licence_basis"],
+            "value_usd": g["value_usd"],
+            "risk": g["risk"],
+            "status": "",
+            "hs6": g["hs6"],
+            "unsourced_hs6": "",
+            "value_basis": g["value_basis"],
+            "synthetic": g["synthetic"],
+            "source": g["source"],
+        }
+        for g in r["gives"]
+    ]
+    ledger += [
+        {
+            "side": "US gets",
+            "id": g["measure_id"],
+            "what": g["item_group"],
+            "relief": g["relief"],
+            "relief_detail": "",
+            "licence_basis": "",
+            "value_usd": g["value_usd"],
+            "risk": None,
+            "status": g["status"],
+            "hs6": g["hs6_used"],
+            "unsourced_hs6": g["unsourced_hs6"],
+            "value_basis": f"US imports from {r['partner']} {fmt_usd(g['us_imports_from_partner_usd'])} x supply "
+            f"premium {r['settings']['supply_premium']:g} x {g['relief'].replace('_', ' ')} share "
+            f"{r['settings']['get_shares'][g['relief']]:g}; HS codes {g['hs6_basis']}",
+            "synthetic": g["synthetic"],
+            "source": g["source"],
+        }
+        for g in r["gets"]
+    ]
     measures = pd.DataFrame(r.get("measures") or [])
     refs_rows = [{"exchange": x["name"], "date": x["date"]} | ln for x in refs_d for ln in x["lines"]]
     s = r["settings"]
-    about = [("partner", r["partner"]), ("date (partner measures' status)", r["date"]), ("trade year", r["year"]),
-             ("status", r["status"]), ("US gets, US$/yr", r["us_gain_usd"]),
-             ("US gives (partner's gain), US$/yr", r["partner_gain_usd"]), ("risk of the gives", r["risk"]),
-             ("US net gain, US$/yr", r["us_net_gain_usd"]), ("balance", _balance_text(s)),
-             ("balance achieved", r.get("balance_ratio")), ("risk price, US$ per point", s["risk_price_usd"]),
-             ("supply premium", s["supply_premium"]),
-             ("relief shares", "; ".join(f"{k} {v:g}" for k, v in s["get_shares"].items())),
-             ("trade figures", f"{_label(r['gets_synthetic'])}: {r['source']}"),
-             ("unsourced HS codes in the gets", ", ".join(r.get("unsourced_hs6") or []) or "none")]
+    about = [
+        ("partner", r["partner"]),
+        ("date (partner measures' status)", r["date"]),
+        ("trade year", r["year"]),
+        ("status", r["status"]),
+        ("US gets, US$/yr", r["us_gain_usd"]),
+        ("US gives (partner's gain), US$/yr", r["partner_gain_usd"]),
+        ("risk of the gives", r["risk"]),
+        ("US net gain, US$/yr", r["us_net_gain_usd"]),
+        ("balance", _balance_text(s)),
+        ("balance achieved", r.get("balance_ratio")),
+        ("risk price, US$ per point", s["risk_price_usd"]),
+        ("supply premium", s["supply_premium"]),
+        ("relief shares", "; ".join(f"{k} {v:g}" for k, v in s["get_shares"].items())),
+        ("trade figures", f"{_label(r['gets_synthetic'])}: {r['source']}"),
+        ("unsourced HS codes in the gets", ", ".join(r.get("unsourced_hs6") or []) or "none"),
+    ]
     about += [(f"assumption {k + 1}", a) for k, a in enumerate(r["assumptions"])]
-    return {"Exchange ledger": pd.DataFrame(ledger, columns=list(ledger[0]) if ledger else ["side"]),
-            "Partner measures": measures, "Reference exchanges": pd.DataFrame(refs_rows),
-            "Exchange assumptions": pd.DataFrame([(k, "" if v is None else str(v)) for k, v in about],
-                                                 columns=["parameter", "value"])}
+    return {
+        "Exchange ledger": pd.DataFrame(ledger, columns=list(ledger[0]) if ledger else ["side"]),
+        "Partner measures": measures,
+        "Reference exchanges": pd.DataFrame(refs_rows),
+        "Exchange assumptions": pd.DataFrame(
+            [(k, "" if v is None else str(v)) for k, v in about], columns=["parameter", "value"]
+        ),
+    }
 
 
 def write_exchange_workbook(report: Any, refs: list[Any] | None, path: Path) -> Path:
     from optimizer.briefing.workbook import write_sheets
+
     return write_sheets(exchange_sheets(report, refs), path)
 
 
-__all__ = ["add_exchange_slide", "build_exchange_slide", "exchange_sheets", "write_exchange_slide",
-           "write_exchange_workbook"]
+__all__ = [
+    "add_exchange_slide",
+    "build_exchange_slide",
+    "exchange_sheets",
+    "write_exchange_slide",
+    "write_exchange_workbook",
+]

@@ -24,12 +24,18 @@ def workbook_sheets(briefing: Briefing) -> dict[str, pd.DataFrame]:
         sheets["Excluded"] = pd.DataFrame(b.package.get("excluded", []), columns=None)
     if b.exchange:  # internal only (for_audience drops it)
         from optimizer.briefing.exchange import exchange_sheets
+
         sheets.update(exchange_sheets(b.exchange, b.exchange_references))
     sheets["Items"] = b.items.copy()
-    rows: list[tuple[str, str]] = [("marking", b.marking), ("audience", b.audience), ("partner", b.partner),
-                                   ("year", str(b.year)), ("prepared_on", b.prepared_on),
-                                   ("hs6_trade_data", f"{data_status}: {b.hs6_source}"),
-                                   ("trade_totals", b.trade_source)]
+    rows: list[tuple[str, str]] = [
+        ("marking", b.marking),
+        ("audience", b.audience),
+        ("partner", b.partner),
+        ("year", str(b.year)),
+        ("prepared_on", b.prepared_on),
+        ("hs6_trade_data", f"{data_status}: {b.hs6_source}"),
+        ("trade_totals", b.trade_source),
+    ]
     rows += [(k, _cell(v)) for k, v in b.assumptions.items()]
     rows += [(k, _cell(v)) for k, v in b.provenance.items()]
     totals = {k: b.package.get(k) for k in ("status", "target_usd", "achieved_usd", "max_achievable_usd")}

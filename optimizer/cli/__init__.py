@@ -30,8 +30,10 @@ from optimizer.errors import DecontrolError
 COMMANDS: dict[str, dict[str, str]] = {
     "data": {"data": "import trade data, check and describe data directories"},
     "items": {"items": "the item table (tier, value, risk, foreign availability) for a partner"},
-    "optimize": {"optimize": "suggest a decontrol package for a concession target",
-                 "frontier": "least-risk packages for targets from 0 to the largest achievable"},
+    "optimize": {
+        "optimize": "suggest a decontrol package for a concession target",
+        "frontier": "least-risk packages for targets from 0 to the largest achievable",
+    },
     "coalition": {"coalition": "a coordinated package for the US and allies vs the US-only package"},
     "measures": {"measures": "the partner's own export controls and their status on a date"},
     "exchange": {"exchange": "two-sided package: US gives (decontrol) against US gets (partner relief)"},
@@ -60,8 +62,10 @@ def build_parser(extra: Sequence[Register] = (), only: str | None = None) -> arg
     dashboard's commands) is always registered in full."""
     parser = _Parser(prog="decontrol", description="Decontrol packages for economic security negotiations.")
     # typed as adding plain ArgumentParsers, which _Parser is, so that command modules need not know _Parser
-    sub = cast("argparse._SubParsersAction[argparse.ArgumentParser]",
-               parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser))
+    sub = cast(
+        "argparse._SubParsersAction[argparse.ArgumentParser]",
+        parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser),
+    )
     sub.required = True
     for name, commands in COMMANDS.items():
         if only is not None and only not in commands:
@@ -137,8 +141,11 @@ def run(argv: Sequence[str] | None = None, extra: Sequence[Register] = ()) -> in
     except Exception as exc:  # noqa: BLE001 - a bug in decontrol: say so plainly, keep the traceback for developers
         if os.environ.get("DECONTROL_DEBUG"):
             traceback.print_exc()
-        print(f"internal error ({type(exc).__name__}): {exc}. "
-              "This is a defect in decontrol; set DECONTROL_DEBUG=1 for details.", file=sys.stderr)
+        print(
+            f"internal error ({type(exc).__name__}): {exc}. "
+            "This is a defect in decontrol; set DECONTROL_DEBUG=1 for details.",
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -21,9 +21,12 @@ from optimizer.scenarios.run import make_inputs, run_inputs
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("brief", help="export a briefing deck (PPTX) and workbook (XLSX)",
-                       description="Run (or load) a package and export a 16:9 briefing deck with native charts, "
-                                   "the handling marking on every slide, and optionally the XLSX workbook.")
+    p = sub.add_parser(
+        "brief",
+        help="export a briefing deck (PPTX) and workbook (XLSX)",
+        description="Run (or load) a package and export a 16:9 briefing deck with native charts, "
+        "the handling marking on every slide, and optionally the XLSX workbook.",
+    )
     _scenario_flags(p, target_required=False)
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pptx")
     p.add_argument("--xlsx", type=Path, default=None, metavar="OUT.xlsx")
@@ -38,6 +41,7 @@ def _inputs(args: argparse.Namespace) -> dict[str, Any]:
     """Inputs from a saved scenario (name or exported file) or from the optimize flags."""
     if args.scenario is not None and not Path(args.scenario).exists():
         from optimizer.scenarios import ScenarioStore
+
         rec = ScenarioStore(args.db).get(str(args.scenario))
         return rec.inputs
     if args.scenario is not None:
@@ -47,12 +51,14 @@ def _inputs(args: argparse.Namespace) -> dict[str, Any]:
             raise DecontrolError(f"cannot read scenario file {args.scenario}: {exc}") from None
         if isinstance(doc, dict) and doc.get("format") == "decontrol-scenario":
             from optimizer.scenarios.exchange import parse_document
+
             return parse_document(doc, source=str(args.scenario))["inputs"]
     if args.target is None and args.scenario is None:
         raise DecontrolError("give --target USD with --partner or --items, or --scenario NAME|FILE")
     items = None
     if args.items is not None:
         from optimizer.model.items import read_items_csv
+
         items = read_items_csv(args.items)
     return make_inputs(scenario_from_args(args), items)
 
@@ -60,6 +66,7 @@ def _inputs(args: argparse.Namespace) -> dict[str, Any]:
 def _brief(args: argparse.Namespace) -> int:
     from optimizer.briefing import write_deck, write_workbook
     from optimizer.briefing.collect import collect_briefing
+
     for path, suffix in ((args.output, ".pptx"), (args.xlsx, ".xlsx")):
         if path is not None and path.suffix.lower() != suffix:
             raise DecontrolError(f"{path} must end in {suffix}")
@@ -67,11 +74,13 @@ def _brief(args: argparse.Namespace) -> int:
             raise DecontrolError(f"folder {path.resolve().parent} does not exist")
     inputs = _inputs(args)
     run = run_inputs(inputs, args.data)
-    b = collect_briefing(run, data_dir=args.data, audience=args.audience, marking=args.marking, title=args.title,
-                         inputs=inputs)
+    b = collect_briefing(
+        run, data_dir=args.data, audience=args.audience, marking=args.marking, title=args.title, inputs=inputs
+    )
     write_deck(b, args.output)
-    print(f"wrote {args.output} ({args.audience} audience; "
-          f"{'SYNTHETIC' if b.hs6_synthetic else 'real'} HS6 trade data)")
+    print(
+        f"wrote {args.output} ({args.audience} audience; {'SYNTHETIC' if b.hs6_synthetic else 'real'} HS6 trade data)"
+    )
     if args.xlsx is not None:
         write_workbook(b, args.xlsx)
         print(f"wrote {args.xlsx}")

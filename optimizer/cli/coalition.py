@@ -34,22 +34,38 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("coalition", help="a coordinated package for the US and allies vs the US-only package",
-                       description="Find the package that maximises the smallest relative gain among the US "
-                                   "and chosen allies (each member's unlocked exports from its own trade) under "
-                                   "a risk budget, and show it next to the US-only optimum under the same budget.")
+    p = sub.add_parser(
+        "coalition",
+        help="a coordinated package for the US and allies vs the US-only package",
+        description="Find the package that maximises the smallest relative gain among the US "
+        "and chosen allies (each member's unlocked exports from its own trade) under "
+        "a risk budget, and show it next to the US-only optimum under the same budget.",
+    )
     p.add_argument("--partner", required=True, metavar="ISO3", help="partner country, e.g. CHN")
-    p.add_argument("--members", required=True, metavar="LIST",
-                   help="coalition members, ISO3 comma-separated (the US is always one), e.g. USA,JPN,NLD,GBR")
+    p.add_argument(
+        "--members",
+        required=True,
+        metavar="LIST",
+        help="coalition members, ISO3 comma-separated (the US is always one), e.g. USA,JPN,NLD,GBR",
+    )
     p.add_argument("--risk-budget", required=True, metavar="R", help="total risk at most R (shared by both packages)")
     p.add_argument("--year", type=int, default=None, help="trade year (default: the latest in the data)")
-    p.add_argument("--min-fa", default=None, metavar="F",
-                   help=f"foreign-availability threshold 0-1 (default {DEFAULT_MIN_FA:g}, as in the dashboard)")
+    p.add_argument(
+        "--min-fa",
+        default=None,
+        metavar="F",
+        help=f"foreign-availability threshold 0-1 (default {DEFAULT_MIN_FA:g}, as in the dashboard)",
+    )
     p.add_argument("--max-items", default=None, metavar="N", help="at most N items")
     p.add_argument("--lock", nargs="+", action="extend", default=None, metavar="ECCN", help="items never relieved")
     p.add_argument("--force", nargs="+", action="extend", default=None, metavar="ECCN", help="items always relieved")
-    p.add_argument("--positions", type=Path, default=None, metavar="FILE.json",
-                   help='allies\' positions per item, {"JPN": {"2B991": "oppose"}}: an opposed item is left out')
+    p.add_argument(
+        "--positions",
+        type=Path,
+        default=None,
+        metavar="FILE.json",
+        help='allies\' positions per item, {"JPN": {"2B991": "oppose"}}: an opposed item is left out',
+    )
     p.add_argument("--solver", choices=SOLVERS, default="cbc", help="cbc (default) or highs")
     p.add_argument("--time-limit", default=None, metavar="S", help="solver time limit per solve, seconds (default 60)")
     p.add_argument("--rel-gap", default=None, metavar="G", help="relative optimality gap (default 0.001)")
@@ -76,9 +92,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         write_table(result, sys.stdout)
     if not result.found:
-        what = ("no package satisfies the constraints (forced items, locks, the risk budget, max items)"
-                if result.status == "infeasible" else
-                f"no package found within the time limit of {scenario.time_limit_s:g} s (not proven infeasible)")
+        what = (
+            "no package satisfies the constraints (forced items, locks, the risk budget, max items)"
+            if result.status == "infeasible"
+            else f"no package found within the time limit of {scenario.time_limit_s:g} s (not proven infeasible)"
+        )
         raise InfeasibleError(what)
     return 0
 
@@ -86,10 +104,20 @@ def run(args: argparse.Namespace) -> int:
 def scenario_from_args(args: argparse.Namespace) -> Scenario:
     """The shared constraints of both packages; DecontrolError naming the flag for a bad value."""
     budget = _budget(args.risk_budget)
-    fields: dict[str, Any] = {"risk_budget": budget, "objective": "max-value", "modes": ["lift", "meu_removal"],
-                              "solver": args.solver, "year": args.year, "partner": args.partner}
-    for key, value in (("min_fa", args.min_fa), ("max_items", args.max_items), ("time_limit_s", args.time_limit),
-                       ("rel_gap", args.rel_gap)):
+    fields: dict[str, Any] = {
+        "risk_budget": budget,
+        "objective": "max-value",
+        "modes": ["lift", "meu_removal"],
+        "solver": args.solver,
+        "year": args.year,
+        "partner": args.partner,
+    }
+    for key, value in (
+        ("min_fa", args.min_fa),
+        ("max_items", args.max_items),
+        ("time_limit_s", args.time_limit),
+        ("rel_gap", args.rel_gap),
+    ):
         if value is not None:
             fields[key] = value
     if args.lock:
@@ -119,8 +147,9 @@ def read_positions(path: Path) -> dict[str, dict[str, str]]:
         raise DecontrolError(f"cannot read positions file {path}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise DecontrolError(f"positions file {path} is not valid JSON: {exc}") from None
-    ok = isinstance(data, dict) and all(isinstance(v, dict) and all(isinstance(p, str) for p in v.values())
-                                        for v in data.values())
+    ok = isinstance(data, dict) and all(
+        isinstance(v, dict) and all(isinstance(p, str) for p in v.values()) for v in data.values()
+    )
     if not ok:
         raise DecontrolError(f'positions file {path} must hold {{"ISO3": {{"ECCN": "support|neutral|oppose"}}}}')
     return {str(k): {str(e): p for e, p in v.items()} for k, v in data.items()}
@@ -130,35 +159,53 @@ def read_positions(path: Path) -> dict[str, dict[str, str]]:
 def write_table(result: CoalitionResult, out: TextIO) -> None:
     """The comparison for a terminal: headline, members side by side, both packages' items."""
     co, us = result.coalition, result.us_only
-    out.write(f"Coalition package for {result.partner}, {result.year}: members {', '.join(result.members)}; "
-              f"risk budget {fmt_number(result.risk_budget, 3)}; "
-              f"foreign-availability threshold {float(result.scenario.get('min_fa', DEFAULT_MIN_FA)):.2f}\n")
-    out.write(("SYNTHETIC trade figures" if result.synthetic else "Real trade figures")
-              + f" ({_short(result.source)})\n")
+    out.write(
+        f"Coalition package for {result.partner}, {result.year}: members {', '.join(result.members)}; "
+        f"risk budget {fmt_number(result.risk_budget, 3)}; "
+        f"foreign-availability threshold {float(result.scenario.get('min_fa', DEFAULT_MIN_FA)):.2f}\n"
+    )
+    out.write(
+        ("SYNTHETIC trade figures" if result.synthetic else "Real trade figures") + f" ({_short(result.source)})\n"
+    )
     if result.proxied:
         out.write(f"Proxy values (no bilateral rows): {', '.join(result.proxied)}\n")
-    out.write(f"coalition: {co.status} ({co.solver}), smallest relative gain {fmt_share(co.min_relative_gain, 1)}; "
-              f"US-only: {us.status}, smallest relative gain {fmt_share(us.min_relative_gain, 1)}\n\n")
-    rows = [{"member": g.member, "potential": fmt_usd(g.potential_usd),
-             "coalition gain": fmt_usd(g.coalition_gain_usd), "coalition %": fmt_share(g.coalition_relative_gain, 1),
-             "US-only gain": fmt_usd(g.us_only_gain_usd), "US-only %": fmt_share(g.us_only_relative_gain, 1),
-             "basis": "proxy" if g.member in result.proxied else ("item table" if g.member == "USA" else "bilateral")}
-            for g in result.member_gains]
+    out.write(
+        f"coalition: {co.status} ({co.solver}), smallest relative gain {fmt_share(co.min_relative_gain, 1)}; "
+        f"US-only: {us.status}, smallest relative gain {fmt_share(us.min_relative_gain, 1)}\n\n"
+    )
+    rows = [
+        {
+            "member": g.member,
+            "potential": fmt_usd(g.potential_usd),
+            "coalition gain": fmt_usd(g.coalition_gain_usd),
+            "coalition %": fmt_share(g.coalition_relative_gain, 1),
+            "US-only gain": fmt_usd(g.us_only_gain_usd),
+            "US-only %": fmt_share(g.us_only_relative_gain, 1),
+            "basis": "proxy" if g.member in result.proxied else ("item table" if g.member == "USA" else "bilateral"),
+        }
+        for g in result.member_gains
+    ]
     emit_frame(pd.DataFrame(rows), "table", out)
     for side in (co, us):
         out.write(f"\n{side.label} package ({side.objective}): ")
         if not side.found:
             out.write(f"none ({side.status})\n")
             continue
-        out.write(f"{len(side.items)} items, risk {fmt_number(side.risk_used, 3)}, "
-                  f"members' total {fmt_usd(side.total_value_usd)}\n")
+        out.write(
+            f"{len(side.items)} items, risk {fmt_number(side.risk_used, 3)}, "
+            f"members' total {fmt_usd(side.total_value_usd)}\n"
+        )
         if side.items:
             emit_frame(pd.DataFrame([_item_row(i, result.members) for i in side.items]), "table", out)
 
 
 def _item_row(item: PackageItem, members: list[str]) -> dict[str, Any]:
-    row: dict[str, Any] = {"eccn": item.eccn, "tier": item.tier, "risk": fmt_number(item.risk, 3),
-                           "fa": fmt_number(item.fa_score, 2)}
+    row: dict[str, Any] = {
+        "eccn": item.eccn,
+        "tier": item.tier,
+        "risk": fmt_number(item.risk, 3),
+        "fa": fmt_number(item.fa_score, 2),
+    }
     for m in members:
         row[m] = fmt_usd(item.values_usd.get(m))
     row["why"] = item.why

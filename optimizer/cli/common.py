@@ -14,18 +14,25 @@ if TYPE_CHECKING:
 
 def add_data_flag(p: argparse.ArgumentParser) -> None:
     """`--data DIR`: a data directory laid over the shipped `datasets/` (its files replace the shipped ones)."""
-    p.add_argument("--data", type=Path, default=None, metavar="DIR",
-                   help="data directory overlaid on the shipped datasets/ (e.g. an imported BACI trade.parquet)")
+    p.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="data directory overlaid on the shipped datasets/ (e.g. an imported BACI trade.parquet)",
+    )
 
 
-def add_format_flag(p: argparse.ArgumentParser, choices: tuple[str, ...] = ("table", "csv", "json"),
-                    default: str = "table") -> None:
+def add_format_flag(
+    p: argparse.ArgumentParser, choices: tuple[str, ...] = ("table", "csv", "json"), default: str = "table"
+) -> None:
     p.add_argument("--format", choices=choices, default=default, help=f"output format (default {default})")
 
 
 def emit_frame(df: pd.DataFrame, fmt: str, out: TextIO | None = None) -> None:
     """Write a table as CSV (Excel-friendly: UTF-8 BOM), JSON (list of objects) or an aligned text table."""
     import pandas as pd
+
     out = out or sys.stdout
     if fmt == "csv":
         out.write("\ufeff" if out is sys.stdout and not sys.stdout.isatty() else "")
@@ -34,8 +41,9 @@ def emit_frame(df: pd.DataFrame, fmt: str, out: TextIO | None = None) -> None:
         out.write(df.to_json(orient="records", indent=1, force_ascii=False))
         out.write("\n")
     else:
-        with pd.option_context("display.max_rows", None, "display.max_columns", None,
-                               "display.width", 200, "display.max_colwidth", 60):
+        with pd.option_context(
+            "display.max_rows", None, "display.max_columns", None, "display.width", 200, "display.max_colwidth", 60
+        ):
             out.write(df.to_string(index=False) + "\n")
 
 

@@ -33,24 +33,47 @@ SORTS = {"eccn": None, "value": "value_usd", "risk": "risk", "fa": "fa_score"}
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("items", help="the item table (tier, value, risk, foreign availability) for a partner",
-                       description="Build the item table for a partner: one row per CCL item with its tier "
-                                   "(and why), concession value, security risk and foreign availability.")
+    p = sub.add_parser(
+        "items",
+        help="the item table (tier, value, risk, foreign availability) for a partner",
+        description="Build the item table for a partner: one row per CCL item with its tier "
+        "(and why), concession value, security risk and foreign availability.",
+    )
     p.add_argument("--partner", required=True, metavar="ISO3", help="partner country, e.g. CHN, JPN, GBR")
     p.add_argument("--year", type=int, default=None, help="trade year (default: the latest in the data)")
-    p.add_argument("--tier", action="append", default=None, metavar="TIER",
-                   help=f"only items of this tier ({', '.join(TIERS)}); repeat or comma-separate for several")
+    p.add_argument(
+        "--tier",
+        action="append",
+        default=None,
+        metavar="TIER",
+        help=f"only items of this tier ({', '.join(TIERS)}); repeat or comma-separate for several",
+    )
     p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default table)")
     add_data_flag(p)
-    p.add_argument("--config", type=Path, default=None, metavar="FILE.json",
-                   help="estimation settings (JSON object; see EstimationConfig), e.g. {\"risk_weights\": {\"NS2\": 0.7}}")
-    p.add_argument("--value-method", choices=("gap", "baseline"), default=None,
-                   help="concession value: gap to the US world share (default) or exports lost since --baseline-year")
-    p.add_argument("--baseline-year", type=int, default=None, metavar="Y", help="baseline year for --value-method baseline")
+    p.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="FILE.json",
+        help='estimation settings (JSON object; see EstimationConfig), e.g. {"risk_weights": {"NS2": 0.7}}',
+    )
+    p.add_argument(
+        "--value-method",
+        choices=("gap", "baseline"),
+        default=None,
+        help="concession value: gap to the US world share (default) or exports lost since --baseline-year",
+    )
+    p.add_argument(
+        "--baseline-year", type=int, default=None, metavar="Y", help="baseline year for --value-method baseline"
+    )
     p.add_argument("--sort", choices=tuple(SORTS), default="eccn", help="row order (default eccn: CCL order)")
     p.add_argument("--out", type=Path, default=None, metavar="FILE", help="write to FILE instead of standard output")
-    p.add_argument("--explain", default=None, metavar="ECCN",
-                   help="show the figures behind one item: per-HS6 value rows, suppliers, formulas")
+    p.add_argument(
+        "--explain",
+        default=None,
+        metavar="ECCN",
+        help="show the figures behind one item: per-HS6 value rows, suppliers, formulas",
+    )
     p.set_defaults(func=run)
 
 
@@ -95,8 +118,9 @@ def run(args: argparse.Namespace) -> int:
     if tiers:
         table = table[table["tier"].isin(tiers)]
     if SORTS[args.sort]:
-        table = table.sort_values([SORTS[args.sort], "eccn"], ascending=[False, True], na_position="last",
-                                  kind="stable")
+        table = table.sort_values(
+            [SORTS[args.sort], "eccn"], ascending=[False, True], na_position="last", kind="stable"
+        )
     table = table.reset_index(drop=True)
     with _output(args.out, args.format) as out:
         if args.format == "csv":
@@ -153,31 +177,42 @@ def _provenance(ds: Any) -> str:
 
 def space_lines(space: Any, name: str | None = None) -> list[str]:
     from optimizer.estimation.space import space_lines as lines
+
     return lines(space, name)
 
 
 def _emit_table(table: pd.DataFrame, ds: Any, out: TextIO, space: Any = None) -> None:
     partner, year = table.attrs.get("partner", ""), table.attrs.get("year", "")
     counts = table["tier"].value_counts()
-    out.write(f"Item table for {partner}, {year} ({table.attrs.get('value_method', 'gap')} value). "
-              f"{_provenance(ds)}\n")
+    out.write(f"Item table for {partner}, {year} ({table.attrs.get('value_method', 'gap')} value). {_provenance(ds)}\n")
     if space is not None:
         out.write("\n".join(space_lines(space, table.attrs.get("partner_name"))) + "\n")
-        out.write(f"  Licensing as of {table.attrs.get('licensing_as_of') or 'unknown'} "
-                  "(Country Chart and Groups, eCFR; Supp. No. 2 to Part 744, eCFR 2026-09-24)\n")
-    out.write(f"{len(table)} items shown: " + ", ".join(f"{counts.get(t, 0)} {t}" for t in TIERS)
-              + f"; {_known_value(table['value_usd'])}\n\n")
-    view = pd.DataFrame({
-        "eccn": table["eccn"], "tier": table["tier"], "licence": table["licence_required"],
-        "binding": table["binding_reasons"], "relief": table["instruments"],
-        "value": table["value_usd"].map(fmt_usd),
-        "risk": table["risk"].map(lambda v: f"{v:.3f}"),
-        "fa": pd.Series([fa_display(v, b) for v, b in zip(table["fa_score"], table["fa_basis"])], index=table.index)
-        + table["fa_override"].map({True: "*", False: ""}),
-        "reasons": table["reasons"], "regime": table["regime"],
-        "hs6": table["hs6"].map(lambda s: s if len(s) <= 20 else s[:17] + "..."),
-        "heading": table["heading"].map(lambda s: s if len(s) <= 50 else s[:47] + "..."),
-    })
+        out.write(
+            f"  Licensing as of {table.attrs.get('licensing_as_of') or 'unknown'} "
+            "(Country Chart and Groups, eCFR; Supp. No. 2 to Part 744, eCFR 2026-09-24)\n"
+        )
+    out.write(
+        f"{len(table)} items shown: "
+        + ", ".join(f"{counts.get(t, 0)} {t}" for t in TIERS)
+        + f"; {_known_value(table['value_usd'])}\n\n"
+    )
+    view = pd.DataFrame(
+        {
+            "eccn": table["eccn"],
+            "tier": table["tier"],
+            "licence": table["licence_required"],
+            "binding": table["binding_reasons"],
+            "relief": table["instruments"],
+            "value": table["value_usd"].map(fmt_usd),
+            "risk": table["risk"].map(lambda v: f"{v:.3f}"),
+            "fa": pd.Series([fa_display(v, b) for v, b in zip(table["fa_score"], table["fa_basis"])], index=table.index)
+            + table["fa_override"].map({True: "*", False: ""}),
+            "reasons": table["reasons"],
+            "regime": table["regime"],
+            "hs6": table["hs6"].map(lambda s: s if len(s) <= 20 else s[:17] + "..."),
+            "heading": table["heading"].map(lambda s: s if len(s) <= 50 else s[:47] + "..."),
+        }
+    )
     if view.empty:
         out.write("(no items)\n")
         return
@@ -212,35 +247,56 @@ def _emit_explanation(ex: Any, ds: Any, fmt: str, out: TextIO) -> None:
     w(f"Tier      {it['tier']} ({it['tier_source']}): {it['tier_reason']}\n")
     w(f"Reasons   {it['reasons'] or '(unknown)'}   regime {it['regime'] or '-'}   family {it['family']}\n")
     w(f"Licence   {it['licence_required']} (binding: {it['binding_reasons'] or 'none'}): {it['licence_basis']}\n")
-    w(f"Relief    {it['instruments'] or 'none (nothing to relieve)'}; decided by {it['decided_by']}: "
-      f"{it['decided_by_detail']}\n")
-    w(f"Value     {fmt_usd(it['value_usd'])} of potential {fmt_usd(it['potential_usd'])}  [{it['value_basis']}]\n"
-      f"          {ex.value_formula}\n")
+    w(
+        f"Relief    {it['instruments'] or 'none (nothing to relieve)'}; decided by {it['decided_by']}: "
+        f"{it['decided_by_detail']}\n"
+    )
+    w(
+        f"Value     {fmt_usd(it['value_usd'])} of potential {fmt_usd(it['potential_usd'])}  [{it['value_basis']}]\n"
+        f"          {ex.value_formula}\n"
+    )
     if len(ex.value_breakdown):
         b = ex.value_breakdown
         # the value is unknown because the data lacks an input: an absent input reads "no data", not $0
         nodata = str(it["value_basis"]).startswith("unknown: no ")
         money = (lambda v: "no data" if not v else fmt_usd(v)) if nodata else fmt_usd
-        view = pd.DataFrame({
-            "hs6": b["hs6"], "name": b["name"].map(lambda s: s if len(s) <= 40 else s[:37] + "..."),
-            "partner imports": b["partner_imports_world"].map(money),
-            "US world share": b["us_world_share"].map(lambda v: "no data" if nodata and not v else fmt_share(v)),
-            "US exports to partner": b["us_exports_to_partner"].map(money),
-            "controlled share": b["controlled_share"].map(lambda v: f"{v:.3f}"),
-            "value": b["value_usd"].map(lambda v: "unknown" if nodata else fmt_usd(v))})
+        view = pd.DataFrame(
+            {
+                "hs6": b["hs6"],
+                "name": b["name"].map(lambda s: s if len(s) <= 40 else s[:37] + "..."),
+                "partner imports": b["partner_imports_world"].map(money),
+                "US world share": b["us_world_share"].map(lambda v: "no data" if nodata and not v else fmt_share(v)),
+                "US exports to partner": b["us_exports_to_partner"].map(money),
+                "controlled share": b["controlled_share"].map(lambda v: f"{v:.3f}"),
+                "value": b["value_usd"].map(lambda v: "unknown" if nodata else fmt_usd(v)),
+            }
+        )
         if "us_exports_to_partner_baseline" in b:
             view.insert(5, "US exports, baseline", b["us_exports_to_partner_baseline"].map(money))
         w(_indent(view.to_string(index=False)) + "\n")
-    w(f"\nFA        {fa_display(it['fa_score'], it['fa_basis'])} ({it['fa_basis']}{', analyst override' if it['fa_override'] else ''})\n")
+    w(
+        f"\nFA        {fa_display(it['fa_score'], it['fa_basis'])} ({it['fa_basis']}{', analyst override' if it['fa_override'] else ''})\n"
+    )
     w(f"          {ex.fa_formula}\n")
-    w(f"          non-regime share {fmt_share(it['fa_non_regime_share'])}, all non-US {fmt_share(it['fa_all_foreign_share'])}, "
-      + (f"capacity {it['fa_partner_capacity']:.2f}, suppliers {it['fa_supplier_count']}\n" if fa_known(it["fa_basis"])
-         else "capacity no data, suppliers no data\n"))
+    w(
+        f"          non-regime share {fmt_share(it['fa_non_regime_share'])}, all non-US {fmt_share(it['fa_all_foreign_share'])}, "
+        + (
+            f"capacity {it['fa_partner_capacity']:.2f}, suppliers {it['fa_supplier_count']}\n"
+            if fa_known(it["fa_basis"])
+            else "capacity no data, suppliers no data\n"
+        )
+    )
     w(f"          {it['fa_evidence']}\n")
     if len(ex.suppliers):
         s = ex.suppliers.head(10)
-        view = pd.DataFrame({"exporter": s["exporter"], "exports (controlled share)": s["value_usd"].map(fmt_usd),
-                             "share": s["share"].map(fmt_share), "role": s["role"]})
+        view = pd.DataFrame(
+            {
+                "exporter": s["exporter"],
+                "exports (controlled share)": s["value_usd"].map(fmt_usd),
+                "share": s["share"].map(fmt_share),
+                "role": s["role"],
+            }
+        )
         w(_indent(view.to_string(index=False)) + "\n")
     w(f"\nRisk      {it['risk']:.3f}\n          {ex.risk_formula}\n")
     if ex.paragraphs:

@@ -23,18 +23,28 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("measures", help="the partner's own export controls and their status on a date",
-                       description="List the partner's export-control measures (e.g. China's critical-mineral "
-                                   "controls) with their status on a date and lapsing suspensions flagged.")
+    p = sub.add_parser(
+        "measures",
+        help="the partner's own export controls and their status on a date",
+        description="List the partner's export-control measures (e.g. China's critical-mineral "
+        "controls) with their status on a date and lapsing suspensions flagged.",
+    )
     p.add_argument("--partner", required=True, metavar="ISO3", help="partner country, e.g. CHN")
     p.add_argument("--date", default=None, metavar="YYYY-MM-DD", help="status on this date (default: today)")
-    p.add_argument("--horizon", default="90", metavar="DAYS",
-                   help="flag suspensions that lapse within this many days (default 90)")
-    p.add_argument("--exposure", action="store_true",
-                   help="add the US exposure per measure (US imports from the partner, shares, alternative suppliers)")
+    p.add_argument(
+        "--horizon", default="90", metavar="DAYS", help="flag suspensions that lapse within this many days (default 90)"
+    )
+    p.add_argument(
+        "--exposure",
+        action="store_true",
+        help="add the US exposure per measure (US imports from the partner, shares, alternative suppliers)",
+    )
     p.add_argument("--year", type=int, default=None, help="trade year for --exposure (default: the latest)")
-    p.add_argument("--unsourced", action="store_true",
-                   help="with --exposure, use the unsourced HS candidates where no code was published (labelled)")
+    p.add_argument(
+        "--unsourced",
+        action="store_true",
+        help="with --exposure, use the unsourced HS candidates where no code was published (labelled)",
+    )
     add_format_flag(p)
     add_data_flag(p)
     p.set_defaults(func=run)
@@ -44,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     from optimizer.data.load import load_dataset
     from optimizer.errors import DecontrolError
     from optimizer.gets.measures import measures_on
+
     try:
         horizon = int(str(args.horizon).strip())
     except ValueError:
@@ -54,16 +65,24 @@ def run(args: argparse.Namespace) -> int:
     if args.exposure:
         return _exposure(ds, partner, args, horizon)
     if args.format == "json":
-        emit_json({"partner": table.attrs["partner"], "date": table.attrs["date"], "horizon_days": horizon,
-                   "measures": table.to_dict(orient="records")})
+        emit_json(
+            {
+                "partner": table.attrs["partner"],
+                "date": table.attrs["date"],
+                "horizon_days": horizon,
+                "measures": table.to_dict(orient="records"),
+            }
+        )
     elif args.format == "csv":
         emit_frame(table, "csv")
     else:
         counts = table["status"].value_counts()
         flagged = table[table["lapse_flag"] != ""]
-        print(f"Export controls of {table.attrs['partner']} on {table.attrs['date']} (real: public announcements; "
-              f"record as of {table['status_as_of'].iloc[0]}): "
-              + ", ".join(f"{int(n)} {s.replace('_', ' ')}" for s, n in counts.items()))
+        print(
+            f"Export controls of {table.attrs['partner']} on {table.attrs['date']} (real: public announcements; "
+            f"record as of {table['status_as_of'].iloc[0]}): "
+            + ", ".join(f"{int(n)} {s.replace('_', ' ')}" for s, n in counts.items())
+        )
         if len(flagged):
             print(f"{len(flagged)} flagged within {horizon} days:")
             for r in flagged.itertuples():
@@ -78,23 +97,34 @@ def run(args: argparse.Namespace) -> int:
 def _exposure(ds: Dataset, partner: str, args: argparse.Namespace, horizon: int) -> int:
     from optimizer.formatting import fmt_share, fmt_usd
     from optimizer.gets.exposure import gets_table
+
     table = gets_table(ds, partner, args.date, args.year, horizon, include_unsourced=args.unsourced)
     if args.format == "json":
-        emit_json({"partner": partner, "date": table.attrs["date"], "year": table.attrs["year"],
-                   "synthetic": bool(ds.trade_synthetic), "source": str(ds.trade_source),
-                   "measures": table.to_dict(orient="records")})
+        emit_json(
+            {
+                "partner": partner,
+                "date": table.attrs["date"],
+                "year": table.attrs["year"],
+                "synthetic": bool(ds.trade_synthetic),
+                "source": str(ds.trade_source),
+                "measures": table.to_dict(orient="records"),
+            }
+        )
         return 0
     if args.format == "csv":
         emit_frame(table, "csv")
         return 0
     label = "SYNTHETIC" if ds.trade_synthetic else "real"
-    print(f"US exposure to the export controls of {partner}, trade {table.attrs['year']} ({label} trade figures: "
-          f"{str(ds.trade_source)[:90]}); status on {table.attrs['date']}")
+    print(
+        f"US exposure to the export controls of {partner}, trade {table.attrs['year']} ({label} trade figures: "
+        f"{str(ds.trade_source)[:90]}); status on {table.attrs['date']}"
+    )
     view = table[["measure_id", "status", "hs6_basis"]].copy()
     view["US imports from partner"] = table["us_imports_from_partner_usd"].map(fmt_usd)
     view["share of US imports"] = table["partner_share_of_us_imports"].map(lambda v: fmt_share(v) if v == v else "n/a")
     view["share of world exports"] = table["partner_share_of_world_exports"].map(
-        lambda v: fmt_share(v) if v == v else "n/a")
+        lambda v: fmt_share(v) if v == v else "n/a"
+    )
     view["alternatives"] = table["alternative_suppliers"].str.slice(0, 40)
     emit_frame(view, "table")
     return 0

@@ -42,19 +42,31 @@ _SUFFIX = {"": 1.0, "k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("optimize", help="suggest a decontrol package for a concession target",
-                       description="Find the package of legacy items that meets a concession target at the "
-                                   "least risk (or another objective) under the given constraints.")
+    p = sub.add_parser(
+        "optimize",
+        help="suggest a decontrol package for a concession target",
+        description="Find the package of legacy items that meets a concession target at the "
+        "least risk (or another objective) under the given constraints.",
+    )
     _scenario_flags(p)
-    p.add_argument("--alternatives", type=int, default=0, metavar="N",
-                   help="also give N diverse near-optimal packages (1-20)")
-    p.add_argument("--tolerance", type=float, default=0.05, metavar="T",
-                   help="alternatives stay within this share of the optimum (default 0.05)")
+    p.add_argument(
+        "--alternatives", type=int, default=0, metavar="N", help="also give N diverse near-optimal packages (1-20)"
+    )
+    p.add_argument(
+        "--tolerance",
+        type=float,
+        default=0.05,
+        metavar="T",
+        help="alternatives stay within this share of the optimum (default 0.05)",
+    )
     p.set_defaults(func=run_optimize)
 
-    f = sub.add_parser("frontier", help="least-risk packages for targets from 0 to the largest achievable",
-                       description="Sweep the concession target from 0 to the largest achievable and give the "
-                                   "least-risk package at each point, the knees and each item's entry target.")
+    f = sub.add_parser(
+        "frontier",
+        help="least-risk packages for targets from 0 to the largest achievable",
+        description="Sweep the concession target from 0 to the largest achievable and give the "
+        "least-risk package at each point, the knees and each item's entry target.",
+    )
     _scenario_flags(f, target_required=False)
     f.add_argument("--points", type=int, default=30, metavar="N", help="number of targets (default 30)")
     f.set_defaults(func=run_frontier)
@@ -63,43 +75,99 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _scenario_flags(p: argparse.ArgumentParser, target_required: bool = True) -> None:
     src = p.add_mutually_exclusive_group()
     src.add_argument("--partner", metavar="ISO3", help="build the item table for this partner (e.g. CHN)")
-    src.add_argument("--items", type=Path, metavar="FILE.csv",
-                     help="an analyst's item table (eccn, tier, value_usd, risk, fa_score, ...)")
+    src.add_argument(
+        "--items",
+        type=Path,
+        metavar="FILE.csv",
+        help="an analyst's item table (eccn, tier, value_usd, risk, fa_score, ...)",
+    )
     p.add_argument("--year", type=int, default=None, help="trade year for --partner (default: latest)")
     add_data_flag(p)
-    p.add_argument("--target", default=None, metavar="USD",
-                   help="concession target, US$ per year (2e9, 2bn, 750m)" + ("" if target_required else
-                                                                            " (ignored by the sweep)"))
+    p.add_argument(
+        "--target",
+        default=None,
+        metavar="USD",
+        help="concession target, US$ per year (2e9, 2bn, 750m)"
+        + ("" if target_required else " (ignored by the sweep)"),
+    )
     p.add_argument("--objective", choices=OBJECTIVES, default=None, help="default min-risk")
-    p.add_argument("--min-fa", type=str, default=None, metavar="F",
-                   help=f"foreign-availability threshold 0-1 (default {DEFAULT_MIN_FA:g}, as in the dashboard)")
+    p.add_argument(
+        "--min-fa",
+        type=str,
+        default=None,
+        metavar="F",
+        help=f"foreign-availability threshold 0-1 (default {DEFAULT_MIN_FA:g}, as in the dashboard)",
+    )
     p.add_argument("--max-items", type=str, default=None, metavar="N", help="at most N items")
-    p.add_argument("--modes", default=None, metavar="LIST",
-                   help="relief instruments allowed: lift,exception,approval,meu_removal (default: all; each item "
-                        "offers only those that exist for it and the partner; 'full' is read as lift)")
-    p.add_argument("--mode-share", action="append", default=None, metavar="MODE=V/R",
-                   help="share of the value a mode unlocks and of the risk it carries, e.g. exception=0.6/0.4 "
-                        "(defaults: lift 1/1, exception 0.7/0.5, approval 0.4/0.25, meu_removal 1/1; assumptions, "
-                        "not estimates)")
+    p.add_argument(
+        "--modes",
+        default=None,
+        metavar="LIST",
+        help="relief instruments allowed: lift,exception,approval,meu_removal (default: all; each item "
+        "offers only those that exist for it and the partner; 'full' is read as lift)",
+    )
+    p.add_argument(
+        "--mode-share",
+        action="append",
+        default=None,
+        metavar="MODE=V/R",
+        help="share of the value a mode unlocks and of the risk it carries, e.g. exception=0.6/0.4 "
+        "(defaults: lift 1/1, exception 0.7/0.5, approval 0.4/0.25, meu_removal 1/1; assumptions, "
+        "not estimates)",
+    )
     p.add_argument("--lock", nargs="+", action="extend", default=None, metavar="ECCN", help="items never relieved")
     p.add_argument("--force", nargs="+", action="extend", default=None, metavar="ECCN", help="items always relieved")
     p.add_argument("--risk-budget", type=str, default=None, metavar="R", help="total risk at most R")
-    p.add_argument("--cap", action="append", default=None, metavar="CAT:N",
-                   help="at most N items of CCL category CAT (repeat for several)")
-    p.add_argument("--cap-share", action="append", default=None, metavar="CAT:S",
-                   help="category CAT at most share S (0-1) of the package value")
+    p.add_argument(
+        "--cap",
+        action="append",
+        default=None,
+        metavar="CAT:N",
+        help="at most N items of CCL category CAT (repeat for several)",
+    )
+    p.add_argument(
+        "--cap-share",
+        action="append",
+        default=None,
+        metavar="CAT:S",
+        help="category CAT at most share S (0-1) of the package value",
+    )
     p.add_argument("--allies", default=None, metavar="LIST", help="ally positions considered (ISO3,..; default all)")
-    p.add_argument("--allow-opposed", action="store_true", default=None,
-                   help="allow items an ally opposes, at --ally-penalty risk points per opposing ally")
+    p.add_argument(
+        "--allow-opposed",
+        action="store_true",
+        default=None,
+        help="allow items an ally opposes, at --ally-penalty risk points per opposing ally",
+    )
     p.add_argument("--ally-penalty", type=str, default=None, metavar="P", help="risk points per opposing ally")
-    p.add_argument("--max-diversion", type=str, default=None, metavar="S",
-                   help="leave out items whose codes show a diversion signal with combined score >= S (0-1; "
-                        "0.5 = the validated alarm threshold); needs the mirror trade table")
-    p.add_argument("--bis-alone", dest="bis_alone", action="store_true", default=None,
-                   help="only items BIS can decide alone (no multilateral regime, statute or other agency)")
-    p.add_argument("--no-coherence", dest="coherence", action="store_false", default=None,
-                   help="allow software/technology relief without relief of its hardware")
-    p.add_argument("--solver", choices=SOLVERS, default=None, help="auto (default: chosen per model class, see optimizer/model/README.md), cbc or highs")
+    p.add_argument(
+        "--max-diversion",
+        type=str,
+        default=None,
+        metavar="S",
+        help="leave out items whose codes show a diversion signal with combined score >= S (0-1; "
+        "0.5 = the validated alarm threshold); needs the mirror trade table",
+    )
+    p.add_argument(
+        "--bis-alone",
+        dest="bis_alone",
+        action="store_true",
+        default=None,
+        help="only items BIS can decide alone (no multilateral regime, statute or other agency)",
+    )
+    p.add_argument(
+        "--no-coherence",
+        dest="coherence",
+        action="store_false",
+        default=None,
+        help="allow software/technology relief without relief of its hardware",
+    )
+    p.add_argument(
+        "--solver",
+        choices=SOLVERS,
+        default=None,
+        help="auto (default: chosen per model class, see optimizer/model/README.md), cbc or highs",
+    )
     p.add_argument("--time-limit", type=str, default=None, metavar="S", help="solver time limit, seconds (default 60)")
     p.add_argument("--rel-gap", type=str, default=None, metavar="G", help="relative optimality gap (default 0.001)")
     p.add_argument("--scenario", type=Path, default=None, metavar="FILE.json", help="scenario file; flags override it")
@@ -119,9 +187,11 @@ def parse_usd(text: str) -> float:
     if value != value or value == float("inf"):
         raise DecontrolError(f"target {text!r} is not a finite amount")
     if not m.group(2) and 0 < value < BARE_MINIMUM_USD:
-        raise DecontrolError(f"target {text!r} has no unit, so it would be {value:g} US dollars a year: write the "
-                             f"unit ({m.group(1)}bn, {m.group(1)}m, {m.group(1)}k) or the amount in full dollars "
-                             "(the dashboard's target field is in billions, this flag is not)")
+        raise DecontrolError(
+            f"target {text!r} has no unit, so it would be {value:g} US dollars a year: write the "
+            f"unit ({m.group(1)}bn, {m.group(1)}m, {m.group(1)}k) or the amount in full dollars "
+            "(the dashboard's target field is in billions, this flag is not)"
+        )
     return value
 
 
@@ -129,13 +199,16 @@ def _caps(args: argparse.Namespace, base: dict[str, Any]) -> dict[str, Any] | No
     if not args.cap and not args.cap_share:
         return None
     caps = {k: dict(v) for k, v in (base.get("category_caps") or {}).items()}
-    for flag, key, values in (("--cap", "max_items", args.cap or []), ("--cap-share", "max_value_share",
-                                                                       args.cap_share or [])):
+    for flag, key, values in (
+        ("--cap", "max_items", args.cap or []),
+        ("--cap-share", "max_value_share", args.cap_share or []),
+    ):
         for v in values:
             cat, sep, amount = str(v).partition(":")
             if not sep or not cat.strip() or not amount.strip():
-                raise DecontrolError(f"{flag} {v!r}: expected CATEGORY:{'N' if key == 'max_items' else 'SHARE'}, "
-                                     "e.g. 3:2")
+                raise DecontrolError(
+                    f"{flag} {v!r}: expected CATEGORY:{'N' if key == 'max_items' else 'SHARE'}, e.g. 3:2"
+                )
             caps.setdefault(cat.strip(), {})[key] = amount.strip()
     return caps
 
@@ -159,12 +232,23 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
     sc = Scenario.from_dict(base)
     overrides: dict[str, Any] = {
         "target_usd": parse_usd(args.target) if args.target is not None else None,
-        "objective": args.objective, "min_fa": args.min_fa, "max_items": args.max_items,
-        "modes": args.modes, "mode_params": _mode_params(args, base),
-        "risk_budget": args.risk_budget, "category_caps": _caps(args, base),
-        "allies": args.allies, "allow_opposed": args.allow_opposed, "ally_penalty": args.ally_penalty,
-        "coherence": args.coherence, "bis_alone": args.bis_alone, "solver": args.solver, "time_limit_s": args.time_limit,
-        "rel_gap": args.rel_gap, "year": args.year, "max_diversion": getattr(args, "max_diversion", None),
+        "objective": args.objective,
+        "min_fa": args.min_fa,
+        "max_items": args.max_items,
+        "modes": args.modes,
+        "mode_params": _mode_params(args, base),
+        "risk_budget": args.risk_budget,
+        "category_caps": _caps(args, base),
+        "allies": args.allies,
+        "allow_opposed": args.allow_opposed,
+        "ally_penalty": args.ally_penalty,
+        "coherence": args.coherence,
+        "bis_alone": args.bis_alone,
+        "solver": args.solver,
+        "time_limit_s": args.time_limit,
+        "rel_gap": args.rel_gap,
+        "year": args.year,
+        "max_diversion": getattr(args, "max_diversion", None),
         "partner": args.partner,
     }
     if args.lock:
@@ -178,12 +262,14 @@ def load_items(args: argparse.Namespace, scenario: Scenario) -> tuple[pd.DataFra
     """The item table (built for --partner, or read from --items), the CCL's ECCNs, and warnings."""
     if args.items is not None:
         from optimizer.model.items import read_items_csv
+
         table = read_items_csv(args.items)
         known, warn = _ccl_eccns(args.data)
         table, more = align_with_rules(table, args, scenario)
         if scenario.max_diversion is not None and "diversion_score" not in table.columns and scenario.partner:
             from optimizer.data.load import load_dataset
             from optimizer.diversion.exposure import for_scenario
+
             table = for_scenario(load_dataset(args.data), table, scenario.partner, scenario.max_diversion)
         return table, known, warn + more
     partner = scenario.partner
@@ -191,22 +277,32 @@ def load_items(args: argparse.Namespace, scenario: Scenario) -> tuple[pd.DataFra
         raise DecontrolError("give --partner ISO3 (build the item table) or --items FILE.csv (an edited table)")
     from optimizer.data.load import load_dataset
     from optimizer.estimation import build_item_table
+
     ds = load_dataset(args.data)
     table = build_item_table(ds, partner, scenario.year)
     warnings = list(table.attrs.get("warnings", []))
     from optimizer.diversion.exposure import for_scenario
+
     table = for_scenario(ds, table, partner, scenario.max_diversion)
     return table, set(ds.ccl["eccn"].astype(str)), warnings
 
 
 #: Columns an edited table takes from the licensing model, whatever the file says: the partner's
 #: licence requirements are regulation, not an analyst's judgement.
-LICENSING_COLUMNS: tuple[str, ...] = ("licence_required", "binding_reasons", "licence_basis", "instruments",
-                                      "instrument_detail", "decided_by", "decided_by_detail")
+LICENSING_COLUMNS: tuple[str, ...] = (
+    "licence_required",
+    "binding_reasons",
+    "licence_basis",
+    "instruments",
+    "instrument_detail",
+    "decided_by",
+    "decided_by_detail",
+)
 
 
-def align_with_rules(table: pd.DataFrame, args: argparse.Namespace,
-                     scenario: Scenario) -> tuple[pd.DataFrame, list[str]]:
+def align_with_rules(
+    table: pd.DataFrame, args: argparse.Namespace, scenario: Scenario
+) -> tuple[pd.DataFrame, list[str]]:
     """An edited item table held to the rules: no row may lower a rule-foundational item (ITAR,
     military, WMD, chokepoint) or trade one that needs no licence to the partner; refused with exit 2
     and the rows named. With a partner (`--partner` or the table's single `partner`), the licensing
@@ -218,6 +314,7 @@ def align_with_rules(table: pd.DataFrame, args: argparse.Namespace,
     from optimizer.estimation.config import EstimationConfig
     from optimizer.estimation.item_table import static_items
     from optimizer.model.items import enforce_floor, validate_items
+
     partner = scenario.partner
     if partner is None and "partner" in table.columns:
         found = sorted({str(p).strip().upper() for p in table["partner"] if str(p).strip()})
@@ -230,8 +327,10 @@ def align_with_rules(table: pd.DataFrame, args: argparse.Namespace,
         ref = static_items(ds, EstimationConfig()).items.rename(columns={"rule_tier": "_rule"})
         ref["tier"] = ref["_rule"]
         enforce_floor(clean, ref)
-        warnings.append("the item table names no partner (no partner column, no --partner): the partner's licence "
-                        "requirements were not applied, only the rule floor; give --partner to apply them")
+        warnings.append(
+            "the item table names no partner (no partner column, no --partner): the partner's licence "
+            "requirements were not applied, only the rule floor; give --partner to apply them"
+        )
         return table, warnings
     ref = build_item_table(ds, partner, scenario.year)
     enforce_floor(clean, ref)
@@ -243,8 +342,10 @@ def align_with_rules(table: pd.DataFrame, args: argparse.Namespace,
     if "synthetic" not in out.columns:
         out["synthetic"] = bool(ds.trade_synthetic)
         out["source"] = f"edited item table; trade figures as in the data directory: {ds.trade_source}"
-        warnings.append("the item table has no synthetic/source columns: its figures are labelled with the data "
-                        f"directory's trade layer ({'SYNTHETIC' if ds.trade_synthetic else 'real'})")
+        warnings.append(
+            "the item table has no synthetic/source columns: its figures are labelled with the data "
+            f"directory's trade layer ({'SYNTHETIC' if ds.trade_synthetic else 'real'})"
+        )
     return out, warnings
 
 
@@ -252,6 +353,7 @@ def _ccl_eccns(data: Path | None) -> tuple[set[str] | None, list[str]]:
     """ECCNs of the CCL in the data directory (only ccl.csv is read: the check must stay cheap)."""
     from optimizer.data.files import overlay_dirs, resolve_table_paths
     from optimizer.data.read import read_text_csv
+
     path = resolve_table_paths(overlay_dirs(data)).get("ccl")
     if path is None:
         return None, ["no CCL in the data directory: item ids were not checked against it"]
@@ -267,6 +369,7 @@ def _ccl_eccns(data: Path | None) -> tuple[set[str] | None, list[str]]:
 # ---------------------------------------------------------------------- optimize
 def run_optimize(args: argparse.Namespace) -> int:
     from optimizer.model import find_alternatives, solve_package
+
     sc = scenario_from_args(args)
     if args.target is None and not (args.scenario and "target_usd" in read_scenario_json(args.scenario)):
         raise DecontrolError("give --target USD (the concession target, e.g. 2bn), or a scenario file with target_usd")
@@ -275,8 +378,11 @@ def run_optimize(args: argparse.Namespace) -> int:
     items, known, warnings = load_items(args, sc)
     res = solve_package(items, sc, known_eccns=known)
     res.warnings[:0] = warnings
-    alts = find_alternatives(items, sc, n=args.alternatives, tolerance=args.tolerance, base=res, known_eccns=known) \
-        if args.alternatives and res.found else []
+    alts = (
+        find_alternatives(items, sc, n=args.alternatives, tolerance=args.tolerance, base=res, known_eccns=known)
+        if args.alternatives and res.found
+        else []
+    )
     out = res.to_dict()
     if args.alternatives:
         out["alternatives"] = [a.to_dict() for a in alts]
@@ -295,21 +401,37 @@ def run_optimize(args: argparse.Namespace) -> int:
 
 def _no_package_message(out: dict[str, Any]) -> str:
     if out["status"] == "time_limit":
-        return (f"no package found within the time limit ({out['time_limit_s']:g} s); the problem was not proven "
-                "infeasible: raise --time-limit")
+        return (
+            f"no package found within the time limit ({out['time_limit_s']:g} s); the problem was not proven "
+            "infeasible: raise --time-limit"
+        )
     diag = out.get("diagnosis") or {}
     return "infeasible: " + (diag.get("message") or "no package meets the target under the constraints")
 
 
-LINE_COLUMNS = ["eccn", "mode", "instrument", "licence_required", "binding_reasons", "licence_basis", "decided_by",
-                "value_usd", "risk", "fa_score", "tier", "heading", "why"]
+LINE_COLUMNS = [
+    "eccn",
+    "mode",
+    "instrument",
+    "licence_required",
+    "binding_reasons",
+    "licence_basis",
+    "decided_by",
+    "value_usd",
+    "risk",
+    "fa_score",
+    "tier",
+    "heading",
+    "why",
+]
 
 
 def _lines_frame(lines: list[dict[str, Any]], out: dict[str, Any] | None = None) -> pd.DataFrame:
     """Package lines as a table; with `out` (the result), every row also says whether its figures are
     synthetic and where they come from, so a CSV never travels without its provenance."""
-    frame = pd.DataFrame(lines, columns=None).reindex(columns=LINE_COLUMNS) if lines else \
-        pd.DataFrame(columns=LINE_COLUMNS)
+    frame = (
+        pd.DataFrame(lines, columns=None).reindex(columns=LINE_COLUMNS) if lines else pd.DataFrame(columns=LINE_COLUMNS)
+    )
     if out is not None:
         frame["synthetic"] = bool(out.get("synthetic"))
         frame["source"] = str(out.get("source") or out.get("trade_source") or "")
@@ -331,8 +453,10 @@ def _print_package(d: dict[str, Any]) -> None:
     top = fmt_usd(d["max_achievable_usd"]) if d["max_achievable_usd"] is not None else "none (no package at all)"
     print(f"  target {fmt_usd(d['target_usd'])}, achieved {achieved}, largest achievable {top}")
     print(f"  {fa_threshold_line(d.get('scenario') or {})}")
-    print(f"  {d['n_items']} items, risk {fmt_number(d['risk'], 4)} {RISK_UNIT}"
-          + (f" (+ ally penalty {fmt_number(d['ally_penalty'], 3)})" if d.get("ally_penalty") else ""))
+    print(
+        f"  {d['n_items']} items, risk {fmt_number(d['risk'], 4)} {RISK_UNIT}"
+        + (f" (+ ally penalty {fmt_number(d['ally_penalty'], 3)})" if d.get("ally_penalty") else "")
+    )
     if d.get("marginal_risk_per_bn") is not None:
         print(f"  marginal risk per extra $1bn: {fmt_number(d['marginal_risk_per_bn'], 4)} (approximation, LP duals)")
     print(f"  solver {d['solver']}: {d['solve_seconds']:.2f} s solving, {d['total_seconds']:.2f} s in all")
@@ -359,6 +483,7 @@ def _print_package(d: dict[str, Any]) -> None:
 # ---------------------------------------------------------------------- frontier
 def run_frontier(args: argparse.Namespace) -> int:
     from optimizer.model import compute_frontier
+
     sc = scenario_from_args(args)
     items, known, warnings = load_items(args, sc)
     res = compute_frontier(items, sc, points=args.points, known_eccns=known)
@@ -367,20 +492,30 @@ def run_frontier(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit_json(out)
     else:
-        rows = pd.DataFrame([{"target_usd": p["target_usd"], "achieved_usd": p["achieved_usd"], "risk": p["risk"],
-                              "n_items": p["n_items"], "status": p["status"],
-                              "items": ";".join(f"{l['eccn']}:{l['mode']}" for l in p["items"])}
-                             for p in out["points"]],
-                            columns=["target_usd", "achieved_usd", "risk", "n_items", "status", "items"])
+        rows = pd.DataFrame(
+            [
+                {
+                    "target_usd": p["target_usd"],
+                    "achieved_usd": p["achieved_usd"],
+                    "risk": p["risk"],
+                    "n_items": p["n_items"],
+                    "status": p["status"],
+                    "items": ";".join(f"{l['eccn']}:{l['mode']}" for l in p["items"]),
+                }
+                for p in out["points"]
+            ],
+            columns=["target_usd", "achieved_usd", "risk", "n_items", "status", "items"],
+        )
         if args.format == "csv":
             rows["synthetic"] = bool(out.get("synthetic"))
             rows["source"] = str(out.get("source") or out.get("trade_source") or "")
             emit_frame(rows, "csv")
         else:
             data = "SYNTHETIC trade figures" if out["synthetic"] else "real trade figures"
-            print(f"Frontier ({data}): {len(rows)} points up to {fmt_usd(out['max_achievable_usd'])}, "
-                  f"solver {out['solver']}, {out['solve_seconds']:.2f} s; "
-                  + fa_threshold_line(out.get("scenario") or {}))
+            print(
+                f"Frontier ({data}): {len(rows)} points up to {fmt_usd(out['max_achievable_usd'])}, "
+                f"solver {out['solver']}, {out['solve_seconds']:.2f} s; " + fa_threshold_line(out.get("scenario") or {})
+            )
             view = rows.copy()
             for c in ("target_usd", "achieved_usd"):
                 view[c] = view[c].map(fmt_usd)

@@ -33,16 +33,24 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("scenario", help="save, list, export and import scenarios",
-                       description="Saved scenarios: inputs, package, dataset and author, versioned.")
+    p = sub.add_parser(
+        "scenario",
+        help="save, list, export and import scenarios",
+        description="Saved scenarios: inputs, package, dataset and author, versioned.",
+    )
     ssub = p.add_subparsers(dest="scenario_command", metavar="ACTION", parser_class=type(p))
     ssub.required = True
 
     s = ssub.add_parser("save", help="run a package and save it under NAME")
     s.add_argument("name")
     _scenario_flags(s)
-    s.add_argument("--base-version", type=int, default=None, metavar="V",
-                   help="the version you edited (required to save over an existing scenario)")
+    s.add_argument(
+        "--base-version",
+        type=int,
+        default=None,
+        metavar="V",
+        help="the version you edited (required to save over an existing scenario)",
+    )
     s.add_argument("--author", default=None, help="who saves (default: the login name)")
     _db_flag(s)
     s.set_defaults(func=_save)
@@ -86,8 +94,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _db_flag(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", default=None, metavar="URL",
-                   help="SQLAlchemy URL (default $DECONTROL_DB, else SQLite in the user data directory)")
+    p.add_argument(
+        "--db",
+        default=None,
+        metavar="URL",
+        help="SQLAlchemy URL (default $DECONTROL_DB, else SQLite in the user data directory)",
+    )
 
 
 def _store(args: argparse.Namespace) -> ScenarioStore:
@@ -101,6 +113,7 @@ def _save(args: argparse.Namespace) -> int:
     items = None
     if args.items is not None:
         from optimizer.model.items import read_items_csv
+
         items = read_items_csv(args.items)
     inputs = make_inputs(sc, items)
     if args.data is not None:
@@ -109,11 +122,20 @@ def _save(args: argparse.Namespace) -> int:
     inputs["scenario"] = run.scenario.to_dict()
     results = run.result.to_dict()
     store = _store(args)
-    rec = store.save(args.name, inputs, results, dataset_id=run.dataset_id, vintage=run.vintage,
-                     author=args.author or current_user(), base_version=args.base_version)
-    print(f"saved '{rec.name}' version {rec.version}: {results['status']}, {results['n_items']} items, "
-          f"{fmt_usd(results['achieved_usd'])} of {fmt_usd(results['target_usd'])} "
-          f"({'SYNTHETIC' if results.get('synthetic') else 'real'} trade data)")
+    rec = store.save(
+        args.name,
+        inputs,
+        results,
+        dataset_id=run.dataset_id,
+        vintage=run.vintage,
+        author=args.author or current_user(),
+        base_version=args.base_version,
+    )
+    print(
+        f"saved '{rec.name}' version {rec.version}: {results['status']}, {results['n_items']} items, "
+        f"{fmt_usd(results['achieved_usd'])} of {fmt_usd(results['target_usd'])} "
+        f"({'SYNTHETIC' if results.get('synthetic') else 'real'} trade data)"
+    )
     if not run.result.found:
         raise InfeasibleError(f"saved, but no package was found ({results['status']})")
     return 0
@@ -121,10 +143,20 @@ def _save(args: argparse.Namespace) -> int:
 
 def _summary(rec: ScenarioRecord) -> dict[str, Any]:
     r, sc = rec.results, rec.inputs.get("scenario", {})
-    return {"name": rec.name, "version": rec.version, "partner": sc.get("partner"), "year": sc.get("year"),
-            "target_usd": sc.get("target_usd"), "status": r.get("status"), "n_items": r.get("n_items"),
-            "achieved_usd": r.get("achieved_usd"), "synthetic": r.get("synthetic"), "author": rec.author,
-            "updated_at": rec.updated_at, "dataset_id": rec.dataset_id}
+    return {
+        "name": rec.name,
+        "version": rec.version,
+        "partner": sc.get("partner"),
+        "year": sc.get("year"),
+        "target_usd": sc.get("target_usd"),
+        "status": r.get("status"),
+        "n_items": r.get("n_items"),
+        "achieved_usd": r.get("achieved_usd"),
+        "synthetic": r.get("synthetic"),
+        "author": rec.author,
+        "updated_at": rec.updated_at,
+        "dataset_id": rec.dataset_id,
+    }
 
 
 def _list(args: argparse.Namespace) -> int:

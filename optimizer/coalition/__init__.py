@@ -9,5 +9,13 @@ from optimizer.coalition.package import coalition_package
 from optimizer.coalition.result import CoalitionResult, MemberGain, PackageItem, PackageSide
 from optimizer.coalition.values import check_members, member_values, wide_values
 
-__all__ = ["CoalitionResult", "MemberGain", "PackageItem", "PackageSide", "check_members", "coalition_package",
-           "member_values", "wide_values"]
+__all__ = [
+    "CoalitionResult",
+    "MemberGain",
+    "PackageItem",
+    "PackageSide",
+    "check_members",
+    "coalition_package",
+    "member_values",
+    "wide_values",
+]

@@ -62,8 +62,13 @@ class Step:
     seconds: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {"step": self.name, "status": self.status, "objective": self.objective, "gap": self.gap,
-                "seconds": round(self.seconds, 3)}
+        return {
+            "step": self.name,
+            "status": self.status,
+            "objective": self.objective,
+            "gap": self.gap,
+            "seconds": round(self.seconds, 3),
+        }
 
 
 @dataclass
@@ -74,7 +79,7 @@ class Solved:
     outcome: SolveOutcome
     choices: dict[str, str]
     steps: list[Step] = field(default_factory=list)
-    potentials: dict[str, float] = field(default_factory=dict)   # US$, members of the max-min only
+    potentials: dict[str, float] = field(default_factory=dict)  # US$, members of the max-min only
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -122,8 +127,11 @@ def solve_maxmin(items: pd.DataFrame, values: pd.DataFrame, scenario: Scenario) 
     values = values.reindex(m.items.index)
     pots = potentials(values, m.candidates)
     counted = [mem for mem, p in pots.items() if p > 0]
-    warnings = [f"{mem} gains nothing from any eligible item: it is left out of the max-min "
-                "(its relative gain is undefined)" for mem, p in pots.items() if p <= 0]
+    warnings = [
+        f"{mem} gains nothing from any eligible item: it is left out of the max-min (its relative gain is undefined)"
+        for mem, p in pots.items()
+        if p <= 0
+    ]
     v = values.reindex(m.candidates).fillna(0.0).clip(lower=0.0)
     steps: list[Step] = []
     sequence: list[_Objective] = []
@@ -132,18 +140,25 @@ def solve_maxmin(items: pd.DataFrame, values: pd.DataFrame, scenario: Scenario) 
         for k, mem in enumerate(counted):
             coef = {x[i]: float(v.at[i, mem]) / pots[mem] for i in m.candidates if v.at[i, mem] > 0}
             expr = pulp.LpAffineExpression(coef) - t
-            m.add_row("coalition", f"relative_gain_{k}", pulp.LpConstraint(expr, pulp.LpConstraintGE, rhs=0),
-                      f"{mem}'s relative gain is at least the smallest")
+            m.add_row(
+                "coalition",
+                f"relative_gain_{k}",
+                pulp.LpConstraint(expr, pulp.LpConstraintGE, rhs=0),
+                f"{mem}'s relative gain is at least the smallest",
+            )
         counted_values = values[counted]
 
         def fix_t(choices: dict[str, str]) -> pulp.LpConstraint:
             best = min_relative_gain(relative_gains(list(choices), counted_values, pots))
             assert best is not None, "every counted member has a potential, hence a relative gain"
-            return pulp.LpConstraint(pulp.LpAffineExpression({t: 1.0}), pulp.LpConstraintGE,
-                                     rhs=best - MAXMIN_TOLERANCE)
+            return pulp.LpConstraint(
+                pulp.LpAffineExpression({t: 1.0}), pulp.LpConstraintGE, rhs=best - MAXMIN_TOLERANCE
+            )
+
         sequence.append(("max-min relative gain", pulp.LpMaximize, pulp.LpAffineExpression({t: 1.0}), fix_t))
-    total = pulp.LpAffineExpression({x[i]: float(v.loc[i].sum()) / VALUE_UNIT for i in m.candidates
-                                     if v.loc[i].sum() > 0})
+    total = pulp.LpAffineExpression(
+        {x[i]: float(v.loc[i].sum()) / VALUE_UNIT for i in m.candidates if v.loc[i].sum() > 0}
+    )
     sequence.append(("max total value of members (US$ m)", pulp.LpMaximize, total, _keep(total, m)))
     sequence.append(("min risk", pulp.LpMinimize, m.risk_expr(), None))
     outcome, choices = _lexicographic(m, sequence, steps)
@@ -155,13 +170,17 @@ def solve_us_only(items: pd.DataFrame, scenario: Scenario) -> Solved:
     m = coalition_model(items, scenario)
     value = m.value_expr()
     steps: list[Step] = []
-    sequence: list[_Objective] = [("max US value (US$ m)", pulp.LpMaximize, value, _keep(value, m)),
-                ("min risk", pulp.LpMinimize, m.risk_expr(), None)]
+    sequence: list[_Objective] = [
+        ("max US value (US$ m)", pulp.LpMaximize, value, _keep(value, m)),
+        ("min risk", pulp.LpMinimize, m.risk_expr(), None),
+    ]
     outcome, choices = _lexicographic(m, sequence, steps)
     return Solved(m, outcome, choices, steps)
 
 
-def _lexicographic(m: PackageModel, sequence: list[_Objective], steps: list[Step]) -> tuple[SolveOutcome, dict[str, str]]:
+def _lexicographic(
+    m: PackageModel, sequence: list[_Objective], steps: list[Step]
+) -> tuple[SolveOutcome, dict[str, str]]:
     """Solve each (name, sense, objective, fix) in turn; `fix(choices)` is the row that keeps the
     step's optimum while the next steps run.
 
@@ -200,10 +219,13 @@ def _keep(expr: pulp.LpAffineExpression, m: PackageModel) -> _Fix:
     """A `fix` for a maximised expression of the binaries: expr >= its value at the package found
     (computed from the 0/1 choices, so solver round-off in the binaries does not leak in), less a
     relative TOTAL_TOLERANCE."""
+
     def fix(choices: dict[str, str]) -> pulp.LpConstraint:
-        best = float(expr.constant) + sum(coef for var, coef in expr.items()
-                                          if choices.get(m.var_option[var.name][0]) == m.var_option[var.name][1])
+        best = float(expr.constant) + sum(
+            coef for var, coef in expr.items() if choices.get(m.var_option[var.name][0]) == m.var_option[var.name][1]
+        )
         return pulp.LpConstraint(expr, pulp.LpConstraintGE, rhs=best - TOTAL_TOLERANCE * max(1.0, abs(best)))
+
     return fix
 
 

@@ -42,9 +42,15 @@ COALITION_OBJECTIVE = "max-min relative gain, then max members' total, then min 
 US_ONLY_OBJECTIVE = "max US value, then min risk"
 
 
-def coalition_package(ds: Dataset, partner: str, members: list[str] | tuple[str, ...], scenario: Scenario, *,
-                      positions: Mapping[str, Mapping[str, str]] | None = None,
-                      config: EstimationConfig | None = None) -> CoalitionResult:
+def coalition_package(
+    ds: Dataset,
+    partner: str,
+    members: list[str] | tuple[str, ...],
+    scenario: Scenario,
+    *,
+    positions: Mapping[str, Mapping[str, str]] | None = None,
+    config: EstimationConfig | None = None,
+) -> CoalitionResult:
     """The coalition package for `members` (the US is always one) and the US-only package, both
     under `scenario` (its `risk_budget` is required; relief is full relief only).
 
@@ -55,6 +61,7 @@ def coalition_package(ds: Dataset, partner: str, members: list[str] | tuple[str,
     if scenario.risk_budget is None:
         raise DecontrolError("coalition mode needs a risk budget (--risk-budget): the packages share it")
     from optimizer.diversion.exposure import for_scenario
+
     table = build_item_table(ds, partner, scenario.year, config)
     partner, year = table.attrs["partner"], int(table.attrs["year"])
     table = for_scenario(ds, table, partner, scenario.max_diversion)
@@ -80,26 +87,46 @@ def coalition_package(ds: Dataset, partner: str, members: list[str] | tuple[str,
     warnings += co.warnings + [w for w in co.model.warnings if w not in warnings]
     proxied = list(values.attrs["proxied"])
     if proxied:
-        warnings.append(f"{', '.join(proxied)}: no bilateral rows to {partner} in the trade data, so their "
-                        f"exports to {partner} are a proxy (world exports x {partner}'s share of world imports, "
-                        f"{values.attrs['partner_import_share']:.1%}); the proxy cannot see what controls do to "
-                        "their sales (import BACI data for real bilateral flows)")
+        warnings.append(
+            f"{', '.join(proxied)}: no bilateral rows to {partner} in the trade data, so their "
+            f"exports to {partner} are a proxy (world exports x {partner}'s share of world imports, "
+            f"{values.attrs['partner_import_share']:.1%}); the proxy cannot see what controls do to "
+            "their sales (import BACI data for real bilateral flows)"
+        )
     coalition_side = _side("coalition", COALITION_OBJECTIVE, co, wide, counted)
     us_side = _side("US-only", US_ONLY_OBJECTIVE, us, wide, counted)
     if stated:
         warnings.append(us_only_positions_note(us_side.item_ids(), stated))
     basis = _member_basis(values)
-    gains = [MemberGain(member=m, potential_usd=round(pots[m], 2),
-                        coalition_gain_usd=coalition_side.gains_usd.get(m),
-                        coalition_relative_gain=coalition_side.relative_gains.get(m),
-                        us_only_gain_usd=us_side.gains_usd.get(m),
-                        us_only_relative_gain=us_side.relative_gains.get(m),
-                        in_maxmin=m in counted, basis=basis[m]) for m in codes]
+    gains = [
+        MemberGain(
+            member=m,
+            potential_usd=round(pots[m], 2),
+            coalition_gain_usd=coalition_side.gains_usd.get(m),
+            coalition_relative_gain=coalition_side.relative_gains.get(m),
+            us_only_gain_usd=us_side.gains_usd.get(m),
+            us_only_relative_gain=us_side.relative_gains.get(m),
+            in_maxmin=m in counted,
+            basis=basis[m],
+        )
+        for m in codes
+    ]
     return CoalitionResult(
-        status=coalition_side.status, partner=partner, year=year, members=codes,
-        risk_budget=float(scenario.risk_budget), coalition=coalition_side, us_only=us_side, member_gains=gains,
-        proxied=proxied, partner_import_share=values.attrs["partner_import_share"],
-        synthetic=bool(ds.trade_synthetic), source=str(ds.trade_source), warnings=warnings, scenario=sc.to_dict())
+        status=coalition_side.status,
+        partner=partner,
+        year=year,
+        members=codes,
+        risk_budget=float(scenario.risk_budget),
+        coalition=coalition_side,
+        us_only=us_side,
+        member_gains=gains,
+        proxied=proxied,
+        partner_import_share=values.attrs["partner_import_share"],
+        synthetic=bool(ds.trade_synthetic),
+        source=str(ds.trade_source),
+        warnings=warnings,
+        scenario=sc.to_dict(),
+    )
 
 
 def us_only_positions_note(us_items: list[str], stated: Mapping[str, Mapping[str, str]]) -> str:
@@ -107,17 +134,23 @@ def us_only_positions_note(us_items: list[str], stated: Mapping[str, Mapping[str
     and names the items in it that an ally opposes."""
     opposed = {i: sorted(m for m, by in stated.items() if str(by.get(i, "")).lower() == "oppose") for i in us_items}
     listed = [f"{i} (opposed by {', '.join(by)})" for i, by in opposed.items() if by]
-    return ("the US-only package does not apply the allies' positions (the US acting alone)"
-            + (f"; it includes {', '.join(listed)}" if listed else "; it includes no item an ally opposes"))
+    return "the US-only package does not apply the allies' positions (the US acting alone)" + (
+        f"; it includes {', '.join(listed)}" if listed else "; it includes no item an ally opposes"
+    )
 
 
-def _side(label: str, objective: str, solved: Solved, wide: pd.DataFrame,
-          counted: dict[str, float]) -> PackageSide:
+def _side(label: str, objective: str, solved: Solved, wide: pd.DataFrame, counted: dict[str, float]) -> PackageSide:
     res = package_result(solved.model, solved.outcome, solved.choices)
-    side = PackageSide(label=label, objective=objective, status=solved.outcome.status, solver=solved.outcome.solver,
-                       gap=solved.outcome.gap, seconds=round(solved.outcome.seconds, 3),
-                       excluded=[{"eccn": e.eccn, "reason": e.reason, "detail": e.detail} for e in res.excluded],
-                       steps=[s.to_dict() for s in solved.steps])
+    side = PackageSide(
+        label=label,
+        objective=objective,
+        status=solved.outcome.status,
+        solver=solved.outcome.solver,
+        gap=solved.outcome.gap,
+        seconds=round(solved.outcome.seconds, 3),
+        excluded=[{"eccn": e.eccn, "reason": e.reason, "detail": e.detail} for e in res.excluded],
+        steps=[s.to_dict() for s in solved.steps],
+    )
     if not solved.found:
         return side
     chosen = solved.chosen
@@ -126,17 +159,27 @@ def _side(label: str, objective: str, solved: Solved, wide: pd.DataFrame,
         row = wide.loc[line.eccn]
         vals = {m: (None if pd.isna(v) else round(float(v), 2)) for m, v in row.items()}
         why = line.why if label != "coalition" else _coalition_why(line.eccn, row, counted, forced)
-        side.items.append(PackageItem(eccn=line.eccn, heading=line.heading, tier=line.tier, risk=line.risk,
-                                      fa_score=line.fa_score, values_usd=vals,
-                                      total_usd=round(sum(v for v in vals.values() if v is not None), 2), why=why))
+        side.items.append(
+            PackageItem(
+                eccn=line.eccn,
+                heading=line.heading,
+                tier=line.tier,
+                risk=line.risk,
+                fa_score=line.fa_score,
+                values_usd=vals,
+                total_usd=round(sum(v for v in vals.values() if v is not None), 2),
+                why=why,
+            )
+        )
     side.risk_used = round(float(res.risk or 0.0), 6)
     side.gains_usd = {m: round(v, 2) for m, v in gains_usd(chosen, wide).items()}
     side.total_value_usd = round(sum(side.gains_usd.values()), 2)
     rel = relative_gains(chosen, wide, counted)
     side.relative_gains = rel
     side.min_relative_gain = min_relative_gain(rel)
-    side.binding_constraints = [{"name": b.name, "family": b.family, "detail": b.detail, "slack": b.slack}
-                                for b in res.binding_constraints]
+    side.binding_constraints = [
+        {"name": b.name, "family": b.family, "detail": b.detail, "slack": b.slack} for b in res.binding_constraints
+    ]
     return side
 
 
@@ -151,8 +194,9 @@ def _coalition_why(item: str, row: pd.Series, counted: dict[str, float], forced:
     return f"most for {top}: {shares[top]:.1%} of its potential"
 
 
-def _member_positions(positions: Mapping[str, Mapping[str, str]],
-                      members: list[str]) -> tuple[dict[str, Mapping[str, str]], list[str]]:
+def _member_positions(
+    positions: Mapping[str, Mapping[str, str]], members: list[str]
+) -> tuple[dict[str, Mapping[str, str]], list[str]]:
     """Positions of coalition allies (not the US, not outsiders), and the codes ignored."""
     stated: dict[str, Mapping[str, str]] = {}
     ignored: list[str] = []

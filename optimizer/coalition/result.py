@@ -15,12 +15,16 @@ from typing import Any
 
 from optimizer.jsonsafe import json_safe
 
-RELATIVE_GAIN_NOTE = ("relative gain = the member's unlocked exports from the package / its potential, "
-                      "the sum of its unlocked exports over every eligible item (what relieving all of "
-                      "them would unlock); the coalition package maximises the smallest relative gain, "
-                      "then the members' total, then minimises risk")
-US_ONLY_NOTE = ("US-only package = the largest US value under the same risk budget and constraints "
-                "(ties: least risk); allies' gains under it are read from the same value table")
+RELATIVE_GAIN_NOTE = (
+    "relative gain = the member's unlocked exports from the package / its potential, "
+    "the sum of its unlocked exports over every eligible item (what relieving all of "
+    "them would unlock); the coalition package maximises the smallest relative gain, "
+    "then the members' total, then minimises risk"
+)
+US_ONLY_NOTE = (
+    "US-only package = the largest US value under the same risk budget and constraints "
+    "(ties: least risk); allies' gains under it are read from the same value table"
+)
 
 
 @dataclass
@@ -49,11 +53,11 @@ class PackageSide:
     seconds: float
     items: list[PackageItem] = field(default_factory=list)
     risk_used: float | None = None
-    total_value_usd: float | None = None          # summed over members
+    total_value_usd: float | None = None  # summed over members
     gains_usd: dict[str, float] = field(default_factory=dict)
     relative_gains: dict[str, float | None] = field(default_factory=dict)
     min_relative_gain: float | None = None
-    excluded: list[dict[str, str]] = field(default_factory=list)      # {eccn, reason, detail}
+    excluded: list[dict[str, str]] = field(default_factory=list)  # {eccn, reason, detail}
     binding_constraints: list[dict[str, Any]] = field(default_factory=list)
     steps: list[dict[str, Any]] = field(default_factory=list)
 
@@ -118,7 +122,9 @@ class CoalitionResult:
             d[side]["n_items"] = len(getattr(self, side).items)
             d[side]["excluded_counts"] = getattr(self, side).excluded_counts()
         d["min_relative_gain"] = self.min_relative_gain
-        d["notes"] = {"relative_gain": RELATIVE_GAIN_NOTE, "us_only": US_ONLY_NOTE,
-                      "data": ("SYNTHETIC trade figures: " if self.synthetic else "real trade figures: ")
-                      + self.source}
+        d["notes"] = {
+            "relative_gain": RELATIVE_GAIN_NOTE,
+            "us_only": US_ONLY_NOTE,
+            "data": ("SYNTHETIC trade figures: " if self.synthetic else "real trade figures: ") + self.source,
+        }
         return json_safe(d)

@@ -70,8 +70,10 @@ def check_members(ds: Dataset, partner: str, members: Sequence[str]) -> tuple[st
             problems.append(f"unknown member '{raw}': not an ISO3 code in countries.csv")
         codes.append(code)
     if problems:
-        raise DecontrolError(problems[0] if len(problems) == 1 else f"{len(problems)} bad coalition members",
-                             problems if len(problems) > 1 else [])
+        raise DecontrolError(
+            problems[0] if len(problems) == 1 else f"{len(problems)} bad coalition members",
+            problems if len(problems) > 1 else [],
+        )
     if US not in codes:
         codes.insert(0, US)
     else:
@@ -82,8 +84,9 @@ def check_members(ds: Dataset, partner: str, members: Sequence[str]) -> tuple[st
     return tuple(codes)
 
 
-def member_values(ds: Dataset, partner: str, members: Sequence[str], year: int | None = None,
-                  config: EstimationConfig | None = None) -> pd.DataFrame:
+def member_values(
+    ds: Dataset, partner: str, members: Sequence[str], year: int | None = None, config: EstimationConfig | None = None
+) -> pd.DataFrame:
     """Long table `eccn, member, value_usd, basis`: every item of the item table for every member.
 
     `value_usd` is NaN where the value is unknown (software/technology, no HS mapping), as in the
@@ -96,8 +99,10 @@ def member_values(ds: Dataset, partner: str, members: Sequence[str], year: int |
     year_rows = ds.trade.loc[ds.trade["year"] == ctx.year]
     missing = [m for m in codes[1:] if not (year_rows["exporter"] == m).any()]
     if missing:
-        raise DecontrolError(f"no export data for member(s) {', '.join(missing)} in {ctx.year}: "
-                             "their gains cannot be estimated from this trade table")
+        raise DecontrolError(
+            f"no export data for member(s) {', '.join(missing)} in {ctx.year}: "
+            "their gains cannot be estimated from this trade table"
+        )
     with_rows = set(year_rows.loc[year_rows["importer"] == ctx.partner, "exporter"].astype(str))
     proxied = [m for m in codes[1:] if m not in with_rows]  # the US always reads as the item table does
     share = partner_import_share(year_rows, ctx.partner, ctx.year) if proxied else None
@@ -112,28 +117,55 @@ def member_values(ds: Dataset, partner: str, members: Sequence[str], year: int |
     frames = []
     for member in codes:
         if member == US:
-            frames.append(pd.DataFrame({"eccn": us_table.index, "member": member,
-                                        "value_usd": us_table["value_usd"].round(2).to_numpy(),
-                                        "potential_usd": us_table["potential_usd"].round(2).to_numpy(),
-                                        "basis": us_table["value_basis"].to_numpy()}))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "eccn": us_table.index,
+                        "member": member,
+                        "value_usd": us_table["value_usd"].round(2).to_numpy(),
+                        "potential_usd": us_table["potential_usd"].round(2).to_numpy(),
+                        "basis": us_table["value_basis"].to_numpy(),
+                    }
+                )
+            )
             continue
         per_hs6 = member_per_hs6(ctx, yt, member, share if member in proxied else None)
         label = _label(member, ctx, share if member in proxied else None)
         rows = value_rows(ctx.static.shares, per_hs6, "gap", exporter=member)
         v = item_values(ctx.static.items[["eccn", "group"]], rows, label, None).set_index("eccn")
-        controls = pd.Series([member in members_of(str(us_table.at[e, "regime"]), controllers)[0]
-                              for e in v.index], index=v.index)
+        controls = pd.Series(
+            [member in members_of(str(us_table.at[e, "regime"]), controllers)[0] for e in v.index], index=v.index
+        )
         value = (v["value_usd"] * factor.reindex(v.index).fillna(0.0)).where(controls, 0.0)
         value = value.where(v["value_usd"].notna() | ~controls)
-        basis = [f"{b}; x the US licence-bound share {factor.get(e, 0.0):.3f}" if c else
-                 f"{b}; but {member} does not control {e} ({regime_label(str(us_table.at[e, 'regime']))}): "
-                 "relief of a control it does not apply gives it nothing"
-                 for e, b, c in zip(v.index, v["value_basis"], controls)]
-        frames.append(pd.DataFrame({"eccn": v.index, "member": member, "value_usd": value.round(2).to_numpy(),
-                                    "potential_usd": v["value_usd"].round(2).to_numpy(), "basis": basis}))
+        basis = [
+            f"{b}; x the US licence-bound share {factor.get(e, 0.0):.3f}"
+            if c
+            else f"{b}; but {member} does not control {e} ({regime_label(str(us_table.at[e, 'regime']))}): "
+            "relief of a control it does not apply gives it nothing"
+            for e, b, c in zip(v.index, v["value_basis"], controls)
+        ]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "eccn": v.index,
+                    "member": member,
+                    "value_usd": value.round(2).to_numpy(),
+                    "potential_usd": v["value_usd"].round(2).to_numpy(),
+                    "basis": basis,
+                }
+            )
+        )
     out = pd.concat(frames, ignore_index=True)[VALUE_COLUMNS]
-    out.attrs.update(partner=ctx.partner, year=ctx.year, members=list(codes), proxied=proxied,
-                     partner_import_share=share, synthetic=bool(ds.trade_synthetic), source=str(ds.trade_source))
+    out.attrs.update(
+        partner=ctx.partner,
+        year=ctx.year,
+        members=list(codes),
+        proxied=proxied,
+        partner_import_share=share,
+        synthetic=bool(ds.trade_synthetic),
+        source=str(ds.trade_source),
+    )
     return out
 
 
@@ -174,14 +206,20 @@ def wide_values(values: pd.DataFrame, column: str = "value_usd") -> pd.DataFrame
 def _context(ds: Dataset, partner: str, year: int | None, config: EstimationConfig | None) -> ItemContext:
     config = config or EstimationConfig()
     if config.value_method != "gap":
-        raise DecontrolError("coalition mode estimates every member with the gap method "
-                             f"(the estimation config asks for '{config.value_method}')")
+        raise DecontrolError(
+            "coalition mode estimates every member with the gap method "
+            f"(the estimation config asks for '{config.value_method}')"
+        )
     return item_context(ds, partner, year, config)
 
 
 def _label(member: str, ctx: ItemContext, share: float | None) -> str:
     if share is None:
-        return (f"gap {ctx.year}: partner imports x {member} world share - {member} exports "
-                f"to {ctx.partner} (bilateral rows)")
-    return (f"{PROXY_BASIS}: gap {ctx.year} with {member} exports to {ctx.partner} estimated as "
-            f"{member} world exports x {ctx.partner} share of world imports ({share:.1%})")
+        return (
+            f"gap {ctx.year}: partner imports x {member} world share - {member} exports "
+            f"to {ctx.partner} (bilateral rows)"
+        )
+    return (
+        f"{PROXY_BASIS}: gap {ctx.year} with {member} exports to {ctx.partner} estimated as "
+        f"{member} world exports x {ctx.partner} share of world imports ({share:.1%})"
+    )

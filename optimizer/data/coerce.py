@@ -19,8 +19,24 @@ TRUE_TEXT = frozenset({"true", "1", "yes", "y", "t"})
 FALSE_TEXT = frozenset({"false", "0", "no", "n", "f", ""})
 
 #: Columns holding codes: surrounding blanks are never meaningful in them.
-CODE_COLUMNS = frozenset({"hs6", "hs4", "hs2", "iso3", "iso2", "exporter", "importer", "partner", "eccn",
-                          "regime", "tier", "confidence", "flow", "group"})
+CODE_COLUMNS = frozenset(
+    {
+        "hs6",
+        "hs4",
+        "hs2",
+        "iso3",
+        "iso2",
+        "exporter",
+        "importer",
+        "partner",
+        "eccn",
+        "regime",
+        "tier",
+        "confidence",
+        "flow",
+        "group",
+    }
+)
 
 
 #: Thousands separators the way English-locale exports write them: 1,234 or 12,345,678.90
@@ -83,7 +99,7 @@ def coerce_frame(raw: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
         if col.dtype == "int":
             out[col.name] = to_int(s)
         elif col.dtype == "float":
-            out[col.name] = (s.astype("float64") if s.dtype.kind in "iuf" else number_text(s)[0])
+            out[col.name] = s.astype("float64") if s.dtype.kind in "iuf" else number_text(s)[0]
         elif col.dtype == "bool":
             out[col.name] = s.astype(bool) if s.dtype == bool else parse_bool(s)
         else:

@@ -64,40 +64,62 @@ def missing_inputs(trade: pd.DataFrame, partner: str, year: int) -> MissingInput
     out: dict[str, str] = {}
     if rows.empty:
         out["year"] = f"no trade rows for {year}"
-        out["partner_imports"] = (f"no imports of {partner} in {year}: concession value needs the partner's "
-                                  "imports from the world")
+        out["partner_imports"] = (
+            f"no imports of {partner} in {year}: concession value needs the partner's imports from the world"
+        )
         out["world_exports"] = f"no world exports by exporter in {year}: {NEEDS_WORLD}"
         return MissingInputs(partner, int(year), out)
     exporters = set(pd.unique(rows["exporter"])) - AGGREGATES
     # US exports alone are not the partner's imports from the world (a Census exports file)
     if not ((rows["importer"] == partner) & (rows["exporter"] != US)).any():
-        out["partner_imports"] = (f"no imports of {partner} in {year} from the world or from suppliers other "
-                                  f"than the US: concession value needs the partner's imports from the world "
-                                  f"(a BACI file, or Comtrade with {partner} as reporter)")
+        out["partner_imports"] = (
+            f"no imports of {partner} in {year} from the world or from suppliers other "
+            f"than the US: concession value needs the partner's imports from the world "
+            f"(a BACI file, or Comtrade with {partner} as reporter)"
+        )
     if US not in exporters:
-        out["us_world_exports"] = (f"no US exports in {year}: concession value needs the US share of world "
-                                   "exports (a BACI file, Comtrade with the USA as reporter, or a Census exports file)")
+        out["us_world_exports"] = (
+            f"no US exports in {year}: concession value needs the US share of world "
+            "exports (a BACI file, Comtrade with the USA as reporter, or a Census exports file)"
+        )
     others = exporters - {US, partner}
     if len(others) < MIN_WORLD_EXPORTERS:
         seen = ", ".join(sorted(others)) or "none"
-        out["world_exports"] = (f"no world exports by exporter in {year} (third-country exporters: {seen}): "
-                                f"{NEEDS_WORLD}")
+        out["world_exports"] = (
+            f"no world exports by exporter in {year} (third-country exporters: {seen}): {NEEDS_WORLD}"
+        )
     return MissingInputs(partner, int(year), out)
 
 
 def coverage(trade: pd.DataFrame, concordance: pd.DataFrame | None = None) -> dict[str, Any]:
     """Years, reporters (exporters), partners (importers), HS codes, and mapped codes/items with data."""
     if trade.empty:
-        return {"rows": 0, "years": [], "exporters": [], "importers": [], "hs6_codes": 0,
-                "mapped_hs6_with_data": 0, "mapped_hs6": 0, "items_with_data": 0, "items_mapped": 0}
+        return {
+            "rows": 0,
+            "years": [],
+            "exporters": [],
+            "importers": [],
+            "hs6_codes": 0,
+            "mapped_hs6_with_data": 0,
+            "mapped_hs6": 0,
+            "items_with_data": 0,
+            "items_mapped": 0,
+        }
     codes = set(pd.unique(trade["hs6"]))
-    out = {"rows": len(trade), "years": sorted(int(y) for y in pd.unique(trade["year"])),
-           "exporters": sorted(str(x) for x in pd.unique(trade["exporter"])),
-           "importers": sorted(str(x) for x in pd.unique(trade["importer"])),
-           "hs6_codes": len(codes)}
+    out = {
+        "rows": len(trade),
+        "years": sorted(int(y) for y in pd.unique(trade["year"])),
+        "exporters": sorted(str(x) for x in pd.unique(trade["exporter"])),
+        "importers": sorted(str(x) for x in pd.unique(trade["importer"])),
+        "hs6_codes": len(codes),
+    }
     if concordance is not None and len(concordance):
         conc = concordance.assign(hs6=concordance["hs6"].astype(str), eccn=concordance["eccn"].astype(str))
         has = conc["hs6"].isin(codes)
-        out.update(mapped_hs6=int(conc["hs6"].nunique()), mapped_hs6_with_data=int(conc.loc[has, "hs6"].nunique()),
-                   items_mapped=int(conc["eccn"].nunique()), items_with_data=int(conc.loc[has, "eccn"].nunique()))
+        out.update(
+            mapped_hs6=int(conc["hs6"].nunique()),
+            mapped_hs6_with_data=int(conc.loc[has, "hs6"].nunique()),
+            items_mapped=int(conc["eccn"].nunique()),
+            items_with_data=int(conc.loc[has, "eccn"].nunique()),
+        )
     return out

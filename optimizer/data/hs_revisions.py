@@ -23,19 +23,23 @@ from optimizer.errors import DecontrolError
 from optimizer.paths import SHIPPED_DATA_DIR
 
 WEIGHTS_FILE = "hs17_to_hs22.csv"
-CONVERTED_LABEL = ("HS 2017 codes converted to HS 2022 with the shipped conversion weights "
-                   "(datasets/hs17_to_hs22.csv, Growth Lab atlas-common-data)")
-HS12_LABEL = ("HS 2012 codes kept as reported, NOT converted to HS 2022 (no HS 2012 weights are shipped): "
-              "items on codes changed since 2012 have no data")
+CONVERTED_LABEL = (
+    "HS 2017 codes converted to HS 2022 with the shipped conversion weights "
+    "(datasets/hs17_to_hs22.csv, Growth Lab atlas-common-data)"
+)
+HS12_LABEL = (
+    "HS 2012 codes kept as reported, NOT converted to HS 2022 (no HS 2012 weights are shipped): "
+    "items on codes changed since 2012 have no data"
+)
 
 
 @dataclass(frozen=True)
 class Weights:
     """HS 2017 code -> its HS 2022 codes and weights, as sorted integer arrays (vectorised lookups)."""
 
-    from_codes: np.ndarray    # unique HS 2017 codes, ascending
-    starts: np.ndarray        # first row of each from-code in to_codes/weights
-    counts: np.ndarray        # rows per from-code
+    from_codes: np.ndarray  # unique HS 2017 codes, ascending
+    starts: np.ndarray  # first row of each from-code in to_codes/weights
+    counts: np.ndarray  # rows per from-code
     to_codes: np.ndarray
     weights: np.ndarray
 

@@ -38,20 +38,28 @@ class FileInfo:
     """Where one table came from and whether its figures are real."""
 
     table: str
-    path: Path | None          # None: optional table absent
+    path: Path | None  # None: optional table absent
     sha256: str
     rows: int
     source: str
     synthetic: bool
     vintage: str = ""
     notes: str = ""
-    shipped: bool = True        # False: from the user's data directory
+    shipped: bool = True  # False: from the user's data directory
 
     def as_dict(self) -> dict[str, Any]:
-        return {"table": self.table, "file": str(self.path) if self.path else None, "rows": self.rows,
-                "real": not self.synthetic, "synthetic": self.synthetic, "source": self.source,
-                "vintage": self.vintage, "notes": self.notes, "shipped": self.shipped,
-                "sha256": self.sha256}
+        return {
+            "table": self.table,
+            "file": str(self.path) if self.path else None,
+            "rows": self.rows,
+            "real": not self.synthetic,
+            "synthetic": self.synthetic,
+            "source": self.source,
+            "vintage": self.vintage,
+            "notes": self.notes,
+            "shipped": self.shipped,
+            "sha256": self.sha256,
+        }
 
 
 @dataclass(frozen=True)
@@ -98,8 +106,9 @@ _cache: OrderedDict[tuple[Any, ...], Dataset] = OrderedDict()
 _lock = ForkSafeLock()  # fresh in forked background jobs
 
 
-def load_dataset(data_dir: Path | None = None, *, validate: bool = True,
-                 shipped_dir: Path = SHIPPED_DATA_DIR) -> Dataset:
+def load_dataset(
+    data_dir: Path | None = None, *, validate: bool = True, shipped_dir: Path = SHIPPED_DATA_DIR
+) -> Dataset:
     """The dataset of `data_dir` overlaid on the shipped `datasets/` (cached; same object on a hit).
 
     `data_dir=None` means `$DECONTROL_DATA` when that is set, else the shipped data alone.
@@ -158,8 +167,14 @@ def _load(dirs: tuple[Path, ...], paths: dict[str, Path | None], validate: bool)
         provenance[name] = _file_info(spec, path, frames[name], shipped_dir)
     trade_info = provenance["trade"]
     digest = hashlib.sha256("|".join(f"{n}:{i.sha256}" for n, i in sorted(provenance.items())).encode())
-    return Dataset(**frames, provenance=provenance, trade_synthetic=trade_info.synthetic,
-                   trade_source=trade_info.source, dataset_id=digest.hexdigest()[:12], data_dirs=dirs)
+    return Dataset(
+        **frames,
+        provenance=provenance,
+        trade_synthetic=trade_info.synthetic,
+        trade_source=trade_info.source,
+        dataset_id=digest.hexdigest()[:12],
+        data_dirs=dirs,
+    )
 
 
 def _file_info(spec: TableSpec, path: Path | None, frame: pd.DataFrame, shipped_dir: Path) -> FileInfo:
@@ -169,12 +184,29 @@ def _file_info(spec: TableSpec, path: Path | None, frame: pd.DataFrame, shipped_
     checksum = sha256_file(path)
     if spec.filename.endswith(".parquet"):  # trade.parquet, mirror_trade.parquet: they say if synthetic
         meta = read_trade_meta(path)
-        return FileInfo(spec.name, path, checksum, len(frame), meta.source, meta.synthetic,
-                        vintage=meta.extra.get("vintage", meta.extra.get("imported_at", "")),
-                        notes=meta.extra.get("notes", ""), shipped=shipped)
+        return FileInfo(
+            spec.name,
+            path,
+            checksum,
+            len(frame),
+            meta.source,
+            meta.synthetic,
+            vintage=meta.extra.get("vintage", meta.extra.get("imported_at", "")),
+            notes=meta.extra.get("notes", ""),
+            shipped=shipped,
+        )
     source = spec.description if shipped else f"user-supplied {path}"
-    return FileInfo(spec.name, path, checksum, len(frame), source, False,
-                    vintage=_vintage(frame), notes=_column_summary(frame, "source"), shipped=shipped)
+    return FileInfo(
+        spec.name,
+        path,
+        checksum,
+        len(frame),
+        source,
+        False,
+        vintage=_vintage(frame),
+        notes=_column_summary(frame, "source"),
+        shipped=shipped,
+    )
 
 
 def _vintage(frame: pd.DataFrame) -> str:

@@ -42,19 +42,50 @@ class TableSpec:
 C = Column
 
 CCL = TableSpec(
-    "ccl", "ccl.csv",
+    "ccl",
+    "ccl.csv",
     (
         C("eccn", "str", "Export Control Classification Number, e.g. 2B001"),
         C("category", "int", "CCL category 0-9"),
-        C("group", "str", "product group A (systems), B (test/production equipment), C (materials), D (software), E (technology)"),
+        C(
+            "group",
+            "str",
+            "product group A (systems), B (test/production equipment), C (materials), D (software), E (technology)",
+        ),
         C("heading", "str", "ECCN heading text (2026 eCFR where present, else 2025)"),
-        C("reasons", "str", "normalised reasons for control, ';'-separated (NS1;NS2;MT1;NP1;NP2;CB1;CW;RS1;RS2;CC1;AT1;EI;FC1;SL;SS;UN;FP ...)"),
+        C(
+            "reasons",
+            "str",
+            "normalised reasons for control, ';'-separated (NS1;NS2;MT1;NP1;NP2;CB1;CW;RS1;RS2;CC1;AT1;EI;FC1;SL;SS;UN;FP ...)",
+        ),
         C("chart_columns", "str", "Commerce Country Chart columns referenced, ';'-separated"),
-        C("non_chart_controls", "str", "controls not pointing at a chart column (e.g. RS worldwide rules on 3A090, UN, EI)", required=False),
-        C("paragraph_controls_json", "str", "JSON list of {reason, applies_to, chart}: which reason applies to which paragraphs"),
-        C("wmd_scope", "str", "'entire', 'partial' or 'none': how much of the entry a WMD reason (NP1, MT, CB, CW) covers"),
-        C("license_exceptions_json", "str", "JSON object of list-based licence exceptions (LVS, GBS, STA, others)", required=False),
-        C("regime", "str", "regime(s) the entry implements, ';'-separated: WA, MTCR, NSG, AG, CWC, US (unilateral), ML (munitions)"),
+        C(
+            "non_chart_controls",
+            "str",
+            "controls not pointing at a chart column (e.g. RS worldwide rules on 3A090, UN, EI)",
+            required=False,
+        ),
+        C(
+            "paragraph_controls_json",
+            "str",
+            "JSON list of {reason, applies_to, chart}: which reason applies to which paragraphs",
+        ),
+        C(
+            "wmd_scope",
+            "str",
+            "'entire', 'partial' or 'none': how much of the entry a WMD reason (NP1, MT, CB, CW) covers",
+        ),
+        C(
+            "license_exceptions_json",
+            "str",
+            "JSON object of list-based licence exceptions (LVS, GBS, STA, others)",
+            required=False,
+        ),
+        C(
+            "regime",
+            "str",
+            "regime(s) the entry implements, ';'-separated: WA, MTCR, NSG, AG, CWC, US (unilateral), ML (munitions)",
+        ),
         C("military", "bool", "600-series or 500-series entry moved from the USML, or an ITAR placeholder"),
         C("itar_placeholder", "bool", "heading says the items are subject to the ITAR"),
         C("has_reasons", "bool", "reasons for control known (False: only in the 2026 headings)"),
@@ -66,7 +97,8 @@ CCL = TableSpec(
 )
 
 HS6 = TableSpec(
-    "hs6", "hs6.csv",
+    "hs6",
+    "hs6.csv",
     (
         C("hs6", "str", "HS 2022 subheading, 6 characters"),
         C("name", "str", "English description"),
@@ -79,14 +111,20 @@ HS6 = TableSpec(
 )
 
 HS2 = TableSpec(
-    "hs2", "hs2.csv",
-    (C("hs2", "str", "chapter, 2 characters"), C("name", "str", "chapter name"),
-     C("section", "str", "sector label", required=False)),
-    key=("hs2",), description="HS 2022 chapters, real",
+    "hs2",
+    "hs2.csv",
+    (
+        C("hs2", "str", "chapter, 2 characters"),
+        C("name", "str", "chapter name"),
+        C("section", "str", "sector label", required=False),
+    ),
+    key=("hs2",),
+    description="HS 2022 chapters, real",
 )
 
 COUNTRIES = TableSpec(
-    "countries", "countries.csv",
+    "countries",
+    "countries.csv",
     (
         C("iso3", "str", "ISO 3166-1 alpha-3 code (WLD world, EUU European Union)"),
         C("name", "str", "English short name"),
@@ -94,22 +132,26 @@ COUNTRIES = TableSpec(
         C("baci_code", "int", "CEPII BACI numeric code (842 for the USA, 251 for France, ...)", required=False),
         C("iso2", "str", "ISO 3166-1 alpha-2", required=False),
     ),
-    key=("iso3",), description="Countries and aggregates, real",
+    key=("iso3",),
+    description="Countries and aggregates, real",
 )
 
 REGIMES = TableSpec(
-    "regimes", "regimes.csv",
+    "regimes",
+    "regimes.csv",
     (
         C("regime", "str", "WA, MTCR, NSG, AG or CWC"),
         C("iso3", "str", "member country"),
         C("as_of", "date", "membership as of this date (YYYY-MM-DD)"),
         C("source", "str", "source note"),
     ),
-    key=("regime", "iso3"), description="Membership of the multilateral export-control regimes, real",
+    key=("regime", "iso3"),
+    description="Membership of the multilateral export-control regimes, real",
 )
 
 PARTNER_TOTALS = TableSpec(
-    "partner_totals", "partner_totals.csv",
+    "partner_totals",
+    "partner_totals.csv",
     (
         C("year", "int", "calendar year"),
         C("partner", "str", "ISO3 (WLD world, EUU EU)"),
@@ -119,11 +161,13 @@ PARTNER_TOTALS = TableSpec(
         C("balance_usd", "float", "exports - imports", unit="USD"),
         C("source", "str", "source note"),
     ),
-    key=("year", "partner"), description="US goods trade with key partners 2015-2024, Census basis, real",
+    key=("year", "partner"),
+    description="US goods trade with key partners 2015-2024, Census basis, real",
 )
 
 HS2_CHINA = TableSpec(
-    "hs2_china", "hs2_china.csv",
+    "hs2_china",
+    "hs2_china.csv",
     (
         C("year", "int", "calendar year"),
         C("flow", "str", "'export' (US exports) or 'import' (US imports)"),
@@ -131,25 +175,33 @@ HS2_CHINA = TableSpec(
         C("hs2", "str", "HS chapter, 2 characters"),
         C("value_usd", "float", "annual value", unit="USD"),
     ),
-    key=("year", "flow", "partner", "hs2"), description="US trade with China and the world by HS chapter 2015-2018, Census, real",
+    key=("year", "flow", "partner", "hs2"),
+    description="US trade with China and the world by HS chapter 2015-2018, Census, real",
 )
 
 EVENTS = TableSpec(
-    "events", "events.csv",
+    "events",
+    "events.csv",
     (
         C("date", "date", "YYYY-MM-DD"),
         C("title", "str", "short title"),
         C("summary", "str", "one line"),
         C("kind", "str", "us_control, china_control, tariff, talks, licensing, ..."),
         C("source", "str", "public source", required=False),
-        C("partners", "str", "ISO3 codes the event concerns, ';'-separated, or '*' for every partner "
-                             "(absent: every partner)", required=False),
+        C(
+            "partners",
+            "str",
+            "ISO3 codes the event concerns, ';'-separated, or '*' for every partner (absent: every partner)",
+            required=False,
+        ),
     ),
-    key=("date", "title"), description="Policy timeline for chart annotations, real (public record)",
+    key=("date", "title"),
+    description="Policy timeline for chart annotations, real (public record)",
 )
 
 CONCORDANCE = TableSpec(
-    "concordance", "concordance.csv",
+    "concordance",
+    "concordance.csv",
     (
         C("eccn", "str", "ECCN or sub-item id (2B001-rest)"),
         C("hs6", "str", "HS 2022 subheading, 6 characters"),
@@ -157,11 +209,14 @@ CONCORDANCE = TableSpec(
         C("rationale", "str", "why this mapping, a few words"),
         C("controlled_share", "float", "share of the HS code's trade the entry covers, 0-1", required=False),
     ),
-    key=("eccn", "hs6"), description="ECCN -> HS6 concordance, analyst-made", optional=True,
+    key=("eccn", "hs6"),
+    description="ECCN -> HS6 concordance, analyst-made",
+    optional=True,
 )
 
 TRADE = TableSpec(
-    "trade", "trade.parquet",
+    "trade",
+    "trade.parquet",
     (
         C("year", "int", "calendar year"),
         C("exporter", "str", "ISO3 (WLD: all exporters)"),
@@ -174,7 +229,8 @@ TRADE = TableSpec(
 )
 
 TIER_OVERRIDES = TableSpec(
-    "tier_overrides", "policy/tier_overrides.csv",
+    "tier_overrides",
+    "policy/tier_overrides.csv",
     (
         C("eccn", "str", "ECCN or sub-item id"),
         C("tier", "str", "foundational, transactional or legacy"),
@@ -182,11 +238,14 @@ TIER_OVERRIDES = TableSpec(
         C("author", "str", "who"),
         C("date", "date", "when (YYYY-MM-DD)"),
     ),
-    key=("eccn",), description="Analyst tier overrides (policy judgement, versioned)", optional=True,
+    key=("eccn",),
+    description="Analyst tier overrides (policy judgement, versioned)",
+    optional=True,
 )
 
 FA_OVERRIDES = TableSpec(
-    "fa_overrides", "policy/fa_overrides.csv",
+    "fa_overrides",
+    "policy/fa_overrides.csv",
     (
         C("eccn", "str", "ECCN or sub-item id"),
         C("partner", "str", "ISO3"),
@@ -198,21 +257,29 @@ FA_OVERRIDES = TableSpec(
         C("author", "str", "who"),
         C("date", "date", "when"),
     ),
-    key=("eccn", "partner"), description="Analyst foreign-availability overrides with evidence", optional=True,
+    key=("eccn", "partner"),
+    description="Analyst foreign-availability overrides with evidence",
+    optional=True,
 )
 
 CHPL = TableSpec(
-    "chpl", "chpl.csv",
+    "chpl",
+    "chpl.csv",
     (
         C("hs6", "str", "HS 2022 subheading, 6 characters"),
         C("tier", "str", "CHPL tier: 1, 2, 3.A, 3.B, 4.A or 4.B (1 highest concern)"),
-        C("description", "str", "item wording (EU Combined Nomenclature style, from a public script; not BIS's own text)"),
+        C(
+            "description",
+            "str",
+            "item wording (EU Combined Nomenclature style, from a public script; not BIS's own text)",
+        ),
         C("hs2022_name", "str", "HS 2022 subheading name (Growth Lab Atlas hs22.csv)", required=False),
         C("highest_priority", "bool", "one of the nine highest-priority codes (tiers 1 and 2)"),
         C("as_of", "date", "CHPL version date"),
         C("source", "str", "source note"),
     ),
-    key=("hs6",), description="Common High Priority List (BIS with the EU, Japan and the UK), real",
+    key=("hs6",),
+    description="Common High Priority List (BIS with the EU, Japan and the UK), real",
     optional=True,  # shipped; only the diversion signals read it
 )
 
@@ -220,32 +287,74 @@ CHPL = TableSpec(
 MIRROR_REPORTERS: tuple[str, ...] = ("exporter", "importer")
 
 MIRROR_TRADE = TableSpec(
-    "mirror_trade", "mirror_trade.parquet",
+    "mirror_trade",
+    "mirror_trade.parquet",
     (
         C("year", "int", "calendar year"),
         C("exporter", "str", "ISO3 of the exporting country"),
         C("importer", "str", "ISO3 of the importing country"),
         C("hs6", "str", "HS 2022 subheading, 6 characters"),
-        C("reporter", "str", "'exporter' (the exporter's declared exports, FOB) or 'importer' (the importer's declared imports, CIF)"),
+        C(
+            "reporter",
+            "str",
+            "'exporter' (the exporter's declared exports, FOB) or 'importer' (the importer's declared imports, CIF)",
+        ),
         C("value_usd", "float", "annual value as that reporter declared it", unit="USD"),
-        C("quantity_kg", "float", "net weight as that reporter declared it (blank: not reported)", required=False, unit="kg"),
+        C(
+            "quantity_kg",
+            "float",
+            "net weight as that reporter declared it (blank: not reported)",
+            required=False,
+            unit="kg",
+        ),
     ),
     key=("year", "exporter", "importer", "hs6", "reporter"),
     description="Mirror trade among third countries (both reporters' figures), for the diversion signals "
-                "(parquet metadata keys decontrol.source and decontrol.synthetic)",
+    "(parquet metadata keys decontrol.source and decontrol.synthetic)",
     optional=True,  # only the diversion signals read it; the item table reads trade.parquet alone
 )
 
 
 #: The reason-for-control columns of the Commerce Country Chart (Supp. No. 1 to 15 CFR 738), in order.
-CHART_COLUMNS: tuple[str, ...] = ("CB1", "CB2", "CB3", "NP1", "NP2", "NS1", "NS2", "MT1", "RS1", "RS2", "FC1",
-                                  "CC1", "CC2", "CC3", "AT1", "AT2")
+CHART_COLUMNS: tuple[str, ...] = (
+    "CB1",
+    "CB2",
+    "CB3",
+    "NP1",
+    "NP2",
+    "NS1",
+    "NS2",
+    "MT1",
+    "RS1",
+    "RS2",
+    "FC1",
+    "CC1",
+    "CC2",
+    "CC3",
+    "AT1",
+    "AT2",
+)
 #: The Country Groups of Supp. No. 1 to 15 CFR 740 (A:1 -> 'A1').
-COUNTRY_GROUP_COLUMNS: tuple[str, ...] = ("A1", "A2", "A3", "A4", "A5", "A6", "B", "D1", "D2", "D3", "D4", "D5",
-                                          "E1", "E2")
+COUNTRY_GROUP_COLUMNS: tuple[str, ...] = (
+    "A1",
+    "A2",
+    "A3",
+    "A4",
+    "A5",
+    "A6",
+    "B",
+    "D1",
+    "D2",
+    "D3",
+    "D4",
+    "D5",
+    "E1",
+    "E2",
+)
 
 COUNTRY_CHART = TableSpec(
-    "country_chart", "licensing/country_chart.csv",
+    "country_chart",
+    "licensing/country_chart.csv",
     (
         C("iso3", "str", "destination, ISO3 (Kosovo XKX)"),
         C("iso2", "str", "ISO2 as in the eCFR extracts"),
@@ -257,36 +366,48 @@ COUNTRY_CHART = TableSpec(
         C("as_of", "date", "eCFR issue date"),
         C("source", "str", "source note"),
     ),
-    key=("iso3",), description="Commerce Country Chart, 15 CFR 738 Supp. 1, real (eCFR)",
+    key=("iso3",),
+    description="Commerce Country Chart, 15 CFR 738 Supp. 1, real (eCFR)",
     optional=True,  # shipped; a data directory without it falls back to the shipped copy
 )
 
 CHART_FOOTNOTES = TableSpec(
-    "chart_footnotes", "licensing/chart_footnotes.csv",
-    (C("footnote", "int", "footnote number"), C("text", "str", "text as printed"),
-     C("iso3", "str", "destinations carrying it, ';'-separated"), C("as_of", "date", "eCFR issue date"),
-     C("source", "str", "source note")),
-    key=("footnote",), description="Footnotes of the Commerce Country Chart, real (eCFR)",
+    "chart_footnotes",
+    "licensing/chart_footnotes.csv",
+    (
+        C("footnote", "int", "footnote number"),
+        C("text", "str", "text as printed"),
+        C("iso3", "str", "destinations carrying it, ';'-separated"),
+        C("as_of", "date", "eCFR issue date"),
+        C("source", "str", "source note"),
+    ),
+    key=("footnote",),
+    description="Footnotes of the Commerce Country Chart, real (eCFR)",
     optional=True,  # shipped; a data directory without it falls back to the shipped copy
 )
 
 COUNTRY_GROUPS = TableSpec(
-    "country_groups", "licensing/country_groups.csv",
+    "country_groups",
+    "licensing/country_groups.csv",
     (
         C("iso3", "str", "country, ISO3"),
         C("iso2", "str", "ISO2 as in the eCFR extracts"),
         C("name", "str", "name as printed in Part 740"),
-        *(C(col, "bool", f"member of Country Group {col[0]}{':' + col[1:] if len(col) > 1 else ''}")
-          for col in COUNTRY_GROUP_COLUMNS),
+        *(
+            C(col, "bool", f"member of Country Group {col[0]}{':' + col[1:] if len(col) > 1 else ''}")
+            for col in COUNTRY_GROUP_COLUMNS
+        ),
         C("as_of", "date", "eCFR issue date"),
         C("source", "str", "source note"),
     ),
-    key=("iso3",), description="EAR Country Groups, 15 CFR 740 Supp. 1, real (eCFR)",
+    key=("iso3",),
+    description="EAR Country Groups, 15 CFR 740 Supp. 1, real (eCFR)",
     optional=True,  # shipped; a data directory without it falls back to the shipped copy
 )
 
 MEU_ITEMS = TableSpec(
-    "meu_items", "licensing/meu_items.csv",
+    "meu_items",
+    "licensing/meu_items.csv",
     (
         C("paragraph", "str", "paragraph of Supp. No. 2 to Part 744, e.g. (3)(i)"),
         C("eccn", "str", "ECCN of the entry"),
@@ -295,12 +416,14 @@ MEU_ITEMS = TableSpec(
         C("as_of", "date", "eCFR issue date"),
         C("source", "str", "source note"),
     ),
-    key=("paragraph",), description="Items of the military end-use/end-user rule, 15 CFR 744 Supp. 2, real (eCFR)",
+    key=("paragraph",),
+    description="Items of the military end-use/end-user rule, 15 CFR 744 Supp. 2, real (eCFR)",
     optional=True,  # shipped; a data directory without it falls back to the shipped copy
 )
 
 MEU_DESTINATIONS = TableSpec(
-    "meu_destinations", "licensing/meu_destinations.csv",
+    "meu_destinations",
+    "licensing/meu_destinations.csv",
     (
         C("iso3", "str", "destination, ISO3"),
         C("name", "str", "country"),
@@ -311,12 +434,14 @@ MEU_DESTINATIONS = TableSpec(
         C("as_of", "date", "eCFR issue date"),
         C("source", "str", "source note"),
     ),
-    key=("iso3",), description="Destinations of the military end-use/end-user rule, 15 CFR 744.21, real (eCFR)",
+    key=("iso3",),
+    description="Destinations of the military end-use/end-user rule, 15 CFR 744.21, real (eCFR)",
     optional=True,  # shipped; a data directory without it falls back to the shipped copy
 )
 
 PARTNER_MEASURES = TableSpec(
-    "partner_measures", "partner_measures.csv",
+    "partner_measures",
+    "partner_measures.csv",
     (
         C("partner", "str", "the partner whose own export control this is, ISO3"),
         C("measure_id", "str", "announcement year-number, '#' sub-item (e.g. 2023-23#ga1)"),
@@ -335,12 +460,14 @@ PARTNER_MEASURES = TableSpec(
         C("source", "str", "where the measure row comes from"),
         C("notes", "str", "notes", required=False),
     ),
-    key=("partner", "measure_id"), optional=True,
+    key=("partner", "measure_id"),
+    optional=True,
     description="The partner's own export controls (China's critical-mineral controls 2023-2026), real (public announcements)",
 )
 
 PARTNER_MEASURE_STATUS = TableSpec(
-    "partner_measure_status", "partner_measure_status.csv",
+    "partner_measure_status",
+    "partner_measure_status.csv",
     (
         C("partner", "str", "ISO3"),
         C("measure_id", "str", "measure (partner_measures.measure_id)"),
@@ -352,12 +479,14 @@ PARTNER_MEASURE_STATUS = TableSpec(
         C("as_of", "date", "status known to this date"),
         C("source", "str", "source note"),
     ),
-    key=("partner", "measure_id", "status", "start"), optional=True,
+    key=("partner", "measure_id", "status", "start"),
+    optional=True,
     description="Status history of the partner's export controls, real (public announcements)",
 )
 
 PARTNER_MEASURES_UNSOURCED = TableSpec(
-    "partner_measures_unsourced", "partner_measures_unsourced.csv",
+    "partner_measures_unsourced",
+    "partner_measures_unsourced.csv",
     (
         C("partner", "str", "ISO3"),
         C("measure_id", "str", "measure (partner_measures.measure_id)"),
@@ -366,32 +495,68 @@ PARTNER_MEASURES_UNSOURCED = TableSpec(
         C("confidence", "str", "high, medium or low"),
         C("note", "str", "why these codes"),
     ),
-    key=("partner", "measure_id", "item"), optional=True,
+    key=("partner", "measure_id", "item"),
+    optional=True,
     description="Unsourced HS6 candidates for partner measures whose published codes were not found (analyst)",
 )
 
 REFERENCE_EXCHANGES = TableSpec(
-    "reference_exchanges", "reference_exchanges.csv",
+    "reference_exchanges",
+    "reference_exchanges.csv",
     (
         C("exchange", "str", "Geneva, London, Busan ..."),
         C("date", "date", "date of the outcome"),
         C("side", "str", "'us_gives' or 'partner_gives'"),
         C("what", "str", "what was given, in words"),
-        C("measure_ids", "str", "partner measures relieved (partner_measures.measure_id), ';'-separated", required=False),
+        C(
+            "measure_ids",
+            "str",
+            "partner measures relieved (partner_measures.measure_id), ';'-separated",
+            required=False,
+        ),
         C("eccns", "str", "CCL entries relieved, ';'-separated", required=False),
-        C("hs6_codes", "str", "HS6 codes of relieved goods outside the CCL (e.g. ethane), ';'-separated; "
-                              "analyst's codes, unsourced", required=False),
+        C(
+            "hs6_codes",
+            "str",
+            "HS6 codes of relieved goods outside the CCL (e.g. ethane), ';'-separated; analyst's codes, unsourced",
+            required=False,
+        ),
         C("relief", "str", "lift, suspend, general_licence, or a kind outside the item model (tariff, end_user_rule)"),
         C("source", "str", "public source"),
     ),
-    key=("exchange", "side", "what"), optional=True,
+    key=("exchange", "side", "what"),
+    optional=True,
     description="Outcomes of the 2025 US-China talks (Geneva, London, Busan) as gives and gets, from the public record (analyst-made)",
 )
 
-TABLES: dict[str, TableSpec] = {t.name: t for t in (
-    CCL, HS6, HS2, COUNTRIES, REGIMES, PARTNER_TOTALS, HS2_CHINA, EVENTS, CONCORDANCE, TRADE,
-    TIER_OVERRIDES, FA_OVERRIDES, COUNTRY_CHART, CHART_FOOTNOTES, COUNTRY_GROUPS, MEU_ITEMS, MEU_DESTINATIONS,
-    PARTNER_MEASURES, PARTNER_MEASURE_STATUS, PARTNER_MEASURES_UNSOURCED, REFERENCE_EXCHANGES, CHPL, MIRROR_TRADE)}
+TABLES: dict[str, TableSpec] = {
+    t.name: t
+    for t in (
+        CCL,
+        HS6,
+        HS2,
+        COUNTRIES,
+        REGIMES,
+        PARTNER_TOTALS,
+        HS2_CHINA,
+        EVENTS,
+        CONCORDANCE,
+        TRADE,
+        TIER_OVERRIDES,
+        FA_OVERRIDES,
+        COUNTRY_CHART,
+        CHART_FOOTNOTES,
+        COUNTRY_GROUPS,
+        MEU_ITEMS,
+        MEU_DESTINATIONS,
+        PARTNER_MEASURES,
+        PARTNER_MEASURE_STATUS,
+        PARTNER_MEASURES_UNSOURCED,
+        REFERENCE_EXCHANGES,
+        CHPL,
+        MIRROR_TRADE,
+    )
+}
 
 #: Partners the product focuses on (China first, then the allies in what-if sessions).
 PARTNERS: tuple[str, ...] = ("CHN", "JPN", "GBR", "AUS", "NLD", "DEU", "KOR", "TWN")

@@ -27,10 +27,15 @@ from optimizer.errors import DecontrolError
 META_PREFIX = "decontrol."
 TRADE_COLUMNS = ("year", "exporter", "importer", "hs6", "value_usd")
 
-TRADE_ARROW_SCHEMA = pa.schema([
-    ("year", pa.int32()), ("exporter", pa.string()), ("importer", pa.string()),
-    ("hs6", pa.string()), ("value_usd", pa.float64()),
-])
+TRADE_ARROW_SCHEMA = pa.schema(
+    [
+        ("year", pa.int32()),
+        ("exporter", pa.string()),
+        ("importer", pa.string()),
+        ("hs6", pa.string()),
+        ("value_usd", pa.float64()),
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -50,17 +55,21 @@ def read_trade_meta(path: Path) -> TradeMeta:
     except (pa.ArrowInvalid, OSError) as exc:
         raise DecontrolError(f"{path}: not a readable parquet file ({exc})") from exc
     raw = schema.metadata or {}
-    meta = {k.decode(): v.decode(errors="replace") for k, v in raw.items()
-            if k.decode(errors="replace").startswith(META_PREFIX)}
-    meta = {k[len(META_PREFIX):]: v for k, v in meta.items()}
+    meta = {
+        k.decode(): v.decode(errors="replace")
+        for k, v in raw.items()
+        if k.decode(errors="replace").startswith(META_PREFIX)
+    }
+    meta = {k[len(META_PREFIX) :]: v for k, v in meta.items()}
     if "source" not in meta and "synthetic" not in meta:
         return TradeMeta(f"user-supplied {path}", False, False, meta)
     synthetic = meta.get("synthetic", "false").strip().lower() in ("true", "1", "yes")
     return TradeMeta(meta.get("source", f"user-supplied {path}"), synthetic, True, meta)
 
 
-def write_trade_parquet(df: pd.DataFrame, out_dir: Path, *, source: str, synthetic: bool,
-                        meta: dict[str, str] | None = None) -> Path:
+def write_trade_parquet(
+    df: pd.DataFrame, out_dir: Path, *, source: str, synthetic: bool, meta: dict[str, str] | None = None
+) -> Path:
     """Write the canonical trade table to `out_dir/trade.parquet` atomically, with provenance.
 
     `df` must have the canonical columns; rows are sorted by key so files diff and compress well.
@@ -74,14 +83,18 @@ def write_trade_parquet(df: pd.DataFrame, out_dir: Path, *, source: str, synthet
     return write_trade_table(table, out_dir, source=source, synthetic=synthetic, meta=meta)
 
 
-def write_trade_table(table: pa.Table, out_dir: Path, *, source: str, synthetic: bool,
-                      meta: dict[str, str] | None = None) -> Path:
+def write_trade_table(
+    table: pa.Table, out_dir: Path, *, source: str, synthetic: bool, meta: dict[str, str] | None = None
+) -> Path:
     """Arrow form of `write_trade_parquet` (no pandas round trip for tens of millions of rows)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     table = _conform(table.select(list(TRADE_COLUMNS)))
-    entries = {"source": source, "synthetic": "true" if synthetic else "false",
-               "imported_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    entries = {
+        "source": source,
+        "synthetic": "true" if synthetic else "false",
+        "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
     entries.update(meta or {})
     kv = {f"{META_PREFIX}{k}": str(v) for k, v in entries.items()}
     target = out_dir / "trade.parquet"

@@ -42,8 +42,11 @@ ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
 
 #: Columns holding ISO3 codes that must appear in countries.csv.
 COUNTRY_REFS: dict[str, tuple[str, ...]] = {
-    "regimes": ("iso3",), "partner_totals": ("partner",), "hs2_china": ("partner",),
-    "fa_overrides": ("partner",), "trade": ("exporter", "importer"),
+    "regimes": ("iso3",),
+    "partner_totals": ("partner",),
+    "hs2_china": ("partner",),
+    "fa_overrides": ("partner",),
+    "trade": ("exporter", "importer"),
 }
 
 #: Money columns that cannot be negative (a balance can).
@@ -71,13 +74,15 @@ class _Problems:
     def file(self, what: str) -> None:
         self.messages.append(f"{self.label}: {what}")
 
-    def rows(self, mask: pd.Series | np.ndarray, column: str, values: pd.Series,
-             describe: Callable[[object], str]) -> None:
+    def rows(
+        self, mask: pd.Series | np.ndarray, column: str, values: pd.Series, describe: Callable[[object], str]
+    ) -> None:
         """One message per offending row (up to the cap), then a count of the rest."""
         positions = np.flatnonzero(np.asarray(mask, dtype=bool))
         for pos in positions[:MAX_ROWS_PER_CHECK]:
-            self.messages.append(f"{self.label} row {self.row(int(pos))}, column {column}: "
-                                 f"{describe(values.iloc[int(pos)])}")
+            self.messages.append(
+                f"{self.label} row {self.row(int(pos))}, column {column}: {describe(values.iloc[int(pos)])}"
+            )
         rest = len(positions) - MAX_ROWS_PER_CHECK
         if rest > 0:
             self.messages.append(f"{self.label}, column {column}: {rest} more row(s) with the same problem")
@@ -103,8 +108,9 @@ def _quote(v: object) -> str:
     return "blank" if v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == "" else repr(str(v))
 
 
-def check_table(spec: TableSpec, df: pd.DataFrame, path: Path, *, csv: bool,
-                refs: dict[str, set[str]] | None = None) -> list[str]:
+def check_table(
+    spec: TableSpec, df: pd.DataFrame, path: Path, *, csv: bool, refs: dict[str, set[str]] | None = None
+) -> list[str]:
     """Every problem in one table (columns, types, codes, ranges, enums, keys, references)."""
     p = _Problems(path, csv)
     refs = refs or {}
@@ -183,14 +189,25 @@ def _check_numeric(p: _Problems, name: str, dtype: str, required: bool, s: pd.Se
         num, decimal_comma = number_text(text)
         blank = text == ""
         nonnum = num.isna() & ~blank & ~decimal_comma
-        p.rows(decimal_comma, name, s, lambda v: f"{_quote(v)} has a decimal comma: write a decimal point "
-                                                 "(a comma is read only as a thousands separator)")
+        p.rows(
+            decimal_comma,
+            name,
+            s,
+            lambda v: (
+                f"{_quote(v)} has a decimal comma: write a decimal point "
+                "(a comma is read only as a thousands separator)"
+            ),
+        )
     p.rows(nonnum, name, s, lambda v: f"{_quote(v)} is not a number")
     finite = np.isfinite(num.to_numpy(dtype="float64", na_value=np.nan))
     p.rows(num.notna() & ~finite, name, s, lambda v: f"{_quote(v)} is not a finite number")
     if name == "value_usd":
-        p.rows(finite & (num.to_numpy(dtype="float64", na_value=np.nan) > MAX_ROW_USD), name, s,
-               lambda v: f"{_quote(v)} is an implausible value for one flow (more than ${MAX_ROW_USD:,.0f})")
+        p.rows(
+            finite & (num.to_numpy(dtype="float64", na_value=np.nan) > MAX_ROW_USD),
+            name,
+            s,
+            lambda v: f"{_quote(v)} is an implausible value for one flow (more than ${MAX_ROW_USD:,.0f})",
+        )
     if required:
         p.rows(blank, name, s, lambda v: "missing value")
     if dtype == "int":
@@ -226,8 +243,9 @@ def _check_duplicates(p: _Problems, df: pd.DataFrame, key: list[str]) -> None:
     positions = np.flatnonzero(dup.to_numpy())
     for pos in positions[:MAX_ROWS_PER_CHECK]:
         values = ", ".join(f"{k}={keyframe[k].iloc[pos]!s}" for k in key)
-        p.messages.append(f"{p.label} row {p.row(int(pos))}: duplicate key ({values}), "
-                          f"first seen on row {p.row(int(first_of[pos]))}")
+        p.messages.append(
+            f"{p.label} row {p.row(int(pos))}: duplicate key ({values}), first seen on row {p.row(int(first_of[pos]))}"
+        )
     rest = len(positions) - MAX_ROWS_PER_CHECK
     if rest > 0:
         p.messages.append(f"{p.label}: {rest} more duplicate key row(s)")
@@ -248,7 +266,9 @@ def validate_dataset(raw: dict[str, pd.DataFrame], paths: dict[str, Path | None]
     problems: list[str] = []
     for name, spec in TABLES.items():
         if paths.get(name) is None and not spec.optional:
-            problems.append(f"missing file {spec.filename} (neither in the data directory nor in the shipped datasets/)")
+            problems.append(
+                f"missing file {spec.filename} (neither in the data directory nor in the shipped datasets/)"
+            )
     refs = reference_sets(raw)
     for name, df in raw.items():
         spec = TABLES[name]
@@ -282,5 +302,3 @@ def check_dir(data_dir: Path | None) -> list[str]:
 def raise_if_problems(problems: list[str], what: str) -> None:
     if problems:
         raise DataValidationError(f"{what}: {len(problems)} problem(s) found", problems)
-
-

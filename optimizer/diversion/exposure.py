@@ -37,7 +37,7 @@ COLUMNS: tuple[str, ...] = ("eccn", "diversion_score", "diversion_signal", "dive
 class Exposure:
     """Per ECCN: the strongest signal of its codes for the partner's targets, with provenance."""
 
-    table: pd.DataFrame          # COLUMNS, one row per ECCN that has at least one scored pair
+    table: pd.DataFrame  # COLUMNS, one row per ECCN that has at least one scored pair
     partner: str
     targets: tuple[str, ...]
     synthetic: bool
@@ -83,18 +83,23 @@ def item_exposure(ds: Dataset, partner: str, eccns: list[str] | None = None) -> 
     if pairs is None or conc is None:
         return Exposure(pd.DataFrame(columns=list(COLUMNS)), partner, targets, synthetic, source)
     scored = conc.merge(pairs[["hub", "hs6", "target", "combined"]], on="hs6")
-    scored = scored.sort_values(["eccn", "combined", "hub", "hs6", "target"], ascending=[True, False, True, True, True],
-                                kind="mergesort")
+    scored = scored.sort_values(
+        ["eccn", "combined", "hub", "hs6", "target"], ascending=[True, False, True, True, True], kind="mergesort"
+    )
     top = scored.drop_duplicates("eccn").set_index("eccn")
     strong = scored[scored["combined"] >= STRONG_SIGNAL].groupby("eccn").size()
     label = "SYNTHETIC" if synthetic else "real"
-    out = pd.DataFrame({
-        "eccn": top.index,
-        "diversion_score": top["combined"].round(4).to_numpy(),
-        "diversion_signal": [f"{r.hub} → {r.target}, HS {r.hs6}, score {r.combined:.2f} ({label} mirror trade)"
-                             for r in top.itertuples()],
-        "diversion_pairs_strong": [int(strong.get(e, 0)) for e in top.index],
-    })
+    out = pd.DataFrame(
+        {
+            "eccn": top.index,
+            "diversion_score": top["combined"].round(4).to_numpy(),
+            "diversion_signal": [
+                f"{r.hub} → {r.target}, HS {r.hs6}, score {r.combined:.2f} ({label} mirror trade)"
+                for r in top.itertuples()
+            ],
+            "diversion_pairs_strong": [int(strong.get(e, 0)) for e in top.index],
+        }
+    )
     return Exposure(out.reset_index(drop=True), partner, targets, synthetic, source)
 
 
@@ -119,15 +124,18 @@ def diversion_for(ds: Dataset, items: pd.DataFrame, partner: str) -> pd.DataFram
     reads it); a DecontrolError when the data has no mirror trade table to measure it on."""
     exposure = item_exposure(ds, partner)
     if exposure is None:
-        raise DecontrolError("the diversion screen needs the mirror trade table (mirror_trade.parquet), which this "
-                             "data does not have: drop --max-diversion or add the table (datasets/README.md)")
+        raise DecontrolError(
+            "the diversion screen needs the mirror trade table (mirror_trade.parquet), which this "
+            "data does not have: drop --max-diversion or add the table (datasets/README.md)"
+        )
     out = with_diversion(items, exposure)
     out.attrs = dict(items.attrs)
     return out
 
 
-def for_scenario(ds: Dataset, items: pd.DataFrame, partner: str | None, max_diversion: float | None,
-                 exposure: Exposure | None = None) -> pd.DataFrame:
+def for_scenario(
+    ds: Dataset, items: pd.DataFrame, partner: str | None, max_diversion: float | None, exposure: Exposure | None = None
+) -> pd.DataFrame:
     """The item table a scenario is solved on: with the diversion exposure joined when the scenario
     screens on it (`max_diversion` set and the table has no scores yet), else unchanged. Every path
     that solves a scenario (CLI, builder, scenario runner, coalition) calls this one function."""
@@ -140,5 +148,13 @@ def for_scenario(ds: Dataset, items: pd.DataFrame, partner: str | None, max_dive
     return diversion_for(ds, items, partner)
 
 
-__all__ = ["COLUMNS", "STRONG_SIGNAL", "Exposure", "diversion_for", "for_scenario", "item_exposure", "targets_for",
-           "with_diversion"]
+__all__ = [
+    "COLUMNS",
+    "STRONG_SIGNAL",
+    "Exposure",
+    "diversion_for",
+    "for_scenario",
+    "item_exposure",
+    "targets_for",
+    "with_diversion",
+]

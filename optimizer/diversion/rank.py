@@ -21,9 +21,44 @@ from optimizer.errors import DecontrolError
 #: Coalition exporters: the US, the EU members, the UK, Japan, Korea, Taiwan and the other
 #: Export Enforcement Five / CHPL partners (Canada, Australia, New Zealand, Switzerland, Norway).
 COALITION: tuple[str, ...] = (
-    "USA", "AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN", "IRL",
-    "ITA", "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK", "SVN", "ESP", "SWE", "GBR", "JPN",
-    "KOR", "TWN", "CAN", "AUS", "NZL", "CHE", "NOR")
+    "USA",
+    "AUT",
+    "BEL",
+    "BGR",
+    "HRV",
+    "CYP",
+    "CZE",
+    "DNK",
+    "EST",
+    "FIN",
+    "FRA",
+    "DEU",
+    "GRC",
+    "HUN",
+    "IRL",
+    "ITA",
+    "LVA",
+    "LTU",
+    "LUX",
+    "MLT",
+    "NLD",
+    "POL",
+    "PRT",
+    "ROU",
+    "SVK",
+    "SVN",
+    "ESP",
+    "SWE",
+    "GBR",
+    "JPN",
+    "KOR",
+    "TWN",
+    "CAN",
+    "AUS",
+    "NZL",
+    "CHE",
+    "NOR",
+)
 #: Usual transit hubs (third countries through which controlled goods are reported to reach targets).
 HUBS: tuple[str, ...] = ("ARE", "TUR", "KAZ", "KGZ", "ARM", "GEO", "UZB", "HKG", "SGP", "MYS", "THA", "VNM", "IND")
 #: Targets and the control date used by default (the first broad control of the CHPL's goods).
@@ -54,11 +89,15 @@ def periods(years: list[int], since: date) -> Periods:
     if not ys:
         raise DecontrolError("the mirror trade table has no rows")
     if not post:
-        raise DecontrolError(f"no trade data after {since.isoformat()}: the mirror table ends in {ys[-1]} "
-                             f"(first post-control year would be {fp})")
+        raise DecontrolError(
+            f"no trade data after {since.isoformat()}: the mirror table ends in {ys[-1]} "
+            f"(first post-control year would be {fp})"
+        )
     if len(pre) < sg.MIN_PRE_YEARS:
-        raise DecontrolError(f"need at least {sg.MIN_PRE_YEARS} years of trade before {since.isoformat()} "
-                             f"for a pre-trend; the mirror table starts in {ys[0]}")
+        raise DecontrolError(
+            f"need at least {sg.MIN_PRE_YEARS} years of trade before {since.isoformat()} "
+            f"for a pre-trend; the mirror table starts in {ys[0]}"
+        )
     return Periods(since, fp, pre, post)
 
 
@@ -88,8 +127,8 @@ def _leg_sums(flows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Per group and year: best value (importer's report, else exporter's), both-reported sums for the
     mirror gap, and value/kg sums of reports that carry a weight (importer's preferred)."""
     f = flows.copy()
-    f["best_imp"] = f["v_imp"].fillna(f["v_exp"])      # importer's report preferred
-    f["best_exp"] = f["v_exp"].fillna(f["v_imp"])      # exporter's report preferred
+    f["best_imp"] = f["v_imp"].fillna(f["v_exp"])  # importer's report preferred
+    f["best_exp"] = f["v_exp"].fillna(f["v_imp"])  # exporter's report preferred
     both = f["v_exp"].notna() & f["v_imp"].notna()
     f["both_exp"] = f["v_exp"].where(both, 0.0)
     f["both_imp"] = f["v_imp"].where(both, 0.0)
@@ -113,10 +152,16 @@ def _by_period(sums: pd.DataFrame, per: Periods) -> pd.DataFrame:
     return wide
 
 
-def rank_pairs(mirror: pd.DataFrame, target: str, since: date | None = None, *,
-               hubs: tuple[str, ...] = HUBS, coalition: tuple[str, ...] = COALITION,
-               codes: set[str] | None = None,
-               weights: dict[str, float] | None = None) -> tuple[pd.DataFrame, Periods]:
+def rank_pairs(
+    mirror: pd.DataFrame,
+    target: str,
+    since: date | None = None,
+    *,
+    hubs: tuple[str, ...] = HUBS,
+    coalition: tuple[str, ...] = COALITION,
+    codes: set[str] | None = None,
+    weights: dict[str, float] | None = None,
+) -> tuple[pd.DataFrame, Periods]:
     """Every (hub, hs6) pair with coalition exports to the hub, scored for `target`, best first.
 
     Peers of a hub in the growth signal are the other hubs given. Returns the ranked frame and the
@@ -136,8 +181,11 @@ def rank_pairs(mirror: pd.DataFrame, target: str, since: date | None = None, *,
     if leg_a.empty:
         return empty, per
     a = _leg_sums(side_by_side(leg_a).rename(columns={"importer": "hub"}), ["hub", "hs6"])
-    b = (_leg_sums(side_by_side(leg_b).rename(columns={"exporter": "hub"}), ["hub", "hs6"])
-         if not leg_b.empty else a.iloc[0:0])
+    b = (
+        _leg_sums(side_by_side(leg_b).rename(columns={"exporter": "hub"}), ["hub", "hs6"])
+        if not leg_b.empty
+        else a.iloc[0:0]
+    )
     years = np.array(per.pre + per.post)
     residuals: dict[str, dict[str, sg.Residual]] = {}
     wide_a = a.pivot_table(index=["hub", "hs6"], columns="year", values="best_exp", aggfunc="sum")
@@ -158,43 +206,70 @@ def rank_pairs(mirror: pd.DataFrame, target: str, since: date | None = None, *,
         own = code_res.get(hub)
         growth = sg.did_growth(own, [r for h, r in sorted(code_res.items()) if h != hub]) if own else None
         rex = sg.reexport_signal(sb["pre_best_imp"], sa["pre_best_imp"], sb["post_best_imp"], sa["post_best_imp"])
-        mir = sg.mirror_signal(sg.gap(sa["pre_both_exp"], sa["pre_both_imp"]),
-                               sg.gap(sa["post_both_exp"], sa["post_both_imp"]),
-                               sg.gap(sb["pre_both_imp"], sb["pre_both_exp"]),
-                               sg.gap(sb["post_both_imp"], sb["post_both_exp"]))
-        uv = sg.unit_value_signal((sb["pre_uv_v"], sb["pre_uv_kg"]), (sa["pre_uv_v"], sa["pre_uv_kg"]),
-                                  (sb["post_uv_v"], sb["post_uv_kg"]), (sa["post_uv_v"], sa["post_uv_kg"]))
-        scores = {"growth": growth.score if growth else float("nan"), "reexport": rex.score,
-                  "mirror": mir.score, "unit_value": uv.score}
-        rows.append({
-            "hub": hub, "hs6": code, "target": target,
-            "combined": sg.combine(scores, weights),
-            "growth_score": scores["growth"], "reexport_score": rex.score, "mirror_score": mir.score,
-            "unit_value_score": uv.score,
-            "did_log": growth.did if growth else math.nan, "did_se": growth.se if growth else math.nan,
-            "did_z": growth.z if growth else math.nan,
-            "did_low90": growth.low90 if growth else math.nan, "did_high90": growth.high90 if growth else math.nan,
-            "excess_growth_pct": 100 * growth.excess_pct if growth else math.nan,
-            "n_peers": growth.n_peers if growth else 0,
-            "coalition_to_hub_pre_usd": sa["pre_best_exp"] / n_pre,
-            "coalition_to_hub_post_usd": sa["post_best_exp"] / n_post,
-            "hub_to_target_pre_usd": sb["pre_best_imp"] / n_pre,
-            "hub_to_target_post_usd": sb["post_best_imp"] / n_post,
-            "reexport_ratio_pre": rex.ratio_pre, "reexport_ratio_post": rex.ratio_post,
-            "gap1_pre": mir.leg1_pre, "gap1_post": mir.leg1_post,
-            "gap2_pre": mir.leg2_pre, "gap2_post": mir.leg2_post,
-            "uv_log_rel_pre": uv.log_rel_pre, "uv_log_rel_post": uv.log_rel_post, "uv_change": uv.change,
-        })
+        mir = sg.mirror_signal(
+            sg.gap(sa["pre_both_exp"], sa["pre_both_imp"]),
+            sg.gap(sa["post_both_exp"], sa["post_both_imp"]),
+            sg.gap(sb["pre_both_imp"], sb["pre_both_exp"]),
+            sg.gap(sb["post_both_imp"], sb["post_both_exp"]),
+        )
+        uv = sg.unit_value_signal(
+            (sb["pre_uv_v"], sb["pre_uv_kg"]),
+            (sa["pre_uv_v"], sa["pre_uv_kg"]),
+            (sb["post_uv_v"], sb["post_uv_kg"]),
+            (sa["post_uv_v"], sa["post_uv_kg"]),
+        )
+        scores = {
+            "growth": growth.score if growth else float("nan"),
+            "reexport": rex.score,
+            "mirror": mir.score,
+            "unit_value": uv.score,
+        }
+        rows.append(
+            {
+                "hub": hub,
+                "hs6": code,
+                "target": target,
+                "combined": sg.combine(scores, weights),
+                "growth_score": scores["growth"],
+                "reexport_score": rex.score,
+                "mirror_score": mir.score,
+                "unit_value_score": uv.score,
+                "did_log": growth.did if growth else math.nan,
+                "did_se": growth.se if growth else math.nan,
+                "did_z": growth.z if growth else math.nan,
+                "did_low90": growth.low90 if growth else math.nan,
+                "did_high90": growth.high90 if growth else math.nan,
+                "excess_growth_pct": 100 * growth.excess_pct if growth else math.nan,
+                "n_peers": growth.n_peers if growth else 0,
+                "coalition_to_hub_pre_usd": sa["pre_best_exp"] / n_pre,
+                "coalition_to_hub_post_usd": sa["post_best_exp"] / n_post,
+                "hub_to_target_pre_usd": sb["pre_best_imp"] / n_pre,
+                "hub_to_target_post_usd": sb["post_best_imp"] / n_post,
+                "reexport_ratio_pre": rex.ratio_pre,
+                "reexport_ratio_post": rex.ratio_post,
+                "gap1_pre": mir.leg1_pre,
+                "gap1_post": mir.leg1_post,
+                "gap2_pre": mir.leg2_pre,
+                "gap2_post": mir.leg2_post,
+                "uv_log_rel_pre": uv.log_rel_pre,
+                "uv_log_rel_post": uv.log_rel_post,
+                "uv_change": uv.change,
+            }
+        )
     out = pd.DataFrame(rows)
     out["_z"] = out["did_z"].fillna(-np.inf)
-    out = out.sort_values(["combined", "_z", "hub", "hs6"], ascending=[False, False, True, True],
-                          kind="mergesort").drop(columns="_z").reset_index(drop=True)
+    out = (
+        out.sort_values(["combined", "_z", "hub", "hs6"], ascending=[False, False, True, True], kind="mergesort")
+        .drop(columns="_z")
+        .reset_index(drop=True)
+    )
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     return out, per
 
 
-def pair_series(mirror: pd.DataFrame, hub: str, hs6: str, target: str,
-                coalition: tuple[str, ...] = COALITION) -> pd.DataFrame:
+def pair_series(
+    mirror: pd.DataFrame, hub: str, hs6: str, target: str, coalition: tuple[str, ...] = COALITION
+) -> pd.DataFrame:
     """Per year, the legs behind one pair's signals (before/after charts): coalition exports to the
     hub as the coalition and as the hub reported them, and the hub's exports to the target as the
     target and as the hub reported them (USD; NaN where nobody reported)."""
@@ -206,8 +281,12 @@ def pair_series(mirror: pd.DataFrame, hub: str, hs6: str, target: str,
     def leg(df: pd.DataFrame, reporter: str) -> pd.Series:
         return df[df["reporter"] == reporter].groupby("year")["value_usd"].sum().reindex(years)
 
-    return pd.DataFrame({"year": years,
-                         "coalition_reported_exports_to_hub": leg(a, "exporter").to_numpy(),
-                         "hub_reported_imports_from_coalition": leg(a, "importer").to_numpy(),
-                         "target_reported_imports_from_hub": leg(b, "importer").to_numpy(),
-                         "hub_reported_exports_to_target": leg(b, "exporter").to_numpy()})
+    return pd.DataFrame(
+        {
+            "year": years,
+            "coalition_reported_exports_to_hub": leg(a, "exporter").to_numpy(),
+            "hub_reported_imports_from_coalition": leg(a, "importer").to_numpy(),
+            "target_reported_imports_from_hub": leg(b, "importer").to_numpy(),
+            "hub_reported_exports_to_target": leg(b, "exporter").to_numpy(),
+        }
+    )

@@ -88,14 +88,23 @@ def parse_weights(text: str | None) -> dict[str, float]:
     return weights
 
 
-def diversion_report(ds: Dataset, target: str, since: date | None = None, *, tiers: tuple[str, ...] = (),
-                     hubs: tuple[str, ...] = rk.HUBS, weights: dict[str, float] | None = None,
-                     codes: set[str] | None = None) -> DiversionReport:
+def diversion_report(
+    ds: Dataset,
+    target: str,
+    since: date | None = None,
+    *,
+    tiers: tuple[str, ...] = (),
+    hubs: tuple[str, ...] = rk.HUBS,
+    weights: dict[str, float] | None = None,
+    codes: set[str] | None = None,
+) -> DiversionReport:
     """Rank (hub, HS6) pairs for `target` on the dataset's mirror trade table (`codes`: only these
     HS6 codes; a code's scores do not depend on other codes, so this is a cheap exact subset)."""
     if ds.mirror_trade.empty:
-        raise DecontrolError("no mirror trade table (mirror_trade.parquet) in the data: the diversion signals "
-                             "need both reporters' figures (see datasets/README.md)")
+        raise DecontrolError(
+            "no mirror trade table (mirror_trade.parquet) in the data: the diversion signals "
+            "need both reporters' figures (see datasets/README.md)"
+        )
     if target not in set(ds.countries["iso3"]):
         raise DecontrolError(f"unknown target country code {target!r}")
     if since is None and target not in rk.CONTROL_DATES:
@@ -112,8 +121,9 @@ def diversion_report(ds: Dataset, target: str, since: date | None = None, *, tie
     info = ds.provenance.get("mirror_trade")
     synthetic = bool(info.synthetic) if info is not None else True
     source = info.source if info is not None else "unknown"
-    return DiversionReport(table, target, per.since, note, per, weights, synthetic, source,
-                           tuple(h for h in hubs if h != target), tiers)
+    return DiversionReport(
+        table, target, per.since, note, per, weights, synthetic, source, tuple(h for h in hubs if h != target), tiers
+    )
 
 
 def _annotate(table: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
@@ -121,8 +131,11 @@ def _annotate(table: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
     if table.empty:
         return table
     tier = ds.chpl.set_index("hs6")["tier"] if not ds.chpl.empty else pd.Series(dtype=str)
-    eccns = (ds.concordance.sort_values("eccn").groupby("hs6")["eccn"].agg(lambda s: ";".join(dict.fromkeys(s)))
-             if not ds.concordance.empty else pd.Series(dtype=str))
+    eccns = (
+        ds.concordance.sort_values("eccn").groupby("hs6")["eccn"].agg(lambda s: ";".join(dict.fromkeys(s)))
+        if not ds.concordance.empty
+        else pd.Series(dtype=str)
+    )
     names = ds.hs6.set_index("hs6")["name"] if not ds.hs6.empty else pd.Series(dtype=str)
     out = table.copy()
     out.insert(4, "chpl_tier", out["hs6"].map(tier).fillna(""))

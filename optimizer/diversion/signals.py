@@ -18,11 +18,11 @@ import numpy as np
 PRE_WINDOW = 5
 MIN_PRE_YEARS = 3
 #: Score scales: the value of the statistic at which a score reaches 1.
-GROWTH_Z_FULL = 3.0        # DiD z-statistic
-REEXPORT_RISE_FULL = 0.3   # rise of the re-export ratio (post minus pre)
-GAP_RISE_FULL = 0.2        # rise of a mirror gap (post minus pre, share of the reference report)
-UV_DEADBAND = 0.2          # |change of log unit value| below this scores 0 ...
-UV_FULL = 1.0              # ... and reaches a score of 1 here (1.0 = a factor e = 2.7)
+GROWTH_Z_FULL = 3.0  # DiD z-statistic
+REEXPORT_RISE_FULL = 0.3  # rise of the re-export ratio (post minus pre)
+GAP_RISE_FULL = 0.2  # rise of a mirror gap (post minus pre, share of the reference report)
+UV_DEADBAND = 0.2  # |change of log unit value| below this scores 0 ...
+UV_FULL = 1.0  # ... and reaches a score of 1 here (1.0 = a factor e = 2.7)
 #: Below this many US dollars a year a flow is treated as absent (log of tiny values is noise).
 MIN_VALUE_USD = 1_000.0
 
@@ -42,11 +42,11 @@ class Residual:
     """A hub's coalition imports of one code after the control, against its own pre-period trend."""
 
     mean_post_residual: float  # mean over post years of log(value) minus the pre-trend's prediction
-    sigma: float               # standard deviation of the pre-period fit's residuals (ddof 2)
-    slope: float               # pre-period log growth per year
+    sigma: float  # standard deviation of the pre-period fit's residuals (ddof 2)
+    slope: float  # pre-period log growth per year
     n_pre: int
     n_post: int
-    pred_se: float             # standard error of the predicted post mean (trend uncertainty + noise)
+    pred_se: float  # standard error of the predicted post mean (trend uncertainty + noise)
 
 
 def trend_residual(years: np.ndarray, values: np.ndarray, first_post: int) -> Residual | None:
@@ -66,7 +66,7 @@ def trend_residual(years: np.ndarray, values: np.ndarray, first_post: int) -> Re
     slope = float(((x - xm) * (y - y.mean())).sum() / sxx)
     intercept = float(y.mean() - slope * xm)
     resid = y - (intercept + slope * x)
-    sigma = float(math.sqrt((resid ** 2).sum() / (n_pre - 2))) if n_pre > 2 else 0.0
+    sigma = float(math.sqrt((resid**2).sum() / (n_pre - 2))) if n_pre > 2 else 0.0
     xp = years[post]
     post_resid = np.log(values[post]) - (intercept + slope * xp)
     pred_se = sigma * math.sqrt(1.0 / n_post + 1.0 / n_pre + (xp.mean() - xm) ** 2 / sxx)
@@ -77,12 +77,12 @@ def trend_residual(years: np.ndarray, values: np.ndarray, first_post: int) -> Re
 class GrowthSignal:
     """Difference in differences: the hub's excess over its own trend minus the peers' mean excess."""
 
-    did: float           # log points
+    did: float  # log points
     se: float
     z: float
-    low90: float         # did -/+ 1.645 se
+    low90: float  # did -/+ 1.645 se
     high90: float
-    excess_pct: float    # exp(did) - 1
+    excess_pct: float  # exp(did) - 1
     n_peers: int
     own_residual: float
     peer_mean_residual: float
@@ -101,8 +101,18 @@ def did_growth(own: Residual, peers: list[Residual]) -> GrowthSignal:
     placebo = float(rs.std(ddof=1)) * math.sqrt(1.0 + 1.0 / n) if n >= 2 else 0.0
     se = max(placebo, own.pred_se, 1e-9)
     z = did / se
-    return GrowthSignal(did, se, z, did - 1.645 * se, did + 1.645 * se, math.expm1(did), n,
-                        own.mean_post_residual, peer_mean, _clip01(z / GROWTH_Z_FULL))
+    return GrowthSignal(
+        did,
+        se,
+        z,
+        did - 1.645 * se,
+        did + 1.645 * se,
+        math.expm1(did),
+        n,
+        own.mean_post_residual,
+        peer_mean,
+        _clip01(z / GROWTH_Z_FULL),
+    )
 
 
 @dataclass(frozen=True)
@@ -120,8 +130,9 @@ def ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator > 0 else float("nan")
 
 
-def reexport_signal(to_target_pre: float, from_coalition_pre: float,
-                    to_target_post: float, from_coalition_post: float) -> ReexportSignal:
+def reexport_signal(
+    to_target_pre: float, from_coalition_pre: float, to_target_post: float, from_coalition_post: float
+) -> ReexportSignal:
     """Ratios of period sums; `score = clip((post - pre) / 0.3, 0, 1)`. A high but stable ratio
     (an entrepot such as Hong Kong for China) does not score: only the rise after the control does."""
     pre = ratio(to_target_pre, from_coalition_pre)
@@ -150,15 +161,18 @@ class MirrorSignal:
     leg1_post: float
     leg2_pre: float
     leg2_post: float
-    rise: float          # the larger rise of the two legs
+    rise: float  # the larger rise of the two legs
     score: float
 
 
 def mirror_signal(leg1_pre: float, leg1_post: float, leg2_pre: float, leg2_post: float) -> MirrorSignal:
     """Each leg's gap is measured against its own pre-period level, which absorbs the steady CIF/FOB
     margin and reporting habits of the pair; `score = clip(max(rise1, rise2) / 0.2, 0, 1)`."""
-    rises = [post - pre for pre, post in ((leg1_pre, leg1_post), (leg2_pre, leg2_post))
-             if math.isfinite(pre) and math.isfinite(post)]
+    rises = [
+        post - pre
+        for pre, post in ((leg1_pre, leg1_post), (leg2_pre, leg2_post))
+        if math.isfinite(pre) and math.isfinite(post)
+    ]
     rise = max(rises) if rises else float("nan")
     return MirrorSignal(leg1_pre, leg1_post, leg2_pre, leg2_post, rise, _clip01(rise / GAP_RISE_FULL))
 
@@ -178,17 +192,24 @@ class UnitValueSignal:
         return math.isfinite(self.change)
 
 
-def unit_value_signal(out_pre: tuple[float, float], in_pre: tuple[float, float],
-                      out_post: tuple[float, float], in_post: tuple[float, float]) -> UnitValueSignal:
+def unit_value_signal(
+    out_pre: tuple[float, float],
+    in_pre: tuple[float, float],
+    out_post: tuple[float, float],
+    in_post: tuple[float, float],
+) -> UnitValueSignal:
     """Arguments are (value_usd, kg) sums over flows that report both. `log_rel = ln(uv_out / uv_in)`;
     `change = log_rel_post - log_rel_pre`; `score = clip((|change| - 0.2) / 0.8, 0, 1)`: both under-
     and over-valuation count (mis-declared goods, transfer pricing)."""
+
     def uv(v_kg: tuple[float, float]) -> float:
         v, kg = v_kg
         return v / kg if v > 0 and kg > 0 else float("nan")
 
     pre = math.log(uv(out_pre) / uv(in_pre)) if all(map(math.isfinite, (uv(out_pre), uv(in_pre)))) else float("nan")
-    post = math.log(uv(out_post) / uv(in_post)) if all(map(math.isfinite, (uv(out_post), uv(in_post)))) else float("nan")
+    post = (
+        math.log(uv(out_post) / uv(in_post)) if all(map(math.isfinite, (uv(out_post), uv(in_post)))) else float("nan")
+    )
     change = post - pre
     score = _clip01((abs(change) - UV_DEADBAND) / (UV_FULL - UV_DEADBAND)) if math.isfinite(change) else float("nan")
     return UnitValueSignal(pre, post, change, score)

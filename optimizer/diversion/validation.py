@@ -37,11 +37,11 @@ class TargetValidation:
     k: int
     found_top_k: int
     found_top_2k: int
-    false_alarms_top_k: int         # unplanted pairs (for every target) among the top k
-    spillover_top_k: int            # pairs planted for another target among the top k
+    false_alarms_top_k: int  # unplanted pairs (for every target) among the top k
+    spillover_top_k: int  # pairs planted for another target among the top k
     unplanted_pairs: int
     unplanted_above_threshold: int  # unplanted pairs with combined >= ALARM_THRESHOLD
-    missed: tuple[str, ...]         # planted pairs outside the top 2k, "HUB hs6 (rank)"
+    missed: tuple[str, ...]  # planted pairs outside the top 2k, "HUB hs6 (rank)"
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__, missed=list(self.missed))
@@ -63,12 +63,20 @@ def validate(ds: Dataset) -> list[TargetValidation]:
         pairs = list(zip(table["hub"], table["hs6"]))
         k = len(mine)
         rank_of = {pair: i + 1 for i, pair in enumerate(pairs)}
-        top_k, top_2k = set(pairs[:k]), set(pairs[:2 * k])
+        top_k, top_2k = set(pairs[:k]), set(pairs[: 2 * k])
         unplanted = table[[pair not in any_target for pair in pairs]]
-        out.append(TargetValidation(
-            target, k, k, len(mine & top_k), len(mine & top_2k),
-            sum(1 for pair in pairs[:k] if pair not in any_target),
-            sum(1 for pair in pairs[:k] if pair in any_target and pair not in mine),
-            len(unplanted), int((unplanted["combined"] >= ALARM_THRESHOLD).sum()),
-            tuple(f"{h} {c} ({rank_of.get((h, c), 'absent')})" for h, c in sorted(mine - top_2k))))
+        out.append(
+            TargetValidation(
+                target,
+                k,
+                k,
+                len(mine & top_k),
+                len(mine & top_2k),
+                sum(1 for pair in pairs[:k] if pair not in any_target),
+                sum(1 for pair in pairs[:k] if pair in any_target and pair not in mine),
+                len(unplanted),
+                int((unplanted["combined"] >= ALARM_THRESHOLD).sum()),
+                tuple(f"{h} {c} ({rank_of.get((h, c), 'absent')})" for h, c in sorted(mine - top_2k)),
+            )
+        )
     return out

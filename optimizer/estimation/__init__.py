@@ -12,5 +12,13 @@ from optimizer.estimation.explain import ItemExplanation, explain_item, value_br
 from optimizer.estimation.item_table import ITEM_COLUMNS, build_item_table
 from optimizer.estimation.overrides import record_tier_override
 
-__all__ = ["EstimationConfig", "attach_ally_positions", "ITEM_COLUMNS", "ItemExplanation", "build_item_table", "explain_item",
-           "record_tier_override", "value_breakdown_for"]
+__all__ = [
+    "EstimationConfig",
+    "attach_ally_positions",
+    "ITEM_COLUMNS",
+    "ItemExplanation",
+    "build_item_table",
+    "explain_item",
+    "record_tier_override",
+    "value_breakdown_for",
+]

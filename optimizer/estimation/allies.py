@@ -18,8 +18,9 @@ POSITIONS: tuple[str, ...] = ("support", "neutral", "oppose")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
 
-def attach_ally_positions(items: pd.DataFrame, positions: Mapping[str, Mapping[str, str]],
-                          default: str = "neutral") -> pd.DataFrame:
+def attach_ally_positions(
+    items: pd.DataFrame, positions: Mapping[str, Mapping[str, str]], default: str = "neutral"
+) -> pd.DataFrame:
     """A copy of `items` with one `ally_<ISO3>` column per ally in `positions` ({iso3: {eccn: position}}).
 
     Bad ally codes, positions or ECCNs not in the table raise DecontrolError listing every problem.

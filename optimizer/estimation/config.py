@@ -44,11 +44,35 @@ FA_COMPONENTS: tuple[str, ...] = ("non_regime", "capacity", "suppliers")
 #: Destination-specific controls that never bind on the focus partners (Iraq RS_IQ, Pakistan RS_PK,
 #: Russia/Belarus sanctions RU) weigh like anti-terrorism controls.
 DEFAULT_RISK_WEIGHTS: dict[str, float] = {
-    "NS1": 1.0, "NS2": 0.5, "NS": 1.0, "NS_AC": 1.0, "NS_WW": 1.0,
-    "MT": 1.0, "NP1": 1.0, "NP2": 0.4, "NP": 1.0, "CB": 1.0, "CW": 1.0,
-    "RS1": 0.6, "RS2": 0.3, "RS": 0.6, "RS_AC": 1.0, "RS_WW": 1.0, "RS_CRV": 0.6,
-    "RS_IQ": 0.05, "RS_PK": 0.05, "CC": 0.2, "AT": 0.05, "EI": 0.3, "FC": 0.2,
-    "SL": 0.2, "SS": 0.05, "UN": 0.5, "FP": 0.1, "RU": 0.05, "SI": 0.5,
+    "NS1": 1.0,
+    "NS2": 0.5,
+    "NS": 1.0,
+    "NS_AC": 1.0,
+    "NS_WW": 1.0,
+    "MT": 1.0,
+    "NP1": 1.0,
+    "NP2": 0.4,
+    "NP": 1.0,
+    "CB": 1.0,
+    "CW": 1.0,
+    "RS1": 0.6,
+    "RS2": 0.3,
+    "RS": 0.6,
+    "RS_AC": 1.0,
+    "RS_WW": 1.0,
+    "RS_CRV": 0.6,
+    "RS_IQ": 0.05,
+    "RS_PK": 0.05,
+    "CC": 0.2,
+    "AT": 0.05,
+    "EI": 0.3,
+    "FC": 0.2,
+    "SL": 0.2,
+    "SS": 0.05,
+    "UN": 0.5,
+    "FP": 0.1,
+    "RU": 0.05,
+    "SI": 0.5,
     # the military end-use rule (744.21): relief lets the item reach the partner's military end users
     "MEU": 0.8,
 }
@@ -57,16 +81,26 @@ DEFAULT_RISK_WEIGHTS: dict[str, float] = {
 #: D:5), whatever their age (ECCN -> why). Undersea and naval systems, sonar, propulsion hot sections,
 #: armour and energetic items, compound-semiconductor and infrared materials.
 DEFAULT_MILITARY_RELEVANT_NS2: dict[str, str] = {
-    "1A005": "body armour", "1A006": "IED disposal equipment", "1A008": "explosive charges and devices",
+    "1A005": "body armour",
+    "1A006": "IED disposal equipment",
+    "1A008": "explosive charges and devices",
     "1C004": "tungsten and uranium-titanium alloys (penetrator materials)",
-    "3C001": "hetero-epitaxial compound-semiconductor materials", "3C003": "organo-inorganic III-V precursors",
-    "3C004": "high-purity III-V hydrides", "3C005": "SiC/GaN high-resistivity substrates",
-    "3C006": "SiC/GaN epitaxial materials", "6A001": "acoustic (sonar) systems",
-    "6A006": "magnetometers and underwater electric-field sensors", "6C002": "infrared sensor materials",
-    "7A008": "underwater sonar navigation", "8A001": "submersible vehicles and surface vessels",
-    "8A002": "marine systems and components", "8B001": "water tunnels for propulsion noise",
-    "8C001": "syntactic foam for underwater use", "9A002": "marine gas turbine engines",
-    "9A003": "aero gas turbine hot-section assemblies", "9B009": "tooling for turbine powder-metallurgy rotors",
+    "3C001": "hetero-epitaxial compound-semiconductor materials",
+    "3C003": "organo-inorganic III-V precursors",
+    "3C004": "high-purity III-V hydrides",
+    "3C005": "SiC/GaN high-resistivity substrates",
+    "3C006": "SiC/GaN epitaxial materials",
+    "6A001": "acoustic (sonar) systems",
+    "6A006": "magnetometers and underwater electric-field sensors",
+    "6C002": "infrared sensor materials",
+    "7A008": "underwater sonar navigation",
+    "8A001": "submersible vehicles and surface vessels",
+    "8A002": "marine systems and components",
+    "8B001": "water tunnels for propulsion noise",
+    "8C001": "syntactic foam for underwater use",
+    "9A002": "marine gas turbine engines",
+    "9A003": "aero gas turbine hot-section assemblies",
+    "9B009": "tooling for turbine powder-metallurgy rotors",
 }
 
 #: Controlled-technology chokepoints kept foundational whatever their reasons say (ECCN -> why):
@@ -130,7 +164,8 @@ class EstimationConfig:
     baseline_year: int | None = None
     #: Controlled share of an HS code when the concordance row leaves it blank.
     controlled_share_by_confidence: Mapping[str, float] = field(
-        default_factory=lambda: _freeze({"high": 0.5, "medium": 0.2, "low": 0.05}))
+        default_factory=lambda: _freeze({"high": 0.5, "medium": 0.2, "low": 0.05})
+    )
     #: Upper bound of the summed controlled shares of all items on one HS code (1 = the whole code).
     max_share_per_hs6: float = 1.0
     #: Reason -> risk weight (see DEFAULT_RISK_WEIGHTS).
@@ -146,7 +181,8 @@ class EstimationConfig:
     fa_risk_reduction: float = 0.5
     #: Weights of the FA components in the score (they must sum to 1).
     fa_weights: Mapping[str, float] = field(
-        default_factory=lambda: _freeze({"non_regime": 0.5, "capacity": 0.3, "suppliers": 0.2}))
+        default_factory=lambda: _freeze({"non_regime": 0.5, "capacity": 0.3, "suppliers": 0.2})
+    )
     #: Non-regime share of world exports at which that component reaches 1.
     fa_non_regime_saturation: float = 0.5
     #: Number of significant non-US suppliers at which that component reaches 1.
@@ -173,23 +209,36 @@ class EstimationConfig:
     remainder_tier: str = "foundational"
     #: Partner -> {reason: why}: reasons barred by statute for that partner make the item
     #: foundational in its table (a partner-specific rule; see tiers.apply_partner_bars).
-    partner_reason_bars: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: _freeze({
-        "CHN": {"CC": "Tiananmen sanctions (P.L. 101-246 sec. 902) suspend crime-control licences "
-                      "for China unless the President waives them"}}))
+    partner_reason_bars: Mapping[str, Mapping[str, str]] = field(
+        default_factory=lambda: _freeze(
+            {
+                "CHN": {
+                    "CC": "Tiananmen sanctions (P.L. 101-246 sec. 902) suspend crime-control licences "
+                    "for China unless the President waives them"
+                }
+            }
+        )
+    )
     #: Regime codes of ccl.regime read as another regime's membership (munitions list -> WA).
     regime_aliases: Mapping[str, str] = field(default_factory=lambda: _freeze({"ML": "WA"}))
     #: Partner -> {reason: why}: requirements imposed on that partner recently and on purpose, so an
     #: item they bind on is not legacy there (default: NP2 for China and Macau, 88 FR 54875, Aug. 2023).
-    targeted_reasons: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: _freeze({
-        "CHN": {"NP2": "China-targeted NP2 requirement of Aug. 2023 (88 FR 54875)"},
-        "MAC": {"NP2": "China/Macau-targeted NP2 requirement of Aug. 2023 (88 FR 54875)"}}))
+    targeted_reasons: Mapping[str, Mapping[str, str]] = field(
+        default_factory=lambda: _freeze(
+            {
+                "CHN": {"NP2": "China-targeted NP2 requirement of Aug. 2023 (88 FR 54875)"},
+                "MAC": {"NP2": "China/Macau-targeted NP2 requirement of Aug. 2023 (88 FR 54875)"},
+            }
+        )
+    )
     #: NS2 entries of evident military relevance (ECCN -> why): not legacy for D:5 partners.
     military_relevant_ns2: Mapping[str, str] = field(default_factory=lambda: _freeze(DEFAULT_MILITARY_RELEVANT_NS2))
     #: Partner -> share of licence applications denied or returned without action ('*' for the rest):
     #: China 30.1% in FY2022 (BIS figures reported by insidetelecom.com; shared/data-sources/
     #: us-trade-totals/bis_licensing.csv). No published figure for allies: 5% is an assumption.
-    blocked_share_denied: Mapping[str, float] = field(default_factory=lambda: _freeze({"CHN": 0.301, "MAC": 0.301,
-                                                                                       "*": 0.05}))
+    blocked_share_denied: Mapping[str, float] = field(
+        default_factory=lambda: _freeze({"CHN": 0.301, "MAC": 0.301, "*": 0.05})
+    )
     #: Share of the licensed trade that is never applied for (deterrence); no public measure: 0.
     blocked_share_deterrence: float = 0.0
     #: Share of the partner's demand for a Supp. No. 2 item that goes to military end uses or end users
@@ -243,8 +292,7 @@ class EstimationConfig:
         names = {f.name: f for f in fields(self)}
         unknown = sorted(set(changes) - set(names))
         if unknown:
-            raise DecontrolError(
-                f"unknown estimation setting '{unknown[0]}': expected one of {', '.join(names)}")
+            raise DecontrolError(f"unknown estimation setting '{unknown[0]}': expected one of {', '.join(names)}")
         kwargs: dict[str, Any] = {}
         for name, value in changes.items():
             current = getattr(self, name)
@@ -299,8 +347,7 @@ def reason_matches(code: str, pattern: str) -> bool:
 
 
 # ---------------------------------------------------------------------- validation
-def _number(name: str, v: Any, lo: float | None = 0.0, hi: float | None = None,
-            integer: bool = False) -> None:
+def _number(name: str, v: Any, lo: float | None = 0.0, hi: float | None = None, integer: bool = False) -> None:
     if isinstance(v, bool) or not isinstance(v, (int, float)) or (isinstance(v, float) and math.isnan(v)):
         raise DecontrolError(f"estimation setting '{name}' must be a number, got {v!r}")
     if integer and int(v) != v:

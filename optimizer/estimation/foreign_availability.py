@@ -36,9 +36,21 @@ from optimizer.formatting import cell_text, fmt_share, fmt_usd
 
 US = "USA"
 
-FA_COLUMNS = ["fa_score", "fa_score_computed", "fa_basis", "fa_non_regime_share", "fa_all_foreign_share",
-              "fa_partner_exports_usd", "fa_partner_imports_usd", "fa_partner_capacity", "fa_supplier_count",
-              "fa_world_exports_usd", "fa_top_suppliers", "fa_override", "fa_evidence"]
+FA_COLUMNS = [
+    "fa_score",
+    "fa_score_computed",
+    "fa_basis",
+    "fa_non_regime_share",
+    "fa_all_foreign_share",
+    "fa_partner_exports_usd",
+    "fa_partner_imports_usd",
+    "fa_partner_capacity",
+    "fa_supplier_count",
+    "fa_world_exports_usd",
+    "fa_top_suppliers",
+    "fa_override",
+    "fa_evidence",
+]
 
 
 #: Regime -> the Country Group of its members that implement its controls (15 CFR 740 Supp. 1: A:1
@@ -70,8 +82,9 @@ def fa_display(score: object, basis: object) -> str:
     return "unknown" if value != value else f"{value:.2f}"
 
 
-def regime_members(regimes: pd.DataFrame, config: EstimationConfig,
-                   country_groups: pd.DataFrame | None = None) -> dict[str, frozenset[str]]:
+def regime_members(
+    regimes: pd.DataFrame, config: EstimationConfig, country_groups: pd.DataFrame | None = None
+) -> dict[str, frozenset[str]]:
     """Regime code -> ISO3 codes of the members that control its items (aliases such as ML -> WA
     resolved). With `country_groups`, WA/MTCR/AG/NSG controllers come from Country Groups A:1-A:4;
     otherwise (and for the CWC) from the membership in `regimes.csv`."""
@@ -118,15 +131,24 @@ def partner_supply(rows: pd.DataFrame, partner: str) -> pd.DataFrame:
     """What each exporter ships *to the partner* per HS6 (exporter, hs6, value_usd), from bilateral
     rows; empty when the data has no third-country -> partner flows (then world exports stand in)."""
     if rows is None or not len(rows):
-        return pd.DataFrame({"exporter": pd.Series(dtype=object), "hs6": pd.Series(dtype=object),
-                             "value_usd": pd.Series(dtype=float)})
+        return pd.DataFrame(
+            {"exporter": pd.Series(dtype=object), "hs6": pd.Series(dtype=object), "value_usd": pd.Series(dtype=float)}
+        )
     m = rows[(rows["importer"] == partner) & ~rows["exporter"].isin([US, "WLD", partner])]
     return m.groupby(["exporter", "hs6"], as_index=False)["value_usd"].sum()
 
 
-def compute_fa(items: pd.DataFrame, shares: pd.DataFrame, world: pd.DataFrame, per_hs6: pd.DataFrame,
-               partner: str, members: Mapping[str, frozenset[str]], config: EstimationConfig,
-               year: int | None = None, to_partner: pd.DataFrame | None = None) -> pd.DataFrame:
+def compute_fa(
+    items: pd.DataFrame,
+    shares: pd.DataFrame,
+    world: pd.DataFrame,
+    per_hs6: pd.DataFrame,
+    partner: str,
+    members: Mapping[str, frozenset[str]],
+    config: EstimationConfig,
+    year: int | None = None,
+    to_partner: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """FA components, score and evidence per item (`items`: columns eccn, regime). Index: eccn.
 
     Where the data has supplier -> partner flows (`to_partner`: the year's trade rows; real BACI has
@@ -169,12 +191,17 @@ def compute_fa(items: pd.DataFrame, shares: pd.DataFrame, world: pd.DataFrame, p
     count = sup.loc[third & ~sup["in_regime"] & (sup["share"] >= config.min_supplier_share)].groupby("eccn").size()
     count = count.reindex(ids, fill_value=0).astype(int)
 
-    w = shares[["eccn", "hs6", "controlled_share"]].merge(
-        per_hs6[["hs6", "partner_imports_world", "partner_exports_world"]], on="hs6", how="left").fillna(0.0)
+    w = (
+        shares[["eccn", "hs6", "controlled_share"]]
+        .merge(per_hs6[["hs6", "partner_imports_world", "partner_exports_world"]], on="hs6", how="left")
+        .fillna(0.0)
+    )
     p_imp = (w["partner_imports_world"] * w["controlled_share"]).groupby(w["eccn"]).sum().reindex(ids, fill_value=0.0)
     p_exp = (w["partner_exports_world"] * w["controlled_share"]).groupby(w["eccn"]).sum().reindex(ids, fill_value=0.0)
-    capacity = pd.Series(np.where(p_imp > 0, np.minimum(1.0, p_exp / p_imp.where(p_imp > 0, 1.0)),
-                                  np.where(p_exp > 0, 1.0, 0.0)), index=ids)
+    capacity = pd.Series(
+        np.where(p_imp > 0, np.minimum(1.0, p_exp / p_imp.where(p_imp > 0, 1.0)), np.where(p_exp > 0, 1.0, 0.0)),
+        index=ids,
+    )
 
     denom = world_total.where(has)
     out = pd.DataFrame(index=ids)
@@ -186,15 +213,19 @@ def compute_fa(items: pd.DataFrame, shares: pd.DataFrame, world: pd.DataFrame, p
     out["fa_supplier_count"] = count
     out["fa_world_exports_usd"] = world_total
     fw = config.fa_weights
-    score = (fw["non_regime"] * np.minimum(1.0, out["fa_non_regime_share"].fillna(0.0) / config.fa_non_regime_saturation)
-             + fw["capacity"] * out["fa_partner_capacity"]
-             + fw["suppliers"] * np.minimum(1.0, count / config.fa_supplier_target))
+    score = (
+        fw["non_regime"] * np.minimum(1.0, out["fa_non_regime_share"].fillna(0.0) / config.fa_non_regime_saturation)
+        + fw["capacity"] * out["fa_partner_capacity"]
+        + fw["suppliers"] * np.minimum(1.0, count / config.fa_supplier_target)
+    )
     out["fa_score_computed"] = score.where(has, 0.0).clip(0.0, 1.0)
     out["fa_score"] = out["fa_score_computed"]
     mapped = ids.isin(shares["eccn"])
-    out["fa_basis"] = np.where(has, "trade data" if measured == "world exports" else f"trade data ({measured})",
-                               np.where(mapped, "no trade data (no world exports on the mapped codes)",
-                                        "no trade data (no HS mapping)"))
+    out["fa_basis"] = np.where(
+        has,
+        "trade data" if measured == "world exports" else f"trade data ({measured})",
+        np.where(mapped, "no trade data (no world exports on the mapped codes)", "no trade data (no HS mapping)"),
+    )
     out["fa_top_suppliers"] = _top_suppliers(sup, ids, partner, config.top_suppliers)
     out["fa_override"] = False
     out["fa_evidence"] = _evidence(out, regime_of, partner, config, year, measured)
@@ -205,8 +236,11 @@ def _top_suppliers(sup: pd.DataFrame, ids: pd.Index, partner: str, n: int) -> pd
     """'DEU 24% [regime]; CHN 15% [partner]; ...' — the n largest suppliers incl. the US."""
     top = sup.sort_values(["eccn", "value_usd", "exporter"], ascending=[True, False, True])
     top = top.groupby("eccn", sort=False).head(n)
-    tag = np.where(top["exporter"] == partner, " [partner]",
-                   np.where(top["exporter"] == US, " [US]", np.where(top["in_regime"], " [regime]", "")))
+    tag = np.where(
+        top["exporter"] == partner,
+        " [partner]",
+        np.where(top["exporter"] == US, " [US]", np.where(top["in_regime"], " [regime]", "")),
+    )
     pct = np.round(100 * top["share"].to_numpy(dtype=float)).astype(int)
     joined: dict[str, list[str]] = {}
     for e, x, p, t in zip(top["eccn"].to_numpy(), top["exporter"].to_numpy(), pct, tag):
@@ -214,15 +248,31 @@ def _top_suppliers(sup: pd.DataFrame, ids: pd.Index, partner: str, n: int) -> pd
     return pd.Series(["; ".join(joined.get(e, ())) for e in ids], index=ids, dtype=object)
 
 
-def _evidence(fa: pd.DataFrame, regime_of: pd.Series, partner: str, config: EstimationConfig,
-              year: int | None, measured: str = "world exports") -> list[str]:
+def _evidence(
+    fa: pd.DataFrame,
+    regime_of: pd.Series,
+    partner: str,
+    config: EstimationConfig,
+    year: int | None,
+    measured: str = "world exports",
+) -> list[str]:
     yr = f"{year} " if year else ""
     regimes = regime_of.reindex(fa.index).fillna("").to_numpy()
-    cols = ["fa_basis", "fa_world_exports_usd", "fa_non_regime_share", "fa_all_foreign_share", "fa_supplier_count",
-            "fa_partner_exports_usd", "fa_partner_imports_usd", "fa_partner_capacity", "fa_top_suppliers"]
+    cols = [
+        "fa_basis",
+        "fa_world_exports_usd",
+        "fa_non_regime_share",
+        "fa_all_foreign_share",
+        "fa_supplier_count",
+        "fa_partner_exports_usd",
+        "fa_partner_imports_usd",
+        "fa_partner_capacity",
+        "fa_top_suppliers",
+    ]
     out = []
     for key, (basis, world, nr, allf, count, pexp, pimp, cap, top) in zip(
-            regimes, zip(*(fa[c].to_numpy() for c in cols))):
+        regimes, zip(*(fa[c].to_numpy() for c in cols))
+    ):
         if not str(basis).startswith("trade data"):
             out.append(f"{basis}: FA scored 0 (no evidence of availability)")
             continue
@@ -232,7 +282,8 @@ def _evidence(fa: pd.DataFrame, regime_of: pd.Series, partner: str, config: Esti
             f"{yr}{measured} of the mapped codes (controlled share) {fmt_usd(world)}: "
             f"{fmt_share(nr)} from suppliers {outside} (excl. {partner}), {fmt_share(allf)} non-US; "
             f"{int(count)} suppliers {outside} >= {fmt_share(config.min_supplier_share)}; "
-            f"{partner} exports {fmt_usd(pexp)} vs imports {fmt_usd(pimp)} (capacity {cap:.2f}). Top: {top}")
+            f"{partner} exports {fmt_usd(pexp)} vs imports {fmt_usd(pimp)} (capacity {cap:.2f}). Top: {top}"
+        )
     return out
 
 
@@ -244,13 +295,22 @@ def apply_fa_overrides(fa: pd.DataFrame, overrides: pd.DataFrame) -> pd.DataFram
     o = overrides.assign(eccn=overrides["eccn"].astype(str)).drop_duplicates("eccn", keep="last").set_index("eccn")
     for e in o.index.intersection(out.index):
         r = o.loc[e]
-        evidence = "; ".join(f"{label}: {cell_text(r.get(col))}" for col, label in (
-            ("comparable_models", "comparable models"), ("foreign_sources", "foreign sources"),
-            ("production_sales", "production/sales"), ("quality", "quality")) if cell_text(r.get(col)))
+        evidence = "; ".join(
+            f"{label}: {cell_text(r.get(col))}"
+            for col, label in (
+                ("comparable_models", "comparable models"),
+                ("foreign_sources", "foreign sources"),
+                ("production_sales", "production/sales"),
+                ("quality", "quality"),
+            )
+            if cell_text(r.get(col))
+        )
         who = ", ".join(v for v in (cell_text(r.get("author")), cell_text(r.get("date"))) if v)
         out.at[e, "fa_score"] = float(r["fa_score"])
         out.at[e, "fa_override"] = True
         out.at[e, "fa_basis"] = "analyst override"
-        out.at[e, "fa_evidence"] = (f"analyst override [{who}]: {evidence or 'no evidence recorded'} | computed "
-                                    f"{out.at[e, 'fa_score_computed']:.2f}: {out.at[e, 'fa_evidence']}")
+        out.at[e, "fa_evidence"] = (
+            f"analyst override [{who}]: {evidence or 'no evidence recorded'} | computed "
+            f"{out.at[e, 'fa_score_computed']:.2f}: {out.at[e, 'fa_evidence']}"
+        )
     return out

@@ -43,16 +43,56 @@ from optimizer.estimation.value import item_values, licence_bound_values, value_
 from optimizer.forksafe import ForkSafeLock
 
 ITEM_COLUMNS: list[str] = [
-    "eccn", "partner", "year", "heading", "category", "group", "family", "reasons", "regime",
-    "licence_required", "binding_reasons", "licence_basis", "licence_sections", "meu_listed",
-    "exceptions_allowed", "exceptions_in_reach", "instruments", "instrument_detail", "decided_by",
-    "decided_by_detail", "licence_cautious", "meu_part_only", "tier", "tier_reason", "tier_source", "tier_floor",
-    "hs6", "potential_usd",
-    "licence_bound_usd", "blocked_share", "value_usd", "value_basis", "value_override",
-    "risk", "risk_base", "fa_score", "fa_score_computed", "fa_basis", "fa_non_regime_share",
-    "fa_all_foreign_share", "fa_partner_exports_usd", "fa_partner_imports_usd", "fa_partner_capacity",
-    "fa_supplier_count", "fa_world_exports_usd", "fa_top_suppliers", "fa_override", "fa_evidence",
-    "synthetic", "source",
+    "eccn",
+    "partner",
+    "year",
+    "heading",
+    "category",
+    "group",
+    "family",
+    "reasons",
+    "regime",
+    "licence_required",
+    "binding_reasons",
+    "licence_basis",
+    "licence_sections",
+    "meu_listed",
+    "exceptions_allowed",
+    "exceptions_in_reach",
+    "instruments",
+    "instrument_detail",
+    "decided_by",
+    "decided_by_detail",
+    "licence_cautious",
+    "meu_part_only",
+    "tier",
+    "tier_reason",
+    "tier_source",
+    "tier_floor",
+    "hs6",
+    "potential_usd",
+    "licence_bound_usd",
+    "blocked_share",
+    "value_usd",
+    "value_basis",
+    "value_override",
+    "risk",
+    "risk_base",
+    "fa_score",
+    "fa_score_computed",
+    "fa_basis",
+    "fa_non_regime_share",
+    "fa_all_foreign_share",
+    "fa_partner_exports_usd",
+    "fa_partner_imports_usd",
+    "fa_partner_capacity",
+    "fa_supplier_count",
+    "fa_world_exports_usd",
+    "fa_top_suppliers",
+    "fa_override",
+    "fa_evidence",
+    "synthetic",
+    "source",
 ]
 
 NOT_PARTNERS = frozenset({"USA", "WLD"})
@@ -62,7 +102,7 @@ NOT_PARTNERS = frozenset({"USA", "WLD"})
 class StaticItems:
     """Partner- and year-independent parts of the table for one (dataset, config)."""
 
-    items: pd.DataFrame   # eccn, base_eccn, heading, category, group, family, regime, reasons, tier..., risk_base
+    items: pd.DataFrame  # eccn, base_eccn, heading, category, group, family, regime, reasons, tier..., risk_base
     shares: pd.DataFrame  # effective controlled shares (shares.SHARE_COLUMNS)
     warnings: tuple[str, ...]
 
@@ -126,8 +166,10 @@ def check_partner(ds: Any, partner: str) -> str:
     known = set(ds.countries["iso3"].astype(str)) - NOT_PARTNERS
     if code not in known:
         hint = ", ".join(p for p in PARTNERS if p in known) or ", ".join(sorted(known)[:10])
-        raise DecontrolError(f"unknown partner '{partner}': expected one of {hint} "
-                             f"(or another ISO3 code in countries.csv, not USA or WLD)")
+        raise DecontrolError(
+            f"unknown partner '{partner}': expected one of {hint} "
+            f"(or another ISO3 code in countries.csv, not USA or WLD)"
+        )
     return code
 
 
@@ -170,10 +212,15 @@ def _static_items(ds: Any, config: EstimationConfig) -> StaticItems:
     for col in ("heading", "category", "group", "regime"):
         items[col] = items["base_eccn"].map(meta[col]) if col in meta else ""
     items["group"] = items["group"].fillna(items["base_eccn"].str[1])
-    items["category"] = pd.to_numeric(items["category"], errors="coerce").fillna(
-        pd.to_numeric(items["base_eccn"].str[0], errors="coerce")).astype(int)
-    items["regime"] = [control_regimes(parse_reasons(r), str(g)) for r, g in
-                       zip(items["reasons"], items["regime"].fillna("").astype(str))]
+    items["category"] = (
+        pd.to_numeric(items["category"], errors="coerce")
+        .fillna(pd.to_numeric(items["base_eccn"].str[0], errors="coerce"))
+        .astype(int)
+    )
+    items["regime"] = [
+        control_regimes(parse_reasons(r), str(g))
+        for r, g in zip(items["reasons"], items["regime"].fillna("").astype(str))
+    ]
     items["heading"] = items["heading"].fillna("").astype(str)
     items["family"] = items["eccn"].map(family_of)
     items["risk_base"] = item_risk_base(items["reasons"], config)
@@ -182,8 +229,10 @@ def _static_items(ds: Any, config: EstimationConfig) -> StaticItems:
     conc = ds.concordance
     unknown = sorted({str(e) for e in conc["eccn"]} - known) if len(conc) else []
     if unknown:
-        warnings.append(f"concordance rows for unknown items ignored: {', '.join(unknown[:10])}"
-                        + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""))
+        warnings.append(
+            f"concordance rows for unknown items ignored: {', '.join(unknown[:10])}"
+            + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else "")
+        )
     shares = effective_shares(conc[conc["eccn"].astype(str).isin(known)] if len(conc) else conc, config)
     members = regime_members(ds.regimes, config, ds.country_groups)
     bad = sorted({u for k in set(items["regime"]) for u in members_of(k, members)[1]})
@@ -194,14 +243,15 @@ def _static_items(ds: Any, config: EstimationConfig) -> StaticItems:
 
 def year_trade_for(ds: Any, year: int) -> YearTrade:
     """The year's trade slice on the mapped codes and its world totals (cached per dataset and year)."""
+
     def build() -> YearTrade:
         codes = ds.concordance["hs6"].astype(str).unique() if len(ds.concordance) else []
         return year_trade(trade_slice(ds.trade, year, codes), year)
+
     return _memo(ds, ("year", int(year)), build)
 
 
-def item_context(ds: Any, partner: str, year: int | None = None,
-                 config: EstimationConfig | None = None) -> ItemContext:
+def item_context(ds: Any, partner: str, year: int | None = None, config: EstimationConfig | None = None) -> ItemContext:
     """Validate the inputs and compute the per-HS6 figures and value rows behind an item table."""
     config = config or EstimationConfig()
     partner = check_partner(ds, partner)
@@ -220,8 +270,9 @@ def item_context(ds: Any, partner: str, year: int | None = None,
     return ItemContext(partner, year, config, static, per_hs6, rows, label)
 
 
-def build_item_table(ds: Any, partner: str, year: int | None = None,
-                     config: EstimationConfig | None = None) -> pd.DataFrame:
+def build_item_table(
+    ds: Any, partner: str, year: int | None = None, config: EstimationConfig | None = None
+) -> pd.DataFrame:
     """The item table for `partner` in `year` (default: latest trade year). Columns: ITEM_COLUMNS.
 
     Raises DecontrolError for an unknown partner or year. `attrs` carries partner, year,
@@ -246,11 +297,13 @@ def licensing_for(ds: Any, partner: str, config: EstimationConfig) -> pd.DataFra
         heading = static.items.set_index("eccn")["heading"]
         barred = config.partner_reason_bars.get(rules_partner(partner)) or {}
         instr, detail, who, who_detail = [], [], [], []
-        for item, lv, binding, allowed in zip(req.index, req["licence_required"], req["binding_reasons"],
-                                              req["exceptions_allowed"]):
+        for item, lv, binding, allowed in zip(
+            req.index, req["licence_required"], req["binding_reasons"], req["exceptions_allowed"]
+        ):
             codes = tuple(c for c in str(binding).split(";") if c)
-            ins = item_instruments(lv, codes, tuple(a for a in str(allowed).split(";") if a),
-                                   dest.in_group("B"), partner, dest.name)
+            ins = item_instruments(
+                lv, codes, tuple(a for a in str(allowed).split(";") if a), dest.in_group("B"), partner, dest.name
+            )
             instr.append(";".join(ins))
             detail.append(instruments_json(ins))
             bar = next((f"statute: {why}" for pat, why in barred.items() for c in codes if reason_matches(c, pat)), "")
@@ -263,6 +316,7 @@ def licensing_for(ds: Any, partner: str, config: EstimationConfig) -> pd.DataFra
         req["decided_by_detail"] = who_detail
         req.attrs.update(destination=dest)
         return req
+
     return _memo(ds, ("licence", _config_key(config), partner), build)
 
 
@@ -270,24 +324,46 @@ def table_from_context(ds: Any, ctx: ItemContext) -> pd.DataFrame:
     """Assemble the item table from a computed context (licensing, values, FA, risk, provenance)."""
     config = ctx.config
     from optimizer.licensing.destination import rules_partner
+
     licence = licensing_for(ds, ctx.partner, config)
     dest = licence.attrs["destination"]
     rules = rules_partner(ctx.partner)  # Hong Kong is China for the EAR, a territory its parent
     items = apply_partner_bars(ctx.static.items.rename(columns={"reasons": "item_reasons"}), rules, config)
-    items = apply_licensing(items, licence, rules, dest.name, dest.in_group("D5"),
-                            dest.embargo or dest.all_ccl_746_8, config, macau=rules == "MAC")
+    items = apply_licensing(
+        items,
+        licence,
+        rules,
+        dest.name,
+        dest.in_group("D5"),
+        dest.embargo or dest.all_ccl_746_8,
+        config,
+        macau=rules == "MAC",
+    )
     items = apply_tier_overrides(items, ds.tier_overrides).rename(columns={"item_reasons": "reasons"})
     missing = _memo(ds, ("missing", ctx.partner, ctx.year), lambda: missing_inputs(ds.trade, ctx.partner, ctx.year))
-    values = item_values(items, ctx.value_rows, ctx.value_label,
-                         for_partner(read_value_overrides(ds.data_dirs), ctx.partner),
-                         missing.value_unknown_reason() if config.value_method == "gap" else None,
-                         set(year_trade_for(ds, ctx.year).rows["hs6"]))
-    trade_label = (f"{'SYNTHETIC' if ds.trade_synthetic else 'real'} trade: {ds.trade_source}")
+    values = item_values(
+        items,
+        ctx.value_rows,
+        ctx.value_label,
+        for_partner(read_value_overrides(ds.data_dirs), ctx.partner),
+        missing.value_unknown_reason() if config.value_method == "gap" else None,
+        set(year_trade_for(ds, ctx.year).rows["hs6"]),
+    )
+    trade_label = f"{'SYNTHETIC' if ds.trade_synthetic else 'real'} trade: {ds.trade_source}"
     values = licence_bound_values(values, licence, rules, dest.name, config, trade_label)
     members = regime_members(ds.regimes, config, ds.country_groups)
     world = year_trade_for(ds, ctx.year).world
-    fa = compute_fa(items, ctx.static.shares, world, ctx.per_hs6, ctx.partner, members, config, ctx.year,
-                    to_partner=year_trade_for(ds, ctx.year).rows)
+    fa = compute_fa(
+        items,
+        ctx.static.shares,
+        world,
+        ctx.per_hs6,
+        ctx.partner,
+        members,
+        config,
+        ctx.year,
+        to_partner=year_trade_for(ds, ctx.year).rows,
+    )
     fa = apply_fa_overrides(fa, for_partner(ds.fa_overrides, ctx.partner))
 
     hs6 = ctx.static.shares.groupby("eccn")["hs6"].agg(lambda s: ";".join(sorted(set(s))))
@@ -305,18 +381,40 @@ def table_from_context(ds: Any, ctx: ItemContext) -> pd.DataFrame:
     # round away float noise so exports read cleanly (cents; 6 decimals for scores)
     for col in ("value_usd", "potential_usd", "licence_bound_usd"):
         out[col] = out[col].round(2)
-    for col in ("risk", "risk_base", "fa_score", "fa_score_computed", "fa_non_regime_share",
-                "fa_all_foreign_share", "fa_partner_capacity", "blocked_share"):
+    for col in (
+        "risk",
+        "risk_base",
+        "fa_score",
+        "fa_score_computed",
+        "fa_non_regime_share",
+        "fa_all_foreign_share",
+        "fa_partner_capacity",
+        "blocked_share",
+    ):
         out[col] = out[col].astype(float).round(6)
     for col in ("fa_partner_exports_usd", "fa_partner_imports_usd", "fa_world_exports_usd"):
         out[col] = out[col].astype(float).round(2)
     out["synthetic"] = bool(ds.trade_synthetic)
     out["source"] = str(ds.trade_source)
     out = out[ITEM_COLUMNS].reset_index(drop=True)
-    out.attrs.update(partner=ctx.partner, year=ctx.year, synthetic=bool(ds.trade_synthetic),
-                     source=str(ds.trade_source), value_method=config.value_method,
-                     licensing_as_of=dest.as_of, partner_name=dest.name,
-                     warnings=list(ctx.static.warnings) + list(items.attrs.get("warnings", [])) + missing.lines()
-                     + ([f"no Country Chart row for {ctx.partner}: its licence requirements could not be established "
-                         "and its licensable items are held out of packages"] if not dest.known else []))
+    out.attrs.update(
+        partner=ctx.partner,
+        year=ctx.year,
+        synthetic=bool(ds.trade_synthetic),
+        source=str(ds.trade_source),
+        value_method=config.value_method,
+        licensing_as_of=dest.as_of,
+        partner_name=dest.name,
+        warnings=list(ctx.static.warnings)
+        + list(items.attrs.get("warnings", []))
+        + missing.lines()
+        + (
+            [
+                f"no Country Chart row for {ctx.partner}: its licence requirements could not be established "
+                "and its licensable items are held out of packages"
+            ]
+            if not dest.known
+            else []
+        ),
+    )
     return out

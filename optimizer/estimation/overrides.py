@@ -38,28 +38,48 @@ class TierOverrideLog:
 
     def __init__(self, engine: Any) -> None:
         from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text
+
         self.engine = engine
-        self.table = Table("tier_override_history", MetaData(),
-                           Column("id", Integer, primary_key=True, autoincrement=True),
-                           Column("eccn", String(16)), Column("from_tier", String(32)), Column("to_tier", String(32)),
-                           Column("reason", Text), Column("author", String(120)), Column("date", String(10)),
-                           Column("recorded_at", DateTime(timezone=True)))
+        self.table = Table(
+            "tier_override_history",
+            MetaData(),
+            Column("id", Integer, primary_key=True, autoincrement=True),
+            Column("eccn", String(16)),
+            Column("from_tier", String(32)),
+            Column("to_tier", String(32)),
+            Column("reason", Text),
+            Column("author", String(120)),
+            Column("date", String(10)),
+            Column("recorded_at", DateTime(timezone=True)),
+        )
 
     def record(self, eccn: str, from_tier: str, to_tier: str, reason: str, author: str, date: str) -> int:
         """Append one decision; returns its id (the database orders concurrent recorders)."""
         from sqlalchemy.exc import SQLAlchemyError
+
         try:
             with self.engine.begin() as c:
-                res = c.execute(self.table.insert().values(
-                    eccn=eccn, from_tier=from_tier, to_tier=to_tier, reason=reason, author=author, date=date,
-                    recorded_at=dt.datetime.now(dt.UTC)))
+                res = c.execute(
+                    self.table.insert().values(
+                        eccn=eccn,
+                        from_tier=from_tier,
+                        to_tier=to_tier,
+                        reason=reason,
+                        author=author,
+                        date=date,
+                        recorded_at=dt.datetime.now(dt.UTC),
+                    )
+                )
                 return int(res.inserted_primary_key[0])
         except SQLAlchemyError as exc:
-            raise DecontrolError(f"the tier override was not recorded: the database refused it ({str(exc.orig if hasattr(exc, 'orig') else exc).splitlines()[0]})") from None
+            raise DecontrolError(
+                f"the tier override was not recorded: the database refused it ({str(exc.orig if hasattr(exc, 'orig') else exc).splitlines()[0]})"
+            ) from None
 
     def history(self, eccn: str | None = None) -> pd.DataFrame:
         """Every decision (optionally of one ECCN), oldest first."""
         from sqlalchemy import select
+
         q = select(self.table).order_by(self.table.c.id)
         if eccn:
             q = q.where(self.table.c.eccn == eccn)
@@ -100,8 +120,14 @@ def read_value_overrides(data_dirs: Iterable[Path]) -> pd.DataFrame:
 
     Missing file: empty table. Bad rows raise DecontrolError naming file, row and column.
     """
-    path = next((Path(d) / VALUE_OVERRIDES_FILE for d in reversed(list(data_dirs))
-                 if (Path(d) / VALUE_OVERRIDES_FILE).is_file()), None)
+    path = next(
+        (
+            Path(d) / VALUE_OVERRIDES_FILE
+            for d in reversed(list(data_dirs))
+            if (Path(d) / VALUE_OVERRIDES_FILE).is_file()
+        ),
+        None,
+    )
     if path is None:
         return pd.DataFrame(columns=VALUE_OVERRIDE_COLUMNS)
     try:
@@ -115,8 +141,10 @@ def read_value_overrides(data_dirs: Iterable[Path]) -> pd.DataFrame:
         if c not in df:
             df[c] = ""
     values = pd.to_numeric(df["value_usd"], errors="coerce")
-    bad = [f"{path.name} row {i + 2}, column value_usd: {df.at[i, 'value_usd']!r} is not a number >= 0"
-           for i in df.index[(values.isna()) | (values < 0)]]
+    bad = [
+        f"{path.name} row {i + 2}, column value_usd: {df.at[i, 'value_usd']!r} is not a number >= 0"
+        for i in df.index[(values.isna()) | (values < 0)]
+    ]
     if bad:
         raise DecontrolError(f"value overrides in {path} have problems", bad)
     df["value_usd"] = values.astype(float)
@@ -125,9 +153,17 @@ def read_value_overrides(data_dirs: Iterable[Path]) -> pd.DataFrame:
     return df[VALUE_OVERRIDE_COLUMNS]
 
 
-def record_tier_override(path: Path, eccn: str, tier: str, reason: str, author: str,
-                         date: str | None = None, *, log: TierOverrideLog | None = None,
-                         from_tier: str = "") -> pd.DataFrame:
+def record_tier_override(
+    path: Path,
+    eccn: str,
+    tier: str,
+    reason: str,
+    author: str,
+    date: str | None = None,
+    *,
+    log: TierOverrideLog | None = None,
+    from_tier: str = "",
+) -> pd.DataFrame:
     """Record a tier decision for `eccn`: appended to `log` (the full history) when given, and
     written to the tier-overrides CSV at `path` as the decision in force for that ECCN, atomically
     and under a lock (a concurrent recorder's decision is never dropped).
@@ -159,7 +195,9 @@ def record_tier_override(path: Path, eccn: str, tier: str, reason: str, author: 
             table = pd.concat([table[~table["eccn"].isin(latest["eccn"])], latest], ignore_index=True)
         else:
             table = table[table["eccn"] != eccn.strip()]
-            row = pd.DataFrame([[eccn.strip(), tier, reason.strip(), author.strip(), date]], columns=TIER_OVERRIDE_COLUMNS)
+            row = pd.DataFrame(
+                [[eccn.strip(), tier, reason.strip(), author.strip(), date]], columns=TIER_OVERRIDE_COLUMNS
+            )
             table = pd.concat([table, row], ignore_index=True)
         table = table[TIER_OVERRIDE_COLUMNS].sort_values("eccn", ignore_index=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tier_overrides.", suffix=".csv")

@@ -19,8 +19,19 @@ WMD_REGIME: dict[str, str] = {"NP": "NSG", "MT": "MTCR", "CB": "Australia Group"
 
 #: Regime whose control list a reason implements. NP2 (US-only nuclear), CB3, NS_AC/NS_WW, RS, CC,
 #: AT, EI ... implement no regime list: an entry with only those is US-unilateral.
-REASON_REGIME: dict[str, str] = {"NS1": "WA", "NS2": "WA", "NS": "WA", "MT1": "MTCR", "MT": "MTCR", "NP1": "NSG",
-                                 "NP": "NSG", "CB1": "AG", "CB2": "AG", "CB": "AG", "CW": "CWC"}
+REASON_REGIME: dict[str, str] = {
+    "NS1": "WA",
+    "NS2": "WA",
+    "NS": "WA",
+    "MT1": "MTCR",
+    "MT": "MTCR",
+    "NP1": "NSG",
+    "NP": "NSG",
+    "CB1": "AG",
+    "CB2": "AG",
+    "CB": "AG",
+    "CW": "CWC",
+}
 _REGIME_ORDER = ("WA", "MTCR", "NSG", "AG", "CWC", "ML")
 
 
@@ -112,8 +123,13 @@ def parse_paragraph_controls(cell: object) -> tuple[ParagraphControl, ...]:
     out = []
     for r in rows if isinstance(rows, list) else []:
         if isinstance(r, dict):
-            out.append(ParagraphControl(str(r.get("reason", "")).strip().upper(),
-                                        str(r.get("applies_to", "") or ""), str(r.get("chart", "") or "")))
+            out.append(
+                ParagraphControl(
+                    str(r.get("reason", "")).strip().upper(),
+                    str(r.get("applies_to", "") or ""),
+                    str(r.get("chart", "") or ""),
+                )
+            )
         elif isinstance(r, (list, tuple)) and len(r) >= 2:  # [applies_to, chart] pairs
             applies, chart = str(r[0]), str(r[1])
             m = re.match(r"\s*([A-Z]{2,3})\b", applies)
@@ -136,8 +152,9 @@ def covers_entire_entry(code: str, rows: tuple[ParagraphControl, ...], fallback:
     return fallback
 
 
-def rest_reasons(reasons: tuple[str, ...], rows: tuple[ParagraphControl, ...], wmd_scope: str,
-                 config: EstimationConfig) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def rest_reasons(
+    reasons: tuple[str, ...], rows: tuple[ParagraphControl, ...], wmd_scope: str, config: EstimationConfig
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(reasons still applying to the paragraphs outside partial WMD/chokepoint scope,
     the partial reasons dropped)."""
     kept: list[str] = []

@@ -39,8 +39,9 @@ def risk_base(reasons: tuple[str, ...], config: EstimationConfig) -> float:
     return float(top + config.risk_rest_factor * (sum(w) - top))
 
 
-def risk_after_fa(base: pd.Series | np.ndarray, fa_score: pd.Series | np.ndarray,
-                  config: EstimationConfig) -> np.ndarray:
+def risk_after_fa(
+    base: pd.Series | np.ndarray, fa_score: pd.Series | np.ndarray, config: EstimationConfig
+) -> np.ndarray:
     """risk = risk_base x (1 - fa_risk_reduction x fa_score), fa clipped to [0, 1]."""
     fa = np.clip(np.asarray(fa_score, dtype=float), 0.0, 1.0)
     return np.asarray(base, dtype=float) * (1.0 - config.fa_risk_reduction * fa)

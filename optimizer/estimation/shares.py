@@ -18,8 +18,16 @@ import pandas as pd
 
 from optimizer.estimation.config import EstimationConfig
 
-SHARE_COLUMNS = ["eccn", "base_eccn", "hs6", "confidence", "rationale", "controlled_share_raw",
-                 "share_scale", "controlled_share"]
+SHARE_COLUMNS = [
+    "eccn",
+    "base_eccn",
+    "hs6",
+    "confidence",
+    "rationale",
+    "controlled_share_raw",
+    "share_scale",
+    "controlled_share",
+]
 
 
 def is_goods(item_id: pd.Series) -> pd.Series:

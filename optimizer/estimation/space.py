@@ -27,17 +27,17 @@ class ConcessionSpace:
     partner: str
     year: int
     items: int
-    licensed_items: int              # licence required on all or some paragraphs
-    licensed_potential_usd: float    # their unbound potential (gap formula), known values only
-    licence_bound_usd: float         # the part the binding requirements cover
+    licensed_items: int  # licence required on all or some paragraphs
+    licensed_potential_usd: float  # their unbound potential (gap formula), known values only
+    licence_bound_usd: float  # the part the binding requirements cover
     end_use_only_items: int
     end_use_only_potential_usd: float
-    end_use_only_bound_usd: float    # the military end-use share of it
+    end_use_only_bound_usd: float  # the military end-use share of it
     nlr_items: int
-    nlr_potential_usd: float         # trade in codes of items that need no licence: no relief possible
-    candidates: int                  # neither foundational nor nlr
-    candidate_value_usd: float       # what relieving every candidate in full would unlock
-    value_unknown: int               # candidates whose value is unknown (software, technology)
+    nlr_potential_usd: float  # trade in codes of items that need no licence: no relief possible
+    candidates: int  # neither foundational nor nlr
+    candidate_value_usd: float  # what relieving every candidate in full would unlock
+    value_unknown: int  # candidates whose value is unknown (software, technology)
     synthetic: bool
     source: str
 
@@ -64,15 +64,21 @@ def concession_space(table: pd.DataFrame) -> ConcessionSpace:
     return ConcessionSpace(
         partner=str(table.attrs.get("partner", table["partner"].iloc[0] if len(table) else "")),
         year=int(table.attrs.get("year", table["year"].iloc[0] if len(table) else 0)),
-        items=len(table), licensed_items=int(licensed.sum()),
+        items=len(table),
+        licensed_items=int(licensed.sum()),
         licensed_potential_usd=_sum(table.loc[licensed, "potential_usd"]),
         licence_bound_usd=_sum(table.loc[licensed, "licence_bound_usd"]),
-        end_use_only_items=int(euo.sum()), end_use_only_potential_usd=_sum(table.loc[euo, "potential_usd"]),
+        end_use_only_items=int(euo.sum()),
+        end_use_only_potential_usd=_sum(table.loc[euo, "potential_usd"]),
         end_use_only_bound_usd=_sum(table.loc[euo, "licence_bound_usd"]),
-        nlr_items=int(nlr.sum()), nlr_potential_usd=_sum(table.loc[nlr, "potential_usd"]),
-        candidates=int(cand.sum()), candidate_value_usd=_sum(table.loc[cand, "value_usd"]),
+        nlr_items=int(nlr.sum()),
+        nlr_potential_usd=_sum(table.loc[nlr, "potential_usd"]),
+        candidates=int(cand.sum()),
+        candidate_value_usd=_sum(table.loc[cand, "value_usd"]),
         value_unknown=int((cand & table["value_usd"].isna()).sum()),
-        synthetic=bool(table.attrs.get("synthetic", False)), source=str(table.attrs.get("source", "")))
+        synthetic=bool(table.attrs.get("synthetic", False)),
+        source=str(table.attrs.get("source", "")),
+    )
 
 
 def suggested_target_usd(achievable_usd: float, share: float = DEFAULT_TARGET_SHARE) -> float:
@@ -89,18 +95,22 @@ def nothing_to_offer(package: dict[str, Any], partner: str) -> str:
     """Why a package is empty when the partner's licence requirements leave no candidate at all
     (every item needs no licence to it or is foundational); '' otherwise."""
     from collections import Counter
+
     if package.get("items"):
         return ""
     counts = Counter(e.get("reason") for e in package.get("excluded", []))
     if not counts or set(counts) - {"nlr", "foundational"}:
         return ""
-    return (f"Nothing to offer {partner}: {counts.get('nlr', 0)} items need no licence to it (nothing to relieve) "
-            f"and {counts.get('foundational', 0)} are foundational.")
+    return (
+        f"Nothing to offer {partner}: {counts.get('nlr', 0)} items need no licence to it (nothing to relieve) "
+        f"and {counts.get('foundational', 0)} are foundational."
+    )
 
 
 def space_lines(space: ConcessionSpace, name: str | None = None) -> list[str]:
     """The concession space in plain lines (CLI table header, deck notes)."""
     from optimizer.formatting import fmt_usd
+
     who = name or space.partner
     label = "SYNTHETIC" if space.synthetic else "real"
     return [
@@ -117,5 +127,11 @@ def space_lines(space: ConcessionSpace, name: str | None = None) -> list[str]:
     ]
 
 
-__all__ = ["ConcessionSpace", "DEFAULT_TARGET_SHARE", "concession_space", "nothing_to_offer", "space_lines",
-           "suggested_target_usd"]
+__all__ = [
+    "ConcessionSpace",
+    "DEFAULT_TARGET_SHARE",
+    "concession_space",
+    "nothing_to_offer",
+    "space_lines",
+    "suggested_target_usd",
+]

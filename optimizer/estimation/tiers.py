@@ -57,18 +57,34 @@ from optimizer.estimation.reasons import (
 
 #: What the number range (first of the three digits) of an ECCN says, for entries whose reasons are unknown.
 RANGE_NOTE: dict[str, str] = {
-    "0": "Wassenaar-based range", "1": "MTCR range", "2": "NSG range", "3": "Australia Group range",
-    "4": "CWC range", "5": "military 500-series range", "6": "military 600-series range",
+    "0": "Wassenaar-based range",
+    "1": "MTCR range",
+    "2": "NSG range",
+    "3": "Australia Group range",
+    "4": "CWC range",
+    "5": "military 500-series range",
+    "6": "military 600-series range",
     "9": "US unilateral range",
 }
 
 CHOKEPOINT_REASON_NOTE: dict[str, str] = {
-    "RS_AC": "advanced computing / SME rule outside the chart", "NS_AC": "SME to Macau/D:5",
-    "RS_WW": "worldwide quantum/semiconductor control", "NS_WW": "worldwide quantum/semiconductor control",
+    "RS_AC": "advanced computing / SME rule outside the chart",
+    "NS_AC": "SME to Macau/D:5",
+    "RS_WW": "worldwide quantum/semiconductor control",
+    "NS_WW": "worldwide quantum/semiconductor control",
 }
 
-TIER_COLUMNS = ["eccn", "base_eccn", "item_reasons", "tier", "tier_reason", "tier_source",
-                "rule_tier", "rule_reason", "tier_floor"]
+TIER_COLUMNS = [
+    "eccn",
+    "base_eccn",
+    "item_reasons",
+    "tier",
+    "tier_reason",
+    "tier_source",
+    "rule_tier",
+    "rule_reason",
+    "tier_floor",
+]
 
 
 def base_eccn(item_id: str) -> str:
@@ -82,19 +98,42 @@ def family_of(item_id: str) -> str:
     return f"{e[0]}x{e[2:]}" if len(e) >= 3 else e
 
 
-def rule_tier(eccn: str, reasons: tuple[str, ...], *, military: bool, itar_placeholder: bool,
-              has_reasons: bool, wmd_scope: str, config: EstimationConfig,
-              scope_note: str = "") -> tuple[str, str]:
+def rule_tier(
+    eccn: str,
+    reasons: tuple[str, ...],
+    *,
+    military: bool,
+    itar_placeholder: bool,
+    has_reasons: bool,
+    wmd_scope: str,
+    config: EstimationConfig,
+    scope_note: str = "",
+) -> tuple[str, str]:
     """(tier, tier_reason) by the rules in the module docstring."""
-    tier, reason, _floor = rule_decision(eccn, reasons, military=military, itar_placeholder=itar_placeholder,
-                                         has_reasons=has_reasons, wmd_scope=wmd_scope, config=config,
-                                         scope_note=scope_note)
+    tier, reason, _floor = rule_decision(
+        eccn,
+        reasons,
+        military=military,
+        itar_placeholder=itar_placeholder,
+        has_reasons=has_reasons,
+        wmd_scope=wmd_scope,
+        config=config,
+        scope_note=scope_note,
+    )
     return tier, reason
 
 
-def rule_decision(eccn: str, reasons: tuple[str, ...], *, military: bool, itar_placeholder: bool,
-                  has_reasons: bool, wmd_scope: str, config: EstimationConfig,
-                  scope_note: str = "") -> tuple[str, str, bool]:
+def rule_decision(
+    eccn: str,
+    reasons: tuple[str, ...],
+    *,
+    military: bool,
+    itar_placeholder: bool,
+    has_reasons: bool,
+    wmd_scope: str,
+    config: EstimationConfig,
+    scope_note: str = "",
+) -> tuple[str, str, bool]:
     """(tier, tier_reason, floor): `floor` is true for rules 1-5 (ITAR, military, WMD, chokepoint),
     a foundational tier no override or edited item table may lower; the remainder default and
     unknown reasons are judgements an analyst may revise."""
@@ -126,20 +165,38 @@ def rule_decision(eccn: str, reasons: tuple[str, ...], *, military: bool, itar_p
     others = ", ".join(c for c in reasons if not is_legacy_compatible(c, config))
     if all(reason_family(c) == "SS" or is_legacy_compatible(c, config) for c in reasons):
         held = ", so it is held out of packages" if tier == "foundational" else ", weighed as a deliberate concession"
-        return tier, (f"{pre}statutory short-supply control ({others}, 15 CFR 754): a statute, not a security "
-                      f"judgement; relief needs a change in law{held}"), False
+        return (
+            tier,
+            (
+                f"{pre}statutory short-supply control ({others}, 15 CFR 754): a statute, not a security "
+                f"judgement; relief needs a change in law{held}"
+            ),
+            False,
+        )
     if tier == "foundational":
-        return tier, (f"{pre}not a legacy pattern ({others}): held out of packages until an analyst "
-                      "tags it transactional"), False
-    return tier, (f"{pre}neither foundational nor a legacy pattern ({others}): tradeable as a "
-                  f"deliberate concession, weighed by its risk"), False
+        return (
+            tier,
+            (f"{pre}not a legacy pattern ({others}): held out of packages until an analyst tags it transactional"),
+            False,
+        )
+    return (
+        tier,
+        (
+            f"{pre}neither foundational nor a legacy pattern ({others}): tradeable as a "
+            f"deliberate concession, weighed by its risk"
+        ),
+        False,
+    )
 
 
 def _legacy_label(reasons: tuple[str, ...]) -> str:
     core = [c for c in reasons if reason_family(c) in ("AT", "NS", "NP")]
     other = [c for c in reasons if c not in core]
-    tail = (f"; {', '.join(other)} {'binds' if len(other) == 1 else 'bind'} only on embargoed or "
-            f"sanctioned destinations" if other else "")
+    tail = (
+        f"; {', '.join(other)} {'binds' if len(other) == 1 else 'bind'} only on embargoed or sanctioned destinations"
+        if other
+        else ""
+    )
     fams = {reason_family(c) for c in core}
     codes = ", ".join(core)
     if not fams:
@@ -157,15 +214,25 @@ def item_ids(ccl: pd.DataFrame, concordance: pd.DataFrame) -> pd.DataFrame:
     """Every CCL ECCN, then every concordance sub-item `<ECCN>-<suffix>` whose ECCN is in the CCL."""
     ids = list(ccl["eccn"].astype(str))
     known = set(ids)
-    subs = sorted({str(e) for e in concordance.get("eccn", pd.Series(dtype=str))
-                   if "-" in str(e) and base_eccn(str(e)) in known and str(e) not in known})
+    subs = sorted(
+        {
+            str(e)
+            for e in concordance.get("eccn", pd.Series(dtype=str))
+            if "-" in str(e) and base_eccn(str(e)) in known and str(e) not in known
+        }
+    )
     out = pd.DataFrame({"eccn": ids + subs})
     out["base_eccn"] = out["eccn"].map(base_eccn)
     return out
 
 
-def assign_tiers(ccl: pd.DataFrame, ids: pd.DataFrame, config: EstimationConfig,
-                 overrides: pd.DataFrame | None = None, partner: str | None = None) -> pd.DataFrame:
+def assign_tiers(
+    ccl: pd.DataFrame,
+    ids: pd.DataFrame,
+    config: EstimationConfig,
+    overrides: pd.DataFrame | None = None,
+    partner: str | None = None,
+) -> pd.DataFrame:
     """One row per item id: its reasons, rule tier and final tier (partner bars, then overrides)."""
     by_eccn = {str(r["eccn"]): r for r in ccl.to_dict(orient="records")}
     rows = []
@@ -186,9 +253,15 @@ def assign_tiers(ccl: pd.DataFrame, ids: pd.DataFrame, config: EstimationConfig,
             else:
                 note = f"sub-item of {base}"
         tier, reason, floor = rule_decision(
-            item, reasons, military=_flag(e.get("military")), itar_placeholder=_flag(e.get("itar_placeholder")),
-            has_reasons=_flag(e.get("has_reasons"), default=True), wmd_scope=wmd_scope, config=config,
-            scope_note=note)
+            item,
+            reasons,
+            military=_flag(e.get("military")),
+            itar_placeholder=_flag(e.get("itar_placeholder")),
+            has_reasons=_flag(e.get("has_reasons"), default=True),
+            wmd_scope=wmd_scope,
+            config=config,
+            scope_note=note,
+        )
         rows.append((item, base, ";".join(reasons), tier, reason, "rule", tier, reason, floor))
     out = pd.DataFrame(rows, columns=TIER_COLUMNS)
     if partner is not None:
@@ -198,8 +271,16 @@ def assign_tiers(ccl: pd.DataFrame, ids: pd.DataFrame, config: EstimationConfig,
     return out
 
 
-def apply_licensing(tiers: pd.DataFrame, licence: pd.DataFrame, partner: str, name: str, d5: bool,
-                    embargo: bool, config: EstimationConfig, macau: bool = False) -> pd.DataFrame:
+def apply_licensing(
+    tiers: pd.DataFrame,
+    licence: pd.DataFrame,
+    partner: str,
+    name: str,
+    d5: bool,
+    embargo: bool,
+    config: EstimationConfig,
+    macau: bool = False,
+) -> pd.DataFrame:
     """Destination-aware tiers: what the partner's licence requirements make of the rule tiers.
 
     - nothing binds (`licence_required == 'none'`) -> `nlr`: no licence is required to the partner,
@@ -238,13 +319,17 @@ def apply_licensing(tiers: pd.DataFrame, licence: pd.DataFrame, partner: str, na
                 out.at[i, "tier_reason"] = f"{name} is under comprehensive sanctions (Part 746): not an item concession"
         elif cautious[i] and tier in ("legacy", "transactional"):
             out.at[i, "tier"] = "foundational"
-            out.at[i, "tier_reason"] = (f"licence requirement to {name} not established from the data (no Country "
-                                        f"Chart row): held out of packages until checked (rule tier: {tier})")
+            out.at[i, "tier_reason"] = (
+                f"licence requirement to {name} not established from the data (no Country "
+                f"Chart row): held out of packages until checked (rule tier: {tier})"
+            )
         elif tier == "legacy" and lv == "end_use_only":
             out.at[i, "tier"] = remainder
-            out.at[i, "tier_reason"] = (f"{why}; to {name} a licence is needed only for military end uses or end users "
-                                        "(15 CFR 744.21, Supp. No. 2 to Part 744): removal from that list would let it "
-                                        f"reach them, so it is not legacy{held}")
+            out.at[i, "tier_reason"] = (
+                f"{why}; to {name} a licence is needed only for military end uses or end users "
+                "(15 CFR 744.21, Supp. No. 2 to Part 744): removal from that list would let it "
+                f"reach them, so it is not legacy{held}"
+            )
         elif tier == "legacy":
             hit = [(c, targeted[c]) for c in codes if c in targeted]
             mil = config.military_relevant_ns2.get(base_eccn(out.at[i, "eccn"]))
@@ -254,8 +339,10 @@ def apply_licensing(tiers: pd.DataFrame, licence: pd.DataFrame, partner: str, na
             elif mil and (d5 or macau) and "NS2" in codes:
                 out.at[i, "tier"] = remainder
                 where = "Country Group D:5" if d5 else "Macau, which the EAR names with D:5"
-                out.at[i, "tier_reason"] = (f"NS2 item of evident military relevance ({mil}) for an arms-embargoed "
-                                            f"partner ({where}): not legacy{held}")
+                out.at[i, "tier_reason"] = (
+                    f"NS2 item of evident military relevance ({mil}) for an arms-embargoed "
+                    f"partner ({where}): not legacy{held}"
+                )
     out["rule_tier"] = out["tier"]
     out["rule_reason"] = out["tier_reason"]
     return out
@@ -300,8 +387,10 @@ def apply_tier_overrides(tiers: pd.DataFrame, overrides: pd.DataFrame) -> pd.Dat
             continue
         i = pos[eccn]
         if "tier_floor" in out and bool(out.at[i, "tier_floor"]) and tier != "foundational":
-            warnings.append(f"tier override of {eccn} to {tier} ignored: {out.at[i, 'rule_reason']} is a floor "
-                            "no override can lower")
+            warnings.append(
+                f"tier override of {eccn} to {tier} ignored: {out.at[i, 'rule_reason']} is a floor "
+                "no override can lower"
+            )
             continue
         if out.at[i, "rule_tier"] == "nlr" and tier != "nlr":
             warnings.append(f"tier override of {eccn} to {tier} ignored: {out.at[i, 'rule_reason']}")

@@ -17,8 +17,15 @@ from optimizer.data.trade import bilateral, imports_from_world, world_exports
 
 US = "USA"
 
-PER_HS6_COLUMNS = ["hs6", "world_exports_usd", "us_world_exports_usd", "us_world_share",
-                   "partner_imports_world", "us_exports_to_partner", "partner_exports_world"]
+PER_HS6_COLUMNS = [
+    "hs6",
+    "world_exports_usd",
+    "us_world_exports_usd",
+    "us_world_share",
+    "partner_imports_world",
+    "us_exports_to_partner",
+    "partner_exports_world",
+]
 
 
 def trade_slice(trade: pd.DataFrame, year: int, hs6_codes: Iterable[str]) -> pd.DataFrame:
@@ -33,8 +40,8 @@ class YearTrade:
     """Partner-independent figures of one year: world exports by exporter and per-HS6 totals."""
 
     year: int
-    rows: pd.DataFrame    # the year slice (canonical columns)
-    world: pd.DataFrame   # exporter, hs6, value_usd
+    rows: pd.DataFrame  # the year slice (canonical columns)
+    world: pd.DataFrame  # exporter, hs6, value_usd
     totals: pd.DataFrame  # hs6, world_exports_usd, us_world_exports_usd, us_world_share
 
 
@@ -43,13 +50,20 @@ def year_trade(rows: pd.DataFrame, year: int) -> YearTrade:
     total = world.groupby("hs6")["value_usd"].sum()
     us = world.loc[world["exporter"] == US].set_index("hs6")["value_usd"].reindex(total.index, fill_value=0.0)
     share = (us / total.where(total > 0)).fillna(0.0)
-    totals = pd.DataFrame({"hs6": total.index, "world_exports_usd": total.to_numpy(),
-                           "us_world_exports_usd": us.to_numpy(), "us_world_share": share.to_numpy()})
+    totals = pd.DataFrame(
+        {
+            "hs6": total.index,
+            "world_exports_usd": total.to_numpy(),
+            "us_world_exports_usd": us.to_numpy(),
+            "us_world_share": share.to_numpy(),
+        }
+    )
     return YearTrade(int(year), rows, world, totals.reset_index(drop=True))
 
 
-def partner_per_hs6(yt: YearTrade, partner: str, hs6_codes: Iterable[str],
-                    baseline: YearTrade | None = None) -> pd.DataFrame:
+def partner_per_hs6(
+    yt: YearTrade, partner: str, hs6_codes: Iterable[str], baseline: YearTrade | None = None
+) -> pd.DataFrame:
     """One row per code in `hs6_codes`: world totals plus the partner's imports, its own exports and
     US exports to it (and, with `baseline`, US exports to it in the baseline year). Missing -> 0."""
     codes = pd.Index(pd.unique(pd.Series(list(hs6_codes), dtype=str)), name="hs6")

@@ -28,9 +28,19 @@ import pandas as pd
 
 from optimizer.formatting import cell_text, fmt_usd
 
-BREAKDOWN_COLUMNS = ["hs6", "name", "confidence", "rationale", "partner_imports_world", "us_world_share",
-                     "us_exports_to_partner", "controlled_share_raw", "share_scale", "controlled_share",
-                     "value_usd"]
+BREAKDOWN_COLUMNS = [
+    "hs6",
+    "name",
+    "confidence",
+    "rationale",
+    "partner_imports_world",
+    "us_world_share",
+    "us_exports_to_partner",
+    "controlled_share_raw",
+    "share_scale",
+    "controlled_share",
+    "value_usd",
+]
 BASELINE_COLUMNS = ["us_exports_to_partner_baseline"]
 
 
@@ -41,8 +51,7 @@ def exporter_columns(exporter: str = "USA") -> tuple[str, str, str]:
     return (f"{prefix}_world_share", f"{prefix}_exports_to_partner", f"{prefix}_exports_to_partner_baseline")
 
 
-def value_rows(shares: pd.DataFrame, per_hs6: pd.DataFrame, method: str = "gap",
-               exporter: str = "USA") -> pd.DataFrame:
+def value_rows(shares: pd.DataFrame, per_hs6: pd.DataFrame, method: str = "gap", exporter: str = "USA") -> pd.DataFrame:
     """Per (item, HS6): the inputs, the unshared value (`value_full_usd`) and `value_usd`.
 
     `exporter` picks whose world share and exports to the partner the formula uses (default the US).
@@ -74,9 +83,14 @@ def value_breakdown(rows: pd.DataFrame, eccn: str, hs6_names: pd.DataFrame | Non
     return b.sort_values(["value_usd", "hs6"], ascending=[False, True])[cols].reset_index(drop=True)
 
 
-def item_values(items: pd.DataFrame, rows: pd.DataFrame, method_label: str,
-                overrides: pd.DataFrame | None = None, unknown_reason: str | None = None,
-                codes_with_data: set[str] | None = None) -> pd.DataFrame:
+def item_values(
+    items: pd.DataFrame,
+    rows: pd.DataFrame,
+    method_label: str,
+    overrides: pd.DataFrame | None = None,
+    unknown_reason: str | None = None,
+    codes_with_data: set[str] | None = None,
+) -> pd.DataFrame:
     """value_usd and value_basis per item (columns eccn, group): sum of its rows, or unknown, or override.
 
     `overrides` (eccn, value_usd, reason, author, date), already filtered to the partner,
@@ -111,13 +125,16 @@ def item_values(items: pd.DataFrame, rows: pd.DataFrame, method_label: str,
             out.loc[hit, "value_usd"] = e.map(o["value_usd"]).astype(float).to_numpy()
             out.loc[hit, "value_basis"] = [
                 f"analyst value: {cell_text(o.at[x, 'reason']) or 'no reason given'} "
-                f"[{', '.join(v for v in (cell_text(o.at[x, 'author']), cell_text(o.at[x, 'date'])) if v)}]" for x in e]
+                f"[{', '.join(v for v in (cell_text(o.at[x, 'author']), cell_text(o.at[x, 'date'])) if v)}]"
+                for x in e
+            ]
             out.loc[hit, "value_override"] = True
     return out.drop(columns="group")
 
 
-def licence_bound_values(values: pd.DataFrame, licence: pd.DataFrame, partner: str, name: str,
-                         config: Any, trade_label: str) -> pd.DataFrame:
+def licence_bound_values(
+    values: pd.DataFrame, licence: pd.DataFrame, partner: str, name: str, config: Any, trade_label: str
+) -> pd.DataFrame:
     """Concession value = the trade a binding requirement blocks (columns added to `values`).
 
     `values` (eccn, value_usd, value_basis, value_override) holds the unbound estimate of each item
@@ -134,6 +151,7 @@ def licence_bound_values(values: pd.DataFrame, licence: pd.DataFrame, partner: s
     An analyst value override replaces the result, except on an `nlr` item (nothing to relieve).
     """
     from optimizer.licensing.requirement import FULL_EXCEPTIONS  # see item_table.licensing_for
+
     out = values.copy()
     lic = licence.reindex(out["eccn"])
     level = lic["licence_required"].to_numpy()
@@ -141,23 +159,29 @@ def licence_bound_values(values: pd.DataFrame, licence: pd.DataFrame, partner: s
     blocked = config.blocked_share(partner)
     partial = float(config.partial_paragraph_share)
     in_reach = lic["exceptions_in_reach"].fillna("").to_numpy()
-    part = lic["meu_part_only"].fillna(False).astype(bool).to_numpy() if "meu_part_only" in lic else \
-        np.zeros(len(out), dtype=bool)
+    part = (
+        lic["meu_part_only"].fillna(False).astype(bool).to_numpy()
+        if "meu_part_only" in lic
+        else np.zeros(len(out), dtype=bool)
+    )
     bound = np.full(len(out), np.nan)
     share = np.full(len(out), np.nan)
     value = np.full(len(out), np.nan)
     basis: list[str] = []
     instruments = lic["instruments"].fillna("").to_numpy() if "instruments" in lic else np.full(len(out), "")
-    for k, (lv, pot, why, override, binding, reach) in enumerate(zip(
-            level, potential, out["value_basis"], out["value_override"], lic["binding_reasons"].fillna(""),
-            in_reach)):
+    for k, (lv, pot, why, override, binding, reach) in enumerate(
+        zip(level, potential, out["value_basis"], out["value_override"], lic["binding_reasons"].fillna(""), in_reach)
+    ):
         relief = f"relieved by {str(instruments[k]).replace(';', ' / ')}" if instruments[k] else "no instrument"
         pot_known = pot == pot
         if lv == "none":
             bound[k], share[k], value[k] = 0.0, 0.0, 0.0
-            basis.append(f"no licence required to {name} (NLR): no item relief possible"
-                         + (f"; unbound potential {fmt_usd(pot)} ({why})" if pot_known and not override else "")
-                         + (f"; analyst value ignored ({why})" if override else "") + f"; {trade_label}")
+            basis.append(
+                f"no licence required to {name} (NLR): no item relief possible"
+                + (f"; unbound potential {fmt_usd(pot)} ({why})" if pot_known and not override else "")
+                + (f"; analyst value ignored ({why})" if override else "")
+                + f"; {trade_label}"
+            )
             continue
         if override:
             bound[k], share[k], value[k] = pot, 1.0, pot
@@ -166,17 +190,28 @@ def licence_bound_values(values: pd.DataFrame, licence: pd.DataFrame, partner: s
         full_reach = [e for e in str(reach).split(";") if e in FULL_EXCEPTIONS]
         if lv == "end_use_only":
             scope = float(config.partial_paragraph_share) if part[k] else 1.0
-            f, s, label = float(config.meu_end_use_share) * scope, float(config.meu_blocked_share), (
-                "military end-use licence only (744.21): potential"
-                + (f" x {scope:.2f} (Supp. No. 2 covers only part of the entry)" if part[k] else "")
-                + f" x military end-use share {config.meu_end_use_share:.2f} (assumption) x blocked share "
-                  f"{config.meu_blocked_share:.2f} (proxy: Entity List application value denied 2018-2023)")
+            f, s, label = (
+                float(config.meu_end_use_share) * scope,
+                float(config.meu_blocked_share),
+                (
+                    "military end-use licence only (744.21): potential"
+                    + (f" x {scope:.2f} (Supp. No. 2 covers only part of the entry)" if part[k] else "")
+                    + f" x military end-use share {config.meu_end_use_share:.2f} (assumption) x blocked share "
+                    f"{config.meu_blocked_share:.2f} (proxy: Entity List application value denied 2018-2023)"
+                ),
+            )
         else:
             f = 1.0 if lv == "all" else partial
             s = 0.0 if full_reach else blocked
-            label = (f"{binding} binds on {name}" + ("" if lv == "all" else f" on some paragraphs (x {partial:.2f})")
-                     + (f"; met by licence exception {'/'.join(full_reach)} already in reach: nothing blocked"
-                        if full_reach else f": licence-bound trade x blocked share {blocked:.3f}"))
+            label = (
+                f"{binding} binds on {name}"
+                + ("" if lv == "all" else f" on some paragraphs (x {partial:.2f})")
+                + (
+                    f"; met by licence exception {'/'.join(full_reach)} already in reach: nothing blocked"
+                    if full_reach
+                    else f": licence-bound trade x blocked share {blocked:.3f}"
+                )
+            )
         bound[k] = pot * f if pot_known else np.nan
         share[k] = s
         value[k] = bound[k] * s if pot_known else np.nan

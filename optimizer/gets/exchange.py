@@ -51,10 +51,10 @@ GE, LE = pulp.LpConstraintGE, pulp.LpConstraintLE
 class ExchangeSettings:
     """The exchange's own assumptions (documented defaults, editable)."""
 
-    balance_share: float = 1.0              # partner gain >= share x US gain
-    balance_upper: float | None = None      # partner gain <= upper x US gain (a band), or no upper bound
-    risk_price_usd: float = 10e6            # US$ per risk point of the gives (see the module docstring)
-    supply_premium: float = 0.25            # share of the imports at risk that relief secures
+    balance_share: float = 1.0  # partner gain >= share x US gain
+    balance_upper: float | None = None  # partner gain <= upper x US gain (a band), or no upper bound
+    risk_price_usd: float = 10e6  # US$ per risk point of the gives (see the module docstring)
+    supply_premium: float = 0.25  # share of the imports at risk that relief secures
     get_shares: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_GET_SHARES))
 
     def __post_init__(self) -> None:
@@ -62,10 +62,13 @@ class ExchangeSettings:
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
                 raise DecontrolError(f"exchange setting '{name}' must be a number >= 0, got {v!r}")
-        if self.balance_upper is not None and (not math.isfinite(self.balance_upper)
-                                               or self.balance_upper < self.balance_share):
-            raise DecontrolError(f"exchange setting 'balance_upper' ({self.balance_upper}) must be at least "
-                                 f"balance_share ({self.balance_share})")
+        if self.balance_upper is not None and (
+            not math.isfinite(self.balance_upper) or self.balance_upper < self.balance_share
+        ):
+            raise DecontrolError(
+                f"exchange setting 'balance_upper' ({self.balance_upper}) must be at least "
+                f"balance_share ({self.balance_share})"
+            )
         bad = [k for k in self.get_shares if k not in GET_MODES]
         if bad:
             raise DecontrolError(f"unknown relief of a partner measure '{bad[0]}': expected {', '.join(GET_MODES)}")
@@ -98,7 +101,7 @@ class ExchangeModel:
 
     m: PackageModel
     y: dict[tuple[str, str], pulp.LpVariable]
-    get_value: dict[tuple[str, str], float]   # US$
+    get_value: dict[tuple[str, str], float]  # US$
     settings: ExchangeSettings
 
 
@@ -110,30 +113,47 @@ def define_gets(m: PackageModel, options: dict[tuple[str, str], float]) -> dict[
         by_measure.setdefault(measure, []).append(var)
     for k, (measure, vars_) in enumerate(sorted(by_measure.items())):
         if len(vars_) > 1:
-            m.add_row("get_choice", f"get_choice_{k}", pulp.LpConstraint(pulp.lpSum(vars_), LE, rhs=1),
-                      f"one relief of {measure} at most")
+            m.add_row(
+                "get_choice",
+                f"get_choice_{k}",
+                pulp.LpConstraint(pulp.lpSum(vars_), LE, rhs=1),
+                f"one relief of {measure} at most",
+            )
     return y
 
 
-def us_gain_expr(y: dict[tuple[str, str], pulp.LpVariable], value: dict[tuple[str, str], float]) -> pulp.LpAffineExpression:
+def us_gain_expr(
+    y: dict[tuple[str, str], pulp.LpVariable], value: dict[tuple[str, str], float]
+) -> pulp.LpAffineExpression:
     return pulp.LpAffineExpression({var: value[o] / VALUE_UNIT for o, var in y.items() if value[o]})
 
 
-def define_balance(m: PackageModel, y: dict[tuple[str, str], pulp.LpVariable], value: dict[tuple[str, str], float],
-                   settings: ExchangeSettings) -> None:
+def define_balance(
+    m: PackageModel,
+    y: dict[tuple[str, str], pulp.LpVariable],
+    value: dict[tuple[str, str], float],
+    settings: ExchangeSettings,
+) -> None:
     """partner gain - share x US gain >= 0 (and <= 0 with the upper share of a band)."""
     partner, us = m.value_expr(), us_gain_expr(y, value)
-    m.add_row("balance", "balance_lower",
-              pulp.LpConstraint(partner - settings.balance_share * us, GE, rhs=0),
-              f"the partner's gain is at least {settings.balance_share:g} x the US gain")
+    m.add_row(
+        "balance",
+        "balance_lower",
+        pulp.LpConstraint(partner - settings.balance_share * us, GE, rhs=0),
+        f"the partner's gain is at least {settings.balance_share:g} x the US gain",
+    )
     if settings.balance_upper is not None:
-        m.add_row("balance", "balance_upper",
-                  pulp.LpConstraint(partner - settings.balance_upper * us, LE, rhs=0),
-                  f"the partner's gain is at most {settings.balance_upper:g} x the US gain")
+        m.add_row(
+            "balance",
+            "balance_upper",
+            pulp.LpConstraint(partner - settings.balance_upper * us, LE, rhs=0),
+            f"the partner's gain is at most {settings.balance_upper:g} x the US gain",
+        )
 
 
-def build_exchange(items: pd.DataFrame, scenario: Scenario, options: dict[tuple[str, str], float],
-                   settings: ExchangeSettings) -> ExchangeModel:
+def build_exchange(
+    items: pd.DataFrame, scenario: Scenario, options: dict[tuple[str, str], float], settings: ExchangeSettings
+) -> ExchangeModel:
     table, _ = validate_items(items, partner=scenario.partner if "partner" in items.columns else None)
     sc = scenario.replace(target_usd=0.0, objective="max-value", solver="highs")
     m = build_model(table, sc, objective="max-value")
@@ -166,8 +186,9 @@ class ExchangeResult:
         return asdict(self)
 
 
-def solve_exchange(items: pd.DataFrame, gets: pd.DataFrame, scenario: Scenario,
-                   settings: ExchangeSettings | None = None) -> ExchangeResult:
+def solve_exchange(
+    items: pd.DataFrame, gets: pd.DataFrame, scenario: Scenario, settings: ExchangeSettings | None = None
+) -> ExchangeResult:
     """The two-sided package maximising the US net gain under the balance condition."""
     settings = settings or ExchangeSettings()
     options = get_options(gets, settings)
@@ -211,33 +232,72 @@ def _read(em: ExchangeModel, gets: pd.DataFrame, out: Any, items: pd.DataFrame) 
     if not out.has_solution:
         return ExchangeResult(out.status, [], [], None, None, None, None, **base)
     choices = read_choices(m) if m.x else {}
-    gives: list[dict[str, Any]] = [{"eccn": i, "instrument": mode, "value_usd": round(m.value[(i, mode)] * VALUE_UNIT, 2),
-              "risk": m.risk[(i, mode)]} for i, mode in choices.items()]
+    gives: list[dict[str, Any]] = [
+        {
+            "eccn": i,
+            "instrument": mode,
+            "value_usd": round(m.value[(i, mode)] * VALUE_UNIT, 2),
+            "risk": m.risk[(i, mode)],
+        }
+        for i, mode in choices.items()
+    ]
     chosen = [o for o, var in em.y.items() if (var.varValue or 0) > 0.5]
     info = gets.set_index("measure_id")
-    got: list[dict[str, Any]] = [{"measure_id": g, "relief": r, "value_usd": round(em.get_value[(g, r)], 2),
-            "item_group": str(info.at[g, "item_group"]) if g in info.index else ""} for g, r in sorted(chosen)]
+    got: list[dict[str, Any]] = [
+        {
+            "measure_id": g,
+            "relief": r,
+            "value_usd": round(em.get_value[(g, r)], 2),
+            "item_group": str(info.at[g, "item_group"]) if g in info.index else "",
+        }
+        for g, r in sorted(chosen)
+    ]
     us = sum(x["value_usd"] for x in got)
     partner = sum(x["value_usd"] for x in gives)
     risk = sum(x["risk"] for x in gives) + sum(m.penalty.get(i, 0.0) for i in choices)
     net = us - em.settings.risk_price_usd * risk
-    return ExchangeResult(out.status, gives, got, round(us, 2), round(partner, 2), round(risk, 6), round(net, 2),
-                          **base)
+    return ExchangeResult(
+        out.status, gives, got, round(us, 2), round(partner, 2), round(risk, 6), round(net, 2), **base
+    )
 
 
-def balance_frontier(items: pd.DataFrame, gets: pd.DataFrame, scenario: Scenario, shares: list[float],
-                     settings: ExchangeSettings | None = None) -> list[dict[str, Any]]:
+def balance_frontier(
+    items: pd.DataFrame,
+    gets: pd.DataFrame,
+    scenario: Scenario,
+    shares: list[float],
+    settings: ExchangeSettings | None = None,
+) -> list[dict[str, Any]]:
     """US net gain against the balance share (the partner's gain as a multiple of the US gain)."""
     settings = settings or ExchangeSettings()
     points = []
     for s in shares:
-        res = solve_exchange(items, gets, scenario, ExchangeSettings(**(asdict(settings) | {"balance_share": s,
-                                                                                         "balance_upper": None})))
-        points.append({"balance_share": s, "status": res.status, "us_net_gain_usd": res.us_net_gain_usd,
-                       "us_gain_usd": res.us_gain_usd, "partner_gain_usd": res.partner_gain_usd,
-                       "n_gives": len(res.gives), "n_gets": len(res.gets)})
+        res = solve_exchange(
+            items, gets, scenario, ExchangeSettings(**(asdict(settings) | {"balance_share": s, "balance_upper": None}))
+        )
+        points.append(
+            {
+                "balance_share": s,
+                "status": res.status,
+                "us_net_gain_usd": res.us_net_gain_usd,
+                "us_gain_usd": res.us_gain_usd,
+                "partner_gain_usd": res.partner_gain_usd,
+                "n_gives": len(res.gives),
+                "n_gets": len(res.gets),
+            }
+        )
     return points
 
 
-__all__ = ["DEFAULT_GET_SHARES", "ExchangeResult", "ExchangeSettings", "GET_MODES", "balance_frontier",
-           "build_exchange", "define_balance", "define_gets", "get_options", "solve_exchange"]
+__all__ = [
+    "DEFAULT_GET_SHARES",
+    "ExchangeResult",
+    "ExchangeSettings",
+    "GET_MODES",
+    "balance_frontier",
+    "build_exchange",
+    "define_balance",
+    "define_gets",
+    "get_options",
+    "solve_exchange",
+]

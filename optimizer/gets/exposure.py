@@ -32,9 +32,22 @@ from optimizer.gets.measures import measures_on
 
 US = "USA"
 EXPOSURE_COLUMNS: list[str] = [
-    "measure_id", "item_group", "status", "lapse_flag", "hs6_used", "hs6_basis", "us_imports_from_partner_usd",
-    "us_imports_world_usd", "partner_share_of_us_imports", "partner_share_of_world_exports",
-    "alternative_suppliers", "alternative_capacity_ratio", "year", "synthetic", "source"]
+    "measure_id",
+    "item_group",
+    "status",
+    "lapse_flag",
+    "hs6_used",
+    "hs6_basis",
+    "us_imports_from_partner_usd",
+    "us_imports_world_usd",
+    "partner_share_of_us_imports",
+    "partner_share_of_world_exports",
+    "alternative_suppliers",
+    "alternative_capacity_ratio",
+    "year",
+    "synthetic",
+    "source",
+]
 
 
 def _codes(cell: Any) -> list[str]:
@@ -51,8 +64,16 @@ def _unsourced_codes(cell: Any) -> list[str]:
     return out
 
 
-def gets_table(ds: Any, partner: str, day: Any = None, year: int | None = None, horizon_days: int = 90,
-               include_unsourced: bool = False, min_supplier_share: float = 0.02, top: int = 5) -> pd.DataFrame:
+def gets_table(
+    ds: Any,
+    partner: str,
+    day: Any = None,
+    year: int | None = None,
+    horizon_days: int = 90,
+    include_unsourced: bool = False,
+    min_supplier_share: float = 0.02,
+    top: int = 5,
+) -> pd.DataFrame:
     """EXPOSURE_COLUMNS for every measure of `partner` (see the module docstring)."""
     measures = measures_on(ds, partner, day, horizon_days)
     trade = ds.trade
@@ -82,11 +103,22 @@ def gets_table(ds: Any, partner: str, day: Any = None, year: int | None = None, 
         codes, basis = per_measure[r.measure_id]
         weight = pd.Series({h: 1.0 / listing[h] for h in set(codes)}, dtype=float)
         if not len(weight):
-            out.append({"measure_id": r.measure_id, "item_group": r.item_group, "status": r.status,
-                        "lapse_flag": r.lapse_flag, "hs6_used": "", "hs6_basis": basis,
-                        "us_imports_from_partner_usd": np.nan, "us_imports_world_usd": np.nan,
-                        "partner_share_of_us_imports": np.nan, "partner_share_of_world_exports": np.nan,
-                        "alternative_suppliers": "", "alternative_capacity_ratio": np.nan})
+            out.append(
+                {
+                    "measure_id": r.measure_id,
+                    "item_group": r.item_group,
+                    "status": r.status,
+                    "lapse_flag": r.lapse_flag,
+                    "hs6_used": "",
+                    "hs6_basis": basis,
+                    "us_imports_from_partner_usd": np.nan,
+                    "us_imports_world_usd": np.nan,
+                    "partner_share_of_us_imports": np.nan,
+                    "partner_share_of_world_exports": np.nan,
+                    "alternative_suppliers": "",
+                    "alternative_capacity_ratio": np.nan,
+                }
+            )
             continue
         imp = float((from_partner.reindex(weight.index).fillna(0.0) * weight).sum())
         tot = float((us_world.reindex(weight.index).fillna(0.0) * weight).sum())
@@ -96,14 +128,22 @@ def gets_table(ds: Any, partner: str, day: Any = None, year: int | None = None, 
         total = float(by.sum())
         share = by / total if total > 0 else by * 0.0
         alt = share[(~share.index.isin([partner, US])) & (share >= min_supplier_share)]
-        out.append({
-            "measure_id": r.measure_id, "item_group": r.item_group, "status": r.status, "lapse_flag": r.lapse_flag,
-            "hs6_used": ";".join(sorted(weight.index)), "hs6_basis": basis,
-            "us_imports_from_partner_usd": round(imp, 2), "us_imports_world_usd": round(tot, 2),
-            "partner_share_of_us_imports": imp / tot if tot > 0 else np.nan,
-            "partner_share_of_world_exports": float(share.get(partner, 0.0)) if total > 0 else np.nan,
-            "alternative_suppliers": "; ".join(f"{e} {v:.0%}" for e, v in alt.head(top).items()),
-            "alternative_capacity_ratio": float(by[alt.index].sum()) / imp if imp > 0 else np.nan})
+        out.append(
+            {
+                "measure_id": r.measure_id,
+                "item_group": r.item_group,
+                "status": r.status,
+                "lapse_flag": r.lapse_flag,
+                "hs6_used": ";".join(sorted(weight.index)),
+                "hs6_basis": basis,
+                "us_imports_from_partner_usd": round(imp, 2),
+                "us_imports_world_usd": round(tot, 2),
+                "partner_share_of_us_imports": imp / tot if tot > 0 else np.nan,
+                "partner_share_of_world_exports": float(share.get(partner, 0.0)) if total > 0 else np.nan,
+                "alternative_suppliers": "; ".join(f"{e} {v:.0%}" for e, v in alt.head(top).items()),
+                "alternative_capacity_ratio": float(by[alt.index].sum()) / imp if imp > 0 else np.nan,
+            }
+        )
     table = pd.DataFrame(out)
     table["year"] = y
     table["synthetic"] = bool(ds.trade_synthetic)
@@ -114,13 +154,33 @@ def gets_table(ds: Any, partner: str, day: Any = None, year: int | None = None, 
 
 
 MEMBER_COLUMNS: list[str] = [
-    "measure_id", "item_group", "status", "status_until", "lapse_flag", "hs6_used", "hs6_basis", "member",
-    "imports_from_partner_usd", "imports_world_usd", "partner_share_of_imports", "basis", "year", "synthetic",
-    "source"]
+    "measure_id",
+    "item_group",
+    "status",
+    "status_until",
+    "lapse_flag",
+    "hs6_used",
+    "hs6_basis",
+    "member",
+    "imports_from_partner_usd",
+    "imports_world_usd",
+    "partner_share_of_imports",
+    "basis",
+    "year",
+    "synthetic",
+    "source",
+]
 
 
-def member_exposure(ds: Any, partner: str, members: list[str] | tuple[str, ...], day: Any = None,
-                    year: int | None = None, horizon_days: int = 90, include_unsourced: bool = False) -> pd.DataFrame:
+def member_exposure(
+    ds: Any,
+    partner: str,
+    members: list[str] | tuple[str, ...],
+    day: Any = None,
+    year: int | None = None,
+    horizon_days: int = 90,
+    include_unsourced: bool = False,
+) -> pd.DataFrame:
     """MEMBER_COLUMNS, one row per (measure, member): who else is exposed to the partner's measure.
 
     The exposure an ally shares with the US: its own imports from the partner in the measure's codes
@@ -150,8 +210,10 @@ def member_exposure(ds: Any, partner: str, members: list[str] | tuple[str, ...],
     rows = trade[(trade["year"] == y) & trade["hs6"].isin(sorted(listing))]
     world = world_exports(rows, y)
     totals = world.groupby("hs6")["value_usd"].sum()
-    partner_share = (world[world["exporter"] == partner].set_index("hs6")["value_usd"]
-                     .reindex(totals.index).fillna(0.0) / totals.where(totals > 0)).fillna(0.0)
+    partner_share = (
+        world[world["exporter"] == partner].set_index("hs6")["value_usd"].reindex(totals.index).fillna(0.0)
+        / totals.where(totals > 0)
+    ).fillna(0.0)
     year_rows = trade[trade["year"] == y]
     out = []
     for member in [str(m).strip().upper() for m in members]:
@@ -163,8 +225,10 @@ def member_exposure(ds: Any, partner: str, members: list[str] | tuple[str, ...],
             basis = f"bilateral rows {partner} -> {member}"
             per_code = from_partner
         elif has_world:
-            basis = (f"proxy: {member}'s imports of the codes from the world x {partner}'s share of world exports "
-                     f"of each (no bilateral {partner} -> {member} rows in the data)")
+            basis = (
+                f"proxy: {member}'s imports of the codes from the world x {partner}'s share of world exports "
+                f"of each (no bilateral {partner} -> {member} rows in the data)"
+            )
             per_code = from_world * partner_share.reindex(from_world.index).fillna(0.0)
         else:
             basis = f"no data: the trade table has no imports of {member} (import BACI or Comtrade data for it)"
@@ -172,16 +236,28 @@ def member_exposure(ds: Any, partner: str, members: list[str] | tuple[str, ...],
         for r in measures.itertuples():
             codes, hs_basis = codes_of[r.measure_id]
             weight = pd.Series({h: 1.0 / listing[h] for h in set(codes)}, dtype=float)
-            row = {"measure_id": r.measure_id, "item_group": r.item_group, "status": r.status,
-                   "status_until": r.status_until, "lapse_flag": r.lapse_flag,
-                   "hs6_used": ";".join(sorted(weight.index)), "hs6_basis": hs_basis, "member": member,
-                   "imports_from_partner_usd": np.nan, "imports_world_usd": np.nan,
-                   "partner_share_of_imports": np.nan, "basis": basis}
+            row = {
+                "measure_id": r.measure_id,
+                "item_group": r.item_group,
+                "status": r.status,
+                "status_until": r.status_until,
+                "lapse_flag": r.lapse_flag,
+                "hs6_used": ";".join(sorted(weight.index)),
+                "hs6_basis": hs_basis,
+                "member": member,
+                "imports_from_partner_usd": np.nan,
+                "imports_world_usd": np.nan,
+                "partner_share_of_imports": np.nan,
+                "basis": basis,
+            }
             if len(weight) and per_code is not None:
                 imp = float((per_code.reindex(weight.index).fillna(0.0) * weight).sum())
                 tot = float((from_world.reindex(weight.index).fillna(0.0) * weight).sum())
-                row.update(imports_from_partner_usd=round(imp, 2), imports_world_usd=round(tot, 2),
-                           partner_share_of_imports=imp / tot if tot > 0 else np.nan)
+                row.update(
+                    imports_from_partner_usd=round(imp, 2),
+                    imports_world_usd=round(tot, 2),
+                    partner_share_of_imports=imp / tot if tot > 0 else np.nan,
+                )
             elif not len(weight):
                 row["basis"] = "no HS codes recovered: exposure not measurable"
             out.append(row)

@@ -28,9 +28,25 @@ from optimizer.errors import DecontrolError
 
 STATUSES: tuple[str, ...] = ("in_force", "suspended", "not_yet", "unknown")
 MEASURE_COLUMNS: list[str] = [
-    "partner", "measure_id", "announcement", "item_group", "item", "published", "effective", "status",
-    "status_since", "status_until", "instrument", "lapse_flag", "hs6_codes", "hs6_unsourced", "status_text",
-    "status_as_of", "announcement_url", "source"]
+    "partner",
+    "measure_id",
+    "announcement",
+    "item_group",
+    "item",
+    "published",
+    "effective",
+    "status",
+    "status_since",
+    "status_until",
+    "instrument",
+    "lapse_flag",
+    "hs6_codes",
+    "hs6_unsourced",
+    "status_text",
+    "status_as_of",
+    "announcement_url",
+    "source",
+]
 _EXTEND = re.compile(r"extend\w*\s+to\s+(\d{4}-\d{2}-\d{2})")
 
 
@@ -64,8 +80,17 @@ class Status:
 
 def status_on(history: pd.DataFrame, day: dt.date, horizon_days: int = 90) -> Status:
     """The status of one measure (its `partner_measure_status` rows, in build order) on `day`."""
-    rows = [(r["status"], _day(r["start"]), _day(r["end"]), str(r["instrument"] or ""), str(r["status_text"]),
-             _day(r["as_of"])) for r in history.to_dict(orient="records")]
+    rows = [
+        (
+            r["status"],
+            _day(r["start"]),
+            _day(r["end"]),
+            str(r["instrument"] or ""),
+            str(r["status_text"]),
+            _day(r["as_of"]),
+        )
+        for r in history.to_dict(orient="records")
+    ]
     if not rows:
         return Status("unknown", None, None, "", "no status recorded")
     as_of = rows[0][5]
@@ -73,17 +98,23 @@ def status_on(history: pd.DataFrame, day: dt.date, horizon_days: int = 90) -> St
     hit = None
     for r in rows:
         status, start, end = r[0], r[1], r[2]
-        if (((start is None and status == "suspended") or (start is not None and start <= day))
-                and (end is None or day < end)):
+        if ((start is None and status == "suspended") or (start is not None and start <= day)) and (
+            end is None or day < end
+        ):
             hit = r
     first = min((r[1] for r in rows if r[1] is not None), default=None)
     if hit is None and first is not None and day < first:
         return Status("not_yet", None, first, "", "")
     if unknown_start and as_of is not None and day < as_of and hit is not None and hit[0] == "suspended":
         end = unknown_start[0][2]
-        return Status("unknown", None, end, unknown_start[0][3],
-                      f"suspended by {unknown_start[0][3] or 'an instrument'} from a date the sources do not give "
-                      f"(by {as_of.isoformat()} at the latest)")
+        return Status(
+            "unknown",
+            None,
+            end,
+            unknown_start[0][3],
+            f"suspended by {unknown_start[0][3] or 'an instrument'} from a date the sources do not give "
+            f"(by {as_of.isoformat()} at the latest)",
+        )
     if hit is None:
         return Status("unknown", None, None, "", "")
     status, start, end, instrument, text, _ = hit
@@ -109,8 +140,10 @@ def measures_on(ds: Any, partner: str, day: Any = None, horizon_days: int = 90) 
     m = ds.partner_measures
     if not len(m) or not (m["partner"] == partner).any():
         have = sorted(set(m["partner"])) if len(m) else []
-        raise DecontrolError(f"no export-control measures of {partner} in the data"
-                             + (f" (measures are recorded for {', '.join(have)})" if have else ""))
+        raise DecontrolError(
+            f"no export-control measures of {partner} in the data"
+            + (f" (measures are recorded for {', '.join(have)})" if have else "")
+        )
     m = m[m["partner"] == partner]
     hist = ds.partner_measure_status
     unsourced = ds.partner_measures_unsourced
@@ -118,19 +151,38 @@ def measures_on(ds: Any, partner: str, day: Any = None, horizon_days: int = 90) 
     for r in m.to_dict(orient="records"):
         h = hist[(hist["partner"] == partner) & (hist["measure_id"] == r["measure_id"])]
         s = status_on(h, when, horizon_days)
-        cand = unsourced[(unsourced["partner"] == partner) & (unsourced["measure_id"] == r["measure_id"])] \
-            if len(unsourced) else unsourced
-        extra = "; ".join(f"{c} ({conf}, unsourced)" for c, conf in zip(cand["hs6_candidates"], cand["confidence"])) \
-            if not str(r.get("hs6_codes") or "").strip() and len(cand) else ""
-        rows.append({
-            "partner": partner, "measure_id": r["measure_id"], "announcement": r["announcement"],
-            "item_group": r["item_group"], "item": r["item"], "published": r["published"], "effective": r["effective"],
-            "status": s.status, "status_since": s.since.isoformat() if s.since else "",
-            "status_until": s.until.isoformat() if s.until else "", "instrument": s.instrument,
-            "lapse_flag": s.lapse_flag, "hs6_codes": r.get("hs6_codes") or "", "hs6_unsourced": extra,
-            "status_text": h["status_text"].iloc[0] if len(h) else "",
-            "status_as_of": h["as_of"].iloc[0] if len(h) else "", "announcement_url": r.get("announcement_url") or "",
-            "source": r.get("source") or ""})
+        cand = (
+            unsourced[(unsourced["partner"] == partner) & (unsourced["measure_id"] == r["measure_id"])]
+            if len(unsourced)
+            else unsourced
+        )
+        extra = (
+            "; ".join(f"{c} ({conf}, unsourced)" for c, conf in zip(cand["hs6_candidates"], cand["confidence"]))
+            if not str(r.get("hs6_codes") or "").strip() and len(cand)
+            else ""
+        )
+        rows.append(
+            {
+                "partner": partner,
+                "measure_id": r["measure_id"],
+                "announcement": r["announcement"],
+                "item_group": r["item_group"],
+                "item": r["item"],
+                "published": r["published"],
+                "effective": r["effective"],
+                "status": s.status,
+                "status_since": s.since.isoformat() if s.since else "",
+                "status_until": s.until.isoformat() if s.until else "",
+                "instrument": s.instrument,
+                "lapse_flag": s.lapse_flag,
+                "hs6_codes": r.get("hs6_codes") or "",
+                "hs6_unsourced": extra,
+                "status_text": h["status_text"].iloc[0] if len(h) else "",
+                "status_as_of": h["as_of"].iloc[0] if len(h) else "",
+                "announcement_url": r.get("announcement_url") or "",
+                "source": r.get("source") or "",
+            }
+        )
     out = pd.DataFrame(rows, columns=MEASURE_COLUMNS)
     out.attrs.update(partner=partner, date=when.isoformat(), horizon_days=horizon_days)
     return out

@@ -30,12 +30,48 @@ from optimizer.gets.measures import parse_date
 from optimizer.model.scenario import DEFAULT_MODE_PARAMS, Scenario
 
 #: Columns of a give (US decontrol) and a get (relief of a partner measure) in the ledger.
-GIVE_COLUMNS: list[str] = ["eccn", "heading", "instrument", "instrument_detail", "licence_basis", "value_usd",
-                           "risk", "hs6", "value_basis", "synthetic", "source"]
-GET_COLUMNS: list[str] = ["measure_id", "item_group", "relief", "status", "lapse_flag", "us_imports_from_partner_usd",
-                          "value_usd", "hs6_used", "hs6_basis", "unsourced_hs6", "synthetic", "source"]
-REFERENCE_COLUMNS: list[str] = ["side", "what", "relief", "measure_ids", "eccns", "hs6", "valued", "value_usd",
-                                "unsourced_value_usd", "basis", "unsourced_hs6", "synthetic", "source"]
+GIVE_COLUMNS: list[str] = [
+    "eccn",
+    "heading",
+    "instrument",
+    "instrument_detail",
+    "licence_basis",
+    "value_usd",
+    "risk",
+    "hs6",
+    "value_basis",
+    "synthetic",
+    "source",
+]
+GET_COLUMNS: list[str] = [
+    "measure_id",
+    "item_group",
+    "relief",
+    "status",
+    "lapse_flag",
+    "us_imports_from_partner_usd",
+    "value_usd",
+    "hs6_used",
+    "hs6_basis",
+    "unsourced_hs6",
+    "synthetic",
+    "source",
+]
+REFERENCE_COLUMNS: list[str] = [
+    "side",
+    "what",
+    "relief",
+    "measure_ids",
+    "eccns",
+    "hs6",
+    "valued",
+    "value_usd",
+    "unsourced_value_usd",
+    "basis",
+    "unsourced_hs6",
+    "synthetic",
+    "source",
+]
 _BALANCE = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(?:[:\-]\s*([0-9]*\.?[0-9]+)\s*)?$")
 
 
@@ -44,8 +80,10 @@ def parse_balance(text: Any) -> tuple[float, float | None]:
     DecontrolError naming the flag for anything else (the CLI and the page read it the same way)."""
     m = _BALANCE.match(str(text if text is not None else ""))
     if not m:
-        raise DecontrolError(f"--balance {text!r}: expected a share (e.g. 1: the partner's gain at least the US gain) "
-                             "or a band LOW:HIGH (e.g. 0.8:1.5)")
+        raise DecontrolError(
+            f"--balance {text!r}: expected a share (e.g. 1: the partner's gain at least the US gain) "
+            "or a band LOW:HIGH (e.g. 0.8:1.5)"
+        )
     low = float(m.group(1))
     high = float(m.group(2)) if m.group(2) else None
     if high is not None and high < low:
@@ -70,6 +108,7 @@ def assumptions(settings: ExchangeSettings) -> list[str]:
 
 def _usd(v: float | None) -> str:
     from optimizer.formatting import fmt_usd
+
     return fmt_usd(v)
 
 
@@ -98,12 +137,12 @@ class ExchangeReport:
     us_net_gain_usd: float | None
     settings: dict[str, Any]
     scenario: dict[str, Any]
-    measures: list[dict[str, Any]]          # every measure: status, exposure, why a get was or was not offered
+    measures: list[dict[str, Any]]  # every measure: status, exposure, why a get was or was not offered
     assumptions: list[str]
     gives_synthetic: bool
     gets_synthetic: bool
     source: str
-    unsourced_hs6: list[str] = field(default_factory=list)   # unsourced codes any get is valued on
+    unsourced_hs6: list[str] = field(default_factory=list)  # unsourced codes any get is valued on
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -136,9 +175,18 @@ def _gets_reason(r: dict[str, Any], offered: set[str], asked: set[str]) -> str:
     return f"status {r.get('status')}: no relief to ask for"
 
 
-def exchange_package(ds: Any, partner: str, *, day: Any = None, year: int | None = None, horizon_days: int = 90,
-                     settings: ExchangeSettings | None = None, scenario: Scenario | None = None,
-                     include_unsourced: bool = False, items: pd.DataFrame | None = None) -> ExchangeReport:
+def exchange_package(
+    ds: Any,
+    partner: str,
+    *,
+    day: Any = None,
+    year: int | None = None,
+    horizon_days: int = 90,
+    settings: ExchangeSettings | None = None,
+    scenario: Scenario | None = None,
+    include_unsourced: bool = False,
+    items: pd.DataFrame | None = None,
+) -> ExchangeReport:
     """The two-sided package for `partner` on `day` (see the module docstring).
 
     `scenario` carries the package model's screens (modes, locks, forced items, FA threshold, risk
@@ -147,6 +195,7 @@ def exchange_package(ds: Any, partner: str, *, day: Any = None, year: int | None
     DecontrolError for bad input (unknown partner or year, a bad date or setting).
     """
     from optimizer.estimation import build_item_table
+
     partner = str(partner or "").strip().upper()
     if not partner:
         raise DecontrolError("give the partner (ISO3, e.g. CHN)")
@@ -161,13 +210,21 @@ def exchange_package(ds: Any, partner: str, *, day: Any = None, year: int | None
         row = by_eccn.loc[g["eccn"]]  # an analyst's edited table may lack the descriptive columns
         raw = row.get("instrument_detail")
         detail = json.loads(raw) if isinstance(raw, str) and raw.strip().startswith("{") else {}
-        gives.append({"eccn": g["eccn"], "heading": str(row.get("heading", "") or ""), "instrument": g["instrument"],
-                      "instrument_detail": detail.get(g["instrument"], g["instrument"]),
-                      "licence_basis": str(row.get("licence_basis", "") or ""), "value_usd": g["value_usd"],
-                      "risk": g["risk"], "hs6": str(row.get("hs6", "") or ""),
-                      "value_basis": str(row.get("value_basis", "") or ""),
-                      "synthetic": bool(row.get("synthetic", ds.trade_synthetic)),
-                      "source": str(row.get("source", "") or ds.trade_source)})
+        gives.append(
+            {
+                "eccn": g["eccn"],
+                "heading": str(row.get("heading", "") or ""),
+                "instrument": g["instrument"],
+                "instrument_detail": detail.get(g["instrument"], g["instrument"]),
+                "licence_basis": str(row.get("licence_basis", "") or ""),
+                "value_usd": g["value_usd"],
+                "risk": g["risk"],
+                "hs6": str(row.get("hs6", "") or ""),
+                "value_basis": str(row.get("value_basis", "") or ""),
+                "synthetic": bool(row.get("synthetic", ds.trade_synthetic)),
+                "source": str(row.get("source", "") or ds.trade_source),
+            }
+        )
     info = gets.set_index("measure_id")
     got = []
     unsourced: set[str] = set()
@@ -176,36 +233,75 @@ def exchange_package(ds: Any, partner: str, *, day: Any = None, year: int | None
         is_unsourced = str(r["hs6_basis"]).startswith("UNSOURCED")
         if is_unsourced:
             unsourced.update(str(r["hs6_used"]).split(";"))
-        got.append({"measure_id": g["measure_id"], "item_group": str(r["item_group"]), "relief": g["relief"],
-                    "status": str(r["status"]), "lapse_flag": str(r["lapse_flag"]),
-                    "us_imports_from_partner_usd": _clean(r["us_imports_from_partner_usd"]),
-                    "value_usd": g["value_usd"], "hs6_used": str(r["hs6_used"]), "hs6_basis": str(r["hs6_basis"]),
-                    "unsourced_hs6": str(r["hs6_used"]) if is_unsourced else "",
-                    "synthetic": bool(r["synthetic"]), "source": str(r["source"])})
+        got.append(
+            {
+                "measure_id": g["measure_id"],
+                "item_group": str(r["item_group"]),
+                "relief": g["relief"],
+                "status": str(r["status"]),
+                "lapse_flag": str(r["lapse_flag"]),
+                "us_imports_from_partner_usd": _clean(r["us_imports_from_partner_usd"]),
+                "value_usd": g["value_usd"],
+                "hs6_used": str(r["hs6_used"]),
+                "hs6_basis": str(r["hs6_basis"]),
+                "unsourced_hs6": str(r["hs6_used"]) if is_unsourced else "",
+                "synthetic": bool(r["synthetic"]),
+                "source": str(r["source"]),
+            }
+        )
     offered = {m for m, _ in _offered(gets, settings)}
     asked = {g["measure_id"] for g in got}
-    measures = [{k: _clean(v) for k, v in r.items()} | {"offer": _gets_reason(r, offered, asked)}
-                for r in gets.to_dict(orient="records")]
+    measures = [
+        {k: _clean(v) for k, v in r.items()} | {"offer": _gets_reason(r, offered, asked)}
+        for r in gets.to_dict(orient="records")
+    ]
     warnings = list(table.attrs.get("warnings", [])) + res.warnings
     if include_unsourced and unsourced:
-        warnings.append(f"gets valued on UNSOURCED HS codes (not the announcements' own): {', '.join(sorted(unsourced))}")
+        warnings.append(
+            f"gets valued on UNSOURCED HS codes (not the announcements' own): {', '.join(sorted(unsourced))}"
+        )
     return ExchangeReport(
-        partner=partner, date=gets.attrs["date"], year=int(gets.attrs["year"]), horizon_days=horizon_days,
-        status=res.status, gives=gives, gets=got, us_gain_usd=res.us_gain_usd, partner_gain_usd=res.partner_gain_usd,
-        risk=res.risk, us_net_gain_usd=res.us_net_gain_usd, settings=res.settings, scenario=sc.to_dict(),
-        measures=measures, assumptions=assumptions(settings), gives_synthetic=bool(res.synthetic),
-        gets_synthetic=bool(ds.trade_synthetic), source=str(ds.trade_source), unsourced_hs6=sorted(unsourced),
-        warnings=warnings)
+        partner=partner,
+        date=gets.attrs["date"],
+        year=int(gets.attrs["year"]),
+        horizon_days=horizon_days,
+        status=res.status,
+        gives=gives,
+        gets=got,
+        us_gain_usd=res.us_gain_usd,
+        partner_gain_usd=res.partner_gain_usd,
+        risk=res.risk,
+        us_net_gain_usd=res.us_net_gain_usd,
+        settings=res.settings,
+        scenario=sc.to_dict(),
+        measures=measures,
+        assumptions=assumptions(settings),
+        gives_synthetic=bool(res.synthetic),
+        gets_synthetic=bool(ds.trade_synthetic),
+        source=str(ds.trade_source),
+        unsourced_hs6=sorted(unsourced),
+        warnings=warnings,
+    )
 
 
-def exchange_frontier(ds: Any, partner: str, shares: list[float], *, day: Any = None, year: int | None = None,
-                      horizon_days: int = 90, settings: ExchangeSettings | None = None,
-                      scenario: Scenario | None = None, include_unsourced: bool = False,
-                      items: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+def exchange_frontier(
+    ds: Any,
+    partner: str,
+    shares: list[float],
+    *,
+    day: Any = None,
+    year: int | None = None,
+    horizon_days: int = 90,
+    settings: ExchangeSettings | None = None,
+    scenario: Scenario | None = None,
+    include_unsourced: bool = False,
+    items: pd.DataFrame | None = None,
+) -> list[dict[str, Any]]:
     """US net gain against the balance share (`exchange.balance_frontier`) on the same item and gets
     tables as `exchange_package`: how much the US gives up by asking the partner to gain more."""
     from optimizer.estimation import build_item_table
     from optimizer.gets.exchange import balance_frontier
+
     if not shares or any(not math.isfinite(x) or x < 0 for x in shares):
         raise DecontrolError(f"balance shares must be numbers >= 0, got {shares!r}")
     partner = str(partner or "").strip().upper()
@@ -219,11 +315,22 @@ def exchange_inputs(report: ExchangeReport, include_unsourced: bool = False) -> 
     """A saved scenario's inputs for an exchange: the package scenario of its gives (target = their
     value, so the Package builder and the briefing find the least-risk package of the same value) and,
     under `exchange`, what `exchange_from_inputs` needs to compute the exchange again."""
-    sc = dict(report.scenario) | {"target_usd": float(report.partner_gain_usd or 0.0), "objective": "min-risk",
-                                  "year": report.year}
-    return {"scenario": sc, "exchange": {"partner": report.partner, "date": report.date, "year": report.year,
-                                         "horizon_days": report.horizon_days, "settings": dict(report.settings),
-                                         "include_unsourced": bool(include_unsourced)}}
+    sc = dict(report.scenario) | {
+        "target_usd": float(report.partner_gain_usd or 0.0),
+        "objective": "min-risk",
+        "year": report.year,
+    }
+    return {
+        "scenario": sc,
+        "exchange": {
+            "partner": report.partner,
+            "date": report.date,
+            "year": report.year,
+            "horizon_days": report.horizon_days,
+            "settings": dict(report.settings),
+            "include_unsourced": bool(include_unsourced),
+        },
+    }
 
 
 def exchange_results(report: ExchangeReport) -> dict[str, Any]:
@@ -231,13 +338,28 @@ def exchange_results(report: ExchangeReport) -> dict[str, Any]:
     Scenarios page lists and compares it like any package), the whole exchange under `exchange`."""
     d = report.to_dict()
     d.pop("measures")
-    return {"status": report.status, "partner": report.partner, "year": report.year,
-            "target_usd": float(report.partner_gain_usd or 0.0), "achieved_usd": report.partner_gain_usd,
-            "synthetic": report.gives_synthetic, "n_items": len(report.gives),
-            "items": [{"eccn": g["eccn"], "mode": g["instrument"], "instrument": g["instrument_detail"],
-                       "licence_basis": g["licence_basis"], "value_usd": g["value_usd"], "risk": g["risk"],
-                       "heading": g["heading"]} for g in report.gives],
-            "exchange": d}
+    return {
+        "status": report.status,
+        "partner": report.partner,
+        "year": report.year,
+        "target_usd": float(report.partner_gain_usd or 0.0),
+        "achieved_usd": report.partner_gain_usd,
+        "synthetic": report.gives_synthetic,
+        "n_items": len(report.gives),
+        "items": [
+            {
+                "eccn": g["eccn"],
+                "mode": g["instrument"],
+                "instrument": g["instrument_detail"],
+                "licence_basis": g["licence_basis"],
+                "value_usd": g["value_usd"],
+                "risk": g["risk"],
+                "heading": g["heading"],
+            }
+            for g in report.gives
+        ],
+        "exchange": d,
+    }
 
 
 def exchange_from_inputs(ds: Any, inputs: dict[str, Any], items: pd.DataFrame | None = None) -> ExchangeReport | None:
@@ -248,17 +370,32 @@ def exchange_from_inputs(ds: Any, inputs: dict[str, Any], items: pd.DataFrame | 
     if not isinstance(spec, dict) or not spec.get("partner"):
         raise DecontrolError("the scenario's exchange names no partner")
     raw = dict(spec.get("settings") or {})
-    settings = ExchangeSettings(**{k: raw[k] for k in ("balance_share", "balance_upper", "risk_price_usd",
-                                                       "supply_premium", "get_shares") if k in raw})
-    sc = Scenario.from_dict({k: v for k, v in (inputs.get("scenario") or {}).items()
-                             if k not in ("target_usd", "objective")})
-    return exchange_package(ds, str(spec["partner"]), day=spec.get("date"), year=spec.get("year"),
-                            horizon_days=int(spec.get("horizon_days", 90)), settings=settings, scenario=sc,
-                            include_unsourced=bool(spec.get("include_unsourced")), items=items)
+    settings = ExchangeSettings(
+        **{
+            k: raw[k]
+            for k in ("balance_share", "balance_upper", "risk_price_usd", "supply_premium", "get_shares")
+            if k in raw
+        }
+    )
+    sc = Scenario.from_dict(
+        {k: v for k, v in (inputs.get("scenario") or {}).items() if k not in ("target_usd", "objective")}
+    )
+    return exchange_package(
+        ds,
+        str(spec["partner"]),
+        day=spec.get("date"),
+        year=spec.get("year"),
+        horizon_days=int(spec.get("horizon_days", 90)),
+        settings=settings,
+        scenario=sc,
+        include_unsourced=bool(spec.get("include_unsourced")),
+        items=items,
+    )
 
 
 def _offered(gets: pd.DataFrame, settings: ExchangeSettings) -> list[tuple[str, str]]:
     from optimizer.gets.exchange import get_options
+
     return list(get_options(gets, settings))
 
 
@@ -272,11 +409,11 @@ class ReferenceExchange:
     partner: str
     year: int
     lines: list[dict[str, Any]]
-    us_gives_usd: float           # valued US gives (the partner's gain)
-    partner_gives_usd: float      # valued partner gives on published HS codes (the US gain)
-    partner_gives_unsourced_usd: float   # the same on unsourced candidate codes (labelled, kept apart)
-    us_gives_unsourced_usd: float        # US gives of goods outside the CCL on the analyst's HS codes
-    not_valued: int               # lines the model cannot value (tariffs, end-user rules, no codes)
+    us_gives_usd: float  # valued US gives (the partner's gain)
+    partner_gives_usd: float  # valued partner gives on published HS codes (the US gain)
+    partner_gives_unsourced_usd: float  # the same on unsourced candidate codes (labelled, kept apart)
+    us_gives_unsourced_usd: float  # US gives of goods outside the CCL on the analyst's HS codes
+    not_valued: int  # lines the model cannot value (tariffs, end-user rules, no codes)
     assumptions: list[str]
     synthetic: bool
     source: str
@@ -299,9 +436,15 @@ def _split(cell: Any) -> list[str]:
     return [c.strip() for c in s.split(";") if c.strip()]
 
 
-def reference_exchange(ds: Any, name: str, *, partner: str = "CHN", year: int | None = None,
-                       settings: ExchangeSettings | None = None,
-                       items: pd.DataFrame | None = None) -> ReferenceExchange:
+def reference_exchange(
+    ds: Any,
+    name: str,
+    *,
+    partner: str = "CHN",
+    year: int | None = None,
+    settings: ExchangeSettings | None = None,
+    items: pd.DataFrame | None = None,
+) -> ReferenceExchange:
     """Value the reference exchange `name` (case-insensitive) on the data in `ds` (see the module).
 
     Partner gives: each relieved measure's US exposure on the day before the outcome (the gets table),
@@ -313,6 +456,7 @@ def reference_exchange(ds: Any, name: str, *, partner: str = "CHN", year: int | 
     """
     from optimizer.data.trade import bilateral
     from optimizer.estimation import build_item_table
+
     settings = settings or ExchangeSettings()
     names = reference_names(ds)
     match = [n for n in names if n.lower() == str(name).strip().lower()]
@@ -332,35 +476,63 @@ def reference_exchange(ds: Any, name: str, *, partner: str = "CHN", year: int | 
     lines: list[dict[str, Any]] = []
     for r in ref.to_dict(orient="records"):
         relief = str(r["relief"])
-        line = {"side": r["side"], "what": r["what"], "relief": relief, "measure_ids": r.get("measure_ids") or "",
-                "eccns": r.get("eccns") or "", "hs6": r.get("hs6_codes") or "", "valued": False, "value_usd": None,
-                "unsourced_value_usd": None, "basis": "", "unsourced_hs6": "", "synthetic": False,
-                "source": r["source"]}
+        line = {
+            "side": r["side"],
+            "what": r["what"],
+            "relief": relief,
+            "measure_ids": r.get("measure_ids") or "",
+            "eccns": r.get("eccns") or "",
+            "hs6": r.get("hs6_codes") or "",
+            "valued": False,
+            "value_usd": None,
+            "unsourced_value_usd": None,
+            "basis": "",
+            "unsourced_hs6": "",
+            "synthetic": False,
+            "source": r["source"],
+        }
         if r["side"] == "partner_gives":
             line.update(_value_partner_give(r, relief, sourced, with_unsourced, settings, label))
         elif r["side"] == "us_gives":
             line.update(_value_us_give(r, relief, by_eccn, us_exports, settings, label, partner))
         lines.append(line)
     total = {s: sum(ln["value_usd"] or 0.0 for ln in lines if ln["side"] == s) for s in ("us_gives", "partner_gives")}
-    unsourced = {s: sum(ln["unsourced_value_usd"] or 0.0 for ln in lines if ln["side"] == s)
-                 for s in ("us_gives", "partner_gives")}
+    unsourced = {
+        s: sum(ln["unsourced_value_usd"] or 0.0 for ln in lines if ln["side"] == s)
+        for s in ("us_gives", "partner_gives")
+    }
     return ReferenceExchange(
-        name=match[0], date=when.isoformat(), partner=partner, year=y, lines=lines,
-        us_gives_usd=round(total["us_gives"], 2), partner_gives_usd=round(total["partner_gives"], 2),
+        name=match[0],
+        date=when.isoformat(),
+        partner=partner,
+        year=y,
+        lines=lines,
+        us_gives_usd=round(total["us_gives"], 2),
+        partner_gives_usd=round(total["partner_gives"], 2),
         partner_gives_unsourced_usd=round(unsourced["partner_gives"], 2),
         us_gives_unsourced_usd=round(unsourced["us_gives"], 2),
         not_valued=sum(1 for ln in lines if not ln["valued"]),
-        assumptions=assumptions(settings) + [f"Measures' status and exposure as of {before.isoformat()}, the day "
-                                             f"before the outcome; trade year {y}."],
-        synthetic=bool(ds.trade_synthetic), source=str(ds.trade_source))
+        assumptions=assumptions(settings)
+        + [f"Measures' status and exposure as of {before.isoformat()}, the day before the outcome; trade year {y}."],
+        synthetic=bool(ds.trade_synthetic),
+        source=str(ds.trade_source),
+    )
 
 
-def _value_partner_give(r: dict[str, Any], relief: str, sourced: pd.DataFrame, with_unsourced: pd.DataFrame,
-                        settings: ExchangeSettings, label: str) -> dict[str, Any]:
+def _value_partner_give(
+    r: dict[str, Any],
+    relief: str,
+    sourced: pd.DataFrame,
+    with_unsourced: pd.DataFrame,
+    settings: ExchangeSettings,
+    label: str,
+) -> dict[str, Any]:
     ids = _split(r.get("measure_ids"))
     if relief not in GET_MODES or not ids:
-        return {"basis": f"{relief.replace('_', ' ')}: outside the model (not an export-control measure with HS "
-                         "codes), not valued"}
+        return {
+            "basis": f"{relief.replace('_', ' ')}: outside the model (not an export-control measure with HS "
+            "codes), not valued"
+        }
     share = settings.supply_premium * settings.get_shares.get(relief, 0.0)
     value = unsourced_value = 0.0
     missing, unsourced_codes, unknown = [], set(), []
@@ -379,21 +551,36 @@ def _value_partner_give(r: dict[str, Any], relief: str, sourced: pd.DataFrame, w
         else:
             missing.append(m)
     n_valued = len(ids) - len(missing) - len(unknown)
-    basis = (f"{n_valued} of {len(ids)} measures valued: US imports from the partner in their codes x "
-             f"{settings.supply_premium:g} x {relief.replace('_', ' ')} share "
-             f"{settings.get_shares.get(relief, 0.0):g} ({label} trade)")
+    basis = (
+        f"{n_valued} of {len(ids)} measures valued: US imports from the partner in their codes x "
+        f"{settings.supply_premium:g} x {relief.replace('_', ' ')} share "
+        f"{settings.get_shares.get(relief, 0.0):g} ({label} trade)"
+    )
     if unsourced_codes:
         basis += f"; {_usd(unsourced_value)} of it on UNSOURCED HS codes, kept apart"
     if missing:
         basis += f"; no HS codes at all for {', '.join(missing)}: not valued"
     if unknown:
         basis += f"; not in the measures data: {', '.join(unknown)}"
-    return {"valued": n_valued > 0, "value_usd": round(value, 2), "unsourced_value_usd": round(unsourced_value, 2),
-            "basis": basis, "unsourced_hs6": ";".join(sorted(unsourced_codes)), "synthetic": label == "SYNTHETIC"}
+    return {
+        "valued": n_valued > 0,
+        "value_usd": round(value, 2),
+        "unsourced_value_usd": round(unsourced_value, 2),
+        "basis": basis,
+        "unsourced_hs6": ";".join(sorted(unsourced_codes)),
+        "synthetic": label == "SYNTHETIC",
+    }
 
 
-def _value_us_give(r: dict[str, Any], relief: str, by_eccn: pd.DataFrame, us_exports: pd.Series,
-                   settings: ExchangeSettings, label: str, partner: str) -> dict[str, Any]:
+def _value_us_give(
+    r: dict[str, Any],
+    relief: str,
+    by_eccn: pd.DataFrame,
+    us_exports: pd.Series,
+    settings: ExchangeSettings,
+    label: str,
+    partner: str,
+) -> dict[str, Any]:
     eccns, codes = _split(r.get("eccns")), _split(r.get("hs6_codes"))
     if not eccns and not codes:
         return {"basis": f"{relief.replace('_', ' ')}: outside the item model (not a CCL item), not valued"}
@@ -405,8 +592,10 @@ def _value_us_give(r: dict[str, Any], relief: str, by_eccn: pd.DataFrame, us_exp
         row = by_eccn.loc[e]
         v = row["value_usd"]
         if v != v:  # unknown (software, technology, no trade rows)
-            parts.append(f"{e}: value unknown ({str(row['value_basis']).split(';')[0]}); the item table has "
-                         f"licence requirement '{row['licence_required']}' to {partner}")
+            parts.append(
+                f"{e}: value unknown ({str(row['value_basis']).split(';')[0]}); the item table has "
+                f"licence requirement '{row['licence_required']}' to {partner}"
+            )
             continue
         mode = "lift" if relief == "lift" else ("approval" if relief == "general_licence" else "lift")
         v = float(v) * DEFAULT_MODE_PARAMS[mode].value_share
@@ -415,13 +604,33 @@ def _value_us_give(r: dict[str, Any], relief: str, by_eccn: pd.DataFrame, us_exp
     if codes:
         exp = float(us_exports.reindex(codes).fillna(0.0).sum())
         unsourced_value, valued = exp * settings.supply_premium, True
-        parts.append(f"goods outside the CCL in UNSOURCED HS codes {', '.join(codes)} (the analyst's): US exports "
-                     f"to {partner} {_usd(exp)} x supply premium {settings.supply_premium:g}")
-    return {"valued": valued, "value_usd": round(value, 2) if by_item else None,
-            "unsourced_value_usd": round(unsourced_value, 2) if codes else None,
-            "basis": "; ".join(parts) + f" ({label} trade)", "synthetic": label == "SYNTHETIC",
-            "unsourced_hs6": ";".join(codes)}
+        parts.append(
+            f"goods outside the CCL in UNSOURCED HS codes {', '.join(codes)} (the analyst's): US exports "
+            f"to {partner} {_usd(exp)} x supply premium {settings.supply_premium:g}"
+        )
+    return {
+        "valued": valued,
+        "value_usd": round(value, 2) if by_item else None,
+        "unsourced_value_usd": round(unsourced_value, 2) if codes else None,
+        "basis": "; ".join(parts) + f" ({label} trade)",
+        "synthetic": label == "SYNTHETIC",
+        "unsourced_hs6": ";".join(codes),
+    }
 
 
-__all__ = ["ExchangeReport", "GET_COLUMNS", "GIVE_COLUMNS", "REFERENCE_COLUMNS", "ReferenceExchange", "assumptions",
-           "exchange_from_inputs", "exchange_frontier", "exchange_inputs", "exchange_package", "exchange_results", "parse_balance", "reference_exchange", "reference_names"]
+__all__ = [
+    "ExchangeReport",
+    "GET_COLUMNS",
+    "GIVE_COLUMNS",
+    "REFERENCE_COLUMNS",
+    "ReferenceExchange",
+    "assumptions",
+    "exchange_from_inputs",
+    "exchange_frontier",
+    "exchange_inputs",
+    "exchange_package",
+    "exchange_results",
+    "parse_balance",
+    "reference_exchange",
+    "reference_names",
+]

@@ -20,11 +20,14 @@ from optimizer.data.schema import CHART_COLUMNS, COUNTRY_GROUP_COLUMNS
 #: footnote 5); dependent territories take the row of the country they depend on (738.3(b), per the
 #: chart source). US territories are not export destinations and are not listed.
 CHART_PARENT: dict[str, str] = {
-    "HKG": "CHN", "LIE": "CHE",
+    "HKG": "CHN",
+    "LIE": "CHE",
     **dict.fromkeys(("AIA", "BMU", "CYM", "FLK", "GIB", "IOT", "MSR", "PCN", "SGS", "SHN", "TCA", "VGB"), "GBR"),
     **dict.fromkeys(("ATF", "BLM", "MYT", "NCL", "PYF", "SPM", "WLF"), "FRA"),
-    **dict.fromkeys(("FRO", "GRL"), "DNK"), **dict.fromkeys(("ANT", "BES"), "NLD"),
-    **dict.fromkeys(("CCK", "CXR", "HMD", "NFK"), "AUS"), **dict.fromkeys(("COK", "NIU", "TKL"), "NZL"),
+    **dict.fromkeys(("FRO", "GRL"), "DNK"),
+    **dict.fromkeys(("ANT", "BES"), "NLD"),
+    **dict.fromkeys(("CCK", "CXR", "HMD", "NFK"), "AUS"),
+    **dict.fromkeys(("COK", "NIU", "TKL"), "NZL"),
     "BVT": "NOR",
 }
 
@@ -40,18 +43,18 @@ class Destination:
 
     iso3: str
     name: str
-    chart_row: str                    # ISO3 of the chart row used ('' when there is none)
-    chart_x: frozenset[str]           # reason columns with an X
-    embargo: bool                     # Part 746 pointer row (Cuba, Iran, North Korea, Syria)
+    chart_row: str  # ISO3 of the chart row used ('' when there is none)
+    chart_x: frozenset[str]  # reason columns with an X
+    embargo: bool  # Part 746 pointer row (Cuba, Iran, North Korea, Syria)
     embargo_text: str
-    all_ccl_746_8: bool               # Russia/Belarus: a licence for every CCL item (746.8)
-    groups: frozenset[str]            # Country Groups ('A1', 'B', 'D5' ...)
-    meu_scope: str                    # '' (not covered), 'supp2' or 'all' (744.21(a)(1) / (a)(2))
+    all_ccl_746_8: bool  # Russia/Belarus: a licence for every CCL item (746.8)
+    groups: frozenset[str]  # Country Groups ('A1', 'B', 'D5' ...)
+    meu_scope: str  # '' (not covered), 'supp2' or 'all' (744.21(a)(1) / (a)(2))
     meu_paragraph: str
     meu_policy: str
     footnotes: tuple[tuple[int, str], ...]
     as_of: str
-    known: bool                       # False: no chart row at all (requirements then unknown)
+    known: bool  # False: no chart row at all (requirements then unknown)
 
     def in_group(self, group: str) -> bool:
         return group.replace(":", "") in self.groups
@@ -99,8 +102,9 @@ def destination(ds: Any, partner: str) -> Destination:
     all_ccl = any("746.8" in t and "any ECCN on the CCL" in t for _, t in feet)
     g = groups.set_index("iso3") if len(groups) else None
     gsrc = partner if g is not None and partner in g.index else row_iso
-    member = frozenset(c for c in COUNTRY_GROUP_COLUMNS
-                       if g is not None and gsrc in g.index and _flag(g.loc[gsrc].get(c)))
+    member = frozenset(
+        c for c in COUNTRY_GROUP_COLUMNS if g is not None and gsrc in g.index and _flag(g.loc[gsrc].get(c))
+    )
     meu = ds.meu_destinations
     scope = paragraph = policy = ""
     if len(meu):
@@ -108,9 +112,22 @@ def destination(ds: Any, partner: str) -> Destination:
         if len(hit):
             scope, paragraph, policy = (str(hit.iloc[0][c]) for c in ("item_scope", "paragraph", "review_policy"))
     as_of = str(row.get("as_of", "")) if row is not None else ""
-    return Destination(partner, name, row_iso, chart_x, embargo,
-                       str(row.get("pointer_text", "")) if row is not None else "", all_ccl, member, scope,
-                       paragraph, policy, tuple(feet), as_of, row is not None)
+    return Destination(
+        partner,
+        name,
+        row_iso,
+        chart_x,
+        embargo,
+        str(row.get("pointer_text", "")) if row is not None else "",
+        all_ccl,
+        member,
+        scope,
+        paragraph,
+        policy,
+        tuple(feet),
+        as_of,
+        row is not None,
+    )
 
 
 def un_embargo_destinations(ds: Any) -> frozenset[str]:

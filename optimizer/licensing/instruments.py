@@ -32,13 +32,20 @@ from optimizer.licensing.requirement import GROUP_B_EXCEPTIONS, is_chart_reason,
 
 INSTRUMENTS: tuple[str, ...] = ("lift", "exception", "approval", "meu_removal")
 INSTRUMENT_LABELS: dict[str, str] = {
-    "lift": "Lift the licence requirement", "exception": "Licence exception eligibility",
-    "approval": "Presumption of approval", "meu_removal": "Removal from the military end-use list",
+    "lift": "Lift the licence requirement",
+    "exception": "Licence exception eligibility",
+    "approval": "Presumption of approval",
+    "meu_removal": "Removal from the military end-use list",
 }
 DECIDERS: tuple[str, ...] = ("bis", "regime", "statute", "agency")
 #: Regime names, for the "who decides" sentence.
-REGIME_NAMES: dict[str, str] = {"WA": "Wassenaar Arrangement", "MTCR": "MTCR", "NSG": "Nuclear Suppliers Group",
-                                "AG": "Australia Group", "CWC": "CWC"}
+REGIME_NAMES: dict[str, str] = {
+    "WA": "Wassenaar Arrangement",
+    "MTCR": "MTCR",
+    "NSG": "Nuclear Suppliers Group",
+    "AG": "Australia Group",
+    "CWC": "CWC",
+}
 
 
 def _regime_of(code: str) -> str:
@@ -46,8 +53,9 @@ def _regime_of(code: str) -> str:
     return REGIME_NAMES.get(REASON_REGIME.get(code, ""), "")
 
 
-def item_instruments(level: str, binding: tuple[str, ...], allowed: tuple[str, ...], partner_in_b: bool,
-                     partner: str, name: str) -> dict[str, str]:
+def item_instruments(
+    level: str, binding: tuple[str, ...], allowed: tuple[str, ...], partner_in_b: bool, partner: str, name: str
+) -> dict[str, str]:
     """{instrument: what it would do, with the CFR section} for one item and partner."""
     if level == "none":
         return {}
@@ -87,8 +95,10 @@ def decided_by(binding: tuple[str, ...], level: str, heading: str, barred: str, 
         return "bis", "BIS rule alone (Supp. No. 2 to Part 744)"
     regimes = sorted({r for r in (_regime_of(c) for c in binding) if r})
     if regimes:
-        return "regime", (f"multilateral regime ({', '.join(regimes)}): a US-only relaxation is a "
-                          f"national-discretion change the other members will notice")
+        return "regime", (
+            f"multilateral regime ({', '.join(regimes)}): a US-only relaxation is a "
+            f"national-discretion change the other members will notice"
+        )
     if level == "none":
         return "bis", "nothing to decide: no licence required"
     return "bis", "BIS rule alone (US-unilateral control)"
@@ -120,5 +130,14 @@ def read_instruments(cell: object) -> dict[str, str]:
     return json_object_cell(cell)
 
 
-__all__ = ["DECIDERS", "INSTRUMENTS", "INSTRUMENT_LABELS", "MODE_LABEL", "decided_by", "instrument_cite", "instruments_json", "item_instruments",
-           "read_instruments"]
+__all__ = [
+    "DECIDERS",
+    "INSTRUMENTS",
+    "INSTRUMENT_LABELS",
+    "MODE_LABEL",
+    "decided_by",
+    "instrument_cite",
+    "instruments_json",
+    "item_instruments",
+    "read_instruments",
+]

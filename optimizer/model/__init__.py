@@ -17,6 +17,19 @@ from optimizer.model.package import max_achievable, solve_package
 from optimizer.model.results import ExcludedItem, PackageLine, PackageResult
 from optimizer.model.scenario import CategoryCap, ModeParams, Scenario
 
-__all__ = ["CategoryCap", "ExcludedItem", "FrontierPoint", "FrontierResult", "ModeParams", "PackageLine",
-           "PackageResult", "Scenario", "compute_frontier", "find_alternatives", "max_achievable",
-           "read_items_csv", "solve_package", "validate_items"]
+__all__ = [
+    "CategoryCap",
+    "ExcludedItem",
+    "FrontierPoint",
+    "FrontierResult",
+    "ModeParams",
+    "PackageLine",
+    "PackageResult",
+    "Scenario",
+    "compute_frontier",
+    "find_alternatives",
+    "max_achievable",
+    "read_items_csv",
+    "solve_package",
+    "validate_items",
+]

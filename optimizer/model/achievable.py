@@ -52,7 +52,7 @@ class Achievable:
     low_usd: float
     high_usd: float
     proven: bool
-    method: str                                            # "closed form" or the solver's name
+    method: str  # "closed form" or the solver's name
     choices: dict[str, str] = field(default_factory=dict)  # the package reaching low_usd
     status: str = "optimal"
 
@@ -67,12 +67,16 @@ class Achievable:
     def note(self) -> str:
         """The figure in words: exact, or the range it is known to lie in."""
         if self.status == "time_limit" and not self.choices and self.low_usd == 0:
-            return (f"not found within the time limit: at most US${self.high_usd:,.2f} (every eligible item in "
-                    "its most valuable mode)")
+            return (
+                f"not found within the time limit: at most US${self.high_usd:,.2f} (every eligible item in "
+                "its most valuable mode)"
+            )
         if self.proven:
             return f"exact ({self.method})"
-        return (f"not proven within the time limit: at least US${self.low_usd:,.2f} (a package reaches it), "
-                f"at most US${self.high_usd:,.2f} ({self.method}'s bound)")
+        return (
+            f"not proven within the time limit: at least US${self.low_usd:,.2f} (a package reaches it), "
+            f"at most US${self.high_usd:,.2f} ({self.method}'s bound)"
+        )
 
 
 def max_achievable_on(m: PackageModel) -> float | None:
@@ -169,6 +173,7 @@ def _nest(m: PackageModel, out: dict[str, str]) -> dict[str, str]:
 def nest_choices(m: PackageModel, out: dict[str, str]) -> dict[str, str]:
     """`_nest`'s choice, for a model known to have nesting rows (the array model calls it too)."""
     from optimizer.model.build import parent_of
+
     subs: dict[str, list[str]] = {}
     for item in out:
         parent = parent_of(item)
@@ -176,9 +181,13 @@ def nest_choices(m: PackageModel, out: dict[str, str]) -> dict[str, str]:
             subs.setdefault(parent, []).append(item)
     forced = set(m.scenario.forced)
     for parent, kids in subs.items():
+
         def side(items: list[str]) -> tuple[float, float]:
-            return (sum(m.value[(i, out[i])] for i in items),
-                    -sum(m.risk[(i, out[i])] + m.penalty.get(i, 0.0) for i in items))
+            return (
+                sum(m.value[(i, out[i])] for i in items),
+                -sum(m.risk[(i, out[i])] + m.penalty.get(i, 0.0) for i in items),
+            )
+
         keep_parent = side([parent]) >= side(kids)
         if parent in forced or (keep_parent and not forced & set(kids)):
             drop = kids
@@ -209,8 +218,10 @@ def top_package(m: PackageModel, best: dict[str, str]) -> dict[str, str]:
     """The least-risk package reaching the closed-form maximum: the items with value in their most
     valuable mode (`best`), forced items, and for each family whose software/technology is in it but
     none of whose hardware is, that family's least-risk hardware (coherence)."""
+
     def risk(i: str, md: str) -> float:
         return m.risk[(i, md)] + m.penalty.get(i, 0.0)
+
     forced = set(m.scenario.forced)
     out = {i: md for i, md in best.items() if m.value[(i, md)] > 0 or i in forced}
     for row in m.rows.get("coherence", {}).values():
@@ -225,4 +236,16 @@ def top_package(m: PackageModel, best: dict[str, str]) -> dict[str, str]:
     return out
 
 
-__all__ = ["ACHIEVABLE_SECONDS", "Achievable", "CENT", "EXACT_GAP", "PROVEN_REL", "same_figure", "achievable_on", "best_modes", "max_achievable_on", "satisfies", "top_package"]
+__all__ = [
+    "ACHIEVABLE_SECONDS",
+    "Achievable",
+    "CENT",
+    "EXACT_GAP",
+    "PROVEN_REL",
+    "same_figure",
+    "achievable_on",
+    "best_modes",
+    "max_achievable_on",
+    "satisfies",
+    "top_package",
+]

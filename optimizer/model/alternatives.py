@@ -27,9 +27,15 @@ from optimizer.model.solve import solve_model
 TIE_BREAK = 1e-3
 
 
-def find_alternatives(items: pd.DataFrame, scenario: Scenario, n: int = 4, tolerance: float = 0.05, *,
-                      base: PackageResult | None = None, known_eccns: set[str] | None = None,
-                      ) -> list[PackageResult]:
+def find_alternatives(
+    items: pd.DataFrame,
+    scenario: Scenario,
+    n: int = 4,
+    tolerance: float = 0.05,
+    *,
+    base: PackageResult | None = None,
+    known_eccns: set[str] | None = None,
+) -> list[PackageResult]:
     """Up to `n` packages, each a different item set, within `tolerance` of the optimum.
 
     `base`: the optimal package if already solved (else it is solved here). Returns fewer than `n`
@@ -60,11 +66,16 @@ def find_alternatives(items: pd.DataFrame, scenario: Scenario, n: int = 4, toler
         choices = read_choices(m)
         res = package_result(m, outcome, choices, max_achievable_usd=base.max_achievable_usd)
         res.objective = scenario.objective
-        res.objective_value = {"min-risk": (res.risk or 0.0) + (res.ally_penalty or 0.0),
-                               "max-value": res.achieved_usd, "min-items": float(res.n_items)}[scenario.objective]
-        res.warnings.append(f"alternative {len(out) + 1}: within {tolerance:.0%} of the optimum "
-                            f"({scenario.objective}), sharing {len(set(choices) & set(base.choices()))} "
-                            f"of its items with the proposal")
+        res.objective_value = {
+            "min-risk": (res.risk or 0.0) + (res.ally_penalty or 0.0),
+            "max-value": res.achieved_usd,
+            "min-items": float(res.n_items),
+        }[scenario.objective]
+        res.warnings.append(
+            f"alternative {len(out) + 1}: within {tolerance:.0%} of the optimum "
+            f"({scenario.objective}), sharing {len(set(choices) & set(base.choices()))} "
+            f"of its items with the proposal"
+        )
         out.append(res)
         earlier.append(set(choices))
     return out
@@ -73,12 +84,17 @@ def find_alternatives(items: pd.DataFrame, scenario: Scenario, n: int = 4, toler
 def _primary(m: PackageModel) -> pulp.LpAffineExpression:
     obj = m.scenario.objective
     exprs: dict[str, Callable[[], pulp.LpAffineExpression]] = {
-        "min-risk": m.risk_expr, "max-value": m.value_expr, "min-items": m.count_expr}
+        "min-risk": m.risk_expr,
+        "max-value": m.value_expr,
+        "min-items": m.count_expr,
+    }
     return exprs[obj]()
 
 
 def _value_of(m: PackageModel, expr: pulp.LpAffineExpression, choices: dict[str, str]) -> float:
-    return sum(coef for var, coef in expr.items() if choices.get(m.var_option[var.name][0]) == m.var_option[var.name][1])
+    return sum(
+        coef for var, coef in expr.items() if choices.get(m.var_option[var.name][0]) == m.var_option[var.name][1]
+    )
 
 
 def _near_optimal(m: PackageModel, primary: pulp.LpAffineExpression, opt: float, tol: float) -> None:
@@ -96,12 +112,10 @@ def _exclude(m: PackageModel, items: set[str], k: int) -> None:
     """No-good cut: the next package's item set differs from `items` (adds or drops at least one)."""
     inside = m.chosen(sorted(items))
     outside = m.chosen([i for i in m.candidates if i not in items])
-    m.add_row("distinct", f"distinct_{k}", pulp.LpConstraint(inside - outside, pulp.LpConstraintLE,
-                                                             rhs=len(items) - 1))
+    m.add_row("distinct", f"distinct_{k}", pulp.LpConstraint(inside - outside, pulp.LpConstraintLE, rhs=len(items) - 1))
 
 
-def _overlap_objective(m: PackageModel, earlier: list[set[str]], primary: pulp.LpAffineExpression,
-                       opt: float) -> None:
+def _overlap_objective(m: PackageModel, earlier: list[set[str]], primary: pulp.LpAffineExpression, opt: float) -> None:
     weight: dict[str, int] = {}
     for s in earlier:
         for i in s:

@@ -61,6 +61,7 @@ def use_array_path(table: pd.DataFrame, scenario: Scenario) -> bool:
     HiGHS is installed, and the table could give `arrays.ARRAY_MIN_BINARIES` binaries (the model
     decides after its screens: `solve_package`)."""
     from optimizer.model import highs
+
     enough = len(table) * len(scenario.modes) >= arrays.ARRAY_MIN_BINARIES
     return scenario.solver in ("auto", "highs") and enough and highs.available()
 
@@ -80,12 +81,14 @@ def solve_arrays_package(am: ArrayModel, *, with_marginal: bool = True) -> Packa
     best = None if ach is None else ach.low_usd
     marginal = None
     if with_marginal and outcome.has_solution:
-        marginal = (max(0.0, pi) * USD_PER_BN / VALUE_UNIT if pi is not None
-                    else array_marginal_risk_per_bn(am, sc.target_usd))
+        marginal = (
+            max(0.0, pi) * USD_PER_BN / VALUE_UNIT if pi is not None else array_marginal_risk_per_bn(am, sc.target_usd)
+        )
     res = package_result(am.base, outcome, choices, max_achievable_usd=best, marginal_risk_per_bn=marginal)
     if outcome.has_solution:
         res.binding_constraints = array_binding_constraints(am, choices)
     from optimizer.model.package import label_achievable
+
     label_achievable(res, ach)
     return res
 
@@ -110,6 +113,7 @@ class ArraySweep:
 
     def _target(self, h: Any) -> None:
         import highspy
+
         h.changeRowBounds(self.row, float(self.am.stacked()[3][self.row]), highspy.kHighsInf)
 
     def solve(self, target_usd: float | None = None) -> tuple[SolveOutcome, FloatArray | None, float | None] | None:
@@ -151,8 +155,18 @@ class ArraySweep:
                     obj, bound = float(am.cost @ start), lp.outcome.objective
                     gap = max(0.0, obj - bound) / max(abs(obj), 1e-9)
                     if gap <= self.rel_gap:
-                        return SolveOutcome("optimal", f"{label()[:-1]}; LP bound, package rounded from it)", obj,
-                                            bound, gap, lp_seconds), start, pi
+                        return (
+                            SolveOutcome(
+                                "optimal",
+                                f"{label()[:-1]}; LP bound, package rounded from it)",
+                                obj,
+                                bound,
+                                gap,
+                                lp_seconds,
+                            ),
+                            start,
+                            pi,
+                        )
         # a fresh instance per MIP: HiGHS 1.16 re-running a MIP after a bound change can return the
         # previous package as optimal (sweep.HighsSweep.run), and passing the arrays costs little
         mip = solve_arrays(am, time_limit=self.time_limit, rel_gap=self.rel_gap, start=start)
@@ -178,8 +192,7 @@ def _with_lp_bound(out: SolveOutcome, lp_bound: float, rel_gap: float) -> SolveO
     return replace(out, bound=lp_bound, gap=gap, status=status)
 
 
-def array_sweep_points(am: ArrayModel, targets: list[float], order: list[int],
-                       per_point: float) -> dict[int, Any]:
+def array_sweep_points(am: ArrayModel, targets: list[float], order: list[int], per_point: float) -> dict[int, Any]:
     """The frontier's points `order` (indices into `targets`) on one `ArraySweep`, in that order
     (the frontier passes them bottom up: each LP starts from its lower neighbour's basis, measured
     at about 0.1-0.2 s a point at 100k binaries, where a re-solve top down took 1-8 s, slower
@@ -188,6 +201,7 @@ def array_sweep_points(am: ArrayModel, targets: list[float], order: list[int],
     achievable package's value, so that verdict cannot stand and is no verdict here (`time_limit`):
     `frontier.carry` gives the point a package found elsewhere on the sweep."""
     from optimizer.model.frontier import _point
+
     engine = ArraySweep(am, time_limit=per_point, rel_gap=am.base.scenario.rel_gap)
     free = np.flatnonzero((am.risk == 0) & (am.value > 0))
     free = free[np.lexsort((free, -am.value[free]))]
@@ -195,8 +209,15 @@ def array_sweep_points(am: ArrayModel, targets: list[float], order: list[int],
     for k in order:
         got = engine.solve(targets[k])
         if got is None:
-            outcome = SolveOutcome("time_limit", label(), None, None, None, 0.0,
-                                   "HiGHS called a target below the largest achievable infeasible: no verdict")
+            outcome = SolveOutcome(
+                "time_limit",
+                label(),
+                None,
+                None,
+                None,
+                0.0,
+                "HiGHS called a target below the largest achievable infeasible: no verdict",
+            )
             choices: dict[str, str] = {}
         else:
             outcome, x, _ = got
@@ -265,8 +286,10 @@ def array_satisfies(am: ArrayModel, choices: dict[str, str], skip: tuple[str, ..
 def _tolerances(am: ArrayModel) -> tuple[FloatArray, FloatArray]:
     """`satisfies`'s tolerance per row bound: 1e-9 of the bound, at least 1e-9."""
     _, _, _, lo, up = am.stacked()
-    return (1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(lo), lo, 0.0))),
-            1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(up), up, 0.0))))
+    return (
+        1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(lo), lo, 0.0))),
+        1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(up), up, 0.0))),
+    )
 
 
 def _satisfied(am: ArrayModel, x: FloatArray, skip: tuple[str, ...] = ()) -> bool:
@@ -370,7 +393,7 @@ def _repair(am: ArrayModel, x: FloatArray, keep: FloatArray) -> FloatArray | Non
         if not len(bad):
             break
         r = int(bad[0])
-        cols, coefs = indices[indptr[r]:indptr[r + 1]], data[indptr[r]:indptr[r + 1]]
+        cols, coefs = indices[indptr[r] : indptr[r + 1]], data[indptr[r] : indptr[r + 1]]
         sel = cols[(x[cols] > 0.5) & (coefs > 0)]
         if not len(sel):
             return None
@@ -422,8 +445,11 @@ def _repair(am: ArrayModel, x: FloatArray, keep: FloatArray) -> FloatArray | Non
             return None
         _, x, act = best
     surplus = act[t] - lo[t]
-    spare = np.flatnonzero((x > 0.5) & (am.value <= surplus) & (am.cost > 0)) if not am.maximise \
+    spare = (
+        np.flatnonzero((x > 0.5) & (am.value <= surplus) & (am.cost > 0))
+        if not am.maximise
         else np.zeros(0, dtype=np.int64)
+    )
     on = np.zeros(len(am.base.candidates), dtype=bool)
     for c in spare[np.argsort(-am.cost[spare], kind="stable")].tolist():
         if act[t] - am.value[c] < lo[t] - tol_lo[t]:
@@ -451,7 +477,7 @@ def array_top_package(am: ArrayModel, best: dict[str, str]) -> dict[str, str]:
     cands = base.candidates
     for k in am.coherence_items.tolist():
         fam = int(am.family_code[k])
-        hardware = [cands[h] for h in am.hw_sorted[am.hw_start[fam]:am.hw_start[fam + 1]].tolist()]
+        hardware = [cands[h] for h in am.hw_sorted[am.hw_start[fam] : am.hw_start[fam + 1]].tolist()]
         if cands[k] in out and not any(h in out for h in hardware):
             h = min((i for i in set(hardware) if i in best), key=lambda i: (risk(i, best[i]), i), default=None)
             if h is not None:
@@ -495,8 +521,14 @@ def array_achievable(am: ArrayModel, time_limit: float | None = None) -> Achieva
             # the LP stage: a rounded package below the LP relaxation's bound (proven when they meet)
             choices = am.options(chosen_columns(am, start))
             value = round(sum(am.base.value[(i, md)] for i, md in choices.items()) * VALUE_UNIT, 2)
-            out = SolveOutcome("feasible", f"{label()[:-1]}; LP relaxation bound)", float(am.cost @ start),
-                               lp.outcome.objective, None, lp.outcome.seconds)
+            out = SolveOutcome(
+                "feasible",
+                f"{label()[:-1]}; LP relaxation bound)",
+                float(am.cost @ start),
+                lp.outcome.objective,
+                None,
+                lp.outcome.seconds,
+            )
             found.append((value, choices, out))
         stages = [] if found and same_figure(found[0][0], _high(am, found[0][2])) else [(sc.rel_gap, time_limit)]
         if stages and am.n_cols > ACHIEVABLE_MIP_MAX_BINARIES:
@@ -567,8 +599,11 @@ def array_binding_constraints(am: ArrayModel, choices: dict[str, str]) -> list[B
     x[am.columns_of(choices)] = 1.0
     cands = am.base.candidates
     forced = set(am.base.scenario.forced)
-    col_forced = np.asarray([cands[k] in forced for k in am.col_item.tolist()], dtype=bool) if forced \
+    col_forced = (
+        np.asarray([cands[k] in forced for k in am.col_item.tolist()], dtype=bool)
+        if forced
         else np.zeros(am.n_cols, dtype=bool)
+    )
     item_in = np.zeros(len(cands), dtype=bool)
     item_in[am.col_item[x > 0.5]] = True
     col_item_in = item_in[am.col_item]
@@ -579,7 +614,7 @@ def array_binding_constraints(am: ArrayModel, choices: dict[str, str]) -> list[B
         if b is None:
             continue
         for r, name in enumerate(b.names):
-            idx, coef = b.indices[b.indptr[r]:b.indptr[r + 1]], b.data[b.indptr[r]:b.indptr[r + 1]]
+            idx, coef = b.indices[b.indptr[r] : b.indptr[r + 1]], b.data[b.indptr[r] : b.indptr[r + 1]]
             act = float(coef @ x[idx])
             ge = b.upper[r] == INF
             rhs = float(b.lower[r] if ge else b.upper[r])
@@ -605,5 +640,14 @@ def array_binding_constraints(am: ArrayModel, choices: dict[str, str]) -> list[B
     return out
 
 
-__all__ = ["array_achievable", "array_best_modes", "array_binding_constraints", "array_marginal_risk_per_bn",
-           "array_satisfies", "array_top_package", "build_arrays", "solve_arrays_package", "use_array_path"]
+__all__ = [
+    "array_achievable",
+    "array_best_modes",
+    "array_binding_constraints",
+    "array_marginal_risk_per_bn",
+    "array_satisfies",
+    "array_top_package",
+    "build_arrays",
+    "solve_arrays_package",
+    "use_array_path",
+]

@@ -69,15 +69,31 @@ class RowBlock:
         return len(self.names)
 
 
-def _block(family: str, names: list[str], lengths: IntArray, indices: IntArray, data: FloatArray,
-           lower: FloatArray | float, upper: FloatArray | float, notes: dict[str, str] | None = None) -> RowBlock:
+def _block(
+    family: str,
+    names: list[str],
+    lengths: IntArray,
+    indices: IntArray,
+    data: FloatArray,
+    lower: FloatArray | float,
+    upper: FloatArray | float,
+    notes: dict[str, str] | None = None,
+) -> RowBlock:
     n = len(names)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lengths, out=indptr[1:])
     lo = np.full(n, lower, dtype=np.float64) if np.isscalar(lower) else np.asarray(lower, dtype=np.float64)
     up = np.full(n, upper, dtype=np.float64) if np.isscalar(upper) else np.asarray(upper, dtype=np.float64)
-    return RowBlock(family, names, indptr, np.asarray(indices, dtype=np.int64), np.asarray(data, dtype=np.float64),
-                    lo, up, notes or {})
+    return RowBlock(
+        family,
+        names,
+        indptr,
+        np.asarray(indices, dtype=np.int64),
+        np.asarray(data, dtype=np.float64),
+        lo,
+        up,
+        notes or {},
+    )
 
 
 def _segments(starts: IntArray, lengths: IntArray) -> IntArray:
@@ -98,19 +114,19 @@ class ArrayModel:
     scenario's mode order, exactly the PuLP build's variable order.
     """
 
-    base: PackageModel                 # screens, options, value and risk (no PuLP variables or rows)
-    col_item: IntArray                 # candidate index of each column
-    col_mode: list[str]                # relief mode of each column
-    cstart: IntArray                   # first column of each candidate (len = candidates + 1)
-    value: FloatArray                  # value unlocked per column, model units (US$ m)
-    risk: FloatArray                   # risk carried per column, with the ally penalty (the objective's risk)
+    base: PackageModel  # screens, options, value and risk (no PuLP variables or rows)
+    col_item: IntArray  # candidate index of each column
+    col_mode: list[str]  # relief mode of each column
+    cstart: IntArray  # first column of each candidate (len = candidates + 1)
+    value: FloatArray  # value unlocked per column, model units (US$ m)
+    risk: FloatArray  # risk carried per column, with the ally penalty (the objective's risk)
     blocks: list[RowBlock] = field(default_factory=list)
     cost: FloatArray = field(default_factory=lambda: np.zeros(0))
     maximise: bool = False
     objective: str = "min-risk"
     family_code: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # per candidate
-    hw_sorted: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))    # hardware candidates by family
-    hw_start: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))     # their family offsets
+    hw_sorted: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # hardware candidates by family
+    hw_start: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # their family offsets
     coherence_items: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # D/E candidate per row
     _stacked: tuple[IntArray, IntArray, FloatArray, FloatArray, FloatArray] | None = field(default=None, repr=False)
     _columnwise: tuple[IntArray, IntArray, FloatArray] | None = field(default=None, repr=False)
@@ -160,8 +176,13 @@ class ArrayModel:
             rows, indices, data = rows[order], indices[order], data[order]
             indptr = np.zeros(len(indptr), dtype=np.int64)
             np.cumsum(np.bincount(rows, minlength=len(indptr) - 1), out=indptr[1:])
-            self._stacked = (indptr, indices, data,
-                             np.concatenate(lo) if lo else np.zeros(0), np.concatenate(up) if up else np.zeros(0))
+            self._stacked = (
+                indptr,
+                indices,
+                data,
+                np.concatenate(lo) if lo else np.zeros(0),
+                np.concatenate(up) if up else np.zeros(0),
+            )
         return self._stacked
 
     def columnwise(self) -> tuple[IntArray, IntArray, FloatArray]:
@@ -216,24 +237,41 @@ class ArrayModel:
 
 
 # ---------------------------------------------------------------------- build
-def build_arrays(items: pd.DataFrame, scenario: Scenario, *, relax: frozenset[str] = frozenset(),
-                 objective: str | None = None, target_usd: float | None = None) -> ArrayModel:
+def build_arrays(
+    items: pd.DataFrame,
+    scenario: Scenario,
+    *,
+    relax: frozenset[str] = frozenset(),
+    objective: str | None = None,
+    target_usd: float | None = None,
+) -> ArrayModel:
     """The package model of a *validated* item table as arrays: `build.build_model`'s model
     (same arguments), without PuLP objects."""
     table = items.set_index("eccn", drop=False)
     obj = objective or scenario.objective
     sense = pulp.LpMaximize if obj == "max-value" else pulp.LpMinimize
-    base = PackageModel(scenario=scenario, items=table, prob=pulp.LpProblem("decontrol_package", sense),
-                        objective=obj, relaxed=frozenset(relax), ids=table.index.tolist(),
-                        offered=offered_modes(table, scenario.modes))
+    base = PackageModel(
+        scenario=scenario,
+        items=table,
+        prob=pulp.LpProblem("decontrol_package", sense),
+        objective=obj,
+        relaxed=frozenset(relax),
+        ids=table.index.tolist(),
+        offered=offered_modes(table, scenario.modes),
+    )
     C.define_exclusions(base)
     am = _columns(base)
     array_mode_choice(am)
     array_target(am, scenario.target_usd if target_usd is None else target_usd)
-    for family, define in (("forced", array_forced), ("max_items", array_max_items),
-                           ("category_caps", array_category_caps), ("risk_budget", array_risk_budget),
-                           ("ally_positions", array_ally_positions), ("coherence", array_coherence),
-                           ("nesting", array_nesting)):
+    for family, define in (
+        ("forced", array_forced),
+        ("max_items", array_max_items),
+        ("category_caps", array_category_caps),
+        ("risk_budget", array_risk_budget),
+        ("ally_positions", array_ally_positions),
+        ("coherence", array_coherence),
+        ("nesting", array_nesting),
+    ):
         if family not in base.relaxed:
             define(am)
     set_array_objective(am, obj)
@@ -260,17 +298,25 @@ def _columns(base: PackageModel) -> ArrayModel:
     risk = risk_all[rows][col_item] * np.fromiter((rshare[md] for md in col_mode), np.float64, len(col_mode))
     options = [(base.candidates[k], md) for k, md in zip(col_item.tolist(), col_mode)]
     for k, item in enumerate(base.candidates):
-        base.item_options[item] = options[cstart[k]:cstart[k + 1]]
+        base.item_options[item] = options[cstart[k] : cstart[k + 1]]
     base.value = dict(zip(options, value.tolist()))
     base.risk = dict(zip(options, risk.tolist()))
     penalty = np.fromiter((base.penalty.get(i, 0.0) for i in base.candidates), np.float64, len(base.candidates))
-    return ArrayModel(base=base, col_item=col_item, col_mode=col_mode, cstart=cstart, value=value,
-                      risk=risk + penalty[col_item])
+    return ArrayModel(
+        base=base, col_item=col_item, col_mode=col_mode, cstart=cstart, value=value, risk=risk + penalty[col_item]
+    )
 
 
 # ---------------------------------------------------------------------- constraint families
-def _item_rows(am: ArrayModel, family: str, names: list[str], items: list[list[int]], lower: float, upper: float,
-               notes: dict[str, str] | None = None) -> RowBlock:
+def _item_rows(
+    am: ArrayModel,
+    family: str,
+    names: list[str],
+    items: list[list[int]],
+    lower: float,
+    upper: float,
+    notes: dict[str, str] | None = None,
+) -> RowBlock:
     """Rows counting the items relieved (any mode) of each list of candidate indices."""
     cand = np.asarray([k for ks in items for k in ks], dtype=np.int64)
     owners = np.asarray([r for r, ks in enumerate(items) for _ in ks], dtype=np.int64)
@@ -290,15 +336,36 @@ def array_mode_choice(am: ArrayModel) -> RowBlock:
     """`define_mode_choice`: at most one instrument per item (no row for an item that offers only one)."""
     counts = np.diff(am.cstart)
     ks = np.flatnonzero(counts >= 2)
-    return _add(am, _block("mode_choice", [f"mode_{k}" for k in ks.tolist()], counts[ks],
-                           _segments(am.cstart[ks], counts[ks]), np.ones(int(counts[ks].sum())), -INF, 1.0))
+    return _add(
+        am,
+        _block(
+            "mode_choice",
+            [f"mode_{k}" for k in ks.tolist()],
+            counts[ks],
+            _segments(am.cstart[ks], counts[ks]),
+            np.ones(int(counts[ks].sum())),
+            -INF,
+            1.0,
+        ),
+    )
 
 
 def array_target(am: ArrayModel, target_usd: float) -> RowBlock:
     """`define_target`: value unlocked >= target (model units). Always present."""
     cols = np.flatnonzero(am.value != 0)
-    return _add(am, _block("target", ["target"], np.asarray([len(cols)]), cols, am.value[cols],
-                           target_usd / VALUE_UNIT, INF, {"target": "concession value must reach the target"}))
+    return _add(
+        am,
+        _block(
+            "target",
+            ["target"],
+            np.asarray([len(cols)]),
+            cols,
+            am.value[cols],
+            target_usd / VALUE_UNIT,
+            INF,
+            {"target": "concession value must reach the target"},
+        ),
+    )
 
 
 def array_forced(am: ArrayModel) -> RowBlock:
@@ -315,8 +382,19 @@ def array_max_items(am: ArrayModel) -> RowBlock | None:
     n = am.base.scenario.max_items
     if n is None:
         return None
-    return _add(am, _block("max_items", ["max_items"], np.asarray([am.n_cols]), np.arange(am.n_cols),
-                           np.ones(am.n_cols), -INF, float(n), {"max_items": f"at most {n} items"}))
+    return _add(
+        am,
+        _block(
+            "max_items",
+            ["max_items"],
+            np.asarray([am.n_cols]),
+            np.arange(am.n_cols),
+            np.ones(am.n_cols),
+            -INF,
+            float(n),
+            {"max_items": f"at most {n} items"},
+        ),
+    )
 
 
 def array_category_caps(am: ArrayModel) -> RowBlock | None:
@@ -353,8 +431,19 @@ def array_category_caps(am: ArrayModel) -> RowBlock | None:
             idx.append(valued)
             data.append(np.where(member, (1 - s) * am.value[valued], -s * am.value[valued]))
             upper.append(0.0)
-    return _add(am, _block("category_caps", names, np.asarray(lengths, dtype=np.int64),
-                           np.concatenate(idx), np.concatenate(data), -INF, np.asarray(upper), notes))
+    return _add(
+        am,
+        _block(
+            "category_caps",
+            names,
+            np.asarray(lengths, dtype=np.int64),
+            np.concatenate(idx),
+            np.concatenate(data),
+            -INF,
+            np.asarray(upper),
+            notes,
+        ),
+    )
 
 
 def array_risk_budget(am: ArrayModel) -> RowBlock | None:
@@ -363,8 +452,19 @@ def array_risk_budget(am: ArrayModel) -> RowBlock | None:
     if b is None:
         return None
     cols = np.flatnonzero(am.risk != 0)
-    return _add(am, _block("risk_budget", ["risk_budget"], np.asarray([len(cols)]), cols, am.risk[cols], -INF,
-                           float(b), {"risk_budget": f"total risk at most {b:g}"}))
+    return _add(
+        am,
+        _block(
+            "risk_budget",
+            ["risk_budget"],
+            np.asarray([len(cols)]),
+            cols,
+            am.risk[cols],
+            -INF,
+            float(b),
+            {"risk_budget": f"total risk at most {b:g}"},
+        ),
+    )
 
 
 def array_ally_positions(am: ArrayModel) -> RowBlock | None:
@@ -412,8 +512,9 @@ def array_coherence(am: ArrayModel) -> RowBlock | None:
     hw_items = hw_sorted[_segments(hw_start[f], n_hw)]
     hw_opts = am.cstart[hw_items + 1] - am.cstart[hw_items]
     hw_cols = _segments(am.cstart[hw_items], hw_opts)
-    per_row_hw = np.bincount(np.repeat(np.arange(len(rows)), n_hw), weights=hw_opts,
-                             minlength=len(rows)).astype(np.int64)
+    per_row_hw = np.bincount(np.repeat(np.arange(len(rows)), n_hw), weights=hw_opts, minlength=len(rows)).astype(
+        np.int64
+    )
     # row r: its hardware columns (-1) then its own columns (+1)
     lengths = per_row_hw + own_n
     total = int(lengths.sum())
@@ -430,19 +531,20 @@ def array_coherence(am: ArrayModel) -> RowBlock | None:
     cands = base.candidates
     notes: dict[str, str] = {}
     for name, k, fk in zip(names, rows.tolist(), f.tolist()):
-        hw_names = [cands[h] for h in hw_sorted[hw_start[fk]:hw_start[fk + 1]].tolist()]
+        hw_names = [cands[h] for h in hw_sorted[hw_start[fk] : hw_start[fk + 1]].tolist()]
         fam_name = family[cands[k]]
-        notes[name] = (f"{cands[k]} needs hardware of family {fam_name} relieved"
-                       + (f" ({', '.join(hw_names[:4])}{' ...' if len(hw_names) > 4 else ''})" if hw_names
-                          else " (none of it is eligible)"))
+        notes[name] = f"{cands[k]} needs hardware of family {fam_name} relieved" + (
+            f" ({', '.join(hw_names[:4])}{' ...' if len(hw_names) > 4 else ''})"
+            if hw_names
+            else " (none of it is eligible)"
+        )
     return _add(am, _block("coherence", names, lengths, indices, data, -INF, 0.0, notes))
 
 
 def array_nesting(am: ArrayModel) -> RowBlock | None:
     """`define_nesting`: a sub-item and its parent entry, never both."""
     pos = am.candidate_pos()
-    pairs = [(item, parent) for item in am.base.candidates
-             if (parent := parent_of(item)) is not None and parent in pos]
+    pairs = [(item, parent) for item in am.base.candidates if (parent := parent_of(item)) is not None and parent in pos]
     names = [f"nesting_{k}" for k in range(len(pairs))]
     notes = {n: f"{item} is part of {parent}: not both" for n, (item, parent) in zip(names, pairs)}
     return _add(am, _item_rows(am, "nesting", names, [[pos[i], pos[p]] for i, p in pairs], -INF, 1.0, notes))
@@ -505,11 +607,13 @@ class ArraySolve:
 
 def label() -> str:
     from optimizer.model import highs
+
     return f"HiGHS {highs.version()} (highspy in memory, item-major columns, model built as arrays)"
 
 
-def solve_arrays(am: ArrayModel, *, time_limit: float, rel_gap: float, relaxation: bool = False,
-                 start: FloatArray | None = None) -> ArraySolve:
+def solve_arrays(
+    am: ArrayModel, *, time_limit: float, rel_gap: float, relaxation: bool = False, start: FloatArray | None = None
+) -> ArraySolve:
     """Solve the array model with HiGHS; the status is HiGHS's model status (`solve.highs_status`).
 
     `start`: a package (0/1 per column) HiGHS may start from."""
@@ -524,6 +628,7 @@ def load_arrays(am: ArrayModel, *, time_limit: float, rel_gap: float, relaxation
 
     from optimizer.errors import DecontrolError
     from optimizer.model import highs
+
     indptr, indices, data, rlo, rup = am.stacked()
     n = am.n_cols
     if n == 0:
@@ -535,23 +640,44 @@ def load_arrays(am: ArrayModel, *, time_limit: float, rel_gap: float, relaxation
     sign = -1.0 if am.maximise else 1.0
     big = 1e30
     integrality = np.zeros(n, dtype=np.int32) if relaxation else np.ones(n, dtype=np.int32)
-    status = h.passModel(n, len(rlo), len(indices), int(highspy.MatrixFormat.kRowwise),
-                         int(highspy.ObjSense.kMinimize), 0.0, sign * am.cost, np.zeros(n), np.ones(n),
-                         np.clip(rlo, -big, big), np.clip(rup, -big, big), indptr.astype(np.int32),
-                         indices.astype(np.int32), data, integrality)
+    status = h.passModel(
+        n,
+        len(rlo),
+        len(indices),
+        int(highspy.MatrixFormat.kRowwise),
+        int(highspy.ObjSense.kMinimize),
+        0.0,
+        sign * am.cost,
+        np.zeros(n),
+        np.ones(n),
+        np.clip(rlo, -big, big),
+        np.clip(rup, -big, big),
+        indptr.astype(np.int32),
+        indices.astype(np.int32),
+        data,
+        integrality,
+    )
     if status == highspy.HighsStatus.kError:
         raise DecontrolError("HiGHS rejected the model")
     return h
 
 
-def run_arrays(h: Any, am: ArrayModel, *, relaxation: bool = False, start: FloatArray | None = None,
-               rel_gap: float | None = None, time_limit: float | None = None) -> ArraySolve:
+def run_arrays(
+    h: Any,
+    am: ArrayModel,
+    *,
+    relaxation: bool = False,
+    start: FloatArray | None = None,
+    rel_gap: float | None = None,
+    time_limit: float | None = None,
+) -> ArraySolve:
     """Run a loaded `Highs` (`load_arrays`) and read its true status, bound and gap (an "optimal"
     checked against `rel_gap`: `highs.checked_gap`). A relaxation not solved to optimality is no
     bound: it is reported `time_limit`, without values. `time_limit`: of this run (HiGHS counts
     its limit from the instance's first run: `highs.limit_run`)."""
     from optimizer.model.highs import checked_gap, limit_run
     from optimizer.model.solve import _gap, highs_status
+
     if start is not None and not relaxation:
         h.setSolution(_solution(start))
     if time_limit is not None:
@@ -569,8 +695,9 @@ def run_arrays(h: Any, am: ArrayModel, *, relaxation: bool = False, start: Float
     x = np.asarray(sol.col_value, dtype=np.float64)
     obj = float(am.cost @ x)
     if relaxation:
-        return ArraySolve(SolveOutcome("optimal", label(), obj, obj, 0.0, seconds), x,
-                          np.asarray(sol.row_dual, dtype=np.float64))
+        return ArraySolve(
+            SolveOutcome("optimal", label(), obj, obj, 0.0, seconds), x, np.asarray(sol.row_dual, dtype=np.float64)
+        )
     sign = -1.0 if am.maximise else 1.0
     b = float(info.mip_dual_bound)
     bound = sign * b if abs(b) < 1e300 else None
@@ -584,6 +711,7 @@ def run_arrays(h: Any, am: ArrayModel, *, relaxation: bool = False, start: Float
 
 def _solution(x: FloatArray) -> Any:
     import highspy
+
     s = highspy.HighsSolution()
     s.col_value = list(map(float, x))
     s.value_valid = True
@@ -594,8 +722,27 @@ def chosen_columns(am: ArrayModel, x: FloatArray) -> IntArray:
     return np.flatnonzero(x > 0.5)
 
 
-__all__ = ["ARRAY_HIGHS_OPTIONS", "ARRAY_MIN_BINARIES", "ArrayModel", "ArraySolve", "RowBlock",
-           "array_category_caps", "array_coherence", "array_ally_positions", "array_forced", "array_max_items",
-           "array_mode_choice", "array_nesting", "array_risk_budget", "array_target", "build_arrays",
-           "chosen_columns", "label", "load_arrays", "run_arrays", "set_array_objective", "set_array_target",
-           "solve_arrays"]
+__all__ = [
+    "ARRAY_HIGHS_OPTIONS",
+    "ARRAY_MIN_BINARIES",
+    "ArrayModel",
+    "ArraySolve",
+    "RowBlock",
+    "array_category_caps",
+    "array_coherence",
+    "array_ally_positions",
+    "array_forced",
+    "array_max_items",
+    "array_mode_choice",
+    "array_nesting",
+    "array_risk_budget",
+    "array_target",
+    "build_arrays",
+    "chosen_columns",
+    "label",
+    "load_arrays",
+    "run_arrays",
+    "set_array_objective",
+    "set_array_target",
+    "solve_arrays",
+]

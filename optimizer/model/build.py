@@ -32,8 +32,17 @@ TIE = 1e-6
 
 #: Row families in build order; `relax` in `build_model` may drop any of them but `mode_choice` and
 #: `target`, and any of the SCREENS.
-FAMILIES: tuple[str, ...] = ("mode_choice", "target", "forced", "max_items", "category_caps", "risk_budget",
-                             "ally_positions", "coherence", "nesting")
+FAMILIES: tuple[str, ...] = (
+    "mode_choice",
+    "target",
+    "forced",
+    "max_items",
+    "category_caps",
+    "risk_budget",
+    "ally_positions",
+    "coherence",
+    "nesting",
+)
 #: Rules on which items may enter at all (applied before variables exist; relaxable in a diagnosis).
 SCREENS: tuple[str, ...] = ("locks", "fa_threshold", "ally_positions")
 
@@ -45,23 +54,23 @@ class PackageModel:
     """The PuLP problem and everything needed to read, explain and modify it."""
 
     scenario: Scenario
-    items: pd.DataFrame                      # validated item table, indexed by item id
+    items: pd.DataFrame  # validated item table, indexed by item id
     prob: pulp.LpProblem
-    objective: str                           # the objective actually set (see `set_objective`)
+    objective: str  # the objective actually set (see `set_objective`)
     relaxed: frozenset[str] = frozenset()
-    ids: list[str] = field(default_factory=list)                        # every item id, table order
-    excluded: dict[str, tuple[str, str]] = field(default_factory=dict)   # id -> (reason, detail)
-    candidates: list[str] = field(default_factory=list)                 # item ids with variables
+    ids: list[str] = field(default_factory=list)  # every item id, table order
+    excluded: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (reason, detail)
+    candidates: list[str] = field(default_factory=list)  # item ids with variables
     x: dict[Option, pulp.LpVariable] = field(default_factory=dict)
-    var_option: dict[str, Option] = field(default_factory=dict)         # variable name -> option
+    var_option: dict[str, Option] = field(default_factory=dict)  # variable name -> option
     item_options: dict[str, list[Option]] = field(default_factory=dict)  # item -> its options
-    value: dict[Option, float] = field(default_factory=dict)            # model units (US$ m)
-    risk: dict[Option, float] = field(default_factory=dict)             # security risk carried
-    penalty: dict[str, float] = field(default_factory=dict)             # ally penalty per relieved item
-    opposed: dict[str, list[str]] = field(default_factory=dict)         # id -> allies opposing
-    offered: dict[str, tuple[str, ...]] = field(default_factory=dict)   # id -> modes it offers
+    value: dict[Option, float] = field(default_factory=dict)  # model units (US$ m)
+    risk: dict[Option, float] = field(default_factory=dict)  # security risk carried
+    penalty: dict[str, float] = field(default_factory=dict)  # ally penalty per relieved item
+    opposed: dict[str, list[str]] = field(default_factory=dict)  # id -> allies opposing
+    offered: dict[str, tuple[str, ...]] = field(default_factory=dict)  # id -> modes it offers
     rows: dict[str, dict[str, pulp.LpConstraint]] = field(default_factory=dict)  # family -> name -> row
-    notes: dict[str, str] = field(default_factory=dict)                 # row name -> plain words
+    notes: dict[str, str] = field(default_factory=dict)  # row name -> plain words
     warnings: list[str] = field(default_factory=list)
     _attrs: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     solver_cache: dict[str, Any] = field(default_factory=dict, repr=False)  # e.g. CBC's column section
@@ -81,8 +90,9 @@ class PackageModel:
 
     def risk_expr(self, with_penalty: bool = True) -> pulp.LpAffineExpression:
         pen = self.penalty if with_penalty else {}
-        return pulp.LpAffineExpression({v: self.risk[o] + pen.get(o[0], 0.0) for o, v in self.x.items()
-                                        if self.risk[o] + pen.get(o[0], 0.0)})
+        return pulp.LpAffineExpression(
+            {v: self.risk[o] + pen.get(o[0], 0.0) for o, v in self.x.items() if self.risk[o] + pen.get(o[0], 0.0)}
+        )
 
     def count_expr(self) -> pulp.LpAffineExpression:
         return pulp.LpAffineExpression({v: 1.0 for v in self.x.values()})
@@ -90,8 +100,11 @@ class PackageModel:
     def attr(self, column: str) -> dict[str, Any]:
         """{item id: value} of an item-table column (cached: pandas cell access is slow in loops)."""
         if column not in self._attrs:
-            self._attrs[column] = dict(zip(self.ids, self.items[column].tolist())) if column in self.items \
+            self._attrs[column] = (
+                dict(zip(self.ids, self.items[column].tolist()))
+                if column in self.items
                 else dict.fromkeys(self.ids, "")
+            )
         return self._attrs[column]
 
     def row(self, name: str) -> pulp.LpConstraint | None:
@@ -109,8 +122,14 @@ class PackageModel:
         return row
 
 
-def build_model(items: pd.DataFrame, scenario: Scenario, *, relax: frozenset[str] = frozenset(),
-                objective: str | None = None, target_usd: float | None = None) -> PackageModel:
+def build_model(
+    items: pd.DataFrame,
+    scenario: Scenario,
+    *,
+    relax: frozenset[str] = frozenset(),
+    objective: str | None = None,
+    target_usd: float | None = None,
+) -> PackageModel:
     """The package model for a *validated* item table (see `items.validate_items`).
 
     `relax` drops constraint families or screens by name (FAMILIES, SCREENS) - the infeasibility
@@ -120,17 +139,28 @@ def build_model(items: pd.DataFrame, scenario: Scenario, *, relax: frozenset[str
     table = items.set_index("eccn", drop=False)
     obj = objective or scenario.objective
     sense = pulp.LpMaximize if obj == "max-value" else pulp.LpMinimize
-    m = PackageModel(scenario=scenario, items=table, prob=pulp.LpProblem("decontrol_package", sense),
-                     objective=obj, relaxed=frozenset(relax), ids=table.index.tolist(),
-                     offered=offered_modes(table, scenario.modes))
+    m = PackageModel(
+        scenario=scenario,
+        items=table,
+        prob=pulp.LpProblem("decontrol_package", sense),
+        objective=obj,
+        relaxed=frozenset(relax),
+        ids=table.index.tolist(),
+        offered=offered_modes(table, scenario.modes),
+    )
     C.define_exclusions(m)
     _add_variables(m)
     C.define_mode_choice(m)
     C.define_target(m, scenario.target_usd if target_usd is None else target_usd)
-    for family, define in (("forced", C.define_forced), ("max_items", C.define_max_items),
-                           ("category_caps", C.define_category_caps), ("risk_budget", C.define_risk_budget),
-                           ("ally_positions", C.define_ally_positions), ("coherence", C.define_coherence),
-                           ("nesting", C.define_nesting)):
+    for family, define in (
+        ("forced", C.define_forced),
+        ("max_items", C.define_max_items),
+        ("category_caps", C.define_category_caps),
+        ("risk_budget", C.define_risk_budget),
+        ("ally_positions", C.define_ally_positions),
+        ("coherence", C.define_coherence),
+        ("nesting", C.define_nesting),
+    ):
         if family not in m.relaxed:
             define(m)
     set_objective(m, obj)
@@ -188,8 +218,9 @@ def set_objective(m: PackageModel, objective: str, ties: str = "items") -> None:
     package of the same risk and more value.
     """
     risk = m.risk_expr()
-    worst = 1.0 + sum(max((m.risk[o] + m.penalty.get(i, 0.0) for o in m.options_of(i)), default=0.0)
-                      for i in m.candidates)
+    worst = 1.0 + sum(
+        max((m.risk[o] + m.penalty.get(i, 0.0) for o in m.options_of(i)), default=0.0) for i in m.candidates
+    )
     if objective == "min-risk":
         m.prob.sense = pulp.LpMinimize
         eps = TIE * min((c for c in risk.values() if c > 0), default=1.0)
@@ -198,16 +229,20 @@ def set_objective(m: PackageModel, objective: str, ties: str = "items") -> None:
             total = sum(value.values())
             per = eps / total if total > 0 else 0.0
             sliver = per * min((c for c in value.values() if c > 0), default=1.0) * 1e-3
-            m.prob.setObjective(pulp.LpAffineExpression(
-                {v: risk.get(v, 0.0) - per * value.get(v, 0.0) + sliver for v in m.x.values()}))
+            m.prob.setObjective(
+                pulp.LpAffineExpression({v: risk.get(v, 0.0) - per * value.get(v, 0.0) + sliver for v in m.x.values()})
+            )
         else:
             m.prob.setObjective(pulp.LpAffineExpression({v: risk.get(v, 0.0) + eps for v in m.x.values()}))
     elif objective == "max-value":
         m.prob.sense = pulp.LpMaximize
         value = m.value_expr()
         eps = TIE * min((c for c in value.values() if c > 0), default=1.0) / worst
-        m.prob.setObjective(pulp.LpAffineExpression({v: value.get(v, 0.0) - eps * risk.get(v, 0.0)
-                                                     for v in m.x.values() if value.get(v) or risk.get(v)}))
+        m.prob.setObjective(
+            pulp.LpAffineExpression(
+                {v: value.get(v, 0.0) - eps * risk.get(v, 0.0) for v in m.x.values() if value.get(v) or risk.get(v)}
+            )
+        )
     elif objective == "min-items":
         m.prob.sense = pulp.LpMinimize
         m.prob.setObjective(pulp.LpAffineExpression({v: 1.0 + risk.get(v, 0.0) / worst for v in m.x.values()}))
@@ -226,5 +261,15 @@ def parent_of(item: str) -> str | None:
     return base_eccn(item) if "-" in item else None
 
 
-__all__ = ["FAMILIES", "Option", "PackageModel", "SCREENS", "VALUE_UNIT", "build_model", "offered_modes", "parent_of",
-           "set_objective", "set_target"]
+__all__ = [
+    "FAMILIES",
+    "Option",
+    "PackageModel",
+    "SCREENS",
+    "VALUE_UNIT",
+    "build_model",
+    "offered_modes",
+    "parent_of",
+    "set_objective",
+    "set_target",
+]

@@ -34,8 +34,8 @@ class CbcAnswer:
 
     status: int
     sol_status: int
-    values: dict[str, float]          # PuLP variable name -> value
-    duals: dict[str, float]           # PuLP constraint name -> dual
+    values: dict[str, float]  # PuLP variable name -> value
+    duals: dict[str, float]  # PuLP constraint name -> dual
     log: str
     seconds: float
 
@@ -149,9 +149,16 @@ def _bounds(name: str, v: pulp.LpVariable) -> list[str]:
     return out
 
 
-def run_cbc(f: CbcFile, *, options: tuple[str, ...], time_limit: float, rel_gap: float,
-            relaxation: bool = False, target_usd: float | None = None,
-            start: list[float] | None = None) -> CbcAnswer:
+def run_cbc(
+    f: CbcFile,
+    *,
+    options: tuple[str, ...],
+    time_limit: float,
+    rel_gap: float,
+    relaxation: bool = False,
+    target_usd: float | None = None,
+    start: list[float] | None = None,
+) -> CbcAnswer:
     """Run CBC once on `f` (at `target_usd` if given). `start`: a value per variable (a MIP start)."""
     work = tempfile.mkdtemp(prefix="decontrol-cbc-")
     mps, sol, mst, log = (os.path.join(work, n) for n in ("model.mps", "model.sol", "start.mst", "cbc.log"))
@@ -212,11 +219,18 @@ def _read_solution(path: str, f: CbcFile) -> tuple[int, int, dict[str, float], d
 def _status(words: list[str]) -> tuple[int, int]:
     """PuLP's reading of CBC's first solution line (`COIN_CMD.get_status`), kept identical."""
     head = words[0] if words else ""
-    status = {"Optimal": pulp.LpStatusOptimal, "Infeasible": pulp.LpStatusInfeasible,
-              "Integer": pulp.LpStatusInfeasible, "Unbounded": pulp.LpStatusUnbounded,
-              "Stopped": pulp.LpStatusNotSolved}.get(head, pulp.LpStatusUndefined)
-    sol_status = {"Optimal": pulp.LpSolutionOptimal, "Infeasible": pulp.LpSolutionInfeasible,
-                  "Unbounded": pulp.LpSolutionUnbounded}.get(head, pulp.LpSolutionNoSolutionFound)
+    status = {
+        "Optimal": pulp.LpStatusOptimal,
+        "Infeasible": pulp.LpStatusInfeasible,
+        "Integer": pulp.LpStatusInfeasible,
+        "Unbounded": pulp.LpStatusUnbounded,
+        "Stopped": pulp.LpStatusNotSolved,
+    }.get(head, pulp.LpStatusUndefined)
+    sol_status = {
+        "Optimal": pulp.LpSolutionOptimal,
+        "Infeasible": pulp.LpSolutionInfeasible,
+        "Unbounded": pulp.LpSolutionUnbounded,
+    }.get(head, pulp.LpSolutionNoSolutionFound)
     if status == pulp.LpStatusNotSolved and len(words) >= 5 and words[4] == "objective":
         status, sol_status = pulp.LpStatusOptimal, pulp.LpSolutionIntegerFeasible
     return status, sol_status

@@ -28,8 +28,19 @@ Rows = dict[str, pulp.LpConstraint]
 GE, LE, EQ = pulp.LpConstraintGE, pulp.LpConstraintLE, pulp.LpConstraintEQ
 
 #: Exclusion reasons, in the order they are checked (the first that applies is reported).
-REASONS: tuple[str, ...] = ("nlr", "foundational", "no_instrument", "not_bis_alone", "locked", "fa_below_threshold",
-                            "diversion_signal", "ally_opposes", "value_unknown", "coherence", "not_needed")
+REASONS: tuple[str, ...] = (
+    "nlr",
+    "foundational",
+    "no_instrument",
+    "not_bis_alone",
+    "locked",
+    "fa_below_threshold",
+    "diversion_signal",
+    "ally_opposes",
+    "value_unknown",
+    "coherence",
+    "not_needed",
+)
 
 
 def define_exclusions(m: PackageModel) -> dict[str, tuple[str, str]]:
@@ -49,30 +60,38 @@ def define_exclusions(m: PackageModel) -> dict[str, tuple[str, str]]:
         raise DecontrolError(f"forced item(s) not in the item table: {', '.join(missing)}")
     absent = unknown_items(sc.locks, known)
     if absent:
-        raise DecontrolError(f"locked item(s) not in the item table: {', '.join(absent)}; a lock that names no "
-                             "item keeps nothing controlled: correct or remove it")
+        raise DecontrolError(
+            f"locked item(s) not in the item table: {', '.join(absent)}; a lock that names no "
+            "item keeps nothing controlled: correct or remove it"
+        )
     tiers = m.attr("tier")
     found = sorted(i for i in sc.forced if tiers[i] == "foundational")
     if found:
-        raise DecontrolError(f"forced item(s) {', '.join(found)} are foundational: a foundational item is never "
-                             "relieved (change its tier in the item table if that is really meant)")
+        raise DecontrolError(
+            f"forced item(s) {', '.join(found)} are foundational: a foundational item is never "
+            "relieved (change its tier in the item table if that is really meant)"
+        )
     nlr = sorted(i for i in sc.forced if tiers[i] == "nlr")
     if nlr:
-        raise DecontrolError(f"forced item(s) {', '.join(nlr)} need no licence to the partner (nlr): there is "
-                             "nothing to relieve")
+        raise DecontrolError(
+            f"forced item(s) {', '.join(nlr)} need no licence to the partner (nlr): there is nothing to relieve"
+        )
     no_way = sorted(i for i in sc.forced if not m.offered.get(i))
     if no_way:
-        raise DecontrolError(f"forced item(s) {', '.join(no_way)} offer none of the allowed instruments "
-                             f"({', '.join(sc.modes)})")
+        raise DecontrolError(
+            f"forced item(s) {', '.join(no_way)} offer none of the allowed instruments ({', '.join(sc.modes)})"
+        )
     deciders = m.attr("decided_by")
     forced = set(sc.forced) if "forced" not in m.relaxed else set()
     locks = set(sc.locks) if "locks" not in m.relaxed else set()
     min_fa = sc.min_fa if "fa_threshold" not in m.relaxed else 0.0
     max_div = sc.max_diversion if "diversion" not in m.relaxed else None
     if max_div is not None and "diversion_score" not in m.items.columns:
-        raise DecontrolError("max_diversion is set but the item table has no diversion_score column: build it "
-                             "with the diversion exposure (decontrol optimize --partner ISO3 --max-diversion S) "
-                             "or add the column to the table")
+        raise DecontrolError(
+            "max_diversion is set but the item table has no diversion_score column: build it "
+            "with the diversion exposure (decontrol optimize --partner ISO3 --max-diversion S) "
+            "or add the column to the table"
+        )
     divs = m.attr("diversion_score") if max_div is not None else {}
     signals = m.attr("diversion_signal") if max_div is not None and "diversion_signal" in m.items.columns else {}
     opposed = _oppositions(m)
@@ -96,13 +115,18 @@ def define_exclusions(m: PackageModel) -> dict[str, tuple[str, str]]:
         elif fa < min_fa:
             out[item] = ("fa_below_threshold", f"foreign availability {fa:.2f} below the threshold {min_fa:.2f}")
         elif max_div is not None and not math.isnan(divs[item]) and divs[item] >= max_div:
-            out[item] = ("diversion_signal", f"diversion signal {divs[item]:.2f} at or above {max_div:.2f}"
-                         + (f": {signals[item]}" if signals.get(item) else ""))
+            out[item] = (
+                "diversion_signal",
+                f"diversion signal {divs[item]:.2f} at or above {max_div:.2f}"
+                + (f": {signals[item]}" if signals.get(item) else ""),
+            )
         elif screen_allies and item in opposed:
             out[item] = ("ally_opposes", f"opposed by {', '.join(opposed[item])}")
         elif value is None or math.isnan(value):
-            out[item] = ("value_unknown", "concession value unknown (software/technology or no HS mapping): "
-                                          "it cannot count towards the target")
+            out[item] = (
+                "value_unknown",
+                "concession value unknown (software/technology or no HS mapping): it cannot count towards the target",
+            )
     for item in sorted(forced):
         fa, value = m.attr("fa_score")[item], m.attr("value_usd")[item]
         if fa < min_fa:
@@ -148,9 +172,12 @@ def define_ally_positions(m: PackageModel) -> Rows:
     cands = set(m.candidates)
     for item, allies in m.opposed.items():
         if item in cands:
-            rows[item] = m.add_row("ally_positions", f"ally_{len(rows)}",
-                                   pulp.LpConstraint(m.chosen([item]), LE, rhs=0),
-                                   f"{item} is opposed by {', '.join(allies)}")
+            rows[item] = m.add_row(
+                "ally_positions",
+                f"ally_{len(rows)}",
+                pulp.LpConstraint(m.chosen([item]), LE, rhs=0),
+                f"{item} is opposed by {', '.join(allies)}",
+            )
     return rows
 
 
@@ -168,8 +195,13 @@ def define_target(m: PackageModel, target_usd: float) -> Rows:
     """The concession target: value unlocked >= target (model units: US$ m). Always present, so a
     sweep can move its right-hand side (`build.set_target`)."""
     from optimizer.model.build import VALUE_UNIT
-    row = m.add_row("target", "target", pulp.LpConstraint(m.value_expr(), GE, rhs=target_usd / VALUE_UNIT),
-                    "concession value must reach the target")
+
+    row = m.add_row(
+        "target",
+        "target",
+        pulp.LpConstraint(m.value_expr(), GE, rhs=target_usd / VALUE_UNIT),
+        "concession value must reach the target",
+    )
     return {"target": row}
 
 
@@ -177,8 +209,12 @@ def define_forced(m: PackageModel) -> Rows:
     """Each forced item is relieved (in one of the offered modes)."""
     rows: Rows = {}
     for k, item in enumerate(m.scenario.forced):
-        rows[item] = m.add_row("forced", f"forced_{k}", pulp.LpConstraint(m.chosen([item]), EQ, rhs=1),
-                               f"{item} is forced into the package")
+        rows[item] = m.add_row(
+            "forced",
+            f"forced_{k}",
+            pulp.LpConstraint(m.chosen([item]), EQ, rhs=1),
+            f"{item} is forced into the package",
+        )
     return rows
 
 
@@ -187,8 +223,11 @@ def define_max_items(m: PackageModel) -> Rows:
     n = m.scenario.max_items
     if n is None:
         return {}
-    return {"max_items": m.add_row("max_items", "max_items", pulp.LpConstraint(m.count_expr(), LE, rhs=n),
-                                   f"at most {n} items")}
+    return {
+        "max_items": m.add_row(
+            "max_items", "max_items", pulp.LpConstraint(m.count_expr(), LE, rhs=n), f"at most {n} items"
+        )
+    }
 
 
 def define_category_caps(m: PackageModel) -> Rows:
@@ -202,15 +241,21 @@ def define_category_caps(m: PackageModel) -> Rows:
         members = [i for i in m.candidates if cat_of[i] == cat]
         if cap.max_items is not None:
             rows[f"cap_items_{cat}"] = m.add_row(
-                "category_caps", f"cap_items_{cat}", pulp.LpConstraint(m.chosen(members), LE, rhs=cap.max_items),
-                f"at most {cap.max_items} items of category {cat}")
+                "category_caps",
+                f"cap_items_{cat}",
+                pulp.LpConstraint(m.chosen(members), LE, rhs=cap.max_items),
+                f"at most {cap.max_items} items of category {cat}",
+            )
         if cap.max_value_share is not None:
             s = cap.max_value_share
             inside = set(members)
             coef = {m.x[o]: (1 - s) * v if o[0] in inside else -s * v for o, v in m.value.items() if v}
             rows[f"cap_share_{cat}"] = m.add_row(
-                "category_caps", f"cap_share_{cat}", pulp.LpConstraint(pulp.LpAffineExpression(coef), LE, rhs=0),
-                f"category {cat} at most {s:.0%} of the package value")
+                "category_caps",
+                f"cap_share_{cat}",
+                pulp.LpConstraint(pulp.LpAffineExpression(coef), LE, rhs=0),
+                f"category {cat} at most {s:.0%} of the package value",
+            )
     return rows
 
 
@@ -219,8 +264,11 @@ def define_risk_budget(m: PackageModel) -> Rows:
     b = m.scenario.risk_budget
     if b is None:
         return {}
-    return {"risk_budget": m.add_row("risk_budget", "risk_budget", pulp.LpConstraint(m.risk_expr(), LE, rhs=b),
-                                     f"total risk at most {b:g}")}
+    return {
+        "risk_budget": m.add_row(
+            "risk_budget", "risk_budget", pulp.LpConstraint(m.risk_expr(), LE, rhs=b), f"total risk at most {b:g}"
+        )
+    }
 
 
 def define_coherence(m: PackageModel) -> Rows:
@@ -249,10 +297,13 @@ def define_coherence(m: PackageModel) -> Rows:
             coef = {m.x[o]: -1.0 for h in hw for o in m.options_of(h)}
             coef.update({m.x[o]: 1.0 for o in m.options_of(item)})
             expr = pulp.LpAffineExpression(coef)
-            rows[item] = m.add_row("coherence", f"coherence_{len(rows)}", pulp.LpConstraint(expr, LE, rhs=0),
-                                   f"{item} needs hardware of family {fam} relieved"
-                                   + (f" ({', '.join(hw[:4])}{' ...' if len(hw) > 4 else ''})" if hw
-                                      else " (none of it is eligible)"))
+            rows[item] = m.add_row(
+                "coherence",
+                f"coherence_{len(rows)}",
+                pulp.LpConstraint(expr, LE, rhs=0),
+                f"{item} needs hardware of family {fam} relieved"
+                + (f" ({', '.join(hw[:4])}{' ...' if len(hw) > 4 else ''})" if hw else " (none of it is eligible)"),
+            )
     return rows
 
 
@@ -260,17 +311,31 @@ def define_nesting(m: PackageModel) -> Rows:
     """A sub-item (`2B001-rest`) is part of its parent entry: relieve one or the other, never both
     (the same trade would count twice)."""
     from optimizer.model.build import parent_of
+
     cands = set(m.candidates)
     rows: Rows = {}
     for item in m.candidates:
         parent = parent_of(item)
         if parent in cands:
-            rows[item] = m.add_row("nesting", f"nesting_{len(rows)}",
-                                   pulp.LpConstraint(m.chosen([item, parent]), LE, rhs=1),
-                                   f"{item} is part of {parent}: not both")
+            rows[item] = m.add_row(
+                "nesting",
+                f"nesting_{len(rows)}",
+                pulp.LpConstraint(m.chosen([item, parent]), LE, rhs=1),
+                f"{item} is part of {parent}: not both",
+            )
     return rows
 
 
-__all__ = ["REASONS", "define_ally_positions", "define_category_caps", "define_coherence", "define_exclusions",
-           "define_forced", "define_max_items", "define_mode_choice", "define_nesting", "define_risk_budget",
-           "define_target"]
+__all__ = [
+    "REASONS",
+    "define_ally_positions",
+    "define_category_caps",
+    "define_coherence",
+    "define_exclusions",
+    "define_forced",
+    "define_max_items",
+    "define_mode_choice",
+    "define_nesting",
+    "define_risk_budget",
+    "define_target",
+]

@@ -54,11 +54,11 @@ RULE_NAMES: dict[str, str] = {
 @dataclass
 class Diagnosis:
     target_usd: float
-    max_achievable_usd: float | None           # None: the other constraints admit no package at all
-    blocking: list[dict[str, Any]] = field(default_factory=list)   # {constraint, action, max_achievable_usd}
-    all_relaxed_usd: float | None = None       # reachable with every relaxable constraint dropped
+    max_achievable_usd: float | None  # None: the other constraints admit no package at all
+    blocking: list[dict[str, Any]] = field(default_factory=list)  # {constraint, action, max_achievable_usd}
+    all_relaxed_usd: float | None = None  # reachable with every relaxable constraint dropped
     message: str = ""
-    max_achievable_bound_usd: float | None = None   # proven upper bound on the largest achievable
+    max_achievable_bound_usd: float | None = None  # proven upper bound on the largest achievable
     max_achievable_proven: bool | None = None
 
     @property
@@ -96,8 +96,13 @@ def active_relaxations(m: PackageModel) -> list[str]:
     return out
 
 
-def diagnose(items: pd.DataFrame, scenario: Scenario, model: PackageModel | None = None,
-             max_achievable_usd: float | None = None, achievable: Achievable | None = None) -> Diagnosis:
+def diagnose(
+    items: pd.DataFrame,
+    scenario: Scenario,
+    model: PackageModel | None = None,
+    max_achievable_usd: float | None = None,
+    achievable: Achievable | None = None,
+) -> Diagnosis:
     """Diagnose an infeasible scenario on a validated item table (`model`: its built model, if at
     hand; `achievable`: its largest achievable, with bound and proof, if already computed)."""
     m = model or build_model(items, scenario)
@@ -130,22 +135,27 @@ def diagnosis_lines(package: dict[str, Any]) -> list[str]:
     best = d.get("max_achievable_usd", package.get("max_achievable_usd"))
     if best is None:
         return ["No package satisfies the constraints, whatever the target."]
-    lines = [f"Largest achievable target: {fmt_usd_significant(largest_target_usd(best))} a year, under the other "
-             "constraints."]
+    lines = [
+        f"Largest achievable target: {fmt_usd_significant(largest_target_usd(best))} a year, under the other "
+        "constraints."
+    ]
     if not d:
         return lines
     for b in d.get("blocking") or []:
         name = RULE_NAMES.get(b["constraint"], b["constraint"].replace("_", " "))
         action = str(b["action"])
-        lines.append(f"Binding rule: {name}. {action[:1].upper() + action[1:]} to reach up to "
-                     f"{usd(b['max_achievable_usd'])}.")
+        lines.append(
+            f"Binding rule: {name}. {action[:1].upper() + action[1:]} to reach up to {usd(b['max_achievable_usd'])}."
+        )
     if not d.get("blocking"):
         every = d.get("all_relaxed_usd")
         if every is not None and every + 0.005 >= float(d.get("target_usd") or 0):
             lines.append(f"No single rule binds: relaxing them all allows up to {usd(every)}.")
         else:
-            lines.append(f"No rule binds: even with every rule relaxed only {usd(every or 0)} is reachable from the "
-                         "items that are not foundational.")
+            lines.append(
+                f"No rule binds: even with every rule relaxed only {usd(every or 0)} is reachable from the "
+                "items that are not foundational."
+            )
     return lines
 
 
@@ -160,12 +170,16 @@ def _message(d: Diagnosis) -> str:
         head = "no package satisfies the constraints, whatever the target"
     else:
         if d.max_achievable_proven is False and d.max_achievable_bound_usd is not None:
-            head = (f"the target {usd(d.target_usd)} cannot be met: under the other constraints a package "
-                    f"reaches {usd(d.max_achievable_usd)}, and no package exceeds {usd(d.max_achievable_bound_usd)} "
-                    "(the largest achievable is not proven within the time limit)")
+            head = (
+                f"the target {usd(d.target_usd)} cannot be met: under the other constraints a package "
+                f"reaches {usd(d.max_achievable_usd)}, and no package exceeds {usd(d.max_achievable_bound_usd)} "
+                "(the largest achievable is not proven within the time limit)"
+            )
         else:
-            head = (f"the target {usd(d.target_usd)} cannot be met: the largest achievable target under the other "
-                    f"constraints is {fmt_usd_significant(d.largest_target_usd)}")
+            head = (
+                f"the target {usd(d.target_usd)} cannot be met: the largest achievable target under the other "
+                f"constraints is {fmt_usd_significant(d.largest_target_usd)}"
+            )
     if d.blocking:
         parts = [f"{b['action']} (up to {usd(b['max_achievable_usd'])})" for b in d.blocking]
         return f"{head}; the target becomes reachable if you " + " or ".join(parts)
@@ -175,5 +189,12 @@ def _message(d: Diagnosis) -> str:
     return f"{head}; even with every constraint relaxed only {cap} is reachable from the non-foundational items"
 
 
-__all__ = ["Diagnosis", "RELAXATIONS", "RULE_NAMES", "active_relaxations", "diagnose", "diagnosis_lines",
-           "largest_target_usd"]
+__all__ = [
+    "Diagnosis",
+    "RELAXATIONS",
+    "RULE_NAMES",
+    "active_relaxations",
+    "diagnose",
+    "diagnosis_lines",
+    "largest_target_usd",
+]

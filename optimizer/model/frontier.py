@@ -62,11 +62,11 @@ MIN_POINT_SECONDS = 1.0
 class FrontierPoint:
     target_usd: float
     achieved_usd: float | None
-    risk: float | None              # security risk plus ally penalties (the objective)
+    risk: float | None  # security risk plus ally penalties (the objective)
     status: str
     gap: float | None
     n_items: int = 0
-    items: list[dict[str, Any]] = field(default_factory=list)   # {eccn, mode, value_usd, risk}
+    items: list[dict[str, Any]] = field(default_factory=list)  # {eccn, mode, value_usd, risk}
     solve_seconds: float = 0.0
     solver: str = ""
 
@@ -74,29 +74,41 @@ class FrontierPoint:
 @dataclass
 class FrontierResult:
     points: list[FrontierPoint]
-    knees: list[int]                            # indices into points
-    entry_target_usd: dict[str, float]          # item -> lowest swept target where it is in the package
+    knees: list[int]  # indices into points
+    entry_target_usd: dict[str, float]  # item -> lowest swept target where it is in the package
     max_achievable_usd: float | None
     solver: str = ""
     solve_seconds: float = 0.0
     synthetic: bool = False
     warnings: list[str] = field(default_factory=list)
     scenario: dict[str, Any] = field(default_factory=dict)
-    max_achievable_bound_usd: float | None = None   # proven upper bound (see PackageResult)
+    max_achievable_bound_usd: float | None = None  # proven upper bound (see PackageResult)
     max_achievable_proven: bool | None = None
     max_achievable_note: str = ""
     source: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        d["knees"] = [{"index": k, "target_usd": self.points[k].target_usd,
-                       "achieved_usd": self.points[k].achieved_usd, "risk": self.points[k].risk}
-                      for k in self.knees]
+        d["knees"] = [
+            {
+                "index": k,
+                "target_usd": self.points[k].target_usd,
+                "achieved_usd": self.points[k].achieved_usd,
+                "risk": self.points[k].risk,
+            }
+            for k in self.knees
+        ]
         return json_safe(d)
 
 
-def compute_frontier(items: pd.DataFrame, scenario: Scenario, points: int = 30, *,
-                     known_eccns: set[str] | None = None, workers: int = WORKERS) -> FrontierResult:
+def compute_frontier(
+    items: pd.DataFrame,
+    scenario: Scenario,
+    points: int = 30,
+    *,
+    known_eccns: set[str] | None = None,
+    workers: int = WORKERS,
+) -> FrontierResult:
     """Min-risk packages for `points` targets evenly spaced from 0 to the largest achievable.
 
     With CBC the sweep runs as `workers` interleaved chains of solver processes (points are
@@ -116,8 +128,16 @@ def compute_frontier(items: pd.DataFrame, scenario: Scenario, points: int = 30, 
     m.warnings[:0] = warnings
     ach = achievable_on(m) if am is None else array_achievable(am)
     synthetic = bool(table["synthetic"].any()) if "synthetic" in table else False
-    res = FrontierResult([], [], {}, None, synthetic=synthetic, warnings=list(m.warnings),
-                         scenario=scenario.to_dict(), source=table_source(table))
+    res = FrontierResult(
+        [],
+        [],
+        {},
+        None,
+        synthetic=synthetic,
+        warnings=list(m.warnings),
+        scenario=scenario.to_dict(),
+        source=table_source(table),
+    )
     label_achievable(res, ach)
     if ach is None:
         res.warnings.append("no package satisfies the constraints, whatever the target: the frontier is empty")
@@ -136,8 +156,7 @@ def compute_frontier(items: pd.DataFrame, scenario: Scenario, points: int = 30, 
     solved: dict[int, FrontierPoint] = {}
     if closed:
         label = "closed form (no solver: every item with value in its most valuable mode)"
-        solved[points - 1] = _point(m, targets[-1], SolveOutcome("optimal", label, None, None, 0.0, 0.0),
-                                    ach.choices)
+        solved[points - 1] = _point(m, targets[-1], SolveOutcome("optimal", label, None, None, 0.0, 0.0), ach.choices)
     if am is not None:
         set_array_objective(am, "min-risk", ties="value")
         per_point = max(MIN_POINT_SECONDS, scenario.time_limit_s / points)
@@ -156,8 +175,9 @@ def compute_frontier(items: pd.DataFrame, scenario: Scenario, points: int = 30, 
     return res
 
 
-def _pulp_sweep(m: PackageModel, targets: list[float], order: list[int], points: int,
-                workers: int) -> dict[int, FrontierPoint]:
+def _pulp_sweep(
+    m: PackageModel, targets: list[float], order: list[int], points: int, workers: int
+) -> dict[int, FrontierPoint]:
     """The points `order` on the PuLP model: with CBC as `workers` interleaved chains of solver
     processes, else one chain."""
     sc = m.scenario
@@ -176,7 +196,9 @@ def _pulp_sweep(m: PackageModel, targets: list[float], order: list[int], points:
     return solved
 
 
-def _run_chain(m: PackageModel, targets: list[float], chain: list[int], engine: CbcSweep | HighsSweep | None) -> dict[int, FrontierPoint]:
+def _run_chain(
+    m: PackageModel, targets: list[float], chain: list[int], engine: CbcSweep | HighsSweep | None
+) -> dict[int, FrontierPoint]:
     """Solve the points of one chain on one sweep engine (None: no eligible item)."""
     out: dict[int, FrontierPoint] = {}
     if engine is None:  # the largest achievable is 0 and the empty package is every point
@@ -217,10 +239,26 @@ def polish(m: PackageModel, choices: dict[str, str], free: list[tuple[str, str]]
 def _point(m: PackageModel, target: float, out: SolveOutcome, choices: dict[str, str]) -> FrontierPoint:
     if not out.has_solution:
         return FrontierPoint(target, None, None, out.status, out.gap, solve_seconds=out.seconds, solver=out.solver)
-    lines: list[dict[str, Any]] = [{"eccn": i, "mode": md, "value_usd": round(m.value[(i, md)] * VALUE_UNIT, 2),
-              "risk": m.risk[(i, md)] + m.penalty.get(i, 0.0)} for i, md in sorted(choices.items())]
-    return FrontierPoint(target, round(sum(l["value_usd"] for l in lines), 2), sum(l["risk"] for l in lines),
-                         out.status, out.gap, len(lines), lines, out.seconds, out.solver)
+    lines: list[dict[str, Any]] = [
+        {
+            "eccn": i,
+            "mode": md,
+            "value_usd": round(m.value[(i, md)] * VALUE_UNIT, 2),
+            "risk": m.risk[(i, md)] + m.penalty.get(i, 0.0),
+        }
+        for i, md in sorted(choices.items())
+    ]
+    return FrontierPoint(
+        target,
+        round(sum(l["value_usd"] for l in lines), 2),
+        sum(l["risk"] for l in lines),
+        out.status,
+        out.gap,
+        len(lines),
+        lines,
+        out.seconds,
+        out.solver,
+    )
 
 
 def carry(points: list[FrontierPoint], extra: Sequence[FrontierPoint] = ()) -> list[FrontierPoint]:
@@ -228,7 +266,9 @@ def carry(points: list[FrontierPoint], extra: Sequence[FrontierPoint] = ()) -> l
     a candidate for every point whose target it meets: each point takes the least risk, then the
     most value (see the module docstring). A point keeps its own status and gap when its own solve
     found a package (the carried one is at least as good); a point without one gets `feasible`."""
-    found = [(p, p.risk, p.achieved_usd) for p in [*points, *extra] if p.risk is not None and p.achieved_usd is not None]
+    found = [
+        (p, p.risk, p.achieved_usd) for p in [*points, *extra] if p.risk is not None and p.achieved_usd is not None
+    ]
     out = []
     for p in points:
         meets = [(q, r, v) for q, r, v in found if v >= p.target_usd - 0.005]
@@ -237,19 +277,35 @@ def carry(points: list[FrontierPoint], extra: Sequence[FrontierPoint] = ()) -> l
             out.append(p)
             continue
         best, best_risk, best_usd = pick
-        if best is p or (p.risk is not None and p.achieved_usd is not None
-                         and (round(p.risk, 12), -p.achieved_usd) <= (round(best_risk, 12), -best_usd)):
+        if best is p or (
+            p.risk is not None
+            and p.achieved_usd is not None
+            and (round(p.risk, 12), -p.achieved_usd) <= (round(best_risk, 12), -best_usd)
+        ):
             out.append(p)
             continue
         status, gap = (p.status, p.gap) if p.risk is not None else ("feasible", None)
-        out.append(FrontierPoint(p.target_usd, best.achieved_usd, best.risk, status, gap, best.n_items,
-                                 best.items, p.solve_seconds, p.solver))
+        out.append(
+            FrontierPoint(
+                p.target_usd,
+                best.achieved_usd,
+                best.risk,
+                status,
+                gap,
+                best.n_items,
+                best.items,
+                p.solve_seconds,
+                p.solver,
+            )
+        )
     return out
 
 
 def knees(points: list[FrontierPoint]) -> list[int]:
     """Indices of points where the risk per extra dollar at least doubles (KNEE_RATIO)."""
-    pts = [(k, p.achieved_usd, p.risk) for k, p in enumerate(points) if p.achieved_usd is not None and p.risk is not None]
+    pts = [
+        (k, p.achieved_usd, p.risk) for k, p in enumerate(points) if p.achieved_usd is not None and p.risk is not None
+    ]
     out = []
     for (_k0, v0, r0), (k1, v1, r1), (_k2, v2, r2) in zip(pts, pts[1:], pts[2:]):
         if v1 - v0 <= 0 or v2 - v1 <= 0:
@@ -269,4 +325,13 @@ def entry_targets(points: list[FrontierPoint]) -> dict[str, float]:
     return dict(sorted(out.items(), key=lambda kv: (kv[1], kv[0])))
 
 
-__all__ = ["FrontierPoint", "FrontierResult", "KNEE_RATIO", "carry", "compute_frontier", "entry_targets", "knees", "polish"]
+__all__ = [
+    "FrontierPoint",
+    "FrontierResult",
+    "KNEE_RATIO",
+    "carry",
+    "compute_frontier",
+    "entry_targets",
+    "knees",
+    "polish",
+]

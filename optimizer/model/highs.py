@@ -44,9 +44,9 @@ _BANNER_DONE = False
 class HighsAnswer:
     """What one HiGHS run returned (objective and bound in the PuLP model's own sense)."""
 
-    status: str                  # one of solve.STATUSES
-    values: np.ndarray | None    # a value per variable of `HighsMatrix.variables` (None: no solution)
-    duals: np.ndarray | None     # a dual per row (PuLP's sign convention), relaxations only
+    status: str  # one of solve.STATUSES
+    values: np.ndarray | None  # a value per variable of `HighsMatrix.variables` (None: no solution)
+    duals: np.ndarray | None  # a dual per row (PuLP's sign convention), relaxations only
     objective: float | None
     bound: float | None
     gap: float | None
@@ -64,6 +64,7 @@ def new_highs() -> Any:
     if not available():
         raise DecontrolError("the HiGHS solver is not installed (pip install highspy), use --solver cbc")
     import highspy
+
     with _BANNER_LOCK:
         if _BANNER_DONE:
             h = highspy.Highs()
@@ -97,8 +98,15 @@ class HighsMatrix:
             self.variables, self.cost, self.offset, self.start, self.index, self.value = cached[1:]
         else:
             self._build(m)
-            m.solver_cache["highs_matrix"] = (key, self.variables, self.cost, self.offset, self.start, self.index,
-                                              self.value)
+            m.solver_cache["highs_matrix"] = (
+                key,
+                self.variables,
+                self.cost,
+                self.offset,
+                self.start,
+                self.index,
+                self.value,
+            )
 
     def _build(self, m: PackageModel) -> None:
         variables = list(m.x.values())
@@ -124,7 +132,7 @@ class HighsMatrix:
                 variables.append(var)
             cost[k] = coef
         self.variables = variables
-        sign = -1.0 if self.maximise else 1.0   # HiGHS minimises, as PuLP hands it the model (duals alike)
+        sign = -1.0 if self.maximise else 1.0  # HiGHS minimises, as PuLP hands it the model (duals alike)
         self.offset = sign * float(objective.constant or 0.0)
         self.cost = np.zeros(len(variables))
         if cost:
@@ -152,12 +160,27 @@ class HighsMatrix:
     def load(self, h: Any, relaxation: bool = False) -> None:
         """Pass the model to `h` in one call."""
         import highspy
+
         lo, up, integer, rlo, rup = self.bounds()
         if relaxation:
             integer = np.zeros_like(integer)
-        status = h.passModel(len(self.variables), len(self.rows), len(self.index),
-                             int(highspy.MatrixFormat.kRowwise), int(highspy.ObjSense.kMinimize), self.offset,
-                             self.cost, lo, up, rlo, rup, self.start, self.index, self.value, integer)
+        status = h.passModel(
+            len(self.variables),
+            len(self.rows),
+            len(self.index),
+            int(highspy.MatrixFormat.kRowwise),
+            int(highspy.ObjSense.kMinimize),
+            self.offset,
+            self.cost,
+            lo,
+            up,
+            rlo,
+            rup,
+            self.start,
+            self.index,
+            self.value,
+            integer,
+        )
         if status == highspy.HighsStatus.kError:
             raise DecontrolError("HiGHS rejected the model")
 
@@ -175,6 +198,7 @@ def run(h: Any, matrix: HighsMatrix, relaxation: bool = False, rel_gap: float | 
     With `rel_gap`, an "optimal" whose own objective and bound are further apart than that gap
     (and than the absolute gap) is reported `feasible` with the gap they show (`checked_gap`)."""
     from optimizer.model.solve import highs_status
+
     t0 = time.perf_counter()
     h.run()
     seconds = time.perf_counter() - t0
@@ -203,8 +227,9 @@ def limit_run(h: Any, seconds: float) -> None:
     h.setOptionValue("time_limit", float(h.getRunTime()) + float(seconds))
 
 
-def checked_gap(status: str, gap: float | None, objective: float, bound: float | None,
-                rel_gap: float | None) -> tuple[str, float | None]:
+def checked_gap(
+    status: str, gap: float | None, objective: float, bound: float | None, rel_gap: float | None
+) -> tuple[str, float | None]:
     """HiGHS's "optimal" checked against its own objective and bound: when they are further apart
     than `rel_gap` and than the absolute gap (HIGHS_OPTIONS), the package is not proven - `feasible`
     with that gap (seen after re-running a MIP with a changed row bound: `sweep.HighsSweep`)."""
@@ -253,6 +278,18 @@ def label() -> str:
     return f"HiGHS {version()} (highspy in memory, item-major columns)"
 
 
-__all__ = ["HIGHS_OPTIONS", "HighsAnswer", "HighsMatrix", "assign", "available", "checked_gap", "configure", "label",
-           "limit_run", "new_highs",
-           "run", "solve", "version"]
+__all__ = [
+    "HIGHS_OPTIONS",
+    "HighsAnswer",
+    "HighsMatrix",
+    "assign",
+    "available",
+    "checked_gap",
+    "configure",
+    "label",
+    "limit_run",
+    "new_highs",
+    "run",
+    "solve",
+    "version",
+]

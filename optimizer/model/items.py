@@ -31,10 +31,23 @@ POSITIONS: tuple[str, ...] = ("support", "neutral", "oppose")
 ITEM_ID = re.compile(r"^[0-9][A-E][0-9]{3}(-[A-Za-z0-9_.]+)?$")
 ALLY_COLUMN = re.compile(r"^ally_([A-Z]{3})$")
 #: Columns the optimizer carries through to package lines when the table has them.
-PASS_THROUGH: tuple[str, ...] = ("heading", "reasons", "tier_reason", "partner", "year", "source",
-                                 "licence_required", "binding_reasons", "licence_basis", "instruments",
-                                 "instrument_detail", "decided_by", "decided_by_detail", "value_basis",
-                                 "diversion_signal")
+PASS_THROUGH: tuple[str, ...] = (
+    "heading",
+    "reasons",
+    "tier_reason",
+    "partner",
+    "year",
+    "source",
+    "licence_required",
+    "binding_reasons",
+    "licence_basis",
+    "instruments",
+    "instrument_detail",
+    "decided_by",
+    "decided_by_detail",
+    "value_basis",
+    "diversion_signal",
+)
 #: Optional numeric columns, blank = unknown (NaN): the diversion exposure (optimizer/diversion/exposure.py).
 OPTIONAL_SCORES: tuple[str, ...] = ("diversion_score",)
 
@@ -77,8 +90,15 @@ def read_items_csv(path: Path) -> pd.DataFrame:
         raise DecontrolError(f"{path}: the file is empty (expected a header row with {', '.join(REQUIRED_COLUMNS)})")
     sep = ";" if head.count(";") > head.count(",") else ","
     try:
-        df = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8-sig",
-                         quoting=csv.QUOTE_MINIMAL)
+        df = pd.read_csv(
+            path,
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[],
+            encoding="utf-8-sig",
+            quoting=csv.QUOTE_MINIMAL,
+        )
     except pd.errors.ParserError as exc:
         raise DecontrolError(f"{path}: not a well-formed CSV file ({str(exc).strip()})") from None
     except UnicodeDecodeError as exc:
@@ -88,8 +108,9 @@ def read_items_csv(path: Path) -> pd.DataFrame:
     return df
 
 
-def validate_items(df: pd.DataFrame, known_eccns: set[str] | None = None,
-                   partner: str | None = None) -> tuple[pd.DataFrame, list[str]]:
+def validate_items(
+    df: pd.DataFrame, known_eccns: set[str] | None = None, partner: str | None = None
+) -> tuple[pd.DataFrame, list[str]]:
     """Check and type an item table; return (clean table, warnings).
 
     The clean table has one row per item id in input order, columns `eccn, tier, value_usd, risk,
@@ -101,8 +122,10 @@ def validate_items(df: pd.DataFrame, known_eccns: set[str] | None = None,
         raise DecontrolError(f"the item table must be a table, got {type(df).__name__}")
     missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
     if missing:
-        raise DecontrolError(f"the item table lacks column(s) {', '.join(missing)} "
-                             f"(required: {', '.join(REQUIRED_COLUMNS)}; have: {', '.join(map(str, df.columns[:12]))})")
+        raise DecontrolError(
+            f"the item table lacks column(s) {', '.join(missing)} "
+            f"(required: {', '.join(REQUIRED_COLUMNS)}; have: {', '.join(map(str, df.columns[:12]))})"
+        )
     first = int(df.attrs.get("first_line", 1))
     where = "line" if "first_line" in df.attrs else "row"
     comma = bool(df.attrs.get("decimal_comma"))
@@ -128,8 +151,11 @@ def validate_items(df: pd.DataFrame, known_eccns: set[str] | None = None,
     seen: dict[str, int] = {}
     for i, item in zip(rows, ids):
         if item and item in seen:
-            hint = " (the table holds several partners: choose one)" if "partner" in df.columns and \
-                df["partner"].nunique() > 1 else ""
+            hint = (
+                " (the table holds several partners: choose one)"
+                if "partner" in df.columns and df["partner"].nunique() > 1
+                else ""
+            )
             bad(i, item, f"duplicate of {where} {seen[item] + first}{hint}")
         seen.setdefault(item, i)
 
@@ -189,8 +215,11 @@ def validate_items(df: pd.DataFrame, known_eccns: set[str] | None = None,
     if known_eccns is not None:
         unknown = sorted({base_eccn(x) for x in ids} - set(known_eccns))
         if unknown:
-            warnings.append(f"{len(unknown)} item(s) whose ECCN is not in the loaded CCL: "
-                            + ", ".join(unknown[:10]) + (" ..." if len(unknown) > 10 else ""))
+            warnings.append(
+                f"{len(unknown)} item(s) whose ECCN is not in the loaded CCL: "
+                + ", ".join(unknown[:10])
+                + (" ..." if len(unknown) > 10 else "")
+            )
     if out.empty:
         warnings.append("the item table has no rows")
     return out.reset_index(drop=True), warnings
@@ -256,17 +285,23 @@ def enforce_floor(items: pd.DataFrame, reference: pd.DataFrame) -> None:
         if item not in ref.index:
             base = base_eccn(item)
             if base in ref.index and bool(ref.loc[base].get("tier_floor", False)) and tier != "foundational":
-                problems.append(f"line {k + first} ({item}): {item} is not an item of the table, and its entry {base} "
-                                f"is rule-foundational ({ref.loc[base, 'tier_reason']}): a made-up sub-item cannot "
-                                "lower it")
+                problems.append(
+                    f"line {k + first} ({item}): {item} is not an item of the table, and its entry {base} "
+                    f"is rule-foundational ({ref.loc[base, 'tier_reason']}): a made-up sub-item cannot "
+                    "lower it"
+                )
             continue
         r = ref.loc[item]
         if bool(r.get("tier_floor", False)) and tier not in ("foundational", "nlr", r.get("tier")):
-            problems.append(f"line {k + first} ({item}): tier {tier!r} lowers a rule-foundational item "
-                            f"({r['tier_reason']}): no edit can lower it")
+            problems.append(
+                f"line {k + first} ({item}): tier {tier!r} lowers a rule-foundational item "
+                f"({r['tier_reason']}): no edit can lower it"
+            )
         elif r.get("tier") == "nlr" and tier not in ("nlr", "foundational"):
-            problems.append(f"line {k + first} ({item}): tier {tier!r} on an item that needs no licence to "
-                            f"{r.get('partner', 'the partner')} (nlr): there is nothing to relieve")
+            problems.append(
+                f"line {k + first} ({item}): tier {tier!r} on an item that needs no licence to "
+                f"{r.get('partner', 'the partner')} (nlr): there is nothing to relieve"
+            )
     if problems:
         raise DecontrolError(f"the item table lowers {len(problems)} rule tier(s)", problems)
 
@@ -284,5 +319,15 @@ def unknown_items(ids: list[str] | tuple[str, ...], known: set[str]) -> list[str
     return out
 
 
-__all__ = ["enforce_floor", "POSITIONS", "REQUIRED_COLUMNS", "TIERS", "ally_columns", "base_eccn", "family_of", "read_items_csv",
-           "unknown_items", "validate_items"]
+__all__ = [
+    "enforce_floor",
+    "POSITIONS",
+    "REQUIRED_COLUMNS",
+    "TIERS",
+    "ally_columns",
+    "base_eccn",
+    "family_of",
+    "read_items_csv",
+    "unknown_items",
+    "validate_items",
+]

@@ -28,14 +28,16 @@ if TYPE_CHECKING:
     from optimizer.model.frontier import FrontierResult
 
 
-def prepare(items: pd.DataFrame, scenario: Scenario, known_eccns: set[str] | None = None,
-            ) -> tuple[pd.DataFrame, list[str]]:
+def prepare(
+    items: pd.DataFrame, scenario: Scenario, known_eccns: set[str] | None = None
+) -> tuple[pd.DataFrame, list[str]]:
     """The validated item table for the scenario's partner, and warnings (see `items.validate_items`)."""
     return validate_items(items, known_eccns, partner=scenario.partner)
 
 
-def solve_package(items: pd.DataFrame, scenario: Scenario, *, known_eccns: set[str] | None = None,
-                  with_marginal: bool = True) -> PackageResult:
+def solve_package(
+    items: pd.DataFrame, scenario: Scenario, *, known_eccns: set[str] | None = None, with_marginal: bool = True
+) -> PackageResult:
     """The best package for `scenario` on an item table (raw or validated).
 
     Always returns a result: `status` says whether a package was found (`optimal`, `feasible`) or not
@@ -77,9 +79,15 @@ def solve_built(m: PackageModel, table: pd.DataFrame, *, with_marginal: bool = T
         elif outcome.status == "infeasible":
             if ach.low_usd + CENT >= sc.target_usd:  # the max-value package meets the target: not infeasible
                 choices = dict(ach.choices)
-                outcome = replace(outcome, status="feasible", gap=None, bound=None, objective=None,
-                                  note=f"the solvers called the target infeasible, but the largest-achievable "
-                                       f"package ({ach.method}) meets it: that package is reported, unproven")
+                outcome = replace(
+                    outcome,
+                    status="feasible",
+                    gap=None,
+                    bound=None,
+                    objective=None,
+                    note=f"the solvers called the target infeasible, but the largest-achievable "
+                    f"package ({ach.method}) meets it: that package is reported, unproven",
+                )
             else:  # infeasibility confirmed on two paths: the maximum is below the target
                 ach.high_usd = max(ach.low_usd, min(ach.high_usd, sc.target_usd))
                 ach.proven = same_figure(ach.low_usd, ach.high_usd)
@@ -88,8 +96,9 @@ def solve_built(m: PackageModel, table: pd.DataFrame, *, with_marginal: bool = T
     res = package_result(m, outcome, choices, max_achievable_usd=best, marginal_risk_per_bn=marginal)
     label_achievable(res, ach)
     if res.status == "infeasible":
-        res.excluded = infeasible_reasons(m, None if ach is None else ach.choices,
-                                          None if ach is None else ach.low_usd, sc.target_usd)
+        res.excluded = infeasible_reasons(
+            m, None if ach is None else ach.choices, None if ach is None else ach.low_usd, sc.target_usd
+        )
         res.diagnosis = diagnose(table, sc, model=m, max_achievable_usd=best, achievable=ach).to_dict()
     return res
 

@@ -36,8 +36,8 @@ class PackageLine:
 
     eccn: str
     mode: str
-    value_usd: float | None      # value this relief unlocks (mode share applied); None if unknown
-    risk: float                  # security risk carried (mode share applied)
+    value_usd: float | None  # value this relief unlocks (mode share applied); None if unknown
+    risk: float  # security risk carried (mode share applied)
     fa_score: float
     ally_penalty: float = 0.0
     heading: str = ""
@@ -46,8 +46,8 @@ class PackageLine:
     group: str = ""
     family: str = ""
     why: str = ""
-    instrument: str = ""         # what the relief is, with its CFR section (from the item table)
-    licence_required: str = ""   # all / some / end_use_only (the partner's licence requirement)
+    instrument: str = ""  # what the relief is, with its CFR section (from the item table)
+    licence_required: str = ""  # all / some / end_use_only (the partner's licence requirement)
     binding_reasons: str = ""
     licence_basis: str = ""
     decided_by: str = ""
@@ -67,7 +67,7 @@ class BindingConstraint:
     name: str
     family: str
     detail: str
-    slack: float                 # room left, in the row's own unit (US$ for value rows)
+    slack: float  # room left, in the row's own unit (US$ for value rows)
 
 
 @dataclass
@@ -81,29 +81,31 @@ class PackageResult:
     risk: float | None
     ally_penalty: float | None
     objective_value: float | None
-    max_achievable_usd: float | None             # the best package found under the other constraints
+    max_achievable_usd: float | None  # the best package found under the other constraints
     items: list[PackageLine] = field(default_factory=list)
     excluded: list[ExcludedItem] = field(default_factory=list)
     binding_constraints: list[BindingConstraint] = field(default_factory=list)
     marginal_risk_per_bn: float | None = None
-    marginal_risk_note: str = ("approximation: extra risk per extra US$1bn of target, from the duals of the "
-                               "LP relaxation (a package can only change item by item)")
+    marginal_risk_note: str = (
+        "approximation: extra risk per extra US$1bn of target, from the duals of the "
+        "LP relaxation (a package can only change item by item)"
+    )
     solver: str = ""
     gap: float | None = None
     rel_gap: float = 0.0
     time_limit_s: float = 0.0
-    solve_seconds: float = 0.0                    # the package's solver run
-    total_seconds: float = 0.0                    # the whole pipeline (build, solves, duals, reading)
+    solve_seconds: float = 0.0  # the package's solver run
+    total_seconds: float = 0.0  # the whole pipeline (build, solves, duals, reading)
     synthetic: bool = False
-    source: str = ""                              # where the item table's trade figures come from
+    source: str = ""  # where the item table's trade figures come from
     partner: str | None = None
     year: int | None = None
     warnings: list[str] = field(default_factory=list)
     diagnosis: dict[str, Any] | None = None
     scenario: dict[str, Any] = field(default_factory=dict)
     max_achievable_bound_usd: float | None = None  # proven upper bound (equal to the above when proven)
-    max_achievable_proven: bool | None = None      # None: no figure
-    max_achievable_note: str = ""                  # "exact (...)" or the range it lies in
+    max_achievable_proven: bool | None = None  # None: no figure
+    max_achievable_note: str = ""  # "exact (...)" or the range it lies in
 
     @property
     def found(self) -> bool:
@@ -143,20 +145,38 @@ def read_choices(m: PackageModel) -> dict[str, str]:
     return out
 
 
-def package_result(m: PackageModel, outcome: SolveOutcome, choices: dict[str, str], *,
-                   target_usd: float | None = None, max_achievable_usd: float | None = None,
-                   marginal_risk_per_bn: float | None = None) -> PackageResult:
+def package_result(
+    m: PackageModel,
+    outcome: SolveOutcome,
+    choices: dict[str, str],
+    *,
+    target_usd: float | None = None,
+    max_achievable_usd: float | None = None,
+    marginal_risk_per_bn: float | None = None,
+) -> PackageResult:
     """Assemble the result for `choices` (from `read_choices`) found by `outcome` on `m`."""
     sc, t = m.scenario, m.items
     target = sc.target_usd if target_usd is None else target_usd
     res = PackageResult(
-        status=outcome.status, objective=m.objective, target_usd=target, achieved_usd=None, risk=None,
-        ally_penalty=None, objective_value=outcome.objective, max_achievable_usd=max_achievable_usd,
-        solver=outcome.solver, gap=outcome.gap, rel_gap=sc.rel_gap, time_limit_s=sc.time_limit_s,
-        solve_seconds=outcome.seconds, synthetic=bool(t["synthetic"].any()) if "synthetic" in t else False,
+        status=outcome.status,
+        objective=m.objective,
+        target_usd=target,
+        achieved_usd=None,
+        risk=None,
+        ally_penalty=None,
+        objective_value=outcome.objective,
+        max_achievable_usd=max_achievable_usd,
+        solver=outcome.solver,
+        gap=outcome.gap,
+        rel_gap=sc.rel_gap,
+        time_limit_s=sc.time_limit_s,
+        solve_seconds=outcome.seconds,
+        synthetic=bool(t["synthetic"].any()) if "synthetic" in t else False,
         source=table_source(t),
-        partner=sc.partner or _single(t, "partner"), year=sc.year or _single_int(t, "year"),
-        warnings=list(m.warnings), scenario=sc.to_dict(),
+        partner=sc.partner or _single(t, "partner"),
+        year=sc.year or _single_int(t, "year"),
+        warnings=list(m.warnings),
+        scenario=sc.to_dict(),
     )
     if outcome.note:
         res.warnings.append(outcome.note)
@@ -167,17 +187,20 @@ def package_result(m: PackageModel, outcome: SolveOutcome, choices: dict[str, st
     res.achieved_usd = _round_usd(sum(l.value_usd or 0.0 for l in res.items))
     res.risk = float(sum(l.risk for l in res.items))
     res.ally_penalty = float(sum(l.ally_penalty for l in res.items))
-    res.objective_value = {"min-risk": res.risk + res.ally_penalty, "max-value": res.achieved_usd,
-                           "min-items": float(len(res.items))}.get(m.objective, outcome.objective)
+    res.objective_value = {
+        "min-risk": res.risk + res.ally_penalty,
+        "max-value": res.achieved_usd,
+        "min-items": float(len(res.items)),
+    }.get(m.objective, outcome.objective)
     if res.achieved_usd + 0.01 < target:
-        res.warnings.append(f"the package falls short of the target by US${target - res.achieved_usd:,.2f} "
-                            "(solver tolerance)")
+        res.warnings.append(
+            f"the package falls short of the target by US${target - res.achieved_usd:,.2f} (solver tolerance)"
+        )
     res.excluded = _excluded(m, choices)
     res.binding_constraints = binding_constraints(m, choices)
     res.marginal_risk_per_bn = marginal_risk_per_bn
     if m.objective == "max-value" and sc.risk_budget is None:
-        res.warnings.append("max-value without a risk budget relieves every eligible item the other "
-                            "constraints allow")
+        res.warnings.append("max-value without a risk budget relieves every eligible item the other constraints allow")
     return res
 
 
@@ -219,15 +242,27 @@ def _lines(m: PackageModel, choices: dict[str, str]) -> list[PackageLine]:
             why.append("hardware that allows relief of " + ", ".join(chosen_hw_for[family[item]]))
         if item in m.opposed and m.penalty.get(item):
             why.append(f"opposed by {', '.join(m.opposed[item])} (penalty {m.penalty[item]:g})")
-        lines.append(PackageLine(
-            eccn=item, mode=mode, value_usd=None if unknown else _round_usd(m.value[o] * VALUE_UNIT),
-            risk=m.risk[o], fa_score=float(m.attr("fa_score")[item]), ally_penalty=m.penalty.get(item, 0.0),
-            heading=str(m.attr("heading")[item]), tier=str(m.attr("tier")[item]),
-            category=str(m.attr("category")[item]), group=str(group[item]), family=str(family[item]),
-            why="; ".join(why), instrument=read_instruments(m.attr("instrument_detail")[item]).get(mode, ""),
-            licence_required=str(m.attr("licence_required")[item]),
-            binding_reasons=str(m.attr("binding_reasons")[item]),
-            licence_basis=str(m.attr("licence_basis")[item]), decided_by=str(m.attr("decided_by")[item])))
+        lines.append(
+            PackageLine(
+                eccn=item,
+                mode=mode,
+                value_usd=None if unknown else _round_usd(m.value[o] * VALUE_UNIT),
+                risk=m.risk[o],
+                fa_score=float(m.attr("fa_score")[item]),
+                ally_penalty=m.penalty.get(item, 0.0),
+                heading=str(m.attr("heading")[item]),
+                tier=str(m.attr("tier")[item]),
+                category=str(m.attr("category")[item]),
+                group=str(group[item]),
+                family=str(family[item]),
+                why="; ".join(why),
+                instrument=read_instruments(m.attr("instrument_detail")[item]).get(mode, ""),
+                licence_required=str(m.attr("licence_required")[item]),
+                binding_reasons=str(m.attr("binding_reasons")[item]),
+                licence_basis=str(m.attr("licence_basis")[item]),
+                decided_by=str(m.attr("decided_by")[item]),
+            )
+        )
     return lines
 
 
@@ -259,14 +294,21 @@ def _excluded(m: PackageModel, choices: dict[str, str]) -> list[ExcludedItem]:
 
 
 #: Reasons an item is out of an infeasible scenario's package (see `infeasible_reasons`), by row family.
-BLOCKING_REASONS: dict[str, str] = {"risk_budget": "risk_budget", "max_items": "max_items",
-                                    "category_caps": "category_caps", "nesting": "nesting",
-                                    "coherence": "coherence", "ally_positions": "ally_positions",
-                                    "forced": "forced", "mode_choice": "mode_choice"}
+BLOCKING_REASONS: dict[str, str] = {
+    "risk_budget": "risk_budget",
+    "max_items": "max_items",
+    "category_caps": "category_caps",
+    "nesting": "nesting",
+    "coherence": "coherence",
+    "ally_positions": "ally_positions",
+    "forced": "forced",
+    "mode_choice": "mode_choice",
+}
 
 
-def infeasible_reasons(m: PackageModel, best: dict[str, str] | None, best_usd: float | None,
-                       target_usd: float) -> list[ExcludedItem]:
+def infeasible_reasons(
+    m: PackageModel, best: dict[str, str] | None, best_usd: float | None, target_usd: float
+) -> list[ExcludedItem]:
     """Why each item is out when no package meets the target: the binding reason per item.
 
     `best` is the largest-achievable package (max value under every rule but the target). An item
@@ -277,8 +319,12 @@ def infeasible_reasons(m: PackageModel, best: dict[str, str] | None, best_usd: f
     """
     out = [ExcludedItem(i, r, d) for i, (r, d) in m.excluded.items()]
     if best is None:
-        out += [ExcludedItem(i, "no_package", "no package satisfies the constraints, whatever the target "
-                                              "(see the diagnosis)") for i in m.candidates]
+        out += [
+            ExcludedItem(
+                i, "no_package", "no package satisfies the constraints, whatever the target (see the diagnosis)"
+            )
+            for i in m.candidates
+        ]
         return _in_table_order(m, out)
     family_of = {name: fam for fam, rows in m.rows.items() for name in rows}
     chosen = {m.x[(i, md)] for i, md in best.items() if (i, md) in m.x}
@@ -296,14 +342,22 @@ def infeasible_reasons(m: PackageModel, best: dict[str, str] | None, best_usd: f
     short = target_usd - (best_usd or 0.0)
     for item in m.candidates:
         if item in best:
-            out.append(ExcludedItem(item, "short_of_target",
-                                    f"in the largest achievable package (US${best_usd:,.2f} under the other "
-                                    f"constraints), which is still US${short:,.2f} short of the target"))
+            out.append(
+                ExcludedItem(
+                    item,
+                    "short_of_target",
+                    f"in the largest achievable package (US${best_usd:,.2f} under the other "
+                    f"constraints), which is still US${short:,.2f} short of the target",
+                )
+            )
             continue
         broken: list[list[str]] = []
         for o in m.options_of(item):
-            rows = [name for name, coef in member.get(m.x[o].name, [])
-                    if activity[name] + coef > 1e-9 * max(1.0, abs(m.prob._constraints[name].constant))]
+            rows = [
+                name
+                for name, coef in member.get(m.x[o].name, [])
+                if activity[name] + coef > 1e-9 * max(1.0, abs(m.prob._constraints[name].constant))
+            ]
             broken.append(rows)
         rows = min(broken, key=len) if broken else []
         if not rows:
@@ -312,8 +366,13 @@ def infeasible_reasons(m: PackageModel, best: dict[str, str] | None, best_usd: f
             if value <= 0:
                 out.append(ExcludedItem(item, "no_value", "adds no concession value"))
             else:
-                out.append(ExcludedItem(item, "not_in_best", "not in the best package found (the largest "
-                                                             "achievable is not proven optimal)"))
+                out.append(
+                    ExcludedItem(
+                        item,
+                        "not_in_best",
+                        "not in the best package found (the largest achievable is not proven optimal)",
+                    )
+                )
             continue
         name = rows[0]
         fam = family_of.get(name, name)
@@ -353,8 +412,11 @@ def binding_constraints(m: PackageModel, choices: dict[str, str]) -> list[Bindin
                 if maximise:
                     binds = tight
                 else:
-                    coefs = [coef for var, coef in row.items() if _opt_of(m, var) in chosen and coef > 0
-                             and _opt_of(m, var)[0] not in m.scenario.forced]
+                    coefs = [
+                        coef
+                        for var, coef in row.items()
+                        if _opt_of(m, var) in chosen and coef > 0 and _opt_of(m, var)[0] not in m.scenario.forced
+                    ]
                     binds = tight or (bool(coefs) and slack < min(coefs))
             else:
                 if maximise:
@@ -396,5 +458,14 @@ def _round(x: float) -> float:
     return float(f"{x:.6g}")
 
 
-__all__ = ["BLOCKING_REASONS", "BindingConstraint", "ExcludedItem", "infeasible_reasons", "PackageLine", "PackageResult", "binding_constraints",
-           "package_result", "read_choices"]
+__all__ = [
+    "BLOCKING_REASONS",
+    "BindingConstraint",
+    "ExcludedItem",
+    "infeasible_reasons",
+    "PackageLine",
+    "PackageResult",
+    "binding_constraints",
+    "package_result",
+    "read_choices",
+]

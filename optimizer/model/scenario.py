@@ -75,8 +75,9 @@ class CategoryCap:
     max_value_share: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in (("max_items", self.max_items), ("max_value_share", self.max_value_share))
-                if v is not None}
+        return {
+            k: v for k, v in (("max_items", self.max_items), ("max_value_share", self.max_value_share)) if v is not None
+        }
 
 
 @dataclass(frozen=True)
@@ -167,10 +168,12 @@ class Scenario:
     def replace(self, **changes: Any) -> Scenario:
         """A copy with `changes`, validated like `from_dict` (so a bad override is caught too)."""
         merged = self.to_dict() | {k: (v.to_dict() if isinstance(v, Scenario) else v) for k, v in changes.items()}
-        merged["mode_params"] = {k: (p.to_dict() if isinstance(p, ModeParams) else p)
-                                 for k, p in merged["mode_params"].items()}
-        merged["category_caps"] = {k: (c.to_dict() if isinstance(c, CategoryCap) else c)
-                                   for k, c in merged["category_caps"].items()}
+        merged["mode_params"] = {
+            k: (p.to_dict() if isinstance(p, ModeParams) else p) for k, p in merged["mode_params"].items()
+        }
+        merged["category_caps"] = {
+            k: (c.to_dict() if isinstance(c, CategoryCap) else c) for k, c in merged["category_caps"].items()
+        }
         return Scenario.from_dict(merged)
 
     # ------------------------------------------------------------------ derived
@@ -239,6 +242,7 @@ def _choice(options: tuple[str, ...]) -> Callable[[Any], str]:
         if s not in options:
             raise _Bad(f"unknown value {v!r}: expected one of {', '.join(options)}")
         return s
+
     return check
 
 
@@ -320,8 +324,9 @@ def _caps(v: Any) -> dict[str, CategoryCap]:
         if not isinstance(c, dict) or not c or set(c) - {"max_items", "max_value_share"}:
             raise _Bad(f"category {key}: expected {{max_items and/or max_value_share}}")
         try:
-            cap = CategoryCap(_opt(_int)(c.get("max_items")),
-                              _opt(lambda x: _number(x, lo=0.0, hi=1.0))(c.get("max_value_share")))
+            cap = CategoryCap(
+                _opt(_int)(c.get("max_items")), _opt(lambda x: _number(x, lo=0.0, hi=1.0))(c.get("max_value_share"))
+            )
         except _Bad as exc:
             raise _Bad(f"category {key}: {exc}") from None
         out[key] = cap
@@ -378,5 +383,18 @@ def with_overrides(base: Scenario, overrides: dict[str, Any]) -> Scenario:
     return base.replace(**changes) if changes else base
 
 
-__all__ = ["CategoryCap", "DEFAULT_MIN_FA", "DEFAULT_MODE_PARAMS", "MODES", "MODE_ALIASES", "ModeParams", "OBJECTIVES", "Objective", "SOLVERS",
-           "Scenario", "normalise_item_id", "read_scenario_json", "with_overrides"]
+__all__ = [
+    "CategoryCap",
+    "DEFAULT_MIN_FA",
+    "DEFAULT_MODE_PARAMS",
+    "MODES",
+    "MODE_ALIASES",
+    "ModeParams",
+    "OBJECTIVES",
+    "Objective",
+    "SOLVERS",
+    "Scenario",
+    "normalise_item_id",
+    "read_scenario_json",
+    "with_overrides",
+]

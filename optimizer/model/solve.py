@@ -68,13 +68,13 @@ STATUSES: tuple[str, ...] = ("optimal", "feasible", "infeasible", "time_limit")
 class SolveOutcome:
     """What a solver run established."""
 
-    status: str                 # one of STATUSES
-    solver: str                 # e.g. "CBC 2.10.3 (PuLP 3.3.2)"
-    objective: float | None     # objective value of the package found (None: no package)
-    bound: float | None         # best proven bound on the objective, when the solver reports one
-    gap: float | None           # relative gap |objective - bound| / |objective| (0 when proven optimal)
-    seconds: float              # wall-clock time of the solve call(s)
-    note: str = ""              # what a confirming second path changed, in plain words
+    status: str  # one of STATUSES
+    solver: str  # e.g. "CBC 2.10.3 (PuLP 3.3.2)"
+    objective: float | None  # objective value of the package found (None: no package)
+    bound: float | None  # best proven bound on the objective, when the solver reports one
+    gap: float | None  # relative gap |objective - bound| / |objective| (0 when proven optimal)
+    seconds: float  # wall-clock time of the solve call(s)
+    note: str = ""  # what a confirming second path changed, in plain words
 
     @property
     def has_solution(self) -> bool:
@@ -106,6 +106,7 @@ def choose_solver(m: PackageModel, name: str, sweep: bool = False) -> str:
     if name != "auto":
         return name
     from optimizer.model import highs
+
     if not highs.available():
         return "cbc"
     if knapsack_class(m) and (sweep or len(m.x) <= CBC_MAX_BINARIES):
@@ -113,8 +114,15 @@ def choose_solver(m: PackageModel, name: str, sweep: bool = False) -> str:
     return "highs"
 
 
-def solve_model(m: PackageModel, *, solver: str | None = None, time_limit: float | None = None,
-                rel_gap: float | None = None, warm_start: bool = False, relaxation: bool = False) -> SolveOutcome:
+def solve_model(
+    m: PackageModel,
+    *,
+    solver: str | None = None,
+    time_limit: float | None = None,
+    rel_gap: float | None = None,
+    warm_start: bool = False,
+    relaxation: bool = False,
+) -> SolveOutcome:
     """Solve `m` in place (variable values and row duals are set on the PuLP objects).
 
     Defaults come from the scenario. `warm_start` passes the variables' current values as a starting
@@ -171,11 +179,13 @@ def _second_path(m: PackageModel, first: str, limit: float, gap: float) -> Solve
 
 def highs_available() -> bool:
     from optimizer.model import highs
+
     return highs.available()
 
 
-def confirm(first: SolveOutcome, second: SolveOutcome, *, minimise: bool, rel_gap: float,
-            second_proves: bool = True) -> tuple[SolveOutcome, bool]:
+def confirm(
+    first: SolveOutcome, second: SolveOutcome, *, minimise: bool, rel_gap: float, second_proves: bool = True
+) -> tuple[SolveOutcome, bool]:
     """Combine a verdict with its confirmation on a second path (see the module docstring).
 
     Returns the outcome to report and whether it is the first path's package (False: the second's
@@ -188,13 +198,24 @@ def confirm(first: SolveOutcome, second: SolveOutcome, *, minimise: bool, rel_ga
         if second.has_solution:
             if not second_proves and second.status == "optimal":
                 second = replace(second, status="feasible", gap=None)
-            return replace(second, seconds=seconds, solver=f"{second.solver} (after {first.solver} said infeasible)",
-                           note=f"{_name(first)} called the model infeasible; {_name(second)} found a package"), False
+            return replace(
+                second,
+                seconds=seconds,
+                solver=f"{second.solver} (after {first.solver} said infeasible)",
+                note=f"{_name(first)} called the model infeasible; {_name(second)} found a package",
+            ), False
         if second.status == "infeasible":
             return replace(first, seconds=seconds, solver=f"{first.solver}; confirmed by {second.solver}"), True
-        return SolveOutcome("time_limit", both, None, None, None, seconds,
-                            f"{_name(first)} called the model infeasible, which {_name(second)} could not confirm "
-                            "within the time limit: no verdict"), True
+        return SolveOutcome(
+            "time_limit",
+            both,
+            None,
+            None,
+            None,
+            seconds,
+            f"{_name(first)} called the model infeasible, which {_name(second)} could not confirm "
+            "within the time limit: no verdict",
+        ), True
     # first is a package CBC called optimal with cuts and preprocessing on
     if not second.has_solution:
         if second.status == "infeasible":
@@ -206,14 +227,23 @@ def confirm(first: SolveOutcome, second: SolveOutcome, *, minimise: bool, rel_ga
     gap = _gap(f, second.bound)
     within = gap is not None and gap <= rel_gap + 1e-7
     if (g < f if minimise else g > f) and abs(g - f) > 1e-7 * max(1.0, abs(f)) and not within:
-        return replace(second, seconds=seconds, solver=f"{second.solver} (better than {first.solver})",
-                       note=f"{_name(first)} called a package optimal that {_name(second)} improved on "
-                            f"(objective {f:.6g} -> {g:.6g}): the better package is reported"), False
+        return replace(
+            second,
+            seconds=seconds,
+            solver=f"{second.solver} (better than {first.solver})",
+            note=f"{_name(first)} called a package optimal that {_name(second)} improved on "
+            f"(objective {f:.6g} -> {g:.6g}): the better package is reported",
+        ), False
     # the first package is within the gap of the second's bound (or at least as good as its package)
     proven = within or second.status == "optimal"
-    return replace(first, status="optimal" if proven else "feasible", bound=second.bound,
-                   gap=(0.0 if gap is None else min(gap, rel_gap)) if proven else gap, seconds=seconds,
-                   solver=f"{first.solver}; confirmed by {second.solver}"), True
+    return replace(
+        first,
+        status="optimal" if proven else "feasible",
+        bound=second.bound,
+        gap=(0.0 if gap is None else min(gap, rel_gap)) if proven else gap,
+        seconds=seconds,
+        solver=f"{first.solver}; confirmed by {second.solver}",
+    ), True
 
 
 def _name(out: SolveOutcome) -> str:
@@ -249,19 +279,29 @@ def cbc_options(m: PackageModel) -> tuple[str, ...]:
     return CBC_OPTIONS
 
 
-def _solve_cbc(m: PackageModel, limit: float, gap: float, warm: bool, relaxation: bool,
-               options: tuple[str, ...] = CBC_OPTIONS) -> SolveOutcome:
+def _solve_cbc(
+    m: PackageModel, limit: float, gap: float, warm: bool, relaxation: bool, options: tuple[str, ...] = CBC_OPTIONS
+) -> SolveOutcome:
     from optimizer.model.cbc import CbcFile, assign, run_cbc
+
     f = CbcFile(m)
     start = [float(v.varValue or 0.0) for v in f.variables] if warm else None
     answer = run_cbc(f, options=options, time_limit=limit, rel_gap=gap, relaxation=relaxation, start=start)
     assign(m, f, answer)
-    return outcome_from(answer.status, answer.sol_status, answer.log, answer.seconds,
-                        float(pulp.value(m.prob.objective) or 0.0), relaxation, gap)
+    return outcome_from(
+        answer.status,
+        answer.sol_status,
+        answer.log,
+        answer.seconds,
+        float(pulp.value(m.prob.objective) or 0.0),
+        relaxation,
+        gap,
+    )
 
 
-def outcome_from(status: int, sol_status: int, log: str, seconds: float, objective: float,
-                 relaxation: bool, rel_gap: float) -> SolveOutcome:
+def outcome_from(
+    status: int, sol_status: int, log: str, seconds: float, objective: float, relaxation: bool, rel_gap: float
+) -> SolveOutcome:
     """A SolveOutcome from CBC's status codes and log (the objective is evaluated by the caller)."""
     label = f"CBC {_cbc_version(log)} (bundled with PuLP {pulp.__version__})"
     st = cbc_status(status, sol_status, relaxation)
@@ -314,6 +354,7 @@ def _cbc_version(log: str) -> str:
 # ---------------------------------------------------------------------- HiGHS
 def _solve_highs(m: PackageModel, limit: float, rel_gap: float, relaxation: bool) -> SolveOutcome:
     from optimizer.model import highs
+
     answer = highs.solve(m, time_limit=limit, rel_gap=rel_gap, relaxation=relaxation)
     if answer.values is None:
         return SolveOutcome(answer.status, highs.label(), None, None, None, answer.seconds)
@@ -325,13 +366,22 @@ def highs_status(model_status: Any, has_solution: bool, describe: Callable[[Any]
     """The true status of a HiGHS run from its model status (not PuLP's, which maps a time-limited
     run with a solution to Optimal) and whether a feasible primal solution exists."""
     import highspy
+
     S = highspy.HighsModelStatus
     if model_status == S.kOptimal:
         return "optimal"
     if model_status in (S.kInfeasible, S.kUnboundedOrInfeasible):
         return "infeasible"
-    if model_status in (S.kTimeLimit, S.kInterrupt, S.kHighsInterrupt, S.kIterationLimit, S.kSolutionLimit,
-                        S.kMemoryLimit, S.kObjectiveBound, S.kObjectiveTarget):
+    if model_status in (
+        S.kTimeLimit,
+        S.kInterrupt,
+        S.kHighsInterrupt,
+        S.kIterationLimit,
+        S.kSolutionLimit,
+        S.kMemoryLimit,
+        S.kObjectiveBound,
+        S.kObjectiveTarget,
+    ):
         return "feasible" if has_solution else "time_limit"
     raise DecontrolError(f"HiGHS ended with status {describe(model_status)}")
 
@@ -344,5 +394,18 @@ def _gap(obj: float, bound: float | None) -> float | None:
     return abs(obj - bound) / max(abs(obj), 1e-9)
 
 
-__all__ = ["CBC_KNAPSACK_OPTIONS", "CBC_MAX_BINARIES", "CBC_OPTIONS", "CBC_SAFE_OPTIONS", "STATUSES", "SolveOutcome", "cbc_options",
-           "cbc_status", "choose_solver", "confirm", "highs_status", "knapsack_class", "solve_model"]
+__all__ = [
+    "CBC_KNAPSACK_OPTIONS",
+    "CBC_MAX_BINARIES",
+    "CBC_OPTIONS",
+    "CBC_SAFE_OPTIONS",
+    "STATUSES",
+    "SolveOutcome",
+    "cbc_options",
+    "cbc_status",
+    "choose_solver",
+    "confirm",
+    "highs_status",
+    "knapsack_class",
+    "solve_model",
+]

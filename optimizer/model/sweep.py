@@ -60,8 +60,9 @@ class _Sweep(ABC):
                 second, other = engine.run(target_usd)
             except CbcCrashed as exc:
                 second, other = SolveOutcome("time_limit", f"CBC ({exc})", None, None, None, 0.0), {}
-            out, kept_first = confirm(out, second, minimise=self.minimise, rel_gap=self.rel_gap,
-                                      second_proves=engine.trusted)
+            out, kept_first = confirm(
+                out, second, minimise=self.minimise, rel_gap=self.rel_gap, second_proves=engine.trusted
+            )
             if not kept_first:
                 choices = other
             elif not out.has_solution:
@@ -88,27 +89,31 @@ class _Sweep(ABC):
 class CbcSweep(_Sweep):
     """CBC on one model, any number of targets (see the module docstring)."""
 
-    def __init__(self, m: PackageModel, *, time_limit: float, rel_gap: float,
-                 options: tuple[str, ...] | None = None) -> None:
+    def __init__(
+        self, m: PackageModel, *, time_limit: float, rel_gap: float, options: tuple[str, ...] | None = None
+    ) -> None:
         super().__init__(m, time_limit=time_limit, rel_gap=rel_gap)
         self.file = CbcFile(m)
         self.options = cbc_options(m) if options is None else options
         self.trusted = self.options != CBC_OPTIONS
 
     def run(self, target_usd: float) -> tuple[SolveOutcome, Choices]:
-        answer = run_cbc(self.file, options=self.options, time_limit=self.time_limit, rel_gap=self.rel_gap,
-                         target_usd=target_usd)
+        answer = run_cbc(
+            self.file, options=self.options, time_limit=self.time_limit, rel_gap=self.rel_gap, target_usd=target_usd
+        )
         choices, objective = self._choices(n for n, v in answer.values.items() if v > 0.5)
-        out = outcome_from(answer.status, answer.sol_status, answer.log, answer.seconds, objective, False,
-                           self.rel_gap)
+        out = outcome_from(answer.status, answer.sol_status, answer.log, answer.seconds, objective, False, self.rel_gap)
         return (out, choices) if out.has_solution else (out, {})
 
     def second(self) -> _Sweep:
         from optimizer.model import highs
+
         if self._second is None:
-            self._second = (HighsSweep(self.m, time_limit=self.time_limit, rel_gap=self.rel_gap) if highs.available()
-                            else CbcSweep(self.m, time_limit=self.time_limit, rel_gap=self.rel_gap,
-                                          options=CBC_SAFE_OPTIONS))
+            self._second = (
+                HighsSweep(self.m, time_limit=self.time_limit, rel_gap=self.rel_gap)
+                if highs.available()
+                else CbcSweep(self.m, time_limit=self.time_limit, rel_gap=self.rel_gap, options=CBC_SAFE_OPTIONS)
+            )
         return self._second
 
 
@@ -117,6 +122,7 @@ class HighsSweep(_Sweep):
 
     def __init__(self, m: PackageModel, *, time_limit: float, rel_gap: float) -> None:
         from optimizer.model import highs
+
         super().__init__(m, time_limit=time_limit, rel_gap=rel_gap)
         self.matrix = highs.HighsMatrix(m)
         self.h = highs.new_highs()
@@ -130,6 +136,7 @@ class HighsSweep(_Sweep):
         import highspy
 
         from optimizer.model import highs
+
         self.h.changeRowBounds(self.row, target_usd / VALUE_UNIT, highspy.kHighsInf)
         # HiGHS 1.16 re-running a MIP after a bound change (presolve on) can return the previous
         # target's package as "optimal" with a bound that does not match it; clearing the solver

@@ -73,7 +73,9 @@ def parse_document(doc: Any, source: str = "scenario file") -> dict[str, Any]:
         if doc["format"] != FORMAT:
             problems.append(f"field 'format' is '{doc['format']}', expected '{FORMAT}'")
         if doc["format_version"] > FORMAT_VERSION:
-            problems.append(f"format_version {doc['format_version']} is newer than this decontrol reads ({FORMAT_VERSION})")
+            problems.append(
+                f"format_version {doc['format_version']} is newer than this decontrol reads ({FORMAT_VERSION})"
+            )
         try:
             validate_name(doc["name"])
         except DecontrolError as exc:
@@ -111,8 +113,10 @@ def _positions_problems(positions: Any) -> list[str]:
             continue
         for eccn, pos in by_item.items():
             if not isinstance(pos, str) or pos.lower() not in POSITIONS:
-                problems.append(f"inputs.ally_positions.{iso}.{str(eccn)[:12]}: position must be one of "
-                                f"{', '.join(POSITIONS)}, got {json.dumps(pos)[:30]}")
+                problems.append(
+                    f"inputs.ally_positions.{iso}.{str(eccn)[:12]}: position must be one of "
+                    f"{', '.join(POSITIONS)}, got {json.dumps(pos)[:30]}"
+                )
     return problems
 
 
@@ -186,9 +190,16 @@ def read_scenario_file(path: Path) -> dict[str, Any]:
     return parse_document(doc, source=str(path))
 
 
-def import_scenario(store: ScenarioStore, doc: dict[str, Any], *, name: str | None = None,
-                    author: str = "") -> ScenarioRecord:
+def import_scenario(
+    store: ScenarioStore, doc: dict[str, Any], *, name: str | None = None, author: str = ""
+) -> ScenarioRecord:
     """Store a validated document as a new scenario (under `name` if given)."""
     doc = parse_document(doc)
-    return store.save(name or doc["name"], doc["inputs"], doc["results"], dataset_id=doc.get("dataset_id", ""),
-                      vintage=doc.get("vintage", ""), author=author or doc.get("author", ""))
+    return store.save(
+        name or doc["name"],
+        doc["inputs"],
+        doc["results"],
+        dataset_id=doc.get("dataset_id", ""),
+        vintage=doc.get("vintage", ""),
+        author=author or doc.get("author", ""),
+    )

@@ -32,8 +32,9 @@ class ScenarioRun:
     warnings: list[str]
 
 
-def make_inputs(scenario: Scenario, items: pd.DataFrame | None = None,
-                ally_positions: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
+def make_inputs(
+    scenario: Scenario, items: pd.DataFrame | None = None, ally_positions: dict[str, dict[str, str]] | None = None
+) -> dict[str, Any]:
     """The inputs document of a scenario (items only when they are an analyst's own table)."""
     inputs: dict[str, Any] = {"scenario": scenario.to_dict()}
     if items is not None:
@@ -51,14 +52,18 @@ def _with_positions(table: pd.DataFrame, inputs: dict[str, Any]) -> pd.DataFrame
     if not isinstance(positions, dict) or not all(isinstance(v, dict) for v in positions.values()):
         raise DecontrolError("scenario ally_positions must map ISO3 codes to {ECCN: support|neutral|oppose}")
     from optimizer.estimation import attach_ally_positions
+
     out = attach_ally_positions(table, positions)
     out.attrs.update(table.attrs)
     return out
 
 
-def items_for_inputs(inputs: dict[str, Any], data_dir: Path | None = None) -> tuple[pd.DataFrame, set[str] | None, list[str], Any]:
+def items_for_inputs(
+    inputs: dict[str, Any], data_dir: Path | None = None
+) -> tuple[pd.DataFrame, set[str] | None, list[str], Any]:
     """The item table a scenario runs on: its inline table, or the estimate for its partner and year."""
     from optimizer.data.load import load_dataset
+
     scenario = Scenario.from_dict(inputs.get("scenario") or {})
     ds = load_dataset(data_dir)
     known = set(ds.ccl["eccn"].astype(str))
@@ -70,6 +75,7 @@ def items_for_inputs(inputs: dict[str, Any], data_dir: Path | None = None) -> tu
         raise DecontrolError("the scenario names no partner and carries no item table")
     from optimizer.diversion.exposure import for_scenario
     from optimizer.estimation import build_item_table
+
     table = build_item_table(ds, scenario.partner, scenario.year)
     warnings = list(table.attrs.get("warnings", []))
     table = for_scenario(ds, table, scenario.partner, scenario.max_diversion)

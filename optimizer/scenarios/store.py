@@ -116,10 +116,19 @@ def _iso(dt: datetime) -> str:
 
 
 def _record(row: _ScenarioRow) -> ScenarioRecord:
-    return ScenarioRecord(name=row.name, version=row.version, inputs=row.inputs, results=row.results,
-                          dataset_id=row.dataset_id, vintage=row.vintage, author=row.author,
-                          created_at=_iso(row.created_at), updated_at=_iso(row.updated_at),
-                          shared_title=row.shared_title or "", share_id=row.share_id)
+    return ScenarioRecord(
+        name=row.name,
+        version=row.version,
+        inputs=row.inputs,
+        results=row.results,
+        dataset_id=row.dataset_id,
+        vintage=row.vintage,
+        author=row.author,
+        created_at=_iso(row.created_at),
+        updated_at=_iso(row.updated_at),
+        shared_title=row.shared_title or "",
+        share_id=row.share_id,
+    )
 
 
 def validate_name(name: Any) -> str:
@@ -155,8 +164,10 @@ def _clear_errors(method: Any) -> Any:
         except DecontrolError:
             raise
         except SQLAlchemyError as exc:
-            raise DecontrolError(f"the scenario database {self._safe_url()} failed: {_reason(exc)}; "
-                                 "nothing was changed") from None
+            raise DecontrolError(
+                f"the scenario database {self._safe_url()} failed: {_reason(exc)}; nothing was changed"
+            ) from None
+
     return wrapper
 
 
@@ -165,6 +176,7 @@ def migrate(engine: Any) -> None:
     has the first `scenarios` table but no version table is stamped at revision 0001 first."""
     from alembic import command
     from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
@@ -201,6 +213,7 @@ class ScenarioStore:
         """The URL without a password, for messages."""
         try:
             from sqlalchemy.engine import make_url
+
             return make_url(self.url).render_as_string(hide_password=True)
         except Exception:  # noqa: BLE001 - an unparsable URL must not be echoed with its password
             return "<database url>"
@@ -226,8 +239,11 @@ class ScenarioStore:
     def get_shared(self, share_id: Any) -> ScenarioRecord:
         """The scenario shared under `share_id` (what an ally's request names), with no hint of others."""
         with Session(self._engine) as s:
-            row = s.scalars(select(_ScenarioRow).where(_ScenarioRow.share_id == str(share_id or ""))).first() \
-                if share_id else None
+            row = (
+                s.scalars(select(_ScenarioRow).where(_ScenarioRow.share_id == str(share_id or ""))).first()
+                if share_id
+                else None
+            )
             if row is None or not row.shared_title:
                 raise DecontrolError("this scenario is not shared")
             return _record(row)
@@ -247,8 +263,11 @@ class ScenarioStore:
             if text.casefold() == rec.name.casefold():
                 raise DecontrolError("the shareable title must differ from the internal name (allies never see it)")
         with Session(self._engine) as s, s.begin():
-            s.execute(update(_ScenarioRow).where(_ScenarioRow.name == rec.name)
-                      .values(shared_title=text, share_id=(rec.share_id or secrets.token_hex(8)) if text else None))
+            s.execute(
+                update(_ScenarioRow)
+                .where(_ScenarioRow.name == rec.name)
+                .values(shared_title=text, share_id=(rec.share_id or secrets.token_hex(8)) if text else None)
+            )
         return self.get(rec.name)
 
     @_clear_errors
@@ -258,8 +277,17 @@ class ScenarioStore:
 
     # -- writing ------------------------------------------------------------------------------
     @_clear_errors
-    def save(self, name: str, inputs: dict[str, Any], results: dict[str, Any], *, dataset_id: str = "",
-             vintage: str = "", author: str = "", base_version: int | None = None) -> ScenarioRecord:
+    def save(
+        self,
+        name: str,
+        inputs: dict[str, Any],
+        results: dict[str, Any],
+        *,
+        dataset_id: str = "",
+        vintage: str = "",
+        author: str = "",
+        base_version: int | None = None,
+    ) -> ScenarioRecord:
         """Create `name` (base_version None) or update it from `base_version` (must be current).
 
         Refuses, writing nothing, when the name exists and no base version was given, or when the
@@ -272,21 +300,40 @@ class ScenarioStore:
         with Session(self._engine) as s, s.begin():
             written = 1 if base_version is None else base_version + 1
             if base_version is None:
-                s.add(_ScenarioRow(name=name, version=1, inputs=inputs, results=results,
-                                   dataset_id=dataset_id, vintage=vintage, author=author,
-                                   created_at=now, updated_at=now))
+                s.add(
+                    _ScenarioRow(
+                        name=name,
+                        version=1,
+                        inputs=inputs,
+                        results=results,
+                        dataset_id=dataset_id,
+                        vintage=vintage,
+                        author=author,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
                 try:
                     s.flush()
                 except IntegrityError:
                     raise DecontrolError(
                         f"a scenario named '{name}' already exists; open it and save from its version, "
-                        "or choose another name") from None
+                        "or choose another name"
+                    ) from None
             else:
                 res = s.execute(
                     update(_ScenarioRow)
                     .where(_ScenarioRow.name == name, _ScenarioRow.version == base_version)
-                    .values(version=base_version + 1, inputs=inputs, results=results, dataset_id=dataset_id,
-                            vintage=vintage, author=author, updated_at=now))
+                    .values(
+                        version=base_version + 1,
+                        inputs=inputs,
+                        results=results,
+                        dataset_id=dataset_id,
+                        vintage=vintage,
+                        author=author,
+                        updated_at=now,
+                    )
+                )
                 if _rowcount(res) != 1:
                     current = s.get(_ScenarioRow, name)
                     if current is None:
@@ -294,7 +341,8 @@ class ScenarioStore:
                     raise StaleScenarioError(
                         f"scenario '{name}' was saved by {current.author or 'someone'} at {_iso(current.updated_at)} "
                         f"(version {current.version}) after the version {base_version} you edited; nothing was "
-                        "saved. Reload it, or save your edits under a new name.")
+                        "saved. Reload it, or save your edits under a new name."
+                    )
             row = s.get(_ScenarioRow, name)  # in the writing transaction: this is the version written here
             assert row is not None and row.version == written
             return _record(row)
@@ -309,9 +357,11 @@ class ScenarioStore:
             raise DecontrolError(f"a scenario named '{new_name}' already exists; not renamed")
         try:
             with Session(self._engine) as s, s.begin():
-                res = s.execute(update(_ScenarioRow)
-                                .where(_ScenarioRow.name == rec.name, _ScenarioRow.version == rec.version)
-                                .values(name=new_name, version=rec.version + 1, updated_at=_now()))
+                res = s.execute(
+                    update(_ScenarioRow)
+                    .where(_ScenarioRow.name == rec.name, _ScenarioRow.version == rec.version)
+                    .values(name=new_name, version=rec.version + 1, updated_at=_now())
+                )
                 if _rowcount(res) != 1:
                     raise StaleScenarioError(f"scenario '{name}' changed while renaming; not renamed")
         except IntegrityError:  # a colleague took the new name between the check and the update
@@ -321,8 +371,14 @@ class ScenarioStore:
     @_clear_errors
     def duplicate(self, name: str, new_name: str, *, author: str = "") -> ScenarioRecord:
         rec = self.get(name)
-        return self.save(new_name, rec.inputs, rec.results, dataset_id=rec.dataset_id,
-                         vintage=rec.vintage, author=author or rec.author)
+        return self.save(
+            new_name,
+            rec.inputs,
+            rec.results,
+            dataset_id=rec.dataset_id,
+            vintage=rec.vintage,
+            author=author or rec.author,
+        )
 
     @_clear_errors
     def delete(self, name: str, *, base_version: int | None = None) -> None:

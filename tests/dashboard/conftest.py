@@ -31,10 +31,17 @@ def make_dataset(**tables: pd.DataFrame | list[dict]) -> Dataset:
     for name in TABLES:
         value = tables.get(name, [])
         frames[name] = value if isinstance(value, pd.DataFrame) else _frame(name, value)
-    prov = {n: FileInfo(n, None, "", len(f), _SRC if n != "trade" else "SYNTHETIC test layer", n == "trade")
-            for n, f in frames.items()}
-    return Dataset(**frames, provenance=prov, trade_synthetic=True, trade_source="SYNTHETIC test layer",
-                   dataset_id=f"tiny{id(frames)}")
+    prov = {
+        n: FileInfo(n, None, "", len(f), _SRC if n != "trade" else "SYNTHETIC test layer", n == "trade")
+        for n, f in frames.items()
+    }
+    return Dataset(
+        **frames,
+        provenance=prov,
+        trade_synthetic=True,
+        trade_source="SYNTHETIC test layer",
+        dataset_id=f"tiny{id(frames)}",
+    )
 
 
 @pytest.fixture()
@@ -42,32 +49,57 @@ def tiny_ds() -> Dataset:
     """China and Japan totals 2018-2020, Chinese chapters for 2018 (real), an HS6 layer for 2020."""
     totals = []
     for year, ex, im in ((2018, 120e9, 540e9), (2019, 106e9, 452e9), (2020, 124e9, 435e9)):
-        totals.append(dict(year=year, partner="CHN", partner_name="China", exports_usd=ex, imports_usd=im,
-                           balance_usd=ex - im, source=_SRC))
-        totals.append(dict(year=year, partner="JPN", partner_name="Japan", exports_usd=ex / 2,
-                           imports_usd=im / 4, balance_usd=ex / 2 - im / 4, source=_SRC))
+        totals.append(
+            dict(
+                year=year,
+                partner="CHN",
+                partner_name="China",
+                exports_usd=ex,
+                imports_usd=im,
+                balance_usd=ex - im,
+                source=_SRC,
+            )
+        )
+        totals.append(
+            dict(
+                year=year,
+                partner="JPN",
+                partner_name="Japan",
+                exports_usd=ex / 2,
+                imports_usd=im / 4,
+                balance_usd=ex / 2 - im / 4,
+                source=_SRC,
+            )
+        )
     hs2_china = [
         dict(year=2018, flow="export", partner="CHN", hs2="84", value_usd=10e9),
         dict(year=2018, flow="export", partner="CHN", hs2="12", value_usd=3e9),
         dict(year=2018, flow="import", partner="CHN", hs2="85", value_usd=150e9),
     ]
-    hs2 = [dict(hs2="12", name="Oil seeds", section="Agriculture"),
-           dict(hs2="84", name="Machinery", section="Machinery"),
-           dict(hs2="85", name="Electrical machinery", section="Electronics")]
-    trade = pd.DataFrame([
-        dict(year=2020, exporter="USA", importer="CHN", hs6="848620", value_usd=2e9),
-        dict(year=2020, exporter="USA", importer="CHN", hs6="847130", value_usd=1e9),
-        dict(year=2020, exporter="USA", importer="CHN", hs6="120190", value_usd=5e9),
-        dict(year=2020, exporter="USA", importer="WLD", hs6="848620", value_usd=9e9),
-        dict(year=2020, exporter="CHN", importer="USA", hs6="851762", value_usd=40e9),
-        dict(year=2020, exporter="USA", importer="JPN", hs6="848620", value_usd=1.5e9),
-    ])
-    events = [dict(date="2018-07-06", title="Section 301 tariffs", summary="List 1 in force", kind="tariff"),
-              dict(date="2020-01-15", title="Phase One deal", summary="signed", kind="talks"),
-              dict(date="2012-01-01", title="Out of range", summary="", kind="talks")]
+    hs2 = [
+        dict(hs2="12", name="Oil seeds", section="Agriculture"),
+        dict(hs2="84", name="Machinery", section="Machinery"),
+        dict(hs2="85", name="Electrical machinery", section="Electronics"),
+    ]
+    trade = pd.DataFrame(
+        [
+            dict(year=2020, exporter="USA", importer="CHN", hs6="848620", value_usd=2e9),
+            dict(year=2020, exporter="USA", importer="CHN", hs6="847130", value_usd=1e9),
+            dict(year=2020, exporter="USA", importer="CHN", hs6="120190", value_usd=5e9),
+            dict(year=2020, exporter="USA", importer="WLD", hs6="848620", value_usd=9e9),
+            dict(year=2020, exporter="CHN", importer="USA", hs6="851762", value_usd=40e9),
+            dict(year=2020, exporter="USA", importer="JPN", hs6="848620", value_usd=1.5e9),
+        ]
+    )
+    events = [
+        dict(date="2018-07-06", title="Section 301 tariffs", summary="List 1 in force", kind="tariff"),
+        dict(date="2020-01-15", title="Phase One deal", summary="signed", kind="talks"),
+        dict(date="2012-01-01", title="Out of range", summary="", kind="talks"),
+    ]
     countries = [dict(iso3="CHN", name="China"), dict(iso3="JPN", name="Japan"), dict(iso3="USA", name="United States")]
-    return make_dataset(partner_totals=totals, hs2_china=hs2_china, hs2=hs2, trade=trade, events=events,
-                        countries=countries)
+    return make_dataset(
+        partner_totals=totals, hs2_china=hs2_china, hs2=hs2, trade=trade, events=events, countries=countries
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -81,8 +113,15 @@ import urllib.request
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 VIEWPORT = {"width": 1366, "height": 768}
 
@@ -105,7 +144,9 @@ def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 2 * WAIT_MS / 1
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"the dashboard exited with code {proc.returncode}: {getattr(proc, 'log_text', lambda: '')()}")
+            raise RuntimeError(
+                f"the dashboard exited with code {proc.returncode}: {getattr(proc, 'log_text', lambda: '')()}"
+            )
         try:
             with urllib.request.urlopen(url, timeout=2) as r:
                 if r.status == 200:
@@ -153,6 +194,7 @@ def live_server(live_home):
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
+
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (bash scripts/test.sh installs it)")
     with sync_playwright() as pw:
@@ -164,6 +206,7 @@ def browser():
 def _callback_output(post_data: str | None) -> str:
     """Which callback a failed Dash request was for (its output ids), to say what was cut off."""
     import json
+
     try:
         return str(json.loads(post_data or "{}").get("output", ""))[:200]
     except ValueError:
@@ -188,13 +231,12 @@ class ConsoleLog:
         self.errors.append(f"request failed: {request.url} {request.failure} {_callback_output(request.post_data)}")
 
 
-
-
 def _wait_for_function(pg, expression: str, timeout: float | None = None, **_: object):
     """`page.wait_for_function` without eval in the page: the app's Content-Security-Policy forbids
     eval (as it should), and Playwright's own polling evals its predicate there. This polls the
     expression through `page.evaluate` (DevTools, outside the page's CSP) until it is truthy."""
     from playwright.sync_api import Error
+
     deadline = time.monotonic() + (timeout if timeout is not None else WAIT_MS) / 1000
     while True:
         try:
@@ -229,11 +271,13 @@ def page(browser, live_server):
 @pytest.fixture()
 def screenshot():
     """`screenshot(page, name)`: save the 1366×768 viewport to tests/screenshots/<name>.png (git-ignored)."""
+
     def _shot(pg, name: str, full_page: bool = False) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
         pg.screenshot(path=str(path), full_page=full_page)
         return path
+
     return _shot
 
 
@@ -241,4 +285,5 @@ def screenshot():
 def shipped_ds():
     """The shipped default dataset (loaded once per session; treat as read-only)."""
     from optimizer.data.load import load_dataset
+
     return load_dataset()

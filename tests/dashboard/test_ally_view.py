@@ -36,6 +36,7 @@ def layout_values(app) -> dict[tuple[str, str], object]:
                     out[(cid, prop)] = getattr(node, prop, None)
             for child in node._traverse():
                 walk(child)
+
     walk(app.validation_layout)
     return out
 
@@ -49,17 +50,22 @@ def session(tmp_path_factory, shipped_ds):
     auth.add_user(users, "jo", "ally", "ally-pass-123")
     state = AppState(None, home)
     items = item_table(state.dataset(), "CHN")
-    traded = items[(items["tier"] != "transactional") & (items["value_usd"].fillna(0) > 0)
-                   & (items["hs6"].fillna("") != "")]
+    traded = items[
+        (items["tier"] != "transactional") & (items["value_usd"].fillna(0) > 0) & (items["hs6"].fillna("") != "")
+    ]
     tagged = traded.iloc[0]["eccn"]  # an item with trade, whatever tier the rules gave it
     from dashboard.logic.items import record_override
+
     record_override(state, tagged, "transactional", "bargaining chip for the gallium talks", "ana")
     from dashboard.layouts.package import MODE_OPTIONS
     from dashboard.logic import scenarios
     from dashboard.logic.package import run_package
     from dashboard.logic.package_inputs import FormValues
+
     store = state.scenario_store()
-    run = run_package(state.dataset(), FormValues(partner="CHN", target_bn=0.005, modes=[o["value"] for o in MODE_OPTIONS]))
+    run = run_package(
+        state.dataset(), FormValues(partner="CHN", target_bn=0.005, modes=[o["value"] for o in MODE_OPTIONS])
+    )
     for name, title in zip(INTERNAL_NAMES, ("Option A", "Option B")):
         assert scenarios.save_current(store, name, run, None, ds=state.dataset()).ok
         assert scenarios.share(store, name, title).ok
@@ -75,10 +81,16 @@ def _call(client, app, key: str, values: dict, overrides: dict) -> tuple[int, di
         cid, prop = dep["id"], dep["property"]
         value = overrides.get((cid, prop), values.get((cid, prop)))
         return {"id": cid, "property": prop, "value": value}
+
     inputs, state = [arg(d) for d in deps["inputs"]], [arg(d) for d in deps["state"]]
     outs = [dict(zip(("id", "property"), o.split("@")[0].rsplit(".", 1))) for o in key.strip(".").split("...")]
-    body = {"output": key, "outputs": outs if len(outs) > 1 else outs[0], "inputs": inputs, "state": state,
-            "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]}
+    body = {
+        "output": key,
+        "outputs": outs if len(outs) > 1 else outs[0],
+        "inputs": inputs,
+        "state": state,
+        "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"],
+    }
     assert entry["callback"] is not None
     r = client.post("/_dash-update-component", json=body)
     return r.status_code, (r.json if r.status_code == 200 else {})
@@ -92,14 +104,23 @@ def test_every_callback_an_ally_reaches_sends_shared_facts_only(session):
     login(ally, "jo", "ally-pass-123")
     share_ids = [r.share_id for r in store.shared()]
     values = layout_values(app)
-    overrides = {(ids.ITEMS_SELECTED, "data"): tagged, (ids.ITEMS_PARTNER, "value"): "CHN",
-                 (ids.TRADE_PARTNER, "value"): "CHN", (ids.CMP_PICK, "value"): share_ids[0],
-                 (ids.CMP_SELECT, "value"): share_ids, (ids.CMP_BRIEF_PPTX, "n_clicks"): 1,
-                 (ids.ALLY_PREVIEW, "value"): False, (ids.URL, "pathname"): "/items",
-                 (ids.ITEMS_GRID, "selectedRows"): [{"eccn": tagged}]}
+    overrides = {
+        (ids.ITEMS_SELECTED, "data"): tagged,
+        (ids.ITEMS_PARTNER, "value"): "CHN",
+        (ids.TRADE_PARTNER, "value"): "CHN",
+        (ids.CMP_PICK, "value"): share_ids[0],
+        (ids.CMP_SELECT, "value"): share_ids,
+        (ids.CMP_BRIEF_PPTX, "n_clicks"): 1,
+        (ids.ALLY_PREVIEW, "value"): False,
+        (ids.URL, "pathname"): "/items",
+        (ids.ITEMS_GRID, "selectedRows"): [{"eccn": tagged}],
+    }
     from dashboard.pages import pages_for
+
     calls = [(k, overrides) for k in shared if ids.PAGE not in k]
-    calls += [(k, {**overrides, (ids.URL, "pathname"): p.path}) for k in shared if ids.PAGE in k for p in pages_for("ally")]
+    calls += [
+        (k, {**overrides, (ids.URL, "pathname"): p.path}) for k in shared if ids.PAGE in k for p in pages_for("ally")
+    ]
     calls += [(k, {**overrides, (ids.URL, "pathname"): "/package"}) for k in shared if ids.PAGE in k]
     seen = {}
     for key, over in calls:
@@ -126,8 +147,9 @@ def test_the_same_calls_from_the_analyst_carry_the_internal_fields(session):
     analyst = app.server.test_client()
     login(analyst, "ana", "analyst-pass-1")
     key = next(k for k in app.callback_map if ids.TRADE_CONTROLLED in k)
-    status, payload = _call(analyst, app, key, layout_values(app), {(ids.TRADE_PARTNER, "value"): "CHN",
-                                                                     (ids.ALLY_PREVIEW, "value"): False})
+    status, payload = _call(
+        analyst, app, key, layout_values(app), {(ids.TRADE_PARTNER, "value"): "CHN", (ids.ALLY_PREVIEW, "value"): False}
+    )
     assert status == 200 and "Transactional" in json.dumps(payload)
     key = next(k for k in app.callback_map if ids.CMP_LIST in k)
     status, payload = _call(analyst, app, key, layout_values(app), {(ids.ALLY_PREVIEW, "value"): False})
@@ -145,8 +167,13 @@ def test_an_ally_cannot_open_an_unshared_scenario_by_guessing(session):
         login(ally, "jo", "ally-pass-123")
         key = next(k for k in app.callback_map if ids.CMP_DOWNLOAD in k)
         for ref in (INTERNAL_NAMES[1], "0" * 16):
-            status, payload = _call(ally, app, key, layout_values(app), {
-                (ids.CMP_PICK, "value"): ref, (ids.CMP_BRIEF_PPTX, "n_clicks"): 1, (ids.ALLY_PREVIEW, "value"): False})
+            status, payload = _call(
+                ally,
+                app,
+                key,
+                layout_values(app),
+                {(ids.CMP_PICK, "value"): ref, (ids.CMP_BRIEF_PPTX, "n_clicks"): 1, (ids.ALLY_PREVIEW, "value"): False},
+            )
             text = json.dumps(payload)
             assert status == 200 and "not shared" in text and "content" not in text
     finally:

@@ -27,12 +27,16 @@ def test_router_swaps_pages_only_on_navigation(shipped_ds, tmp_path):
     key = next(k for k in app.callback_map if k.startswith(f"..{ids.PAGE}.children"))
 
     def route(path, shown):
-        body = {"output": key, "outputs": [{"id": ids.PAGE, "property": "children"},
-                                           {"id": ids.PAGE_PATH, "property": "data"}],
-                "inputs": [{"id": ids.URL, "property": "pathname", "value": path}],
-                "state": [{"id": ids.PAGE_PATH, "property": "data", "value": shown},
-                          {"id": ids.PARTNER_STORE, "property": "data", "value": "JPN"}],
-                "changedPropIds": [f"{ids.URL}.pathname"]}
+        body = {
+            "output": key,
+            "outputs": [{"id": ids.PAGE, "property": "children"}, {"id": ids.PAGE_PATH, "property": "data"}],
+            "inputs": [{"id": ids.URL, "property": "pathname", "value": path}],
+            "state": [
+                {"id": ids.PAGE_PATH, "property": "data", "value": shown},
+                {"id": ids.PARTNER_STORE, "property": "data", "value": "JPN"},
+            ],
+            "changedPropIds": [f"{ids.URL}.pathname"],
+        }
         return client.post("/_dash-update-component", json=body)
 
     assert route("/", "/").json["response"] == {}  # the URL only confirms the page on display

@@ -21,12 +21,14 @@ def test_no_asset_pulls_anything_from_the_network():
 def test_vendored_plotly_bundle_matches_the_plotly_python_package():
     bundles = list(ASSETS.glob("plotly-basic-*.min.js"))
     assert len(bundles) == 1
-    assert bundles[0].name == f"plotly-basic-{get_plotlyjs_version()}.min.js", \
+    assert bundles[0].name == f"plotly-basic-{get_plotlyjs_version()}.min.js", (
         "plotly.py was upgraded: vendor the plotly.js-basic-dist-min build of the same version"
+    )
 
 
 def test_graphs_get_the_basic_bundle_and_pages_do_not_preload_it(shipped_ds):
     from dashboard.app import PLOTLY_ROUTE, create_app
+
     app = create_app()
     client = app.server.test_client()
     js = client.get(PLOTLY_ROUTE)

@@ -27,8 +27,9 @@ def secured_home(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def secured(users_file, secured_home, shipped_ds):
-    return create_app(home=secured_home, cache_dir=secured_home / "jobs", users_file=users_file,
-                      login_limit="1000 per minute")
+    return create_app(
+        home=secured_home, cache_dir=secured_home / "jobs", users_file=users_file, login_limit="1000 per minute"
+    )
 
 
 def login(client, user, password):
@@ -40,8 +41,13 @@ def login(client, user, password):
 def callback(client, app, first_output: str, inputs: list[dict], state: list[dict] | None = None, changed: int = 0):
     key = next(k for k in app.callback_map if k.startswith(f"..{first_output}") or k.startswith(first_output))
     outs = [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in key.strip(".").split("...")]
-    body = {"output": key, "outputs": outs if len(outs) > 1 else outs[0], "inputs": inputs,
-            "state": state or [], "changedPropIds": [f"{inputs[changed]['id']}.{inputs[changed]['property']}"]}
+    body = {
+        "output": key,
+        "outputs": outs if len(outs) > 1 else outs[0],
+        "inputs": inputs,
+        "state": state or [],
+        "changedPropIds": [f"{inputs[changed]['id']}.{inputs[changed]['property']}"],
+    }
     return client.post("/_dash-update-component", json=body)
 
 
@@ -69,6 +75,7 @@ def test_bad_users_file_is_a_clear_error(tmp_path):
 
 def test_users_add_command_reads_the_password_from_stdin(tmp_path, monkeypatch, capsys):
     import io
+
     path = tmp_path / "users.json"
     monkeypatch.setattr("sys.stdin", io.StringIO("s3cret-password\n"))
     with pytest.raises(SystemExit) as exit_:
@@ -93,7 +100,9 @@ def test_without_login_pages_redirect_and_callbacks_are_refused(secured):
 def test_login_needs_the_form_token_and_the_right_password(secured):
     client = secured.server.test_client()
     client.get("/login")
-    assert client.post("/login", data={"csrf": "forged", "username": "jo", "password": "ally-pass-123"}).status_code == 400
+    assert (
+        client.post("/login", data={"csrf": "forged", "username": "jo", "password": "ally-pass-123"}).status_code == 400
+    )
     assert login(client, "jo", "bad-password").status_code == 401
     assert client.get("/").status_code == 302
     r = login(client, "jo", "ally-pass-123")
@@ -118,23 +127,33 @@ def test_ally_login_shows_the_ally_view_without_analyst_pages(secured):
 def test_ally_grid_and_item_panel_payloads_carry_no_internal_field(secured):
     client = secured.server.test_client()
     login(client, "jo", "ally-pass-123")
-    grid_inputs = [{"id": ids.ITEMS_PARTNER, "property": "value", "value": "CHN"},
-                   {"id": ids.ITEMS_YEAR, "property": "value", "value": None},
-                   {"id": ids.ITEMS_TIERS, "property": "value", "value": ["legacy"]},
-                   {"id": ids.ITEMS_OVERRIDE_VERSION, "property": "data", "value": 0},
-                   {"id": ids.ALLY_PREVIEW, "property": "value", "value": False}]  # the browser cannot widen it
+    grid_inputs = [
+        {"id": ids.ITEMS_PARTNER, "property": "value", "value": "CHN"},
+        {"id": ids.ITEMS_YEAR, "property": "value", "value": None},
+        {"id": ids.ITEMS_TIERS, "property": "value", "value": ["legacy"]},
+        {"id": ids.ITEMS_OVERRIDE_VERSION, "property": "data", "value": 0},
+        {"id": ids.ALLY_PREVIEW, "property": "value", "value": False},
+    ]  # the browser cannot widen it
     r = callback(client, secured, ids.ITEMS_GRID, grid_inputs)
     assert r.status_code == 200
     rows = r.json["response"][ids.ITEMS_GRID]["rowData"]
     assert len(rows) > 100 and "tier" not in rows[0] and "risk" not in rows[0]
     assert internal_fields_in(r.json) == []
     eccn = rows[0]["eccn"]
-    panel = callback(client, secured, ids.ITEMS_PANEL, [
-        {"id": ids.ITEMS_SELECTED, "property": "data", "value": eccn},
-        {"id": ids.ITEMS_OVERRIDE_VERSION, "property": "data", "value": 0}],
-        [{"id": ids.ITEMS_PARTNER, "property": "value", "value": "CHN"},
-         {"id": ids.ITEMS_YEAR, "property": "value", "value": None},
-         {"id": ids.ALLY_PREVIEW, "property": "value", "value": False}])
+    panel = callback(
+        client,
+        secured,
+        ids.ITEMS_PANEL,
+        [
+            {"id": ids.ITEMS_SELECTED, "property": "data", "value": eccn},
+            {"id": ids.ITEMS_OVERRIDE_VERSION, "property": "data", "value": 0},
+        ],
+        [
+            {"id": ids.ITEMS_PARTNER, "property": "value", "value": "CHN"},
+            {"id": ids.ITEMS_YEAR, "property": "value", "value": None},
+            {"id": ids.ALLY_PREVIEW, "property": "value", "value": False},
+        ],
+    )
     assert panel.status_code == 200 and eccn in json.dumps(panel.json)
     assert internal_fields_in(panel.json) == []
     # the same requests from the analyst carry the internal fields (so the check above can fail)
@@ -147,23 +166,34 @@ def test_ally_grid_and_item_panel_payloads_carry_no_internal_field(secured):
 def test_analyst_preview_switch_filters_on_the_server(secured):
     client = secured.server.test_client()
     login(client, "ana", "analyst-pass-1")
-    r = callback(client, secured, ids.ITEMS_GRID, [
-        {"id": ids.ITEMS_PARTNER, "property": "value", "value": "CHN"},
-        {"id": ids.ITEMS_YEAR, "property": "value", "value": None},
-        {"id": ids.ITEMS_TIERS, "property": "value", "value": None},
-        {"id": ids.ITEMS_OVERRIDE_VERSION, "property": "data", "value": 0},
-        {"id": ids.ALLY_PREVIEW, "property": "value", "value": True}])
+    r = callback(
+        client,
+        secured,
+        ids.ITEMS_GRID,
+        [
+            {"id": ids.ITEMS_PARTNER, "property": "value", "value": "CHN"},
+            {"id": ids.ITEMS_YEAR, "property": "value", "value": None},
+            {"id": ids.ITEMS_TIERS, "property": "value", "value": None},
+            {"id": ids.ITEMS_OVERRIDE_VERSION, "property": "data", "value": 0},
+            {"id": ids.ALLY_PREVIEW, "property": "value", "value": True},
+        ],
+    )
     assert internal_fields_in(r.json) == []
 
 
 def test_ally_cannot_call_analyst_only_callbacks(secured):
     client = secured.server.test_client()
     login(client, "jo", "ally-pass-123")
-    r = callback(client, secured, ids.ITEMS_OVERRIDE_FEEDBACK,
-                 [{"id": ids.ITEMS_OVERRIDE_SAVE, "property": "n_clicks", "value": 1}])
+    r = callback(
+        client,
+        secured,
+        ids.ITEMS_OVERRIDE_FEEDBACK,
+        [{"id": ids.ITEMS_OVERRIDE_SAVE, "property": "n_clicks", "value": 1}],
+    )
     assert r.status_code == 403
-    r = client.post("/_dash-update-component", json={"output": f"..{ids.PKG_RESULT}.data...{ids.PKG_SHOWN}.data..",
-                                                     "inputs": []})
+    r = client.post(
+        "/_dash-update-component", json={"output": f"..{ids.PKG_RESULT}.data...{ids.PKG_SHOWN}.data..", "inputs": []}
+    )
     assert r.status_code == 403
     # the Allies page (other allies' positions, the shared risk budget) is the analysts' too
     assert '"href": "/allies"' not in json.dumps(client.get("/_dash-layout").json)
@@ -181,6 +211,7 @@ def test_briefing_download_needs_a_login_and_an_ally_gets_the_ally_files(secured
     from dashboard.logic.package_inputs import FormValues
     from optimizer.audience import INTERNAL_MARKERS
     from optimizer.scenarios import ScenarioStore
+
     store = ScenarioStore(f"sqlite:///{secured_home / 'scenarios.db'}")
     run = run_package(shipped_ds, FormValues(partner="CHN", target_bn=0.005, modes=["lift", "exception", "approval"]))
     assert scenarios.save_current(store, "for allies", run, None, ds=shipped_ds).ok
@@ -188,12 +219,21 @@ def test_briefing_download_needs_a_login_and_an_ally_gets_the_ally_files(secured
     store.dispose()
 
     def download(client, kind_button, preview=False, ref=None):
-        return callback(client, secured, ids.CMP_DOWNLOAD, [
-            {"id": ids.CMP_BRIEF_PPTX, "property": "n_clicks", "value": 1 if kind_button == "pptx" else None},
-            {"id": ids.CMP_BRIEF_XLSX, "property": "n_clicks", "value": 1 if kind_button == "xlsx" else None}],
-            [{"id": ids.CMP_PICK, "property": "value", "value": ref or "for allies"},
-             {"id": ids.CMP_MARKING, "property": "value", "value": "SHARED WITH PARTNERS"},
-             {"id": ids.ALLY_PREVIEW, "property": "value", "value": preview}], changed=0 if kind_button == "pptx" else 1)
+        return callback(
+            client,
+            secured,
+            ids.CMP_DOWNLOAD,
+            [
+                {"id": ids.CMP_BRIEF_PPTX, "property": "n_clicks", "value": 1 if kind_button == "pptx" else None},
+                {"id": ids.CMP_BRIEF_XLSX, "property": "n_clicks", "value": 1 if kind_button == "xlsx" else None},
+            ],
+            [
+                {"id": ids.CMP_PICK, "property": "value", "value": ref or "for allies"},
+                {"id": ids.CMP_MARKING, "property": "value", "value": "SHARED WITH PARTNERS"},
+                {"id": ids.ALLY_PREVIEW, "property": "value", "value": preview},
+            ],
+            changed=0 if kind_button == "pptx" else 1,
+        )
 
     anonymous = secured.server.test_client()
     assert download(anonymous, "pptx").status_code == 401
@@ -208,11 +248,15 @@ def test_briefing_download_needs_a_login_and_an_ally_gets_the_ally_files(secured
         assert data["filename"] == f"Shared-option-ally.{kind}"
         with zipfile.ZipFile(io.BytesIO(base64.b64decode(data["content"]))) as z:
             # the content parts (a deck's package parts always name its notes master: that is format, not content)
-            parts = [n for n in z.namelist() if n.endswith(".xml") and (kind == "xlsx" or "slides/" in n or "charts/" in n)]
+            parts = [
+                n for n in z.namelist() if n.endswith(".xml") and (kind == "xlsx" or "slides/" in n or "charts/" in n)
+            ]
             text = " ".join(z.read(n).decode("utf-8", "ignore") for n in parts).lower()
         assert parts
         assert [m for m in INTERNAL_MARKERS if m in text] == [], kind
-        assert "for allies" not in text and ("shared option" in text or kind == "xlsx"), kind  # the deck is titled by the shared title
+        assert "for allies" not in text and ("shared option" in text or kind == "xlsx"), (
+            kind
+        )  # the deck is titled by the shared title
     analyst = secured.server.test_client()
     login(analyst, "ana", "analyst-pass-1")
     assert download(analyst, "xlsx").json["response"][ids.CMP_DOWNLOAD]["data"]["filename"].endswith("-internal.xlsx")
@@ -240,6 +284,7 @@ def test_every_callback_declares_a_role(secured):
 
 def test_a_new_callback_without_a_role_is_found_and_refused_to_allies(own_users):
     from dash import Input, Output
+
     _path, app = own_users
     app.callback(Output("new-thing", "children"), Input("new-input", "value"))(lambda v: v)
     assert auth.undeclared_callbacks(app) == ["new-thing.children"]
@@ -249,7 +294,9 @@ def test_a_new_callback_without_a_role_is_found_and_refused_to_allies(own_users)
     assert r.status_code == 403
     analyst = app.server.test_client()
     login(analyst, "ana", "analyst-pass-1")
-    assert callback(analyst, app, "new-thing", [{"id": "new-input", "property": "value", "value": 1}]).status_code == 200
+    assert (
+        callback(analyst, app, "new-thing", [{"id": "new-input", "property": "value", "value": 1}]).status_code == 200
+    )
     # a callback the app does not have is refused to everyone
     assert analyst.post("/_dash-update-component", json={"output": "nope.children", "inputs": []}).status_code == 403
 
@@ -268,8 +315,10 @@ def test_demoting_an_analyst_takes_effect_at_once(own_users):
     path, app = own_users
     client = app.server.test_client()
     login(client, "ana", "analyst-pass-1")
-    side = [{"id": ids.PKG_PARTNER, "property": "value", "value": "CHN"},
-            {"id": ids.PKG_YEAR, "property": "value", "value": None}]
+    side = [
+        {"id": ids.PKG_PARTNER, "property": "value", "value": "CHN"},
+        {"id": ids.PKG_YEAR, "property": "value", "value": None},
+    ]
     assert callback(client, app, ids.PKG_SIDE_TRADE, side).status_code == 200
     users = json.loads(path.read_text())
     for u in users["users"]:
@@ -292,17 +341,25 @@ def test_a_copied_cookie_is_dead_after_logout(own_users):
 
 
 def test_the_proxy_header_is_believed_from_the_trusted_proxy_only(tmp_path, capsys):
-    app = create_app(home=tmp_path, cache_dir=tmp_path / "jobs", auth_header="X-Forwarded-User",
-                     trusted_proxies=("10.0.0.7",))
+    app = create_app(
+        home=tmp_path, cache_dir=tmp_path / "jobs", auth_header="X-Forwarded-User", trusted_proxies=("10.0.0.7",)
+    )
     client = app.server.test_client()
     spoof = {"X-Forwarded-User": "mallory", "X-Forwarded-User-Role": "analyst"}
     r = client.get("/_dash-layout", headers=spoof)  # from 127.0.0.1: not the proxy
     assert r.status_code == 403
-    side = [{"id": ids.PKG_PARTNER, "property": "value", "value": "CHN"},
-            {"id": ids.PKG_YEAR, "property": "value", "value": None}]
+    side = [
+        {"id": ids.PKG_PARTNER, "property": "value", "value": "CHN"},
+        {"id": ids.PKG_YEAR, "property": "value", "value": None},
+    ]
     key = next(k for k in app.callback_map if k.startswith(ids.PKG_SIDE_TRADE))
-    body = {"output": key, "outputs": {"id": ids.PKG_SIDE_TRADE, "property": "children"}, "inputs": side,
-            "state": [], "changedPropIds": [f"{ids.PKG_PARTNER}.value"]}
+    body = {
+        "output": key,
+        "outputs": {"id": ids.PKG_SIDE_TRADE, "property": "children"},
+        "inputs": side,
+        "state": [],
+        "changedPropIds": [f"{ids.PKG_PARTNER}.value"],
+    }
     assert client.post("/_dash-update-component", json=body, headers=spoof).status_code == 403
     proxied = app.server.test_client()
     proxied.environ_base["REMOTE_ADDR"] = "10.0.0.7"
@@ -316,8 +373,19 @@ def test_the_proxy_header_is_believed_from_the_trusted_proxy_only(tmp_path, caps
     assert exit_.value.code == 2 and "--trusted-proxy" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("target", ["/%09/evil.example", "/\t/evil.example", "//evil.example", "/\\evil.example",
-                                    "https://evil.example/", "/\n/evil.example", "javascript:alert(1)", ""])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/%09/evil.example",
+        "/\t/evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "https://evil.example/",
+        "/\n/evil.example",
+        "javascript:alert(1)",
+        "",
+    ],
+)
 def test_next_never_leaves_the_site(target):
     assert auth.safe_next(target) == "/"
 
@@ -326,7 +394,9 @@ def test_login_redirect_with_a_tab_stays_on_the_site(secured):
     client = secured.server.test_client()
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
-    r = client.post("/login?next=/%09/evil.example", data={"csrf": token, "username": "jo", "password": "ally-pass-123"})
+    r = client.post(
+        "/login?next=/%09/evil.example", data={"csrf": token, "username": "jo", "password": "ally-pass-123"}
+    )
     assert r.status_code == 302 and r.headers["Location"] == "/"
     client.get("/logout")
     page = client.get("/login").get_data(as_text=True)
@@ -340,6 +410,7 @@ def test_unknown_users_take_as_long_to_refuse_as_known_ones(secured):
     """Interleaved sign-ins, median of each: the old code took twice as long for an unknown user."""
     import statistics
     import time
+
     client = secured.server.test_client()
     times: dict[str, list[float]] = {"jo": [], "nobody-here": []}
     for _ in range(7):

@@ -32,8 +32,11 @@ def result():
 
 @pytest.fixture()
 def env(tmp_path):
-    return {"DECONTROL_HOME": str(tmp_path / "home"), "DECONTROL_JOBS_DIR": str(tmp_path / "jobs"),
-            "DECONTROL_SECRET_KEY": KEY}
+    return {
+        "DECONTROL_HOME": str(tmp_path / "home"),
+        "DECONTROL_JOBS_DIR": str(tmp_path / "jobs"),
+        "DECONTROL_SECRET_KEY": KEY,
+    }
 
 
 def _start(tmp_path, env, *args):
@@ -61,8 +64,11 @@ def _stop(proc):
 
 def _workers(proc) -> list[psutil.Process]:
     """The gunicorn workers (children of the arbiter that serve HTTP, not job helpers)."""
-    return [c for c in psutil.Process(proc.pid).children() if "forkserver" not in " ".join(c.cmdline())
-            and "resource_tracker" not in " ".join(c.cmdline())]
+    return [
+        c
+        for c in psutil.Process(proc.pid).children()
+        if "forkserver" not in " ".join(c.cmdline()) and "resource_tracker" not in " ".join(c.cmdline())
+    ]
 
 
 def test_two_workers_run_a_job_that_survives_the_worker_that_started_it(tmp_path, env, result):
@@ -113,8 +119,9 @@ def test_a_sigkill_mid_job_leaves_no_orphan_and_the_server_restarts(tmp_path, en
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(5)
     deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and any(psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE
-                                              for p in tree):
+    while time.monotonic() < deadline and any(
+        psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE for p in tree
+    ):
         time.sleep(0.3)
     left = [p for p in tree if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
     assert left == [], [psutil.Process(p).cmdline() for p in left]  # workers, forkservers and the job all ended
@@ -134,12 +141,27 @@ def test_a_sigkill_mid_job_leaves_no_orphan_and_the_server_restarts(tmp_path, en
 
 def test_several_workers_with_users_need_the_signing_key(tmp_path, env):
     from dashboard import auth
+
     users = tmp_path / "users.json"
     auth.add_user(users, "ana", "analyst", "analyst-pass-1")
     no_key = {k: v for k, v in {**os.environ, **env}.items() if k != "DECONTROL_SECRET_KEY"}
-    r = subprocess.run([str(Path(os.sys.executable).with_name("decontrol")), "serve", "--workers", "2",
-                        "--users", str(users), "--port", str(sc.free_port())], env=no_key, capture_output=True,
-                       text=True, timeout=120, cwd=ROOT)
+    r = subprocess.run(
+        [
+            str(Path(os.sys.executable).with_name("decontrol")),
+            "serve",
+            "--workers",
+            "2",
+            "--users",
+            str(users),
+            "--port",
+            str(sc.free_port()),
+        ],
+        env=no_key,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert r.returncode == 2 and "DECONTROL_SECRET_KEY" in r.stderr
 
 
@@ -150,9 +172,13 @@ def redis_url(tmp_path):
     if exe is None:
         pytest.skip("Debian redis-server is not installed (bash scripts/test.sh installs it)")
     port = sc.free_port()
-    proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     import redis
+
     client = redis.Redis(host="127.0.0.1", port=port)
     deadline = time.monotonic() + 10
     while True:
@@ -181,14 +207,18 @@ def test_jobs_on_celery_over_redis_through_two_workers(tmp_path, env, result, re
         assert out["response"]["pkg-extras"]["data"]["frontier"]["points"]
         assert any(p.get("pkg-progress.value") for p in out["progress"])  # progress travelled through Redis
         import redis
+
         keys = redis.Redis.from_url(redis_url).keys("*")
         assert keys  # the results and the broker really are in this Redis
     finally:
         _stop(proc)
     # the Celery workers stop with the server
     time.sleep(1)
-    assert not [p for p in psutil.process_iter(["cmdline"])
-                if "dashboard.wsgi:celery" in " ".join(p.info["cmdline"] or []) and p.status() != psutil.STATUS_ZOMBIE]
+    assert not [
+        p
+        for p in psutil.process_iter(["cmdline"])
+        if "dashboard.wsgi:celery" in " ".join(p.info["cmdline"] or []) and p.status() != psutil.STATUS_ZOMBIE
+    ]
 
 
 def _children(pid: int) -> list[psutil.Process]:
@@ -204,8 +234,12 @@ def _is_job(p: psutil.Process) -> bool:
     try:
         parent = p.parent()
         grand = parent.parent() if parent is not None else None
-        return (parent is not None and grand is not None and "forkserver" in " ".join(parent.cmdline())
-                and "forkserver" not in " ".join(grand.cmdline()))
+        return (
+            parent is not None
+            and grand is not None
+            and "forkserver" in " ".join(parent.cmdline())
+            and "forkserver" not in " ".join(grand.cmdline())
+        )
     except psutil.Error:
         return False
 
@@ -214,6 +248,7 @@ def test_a_job_is_cancelled_through_another_connection(tmp_path, env, result):
     """The job is held in the queue (the test takes the host's one computing slot), so it is
     certainly running when another connection cancels it, however fast the computation would be."""
     import fcntl
+
     proc, _port, base = _start(tmp_path, env | {"DECONTROL_MAX_JOBS": "1"}, "--workers", "2")
     slot = None
     try:
@@ -236,16 +271,18 @@ def test_a_job_is_cancelled_through_another_connection(tmp_path, env, result):
             time.sleep(0.2)
             jobs = [p for p in _children(proc.pid) if p.pid not in before and _is_job(p)]
         assert jobs  # the job's process, forked by a worker's forkserver, waiting for the computing slot
-        status, _ = other.callback("pkg-cancel", [{"id": "pkg-cancel", "property": "n_clicks", "value": 1}],
-                                   query={"cancelJob": start["job"]})
+        status, _ = other.callback(
+            "pkg-cancel", [{"id": "pkg-cancel", "property": "n_clicks", "value": 1}], query={"cancelJob": start["job"]}
+        )
         assert status in (200, 204)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and any(j.is_running() and j.status() != psutil.STATUS_ZOMBIE for j in jobs):
             time.sleep(0.2)
         alive = [j for j in jobs if j.is_running() and j.status() != psutil.STATUS_ZOMBIE]
         assert not alive, [(j.pid, j.cmdline()[:4], j.ppid()) for j in alive]
-        status, answer = client.callback("pkg-extras", sc.extras_inputs(result),
-                                         query={"cacheKey": start["cacheKey"], "job": start["job"]})
+        status, answer = client.callback(
+            "pkg-extras", sc.extras_inputs(result), query={"cacheKey": start["cacheKey"], "job": start["job"]}
+        )
         assert status == 204 or not (isinstance(answer, dict) and "response" in answer)  # cancelled: no result
     finally:
         if slot is not None:

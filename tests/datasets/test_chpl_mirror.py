@@ -66,7 +66,7 @@ def test_mirror_table_has_both_reports_of_every_flow_and_cif_above_fob():
     wide = df.pivot_table(index=["year", "exporter", "importer", "hs6"], columns="reporter", values="value_usd")
     assert wide.notna().all(axis=1).mean() > 0.99
     ratio = (wide["importer"] / wide["exporter"]).median()
-    assert 1.03 < ratio < 1.09     # the CIF/FOB margin of the generator
+    assert 1.03 < ratio < 1.09  # the CIF/FOB margin of the generator
     assert {"RUS", "BLR", "CHN"} <= set(df["importer"]) and "USA" in set(df["exporter"])
 
 

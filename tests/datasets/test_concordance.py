@@ -68,8 +68,10 @@ def test_every_eccn_is_on_the_ccl(conc, unmapped, ccl):
 
 def test_sub_items_split_only_partial_wmd_or_listed_chokepoint_entries(conc, ccl):
     import sys
+
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "datasets" / "build"))
     from build_concordance import CHOKEPOINT_SPLITS
+
     partial = set(ccl.loc[ccl["wmd_scope"] == "partial", "eccn"])
     rest = {e.removesuffix("-rest") for e in conc["eccn"] if e.endswith("-rest")}
     assert rest, "the -rest sub-items are part of the design"
@@ -104,8 +106,14 @@ def test_itar_placeholders_are_unmapped_and_key_legacy_items_mapped(conc, unmapp
     itar = set(ccl.loc[ccl["itar_placeholder"].astype(str) == "True", "eccn"])
     goods_itar = {e for e in itar if e[1] in "ABC"}
     assert goods_itar <= set(unmapped["eccn"])
-    for eccn, heading in (("2B991", "84"), ("4A994", "8471"), ("3A001-rest", "8542"),
-                          ("3B001", "8486"), ("9A991", "8802"), ("0A501", "930")):
+    for eccn, heading in (
+        ("2B991", "84"),
+        ("4A994", "8471"),
+        ("3A001-rest", "8542"),
+        ("3B001", "8486"),
+        ("9A991", "8802"),
+        ("0A501", "930"),
+    ):
         codes = conc.loc[conc["eccn"] == eccn, "hs6"]
         assert codes.str.startswith(heading).any(), eccn
 
@@ -118,38 +126,45 @@ def test_committed_files_are_the_expansion_of_the_source(conc, unmapped):
 
 
 def _reference(build):
-    return build.Reference(hs6=frozenset({"845811", "845891", "847130"}),
-                           eccns=frozenset({"2B001", "2B991", "4A994"}),
-                           goods_eccns=("2B001", "2B991", "4A994"),
-                           partial_wmd=frozenset({"2B001"}))
+    return build.Reference(
+        hs6=frozenset({"845811", "845891", "847130"}),
+        eccns=frozenset({"2B001", "2B991", "4A994"}),
+        goods_eccns=("2B001", "2B991", "4A994"),
+        partial_wmd=frozenset({"2B001"}),
+    )
 
 
 def _source(*rows: tuple[str, str, str, str, str]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["eccn", "hs6", "confidence", "controlled_share",
-                                       "rationale"])
+    return pd.DataFrame(rows, columns=["eccn", "hs6", "confidence", "controlled_share", "rationale"])
 
 
 def test_expand_heading_tokens_and_default_shares():
     build = _build_module()
-    conc, miss = build.expand(_source(
-        ("2B991", "8458", "high", "", "NC lathes"),
-        ("2B001", "845811:0.1", "medium", "", "precise lathes"),
-        ("4A994", "", "", "", "not goods here")), _reference(build))
-    rows = {(e, h): s for e, h, s in conc[["eccn", "hs6", "controlled_share"]].itertuples(
-        index=False)}
+    conc, miss = build.expand(
+        _source(
+            ("2B991", "8458", "high", "", "NC lathes"),
+            ("2B001", "845811:0.1", "medium", "", "precise lathes"),
+            ("4A994", "", "", "", "not goods here"),
+        ),
+        _reference(build),
+    )
+    rows = {(e, h): s for e, h, s in conc[["eccn", "hs6", "controlled_share"]].itertuples(index=False)}
     assert rows == {("2B991", "845811"): 0.5, ("2B991", "845891"): 0.5, ("2B001", "845811"): 0.1}
     assert list(miss["eccn"]) == ["4A994"]
 
 
-@pytest.mark.parametrize("row, fragment", [
-    (("2B991", "999999", "high", "", "x"), "not an HS 2022 subheading"),
-    (("2B999", "845811", "high", "", "x"), "not on the Commerce Control List"),
-    (("2B991", "845811", "certain", "", "x"), "confidence"),
-    (("2B991", "845811:1.5", "high", "", "x"), "not in (0, 1]"),
-    (("2B991", "845811", "high", "", ""), "rationale is empty"),
-    (("2B991-rest", "845811", "high", "", "x"), "partial"),
-    (("2B991", "845811:0.7", "high", "", "x"), "add up to"),
-])
+@pytest.mark.parametrize(
+    "row, fragment",
+    [
+        (("2B991", "999999", "high", "", "x"), "not an HS 2022 subheading"),
+        (("2B999", "845811", "high", "", "x"), "not on the Commerce Control List"),
+        (("2B991", "845811", "certain", "", "x"), "confidence"),
+        (("2B991", "845811:1.5", "high", "", "x"), "not in (0, 1]"),
+        (("2B991", "845811", "high", "", ""), "rationale is empty"),
+        (("2B991-rest", "845811", "high", "", "x"), "partial"),
+        (("2B991", "845811:0.7", "high", "", "x"), "add up to"),
+    ],
+)
 def test_expand_rejects_bad_rows(row, fragment):
     build = _build_module()
     base = [("2B001", "845811:0.4", "high", "", "lathes"), ("4A994", "847130", "high", "", "pc")]

@@ -5,8 +5,9 @@ import sys
 
 
 def test_manifest_and_readme_table_are_current(repo_root):
-    res = subprocess.run([sys.executable, "datasets/build/write_manifest.py", "--check"], cwd=repo_root,
-                         capture_output=True, text=True)
+    res = subprocess.run(
+        [sys.executable, "datasets/build/write_manifest.py", "--check"], cwd=repo_root, capture_output=True, text=True
+    )
     assert res.returncode == 0, res.stdout + res.stderr
 
 

@@ -25,9 +25,18 @@ BUILD = DATASETS / "build"
 SHARED = ROOT.parent / "shared" / "data-sources"
 
 #: The files build_reference.py writes.
-REFERENCE_SPECS = (schema.CCL, schema.HS6, schema.HS2, schema.COUNTRIES, schema.REGIMES,
-                   schema.PARTNER_TOTALS, schema.HS2_CHINA, schema.EVENTS,
-                   schema.TIER_OVERRIDES, schema.FA_OVERRIDES)
+REFERENCE_SPECS = (
+    schema.CCL,
+    schema.HS6,
+    schema.HS2,
+    schema.COUNTRIES,
+    schema.REGIMES,
+    schema.PARTNER_TOTALS,
+    schema.HS2_CHINA,
+    schema.EVENTS,
+    schema.TIER_OVERRIDES,
+    schema.FA_OVERRIDES,
+)
 
 
 def _module(name: str):
@@ -51,6 +60,7 @@ def ccl() -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- schema
+
 
 @pytest.mark.parametrize("spec", REFERENCE_SPECS, ids=lambda s: s.name)
 def test_columns_match_schema_in_order(spec):
@@ -76,11 +86,13 @@ def test_policy_override_tables_are_header_only():
 
 def test_shipped_directory_passes_the_loader():
     from optimizer.data.load import load_dataset
+
     data = load_dataset()
     assert len(data.ccl) >= 637
 
 
 # ---------------------------------------------------------------- CCL
+
 
 def test_ccl_covers_both_texts(ccl):
     assert len(ccl) >= 637
@@ -113,9 +125,9 @@ def test_2b001_np_applies_to_some_paragraphs_only(ccl):
 
 
 def test_free_text_reasons_normalised(ccl):
-    assert set(ccl.at["0A521", "reasons"].split(";")) == {"RS1"}      # "subject to RS1 controls"
+    assert set(ccl.at["0A521", "reasons"].split(";")) == {"RS1"}  # "subject to RS1 controls"
     assert "CW" in ccl.at["1C350", "non_chart_controls"].split(";")
-    assert "FP" in ccl.at["3A232", "reasons"].split(";")             # "foreign policy"
+    assert "FP" in ccl.at["3A232", "reasons"].split(";")  # "foreign policy"
 
 
 def test_every_500_600_series_entry_is_military(ccl):
@@ -156,6 +168,7 @@ def test_wmd_scope_and_regime_values(ccl):
 
 # ---------------------------------------------------------------- HS
 
+
 def test_hs_codes():
     hs6, hs2 = read(schema.HS6), read(schema.HS2)
     assert 5600 <= len(hs6) <= 5700
@@ -167,6 +180,7 @@ def test_hs_codes():
 
 
 # ---------------------------------------------------------------- countries and regimes
+
 
 def test_countries_cover_partners_and_baci_codes():
     c = read(schema.COUNTRIES).set_index("iso3")
@@ -199,6 +213,7 @@ def test_regime_membership():
 
 # ---------------------------------------------------------------- trade totals
 
+
 def test_hs2_china_export_totals_match_census():
     t = read(schema.HS2_CHINA)
     t["value_usd"] = t.value_usd.astype(float)
@@ -220,18 +235,31 @@ def test_partner_totals_balance_and_coverage():
 
 # ---------------------------------------------------------------- events
 
+
 def test_events_sorted_dated_and_kinded():
     e = read(schema.EVENTS)
     dates = pd.to_datetime(e.date, format="%Y-%m-%d")
     assert dates.is_monotonic_increasing
     assert set(e.kind) <= {"us_control", "china_control", "tariff", "talks", "licensing"}
-    for date in ("2020-12-01", "2022-10-07", "2023-10-17", "2024-12-02", "2025-01-15", "2025-04-02",
-                 "2025-04-04", "2025-05-12", "2025-09-29", "2025-10-09", "2025-10-10"):
+    for date in (
+        "2020-12-01",
+        "2022-10-07",
+        "2023-10-17",
+        "2024-12-02",
+        "2025-01-15",
+        "2025-04-02",
+        "2025-04-04",
+        "2025-05-12",
+        "2025-09-29",
+        "2025-10-09",
+        "2025-10-10",
+    ):
         assert date in set(e.date), date
     assert (e.source != "").all()
 
 
 # ---------------------------------------------------------------- manifest and rebuild
+
 
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -300,7 +328,7 @@ def test_parser_reads_table_rows_and_stacked_rows():
     parsed = _module("ccl_reasons").parse_entry(TABLE)
     assert parsed.reasons == ("NS2", "MT1", "NP1", "AT1")
     assert parsed.non_chart == ()
-    assert parsed.wmd_scope == "entire"                       # NP1 on the entire entry
+    assert parsed.wmd_scope == "entire"  # NP1 on the entire entry
     assert [r.applies_to for r in parsed.rows][:2] == ["entire entry", '9X999.a when usable in "missiles"']
 
 
@@ -308,12 +336,14 @@ def test_parser_paragraphs_free_text_and_non_chart_codes():
     parsed = _module("ccl_reasons").parse_entry(PARAGRAPHS)
     assert set(parsed.reasons) == {"CW", "RS_AC", "CB", "AT", "CC1", "FP"}
     assert parsed.chart_columns == ("CC1",)
-    assert parsed.wmd_scope == "partial"                      # CW applies to .b and .c only
+    assert parsed.wmd_scope == "partial"  # CW applies to .b and .c only
     cw = next(r for r in parsed.rows if r.reason == "CW")
     assert cw.applies_to == "1C999.b and .c"
 
 
 def test_parser_never_invents_a_column():
-    parsed = _module("ccl_reasons").parse_entry("*Reason for Control:* NS, AT\n\nAT applies to entire entry | AT Column 1 |")
+    parsed = _module("ccl_reasons").parse_entry(
+        "*Reason for Control:* NS, AT\n\nAT applies to entire entry | AT Column 1 |"
+    )
     assert parsed.reasons == ("NS", "AT1")
     assert re.fullmatch(r"[A-Z]{2}", parsed.reasons[0])

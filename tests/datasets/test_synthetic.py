@@ -47,8 +47,7 @@ def totals() -> pd.DataFrame:
 
 
 def _pivot(rows: pd.DataFrame, by: str) -> pd.DataFrame:
-    return rows.pivot_table(index=["year", "hs6"], columns=by, values="value_usd",
-                            aggfunc="sum", fill_value=0.0)
+    return rows.pivot_table(index=["year", "hs6"], columns=by, values="value_usd", aggfunc="sum", fill_value=0.0)
 
 
 def test_labelled_synthetic_with_provenance():
@@ -75,8 +74,7 @@ def test_us_rows_sum_exactly_to_the_real_partner_totals(trade, totals, flow):
     sums = rows.groupby(["year", other])["value_usd"].sum()
     for partner in (*schema.PARTNERS, "WLD"):
         for year in YEARS:
-            assert abs(sums[(year, partner)] - totals.loc[(year, partner), col]) <= 1.0, (
-                flow, partner, year)
+            assert abs(sums[(year, partner)] - totals.loc[(year, partner), col]) <= 1.0, (flow, partner, year)
 
 
 def test_every_partner_trades_every_hs_code(trade):
@@ -90,8 +88,7 @@ def test_every_partner_trades_every_hs_code(trade):
 @pytest.mark.parametrize("flow", ["export", "import"])
 def test_china_chapter_mix_follows_the_real_2015_2018_mix(trade, flow):
     h2 = pd.read_csv(DATASETS / "hs2_china.csv", dtype={"hs2": str})
-    real = h2[(h2["flow"] == flow) & (h2["partner"] == "CHN") & h2["year"].between(2015, 2018)
-              & (h2["hs2"] <= "97")]
+    real = h2[(h2["flow"] == flow) & (h2["partner"] == "CHN") & h2["year"].between(2015, 2018) & (h2["hs2"] <= "97")]
     real = real.groupby(["year", "hs2"])["value_usd"].sum()
     real = (real / real.groupby("year").transform("sum")).groupby("hs2").mean()
     exporter, importer = ("USA", "CHN") if flow == "export" else ("CHN", "USA")
@@ -105,8 +102,7 @@ def test_china_chapter_mix_follows_the_real_2015_2018_mix(trade, flow):
 
 def test_every_concordance_code_has_ten_or_more_exporters(trade):
     codes = set(pd.read_csv(DATASETS / "concordance.csv", dtype={"hs6": str})["hs6"])
-    world = trade[(trade["importer"] == "WLD") & (trade["exporter"] != "WLD")
-                  & (trade["value_usd"] > 0)]
+    world = trade[(trade["importer"] == "WLD") & (trade["exporter"] != "WLD") & (trade["value_usd"] > 0)]
     n = world.groupby(["year", "hs6"])["exporter"].nunique()
     for year in YEARS:
         per_code = n.loc[year].reindex(sorted(codes), fill_value=0)

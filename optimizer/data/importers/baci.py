@@ -61,15 +61,19 @@ MAX_MEMBER_BYTES = 8 << 30
 #: Compression ratios above this are not CSV text (CSV compresses ~5-10x): a zip bomb.
 MAX_RATIO = 200
 #: Compression methods Python's zipfile reads without extra packages.
-READABLE_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate", zipfile.ZIP_BZIP2: "bzip2",
-                    zipfile.ZIP_LZMA: "lzma"}
+READABLE_METHODS = {
+    zipfile.ZIP_STORED: "stored",
+    zipfile.ZIP_DEFLATED: "deflate",
+    zipfile.ZIP_BZIP2: "bzip2",
+    zipfile.ZIP_LZMA: "lzma",
+}
 
 
 @dataclass(frozen=True)
 class _Member:
     """One BACI data CSV: a zip member or a plain file."""
 
-    label: str                      # how messages name it
+    label: str  # how messages name it
     open: Callable[[], IO[bytes]]
     hs: str = ""
     year: str = ""
@@ -80,8 +84,8 @@ class _Member:
 class _Countries:
     """BACI numeric code -> index into `iso` (or -1: an area with no ISO3 code), as a dense array."""
 
-    lookup: np.ndarray               # code -> index (-2: code unknown)
-    iso: list[str | None]            # index -> ISO3 (None: no ISO3, e.g. 'Europe EFTA, nes')
+    lookup: np.ndarray  # code -> index (-2: code unknown)
+    iso: list[str | None]  # index -> ISO3 (None: no ISO3, e.g. 'Europe EFTA, nes')
     names: list[str]
     label: str
 
@@ -107,9 +111,16 @@ class _Countries:
         return out
 
 
-def import_baci(path: Path, out_dir: Path, *, reporters: tuple[str, ...] | None = None,
-                partners: tuple[str, ...] | None = None, hs_prefixes: tuple[str, ...] | None = None,
-                drop_unknown: bool = False, replace: bool = False) -> ImportReport:
+def import_baci(
+    path: Path,
+    out_dir: Path,
+    *,
+    reporters: tuple[str, ...] | None = None,
+    partners: tuple[str, ...] | None = None,
+    hs_prefixes: tuple[str, ...] | None = None,
+    drop_unknown: bool = False,
+    replace: bool = False,
+) -> ImportReport:
     """Import a BACI zip or CSV into `out_dir/trade.parquet` (atomic); returns the report."""
     path = Path(path)
     if not path.is_file():
@@ -126,8 +137,10 @@ def import_baci(path: Path, out_dir: Path, *, reporters: tuple[str, ...] | None 
         kept = _read_members(members, countries, products, report, reporters, partners, hs_prefixes, drop_unknown)
     hs = sorted({m.hs for m in members if m.hs})
     versions = sorted({m.version for m in members if m.version})
-    report.source = (f"CEPII BACI{' HS' + '/'.join(hs) if hs else ''}{' V' + '/'.join(versions) if versions else ''}"
-                     f" ({path.name}); values converted from thousand USD")
+    report.source = (
+        f"CEPII BACI{' HS' + '/'.join(hs) if hs else ''}{' V' + '/'.join(versions) if versions else ''}"
+        f" ({path.name}); values converted from thousand USD"
+    )
     if "17" in hs:
         report.source += f"; {CONVERTED_LABEL}"
     if set(hs) - {"22", "17"}:
@@ -136,28 +149,38 @@ def import_baci(path: Path, out_dir: Path, *, reporters: tuple[str, ...] | None 
     report.notes.append(f"country codes from {countries.label}")
     table = _assemble(kept, countries)
     if table.num_rows < report.rows_kept:
-        report.notes.append(f"{report.rows_kept - table.num_rows:,} row(s) repeated a (year, exporter, importer, "
-                            "product) already seen and were summed into it")
-    meta = {"classification": "/".join("HS" + h + ("->HS22" if h == "17" else "") for h in hs), "vintage": "/".join("V" + v for v in versions),
-            "members": ";".join(m.label for m in members)}
+        report.notes.append(
+            f"{report.rows_kept - table.num_rows:,} row(s) repeated a (year, exporter, importer, "
+            "product) already seen and were summed into it"
+        )
+    meta = {
+        "classification": "/".join("HS" + h + ("->HS22" if h == "17" else "") for h in hs),
+        "vintage": "/".join("V" + v for v in versions),
+        "members": ";".join(m.label for m in members),
+    }
     return finish_import(table, out_dir, report, meta, keys_unique=True, replace=replace)
 
 
 # --- inputs -------------------------------------------------------------------------------------
 
+
 def _open_zip(path: Path) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise DecontrolError(f"{path}: not a readable zip archive ({exc}); the download may be truncated or corrupt") from exc
+        raise DecontrolError(
+            f"{path}: not a readable zip archive ({exc}); the download may be truncated or corrupt"
+        ) from exc
 
 
 def _zip_contents(zf: zipfile.ZipFile, path: Path) -> tuple[list[_Member], _Countries, set[int] | None]:
     names = zf.namelist()
     data = sorted(n for n in names if DATA_RE.search(n))
     if not data:
-        raise DecontrolError(f"{path}: no BACI data file (BACI_HS22_Y<year>_V<version>.csv) in the zip",
-                             [f"members: {', '.join(names[:20])}"])
+        raise DecontrolError(
+            f"{path}: no BACI data file (BACI_HS22_Y<year>_V<version>.csv) in the zip",
+            [f"members: {', '.join(names[:20])}"],
+        )
     _check_members(zf, path, data + [n for n in names if COUNTRY_RE.search(n) or PRODUCT_RE.search(n)])
     members = []
     for n in data:
@@ -171,8 +194,11 @@ def _zip_contents(zf: zipfile.ZipFile, path: Path) -> tuple[list[_Member], _Coun
     else:
         countries = _shipped_country_table()
     product_files = [n for n in names if PRODUCT_RE.search(n)]
-    products = (_read_product_codes(_read_member_bytes(zf, product_files[0], path), f"{path.name}:{product_files[0]}")
-                if product_files else None)
+    products = (
+        _read_product_codes(_read_member_bytes(zf, product_files[0], path), f"{path.name}:{product_files[0]}")
+        if product_files
+        else None
+    )
     return members, countries, products
 
 
@@ -182,17 +208,24 @@ def _check_members(zf: zipfile.ZipFile, path: Path, names: list[str]) -> None:
     for name in names:
         info = zf.getinfo(name)
         if info.flag_bits & 0x1:
-            problems.append(f"{path}:{name}: the member is encrypted (password-protected); decontrol reads only "
-                            "unencrypted zips as CEPII distributes them")
+            problems.append(
+                f"{path}:{name}: the member is encrypted (password-protected); decontrol reads only "
+                "unencrypted zips as CEPII distributes them"
+            )
         elif info.compress_type not in READABLE_METHODS:
-            problems.append(f"{path}:{name}: compression method {info.compress_type} is not supported (readable: "
-                            f"{', '.join(READABLE_METHODS.values())}); re-zip it with deflate")
+            problems.append(
+                f"{path}:{name}: compression method {info.compress_type} is not supported (readable: "
+                f"{', '.join(READABLE_METHODS.values())}); re-zip it with deflate"
+            )
         elif info.file_size > MAX_MEMBER_BYTES:
-            problems.append(f"{path}:{name}: inflates to {info.file_size:,} bytes, more than the "
-                            f"{MAX_MEMBER_BYTES:,}-byte guard")
+            problems.append(
+                f"{path}:{name}: inflates to {info.file_size:,} bytes, more than the {MAX_MEMBER_BYTES:,}-byte guard"
+            )
         elif info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > (64 << 20):
-            problems.append(f"{path}:{name}: compression ratio {info.file_size / info.compress_size:,.0f}:1 "
-                            f"(inflates to {info.file_size:,} bytes) is not CSV text: refused as a possible zip bomb")
+            problems.append(
+                f"{path}:{name}: compression ratio {info.file_size / info.compress_size:,.0f}:1 "
+                f"(inflates to {info.file_size:,} bytes) is not CSV text: refused as a possible zip bomb"
+            )
     if problems:
         raise DecontrolError(f"{path}: the zip cannot be read safely; nothing was written", problems)
 
@@ -227,27 +260,38 @@ def _read_country_table(raw: bytes, label: str) -> _Countries:
     if "country_code" not in df.columns:
         raise DecontrolError(f"{label}: missing column 'country_code' (columns: {', '.join(df.columns)})")
     iso_col = next((c for c in ("country_iso3", "iso_3digit_alpha") if c in df.columns), None)
-    name_col = next((c for c in ("country_name", "country_name_abbreviation", "country_name_full") if c in df.columns), None)
+    name_col = next(
+        (c for c in ("country_name", "country_name_abbreviation", "country_name_full") if c in df.columns), None
+    )
     codes = pd.to_numeric(df["country_code"], errors="coerce")
     if codes.isna().any():
         row = int(np.flatnonzero(codes.isna().to_numpy())[0]) + 2
-        raise DecontrolError(f"{label} row {row}, column country_code: "
-                             f"{df['country_code'].iloc[row - 2]!r} is not a number")
+        raise DecontrolError(
+            f"{label} row {row}, column country_code: {df['country_code'].iloc[row - 2]!r} is not a number"
+        )
     bad = ~codes.between(0, MAX_COUNTRY_CODE) | (codes != codes.round())
     if bad.any():
-        raise DecontrolError(f"{label}: country codes must be whole numbers from 0 to {MAX_COUNTRY_CODE}; "
-                             "nothing was written",
-                             [f"{label} row {int(r) + 2}, column country_code: {df['country_code'].iloc[int(r)]!r}"
-                              for r in np.flatnonzero(bad.to_numpy())[:20]])
+        raise DecontrolError(
+            f"{label}: country codes must be whole numbers from 0 to {MAX_COUNTRY_CODE}; nothing was written",
+            [
+                f"{label} row {int(r) + 2}, column country_code: {df['country_code'].iloc[int(r)]!r}"
+                for r in np.flatnonzero(bad.to_numpy())[:20]
+            ],
+        )
     dup = codes.duplicated(keep=False) & codes.notna()
     if dup.any():
-        raise DecontrolError(f"{label}: a country code appears twice; nothing was written",
-                             [f"{label} row {int(r) + 2}, column country_code: {df['country_code'].iloc[int(r)]!r}"
-                              for r in np.flatnonzero(dup.to_numpy())[:20]])
+        raise DecontrolError(
+            f"{label}: a country code appears twice; nothing was written",
+            [
+                f"{label} row {int(r) + 2}, column country_code: {df['country_code'].iloc[int(r)]!r}"
+                for r in np.flatnonzero(dup.to_numpy())[:20]
+            ],
+        )
     shipped = code_to_iso3(shipped_countries("to map BACI country codes"), "baci_code") if iso_col is None else {}
     rows = []
-    for code, iso, name in zip(codes.astype(int), df[iso_col] if iso_col else [""] * len(df),
-                               df[name_col] if name_col else [""] * len(df)):
+    for code, iso, name in zip(
+        codes.astype(int), df[iso_col] if iso_col else [""] * len(df), df[name_col] if name_col else [""] * len(df)
+    ):
         iso = iso.strip().upper()
         if code == TAIWAN_CODE:
             iso = "TWN"
@@ -280,6 +324,7 @@ def _read_product_codes(raw: bytes, label: str) -> set[int]:
 
 # --- streaming ----------------------------------------------------------------------------------
 
+
 @dataclass
 class _Kept:
     """Kept rows as two arrays per block: a composite int64 key and the value in USD (16 bytes a row)."""
@@ -298,19 +343,28 @@ def _composite_key(t: np.ndarray, exp: np.ndarray, imp: np.ndarray, k: np.ndarra
     return (((t - YEAR_BASE) * n_iso + exp) * n_iso + imp) * HS_SPAN + k
 
 
-def _read_members(members: list[_Member], countries: _Countries, products: set[int] | None, report: ImportReport,
-                  reporters: tuple[str, ...] | None, partners: tuple[str, ...] | None,
-                  hs_prefixes: tuple[str, ...] | None, drop_unknown: bool) -> _Kept:
+def _read_members(
+    members: list[_Member],
+    countries: _Countries,
+    products: set[int] | None,
+    report: ImportReport,
+    reporters: tuple[str, ...] | None,
+    partners: tuple[str, ...] | None,
+    hs_prefixes: tuple[str, ...] | None,
+    drop_unknown: bool,
+) -> _Kept:
     kept = _Kept([], [], len(countries.iso))
     wanted_exp = _iso_indices(countries, reporters, "--reporters")
     wanted_imp = _iso_indices(countries, partners, "--partners")
     known = known_iso3()
     dropped_areas: set[str] = set()
     dropped_outside: set[str] = set()
-    outside = np.array([iso is not None and known is not None and iso not in known for iso in countries.iso], dtype=bool)
+    outside = np.array(
+        [iso is not None and known is not None and iso not in known for iso in countries.iso], dtype=bool
+    )
     no_iso = np.array([iso is None for iso in countries.iso], dtype=bool)
     product_codes = np.fromiter(products, dtype=np.int64) if products is not None else None
-    converted = [0, 0]          # HS 2017 rows converted to HS 2022; of which codes not in HS 2017
+    converted = [0, 0]  # HS 2017 rows converted to HS 2022; of which codes not in HS 2017
     for member in members:
         _check_header(member)
         problems: list[str] = []
@@ -324,33 +378,67 @@ def _read_members(members: list[_Member], countries: _Countries, products: set[i
             t, i, j, k = (np.asarray(cols[c].fill_null(0)).astype(np.int64) for c in ("t", "i", "j", "k"))
             v = np.asarray(cols["v"].fill_null(0.0), dtype=np.float64)
             _problem_rows(problems, member, rows_before, v < 0, "v", lambda r: f"negative value {float(v[r])!r}")
-            _problem_rows(problems, member, rows_before, ~np.isfinite(v), "v",
-                          lambda r: f"{float(v[r])!r} is not a finite number")
-            _problem_rows(problems, member, rows_before, np.isfinite(v) & (v > MAX_ROW_USD / 1000.0), "v",
-                          lambda r: f"{float(v[r])!r} thousand USD is an implausible value for one flow (more than "
-                                    f"${MAX_ROW_USD:,.0f}); check the unit")
-            _problem_rows(problems, member, rows_before, (t < YEAR_BASE) | (t > 2100), "t",
-                          lambda r: f"{t[r]} is not a year")
-            _problem_rows(problems, member, rows_before, (k < 10_000) | (k > 999_999), "k",
-                          lambda r: f"{k[r]} is not an HS 6-digit product code")
+            _problem_rows(
+                problems, member, rows_before, ~np.isfinite(v), "v", lambda r: f"{float(v[r])!r} is not a finite number"
+            )
+            _problem_rows(
+                problems,
+                member,
+                rows_before,
+                np.isfinite(v) & (v > MAX_ROW_USD / 1000.0),
+                "v",
+                lambda r: (
+                    f"{float(v[r])!r} thousand USD is an implausible value for one flow (more than "
+                    f"${MAX_ROW_USD:,.0f}); check the unit"
+                ),
+            )
+            _problem_rows(
+                problems, member, rows_before, (t < YEAR_BASE) | (t > 2100), "t", lambda r: f"{t[r]} is not a year"
+            )
+            _problem_rows(
+                problems,
+                member,
+                rows_before,
+                (k < 10_000) | (k > 999_999),
+                "k",
+                lambda r: f"{k[r]} is not an HS 6-digit product code",
+            )
             if product_codes is not None:
                 uk, inv = np.unique(k, return_inverse=True)
                 unknown_k = ~np.isin(uk, product_codes)
                 if unknown_k.any():
-                    _problem_rows(problems, member, rows_before, unknown_k[inv], "k",
-                                  lambda r: f"product code {k[r]} is not in the product code table")
+                    _problem_rows(
+                        problems,
+                        member,
+                        rows_before,
+                        unknown_k[inv],
+                        "k",
+                        lambda r: f"product code {k[r]} is not in the product code table",
+                    )
             ei, ii = countries.map(i), countries.map(j)
-            with np.errstate(over="ignore", invalid="ignore"):   # such rows are problems above
+            with np.errstate(over="ignore", invalid="ignore"):  # such rows are problems above
                 usd = np.round(v * 1000.0, 2)
             report.rows_read += n
             report.value_read_usd += float(usd.sum())
             unknown_rows = (ei == -2) | (ii == -2)
             if unknown_rows.any() and not drop_unknown:
                 bad_i, bad_j = ei == -2, ii == -2
-                _problem_rows(problems, member, rows_before, bad_i, "i",
-                              lambda r: f"unknown country code {i[r]} (not in {countries.label})")
-                _problem_rows(problems, member, rows_before, bad_j & ~bad_i, "j",
-                              lambda r: f"unknown country code {j[r]} (not in {countries.label})")
+                _problem_rows(
+                    problems,
+                    member,
+                    rows_before,
+                    bad_i,
+                    "i",
+                    lambda r: f"unknown country code {i[r]} (not in {countries.label})",
+                )
+                _problem_rows(
+                    problems,
+                    member,
+                    rows_before,
+                    bad_j & ~bad_i,
+                    "j",
+                    lambda r: f"unknown country code {j[r]} (not in {countries.label})",
+                )
             rows_before += n
             if problems:
                 continue
@@ -375,7 +463,7 @@ def _read_members(members: list[_Member], countries: _Countries, products: set[i
                     match |= np.char.startswith(padded, p)
                 keep = _drop(report, keep, ~match[inv], usd, "HS code not under --hs-prefix")
             kt, ke, ki, kk, kv = t[keep], ei[keep], ii[keep], k[keep], usd[keep]
-            if member.hs == "17":      # split each HS 2017 row over its HS 2022 codes (value conserved)
+            if member.hs == "17":  # split each HS 2017 row over its HS 2022 codes (value conserved)
                 rows, kk, weights, unknown = expand(kk)
                 kt, ke, ki, kv = kt[rows], ke[rows], ki[rows], kv[rows] * weights
                 converted[0] += int(keep.sum())
@@ -389,8 +477,10 @@ def _read_members(members: list[_Member], countries: _Countries, products: set[i
         if rows_before == 0:
             raise DecontrolError(f"{member.label}: no data rows (only a header)")
     if converted[0]:
-        report.notes.append(f"{CONVERTED_LABEL}: {converted[0]:,} HS 2017 rows split over their HS 2022 codes"
-                            + (f" ({converted[1]:,} rows with codes not in HS 2017 kept unchanged)" if converted[1] else ""))
+        report.notes.append(
+            f"{CONVERTED_LABEL}: {converted[0]:,} HS 2017 rows split over their HS 2022 codes"
+            + (f" ({converted[1]:,} rows with codes not in HS 2017 kept unchanged)" if converted[1] else "")
+        )
     if dropped_areas:
         report.notes.append(f"{AREA_REASON}: {', '.join(sorted(dropped_areas))}")
     if dropped_outside:
@@ -405,8 +495,9 @@ def _drop(report: ImportReport, keep: np.ndarray, mask: np.ndarray, usd: np.ndar
     return keep & ~mask
 
 
-def _names_hit(countries: _Countries, ei: np.ndarray, ii: np.ndarray, rows: np.ndarray, flag: np.ndarray,
-               *, names: bool) -> set[str]:
+def _names_hit(
+    countries: _Countries, ei: np.ndarray, ii: np.ndarray, rows: np.ndarray, flag: np.ndarray, *, names: bool
+) -> set[str]:
     """Names (or ISO3 codes) of the flagged countries appearing in `rows`, for the report."""
     if not rows.any():
         return set()
@@ -423,8 +514,14 @@ def _iso_indices(countries: _Countries, wanted: tuple[str, ...] | None, flag: st
     return np.array([countries.iso.index(w) for w in wanted], dtype=np.int32)
 
 
-def _problem_rows(problems: list[str], member: _Member, rows_before: int, mask: np.ndarray, column: str,
-                  describe: Callable[[int], str]) -> None:
+def _problem_rows(
+    problems: list[str],
+    member: _Member,
+    rows_before: int,
+    mask: np.ndarray,
+    column: str,
+    describe: Callable[[int], str],
+) -> None:
     if not mask.any():
         return
     positions = np.flatnonzero(mask)
@@ -448,12 +545,17 @@ def _check_header(member: _Member) -> None:
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
         seen = set(columns)
-        what = ("this is a UN Comtrade file (use `decontrol data import-comtrade`)"
-                if seen & {"cmdCode", "primaryValue", "Commodity Code", "Trade Value (US$)"} or header.startswith("{")
-                else "this is a US Census trade API file (use `decontrol data import-census`)"
-                if "CTY_CODE" in header else f"found {', '.join(columns[:12])}")
-        raise DecontrolError(f"{member.label}: missing column(s) {', '.join(missing)}: {what}; import-baci reads "
-                             "CEPII BACI zips and CSVs (t,i,j,k,v,q; V202301 to V202501 layouts)")
+        what = (
+            "this is a UN Comtrade file (use `decontrol data import-comtrade`)"
+            if seen & {"cmdCode", "primaryValue", "Commodity Code", "Trade Value (US$)"} or header.startswith("{")
+            else "this is a US Census trade API file (use `decontrol data import-census`)"
+            if "CTY_CODE" in header
+            else f"found {', '.join(columns[:12])}"
+        )
+        raise DecontrolError(
+            f"{member.label}: missing column(s) {', '.join(missing)}: {what}; import-baci reads "
+            "CEPII BACI zips and CSVs (t,i,j,k,v,q; V202301 to V202501 layouts)"
+        )
 
 
 def _batches(member: _Member) -> Iterator[pa.RecordBatch]:
@@ -467,8 +569,9 @@ def _batches(member: _Member) -> Iterator[pa.RecordBatch]:
             yield from reader
     except pa.ArrowInvalid as exc:
         if "conversion error" in str(exc).lower():
-            raise DecontrolError(f"{member.label}: non-numeric values; nothing was written",
-                                 _locate_bad_cells(member) or [str(exc)]) from exc
+            raise DecontrolError(
+                f"{member.label}: non-numeric values; nothing was written", _locate_bad_cells(member) or [str(exc)]
+            ) from exc
         raise DecontrolError(f"{member.label}: not a well-formed CSV ({exc})") from exc
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, pa.ArrowException) as exc:
         raise DecontrolError(f"{member.label}: cannot be read ({exc}); the file may be truncated or corrupt") from exc
@@ -478,12 +581,15 @@ def _locate_bad_cells(member: _Member) -> list[str]:
     """Second, text-only pass to name the rows and columns that are not numbers (error path only)."""
     import pyarrow.compute as pc
 
-    convert = pacsv.ConvertOptions(column_types={c: pa.string() for c in REQUIRED}, include_columns=list(REQUIRED),
-                                   strings_can_be_null=True)
+    convert = pacsv.ConvertOptions(
+        column_types={c: pa.string() for c in REQUIRED}, include_columns=list(REQUIRED), strings_can_be_null=True
+    )
     found: list[str] = []
     rows_before = 0
     with member.open() as fh:
-        for batch in pacsv.open_csv(fh, read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES), convert_options=convert):
+        for batch in pacsv.open_csv(
+            fh, read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES), convert_options=convert
+        ):
             for c in REQUIRED:
                 col = batch.column(c)
                 pattern = _NUMBER_RE if c == "v" else _INTEGER_RE
@@ -491,8 +597,11 @@ def _locate_bad_cells(member: _Member) -> list[str]:
                 bad = np.flatnonzero(~np.asarray(ok))
                 for r in bad[: MAX_PROBLEMS - len(found)]:
                     text = col[int(r)].as_py()
-                    why = ("has a decimal comma: BACI writes a decimal point"
-                           if re.fullmatch(r"\s*\d+,\d+\s*", text or "") else "is not a number")
+                    why = (
+                        "has a decimal comma: BACI writes a decimal point"
+                        if re.fullmatch(r"\s*\d+,\d+\s*", text or "")
+                        else "is not a number"
+                    )
                     found.append(f"{member.label} row {rows_before + int(r) + 2}, column {c}: {text!r} {why}")
             rows_before += batch.num_rows
             if len(found) >= MAX_PROBLEMS:
@@ -501,6 +610,7 @@ def _locate_bad_cells(member: _Member) -> list[str]:
 
 
 # --- output -------------------------------------------------------------------------------------
+
 
 def _assemble(kept: _Kept, countries: _Countries) -> pa.Table:
     """Sum kept rows sharing (year, exporter, importer, hs6) and build the output table, sorted by key.
@@ -534,10 +644,12 @@ def _assemble(kept: _Kept, countries: _Countries) -> pa.Table:
     lookup[hs_codes] = np.arange(len(hs_codes), dtype=np.int32)
     iso = pa.array([x or "" for x in countries.iso], pa.string())
     hs_dict = pa.array(np.char.zfill(hs_codes.astype(str), 6).tolist(), pa.string())
-    return pa.table({
-        "year": pa.array((year + YEAR_BASE).astype(np.int32)),
-        "exporter": pa.DictionaryArray.from_arrays(pa.array(exp.astype(np.int16)), iso),
-        "importer": pa.DictionaryArray.from_arrays(pa.array(imp.astype(np.int16)), iso),
-        "hs6": pa.DictionaryArray.from_arrays(pa.array(lookup[k]), hs_dict),
-        "value_usd": pa.array(values),
-    })
+    return pa.table(
+        {
+            "year": pa.array((year + YEAR_BASE).astype(np.int32)),
+            "exporter": pa.DictionaryArray.from_arrays(pa.array(exp.astype(np.int16)), iso),
+            "importer": pa.DictionaryArray.from_arrays(pa.array(imp.astype(np.int16)), iso),
+            "hs6": pa.DictionaryArray.from_arrays(pa.array(lookup[k]), hs_dict),
+            "value_usd": pa.array(values),
+        }
+    )

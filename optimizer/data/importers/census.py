@@ -48,8 +48,15 @@ VALUE_COLUMNS = {
 }
 
 
-def import_census(path: Path, out_dir: Path, *, partial_years: bool = False,
-                  drop_unknown: bool = False, encoding: str = "utf-8", replace: bool = False) -> ImportReport:
+def import_census(
+    path: Path,
+    out_dir: Path,
+    *,
+    partial_years: bool = False,
+    drop_unknown: bool = False,
+    encoding: str = "utf-8",
+    replace: bool = False,
+) -> ImportReport:
     """Import a Census API JSON or CSV file into `out_dir/trade.parquet` (atomic)."""
     path = Path(path)
     raw = _read(path, encoding)
@@ -69,43 +76,61 @@ def import_census(path: Path, out_dir: Path, *, partial_years: bool = False,
     code = _restore_leading_zero(code)
     level = _level(raw, code)
     finest = 10 if (level == 10).any() else 6
-    keep = drop_rows(report, keep, level != finest, v,
-                     f"commodity rows at other levels than HS{finest} (totals, chapters, headings: kept rows add up to them)")
+    keep = drop_rows(
+        report,
+        keep,
+        level != finest,
+        v,
+        f"commodity rows at other levels than HS{finest} (totals, chapters, headings: kept rows add up to them)",
+    )
 
     cty = raw["CTY_CODE"].astype("str").str.strip()
     cty = cty.where(~cty.str.fullmatch(r"\d{1,3}"), cty.str.zfill(4))
     world_present = [c for c in WORLD_CODES if (cty == c).any()]
-    group = cty.map(is_group_code) | cty.isin(world_present[1:])   # one world total only
+    group = cty.map(is_group_code) | cty.isin(world_present[1:])  # one world total only
     keep = drop_rows(report, keep, group, v, "Census country groups (continents, OECD, APEC, ...): members are rows")
     iso = cty.map(SCHEDULE_C)
     iso = iso.where(~cty.isin(WORLD_CODES), "WLD").where(cty != EU_CODE, "EUU")
     unknown = iso.isna() & keep
     if unknown.any() and not drop_unknown:
         names = raw.get("CTY_NAME", cty)
-        problems.rows(unknown, row_no, "CTY_CODE",
-                      lambda i: f"unknown Census country code {cty.iloc[i]!r} ({names.iloc[i]}); "
-                                "use --drop-unknown to leave such rows out")
+        problems.rows(
+            unknown,
+            row_no,
+            "CTY_CODE",
+            lambda i: (
+                f"unknown Census country code {cty.iloc[i]!r} ({names.iloc[i]}); "
+                "use --drop-unknown to leave such rows out"
+            ),
+        )
         problems.raise_if_any("unknown country codes")
     if unknown.any():
-        report.notes.append("unknown country codes dropped (--drop-unknown): "
-                            + ", ".join(sorted(cty[unknown].unique())))
+        report.notes.append(
+            "unknown country codes dropped (--drop-unknown): " + ", ".join(sorted(cty[unknown].unique()))
+        )
     keep = drop_rows(report, keep, iso.isna(), v, "unknown country code (--drop-unknown)")
     known = known_iso3()
     if known is not None:
         outside = iso.notna() & ~iso.isin(known | {"WLD", "EUU"})
         if (outside & keep).any():
-            report.notes.append("countries not in decontrol's countries.csv dropped: "
-                                + ", ".join(sorted(iso[outside & keep].unique())))
+            report.notes.append(
+                "countries not in decontrol's countries.csv dropped: " + ", ".join(sorted(iso[outside & keep].unique()))
+            )
         keep = drop_rows(report, keep, outside, v, "country not in decontrol's countries.csv")
 
     keep = _select_periods(report, keep, year, month, value_kind, partial_years, v)
 
     partner = iso.fillna("")
     usa = pd.Series("USA", index=raw.index)
-    out = pd.DataFrame({
-        "year": year, "exporter": partner if flow == "import" else usa,
-        "importer": usa if flow == "import" else partner, "hs6": code.str[:6], "value_usd": v,
-    })[keep]
+    out = pd.DataFrame(
+        {
+            "year": year,
+            "exporter": partner if flow == "import" else usa,
+            "importer": usa if flow == "import" else partner,
+            "hs6": code.str[:6],
+            "value_usd": v,
+        }
+    )[keep]
     report.rows_kept = len(out)
     report.value_kept_usd = float(out["value_usd"].sum())
     # Census HS codes follow the HS revision in force: HS 2017 for 2017-2021, HS 2012 before
@@ -115,8 +140,10 @@ def import_census(path: Path, out_dir: Path, *, partial_years: bool = False,
     report.source = f"US Census Bureau international trade API ({path.name}; {basis}, {value_col}, Census basis)"
     if n_converted:
         report.source += f"; {CONVERTED_LABEL} for 2017-2021"
-        report.notes.append(f"{CONVERTED_LABEL}: {n_converted:,} rows of 2017-2021 (HS 2017) split over their "
-                            "HS 2022 codes" + (f" ({n_unknown:,} with codes not in HS 2017 kept)" if n_unknown else ""))
+        report.notes.append(
+            f"{CONVERTED_LABEL}: {n_converted:,} rows of 2017-2021 (HS 2017) split over their "
+            "HS 2022 codes" + (f" ({n_unknown:,} with codes not in HS 2017 kept)" if n_unknown else "")
+        )
     if older:
         report.source += f"; {', '.join(map(str, older))}: {HS12_LABEL}"
         report.notes.append(f"{', '.join(map(str, older))}: {HS12_LABEL}")
@@ -128,8 +155,10 @@ def import_census(path: Path, out_dir: Path, *, partial_years: bool = False,
     return finish_import(out, out_dir, report, meta, replace=replace)
 
 
-READS = ("US Census international trade API JSON (an array of arrays, header row first, e.g. CTY_CODE, CTY_NAME, "
-         "E_COMMODITY or I_COMMODITY, ALL_VAL_MO or GEN_VAL_MO, time) or the same rows saved as CSV")
+READS = (
+    "US Census international trade API JSON (an array of arrays, header row first, e.g. CTY_CODE, CTY_NAME, "
+    "E_COMMODITY or I_COMMODITY, ALL_VAL_MO or GEN_VAL_MO, time) or the same rows saved as CSV"
+)
 
 
 def _read(path: Path, encoding: str = "utf-8") -> pd.DataFrame:
@@ -151,7 +180,7 @@ def _read(path: Path, encoding: str = "utf-8") -> pd.DataFrame:
         # the API's JSON saved without promoting its header row: columns 0,1,2..., the header as row 1
         df = pd.DataFrame(df.iloc[1:].to_numpy(), columns=[str(v).strip() for v in df.iloc[0]])
     if df.columns[0] in ("", "Unnamed: 0") and "CTY_CODE" in df.columns:
-        df = df.drop(columns=df.columns[0])   # the row index pandas (or R) wrote as a first, unnamed column
+        df = df.drop(columns=df.columns[0])  # the row index pandas (or R) wrote as a first, unnamed column
     if df.empty:
         raise DecontrolError(f"{path}: no data rows (only a header)")
     return df
@@ -160,27 +189,34 @@ def _read(path: Path, encoding: str = "utf-8") -> pd.DataFrame:
 def _from_json(text: str, path: Path) -> pd.DataFrame:
     data = load_json(path, text)
     if isinstance(data, dict) and "data" in data:
-        raise DecontrolError(f"{path}: this is a Comtrade+ API JSON ({{\"data\": [...]}}), not a Census file; use "
-                             f"`decontrol data import-comtrade`. import-census reads {READS}")
+        raise DecontrolError(
+            f'{path}: this is a Comtrade+ API JSON ({{"data": [...]}}), not a Census file; use '
+            f"`decontrol data import-comtrade`. import-census reads {READS}"
+        )
     if not isinstance(data, list) or not data or not isinstance(data[0], list):
-        raise DecontrolError(f"{path}: not the Census API layout (found a JSON {type(data).__name__}); "
-                             f"import-census reads {READS}")
+        raise DecontrolError(
+            f"{path}: not the Census API layout (found a JSON {type(data).__name__}); import-census reads {READS}"
+        )
     header = [str(h).strip() for h in data[0]]
     if len(data) < 2:
         raise DecontrolError(f"{path}: no data rows (only a header)")
     bad = [n for n, row in enumerate(data[1:], start=2) if not isinstance(row, list) or len(row) != len(header)]
     if bad:
-        raise DecontrolError(f"{path}: {len(bad)} row(s) do not have the header's {len(header)} fields",
-                             [f"{path} row {n}" for n in bad[:20]])
+        raise DecontrolError(
+            f"{path}: {len(bad)} row(s) do not have the header's {len(header)} fields",
+            [f"{path} row {n}" for n in bad[:20]],
+        )
     seen: dict[str, int] = {}
     unique = []
-    for h in header:   # the API repeats a column that is both requested and a predicate
+    for h in header:  # the API repeats a column that is both requested and a predicate
         seen[h] = seen.get(h, 0) + 1
         unique.append(h if seen[h] == 1 else f"{h}.{seen[h] - 1}")
     nested = [n for n, row in enumerate(data[1:], start=2) if any(isinstance(c, (list, dict)) for c in row)]
     if nested:
-        raise DecontrolError(f"{path}: {len(nested)} row(s) hold nested values; Census rows are flat",
-                             [f"{path} row {n}" for n in nested[:20]])
+        raise DecontrolError(
+            f"{path}: {len(nested)} row(s) hold nested values; Census rows are flat",
+            [f"{path} row {n}" for n in nested[:20]],
+        )
     df = pd.DataFrame(data[1:], columns=unique)
     return df.astype("object").where(df.notna(), "").astype("str")
 
@@ -190,13 +226,17 @@ def _columns(raw: pd.DataFrame, path: Path) -> tuple[str, str, str, str]:
     has_e, has_i = "E_COMMODITY" in cols, "I_COMMODITY" in cols
     if has_e == has_i:
         seen = set(map(str, raw.columns))
-        what = ("its header t,i,j,k,v is a CEPII BACI file (use `decontrol data import-baci`)"
-                if {"t", "i", "j", "k", "v"} <= seen else
-                "its columns are a UN Comtrade file (use `decontrol data import-comtrade`)"
-                if seen & {"cmdCode", "primaryValue", "Commodity Code", "Trade Value (US$)"} else
-                f"found columns {', '.join(list(raw.columns)[:12])}")
-        raise DecontrolError(f"{path}: expected exactly one of E_COMMODITY (exports) or I_COMMODITY (imports): "
-                             f"{what}; import-census reads {READS}")
+        what = (
+            "its header t,i,j,k,v is a CEPII BACI file (use `decontrol data import-baci`)"
+            if {"t", "i", "j", "k", "v"} <= seen
+            else "its columns are a UN Comtrade file (use `decontrol data import-comtrade`)"
+            if seen & {"cmdCode", "primaryValue", "Commodity Code", "Trade Value (US$)"}
+            else f"found columns {', '.join(list(raw.columns)[:12])}"
+        )
+        raise DecontrolError(
+            f"{path}: expected exactly one of E_COMMODITY (exports) or I_COMMODITY (imports): "
+            f"{what}; import-census reads {READS}"
+        )
     flow = "export" if has_e else "import"
     if "CTY_CODE" not in cols:
         raise DecontrolError(f"{path}: missing column CTY_CODE (found: {', '.join(raw.columns)})")
@@ -223,8 +263,12 @@ def _periods(raw: pd.DataFrame, row_no: pd.Series, problems: Problems) -> tuple[
     else:
         raise DecontrolError(f"{problems.label}: missing period column: 'time' (YYYY-MM) or YEAR and MONTH")
     bad_month = month.notna() & ~month.between(1, 12)
-    problems.rows(bad_month, row_no, "time" if "time" in raw.columns else "MONTH",
-                  lambda i: f"month {int(month.iloc[i])} is not 1-12")
+    problems.rows(
+        bad_month,
+        row_no,
+        "time" if "time" in raw.columns else "MONTH",
+        lambda i: f"month {int(month.iloc[i])} is not 1-12",
+    )
     return year.fillna(0).astype("int64"), month.fillna(0).astype("int64")
 
 
@@ -244,10 +288,11 @@ def _level(raw: pd.DataFrame, code: pd.Series) -> pd.Series:
     return length.astype(int)
 
 
-def _select_periods(report: ImportReport, keep: pd.Series, year: pd.Series, month: pd.Series, kind: str,
-                    partial: bool, v: pd.Series) -> pd.Series:
+def _select_periods(
+    report: ImportReport, keep: pd.Series, year: pd.Series, month: pd.Series, kind: str, partial: bool, v: pd.Series
+) -> pd.Series:
     """Monthly: drop incomplete years (or keep them, noted). YTD: keep each year's last month only."""
-    months = pd.DataFrame({"year": year, "month": month}).drop_duplicates()   # the months the file covers
+    months = pd.DataFrame({"year": year, "month": month}).drop_duplicates()  # the months the file covers
     per_year = months.groupby("year")["month"].agg(lambda m: sorted(set(m)))
     if kind == "month":
         incomplete = {int(y): m for y, m in per_year.items() if len(m) < 12}
@@ -256,18 +301,30 @@ def _select_periods(report: ImportReport, keep: pd.Series, year: pd.Series, mont
             if partial:
                 report.notes.append(f"{y} is a PARTIAL year: months {span} only (--partial-years)")
             else:
-                keep = drop_rows(report, keep, year == y, v, f"incomplete year {y} (months {span}; --partial-years keeps it)")
+                keep = drop_rows(
+                    report, keep, year == y, v, f"incomplete year {y} (months {span}; --partial-years keeps it)"
+                )
         report.notes.append("monthly values summed to calendar years")
         return keep
     last = {int(y): max(m) for y, m in per_year.items()}
     for y, m in last.items():
         if m != 12 and not partial:
-            keep = drop_rows(report, keep, year == y, v, f"incomplete year {y} (year-to-date through month {m}; "
-                                                         "--partial-years keeps it)")
+            keep = drop_rows(
+                report,
+                keep,
+                year == y,
+                v,
+                f"incomplete year {y} (year-to-date through month {m}; --partial-years keeps it)",
+            )
         elif m != 12:
             report.notes.append(f"{y} is a PARTIAL year: year-to-date through month {m} (--partial-years)")
     last_month = year.map(last).fillna(12)
-    keep = drop_rows(report, keep, month != last_month, v,
-                     "year-to-date rows before each year's last month (the last month holds the year's total)")
+    keep = drop_rows(
+        report,
+        keep,
+        month != last_month,
+        v,
+        "year-to-date rows before each year's last month (the last month holds the year's total)",
+    )
     report.notes.append("year-to-date values: each year's last month used as the annual total")
     return keep

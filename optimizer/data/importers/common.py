@@ -65,26 +65,38 @@ class ImportReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "importer": self.importer, "input": str(self.input_path), "source": self.source,
+            "importer": self.importer,
+            "input": str(self.input_path),
+            "source": self.source,
             "out": str(self.out_path) if self.out_path else None,
-            "rows_read": self.rows_read, "rows_kept": self.rows_kept, "rows_dropped": self.rows_dropped,
-            "rows_written": self.rows_written, "value_read_usd": self.value_read_usd,
-            "value_kept_usd": self.value_kept_usd, "value_written_usd": self.value_written_usd,
-            "dropped": [{"reason": r, "rows": n, "value_usd": self.dropped_value_usd.get(r, 0.0)}
-                        for r, n in self.dropped_rows.items()],
-            "years": self.years, "notes": self.notes,
+            "rows_read": self.rows_read,
+            "rows_kept": self.rows_kept,
+            "rows_dropped": self.rows_dropped,
+            "rows_written": self.rows_written,
+            "value_read_usd": self.value_read_usd,
+            "value_kept_usd": self.value_kept_usd,
+            "value_written_usd": self.value_written_usd,
+            "dropped": [
+                {"reason": r, "rows": n, "value_usd": self.dropped_value_usd.get(r, 0.0)}
+                for r, n in self.dropped_rows.items()
+            ],
+            "years": self.years,
+            "notes": self.notes,
         }
 
     def lines(self) -> list[str]:
         """Human-readable summary for the terminal."""
-        out = [f"imported {self.input_path} ({self.source})",
-               f"  rows read     {self.rows_read:>14,}   value {_usd(self.value_read_usd)}",
-               f"  rows kept     {self.rows_kept:>14,}   value {_usd(self.value_kept_usd)}",
-               f"  rows dropped  {self.rows_dropped:>14,}"]
+        out = [
+            f"imported {self.input_path} ({self.source})",
+            f"  rows read     {self.rows_read:>14,}   value {_usd(self.value_read_usd)}",
+            f"  rows kept     {self.rows_kept:>14,}   value {_usd(self.value_kept_usd)}",
+            f"  rows dropped  {self.rows_dropped:>14,}",
+        ]
         for reason, n in self.dropped_rows.items():
             out.append(f"    - {reason}: {n:,} rows, {_usd(self.dropped_value_usd.get(reason, 0.0))}")
-        out.append(f"  written       {self.rows_written:>14,}   value {_usd(self.value_written_usd)}"
-                   f"   (equals value kept)")
+        out.append(
+            f"  written       {self.rows_written:>14,}   value {_usd(self.value_written_usd)}   (equals value kept)"
+        )
         out.append(f"  years         {', '.join(map(str, self.years))}")
         out += [f"  note: {n}" for n in self.notes]
         out.append(f"  -> {self.out_path}")
@@ -145,8 +157,15 @@ def code_to_iso3(countries: pd.DataFrame, column: str) -> dict[int, str]:
     return table
 
 
-def finish_import(frame: pd.DataFrame | pa.Table, out_dir: Path, report: ImportReport,
-                  meta: dict[str, str], *, keys_unique: bool = False, replace: bool = False) -> ImportReport:
+def finish_import(
+    frame: pd.DataFrame | pa.Table,
+    out_dir: Path,
+    report: ImportReport,
+    meta: dict[str, str],
+    *,
+    keys_unique: bool = False,
+    replace: bool = False,
+) -> ImportReport:
     """Sum duplicate keys, check value conservation, add to `out_dir/trade.parquet` atomically.
 
     `frame` holds the kept rows (canonical columns; several source rows may share a key, e.g.
@@ -171,27 +190,40 @@ def finish_import(frame: pd.DataFrame | pa.Table, out_dir: Path, report: ImportR
         df = df.sort_values(["year", "exporter", "importer", "hs6"], kind="stable", ignore_index=True)
         table = pa.Table.from_pandas(df.loc[:, list(TRADE_COLUMNS)], preserve_index=False)
     if rows == 0:
-        raise DecontrolError(f"{report.input_path}: no rows left to import "
-                             f"({report.rows_read:,} read, all dropped: {_reasons(report)})")
+        raise DecontrolError(
+            f"{report.input_path}: no rows left to import ({report.rows_read:,} read, all dropped: {_reasons(report)})"
+        )
     if not np.isclose(written, report.value_kept_usd, rtol=CONSERVATION_RTOL, atol=0.5):
         raise AssertionError(f"value not conserved: kept {report.value_kept_usd!r}, written {written!r}")
     report.rows_written, report.value_written_usd, report.years = rows, written, years
-    entries = {"input": report.input_path.name, "importer": report.importer,
-               "rows_read": str(report.rows_read), "rows_kept": str(report.rows_kept),
-               "value_usd": repr(written), "notes": " | ".join(report.notes)}
+    entries = {
+        "input": report.input_path.name,
+        "importer": report.importer,
+        "rows_read": str(report.rows_read),
+        "rows_kept": str(report.rows_kept),
+        "value_usd": repr(written),
+        "notes": " | ".join(report.notes),
+    }
     entries.update(meta)
-    this = {"source": report.source, "input": report.input_path.name, "importer": report.importer,
-            "imported_at": datetime.now(UTC).isoformat(timespec="seconds"), "years": years,
-            "rows": rows, "value_usd": written, "classification": meta.get("classification", ""),
-            "exporters": sorted(str(x) for x in pc.unique(pc.cast(table["exporter"], pa.string())).to_pylist())[:50],
-            "notes": report.notes}
+    this = {
+        "source": report.source,
+        "input": report.input_path.name,
+        "importer": report.importer,
+        "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "years": years,
+        "rows": rows,
+        "value_usd": written,
+        "classification": meta.get("classification", ""),
+        "exporters": sorted(str(x) for x in pc.unique(pc.cast(table["exporter"], pa.string())).to_pylist())[:50],
+        "notes": report.notes,
+    }
     out_dir = Path(out_dir)
     target = out_dir / "trade.parquet"
     sources = [this]
     source = report.source
     if target.is_file():
         table, sources, source = _add_to_existing(target, table, this, report, replace)
-        if table is None:           # an identical re-import: the file is left as it is
+        if table is None:  # an identical re-import: the file is left as it is
             report.out_path = target
             return report
         entries["value_usd"] = repr(float(pc.sum(table["value_usd"]).as_py() or 0.0))
@@ -200,20 +232,30 @@ def finish_import(frame: pd.DataFrame | pa.Table, out_dir: Path, report: ImportR
     return report
 
 
-def _add_to_existing(target: Path, new: pa.Table, this: dict[str, Any], report: ImportReport,
-                     replace: bool) -> tuple[pa.Table | None, list[dict[str, Any]], str]:
+def _add_to_existing(
+    target: Path, new: pa.Table, this: dict[str, Any], report: ImportReport, replace: bool
+) -> tuple[pa.Table | None, list[dict[str, Any]], str]:
     """The existing imported table plus `new`; overlapping keys checked (or replaced). None: nothing new."""
     meta = read_trade_meta(target)
     if meta.synthetic:
-        raise DecontrolError(f"{target} is a synthetic trade layer: import into an empty directory (imports never "
-                             "mix with synthetic rows)")
+        raise DecontrolError(
+            f"{target} is a synthetic trade layer: import into an empty directory (imports never "
+            "mix with synthetic rows)"
+        )
     try:
         old_sources = json.loads(meta.extra.get("sources", "")) if meta.extra.get("sources") else None
     except ValueError:
         old_sources = None
     if not old_sources:
-        old_sources = [{"source": meta.source, "input": meta.extra.get("input", ""), "importer": meta.extra.get("importer", ""),
-                        "imported_at": meta.extra.get("imported_at", ""), "notes": []}]
+        old_sources = [
+            {
+                "source": meta.source,
+                "input": meta.extra.get("input", ""),
+                "importer": meta.extra.get("importer", ""),
+                "imported_at": meta.extra.get("imported_at", ""),
+                "notes": [],
+            }
+        ]
     keys = ["year", "exporter", "importer", "hs6"]
     old_all = _plain(pq.read_table(target))
     new = _plain(new)
@@ -225,34 +267,48 @@ def _add_to_existing(target: Path, new: pa.Table, this: dict[str, Any], report: 
     differ = both[~np.isclose(both["value_usd_old"], both["value_usd_new"], rtol=1e-6, atol=0.5)]
     if len(differ) and not replace:
         where = ", ".join(s.get("input") or s.get("source", "") for s in old_sources)
-        details = [f"{r.year} {r.exporter} -> {r.importer} HS {r.hs6}: ${r.value_usd_old:,.2f} already in {target.name} "
-                   f"vs ${r.value_usd_new:,.2f} in {report.input_path.name}" for r in differ.head(20).itertuples()]
+        details = [
+            f"{r.year} {r.exporter} -> {r.importer} HS {r.hs6}: ${r.value_usd_old:,.2f} already in {target.name} "
+            f"vs ${r.value_usd_new:,.2f} in {report.input_path.name}"
+            for r in differ.head(20).itertuples()
+        ]
         if len(differ) > 20:
             details.append(f"... {len(differ) - 20:,} more row(s)")
-        raise DecontrolError(f"{report.input_path}: {len(differ):,} row(s) overlap the data already in {target.parent} "
-                             f"(from {where}) with a different value; nothing was written. Re-run with --replace to "
-                             "replace those rows with the new file's, or import into another directory", details)
+        raise DecontrolError(
+            f"{report.input_path}: {len(differ):,} row(s) overlap the data already in {target.parent} "
+            f"(from {where}) with a different value; nothing was written. Re-run with --replace to "
+            "replace those rows with the new file's, or import into another directory",
+            details,
+        )
     if len(both):
         overlap = both[keys]
         if replace:
             hit = old_df.merge(overlap, on=keys, how="left", indicator=True)["_merge"].eq("both").to_numpy()
             old_df = old_df[~hit]
-            report.notes.append(f"--replace: {len(both):,} row(s) already in the directory replaced by this file's "
-                                f"({len(differ):,} with a different value)")
+            report.notes.append(
+                f"--replace: {len(both):,} row(s) already in the directory replaced by this file's "
+                f"({len(differ):,} with a different value)"
+            )
         else:
             hit = new_df.merge(overlap, on=keys, how="left", indicator=True)["_merge"].eq("both").to_numpy()
             new_df = new_df[~hit]
             report.notes.append(f"{len(both):,} row(s) were already in the directory with the same value (kept once)")
     this["notes"] = report.notes
     if new_df.empty and not (replace and len(both)):
-        report.notes.append(f"every row of {report.input_path.name} was already in {target} with the same value: "
-                            "nothing changed")
+        report.notes.append(
+            f"every row of {report.input_path.name} was already in {target} with the same value: nothing changed"
+        )
         return None, list(old_sources), meta.source
-    parts = [old_rest] + [pa.Table.from_pandas(f[keys + ["value_usd"]], schema=TRADE_ARROW_SCHEMA, preserve_index=False)
-                          for f in (old_df, new_df)]
+    parts = [old_rest] + [
+        pa.Table.from_pandas(f[keys + ["value_usd"]], schema=TRADE_ARROW_SCHEMA, preserve_index=False)
+        for f in (old_df, new_df)
+    ]
     combined = pa.concat_tables(parts)
-    expected = (float(pc.sum(old_rest["value_usd"]).as_py() or 0.0) + float(old_df["value_usd"].sum())
-                + float(new_df["value_usd"].sum()))
+    expected = (
+        float(pc.sum(old_rest["value_usd"]).as_py() or 0.0)
+        + float(old_df["value_usd"].sum())
+        + float(new_df["value_usd"].sum())
+    )
     if not np.isclose(float(pc.sum(combined["value_usd"]).as_py() or 0.0), expected, rtol=CONSERVATION_RTOL, atol=0.5):
         raise AssertionError("value not conserved while adding to the existing trade table")
     sources = list(old_sources) + [this]
@@ -295,7 +351,9 @@ class Problems:
         flagged = np.flatnonzero(np.asarray(mask, dtype=bool))
         room = max(0, self.cap - len(self.messages))
         for pos in flagged[:room]:
-            self.messages.append(f"{self.label} row {int(row_numbers.iloc[pos])}, column {column}: {describe(int(pos))}")
+            self.messages.append(
+                f"{self.label} row {int(row_numbers.iloc[pos])}, column {column}: {describe(int(pos))}"
+            )
         self.overflow += max(0, len(flagged) - room)
 
     def raise_if_any(self, what: str) -> None:
@@ -304,8 +362,9 @@ class Problems:
             raise DecontrolError(f"{self.label}: {what}; nothing was written", details)
 
 
-def numeric_values(text: pd.Series, row_numbers: pd.Series, column: str, problems: Problems,
-                   scale: float = 1.0) -> pd.Series:
+def numeric_values(
+    text: pd.Series, row_numbers: pd.Series, column: str, problems: Problems, scale: float = 1.0
+) -> pd.Series:
     """Money column as float (x `scale`, e.g. 1000 for thousand USD), every bad cell a problem naming the row.
 
     Refused: blanks, non-numbers, negatives, non-finite values (inf, nan), values above
@@ -316,18 +375,30 @@ def numeric_values(text: pd.Series, row_numbers: pd.Series, column: str, problem
     values = values * scale
     blank = text.astype("str").str.strip() == ""
     problems.rows(blank, row_numbers, column, lambda i: "missing value")
-    problems.rows(decimal_comma, row_numbers, column,
-                  lambda i: f"{text.iloc[i]!r} has a decimal comma: export the file with a decimal point "
-                            "(a comma is read as a thousands separator only in groups of three digits)")
+    problems.rows(
+        decimal_comma,
+        row_numbers,
+        column,
+        lambda i: (
+            f"{text.iloc[i]!r} has a decimal comma: export the file with a decimal point "
+            "(a comma is read as a thousands separator only in groups of three digits)"
+        ),
+    )
     bad = values.isna() & ~blank & ~decimal_comma
     problems.rows(bad, row_numbers, column, lambda i: f"{text.iloc[i]!r} is not a number")
     finite = np.isfinite(values.to_numpy())
-    problems.rows(~finite & values.notna().to_numpy(), row_numbers, column,
-                  lambda i: f"{text.iloc[i]!r} is not a finite number")
+    problems.rows(
+        ~finite & values.notna().to_numpy(), row_numbers, column, lambda i: f"{text.iloc[i]!r} is not a finite number"
+    )
     problems.rows(values < 0, row_numbers, column, lambda i: f"negative value {text.iloc[i]!r}")
-    problems.rows(finite & (values.to_numpy() > MAX_ROW_USD), row_numbers, column,
-                  lambda i: f"{text.iloc[i]!r} is an implausible value for one flow (more than "
-                            f"${MAX_ROW_USD:,.0f}); check the unit")
+    problems.rows(
+        finite & (values.to_numpy() > MAX_ROW_USD),
+        row_numbers,
+        column,
+        lambda i: (
+            f"{text.iloc[i]!r} is an implausible value for one flow (more than ${MAX_ROW_USD:,.0f}); check the unit"
+        ),
+    )
     return values
 
 
@@ -346,6 +417,7 @@ def check_utf8(path: Path, encoding: str = "utf-8", chunk: int = 1 << 20) -> str
     if encoding.lower().replace("_", "-") not in ("utf-8", "utf8", "utf-8-sig"):
         return encoding
     import codecs
+
     decoder = codecs.getincrementaldecoder("utf-8")()
     done = 0
     with open(path, "rb") as fh:
@@ -362,7 +434,8 @@ def check_utf8(path: Path, encoding: str = "utf-8", chunk: int = 1 << 20) -> str
                 raise DecontrolError(
                     f"{path} row {row}, field {col}: byte 0x{head[offset]:02x} is not UTF-8 (byte offset {offset}); "
                     "if the file is Latin-1 or Windows-1252, re-run with --encoding latin-1 (or cp1252); "
-                    "nothing was written") from None
+                    "nothing was written"
+                ) from None
             done += len(block)
     return "utf-8-sig"
 
@@ -371,24 +444,30 @@ def check_size(path: Path, limit: int = MAX_TEXT_BYTES) -> None:
     """Refuse a text input larger than `limit` before reading it into memory."""
     size = path.stat().st_size
     if size > limit:
-        raise DecontrolError(f"{path}: {size:,} bytes is more than the {limit:,} bytes a text download is "
-                             "read in one piece; split it (e.g. one file per year)")
+        raise DecontrolError(
+            f"{path}: {size:,} bytes is more than the {limit:,} bytes a text download is "
+            "read in one piece; split it (e.g. one file per year)"
+        )
 
 
 def load_json(path: Path, text: str) -> Any:
     """`json.loads` with a depth guard: deeply nested input is refused, never a RecursionError."""
     import json
-    brackets = re.sub(r"[^\[\]{}]", "", re.sub(r'"(?:[^"\\]|\\.)*"', "", text))   # strings skipped
+
+    brackets = re.sub(r"[^\[\]{}]", "", re.sub(r'"(?:[^"\\]|\\.)*"', "", text))  # strings skipped
     steps = np.frombuffer(brackets.encode("ascii"), dtype=np.uint8)
     depth = np.cumsum(np.where((steps == ord("[")) | (steps == ord("{")), 1, -1)) if len(steps) else np.zeros(1)
     if depth.max() > MAX_JSON_DEPTH:
-        raise DecontrolError(f"{path}: JSON nested more than {MAX_JSON_DEPTH} levels deep; a trade download is "
-                             "a flat list of records; nothing was written")
+        raise DecontrolError(
+            f"{path}: JSON nested more than {MAX_JSON_DEPTH} levels deep; a trade download is "
+            "a flat list of records; nothing was written"
+        )
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise DecontrolError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-                             "the download may be truncated") from exc
+        raise DecontrolError(
+            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); the download may be truncated"
+        ) from exc
     except RecursionError:
         raise DecontrolError(f"{path}: JSON nested too deeply; nothing was written") from None
 

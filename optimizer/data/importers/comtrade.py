@@ -53,16 +53,48 @@ CHUNK_ROWS = 500_000
 HS17_CLASSES = {"H5", "HS17", "HS2017"}
 
 #: Canonical field -> column name, per layout.
-CLASSIC = {"year": "Year", "flow": "Trade Flow Code", "reporter_code": "Reporter Code",
-           "partner_code": "Partner Code", "commodity": "Commodity Code", "value": "Trade Value (US$)"}
-CLASSIC_OPTIONAL = {"reporter_iso": "Reporter ISO", "partner_iso": "Partner ISO", "flow_text": "Trade Flow", "period": "Period", "classification": "Classification", "reporter_name": "Reporter",
-                    "partner_name": "Partner", "partner2": "2nd Partner Code", "customs": "Customs Proc. Code",
-                    "mot": "Mode of Transport Code", "kg": "Netweight (kg)"}
-API = {"year": "refYear", "flow": "flowCode", "reporter_code": "reporterCode", "reporter_iso": "reporterISO",
-       "partner_code": "partnerCode", "partner_iso": "partnerISO", "commodity": "cmdCode", "value": "primaryValue"}
-API_OPTIONAL = {"period": "period", "classification": "classificationCode", "reporter_name": "reporterDesc",
-                "partner_name": "partnerDesc", "partner2": "partner2Code", "customs": "customsCode", "mot": "motCode",
-                "freq": "freqCode", "kg": "netWgt"}
+CLASSIC = {
+    "year": "Year",
+    "flow": "Trade Flow Code",
+    "reporter_code": "Reporter Code",
+    "partner_code": "Partner Code",
+    "commodity": "Commodity Code",
+    "value": "Trade Value (US$)",
+}
+CLASSIC_OPTIONAL = {
+    "reporter_iso": "Reporter ISO",
+    "partner_iso": "Partner ISO",
+    "flow_text": "Trade Flow",
+    "period": "Period",
+    "classification": "Classification",
+    "reporter_name": "Reporter",
+    "partner_name": "Partner",
+    "partner2": "2nd Partner Code",
+    "customs": "Customs Proc. Code",
+    "mot": "Mode of Transport Code",
+    "kg": "Netweight (kg)",
+}
+API = {
+    "year": "refYear",
+    "flow": "flowCode",
+    "reporter_code": "reporterCode",
+    "reporter_iso": "reporterISO",
+    "partner_code": "partnerCode",
+    "partner_iso": "partnerISO",
+    "commodity": "cmdCode",
+    "value": "primaryValue",
+}
+API_OPTIONAL = {
+    "period": "period",
+    "classification": "classificationCode",
+    "reporter_name": "reporterDesc",
+    "partner_name": "partnerDesc",
+    "partner2": "partner2Code",
+    "customs": "customsCode",
+    "mot": "motCode",
+    "freq": "freqCode",
+    "kg": "netWgt",
+}
 
 #: Flow codes of the classic layout; code 0 (2021-vintage exports) leaves the flow to the `Trade Flow` text.
 FLOW_CODES = {"1", "2", "3", "4"}
@@ -74,8 +106,9 @@ NON_COUNTRY_CODES = {837, 838, 839, 899}
 BREAKDOWN_TOTALS = {"partner2": {"0", ""}, "customs": {"C00", ""}, "mot": {"0", ""}}
 
 
-def import_comtrade(path: Path, out_dir: Path, *, drop_unknown: bool = False, encoding: str = "utf-8",
-                    replace: bool = False) -> ImportReport:
+def import_comtrade(
+    path: Path, out_dir: Path, *, drop_unknown: bool = False, encoding: str = "utf-8", replace: bool = False
+) -> ImportReport:
     """Import a Comtrade CSV (classic or API layout) or Comtrade+ API JSON into `out_dir/trade.parquet`."""
     path = Path(path)
     kind, header, frames = _open(path, encoding)
@@ -97,8 +130,20 @@ def import_comtrade(path: Path, out_dir: Path, *, drop_unknown: bool = False, en
             row_no = pd.Series(np.arange(len(df)) + rows_before + (2 if kind == "csv" else 1), index=df.index)
             monthly = monthly or _is_monthly(df)
             rows_before += len(df)
-            part = _chunk(df, row_no, layout, code_map, known, report, problems, drop_unknown,
-                          seen_classifications, unknown_seen, areas_seen, outside_seen)
+            part = _chunk(
+                df,
+                row_no,
+                layout,
+                code_map,
+                known,
+                report,
+                problems,
+                drop_unknown,
+                seen_classifications,
+                unknown_seen,
+                areas_seen,
+                outside_seen,
+            )
             if part is not None:
                 parts.append(part)
     except pd.errors.ParserError as exc:
@@ -108,8 +153,11 @@ def import_comtrade(path: Path, out_dir: Path, *, drop_unknown: bool = False, en
     problems.raise_if_any("problems in the Comtrade file")
     if rows_before == 0:
         raise DecontrolError(f"{path}: no data rows (only a header)")
-    kept = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["year", "exporter", "importer", "hs6", "value_usd", "flow", "cls", "kg"])
+    kept = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=["year", "exporter", "importer", "hs6", "value_usd", "flow", "cls", "kg"])
+    )
     mirror = mirror_rows(kept, kept["cls"].isin(HS17_CLASSES)) if len(kept) else None
     kept = _drop_mirrors(kept, report).drop(columns="kg")
     report.rows_kept = len(kept)
@@ -117,12 +165,13 @@ def import_comtrade(path: Path, out_dir: Path, *, drop_unknown: bool = False, en
     kept, n_converted, n_unknown = convert_frame(kept, kept["cls"].isin(HS17_CLASSES))
     classes = sorted(c for c in seen_classifications if c)
     what = "classic bulk CSV" if layout == "classic" else ("Comtrade+ API JSON" if kind == "json" else "Comtrade+ CSV")
-    report.source = (f"UN Comtrade ({what} {path.name}"
-                     f"{', classification ' + '/'.join(classes) if classes else ''})")
+    report.source = f"UN Comtrade ({what} {path.name}{', classification ' + '/'.join(classes) if classes else ''})"
     if n_converted:
         report.source += f"; {CONVERTED_LABEL}"
-        report.notes.append(f"{CONVERTED_LABEL}: {n_converted:,} HS 2017 (H5) rows split over their HS 2022 codes"
-                            + (f" ({n_unknown:,} with codes not in HS 2017 kept unchanged)" if n_unknown else ""))
+        report.notes.append(
+            f"{CONVERTED_LABEL}: {n_converted:,} HS 2017 (H5) rows split over their HS 2022 codes"
+            + (f" ({n_unknown:,} with codes not in HS 2017 kept unchanged)" if n_unknown else "")
+        )
     older = set(classes) - {"H6", "HS22", "HS2022"} - HS17_CLASSES
     if older:
         report.source += f"; {'/'.join(sorted(older))}: {HS12_LABEL}"
@@ -137,14 +186,19 @@ def import_comtrade(path: Path, out_dir: Path, *, drop_unknown: bool = False, en
     if unknown_seen:
         report.notes.append(f"unknown country codes dropped (--drop-unknown): {', '.join(sorted(unknown_seen))}")
     meta = {"layout": layout, "classification": "/".join(c + ("->HS22" if c in HS17_CLASSES else "") for c in classes)}
-    mirror_table = (prepare_mirror_table(mirror, out_dir, source=f"{report.source}; both reporters' figures",
-                                         replace=replace) if mirror is not None else None)
+    mirror_table = (
+        prepare_mirror_table(mirror, out_dir, source=f"{report.source}; both reporters' figures", replace=replace)
+        if mirror is not None
+        else None
+    )
     report = finish_import(kept.drop(columns=["flow", "cls"]), out_dir, report, meta, replace=replace)
     if mirror_table is not None and mirror is not None:
         path = write_mirror_table(mirror_table, out_dir)
         both = _both_reported(mirror)
-        report.notes.append(f"mirror trade for the diversion signals: {len(mirror):,} reports of bilateral flows, "
-                            f"{both:,} flows reported by both sides, written to {path.name}")
+        report.notes.append(
+            f"mirror trade for the diversion signals: {len(mirror):,} reports of bilateral flows, "
+            f"{both:,} flows reported by both sides, written to {path.name}"
+        )
     return report
 
 
@@ -155,9 +209,11 @@ def _both_reported(mirror: pd.DataFrame) -> int:
 
 
 #: What `decontrol data import-comtrade` reads, for messages about a file it cannot read.
-READS = ("UN Comtrade classic bulk CSV (Year, Trade Flow Code, Reporter Code, Partner Code, Commodity Code, "
-         "Trade Value (US$); ISO columns optional), Comtrade+ portal or API CSV (refYear or period, flowCode, "
-         "reporterCode, partnerCode, cmdCode, primaryValue) and Comtrade+ API JSON ({\"data\": [records]})")
+READS = (
+    "UN Comtrade classic bulk CSV (Year, Trade Flow Code, Reporter Code, Partner Code, Commodity Code, "
+    "Trade Value (US$); ISO columns optional), Comtrade+ portal or API CSV (refYear or period, flowCode, "
+    'reporterCode, partnerCode, cmdCode, primaryValue) and Comtrade+ API JSON ({"data": [records]})'
+)
 
 
 def _open(path: Path, encoding: str) -> tuple[str, list[str], Callable[[list[str]], Iterator[pd.DataFrame]]]:
@@ -186,11 +242,19 @@ def _open(path: Path, encoding: str) -> tuple[str, list[str], Callable[[list[str
             # a trailing comma on every data row (Comtrade+ portal CSV): index_col=False reads the
             # fields by the header and pandas warns that the empty last field is dropped
             warnings.simplefilter("ignore", pd.errors.ParserWarning)
-            chunks = pd.read_csv(path, dtype=str, keep_default_na=False, usecols=lambda c: c.strip() in wanted,
-                                 chunksize=CHUNK_ROWS, encoding=encoding, index_col=False)
+            chunks = pd.read_csv(
+                path,
+                dtype=str,
+                keep_default_na=False,
+                usecols=lambda c: c.strip() in wanted,
+                chunksize=CHUNK_ROWS,
+                encoding=encoding,
+                index_col=False,
+            )
             for raw in chunks:
                 raw.columns = [c.strip() for c in raw.columns]
                 yield raw
+
     return "csv", header, frames
 
 
@@ -206,8 +270,10 @@ def _cell_text(v: Any) -> str:
 def _json_records(path: Path, text: str) -> list[dict[str, Any]]:
     data = load_json(path, text)
     if isinstance(data, list) and data and isinstance(data[0], list):
-        raise DecontrolError(f"{path}: this is an array of arrays (the US Census trade API layout), not Comtrade; "
-                             f"use `decontrol data import-census`. import-comtrade reads {READS}")
+        raise DecontrolError(
+            f"{path}: this is an array of arrays (the US Census trade API layout), not Comtrade; "
+            f"use `decontrol data import-census`. import-comtrade reads {READS}"
+        )
     if isinstance(data, dict) and "data" in data:
         records = data["data"]
         if data.get("error"):
@@ -216,10 +282,11 @@ def _json_records(path: Path, text: str) -> list[dict[str, Any]]:
         records = data
     else:
         keys = ", ".join(list(data)[:10]) if isinstance(data, dict) else type(data).__name__
-        raise DecontrolError(f"{path}: JSON without a \"data\" list of records (found: {keys}); "
-                             f"import-comtrade reads {READS}")
+        raise DecontrolError(
+            f'{path}: JSON without a "data" list of records (found: {keys}); import-comtrade reads {READS}'
+        )
     if not isinstance(records, list) or not records:
-        raise DecontrolError(f"{path}: the JSON holds no records (\"data\" is empty): nothing to import")
+        raise DecontrolError(f'{path}: the JSON holds no records ("data" is empty): nothing to import')
     bad = [n for n, r in enumerate(records, start=1) if not isinstance(r, dict)]
     if bad:
         raise DecontrolError(f"{path}: {len(bad)} record(s) are not objects", [f"{path} record {n}" for n in bad[:20]])
@@ -240,8 +307,10 @@ def _layout(header: list[str], path: Path) -> tuple[str, dict[str, str], dict[st
         cols["flow"] = "Trade Flow"
     missing = [c for c in cols.values() if c not in header]
     if missing:
-        raise DecontrolError(f"{path}: missing column(s) {', '.join(missing)} for a Comtrade "
-                             f"{'API' if is_api else 'classic bulk'} layout (found: {', '.join(header[:40])})")
+        raise DecontrolError(
+            f"{path}: missing column(s) {', '.join(missing)} for a Comtrade "
+            f"{'API' if is_api else 'classic bulk'} layout (found: {', '.join(header[:40])})"
+        )
     present = {k: v for k, v in optional.items() if v in header and v not in cols.values()}
     return ("api" if is_api else "classic"), cols, present
 
@@ -268,9 +337,20 @@ def _fallback_codes() -> dict[int, str]:
     return table
 
 
-def _chunk(df: pd.DataFrame, row_no: pd.Series, layout: str, code_map: dict[int, str], known: frozenset[str] | None,
-           report: ImportReport, problems: Problems, drop_unknown: bool, seen_classifications: set[str],
-           unknown_seen: set[str], areas_seen: set[str], outside_seen: set[str]) -> pd.DataFrame | None:
+def _chunk(
+    df: pd.DataFrame,
+    row_no: pd.Series,
+    layout: str,
+    code_map: dict[int, str],
+    known: frozenset[str] | None,
+    report: ImportReport,
+    problems: Problems,
+    drop_unknown: bool,
+    seen_classifications: set[str],
+    unknown_seen: set[str],
+    areas_seen: set[str],
+    outside_seen: set[str],
+) -> pd.DataFrame | None:
     n = len(df)
     value = numeric_values(df["value"], row_no, "value", problems)
     year_text = df["year"].str.strip().str[:4]
@@ -284,47 +364,73 @@ def _chunk(df: pd.DataFrame, row_no: pd.Series, layout: str, code_map: dict[int,
     v0 = value.fillna(0)
     for field, totals in BREAKDOWN_TOTALS.items():
         if field in df:
-            keep = drop_rows(report, keep, ~df[field].str.strip().isin(totals), v0,
-                             "breakdown rows (2nd partner, customs procedure or transport mode): their total is kept")
+            keep = drop_rows(
+                report,
+                keep,
+                ~df[field].str.strip().isin(totals),
+                v0,
+                "breakdown rows (2nd partner, customs procedure or transport mode): their total is kept",
+            )
     flow = df["flow"].str.strip().str.upper()
-    if "flow_text" in df:   # 2021-vintage files: code 0, the flow in the text (X, M, RX, RM, DX, FM)
+    if "flow_text" in df:  # 2021-vintage files: code 0, the flow in the text (X, M, RX, RM, DX, FM)
         flow = flow.where(flow.isin(FLOW_CODES), df["flow_text"].str.strip().str.upper())
     is_x, is_m = flow.isin(EXPORT_FLOWS), flow.isin(IMPORT_FLOWS)
     keep = drop_rows(report, keep, ~(is_x | is_m), v0, "re-exports, re-imports and other flows")
     code = df["commodity"].str.strip()
-    code = code.where(~(code.str.fullmatch(r"\d{5}")), code.str.zfill(6))   # lost leading zero
+    code = code.where(~(code.str.fullmatch(r"\d{5}")), code.str.zfill(6))  # lost leading zero
     keep = drop_rows(report, keep, ~code.str.fullmatch(r"\d{6}"), v0, "not a 6-digit HS code (totals and chapters)")
-    for col in ("reporter_code", "partner_code"):   # UN numeric codes are 0-999; anything else is corrupt
+    for col in ("reporter_code", "partner_code"):  # UN numeric codes are 0-999; anything else is corrupt
         num = pd.to_numeric(df[col].str.strip(), errors="coerce")
-        problems.rows((df[col].str.strip() != "") & ~num.between(0, 999), row_no,
-                      CLASSIC[col] if layout == "classic" else API[col],
-                      lambda i: f"country code {df[col].iloc[i]!r} is not a UN numeric code (0-999)")
+        problems.rows(
+            (df[col].str.strip() != "") & ~num.between(0, 999),
+            row_no,
+            CLASSIC[col] if layout == "classic" else API[col],
+            lambda i: f"country code {df[col].iloc[i]!r} is not a UN numeric code (0-999)",
+        )
     rep_iso, rep_status = _iso(df, "reporter", code_map, known)
     par_iso, par_status = _iso(df, "partner", code_map, known)
     unknown = (rep_status == "unknown") | (par_status == "unknown")
     if unknown.any() and not drop_unknown:
         for _who, status, col in (("reporter", rep_status, "reporter_code"), ("partner", par_status, "partner_code")):
-            problems.rows((status == "unknown") & keep, row_no, CLASSIC.get(col, col) if layout == "classic" else API[col],
-                          lambda i: f"unknown country code {df[col].iloc[i]!r} with no ISO3 code")
-    unknown_seen.update(df.loc[unknown & keep, "partner_code"].tolist() + df.loc[unknown & keep, "reporter_code"].tolist())
+            problems.rows(
+                (status == "unknown") & keep,
+                row_no,
+                CLASSIC.get(col, col) if layout == "classic" else API[col],
+                lambda i: f"unknown country code {df[col].iloc[i]!r} with no ISO3 code",
+            )
+    unknown_seen.update(
+        df.loc[unknown & keep, "partner_code"].tolist() + df.loc[unknown & keep, "reporter_code"].tolist()
+    )
     keep = drop_rows(report, keep, unknown, v0, "unknown country code (--drop-unknown)")
     area = (rep_status == "area") | (par_status == "area")
     areas_seen.update(_names(df, area & keep))
     keep = drop_rows(report, keep, area, v0, "exporter or importer is an area without an ISO3 code")
     outside = (rep_status == "outside") | (par_status == "outside")
-    outside_seen.update(rep_iso[outside & keep & (rep_status == "outside")].tolist()
-                        + par_iso[outside & keep & (par_status == "outside")].tolist())
+    outside_seen.update(
+        rep_iso[outside & keep & (rep_status == "outside")].tolist()
+        + par_iso[outside & keep & (par_status == "outside")].tolist()
+    )
     keep = drop_rows(report, keep, outside, v0, "exporter or importer not in decontrol's countries.csv")
     if problems:
         return None
     exporter = rep_iso.where(is_x, par_iso)
     importer = par_iso.where(is_x, rep_iso)
     cls = df["classification"].str.strip().str.upper() if "classification" in df else pd.Series("", index=df.index)
-    kg = (pd.to_numeric(df["kg"].str.strip(), errors="coerce") if "kg" in df
-          else pd.Series(np.nan, index=df.index))   # weights are optional: a bad one is only "not reported"
-    out = pd.DataFrame({"year": year.astype("Int64"), "exporter": exporter, "importer": importer,
-                        "hs6": code, "value_usd": value, "flow": np.where(is_x, "X", "M"), "cls": cls,
-                        "kg": kg})[keep]
+    kg = (
+        pd.to_numeric(df["kg"].str.strip(), errors="coerce") if "kg" in df else pd.Series(np.nan, index=df.index)
+    )  # weights are optional: a bad one is only "not reported"
+    out = pd.DataFrame(
+        {
+            "year": year.astype("Int64"),
+            "exporter": exporter,
+            "importer": importer,
+            "hs6": code,
+            "value_usd": value,
+            "flow": np.where(is_x, "X", "M"),
+            "cls": cls,
+            "kg": kg,
+        }
+    )[keep]
     out["year"] = out["year"].astype("int64")
     return out
 
@@ -336,7 +442,9 @@ def _is_monthly(df: pd.DataFrame) -> bool:
     return "period" in df and df["period"].str.strip().str.fullmatch(r"\d{6}").any()
 
 
-def _iso(df: pd.DataFrame, who: str, code_map: dict[int, str], known: frozenset[str] | None) -> tuple[pd.Series, pd.Series]:
+def _iso(
+    df: pd.DataFrame, who: str, code_map: dict[int, str], known: frozenset[str] | None
+) -> tuple[pd.Series, pd.Series]:
     """ISO3 per row and a status: ok, area (not a country), outside (not in countries.csv), unknown."""
     iso = (df[f"{who}_iso"] if f"{who}_iso" in df else pd.Series("", index=df.index)).str.strip().str.upper()
     codes = pd.to_numeric(df[f"{who}_code"].str.strip(), errors="coerce")
@@ -374,7 +482,10 @@ def _drop_mirrors(kept: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
     mirrored = imports.merge(exported, on=key, how="left", indicator=True)["_merge"].eq("both").to_numpy()
     if mirrored.any():
         dropped = imports[mirrored]
-        report.drop("importer-reported mirror of a flow the exporter also reports (export kept)",
-                    len(dropped), float(dropped["value_usd"].sum()))
+        report.drop(
+            "importer-reported mirror of a flow the exporter also reports (export kept)",
+            len(dropped),
+            float(dropped["value_usd"].sum()),
+        )
         kept = kept.drop(index=dropped.index)
     return kept

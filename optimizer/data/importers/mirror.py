@@ -30,9 +30,17 @@ from optimizer.errors import DecontrolError
 
 KEY: list[str] = ["year", "exporter", "importer", "hs6", "reporter"]
 COLUMNS: list[str] = [*KEY, "value_usd", "quantity_kg"]
-SCHEMA = pa.schema([("year", pa.int64()), ("exporter", pa.string()), ("importer", pa.string()),
-                    ("hs6", pa.string()), ("reporter", pa.string()), ("value_usd", pa.float64()),
-                    ("quantity_kg", pa.float64())])
+SCHEMA = pa.schema(
+    [
+        ("year", pa.int64()),
+        ("exporter", pa.string()),
+        ("importer", pa.string()),
+        ("hs6", pa.string()),
+        ("reporter", pa.string()),
+        ("value_usd", pa.float64()),
+        ("quantity_kg", pa.float64()),
+    ]
+)
 
 
 def mirror_rows(kept: pd.DataFrame, hs17: pd.Series | np.ndarray | None = None) -> pd.DataFrame:
@@ -42,21 +50,30 @@ def mirror_rows(kept: pd.DataFrame, hs17: pd.Series | np.ndarray | None = None) 
     bilateral = (kept["exporter"] != "WLD") & (kept["importer"] != "WLD")
     f = kept[bilateral]
     kg = f["kg"] if "kg" in f.columns else pd.Series(np.nan, index=f.index)
-    out = pd.DataFrame({"year": f["year"].astype("int64"), "exporter": f["exporter"], "importer": f["importer"],
-                        "hs6": f["hs6"], "reporter": np.where(f["flow"] == "X", "exporter", "importer"),
-                        "value_usd": f["value_usd"].astype(float), "quantity_kg": kg.astype(float)})
+    out = pd.DataFrame(
+        {
+            "year": f["year"].astype("int64"),
+            "exporter": f["exporter"],
+            "importer": f["importer"],
+            "hs6": f["hs6"],
+            "reporter": np.where(f["flow"] == "X", "exporter", "importer"),
+            "value_usd": f["value_usd"].astype(float),
+            "quantity_kg": kg.astype(float),
+        }
+    )
     if hs17 is not None:
         mask = np.asarray(hs17, dtype=bool)[bilateral.to_numpy()]
         with np.errstate(divide="ignore", invalid="ignore"):
             out["_kg_per_usd"] = np.where(out["value_usd"] > 0, out["quantity_kg"] / out["value_usd"], np.nan)
         out["_converted"] = mask
         out, _, _ = convert_frame(out.reset_index(drop=True), mask)
-        split = out["_converted"].to_numpy(bool)   # only split rows get a recomputed weight
+        split = out["_converted"].to_numpy(bool)  # only split rows get a recomputed weight
         out["quantity_kg"] = np.where(split, out["_kg_per_usd"] * out["value_usd"], out["quantity_kg"])
         out = out.drop(columns=["_kg_per_usd", "_converted"])
     out.loc[~(out["quantity_kg"] > 0), "quantity_kg"] = np.nan
-    agg = out.groupby(KEY, as_index=False, sort=True).agg(value_usd=("value_usd", "sum"),
-                                                          quantity_kg=("quantity_kg", lambda s: s.sum(min_count=1)))
+    agg = out.groupby(KEY, as_index=False, sort=True).agg(
+        value_usd=("value_usd", "sum"), quantity_kg=("quantity_kg", lambda s: s.sum(min_count=1))
+    )
     return agg.loc[:, COLUMNS]
 
 
@@ -81,17 +98,22 @@ def prepare_mirror_table(rows: pd.DataFrame, out_dir: Path, *, source: str, repl
         differ = both[~np.isclose(both["value_usd_old"], both["value_usd_new"], rtol=1e-9, atol=0.5)]
         if len(differ) and not replace:
             r = differ.iloc[0]
-            raise DecontrolError(f"{len(differ):,} mirror-trade row(s) already in {target} with another value, e.g. "
-                                 f"{r['year']} {r['exporter']}->{r['importer']} {r['hs6']} ({r['reporter']}): "
-                                 f"{r['value_usd_old']:,.0f} vs {r['value_usd_new']:,.0f}; use --replace to "
-                                 "replace them; nothing was written")
+            raise DecontrolError(
+                f"{len(differ):,} mirror-trade row(s) already in {target} with another value, e.g. "
+                f"{r['year']} {r['exporter']}->{r['importer']} {r['hs6']} ({r['reporter']}): "
+                f"{r['value_usd_old']:,.0f} vs {r['value_usd_new']:,.0f}; use --replace to "
+                "replace them; nothing was written"
+            )
         merged = pd.concat([old.loc[:, COLUMNS], rows], ignore_index=True)
         rows = merged.drop_duplicates(KEY, keep="last").sort_values(KEY, ignore_index=True)
         prior = meta.source
         if prior and prior not in sources:
             sources.insert(0, prior)
-    kv = {f"{META_PREFIX}source": " + ".join(sources), f"{META_PREFIX}synthetic": "false",
-          f"{META_PREFIX}imported_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    kv = {
+        f"{META_PREFIX}source": " + ".join(sources),
+        f"{META_PREFIX}synthetic": "false",
+        f"{META_PREFIX}imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
     table = pa.Table.from_pandas(rows.loc[:, COLUMNS], schema=SCHEMA, preserve_index=False)
     return table.replace_schema_metadata({k.encode(): v.encode() for k, v in kv.items()})
 

@@ -41,9 +41,13 @@ def debug_server(tmp_path_factory):
     env.pop("DECONTROL_DB", None)
     log = open(home / "server.log", "w")  # noqa: SIM115 - the server writes to it until the fixture ends
     # its own process group: the development server's reloader forks a child that must go with it
-    proc = subprocess.Popen([sys.executable, "-c", "from dashboard.cli import main; main()", "serve", "--debug",
-                             "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=log,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from dashboard.cli import main; main()", "serve", "--debug", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
@@ -53,8 +57,9 @@ def debug_server(tmp_path_factory):
                 break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the development server did not start: "
-                                       + (home / "server.log").read_text()[-2000:]) from None
+                    raise RuntimeError(
+                        "the development server did not start: " + (home / "server.log").read_text()[-2000:]
+                    ) from None
                 time.sleep(0.5)
         yield url
     finally:
@@ -85,8 +90,10 @@ def test_no_console_error_on_any_page_with_prop_checks_on(browser, debug_server,
             page.wait_for_selector("#items-panel-body .panel-section")
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(1000)
-        menu = page.evaluate("[...document.querySelectorAll('.dash-debug-menu__error-count, .dash-fe-error__title,"
-                             " .dash-error-card__message')].map(e => e.innerText)")
+        menu = page.evaluate(
+            "[...document.querySelectorAll('.dash-debug-menu__error-count, .dash-fe-error__title,"
+            " .dash-error-card__message')].map(e => e.innerText)"
+        )
     finally:
         context.close()
     assert errors == [] and menu == [], "\n".join(errors + menu)

@@ -19,8 +19,9 @@ def test_diversion_page_ranks_pairs_and_hides_the_mapping_from_allies(page, scre
     screenshot(page, "diversion", full_page=True)
 
     page.locator("#div-tiers label", has_text="Tier 1").click()
-    page.wait_for_function("() => [...document.querySelectorAll('#div-table tbody tr td:nth-child(4)')]"
-                           ".every(td => td.innerText === '1')")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#div-table tbody tr td:nth-child(4)')].every(td => td.innerText === '1')"
+    )
     tiers = page.locator("#div-table tbody tr td:nth-child(4)").all_inner_texts()
     assert tiers and set(tiers) == {"1"}
 
@@ -31,6 +32,8 @@ def test_diversion_page_ranks_pairs_and_hides_the_mapping_from_allies(page, scre
     page.click("#nav-ally-preview")
     # the ally's table replaces the analyst's: wait for its header, not only for the old one to go
     # (between the two the table is briefly empty)
-    page.wait_for_function("(() => { const t = document.querySelector('#div-table thead')?.innerText || '';"
-                           " return t.includes('Re-export') && !t.includes('ECCNs'); })()")
+    page.wait_for_function(
+        "(() => { const t = document.querySelector('#div-table thead')?.innerText || '';"
+        " return t.includes('Re-export') && !t.includes('ECCNs'); })()"
+    )
     page.wait_for_load_state("networkidle")

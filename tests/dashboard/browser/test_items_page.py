@@ -11,8 +11,7 @@ def test_control_list_grid_search_panel_and_override(page, screenshot):
     screenshot(page, "items")
 
     page.fill("#items-search", "2B991")
-    page.wait_for_function(
-        "document.querySelectorAll('#items-grid .ag-center-cols-container .ag-row').length < 20")
+    page.wait_for_function("document.querySelectorAll('#items-grid .ag-center-cols-container .ag-row').length < 20")
     assert page.locator("#items-grid .ag-row[row-id='2B991']").count() > 0
     page.locator("#items-grid .ag-center-cols-container .ag-row[row-id='2B991'] .ag-cell[col-id='heading']").click()
     page.wait_for_selector("#items-panel-body .panel-section")
@@ -30,7 +29,8 @@ def test_control_list_grid_search_panel_and_override(page, screenshot):
     page.wait_for_selector("#items-override-feedback .alert-success")
     assert "2B991 is transactional" in page.locator("#items-override-feedback").inner_text()
     page.wait_for_function(
-        "[...document.querySelectorAll('#items-grid .tier-chip')].some(e => e.textContent.startsWith('transactional'))")
+        "[...document.querySelectorAll('#items-grid .tier-chip')].some(e => e.textContent.startsWith('transactional'))"
+    )
 
 
 def test_a_closed_item_panel_reopens_on_a_second_click_of_the_same_row(page):
@@ -38,8 +38,7 @@ def test_a_closed_item_panel_reopens_on_a_second_click_of_the_same_row(page):
     page.goto("/items")
     page.wait_for_selector("#items-grid .ag-row")
     page.fill("#items-search", "5A003")
-    page.wait_for_function(
-        "document.querySelectorAll('#items-grid .ag-center-cols-container .ag-row').length < 20")
+    page.wait_for_function("document.querySelectorAll('#items-grid .ag-center-cols-container .ag-row').length < 20")
     cell = page.locator("#items-grid .ag-center-cols-container .ag-row[row-id='5A003'] .ag-cell[col-id='heading']")
     cell.click()
     page.wait_for_selector("#items-panel.show")

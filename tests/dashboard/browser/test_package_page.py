@@ -94,11 +94,13 @@ def slow_run_server(tmp_path, monkeypatch):
 
 def _stop_forkserver() -> None:
     from multiprocess import forkserver
+
     forkserver._forkserver._stop()
 
 
 def test_cancel_stops_a_slow_frontier_and_keeps_the_package(browser, slow_run_server):
     from tests.dashboard.conftest import WAIT_MS, _wait_for_function
+
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)

@@ -41,11 +41,14 @@ def test_save_compare_open_and_a_stale_save_is_refused(page, screenshot, live_ho
     page.wait_for_selector("#pkg-frontier .scatterlayer .point")
     page.wait_for_selector("#pkg-cancel:disabled")
     page.click("a.nav-link[href='/scenarios']")
-    page.wait_for_function("document.querySelector('#scn-current-note')?.innerText?.includes(\"opened from 'China 2m'\")")
+    page.wait_for_function(
+        "document.querySelector('#scn-current-note')?.innerText?.includes(\"opened from 'China 2m'\")"
+    )
     assert page.input_value("#scn-name") == "China 2m"
 
     # meanwhile a colleague saves the same scenario: saving from the opened version is refused inline
     from optimizer.scenarios import ScenarioStore
+
     store = ScenarioStore(f"sqlite:///{live_home / 'scenarios.db'}")
     rec = store.get("China 2m")
     store.save("China 2m", rec.inputs, rec.results, author="kim", base_version=rec.version)

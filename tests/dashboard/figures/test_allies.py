@@ -7,8 +7,10 @@ PROV = Provenance("synthetic", "synthetic HS6 layer")
 
 
 def test_bars_show_each_members_share_for_both_packages():
-    gains = [{"member": "USA", "coalition_rel": 0.5, "us_only_rel": 0.9, "coalition_usd": 5e9, "us_only_usd": 9e9},
-             {"member": "JPN", "coalition_rel": 0.5, "us_only_rel": 0.1, "coalition_usd": 1e9, "us_only_usd": 2e8}]
+    gains = [
+        {"member": "USA", "coalition_rel": 0.5, "us_only_rel": 0.9, "coalition_usd": 5e9, "us_only_usd": 9e9},
+        {"member": "JPN", "coalition_rel": 0.5, "us_only_rel": 0.1, "coalition_usd": 1e9, "us_only_usd": 2e8},
+    ]
     fig = member_gains_bars(gains, PROV)
     assert [t.name for t in fig.data] == ["Coalition package", "US-only package"]
     assert list(fig.data[0].y) == [50.0, 50.0] and list(fig.data[1].y) == [90.0, 10.0]

@@ -33,6 +33,7 @@ def test_empty_figure_says_why():
 
 def test_bn_axis_labels_money_with_the_sign_before_the_dollar():
     from dashboard.figures.common import bn_axis, nice_step
+
     axis = bn_axis(-346.0, 452.0)
     assert axis["ticktext"][0].startswith("-$") and "$0" in axis["ticktext"]
     assert axis["tickvals"][0] <= -346 and axis["tickvals"][-1] >= 452
@@ -44,6 +45,7 @@ def test_bn_axis_labels_money_with_the_sign_before_the_dollar():
 def test_money_ticks_read_at_their_true_values_in_the_unit_of_the_range():
     """A tick at 2.5 read '$2bn' (no decimals for a step >= 1); a $6m frontier read '$0.002bn'."""
     from dashboard.figures.common import bn_axis
+
     axis = bn_axis(0, 12)
     assert axis["tickvals"][1] == 2.5 and axis["ticktext"][:3] == ["$0", "$2.5bn", "$5.0bn"]
     small = bn_axis(0, 0.0066)
@@ -51,15 +53,19 @@ def test_money_ticks_read_at_their_true_values_in_the_unit_of_the_range():
     for ticks in (bn_axis(-346, 452), bn_axis(0, 0.9), bn_axis(0, 0.00012), bn_axis(0, 3.3)):
         for v, text in zip(ticks["tickvals"], ticks["ticktext"]):
             number = float(text.replace("$", "").replace(",", "").rstrip("bnmkt") or 0)
-            scale = {"bn": 1.0, "m": 1e-3, "k": 1e-6}[next(u for u in ("bn", "m", "k") if text.endswith(u))] \
-                if v else 1.0
+            scale = (
+                {"bn": 1.0, "m": 1e-3, "k": 1e-6}[next(u for u in ("bn", "m", "k") if text.endswith(u))] if v else 1.0
+            )
             assert number * scale == pytest.approx(v, abs=1e-12), (v, text)
 
 
 def test_the_builder_frontier_axis_is_in_the_packages_unit():
     from dashboard.figures.package import frontier
-    pts = [{"index": i, "value_usd": v, "risk": r, "n_items": i + 1} for i, (v, r) in
-           enumerate([(1.2e6, 0.1), (3.7e6, 0.4), (6.35e6, 0.9)])]
+
+    pts = [
+        {"index": i, "value_usd": v, "risk": r, "n_items": i + 1}
+        for i, (v, r) in enumerate([(1.2e6, 0.1), (3.7e6, 0.4), (6.35e6, 0.9)])
+    ]
     fig = frontier(pts, Provenance("synthetic", "layer"))
     assert all(t.endswith("m") or t == "$0" for t in fig.layout.xaxis.ticktext)
     assert "US$ m" in fig.layout.xaxis.title.text

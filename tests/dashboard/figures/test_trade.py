@@ -8,13 +8,25 @@ SYN = Provenance("synthetic", "layer")
 
 
 def _totals():
-    return pd.DataFrame({"year": [2019, 2020], "exports_usd": [106e9, 124e9], "imports_usd": [452e9, 435e9],
-                         "balance_usd": [-346e9, -311e9]})
+    return pd.DataFrame(
+        {
+            "year": [2019, 2020],
+            "exports_usd": [106e9, 124e9],
+            "imports_usd": [452e9, 435e9],
+            "balance_usd": [-346e9, -311e9],
+        }
+    )
 
 
 def test_series_in_billions_with_formatted_hover_and_events_in_range():
-    events = pd.DataFrame({"date": ["2020-01-15", "2030-01-01"], "title": ["Phase One", "Future"],
-                           "summary": ["signed", ""], "kind": ["talks", "tariff"]})
+    events = pd.DataFrame(
+        {
+            "date": ["2020-01-15", "2030-01-01"],
+            "title": ["Phase One", "Future"],
+            "summary": ["signed", ""],
+            "kind": ["talks", "tariff"],
+        }
+    )
     fig = totals_series(_totals(), events, "China", REAL)
     by_name = {t.name: t for t in fig.data}
     assert list(by_name["US exports"].y) == [106.0, 124.0]
@@ -33,8 +45,14 @@ def test_series_without_rows_is_an_explained_empty_figure():
 
 
 def _comp():
-    return pd.DataFrame({"section": ["Machinery", "Machinery", "Agriculture"], "hs2": ["84", "85", "12"],
-                         "name": ["Machinery", "Electrical", "Oil seeds"], "value_usd": [6e9, 2e9, 2e9]})
+    return pd.DataFrame(
+        {
+            "section": ["Machinery", "Machinery", "Agriculture"],
+            "hs2": ["84", "85", "12"],
+            "name": ["Machinery", "Electrical", "Oil seeds"],
+            "value_usd": [6e9, 2e9, 2e9],
+        }
+    )
 
 
 def test_composition_bars_colour_chapters_by_sector_with_their_share():
@@ -53,8 +71,13 @@ def test_composition_bars_show_the_top_chapters_and_sum_the_rest():
 
 
 def test_controlled_bars_stack_tiers_in_policy_order_with_share_of_exports():
-    df = pd.DataFrame({"year": [2020, 2020, 2020], "tier": ["legacy", "foundational", "transactional"],
-                       "value_usd": [1e9, 2e9, 0.5e9]})
+    df = pd.DataFrame(
+        {
+            "year": [2020, 2020, 2020],
+            "tier": ["legacy", "foundational", "transactional"],
+            "value_usd": [1e9, 2e9, 0.5e9],
+        }
+    )
     fig = controlled_by_tier(df, _totals(), "China", SYN)
     assert [t.name for t in fig.data] == ["Foundational", "Transactional", "Legacy"]
     assert fig.data[0].customdata[0][1] == "1.6%"  # 2bn of 124bn

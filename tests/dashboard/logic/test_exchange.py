@@ -17,7 +17,9 @@ FORM = dict(partner="CHN", day="2026-12-01", horizon=90, balance="1", risk_price
 
 
 def _text(component) -> str:
-    return json.dumps(component.to_plotly_json(), default=str) if hasattr(component, "to_plotly_json") else str(component)
+    return (
+        json.dumps(component.to_plotly_json(), default=str) if hasattr(component, "to_plotly_json") else str(component)
+    )
 
 
 def test_measures_and_shared_exposure_for_an_ally(shipped_ds):
@@ -39,9 +41,17 @@ def test_lapsing_suspensions_are_flagged(shipped_ds):
     assert "flagged" in _text(v.banner) and "2026-11-10" in _text(v.banner)
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("balance", "lots", "--balance"), ("risk_price_m", "x", "risk price"), ("premium", 1.5, "supply premium"),
-    ("day", "2026-02-30", "is not a date"), ("horizon", "soon", "horizon"), ("partner", None, "choose a partner")])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("balance", "lots", "--balance"),
+        ("risk_price_m", "x", "risk price"),
+        ("premium", 1.5, "supply premium"),
+        ("day", "2026-02-30", "is not a date"),
+        ("horizon", "soon", "horizon"),
+        ("partner", None, "choose a partner"),
+    ],
+)
 def test_bad_form_values_name_the_field(field, value, message):
     with pytest.raises(DecontrolError, match=message):
         exchange.params_from_form(**(FORM | {field: value}))
@@ -50,14 +60,19 @@ def test_bad_form_values_name_the_field(field, value, message):
 def test_the_page_calls_the_cli_s_core_api(shipped_ds):
     from optimizer.gets.exchange import ExchangeSettings
     from optimizer.gets.package import exchange_package
+
     p = exchange.params_from_form(**FORM)
     page = exchange.run_exchange(shipped_ds, p)
     core = exchange_package(shipped_ds, "CHN", day="2026-12-01", settings=ExchangeSettings(risk_price_usd=1e7))
     assert page.to_dict() == core.to_dict()
     v = exchange.ledger_view(shipped_ds, page, exchange.references(shipped_ds, "CHN", p.settings()))
     assert badge_of(v.figure) == "synthetic"
-    assert [x.split("<br>")[0] for x in v.figure.data[0].x] == ["Proposal (2026-12-01)", "Geneva (2025-05)",
-                                                                  "London (2025-06)", "Busan (2025-10)"]
+    assert [x.split("<br>")[0] for x in v.figure.data[0].x] == [
+        "Proposal (2026-12-01)",
+        "Geneva (2025-05)",
+        "London (2025-06)",
+        "Busan (2025-10)",
+    ]
     text = _text(v.gives) + _text(v.gets) + _text(v.references)
     assert "5A003" in text and "2023-23#ga5" in text and "not valued" in text and "UNSOURCED" in text
 
@@ -75,6 +90,7 @@ def test_a_zero_band_gives_nothing_and_asks_everything(shipped_ds):
 
 def test_save_recomputes_on_the_server(shipped_ds, tmp_path):
     from optimizer.scenarios import ScenarioStore
+
     store = ScenarioStore(f"sqlite:///{tmp_path / 's.db'}")
     params = exchange.params_from_form(**FORM).to_dict()
     assert exchange.save_exchange(store, shipped_ds, "", params) == ("Give the scenario a name.", False)
@@ -87,6 +103,7 @@ def test_save_recomputes_on_the_server(shipped_ds, tmp_path):
     assert rec.results["n_items"] == len(rec.results["items"]) and rec.inputs["scenario"]["year"] == 2024
     # the saved scenario lists like any package on the Scenarios page
     from dashboard.logic.scenarios import scenario_rows
+
     row = next(r for r in scenario_rows(store) if r["name"] == "CHN exchange")
     assert row["partner"] == "CHN" and row["n_items"] == len(rec.results["items"])
     assert exchange.save_exchange(store, shipped_ds, "x", None)[1] is False
@@ -99,6 +116,7 @@ def test_downloads(shipped_ds):
     import base64
 
     from pptx import Presentation
+
     prs = Presentation(io.BytesIO(base64.b64decode(slide["content"])))
     assert len(prs.slides) == 1
     book = exchange.download(shipped_ds, params, "xlsx")

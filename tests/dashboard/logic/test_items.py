@@ -8,16 +8,27 @@ from dashboard.state import AppState
 
 
 def _items():
-    return pd.DataFrame({
-        "eccn": ["2B991", "3A001", "0A998"], "heading": ["NC units", "Electronics", "Oil"],
-        "tier": ["legacy", "foundational", "legacy"], "tier_source": ["rule", "override: a, 2026-01-01", "rule"],
-        "reasons": ["AT1", "NS1;MT1", "RU;FP"], "regime": ["US", "WA;MTCR", "US"], "category": [2, 3, 0],
-        "group": ["B", "A", "A"], "value_usd": [4.7e8, 2e9, math.nan], "value_basis": ["gap", "gap", "unknown"],
-        "fa_score": [0.96, 0.3, 0.0], "fa_basis": ["trade data"] * 3, "risk": [0.03, 1.2, 0.1],
-        "hs6": ["845710;845811", "854231", ""],
-        "licence_required": ["end_use_only", "all", "none"], "binding_reasons": ["MEU", "NS1;MT1", ""],
-        "licence_basis": ["744.21", "738 Supp. 1", "NLR"],
-    })
+    return pd.DataFrame(
+        {
+            "eccn": ["2B991", "3A001", "0A998"],
+            "heading": ["NC units", "Electronics", "Oil"],
+            "tier": ["legacy", "foundational", "legacy"],
+            "tier_source": ["rule", "override: a, 2026-01-01", "rule"],
+            "reasons": ["AT1", "NS1;MT1", "RU;FP"],
+            "regime": ["US", "WA;MTCR", "US"],
+            "category": [2, 3, 0],
+            "group": ["B", "A", "A"],
+            "value_usd": [4.7e8, 2e9, math.nan],
+            "value_basis": ["gap", "gap", "unknown"],
+            "fa_score": [0.96, 0.3, 0.0],
+            "fa_basis": ["trade data"] * 3,
+            "risk": [0.03, 1.2, 0.1],
+            "hs6": ["845710;845811", "854231", ""],
+            "licence_required": ["end_use_only", "all", "none"],
+            "binding_reasons": ["MEU", "NS1;MT1", ""],
+            "licence_basis": ["744.21", "738 Supp. 1", "NLR"],
+        }
+    )
 
 
 def test_grid_rows_keep_numbers_for_sorting_and_text_for_display():
@@ -69,6 +80,7 @@ def test_recording_an_override_writes_the_workspace_and_changes_the_tier(tmp_pat
 
 def test_the_panel_shows_every_tier_decision_and_none_is_lost(tmp_path, shipped_ds):
     import json
+
     state = AppState(None, home=tmp_path)
     eccn = "5A003"  # legacy for China: not a rule floor, needs a licence
     first_tier = items.item_table(state.dataset(), "CHN").set_index("eccn").at[eccn, "tier"]

@@ -7,8 +7,14 @@ from dashboard.theme import fmt_usd
 
 
 def _values(**kw):
-    base = dict(partner="CHN", year=None, target_bn=0.005, objective="min-risk", min_fa=0.5,
-                modes=["lift", "exception", "approval", "meu_removal"])
+    base = dict(
+        partner="CHN",
+        year=None,
+        target_bn=0.005,
+        objective="min-risk",
+        min_fa=0.5,
+        modes=["lift", "exception", "approval", "meu_removal"],
+    )
     return FormValues(**(base | kw))
 
 
@@ -62,6 +68,7 @@ def test_validation_view_gives_each_field_its_message(shipped_ds):
 
 def package_inputs_allies():
     from optimizer.data.schema import ALLIES
+
     return ALLIES
 
 
@@ -96,7 +103,10 @@ def test_a_frontier_click_loads_that_points_full_package(shipped_ds, result):
 
 
 def test_alternative_buttons_switch_the_shown_package(result):
-    assert package.shown_from_button({"type": "pkg-show-alt", "index": 1}, [None, 1]) == {"kind": "alternative", "index": 1}
+    assert package.shown_from_button({"type": "pkg-show-alt", "index": 1}, [None, 1]) == {
+        "kind": "alternative",
+        "index": 1,
+    }
     assert package.shown_from_button({"type": "pkg-show-alt", "index": -1}, [1]) == {"kind": "main", "index": 0}
     assert package.shown_from_button({"type": "pkg-show-alt", "index": 0}, [None]) is no_update
     if result["alternatives"]:
@@ -135,6 +145,7 @@ def test_a_partner_with_nothing_to_offer_says_so(shipped_ds):
 def test_the_diversion_switch_screens_the_package_through_the_core(shipped_ds):
     from dashboard.logic.package_inputs import FormValues
     from optimizer.diversion.exposure import STRONG_SIGNAL
+
     values = FormValues(partner="CHN", target_bn=0.001, modes=["lift", "exception", "approval"], no_diversion=True)
     result = package.run_package(shipped_ds, values)
     assert result["ok"] and result["scenario"]["max_diversion"] == STRONG_SIGNAL
@@ -184,6 +195,7 @@ def test_cli_and_builder_start_from_one_fa_threshold_and_rank_the_same_eligible_
 
 def test_a_cleared_threshold_is_the_default_not_zero(shipped_ds):
     from optimizer.model.scenario import DEFAULT_MIN_FA
+
     assert package.run_package(shipped_ds, _values(min_fa=None))["scenario"]["min_fa"] == DEFAULT_MIN_FA
 
 
@@ -191,6 +203,7 @@ def test_the_infeasible_state_agrees_with_itself(shipped_ds):
     """The message said 'at most $6.4m', the button 'Use ... $6.3m', the binding panel 'No constraint
     binds' and three items were 'not needed' for a target no package reaches."""
     import re
+
     out = package.run_package(shipped_ds, _values(target_bn=0.01))
     assert out["package"]["status"] == "infeasible"
     status, style, label, kpis, _table, binding, excluded, *_ = package.package_views(shipped_ds, out, None, None, True)
@@ -198,7 +211,9 @@ def test_the_infeasible_state_agrees_with_itself(shipped_ds):
     assert figure == "$6.35m" and label == f"Use the largest achievable target, {figure}"
     assert f"'{figure}'" in str(kpis)
     assert package.use_max_target_bn(out) * 1e9 == pytest.approx(6.35e6)
-    assert "Binding rule: the foreign-availability threshold" in str(binding) and "No constraint binds" not in str(binding)
+    assert "Binding rule: the foreign-availability threshold" in str(binding) and "No constraint binds" not in str(
+        binding
+    )
     reasons = {e["reason"] for e in out["package"]["excluded"]}
     assert "not_needed" not in reasons and "no_value" in reasons
     assert "Adds no concession value" in str(excluded)
@@ -209,6 +224,7 @@ def test_risk_figures_say_their_scale(shipped_ds, result):
     """Risk read '0.80' with no scale; the item panel claimed '0 none – 1 highest' while items reach 2.2."""
     from dashboard.logic import items
     from optimizer.estimation.risk import RISK_SCALE
+
     kpis = str(package.kpi_view(shipped_ds, result, None))
     assert "risk points (1 = an NS1 entry, no foreign availability)" in kpis
     fig = package.frontier_view(result, None)

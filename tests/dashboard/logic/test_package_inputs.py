@@ -2,8 +2,12 @@ import pandas as pd
 
 from dashboard.logic.package_inputs import FormValues, check_form, parse_item_list, with_ally_positions
 
-ITEMS = pd.DataFrame({"eccn": ["2B991", "3A991", "4A994", "3A090", "2B001-rest"],
-                      "tier": ["legacy", "legacy", "legacy", "foundational", "legacy"]})
+ITEMS = pd.DataFrame(
+    {
+        "eccn": ["2B991", "3A991", "4A994", "3A090", "2B001-rest"],
+        "tier": ["legacy", "legacy", "legacy", "foundational", "legacy"],
+    }
+)
 
 
 def _form(**kw):
@@ -40,8 +44,18 @@ def test_unknown_eccn_gets_a_suggestion_and_foundational_cannot_be_forced():
 
 
 def test_other_fields_are_checked_each_with_its_own_message():
-    p = check_form(_form(max_items="0", caps={"5": "-1"}, modes=[], objective="max-value",
-                         ally_oppose={"JPN": "9Z999"}, ally_policy="penalty", ally_penalty="x"), ITEMS).problems
+    p = check_form(
+        _form(
+            max_items="0",
+            caps={"5": "-1"},
+            modes=[],
+            objective="max-value",
+            ally_oppose={"JPN": "9Z999"},
+            ally_policy="penalty",
+            ally_penalty="x",
+        ),
+        ITEMS,
+    ).problems
     assert set(p) == {"max_items", "caps", "modes", "risk_budget", "ally_JPN", "ally_penalty"}
     assert p["caps"].startswith("Category cap(s) 5")
 

@@ -88,8 +88,11 @@ def test_ally_positions_are_saved_and_an_opposed_item_leaves_the_package(store, 
     inputs = scenarios.inputs_from_run(small)
     base = run_inputs(inputs)
     assert first in {d["eccn"] for d in base.result.to_dict()["items"]}  # saved inputs re-run to the same package
-    opposed = {**inputs, "ally_positions": {"JPN": {first: "oppose"}},
-               "scenario": {**inputs["scenario"], "allies": ["JPN"]}}
+    opposed = {
+        **inputs,
+        "ally_positions": {"JPN": {first: "oppose"}},
+        "scenario": {**inputs["scenario"], "allies": ["JPN"]},
+    }
     after = run_inputs(opposed)
     chosen = {d["eccn"] for d in after.result.to_dict()["items"]}
     assert first not in chosen and after.result.found
@@ -112,7 +115,10 @@ def test_compare_shows_totals_and_the_package_diff(store, runs, shipped_ds):
     assert set(d["removed"]) == set(lines_small) - set(lines_big)
     assert d["added"] or d["removed"] or d["mode_changed"]
     assert compare.package_diff({"A": "lift", "B": "lift"}, {"B": "exception", "C": "lift"}) == {
-        "added": ["C"], "removed": ["A"], "mode_changed": [("B", "lift", "exception")]}
+        "added": ["C"],
+        "removed": ["A"],
+        "mode_changed": [("B", "lift", "exception")],
+    }
     totals, diff, fig = scenarios_page.compare_view(store, shipped_ds, ["small", "big"], None, "internal")
     assert "Total risk" in json.dumps(totals.to_plotly_json(), default=str)
     assert len(fig.data) == 2 and fig.layout.yaxis.title.text.startswith("Least total risk")
@@ -132,8 +138,11 @@ def _xlsx_text(data: bytes) -> str:
 
 def _pptx_text(data: bytes) -> str:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        return " ".join(z.read(n).decode("utf-8", "ignore") for n in z.namelist()
-                        if n.endswith(".xml") and ("slides/" in n or "charts/" in n or "embeddings" in n))
+        return " ".join(
+            z.read(n).decode("utf-8", "ignore")
+            for n in z.namelist()
+            if n.endswith(".xml") and ("slides/" in n or "charts/" in n or "embeddings" in n)
+        )
 
 
 def test_briefing_download_for_an_ally_has_no_internal_field(store, runs):
@@ -144,6 +153,7 @@ def test_briefing_download_for_an_ally_has_no_internal_field(store, runs):
     deck, note = scenarios_page.brief_download(store, ref, "pptx", "OFFICIAL", None, "ally")
     assert deck["filename"] == "Joint-option-ally.pptx" and "ally view" in note
     import base64
+
     pptx = base64.b64decode(deck["content"])
     text = _pptx_text(pptx).lower()
     assert "official" in text
@@ -177,6 +187,7 @@ def test_concurrent_saves_each_get_the_version_they_wrote(store, runs):
     """Two analysts save the same scenario over and over: every save that succeeds reports a version
     no other save reports, so the next save from it is refused rather than overwriting unseen work."""
     import threading
+
     scenarios.save_current(store, "shared", runs[0], None)
     results = {"ana": [], "kim": []}
 
@@ -203,6 +214,7 @@ def test_concurrent_saves_each_get_the_version_they_wrote(store, runs):
 
 def test_concurrent_renames_to_one_name_give_a_clear_message(store, runs):
     import threading
+
     for n in ("a", "b", "c"):
         scenarios.save_current(store, n, runs[0], None)
     outcomes = []
@@ -217,6 +229,7 @@ def test_concurrent_renames_to_one_name_give_a_clear_message(store, runs):
 
 def test_a_corrupt_or_unwritable_database_is_a_clear_message(tmp_path, runs):
     from optimizer.errors import DecontrolError
+
     bad = tmp_path / "corrupt.db"
     bad.write_bytes(b"this is not a database" * 100)
     with pytest.raises(DecontrolError, match="not a readable SQLite database"):

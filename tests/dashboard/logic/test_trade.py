@@ -61,8 +61,13 @@ def test_composition_without_data_says_which_years_exist(tiny_ds):
 
 
 def test_hs6_tier_is_the_strictest_of_its_items():
-    items = pd.DataFrame({"eccn": ["A", "B", "C", "D"], "tier": ["legacy", "foundational", "legacy", "legacy"],
-                          "hs6": ["848620;847130", "848620", "", None]})
+    items = pd.DataFrame(
+        {
+            "eccn": ["A", "B", "C", "D"],
+            "tier": ["legacy", "foundational", "legacy", "legacy"],
+            "hs6": ["848620;847130", "848620", "", None],
+        }
+    )
     t = trade.hs6_tiers(items)
     assert dict(zip(t["hs6"], t["tier"])) == {"847130": "legacy", "848620": "foundational"}
 
@@ -86,13 +91,16 @@ def test_controlled_summary_gives_each_tier_and_the_share_of_exports(tiny_ds):
     assert outside[-1] == {"tier": "all mapped codes", "value": "no data", "share": "n/a"}
 
 
-@pytest.mark.parametrize("now,then,words", [
-    (-295.4e9, -367.3e9, "deficit narrowed by $71.9bn since 2015"),
-    (-400e9, -367.3e9, "deficit widened by $32.7bn since 2015"),
-    (17.9e9, 14.1e9, "surplus grew by $3.8bn since 2015"),
-    (5e9, 14.1e9, "surplus shrank by $9.1bn since 2015"),
-    (-5e9, 14.1e9, "deficit; a surplus of $14.1bn in 2015"),
-])
+@pytest.mark.parametrize(
+    "now,then,words",
+    [
+        (-295.4e9, -367.3e9, "deficit narrowed by $71.9bn since 2015"),
+        (-400e9, -367.3e9, "deficit widened by $32.7bn since 2015"),
+        (17.9e9, 14.1e9, "surplus grew by $3.8bn since 2015"),
+        (5e9, 14.1e9, "surplus shrank by $9.1bn since 2015"),
+        (-5e9, 14.1e9, "deficit; a surplus of $14.1bn in 2015"),
+    ],
+)
 def test_the_balance_change_reads_the_right_way_round(now, then, words):
     """A deficit next to '+$71.9bn vs 2015' read as a deficit grown by that much."""
     assert trade.balance_change(now, then, 2015) == words
@@ -100,6 +108,7 @@ def test_the_balance_change_reads_the_right_way_round(now, then, words):
 
 def test_events_are_those_of_the_partner_and_the_axis_reaches_the_latest(shipped_ds):
     """China's rare-earth controls showed on US trade with Japan; 2025 events were cut off by a 2024 axis."""
+
     def shown(partner, years):
         fig = trade.series_figure(shipped_ds, partner, years)
         (ev,) = [t for t in fig.data if t.name == "Policy events"]

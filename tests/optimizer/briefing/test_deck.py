@@ -15,30 +15,90 @@ from optimizer.errors import DecontrolError
 @pytest.fixture()
 def briefing() -> Briefing:
     package = {
-        "status": "optimal", "target_usd": 2e9, "achieved_usd": 2.3e9, "risk": 1.7, "max_achievable_usd": 9e9,
-        "marginal_risk_per_bn": 0.4, "binding_constraints": ["target"], "synthetic": True,
-        "items": [{"eccn": "2B991", "heading": "Numerical control units", "mode": "lift", "value_usd": 1.5e9,
-                   "risk": 0.9, "fa_score": 0.8, "why": "cheapest risk per dollar", "tier_reason": "bargaining chip"},
-                  {"eccn": "4A994", "heading": "Computers", "mode": "exception", "value_usd": 0.8e9,
-                   "risk": 0.8, "fa_score": 0.9, "why": "high FA"}],
-        "excluded": [{"eccn": "3A090", "reason": "foundational"}, {"eccn": "1C350", "reason": "foundational"},
-                     {"eccn": "5A992", "reason": "not_needed"}],
+        "status": "optimal",
+        "target_usd": 2e9,
+        "achieved_usd": 2.3e9,
+        "risk": 1.7,
+        "max_achievable_usd": 9e9,
+        "marginal_risk_per_bn": 0.4,
+        "binding_constraints": ["target"],
+        "synthetic": True,
+        "items": [
+            {
+                "eccn": "2B991",
+                "heading": "Numerical control units",
+                "mode": "lift",
+                "value_usd": 1.5e9,
+                "risk": 0.9,
+                "fa_score": 0.8,
+                "why": "cheapest risk per dollar",
+                "tier_reason": "bargaining chip",
+            },
+            {
+                "eccn": "4A994",
+                "heading": "Computers",
+                "mode": "exception",
+                "value_usd": 0.8e9,
+                "risk": 0.8,
+                "fa_score": 0.9,
+                "why": "high FA",
+            },
+        ],
+        "excluded": [
+            {"eccn": "3A090", "reason": "foundational"},
+            {"eccn": "1C350", "reason": "foundational"},
+            {"eccn": "5A992", "reason": "not_needed"},
+        ],
     }
-    items = pd.DataFrame([
-        {"eccn": "2B991", "heading": "NC units", "tier": "transactional", "tier_reason": "bargaining chip",
-         "risk": 0.9, "risk_base": 1.0, "value_usd": 1.5e9, "fa_score": 0.8, "synthetic": True},
-        {"eccn": "4A994", "heading": "Computers", "tier": "legacy", "tier_reason": "AT-only 9xx", "risk": 0.8,
-         "risk_base": 1.0, "value_usd": 0.8e9, "fa_score": 0.9, "synthetic": True},
-    ])
-    totals = pd.DataFrame({"year": range(2015, 2025), "exports_usd": [1.2e11] * 10, "imports_usd": [4.5e11] * 10,
-                           "balance_usd": [-3.3e11] * 10})
+    items = pd.DataFrame(
+        [
+            {
+                "eccn": "2B991",
+                "heading": "NC units",
+                "tier": "transactional",
+                "tier_reason": "bargaining chip",
+                "risk": 0.9,
+                "risk_base": 1.0,
+                "value_usd": 1.5e9,
+                "fa_score": 0.8,
+                "synthetic": True,
+            },
+            {
+                "eccn": "4A994",
+                "heading": "Computers",
+                "tier": "legacy",
+                "tier_reason": "AT-only 9xx",
+                "risk": 0.8,
+                "risk_base": 1.0,
+                "value_usd": 0.8e9,
+                "fa_score": 0.9,
+                "synthetic": True,
+            },
+        ]
+    )
+    totals = pd.DataFrame(
+        {
+            "year": range(2015, 2025),
+            "exports_usd": [1.2e11] * 10,
+            "imports_usd": [4.5e11] * 10,
+            "balance_usd": [-3.3e11] * 10,
+        }
+    )
     return Briefing(
-        partner="CHN", partner_name="China", year=2024, package=package, trade_totals=totals,
-        trade_source="US Census Bureau, Census basis (real)", hs6_source="synthetic layer seed 20250101",
+        partner="CHN",
+        partner_name="China",
+        year=2024,
+        package=package,
+        trade_totals=totals,
+        trade_source="US Census Bureau, Census basis (real)",
+        hs6_source="synthetic layer seed 20250101",
         hs6_synthetic=True,
-        frontier=[{"target_usd": t, "achieved_usd": t * 1.05, "risk": t / 2e9, "items": []} for t in (0, 1e9, 2e9, 4e9)],
+        frontier=[
+            {"target_usd": t, "achieved_usd": t * 1.05, "risk": t / 2e9, "items": []} for t in (0, 1e9, 2e9, 4e9)
+        ],
         alternatives=[{"achieved_usd": 2.2e9, "risk": 1.75, "items": [{"eccn": "2B991", "mode": "lift", "risk": 0.9}]}],
-        items=items, assumptions={"target_usd": 2e9, "modes": ["lift", "exception"], "risk_weights": {"NS1": 1.0}},
+        items=items,
+        assumptions={"target_usd": 2e9, "modes": ["lift", "exception"], "risk_weights": {"NS1": 1.0}},
         provenance={"dataset_id": "abc", "ccl_vintage": "eCFR 2026-07-23"},
     )
 
@@ -92,15 +152,32 @@ def test_wrong_suffix_is_refused(briefing, tmp_path):
 
 def test_assumptions_read_as_a_briefer_would():
     from optimizer.briefing.deck import assumption_lines
-    lines = assumption_lines({"target_usd": 2e9, "min_fa": 0.0, "modes": ["lift", "exception"],
-                              "mode_params": {"lift": {"value_share": 1.0, "risk_share": 1.0},
-                                              "exception": {"value_share": 0.7, "risk_share": 0.5},
-                                              "approval": {"value_share": 0.4, "risk_share": 0.25}},
-                              "allow_opposed": False, "ally_penalty": 0.5, "coherence": True, "rel_gap": 0.001,
-                              "locks": [], "risk_budget": None})
-    assert lines == ["Concession target per year: $2.0bn", "Foreign-availability threshold: none (0: every score counts)",
-                     "Relief instruments allowed: lift the licence requirement, licence exception eligibility",
-                     "Relief instruments (share of value, share of risk): lift the licence requirement 100%, 100%; "
-                     "licence exception eligibility 70%, 50%",
-                     "Items an ally opposes allowed: no", "Software/technology only with its hardware entry: yes",
-                     "Accepted optimality gap: 0.1%"]
+
+    lines = assumption_lines(
+        {
+            "target_usd": 2e9,
+            "min_fa": 0.0,
+            "modes": ["lift", "exception"],
+            "mode_params": {
+                "lift": {"value_share": 1.0, "risk_share": 1.0},
+                "exception": {"value_share": 0.7, "risk_share": 0.5},
+                "approval": {"value_share": 0.4, "risk_share": 0.25},
+            },
+            "allow_opposed": False,
+            "ally_penalty": 0.5,
+            "coherence": True,
+            "rel_gap": 0.001,
+            "locks": [],
+            "risk_budget": None,
+        }
+    )
+    assert lines == [
+        "Concession target per year: $2.0bn",
+        "Foreign-availability threshold: none (0: every score counts)",
+        "Relief instruments allowed: lift the licence requirement, licence exception eligibility",
+        "Relief instruments (share of value, share of risk): lift the licence requirement 100%, 100%; "
+        "licence exception eligibility 70%, 50%",
+        "Items an ally opposes allowed: no",
+        "Software/technology only with its hardware entry: yes",
+        "Accepted optimality gap: 0.1%",
+    ]

@@ -24,6 +24,7 @@ SETTINGS = ExchangeSettings(risk_price_usd=1e7)
 def shipped():
     from optimizer.data.load import load_dataset
     from optimizer.estimation import build_item_table
+
     ds = load_dataset()
     items = build_item_table(ds, "CHN")
     rep = exchange_package(ds, "CHN", day="2026-12-01", settings=SETTINGS, items=items)
@@ -46,16 +47,19 @@ def test_the_slide(shipped, tmp_path, deck_text):
     series = {s.name: list(s.values) for s in plot.series}
     assert series["US gives (partner's gain)"][0] == pytest.approx(rep.partner_gain_usd / 1e6, abs=0.01)
     assert series["US gets (published HS codes)"][3] == pytest.approx(refs[2].partner_gives_usd / 1e6, abs=0.01)
-    assert series["US gets on UNSOURCED HS codes"][3] == pytest.approx(refs[2].partner_gives_unsourced_usd / 1e6,
-                                                                        abs=0.01)
+    assert series["US gets on UNSOURCED HS codes"][3] == pytest.approx(
+        refs[2].partner_gives_unsourced_usd / 1e6, abs=0.01
+    )
     assert series["US gives on UNSOURCED HS codes"][2] == pytest.approx(refs[1].us_gives_unsourced_usd / 1e6, abs=0.01)
 
 
 def test_an_empty_exchange_says_why(shipped, deck_text):
     ds, _, _ = shipped
     from optimizer.estimation import build_item_table
-    rep = exchange_package(ds, "CHN", day="2026-12-01", settings=ExchangeSettings(risk_price_usd=1e9),
-                           items=build_item_table(ds, "CHN"))
+
+    rep = exchange_package(
+        ds, "CHN", day="2026-12-01", settings=ExchangeSettings(risk_price_usd=1e9), items=build_item_table(ds, "CHN")
+    )
     assert "nothing is worth giving at this risk price" in deck_text(build_exchange_slide(rep))
 
 
@@ -76,17 +80,39 @@ def test_the_workbook_sheets(shipped):
 
 def test_an_exchange_scenario_briefs_its_gives_and_gets_to_analysts_only(shipped, tmp_path, cli, deck_text):
     from optimizer.scenarios import ScenarioStore
+
     _, rep, _ = shipped
     url = f"sqlite:///{tmp_path / 's.db'}"
     ScenarioStore(url).save("exchange A", exchange_inputs(rep), exchange_results(rep))
-    code, _, err = cli("brief", "--scenario", "exchange A", "--db", url, "-o", str(tmp_path / "in.pptx"),
-                       "--xlsx", str(tmp_path / "in.xlsx"))
+    code, _, err = cli(
+        "brief",
+        "--scenario",
+        "exchange A",
+        "--db",
+        url,
+        "-o",
+        str(tmp_path / "in.pptx"),
+        "--xlsx",
+        str(tmp_path / "in.xlsx"),
+    )
     assert code == 0, err
     assert "Gives and gets with CHN" in deck_text(tmp_path / "in.pptx")
     import openpyxl
+
     assert "Exchange ledger" in openpyxl.load_workbook(tmp_path / "in.xlsx").sheetnames
-    code, _, err = cli("brief", "--scenario", "exchange A", "--db", url, "-o", str(tmp_path / "ally.pptx"),
-                       "--xlsx", str(tmp_path / "ally.xlsx"), "--audience", "ally")
+    code, _, err = cli(
+        "brief",
+        "--scenario",
+        "exchange A",
+        "--db",
+        url,
+        "-o",
+        str(tmp_path / "ally.pptx"),
+        "--xlsx",
+        str(tmp_path / "ally.xlsx"),
+        "--audience",
+        "ally",
+    )
     assert code == 0, err
     assert "Gives and gets" not in deck_text(tmp_path / "ally.pptx")
     assert "Exchange ledger" not in openpyxl.load_workbook(tmp_path / "ally.xlsx").sheetnames

@@ -24,8 +24,9 @@ def test_table_and_csv(cli):
     code, out, _ = cli("diversion", "--target", "chn", "--hubs", "SGP,MYS,THA,VNM", "--top", "3")
     assert code == 0 and "SYNTHETIC" in out and "Weights: growth 0.35" in out and "not evidence" in out
     assert "2022-10-07" in out and "post years 2023-2024" in out
-    code, out, _ = cli("diversion", "--target", "CHN", "--since", "2023-10-17", "--format", "csv",
-                       "--weights", "growth=1")
+    code, out, _ = cli(
+        "diversion", "--target", "CHN", "--since", "2023-10-17", "--format", "csv", "--weights", "growth=1"
+    )
     assert code == 0
     df = pd.read_csv(io.StringIO(out.lstrip("\ufeff")), dtype={"hs6": str})
     assert set(df["data"]) == {"SYNTHETIC"} and set(df["target"]) == {"CHN"}
@@ -37,15 +38,18 @@ def test_validate_prints_recall_and_false_alarms(cli):
     assert code == 0 and "planted found in the top" in out and "false alarms" in out
 
 
-@pytest.mark.parametrize("argv, message", [
-    (("--target", "RUS", "--since", "24/02/2022"), "is not a date"),
-    (("--target", "RUS", "--since", "2030-01-01"), "no trade data after 2030-01-01"),
-    (("--target", "RUS", "--tier", "7"), "unknown CHPL tier"),
-    (("--target", "RUS", "--hubs", "ARE,ZZZ"), "unknown hub country code"),
-    (("--target", "RUS", "--weights", "growth=abc"), "not a number"),
-    (("--target", "RUS", "--top", "0"), "at least 1"),
-    ((), "give --target"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (("--target", "RUS", "--since", "24/02/2022"), "is not a date"),
+        (("--target", "RUS", "--since", "2030-01-01"), "no trade data after 2030-01-01"),
+        (("--target", "RUS", "--tier", "7"), "unknown CHPL tier"),
+        (("--target", "RUS", "--hubs", "ARE,ZZZ"), "unknown hub country code"),
+        (("--target", "RUS", "--weights", "growth=abc"), "not a number"),
+        (("--target", "RUS", "--top", "0"), "at least 1"),
+        ((), "give --target"),
+    ],
+)
 def test_bad_input_exits_2_with_a_message(cli, argv, message):
     code, out, err = cli("diversion", *argv)
     assert code == 2 and message in err and "Traceback" not in err and out == ""
@@ -58,7 +62,9 @@ def test_unknown_target_is_an_argparse_error(cli):
 
 def test_slide_is_written_and_a_bad_slide_path_exits_2(cli, tmp_path):
     out_file = tmp_path / "div.pptx"
-    code, _, err = cli("diversion", "--target", "CHN", "--slide", str(out_file), "--audience", "ally", "--format", "json")
+    code, _, err = cli(
+        "diversion", "--target", "CHN", "--slide", str(out_file), "--audience", "ally", "--format", "json"
+    )
     assert code == 0 and out_file.is_file() and "ally audience; SYNTHETIC" in err
     code, _, err = cli("diversion", "--target", "CHN", "--slide", str(tmp_path / "div.txt"))
     assert code == 2 and "must be a .pptx" in err and not (tmp_path / "div.txt").exists()

@@ -16,6 +16,7 @@ def test_json_equals_the_core_api(cli):
     from optimizer.data.load import load_dataset
     from optimizer.gets.exchange import ExchangeSettings
     from optimizer.gets.package import exchange_package
+
     code, out, err = cli(*ARGS, "--format", "json")
     assert code == 0, err
     d = json.loads(out)
@@ -37,15 +38,18 @@ def test_table_and_csv_say_synthetic(cli):
     assert all(r["synthetic"] == "True" and r["source"] for r in rows)
 
 
-@pytest.mark.parametrize("argv, message", [
-    (("--balance", "lots"), "--balance 'lots'"),
-    (("--balance", "2:1"), "upper share"),
-    (("--date", "2026-13-01"), "--date '2026-13-01' is not a date"),
-    (("--risk-price", "cheap"), "--risk-price 'cheap'"),
-    (("--supply-premium", "2"), "--supply-premium '2'"),
-    (("--horizon", "soon"), "--horizon 'soon'"),
-    (("--modes", "bribe"), "bribe"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (("--balance", "lots"), "--balance 'lots'"),
+        (("--balance", "2:1"), "upper share"),
+        (("--date", "2026-13-01"), "--date '2026-13-01' is not a date"),
+        (("--risk-price", "cheap"), "--risk-price 'cheap'"),
+        (("--supply-premium", "2"), "--supply-premium '2'"),
+        (("--horizon", "soon"), "--horizon 'soon'"),
+        (("--modes", "bribe"), "bribe"),
+    ],
+)
 def test_bad_input_exit_2(cli, argv, message):
     code, out, err = cli(*ARGS, *argv)
     assert code == 2 and message in err and "Traceback" not in err and out == ""
@@ -83,6 +87,7 @@ def test_slide_and_workbook(cli, tmp_path, deck_text):
     assert code == 0, err
     assert "Gives and gets with CHN" in deck_text(tmp_path / "ex.pptx")
     import openpyxl
+
     assert openpyxl.load_workbook(tmp_path / "ex.xlsx").sheetnames[0] == "Exchange ledger"
     code, _, err = cli(*ARGS, "--slide", str(tmp_path / "ex.ppt"))
     assert code == 2 and "must end in .pptx" in err

@@ -42,8 +42,14 @@ def test_stale_save_exits_2_and_keeps_the_stored_version(cli, db):
     assert json.loads(out)["version"] == 2 and json.loads(out)["inputs"]["scenario"]["target_usd"] == 4e6
 
 
-@pytest.mark.parametrize("content", ["{broken", '{"format": "decontrol-scenario", "format_version": 1, "name": "x", '
-                                                '"inputs": {"scenario": {"target_usd": "lots"}}, "results": {}}'])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{broken",
+        '{"format": "decontrol-scenario", "format_version": 1, "name": "x", '
+        '"inputs": {"scenario": {"target_usd": "lots"}}, "results": {}}',
+    ],
+)
 def test_malformed_import_exits_2_and_stores_nothing(cli, db, tmp_path, content):
     path = tmp_path / "bad.json"
     path.write_text(content)
@@ -55,8 +61,9 @@ def test_malformed_import_exits_2_and_stores_nothing(cli, db, tmp_path, content)
 
 def test_brief_from_flags_writes_deck_and_workbook(cli, tmp_path, deck_text):
     deck, book = tmp_path / "b.pptx", tmp_path / "b.xlsx"
-    code, out, err = cli("brief", "--partner", "CHN", "--target", "3m", "-o", str(deck), "--xlsx", str(book),
-                         "--marking", "TEST MARKING")
+    code, out, err = cli(
+        "brief", "--partner", "CHN", "--target", "3m", "-o", str(deck), "--xlsx", str(book), "--marking", "TEST MARKING"
+    )
     assert code == 0, err
     prs = Presentation(str(deck))
     assert len(prs.slides) >= 5
@@ -69,7 +76,9 @@ def test_brief_from_flags_writes_deck_and_workbook(cli, tmp_path, deck_text):
 def test_ally_brief_from_saved_scenario_leaks_nothing_internal(cli, db, tmp_path, deck_text):
     assert cli("scenario", "save", "s", "--partner", "CHN", "--target", "3m", "--db", db)[0] == 0
     deck, book = tmp_path / "a.pptx", tmp_path / "a.xlsx"
-    code, _, err = cli("brief", "--scenario", "s", "--db", db, "--audience", "ally", "-o", str(deck), "--xlsx", str(book))
+    code, _, err = cli(
+        "brief", "--scenario", "s", "--db", db, "--audience", "ally", "-o", str(deck), "--xlsx", str(book)
+    )
     assert code == 0, err
     texts = [deck_text(deck)]
     wb = openpyxl.load_workbook(book)
@@ -90,8 +99,9 @@ def test_brief_bad_inputs_exit_2(cli, tmp_path, db):
 def test_an_infeasible_brief_carries_the_diagnosis(cli, tmp_path, deck_text, audience):
     """The deck said 'Binding constraints: - none' and the workbook had no diagnosis at all."""
     deck, book = tmp_path / "inf.pptx", tmp_path / "inf.xlsx"
-    code, out, err = cli("brief", "--partner", "CHN", "--target", "10m", "--audience", audience, "-o", str(deck),
-                         "--xlsx", str(book))
+    code, out, err = cli(
+        "brief", "--partner", "CHN", "--target", "10m", "--audience", audience, "-o", str(deck), "--xlsx", str(book)
+    )
     assert code == 0, err
     text = deck_text(deck)
     assert "No package reaches the $10.0m target" in text and "Largest achievable target: $6.35m a year" in text

@@ -26,8 +26,7 @@ def test_importing_the_entry_module_loads_no_heavy_library():
 
 @pytest.mark.parametrize("argv", [["--help"], [], ["no-such-command"]])
 def test_help_and_usage_load_no_heavy_library(argv):
-    code = ("import sys\nfrom dashboard.cli import main\n"
-            f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass")
+    code = f"import sys\nfrom dashboard.cli import main\ntry:\n    main({argv!r})\nexcept SystemExit:\n    pass"
     assert _loaded_after(code) == []
 
 
@@ -40,24 +39,28 @@ def test_a_command_loads_what_it_needs():
 def _full_parser():
     from dashboard.cli import register_overrides, register_serve, register_users
     from optimizer.cli import build_parser
+
     return build_parser((register_serve, register_users, register_overrides))
 
 
 def _lazy_parser(only: str = ""):
     from dashboard.cli import register_overrides, register_serve, register_users
     from optimizer.cli import build_parser
+
     return build_parser((register_serve, register_users, register_overrides), only=only)
 
 
 def _choices(parser) -> dict[str, str]:
     """Command -> one-line help of a parser's sub-commands, in order."""
     import argparse
+
     action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     return {c.dest: c.help for c in action._choices_actions}
 
 
 def test_commands_table_matches_what_the_modules_register():
     from optimizer.cli import COMMANDS
+
     listed = {c: h for commands in COMMANDS.values() for c, h in commands.items()}
     registered = {c: h for c, h in _choices(_full_parser()).items() if c not in ("serve", "users", "overrides")}
     assert registered == listed, "optimizer.cli.COMMANDS must list each module's commands with their help"
@@ -70,6 +73,7 @@ def test_help_without_the_modules_is_the_full_help():
 
 def test_each_command_parses_as_with_every_module_registered():
     from optimizer.cli import COMMANDS
+
     for commands in COMMANDS.values():
         for command in commands:
             full, lazy = _full_parser(), _lazy_parser(command)
@@ -80,6 +84,7 @@ def test_each_command_parses_as_with_every_module_registered():
 
 def test_help_exits_0_and_lists_every_command(cli):
     from optimizer.cli import COMMANDS
+
     code, out, _ = cli("--help")
     assert code == 0
     for commands in COMMANDS.values():

@@ -42,8 +42,14 @@ CCL = [
     ("2B001", "NS2;NP1;AT1", "WA;NSG", "entire"),
     ("3A090", "RS_AC;AT1", "US", "none"),
 ]
-CONCORDANCE = [("2B991", "845891", 0.5), ("4A994", "847130", 0.5), ("9A991", "880240", 0.5),
-               ("4D994", "847130", 0.3), ("2B001", "845891", 0.4), ("3A090", "847130", 0.2)]
+CONCORDANCE = [
+    ("2B991", "845891", 0.5),
+    ("4A994", "847130", 0.5),
+    ("9A991", "880240", 0.5),
+    ("4D994", "847130", 0.3),
+    ("2B001", "845891", 0.4),
+    ("3A090", "847130", 0.2),
+]
 COUNTRIES = ["USA", "CHN", "JPN", "DEU", "ITA", "GBR", "WLD", "EUU"]
 WA = ["USA", "JPN", "DEU", "ITA", "GBR"]
 
@@ -67,10 +73,22 @@ def binding_chart(*partners: str) -> pd.DataFrame:
     hand-made AT-only items would need no licence; this test destination keeps them licensable, so the
     estimation formulas can be checked on them."""
     from optimizer.data.schema import CHART_COLUMNS
+
     base = empty_frame(TABLES["country_chart"])
-    rows = [{"iso3": p, "iso2": p[:2], "chart_name": p, "row_type": "graded", "footnotes": "",
-             **dict.fromkeys(CHART_COLUMNS, True), "pointer_text": "", "as_of": "2026-07-23", "source": "test chart"}
-            for p in partners]
+    rows = [
+        {
+            "iso3": p,
+            "iso2": p[:2],
+            "chart_name": p,
+            "row_type": "graded",
+            "footnotes": "",
+            **dict.fromkeys(CHART_COLUMNS, True),
+            "pointer_text": "",
+            "as_of": "2026-07-23",
+            "source": "test chart",
+        }
+        for p in partners
+    ]
     return pd.DataFrame(rows, columns=base.columns)
 
 
@@ -96,13 +114,25 @@ def make_dataset(trade: pd.DataFrame | None = None) -> Dataset:
     frames["trade"] = trade if trade is not None else trade_frame()
     frames["countries"] = pd.DataFrame({"iso3": COUNTRIES, "name": COUNTRIES})
     frames["country_chart"] = binding_chart("CHN")
-    frames["regimes"] = pd.DataFrame([("WA", c, "2025-01-01", "test") for c in WA]
-                                     + [("NSG", c, "2025-01-01", "test") for c in WA + ["CHN"]],
-                                     columns=["regime", "iso3", "as_of", "source"])
-    frames["hs6"] = pd.DataFrame({"hs6": list(WORLD), "name": ["lathes", "laptops", "aircraft"],
-                                  "hs2": ["84", "84", "88"], "hs4": ["8458", "8471", "8802"]})
-    return Dataset(**frames, provenance={}, trade_synthetic=True, trade_source="hand-made test trade",
-                   dataset_id=f"coalition{next(_ids)}")
+    frames["regimes"] = pd.DataFrame(
+        [("WA", c, "2025-01-01", "test") for c in WA] + [("NSG", c, "2025-01-01", "test") for c in WA + ["CHN"]],
+        columns=["regime", "iso3", "as_of", "source"],
+    )
+    frames["hs6"] = pd.DataFrame(
+        {
+            "hs6": list(WORLD),
+            "name": ["lathes", "laptops", "aircraft"],
+            "hs2": ["84", "84", "88"],
+            "hs4": ["8458", "8471", "8802"],
+        }
+    )
+    return Dataset(
+        **frames,
+        provenance={},
+        trade_synthetic=True,
+        trade_source="hand-made test trade",
+        dataset_id=f"coalition{next(_ids)}",
+    )
 
 
 @pytest.fixture()
@@ -136,7 +166,8 @@ def random_instance(seed: int, n: int = 8, members: tuple[str, ...] = ("USA", "J
         values[m] = v
     unknown = int(rng.integers(n))
     values.iloc[unknown] = np.nan
-    items = pd.DataFrame({"eccn": ids, "tier": tiers, "value_usd": values["USA"].to_numpy(), "risk": risk,
-                          "fa_score": fa})
+    items = pd.DataFrame(
+        {"eccn": ids, "tier": tiers, "value_usd": values["USA"].to_numpy(), "risk": risk, "fa_score": fa}
+    )
     budget = round(float(risk.sum()) / 3, 3)
     return items, values, budget

@@ -24,8 +24,9 @@ def test_json_gives_both_packages_side_by_side(cli):
 
 
 def test_table_output_and_options(cli):
-    code, out, err = cli(*BASE, "--risk-budget", "0.5", "--max-items", "3", "--min-fa", "0.5",
-                         "--solver", "highs", "--time-limit", "20")
+    code, out, err = cli(
+        *BASE, "--risk-budget", "0.5", "--max-items", "3", "--min-fa", "0.5", "--solver", "highs", "--time-limit", "20"
+    )
     assert code == 0, err
     assert "SYNTHETIC trade figures" in out and "Proxy values (no bilateral rows): JPN, NLD, GBR" in out
     assert "coalition package" in out and "US-only package" in out and "HiGHS" in out
@@ -33,16 +34,19 @@ def test_table_output_and_options(cli):
     assert len(counts) == 2 and all(1 <= n <= 3 for n in counts)
 
 
-@pytest.mark.parametrize("argv, words", [
-    (("--members", "USA,XXX", "--risk-budget", "1"), "unknown member 'XXX'"),
-    (("--members", "USA,CHN", "--risk-budget", "1"), "is the partner"),
-    (("--members", "USA,JPN", "--risk-budget", "-1"), "must be a finite number >= 0"),
-    (("--members", "USA,JPN", "--risk-budget", "lots"), "is not a number"),
-    (("--members", "USA", "--risk-budget", "1"), "at least one ally"),
-    (("--members", "USA,JPN", "--risk-budget", "1", "--min-fa", "2"), "min_fa"),
-    (("--members", "USA,JPN", "--risk-budget", "1", "--force", "3A090"), "foundational"),
-    (("--members", "USA,JPN", "--risk-budget", "1", "--year", "1990"), "no trade data for year 1990"),
-])
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (("--members", "USA,XXX", "--risk-budget", "1"), "unknown member 'XXX'"),
+        (("--members", "USA,CHN", "--risk-budget", "1"), "is the partner"),
+        (("--members", "USA,JPN", "--risk-budget", "-1"), "must be a finite number >= 0"),
+        (("--members", "USA,JPN", "--risk-budget", "lots"), "is not a number"),
+        (("--members", "USA", "--risk-budget", "1"), "at least one ally"),
+        (("--members", "USA,JPN", "--risk-budget", "1", "--min-fa", "2"), "min_fa"),
+        (("--members", "USA,JPN", "--risk-budget", "1", "--force", "3A090"), "foundational"),
+        (("--members", "USA,JPN", "--risk-budget", "1", "--year", "1990"), "no trade data for year 1990"),
+    ],
+)
 def test_bad_input_exits_2_with_a_message(cli, argv, words):
     code, out, err = cli("coalition", "--partner", "CHN", *argv)
     assert code == 2

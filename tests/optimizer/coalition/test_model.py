@@ -40,8 +40,13 @@ def _brute(items: pd.DataFrame, values: pd.DataFrame, sc: Scenario):
     """Every feasible package; returns (eligible, [(package, min relative gain, total, US value, risk)])."""
     t = items.set_index("eccn")
     forced = set(sc.forced)
-    eligible = [i for i in t.index if t.at[i, "tier"] != "foundational" and i not in sc.locks and
-                (i in forced or (t.at[i, "fa_score"] >= sc.min_fa and not math.isnan(t.at[i, "value_usd"])))]
+    eligible = [
+        i
+        for i in t.index
+        if t.at[i, "tier"] != "foundational"
+        and i not in sc.locks
+        and (i in forced or (t.at[i, "fa_score"] >= sc.min_fa and not math.isnan(t.at[i, "value_usd"])))
+    ]
     pots = {m: p for m, p in potentials(values, eligible).items() if p > 0}
     out = []
     for k in range(len(eligible) + 1):
@@ -117,8 +122,15 @@ def _tie_case():
     total. D unlocks nothing and costs risk; the budget allows any two of A, B, C plus D."""
     ids = ["1A101", "2A102", "3A103", "4A104"]
     values = pd.DataFrame({"USA": [1e6, 2e6, 0.0, 0.0], "JPN": [1e6, 0.0, 1e6, 0.0]}, index=pd.Index(ids, name="eccn"))
-    raw = pd.DataFrame({"eccn": ids, "tier": "legacy", "value_usd": values["USA"].to_numpy(),
-                        "risk": [1.0, 1.0, 1.0, 0.1], "fa_score": 1.0})
+    raw = pd.DataFrame(
+        {
+            "eccn": ids,
+            "tier": "legacy",
+            "value_usd": values["USA"].to_numpy(),
+            "risk": [1.0, 1.0, 1.0, 0.1],
+            "fa_score": 1.0,
+        }
+    )
     return validate_items(raw)[0], values
 
 

@@ -48,13 +48,16 @@ def test_exclusions_name_their_reasons_and_to_dict_is_strict_json(ds):
 def test_members_positions_screen_the_coalition_not_the_us_only_package(ds):
     """The US-only optimum silently took the allies' oppositions (so it was no US-only package)."""
     sc = Scenario(risk_budget=0.41, rel_gap=0.0, min_fa=0.0)
-    r = coalition_package(ds, "CHN", ["JPN", "DEU"], sc,
-                          positions={"JPN": {"9A991": "oppose"}, "GBR": {"2B991": "oppose"}})
+    r = coalition_package(
+        ds, "CHN", ["JPN", "DEU"], sc, positions={"JPN": {"9A991": "oppose"}, "GBR": {"2B991": "oppose"}}
+    )
     alone = coalition_package(ds, "CHN", ["JPN", "DEU"], sc)
     assert "9A991" not in r.coalition.item_ids()
     assert r.us_only.item_ids() == alone.us_only.item_ids() and "9A991" in r.us_only.item_ids()
-    assert any(w.startswith("the US-only package does not apply the allies' positions") and
-               "9A991 (opposed by JPN)" in w for w in r.warnings)
+    assert any(
+        w.startswith("the US-only package does not apply the allies' positions") and "9A991 (opposed by JPN)" in w
+        for w in r.warnings
+    )
     assert {"eccn": "9A991", "reason": "ally_opposes", "detail": "opposed by JPN"} in r.coalition.excluded
     assert "2B991" in r.coalition.item_ids()  # GBR is not a member: its position does not count
     assert any("positions of GBR ignored" in w for w in r.warnings)
@@ -88,8 +91,11 @@ def test_bad_input(ds):
 def test_shipped_data_never_touches_foundational_items_and_compares_fairly(budget):
     from optimizer.data.load import load_dataset
     from optimizer.estimation import build_item_table
+
     ds = load_dataset()
-    r = coalition_package(ds, "CHN", ["USA", "JPN", "NLD", "GBR"], Scenario(risk_budget=budget, rel_gap=0.0, min_fa=0.0))
+    r = coalition_package(
+        ds, "CHN", ["USA", "JPN", "NLD", "GBR"], Scenario(risk_budget=budget, rel_gap=0.0, min_fa=0.0)
+    )
     tier = build_item_table(ds, "CHN").set_index("eccn")["tier"]
     for side in (r.coalition, r.us_only):
         assert side.status == "optimal" and side.items

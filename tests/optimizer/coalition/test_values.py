@@ -50,6 +50,7 @@ def test_us_values_equal_the_item_table(ds):
 
 def test_us_values_equal_the_item_table_on_shipped_data():
     from optimizer.data.load import load_dataset
+
     ds = load_dataset()
     v = member_values(ds, "CHN", ["USA", "JPN", "NLD", "GBR"])
     t = build_item_table(ds, "CHN").set_index("eccn")
@@ -66,8 +67,12 @@ def test_us_values_equal_the_item_table_on_shipped_data():
 def test_members_are_checked_and_the_us_comes_first(ds):
     assert check_members(ds, "CHN", ["jpn", "DEU", "JPN"]) == ("USA", "JPN", "DEU")
     assert check_members(ds, "CHN", ["DEU", "USA"]) == ("USA", "DEU")
-    for bad, words in ((["USA", "XXX"], "unknown member 'XXX'"), (["USA", "CHN"], "is the partner"),
-                       (["USA", "WLD"], "group of countries"), (["USA"], "at least one ally")):
+    for bad, words in (
+        (["USA", "XXX"], "unknown member 'XXX'"),
+        (["USA", "CHN"], "is the partner"),
+        (["USA", "WLD"], "group of countries"),
+        (["USA"], "at least one ally"),
+    ):
         with pytest.raises(DecontrolError) as exc:
             check_members(ds, "CHN", bad)
         assert words in exc.value.render()
@@ -90,10 +95,18 @@ def test_value_rows_for_another_exporter_reads_its_own_columns():
     assert exporter_columns() == ("us_world_share", "us_exports_to_partner", "us_exports_to_partner_baseline")
     assert exporter_columns("JPN")[:2] == ("jpn_world_share", "jpn_exports_to_partner")
     shares = pd.DataFrame({"eccn": ["X"], "hs6": ["000001"], "controlled_share": [0.5]})
-    per = pd.DataFrame({"hs6": ["000001"], "partner_imports_world": [1000.0], "us_world_share": [0.2],
-                        "us_exports_to_partner": [50.0], "jpn_world_share": [0.1], "jpn_exports_to_partner": [120.0]})
-    assert value_rows(shares, per)["value_usd"].tolist() == [75.0]                     # (200 - 50) x 0.5
-    assert value_rows(shares, per, exporter="JPN")["value_usd"].tolist() == [0.0]      # max(0, 100 - 120)
+    per = pd.DataFrame(
+        {
+            "hs6": ["000001"],
+            "partner_imports_world": [1000.0],
+            "us_world_share": [0.2],
+            "us_exports_to_partner": [50.0],
+            "jpn_world_share": [0.1],
+            "jpn_exports_to_partner": [120.0],
+        }
+    )
+    assert value_rows(shares, per)["value_usd"].tolist() == [75.0]  # (200 - 50) x 0.5
+    assert value_rows(shares, per, exporter="JPN")["value_usd"].tolist() == [0.0]  # max(0, 100 - 120)
     per.loc[0, "jpn_exports_to_partner"] = 20.0
     assert np.isclose(value_rows(shares, per, exporter="JPN")["value_usd"].iloc[0], 40.0)
 

@@ -28,12 +28,14 @@ def test_every_table_is_typed(shipped):
     assert ds.countries["baci_code"].dtype == "Int64"
     assert ds.concordance["controlled_share"].dtype == "float64"
     for name, spec in TABLES.items():
-        assert [c.name for c in spec.columns] == list(ds.table(name).columns)[:len(spec.columns)]
+        assert [c.name for c in spec.columns] == list(ds.table(name).columns)[: len(spec.columns)]
 
 
 def test_absent_optional_tables_are_empty_with_schema_columns(shipped):
     ds = load_dataset(shipped_dir=shipped)
-    assert ds.tier_overrides.empty and list(ds.tier_overrides.columns) == [c.name for c in TABLES["tier_overrides"].columns]
+    assert ds.tier_overrides.empty and list(ds.tier_overrides.columns) == [
+        c.name for c in TABLES["tier_overrides"].columns
+    ]
     assert ds.provenance["tier_overrides"].path is None
 
 
@@ -61,10 +63,12 @@ def test_overlay_replaces_only_present_files(shipped, tmp_path):
 
 
 def test_overlay_csv_replaces_shipped_csv(shipped, tmp_path):
-    user = write_dir(tmp_path / "user", tables={"concordance.csv": "eccn,hs6,confidence,rationale\n3B001,848620,high,x\n"})
+    user = write_dir(
+        tmp_path / "user", tables={"concordance.csv": "eccn,hs6,confidence,rationale\n3B001,848620,high,x\n"}
+    )
     ds = load_dataset(user, shipped_dir=shipped)
     assert len(ds.concordance) == 1
-    assert ds.concordance["controlled_share"].isna().all()   # optional column absent -> NaN
+    assert ds.concordance["controlled_share"].isna().all()  # optional column absent -> NaN
     assert ds.provenance["concordance"].source.startswith("user-supplied")
 
 
@@ -89,8 +93,9 @@ def test_cache_returns_same_object_until_a_file_changes(shipped):
 
 
 def test_invalid_data_raises_with_every_problem(shipped, tmp_path):
-    user = write_dir(tmp_path / "user", tables={
-        "hs6.csv": "hs6,name,hs2,hs4\n10121,Horses,01,0101\n848620,Machines,84,8486\n"})
+    user = write_dir(
+        tmp_path / "user", tables={"hs6.csv": "hs6,name,hs2,hs4\n10121,Horses,01,0101\n848620,Machines,84,8486\n"}
+    )
     with pytest.raises(DataValidationError) as info:
         load_dataset(user, shipped_dir=shipped)
     text = info.value.render()

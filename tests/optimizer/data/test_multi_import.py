@@ -23,8 +23,11 @@ def _total(d: Path) -> float:
 
 def test_other_years_reporters_and_sources_add_up_with_per_source_provenance(cli, tmp_path):
     d = tmp_path / "data"
-    steps = [("import-baci", "baci/BACI_HS22_Y2022_V202501.csv"), ("import-census", "census/imports_hs6_2023.json"),
-             ("import-comtrade", "comtrade/classic_H5_2019.csv")]
+    steps = [
+        ("import-baci", "baci/BACI_HS22_Y2022_V202501.csv"),
+        ("import-census", "census/imports_hs6_2023.json"),
+        ("import-comtrade", "comtrade/classic_H5_2019.csv"),
+    ]
     singles = []
     for n, (command, fixture) in enumerate(steps):
         code, _, err = cli("data", command, str(FIXTURES / fixture), "--out", str(tmp_path / f"alone{n}"))
@@ -95,20 +98,26 @@ def test_replace_swaps_the_overlapping_rows_and_keeps_the_rest(cli, tmp_path):
     doubled = pd.read_parquet(d / "trade.parquet").query("year == 2023")["value_usd"].sum()
     single = _single(tmp_path, FIXTURES / "census" / "imports_hs6_2023.json")
     assert doubled == pytest.approx(2 * single, rel=1e-6)
-    assert df.query("year == 2022")["value_usd"].sum() == pytest.approx(baci_2022)   # other rows untouched
+    assert df.query("year == 2022")["value_usd"].sum() == pytest.approx(baci_2022)  # other rows untouched
 
 
 def _single(tmp_path: Path, path: Path) -> float:
     from optimizer.data.importers.census import import_census
+
     import_census(path, tmp_path / "single")
     return _total(tmp_path / "single")
 
 
 def test_an_import_never_mixes_with_a_synthetic_layer(cli, tmp_path):
     from optimizer.data.trade_file import write_trade_parquet
+
     d = tmp_path / "data"
-    write_trade_parquet(pd.DataFrame({"year": [2022], "exporter": ["USA"], "importer": ["CHN"], "hs6": ["848620"],
-                                      "value_usd": [1.0]}), d, source="synthetic demo", synthetic=True)
+    write_trade_parquet(
+        pd.DataFrame({"year": [2022], "exporter": ["USA"], "importer": ["CHN"], "hs6": ["848620"], "value_usd": [1.0]}),
+        d,
+        source="synthetic demo",
+        synthetic=True,
+    )
     before = snapshot(d)
     code, out, err = cli("data", "import-census", str(FIXTURES / "census" / "imports_hs6_2023.json"), "--out", str(d))
     assert code == 2 and "synthetic trade layer" in err

@@ -11,11 +11,11 @@ from tests.optimizer.data.conftest import trade_frame
 def test_world_exports_prefers_wld_rows_then_sums_bilateral():
     out = world_exports(trade_frame(), 2023)
     got = {(r.exporter, r.hs6): r.value_usd for r in out.itertuples()}
-    assert got[("USA", "848620")] == 1000.0          # its WLD row, not 100 + 999 (EUU)
-    assert got[("JPN", "848620")] == 320.0           # 300 to CHN + 20 to USA
+    assert got[("USA", "848620")] == 1000.0  # its WLD row, not 100 + 999 (EUU)
+    assert got[("JPN", "848620")] == 320.0  # 300 to CHN + 20 to USA
     assert got[("DEU", "848620")] == 50.0
     assert got[("USA", "845811")] == 40.0
-    assert ("WLD", "845811") not in got              # aggregates are not suppliers
+    assert ("WLD", "845811") not in got  # aggregates are not suppliers
     assert list(out.columns) == ["exporter", "hs6", "value_usd"]
 
 
@@ -23,9 +23,9 @@ def test_imports_from_world_for_one_importer_and_all():
     chn = imports_from_world(trade_frame(), "CHN", 2023)
     assert chn.set_index("hs6")["value_usd"].to_dict() == {"848620": 450.0}
     jpn = imports_from_world(trade_frame(), "JPN", 2023)
-    assert jpn.set_index("hs6")["value_usd"].to_dict() == {"845811": 500.0}   # WLD row beats the 40 from USA
+    assert jpn.set_index("hs6")["value_usd"].to_dict() == {"845811": 500.0}  # WLD row beats the 40 from USA
     every = imports_from_world(trade_frame(), None, 2023)
-    assert set(every["importer"]) == {"CHN", "JPN", "USA"}                     # EUU, WLD are aggregates
+    assert set(every["importer"]) == {"CHN", "JPN", "USA"}  # EUU, WLD are aggregates
     assert every.loc[every.importer == "USA", "value_usd"].sum() == 27.0
 
 

@@ -30,8 +30,15 @@ def fixture_ds(shipped):
     """The shipped reference tables with the hand-made mirror table of test_rank (one code, 854231,
     diverted through ARE to Russia) and a two-item concordance: 3A991 maps to that code, 2B991 to a
     code the mirror table does not have."""
-    conc = pd.DataFrame({"eccn": ["3A991", "2B991"], "hs6": [CODE, "845891"], "confidence": ["high", "high"],
-                         "rationale": ["", ""], "controlled_share": [1.0, 1.0]})
+    conc = pd.DataFrame(
+        {
+            "eccn": ["3A991", "2B991"],
+            "hs6": [CODE, "845891"],
+            "confidence": ["high", "high"],
+            "rationale": ["", ""],
+            "controlled_share": [1.0, 1.0],
+        }
+    )
     return replace(shipped, mirror_trade=mirror_fixture(), concordance=conc)
 
 
@@ -77,12 +84,28 @@ def test_no_mirror_table_is_a_clear_error(shipped):
 
 
 def _table(scores):
-    return pd.DataFrame([
-        {"eccn": "2B991", "tier": "legacy", "value_usd": 900e6, "risk": 0.3, "fa_score": 0.8,
-         "diversion_score": scores[0], "diversion_signal": "ARE → RUS, HS 845891, score 0.90"},
-        {"eccn": "3A991", "tier": "legacy", "value_usd": 800e6, "risk": 0.5, "fa_score": 0.8,
-         "diversion_score": scores[1], "diversion_signal": ""},
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "eccn": "2B991",
+                "tier": "legacy",
+                "value_usd": 900e6,
+                "risk": 0.3,
+                "fa_score": 0.8,
+                "diversion_score": scores[0],
+                "diversion_signal": "ARE → RUS, HS 845891, score 0.90",
+            },
+            {
+                "eccn": "3A991",
+                "tier": "legacy",
+                "value_usd": 800e6,
+                "risk": 0.5,
+                "fa_score": 0.8,
+                "diversion_score": scores[1],
+                "diversion_signal": "",
+            },
+        ]
+    )
 
 
 def test_the_screen_leaves_out_strong_signals_only_and_says_why():
@@ -99,8 +122,9 @@ def test_the_screen_leaves_out_strong_signals_only_and_says_why():
 
 
 def test_a_forced_item_overrides_the_screen_with_a_warning():
-    res = solve_package(_table([0.9, 0.1]), Scenario(target_usd=800e6, modes=("lift",), max_diversion=0.5,
-                                                     forced=("2B991",)))
+    res = solve_package(
+        _table([0.9, 0.1]), Scenario(target_usd=800e6, modes=("lift",), max_diversion=0.5, forced=("2B991",))
+    )
     assert "2B991" in [i.eccn for i in res.items]
     assert any("strong diversion signal" in w for w in res.warnings)
 
@@ -125,8 +149,9 @@ def test_screen_without_scores_and_bad_scores_are_refused():
 
 def test_cli_screen_on_shipped_data_leaves_out_the_leaking_candidates(cli):
     # --min-fa 0: at the default threshold 2B001-rest (availability 0.33) is left out for that first
-    code, out, err = cli("optimize", "--partner", "CHN", "--target", "1m", "--max-diversion", "0.3",
-                         "--min-fa", "0", "--format", "json")
+    code, out, err = cli(
+        "optimize", "--partner", "CHN", "--target", "1m", "--max-diversion", "0.3", "--min-fa", "0", "--format", "json"
+    )
     assert code == 0, err
     d = json.loads(out)
     screened = {e["eccn"] for e in d["excluded"] if e["reason"] == "diversion_signal"}

@@ -35,8 +35,11 @@ def mirror_fixture(h1_surge: float = 3.0) -> pd.DataFrame:
     for y in YEARS:
         post = y >= 2022
         base = 1e6 * math.exp(0.05 * (y - 2017))
-        for hub, mult, rec in (("ARE", h1_surge if post else 1.0, 0.9 if post and h1_surge > 1 else 1.0),
-                               ("KAZ", 1.0, 1.0), ("TUR", 1.1 if post else 1.0, 1.0)):
+        for hub, mult, rec in (
+            ("ARE", h1_surge if post else 1.0, 0.9 if post and h1_surge > 1 else 1.0),
+            ("KAZ", 1.0, 1.0),
+            ("TUR", 1.1 if post else 1.0, 1.0),
+        ):
             v = base * mult
             _flow(rows, y, "USA", hub, v, v * 1.05 * rec, v / 10, v * 1.05 * rec / 10)
         _flow(rows, y, "CHN", "ARE", 5e7 * (3 if post else 1), 5e7 * (3 if post else 1))  # not coalition
@@ -103,7 +106,7 @@ def test_ranking_is_deterministic_whatever_the_row_order(ranked):
 
 
 def test_ties_are_broken_by_growth_then_hub_then_code():
-    m = mirror_fixture(h1_surge=1.0)   # ARE and KAZ now identical: exact trend, no re-exports
+    m = mirror_fixture(h1_surge=1.0)  # ARE and KAZ now identical: exact trend, no re-exports
     m = m[~m["exporter"].isin(["ARE", "KAZ"])]
     table, _ = rk.rank_pairs(m, "RUS", date(2022, 2, 24), hubs=HUBS)
     assert list(table["hub"]) == ["TUR", "ARE", "KAZ"]

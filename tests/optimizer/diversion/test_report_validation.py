@@ -24,8 +24,12 @@ def test_parsers_name_the_bad_value():
     with pytest.raises(DecontrolError, match="at least two hubs"):
         parse_hubs("ARE", {"ARE"})
     assert parse_weights("growth=1")["mirror"] == 0.0
-    for bad, msg in (("speed=1", "unknown signal"), ("growth=x", "not a number"), ("growth=-1", "negative"),
-                     ("growth=0", "at least one weight")):
+    for bad, msg in (
+        ("speed=1", "unknown signal"),
+        ("growth=x", "not a number"),
+        ("growth=-1", "negative"),
+        ("growth=0", "at least one weight"),
+    ):
         with pytest.raises(DecontrolError, match=msg):
             parse_weights(bad)
 
@@ -41,6 +45,7 @@ def test_report_is_labelled_synthetic_and_filters_by_chpl_tier(ds):
 
 def test_report_without_a_mirror_table_says_what_is_missing(ds):
     from dataclasses import replace
+
     empty = replace(ds, mirror_trade=ds.mirror_trade.iloc[0:0])
     with pytest.raises(DecontrolError, match="no mirror trade table"):
         diversion_report(empty, "RUS")

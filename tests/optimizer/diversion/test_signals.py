@@ -36,17 +36,17 @@ def test_trend_residual_with_noise_matches_a_hand_fit():
     assert r.slope == pytest.approx(slope)
     assert r.mean_post_residual == pytest.approx(11.0 - (intercept + slope * 2022))  # 0.55
     resid = logs[:4] - (intercept + slope * years[:4])  # -.05, .15, -.15, .05
-    sigma = math.sqrt((resid ** 2).sum() / 2)
+    sigma = math.sqrt((resid**2).sum() / 2)
     assert r.sigma == pytest.approx(sigma)
-    assert r.pred_se == pytest.approx(sigma * math.sqrt(1 + 1 / 4 + 2.5 ** 2 / 5))
+    assert r.pred_se == pytest.approx(sigma * math.sqrt(1 + 1 / 4 + 2.5**2 / 5))
 
 
 def test_trend_residual_needs_three_pre_years_and_one_post_year():
     years = np.arange(2019, 2025)
     assert sg.trend_residual(years, np.full(6, 1e6), 2022) is not None  # 2019-2021: three pre years
-    assert sg.trend_residual(years, np.full(6, 1e6), 2021) is None      # 2019-2020: two
-    assert sg.trend_residual(years, np.full(6, 1e6), 2025) is None      # no post year
-    tiny = np.array([1e6, 1e6, 500.0, 1e6, 1e6, 1e6, 1e6])              # < MIN_VALUE_USD: not a year with trade
+    assert sg.trend_residual(years, np.full(6, 1e6), 2021) is None  # 2019-2020: two
+    assert sg.trend_residual(years, np.full(6, 1e6), 2025) is None  # no post year
+    tiny = np.array([1e6, 1e6, 500.0, 1e6, 1e6, 1e6, 1e6])  # < MIN_VALUE_USD: not a year with trade
     assert sg.trend_residual(np.arange(2018, 2025), tiny, 2021) is None
 
 
@@ -60,12 +60,12 @@ def test_did_uses_the_placebo_spread_of_the_peers():
     assert g.did == pytest.approx(0.5) and g.se == pytest.approx(se)
     assert g.z == pytest.approx(0.5 / se) and g.score == 1.0
     assert (g.low90, g.high90) == (pytest.approx(0.5 - 1.645 * se), pytest.approx(0.5 + 1.645 * se))
-    assert g.excess_pct == pytest.approx(math.e ** 0.5 - 1)
+    assert g.excess_pct == pytest.approx(math.e**0.5 - 1)
 
 
 def test_did_score_is_z_over_three_and_the_own_trend_error_is_a_floor():
     g = sg.did_growth(_res(0.3), [_res(0.1), _res(-0.1)])
-    se = math.sqrt(0.02) * math.sqrt(1.5)           # sd of (0.1, -0.1), ddof 1
+    se = math.sqrt(0.02) * math.sqrt(1.5)  # sd of (0.1, -0.1), ddof 1
     assert g.score == pytest.approx((0.3 / se) / 3)
     g2 = sg.did_growth(_res(0.3, pred_se=1.0), [_res(0.1), _res(-0.1)])
     assert g2.se == 1.0 and g2.z == pytest.approx(0.3)
@@ -84,8 +84,8 @@ def test_reexport_ratio_scores_only_its_rise():
 
 
 def test_mirror_gaps_against_their_own_pre_level():
-    assert sg.gap(1e6, 1.06e6) == pytest.approx(-0.06)     # CIF above FOB: a normal negative leg-1 gap
-    assert math.isnan(sg.gap(10_000, 0))                  # below the minimum reference
+    assert sg.gap(1e6, 1.06e6) == pytest.approx(-0.06)  # CIF above FOB: a normal negative leg-1 gap
+    assert math.isnan(sg.gap(10_000, 0))  # below the minimum reference
     m = sg.mirror_signal(-0.06, 0.04, 0.05, 0.07)
     assert m.rise == pytest.approx(0.10) and m.score == pytest.approx(0.5)
     m2 = sg.mirror_signal(-0.06, -0.06, float("nan"), float("nan"))

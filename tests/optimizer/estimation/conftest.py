@@ -31,20 +31,50 @@ def para(*rows: tuple[str, str, str]) -> str:
 CCL_ROWS = [
     # eccn, reasons, regime, wmd_scope, military, itar, has_reasons, paragraphs
     ("2B991", "AT1", "US", "none", False, False, True, para(("AT1", "entire entry", "AT Column 1"))),
-    ("2B001", "NS2;NP1;AT1", "WA;NSG", "partial", False, False, True,
-     para(("NS2", "entire entry", "NS Column 2"), ("NP1", "2B001.a, .b, .c and .d", "NP Column 1"),
-          ("AT1", "entire entry", "AT Column 1"))),
-    ("2B006", "NS2;NP1;AT1", "WA;NSG", "entire", False, False, True,
-     para(("NS2", "entire entry", "NS Column 2"), ("NP1", "entire entry", "NP Column 1"),
-          ("AT1", "entire entry", "AT Column 1"))),
+    (
+        "2B001",
+        "NS2;NP1;AT1",
+        "WA;NSG",
+        "partial",
+        False,
+        False,
+        True,
+        para(
+            ("NS2", "entire entry", "NS Column 2"),
+            ("NP1", "2B001.a, .b, .c and .d", "NP Column 1"),
+            ("AT1", "entire entry", "AT Column 1"),
+        ),
+    ),
+    (
+        "2B006",
+        "NS2;NP1;AT1",
+        "WA;NSG",
+        "entire",
+        False,
+        False,
+        True,
+        para(
+            ("NS2", "entire entry", "NS Column 2"),
+            ("NP1", "entire entry", "NP Column 1"),
+            ("AT1", "entire entry", "AT Column 1"),
+        ),
+    ),
     ("1C350", "CB2;CW;AT1", "AG;CWC", "entire", False, False, True, ""),
     ("1C011", "MT1;NS1;AT1", "WA;MTCR", "entire", False, False, True, ""),
     ("0A606", "NS1;RS1;AT1;UN", "WA;ML", "none", True, False, True, ""),
     ("9A005", "", "US", "none", True, True, False, ""),
     ("1A102", "", "MTCR", "none", False, False, False, ""),
     ("3A090", "RS_AC;AT1", "US", "none", False, False, True, ""),
-    ("5A992", "RS_AC;AT1", "US", "none", False, False, True,
-     para(("RS_AC", "items controlled by 5A992.z.1", "worldwide"), ("AT1", "entire entry", "AT Column 1"))),
+    (
+        "5A992",
+        "RS_AC;AT1",
+        "US",
+        "none",
+        False,
+        False,
+        True,
+        para(("RS_AC", "items controlled by 5A992.z.1", "worldwide"), ("AT1", "entire entry", "AT Column 1")),
+    ),
     ("3B001", "NS2;AT1", "WA", "none", False, False, True, ""),
     ("4A994", "AT1", "US", "none", False, False, True, ""),
     ("4D994", "AT1", "US", "none", False, False, True, ""),
@@ -80,8 +110,19 @@ US_TO_CHN = {2024: {"845891": 20, "845961": 30}, 2019: {"845891": 50, "845961": 
 
 
 def ccl_frame(rows=CCL_ROWS) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=["eccn", "reasons", "regime", "wmd_scope", "military", "itar_placeholder",
-                                     "has_reasons", "paragraph_controls_json"])
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            "eccn",
+            "reasons",
+            "regime",
+            "wmd_scope",
+            "military",
+            "itar_placeholder",
+            "has_reasons",
+            "paragraph_controls_json",
+        ],
+    )
     df["category"] = df["eccn"].str[0].astype(int)
     df["group"] = df["eccn"].str[1]
     df["heading"] = "heading of " + df["eccn"]
@@ -112,17 +153,35 @@ def binding_chart(*partners: str) -> pd.DataFrame:
     hand-made AT-only items would need no licence; this test destination keeps them licensable, so the
     estimation formulas can be checked on them."""
     from optimizer.data.schema import CHART_COLUMNS
+
     base = empty_frame(TABLES["country_chart"])
-    rows = [{"iso3": p, "iso2": p[:2], "chart_name": p, "row_type": "graded", "footnotes": "",
-             **dict.fromkeys(CHART_COLUMNS, True), "pointer_text": "", "as_of": "2026-07-23", "source": "test chart"}
-            for p in partners]
+    rows = [
+        {
+            "iso3": p,
+            "iso2": p[:2],
+            "chart_name": p,
+            "row_type": "graded",
+            "footnotes": "",
+            **dict.fromkeys(CHART_COLUMNS, True),
+            "pointer_text": "",
+            "as_of": "2026-07-23",
+            "source": "test chart",
+        }
+        for p in partners
+    ]
     return pd.DataFrame(rows, columns=base.columns)
 
 
-def make_dataset(*, ccl: pd.DataFrame | None = None, concordance: pd.DataFrame | None = None,
-                 trade: pd.DataFrame | None = None, tier_overrides: pd.DataFrame | None = None,
-                 fa_overrides: pd.DataFrame | None = None, data_dirs: tuple[Path, ...] = (),
-                 synthetic: bool = True) -> Dataset:
+def make_dataset(
+    *,
+    ccl: pd.DataFrame | None = None,
+    concordance: pd.DataFrame | None = None,
+    trade: pd.DataFrame | None = None,
+    tier_overrides: pd.DataFrame | None = None,
+    fa_overrides: pd.DataFrame | None = None,
+    data_dirs: tuple[Path, ...] = (),
+    synthetic: bool = True,
+) -> Dataset:
     frames = {name: empty_frame(spec) for name, spec in TABLES.items()}
     frames["ccl"] = ccl if ccl is not None else ccl_frame()
     if concordance is None:
@@ -134,16 +193,28 @@ def make_dataset(*, ccl: pd.DataFrame | None = None, concordance: pd.DataFrame |
     frames["country_chart"] = binding_chart("CHN", "JPN")
     frames["regimes"] = pd.DataFrame(
         [("WA", c, "2025-01-01", "test") for c in WA] + [("NSG", c, "2025-01-01", "test") for c in WA + ["CHN"]],
-        columns=["regime", "iso3", "as_of", "source"])
-    frames["hs6"] = pd.DataFrame({"hs6": ["845891", "845961", "847130"],
-                                  "name": ["lathes", "milling machines", "laptops"],
-                                  "hs2": ["84"] * 3, "hs4": ["8458", "8459", "8471"]})
+        columns=["regime", "iso3", "as_of", "source"],
+    )
+    frames["hs6"] = pd.DataFrame(
+        {
+            "hs6": ["845891", "845961", "847130"],
+            "name": ["lathes", "milling machines", "laptops"],
+            "hs2": ["84"] * 3,
+            "hs4": ["8458", "8459", "8471"],
+        }
+    )
     if tier_overrides is not None:
         frames["tier_overrides"] = tier_overrides
     if fa_overrides is not None:
         frames["fa_overrides"] = fa_overrides
-    return Dataset(**frames, provenance={}, trade_synthetic=synthetic, trade_source="hand-made test trade",
-                   dataset_id=f"test{next(_ids)}", data_dirs=data_dirs)
+    return Dataset(
+        **frames,
+        provenance={},
+        trade_synthetic=synthetic,
+        trade_source="hand-made test trade",
+        dataset_id=f"test{next(_ids)}",
+        data_dirs=data_dirs,
+    )
 
 
 @pytest.fixture()

@@ -40,11 +40,14 @@ def test_record_tier_override_writes_a_loadable_file(tmp_path, make_ds):
     assert t.loc["6A003", "tier"] == "legacy"
 
 
-@pytest.mark.parametrize("args, words", [
-    (("2B991", "maybe", "x", "y"), "not one of"),
-    (("2B991", "legacy", " ", "y"), "needs a reason"),
-    (("2B991", "legacy", "x", ""), "needs an author"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (("2B991", "maybe", "x", "y"), "not one of"),
+        (("2B991", "legacy", " ", "y"), "needs a reason"),
+        (("2B991", "legacy", "x", ""), "needs an author"),
+    ],
+)
 def test_record_tier_override_rejects_bad_input(tmp_path, args, words):
     with pytest.raises(DecontrolError, match=words):
         record_tier_override(tmp_path / "t.csv", *args)

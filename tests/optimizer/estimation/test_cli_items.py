@@ -45,7 +45,7 @@ def test_table_says_synthetic_and_formats_values(cli):
     assert re.search(r"\$\d+\.\d(bn|m|k) ", out)  # values formatted, e.g. $1.2bn
     lines = out.splitlines()
     assert "Concession space for China" in lines[1] and "need no licence (nlr" in out
-    body = lines[lines.index(next(x for x in lines if x.strip().startswith("eccn"))) + 1:]
+    body = lines[lines.index(next(x for x in lines if x.strip().startswith("eccn"))) + 1 :]
     assert body and all(" legacy " in line for line in body if line.strip() and not line.startswith("*"))
 
 
@@ -56,13 +56,16 @@ def test_out_file_gets_bom(cli, tmp_path):
     assert target.read_bytes().startswith(b"\xef\xbb\xbf")
 
 
-@pytest.mark.parametrize("argv, words", [
-    (("--partner", "XXX"), "unknown partner 'XXX': expected one of CHN"),
-    (("--partner", "CHN", "--year", "1990"), "no trade data for year 1990"),
-    (("--partner", "CHN", "--tier", "maybe"), "unknown tier 'maybe'"),
-    (("--partner", "CHN", "--explain", "9Z999"), "unknown ECCN '9Z999'"),
-    (("--partner", "CHN", "--value-method", "baseline"), "'baseline_year' is required"),
-])
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (("--partner", "XXX"), "unknown partner 'XXX': expected one of CHN"),
+        (("--partner", "CHN", "--year", "1990"), "no trade data for year 1990"),
+        (("--partner", "CHN", "--tier", "maybe"), "unknown tier 'maybe'"),
+        (("--partner", "CHN", "--explain", "9Z999"), "unknown ECCN '9Z999'"),
+        (("--partner", "CHN", "--value-method", "baseline"), "'baseline_year' is required"),
+    ],
+)
 def test_bad_input_exits_2_with_a_message(cli, argv, words):
     code, out, err = cli("items", *argv)
     assert code == 2

@@ -38,22 +38,25 @@ def test_config_is_immutable():
         c.risk_weights["NS1"] = 0.0  # type: ignore[index]
 
 
-@pytest.mark.parametrize("changes, words", [
-    ({"no_such": 1}, "unknown estimation setting 'no_such'"),
-    ({"risk_weights": {"NS1": "high"}}, "'risk_weights.NS1' must be a number"),
-    ({"risk_weights": {"NS1": -1}}, "'risk_weights.NS1' must be >= 0"),
-    ({"value_method": "magic"}, "'value_method' must be one of gap, baseline"),
-    ({"value_method": "baseline"}, "'baseline_year' is required"),
-    ({"fa_weights": {"capacity": 0.9}}, "'fa_weights' must sum to 1"),
-    ({"fa_weights": {"bogus": 0.1}}, "'fa_weights' must be one of"),
-    ({"min_supplier_share": 2}, "'min_supplier_share' must be <= 1"),
-    ({"fa_risk_reduction": True}, "'fa_risk_reduction' must be a number"),
-    ({"controlled_share_by_confidence": {"high": 1.5}}, "'controlled_share_by_confidence.high' must be <= 1"),
-    ({"remainder_tier": "legacy"}, "'remainder_tier' must be one of"),
-    ({"year": 2024.5}, "'year' must be a whole number"),
-    ({"legacy_reasons": "AT"}, "'legacy_reasons' must be a list"),
-    ({"fa_supplier_target": 0}, "'fa_supplier_target' must be >= 1"),
-])
+@pytest.mark.parametrize(
+    "changes, words",
+    [
+        ({"no_such": 1}, "unknown estimation setting 'no_such'"),
+        ({"risk_weights": {"NS1": "high"}}, "'risk_weights.NS1' must be a number"),
+        ({"risk_weights": {"NS1": -1}}, "'risk_weights.NS1' must be >= 0"),
+        ({"value_method": "magic"}, "'value_method' must be one of gap, baseline"),
+        ({"value_method": "baseline"}, "'baseline_year' is required"),
+        ({"fa_weights": {"capacity": 0.9}}, "'fa_weights' must sum to 1"),
+        ({"fa_weights": {"bogus": 0.1}}, "'fa_weights' must be one of"),
+        ({"min_supplier_share": 2}, "'min_supplier_share' must be <= 1"),
+        ({"fa_risk_reduction": True}, "'fa_risk_reduction' must be a number"),
+        ({"controlled_share_by_confidence": {"high": 1.5}}, "'controlled_share_by_confidence.high' must be <= 1"),
+        ({"remainder_tier": "legacy"}, "'remainder_tier' must be one of"),
+        ({"year": 2024.5}, "'year' must be a whole number"),
+        ({"legacy_reasons": "AT"}, "'legacy_reasons' must be a list"),
+        ({"fa_supplier_target": 0}, "'fa_supplier_target' must be >= 1"),
+    ],
+)
 def test_bad_settings_name_the_key(changes, words):
     with pytest.raises(DecontrolError) as exc:
         EstimationConfig.from_dict(changes)
@@ -76,8 +79,8 @@ def test_json_file(tmp_path):
 
 def test_risk_weight_lookup_exact_then_family_then_unknown():
     c = EstimationConfig()
-    assert c.risk_weight("NS2") == 0.5      # exact
-    assert c.risk_weight("CB3") == 1.0      # family CB
-    assert c.risk_weight("CC2") == 0.2      # family CC
-    assert c.risk_weight("RS_XY") == 0.6    # family RS (bare RS weight)
+    assert c.risk_weight("NS2") == 0.5  # exact
+    assert c.risk_weight("CB3") == 1.0  # family CB
+    assert c.risk_weight("CC2") == 0.2  # family CC
+    assert c.risk_weight("RS_XY") == 0.6  # family RS (bare RS weight)
     assert c.risk_weight("ZZ") == c.unknown_reason_weight

@@ -14,14 +14,14 @@ def test_us_unilateral_item_components_by_hand(ds):
     r = build_item_table(ds, "CHN").set_index("eccn").loc["2B991"]
     # supplier values: 845891 x S1 (USA 100, DEU 300, JPN 200, CHN 150, ITA 150, TWN 100) + 845961 x 0.2 (USA 50, DEU 50)
     total = 1000 * S1 + 100 * 0.2
-    third = (300 + 200 + 150 + 100) * S1 + 50 * 0.2   # DEU, JPN, ITA, TWN: no regime for a US-only control
+    third = (300 + 200 + 150 + 100) * S1 + 50 * 0.2  # DEU, JPN, ITA, TWN: no regime for a US-only control
     assert r["fa_world_exports_usd"] == pytest.approx(total, abs=0.01)
     assert r["fa_non_regime_share"] == pytest.approx(third / total, abs=1e-6)
     assert r["fa_all_foreign_share"] == pytest.approx((total - 100 * S1 - 50 * 0.2) / total, abs=1e-6)
-    cap = (150 * S1) / (500 * S1 + 40 * 0.2)         # CHN exports / CHN imports of the same codes
+    cap = (150 * S1) / (500 * S1 + 40 * 0.2)  # CHN exports / CHN imports of the same codes
     assert r["fa_partner_capacity"] == pytest.approx(cap, abs=1e-6)
     assert r["fa_partner_exports_usd"] == pytest.approx(150 * S1, abs=0.01)
-    assert r["fa_supplier_count"] == 4                # DEU, JPN, ITA, TWN (>= 2%); not USA, not CHN
+    assert r["fa_supplier_count"] == 4  # DEU, JPN, ITA, TWN (>= 2%); not USA, not CHN
     score = 0.5 * min(1, (third / total) / 0.5) + 0.3 * cap + 0.2 * min(1, 4 / 5)
     assert r["fa_score"] == pytest.approx(score, abs=1e-6)
     assert r["fa_basis"] == "trade data"
@@ -59,16 +59,28 @@ def test_partner_changes_the_components(ds):
     assert jpn["fa_partner_imports_usd"] == 0.0
     assert jpn["fa_partner_capacity"] == 1.0  # exports without imports: full capacity
     assert "JPN 19% [partner]" in jpn["fa_top_suppliers"]
-    assert jpn["fa_supplier_count"] == 4      # DEU, CHN, ITA, TWN
+    assert jpn["fa_supplier_count"] == 4  # DEU, CHN, ITA, TWN
     total = 1000 * S1 + 100 * 0.2
     assert jpn["fa_non_regime_share"] == pytest.approx(((300 + 150 + 150 + 100) * S1 + 50 * 0.2) / total, abs=1e-6)
 
 
 def test_fa_override_replaces_the_score_and_keeps_the_evidence(make_ds):
-    ov = pd.DataFrame([{"eccn": "2B991", "partner": "CHN", "fa_score": 0.95, "comparable_models": "DMG Mori NLX",
-                        "foreign_sources": "DEU, JPN, TWN", "production_sales": "", "quality": "comparable",
-                        "author": "A. Analyst", "date": "2025-04-01"},
-                       {"eccn": "2B991", "partner": "JPN", "fa_score": 0.1, "author": "x", "date": "2025-04-01"}])
+    ov = pd.DataFrame(
+        [
+            {
+                "eccn": "2B991",
+                "partner": "CHN",
+                "fa_score": 0.95,
+                "comparable_models": "DMG Mori NLX",
+                "foreign_sources": "DEU, JPN, TWN",
+                "production_sales": "",
+                "quality": "comparable",
+                "author": "A. Analyst",
+                "date": "2025-04-01",
+            },
+            {"eccn": "2B991", "partner": "JPN", "fa_score": 0.1, "author": "x", "date": "2025-04-01"},
+        ]
+    )
     ds = make_ds(fa_overrides=ov)
     t = build_item_table(ds, "CHN").set_index("eccn")
     r = t.loc["2B991"]

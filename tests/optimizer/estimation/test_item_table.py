@@ -53,8 +53,10 @@ def test_empty_trade_is_a_clear_error(make_ds):
 
 
 def test_overrides_visible_in_the_table(make_ds):
-    ov = pd.DataFrame([("2B991", "foundational", "held back for round 2", "A. Analyst", "2025-05-01")],
-                      columns=["eccn", "tier", "reason", "author", "date"])
+    ov = pd.DataFrame(
+        [("2B991", "foundational", "held back for round 2", "A. Analyst", "2025-05-01")],
+        columns=["eccn", "tier", "reason", "author", "date"],
+    )
     t = build_item_table(make_ds(tier_overrides=ov), "CHN").set_index("eccn")
     assert t.loc["2B991", "tier"] == "foundational"
     assert t.loc["2B991", "tier_source"] == "override"
@@ -68,8 +70,15 @@ def test_partner_bar_only_for_its_partner(ds):
 
 
 def test_warnings_in_attrs(make_ds):
-    conc = pd.DataFrame({"eccn": ["2B991", "7Z999"], "hs6": ["845891", "845891"], "confidence": ["high", "high"],
-                         "controlled_share": [0.5, 0.5], "rationale": ["t", "t"]})
+    conc = pd.DataFrame(
+        {
+            "eccn": ["2B991", "7Z999"],
+            "hs6": ["845891", "845891"],
+            "confidence": ["high", "high"],
+            "controlled_share": [0.5, 0.5],
+            "rationale": ["t", "t"],
+        }
+    )
     t = build_item_table(make_ds(concordance=conc), "CHN")
     assert any("7Z999" in w for w in t.attrs["warnings"])
     assert any("AG, CWC, MTCR not in regimes.csv" in w for w in t.attrs["warnings"])
@@ -77,6 +86,7 @@ def test_warnings_in_attrs(make_ds):
 
 def test_cached_and_fresh_results_agree(ds):
     from optimizer.estimation.item_table import clear_cache
+
     a = build_item_table(ds, "CHN")
     b = build_item_table(ds, "CHN")
     clear_cache()
@@ -97,6 +107,7 @@ def test_config_change_is_not_served_from_the_cache(ds):
 
 def test_cache_keeps_only_a_few_datasets_alive(make_ds):
     from optimizer.estimation import item_table
+
     item_table.clear_cache()
     for _ in range(5):
         build_item_table(make_ds(), "CHN")

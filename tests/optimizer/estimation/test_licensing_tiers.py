@@ -46,11 +46,14 @@ def test_overrides_cannot_lower_the_floor_or_make_nlr_items_candidates(tmp_path)
     import shutil
 
     from optimizer.paths import SHIPPED_DATA_DIR
+
     data = tmp_path / "data"
     (data / "policy").mkdir(parents=True)
     (data / "policy" / "tier_overrides.csv").write_text(
         "eccn,tier,reason,author,date\n3A090,legacy,trade it,ana,2026-12-01\n1A995,transactional,x,ana,2026-12-01\n"
-        "0A501,transactional,y,ana,2026-12-01\n", encoding="utf-8")
+        "0A501,transactional,y,ana,2026-12-01\n",
+        encoding="utf-8",
+    )
     shutil.copy(SHIPPED_DATA_DIR / "ccl.csv", data / "ccl.csv")
     t = build_item_table(load_dataset(data), "CHN").set_index("eccn")
     assert t.loc["3A090", "tier"] == "foundational" and t.loc["1A995", "tier"] == "nlr"

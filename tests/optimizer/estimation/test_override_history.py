@@ -23,10 +23,26 @@ def log(tmp_path):
 
 def test_a_second_decision_keeps_the_first_and_its_reason(tmp_path, log, make_ds):
     path = tmp_path / "policy" / "tier_overrides.csv"
-    record_tier_override(path, "2B991", "foundational", "held back for the summit", "A. Analyst", "2025-06-01",
-                         log=log, from_tier="legacy")
-    table = record_tier_override(path, "2B991", "transactional", "bargaining chip now", "B. Analyst", "2025-06-03",
-                                 log=log, from_tier="foundational")
+    record_tier_override(
+        path,
+        "2B991",
+        "foundational",
+        "held back for the summit",
+        "A. Analyst",
+        "2025-06-01",
+        log=log,
+        from_tier="legacy",
+    )
+    table = record_tier_override(
+        path,
+        "2B991",
+        "transactional",
+        "bargaining chip now",
+        "B. Analyst",
+        "2025-06-03",
+        log=log,
+        from_tier="foundational",
+    )
     hist = log.history("2B991")
     assert list(hist["to_tier"]) == ["foundational", "transactional"]
     assert list(hist["from_tier"]) == ["legacy", "foundational"]
@@ -67,6 +83,7 @@ def test_concurrent_recorders_lose_no_decision(tmp_path, log):
 
 def test_the_history_is_exportable_from_the_command_line(tmp_path, log, capsys):
     from dashboard.cli import main
+
     log.record("2B991", "legacy", "foundational", "held back", "A. Analyst", "2025-06-01")
     out = tmp_path / "history.csv"
     with pytest.raises(SystemExit) as exit_:

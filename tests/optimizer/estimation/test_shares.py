@@ -16,16 +16,26 @@ def conc(rows):
 
 
 def test_blank_share_takes_the_confidence_default():
-    s = effective_shares(conc([("2B991", "845961", "medium", None), ("2B992", "845962", "low", None)]),
-                         EstimationConfig()).set_index("eccn")
+    s = effective_shares(
+        conc([("2B991", "845961", "medium", None), ("2B992", "845962", "low", None)]), EstimationConfig()
+    ).set_index("eccn")
     assert s.loc["2B991", "controlled_share"] == pytest.approx(0.2)
     assert s.loc["2B992", "controlled_share"] == pytest.approx(0.05)
 
 
 def test_shares_on_one_code_are_scaled_to_sum_to_at_most_one():
-    s = effective_shares(conc([("2B991", "845891", "high", 0.5), ("2B001", "845891", "high", 0.6),
-                               ("2B001-rest", "845891", "high", 0.4), ("4D994", "845891", "low", 0.3),
-                               ("4A994", "847130", "high", 0.5)]), EstimationConfig()).set_index("eccn")
+    s = effective_shares(
+        conc(
+            [
+                ("2B991", "845891", "high", 0.5),
+                ("2B001", "845891", "high", 0.6),
+                ("2B001-rest", "845891", "high", 0.4),
+                ("4D994", "845891", "low", 0.3),
+                ("4A994", "847130", "high", 0.5),
+            ]
+        ),
+        EstimationConfig(),
+    ).set_index("eccn")
     # claim on 845891 = 0.5 + 0.6 (the sub-item is part of its parent; D items have no goods trade)
     assert s.loc["2B991", "share_scale"] == pytest.approx(1 / 1.1)
     assert s.loc["2B991", "controlled_share"] == pytest.approx(0.5 / 1.1)
@@ -37,14 +47,17 @@ def test_shares_on_one_code_are_scaled_to_sum_to_at_most_one():
 
 
 def test_sub_item_counts_when_its_parent_is_not_on_the_code():
-    s = effective_shares(conc([("2B001-rest", "845891", "high", 0.7), ("2B991", "845891", "high", 0.6)]),
-                         EstimationConfig()).set_index("eccn")
+    s = effective_shares(
+        conc([("2B001-rest", "845891", "high", 0.7), ("2B991", "845891", "high", 0.6)]), EstimationConfig()
+    ).set_index("eccn")
     assert s["controlled_share"].sum() == pytest.approx(1.0)
 
 
 def test_cap_is_a_setting():
-    s = effective_shares(conc([("2B991", "845891", "high", 0.5), ("2B992", "845891", "high", 0.5)]),
-                         EstimationConfig(max_share_per_hs6=0.5))
+    s = effective_shares(
+        conc([("2B991", "845891", "high", 0.5), ("2B992", "845891", "high", 0.5)]),
+        EstimationConfig(max_share_per_hs6=0.5),
+    )
     assert s["controlled_share"].sum() == pytest.approx(0.5)
 
 

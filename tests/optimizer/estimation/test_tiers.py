@@ -17,26 +17,29 @@ def tiers(ds):
     return assign_tiers(ds.ccl, item_ids(ds.ccl, ds.concordance), CFG).set_index("eccn")
 
 
-@pytest.mark.parametrize("eccn, tier, words", [
-    ("9A005", "foundational", "ITAR placeholder"),
-    ("0A606", "foundational", "military 600-series"),
-    ("2B001", "foundational", "WMD reason NP1 (NSG) on some paragraphs"),
-    ("2B006", "foundational", "WMD reason NP1 (NSG)"),
-    ("1C350", "foundational", "WMD reasons CB2 (Australia Group), CW (CWC)"),
-    ("1C011", "foundational", "MT1 (MTCR)"),
-    ("4A001", "foundational", "NP (NSG)"),          # bare NP: read as the WMD column
-    ("3A090", "foundational", "chokepoint control: advanced-computing"),
-    ("3B001", "foundational", "chokepoint control: semiconductor manufacturing equipment"),
-    ("5A992", "foundational", "chokepoint reason RS_AC"),  # RS_AC on .z paragraphs only
-    ("1A102", "foundational", "reasons unknown (2026 heading only); MTCR range"),
-    ("2B991", "legacy", "anti-terrorism only (AT1)"),
-    ("4A994", "legacy", "anti-terrorism only"),
-    ("9A991", "legacy", "UN binds only on embargoed"),
-    ("2A290", "legacy", "NP2-only civil nuclear"),
-    ("1C992", "legacy", "RS_IQ, RU, FP bind only"),
-    ("6A003", "foundational", "not a legacy pattern (NS1, RS1): held out of packages until an analyst tags it"),
-    ("0A978", "foundational", "(CC1)"),
-])
+@pytest.mark.parametrize(
+    "eccn, tier, words",
+    [
+        ("9A005", "foundational", "ITAR placeholder"),
+        ("0A606", "foundational", "military 600-series"),
+        ("2B001", "foundational", "WMD reason NP1 (NSG) on some paragraphs"),
+        ("2B006", "foundational", "WMD reason NP1 (NSG)"),
+        ("1C350", "foundational", "WMD reasons CB2 (Australia Group), CW (CWC)"),
+        ("1C011", "foundational", "MT1 (MTCR)"),
+        ("4A001", "foundational", "NP (NSG)"),  # bare NP: read as the WMD column
+        ("3A090", "foundational", "chokepoint control: advanced-computing"),
+        ("3B001", "foundational", "chokepoint control: semiconductor manufacturing equipment"),
+        ("5A992", "foundational", "chokepoint reason RS_AC"),  # RS_AC on .z paragraphs only
+        ("1A102", "foundational", "reasons unknown (2026 heading only); MTCR range"),
+        ("2B991", "legacy", "anti-terrorism only (AT1)"),
+        ("4A994", "legacy", "anti-terrorism only"),
+        ("9A991", "legacy", "UN binds only on embargoed"),
+        ("2A290", "legacy", "NP2-only civil nuclear"),
+        ("1C992", "legacy", "RS_IQ, RU, FP bind only"),
+        ("6A003", "foundational", "not a legacy pattern (NS1, RS1): held out of packages until an analyst tags it"),
+        ("0A978", "foundational", "(CC1)"),
+    ],
+)
 def test_rule_tiers(tiers, eccn, tier, words):
     row = tiers.loc[eccn]
     assert row["tier"] == tier
@@ -59,8 +62,15 @@ def test_rest_sub_item_tier_from_remaining_paragraphs(tiers):
 
 
 def test_rest_of_an_entry_whose_wmd_reason_covers_everything_stays_foundational(make_ds, make_ccl):
-    conc = pd.DataFrame({"eccn": ["2B006-rest", "5A992-rest"], "hs6": ["845891", "847130"],
-                         "confidence": ["high", "high"], "controlled_share": [0.1, 0.1], "rationale": ["t", "t"]})
+    conc = pd.DataFrame(
+        {
+            "eccn": ["2B006-rest", "5A992-rest"],
+            "hs6": ["845891", "847130"],
+            "confidence": ["high", "high"],
+            "controlled_share": [0.1, 0.1],
+            "rationale": ["t", "t"],
+        }
+    )
     ds = make_ds(concordance=conc)
     t = assign_tiers(ds.ccl, item_ids(ds.ccl, ds.concordance), CFG).set_index("eccn")
     assert t.loc["2B006-rest", "tier"] == "foundational"
@@ -71,8 +81,15 @@ def test_rest_of_an_entry_whose_wmd_reason_covers_everything_stays_foundational(
 
 
 def test_sub_items_of_unknown_entries_are_not_items(make_ds):
-    conc = pd.DataFrame({"eccn": ["7A999-rest"], "hs6": ["845891"], "confidence": ["high"],
-                         "controlled_share": [0.1], "rationale": ["t"]})
+    conc = pd.DataFrame(
+        {
+            "eccn": ["7A999-rest"],
+            "hs6": ["845891"],
+            "confidence": ["high"],
+            "controlled_share": [0.1],
+            "rationale": ["t"],
+        }
+    )
     ds = make_ds(concordance=conc)
     assert "7A999-rest" not in set(item_ids(ds.ccl, ds.concordance)["eccn"])
 
@@ -96,10 +113,14 @@ def test_partner_bar_makes_crime_control_items_foundational_for_china_only(ds):
 
 
 def test_overrides_replace_the_rule_and_show_who_and_why(ds):
-    ov = pd.DataFrame([("2B991", "foundational", "bargaining chip held back", "A. Analyst", "2025-05-01"),
-                       ("6A003", "legacy", "broad availability", "B. Analyst", "2025-05-02"),
-                       ("9Z999", "legacy", "stale row", "C", "2025-01-01")],
-                      columns=["eccn", "tier", "reason", "author", "date"])
+    ov = pd.DataFrame(
+        [
+            ("2B991", "foundational", "bargaining chip held back", "A. Analyst", "2025-05-01"),
+            ("6A003", "legacy", "broad availability", "B. Analyst", "2025-05-02"),
+            ("9Z999", "legacy", "stale row", "C", "2025-01-01"),
+        ],
+        columns=["eccn", "tier", "reason", "author", "date"],
+    )
     t = assign_tiers(ds.ccl, item_ids(ds.ccl, ds.concordance), CFG, overrides=ov)
     warnings = t.attrs["warnings"]
     t = t.set_index("eccn")
@@ -114,7 +135,9 @@ def test_overrides_replace_the_rule_and_show_who_and_why(ds):
 
 
 def test_override_with_a_bad_tier_is_a_clear_error(ds):
-    ov = pd.DataFrame([("2B991", "maybe", "x", "y", "2025-01-01")], columns=["eccn", "tier", "reason", "author", "date"])
+    ov = pd.DataFrame(
+        [("2B991", "maybe", "x", "y", "2025-01-01")], columns=["eccn", "tier", "reason", "author", "date"]
+    )
     t = assign_tiers(ds.ccl, item_ids(ds.ccl, ds.concordance), CFG)
     with pytest.raises(DecontrolError) as exc:
         apply_tier_overrides(t, ov)
@@ -122,8 +145,9 @@ def test_override_with_a_bad_tier_is_a_clear_error(ds):
 
 
 def test_rule_tier_order_military_before_wmd():
-    tier, why = rule_tier("9A610", ("NS1", "MT1"), military=True, itar_placeholder=False, has_reasons=True,
-                          wmd_scope="entire", config=CFG)
+    tier, why = rule_tier(
+        "9A610", ("NS1", "MT1"), military=True, itar_placeholder=False, has_reasons=True, wmd_scope="entire", config=CFG
+    )
     assert (tier, why) == ("foundational", "military 600-series entry (moved from the USML)")
 
 

@@ -56,7 +56,9 @@ def test_value_overrides_from_the_policy_file(make_ds, tmp_path):
     (tmp_path / "policy" / "value_overrides.csv").write_text(
         "eccn,partner,value_usd,reason,author,date\n"
         "4D994,CHN,2500000,licence data: software sales,A. Analyst,2025-06-01\n"
-        "4A994,JPN,1,other partner,A,2025-06-01\n", encoding="utf-8")
+        "4A994,JPN,1,other partner,A,2025-06-01\n",
+        encoding="utf-8",
+    )
     ds = make_ds(data_dirs=(tmp_path,))
     t = build_item_table(ds, "CHN").set_index("eccn")
     assert t.loc["4D994", "potential_usd"] == 2_500_000
@@ -68,9 +70,11 @@ def test_value_overrides_from_the_policy_file(make_ds, tmp_path):
 
 def test_bad_value_override_is_a_clear_error(make_ds, tmp_path):
     from optimizer.errors import DecontrolError
+
     (tmp_path / "policy").mkdir()
     (tmp_path / "policy" / "value_overrides.csv").write_text(
-        "eccn,partner,value_usd,reason,author,date\n4D994,CHN,-5,x,y,2025-01-01\n", encoding="utf-8")
+        "eccn,partner,value_usd,reason,author,date\n4D994,CHN,-5,x,y,2025-01-01\n", encoding="utf-8"
+    )
     with pytest.raises(DecontrolError) as exc:
         build_item_table(make_ds(data_dirs=(tmp_path,)), "CHN")
     assert "row 2, column value_usd" in exc.value.render()
@@ -78,8 +82,14 @@ def test_bad_value_override_is_a_clear_error(make_ds, tmp_path):
 
 def test_value_rows_pure():
     shares = pd.DataFrame({"eccn": ["X", "X"], "hs6": ["000001", "000002"], "controlled_share": [0.5, 1.0]})
-    per = pd.DataFrame({"hs6": ["000001", "000002"], "partner_imports_world": [1000.0, 10.0],
-                        "us_world_share": [0.2, 0.5], "us_exports_to_partner": [50.0, 100.0]})
+    per = pd.DataFrame(
+        {
+            "hs6": ["000001", "000002"],
+            "partner_imports_world": [1000.0, 10.0],
+            "us_world_share": [0.2, 0.5],
+            "us_exports_to_partner": [50.0, 100.0],
+        }
+    )
     rows = value_rows(shares, per)
     assert list(rows["value_usd"]) == [75.0, 0.0]  # (1000 x 0.2 - 50) x 0.5; max(0, 5 - 100)
     v = item_values(pd.DataFrame({"eccn": ["X", "Y"], "group": ["A", "C"]}), rows, "gap").set_index("eccn")

@@ -17,17 +17,36 @@ ECCNS = ["2B991", "3A991", "4A994", "5A991", "6A991"]
 def _instance(seed: int):
     rng = random.Random(seed)
     n = rng.randint(2, 4)
-    items = pd.DataFrame([{"eccn": ECCNS[k], "tier": rng.choice(["legacy", "legacy", "foundational"]),
-                           "value_usd": round(rng.uniform(1e6, 5e7), 2), "risk": round(rng.uniform(0.0, 0.8), 4),
-                           "fa_score": 0.5} for k in range(n)])
-    gets = pd.DataFrame([{"measure_id": f"m{k}", "item_group": "g", "status": rng.choice(["in_force", "in_force",
-                                                                                          "suspended", "none"]),
-                          "lapse_flag": rng.choice(["", "suspension lapses on 2026-12-01"]),
-                          "us_imports_from_partner_usd": rng.choice([float("nan"), rng.uniform(1e6, 2e8)])}
-                         for k in range(rng.randint(1, 3))])
-    settings = ExchangeSettings(balance_share=rng.choice([0.0, 0.5, 1.0, 2.0]),
-                                balance_upper=rng.choice([None, 3.0]),
-                                risk_price_usd=rng.choice([1e6, 2e7, 1e8]), supply_premium=0.25)
+    items = pd.DataFrame(
+        [
+            {
+                "eccn": ECCNS[k],
+                "tier": rng.choice(["legacy", "legacy", "foundational"]),
+                "value_usd": round(rng.uniform(1e6, 5e7), 2),
+                "risk": round(rng.uniform(0.0, 0.8), 4),
+                "fa_score": 0.5,
+            }
+            for k in range(n)
+        ]
+    )
+    gets = pd.DataFrame(
+        [
+            {
+                "measure_id": f"m{k}",
+                "item_group": "g",
+                "status": rng.choice(["in_force", "in_force", "suspended", "none"]),
+                "lapse_flag": rng.choice(["", "suspension lapses on 2026-12-01"]),
+                "us_imports_from_partner_usd": rng.choice([float("nan"), rng.uniform(1e6, 2e8)]),
+            }
+            for k in range(rng.randint(1, 3))
+        ]
+    )
+    settings = ExchangeSettings(
+        balance_share=rng.choice([0.0, 0.5, 1.0, 2.0]),
+        balance_upper=rng.choice([None, 3.0]),
+        risk_price_usd=rng.choice([1e6, 2e7, 1e8]),
+        supply_premium=0.25,
+    )
     modes = tuple(rng.sample(["lift", "approval"], rng.randint(1, 2)))
     return items, gets, settings, Scenario.from_dict({"modes": list(modes), "rel_gap": 0})
 
@@ -71,20 +90,32 @@ def test_exchange_equals_brute_force(seed):
 
 
 def test_get_values_and_eligibility():
-    gets = pd.DataFrame([
-        {"measure_id": "a", "status": "in_force", "lapse_flag": "", "us_imports_from_partner_usd": 100.0},
-        {"measure_id": "b", "status": "suspended", "lapse_flag": "suspension lapses on 2026-11-10",
-         "us_imports_from_partner_usd": 40.0},
-        {"measure_id": "c", "status": "suspended", "lapse_flag": "", "us_imports_from_partner_usd": 40.0},
-        {"measure_id": "d", "status": "in_force", "lapse_flag": "", "us_imports_from_partner_usd": float("nan")}])
+    gets = pd.DataFrame(
+        [
+            {"measure_id": "a", "status": "in_force", "lapse_flag": "", "us_imports_from_partner_usd": 100.0},
+            {
+                "measure_id": "b",
+                "status": "suspended",
+                "lapse_flag": "suspension lapses on 2026-11-10",
+                "us_imports_from_partner_usd": 40.0,
+            },
+            {"measure_id": "c", "status": "suspended", "lapse_flag": "", "us_imports_from_partner_usd": 40.0},
+            {"measure_id": "d", "status": "in_force", "lapse_flag": "", "us_imports_from_partner_usd": float("nan")},
+        ]
+    )
     opts = get_options(gets, ExchangeSettings(supply_premium=0.5))
-    assert opts == {("a", "lift"): 50.0, ("a", "suspend"): 25.0, ("a", "general_licence"): pytest.approx(15.0),
-                    ("b", "suspend"): 10.0}
+    assert opts == {
+        ("a", "lift"): 50.0,
+        ("a", "suspend"): 25.0,
+        ("a", "general_licence"): pytest.approx(15.0),
+        ("b", "suspend"): 10.0,
+    }
     assert set(DEFAULT_GET_SHARES) == {"lift", "suspend", "general_licence"}
 
 
 def test_bad_settings_name_the_field():
     from optimizer.errors import DecontrolError
+
     with pytest.raises(DecontrolError, match="balance_share"):
         ExchangeSettings(balance_share=-1)
     with pytest.raises(DecontrolError, match="balance_upper"):
@@ -95,6 +126,7 @@ def test_shipped_exchange_for_china_keeps_the_floor_and_the_balance():
     from optimizer.data.load import load_dataset
     from optimizer.estimation import build_item_table
     from optimizer.gets.exposure import gets_table
+
     ds = load_dataset()
     items = build_item_table(ds, "CHN")
     gets = gets_table(ds, "CHN", "2026-12-01")
@@ -110,10 +142,23 @@ def test_a_package_solved_after_an_exchange_in_the_same_process_still_runs():
     """HiGHS fixes its thread count at its first run in a process; the exchange must use the package
     model's, or every later package solve there ends with status "Not Set"."""
     from optimizer.model import solve_package
-    items = pd.DataFrame([{"eccn": e, "tier": "legacy", "value_usd": 2e6, "risk": 0.1, "fa_score": 0.5}
-                          for e in ECCNS[:3]])
-    gets = pd.DataFrame([{"measure_id": "m", "item_group": "g", "status": "in_force", "lapse_flag": "",
-                          "us_imports_from_partner_usd": 1e7}])
-    assert solve_exchange(items, gets, Scenario.from_dict({"modes": ["lift"]}), ExchangeSettings(risk_price_usd=1e6)).gets
+
+    items = pd.DataFrame(
+        [{"eccn": e, "tier": "legacy", "value_usd": 2e6, "risk": 0.1, "fa_score": 0.5} for e in ECCNS[:3]]
+    )
+    gets = pd.DataFrame(
+        [
+            {
+                "measure_id": "m",
+                "item_group": "g",
+                "status": "in_force",
+                "lapse_flag": "",
+                "us_imports_from_partner_usd": 1e7,
+            }
+        ]
+    )
+    assert solve_exchange(
+        items, gets, Scenario.from_dict({"modes": ["lift"]}), ExchangeSettings(risk_price_usd=1e6)
+    ).gets
     res = solve_package(items, Scenario.from_dict({"modes": ["lift"], "target_usd": 3e6, "solver": "highs"}))
     assert res.status == "optimal" and len(res.items) == 2

@@ -13,9 +13,15 @@ from tests.optimizer.gets.test_measures import _tiny
 
 def _with_members():
     ds = _tiny()
-    extra = [("CHN", "KOR", "811292", 30.0), ("WLD", "KOR", "811292", 45.0),   # KOR: bilateral rows
-             ("WLD", "JPN", "811292", 200.0), ("WLD", "JPN", "381800", 80.0)]  # JPN: imports from the world only
-    rows = pd.DataFrame([{"year": 2024, "exporter": e, "importer": i, "hs6": h, "value_usd": v} for e, i, h, v in extra])
+    extra = [
+        ("CHN", "KOR", "811292", 30.0),
+        ("WLD", "KOR", "811292", 45.0),  # KOR: bilateral rows
+        ("WLD", "JPN", "811292", 200.0),
+        ("WLD", "JPN", "381800", 80.0),
+    ]  # JPN: imports from the world only
+    rows = pd.DataFrame(
+        [{"year": 2024, "exporter": e, "importer": i, "hs6": h, "value_usd": v} for e, i, h, v in extra]
+    )
     ds.trade = pd.concat([ds.trade, rows], ignore_index=True)
     return ds
 
@@ -44,7 +50,10 @@ def test_member_exposure_by_hand():
 
 def test_member_exposure_with_unsourced_codes_and_bad_year():
     from optimizer.errors import DecontrolError
+
     t = member_exposure(_with_members(), "CHN", ["USA"], "2026-01-01", include_unsourced=True).set_index("measure_id")
-    assert t.at["c", "hs6_basis"] == "UNSOURCED candidates" and t.at["c", "imports_from_partner_usd"] == pytest.approx(7)
+    assert t.at["c", "hs6_basis"] == "UNSOURCED candidates" and t.at["c", "imports_from_partner_usd"] == pytest.approx(
+        7
+    )
     with pytest.raises(DecontrolError, match="no trade data for 2019"):
         member_exposure(_with_members(), "CHN", ["USA"], "2026-01-01", year=2019)

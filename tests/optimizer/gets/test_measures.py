@@ -13,16 +13,31 @@ from optimizer.gets.measures import measures_on, status_on
 
 
 def _hist(rows):
-    base = {"partner": "CHN", "measure_id": "m", "instrument": "", "status_text": "", "as_of": "2026-09-29",
-            "source": "test"}
+    base = {
+        "partner": "CHN",
+        "measure_id": "m",
+        "instrument": "",
+        "status_text": "",
+        "as_of": "2026-09-29",
+        "source": "test",
+    }
     return pd.DataFrame([base | r for r in rows])
 
 
 def test_status_on_a_date_by_hand():
-    h = _hist([{"status": "in_force", "start": "2025-10-09", "end": "2025-11-07"},
-               {"status": "suspended", "start": "2025-11-07", "end": "2026-11-10", "instrument": "No. 70 of 2025",
-                "status_text": "suspended ... until 2026-11-10; MOFCOM said it would extend to 2027-01-10"},
-               {"status": "in_force", "start": "2026-11-10", "end": "", "instrument": "No. 70 of 2025 lapses"}])
+    h = _hist(
+        [
+            {"status": "in_force", "start": "2025-10-09", "end": "2025-11-07"},
+            {
+                "status": "suspended",
+                "start": "2025-11-07",
+                "end": "2026-11-10",
+                "instrument": "No. 70 of 2025",
+                "status_text": "suspended ... until 2026-11-10; MOFCOM said it would extend to 2027-01-10",
+            },
+            {"status": "in_force", "start": "2026-11-10", "end": "", "instrument": "No. 70 of 2025 lapses"},
+        ]
+    )
     assert status_on(h, dt.date(2025, 10, 1)).status == "not_yet"
     assert status_on(h, dt.date(2025, 10, 20)).status == "in_force"
     s = status_on(h, dt.date(2026, 6, 1), horizon_days=90)
@@ -30,12 +45,20 @@ def test_status_on_a_date_by_hand():
     s = status_on(h, dt.date(2026, 9, 1), horizon_days=90)
     assert s.status == "suspended" and "lapses on 2026-11-10" in s.lapse_flag and "2027-01-10" in s.lapse_flag
     s = status_on(h, dt.date(2026, 12, 1))
-    assert s.status == "in_force" and "lapsed on 2026-11-10" in s.lapse_flag and "record runs to 2026-09-29" in s.lapse_flag
+    assert (
+        s.status == "in_force"
+        and "lapsed on 2026-11-10" in s.lapse_flag
+        and "record runs to 2026-09-29" in s.lapse_flag
+    )
 
 
 def test_an_unknown_suspension_start_is_not_guessed():
-    h = _hist([{"status": "in_force", "start": "2024-12-03", "end": ""},
-               {"status": "suspended", "start": "", "end": "2026-11-27", "instrument": "No. 72 of 2025"}])
+    h = _hist(
+        [
+            {"status": "in_force", "start": "2024-12-03", "end": ""},
+            {"status": "suspended", "start": "", "end": "2026-11-27", "instrument": "No. 72 of 2025"},
+        ]
+    )
     assert status_on(h, dt.date(2025, 3, 1)).status == "unknown"
     assert status_on(h, dt.date(2026, 10, 1)).status == "suspended"
     assert status_on(h, dt.date(2026, 12, 1)).status == "in_force"
@@ -44,6 +67,7 @@ def test_an_unknown_suspension_start_is_not_guessed():
 @pytest.fixture(scope="module")
 def shipped():
     from optimizer.data.load import load_dataset
+
     return load_dataset()
 
 
@@ -76,34 +100,93 @@ def test_cli(cli):
 
 def _tiny():
     from types import SimpleNamespace
-    measures = pd.DataFrame([
-        {"partner": "CHN", "measure_id": "a", "announcement": "No. 1", "published": "2023-07-03",
-         "effective": "2023-08-01", "item_group": "gallium", "item": "gallium metal", "hs6_codes": "811292;381800",
-         "announcement_url": "", "source": "test"},
-        {"partner": "CHN", "measure_id": "b", "announcement": "No. 1", "published": "2023-07-03",
-         "effective": "2023-08-01", "item_group": "germanium", "item": "germanium oxide", "hs6_codes": "381800",
-         "announcement_url": "", "source": "test"},
-        {"partner": "CHN", "measure_id": "c", "announcement": "No. 2", "published": "2025-02-04",
-         "effective": "2025-02-04", "item_group": "tungsten", "item": "tungsten", "hs6_codes": "",
-         "announcement_url": "", "source": "test"}])
+
+    measures = pd.DataFrame(
+        [
+            {
+                "partner": "CHN",
+                "measure_id": "a",
+                "announcement": "No. 1",
+                "published": "2023-07-03",
+                "effective": "2023-08-01",
+                "item_group": "gallium",
+                "item": "gallium metal",
+                "hs6_codes": "811292;381800",
+                "announcement_url": "",
+                "source": "test",
+            },
+            {
+                "partner": "CHN",
+                "measure_id": "b",
+                "announcement": "No. 1",
+                "published": "2023-07-03",
+                "effective": "2023-08-01",
+                "item_group": "germanium",
+                "item": "germanium oxide",
+                "hs6_codes": "381800",
+                "announcement_url": "",
+                "source": "test",
+            },
+            {
+                "partner": "CHN",
+                "measure_id": "c",
+                "announcement": "No. 2",
+                "published": "2025-02-04",
+                "effective": "2025-02-04",
+                "item_group": "tungsten",
+                "item": "tungsten",
+                "hs6_codes": "",
+                "announcement_url": "",
+                "source": "test",
+            },
+        ]
+    )
     status = _hist([{"status": "in_force", "start": "2023-08-01", "end": ""}])
-    status = pd.concat([status.assign(measure_id=m) for m in ("a", "b")] +
-                       [_hist([{"status": "in_force", "start": "2025-02-04", "end": ""}]).assign(measure_id="c")])
-    unsourced = pd.DataFrame([{"partner": "CHN", "measure_id": "c", "item": "tungsten", "hs6_candidates": "810110",
-                               "confidence": "low", "note": "x"}])
-    t = [("CHN", "USA", "811292", 60.0), ("CHN", "USA", "381800", 40.0), ("WLD", "USA", "811292", 100.0),
-         ("WLD", "USA", "381800", 400.0), ("CHN", "WLD", "811292", 900.0), ("DEU", "WLD", "811292", 50.0),
-         ("USA", "WLD", "811292", 50.0), ("CHN", "WLD", "381800", 100.0), ("JPN", "WLD", "381800", 100.0),
-         ("CHN", "USA", "810110", 7.0), ("WLD", "USA", "810110", 14.0), ("CHN", "WLD", "810110", 70.0),
-         ("VNM", "WLD", "810110", 30.0)]
+    status = pd.concat(
+        [status.assign(measure_id=m) for m in ("a", "b")]
+        + [_hist([{"status": "in_force", "start": "2025-02-04", "end": ""}]).assign(measure_id="c")]
+    )
+    unsourced = pd.DataFrame(
+        [
+            {
+                "partner": "CHN",
+                "measure_id": "c",
+                "item": "tungsten",
+                "hs6_candidates": "810110",
+                "confidence": "low",
+                "note": "x",
+            }
+        ]
+    )
+    t = [
+        ("CHN", "USA", "811292", 60.0),
+        ("CHN", "USA", "381800", 40.0),
+        ("WLD", "USA", "811292", 100.0),
+        ("WLD", "USA", "381800", 400.0),
+        ("CHN", "WLD", "811292", 900.0),
+        ("DEU", "WLD", "811292", 50.0),
+        ("USA", "WLD", "811292", 50.0),
+        ("CHN", "WLD", "381800", 100.0),
+        ("JPN", "WLD", "381800", 100.0),
+        ("CHN", "USA", "810110", 7.0),
+        ("WLD", "USA", "810110", 14.0),
+        ("CHN", "WLD", "810110", 70.0),
+        ("VNM", "WLD", "810110", 30.0),
+    ]
     trade = pd.DataFrame([{"year": 2024, "exporter": e, "importer": i, "hs6": h, "value_usd": v} for e, i, h, v in t])
-    return SimpleNamespace(partner_measures=measures, partner_measure_status=status,
-                           partner_measures_unsourced=unsourced, trade=trade, trade_synthetic=True,
-                           trade_source="hand-made test trade")
+    return SimpleNamespace(
+        partner_measures=measures,
+        partner_measure_status=status,
+        partner_measures_unsourced=unsourced,
+        trade=trade,
+        trade_synthetic=True,
+        trade_source="hand-made test trade",
+    )
 
 
 def test_gets_table_by_hand():
     from optimizer.gets.exposure import gets_table
+
     t = gets_table(_tiny(), "CHN", "2026-01-01").set_index("measure_id")
     # 381800 is listed by a and b: each carries half of it
     assert t.at["a", "us_imports_from_partner_usd"] == pytest.approx(60 + 40 / 2)

@@ -17,6 +17,7 @@ from optimizer.gets.package import exchange_package, parse_balance, reference_ex
 def shipped():
     from optimizer.data.load import load_dataset
     from optimizer.estimation import build_item_table
+
     ds = load_dataset()
     return ds, build_item_table(ds, "CHN")
 
@@ -60,8 +61,9 @@ def test_proposed_exchange_ledger_on_shipped_data(shipped):
 
 def test_unsourced_codes_are_named_wherever_used(shipped):
     ds, items = shipped
-    rep = exchange_package(ds, "CHN", day="2026-12-01", settings=ExchangeSettings(risk_price_usd=1e5),
-                           include_unsourced=True, items=items)
+    rep = exchange_package(
+        ds, "CHN", day="2026-12-01", settings=ExchangeSettings(risk_price_usd=1e5), include_unsourced=True, items=items
+    )
     unsourced = [g for g in rep.gets if g["hs6_basis"].startswith("UNSOURCED")]
     assert unsourced, "the unsourced candidates of 2025-10 (tungsten ...) make gets"
     for g in unsourced:
@@ -89,16 +91,17 @@ def test_bad_input_names_the_problem(shipped):
 def test_reference_exchanges_valued_by_hand(shipped):
     ds, items = shipped
     from optimizer.gets.exposure import gets_table
+
     assert reference_names(ds) == ["Geneva", "London", "Busan"]
     t = ds.trade[ds.trade["year"] == 2024]
 
     geneva = reference_exchange(ds, "geneva", items=items)
-    assert geneva.not_valued == len(geneva.lines) == 2       # a tariff truce: nothing the model values
+    assert geneva.not_valued == len(geneva.lines) == 2  # a tariff truce: nothing the model values
     assert geneva.us_gives_usd == geneva.partner_gives_usd == 0
 
     london = reference_exchange(ds, "London", items=items)
     give = next(ln for ln in london.lines if ln["side"] == "us_gives")
-    assert give["value_usd"] is None                          # EDA software: no goods trade, value unknown
+    assert give["value_usd"] is None  # EDA software: no goods trade, value unknown
     ethane = t[(t["exporter"] == "USA") & (t["importer"] == "CHN") & t["hs6"].isin(["271119", "290110"])]
     assert give["unsourced_value_usd"] == pytest.approx(ethane["value_usd"].sum() * 0.25, abs=0.01)
     assert give["unsourced_hs6"] == "271119;290110" and "UNSOURCED" in give["basis"]
@@ -110,16 +113,17 @@ def test_reference_exchanges_valued_by_hand(shipped):
     ids = gl["measure_ids"].split(";")
     by_hand = sum(exposure[m] for m in ids if exposure[m] == exposure[m]) * 0.25 * 0.3
     assert gl["value_usd"] == pytest.approx(by_hand, abs=0.05)
-    assert "2024-46#2" in gl["basis"]                         # no HS codes: named, not counted as $0
+    assert "2024-46#2" in gl["basis"]  # no HS codes: named, not counted as $0
     sus = next(ln for ln in busan.lines if ln["relief"] == "suspend")
     assert sus["value_usd"] == 0 and sus["unsourced_value_usd"] > 0 and sus["unsourced_hs6"]
     assert busan.partner_gives_usd == pytest.approx(gl["value_usd"], abs=0.05)
-    assert busan.not_valued == 2                              # the Affiliates rule and the tariff
+    assert busan.not_valued == 2  # the Affiliates rule and the tariff
     assert any("2025-10-29" in a for a in busan.assumptions)
 
 
 def test_balance_frontier_net_gain_falls_as_the_partner_must_gain_more(shipped):
     from optimizer.gets.package import exchange_frontier
+
     ds, items = shipped
     points = exchange_frontier(ds, "CHN", [2.0, 0.0, 1.0, 0.5], day="2026-12-01", items=items)
     assert [p["balance_share"] for p in points] == [0.0, 0.5, 1.0, 2.0]

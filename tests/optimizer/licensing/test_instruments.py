@@ -22,8 +22,12 @@ def test_who_decides():
     assert decided_by(("MEU",), "end_use_only", "", "", False)[0] == "bis"
     assert decided_by(("CC1",), "all", "", "statute: Tiananmen", False) == ("statute", "statute: Tiananmen")
     assert decided_by(("SS",), "all", "", "", False)[0] == "statute"
-    assert decided_by(("NP1",), "all", "equipment subject to the Nuclear Regulatory Commission (10 CFR part 110)",
-                      "", False)[0] == "agency"
+    assert (
+        decided_by(
+            ("NP1",), "all", "equipment subject to the Nuclear Regulatory Commission (10 CFR part 110)", "", False
+        )[0]
+        == "agency"
+    )
 
 
 def test_item_table_names_instruments_and_deciders(tables):

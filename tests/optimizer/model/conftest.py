@@ -20,12 +20,29 @@ from optimizer.model.scenario import MODES, Scenario
 #: Modes a table without an `instruments` column offers (meu_removal needs the licensing model).
 GENERIC_MODES = tuple(m for m in MODES if m != "meu_removal")
 
-POOL = ["2A991", "2B991", "2D991", "2E991", "3A991", "3D991", "4A994", "4A994-rest", "4D994", "5A991",
-        "5E991", "9A991", "9E991", "1C991", "6A991", "7D994"]
+POOL = [
+    "2A991",
+    "2B991",
+    "2D991",
+    "2E991",
+    "3A991",
+    "3D991",
+    "4A994",
+    "4A994-rest",
+    "4D994",
+    "5A991",
+    "5E991",
+    "9A991",
+    "9E991",
+    "1C991",
+    "6A991",
+    "7D994",
+]
 
 
-def make_instance(seed: int, n_items: int | None = None, objective: str | None = None,
-                  feasible_bias: float = 0.8) -> tuple[pd.DataFrame, dict]:
+def make_instance(
+    seed: int, n_items: int | None = None, objective: str | None = None, feasible_bias: float = 0.8
+) -> tuple[pd.DataFrame, dict]:
     """A random item table (4-7 items) and scenario dict exercising every constraint family."""
     rng = np.random.default_rng(seed)
     n = n_items or int(rng.integers(4, 8))
@@ -34,23 +51,33 @@ def make_instance(seed: int, n_items: int | None = None, objective: str | None =
     for item in ids:
         group = item[1]
         unknown = group in "DE" and rng.random() < 0.3
-        rows.append({
-            "eccn": item,
-            "tier": "foundational" if rng.random() < 0.12 else str(rng.choice(["legacy", "transactional"])),
-            "value_usd": np.nan if unknown else round(float(rng.lognormal(19, 1.0)), 2),
-            "risk": 0.0 if rng.random() < 0.08 else round(float(rng.uniform(0.05, 2.0)), 4),
-            "fa_score": round(float(rng.uniform(0, 1)), 3),
-            "ally_GBR": str(rng.choice(["support", "neutral", "oppose"], p=[0.3, 0.55, 0.15])),
-            "ally_JPN": str(rng.choice(["support", "neutral", "", "oppose"], p=[0.3, 0.4, 0.15, 0.15])),
-            "synthetic": True,
-        })
+        rows.append(
+            {
+                "eccn": item,
+                "tier": "foundational" if rng.random() < 0.12 else str(rng.choice(["legacy", "transactional"])),
+                "value_usd": np.nan if unknown else round(float(rng.lognormal(19, 1.0)), 2),
+                "risk": 0.0 if rng.random() < 0.08 else round(float(rng.uniform(0.05, 2.0)), 4),
+                "fa_score": round(float(rng.uniform(0, 1)), 3),
+                "ally_GBR": str(rng.choice(["support", "neutral", "oppose"], p=[0.3, 0.55, 0.15])),
+                "ally_JPN": str(rng.choice(["support", "neutral", "", "oppose"], p=[0.3, 0.4, 0.15, 0.15])),
+                "synthetic": True,
+            }
+        )
     table = pd.DataFrame(rows)
     modes = [m for m in GENERIC_MODES if rng.random() < 0.6] or ["lift"]
-    sc: dict = {"objective": objective or str(rng.choice(["min-risk", "max-value", "min-items"])),
-                "modes": modes, "rel_gap": 0.0, "time_limit_s": 30}
+    sc: dict = {
+        "objective": objective or str(rng.choice(["min-risk", "max-value", "min-items"])),
+        "modes": modes,
+        "rel_gap": 0.0,
+        "time_limit_s": 30,
+    }
     if rng.random() < 0.3:
-        sc["mode_params"] = {"exception": {"value_share": round(float(rng.uniform(0.3, 0.9)), 2),
-                                           "risk_share": round(float(rng.uniform(0.1, 0.8)), 2)}}
+        sc["mode_params"] = {
+            "exception": {
+                "value_share": round(float(rng.uniform(0.3, 0.9)), 2),
+                "risk_share": round(float(rng.uniform(0.1, 0.8)), 2),
+            }
+        }
     eligible = [r["eccn"] for r in rows if r["tier"] != "foundational"]
     # no threshold unless drawn (explicit: the instances, their seeds and their known cases do not
     # depend on the default threshold)
@@ -67,8 +94,11 @@ def make_instance(seed: int, n_items: int | None = None, objective: str | None =
         sc["risk_budget"] = round(float(rng.uniform(0.2, 0.9)) * total_risk, 4)
     if rng.random() < 0.35:
         cat = str(rng.choice([i[0] for i in ids]))
-        sc["category_caps"] = {cat: ({"max_items": 1} if rng.random() < 0.5
-                                     else {"max_value_share": round(float(rng.uniform(0.3, 0.8)), 2)})}
+        sc["category_caps"] = {
+            cat: (
+                {"max_items": 1} if rng.random() < 0.5 else {"max_value_share": round(float(rng.uniform(0.3, 0.8)), 2)}
+            )
+        }
     if rng.random() < 0.4:
         sc["allow_opposed"] = True
         sc["ally_penalty"] = round(float(rng.uniform(0, 1)), 3)
@@ -92,8 +122,9 @@ class Brute:
     risk: float
 
 
-def _assignments(table: pd.DataFrame, sc: Scenario, relax: set[str], offered: dict[str, list[str]] | None = None,
-                 ) -> tuple[list[str], np.ndarray, list[list]]:
+def _assignments(
+    table: pd.DataFrame, sc: Scenario, relax: set[str], offered: dict[str, list[str]] | None = None
+) -> tuple[list[str], np.ndarray, list[list]]:
     """Every assignment of "not relieved" or one mode to each item. `offered`: {item: modes} the built
     model offers (an item absent from it has no option but "not relieved"); default: the scenario's
     modes for every item (the rules below then decide which may enter)."""
@@ -106,8 +137,13 @@ def _assignments(table: pd.DataFrame, sc: Scenario, relax: set[str], offered: di
     return ids, combos, options
 
 
-def enumerate_packages(table: pd.DataFrame, sc: Scenario, relax: set[str] = frozenset(),
-                       target: float | None = None, offered: dict[str, list[str]] | None = None):
+def enumerate_packages(
+    table: pd.DataFrame,
+    sc: Scenario,
+    relax: set[str] = frozenset(),
+    target: float | None = None,
+    offered: dict[str, list[str]] | None = None,
+):
     """Every assignment with its feasibility, value, risk (with ally penalties) and item count
     (`target` None: the scenario's; `offered`: see `_assignments`)."""
     target = sc.target_usd if target is None else target
@@ -129,9 +165,14 @@ def enumerate_packages(table: pd.DataFrame, sc: Scenario, relax: set[str] = froz
         item = r["eccn"]
         pick = combos[:, k]
         opp = sum(1 for a in allies if f"ally_{a}" in r and r[f"ally_{a}"] == "oppose")
-        excluded = (r["tier"] == "foundational" or item in locks
-                    or (item not in forced and (r["fa_score"] < min_fa or
-                                                (isinstance(r["value_usd"], float) and math.isnan(r["value_usd"])))))
+        excluded = (
+            r["tier"] == "foundational"
+            or item in locks
+            or (
+                item not in forced
+                and (r["fa_score"] < min_fa or (isinstance(r["value_usd"], float) and math.isnan(r["value_usd"])))
+            )
+        )
         if opp and "ally_positions" not in relax and not sc.allow_opposed:
             excluded = True  # forced + opposed: must be 0, and the forced check below fails
         if excluded:
@@ -167,8 +208,9 @@ def enumerate_packages(table: pd.DataFrame, sc: Scenario, relax: set[str] = froz
         for k, item in enumerate(ids):
             if item[1] in "DE":
                 fam = (item[0], item.split("-")[0][2:])
-                hw = [j for j, other in enumerate(ids) if other[1] in "ABC"
-                      and (other[0], other.split("-")[0][2:]) == fam]
+                hw = [
+                    j for j, other in enumerate(ids) if other[1] in "ABC" and (other[0], other.split("-")[0][2:]) == fam
+                ]
                 if hw:
                     ok &= ~chosen[:, k] | chosen[:, hw].any(axis=1)
     if "nesting" not in relax:
@@ -187,8 +229,13 @@ def _keys(objective: str, value: np.ndarray, risk: np.ndarray, count: np.ndarray
     return np.stack([count, risk], axis=1)
 
 
-def brute_force(table: pd.DataFrame, sc: Scenario, relax: set[str] = frozenset(), objective: str | None = None,
-                target: float | None = None) -> Brute | None:
+def brute_force(
+    table: pd.DataFrame,
+    sc: Scenario,
+    relax: set[str] = frozenset(),
+    objective: str | None = None,
+    target: float | None = None,
+) -> Brute | None:
     """Best package by enumeration under DESIGN.md's rules (None: no feasible assignment)."""
     ids, combos, options, ok, value, risk, count = enumerate_packages(table, sc, relax, target)
     if not ok.any():
@@ -239,14 +286,55 @@ def near_optimal_sets():
 @pytest.fixture(scope="session")
 def small_table() -> pd.DataFrame:
     """A hand-made table: legacy goods, a D/E pair, a foundational item, ally columns."""
-    return pd.DataFrame([
-        {"eccn": "2B991", "tier": "legacy", "value_usd": 900e6, "risk": 0.30, "fa_score": 0.8, "ally_GBR": "neutral"},
-        {"eccn": "2D991", "tier": "legacy", "value_usd": 100e6, "risk": 0.05, "fa_score": 0.9, "ally_GBR": "neutral"},
-        {"eccn": "3A991", "tier": "legacy", "value_usd": 1500e6, "risk": 0.40, "fa_score": 0.7, "ally_GBR": "support"},
-        {"eccn": "4A994", "tier": "transactional", "value_usd": 600e6, "risk": 0.10, "fa_score": 0.4,
-         "ally_GBR": "oppose"},
-        {"eccn": "5D991", "tier": "legacy", "value_usd": float("nan"), "risk": 0.2, "fa_score": 0.9,
-         "ally_GBR": "neutral"},
-        {"eccn": "3A090", "tier": "foundational", "value_usd": 5000e6, "risk": 1.0, "fa_score": 0.1,
-         "ally_GBR": "oppose"},
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "eccn": "2B991",
+                "tier": "legacy",
+                "value_usd": 900e6,
+                "risk": 0.30,
+                "fa_score": 0.8,
+                "ally_GBR": "neutral",
+            },
+            {
+                "eccn": "2D991",
+                "tier": "legacy",
+                "value_usd": 100e6,
+                "risk": 0.05,
+                "fa_score": 0.9,
+                "ally_GBR": "neutral",
+            },
+            {
+                "eccn": "3A991",
+                "tier": "legacy",
+                "value_usd": 1500e6,
+                "risk": 0.40,
+                "fa_score": 0.7,
+                "ally_GBR": "support",
+            },
+            {
+                "eccn": "4A994",
+                "tier": "transactional",
+                "value_usd": 600e6,
+                "risk": 0.10,
+                "fa_score": 0.4,
+                "ally_GBR": "oppose",
+            },
+            {
+                "eccn": "5D991",
+                "tier": "legacy",
+                "value_usd": float("nan"),
+                "risk": 0.2,
+                "fa_score": 0.9,
+                "ally_GBR": "neutral",
+            },
+            {
+                "eccn": "3A090",
+                "tier": "foundational",
+                "value_usd": 5000e6,
+                "risk": 1.0,
+                "fa_score": 0.1,
+                "ally_GBR": "oppose",
+            },
+        ]
+    )

@@ -17,7 +17,7 @@ from optimizer.model.achievable import Achievable
 @pytest.mark.parametrize("seed", range(600, 630))
 def test_largest_achievable_is_exact_and_never_below_the_package(seed, instance, brute):
     table, d = instance(seed, feasible_bias=1.0)
-    d = d | {"rel_gap": 0.001, "risk_budget": d.get("risk_budget") or 1.5}   # a budget: no closed form
+    d = d | {"rel_gap": 0.001, "risk_budget": d.get("risk_budget") or 1.5}  # a budget: no closed form
     sc = Scenario.from_dict(d)
     res = solve_package(table, sc, with_marginal=False)
     top = brute(table, sc, objective="max-value", target=0.0)
@@ -50,11 +50,10 @@ def test_unproven_largest_achievable_is_a_labelled_range(monkeypatch, small_tabl
     assert d["max_achievable_proven"] is False
     assert d["max_achievable_usd"] < d["max_achievable_bound_usd"]
     assert "at least" in d["max_achievable_note"] and "at most" in d["max_achievable_note"]
-    assert res.found and res.achieved_usd <= d["max_achievable_usd"] + 0.01   # never contradicted
+    assert res.found and res.achieved_usd <= d["max_achievable_usd"] + 0.01  # never contradicted
     fr = compute_frontier(small_table, sc, points=4).to_dict()
     assert fr["max_achievable_proven"] is False and fr["max_achievable_bound_usd"] >= fr["max_achievable_usd"]
-    assert all(p["achieved_usd"] is None or p["achieved_usd"] <= fr["max_achievable_usd"] + 0.01
-               for p in fr["points"])
+    assert all(p["achieved_usd"] is None or p["achieved_usd"] <= fr["max_achievable_usd"] + 0.01 for p in fr["points"])
 
 
 def test_unproven_range_in_the_infeasible_diagnosis(monkeypatch, small_table):
@@ -81,12 +80,17 @@ def _table(rows):
 
 
 def test_infeasible_names_the_binding_reason_per_item():
-    t = _table([{"eccn": "2B991", "value_usd": 1.0e9, "risk": 1.0},
-                {"eccn": "3A991", "value_usd": 0.8e9, "risk": 1.0},
-                {"eccn": "4A994", "value_usd": 0.5e9, "risk": 0.4},
-                {"eccn": "5A991", "value_usd": 0.0, "risk": 0.1}])
-    res = solve_package(t, Scenario.from_dict({"target_usd": 2e9, "risk_budget": 1.5, "modes": ["lift"]}),
-                        with_marginal=False)
+    t = _table(
+        [
+            {"eccn": "2B991", "value_usd": 1.0e9, "risk": 1.0},
+            {"eccn": "3A991", "value_usd": 0.8e9, "risk": 1.0},
+            {"eccn": "4A994", "value_usd": 0.5e9, "risk": 0.4},
+            {"eccn": "5A991", "value_usd": 0.0, "risk": 0.1},
+        ]
+    )
+    res = solve_package(
+        t, Scenario.from_dict({"target_usd": 2e9, "risk_budget": 1.5, "modes": ["lift"]}), with_marginal=False
+    )
     assert res.status == "infeasible"
     why = {e.eccn: e for e in res.excluded}
     assert why["2B991"].reason == why["4A994"].reason == "short_of_target"
@@ -96,32 +100,52 @@ def test_infeasible_names_the_binding_reason_per_item():
     assert why["5A991"].reason == "no_value" and why["5A991"].detail == "adds no concession value"
     assert not any("lower cost" in e.detail for e in res.excluded)
     from optimizer.model.diagnose import diagnosis_lines
+
     d = res.to_dict()
-    assert diagnosis_lines(d) == ["Largest achievable target: $1.50bn a year, under the other constraints.",
-                                  "Binding rule: the risk budget. Lift the risk budget to reach up to $2.3bn."]
+    assert diagnosis_lines(d) == [
+        "Largest achievable target: $1.50bn a year, under the other constraints.",
+        "Binding rule: the risk budget. Lift the risk budget to reach up to $2.3bn.",
+    ]
     assert "largest achievable target under the other constraints is $1.50bn" in d["diagnosis"]["message"]
     assert "risk_budget:" not in d["diagnosis"]["message"]
     ally = {k: v for k, v in d.items() if k in ("status", "target_usd", "achieved_usd", "max_achievable_usd")}
     assert diagnosis_lines(ally) == diagnosis_lines(d)[:1]
-    assert diagnosis_lines(solve_package(t, Scenario.from_dict({"target_usd": 1e9, "modes": ["lift"]}),
-                                         with_marginal=False).to_dict()) == []
+    assert (
+        diagnosis_lines(
+            solve_package(t, Scenario.from_dict({"target_usd": 1e9, "modes": ["lift"]}), with_marginal=False).to_dict()
+        )
+        == []
+    )
 
 
-@pytest.mark.parametrize("value,floor,text", [(6353764.59, 6.35e6, "$6.35m"), (11105221.26, 11.1e6, "$11.1m"),
-                                              (2.479e9, 2.47e9, "$2.47bn"), (125520.92, 125e3, "$125k"),
-                                              (1e6, 1e6, "$1.00m"), (0.0, 0.0, "$0")])
+@pytest.mark.parametrize(
+    "value,floor,text",
+    [
+        (6353764.59, 6.35e6, "$6.35m"),
+        (11105221.26, 11.1e6, "$11.1m"),
+        (2.479e9, 2.47e9, "$2.47bn"),
+        (125520.92, 125e3, "$125k"),
+        (1e6, 1e6, "$1.00m"),
+        (0.0, 0.0, "$0"),
+    ],
+)
 def test_the_largest_target_is_rounded_down_and_prints_as_rounded(value, floor, text):
     from optimizer.formatting import floor_significant, fmt_usd_significant
+
     assert floor_significant(value) == pytest.approx(floor) and floor_significant(value) <= value
     assert fmt_usd_significant(floor_significant(value)) == text
 
 
 def test_infeasible_reasons_for_limits_nesting_and_coherence():
-    t = _table([{"eccn": "4A994", "value_usd": 1.0e9, "risk": 0.5},
-                {"eccn": "4A994-rest", "value_usd": 0.9e9, "risk": 0.4},
-                {"eccn": "2B991", "value_usd": 0.7e9, "risk": 0.5},
-                {"eccn": "2B992", "value_usd": 0.6e9, "risk": 0.5},
-                {"eccn": "2E991", "value_usd": 0.5e9, "risk": 0.1}])
+    t = _table(
+        [
+            {"eccn": "4A994", "value_usd": 1.0e9, "risk": 0.5},
+            {"eccn": "4A994-rest", "value_usd": 0.9e9, "risk": 0.4},
+            {"eccn": "2B991", "value_usd": 0.7e9, "risk": 0.5},
+            {"eccn": "2B992", "value_usd": 0.6e9, "risk": 0.5},
+            {"eccn": "2E991", "value_usd": 0.5e9, "risk": 0.1},
+        ]
+    )
     sc = Scenario.from_dict({"target_usd": 5e9, "category_caps": {"2": {"max_items": 1}}, "max_items": 3})
     res = solve_package(t, sc, with_marginal=False)
     assert res.status == "infeasible"

@@ -46,21 +46,29 @@ def medium_instance(seed: int) -> tuple[pd.DataFrame, dict[str, Any]]:
     rows = []
     for item in ids:
         offer = [m for m in modes if rng.random() < 0.6] or ["lift"]
-        rows.append({
-            "eccn": item,
-            "tier": str(rng.choice(["legacy", "transactional", "foundational", "nlr"], p=[0.6, 0.2, 0.12, 0.08])),
-            "value_usd": np.nan if item[1] in "DE" and rng.random() < 0.3 else round(float(rng.lognormal(17, 2)), 2),
-            "risk": 0.0 if rng.random() < 0.1 else round(float(rng.uniform(0.01, 2.0)), 4),
-            "fa_score": round(float(rng.uniform(0, 1)), 3),
-            "instruments": ";".join(offer),
-            "ally_GBR": str(rng.choice(["support", "neutral", "oppose"], p=[0.3, 0.6, 0.1])),
-            "ally_JPN": str(rng.choice(["support", "neutral", "oppose"], p=[0.3, 0.6, 0.1])),
-            "synthetic": True,
-        })
+        rows.append(
+            {
+                "eccn": item,
+                "tier": str(rng.choice(["legacy", "transactional", "foundational", "nlr"], p=[0.6, 0.2, 0.12, 0.08])),
+                "value_usd": np.nan
+                if item[1] in "DE" and rng.random() < 0.3
+                else round(float(rng.lognormal(17, 2)), 2),
+                "risk": 0.0 if rng.random() < 0.1 else round(float(rng.uniform(0.01, 2.0)), 4),
+                "fa_score": round(float(rng.uniform(0, 1)), 3),
+                "instruments": ";".join(offer),
+                "ally_GBR": str(rng.choice(["support", "neutral", "oppose"], p=[0.3, 0.6, 0.1])),
+                "ally_JPN": str(rng.choice(["support", "neutral", "oppose"], p=[0.3, 0.6, 0.1])),
+                "synthetic": True,
+            }
+        )
     table = pd.DataFrame(rows)
     ok = table[~table["tier"].isin(["foundational", "nlr"])]
-    sc: dict[str, Any] = {"objective": str(rng.choice(["min-risk", "max-value", "min-items"], p=[0.6, 0.2, 0.2])),
-                          "rel_gap": 0.0, "time_limit_s": 30, "solver": "highs"}
+    sc: dict[str, Any] = {
+        "objective": str(rng.choice(["min-risk", "max-value", "min-items"], p=[0.6, 0.2, 0.2])),
+        "rel_gap": 0.0,
+        "time_limit_s": 30,
+        "solver": "highs",
+    }
     if rng.random() < 0.3:
         sc["min_fa"] = 0.2
     if rng.random() < 0.3:
@@ -105,8 +113,9 @@ def _dense(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, n_rows: in
 def assert_same_model(m: PackageModel, am: ArrayModel) -> None:
     """Columns, rows, bounds, matrix and objective of the two builds agree."""
     mat = HighsMatrix(m)
-    assert [m.var_option[v.name] for v in mat.variables] == \
-        [(am.candidates[k], md) for k, md in zip(am.col_item.tolist(), am.col_mode)]
+    assert [m.var_option[v.name] for v in mat.variables] == [
+        (am.candidates[k], md) for k, md in zip(am.col_item.tolist(), am.col_mode)
+    ]
     assert mat.row_names == am.row_names
     assert m.candidates == am.candidates and m.excluded == am.base.excluded
     assert m.value == am.base.value and m.risk == am.base.risk and m.penalty == am.base.penalty
@@ -115,8 +124,12 @@ def assert_same_model(m: PackageModel, am: ArrayModel) -> None:
     indptr, indices, data, alo, aup = am.stacked()
     assert np.array_equal(np.clip(alo, -BIG, BIG), rlo) and np.array_equal(np.clip(aup, -BIG, BIG), rup)
     n_rows, n_cols = len(mat.row_names), len(mat.variables)
-    assert np.allclose(_dense(indptr, indices, data, n_rows, n_cols),
-                       _dense(mat.start, mat.index, mat.value, n_rows, n_cols), rtol=1e-13, atol=0)
+    assert np.allclose(
+        _dense(indptr, indices, data, n_rows, n_cols),
+        _dense(mat.start, mat.index, mat.value, n_rows, n_cols),
+        rtol=1e-13,
+        atol=0,
+    )
     sign = -1.0 if mat.maximise else 1.0
     assert am.maximise == mat.maximise
     assert np.allclose(am.cost, sign * mat.cost, rtol=1e-12, atol=1e-15)
@@ -168,13 +181,16 @@ def test_array_pipeline_reports_what_the_pulp_pipeline_reports(kind: str, seed: 
     assert _same(res.marginal_risk_per_bn, ref.marginal_risk_per_bn, rel=1e-6, abs_=1e-9)
     # the PuLP path's package read on the arrays: it satisfies them, and the same rows bind
     assert array_satisfies(am, ref.choices())
-    assert [(b.name, b.slack, b.detail) for b in array_binding_constraints(am, ref.choices())] == \
-        [(b.name, b.slack, b.detail) for b in ref.binding_constraints]
+    assert [(b.name, b.slack, b.detail) for b in array_binding_constraints(am, ref.choices())] == [
+        (b.name, b.slack, b.detail) for b in ref.binding_constraints
+    ]
     if res.choices() == ref.choices():  # the same package reads the same: reasons, binding rows
-        assert [(e.eccn, e.reason, e.detail) for e in res.excluded] == \
-            [(e.eccn, e.reason, e.detail) for e in ref.excluded]
-        assert [(b.name, b.slack) for b in res.binding_constraints] == \
-            [(b.name, b.slack) for b in ref.binding_constraints]
+        assert [(e.eccn, e.reason, e.detail) for e in res.excluded] == [
+            (e.eccn, e.reason, e.detail) for e in ref.excluded
+        ]
+        assert [(b.name, b.slack) for b in res.binding_constraints] == [
+            (b.name, b.slack) for b in ref.binding_constraints
+        ]
         assert [vars(line) for line in res.items] == [vars(line) for line in ref.items]
 
 
@@ -192,8 +208,7 @@ def test_solve_package_takes_the_array_path_by_size(instance: Any, monkeypatch: 
     assert "arrays" not in solve_package(table, sc.replace(solver="cbc")).solver
 
 
-def test_an_infeasible_array_model_is_confirmed_and_diagnosed_on_the_pulp_path(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_infeasible_array_model_is_confirmed_and_diagnosed_on_the_pulp_path(monkeypatch: pytest.MonkeyPatch) -> None:
     table, d = medium_instance(5)
     sc = Scenario.from_dict(d | {"solver": "auto", "target_usd": 1e15})
     monkeypatch.setattr(arrays_module, "ARRAY_MIN_BINARIES", 1)
@@ -242,7 +257,7 @@ def test_round_relaxation_repairs_a_fractional_mode_choice() -> None:
     am = build_arrays(table, Scenario.from_dict(d | {"objective": "min-risk", "rel_gap": 0.01}))
     first = int(np.flatnonzero(np.diff(am.cstart) >= 2)[0])
     x_lp = np.zeros(am.n_cols)
-    x_lp[am.cstart[first]:am.cstart[first + 1]] = 0.5
+    x_lp[am.cstart[first] : am.cstart[first + 1]] = 0.5
     x = round_relaxation(am, x_lp)
     assert x is not None and _satisfied(am, x)
 
@@ -253,6 +268,7 @@ def test_array_frontier_matches_the_pulp_frontier(seed: int, monkeypatch: pytest
     the PuLP sweep's points: the same targets and, exactly at gap 0 and within the gap otherwise,
     the same least risk; its points are never dominated by one another."""
     from optimizer.model import compute_frontier
+
     table, d = medium_instance(seed)
     gap = 0.0 if seed % 2 else 0.02
     sc = Scenario.from_dict(d | {"objective": "min-risk", "rel_gap": gap, "solver": "highs"})
@@ -304,6 +320,7 @@ def test_an_optimal_whose_bound_does_not_match_is_feasible() -> None:
 def test_a_stopped_mip_takes_the_lp_bound_when_it_is_better() -> None:
     from optimizer.model.array_package import _with_lp_bound
     from optimizer.model.solve import SolveOutcome
+
     stopped = SolveOutcome("feasible", "HiGHS", 1.0, 0.0, 1.0, 4.0)
     assert _with_lp_bound(stopped, 0.9995, 0.001).status == "optimal"
     late = _with_lp_bound(stopped, 0.9, 0.001)

@@ -78,6 +78,7 @@ def _active(sc: Scenario, table) -> set[str]:
     from optimizer.model.build import build_model
     from optimizer.model.diagnose import active_relaxations
     from optimizer.model.items import validate_items
+
     return set(active_relaxations(build_model(validate_items(table)[0], sc)))
 
 
@@ -103,6 +104,9 @@ def test_highs_agrees_with_brute_force(seed, instance, brute):
         assert res.status == "infeasible"
         return
     assert res.status == "optimal" and "HiGHS" in res.solver
-    got = {"min-risk": (res.risk or 0) + (res.ally_penalty or 0), "max-value": -(res.achieved_usd or 0),
-           "min-items": res.n_items}[sc.objective]
+    got = {
+        "min-risk": (res.risk or 0) + (res.ally_penalty or 0),
+        "max-value": -(res.achieved_usd or 0),
+        "min-items": res.n_items,
+    }[sc.objective]
     assert _close(got, best.objective[0], abs_=0.05)

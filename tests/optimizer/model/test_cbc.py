@@ -14,8 +14,10 @@ from optimizer.model.solve import CBC_OPTIONS, solve_model
 
 
 def _model(small_table, **sc):
-    return build_model(validate_items(small_table)[0],
-                       Scenario.from_dict({"modes": ["lift", "exception", "approval"], "rel_gap": 0} | sc))
+    return build_model(
+        validate_items(small_table)[0],
+        Scenario.from_dict({"modes": ["lift", "exception", "approval"], "rel_gap": 0} | sc),
+    )
 
 
 def _pulp_objective(m) -> float:
@@ -34,9 +36,9 @@ def test_same_optimum_as_pulps_own_cbc_call(small_table):
 
 def test_continuous_variable_fixed_bounds_and_maximisation(small_table):
     m = _model(small_table, target_usd=0.0, objective="max-value")
-    t = m.prob.add_variable("floor", -5.0, 5.0)       # continuous, negative lower bound
+    t = m.prob.add_variable("floor", -5.0, 5.0)  # continuous, negative lower bound
     m.add_row("extra", "extra", pulp.LpConstraint(m.value_expr() - 100 * t, pulp.LpConstraintGE, rhs=0))
-    m.x[("3A991", "lift")].lowBound = m.x[("3A991", "lift")].upBound = 0   # fixed: FX bound
+    m.x[("3A991", "lift")].lowBound = m.x[("3A991", "lift")].upBound = 0  # fixed: FX bound
     m.prob.setObjective(pulp.LpAffineExpression({t: 1.0}) + 1e-3 * m.value_expr())
     m.prob.sense = pulp.LpMaximize
     out = solve_model(m)

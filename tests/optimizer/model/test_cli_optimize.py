@@ -19,12 +19,38 @@ def items_csv(tmp_path, small_table):
 
 
 def test_optimize_json(cli, items_csv):
-    code, out, err = cli("optimize", "--items", str(items_csv), "--target", "1.2bn", "--format", "json",
-                         "--modes", "full,exception,approval", "--rel-gap", "0", "--min-fa", "0")
+    code, out, err = cli(
+        "optimize",
+        "--items",
+        str(items_csv),
+        "--target",
+        "1.2bn",
+        "--format",
+        "json",
+        "--modes",
+        "full,exception,approval",
+        "--rel-gap",
+        "0",
+        "--min-fa",
+        "0",
+    )
     assert code == 0, err
     d = json.loads(out)
-    for key in ("status", "target_usd", "achieved_usd", "risk", "max_achievable_usd", "items", "excluded",
-                "solve_seconds", "synthetic", "binding_constraints", "marginal_risk_per_bn", "solver", "gap"):
+    for key in (
+        "status",
+        "target_usd",
+        "achieved_usd",
+        "risk",
+        "max_achievable_usd",
+        "items",
+        "excluded",
+        "solve_seconds",
+        "synthetic",
+        "binding_constraints",
+        "marginal_risk_per_bn",
+        "solver",
+        "gap",
+    ):
         assert key in d
     assert d["status"] == "optimal" and d["target_usd"] == 1.2e9 and d["achieved_usd"] >= 1.2e9
     assert set(d["items"][0]) >= {"eccn", "mode", "value_usd", "risk", "fa_score", "why"}
@@ -42,15 +68,27 @@ def test_optimize_table_and_csv(cli, items_csv):
     assert code == 0
     rows = pd.read_csv(pd.io.common.StringIO(out.lstrip("\ufeff")))
     assert list(rows.columns[:3]) == ["eccn", "mode", "instrument"]
-    assert {"licence_required", "binding_reasons", "licence_basis", "value_usd", "risk", "synthetic",
-            "source"} <= set(rows.columns)
+    assert {"licence_required", "binding_reasons", "licence_basis", "value_usd", "risk", "synthetic", "source"} <= set(
+        rows.columns
+    )
 
 
 def test_flags_override_scenario_file(cli, items_csv, tmp_path):
     sc = tmp_path / "sc.json"
     sc.write_text(json.dumps({"target_usd": 5e8, "locks": ["2B991"], "objective": "min-items"}))
-    code, out, err = cli("optimize", "--items", str(items_csv), "--scenario", str(sc), "--lock", "2D991",
-                         "--target", "1bn", "--format", "json")
+    code, out, err = cli(
+        "optimize",
+        "--items",
+        str(items_csv),
+        "--scenario",
+        str(sc),
+        "--lock",
+        "2D991",
+        "--target",
+        "1bn",
+        "--format",
+        "json",
+    )
     assert code == 0, err
     d = json.loads(out)
     assert d["target_usd"] == 1e9 and d["objective"] == "min-items"
@@ -59,8 +97,19 @@ def test_flags_override_scenario_file(cli, items_csv, tmp_path):
 
 
 def test_mode_share_flag(cli, items_csv):
-    code, out, err = cli("optimize", "--items", str(items_csv), "--target", "500m", "--modes", "approval",
-                         "--mode-share", "approval=0.5/0.2", "--format", "json")
+    code, out, err = cli(
+        "optimize",
+        "--items",
+        str(items_csv),
+        "--target",
+        "500m",
+        "--modes",
+        "approval",
+        "--mode-share",
+        "approval=0.5/0.2",
+        "--format",
+        "json",
+    )
     assert code == 0, err
     d = json.loads(out)
     assert d["scenario"]["mode_params"]["approval"] == {"value_share": 0.5, "risk_share": 0.2}
@@ -87,19 +136,22 @@ def test_infeasible_names_blocking_constraint(cli, items_csv):
     assert "lift the maximum number of items (up to" in err and "max_items" not in err  # in words
 
 
-@pytest.mark.parametrize("args,words", [
-    (["--target", "-5"], "negative"),
-    (["--target", "lots"], "not an amount"),
-    (["--target", "1e9", "--modes", "full,waiver"], "waiver"),
-    (["--target", "1e9", "--min-fa", "x"], "min_fa"),
-    (["--target", "1e9", "--max-items", "-1"], "max_items"),
-    (["--target", "1e9", "--cap", "3"], "CATEGORY"),
-    (["--target", "1e9", "--force", "9Z999"], "not in the item table"),
-    (["--target", "1e9", "--force", "3A090"], "foundational"),
-    (["--target", "1e9", "--scenario", "/no/such.json"], "no such scenario file"),
-    (["--target", "1e9", "--alternatives", "50"], "alternatives"),
-    ([], "--target"),
-])
+@pytest.mark.parametrize(
+    "args,words",
+    [
+        (["--target", "-5"], "negative"),
+        (["--target", "lots"], "not an amount"),
+        (["--target", "1e9", "--modes", "full,waiver"], "waiver"),
+        (["--target", "1e9", "--min-fa", "x"], "min_fa"),
+        (["--target", "1e9", "--max-items", "-1"], "max_items"),
+        (["--target", "1e9", "--cap", "3"], "CATEGORY"),
+        (["--target", "1e9", "--force", "9Z999"], "not in the item table"),
+        (["--target", "1e9", "--force", "3A090"], "foundational"),
+        (["--target", "1e9", "--scenario", "/no/such.json"], "no such scenario file"),
+        (["--target", "1e9", "--alternatives", "50"], "alternatives"),
+        ([], "--target"),
+    ],
+)
 def test_bad_input_exits_2(cli, items_csv, args, words):
     code, out, err = cli("optimize", "--items", str(items_csv), *args)
     assert code == 2, (out, err)
@@ -149,15 +201,37 @@ def test_frontier_table_and_infeasible(cli, items_csv):
 
 
 def test_alternatives_flag(cli, items_csv):
-    code, out, err = cli("optimize", "--items", str(items_csv), "--target", "1bn", "--alternatives", "2",
-                         "--tolerance", "1", "--format", "json")
+    code, out, err = cli(
+        "optimize",
+        "--items",
+        str(items_csv),
+        "--target",
+        "1bn",
+        "--alternatives",
+        "2",
+        "--tolerance",
+        "1",
+        "--format",
+        "json",
+    )
     assert code == 0, err
     alts = json.loads(out)["alternatives"]
     assert 1 <= len(alts) <= 2
 
 
-@pytest.mark.parametrize("text,value", [("2e9", 2e9), ("2,000,000", 2e6), ("$1.5bn", 1.5e9), ("750m", 7.5e8),
-                                        ("0", 0.0), ("3 tn", 3e12), ("2k", 2e3), ("100000", 1e5)])
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("2e9", 2e9),
+        ("2,000,000", 2e6),
+        ("$1.5bn", 1.5e9),
+        ("750m", 7.5e8),
+        ("0", 0.0),
+        ("3 tn", 3e12),
+        ("2k", 2e3),
+        ("100000", 1e5),
+    ],
+)
 def test_parse_usd(text, value):
     assert parse_usd(text) == value
 
@@ -184,8 +258,10 @@ def test_a_negative_target_reaches_the_helpful_message(cli, items_csv):
     assert code == 2 and "risk_budget" in err and "expected one argument" not in err
 
 
-@pytest.mark.parametrize("flag,typo,suggestion", [("--lock", "5A03", "5A003"), ("--force", "5a03", "5A003"),
-                                                  ("--lock", "2b001-Rest", "2B001-rest")])
+@pytest.mark.parametrize(
+    "flag,typo,suggestion",
+    [("--lock", "5A03", "5A003"), ("--force", "5a03", "5A003"), ("--lock", "2b001-Rest", "2B001-rest")],
+)
 def test_unknown_lock_or_forced_item_is_refused_with_a_suggestion(cli, flag, typo, suggestion):
     """An unknown --lock only warned and the package was solved: the mistyped item stayed relievable."""
     for command in (("optimize", "--target", "5m"), ("frontier", "--points", "3")):
@@ -199,9 +275,27 @@ def test_highs_json_on_stdout_parses(repo_root):
     in a real process it would come before the JSON."""
     import subprocess
     import sys
-    proc = subprocess.run([sys.executable, "-m", "optimizer", "optimize", "--partner", "CHN", "--target", "5m",
-                           "--solver", "highs", "--format", "json"], capture_output=True, text=True, cwd=repo_root,
-                          timeout=300)
+
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "optimizer",
+            "optimize",
+            "--partner",
+            "CHN",
+            "--target",
+            "5m",
+            "--solver",
+            "highs",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=repo_root,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["solver"].startswith("HiGHS")
 

@@ -17,6 +17,7 @@ from optimizer.model import Scenario, compute_frontier, find_alternatives, solve
 def tables():
     from optimizer.data.load import load_dataset
     from optimizer.estimation import build_item_table
+
     ds = load_dataset(None)
     return {p: build_item_table(ds, p) for p in PARTNERS}
 
@@ -64,8 +65,9 @@ def test_frontier_has_no_nlr_or_foundational_item_and_is_deterministic(tables, p
     for p in fr.points:
         assert not never & {line["eccn"] for line in p.items}
     again = compute_frontier(table, sc, points=30)
-    assert [(p.target_usd, p.achieved_usd, p.risk, p.items) for p in fr.points] == \
-        [(p.target_usd, p.achieved_usd, p.risk, p.items) for p in again.points]
+    assert [(p.target_usd, p.achieved_usd, p.risk, p.items) for p in fr.points] == [
+        (p.target_usd, p.achieved_usd, p.risk, p.items) for p in again.points
+    ]
 
 
 def test_cli_partner_path(cli, tables):
@@ -75,7 +77,8 @@ def test_cli_partner_path(cli, tables):
     d = json.loads(out)
     assert d["status"] == "optimal" and d["synthetic"] is True and d["partner"] == "CHN"
     assert d["items"] and all(line["tier"] not in ("foundational", "nlr") for line in d["items"])
-    assert all(line["licence_required"] in ("all", "some", "end_use_only") and line["licence_basis"]
-               for line in d["items"])
+    assert all(
+        line["licence_required"] in ("all", "some", "end_use_only") and line["licence_basis"] for line in d["items"]
+    )
     code, out, err = cli("optimize", "--partner", "XXX", "--target", "2bn")
     assert code == 2 and "unknown partner" in err

@@ -50,8 +50,10 @@ def test_frontier_json_shape(small_table):
 
 
 def test_knees_where_the_slope_doubles():
-    pts = [FrontierPoint(t, v, r, "optimal", 0.0) for t, v, r in
-           [(0, 0, 0), (1, 1, 1), (2, 2, 2), (3, 3, 5), (4, 4, 8), (5, 5, 9)]]
+    pts = [
+        FrontierPoint(t, v, r, "optimal", 0.0)
+        for t, v, r in [(0, 0, 0), (1, 1, 1), (2, 2, 2), (3, 3, 5), (4, 4, 8), (5, 5, 9)]
+    ]
     assert knees(pts) == [2]
 
 
@@ -121,8 +123,9 @@ def test_no_frontier_point_is_dominated(solver, instance, packages):
             assert not less_risk.any() and not more_value.any(), (seed, d, p)
             checked += 1
         pts = fr.points
-        assert all(b.risk >= a.risk - 1e-12 and b.achieved_usd >= a.achieved_usd - 0.005
-                   for a, b in itertools.pairwise(pts)), seed
+        assert all(
+            b.risk >= a.risk - 1e-12 and b.achieved_usd >= a.achieved_usd - 0.005 for a, b in itertools.pairwise(pts)
+        ), seed
     assert checked >= 200
 
 
@@ -139,8 +142,9 @@ def test_top_point_from_the_closed_form(small_table):
 
 def test_carry_takes_least_risk_then_most_value():
     from optimizer.model.frontier import carry
+
     a = FrontierPoint(0.0, 5.0, 1.0, "optimal", 0.0)
-    b = FrontierPoint(4.0, 4.0, 1.0, "optimal", 0.0)       # same risk as a, less value: a is carried up
+    b = FrontierPoint(4.0, 4.0, 1.0, "optimal", 0.0)  # same risk as a, less value: a is carried up
     c = FrontierPoint(8.0, None, None, "time_limit", None)  # no package of its own: d meets it
     d = FrontierPoint(9.0, 10.0, 2.0, "optimal", 0.0)
     out = carry([a, b, c, d])

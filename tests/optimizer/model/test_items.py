@@ -18,8 +18,12 @@ def _csv(tmp_path, text: str, name: str = "items.csv", bom: bool = False):
 
 
 def test_minimal_columns_and_derived_fields(tmp_path):
-    p = _csv(tmp_path, "eccn,tier,value_usd,risk,fa_score\n2b991,Legacy,1e9,0.3,0.8\n2D991,legacy,,0.1,0.5\n"
-                       "4A994-rest,transactional,5,0,1\n", bom=True)
+    p = _csv(
+        tmp_path,
+        "eccn,tier,value_usd,risk,fa_score\n2b991,Legacy,1e9,0.3,0.8\n2D991,legacy,,0.1,0.5\n"
+        "4A994-rest,transactional,5,0,1\n",
+        bom=True,
+    )
     table, warnings = validate_items(read_items_csv(p), known_eccns={"2B991", "4A994"})
     assert list(table["eccn"]) == ["2B991", "2D991", "4A994-rest"]
     assert list(table["tier"]) == ["legacy", "legacy", "transactional"]
@@ -36,10 +40,13 @@ def test_excel_semicolon_and_decimal_comma(tmp_path):
 
 
 def test_every_problem_listed_with_its_line(tmp_path):
-    p = _csv(tmp_path, "eccn,tier,value_usd,risk,fa_score,ally_GBR\n"
-                       "2B991,legacy,abc,0.3,0.8,oppose\n"
-                       "XYZ,legacy,1,0.3,0.8,\n"
-                       "2B991,secret,-5,-1,1.5,maybe\n")
+    p = _csv(
+        tmp_path,
+        "eccn,tier,value_usd,risk,fa_score,ally_GBR\n"
+        "2B991,legacy,abc,0.3,0.8,oppose\n"
+        "XYZ,legacy,1,0.3,0.8,\n"
+        "2B991,secret,-5,-1,1.5,maybe\n",
+    )
     with pytest.raises(DecontrolError) as exc:
         validate_items(read_items_csv(p))
     text = "\n".join(exc.value.details)
@@ -56,8 +63,16 @@ def test_missing_columns_named():
 
 
 def test_partner_filter_and_duplicate_hint():
-    df = pd.DataFrame({"eccn": ["2B991", "2B991"], "partner": ["CHN", "JPN"], "tier": ["legacy"] * 2,
-                       "value_usd": [1.0, 2.0], "risk": [0.1, 0.1], "fa_score": [0.5, 0.5]})
+    df = pd.DataFrame(
+        {
+            "eccn": ["2B991", "2B991"],
+            "partner": ["CHN", "JPN"],
+            "tier": ["legacy"] * 2,
+            "value_usd": [1.0, 2.0],
+            "risk": [0.1, 0.1],
+            "fa_score": [0.5, 0.5],
+        }
+    )
     table, _ = validate_items(df, partner="JPN")
     assert list(table["value_usd"]) == [2.0]
     with pytest.raises(DecontrolError) as exc:
@@ -67,10 +82,9 @@ def test_partner_filter_and_duplicate_hint():
         validate_items(df, partner="KOR")
 
 
-@pytest.mark.parametrize("text,words", [
-    ("", "empty"),
-    ('eccn,tier,value_usd,risk,fa_score\n"2B991,legacy,1,0.1,0.5\n', "well-formed"),
-])
+@pytest.mark.parametrize(
+    "text,words", [("", "empty"), ('eccn,tier,value_usd,risk,fa_score\n"2B991,legacy,1,0.1,0.5\n', "well-formed")]
+)
 def test_unreadable_files(tmp_path, text, words):
     with pytest.raises(DecontrolError, match=words):
         validate_items(read_items_csv(_csv(tmp_path, text)))

@@ -23,8 +23,13 @@ WRONG_OPTIMAL = [
     {"eccn": "3A991", "tier": "legacy", "value_usd": 79719039.46, "risk": 1.6991, "fa_score": 0.5},
     {"eccn": "2E991", "tier": "legacy", "value_usd": 37415246.9, "risk": 1.0923, "fa_score": 0.5},
 ]
-WRONG_SCENARIO = {"modes": ["lift", "exception", "approval"], "rel_gap": 0.001, "risk_budget": 2.48695,
-                  "coherence": False, "target_usd": 49783160.33}
+WRONG_SCENARIO = {
+    "modes": ["lift", "exception", "approval"],
+    "rel_gap": 0.001,
+    "risk_budget": 2.48695,
+    "coherence": False,
+    "target_usd": 49783160.33,
+}
 
 
 def _wrong_optimal_model(solver: str = "cbc"):
@@ -61,8 +66,9 @@ def _fake_first(monkeypatch, status: str, which: str = "_solve_cbc"):
     def fake(*args, **kwargs):
         calls.append(1)
         if len(calls) == 1:
-            return SolveOutcome(status, "CBC (test)" if which == "_solve_cbc" else "HiGHS (test)", None, None, None,
-                                0.01)
+            return SolveOutcome(
+                status, "CBC (test)" if which == "_solve_cbc" else "HiGHS (test)", None, None, None, 0.01
+            )
         return real(*args, **kwargs)
 
     monkeypatch.setattr(solve_mod, which, fake)
@@ -85,26 +91,29 @@ def test_unconfirmed_infeasible_is_a_time_limit_not_a_verdict():
     second = SolveOutcome("time_limit", "HiGHS 1.16", None, None, None, 2.0)
     out, _ = confirm(first, second, minimise=True, rel_gap=1e-3)
     assert out.status == "time_limit" and "could not confirm" in out.note and out.seconds == 4.0
-    out, _ = confirm(first, SolveOutcome("infeasible", "HiGHS 1.16", None, None, None, 1.0), minimise=True,
-                     rel_gap=1e-3)
+    out, _ = confirm(
+        first, SolveOutcome("infeasible", "HiGHS 1.16", None, None, None, 1.0), minimise=True, rel_gap=1e-3
+    )
     assert out.status == "infeasible" and "confirmed by HiGHS" in out.solver
 
 
 def test_unconfirmed_optimal_is_reported_feasible():
     first = SolveOutcome("optimal", "CBC 2.10.3", 1.0, 1.0, 0.0, 1.0)
-    out, kept = confirm(first, SolveOutcome("time_limit", "HiGHS", None, None, None, 1.0), minimise=True,
-                        rel_gap=1e-3)
+    out, kept = confirm(first, SolveOutcome("time_limit", "HiGHS", None, None, None, 1.0), minimise=True, rel_gap=1e-3)
     assert kept and out.status == "feasible" and out.gap is None
     # the second path's package is worse but its bound proves the first within the gap
-    out, kept = confirm(first, SolveOutcome("feasible", "HiGHS", 1.2, 0.9995, 0.17, 1.0), minimise=True,
-                        rel_gap=1e-3)
+    out, kept = confirm(first, SolveOutcome("feasible", "HiGHS", 1.2, 0.9995, 0.17, 1.0), minimise=True, rel_gap=1e-3)
     assert kept and out.status == "optimal" and out.gap <= 1e-3
     # ... or does not
     out, kept = confirm(first, SolveOutcome("feasible", "HiGHS", 1.2, 0.9, 0.25, 1.0), minimise=True, rel_gap=1e-3)
     assert kept and out.status == "feasible" and out.gap == pytest.approx(0.1)
     # maximisation: a larger objective is better
-    out, kept = confirm(SolveOutcome("optimal", "CBC", 10.0, 10.0, 0.0, 1.0),
-                        SolveOutcome("optimal", "HiGHS", 12.0, 12.0, 0.0, 1.0), minimise=False, rel_gap=1e-3)
+    out, kept = confirm(
+        SolveOutcome("optimal", "CBC", 10.0, 10.0, 0.0, 1.0),
+        SolveOutcome("optimal", "HiGHS", 12.0, 12.0, 0.0, 1.0),
+        minimise=False,
+        rel_gap=1e-3,
+    )
     assert not kept and out.objective == 12.0 and "improved on" in out.note
 
 
@@ -124,6 +133,7 @@ def _segfault_case(instance):
 
 def test_cbc_crash_is_no_verdict(instance):
     from optimizer.model.cbc import CbcCrashed
+
     table, d = _segfault_case(instance)
     m = build_model(validate_items(table)[0], Scenario.from_dict(d))
     with pytest.raises(CbcCrashed):
@@ -142,6 +152,7 @@ def test_infeasible_confirmed_despite_a_cbc_crash(instance, brute, solver):
 
 def test_auto_picks_the_solver_per_model_class(monkeypatch, small_table):
     from optimizer.model.solve import choose_solver
+
     table = validate_items(small_table)[0]
     knapsack = build_model(table, Scenario.from_dict({"target_usd": 1e9}))
     budget = build_model(table, Scenario.from_dict({"target_usd": 1e9, "risk_budget": 2.0}))
@@ -149,5 +160,5 @@ def test_auto_picks_the_solver_per_model_class(monkeypatch, small_table):
     assert choose_solver(knapsack, "auto") == "cbc" and choose_solver(knapsack, "auto", sweep=True) == "cbc"
     assert choose_solver(budget, "auto") == "highs" and choose_solver(top, "auto") == "highs"
     assert choose_solver(budget, "cbc") == "cbc" and choose_solver(knapsack, "highs") == "highs"
-    monkeypatch.setattr(solve_mod, "CBC_MAX_BINARIES", 1)   # a "large" knapsack package goes to HiGHS
+    monkeypatch.setattr(solve_mod, "CBC_MAX_BINARIES", 1)  # a "large" knapsack package goes to HiGHS
     assert choose_solver(knapsack, "auto") == "highs" and choose_solver(knapsack, "auto", sweep=True) == "cbc"

@@ -11,12 +11,25 @@ from optimizer.model.scenario import CategoryCap, ModeParams, Scenario, read_sce
 
 
 def test_defaults_and_round_trip():
-    sc = Scenario.from_dict({
-        "target_usd": 2e9, "objective": "max-value", "min_fa": 0.5, "max_items": 4,
-        "modes": ["approval", "lift"], "mode_params": {"exception": {"value_share": 0.6}},
-        "locks": ["2b991"], "forced": ["4A994-rest"], "risk_budget": 3, "category_caps": {"3": {"max_items": 2}},
-        "allow_opposed": True, "ally_penalty": 0.5, "allies": ["gbr"], "solver": "highs", "partner": "chn",
-    })
+    sc = Scenario.from_dict(
+        {
+            "target_usd": 2e9,
+            "objective": "max-value",
+            "min_fa": 0.5,
+            "max_items": 4,
+            "modes": ["approval", "lift"],
+            "mode_params": {"exception": {"value_share": 0.6}},
+            "locks": ["2b991"],
+            "forced": ["4A994-rest"],
+            "risk_budget": 3,
+            "category_caps": {"3": {"max_items": 2}},
+            "allow_opposed": True,
+            "ally_penalty": 0.5,
+            "allies": ["gbr"],
+            "solver": "highs",
+            "partner": "chn",
+        }
+    )
     assert sc.modes == ("lift", "approval")  # canonical order
     assert sc.mode_params["exception"] == ModeParams(0.6, 0.5)
     assert sc.mode_params["lift"] == ModeParams(1.0, 1.0)
@@ -27,26 +40,29 @@ def test_defaults_and_round_trip():
     assert again == sc
 
 
-@pytest.mark.parametrize("field,value,words", [
-    ("target_usd", -1, "target_usd"),
-    ("target_usd", "lots", "target_usd"),
-    ("target_usd", float("inf"), "target_usd"),
-    ("objective", "max-fun", "objective"),
-    ("modes", ["lift", "waiver"], "modes"),
-    ("modes", [], "modes"),
-    ("solver", "gurobi", "solver"),
-    ("min_fa", 1.5, "min_fa"),
-    ("max_items", 2.5, "max_items"),
-    ("risk_budget", -0.1, "risk_budget"),
-    ("mode_params", {"lift": {"value_share": 0}}, "mode_params"),
-    ("category_caps", {"X": {"max_items": 1}}, "category_caps"),
-    ("category_caps", {"3": {"max_value_share": 2}}, "category_caps"),
-    ("allies", ["UK1"], "allies"),
-    ("allow_opposed", "maybe", "allow_opposed"),
-    ("time_limit_s", 0, "time_limit_s"),
-    ("rel_gap", True, "rel_gap"),
-    ("colour", "red", "unknown field"),
-])
+@pytest.mark.parametrize(
+    "field,value,words",
+    [
+        ("target_usd", -1, "target_usd"),
+        ("target_usd", "lots", "target_usd"),
+        ("target_usd", float("inf"), "target_usd"),
+        ("objective", "max-fun", "objective"),
+        ("modes", ["lift", "waiver"], "modes"),
+        ("modes", [], "modes"),
+        ("solver", "gurobi", "solver"),
+        ("min_fa", 1.5, "min_fa"),
+        ("max_items", 2.5, "max_items"),
+        ("risk_budget", -0.1, "risk_budget"),
+        ("mode_params", {"lift": {"value_share": 0}}, "mode_params"),
+        ("category_caps", {"X": {"max_items": 1}}, "category_caps"),
+        ("category_caps", {"3": {"max_value_share": 2}}, "category_caps"),
+        ("allies", ["UK1"], "allies"),
+        ("allow_opposed", "maybe", "allow_opposed"),
+        ("time_limit_s", 0, "time_limit_s"),
+        ("rel_gap", True, "rel_gap"),
+        ("colour", "red", "unknown field"),
+    ],
+)
 def test_bad_fields_are_named(field, value, words):
     with pytest.raises(DecontrolError) as exc:
         Scenario.from_dict({field: value})

@@ -26,9 +26,9 @@ from optimizer.model.items import validate_items
 from optimizer.model.results import read_choices
 from optimizer.model.solve import solve_model
 
-TABLES = 200          # random tables per solver setting (x TARGETS solves each)
+TABLES = 200  # random tables per solver setting (x TARGETS solves each)
 TARGETS = 12
-GAP = 0.001           # the default relative gap: what analysts run
+GAP = 0.001  # the default relative gap: what analysts run
 
 
 def _targets(top: float, rng: np.random.Generator) -> list[float]:
@@ -109,7 +109,20 @@ def test_every_rule_is_exercised(instance):
         seen |= {"penalty"} if m.penalty else set()
         seen |= {"screened_by_ally"} if any(r == "ally_opposes" for r, _ in m.excluded.values()) else set()
         seen |= {"modes>1"} if len(d["modes"]) > 1 else set()
-    assert seen >= {"min-risk", "max-value", "min-items", "mode_choice", "target", "forced", "max_items",
-                    "category_caps", "risk_budget", "coherence", "nesting", "locks", "penalty", "screened_by_ally",
-                    "modes>1"}, seen
-
+    assert seen >= {
+        "min-risk",
+        "max-value",
+        "min-items",
+        "mode_choice",
+        "target",
+        "forced",
+        "max_items",
+        "category_caps",
+        "risk_budget",
+        "coherence",
+        "nesting",
+        "locks",
+        "penalty",
+        "screened_by_ally",
+        "modes>1",
+    }, seen

@@ -34,8 +34,9 @@ def store(request, tmp_path):
 
 
 def test_round_trip_keeps_inputs_results_and_provenance(store):
-    rec = store.save("China legacy 2bn", INPUTS, RESULTS, dataset_id="abc123", vintage="eCFR 2026-07-23",
-                     author="analyst1")
+    rec = store.save(
+        "China legacy 2bn", INPUTS, RESULTS, dataset_id="abc123", vintage="eCFR 2026-07-23", author="analyst1"
+    )
     assert rec.version == 1
     got = store.get("China legacy 2bn")
     assert got.inputs == INPUTS and got.results == RESULTS
@@ -98,18 +99,31 @@ def test_export_import_round_trip(store, tmp_path):
     assert rec.inputs == INPUTS and rec.results == RESULTS and rec.dataset_id == "d1"
 
 
-@pytest.mark.parametrize("content, message", [
-    ("{not json", "not valid JSON"),
-    ("[1, 2]", "expected a JSON object"),
-    (json.dumps({"format": "decontrol-scenario", "format_version": 1, "name": "x", "inputs": "oops",
-                 "results": {}}), "field 'inputs' must be object"),
-    (json.dumps({"format": "decontrol-scenario", "format_version": 1, "name": 5, "inputs": {},
-                 "results": {}}), "field 'name' must be text"),
-    (json.dumps({"format": "decontrol-scenario", "format_version": 1, "inputs": {}, "results": {}}),
-     "missing field 'name'"),
-    (json.dumps({"format": "something-else", "format_version": 1, "name": "x", "inputs": {}, "results": {}}),
-     "expected 'decontrol-scenario'"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("{not json", "not valid JSON"),
+        ("[1, 2]", "expected a JSON object"),
+        (
+            json.dumps(
+                {"format": "decontrol-scenario", "format_version": 1, "name": "x", "inputs": "oops", "results": {}}
+            ),
+            "field 'inputs' must be object",
+        ),
+        (
+            json.dumps({"format": "decontrol-scenario", "format_version": 1, "name": 5, "inputs": {}, "results": {}}),
+            "field 'name' must be text",
+        ),
+        (
+            json.dumps({"format": "decontrol-scenario", "format_version": 1, "inputs": {}, "results": {}}),
+            "missing field 'name'",
+        ),
+        (
+            json.dumps({"format": "something-else", "format_version": 1, "name": "x", "inputs": {}, "results": {}}),
+            "expected 'decontrol-scenario'",
+        ),
+    ],
+)
 def test_malformed_imports_are_refused_and_store_nothing(store, tmp_path, content, message):
     path = tmp_path / "bad.json"
     path.write_text(content)
@@ -119,17 +133,35 @@ def test_malformed_imports_are_refused_and_store_nothing(store, tmp_path, conten
     assert store.list() == []
 
 
-@pytest.mark.parametrize("patch, words", [
-    ({"results": {"status": "optimal", "achieved_usd": -5, "items": []}}, "achieved_usd must be a number >= 0"),
-    ({"results": {"status": "optimal", "items": [{"mode": "full"}]}}, "results.items[0] must be an object with an 'eccn'"),
-    ({"results": {"items": []}}, "results.status must be a text"),
-    ({"inputs": {"scenario": {"target_usd": 1e9}, "ally_positions": {"japan": {"2B991": "oppose"}}}}, "not an ISO3"),
-    ({"inputs": {"scenario": {"target_usd": 1e9}, "ally_positions": {"JPN": {"2B991": "veto"}}}}, "position must be one of"),
-    ({"name": "China\x1b[2J 2bn"}, "control characters (U+001B)"),
-    ({"author": "ana\rkim"}, "control characters (U+000D)"),
-])
+@pytest.mark.parametrize(
+    "patch, words",
+    [
+        ({"results": {"status": "optimal", "achieved_usd": -5, "items": []}}, "achieved_usd must be a number >= 0"),
+        (
+            {"results": {"status": "optimal", "items": [{"mode": "full"}]}},
+            "results.items[0] must be an object with an 'eccn'",
+        ),
+        ({"results": {"items": []}}, "results.status must be a text"),
+        (
+            {"inputs": {"scenario": {"target_usd": 1e9}, "ally_positions": {"japan": {"2B991": "oppose"}}}},
+            "not an ISO3",
+        ),
+        (
+            {"inputs": {"scenario": {"target_usd": 1e9}, "ally_positions": {"JPN": {"2B991": "veto"}}}},
+            "position must be one of",
+        ),
+        ({"name": "China\x1b[2J 2bn"}, "control characters (U+001B)"),
+        ({"author": "ana\rkim"}, "control characters (U+000D)"),
+    ],
+)
 def test_imported_documents_are_validated_completely(tmp_path, store, patch, words):
-    doc = {"format": "decontrol-scenario", "format_version": 1, "name": "imported", "inputs": INPUTS, "results": RESULTS}
+    doc = {
+        "format": "decontrol-scenario",
+        "format_version": 1,
+        "name": "imported",
+        "inputs": INPUTS,
+        "results": RESULTS,
+    }
     doc.update(patch)
     with pytest.raises(DecontrolError) as exc:
         import_scenario(store, doc)
@@ -139,6 +171,7 @@ def test_imported_documents_are_validated_completely(tmp_path, store, patch, wor
 
 def test_a_corrupt_database_is_a_clear_message_in_the_cli(tmp_path, capsys):
     from dashboard.cli import main
+
     bad = tmp_path / "corrupt.db"
     bad.write_bytes(b"not a database" * 200)
     with pytest.raises(SystemExit) as exit_:
@@ -151,20 +184,32 @@ def test_a_database_from_before_migrations_is_upgraded_in_place(tmp_path):
     """The first release made its table with create_all and no version table: it is stamped at 0001
     and upgraded; the scenarios it holds are kept and gain the new columns."""
     import sqlalchemy as sa
+
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = sa.create_engine(url)
     meta = sa.MetaData()
-    sa.Table("scenarios", meta, sa.Column("name", sa.String(120), primary_key=True),
-             sa.Column("version", sa.Integer, nullable=False), sa.Column("inputs", sa.JSON, nullable=False),
-             sa.Column("results", sa.JSON, nullable=False), sa.Column("dataset_id", sa.String(64), nullable=False),
-             sa.Column("vintage", sa.String(200), nullable=False), sa.Column("author", sa.String(120), nullable=False),
-             sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-             sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False))
+    sa.Table(
+        "scenarios",
+        meta,
+        sa.Column("name", sa.String(120), primary_key=True),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("inputs", sa.JSON, nullable=False),
+        sa.Column("results", sa.JSON, nullable=False),
+        sa.Column("dataset_id", sa.String(64), nullable=False),
+        sa.Column("vintage", sa.String(200), nullable=False),
+        sa.Column("author", sa.String(120), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    )
     meta.create_all(engine)
     with engine.begin() as c:
-        c.execute(sa.text("insert into scenarios values ('old one', 3, :i, :r, 'd', 'v', 'ana', "
-                          "'2025-01-01 00:00:00', '2025-01-02 00:00:00')"),
-                  {"i": json.dumps(INPUTS), "r": json.dumps(RESULTS)})
+        c.execute(
+            sa.text(
+                "insert into scenarios values ('old one', 3, :i, :r, 'd', 'v', 'ana', "
+                "'2025-01-01 00:00:00', '2025-01-02 00:00:00')"
+            ),
+            {"i": json.dumps(INPUTS), "r": json.dumps(RESULTS)},
+        )
     engine.dispose()
     store = ScenarioStore(url)
     rec = store.get("old one")

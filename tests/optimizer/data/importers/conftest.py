@@ -26,10 +26,13 @@ def shipped_countries(tmp_path, monkeypatch) -> Path:
     shipped.mkdir()
     (shipped / "countries.csv").write_text(COUNTRIES, encoding="utf-8")
     import optimizer.data.importers.common as common
+
     monkeypatch.setattr(common, "SHIPPED_DATA_DIR", shipped)
     return shipped
 
 
 def snapshot(out: Path) -> dict[str, bytes]:
     """Every file under `out` (to prove a failed import wrote nothing)."""
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} if out.exists() else {}
+    return (
+        {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} if out.exists() else {}
+    )

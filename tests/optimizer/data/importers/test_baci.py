@@ -55,10 +55,10 @@ def test_zip_import_converts_units_codes_and_conserves_totals(tmp_path):
     report = import_baci(baci_zip(tmp_path / "BACI_HS22_V202501.zip"), tmp_path / "out")
     df = read(tmp_path / "out")
     got = {(r.exporter, r.importer, r.hs6): r.value_usd for r in df.itertuples()}
-    assert got[("USA", "CHN", "010121")] == 1500.0            # thousand USD -> USD, leading zero restored
+    assert got[("USA", "CHN", "010121")] == 1500.0  # thousand USD -> USD, leading zero restored
     assert got[("CHN", "USA", "848620")] == 2_000_125.0
-    assert got[("TWN", "USA", "848620")] == 3000.0            # 490 "Other Asia, nes" is Taiwan
-    assert got[("USA", "FRA", "901380")] == 1.0               # 251 -> FRA
+    assert got[("TWN", "USA", "848620")] == 3000.0  # 490 "Other Asia, nes" is Taiwan
+    assert got[("USA", "FRA", "901380")] == 1.0  # 251 -> FRA
     assert ("EFTA" not in "".join(df.exporter)) and len(df) == 5
     assert report.rows_read == 6 and report.rows_kept == 5
     assert report.value_read_usd == pytest.approx(2_018_626.0)
@@ -94,33 +94,51 @@ def test_single_csv_uses_shipped_baci_codes_or_a_sibling_table(tmp_path):
 
 
 def test_filters_account_for_every_dropped_row(tmp_path):
-    report = import_baci(baci_zip(tmp_path / "b.zip"), tmp_path / "out", reporters=("USA", "CHN", "FRA"),
-                         partners=("CHN", "USA"), hs_prefixes=("84", "01"))
+    report = import_baci(
+        baci_zip(tmp_path / "b.zip"),
+        tmp_path / "out",
+        reporters=("USA", "CHN", "FRA"),
+        partners=("CHN", "USA"),
+        hs_prefixes=("84", "01"),
+    )
     df = read(tmp_path / "out")
-    assert sorted(zip(df.exporter, df.importer, df.hs6)) == [("CHN", "USA", "848620"), ("FRA", "CHN", "848620"),
-                                                              ("USA", "CHN", "010121")]
-    assert report.dropped_rows["exporter not in --reporters"] == 1          # TWN
-    assert report.dropped_rows["importer not in --partners"] == 1           # FRA
+    assert sorted(zip(df.exporter, df.importer, df.hs6)) == [
+        ("CHN", "USA", "848620"),
+        ("FRA", "CHN", "848620"),
+        ("USA", "CHN", "010121"),
+    ]
+    assert report.dropped_rows["exporter not in --reporters"] == 1  # TWN
+    assert report.dropped_rows["importer not in --partners"] == 1  # FRA
     assert report.rows_read == report.rows_kept + report.rows_dropped
     assert report.value_read_usd == pytest.approx(report.value_kept_usd + sum(report.dropped_value_usd.values()))
 
 
 def test_unknown_filter_country_is_an_error(tmp_path):
     from optimizer.errors import DecontrolError
+
     with pytest.raises(DecontrolError, match="--reporters: XYZ not in the BACI country table"):
         import_baci(baci_zip(tmp_path / "b.zip"), tmp_path / "out", reporters=("XYZ",))
 
 
-@pytest.mark.parametrize("data, fragment", [
-    ("t,i,j,k,q\n2022,842,156,10121,NA\n", "missing column(s) v"),
-    ("t,i,j,k,v,q\n2022,842,156,10121,1.5,NA\n2022,842,156,10129,abc,NA\n", "row 3, column v: 'abc' is not a number"),
-    ("t,i,j,k,v,q\n2022,842,156,10121,1.5,NA\n2022,842,156,10129,-2,NA\n", "row 3, column v: negative value -2.0"),
-    ("t,i,j,k,v,q\n2022,842,999,10121,1.5,NA\n", "row 2, column j: unknown country code 999"),
-    ("t,i,j,k,v,q\n2022,842,156,777777,1.5,NA\n", "row 2, column k: product code 777777 is not in the product code table"),
-    ("t,i,j,k,v,q\n2022,842,156,10121,1.5,NA\n22,842,156,10121,1.5,NA\n", "row 3, column t: 22 is not a year"),
-    ("", "the file is empty"),
-    ("t,i,j,k,v,q\n", "no data rows"),
-])
+@pytest.mark.parametrize(
+    "data, fragment",
+    [
+        ("t,i,j,k,q\n2022,842,156,10121,NA\n", "missing column(s) v"),
+        (
+            "t,i,j,k,v,q\n2022,842,156,10121,1.5,NA\n2022,842,156,10129,abc,NA\n",
+            "row 3, column v: 'abc' is not a number",
+        ),
+        ("t,i,j,k,v,q\n2022,842,156,10121,1.5,NA\n2022,842,156,10129,-2,NA\n", "row 3, column v: negative value -2.0"),
+        ("t,i,j,k,v,q\n2022,842,999,10121,1.5,NA\n", "row 2, column j: unknown country code 999"),
+        (
+            "t,i,j,k,v,q\n2022,842,156,777777,1.5,NA\n",
+            "row 2, column k: product code 777777 is not in the product code table",
+        ),
+        ("t,i,j,k,v,q\n2022,842,156,10121,1.5,NA\n22,842,156,10121,1.5,NA\n", "row 3, column t: 22 is not a year"),
+        ("", "the file is empty"),
+        ("t,i,j,k,v,q\n", "no data rows"),
+    ],
+)
 def test_malformed_members_exit_2_and_write_nothing(cli, tmp_path, data, fragment):
     out = tmp_path / "out"
     out.mkdir()
@@ -164,7 +182,9 @@ def test_imported_directory_loads_as_real_trade(cli, tmp_path):
     code, stdout, _ = cli("data", "import-baci", str(baci_zip(tmp_path / "b.zip")), "--out", str(tmp_path / "out"))
     assert code == 0
     assert "rows read                  6" in stdout and "$2,018,626" in stdout and "equals value kept" in stdout
-    code, stdout, _ = cli("data", "import-baci", str(baci_zip(tmp_path / "b.zip")), "--out", str(tmp_path / "o2"),
-                          "--format", "json")
+    code, stdout, _ = cli(
+        "data", "import-baci", str(baci_zip(tmp_path / "b.zip")), "--out", str(tmp_path / "o2"), "--format", "json"
+    )
     import json
+
     assert json.loads(stdout)["value_written_usd"] == pytest.approx(2_014_626.0)

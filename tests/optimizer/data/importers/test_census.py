@@ -20,13 +20,15 @@ def months(year: int, n: int = 12) -> list[str]:
 def export_rows() -> list[list[str]]:
     rows = [["CTY_CODE", "CTY_NAME", "E_COMMODITY", "ALL_VAL_MO", "COMM_LVL", "time"]]
     for t in months(2023):
-        rows += [["5700", "CHINA", "8486200000", "100", "HS10", t],
-                 ["5700", "CHINA", "8486200090", "11", "HS10", t],       # two HS10 lines of one HS6
-                 ["5700", "CHINA", "8486", "999", "HS4", t],             # a heading total: would double count
-                 ["-", "TOTAL FOR ALL COUNTRIES", "8486200000", "1000", "HS10", t],
-                 ["0003", "EUROPEAN UNION", "8486200000", "40", "HS10", t],
-                 ["4XXX", "EUROPE", "8486200000", "45", "HS10", t],
-                 ["5880", "JAPAN", "0101210000", "3", "HS10", t]]
+        rows += [
+            ["5700", "CHINA", "8486200000", "100", "HS10", t],
+            ["5700", "CHINA", "8486200090", "11", "HS10", t],  # two HS10 lines of one HS6
+            ["5700", "CHINA", "8486", "999", "HS4", t],  # a heading total: would double count
+            ["-", "TOTAL FOR ALL COUNTRIES", "8486200000", "1000", "HS10", t],
+            ["0003", "EUROPEAN UNION", "8486200000", "40", "HS10", t],
+            ["4XXX", "EUROPE", "8486200000", "45", "HS10", t],
+            ["5880", "JAPAN", "0101210000", "3", "HS10", t],
+        ]
     rows += [["5700", "CHINA", "8486200000", "7", "HS10", t] for t in months(2024, 6)]
     return rows
 
@@ -47,7 +49,9 @@ def test_json_exports_sum_months_truncate_hs10_and_keep_complete_years(tmp_path)
         (2023, "USA", "JPN", "010121"): 12 * 3.0,
     }
     reasons = report.dropped_rows
-    assert reasons["commodity rows at other levels than HS10 (totals, chapters, headings: kept rows add up to them)"] == 12
+    assert (
+        reasons["commodity rows at other levels than HS10 (totals, chapters, headings: kept rows add up to them)"] == 12
+    )
     assert reasons["Census country groups (continents, OECD, APEC, ...): members are rows"] == 12
     assert reasons["incomplete year 2024 (months 1-6; --partial-years keeps it)"] == 6
     assert report.value_written_usd == pytest.approx(12 * 1154.0) == report.value_kept_usd
@@ -65,8 +69,10 @@ def test_partial_years_flag_keeps_and_labels_them(tmp_path):
 def test_csv_imports_with_lost_leading_zeros(tmp_path):
     lines = ["CTY_CODE,CTY_NAME,I_COMMODITY,GEN_VAL_MO,YEAR,MONTH"]
     for m in range(1, 13):
-        lines += [f"5830,TAIWAN,854231,{1000 + m},2022,{m}",
-                  f"3,EUROPEAN UNION,10121,5,2022,{m}"]          # Excel dropped the zeros: 0003, 010121
+        lines += [
+            f"5830,TAIWAN,854231,{1000 + m},2022,{m}",
+            f"3,EUROPEAN UNION,10121,5,2022,{m}",
+        ]  # Excel dropped the zeros: 0003, 010121
     path = tmp_path / "imports.csv"
     path.write_text("\n".join(lines) + "\n")
     report = import_census(path, tmp_path / "out")
@@ -86,18 +92,22 @@ def test_year_to_date_values_use_december(tmp_path):
 
 
 def test_schedule_c_covers_the_focus_partners():
-    assert {SCHEDULE_C[c] for c in ("5700", "5880", "4120", "6021", "4210", "4280", "5800", "5830", "1220", "2010")} == {
-        "CHN", "JPN", "GBR", "AUS", "NLD", "DEU", "KOR", "TWN", "CAN", "MEX"}
+    assert {
+        SCHEDULE_C[c] for c in ("5700", "5880", "4120", "6021", "4210", "4280", "5800", "5830", "1220", "2010")
+    } == {"CHN", "JPN", "GBR", "AUS", "NLD", "DEU", "KOR", "TWN", "CAN", "MEX"}
     assert len(SCHEDULE_C) > 150 and len(set(SCHEDULE_C.values())) == len(SCHEDULE_C)
 
 
-@pytest.mark.parametrize("mutate, fragment", [
-    (lambda r: r[1].__setitem__(3, "12a"), "row 2, column ALL_VAL_MO: '12a' is not a number"),
-    (lambda r: r[2].__setitem__(3, "-4"), "row 3, column ALL_VAL_MO: negative value '-4'"),
-    (lambda r: r[1].__setitem__(0, "9999"), "row 2, column CTY_CODE: unknown Census country code '9999'"),
-    (lambda r: [row.pop(3) for row in r], "missing value column (ALL_VAL_MO or ALL_VAL_YR)"),
-    (lambda r: r[3].__setitem__(5, "2023-13"), "row 4, column time: month 13 is not 1-12"),
-])
+@pytest.mark.parametrize(
+    "mutate, fragment",
+    [
+        (lambda r: r[1].__setitem__(3, "12a"), "row 2, column ALL_VAL_MO: '12a' is not a number"),
+        (lambda r: r[2].__setitem__(3, "-4"), "row 3, column ALL_VAL_MO: negative value '-4'"),
+        (lambda r: r[1].__setitem__(0, "9999"), "row 2, column CTY_CODE: unknown Census country code '9999'"),
+        (lambda r: [row.pop(3) for row in r], "missing value column (ALL_VAL_MO or ALL_VAL_YR)"),
+        (lambda r: r[3].__setitem__(5, "2023-13"), "row 4, column time: month 13 is not 1-12"),
+    ],
+)
 def test_malformed_json_exits_2_and_writes_nothing(cli, tmp_path, mutate, fragment):
     rows = export_rows()
     mutate(rows)
