@@ -107,7 +107,7 @@ def _optimizer() -> list[Any]:
                 field(
                     "Balance: partner's gain / US gain",
                     dbc.Input(id=ids.EXG_BALANCE, value="1", size="sm", debounce=True),
-                    "at least a share (1), or a band LOW:HIGH (0.8:1.5)",
+                    "at least a share (1), a band LOW:HIGH (0.8:1.5), or fair (the max-min split of gains)",
                     label_for=ids.EXG_BALANCE,
                 ),
                 md=3,

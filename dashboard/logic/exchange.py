@@ -191,12 +191,15 @@ class ExchangeParams:
     unsourced: bool
 
     def settings(self) -> ExchangeSettings:
-        low, high = parse_balance(self.balance)
+        """'fair' in the balance field asks for the max-min split of gains (no balance row)."""
+        fair = self.balance.strip().lower() == "fair"
+        low, high = (1.0, None) if fair else parse_balance(self.balance)
         return ExchangeSettings(
             balance_share=low,
             balance_upper=high,
             risk_price_usd=self.risk_price_musd * M,
             supply_premium=self.supply_premium,
+            objective="fair" if fair else "net_gain",
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -224,7 +227,8 @@ def params_from_form(
     from optimizer.gets.measures import parse_date
 
     when = parse_date(day or today(), "date").isoformat()
-    parse_balance(balance)
+    if str(balance or "").strip().lower() != "fair":
+        parse_balance(balance)
     return ExchangeParams(
         str(partner),
         when,

@@ -59,6 +59,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="the partner's gain at least SHARE x the US gain (default 1), or within a band LOW:HIGH",
     )
     p.add_argument(
+        "--fair",
+        action="store_true",
+        help="the max-min split of gains (the larger of the two sides' smaller gain) instead of the US net "
+        "gain under --balance",
+    )
+    p.add_argument(
         "--risk-price",
         default="10m",
         metavar="USD",
@@ -140,7 +146,13 @@ def settings_from_args(args: argparse.Namespace) -> Any:
     premium = _number("--supply-premium", args.supply_premium)
     if not 0 <= premium <= 1:
         raise DecontrolError(f"--supply-premium {args.supply_premium!r}: expected a share between 0 and 1")
-    return ExchangeSettings(balance_share=low, balance_upper=high, risk_price_usd=price, supply_premium=premium)
+    return ExchangeSettings(
+        balance_share=low,
+        balance_upper=high,
+        risk_price_usd=price,
+        supply_premium=premium,
+        objective="fair" if getattr(args, "fair", False) else "net_gain",
+    )
 
 
 def scenario_from_args(args: argparse.Namespace) -> Any:
@@ -329,6 +341,8 @@ def ledger_frame(out: dict[str, Any]) -> pd.DataFrame:
 
 
 def _balance_text(s: dict[str, Any]) -> str:
+    if s.get("objective") == "fair":
+        return "max-min split: the smaller of the US net gain and the partner's gain, as large as possible"
     if s.get("balance_upper") is None:
         return f"partner's gain >= {s['balance_share']:g} x the US gain"
     return f"{s['balance_share']:g} x the US gain <= partner's gain <= {s['balance_upper']:g} x it"

@@ -11,6 +11,9 @@ families of its own, one function each (as the package model's `define_*`):
   a measure with no measurable US exposure (no HS codes) allows none and is listed as such.
 - `define_balance`: the partner's gain is at least `balance_share` x the US gain (and at most
   `balance_upper` x it, when a band is set).
+- `define_fair_split` (objective `fair`, instead of the balance): z <= the US net gain and z <= the
+  partner's gain, maximising z, the max-min split of the coalition mode applied to the two sides
+  (ties between packages of the same z go to the larger US net gain).
 
 Objective: maximise the US net gain = sum of the gets' values - `risk_price_usd` x the security risk
 of the gives (the risk index of the package model, US$ per risk point: a stated price, not a fact;
@@ -45,6 +48,10 @@ from optimizer.model.scenario import Scenario
 GET_MODES: tuple[str, ...] = ("lift", "suspend", "general_licence")
 DEFAULT_GET_SHARES: dict[str, float] = {"lift": 1.0, "suspend": 0.5, "general_licence": 0.3}
 GE, LE = pulp.LpConstraintGE, pulp.LpConstraintLE
+#: The exchange's objectives: the US net gain under the balance rows, or the max-min split of gains.
+OBJECTIVES: tuple[str, ...] = ("net_gain", "fair")
+#: Weight of the US net gain as a tie-break under the fair objective (US$ millions per US$ million of z).
+FAIR_TIE_BREAK = 1e-4
 
 
 @dataclass(frozen=True)
@@ -56,8 +63,11 @@ class ExchangeSettings:
     risk_price_usd: float = 10e6  # US$ per risk point of the gives (see the module docstring)
     supply_premium: float = 0.25  # share of the imports at risk that relief secures
     get_shares: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_GET_SHARES))
+    objective: str = "net_gain"  # "net_gain" under the balance condition, or "fair": the max-min split
 
     def __post_init__(self) -> None:
+        if self.objective not in OBJECTIVES:
+            raise DecontrolError(f"exchange objective {self.objective!r}: expected {' or '.join(OBJECTIVES)}")
         for name in ("balance_share", "risk_price_usd", "supply_premium"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
@@ -151,6 +161,16 @@ def define_balance(
         )
 
 
+def define_fair_split(m: PackageModel, net_gain: pulp.LpAffineExpression) -> pulp.LpVariable:
+    """z <= US net gain and z <= partner gain; returns z (free: a net gain can be negative)."""
+    z = m.prob.add_variable("fair_split", None, None)
+    m.add_row("fair_split", "fair_us", pulp.LpConstraint(z - net_gain, LE, rhs=0), "z at most the US net gain")
+    m.add_row(
+        "fair_split", "fair_partner", pulp.LpConstraint(z - m.value_expr(), LE, rhs=0), "z at most the partner's gain"
+    )
+    return z
+
+
 def build_exchange(
     items: pd.DataFrame, scenario: Scenario, options: dict[tuple[str, str], float], settings: ExchangeSettings
 ) -> ExchangeModel:
@@ -158,9 +178,13 @@ def build_exchange(
     sc = scenario.replace(target_usd=0.0, objective="max-value", solver="highs")
     m = build_model(table, sc, objective="max-value")
     y = define_gets(m, options)
-    define_balance(m, y, options, settings)
     price = settings.risk_price_usd / VALUE_UNIT
-    objective = us_gain_expr(y, options) - price * m.risk_expr()
+    net_gain = us_gain_expr(y, options) - price * m.risk_expr()
+    if settings.objective == "fair":
+        objective = define_fair_split(m, net_gain) + FAIR_TIE_BREAK * net_gain
+    else:
+        define_balance(m, y, options, settings)
+        objective = net_gain
     m.prob.sense = pulp.LpMaximize
     m.prob.setObjective(objective)
     return ExchangeModel(m, y, options, settings)

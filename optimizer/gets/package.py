@@ -373,7 +373,7 @@ def exchange_from_inputs(ds: Any, inputs: dict[str, Any], items: pd.DataFrame | 
     settings = ExchangeSettings(
         **{
             k: raw[k]
-            for k in ("balance_share", "balance_upper", "risk_price_usd", "supply_premium", "get_shares")
+            for k in ("balance_share", "balance_upper", "risk_price_usd", "supply_premium", "get_shares", "objective")
             if k in raw
         }
     )

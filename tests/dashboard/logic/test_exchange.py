@@ -123,3 +123,9 @@ def test_downloads(shipped_ds):
     assert book["filename"].endswith(".xlsx")
     with pytest.raises(DecontrolError, match="run the two-sided optimizer first"):
         exchange.download(shipped_ds, None, "pptx")
+
+
+def test_fair_in_the_balance_field_asks_for_the_max_min_split():
+    params = exchange.params_from_form("CHN", "2026-12-01", 90, "fair", 10, 0.25, False)
+    assert params.settings().objective == "fair"
+    assert exchange.params_from_form("CHN", "2026-12-01", 90, "1", 10, 0.25, False).settings().objective == "net_gain"

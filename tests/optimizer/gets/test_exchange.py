@@ -89,6 +89,43 @@ def test_exchange_equals_brute_force(seed):
     assert not found & {g["eccn"] for g in res.gives}
 
 
+def _brute_fair(items, gets, settings, scenario):
+    """The largest min(US net gain, partner gain) over every exchange (no balance row)."""
+    opts = get_options(gets, settings)
+    measures = sorted({m for m, _ in opts})
+    best = None
+    item_choices = [[None] + ([] if r.tier == "foundational" else list(scenario.modes)) for r in items.itertuples()]
+    get_choices = [[None] + [r for (m, r) in opts if m == g] for g in measures]
+    for gives in itertools.product(*item_choices):
+        partner = sum(r.value_usd * DEFAULT_MODE_PARAMS[g].value_share for r, g in zip(items.itertuples(), gives) if g)
+        risk = sum(r.risk * DEFAULT_MODE_PARAMS[g].risk_share for r, g in zip(items.itertuples(), gives) if g)
+        for asks in itertools.product(*get_choices):
+            us = sum(opts[(m, a)] for m, a in zip(measures, asks) if a)
+            z = min(us - settings.risk_price_usd * risk, partner)
+            best = z if best is None else max(best, z)
+    return best
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_fair_split_equals_brute_force(seed):
+    items, gets, settings, scenario = _instance(seed)
+    fair = ExchangeSettings(**{**settings.__dict__, "objective": "fair"})
+    res = solve_exchange(items, gets, scenario, fair)
+    best = _brute_fair(items, gets, fair, scenario)
+    assert res.status == "optimal"  # the empty exchange (z = 0) is always feasible
+    z = min(res.us_net_gain_usd, res.partner_gain_usd)
+    assert z == pytest.approx(best, abs=1e-3 * max(1.0, abs(best)) + 1.0)
+    found = set(items.loc[items["tier"] == "foundational", "eccn"])
+    assert not found & {g["eccn"] for g in res.gives}
+
+
+def test_an_unknown_exchange_objective_is_refused():
+    from optimizer.errors import DecontrolError
+
+    with pytest.raises(DecontrolError, match="exchange objective 'even'"):
+        ExchangeSettings(objective="even")
+
+
 def test_get_values_and_eligibility():
     gets = pd.DataFrame(
         [
