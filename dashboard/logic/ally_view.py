@@ -164,6 +164,36 @@ def value_frontier_points(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def internal_fields_in(payload: Any) -> list[str]:
-    """Internal markers found anywhere in a JSON payload (keys or text); [] means safe for an ally."""
-    text = json.dumps(payload, default=str).lower()
+    """Internal markers found anywhere in a JSON payload (keys or text); [] means safe for an ally.
+
+    A file download (`{"content": <base64>, "base64": true}`) is read as what it holds (the text of
+    a deck's or workbook's XML parts), not as its encoding: base64 letters spell "risk" by chance in
+    about one large file in ten, and what matters is whether the file's own text says it."""
+    text = json.dumps(_readable(payload), default=str).lower()
     return [m for m in INTERNAL_MARKERS if m in text]
+
+
+def _readable(payload: Any) -> Any:
+    """`payload` with every base64 download replaced by the text it encodes."""
+    if isinstance(payload, dict):
+        if payload.get("base64") is True and isinstance(payload.get("content"), str):
+            return {**payload, "content": _decoded_text(payload["content"])}
+        return {k: _readable(v) for k, v in payload.items()}
+    if isinstance(payload, list):
+        return [_readable(v) for v in payload]
+    return payload
+
+
+def _decoded_text(content: str) -> str:
+    """The text of a base64 file: the XML parts of a zip (PPTX, XLSX) without their tags, else UTF-8."""
+    import base64
+    import io
+    import re
+    import zipfile
+
+    raw = base64.b64decode(content)
+    if raw[:2] != b"PK":
+        return raw.decode("utf-8", errors="replace")
+    with zipfile.ZipFile(io.BytesIO(raw)) as z:
+        parts = [z.read(n).decode("utf-8", errors="replace") for n in z.namelist() if n.endswith(".xml")]
+    return re.sub(r"<[^>]+>", " ", " ".join(parts))
