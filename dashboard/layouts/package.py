@@ -17,9 +17,11 @@ from optimizer.data.schema import ALLIES
 from optimizer.diversion.exposure import STRONG_SIGNAL
 from optimizer.model.scenario import DEFAULT_MIN_FA, MODES
 
-#: The form's inputs and the run's result survive leaving the page and coming back (the router
-#: swaps page layouts, which recreated every widget at its default): what the analyst typed is kept
-#: for the browser session (Dash persistence), the result in session storage.
+#: The form's inputs survive leaving the page and coming back (the router swaps page layouts, which
+#: recreated every widget at its default): what the analyst typed is kept for the browser session
+#: (Dash persistence). The run's result is not: kept in session storage, a result restored by the
+#: store re-triggered the background phase, and under load the frontier job was started twice and the
+#: first one orphaned (the cancel button then never enabled); a run is one click away.
 KEPT: dict = {"persistence": True, "persistence_type": "session"}
 
 PATH = "/package"
@@ -338,9 +340,9 @@ def layout(state: AppState, partner: str) -> html.Div:
                 ],
                 className="g-2",
             ),
-            dcc.Store(id=ids.PKG_RESULT, storage_type="session"),
+            dcc.Store(id=ids.PKG_RESULT),
             dcc.Store(id=ids.PKG_TARGET_SUGGESTED, data=suggested_target_bn(state.dataset(), partner)),
-            dcc.Store(id=ids.PKG_EXTRAS, storage_type="session"),
-            dcc.Store(id=ids.PKG_SHOWN, data={"kind": "main", "index": 0}, storage_type="session"),
+            dcc.Store(id=ids.PKG_EXTRAS),
+            dcc.Store(id=ids.PKG_SHOWN, data={"kind": "main", "index": 0}),
         ]
     )
