@@ -305,13 +305,17 @@ def _frontier_slide(prs: Deck, b: Briefing) -> None:
         "Each point is the least-risk package for a target; the chosen package is highlighted",
     )
     pts = [p for p in b.frontier if p.get("achieved_usd") is not None and p.get("risk") is not None]
+    # the axis in the unit of the range: a concession space of a few million read "0.001 ... 0.007"
+    # in US$ bn, and rounding to 3 decimals there merged neighbouring packages into one x value
+    top = max([float(p["achieved_usd"]) for p in pts] + [float(b.package.get("achieved_usd") or 0.0)])
+    scale, unit = (1e9, "bn") if top >= 1e9 else (1e6, "m")
     cd = XyChartData()
     series = cd.add_series("Least-risk packages")
     for p in pts:
-        series.add_data_point(round(p["achieved_usd"] / 1e9, 3), round(p["risk"], 3))
+        series.add_data_point(round(p["achieved_usd"] / scale, 3), round(p["risk"], 3))
     chosen = cd.add_series("Chosen package")
     if b.package.get("achieved_usd") is not None and b.package.get("risk") is not None:
-        chosen.add_data_point(round(b.package["achieved_usd"] / 1e9, 3), round(b.package["risk"], 3))
+        chosen.add_data_point(round(b.package["achieved_usd"] / scale, 3), round(b.package["risk"], 3))
     chart = s.shapes.add_chart(
         XL_CHART_TYPE.XY_SCATTER_LINES, Inches(0.5), Inches(1.6), Inches(12.3), Inches(4.9), cd
     ).chart
@@ -319,7 +323,7 @@ def _frontier_slide(prs: Deck, b: Briefing) -> None:
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
     chart.legend.include_in_layout = False
     chart.category_axis.has_title = True
-    chart.category_axis.axis_title.text_frame.text = "Exports unlocked, US$ bn per year"
+    chart.category_axis.axis_title.text_frame.text = f"Exports unlocked, US$ {unit} per year"
     chart.value_axis.has_title = True
     chart.value_axis.axis_title.text_frame.text = "Security risk, risk points"
     chosen_series = chart.plots[0].series[1]

@@ -181,3 +181,22 @@ def test_assumptions_read_as_a_briefer_would():
         "Software/technology only with its hardware entry: yes",
         "Accepted optimality gap: 0.1%",
     ]
+
+
+def test_frontier_axis_is_in_the_unit_of_the_range(cli, tmp_path):
+    """China's concession space is a few million: in US$ bn its ticks read 0.001-0.007 and rounding
+    merged neighbouring packages into one x value."""
+    from pptx import Presentation
+
+    out = tmp_path / "chn.pptx"
+    code, _, err = cli("brief", "--partner", "CHN", "--target", "5m", "-o", str(out))
+    assert code == 0, err
+    charts = [sh.chart for slide in Presentation(str(out)).slides for sh in slide.shapes if sh.has_chart]
+    scatter = next(
+        c
+        for c in charts
+        if c.category_axis.has_title and "Exports unlocked" in c.category_axis.axis_title.text_frame.text
+    )
+    assert scatter.category_axis.axis_title.text_frame.text == "Exports unlocked, US$ m per year"
+    xs = [float(v.text) for v in scatter.plots[0].series[0]._element.xpath("./c:xVal//c:v")]
+    assert max(xs) > 1  # millions (6.35 at the top), not 0.006 billions
