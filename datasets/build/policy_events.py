@@ -6,12 +6,112 @@ Kinds: us_control, china_control, tariff, talks, licensing.
 
 `partners`: whom an event concerns, ISO3 codes separated by ';', or '*' for every partner (a
 worldwide rule or tariff). The Trade page shows a partner only the events that concern it: China's
-rare-earth controls are not events of US trade with Japan.
+rare-earth controls are not events of US trade with Japan. An event may name its own `partners`
+(the 2020 military end-use rule concerns China, Russia and Venezuela); otherwise it concerns China.
+
+`eccns`: the CCL entries an event bears on, ';'-separated, where the rule names them (blank: a rule
+on parties, tariffs or talks, or one whose item scope is not itemised here). China's own controls
+name Chinese control codes, not ECCNs, so they carry none.
 """
 
 from __future__ import annotations
 
 EVENTS: list[dict[str, str]] = [
+    {
+        "date": "2018-07-06",
+        "kind": "tariff",
+        "title": "Section 301 tariffs, first list",
+        "summary": "The US imposes a 25% additional duty on about $34bn of Chinese imports (List 1); China retaliates the same day.",
+        "source": "USTR notice 83 FR 28710 (2018-06-20), duties from 2018-07-06",
+    },
+    {
+        "date": "2018-08-13",
+        "kind": "us_control",
+        "title": "Export Control Reform Act (ECRA) enacted",
+        "summary": "ECRA, part of the FY2019 NDAA, gives the EAR a permanent statutory basis and mandates emerging and foundational technology controls.",
+        "source": "Pub. L. 115-232, Title XVII Part I (50 U.S.C. 4801 et seq.), signed 2018-08-13",
+    },
+    {
+        "date": "2019-05-16",
+        "kind": "us_control",
+        "title": "Huawei added to the Entity List",
+        "summary": "BIS adds Huawei and 68 non-US affiliates to the Entity List: a licence for every item subject to the EAR, presumption of denial.",
+        "source": "84 FR 22961 (published 2019-05-21, effective 2019-05-16)",
+    },
+    {
+        "date": "2020-01-15",
+        "kind": "talks",
+        "title": "US-China Phase One agreement signed",
+        "summary": "China commits to buy $200bn more US goods and services in 2020-21 than in 2017; the US halves the List 4A tariff to 7.5%.",
+        "source": "Economic and Trade Agreement between the US and China, signed 2020-01-15, in force 2020-02-14 (USTR)",
+    },
+    {
+        "date": "2020-06-29",
+        "kind": "us_control",
+        "title": "Military end-use rule expanded; licence exception CIV removed",
+        "summary": "EAR 744.21 widens to military end users and to more items (Supp. 2 to Part 744, e.g. 2A290, 3A991, 5A992, 9A991); CIV no longer covers NS items to D:1 destinations.",
+        "source": "85 FR 23459 and 85 FR 23470 (published 2020-04-28, effective 2020-06-29); eCFR 744 Supp. 2 (2026-09-24)",
+        "partners": "CHN;RUS;VEN",
+        "eccns": "2A290;3A991;5A992;9A991",
+    },
+    {
+        "date": "2023-08-01",
+        "kind": "china_control",
+        "title": "China's gallium and germanium controls in force",
+        "summary": "MOFCOM/GAC Announcement No. 23 (published 3 Jul 2023) makes exports of eight gallium and six germanium items licence-bound.",
+        "source": "MOFCOM/GAC Announcement 2023 No. 23 (published 2023-07-03, effective 2023-08-01); shared china-export-controls table",
+    },
+    {
+        "date": "2023-08-11",
+        "kind": "us_control",
+        "title": "NP2 licence requirement extended to China and Macau",
+        "summary": "BIS adds China and Macau to Nuclear Nonproliferation column 2: nuclear-plant equipment 2A290, 2A291, software 2D290 and their technology need a licence.",
+        "source": "88 FR 54875 (published 2023-08-14, effective 2023-08-11); Mondaq alert Aug 2023; Country Chart (eCFR 2026-07-23): China NP2 = X",
+        "partners": "CHN;MAC",
+        "eccns": "2A290;2A291;2D290;2E001;2E002;2E290",
+    },
+    {
+        "date": "2023-12-01",
+        "kind": "china_control",
+        "title": "China's graphite controls in force",
+        "summary": "MOFCOM/GAC Announcement No. 39 (published 20 Oct 2023) makes exports of high-purity and spherical graphite licence-bound.",
+        "source": "MOFCOM/GAC Announcement 2023 No. 39 (published 2023-10-20, effective 2023-12-01); shared china-export-controls table",
+    },
+    {
+        "date": "2024-12-01",
+        "kind": "china_control",
+        "title": "China's dual-use export control regulations in force",
+        "summary": "State Council Decree No. 792 consolidates China's dual-use export licensing, with end-user controls and extraterritorial provisions.",
+        "source": "Regulations on Export Control of Dual-Use Items, State Council Decree No. 792 (promulgated 2024-10-19, effective 2024-12-01)",
+    },
+    {
+        "date": "2025-01-02",
+        "kind": "china_control",
+        "title": "China lists 28 US companies for export control",
+        "summary": "MOFCOM adds 28 US entities, mostly defence firms, to its export control list: no Chinese dual-use items may be exported to them.",
+        "source": "MOFCOM Announcement 2025 No. 1 (2025-01-02)",
+    },
+    {
+        "date": "2025-04-15",
+        "kind": "licensing",
+        "title": "Licence requirement on H20 chips to China",
+        "summary": "Nvidia discloses that the US government requires a licence, indefinitely, for H20 (and AMD MI308) exports to China.",
+        "source": "Nvidia Form 8-K of 2025-04-15 (informed 2025-04-09); AMD statement 2025-04-16",
+    },
+    {
+        "date": "2025-07-14",
+        "kind": "licensing",
+        "title": "H20 sales to China to resume",
+        "summary": "Nvidia says the US government assured it licences for H20 sales to China will be granted, reversing the April requirement in practice.",
+        "source": "Nvidia statement of 2025-07-14 (Reuters, CNBC reports 2025-07-15)",
+    },
+    {
+        "date": "2025-07-28",
+        "kind": "talks",
+        "title": "Stockholm talks (28-29 July); new controls reported frozen",
+        "summary": "Third round of the consultation mechanism extends the truce talks; the US is reported to hold back new export controls on China meanwhile.",
+        "source": "MOFCOM and USTR readouts 2025-07-29; Financial Times report of 2025-07-28 on the freeze (reported, not officially confirmed)",
+    },
     {
         "date": "2020-09-19",
         "kind": "china_control",
@@ -178,6 +278,7 @@ EVENTS: list[dict[str, str]] = [
 #: Events that concern every partner (worldwide rules and tariffs), by (date, title); the rest concern China.
 WORLDWIDE: frozenset[tuple[str, str]] = frozenset(
     {
+        ("2018-08-13", "Export Control Reform Act (ECRA) enacted"),
         ("2025-01-15", "Framework for AI Diffusion"),
         ("2025-04-02", "US 'reciprocal' tariffs"),
         ("2025-05-13", "AI diffusion rule rescission announced"),
@@ -187,5 +288,6 @@ WORLDWIDE: frozenset[tuple[str, str]] = frozenset(
     }
 )
 for _event in EVENTS:
-    _event["partners"] = "*" if (_event["date"], _event["title"]) in WORLDWIDE else "CHN"
+    _event.setdefault("partners", "*" if (_event["date"], _event["title"]) in WORLDWIDE else "CHN")
+    _event.setdefault("eccns", "")
 assert sum(e["partners"] == "*" for e in EVENTS) == len(WORLDWIDE), "a WORLDWIDE entry names no event"

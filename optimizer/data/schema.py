@@ -194,6 +194,7 @@ EVENTS = TableSpec(
             "ISO3 codes the event concerns, ';'-separated, or '*' for every partner (absent: every partner)",
             required=False,
         ),
+        C("eccns", "str", "CCL entries the event bears on, ';'-separated (blank: none itemised)", required=False),
     ),
     key=("date", "title"),
     description="Policy timeline for chart annotations, real (public record)",
