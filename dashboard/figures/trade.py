@@ -23,6 +23,18 @@ _EVENT_COLORS: dict[str, str] = {
 BN = 1e9
 
 
+def _event_refs(event: dict) -> str:
+    """The CCL entries an event names and its source, as hover lines: a reader checks the rule
+    behind a marker without leaving the chart."""
+    lines = []
+    eccns = [c for c in str(event.get("eccns") or "").split(";") if c.strip()]
+    if eccns:
+        lines.append("CCL entries: " + ", ".join(eccns))
+    if str(event.get("source") or "").strip():
+        lines.append("Source: " + str(event["source"]))
+    return "".join("<br><i>" + line + "</i>" for line in lines)
+
+
 def _fractional_year(dates: pd.Series) -> pd.Series:
     d = pd.to_datetime(dates)
     return d.dt.year + (d.dt.day_of_year - 1) / 365.0
@@ -89,9 +101,16 @@ def totals_series(totals: pd.DataFrame, events: pd.DataFrame, partner_name: str,
                 name="Policy events",
                 marker=dict(symbol="triangle-down", size=11, color=[_EVENT_COLORS.get(k, NAVY) for k in ev["kind"]]),
                 customdata=list(
-                    zip(pd.to_datetime(ev["date"]).dt.strftime("%Y-%m-%d"), ev["title"], ev["summary"].fillna(""))
+                    zip(
+                        pd.to_datetime(ev["date"]).dt.strftime("%Y-%m-%d"),
+                        ev["title"],
+                        ev["summary"].fillna(""),
+                        [_event_refs(row) for row in ev.to_dict("records")],
+                    )
                 ),
-                hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]}<extra></extra>",
+                hovertemplate=(
+                    "<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]}%{customdata[3]}<extra></extra>"
+                ),
             )
     fig.update_layout(
         title=f"US goods trade with {partner_name}, US$ billion per year",

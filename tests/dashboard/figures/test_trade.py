@@ -83,3 +83,21 @@ def test_controlled_bars_stack_tiers_in_policy_order_with_share_of_exports():
     assert fig.data[0].customdata[0][1] == "1.6%"  # 2bn of 124bn
     assert fig.layout.barmode == "stack"
     assert controlled_by_tier(df.iloc[0:0], _totals(), "China", SYN).layout.meta["empty"]
+
+
+def test_event_hover_names_the_ccl_entries_and_the_source():
+    events = pd.DataFrame(
+        {
+            "date": ["2023-08-11", "2020-01-15"],
+            "title": ["NP2 rule", "Phase One"],
+            "summary": ["NP2 to China", "signed"],
+            "kind": ["us_control", "talks"],
+            "source": ["88 FR 54875", ""],
+            "eccns": ["2A290;2A291", ""],
+        }
+    )
+    ev = {t.name: t for t in totals_series(_totals(), events, "China", REAL).data}["Policy events"]
+    np2, phase_one = ev.customdata
+    assert "CCL entries: 2A290, 2A291" in np2[3] and "Source: 88 FR 54875" in np2[3]
+    assert phase_one[3] == ""  # nothing invented where the row names nothing
+    assert "%{customdata[3]}" in ev.hovertemplate
