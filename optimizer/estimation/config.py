@@ -26,12 +26,14 @@ from types import MappingProxyType
 from typing import Any
 
 from optimizer.errors import DecontrolError
+from optimizer.vocabulary import POLICY_TIERS
+from optimizer.vocabulary import TIERS as ALL_TIERS
 
 #: Policy tiers (what an analyst may set); `nlr` is a fact of the destination, never set by hand.
-TIERS: tuple[str, ...] = ("foundational", "transactional", "legacy")
+TIERS: tuple[str, ...] = POLICY_TIERS
 #: Every tier an item-table row can carry: the policy tiers plus `nlr` (no licence required to the
-#: partner: nothing to relieve).
-ITEM_TIERS: tuple[str, ...] = TIERS + ("nlr",)
+#: partner: nothing to relieve). Both defined in `optimizer.vocabulary`.
+ITEM_TIERS: tuple[str, ...] = ALL_TIERS
 VALUE_METHODS: tuple[str, ...] = ("gap", "baseline")
 RISK_AGGREGATIONS: tuple[str, ...] = ("max_plus", "sum")
 CONFIDENCES: tuple[str, ...] = ("high", "medium", "low")

@@ -26,7 +26,7 @@ from optimizer.estimation.config import ITEM_TIERS
 from optimizer.model.scenario import normalise_item_id
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("eccn", "tier", "value_usd", "risk", "fa_score")
-TIERS: tuple[str, ...] = ITEM_TIERS
+TIERS: tuple[str, ...] = ITEM_TIERS  # optimizer.vocabulary.TIERS
 POSITIONS: tuple[str, ...] = ("support", "neutral", "oppose")
 ITEM_ID = re.compile(r"^[0-9][A-E][0-9]{3}(-[A-Za-z0-9_.]+)?$")
 ALLY_COLUMN = re.compile(r"^ally_([A-Z]{3})$")

@@ -22,12 +22,13 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+from optimizer import vocabulary
 from optimizer.errors import DecontrolError
 from optimizer.jsonsafe import read_json_file
 
 Objective = Literal["min-risk", "max-value", "min-items"]
 OBJECTIVES: tuple[str, ...] = ("min-risk", "max-value", "min-items")
-MODES: tuple[str, ...] = ("lift", "exception", "approval", "meu_removal")
+MODES: tuple[str, ...] = vocabulary.MODES
 #: Names of earlier versions, read as today's instrument.
 MODE_ALIASES: dict[str, str] = {"full": "lift"}
 SOLVERS: tuple[str, ...] = ("auto", "cbc", "highs")
