@@ -15,6 +15,7 @@ an approximation (it comes from the LP relaxation, see `duals.py`).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -133,6 +134,28 @@ class PackageResult:
         d = json_safe(d)
         d["excluded"] = [vars(e).copy() for e in self.excluded]  # text only: nothing to clean
         return d
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> PackageResult:
+        """The result `to_dict()` wrote (a stored scenario, a dashboard store, the CLI's JSON), typed
+        again: `from_dict(r.to_dict()).to_dict() == r.to_dict()`. Keys it does not know (a caller's
+        additions, the derived `n_items`) are ignored; missing optional ones take their defaults."""
+        known = {f.name for f in fields(cls)}
+        kw = {k: v for k, v in d.items() if k in known and k not in _NESTED}
+        kw["items"] = [_typed(PackageLine, x) for x in d.get("items") or []]
+        kw["excluded"] = [_typed(ExcludedItem, x) for x in d.get("excluded") or []]
+        kw["binding_constraints"] = [_typed(BindingConstraint, x) for x in d.get("binding_constraints") or []]
+        kw["warnings"] = list(d.get("warnings") or [])
+        return cls(**kw)
+
+
+_NESTED = frozenset({"items", "excluded", "binding_constraints", "warnings"})
+
+
+def _typed(kind: type[Any], row: Mapping[str, Any]) -> Any:
+    """A `PackageLine`, `ExcludedItem` or `BindingConstraint` from its dict (unknown keys ignored)."""
+    known = {f.name for f in fields(kind)}
+    return kind(**{k: v for k, v in row.items() if k in known})
 
 
 def read_choices(m: PackageModel) -> dict[str, str]:
