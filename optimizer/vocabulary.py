@@ -1,5 +1,5 @@
-"""The product's closed vocabularies, defined once: tiers, relief modes, solver statuses and the
-reasons an item is left out of a package (DESIGN.md §2).
+"""The product's closed vocabularies, defined once: tiers, relief modes, solver statuses, allies'
+positions and the reasons an item is left out of a package (DESIGN.md §2).
 
 Each is a `StrEnum` whose values are the strings stored in item tables, scenario files, the scenario
 database and the golden files, so `Tier.LEGACY == "legacy"` and a member reads and writes as that
@@ -57,6 +57,14 @@ class Reason(StrEnum):
     NOT_NEEDED = "not_needed"
 
 
+class Position(StrEnum):
+    """An ally's position on an item (or a group of items)."""
+
+    SUPPORT = "support"
+    NEUTRAL = "neutral"
+    OPPOSE = "oppose"
+
+
 #: Policy tiers: what an analyst may set (an override, a tier rule). `nlr` is never set by hand.
 POLICY_TIERS: tuple[str, ...] = (Tier.FOUNDATIONAL.value, Tier.TRANSACTIONAL.value, Tier.LEGACY.value)
 #: Every tier an item-table row can carry, strictest first (the order of legends and tables).
@@ -66,6 +74,8 @@ MODES: tuple[str, ...] = tuple(m.value for m in Mode)
 #: Solver statuses; a package exists for the first two.
 STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
 FOUND: tuple[str, ...] = (Status.OPTIMAL.value, Status.FEASIBLE.value)
+#: Allies' positions, from the most to the least favourable.
+POSITIONS: tuple[str, ...] = tuple(p.value for p in Position)
 #: Exclusion reasons of the screens (`optimizer.model.constraints.define_exclusions`), in check order.
 REASONS: tuple[str, ...] = tuple(r.value for r in Reason)
 
