@@ -12,58 +12,33 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-
-class Tier(StrEnum):
-    """An item's tier for a partner: a policy judgement, except `NLR` (a fact of the destination)."""
-
-    FOUNDATIONAL = "foundational"
-    TRANSACTIONAL = "transactional"
-    LEGACY = "legacy"
-    NLR = "nlr"
-
-
-class Mode(StrEnum):
-    """A relief instrument (the package model's mode): see `optimizer.licensing.instruments`."""
-
-    LIFT = "lift"
-    EXCEPTION = "exception"
-    APPROVAL = "approval"
-    MEU_REMOVAL = "meu_removal"
-
-
-class Status(StrEnum):
-    """A solver run's true status (`optimizer.model.solve`)."""
-
-    OPTIMAL = "optimal"
-    FEASIBLE = "feasible"
-    INFEASIBLE = "infeasible"
-    TIME_LIMIT = "time_limit"
-
-
-class Reason(StrEnum):
-    """Why an item is left out of a package, in the order the screens check them (the first that
-    applies is reported)."""
-
-    NLR = "nlr"
-    FOUNDATIONAL = "foundational"
-    NO_INSTRUMENT = "no_instrument"
-    NOT_BIS_ALONE = "not_bis_alone"
-    LOCKED = "locked"
-    FA_BELOW_THRESHOLD = "fa_below_threshold"
-    DIVERSION_SIGNAL = "diversion_signal"
-    ALLY_OPPOSES = "ally_opposes"
-    VALUE_UNKNOWN = "value_unknown"
-    COHERENCE = "coherence"
-    NOT_NEEDED = "not_needed"
-
-
-class Position(StrEnum):
-    """An ally's position on an item (or a group of items)."""
-
-    SUPPORT = "support"
-    NEUTRAL = "neutral"
-    OPPOSE = "oppose"
-
+#: An item's tier for a partner: a policy judgement, except `NLR` (a fact of the destination).
+#: (Functional form: each member's value is its name in lower case, `Tier.NLR == "nlr"`.)
+Tier = StrEnum("Tier", ["FOUNDATIONAL", "TRANSACTIONAL", "LEGACY", "NLR"])
+#: A relief instrument (the package model's mode): see `optimizer.licensing.instruments`.
+Mode = StrEnum("Mode", ["LIFT", "EXCEPTION", "APPROVAL", "MEU_REMOVAL"])
+#: A solver run's true status (`optimizer.model.solve`).
+Status = StrEnum("Status", ["OPTIMAL", "FEASIBLE", "INFEASIBLE", "TIME_LIMIT"])
+#: An ally's position on an item (or a group of items).
+Position = StrEnum("Position", ["SUPPORT", "NEUTRAL", "OPPOSE"])
+#: Why an item is left out of a package, in the order the screens check them (the first that
+#: applies is reported).
+Reason = StrEnum(
+    "Reason",
+    [
+        "NLR",
+        "FOUNDATIONAL",
+        "NO_INSTRUMENT",
+        "NOT_BIS_ALONE",
+        "LOCKED",
+        "FA_BELOW_THRESHOLD",
+        "DIVERSION_SIGNAL",
+        "ALLY_OPPOSES",
+        "VALUE_UNKNOWN",
+        "COHERENCE",
+        "NOT_NEEDED",
+    ],
+)
 
 #: Policy tiers: what an analyst may set (an override, a tier rule). `nlr` is never set by hand.
 POLICY_TIERS: tuple[str, ...] = (Tier.FOUNDATIONAL.value, Tier.TRANSACTIONAL.value, Tier.LEGACY.value)

@@ -16,7 +16,7 @@ Every figure comes from `optimizer.data.aggregates` (the functions the dashboard
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from optimizer.cli.common import add_data_flag, add_format_flag, emit_frame, emit_json
 
@@ -27,17 +27,24 @@ VIEWS: tuple[str, ...] = ("totals", "chapters", "controlled", "allies")
 DEFAULT_ALLIES = "GBR,JPN,NLD"
 
 
+#: The command's own options (the format and data flags are the shared ones).
+_OPTIONS: dict[str, dict[str, Any]] = {
+    "--partner": {"required": True, "metavar": "ISO3", "help": "partner country, e.g. CHN"},
+    "--years": {"metavar": "FIRST:LAST", "help": "year range (default: every year of the totals)"},
+    "--view": {"choices": VIEWS, "default": "totals", "help": "which figures (default totals)"},
+    "--flow": {"choices": ("exports", "imports"), "default": "exports", "help": "for --view chapters"},
+    "--allies": {"default": DEFAULT_ALLIES, "metavar": "ISO3,..", "help": f"for --view allies ({DEFAULT_ALLIES})"},
+}
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "trade",
         help="trade with a partner: totals, by HS chapter, controlled trade by tier, allies' exports",
         description="Print the trade aggregates the dashboard's Trade and Allies pages show.",
     )
-    p.add_argument("--partner", required=True, metavar="ISO3", help="partner country, e.g. CHN")
-    p.add_argument("--years", default=None, metavar="FIRST:LAST", help="year range (default: every year of the totals)")
-    p.add_argument("--view", choices=VIEWS, default="totals", help="which figures (default totals)")
-    p.add_argument("--flow", choices=("exports", "imports"), default="exports", help="for --view chapters")
-    p.add_argument("--allies", default=DEFAULT_ALLIES, metavar="ISO3,..", help=f"for --view allies ({DEFAULT_ALLIES})")
+    for flag, options in _OPTIONS.items():
+        p.add_argument(flag, **options)
     add_format_flag(p)
     add_data_flag(p)
     p.set_defaults(func=run)
