@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import pulp
 
-from optimizer.model.build import TIE, VALUE_UNIT, PackageModel, parent_of, set_objective, set_target
+from optimizer.model.build import TIE, VALUE_UNIT, PackageModel, set_objective, set_target
 from optimizer.model.solve import SolveOutcome, solve_model
 
 #: Families whose rows never stop every eligible item from entering at its most valuable mode.
@@ -172,6 +172,8 @@ def _nest(m: PackageModel, out: dict[str, str]) -> dict[str, str]:
 
 def nest_choices(m: PackageModel, out: dict[str, str]) -> dict[str, str]:
     """`_nest`'s choice, for a model known to have nesting rows (the array model calls it too)."""
+    from optimizer.model.build import parent_of
+
     subs: dict[str, list[str]] = {}
     for item in out:
         parent = parent_of(item)
