@@ -46,6 +46,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from optimizer.errors import DecontrolError
 from optimizer.paths import user_home
+from optimizer.validation import user_entry
 
 log = logging.getLogger("decontrol.auth")
 
@@ -135,13 +136,13 @@ def load_users(path: Path) -> dict[str, dict[str, str]]:
     users: dict[str, dict[str, str]] = {}
     problems = []
     for i, row in enumerate(rows):
-        if not isinstance(row, dict) or not row.get("username"):
-            problems.append(f"entry {i + 1}: no username")
+        entry, problem = user_entry(row, ROLES)  # the users file's pydantic model
+        if entry is None:
+            problems.append(
+                f"{row['username']}: {problem}" if problem != "no username" else f"entry {i + 1}: {problem}"
+            )
             continue
-        if row.get("role") not in ROLES:
-            problems.append(f"{row['username']}: role must be one of {', '.join(ROLES)}")
-            continue
-        users[str(row["username"])] = {"role": row["role"], "password_hash": str(row.get("password_hash", ""))}
+        users[entry.username] = {"role": entry.role, "password_hash": str(entry.password_hash)}
     if problems:
         raise DecontrolError(f"users file {path} has bad entries", details=problems)
     return users

@@ -13,7 +13,9 @@ from typing import Final
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from optimizer.formatting import fmt_share
 from optimizer.formatting import fmt_usd as _fmt_usd
+from optimizer.vocabulary import TIERS
 
 #: Flatly's palette (see assets/00-bootstrap-flatly.min.css).
 NAVY: Final = "#2c3e50"
@@ -41,7 +43,7 @@ TIER_LABELS: Final[dict[str, str]] = {
     "all mapped codes": "All mapped codes",
 }
 #: `nlr`: no licence required to the partner (nothing to relieve), shown last.
-TIER_ORDER: Final[tuple[str, ...]] = ("foundational", "transactional", "legacy", "nlr")
+TIER_ORDER: Final[tuple[str, ...]] = TIERS  # optimizer.vocabulary, strictest first
 
 #: Bootstrap colour names for the provenance badge of a figure or number.
 PROVENANCE_BADGE: Final[dict[str, str]] = {
@@ -115,11 +117,9 @@ def fmt_bn(value: float | int | None, digits: int = 1, missing: str = "n/a") -> 
     return f"{sign}${abs(v) / 1e9:,.{digits}f}bn"
 
 
-def fmt_pct(value: float | None, digits: int = 0, missing: str = "n/a") -> str:
-    """A 0-1 share as a percentage: `0.734 -> '73%'`."""
-    if _is_missing(value):
-        return missing
-    return f"{float(value) * 100:.{digits}f}%"  # type: ignore[arg-type]
+#: A 0-1 share as a percentage (`0.734 -> '73%'`, `0.004 -> '0.4%'`): `optimizer.formatting.fmt_share`,
+#: the one percent rule (a share that is not zero keeps a significant digit).
+fmt_pct = fmt_share
 
 
 def fmt_score(value: float | None, digits: int = 2, missing: str = "n/a") -> str:

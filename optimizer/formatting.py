@@ -40,14 +40,19 @@ def fmt_usd_significant(value: float | None, sig: int = 3) -> str:
     return fmt_usd(value)
 
 
-def fmt_share(value: float | None, digits: int | None = None) -> str:
-    """A share in [0, 1] as a percentage: `0.42 -> '42%'`, `0.004 -> '0.4%'` (one decimal below 1%
-    unless `digits` is given), `n/a` for NaN/None."""
+def fmt_share(value: float | None, digits: int | None = None, missing: str = "n/a") -> str:
+    """A share in [0, 1] as a percentage, the one percent rule of the CLI, the dashboard and the
+    exports: `0.42 -> '42%'`, `0.004 -> '0.4%'` (one decimal below 1% unless `digits` is given), and
+    a share that is not zero never reads as zero: where `digits` would round it to 0 it keeps one
+    significant digit (`fmt_share(0.004, 0) -> '0.4%'`, `fmt_share(0.00004, 1) -> '0.004%'`).
+    `missing` (default `n/a`) for NaN/None."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
+        return missing
     p = 100 * float(value)
     if digits is None:
         digits = 1 if 0 < abs(p) < 1 else 0
+    if p and math.isfinite(p) and round(abs(p), digits) == 0:
+        digits = max(digits, -math.floor(math.log10(abs(p))))
     return f"{p:.{digits}f}%"
 
 

@@ -23,8 +23,7 @@ from dashboard.figures.common import Provenance
 from dashboard.logic.items import check_year, trade_provenance
 from dashboard.state import memo
 from dashboard.theme import fmt_pct, fmt_score, fmt_usd, truncate
-from optimizer.coalition.values import partner_import_share
-from optimizer.data.trade import world_exports
+from optimizer.data import aggregates as agg
 from optimizer.errors import DecontrolError
 from optimizer.estimation.allies import POSITIONS
 from optimizer.estimation.risk import RISK_UNIT
@@ -45,64 +44,15 @@ POSITIONS_HELP = (
 # ------------------------------------------------------------------------------------------ facts
 def exporter_totals(ds: Any, partner: str, year: int) -> dict[str, Any]:
     """One year's exports per exporter, to the world and to `partner`, and the partner's share of
-    world imports (the proxy's S): computed once per (partner, year) and cached, since the panels
-    redraw on every change of allies or positions."""
-
-    def compute() -> dict[str, Any]:
-        rows = ds.trade.loc[ds.trade["year"] == year]
-        # world exports as the data layer defines them: the WLD row where reported, else the sum of
-        # the bilateral rows (BACI has no WLD rows)
-        world = world_exports(rows, year).groupby("exporter")["value_usd"].sum().to_dict()
-        to_partner = rows.loc[rows["importer"] == partner].groupby("exporter")["value_usd"].sum().to_dict()
-        return {
-            "world": world,
-            "to_partner": to_partner,
-            "exporters": set(rows["exporter"].unique()),
-            "share": partner_import_share(rows, partner, year),
-        }
-
-    return memo(ds, ("ally_exporter_totals", partner, year), compute)
+    world imports (`optimizer.data.aggregates.exporter_totals`): cached per (partner, year), since
+    the panels redraw on every change of allies or positions."""
+    return memo(ds, ("ally_exporter_totals", partner, year), lambda: agg.exporter_totals(ds.trade, partner, year))
 
 
 def ally_panel(ds: Any, ally: str, partner: str, year: int) -> dict[str, Any]:
-    """Facts about one ally: its regimes and its exports, to the world and to `partner` (bilateral
-    rows when the data has them, else the coalition model's proxy, labelled as such)."""
-    reg = ds.regimes.loc[ds.regimes["iso3"] == ally]
-    totals = exporter_totals(ds, partner, year)
-    world = float(totals["world"][ally]) if ally in totals["world"] else None  # None: no data, not $0
-    names = dict(zip(ds.countries["iso3"], ds.countries["name"]))
-    if ally in totals["to_partner"]:
-        to_partner, basis = float(totals["to_partner"][ally]), "bilateral HS6 rows"
-    elif world is not None and totals["share"] <= 0:
-        to_partner, basis = (
-            None,
-            (
-                f"no data: no {ally}->{partner} rows, and no imports of {partner} in {year} "
-                "for the proxy (world exports x the partner's share of world imports)"
-            ),
-        )
-    elif world is not None:
-        share = totals["share"]
-        to_partner = world * share
-        basis = (
-            f"proxy: no {ally}->{partner} rows, so world exports x {partner}'s share of world imports "
-            f"({share:.1%}); the coalition model uses the same proxy"
-        )
-    else:
-        to_partner, basis = None, f"no export rows for {ally} in {year}"
-    return {
-        "iso3": ally,
-        "name": names.get(ally, ally),
-        "partner": partner,
-        "year": year,
-        "regimes": sorted(reg["regime"].astype(str)),
-        "regimes_as_of": str(reg["as_of"].max()) if "as_of" in reg and len(reg) else "",
-        "world_exports_usd": world,
-        "exports_to_partner_usd": to_partner,
-        "basis": basis,
-        "synthetic": bool(ds.trade_synthetic),
-        "source": str(ds.trade_source),
-    }
+    """Facts about one ally: its regimes and its exports, to the world and to `partner`
+    (`optimizer.data.aggregates.ally_facts`: bilateral rows, else the coalition model's proxy)."""
+    return agg.ally_facts(ds, ally, partner, year, exporter_totals(ds, partner, year))
 
 
 # ------------------------------------------------------------------------------------------ positions

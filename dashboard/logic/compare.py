@@ -16,6 +16,7 @@ from dashboard.figures.common import Kind, Provenance
 from dashboard.state import memo
 from optimizer.audience import package_for
 from optimizer.errors import DecontrolError
+from optimizer.model.results import PackageResult
 
 BN = 1e9
 FRONTIER_POINTS = 12
@@ -39,15 +40,15 @@ def totals_rows(records: list[Any], audience: str = "internal") -> list[dict[str
     """One row of totals per scenario (risk only for the internal audience)."""
     rows = []
     for rec in records:
-        res = package_for(rec.results or {}, audience)
+        res = PackageResult.from_dict(package_for(rec.results or {}, audience))
         sc = (rec.inputs or {}).get("scenario") or {}
         row = {
             "name": rec.name,
-            "partner": sc.get("partner") or res.get("partner", ""),
+            "partner": sc.get("partner") or res.partner or "",
             "target_bn": float(sc.get("target_usd") or 0) / BN,
-            "achieved_bn": float(res.get("achieved_usd") or 0) / BN,
-            "n_items": len(res.get("items") or []),
-            "status": res.get("status", ""),
+            "achieved_bn": float(res.achieved_usd or 0) / BN,
+            "n_items": res.n_items,
+            "status": res.status,
         }
         if audience == "internal":
             row["risk"] = (rec.results or {}).get("total_risk", (rec.results or {}).get("risk"))

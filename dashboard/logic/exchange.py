@@ -37,6 +37,7 @@ from optimizer.gets.package import (
     reference_exchange,
     reference_names,
 )
+from optimizer.validation import NumberError, read_number
 
 DEFAULT_MEMBERS: tuple[str, ...] = ("JPN", "KOR", "NLD")
 MEMBER_CHOICES: tuple[str, ...] = ALLIES + ("DEU", "TWN")
@@ -208,14 +209,13 @@ class ExchangeParams:
 
 def _number(label: str, v: Any, lo: float, hi: float | None = None) -> float:
     try:
-        f = float(v)
-    except (TypeError, ValueError):
-        raise DecontrolError(f"{label}: enter a number") from None
-    if math.isnan(f) or f < lo or (hi is not None and f > hi):
+        return read_number(v, lo=lo, hi=hi)
+    except NumberError as exc:
+        if exc.kind in ("type", "text"):
+            raise DecontrolError(f"{label}: enter a number") from None
         raise DecontrolError(
             f"{label} {v!r}: expected a number from {lo:g}" + (f" to {hi:g}" if hi is not None else "")
-        )
-    return f
+        ) from None
 
 
 def params_from_form(

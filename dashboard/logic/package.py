@@ -33,7 +33,7 @@ from optimizer.estimation.risk import RISK_SCALE, RISK_UNIT
 from optimizer.estimation.space import nothing_to_offer
 from optimizer.formatting import fmt_usd_significant
 from optimizer.licensing.instruments import MODE_LABEL, instrument_cite
-from optimizer.model import Scenario, compute_frontier, find_alternatives, solve_package
+from optimizer.model import PackageResult, Scenario, compute_frontier, find_alternatives, solve_package
 from optimizer.model.diagnose import diagnosis_lines, largest_target_usd
 from optimizer.model.scenario import DEFAULT_MIN_FA
 
@@ -265,6 +265,12 @@ def shown_package(result: dict, shown: dict | None) -> tuple[dict, str]:
     return result["package"], "Proposed package"
 
 
+def shown_result(result: dict, shown: dict | None) -> tuple[PackageResult, str]:
+    """`shown_package` typed: the package on display as a `PackageResult` (read with attributes)."""
+    pkg, label = shown_package(result, shown)
+    return PackageResult.from_dict(pkg), label
+
+
 def run_provenance(result: dict) -> Provenance:
     """Package values come from the trade layer (synthetic by default) and analyst parameters."""
     kind: Kind = "synthetic" if result.get("synthetic") else "analyst"
@@ -334,10 +340,10 @@ def status_view(result: dict | None, shown: dict | None) -> tuple[Any, dict]:
 def kpi_view(ds: Any, result: dict | None, shown: dict | None) -> list:
     if not result or not result.get("ok"):
         return []
-    pkg, _ = shown_package(result, shown)
+    pkg = shown_result(result, shown)[0]
     prov = run_provenance(result)
-    if pkg.get("achieved_usd") is None:
-        best = pkg.get("max_achievable_usd")
+    if pkg.achieved_usd is None:
+        best = pkg.max_achievable_usd
         largest = "none" if best is None else fmt_usd_significant(largest_target_usd(best))
         return [
             dbc.Col(
@@ -349,31 +355,28 @@ def kpi_view(ds: Any, result: dict | None, shown: dict | None) -> list:
     totals = partner_totals(ds, result["partner"], (result["year"], result["year"]))
     exports = float(totals["exports_usd"].iloc[0]) if len(totals) else math.nan
     share = (
-        f"{fmt_pct(pkg['achieved_usd'] / exports, 1)} of US exports to {result['partner']} in {result['year']}"
+        f"{fmt_pct(pkg.achieved_usd / exports, 1)} of US exports to {result['partner']} in {result['year']}"
         if exports == exports and exports
         else "US exports to the partner unknown for the year"
     )
-    marginal = pkg.get("marginal_risk_per_bn")
+    marginal = pkg.marginal_risk_per_bn
     cards = [
         kpi_card(
             f"Value unlocked, {result['year']}",
-            fmt_usd(pkg["achieved_usd"]),
-            f"per year vs target {fmt_bn(pkg['target_usd'])}; {share}",
+            fmt_usd(pkg.achieved_usd),
+            f"per year vs target {fmt_bn(pkg.target_usd)}; {share}",
             prov,
         ),
         kpi_card(
             "Items relieved",
-            str(pkg.get("n_items", len(pkg.get("items", [])))),
-            ", ".join(
-                f"{n} {MODE_LABEL.get(m, m).lower()}"
-                for m, n in Counter(l["mode"] for l in pkg.get("items", [])).items()
-            )
+            str(pkg.n_items),
+            ", ".join(f"{n} {MODE_LABEL.get(m, m).lower()}" for m, n in Counter(l.mode for l in pkg.items).items())
             or "none",
             None,
         ),
         kpi_card(
             "Security risk",
-            fmt_score(pkg.get("risk")),
+            fmt_score(pkg.risk),
             f"{RISK_UNIT}, summed over items (analyst weights, FA-reduced)",
             Provenance("analyst", "risk weights per reason for control, reduced by foreign availability"),
         ),
@@ -402,8 +405,10 @@ def frontier_view(result: dict | None, shown: dict | None) -> go.Figure:
         if p.get("achieved_usd") is not None
     ]
     selected = int(shown["index"]) if shown and shown.get("kind") == "frontier" else None
-    pkg, label = shown_package(result, shown)
-    star = (pkg["achieved_usd"], pkg["risk"], label) if pkg.get("achieved_usd") and selected is None else None
+    pkg, label = shown_result(result, shown)
+    star = (
+        (pkg.achieved_usd, pkg.risk, label) if pkg.achieved_usd and pkg.risk is not None and selected is None else None
+    )
     return frontier(
         pts, run_provenance(result), selected=selected, target_usd=result["package"]["target_usd"], shown=star
     )
@@ -748,13 +753,12 @@ def side_note_view(result: dict | None, shown: dict | None = None, extras: dict 
     merged = merge(result, extras)
     if not merged or not merged.get("ok"):
         return ""
-    pkg, label = shown_package(merged, shown)
-    if not pkg.get("achieved_usd"):
+    pkg, label = shown_result(merged, shown)
+    if not pkg.achieved_usd:
         return ""
     what = "The proposal" if label == "Proposed package" else label
     return (
-        f"{what} unlocks {fmt_usd(pkg['achieved_usd'])} per year for "
-        f"{merged['partner']} (estimated for {merged['year']})."
+        f"{what} unlocks {fmt_usd(pkg.achieved_usd)} per year for {merged['partner']} (estimated for {merged['year']})."
     )
 
 

@@ -21,6 +21,7 @@ from optimizer.diversion.exposure import STRONG_SIGNAL
 from optimizer.errors import DecontrolError
 from optimizer.model.items import unknown_items as optimizer_unknown_items
 from optimizer.model.scenario import DEFAULT_MIN_FA, OBJECTIVES, Scenario, normalise_item_id
+from optimizer.validation import number_or_blank
 
 BN = 1e9
 CATEGORIES: tuple[str, ...] = tuple(str(i) for i in range(10))
@@ -80,14 +81,8 @@ def unknown_items(ids: list[str], known: set[str]) -> list[str]:
     return [f"unknown ECCN {m}" for m in optimizer_unknown_items(ids, known)]
 
 
-def _number(v: Any) -> float | None:
-    """A float from a widget value; None for blank; NaN for text that is not a number."""
-    if v is None or (isinstance(v, str) and not v.strip()):
-        return None
-    try:
-        return float(v)
-    except (TypeError, ValueError):
-        return math.nan
+#: A float from a widget value; None for blank; NaN for text that is not a number.
+_number = number_or_blank
 
 
 def check_form(values: FormValues, items: pd.DataFrame) -> Checked:

@@ -13,6 +13,7 @@ from typing import Any
 
 from optimizer.data.schema import ALLIES
 from optimizer.errors import DecontrolError
+from optimizer.model.results import PackageResult
 from optimizer.model.scenario import MODE_ALIASES, MODES, Scenario
 
 BN = 1e9
@@ -108,7 +109,7 @@ def scenario_rows(store: Any) -> list[dict[str, Any]]:
     rows = []
     for rec in store.list():
         sc = (rec.inputs or {}).get("scenario") or {}
-        res = rec.results or {}
+        res = PackageResult.from_dict(rec.results or {})
         rows.append(
             {
                 "name": rec.name,
@@ -116,9 +117,9 @@ def scenario_rows(store: Any) -> list[dict[str, Any]]:
                 "partner": sc.get("partner") or "",
                 "year": sc.get("year"),
                 "target_bn": round(float(sc.get("target_usd") or 0) / BN, 3),
-                "achieved_bn": round(float(res.get("achieved_usd") or 0) / BN, 3),
-                "n_items": len(res.get("items") or []),
-                "status": res.get("status", ""),
+                "achieved_bn": round(float(res.achieved_usd or 0) / BN, 3),
+                "n_items": res.n_items,
+                "status": res.status,
                 "allies": ", ".join(sorted((rec.inputs or {}).get("ally_positions") or {})),
                 "author": rec.author,
                 "updated": str(rec.to_dict().get("updated_at", ""))[:16].replace("T", " "),

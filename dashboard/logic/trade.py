@@ -17,11 +17,11 @@ from dashboard.figures.common import Provenance
 from dashboard.figures.trade import composition_bars, controlled_by_tier, totals_series
 from dashboard.state import memo
 from dashboard.theme import TIER_LABELS, TIER_ORDER, fmt_pct, fmt_usd
+from optimizer.data import aggregates as agg
 from optimizer.data.schema import PARTNERS
-from optimizer.data.trade import AGGREGATES
 
-US = "USA"
-FLOWS = ("exports", "imports")
+US = agg.US
+FLOWS = agg.FLOWS
 
 
 @dataclass(frozen=True)
@@ -93,9 +93,7 @@ def trade_layer_provenance(ds: Any) -> Provenance:
 # ------------------------------------------------------------------------------------------ KPIs
 def partner_totals(ds: Any, partner: str, years: tuple[int, int]) -> pd.DataFrame:
     """Rows of the real partner totals for `partner` within `years`, sorted by year."""
-    t = ds.partner_totals
-    t = t[(t["partner"] == partner) & (t["year"] >= years[0]) & (t["year"] <= years[1])]
-    return t.sort_values("year").reset_index(drop=True)
+    return agg.partner_totals(ds, partner, years)
 
 
 def _change(now: float, then: float) -> str:
@@ -181,29 +179,9 @@ def series_figure(ds: Any, partner: str, years: tuple[int, int]) -> go.Figure:
 
 # ------------------------------------------------------------------------------------------ composition
 def us_chapter_flows(ds: Any) -> pd.DataFrame:
-    """US exports to and imports from each partner by year and HS chapter, from the trade layer.
-
-    Columns year, partner, flow ('exports'/'imports'), hs2, value_usd. Cached per dataset: one
-    pass over the trade table serves every partner and year.
-    """
-
-    def build() -> pd.DataFrame:
-        t = ds.trade
-        ex = t[(t["exporter"] == US) & ~t["importer"].isin(AGGREGATES)]
-        im = t[(t["importer"] == US) & ~t["exporter"].isin(AGGREGATES)]
-        parts = []
-        for flow, rows, partner_col in (("exports", ex, "importer"), ("imports", im, "exporter")):
-            g = (
-                rows.assign(hs2=rows["hs6"].str[:2])
-                .groupby(["year", partner_col, "hs2"], as_index=False, observed=True)["value_usd"]
-                .sum()
-                .rename(columns={partner_col: "partner"})
-            )
-            parts.append(g.assign(flow=flow))
-        out = pd.concat(parts, ignore_index=True)
-        return out[["year", "partner", "flow", "hs2", "value_usd"]]
-
-    return memo(ds, ("us_chapter_flows",), build)
+    """US exports to and imports from each partner by year and HS chapter (`optimizer.data.aggregates`),
+    cached per dataset: one pass over the trade table serves every partner and year."""
+    return memo(ds, ("us_chapter_flows",), lambda: agg.us_chapter_flows(ds.trade))
 
 
 def _with_chapter_names(ds: Any, comp: pd.DataFrame) -> pd.DataFrame:
@@ -229,31 +207,21 @@ def composition(ds: Any, partner: str, year: int, flow: str) -> Composition:
     if flow not in FLOWS:
         flow = "exports"
     direction = "US exports to" if flow == "exports" else "US imports from"
-    china = ds.hs2_china
-    real = china[
-        (china["partner"] == partner)
-        & (china["year"] == year)
-        & (china["flow"] == ("export" if flow == "exports" else "import"))
-    ]
-    if len(real):
-        frame = _with_chapter_names(ds, real[["hs2", "value_usd"]])
+    comp = agg.chapter_composition(ds, partner, year, flow, us_chapter_flows(ds))
+    if comp.basis == "census":
+        frame = _with_chapter_names(ds, comp.frame)
         return Composition(
             frame, hs2_china_provenance(ds), f"{direction} {partner}, {year}, by HS chapter: Census, real."
         )
-    layer = us_chapter_flows(ds)
-    rows = layer[(layer["partner"] == partner) & (layer["year"] == year) & (layer["flow"] == flow)]
     kind = "synthetic" if ds.trade_synthetic else "real"
-    if rows.empty:
-        have = sorted(
-            set(layer.loc[layer["partner"] == partner, "year"]) | set(china.loc[china["partner"] == partner, "year"])
-        )
-        span = f"{have[0]}–{have[-1]}" if have else "no year"
+    if comp.basis == "none":
+        span = f"{comp.years[0]}–{comp.years[-1]}" if comp.years else "no year"
         return Composition(
             pd.DataFrame(columns=["section", "hs2", "name", "value_usd"]),
             trade_layer_provenance(ds),
             f"No product breakdown of trade with {partner} for {year}: data covers {span}.",
         )
-    frame = _with_chapter_names(ds, rows[["hs2", "value_usd"]])
+    frame = _with_chapter_names(ds, comp.frame)
     return Composition(
         frame, trade_layer_provenance(ds), f"{direction} {partner}, {year}, by HS chapter: HS6 trade layer ({kind})."
     )
@@ -269,19 +237,8 @@ def composition_figure(ds: Any, partner: str, year: int, flow: str) -> tuple[go.
 
 # ------------------------------------------------------------------------------------------ controlled trade
 def hs6_tiers(items: pd.DataFrame) -> pd.DataFrame:
-    """One tier per HS6 code mapped to any item: the most restrictive tier among its items.
-
-    An HS code is broader than the controlled item, and one code can carry items of several tiers;
-    counting its trade once, under the strictest tier, avoids double counting in the overlay.
-    """
-    rank = {t: i for i, t in enumerate(TIER_ORDER)}
-    rows = items.loc[items["hs6"].fillna("") != "", ["eccn", "tier", "hs6"]]
-    exploded = rows.assign(hs6=rows["hs6"].str.split(";")).explode("hs6")
-    exploded["hs6"] = exploded["hs6"].str.strip()
-    exploded = exploded[exploded["hs6"] != ""]
-    exploded["rank"] = exploded["tier"].map(rank).fillna(len(rank))
-    best = exploded.sort_values("rank").drop_duplicates("hs6")
-    return best[["hs6", "tier"]].sort_values("hs6").reset_index(drop=True)
+    """One tier per HS6 code mapped to any item, the strictest (`optimizer.data.aggregates`)."""
+    return agg.hs6_tiers(items)
 
 
 def us_exports_to(ds: Any, partner: str) -> pd.DataFrame:
@@ -290,24 +247,12 @@ def us_exports_to(ds: Any, partner: str) -> pd.DataFrame:
     One pass over the trade table per partner, so the overlay and the side panel only merge a few
     thousand rows per call.
     """
-
-    def build() -> pd.DataFrame:
-        t = ds.trade
-        rows = t.loc[(t["exporter"] == US) & (t["importer"] == partner), ["year", "hs6", "value_usd"]]
-        return rows.groupby(["year", "hs6"], as_index=False, observed=True)["value_usd"].sum()
-
-    return memo(ds, ("us_exports_to", partner), build)
+    return memo(ds, ("us_exports_to", partner), lambda: agg.us_exports_to(ds.trade, partner))
 
 
 def controlled_trade(ds: Any, items: pd.DataFrame, partner: str, years: tuple[int, int]) -> pd.DataFrame:
     """US exports to `partner` in HS codes mapped to CCL items, by year and tier (year, tier, value_usd)."""
-    tiers = hs6_tiers(items)
-    rows = us_exports_to(ds, partner)
-    rows = rows[(rows["year"] >= years[0]) & (rows["year"] <= years[1])]
-    if rows.empty or tiers.empty:
-        return pd.DataFrame(columns=["year", "tier", "value_usd"])
-    merged = rows.merge(tiers, on="hs6")
-    return merged.groupby(["year", "tier"], as_index=False)["value_usd"].sum()
+    return agg.controlled_trade(ds, items, partner, years, us_exports_to(ds, partner))
 
 
 def controlled_figure(
@@ -334,26 +279,16 @@ def controlled_figure(
 
 
 def controlled_summary(controlled: pd.DataFrame, ds: Any, partner: str, year: int) -> list[dict[str, str]]:
-    """Rows for the overlay's table in `year`: tier, value, share of US exports to the partner."""
-    d = controlled[controlled["year"] == year] if len(controlled) else controlled
-    totals = partner_totals(ds, partner, (year, year))
-    exports = float(totals["exports_usd"].iloc[0]) if len(totals) else float("nan")
-    us = us_exports_to(ds, partner)
-    if us.empty or not (us["year"] == year).any():  # no US export rows that year: no data, not $0
-        return [{"tier": t, "value": "no data", "share": "n/a"} for t in (*TIER_ORDER, "all mapped codes")]
-    rows = []
-    for tier in TIER_ORDER:
-        v = float(d.loc[d["tier"] == tier, "value_usd"].sum()) if len(d) else 0.0
-        rows.append({"tier": tier, "value": fmt_usd(v), "share": fmt_pct(v / exports, 1) if exports else "n/a"})
-    total = sum(float(d.loc[d["tier"] == t, "value_usd"].sum()) for t in TIER_ORDER) if len(d) else 0.0
-    rows.append(
+    """Rows for the overlay's table in `year`: tier, value, share of US exports to the partner
+    (`optimizer.data.aggregates.controlled_by_tier`, formatted)."""
+    return [
         {
-            "tier": "all mapped codes",
-            "value": fmt_usd(total),
-            "share": fmt_pct(total / exports, 1) if exports else "n/a",
+            "tier": r["tier"],
+            "value": "no data" if r["value_usd"] is None else fmt_usd(r["value_usd"]),
+            "share": "n/a" if r["share"] is None else fmt_pct(r["share"], 1),
         }
-    )
-    return rows
+        for r in agg.controlled_by_tier(ds, controlled, partner, year, us_exports_to(ds, partner))
+    ]
 
 
 # ------------------------------------------------------------------------------------------ views

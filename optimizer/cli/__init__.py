@@ -30,6 +30,7 @@ from optimizer.errors import DecontrolError
 COMMANDS: dict[str, dict[str, str]] = {
     "data": {"data": "import trade data, check and describe data directories"},
     "items": {"items": "the item table (tier, value, risk, foreign availability) for a partner"},
+    "trade": {"trade": "trade with a partner: totals, by HS chapter, controlled trade by tier, allies' exports"},
     "optimize": {
         "optimize": "suggest a decontrol package for a concession target",
         "frontier": "least-risk packages for targets from 0 to the largest achievable",

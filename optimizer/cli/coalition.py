@@ -147,10 +147,9 @@ def read_positions(path: Path) -> dict[str, dict[str, str]]:
         raise DecontrolError(f"cannot read positions file {path}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise DecontrolError(f"positions file {path} is not valid JSON: {exc}") from None
-    ok = isinstance(data, dict) and all(
-        isinstance(v, dict) and all(isinstance(p, str) for p in v.values()) for v in data.values()
-    )
-    if not ok:
+    from optimizer.validation import positions_shape_ok
+
+    if not positions_shape_ok(data):
         raise DecontrolError(f'positions file {path} must hold {{"ISO3": {{"ECCN": "support|neutral|oppose"}}}}')
     return {str(k): {str(e): p for e, p in v.items()} for k, v in data.items()}
 

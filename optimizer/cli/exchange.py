@@ -121,13 +121,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _number(flag: str, text: str) -> float:
+    from optimizer.validation import NumberError, read_number
+
     try:
-        v = float(str(text).strip())
-    except ValueError:
-        raise DecontrolError(f"{flag} {text!r}: expected a number") from None
-    if v != v or v in (float("inf"), float("-inf")):
-        raise DecontrolError(f"{flag} {text!r}: expected a finite number")
-    return v
+        return read_number(str(text))
+    except NumberError as exc:
+        what = "a finite number" if exc.kind == "nonfinite" else "a number"
+        raise DecontrolError(f"{flag} {text!r}: expected {what}") from None
 
 
 def settings_from_args(args: argparse.Namespace) -> Any:

@@ -33,7 +33,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from optimizer.data.trade import AGGREGATES, bilateral, imports_from_world, world_exports
+from optimizer.data.aggregates import partner_import_share
+from optimizer.data.trade import AGGREGATES, bilateral
 from optimizer.errors import DecontrolError
 from optimizer.estimation.config import EstimationConfig
 from optimizer.estimation.foreign_availability import members_of, regime_label, regime_members
@@ -186,13 +187,6 @@ def member_per_hs6(ctx: ItemContext, yt: YearTrade, member: str, proxy_share: fl
     else:
         out[exports_col] = own.to_numpy() * proxy_share
     return out.reset_index(drop=True)
-
-
-def partner_import_share(year_rows: pd.DataFrame, partner: str, year: int) -> float:
-    """S: the partner's imports from the world over world exports, all goods, one year (0 if none)."""
-    imports = float(imports_from_world(year_rows, partner, year)["value_usd"].sum())
-    world = float(world_exports(year_rows, year)["value_usd"].sum())
-    return imports / world if world > 0 else 0.0
 
 
 def wide_values(values: pd.DataFrame, column: str = "value_usd") -> pd.DataFrame:

@@ -25,6 +25,7 @@ from optimizer.data.files import overlay_dirs, resolve_table_paths
 from optimizer.data.read import read_raw_table
 from optimizer.data.schema import TABLES, TableSpec
 from optimizer.errors import DataValidationError, DecontrolError
+from optimizer.vocabulary import POLICY_TIERS
 
 MAX_ROWS_PER_CHECK = 50
 
@@ -32,7 +33,7 @@ HS_DIGITS = {"hs6": 6, "hs4": 4, "hs2": 2}
 
 #: Columns whose values must be allowed text, per table.
 ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("tier_overrides", "tier"): ("foundational", "transactional", "legacy"),
+    ("tier_overrides", "tier"): POLICY_TIERS,
     ("concordance", "confidence"): ("high", "medium", "low"),
     ("hs2_china", "flow"): ("export", "import"),
     ("ccl", "group"): ("A", "B", "C", "D", "E"),

@@ -12,9 +12,10 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from optimizer import vocabulary
 from optimizer.errors import DecontrolError
 
-POSITIONS: tuple[str, ...] = ("support", "neutral", "oppose")
+POSITIONS: tuple[str, ...] = vocabulary.POSITIONS
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
 

@@ -18,7 +18,6 @@ Mapping-valued settings (`risk_weights`, `fa_weights`, `controlled_share_by_conf
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -26,12 +25,15 @@ from types import MappingProxyType
 from typing import Any
 
 from optimizer.errors import DecontrolError
+from optimizer.validation import NumberError, read_number
+from optimizer.vocabulary import POLICY_TIERS
+from optimizer.vocabulary import TIERS as ALL_TIERS
 
 #: Policy tiers (what an analyst may set); `nlr` is a fact of the destination, never set by hand.
-TIERS: tuple[str, ...] = ("foundational", "transactional", "legacy")
+TIERS: tuple[str, ...] = POLICY_TIERS
 #: Every tier an item-table row can carry: the policy tiers plus `nlr` (no licence required to the
-#: partner: nothing to relieve).
-ITEM_TIERS: tuple[str, ...] = TIERS + ("nlr",)
+#: partner: nothing to relieve). Both defined in `optimizer.vocabulary`.
+ITEM_TIERS: tuple[str, ...] = ALL_TIERS
 VALUE_METHODS: tuple[str, ...] = ("gap", "baseline")
 RISK_AGGREGATIONS: tuple[str, ...] = ("max_plus", "sum")
 CONFIDENCES: tuple[str, ...] = ("high", "medium", "low")
@@ -348,14 +350,15 @@ def reason_matches(code: str, pattern: str) -> bool:
 
 # ---------------------------------------------------------------------- validation
 def _number(name: str, v: Any, lo: float | None = 0.0, hi: float | None = None, integer: bool = False) -> None:
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or (isinstance(v, float) and math.isnan(v)):
-        raise DecontrolError(f"estimation setting '{name}' must be a number, got {v!r}")
-    if integer and int(v) != v:
-        raise DecontrolError(f"estimation setting '{name}' must be a whole number, got {v!r}")
-    if lo is not None and v < lo:
-        raise DecontrolError(f"estimation setting '{name}' must be >= {lo}, got {v!r}")
-    if hi is not None and v > hi:
-        raise DecontrolError(f"estimation setting '{name}' must be <= {hi}, got {v!r}")
+    try:
+        read_number(v, text=False, lo=lo, hi=hi, integer=integer, finite=False)
+    except NumberError as exc:
+        if exc.kind in ("type", "nonfinite"):
+            raise DecontrolError(f"estimation setting '{name}' must be a number, got {v!r}") from None
+        if exc.kind == "whole":
+            raise DecontrolError(f"estimation setting '{name}' must be a whole number, got {v!r}") from None
+        bound = f">= {lo}" if exc.kind == "low" else f"<= {hi}"
+        raise DecontrolError(f"estimation setting '{name}' must be {bound}, got {v!r}") from None
 
 
 def _choice(name: str, v: Any, allowed: tuple[str, ...]) -> None:

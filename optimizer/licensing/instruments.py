@@ -29,8 +29,9 @@ from collections.abc import Mapping
 from optimizer.estimation.config import reason_family
 from optimizer.estimation.reasons import REASON_REGIME
 from optimizer.licensing.requirement import GROUP_B_EXCEPTIONS, is_chart_reason, json_object_cell, section_of
+from optimizer.vocabulary import MODES
 
-INSTRUMENTS: tuple[str, ...] = ("lift", "exception", "approval", "meu_removal")
+INSTRUMENTS: tuple[str, ...] = MODES  # optimizer.vocabulary.Mode
 INSTRUMENT_LABELS: dict[str, str] = {
     "lift": "Lift the licence requirement",
     "exception": "Licence exception eligibility",

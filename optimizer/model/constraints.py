@@ -14,33 +14,19 @@ variable at all (smaller models, and the reason is known without solving):
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import pulp
 
+from optimizer import vocabulary
 from optimizer.errors import DecontrolError
 from optimizer.model.items import ally_columns, unknown_items
-
-if TYPE_CHECKING:
-    from optimizer.model.build import PackageModel
+from optimizer.model.structure import VALUE_UNIT, PackageModel, parent_of
 
 Rows = dict[str, pulp.LpConstraint]
 GE, LE, EQ = pulp.LpConstraintGE, pulp.LpConstraintLE, pulp.LpConstraintEQ
 
 #: Exclusion reasons, in the order they are checked (the first that applies is reported).
-REASONS: tuple[str, ...] = (
-    "nlr",
-    "foundational",
-    "no_instrument",
-    "not_bis_alone",
-    "locked",
-    "fa_below_threshold",
-    "diversion_signal",
-    "ally_opposes",
-    "value_unknown",
-    "coherence",
-    "not_needed",
-)
+REASONS: tuple[str, ...] = vocabulary.REASONS  # optimizer.vocabulary.Reason
 
 
 def define_exclusions(m: PackageModel) -> dict[str, tuple[str, str]]:
@@ -194,8 +180,6 @@ def define_mode_choice(m: PackageModel) -> Rows:
 def define_target(m: PackageModel, target_usd: float) -> Rows:
     """The concession target: value unlocked >= target (model units: US$ m). Always present, so a
     sweep can move its right-hand side (`build.set_target`)."""
-    from optimizer.model.build import VALUE_UNIT
-
     row = m.add_row(
         "target",
         "target",
@@ -310,8 +294,6 @@ def define_coherence(m: PackageModel) -> Rows:
 def define_nesting(m: PackageModel) -> Rows:
     """A sub-item (`2B001-rest`) is part of its parent entry: relieve one or the other, never both
     (the same trade would count twice)."""
-    from optimizer.model.build import parent_of
-
     cands = set(m.candidates)
     rows: Rows = {}
     for item in m.candidates:

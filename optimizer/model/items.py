@@ -21,13 +21,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from optimizer import vocabulary
 from optimizer.errors import DecontrolError
 from optimizer.estimation.config import ITEM_TIERS
 from optimizer.model.scenario import normalise_item_id
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("eccn", "tier", "value_usd", "risk", "fa_score")
-TIERS: tuple[str, ...] = ITEM_TIERS
-POSITIONS: tuple[str, ...] = ("support", "neutral", "oppose")
+TIERS: tuple[str, ...] = ITEM_TIERS  # optimizer.vocabulary.TIERS
+POSITIONS: tuple[str, ...] = vocabulary.POSITIONS
 ITEM_ID = re.compile(r"^[0-9][A-E][0-9]{3}(-[A-Za-z0-9_.]+)?$")
 ALLY_COLUMN = re.compile(r"^ally_([A-Z]{3})$")
 #: Columns the optimizer carries through to package lines when the table has them.

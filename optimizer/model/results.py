@@ -15,7 +15,8 @@ an approximation (it comes from the LP relaxation, see `duals.py`).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
 import pandas as pd
@@ -133,6 +134,35 @@ class PackageResult:
         d = json_safe(d)
         d["excluded"] = [vars(e).copy() for e in self.excluded]  # text only: nothing to clean
         return d
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> PackageResult:
+        """The result `to_dict()` wrote (a stored scenario, a dashboard store, the CLI's JSON), typed
+        again: `from_dict(r.to_dict()).to_dict() == r.to_dict()`. Keys it does not know (a caller's
+        additions, the derived `n_items`) are ignored; missing ones take their defaults (figures None,
+        status ''), so `from_dict({})` is the empty result of a scenario saved before a run."""
+        known = {f.name for f in fields(cls)}
+        kw: dict[str, Any] = dict.fromkeys(_REQUIRED)  # a record saved before a run has none of them
+        kw.update({"status": "", "objective": "", "target_usd": 0.0})
+        kw.update({k: v for k, v in d.items() if k in known and k not in _NESTED})
+        kw["items"] = [_typed(PackageLine, x) for x in d.get("items") or []]
+        kw["excluded"] = [_typed(ExcludedItem, x) for x in d.get("excluded") or []]
+        kw["binding_constraints"] = [_typed(BindingConstraint, x) for x in d.get("binding_constraints") or []]
+        kw["warnings"] = list(d.get("warnings") or [])
+        return cls(**kw)
+
+
+_NESTED = frozenset({"items", "excluded", "binding_constraints", "warnings"})
+_REQUIRED = ("achieved_usd", "risk", "ally_penalty", "objective_value", "max_achievable_usd")
+
+
+def _typed(kind: type[Any], row: Mapping[str, Any]) -> Any:
+    """A `PackageLine`, `ExcludedItem` or `BindingConstraint` from its dict (unknown keys ignored; a
+    field without a default that the dict lacks, e.g. `risk` in an ally's cut, reads None)."""
+    own = fields(kind)
+    kw = {f.name: None for f in own if f.default is MISSING and f.default_factory is MISSING}
+    kw.update({k: v for k, v in row.items() if k in {f.name for f in own}})
+    return kind(**kw)
 
 
 def read_choices(m: PackageModel) -> dict[str, str]:

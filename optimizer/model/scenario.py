@@ -15,19 +15,20 @@ its risk it carries, are *parameters*, not facts: the defaults below are documen
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+from optimizer import vocabulary
 from optimizer.errors import DecontrolError
 from optimizer.jsonsafe import read_json_file
+from optimizer.validation import NumberError, fields_model, read_number, validate_fields
 
 Objective = Literal["min-risk", "max-value", "min-items"]
 OBJECTIVES: tuple[str, ...] = ("min-risk", "max-value", "min-items")
-MODES: tuple[str, ...] = ("lift", "exception", "approval", "meu_removal")
+MODES: tuple[str, ...] = vocabulary.MODES
 #: Names of earlier versions, read as today's instrument.
 MODE_ALIASES: dict[str, str] = {"full": "lift"}
 SOLVERS: tuple[str, ...] = ("auto", "cbc", "highs")
@@ -132,13 +133,8 @@ class Scenario:
         unknown = sorted(set(d) - known)
         if unknown:
             problems.append(f"unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-        kw: dict[str, Any] = {}
-        for name, check in _CHECKS.items():
-            if name in d:
-                try:
-                    kw[name] = check(d[name])
-                except _Bad as exc:
-                    problems.append(f"{name}: {exc}")
+        kw, bad = validate_fields(fields_model("ScenarioDocument", _CHECKS), d)
+        problems += bad
         if not problems:
             try:
                 return cls(**kw)._checked()
@@ -207,19 +203,18 @@ class _Bad(ValueError):
 
 
 def _number(v: Any, *, lo: float | None = None, hi: float | None = None, lo_open: bool = False) -> float:
-    if isinstance(v, bool) or not isinstance(v, (int, float, str)):
-        raise _Bad(f"expected a number, got {json.dumps(v)[:40]}")
     try:
-        x = float(v)
-    except ValueError:
-        raise _Bad(f"expected a number, got {v!r}") from None
-    if not math.isfinite(x):
-        raise _Bad(f"expected a finite number, got {v!r}")
-    if lo is not None and (x <= lo if lo_open else x < lo):
-        raise _Bad(f"must be {'>' if lo_open else '>='} {lo:g}, got {x:g}")
-    if hi is not None and x > hi:
-        raise _Bad(f"must be <= {hi:g}, got {x:g}")
-    return x
+        return read_number(v, lo=lo, hi=hi, lo_open=lo_open)
+    except NumberError as exc:
+        if exc.kind == "type":
+            raise _Bad(f"expected a number, got {json.dumps(v)[:40]}") from None
+        if exc.kind == "text":
+            raise _Bad(f"expected a number, got {v!r}") from None
+        if exc.kind == "nonfinite":
+            raise _Bad(f"expected a finite number, got {v!r}") from None
+        if exc.kind == "low":
+            raise _Bad(f"must be {'>' if lo_open else '>='} {lo:g}, got {exc.x:g}") from None
+        raise _Bad(f"must be <= {hi:g}, got {exc.x:g}") from None
 
 
 _T = TypeVar("_T")

@@ -15,6 +15,8 @@ from typing import Any
 from optimizer.errors import DecontrolError
 from optimizer.jsonsafe import read_json_file
 from optimizer.scenarios.store import ScenarioRecord, ScenarioStore, validate_name
+from optimizer.validation import fields_model, validate_fields
+from optimizer.vocabulary import POSITIONS as VOCABULARY_POSITIONS
 
 FORMAT = "decontrol-scenario"
 FORMAT_VERSION = 1
@@ -59,16 +61,9 @@ def parse_document(doc: Any, source: str = "scenario file") -> dict[str, Any]:
     """Check a decoded scenario document field by field; return it or raise naming every problem."""
     if not isinstance(doc, dict):
         raise DecontrolError(f"{source}: expected a JSON object, got {type(doc).__name__}")
-    problems = []
-    for field, (types, required) in _FIELDS.items():
-        if field not in doc:
-            if required:
-                problems.append(f"missing field '{field}'")
-            continue
-        value = doc[field]
-        if isinstance(value, bool) or not isinstance(value, types):
-            want = "/".join({dict: "object", str: "text", int: "integer"}[t] for t in types)
-            problems.append(f"field '{field}' must be {want}, got {type(value).__name__} {json.dumps(value)[:40]}")
+    by_field = {f: f"missing field '{f}'" for f, (_, required) in _FIELDS.items() if required and f not in doc}
+    validate_fields(_document_model(), doc, lambda f, message: by_field.setdefault(f, f"field '{f}' {message}"))
+    problems = [by_field[f] for f in _FIELDS if f in by_field]  # in field order, as the format lists them
     if not problems:
         if doc["format"] != FORMAT:
             problems.append(f"field 'format' is '{doc['format']}', expected '{FORMAT}'")
@@ -94,7 +89,25 @@ def parse_document(doc: Any, source: str = "scenario file") -> dict[str, Any]:
     return doc
 
 
-POSITIONS = ("support", "neutral", "oppose")
+POSITIONS = VOCABULARY_POSITIONS
+
+
+def _type_check(types: tuple[type, ...]) -> Any:
+    """A field check of the document model: the value's JSON type is one of `types` (never a bool)."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, types):
+            want = "/".join({dict: "object", str: "text", int: "integer"}[t] for t in types)
+            raise ValueError(f"must be {want}, got {type(value).__name__} {json.dumps(value)[:40]}")
+        return value
+
+    return check
+
+
+def _document_model() -> Any:
+    """The scenario document's pydantic model (`optimizer.validation.fields_model`): one field per
+    `_FIELDS` entry, type-checked; the contents are checked by the functions below."""
+    return fields_model("ScenarioFileDocument", {f: _type_check(types) for f, (types, _) in _FIELDS.items()})
 
 
 def _positions_problems(positions: Any) -> list[str]:

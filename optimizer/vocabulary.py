@@ -1,0 +1,57 @@
+"""The product's closed vocabularies, defined once: tiers, relief modes, solver statuses, allies'
+positions and the reasons an item is left out of a package (DESIGN.md §2).
+
+Each is a `StrEnum` whose values are the strings stored in item tables, scenario files, the scenario
+database and the golden files, so `Tier.LEGACY == "legacy"` and a member reads and writes as that
+text (JSON, CSV, pandas). The tuples (`TIERS`, `MODES`, ...) hold the plain strings in their documented
+order (so a message quoting them reads as before), for the code that validates or sorts by them. This module imports nothing from the project,
+so every layer can use it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+#: An item's tier for a partner: a policy judgement, except `NLR` (a fact of the destination).
+#: (Functional form: each member's value is its name in lower case, `Tier.NLR == "nlr"`.)
+Tier = StrEnum("Tier", ["FOUNDATIONAL", "TRANSACTIONAL", "LEGACY", "NLR"])
+#: A relief instrument (the package model's mode): see `optimizer.licensing.instruments`.
+Mode = StrEnum("Mode", ["LIFT", "EXCEPTION", "APPROVAL", "MEU_REMOVAL"])
+#: A solver run's true status (`optimizer.model.solve`).
+Status = StrEnum("Status", ["OPTIMAL", "FEASIBLE", "INFEASIBLE", "TIME_LIMIT"])
+#: An ally's position on an item (or a group of items).
+Position = StrEnum("Position", ["SUPPORT", "NEUTRAL", "OPPOSE"])
+#: Why an item is left out of a package, in the order the screens check them (the first that
+#: applies is reported).
+Reason = StrEnum(
+    "Reason",
+    [
+        "NLR",
+        "FOUNDATIONAL",
+        "NO_INSTRUMENT",
+        "NOT_BIS_ALONE",
+        "LOCKED",
+        "FA_BELOW_THRESHOLD",
+        "DIVERSION_SIGNAL",
+        "ALLY_OPPOSES",
+        "VALUE_UNKNOWN",
+        "COHERENCE",
+        "NOT_NEEDED",
+    ],
+)
+
+#: Policy tiers: what an analyst may set (an override, a tier rule). `nlr` is never set by hand.
+POLICY_TIERS: tuple[str, ...] = (Tier.FOUNDATIONAL.value, Tier.TRANSACTIONAL.value, Tier.LEGACY.value)
+#: Every tier an item-table row can carry, strictest first (the order of legends and tables).
+TIERS: tuple[str, ...] = tuple(t.value for t in Tier)
+#: Relief instruments in the order the package model offers them.
+MODES: tuple[str, ...] = tuple(m.value for m in Mode)
+#: Solver statuses; a package exists for the first two.
+STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
+FOUND: tuple[str, ...] = (Status.OPTIMAL.value, Status.FEASIBLE.value)
+#: Allies' positions, from the most to the least favourable.
+POSITIONS: tuple[str, ...] = tuple(p.value for p in Position)
+#: Exclusion reasons of the screens (`optimizer.model.constraints.define_exclusions`), in check order.
+REASONS: tuple[str, ...] = tuple(r.value for r in Reason)
+
+__all__ = ["FOUND", "MODES", "POLICY_TIERS", "REASONS", "STATUSES", "TIERS", "Mode", "Reason", "Status", "Tier"]

@@ -1,0 +1,28 @@
+import json
+
+from dashboard.theme import TIER_ORDER
+from optimizer import vocabulary as V
+from optimizer.data.validate import ENUMS
+from optimizer.estimation.config import ITEM_TIERS
+from optimizer.estimation.config import TIERS as POLICY
+from optimizer.licensing.instruments import INSTRUMENTS
+from optimizer.model import items as model_items
+from optimizer.model.constraints import REASONS
+from optimizer.model.scenario import MODES
+from optimizer.model.solve import STATUSES
+
+
+def test_values_are_the_stored_strings():
+    assert V.TIERS == ("foundational", "transactional", "legacy", "nlr")
+    assert V.Tier.LEGACY == "legacy" and f"{V.Tier.NLR}" == "nlr"
+    assert json.dumps([V.Mode.LIFT, V.Status.OPTIMAL]) == '["lift", "optimal"]'
+    assert V.Reason("fa_below_threshold") is V.Reason.FA_BELOW_THRESHOLD
+    assert all(type(t) is str for t in V.TIERS + V.MODES + V.STATUSES + V.REASONS)
+
+
+def test_every_module_reads_the_one_vocabulary():
+    assert POLICY == V.POLICY_TIERS == ENUMS[("tier_overrides", "tier")]
+    assert ITEM_TIERS == model_items.TIERS == TIER_ORDER == V.TIERS
+    assert MODES == INSTRUMENTS == V.MODES
+    assert REASONS == V.REASONS
+    assert STATUSES == V.STATUSES
