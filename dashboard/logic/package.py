@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from dashboard import ids
-from dashboard.components import empty_state, graph, kpi_card, provenance_badge
+from dashboard.components import eccn_link, empty_state, graph, kpi_card, provenance_badge
 from dashboard.figures.common import Kind, Provenance, empty_figure
 from dashboard.figures.package import frontier
 from dashboard.logic.package_inputs import FormValues, check_form, with_ally_positions
@@ -449,7 +449,7 @@ def table_view(result: dict | None, shown: dict | None) -> list:
     rows = [
         html.Tr(
             [
-                html.Td(l["eccn"], className="fw-semibold"),
+                html.Td(eccn_link(l["eccn"]), className="fw-semibold"),
                 html.Td(truncate(l.get("heading", ""), 70), title=l.get("heading", "")),
                 html.Td(l.get("binding_reasons", ""), title=l.get("licence_basis", "")),
                 html.Td(instrument_cite(l), title=l.get("instrument", "")),
