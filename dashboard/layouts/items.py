@@ -55,7 +55,7 @@ def _override_form() -> html.Div:
 
 def layout(state: AppState, partner: str) -> html.Div:
     ds = state.dataset()
-    analyst = auth.current_role() == "analyst"
+    analyst = auth.view_role() == "analyst"
     # an ally's page carries no tier vocabulary at all: no tier filter, no override form (only the
     # empty widgets the shared callbacks name, hidden)
     tiers = (
