@@ -51,6 +51,19 @@ def test_save_open_and_save_again_from_the_opened_version(store, runs):
     assert again.ok and again.opened["version"] == 2
 
 
+def test_opening_a_scenario_solves_its_package_again_and_names_it(store, runs, shipped_ds):
+    small, _ = runs
+    scenarios.save_current(store, "China small", small, None, author="ana")
+    form, _ = scenarios.open_scenario(store, "China small")
+    assert form["opened"] == {"name": "China small", "version": 1}
+    result, note = scenarios.run_opened(shipped_ds, form)
+    assert result is not None and result["ok"]
+    assert [line["eccn"] for line in result["package"]["items"]] == [line["eccn"] for line in small["package"]["items"]]
+    assert note.startswith("Scenario 'China small' (version 1) is open")
+    # the Allies page's hand-off fills the form only: nothing is solved, nothing is named
+    assert scenarios.run_opened(shipped_ds, {k: v for k, v in form.items() if k != "opened"}) == (None, "")
+
+
 def test_a_stale_save_is_refused_and_writes_nothing(store, runs):
     small, big = runs
     scenarios.save_current(store, "shared", small, None, author="ana")
