@@ -36,6 +36,7 @@ from optimizer.licensing.instruments import MODE_LABEL, instrument_cite
 from optimizer.model import Scenario, compute_frontier, find_alternatives, solve_package
 from optimizer.model.diagnose import diagnosis_lines, largest_target_usd
 from optimizer.model.scenario import DEFAULT_MIN_FA
+from optimizer.sources import ecfr_url
 
 FRONTIER_POINTS = 30
 ALTERNATIVES = 3
@@ -517,8 +518,15 @@ def binding_view(result: dict | None, shown: dict | None) -> list:
     return [html.H2("Binding constraints and marginal risk", className="h6"), *body]
 
 
-def _chip(e: dict) -> html.Span:
-    return html.Span(e["eccn"], className="excluded-chip", title=e.get("detail", ""))
+def _chip(e: dict) -> html.A:
+    return html.A(  # the reason on hover, the regulation text on a click
+        e["eccn"],
+        href=ecfr_url(e["eccn"]),
+        target="_blank",
+        rel="noopener noreferrer",
+        className="excluded-chip eccn-link",
+        title=e.get("detail", ""),
+    )
 
 
 def excluded_view(result: dict | None, shown: dict | None, limit: int = 40) -> list:
@@ -605,7 +613,13 @@ def alternatives_view(result: dict | None, shown: dict | None) -> list:
                             ),
                             html.Div(
                                 [
-                                    html.Span(e, className="excluded-chip" + (" chip-shared" if e in base else ""))
+                                    html.A(
+                                        e,
+                                        href=ecfr_url(e),
+                                        target="_blank",
+                                        rel="noopener noreferrer",
+                                        className="excluded-chip eccn-link" + (" chip-shared" if e in base else ""),
+                                    )
                                     for e in ids_
                                 ],
                                 className="pt-1",
