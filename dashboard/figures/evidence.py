@@ -117,7 +117,7 @@ def item_series_figure(
         height=300,
         hovermode="closest",
         xaxis=dict(dtick=1, tickformat="d", range=[x_lo, x_hi]),
-        yaxis=dict(title="US$ per year", rangemode="tozero"),
+        yaxis=dict(title="US$ per year", rangemode="tozero", tickprefix="$"),
         yaxis2=dict(title="share", overlaying="y", side="right", tickformat=".0%", rangemode="tozero", showgrid=False),
         legend=dict(orientation="h", yanchor="top", y=-0.15, x=0),
         margin=dict(l=56, r=48, t=36, b=72),
@@ -154,10 +154,10 @@ def potential_figure(rows: pd.DataFrame, title: str, label_col: str, prov: Prove
     fig.update_layout(
         title=title,
         barmode="group",
-        height=max(260, 70 + 26 * len(r)),
-        xaxis=dict(title="US$ per year (controlled share of each code)", rangemode="tozero"),
+        height=max(260, 110 + 26 * len(r)),
+        xaxis=dict(title="US$ per year (controlled share of each code)", rangemode="tozero", tickprefix="$"),
         yaxis=dict(categoryorder="array", categoryarray=list(r[label_col].astype(str)), type="category"),
-        legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
-        margin=dict(l=90, r=16, t=36, b=72),
+        legend=dict(orientation="h", yref="container", yanchor="bottom", y=0.0, x=0),
+        margin=dict(l=90, r=16, t=36, b=96),
     )
     return with_provenance(fig, prov)

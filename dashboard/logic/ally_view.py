@@ -138,11 +138,20 @@ def ally_panel_view(ds: Any, eccn: str | None, partner: str, year: Any) -> tuple
         licence_section(it, name),
         html.Div([html.Span("Trade evidence ", className="small"), provenance_badge(prov)], className="mb-1"),
         table,
-        supplier_table(ds, eccn, partner, name, y),
+        supplier_table(ds, eccn, partner, name, y, _supplier_roles(ds, eccn, partner, y)),
         evidence_section(ds, eccn, partner, name, y),
         diversion_section(ds, eccn, partner, name),
     ]
     return f"{eccn} · {name}, {y}", body, None
+
+
+def _supplier_roles(ds: Any, eccn: str, partner: str, year: int) -> dict[str, str]:
+    """Exporter -> its role in the foreign-availability score (US, partner, regime member,
+    non-regime): public regime membership, the only part of the explanation used here."""
+    from dashboard.state import item_explanation
+
+    sup = item_explanation(ds, eccn, partner, year).suppliers
+    return dict(zip(sup["exporter"], sup["role"]))
 
 
 def ally_package(result: dict[str, Any]) -> dict[str, Any]:

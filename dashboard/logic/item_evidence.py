@@ -88,8 +88,12 @@ def evidence_section(ds: Any, eccn: str, partner: str, name: str, year: int) -> 
     return html.Section([head, *children], id=ids.ITEMS_EVIDENCE, className="panel-section")
 
 
-def supplier_table(ds: Any, eccn: str, partner: str, name: str, year: int) -> html.Div:
-    """Top exporters of the item's codes: share of world exports, and of the partner's imports."""
+def supplier_table(
+    ds: Any, eccn: str, partner: str, name: str, year: int, roles: dict[str, str] | None = None
+) -> html.Div:
+    """Top exporters of the item's codes: share of world exports, and of the partner's imports.
+    `roles`: exporter -> its role in the foreign-availability score (US, partner, regime member,
+    non-regime), shown beside it so the ranking reads against the score."""
     r = memo(ds, ("evidence-suppliers", eccn, partner, year), lambda: supplier_ranking(ds, eccn, partner, year))
     if r.empty:
         return html.Div(
@@ -100,15 +104,23 @@ def supplier_table(ds: Any, eccn: str, partner: str, name: str, year: int) -> ht
             [
                 html.Td(int(x["rank"])),
                 html.Td(x["exporter"], className="fw-semibold" if x["exporter"] in ("USA", partner) else ""),
+                *([html.Td((roles or {}).get(x["exporter"], ""), className="text-muted")] if roles else []),
                 html.Td(fmt_usd(x["world_exports_usd"]), className="text-end"),
                 html.Td(fmt_pct(x["world_share"], 1), className="text-end"),
-                html.Td(fmt_usd(x["exports_to_partner_usd"], missing="not in data"), className="text-end"),
+                html.Td(
+                    "(itself)"
+                    if x["exporter"] == partner
+                    else fmt_usd(x["exports_to_partner_usd"], missing="not in data"),
+                    className="text-end",
+                ),
                 html.Td(fmt_pct(x["partner_share"], 1, missing="–"), className="text-end"),
             ]
         )
         for x in r.to_dict(orient="records")
     ]
-    header = ["#", "Exporter", "World exports", "World share", f"To {name}", f"Share of {name}'s imports"]
+    header = ["#", "Exporter", *(["Role"] if roles else []), "World exports", "World share", f"To {name}"]
+    header.append(f"Share of {name}'s imports")
+    first_number = 3 if roles else 2
     unmeasured = bool(pd.isna(r["exports_to_partner_usd"]).any())
     return html.Div(
         [
@@ -121,7 +133,12 @@ def supplier_table(ds: Any, eccn: str, partner: str, name: str, year: int) -> ht
             html.Table(
                 [
                     html.Thead(
-                        html.Tr([html.Th(h, className="text-end" if k > 1 else "") for k, h in enumerate(header)])
+                        html.Tr(
+                            [
+                                html.Th(h, className="text-end" if k >= first_number else "")
+                                for k, h in enumerate(header)
+                            ]
+                        )
                     ),
                     html.Tbody(rows),
                 ],

@@ -381,7 +381,7 @@ def panel_view(
             ),
             _table(["Component", "Value"], fa_rows, {1}),
             graph(top_suppliers(sup, name, y, trade_prov), 260),
-            supplier_table(ds, it["eccn"], partner, name, y),
+            supplier_table(ds, it["eccn"], partner, name, y, dict(zip(sup["exporter"], sup["role"]))),
             html.Div(it["fa_evidence"], className="small text-muted"),
             html.Details(
                 [
