@@ -9,6 +9,7 @@ Bootstrap (Flatly) CSS from `assets/`, Dash and AG Grid bundles from their wheel
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from urllib.parse import urlparse
@@ -18,9 +19,9 @@ import flask
 from dash import Dash, Input, Output, State, no_update
 
 from dashboard import auth, ids, jobs
-from dashboard.layouts.shell import data_badge, not_found, shell
+from dashboard.layouts.shell import data_badge, not_found, not_in_ally_view, shell
 from dashboard.logic.trade import check_partner, trade_layer_years, warm_caches
-from dashboard.pages import PAGES, page_for
+from dashboard.pages import PAGES, page_for, pages_for
 from dashboard.state import AppState
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -95,9 +96,10 @@ def create_app(
     badge = data_badge(ds.trade_synthetic, ds.trade_source, trade_layer_years(ds))
 
     def page_layout(pathname: str | None, partner: str | None):
-        page = page_for(pathname, auth.current_role())
+        page = page_for(pathname, auth.view_role())
         if page is None:
-            return not_found(pathname or "")
+            closed = page_for(pathname, auth.current_role())  # open to the analyst, not in the previewed view
+            return not_in_ally_view(closed.name) if closed is not None else not_found(pathname or "")
         return page.layout(state, check_partner(state.dataset(), partner))
 
     def serve_layout():
@@ -120,16 +122,23 @@ def create_app(
     @app.callback(
         Output(ids.PAGE, "children"),
         Output(ids.PAGE_PATH, "data"),
+        Output(ids.PAGE_VIEW, "data"),
         Input(ids.URL, "pathname"),
+        Input(ids.ALLY_PREVIEW, "value"),
         State(ids.PAGE_PATH, "data"),
+        State(ids.PAGE_VIEW, "data"),
         State(ids.PARTNER_STORE, "data"),
     )
     @auth.shared  # the router checks the role itself (page_for)
-    def _route(pathname, shown, partner):
-        """Navigation: swap the page in (not when the URL only confirms the page already shown)."""
-        if pathname == shown:
-            return no_update, no_update
-        return page_layout(pathname, partner), pathname
+    def _route(pathname, preview, shown, shown_view, partner):
+        """Navigation: swap the page in (not when the URL only confirms the page already shown);
+        and redraw it when the analyst turns the ally-view preview on or off, so the page's forms,
+        filters and tools are the ally's (`auth.view_role`), not only its data."""
+        auth.set_preview(preview)
+        view = auth.audience(preview)
+        if pathname == shown and view == shown_view:
+            return no_update, no_update, no_update
+        return page_layout(pathname, partner), pathname, view
 
     app.clientside_callback(
         """function(pathname) {
@@ -151,6 +160,20 @@ def create_app(
         }""",
         Output({"type": ids.NAV_LINK, "path": dash.ALL}, "active"),
         Input(ids.URL, "pathname"),
+        State({"type": ids.NAV_LINK, "path": dash.ALL}, "id"),
+    )
+    # The ally-view preview: the banner says so, and the navigation keeps only the allies' pages
+    # (an ally's own navbar is built with them only; its store has no `value`, so nothing changes).
+    app.clientside_callback(
+        """function(preview, links) {
+            const allyPaths = ALLY_PATHS;
+            return [!preview, links.map(function (l) {
+                return preview && allyPaths.indexOf(l.path) < 0 ? {display: "none"} : {};
+            })];
+        }""".replace("ALLY_PATHS", json.dumps([p.path for p in pages_for("ally")])),
+        Output(ids.PREVIEW_BANNER, "hidden"),
+        Output({"type": ids.NAV_LINK, "path": dash.ALL}, "style"),
+        Input(ids.ALLY_PREVIEW, "value"),
         State({"type": ids.NAV_LINK, "path": dash.ALL}, "id"),
     )
     for page in PAGES:

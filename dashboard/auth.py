@@ -392,6 +392,22 @@ def audience(preview_ally: Any = False) -> str:
     return "ally" if current_role() == "ally" or bool(preview_ally) else "internal"
 
 
+def set_preview(preview_ally: Any) -> None:
+    """Draw this request's layouts as an ally sees them when an analyst previews the ally view (the
+    router passes the switch's value). Request-scoped (`flask.g`): nothing outlives the request."""
+    if flask.has_request_context():
+        flask.g.decontrol_ally_preview = bool(preview_ally)
+
+
+def view_role() -> str:
+    """The role a layout is drawn for: the user's, or `ally` while an analyst previews the ally view
+    (`set_preview`). It can only narrow: an ally never becomes more than an ally."""
+    role = current_role()
+    if role == "analyst" and flask.has_request_context() and flask.g.get("decontrol_ally_preview"):
+        return "ally"
+    return role
+
+
 # ------------------------------------------------------------------------------------------ safe redirects
 def safe_next(target: Any) -> str:
     """`target` when it is a path on this site, else "/". Browsers drop tabs and newlines and read

@@ -12,6 +12,7 @@ from dash import dcc, html
 
 from dashboard.figures.common import Provenance
 from dashboard.theme import PROVENANCE_BADGE
+from optimizer.sources import ecfr_url, source_url
 
 #: Plotly config for every graph: no plotly logo, no cloud button; the PNG export keeps the badge.
 GRAPH_CONFIG: dcc.Graph.Config = {
@@ -29,14 +30,42 @@ def graph(fig: Any, height: int, modebar: bool = True) -> dcc.Graph:
 
 
 def provenance_badge(prov: Provenance, className: str = "ms-2") -> dbc.Badge:
-    """A REAL / SYNTHETIC badge whose hover text (title) names the source."""
+    """A REAL / SYNTHETIC badge whose hover text (title) names the source; a REAL badge whose
+    source has a known address (`optimizer.sources.source_url`) links to it, in a new tab."""
+    url = source_url(prov.source) if prov.kind == "real" else None
+    link: dict[str, Any] = {"href": url, "target": "_blank", "external_link": True} if url else {}
     return dbc.Badge(
         prov.label,
         color=PROVENANCE_BADGE[prov.kind],
         className=f"provenance-badge {className}",
-        title=f"Source: {prov.source}",
+        title=f"Source: {prov.source}" + (f" ({url})" if url else ""),
         pill=True,
+        **link,
     )
+
+
+def eccn_link(eccn: str, className: str = "") -> html.A:
+    """An ECCN as a link to its eCFR text (Supp. No. 1 to Part 774), in a new tab."""
+    return html.A(
+        str(eccn),
+        href=ecfr_url(str(eccn)),
+        target="_blank",
+        rel="noopener noreferrer",
+        title=f"eCFR text of {str(eccn).split('-', 1)[0]} (15 CFR 774 Supp. No. 1)",
+        className=f"eccn-link {className}".strip(),
+    )
+
+
+def eccn_links(eccns: list[str], empty: str = "none") -> list[Any]:
+    """Comma-separated ECCN links (`empty` when there are none), for lines of text."""
+    if not eccns:
+        return [empty]
+    out: list[Any] = []
+    for k, e in enumerate(eccns):
+        if k:
+            out.append(", ")
+        out.append(eccn_link(e))
+    return out
 
 
 def kpi_card(

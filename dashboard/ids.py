@@ -27,6 +27,8 @@ PARTNER_STORE = "nav-partner-store"  # the partner chosen last, shared by all pa
 ALLY_PREVIEW = "nav-ally-preview"  # analyst's switch: show what an ally sees (enforced in callbacks)
 NAV_USER = "nav-user"  # signed-in user and logout link (authentication on)
 NAV_LINK = "nav-link"  # pattern {"type": NAV_LINK, "path": page path}: a link of the navbar
+PREVIEW_BANNER = "nav-preview-banner"  # says an analyst is previewing the ally view
+PAGE_VIEW = "nav-page-view"  # store: the audience the page on display was drawn for (internal / ally)
 
 # --- 1. Trade ---------------------------------------------------------------------------------------
 TRADE_PARTNER = "trade-partner"
@@ -61,6 +63,10 @@ ITEMS_OVERRIDE_AUTHOR_FEEDBACK = "items-override-author-feedback"
 ITEMS_OVERRIDE_SAVE = "items-override-save"
 ITEMS_OVERRIDE_FEEDBACK = "items-override-feedback"
 ITEMS_OVERRIDE_VERSION = "items-override-version"  # store: bumps after a recorded override
+ITEMS_POTENTIAL = "items-potential"  # graph: potential vs actual US exports per item
+ITEMS_POTENTIAL_NOTE = "items-potential-note"
+ITEMS_EVIDENCE = "items-evidence"  # the item panel's trade evidence (series, potential per code, suppliers)
+ITEMS_SUPPLIER_RANKING = "items-supplier-ranking"  # table: top exporters to the world and to the partner
 
 # --- 3. Package builder -----------------------------------------------------------------------------
 PKG_PARTNER = "pkg-partner"
@@ -99,6 +105,7 @@ PKG_TARGET_SUGGESTED = "pkg-target-suggested"  # store: the target suggested for
 PKG_EXTRAS = "pkg-extras"  # store: its frontier and alternatives (phase 2, background job), tagged with the run id
 PKG_SHOWN = "pkg-shown"  # store: which package is displayed: {"kind": main|frontier|alternative, "index": n}
 PKG_STATUS = "pkg-status"
+PKG_OPENED_NOTE = "pkg-opened-note"  # which saved scenario the builder shows, after "Open in builder"
 PKG_KPIS = "pkg-kpis"
 PKG_TABLE = "pkg-table"
 PKG_EXCLUDED = "pkg-excluded"
@@ -135,6 +142,7 @@ CMP_PICK = "cmp-pick"  # the one scenario that actions and the briefing apply to
 CMP_SELECT = "cmp-select"  # the scenarios compared side by side
 CMP_TOTALS = "cmp-totals"
 CMP_DIFF = "cmp-diff"
+CMP_INPUTS = "cmp-inputs"  # table: only the inputs that differ between the compared scenarios
 CMP_FRONTIER = "cmp-frontier"
 CMP_MARKING = "cmp-marking"
 CMP_BRIEF_PPTX = "cmp-brief-pptx"
@@ -153,6 +161,10 @@ ALLY_RUN = "ally-run"
 ALLY_COALITION = "ally-coalition"
 ALLY_ALERT = "ally-alert"
 ALLY_TO_BUILDER = "ally-to-builder"  # open the Package builder with these oppositions
+ALLY_DIFF_SUMMARY = "ally-diff-summary"  # coalition vs US-only: counts of items only in one, in both
+ALLY_DIFF_COALITION = "ally-diff-coalition"  # table: items only in the coalition package
+ALLY_DIFF_US_ONLY = "ally-diff-us-only"  # table: items only in the US-only package
+ALLY_DIFF_BOTH = "ally-diff-both"  # table: items in both
 
 # --- Diversion (analyst and ally; the ally view is a whitelist of columns, see logic.diversion) ----
 DIV_TARGET = "div-target"

@@ -60,6 +60,14 @@ PROVENANCE_HEX: Final[dict[str, str]] = {
 }
 
 FLOW_COLORS: Final[dict[str, str]] = {"exports": BLUE, "imports": NAVY, "balance": ORANGE}
+#: Policy-event markers by kind (datasets/events.csv), as the Trade page draws them.
+EVENT_COLORS: Final[dict[str, str]] = {
+    "us_control": "#c0392b",
+    "china_control": "#8e44ad",
+    "tariff": "#d35400",
+    "talks": "#16a085",
+    "licensing": "#2980b9",
+}
 MODE_COLORS: Final[dict[str, str]] = {
     "lift": "#16a085",
     "exception": BLUE,

@@ -6,7 +6,8 @@ from dash import Dash, Input, Output, State, ctx, no_update
 
 from dashboard import auth, ids
 from dashboard.callbacks.common import guarded
-from dashboard.logic import ally_view, items
+from dashboard.logic import ally_view, item_evidence, items
+from dashboard.logic.trade import partner_names
 from dashboard.state import AppState
 
 
@@ -27,6 +28,20 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         if auth.audience(preview) == "ally":  # decided on the server: the role comes from the session
             return ally_view.ally_items_view(state.dataset(), partner, year, items.column_defs)
         return items.items_view(state.dataset(), partner, year, tiers)
+
+    @app.callback(
+        Output(ids.ITEMS_POTENTIAL, "figure"),
+        Output(ids.ITEMS_POTENTIAL_NOTE, "children"),
+        Input(ids.ITEMS_PARTNER, "value"),
+        Input(ids.ITEMS_YEAR, "value"),
+    )
+    @guarded(ids.ITEMS_ALERT, 2)
+    @auth.shared  # trade facts and estimates from them only (no tier, no risk): the same for allies
+    def _potential(partner, year):
+        ds = state.dataset()
+        return item_evidence.potential_view(
+            ds, partner, partner_names(ds).get(partner, partner), items.check_year(ds, year)
+        )
 
     app.clientside_callback(
         """function(text, options) {

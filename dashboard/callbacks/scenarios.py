@@ -65,7 +65,8 @@ def register_callbacks(app: Dash, state: AppState) -> None:
     )
     @auth.analyst_only
     def _fill_builder(_appeared, form):
-        """When the builder appears with a scenario waiting to be opened, fill its form once.
+        """When the builder appears with a scenario waiting to be opened, fill its form once, and
+        for a saved scenario solve its package again and say which scenario is open.
 
         The values go through `set_props`, not declared outputs: the builder's own callbacks read
         these widgets and must not wait on this one (it does nothing most of the time)."""
@@ -73,6 +74,15 @@ def register_callbacks(app: Dash, state: AppState) -> None:
             raise PreventUpdate
         for component_id, value in builder_props(form):
             set_props(component_id, {"value": value})
+        try:
+            result, note = scenarios.run_opened(state.dataset(), form)
+        except DecontrolError as exc:
+            result, note = None, f"The opened scenario could not be solved again: {exc.message}"
+        if result is not None:  # a one-shot result: the builder's stores stay in memory
+            set_props(ids.PKG_RESULT, {"data": result})
+            set_props(ids.PKG_SHOWN, {"data": {"kind": "main", "index": 0}})
+        if note:
+            set_props(ids.PKG_OPENED_NOTE, {"children": note})
         return None
 
     # ---------------------------------------------------------------- saving and managing (analysts)

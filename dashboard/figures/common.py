@@ -15,6 +15,7 @@ from typing import Literal
 import plotly.graph_objects as go
 
 from dashboard.theme import PROVENANCE_HEX, TEMPLATE_NAME
+from optimizer.sources import source_url
 
 Kind = Literal["real", "synthetic", "mixed", "analyst"]
 
@@ -69,10 +70,15 @@ def _wrap(text: str, width: int = 70) -> str:
 
 
 def with_provenance(fig: go.Figure, prov: Provenance) -> go.Figure:
-    """Add the provenance badge (top right, source on hover) and the shared template to `fig`."""
+    """Add the provenance badge (top right, source on hover) and the shared template to `fig`; a
+    REAL badge whose source has a known address links to it (`optimizer.sources.source_url`)."""
     fig.update_layout(template=TEMPLATE_NAME)
+    url = source_url(prov.source) if prov.kind == "real" else None
+    label = f"<b>{prov.label}</b>"
+    if url:
+        label = f'<a href="{url}" target="_blank" style="color:white">{label}</a>'
     fig.add_annotation(
-        text=f"<b>{prov.label}</b>",
+        text=label,
         xref="paper",
         yref="paper",
         x=1,

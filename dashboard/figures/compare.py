@@ -13,10 +13,17 @@ BN = 1e9
 SERIES_COLORS: tuple[str, ...] = (NAVY, ORANGE, GREEN, BLUE, RED, "#8e44ad")
 
 
-def frontiers_overlay(series: Mapping[str, Sequence[dict]], prov: Provenance, audience: str = "internal") -> go.Figure:
+def frontiers_overlay(
+    series: Mapping[str, Sequence[dict]],
+    prov: Provenance,
+    audience: str = "internal",
+    chosen: Mapping[str, dict] | None = None,
+) -> go.Figure:
     """One line per scenario. Analysts see least risk against value; allies see value against the
     number of items (they never see risk). `series`: name -> points with `achieved_usd`, `n_items`
-    and (internal only) `risk`."""
+    and (internal only) `risk`. `chosen`: name -> the scenario's saved package as one such point,
+    drawn as a star in the scenario's colour (a frontier shows what was possible, the star what
+    was chosen)."""
     fig = go.Figure()
     top = 0.0
     for i, (name, points) in enumerate(series.items()):
@@ -44,6 +51,29 @@ def frontiers_overlay(series: Mapping[str, Sequence[dict]], prov: Provenance, au
                 line=dict(color=color, width=1.5, shape="hv"),
                 marker=dict(size=7, color=color),
             )
+    for name, p in (chosen or {}).items():
+        if name not in series:
+            continue
+        color = SERIES_COLORS[list(series).index(name) % len(SERIES_COLORS)]
+        if audience == "ally":
+            xy = (p.get("n_items"), p["achieved_usd"] / BN)
+            hover = "chosen package: %{customdata} per year with %{x} items<extra>" + name + "</extra>"
+        elif p.get("risk") is not None:
+            xy = (p["achieved_usd"] / BN, p["risk"])
+            hover = "chosen package: %{customdata} per year · risk %{y:.2f}<extra>" + name + "</extra>"
+        else:
+            continue
+        top = max(top, p["achieved_usd"] / BN)
+        fig.add_scatter(
+            x=[xy[0]],
+            y=[xy[1]],
+            name=f"{name}: chosen package",
+            mode="markers",
+            hovertemplate=hover,
+            customdata=[fmt_usd(p["achieved_usd"])],
+            marker=dict(symbol="star", size=15, color=color, line=dict(color="white", width=1)),
+            meta={"chosen": name},
+        )
     if not fig.data:
         return empty_figure("Choose two or more saved scenarios to overlay their frontiers.", height=320)
     money = bn_axis(0.0, top, 5, title="Value unlocked per year, US$")

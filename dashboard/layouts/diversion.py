@@ -43,7 +43,7 @@ def layout(state: AppState, partner: str) -> html.Div:
                     label_for=ids.DIV_ECCN,
                 ),
                 md=2,
-                style={"display": "none"} if auth.current_role() != "analyst" else {},
+                style={"display": "none"} if auth.view_role() != "analyst" else {},
             ),
             dbc.Col(
                 [

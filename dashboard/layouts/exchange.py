@@ -94,7 +94,7 @@ def layout(state: AppState, partner: str) -> html.Div:
         html.Div(id=ids.EXG_MEASURES_BANNER),
         measures,
     ]
-    if auth.current_role() == "analyst":
+    if auth.view_role() == "analyst":
         children += _optimizer()
     return html.Div(children)
 

@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import auth, ids
-from dashboard.components import field
+from dashboard.components import GRAPH_CONFIG, field
 from dashboard.logic.items import item_years
 from dashboard.logic.trade import partner_options
 from dashboard.state import AppState
@@ -55,7 +55,7 @@ def _override_form() -> html.Div:
 
 def layout(state: AppState, partner: str) -> html.Div:
     ds = state.dataset()
-    analyst = auth.current_role() == "analyst"
+    analyst = auth.view_role() == "analyst"
     # an ally's page carries no tier vocabulary at all: no tier filter, no override form (only the
     # empty widgets the shared callbacks name, hidden)
     tiers = (
@@ -140,6 +140,18 @@ def layout(state: AppState, partner: str) -> html.Div:
             html.Div(id=ids.ITEMS_SUMMARY, className="small text-muted mb-1 d-flex align-items-center"),
             html.Div(id=ids.ITEMS_SEARCH_COUNT, className="small fw-semibold mb-1", role="status"),
             dcc.Loading(grid, type="dot", delay_show=400),
+            html.Details(
+                [
+                    html.Summary("Potential vs actual US exports, by item", className="small fw-semibold"),
+                    dcc.Loading(
+                        dcc.Graph(id=ids.ITEMS_POTENTIAL, config=GRAPH_CONFIG, style={"height": "470px"}),
+                        type="dot",
+                        delay_show=250,
+                    ),
+                    html.Div(id=ids.ITEMS_POTENTIAL_NOTE, className="small text-muted"),
+                ],
+                className="mt-2",
+            ),
             html.Div(
                 "Click a row (or select it with the keyboard and press Space) to open the item.",
                 className="small text-muted mt-1",

@@ -287,6 +287,7 @@ def _results() -> html.Div:
     return html.Div(
         [
             html.Div(id=ids.PKG_ERROR),
+            html.Div(id=ids.PKG_OPENED_NOTE, className="small text-muted mb-1", role="status"),
             html.Div(id=ids.PKG_STATUS),
             dbc.Button(id=ids.PKG_USE_MAX, color="warning", size="sm", className="mb-2", style={"display": "none"}),
             dcc.Loading(dbc.Row(id=ids.PKG_KPIS, className="g-2 mb-2"), type="dot", delay_show=300),

@@ -89,7 +89,7 @@ def _manage() -> list:
 
 
 def layout(state: AppState, partner: str) -> html.Div:
-    analyst = auth.current_role() == "analyst"
+    analyst = auth.view_role() == "analyst"
     pick = field("Scenario", dbc.Select(id=ids.CMP_PICK, size="sm", options=[]), label_for=ids.CMP_PICK)
     brief = _card(
         "Briefing for the chosen scenario",

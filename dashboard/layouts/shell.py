@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.auth import current_role
+from dashboard.auth import view_role
 from dashboard.components import provenance_badge
 from dashboard.figures.common import Provenance
 from dashboard.pages import pages_for
@@ -95,10 +95,12 @@ def shell(
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.PARTNER_STORE, storage_type="session"),
             dcc.Store(id=ids.PAGE_PATH, data=path),
+            dcc.Store(id=ids.PAGE_VIEW, data="ally" if role == "ally" else "internal"),
             dcc.Store(id=ids.SCN_CURRENT),
             dcc.Store(id=ids.SCN_OPENED),
             dcc.Store(id=ids.SCN_OPEN_FORM),
             navbar,
+            preview_banner(),
             html.Main(page, id=ids.PAGE, tabIndex="-1", className="container-fluid px-3 py-2"),
         ]
     )
@@ -109,7 +111,37 @@ def not_found(path: str) -> html.Div:
         [
             html.H1("Page not found", className="h4"),
             html.P(f"Nothing is served at {path}. The pages are:"),
-            html.Ul([html.Li(dcc.Link(p.name, href=p.path)) for p in pages_for(current_role())]),
+            html.Ul([html.Li(dcc.Link(p.name, href=p.path)) for p in pages_for(view_role())]),
         ],
         className="py-4",
+    )
+
+
+def not_in_ally_view(name: str) -> html.Div:
+    """What an analyst previewing the ally view sees on a page allies cannot open."""
+    return html.Div(
+        [
+            html.H1(f"{name}: not in the ally view", className="h4"),
+            html.P(f"Allies cannot open the {name}. The pages they see are:"),
+            html.Ul([html.Li(dcc.Link(p.name, href=p.path)) for p in pages_for("ally")]),
+            html.P("Turn off \u201cAlly view\u201d in the navigation bar to return to it.", className="small"),
+        ],
+        className="py-4",
+    )
+
+
+def preview_banner() -> html.Div:
+    """Says, on every page, that an analyst is looking at the ally view (shown by the switch)."""
+    return html.Div(
+        [
+            html.Strong("Ally view preview. "),
+            html.Span(
+                "You see what an ally sees: the pages, forms, filters and shared facts only. Your own view "
+                "is unchanged; turn off \u201cAlly view\u201d to return to it."
+            ),
+        ],
+        id=ids.PREVIEW_BANNER,
+        role="status",
+        hidden=True,
+        className="alert alert-warning py-1 px-3 mb-0 small rounded-0",
     )

@@ -22,7 +22,7 @@ from dashboard.figures.allies import member_gains_bars
 from dashboard.figures.common import Provenance
 from dashboard.logic.items import check_year, trade_provenance
 from dashboard.state import memo
-from dashboard.theme import fmt_pct, fmt_score, fmt_usd, truncate
+from dashboard.theme import fmt_pct, fmt_score, fmt_usd
 from optimizer.data import aggregates as agg
 from optimizer.errors import DecontrolError
 from optimizer.estimation.allies import POSITIONS
@@ -267,27 +267,6 @@ def _gains_table(gains: list[dict[str, Any]]) -> html.Table:
     )
 
 
-def _items_table(side: dict[str, Any], members: list[str]) -> html.Table:
-    header = ["Item", "Heading", *[f"{m}, US$/yr" for m in members], "Risk (index)", "Why"]
-    rows = [
-        [
-            i["eccn"],
-            html.Span(truncate(i["heading"], 60), title=i["heading"]),
-            *[fmt_usd(i["values_usd"].get(m), missing="unknown") for m in members],
-            fmt_score(i["risk"]),
-            i.get("why", ""),
-        ]
-        for i in side["items"]
-    ]
-    return html.Table(
-        [
-            html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
-            html.Tbody([html.Tr([html.Td(c) for c in r]) for r in rows]),
-        ],
-        className="table table-sm small mb-1",
-    )
-
-
 def coalition_view(result: dict[str, Any]) -> list:
     """Gains per member (coalition vs US-only, US$ and share of potential), a chart, both packages."""
     s = coalition_summary(result)
@@ -324,15 +303,9 @@ def coalition_view(result: dict[str, Any]) -> list:
         if any(not g["in_maxmin"] for g in s["gains"])
         else None,
     ]
-    for key, label in (("coalition", "Coalition package"), ("us_only", "US-only package")):
-        side = s["sides"][key]
-        out += [
-            html.H3(
-                f"{label}: {len(side['items'])} items, members' total {fmt_usd(side['total_usd'])} per year",
-                className="h6 mt-2",
-            ),
-            _items_table(side, s["members"]) if side["items"] else html.Div("No item.", className="small"),
-        ]
+    from dashboard.logic.coalition_diff import difference_view
+
+    out += difference_view(co, us, s["members"])
     if s["warnings"]:
         out.append(html.Ul([html.Li(w) for w in s["warnings"]], className="small text-muted mt-2"))
     return [c for c in out if c is not None]

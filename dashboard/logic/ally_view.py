@@ -129,16 +129,29 @@ def ally_panel_view(ds: Any, eccn: str | None, partner: str, year: Any) -> tuple
         html.Tbody([html.Tr([html.Th(k, className="fw-normal text-muted"), html.Td(v)]) for k, v in facts]),
         className="table table-sm small",
     )
+    from dashboard.logic.item_evidence import ecfr_line, evidence_section, supplier_table
     from dashboard.logic.items import diversion_section, licence_section
 
     body = [
         html.P(str(it.get("heading", "")), className="mb-1"),
+        ecfr_line(eccn),
         licence_section(it, name),
         html.Div([html.Span("Trade evidence ", className="small"), provenance_badge(prov)], className="mb-1"),
         table,
+        supplier_table(ds, eccn, partner, name, y, _supplier_roles(ds, eccn, partner, y)),
+        evidence_section(ds, eccn, partner, name, y),
         diversion_section(ds, eccn, partner, name),
     ]
     return f"{eccn} · {name}, {y}", body, None
+
+
+def _supplier_roles(ds: Any, eccn: str, partner: str, year: int) -> dict[str, str]:
+    """Exporter -> its role in the foreign-availability score (US, partner, regime member,
+    non-regime): public regime membership, the only part of the explanation used here."""
+    from dashboard.state import item_explanation
+
+    sup = item_explanation(ds, eccn, partner, year).suppliers
+    return dict(zip(sup["exporter"], sup["role"]))
 
 
 def ally_package(result: dict[str, Any]) -> dict[str, Any]:

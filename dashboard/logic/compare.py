@@ -111,3 +111,100 @@ def compare_provenance(ds: Any, audience: str = "internal") -> Provenance:
         f"{ds.trade_source} + analyst-made concordance, {judged}; "
         "frontiers recomputed from each scenario's saved inputs",
     )
+
+
+#: The scenario inputs a comparison can differ on, with their labels (Scenario.to_dict keys, then
+#: the allies' stated oppositions); in the order a builder's form reads.
+INPUT_LABELS: dict[str, str] = {
+    "partner": "Partner",
+    "year": "Trade year",
+    "target_usd": "Target",
+    "objective": "Objective",
+    "min_fa": "Foreign-availability threshold",
+    "max_items": "Max items",
+    "modes": "Relief modes",
+    "mode_params": "Mode value and risk shares",
+    "risk_budget": "Risk budget",
+    "category_caps": "Caps per category",
+    "locks": "Locked out",
+    "forced": "Forced in",
+    "allies": "Allies whose positions count",
+    "allow_opposed": "Opposed items allowed at a penalty",
+    "ally_penalty": "Penalty per opposition",
+    "coherence": "Technology only with its hardware",
+    "bis_alone": "BIS alone",
+    "max_diversion": "Max diversion score",
+    "solver": "Solver",
+    "time_limit_s": "Time limit (s)",
+    "rel_gap": "Relative gap",
+    "ally_positions": "Allies' oppositions",
+}
+#: What an ally may see of a scenario's inputs (no objective wording, risk budget, locks or positions).
+ALLY_INPUTS: tuple[str, ...] = ("partner", "year", "target_usd", "min_fa", "max_items", "modes")
+
+
+def _input_text(key: str, value: Any) -> str:
+    """A scenario input as a reader compares it (money in US$, lists joined, None spelled out)."""
+    from dashboard.theme import fmt_bn
+
+    if key == "target_usd":
+        return fmt_bn(float(value or 0))
+    if key == "year" and value is None:
+        return "latest"
+    if value is None or value == [] or value == {}:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{k}: {_input_text('', v) if not isinstance(v, dict) else json.dumps(v, sort_keys=True)}"
+            for k, v in sorted(value.items())
+        )
+    return str(value)
+
+
+def scenario_inputs(inputs: dict[str, Any]) -> dict[str, str]:
+    """Input key -> display text of one scenario's saved inputs (defaults filled in, so a scenario
+    saved before an input existed compares as its default)."""
+    from optimizer.model.scenario import Scenario
+
+    sc = Scenario.from_dict((inputs or {}).get("scenario") or {}).to_dict()
+    out = {k: _input_text(k, sc.get(k)) for k in INPUT_LABELS if k in sc}
+    positions = (inputs or {}).get("ally_positions") or {}
+    opposed = {
+        iso: sorted(e for e, p in by.items() if str(p).lower() == "oppose") for iso, by in sorted(positions.items())
+    }
+    out["ally_positions"] = "; ".join(f"{iso}: {', '.join(es)}" for iso, es in opposed.items() if es) or "none"
+    return out
+
+
+def input_diff(records: list[Any], audience: str = "internal") -> list[dict[str, Any]]:
+    """The inputs that differ between the scenarios: [{"key", "label", "values": [text per record]}],
+    in `INPUT_LABELS` order; [] when they all share every input. Allies: `ALLY_INPUTS` only."""
+    per = [scenario_inputs(r.inputs or {}) for r in records]
+    keys = [k for k in INPUT_LABELS if audience == "internal" or k in ALLY_INPUTS]
+    rows = []
+    for k in keys:
+        values = [p.get(k, "none") for p in per]
+        if len(set(values)) > 1:
+            rows.append({"key": k, "label": INPUT_LABELS[k], "values": values})
+    return rows
+
+
+def chosen_points(records: list[Any], audience: str = "internal") -> dict[str, dict[str, Any]]:
+    """name -> the saved package's point (achieved_usd, n_items and, internally, risk): where each
+    scenario's chosen package sits on the overlaid frontiers."""
+    out = {}
+    for rec in records:
+        res = rec.results or {}
+        items = res.get("items") or []
+        if res.get("achieved_usd") is None:
+            continue
+        point = {"achieved_usd": float(res["achieved_usd"]), "n_items": len(items)}
+        risk = res.get("total_risk", res.get("risk"))
+        if audience == "internal" and risk is not None:
+            point["risk"] = float(risk)
+        out[rec.name] = point
+    return out

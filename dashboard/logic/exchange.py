@@ -19,7 +19,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard.components import empty_state, kpi_card, provenance_badge
+from dashboard.components import eccn_link, empty_state, kpi_card, provenance_badge
 from dashboard.figures.common import Provenance
 from dashboard.figures.exchange import balance_chart, exposure_chart
 from dashboard.state import item_table, memo
@@ -414,7 +414,7 @@ def ledger_view(ds: Any, report: ExchangeReport, refs: list[ReferenceExchange]) 
             ["ECCN", "Instrument", "Licence basis", "Value/yr", "Risk"],
             [
                 [
-                    g["eccn"],
+                    eccn_link(g["eccn"]),
                     g["instrument_detail"],
                     g["licence_basis"][:90],
                     fmt_usd(g["value_usd"]),

@@ -17,6 +17,7 @@ from dash.development.base_component import Component
 from dashboard.components import empty_state, graph, provenance_badge
 from dashboard.figures.common import Provenance
 from dashboard.figures.items import top_suppliers
+from dashboard.logic.item_evidence import ecfr_line, evidence_section, supplier_table
 from dashboard.logic.trade import partner_names
 from dashboard.state import AppState, item_diversion, item_explanation, item_table
 from dashboard.theme import TIER_COLORS, TIER_ORDER, fmt_pct, fmt_score, fmt_usd
@@ -380,6 +381,7 @@ def panel_view(
             ),
             _table(["Component", "Value"], fa_rows, {1}),
             graph(top_suppliers(sup, name, y, trade_prov), 260),
+            supplier_table(ds, it["eccn"], partner, name, y, dict(zip(sup["exporter"], sup["role"]))),
             html.Div(it["fa_evidence"], className="small text-muted"),
             html.Details(
                 [
@@ -408,16 +410,18 @@ def panel_view(
     licence = licence_section(it, name)
     body = [
         html.P(it["heading"], className="mb-1"),
+        ecfr_line(it["eccn"]),
         html.Div(tier_line, className="mb-2"),
         licence,
         control,
         value,
+        evidence_section(ds, it["eccn"], partner, name, y),
         fa,
         risk,
         diversion_section(ds, it["eccn"], partner, name),
     ]
     if history is not None:
-        body.insert(2, history_section(history))
+        body.insert(3, history_section(history))
     return f"{it['eccn']} · {name}, {y}", body, it["tier"]
 
 

@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from dashboard import ids
-from dashboard.components import empty_state, graph, kpi_card, provenance_badge
+from dashboard.components import eccn_link, empty_state, graph, kpi_card, provenance_badge
 from dashboard.figures.common import Kind, Provenance, empty_figure
 from dashboard.figures.package import frontier
 from dashboard.logic.package_inputs import FormValues, check_form, with_ally_positions
@@ -36,6 +36,7 @@ from optimizer.licensing.instruments import MODE_LABEL, instrument_cite
 from optimizer.model import PackageResult, Scenario, compute_frontier, find_alternatives, solve_package
 from optimizer.model.diagnose import diagnosis_lines, largest_target_usd
 from optimizer.model.scenario import DEFAULT_MIN_FA
+from optimizer.sources import ecfr_url
 
 FRONTIER_POINTS = 30
 ALTERNATIVES = 3
@@ -454,7 +455,7 @@ def table_view(result: dict | None, shown: dict | None) -> list:
     rows = [
         html.Tr(
             [
-                html.Td(l["eccn"], className="fw-semibold"),
+                html.Td(eccn_link(l["eccn"]), className="fw-semibold"),
                 html.Td(truncate(l.get("heading", ""), 70), title=l.get("heading", "")),
                 html.Td(l.get("binding_reasons", ""), title=l.get("licence_basis", "")),
                 html.Td(instrument_cite(l), title=l.get("instrument", "")),
@@ -522,8 +523,15 @@ def binding_view(result: dict | None, shown: dict | None) -> list:
     return [html.H2("Binding constraints and marginal risk", className="h6"), *body]
 
 
-def _chip(e: dict) -> html.Span:
-    return html.Span(e["eccn"], className="excluded-chip", title=e.get("detail", ""))
+def _chip(e: dict) -> html.A:
+    return html.A(  # the reason on hover, the regulation text on a click
+        e["eccn"],
+        href=ecfr_url(e["eccn"]),
+        target="_blank",
+        rel="noopener noreferrer",
+        className="excluded-chip eccn-link",
+        title=e.get("detail", ""),
+    )
 
 
 def excluded_view(result: dict | None, shown: dict | None, limit: int = 40) -> list:
@@ -610,7 +618,13 @@ def alternatives_view(result: dict | None, shown: dict | None) -> list:
                             ),
                             html.Div(
                                 [
-                                    html.Span(e, className="excluded-chip" + (" chip-shared" if e in base else ""))
+                                    html.A(
+                                        e,
+                                        href=ecfr_url(e),
+                                        target="_blank",
+                                        rel="noopener noreferrer",
+                                        className="excluded-chip eccn-link" + (" chip-shared" if e in base else ""),
+                                    )
                                     for e in ids_
                                 ],
                                 className="pt-1",

@@ -172,11 +172,39 @@ def open_scenario(store: Any, name: Any) -> tuple[dict[str, Any], Outcome]:
         form = form_from_inputs(rec.inputs)
     except DecontrolError as exc:
         return {}, Outcome(exc.message, False)
-    return form, Outcome(
-        f"Opened '{rec.name}' (version {rec.version}) in the Package builder.",
-        True,
-        {"name": rec.name, "version": rec.version},
-    )
+    opened = {"name": rec.name, "version": rec.version}
+    # the builder solves the opened scenario again once (`run_opened`) and says which one it shows
+    form = {**form, "opened": opened}
+    return form, Outcome(f"Opened '{rec.name}' (version {rec.version}) in the Package builder.", True, opened)
+
+
+def form_run_values(form: dict[str, Any]) -> Any:
+    """The builder's `FormValues` for an opened scenario's form (as `form_from_inputs` gives it)."""
+    from dashboard.logic.package_inputs import form_values
+
+    keys = [
+        *("partner", "year", "target_bn", "objective", "min_fa", "max_items", "modes", "risk_budget", "caps"),
+        *("locks", "forced", "ally_oppose", "ally_policy", "ally_penalty", "coherence", "bis_alone", "no_diversion"),
+    ]
+    return form_values(**{k: form[k] for k in keys})
+
+
+def run_opened(ds: Any, form: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
+    """The package of an opened scenario, solved again from its saved inputs on the current data,
+    and the builder's line naming it: (result, note). (None, "") for a form that is not an opened
+    scenario (the Allies page's hand-off fills the form only). Solving again, once, rather than
+    restoring a stored result: a result kept in browser storage re-triggered the background phase
+    on every page load."""
+    from dashboard.logic.package import run_package
+
+    opened = form.get("opened")
+    if not opened:
+        return None, ""
+    result = run_package(ds, form_run_values(form))
+    label = f"Scenario '{opened['name']}' (version {opened['version']}) is open"
+    if not result.get("ok"):
+        return None, f"{label}: its saved inputs no longer pass the form's checks on the current data (see the form)."
+    return result, f"{label}: its saved inputs, solved again on the current data. Save it from the Scenarios page."
 
 
 def form_from_inputs(inputs: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,8 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.components import COMPACT_ALERT, empty_state, error_alert
+from dashboard import ids
+from dashboard.components import COMPACT_ALERT, eccn_links, empty_state, error_alert
 from dashboard.figures.common import empty_figure
 from dashboard.figures.compare import frontiers_overlay
 from dashboard.logic import compare, scenarios
@@ -126,7 +127,8 @@ def compare_view(store: Any, ds: Any, names: list[str] | None, data_dir: Path | 
     if audience == "internal":
         header.append("Total risk")
         rows = [r + [fmt_score(t.get("risk"))] for r, t in zip(rows, totals)]
-    diff_parts: list = [html.H3(f"Package differences from '{names[0]}'", className="h6 mt-2")]
+    diff_parts: list = [inputs_table(names, compare.input_diff(records, audience))]
+    diff_parts.append(html.H3(f"Package differences from '{names[0]}'", className="h6 mt-2"))
     for d in compare.diffs(records):
         changed = [f"{e} ({a} → {b})" for e, a, b in d["mode_changed"]]
         diff_parts.append(
@@ -134,9 +136,9 @@ def compare_view(store: Any, ds: Any, names: list[str] | None, data_dir: Path | 
                 [
                     html.Strong(d["name"]),
                     ": ",
-                    html.Span(f"added {', '.join(d['added']) or 'none'}", className="text-success"),
+                    html.Span(["added ", *eccn_links(d["added"])], className="text-success"),
                     " · ",
-                    html.Span(f"removed {', '.join(d['removed']) or 'none'}", className="text-danger"),
+                    html.Span(["removed ", *eccn_links(d["removed"])], className="text-danger"),
                     " · ",
                     html.Span(f"relief mode changed {', '.join(changed) or 'none'}"),
                 ],
@@ -144,8 +146,36 @@ def compare_view(store: Any, ds: Any, names: list[str] | None, data_dir: Path | 
             )
         )
     series = compare.frontier_series(ds, records, data_dir, audience)
-    fig = frontiers_overlay(series, compare.compare_provenance(ds, audience), audience)
+    chosen = compare.chosen_points(records, audience)
+    fig = frontiers_overlay(series, compare.compare_provenance(ds, audience), audience, chosen)
     return _table(header, rows), diff_parts, fig
+
+
+def inputs_table(names: list[str], rows: list[dict[str, Any]]) -> html.Div:
+    """The inputs that differ between the compared scenarios (one column per scenario); a value that
+    differs from the first scenario's is highlighted. Says so when every input is the same."""
+    title = html.H3("Inputs that differ", className="h6 mt-2")
+    if not rows:
+        return html.Div(
+            [title, html.Div("The scenarios share every input.", className="small text-muted")], id=ids.CMP_INPUTS
+        )
+    body = [
+        html.Tr(
+            [
+                html.Th(r["label"], scope="row", className="fw-normal"),
+                *[
+                    html.Td(v, className="input-differs table-warning" if k and v != r["values"][0] else "")
+                    for k, v in enumerate(r["values"])
+                ],
+            ]
+        )
+        for r in rows
+    ]
+    table = html.Table(
+        [html.Thead(html.Tr([html.Th("Input"), *[html.Th(n) for n in names]])), html.Tbody(body)],
+        className="table table-sm small mb-1",
+    )
+    return html.Div([title, table], id=ids.CMP_INPUTS)
 
 
 def brief_download(

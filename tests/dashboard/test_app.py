@@ -26,13 +26,21 @@ def test_router_swaps_pages_only_on_navigation(shipped_ds, tmp_path):
     client = app.server.test_client()
     key = next(k for k in app.callback_map if k.startswith(f"..{ids.PAGE}.children"))
 
-    def route(path, shown):
+    def route(path, shown, preview=False, shown_view="internal"):
         body = {
             "output": key,
-            "outputs": [{"id": ids.PAGE, "property": "children"}, {"id": ids.PAGE_PATH, "property": "data"}],
-            "inputs": [{"id": ids.URL, "property": "pathname", "value": path}],
+            "outputs": [
+                {"id": ids.PAGE, "property": "children"},
+                {"id": ids.PAGE_PATH, "property": "data"},
+                {"id": ids.PAGE_VIEW, "property": "data"},
+            ],
+            "inputs": [
+                {"id": ids.URL, "property": "pathname", "value": path},
+                {"id": ids.ALLY_PREVIEW, "property": "value", "value": preview},
+            ],
             "state": [
                 {"id": ids.PAGE_PATH, "property": "data", "value": shown},
+                {"id": ids.PAGE_VIEW, "property": "data", "value": shown_view},
                 {"id": ids.PARTNER_STORE, "property": "data", "value": "JPN"},
             ],
             "changedPropIds": [f"{ids.URL}.pathname"],
@@ -43,6 +51,48 @@ def test_router_swaps_pages_only_on_navigation(shipped_ds, tmp_path):
     swapped = route("/items", "/").json["response"]
     assert swapped[ids.PAGE_PATH]["data"] == "/items"
     assert '"value": "JPN"' in json.dumps(swapped[ids.PAGE]["children"])  # the partner follows the analyst
+    assert ids.ITEMS_OVERRIDE_SAVE in json.dumps(swapped[ids.PAGE]["children"])
+
+
+def test_the_ally_preview_redraws_the_page_as_an_allys(shipped_ds, tmp_path):
+    """The switch changed the data of the callbacks only: the page kept the analyst's tier filter
+    and override form, and the navigation the analyst's pages."""
+    app = create_app(home=tmp_path, cache_dir=tmp_path / "jobs")
+    client = app.server.test_client()
+    key = next(k for k in app.callback_map if k.startswith(f"..{ids.PAGE}.children"))
+
+    def route(path, preview, shown_view):
+        body = {
+            "output": key,
+            "outputs": [
+                {"id": ids.PAGE, "property": "children"},
+                {"id": ids.PAGE_PATH, "property": "data"},
+                {"id": ids.PAGE_VIEW, "property": "data"},
+            ],
+            "inputs": [
+                {"id": ids.URL, "property": "pathname", "value": path},
+                {"id": ids.ALLY_PREVIEW, "property": "value", "value": preview},
+            ],
+            "state": [
+                {"id": ids.PAGE_PATH, "property": "data", "value": path},
+                {"id": ids.PAGE_VIEW, "property": "data", "value": shown_view},
+                {"id": ids.PARTNER_STORE, "property": "data", "value": "CHN"},
+            ],
+            "changedPropIds": [f"{ids.ALLY_PREVIEW}.value"],
+        }
+        return client.post("/_dash-update-component", json=body).json["response"]
+
+    ally = route("/items", True, "internal")
+    assert ally[ids.PAGE_VIEW]["data"] == "ally"
+    text = json.dumps(ally[ids.PAGE]["children"])
+    assert ids.ITEMS_OVERRIDE_SAVE not in text and "transactional" not in text
+    assert route("/items", True, "ally") == {}  # already drawn for the ally view
+    closed = json.dumps(route("/package", True, "internal")[ids.PAGE]["children"])
+    assert "not in the ally view" in closed and ids.PKG_RUN not in closed
+    back = route("/items", False, "ally")
+    assert back[ids.PAGE_VIEW]["data"] == "internal" and ids.ITEMS_OVERRIDE_SAVE in json.dumps(
+        back[ids.PAGE]["children"]
+    )
 
 
 def test_serve_refuses_a_missing_data_directory(cli, tmp_path):

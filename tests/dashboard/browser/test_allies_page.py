@@ -17,6 +17,11 @@ def test_allies_page_shows_panels_and_the_coalition_package(page, screenshot):
     page.wait_for_selector("#ally-coalition .js-plotly-plot")
     text = page.locator("#ally-coalition").inner_text()
     assert "Coalition package" in text and "US-only package" in text and "share of its potential" in text
+    # the two packages as their difference: items only in one, and a count of those in both
+    summary = page.locator("#ally-diff-summary").inner_text()
+    assert "only in the coalition package" in summary and "in both" in summary
+    assert "Only in the US-only package" in text
+    assert page.locator("#ally-coalition a.eccn-link").count() >= 1 or "None." in text
     screenshot(page, "allies", full_page=True)
 
     # a position on an item that does not exist: an inline message naming it, the run left alone

@@ -41,8 +41,11 @@ def test_gives_and_gets_page(page, screenshot):
         page.click("#exg-slide")
     assert dl.value.suggested_filename == "exchange-CHN-2026-12-01-synthetic.pptx"
 
+    # the ally-view preview redraws the page as an ally's: the shared exposure, no optimizer, no gives
     page.click("#nav-ally-preview")
-    page.click("#exg-run")
-    page.wait_for_function("() => document.querySelector('#exg-status').innerText.includes('Hidden in the ally view')")
-    assert "5A003" not in page.locator("#exg-gives").inner_text()
+    page.wait_for_selector("#nav-preview-banner", state="visible")
+    page.wait_for_function("() => !document.querySelector('#exg-run')")
+    page.wait_for_selector("#exg-measures table")
+    assert page.locator("#exg-gives").count() == 0
+    assert "5A003" not in page.locator("#nav-page").inner_text()
     page.wait_for_load_state("networkidle")

@@ -27,6 +27,14 @@ def test_save_compare_open_and_a_stale_save_is_refused(page, screenshot, live_ho
     page.wait_for_selector("#cmp-diff .text-success")
     page.wait_for_selector("#cmp-frontier .scatterlayer .trace:nth-child(2)")
     assert "Package differences from 'China 2m'" in page.locator("#cmp-diff").inner_text()
+    inputs = page.locator("#cmp-inputs")
+    assert "Inputs that differ" in inputs.inner_text() and "Target" in inputs.inner_text()
+    assert "Trade year" not in inputs.inner_text()  # the same in both scenarios
+    assert inputs.locator("td.input-differs").count() >= 1
+    page.wait_for_function(
+        "document.querySelector('#cmp-frontier .js-plotly-plot').data.filter(t => t.marker && t.marker.symbol === 'star')"
+        ".length === 2"
+    )
     screenshot(page, "scenarios")
     screenshot(page, "scenarios-full", full_page=True)
 
@@ -36,6 +44,13 @@ def test_save_compare_open_and_a_stale_save_is_refused(page, screenshot, live_ho
     page.click("#scn-open")
     page.wait_for_url("**/package")
     page.wait_for_function("document.querySelector('#pkg-target')?.value === '0.002'")
+    # the scenario's package is there without a click on Run, and the builder says which scenario is open
+    page.wait_for_function(
+        "document.querySelector('#pkg-opened-note')?.innerText?.includes(\"Scenario 'China 2m' (version 1) is open\")"
+    )
+    page.wait_for_selector("#pkg-table table")
+    page.wait_for_selector("#pkg-frontier .scatterlayer .point")
+    page.wait_for_selector("#pkg-cancel:disabled")
     page.click("#pkg-run")
     page.wait_for_selector("#pkg-table table")
     page.wait_for_selector("#pkg-frontier .scatterlayer .point")

@@ -69,3 +69,13 @@ def test_the_builder_frontier_axis_is_in_the_packages_unit():
     fig = frontier(pts, Provenance("synthetic", "layer"))
     assert all(t.endswith("m") or t == "$0" for t in fig.layout.xaxis.ticktext)
     assert "US$ m" in fig.layout.xaxis.title.text
+
+
+def test_a_real_badge_links_to_its_known_source_a_synthetic_one_never():
+    real = with_provenance(go.Figure(), Provenance("real", "US goods trade with key partners, Census basis, real"))
+    (badge,) = [a for a in real.layout.annotations if a.name == "provenance"]
+    assert badge.text.startswith('<a href="https://www.census.gov/') and "REAL DATA" in badge.text
+    syn = with_provenance(go.Figure(), Provenance("synthetic", "layer calibrated to US Census totals"))
+    assert "href" not in next(a for a in syn.layout.annotations if a.name == "provenance").text
+    unknown = with_provenance(go.Figure(), Provenance("real", "Policy timeline"))
+    assert "href" not in next(a for a in unknown.layout.annotations if a.name == "provenance").text

@@ -251,3 +251,11 @@ def test_items_left_out_are_listed_in_full(result):
     view = str(package.excluded_view(result, None, limit=5))
     assert all(f"'{e['eccn']}'" in view for e in result["package"]["excluded"])
     assert "more" in view
+
+
+def test_an_excluded_items_chip_links_to_its_ecfr_text_and_keeps_its_reason_on_hover():
+    from dashboard.logic.package import _chip
+
+    chip = _chip({"eccn": "2B001-rest", "detail": "FA below threshold"})
+    assert chip.children == "2B001-rest" and chip.title == "FA below threshold"
+    assert chip.href.endswith("part-774/appendix-Supplement%20No.%201%20to%20Part%20774#:~:text=2B001")

@@ -51,6 +51,19 @@ def test_save_open_and_save_again_from_the_opened_version(store, runs):
     assert again.ok and again.opened["version"] == 2
 
 
+def test_opening_a_scenario_solves_its_package_again_and_names_it(store, runs, shipped_ds):
+    small, _ = runs
+    scenarios.save_current(store, "China small", small, None, author="ana")
+    form, _ = scenarios.open_scenario(store, "China small")
+    assert form["opened"] == {"name": "China small", "version": 1}
+    result, note = scenarios.run_opened(shipped_ds, form)
+    assert result is not None and result["ok"]
+    assert [line["eccn"] for line in result["package"]["items"]] == [line["eccn"] for line in small["package"]["items"]]
+    assert note.startswith("Scenario 'China small' (version 1) is open")
+    # the Allies page's hand-off fills the form only: nothing is solved, nothing is named
+    assert scenarios.run_opened(shipped_ds, {k: v for k, v in form.items() if k != "opened"}) == (None, "")
+
+
 def test_a_stale_save_is_refused_and_writes_nothing(store, runs):
     small, big = runs
     scenarios.save_current(store, "shared", small, None, author="ana")
@@ -121,7 +134,14 @@ def test_compare_shows_totals_and_the_package_diff(store, runs, shipped_ds):
     }
     totals, diff, fig = scenarios_page.compare_view(store, shipped_ds, ["small", "big"], None, "internal")
     assert "Total risk" in json.dumps(totals.to_plotly_json(), default=str)
-    assert len(fig.data) == 2 and fig.layout.yaxis.title.text.startswith("Least total risk")
+    lines = [t for t in fig.data if t.mode == "lines+markers"]
+    stars = [t for t in fig.data if t.marker.symbol == "star"]
+    assert len(lines) == 2 and fig.layout.yaxis.title.text.startswith("Least total risk")
+    assert [t.name for t in stars] == ["small: chosen package", "big: chosen package"]
+    assert stars[0].x[0] * 1e9 == pytest.approx(small["package"]["achieved_usd"])
+    inputs = json.dumps(diff[0].to_plotly_json(), default=str)
+    assert "Inputs that differ" in inputs and "Target" in inputs and "Relief modes" in inputs
+    assert "Trade year" not in inputs  # the same in both: not listed
     refs = [store.set_shared_title(n, t).share_id for n, t in (("small", "Option 1"), ("big", "Option 2"))]
     ally_totals, ally_diff, ally_fig = scenarios_page.compare_view(store, shipped_ds, refs, None, "ally")
     payload = [ally_totals.to_plotly_json(), [c.to_plotly_json() for c in ally_diff], ally_fig.to_plotly_json()]
@@ -129,6 +149,10 @@ def test_compare_shows_totals_and_the_package_diff(store, runs, shipped_ds):
     text = json.dumps(payload, default=str)
     assert "Option 1" in text and '"small"' not in text and "'small'" not in text
     assert ally_fig.layout.xaxis.title.text == "Items in the package"
+    assert [t.x[0] for t in ally_fig.data if t.marker.symbol == "star"] == [
+        len(small["package"]["items"]),
+        len(big["package"]["items"]),
+    ]
 
 
 def _xlsx_text(data: bytes) -> str:
