@@ -28,7 +28,7 @@ EVENTS: list[dict[str, str]] = [
         "date": "2018-08-13",
         "kind": "us_control",
         "title": "Export Control Reform Act (ECRA) enacted",
-        "summary": "ECRA, part of the FY2019 NDAA, gives the EAR a permanent statutory basis and mandates emerging and foundational technology controls.",
+        "summary": "ECRA, part of the FY2019 NDAA, gives the EAR a permanent statutory basis and requires BIS to identify and control emerging and other essential technologies (section 1758).",
         "source": "Pub. L. 115-232, Title XVII Part I (50 U.S.C. 4801 et seq.), signed 2018-08-13",
     },
     {
