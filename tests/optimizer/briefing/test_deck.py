@@ -9,6 +9,7 @@ from pptx import Presentation
 
 from optimizer.audience import INTERNAL_MARKERS
 from optimizer.briefing import Briefing, write_deck, write_workbook
+from optimizer.briefing.template import visible_markings
 from optimizer.errors import DecontrolError
 
 
@@ -108,14 +109,15 @@ def test_deck_has_native_charts_and_marking_everywhere(briefing, tmp_path, audie
     briefing.audience, briefing.marking = audience, "NEGOTIATION DRAFT - TEST"
     path = write_deck(briefing, tmp_path / "deck.pptx")
     prs = Presentation(str(path))
-    assert len(prs.slides) >= 5
+    # title, summary, trade, package, frontier | value by item, availability, alternatives, (excluded), assumptions
+    assert len(prs.slides) == (9 if audience == "internal" else 8)
     assert prs.slide_width > prs.slide_height * 1.7  # 16:9
     charts = [sh for s in prs.slides for sh in s.shapes if sh.has_chart]
     assert len(charts) >= 2
     assert not any(sh.shape_type == 13 for s in prs.slides for sh in s.shapes)  # 13 = picture
     for slide in prs.slides:
-        marks = [sh for sh in slide.shapes if sh.has_text_frame and sh.text_frame.text == "NEGOTIATION DRAFT - TEST"]
-        tops = sorted(sh.top for sh in marks)
+        marks = [(top, text) for top, text in visible_markings(slide) if text == "NEGOTIATION DRAFT - TEST"]
+        tops = sorted(top for top, _ in marks)
         assert len(marks) == 2 and tops[0] < prs.slide_height / 10 and tops[1] > prs.slide_height * 0.9
     text = deck_text(prs)
     assert "SYNTHETIC" in text
@@ -140,8 +142,8 @@ def test_internal_deck_shows_risk_and_exclusions(briefing, tmp_path, deck_text):
     text = deck_text(prs)
     assert "Security risk" in text and "foundational" in text
     wb = openpyxl.load_workbook(write_workbook(briefing, tmp_path / "internal.xlsx"))
-    assert wb.sheetnames == ["Package", "Excluded", "Items", "Assumptions"]
-    assert wb["Package"].max_row == 3
+    assert wb.sheetnames == ["Package", "Excluded", "Frontier", "Alternatives", "Items", "Assumptions"]
+    assert wb["Package"].max_row == 4  # banner, header, two items
 
 
 def test_wrong_suffix_is_refused(briefing, tmp_path):

@@ -9,6 +9,7 @@ import pytest
 from pptx import Presentation
 
 from optimizer.audience import INTERNAL_MARKERS
+from optimizer.briefing.template import visible_markings
 
 
 @pytest.fixture()
@@ -67,9 +68,16 @@ def test_brief_from_flags_writes_deck_and_workbook(cli, tmp_path, deck_text):
     assert code == 0, err
     prs = Presentation(str(deck))
     assert len(prs.slides) >= 5
-    assert all(any(sh.has_text_frame and sh.text_frame.text == "TEST MARKING" for sh in s.shapes) for s in prs.slides)
+    assert all([t for _, t in visible_markings(s)] == ["TEST MARKING"] * 2 for s in prs.slides)
     assert sum(sh.has_chart for s in prs.slides for sh in s.shapes) >= 2
-    assert openpyxl.load_workbook(book).sheetnames == ["Package", "Excluded", "Items", "Assumptions"]
+    assert openpyxl.load_workbook(book).sheetnames == [
+        "Package",
+        "Excluded",
+        "Frontier",
+        "Alternatives",
+        "Items",
+        "Assumptions",
+    ]
     assert "Foreign-availability threshold: 0.50 (items scoring below it are left out)" in deck_text(deck)
 
 
@@ -105,7 +113,7 @@ def test_an_infeasible_brief_carries_the_diagnosis(cli, tmp_path, deck_text, aud
     assert code == 0, err
     text = deck_text(deck)
     assert "No package reaches the $10.0m target" in text and "Largest achievable target: $6.35m a year" in text
-    rows = dict(openpyxl.load_workbook(book)["Assumptions"].iter_rows(min_row=2, values_only=True))
+    rows = dict(openpyxl.load_workbook(book)["Assumptions"].iter_rows(min_row=3, values_only=True))
     assert float(rows["result.largest_achievable_target_usd"]) == 6.35e6
     assert rows["result.diagnosis.1"].startswith("Largest achievable target: $6.35m")
     if audience == "internal":
