@@ -351,7 +351,7 @@ def bottom_line(b: Briefing) -> list[str]:
     n = len(lines)
     if not n:
         return [nothing_to_offer(p, b.partner_name) or f"The {target} target is met without relief."]
-    names = _names_list([short_name(l.get("eccn", ""), l.get("heading", ""), 40).lower() for l in lines])
+    names = _names_list([short_name(l.get("eccn", ""), l.get("heading", ""), 60).lower() for l in lines])
     out = [
         f"Offer: relief of US licence requirements on {n} {'item' if n == 1 else 'items'} ({names}).",
         f"Worth: {fmt_usd(p.get('achieved_usd'))} a year of US exports unlocked, against a {target} target"
@@ -761,7 +761,9 @@ def _allies_slide(prs: Deck, b: Briefing) -> str:
 def _alternatives_slide(prs: Deck, b: Briefing) -> str:
     internal = b.audience == "internal"
     chosen = {l.get("eccn") for l in b.package.get("items", [])}
-    s = _content(prs, "Alternative packages", "Near-optimal packages built from different items, for negotiating room")
+    s = _content(
+        prs, "Alternative packages", "Packages within 5% of the proposal, built from different items: room to negotiate"
+    )
     header = ["Option", "Items", "Value / yr"] + (["Risk"] if internal else []) + ["Differs from the proposal"]
     rows = [
         ["Proposal", str(len(chosen)), fmt_usd(b.package.get("achieved_usd"))]

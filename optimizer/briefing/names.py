@@ -28,7 +28,7 @@ SHORT_NAMES: dict[str, str] = {
     "2B005": "Coating and deposition equipment",
     "2B006": "Dimensional measuring systems",
     "2B008": "Rotary tables and tilting spindles",
-    "2B991": "Numerical control units and machine tools",
+    "2B991": "NC units and machine tools",
     "2D003": "Software for optical finishing tools",
     "3A001": "Electronic components",
     "3A003": "Spray-cooling thermal systems",

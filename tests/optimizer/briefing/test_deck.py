@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import openpyxl
 import pandas as pd
 import pytest
@@ -202,3 +204,238 @@ def test_frontier_axis_is_in_the_unit_of_the_range(cli, tmp_path):
     assert scatter.category_axis.axis_title.text_frame.text == "Exports unlocked, US$ m per year"
     xs = [float(v.text) for v in scatter.plots[0].series[0]._element.xpath("./c:xVal//c:v")]
     assert max(xs) > 1  # millions (6.35 at the top), not 0.006 billions
+
+
+# -- the deck as a briefer reads it --------------------------------------------------------------
+
+LONG_HEADING = (
+    'Dimensional inspection or measuring systems, equipment, position feedback units and "electronic '
+    'assemblies", as follows (see List of Items Controlled), excluding calibration standards'
+)
+
+
+@pytest.fixture()
+def rich(briefing) -> Briefing:
+    """The fixture with a long legal heading on an entry that has no curated name, suppliers as the FA
+    score reads them, an ally's positions and a frontier spanning three orders of magnitude."""
+    from dataclasses import replace
+
+    package = dict(briefing.package)
+    package["items"] = [
+        *package["items"],
+        {"eccn": "2B996", "heading": LONG_HEADING, "mode": "lift", "value_usd": 2e6, "risk": 0.1, "fa_score": 0.5},
+    ]
+    items = pd.concat(
+        [briefing.items, pd.DataFrame([{"eccn": "2B996", "heading": LONG_HEADING, "value_usd": 2e6}])],
+        ignore_index=True,
+    )
+    items["fa_top_suppliers"] = [
+        "DEU 46% [regime]; CHN 14% [partner]; USA 9% [US]; VNM 7%",
+        "TWN 30%; USA 20% [US]; JPN 10% [regime]",
+        "KOR 12% [regime]",
+    ]
+    items["ally_JPN"] = ["support", "oppose", "neutral"]
+    frontier = [{"target_usd": t, "achieved_usd": t, "risk": t / 2e9, "items": []} for t in (0, 2e6, 1e8, 2.3e9, 4e9)]
+    return replace(
+        briefing,
+        package=package,
+        items=items,
+        frontier=frontier,
+        country_names={"DEU": "Germany", "VNM": "Viet Nam", "TWN": "Taiwan", "JPN": "Japan", "KOR": "Korea"},
+        option_name="q3-internal-draft-7",
+    )
+
+
+def _texts(prs) -> list[str]:
+    """Every text on the slides, piece by piece (runs of a text box joined per paragraph, table cells,
+    chart categories), for per-string checks."""
+    out = []
+    for slide in prs.slides:
+        for sh in slide.shapes:
+            if sh.has_text_frame:
+                out += [p.text for p in sh.text_frame.paragraphs]
+            if sh.has_table:
+                out += [c.text for row in sh.table.rows for c in row.cells]
+            if sh.has_chart:
+                out += [str(c) for c in sh.chart.plots[0].categories]
+    return out
+
+
+def _notes(prs) -> list[str]:
+    return [s.notes_slide.notes_text_frame.text if s.has_notes_slide else "" for s in prs.slides]
+
+
+@pytest.mark.parametrize("audience", ["internal", "ally"])
+def test_every_slide_has_its_number_and_notes_with_sources(rich, tmp_path, audience):
+    from pptx.enum.shapes import PP_PLACEHOLDER
+    from pptx.oxml.ns import qn
+
+    rich.audience = audience
+    prs = Presentation(str(write_deck(rich, tmp_path / "d.pptx")))
+    for i, slide in enumerate(prs.slides, start=1):
+        nums = [sh for sh in slide.placeholders if sh.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER]
+        assert len(nums) == 1, f"slide {i} has no slide number"
+        fld = nums[0].element.find(".//" + qn("a:fld"))
+        assert fld is not None and fld.get("type") == "slidenum" and nums[0].text_frame.text == str(i)
+    notes = _notes(prs)
+    assert all("Sources:" in n and "Assumptions:" in n for n in notes), notes
+    assert all("dataset abc" in n for n in notes)  # the dataset id lives in the notes ...
+    assert "abc" not in " ".join(_texts(prs)).split()  # ... and not on the slides
+
+
+def test_ally_notes_hold_no_internal_field_either(rich, tmp_path):
+    rich.audience = "ally"
+    prs = Presentation(str(write_deck(rich, tmp_path / "a.pptx")))
+    notes = " ".join(_notes(prs)).lower()
+    for marker in (*INTERNAL_MARKERS, "foundational"):
+        assert marker not in notes, marker
+    assert "allies' positions" not in " ".join(_texts(prs)).lower()  # positions are internal
+
+
+def test_no_heading_is_cut_mid_word(rich, tmp_path):
+    from optimizer.briefing.names import SHORT_NAMES, cut_words, heading_name
+
+    prs = Presentation(str(write_deck(rich, tmp_path / "d.pptx")))
+    source = [LONG_HEADING, *rich.items["heading"], *SHORT_NAMES.values()]
+    words = set(re.findall(r"[\w-]+", " ".join(source)))
+    cut = [t for t in _texts(prs) if "…" in t]
+    for t in cut:
+        for piece in t.split("…")[:-1]:
+            last = re.findall(r"[\w-]+$", piece.rstrip())
+            assert not last or last[0] in words or last[0].lower() in {w.lower() for w in words}, (t, last)
+    assert any(t.startswith("2B996 Dimensional inspection") for t in _texts(prs))
+    assert cut_words("Dimensional inspection or measuring systems", 20) == "Dimensional…"
+    assert cut_words("Dimensional inspection", 30) == "Dimensional inspection"
+    assert heading_name(LONG_HEADING) == "Dimensional inspection or measuring…"
+
+
+def test_bar_charts_start_at_zero_and_the_frontier_shows_the_proposal(rich, tmp_path):
+    from pptx.enum.chart import XL_CHART_TYPE
+    from pptx.oxml.ns import qn
+
+    for audience in ("internal", "ally"):
+        rich.audience = audience
+        prs = Presentation(str(write_deck(rich, tmp_path / f"{audience}.pptx")))
+        charts = [sh.chart for s in prs.slides for sh in s.shapes if sh.has_chart]
+        bars = [c for c in charts if c.chart_type in (XL_CHART_TYPE.BAR_CLUSTERED, XL_CHART_TYPE.COLUMN_CLUSTERED)]
+        assert bars
+        assert all(c.value_axis.minimum_scale == 0 for c in bars)
+    rich.audience = "internal"
+    prs = Presentation(str(write_deck(rich, tmp_path / "i.pptx")))
+    scatter = next(
+        sh.chart
+        for s in prs.slides
+        for sh in s.shapes
+        if sh.has_chart and sh.chart.chart_type == XL_CHART_TYPE.XY_SCATTER_LINES
+    )
+    x_axis = scatter.category_axis
+    assert x_axis._element.find(qn("c:scaling")).find(qn("c:logBase")) is not None  # 2m .. 4bn: log scale
+    assert "log scale" in x_axis.axis_title.text_frame.text
+    proposed = scatter.plots[0].series[1]
+    assert len(list(proposed.values)) == 1 and "Proposed" in proposed.points[0].data_label.text_frame.text
+
+
+def test_slide_one_has_a_title_and_bottom_line_not_the_scenario_name(rich, tmp_path):
+    prs = Presentation(str(write_deck(rich, tmp_path / "d.pptx")))
+    first = prs.slides[0]
+    assert first.shapes.title.text == "Export-control relief for China: $2.3bn a year from 3 items"
+    text = " ".join(_texts(prs))
+    assert "q3-internal-draft-7" not in text and "optimal" not in text.lower()
+    one = " ".join(t for sh in first.shapes if sh.has_text_frame for t in [sh.text_frame.text])
+    for part in ("Offer:", "Worth:", "Risks:", "Other suppliers: Germany, Taiwan"):
+        assert part in one, part
+    assert "LP duals" not in text
+    assert prs.slides[1].shapes.title.text == "Executive summary"
+
+
+def test_foreign_suppliers_and_allies_slides(rich, tmp_path):
+    prs = Presentation(str(write_deck(rich, tmp_path / "d.pptx")))
+    titles = [s.shapes.title.text if s.shapes.title is not None else "" for s in prs.slides]
+    fa = prs.slides[titles.index("Who else supplies these items")]
+    table = next(sh.table for sh in fa.shapes if sh.has_table)
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows}
+    assert rows["2B991 NC units and machine tools"][1] == "Germany 46%*, Viet Nam 7%"
+    assert rows["2B991 NC units and machine tools"][2] == "14%"  # China's own share
+    allies = prs.slides[titles.index("Allies' positions")]
+    cells = [[c.text for c in r.cells] for r in next(sh.table for sh in allies.shapes if sh.has_table).rows]
+    assert cells[0][-1] == "Japan" and ["4A994 Computers and assemblies", "yes", "oppose"] in cells
+    rich.audience = "ally"
+    ally = Presentation(str(write_deck(rich, tmp_path / "a.pptx")))
+    assert "Allies' positions" not in [s.shapes.title.text for s in ally.slides if s.shapes.title is not None]
+    assert visible_markings(ally.slides[0])[0][1] == "CUI//REL TO USA, JPN"
+
+
+def test_default_markings_follow_cui_practice_and_stay_editable(briefing, tmp_path):
+    from optimizer.briefing.template import TEMPLATE_PATH, open_template
+
+    prs = Presentation(str(write_deck(briefing, tmp_path / "d.pptx")))
+    assert {t for s in prs.slides for _, t in visible_markings(s)} == {"CUI"}
+    briefing.audience = "ally"
+    prs = Presentation(str(write_deck(briefing, tmp_path / "a.pptx")))
+    assert {t for s in prs.slides for _, t in visible_markings(s)} == {"CUI//DISPLAY ONLY"}
+    # the marking lives in the master: one edit there re-marks every slide
+    assert not any(sh.name.startswith("Marking") for s in prs.slides for sh in s.shapes)
+    assert TEMPLATE_PATH.is_file()
+    # a restyled template without marking boxes gets them
+    bare = Presentation(str(TEMPLATE_PATH))
+    for sh in [sh for sh in bare.slide_master.shapes if sh.name.startswith("Marking")]:
+        sh.element.getparent().remove(sh.element)
+    bare.save(str(tmp_path / "bare.pptx"))
+    again = open_template("CUI//SP-EXPT", tmp_path / "bare.pptx")
+    assert (
+        sorted(sh.text_frame.text for sh in again.slide_master.shapes if sh.name.startswith("Marking"))
+        == ["CUI//SP-EXPT"] * 2
+    )
+
+
+def test_the_template_ships_with_the_package():
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    data = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    assert "templates/*.pptx" in data["optimizer.briefing"]
+    assert (root / "optimizer" / "briefing" / "templates" / "briefing.pptx").is_file()
+
+
+# -- the workbook ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("audience", ["internal", "ally"])
+def test_workbook_has_formats_filters_banner_and_no_numeric_text(rich, tmp_path, audience):
+    from optimizer.briefing.workbook import PERCENT_FORMAT, USD_FORMAT
+
+    rich.audience = audience
+    wb = openpyxl.load_workbook(write_workbook(rich, tmp_path / "b.xlsx"))
+    assert {"Frontier", "Alternatives"} <= set(wb.sheetnames)
+    for ws in wb:
+        assert "SYNTHETIC" in str(ws["A1"].value), ws.title  # the banner row
+        assert ws.freeze_panes == "B3" and ws.auto_filter.ref and ws.auto_filter.ref.startswith("A2:"), ws.title
+        headers = [c.value for c in ws[2]]
+        assert all(h and "_" not in str(h) for h in headers), (ws.title, headers)
+        code_cols = {j for j, h in enumerate(headers) if str(h) in ("ECCN", "HS6 codes", "Category", "Group")}
+        for row in ws.iter_rows(min_row=3):
+            for j, c in enumerate(row):
+                if isinstance(c.value, str) and j not in code_cols:
+                    try:
+                        float(c.value)
+                    except ValueError:
+                        continue
+                    raise AssertionError(f"{ws.title}!{c.coordinate} holds the number {c.value!r} as text")
+    pkg = wb["Package"]
+    header = [c.value for c in pkg[2]]
+    value = pkg.cell(row=3, column=header.index("Value unlocked (US$/yr)") + 1)
+    fa = pkg.cell(row=3, column=header.index("Foreign availability") + 1)
+    assert isinstance(value.value, (int, float)) and value.number_format == USD_FORMAT
+    assert isinstance(fa.value, float) and fa.number_format == PERCENT_FORMAT
+    rows = {r[0].value: r[1] for r in wb["Assumptions"].iter_rows(min_row=3)}
+    assert rows["target_usd"].value == 2e9 and rows["target_usd"].number_format == USD_FORMAT
+    assert rows["year"].value == 2024 and rows["year"].number_format == "0"
+
+
+def test_numeric_text_is_caught():
+    """The check above can fail: text that reads as a number becomes a number, codes stay text."""
+    from optimizer.briefing.workbook import _numeric
+
+    out = _numeric(pd.DataFrame({"value": ["2000000000.0", "abc", None], "hs6": ["010121", "847190", "x"]}))
+    assert out["value"].tolist()[:2] == [2e9, "abc"] and out["hs6"].tolist() == ["010121", "847190", "x"]
