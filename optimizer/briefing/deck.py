@@ -420,7 +420,12 @@ def _summary_slide(prs: Deck, b: Briefing) -> str:
     items: list[tuple[str, str]] = []
     if _found(b) and lines:
         top = [item_label(l.get("eccn", ""), l.get("heading", ""), 40) for l in lines[:3]]
-        items.append(("The offer.", f"{len(lines)} items, led by {_names_list(top, 3)}."))
+        items.append(
+            (
+                "The offer.",
+                f"{len(lines)} items, led by {_names_list(top, 3)}." if len(lines) > 1 else f"1 item, {top[0]}.",
+            )
+        )
         items.append(
             (
                 "Its worth.",
@@ -558,7 +563,7 @@ def _package_slide(prs: Deck, b: Briefing) -> str:
         ]
         header, rows, widths = ["What the analysis found"], [[line] for line in why], [1.0]
     else:
-        widths = [1.1, 3.0, 3.0, 1.0, 1.2] + ([0.6, 2.9] if internal else [])
+        widths = [1.1, 2.9, 2.9, 1.0, 1.4] + ([0.7, 2.8] if internal else [])
     _table(s, header, rows, Inches(0.5), Inches(1.6), Inches(12.3), widths, size=11 if len(header) > 1 else 14)
     more = len(lines) - MAX_TABLE_ROWS
     _source(s, _data_note(b) + (f" {more} more items in the workbook." if more > 0 else ""))
@@ -868,8 +873,11 @@ def _exchange_slide(prs: Deck, b: Briefing) -> str:
     from optimizer.briefing.exchange import add_exchange_slide
 
     assert b.exchange is not None
-    add_exchange_slide(prs, b.exchange, b.exchange_references)
-    return "Gives and gets: US gives are the package's items; gets are relief of the partner's own export controls."
+    add_exchange_slide(prs, b.exchange, b.exchange_references, partner_name=b.partner_name)
+    ids = ", ".join(str(g.get("measure_id")) for g in b.exchange.get("gets", []))
+    return (
+        f"Partner measures (dataset ids): {ids}.\n" if ids else ""
+    ) + "Gives and gets: US gives are the package's items; gets are relief of the partner's own export controls."
 
 
 def _assumptions_slide(prs: Deck, b: Briefing) -> str:

@@ -96,7 +96,7 @@ def test_an_exchange_scenario_briefs_its_gives_and_gets_to_analysts_only(shipped
         str(tmp_path / "in.xlsx"),
     )
     assert code == 0, err
-    assert "Gives and gets with CHN" in deck_text(tmp_path / "in.pptx")
+    assert "Gives and gets with China" in deck_text(tmp_path / "in.pptx")
     import openpyxl
 
     assert "Exchange ledger" in openpyxl.load_workbook(tmp_path / "in.xlsx").sheetnames
