@@ -351,7 +351,7 @@ def bottom_line(b: Briefing) -> list[str]:
     n = len(lines)
     if not n:
         return [nothing_to_offer(p, b.partner_name) or f"The {target} target is met without relief."]
-    names = _names_list([short_name(l.get("eccn", ""), l.get("heading", ""), 60).lower() for l in lines])
+    names = _names_list([_in_sentence(short_name(l.get("eccn", ""), l.get("heading", ""), 60)) for l in lines])
     out = [
         f"Offer: relief of US licence requirements on {n} {'item' if n == 1 else 'items'} ({names}).",
         f"Worth: {fmt_usd(p.get('achieved_usd'))} a year of US exports unlocked, against a {target} target"
@@ -366,6 +366,11 @@ def bottom_line(b: Briefing) -> list[str]:
     if sup:
         out.append(f"Other suppliers: {_names_list(sup)} already supply these items to {b.partner_name}'s market.")
     return out
+
+
+def _in_sentence(name: str) -> str:
+    """A name inside a sentence: 'Laser materials' -> 'laser materials', acronyms ('NC units') kept."""
+    return name[:1].lower() + name[1:] if len(name) > 1 and name[1].islower() else name
 
 
 def _title_slide(prs: Deck, b: Briefing) -> str:
@@ -886,7 +891,7 @@ def _assumptions_slide(prs: Deck, b: Briefing) -> str:
     if "partner" in shown:
         shown["partner"] = b.partner_name
     params = assumption_lines(shown)
-    _text(s, Inches(0.5), Inches(1.4), Inches(6.0), Inches(5.3), "Scenario\n" + "\n".join(params[:22]), size=11)
+    left = _text(s, Inches(0.5), Inches(1.4), Inches(6.0), Inches(5.3), "Scenario\n" + "\n".join(params[:22]), size=11)
     data = [_data_note(b), ""]
     data += [
         f"{PROVENANCE_LABELS.get(k, k.replace('_', ' '))}: {cut_words(v, 160)}"
@@ -903,7 +908,10 @@ def _assumptions_slide(prs: Deck, b: Briefing) -> str:
         "Items needing no licence count 0. Software and technology have no goods trade: their value is "
         "unknown, not zero.",
     ]
-    _text(s, Inches(6.8), Inches(1.4), Inches(6.0), Inches(5.3), "Data\n" + "\n".join(data), size=11)
+    right = _text(s, Inches(6.8), Inches(1.4), Inches(6.0), Inches(5.3), "Data\n" + "\n".join(data), size=11)
+    for box in (left, right):  # the two column heads
+        for r in box.text_frame.paragraphs[0].runs:
+            r.font.bold, r.font.size, r.font.color.rgb = True, Pt(14), ACCENT
     return "Every scenario parameter:\n" + "\n".join(assumption_lines(b.assumptions))
 
 
