@@ -121,3 +121,31 @@ def test_an_infeasible_brief_carries_the_diagnosis(cli, tmp_path, deck_text, aud
         assert rows["result.diagnosis.2"].startswith("Binding rule: the foreign-availability threshold")
     else:
         assert "Binding rule" not in text and "result.diagnosis.2" not in rows
+
+
+def test_brief_on_a_restyled_template(cli, tmp_path):
+    """Staff restyle the shipped template in PowerPoint and brief on it: its look and its marking boxes
+    carry over; a missing template is refused before anything runs."""
+    from pptx.dml.color import RGBColor
+
+    from optimizer.briefing.template import TEMPLATE_PATH
+
+    prs = Presentation(str(TEMPLATE_PATH))
+    box = next(sh for sh in prs.slide_master.shapes if sh.name == "Marking top")
+    box.text_frame.paragraphs[0].runs[0].font.color.rgb = RGBColor(0x00, 0x66, 0x33)
+    prs.save(str(tmp_path / "green.pptx"))
+    out = tmp_path / "b.pptx"
+    code, _, err = cli(
+        "brief", "--partner", "CHN", "--target", "3m", "-o", str(out), "--template", str(tmp_path / "green.pptx")
+    )
+    assert code == 0, err
+    deck = Presentation(str(out))
+    top = next(sh for sh in deck.slide_master.shapes if sh.name == "Marking top")
+    assert top.text_frame.text == "CUI" and top.text_frame.paragraphs[0].runs[0].font.color.rgb == RGBColor(
+        0, 0x66, 0x33
+    )
+    assert all([t for _, t in visible_markings(s)] == ["CUI", "CUI"] for s in deck.slides)
+    code, _, err = cli(
+        "brief", "--partner", "CHN", "--target", "3m", "-o", str(out), "--template", str(tmp_path / "no.pptx")
+    )
+    assert code == 2 and "template" in err
