@@ -77,14 +77,17 @@ def build_deck(briefing: Briefing, template: Path | None = None) -> Deck:
     add(_package_slide, b)
     if b.exchange:  # an exchange scenario: its gives and gets (internal briefings only, see for_audience)
         add(_exchange_slide, b)
+    offered = _found(b) and bool(b.package.get("items"))  # no package: no items to chart or compare
     if b.audience == "internal":
         add(_frontier_slide, b)
-    else:
+    elif offered:
         add(_value_by_item_slide, b)
-    add(_availability_slide, b)
+    if offered:
+        add(_availability_slide, b)
     if b.audience == "internal" and _ally_columns(b):
         add(_allies_slide, b)
-    add(_alternatives_slide, b)
+    if offered:
+        add(_alternatives_slide, b)
     if b.audience == "internal":
         add(_excluded_slide, b)
     add(_assumptions_slide, b)
@@ -364,7 +367,8 @@ def bottom_line(b: Briefing) -> list[str]:
         out.append("Keeps every control on weapons of mass destruction, military items and advanced computing.")
     sup = _foreign_suppliers(b)
     if sup:
-        out.append(f"Other suppliers: {_names_list(sup)} already supply these items to {b.partner_name}'s market.")
+        where = f"to {b.partner_name}" if _to_partner(b) else "on the world market"
+        out.append(f"Other suppliers: {_names_list(sup)} already supply these goods {where}.")
     return out
 
 
@@ -439,7 +443,7 @@ def _summary_slide(prs: Deck, b: Briefing) -> str:
             )
         )
     else:
-        items.append(("No package.", " ".join(bottom_line(b))))
+        items.append(("Finding.", " ".join(bottom_line(b))))
     if b.audience == "internal" and p.get("risk") is not None and _found(b):
         top_risk = max([float(x.get("risk") or 0) for x in b.frontier] + [0.0]) or None
         items.append(("Security cost.", _risk_words(p.get("risk"), top_risk) + "."))
@@ -687,13 +691,23 @@ def _value_by_item_slide(prs: Deck, b: Briefing) -> str:
     return "Value per item: licence-bound trade x blocked share x the instrument's share of the value. " + _data_note(b)
 
 
+def _to_partner(b: Briefing) -> bool:
+    """Whether the FA evidence measures supply *to the partner* (bilateral data) rather than world exports."""
+    if "fa_basis" not in b.items.columns:
+        return False
+    chosen = {str(l.get("eccn")) for l in b.package.get("items", [])}
+    basis = b.items.loc[b.items["eccn"].isin(chosen), "fa_basis"].astype(str)
+    return bool(len(basis)) and bool(basis.str.contains("supply to").all())
+
+
 def _availability_slide(prs: Deck, b: Briefing) -> str:
     lines = _lines(b)[:MAX_TABLE_ROWS]
+    scope = f"goods to {b.partner_name}" if _to_partner(b) else "goods on the world market"
     s = _content(
         prs,
         "Who else supplies these items",
-        f"Largest non-US suppliers of each item's goods to {b.partner_name} (share of supply), from the trade data "
-        "behind the foreign-availability score",
+        f"Largest non-US suppliers of each item's {scope} (share of supply), from the trade data behind the "
+        "foreign-availability score",
     )
     rows, evidence = [], []
     for l in lines:

@@ -439,3 +439,24 @@ def test_numeric_text_is_caught():
 
     out = _numeric(pd.DataFrame({"value": ["2000000000.0", "abc", None], "hs6": ["010121", "847190", "x"]}))
     assert out["value"].tolist()[:2] == [2e9, "abc"] and out["hs6"].tolist() == ["010121", "847190", "x"]
+
+
+@pytest.mark.parametrize(("audience", "count"), [("internal", 7), ("ally", 5)])
+def test_an_infeasible_deck_has_no_empty_chart_or_table(briefing, tmp_path, audience, count):
+    """No package: the deck said why on the package slide, then showed an empty bar chart '(none) $0.0m',
+    an empty supplier table and a one-row alternatives table."""
+    briefing.package = {
+        "status": "infeasible",
+        "target_usd": 1e10,
+        "achieved_usd": None,
+        "max_achievable_usd": 6.35e6,
+        "items": [],
+        "excluded": [{"eccn": "3A090", "reason": "foundational"}],
+    }
+    briefing.alternatives, briefing.audience = [], audience
+    prs = Presentation(str(write_deck(briefing, tmp_path / "inf.pptx")))
+    assert len(prs.slides) == count
+    titles = [s.shapes.title.text for s in prs.slides if s.shapes.title is not None]
+    assert titles[0] == "Export-control relief for China: no package reaches $10.0bn a year"
+    assert not {"Who else supplies these items", "Alternative packages", "Exports unlocked by item"} & set(titles)
+    assert "(none)" not in " ".join(_texts(prs))
