@@ -63,6 +63,15 @@ HEADERS: dict[str, str] = {
     "licence_basis": "Licence basis",
     "decided_by": "Decided by",
     "synthetic": "Synthetic figures",
+    "meu_listed": "On the military end-use list",
+    "meu_part_only": "Military end-use list only",
+    "fa_basis": "Foreign-availability basis",
+    "fa_override": "Foreign availability overridden",
+    "licence_cautious": "Licence read cautiously",
+    "value_override": "Value overridden",
+    "parameter": "Parameter",
+    "value": "Value",
+    "meaning": "Meaning",
 }
 
 #: Text columns whose values are codes, kept as text even when they look like numbers.
@@ -150,8 +159,37 @@ def workbook_sheets(briefing: Briefing) -> dict[str, pd.DataFrame]:
     if b.package.get("achieved_usd") is None and best is not None:
         rows.append(("result.largest_achievable_target_usd", largest_target_usd(best)))
     rows += [(f"result.diagnosis.{i}", line) for i, line in enumerate(diagnosis_lines(b.package), start=1)]
-    sheets["Assumptions"] = pd.DataFrame(rows, columns=["parameter", "value"])
+    sheets["Assumptions"] = pd.DataFrame(
+        [(k, v, _meaning(k)) for k, v in rows], columns=["parameter", "value", "meaning"]
+    )
     return sheets
+
+
+def _meaning(key: str) -> str:
+    from optimizer.briefing.deck import ASSUMPTION_LABELS
+
+    extra = {
+        "marking": "Handling marking",
+        "audience": "Audience",
+        "prepared_on": "Prepared on",
+        "hs6_trade_data": "Item-level (HS6) trade data",
+        "trade_totals": "Trade totals",
+        "dataset_id": "Dataset id",
+        "ccl": "Control list",
+        "max_diversion": "Highest diversion signal allowed",
+        "result.status": "Solver status",
+        "result.target_usd": "Concession target (US$/yr)",
+        "result.achieved_usd": "Exports unlocked (US$/yr)",
+        "result.max_achievable_usd": "Largest package found (US$/yr)",
+        "result.risk": "Security risk of the package (points)",
+        "result.marginal_risk_per_bn": "Marginal risk per extra US$1bn of target (LP estimate)",
+        "result.largest_achievable_target_usd": "Largest achievable target (US$/yr)",
+    }
+    if key.startswith("result.diagnosis."):
+        return "Why no package reaches the target"
+    if key.startswith("estimation."):
+        return "Estimation setting: " + key.removeprefix("estimation.").replace("_", " ")
+    return extra.get(key) or ASSUMPTION_LABELS.get(key, key.replace("_", " "))
 
 
 def _alternatives(b: Briefing) -> pd.DataFrame:
@@ -265,7 +303,7 @@ def _style(ws: Any, df: pd.DataFrame, start: int, banner: str) -> None:
             + [min(len(str(header.value)), 24), 8]
         )
         ws.column_dimensions[letter].width = min(60, width + 2)
-    if [str(c) for c in df.columns] == ["parameter", "value"]:  # a key-value sheet: format by the key
+    if [str(c) for c in df.columns][:2] == ["parameter", "value"]:  # a key-value sheet: format by the key
         for r in range(header_row + 1, last_row + 1):
             key, cell = str(ws.cell(row=r, column=1).value or ""), ws.cell(row=r, column=2)
             if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):

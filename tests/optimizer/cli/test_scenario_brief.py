@@ -113,7 +113,7 @@ def test_an_infeasible_brief_carries_the_diagnosis(cli, tmp_path, deck_text, aud
     assert code == 0, err
     text = deck_text(deck)
     assert "No package reaches the $10.0m target" in text and "Largest achievable target: $6.35m a year" in text
-    rows = dict(openpyxl.load_workbook(book)["Assumptions"].iter_rows(min_row=3, values_only=True))
+    rows = {r[0]: r[1] for r in openpyxl.load_workbook(book)["Assumptions"].iter_rows(min_row=3, values_only=True)}
     assert float(rows["result.largest_achievable_target_usd"]) == 6.35e6
     assert rows["result.diagnosis.1"].startswith("Largest achievable target: $6.35m")
     if audience == "internal":
