@@ -672,7 +672,7 @@ def _value_by_item_slide(prs: Deck, b: Briefing) -> str:
     s = _content(prs, "Exports unlocked by item", "US$ millions per year, largest first")
     cd = CategoryChartData()
     cd.categories = [item_label(l.get("eccn", ""), l.get("heading", ""), 40) for l in lines] or ["(none)"]
-    cd.add_series("Value unlocked", [round((l.get("value_usd") or 0) / 1e6, 2) for l in lines] or [0])
+    cd.add_series("Value unlocked", [round((l.get("value_usd") or 0) / 1e6, 4) for l in lines] or [0])
     chart = s.shapes.add_chart(
         XL_CHART_TYPE.BAR_CLUSTERED, Inches(0.5), Inches(1.6), Inches(12.3), Inches(4.9), cd
     ).chart
@@ -706,8 +706,7 @@ def _availability_slide(prs: Deck, b: Briefing) -> str:
     s = _content(
         prs,
         "Who else supplies these items",
-        f"Largest non-US suppliers of each item's {scope} (share of supply), from the trade data behind the "
-        "foreign-availability score",
+        f"Largest non-US suppliers of each item's {scope}: the data behind the foreign-availability score",
     )
     rows, evidence = [], []
     for l in lines:
