@@ -275,10 +275,18 @@ def exchange_sheets(report: Any, refs: list[Any] | None = None) -> dict[str, pd.
     }
 
 
-def write_exchange_workbook(report: Any, refs: list[Any] | None, path: Path) -> Path:
+def write_exchange_workbook(report: Any, refs: list[Any] | None, path: Path, marking: str = "") -> Path:
+    """The exchange's sheets, each under a banner row: the marking and which trade figures are synthetic."""
     from optimizer.briefing.workbook import write_sheets
 
-    return write_sheets(exchange_sheets(report, refs), path)
+    r = _d(report)
+    status = (
+        "HS6 trade figures are SYNTHETIC (calibrated to real Census totals): do not quote them as official statistics."
+        if r.get("gets_synthetic")
+        else "HS6 trade figures are real data."
+    )
+    banner = f"{marking or DEFAULT_MARKING}  |  exchange with {r.get('partner')} on {r.get('date')}  |  {status}"
+    return write_sheets(exchange_sheets(report, refs), path, banner=banner)
 
 
 __all__ = [
