@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.text import PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
@@ -601,10 +602,14 @@ def _frontier_slide(prs: Deck, b: Briefing) -> str:
         key=lambda p: float(p["achieved_usd"]),
     )
     chosen_x: float | None = b.package.get("achieved_usd")
+    target = b.package.get("target_usd")
+    unmet = not _found(b) and bool(target) and bool(pts)
     xs = [float(p["achieved_usd"]) for p in pts] + ([float(chosen_x)] if chosen_x else [])
+    xs += [float(target)] if unmet and target else []
     top = max(xs + [0.0])
-    scale, unit = (1e9, "bn") if top >= 1e9 else (1e6, "m")
     log = bool(xs) and min(xs) > 0 and top / min(xs) >= 50
+    # the unit of the range; on a log axis the unit of its low end (ticks 1, 10, 100, 1,000 US$ m, not 0.001 bn)
+    scale, unit = (1e9, "bn") if (min(xs) if log else top) >= 1e9 else (1e6, "m")
     cd = XyChartData()
     series = cd.add_series("Least-risk packages")
     for p in pts:
@@ -613,6 +618,11 @@ def _frontier_slide(prs: Deck, b: Briefing) -> str:
     has_chosen = chosen_x is not None and b.package.get("risk") is not None and float(chosen_x) > 0
     if has_chosen:
         chosen.add_data_point(round(float(chosen_x or 0) / scale, 4), round(b.package["risk"], 3))
+    if unmet and target:  # no package: the target as a vertical line beyond the curve, to show how far it is
+        line = cd.add_series(f"Target {fmt_usd(target)}")
+        top_risk = max(float(p["risk"]) for p in pts)
+        line.add_data_point(round(float(target) / scale, 4), 0.0)
+        line.add_data_point(round(float(target) / scale, 4), round(top_risk, 3))
     chart = s.shapes.add_chart(
         XL_CHART_TYPE.XY_SCATTER_LINES, Inches(0.5), Inches(1.6), Inches(12.3), Inches(4.9), cd
     ).chart
@@ -620,6 +630,11 @@ def _frontier_slide(prs: Deck, b: Briefing) -> str:
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
     chart.legend.include_in_layout = False
+    if unmet:
+        target_series = chart.plots[0].series[2]
+        target_series.format.line.color.rgb = RED
+        target_series.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+        target_series.marker.style = XL_MARKER_STYLE.NONE
     x_axis = chart.category_axis
     x_axis.has_title = True
     x_axis.axis_title.text_frame.text = f"Exports unlocked, US$ {unit} per year" + (" (log scale)" if log else "")

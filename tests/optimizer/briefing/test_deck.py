@@ -460,3 +460,22 @@ def test_an_infeasible_deck_has_no_empty_chart_or_table(briefing, tmp_path, audi
     assert titles[0] == "Export-control relief for China: no package reaches $10.0bn a year"
     assert not {"Who else supplies these items", "Alternative packages", "Exports unlocked by item"} & set(titles)
     assert "(none)" not in " ".join(_texts(prs))
+
+
+def test_an_unmet_target_is_drawn_on_the_frontier(briefing, tmp_path):
+    from pptx.enum.chart import XL_CHART_TYPE
+
+    briefing.package = {"status": "infeasible", "target_usd": 2e9, "achieved_usd": None, "items": [], "excluded": []}
+    briefing.frontier = [{"target_usd": t, "achieved_usd": t, "risk": t / 1e6, "items": []} for t in (1e6, 3e6, 6e6)]
+    prs = Presentation(str(write_deck(briefing, tmp_path / "inf.pptx")))
+    chart = next(
+        sh.chart
+        for s in prs.slides
+        for sh in s.shapes
+        if sh.has_chart and sh.chart.chart_type == XL_CHART_TYPE.XY_SCATTER_LINES
+    )
+    names = [s.name for s in chart.plots[0].series]
+    assert names[-1] == "Target $2.0bn"
+    xs = [float(v.text) for v in chart.plots[0].series[-1]._element.xpath("./c:xVal//c:v")]
+    assert xs == [2000.0, 2000.0]  # US$ m on a log axis from $1m
+    assert chart.category_axis.axis_title.text_frame.text == "Exports unlocked, US$ m per year (log scale)"
