@@ -384,12 +384,6 @@ def _title_slide(prs: Deck, b: Briefing) -> str:
     for ph in list(s.placeholders):
         if ph.placeholder_format.idx != 0:  # the subtitle placeholder: the bottom line is laid out below
             ph.element.getparent().remove(ph.element)
-    title = s.shapes.title
-    title.left, title.top, title.width, title.height = Inches(0.8), Inches(0.9), Inches(11.7), Inches(1.4)
-    for para in title.text_frame.paragraphs:
-        para.alignment = PP_ALIGN.LEFT
-        for r in para.runs:
-            r.font.size, r.font.bold, r.font.color.rgb = Pt(34), True, NAVY
     _text(s, Inches(0.8), Inches(2.45), Inches(11.7), Inches(0.4), "Bottom line", size=14, bold=True, color=ACCENT)
     _bullets(s, Inches(0.8), Inches(2.85), Inches(11.7), Inches(2.9), [("", line) for line in bottom_line(b)])
     who = "for release to partners" if b.audience == "ally" else "internal"
@@ -1043,8 +1037,3 @@ def _fmt_value(v: Any) -> str:
     if isinstance(v, dict):
         return "; ".join(f"{k}={_fmt_value(x)}" for k, x in v.items()) or "none"
     return str(v)
-
-
-def _short(text: str, n: int) -> str:
-    """Kept for callers of the old helper: a word-boundary cut."""
-    return cut_words(text, n)

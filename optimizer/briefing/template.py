@@ -64,7 +64,14 @@ def make_template(path: Path = TEMPLATE_PATH, marking: str = "CUI") -> Path:
         elif kind in (PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER):
             sh.top = Inches(7.05)
     for layout in master.slide_layouts:  # titles of the content layouts follow the master's
-        if layout.name != TITLE_LAYOUT:
+        for sh in layout.placeholders:  # and every layout's date, footer and number sit where the master's do
+            if sh.placeholder_format.type in (PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER):
+                xfrm = sh.element.spPr.find(qn("a:xfrm"))
+                if xfrm is not None:
+                    sh.element.spPr.remove(xfrm)
+        if layout.name == TITLE_LAYOUT:
+            _title_slide_layout(layout)
+        else:
             for sh in layout.placeholders:
                 if sh.placeholder_format.type == PP_PLACEHOLDER.TITLE:
                     xfrm = sh.element.spPr.find(qn("a:xfrm"))
@@ -76,6 +83,33 @@ def make_template(path: Path = TEMPLATE_PATH, marking: str = "CUI") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     prs.save(str(path))
     return path
+
+
+def _title_slide_layout(lay: SlideLayout) -> None:
+    """The first slide's title: top left, large; its subtitle placeholder under it (the deck writes the
+    bottom line there as its own text)."""
+    for sh in lay.placeholders:
+        kind = sh.placeholder_format.type
+        if kind == PP_PLACEHOLDER.CENTER_TITLE:
+            sh.left, sh.top, sh.width, sh.height = Inches(0.8), Inches(0.9), Inches(11.7), Inches(1.4)
+            _level_style(sh, algn="l", size=3400)
+        elif kind == PP_PLACEHOLDER.SUBTITLE:
+            sh.left, sh.top, sh.width, sh.height = Inches(0.8), Inches(2.45), Inches(11.7), Inches(3.2)
+
+
+def _level_style(sh: Any, algn: str, size: int) -> None:
+    """A placeholder's first-level text style (its lstStyle): what slides built on the layout inherit."""
+    body = sh.element.find(qn("p:txBody"))
+    lst = body.find(qn("a:lstStyle"))
+    for old in list(lst):
+        lst.remove(old)
+    lvl = lst.makeelement(qn("a:lvl1pPr"), {"algn": algn})
+    rpr = lvl.makeelement(qn("a:defRPr"), {"sz": str(size), "b": "1"})
+    fill = rpr.makeelement(qn("a:solidFill"), {})
+    fill.append(fill.makeelement(qn("a:srgbClr"), {"val": str(NAVY)}))
+    rpr.append(fill)
+    lvl.append(rpr)
+    lst.append(lvl)
 
 
 def _title_style(master: SlideMaster) -> None:
