@@ -57,6 +57,7 @@ GREY = RGBColor(0x5F, 0x6B, 0x7A)
 RED = RGBColor(0xB0, 0x1E, 0x2D)
 ACCENT = RGBColor(0x2B, 0x6C, 0xB0)
 MAX_TABLE_ROWS = 12
+PACKAGE_ROWS = 8  # rows of the package table on one slide (its cells wrap to two lines)
 TOP_SUPPLIERS = 4
 
 
@@ -526,25 +527,25 @@ def _trade_slide(prs: Deck, b: Briefing) -> str:
 
 
 def _package_slide(prs: Deck, b: Briefing) -> str:
+    """The package as a table, PACKAGE_ROWS items a slide (continued on more slides, so it never runs
+    off the slide's foot); every item is shown."""
     p = b.package
     lines = _lines(b)
     internal = b.audience == "internal"
-    s = _content(
-        prs,
-        "Proposed package",
+    subtitle = (
         (
             f"{len(lines)} {'item' if len(lines) == 1 else 'items'}, {fmt_usd(p.get('achieved_usd'))} a year "
             f"unlocked against a {fmt_usd(p.get('target_usd'))} target"
             + (f"; security risk {fmt_number(p.get('risk'))} points" if internal else "")
         )
         if _found(b)
-        else f"No package reaches the {fmt_usd(p.get('target_usd'))} target",
+        else f"No package reaches the {fmt_usd(p.get('target_usd'))} target"
     )
     header = ["ECCN", "Item", "Relief", "Value / yr", "Foreign availability"] + (
         ["Risk", "Why chosen"] if internal else []
     )
     rows = []
-    for l in lines[:MAX_TABLE_ROWS]:
+    for l in lines:
         eccn = l.get("eccn", "")
         row = [
             eccn.replace("-rest", " (part)"),
@@ -556,6 +557,7 @@ def _package_slide(prs: Deck, b: Briefing) -> str:
         if internal:
             row += [fmt_number(l.get("risk")), cut_words(plain_why(l.get("why", "")), 110)]
         rows.append(row)
+    size = 11
     if not rows:
         why = diagnosis_lines(p) or [
             nothing_to_offer(p, b.partner_name)
@@ -565,12 +567,15 @@ def _package_slide(prs: Deck, b: Briefing) -> str:
                 else "No package was found within the time limit"
             )
         ]
-        header, rows, widths = ["What the analysis found"], [[line] for line in why], [1.0]
+        header, rows, widths, size = ["What the analysis found"], [[line] for line in why], [1.0], 14
     else:
         widths = [1.1, 2.9, 2.9, 1.0, 1.4] + ([0.7, 2.8] if internal else [])
-    _table(s, header, rows, Inches(0.5), Inches(1.6), Inches(12.3), widths, size=11 if len(header) > 1 else 14)
-    more = len(lines) - MAX_TABLE_ROWS
-    _source(s, _data_note(b) + (f" {more} more items in the workbook." if more > 0 else ""))
+    pages = [rows[i : i + PACKAGE_ROWS] for i in range(0, len(rows), PACKAGE_ROWS)]
+    for k, page in enumerate(pages, start=1):
+        title = "Proposed package" + (f" ({k} of {len(pages)})" if len(pages) > 1 else "")
+        s = _content(prs, title, subtitle)
+        _table(s, header, page, Inches(0.5), Inches(1.6), Inches(12.3), widths, size=size)
+        _source(s, _data_note(b))
     legal = [f"{l.get('eccn')}: {' '.join(str(l.get('heading', '')).split())}" for l in lines]
     return (
         "Foreign availability: score 0-100% after 15 CFR 768 (non-regime supply, the partner's own production, "
@@ -754,9 +759,11 @@ def _availability_slide(prs: Deck, b: Briefing) -> str:
         [3.3, 4.6, 1.2, 0.8, 1.4, 0.9],
         size=10,
     )
+    more = len(_lines(b)) - len(lines)
     _source(
         s,
-        "* a member of the regime that controls the item (it applies the same control). "
+        (f"{more} smaller items in the workbook. " if more > 0 else "")
+        + "* a member of the regime that controls the item (it applies the same control). "
         f"'{b.partner_name} itself': the partner's own production, from its exports. " + _data_note(b),
     )
     return (

@@ -114,7 +114,7 @@ def plain_why(why: str) -> str:
         if not part:
             continue
         if m := _RANK.fullmatch(part):
-            parts.append(f"{ordinal(int(m.group(1)))} best value per risk point of {m.group(2)}")
+            parts.append(f"value per risk point: {ordinal(int(m.group(1)))} of {m.group(2)}")
         elif m := _SHARE.fullmatch(part):
             parts.append(f"partial relief: {m.group(2)} of value, {m.group(3)} of risk")
         elif part == "forced by the analyst":

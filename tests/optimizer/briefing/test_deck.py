@@ -479,3 +479,21 @@ def test_an_unmet_target_is_drawn_on_the_frontier(briefing, tmp_path):
     xs = [float(v.text) for v in chart.plots[0].series[-1]._element.xpath("./c:xVal//c:v")]
     assert xs == [2000.0, 2000.0]  # US$ m on a log axis from $1m
     assert chart.category_axis.axis_title.text_frame.text == "Exports unlocked, US$ m per year (log scale)"
+
+
+def test_a_long_package_continues_on_more_slides_and_stays_on_them(briefing, tmp_path):
+    from pptx.util import Inches
+
+    from optimizer.briefing.deck import PACKAGE_ROWS
+
+    line = {"heading": "Optical equipment", "mode": "lift", "value_usd": 1e6, "risk": 0.3, "fa_score": 0.5}
+    briefing.package["items"] = [
+        {**line, "eccn": f"6A{k:03d}", "why": "value/risk rank 1 of 20 eligible items"} for k in range(PACKAGE_ROWS + 3)
+    ]
+    prs = Presentation(str(write_deck(briefing, tmp_path / "long.pptx")))
+    titles = [s.shapes.title.text for s in prs.slides if s.shapes.title is not None]
+    assert titles.count("Proposed package (1 of 2)") == 1 and titles.count("Proposed package (2 of 2)") == 1
+    tables = [sh for s in prs.slides for sh in s.shapes if sh.has_table and "Proposed package" in s.shapes.title.text]
+    assert sum(len(t.table.rows) - 1 for t in tables) == PACKAGE_ROWS + 3  # every item, none dropped
+    # rows of two lines: the table ends above the source line and the marking
+    assert all(t.top + Inches(0.5) * len(t.table.rows) < prs.slide_height - Inches(0.85) for t in tables)
