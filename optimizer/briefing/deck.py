@@ -80,7 +80,7 @@ def build_deck(briefing: Briefing, template: Path | None = None) -> Deck:
     if b.exchange:  # an exchange scenario: its gives and gets (internal briefings only, see for_audience)
         add(_exchange_slide, b)
     offered = _found(b) and bool(b.package.get("items"))  # no package: no items to chart or compare
-    if b.audience == "internal":
+    if b.audience == "internal" and any(float(x.get("achieved_usd") or 0) > 0 for x in b.frontier):
         add(_frontier_slide, b)
     elif offered:
         add(_value_by_item_slide, b)
@@ -335,6 +335,8 @@ def deck_title(b: Briefing) -> str:
     if b.title:
         return b.title
     p, n = b.package, len(b.package.get("items", []))
+    if nothing_to_offer(p, b.partner_name):
+        return f"Export-control relief for {b.partner_name}: nothing to offer"
     if not _found(b):
         return f"Export-control relief for {b.partner_name}: no package reaches {fmt_usd(p.get('target_usd'))} a year"
     if not n:
@@ -349,6 +351,9 @@ def bottom_line(b: Briefing) -> list[str]:
     """Slide 1's bottom line: what is offered, what it is worth, what it risks, who else supplies it."""
     p, lines = b.package, _lines(b)
     target = fmt_usd(p.get("target_usd"))
+    nothing = nothing_to_offer(p, b.partner_name)
+    if nothing and not _found(b):
+        return [nothing, f"No target above $0 can be met, so the {target} a year target cannot."]
     if not _found(b):
         best = diagnosis_lines(p)
         first = f"No package of eligible items reaches the {target} a year target."
@@ -559,8 +564,9 @@ def _package_slide(prs: Deck, b: Briefing) -> str:
         rows.append(row)
     size = 11
     if not rows:
-        why = diagnosis_lines(p) or [
-            nothing_to_offer(p, b.partner_name)
+        nothing = nothing_to_offer(p, b.partner_name)
+        why = ([nothing] if nothing else diagnosis_lines(p)) or [
+            nothing
             or (
                 "No items: the target is met without relief"
                 if _found(b)

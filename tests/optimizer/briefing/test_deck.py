@@ -451,7 +451,7 @@ def test_an_infeasible_deck_has_no_empty_chart_or_table(briefing, tmp_path, audi
         "achieved_usd": None,
         "max_achievable_usd": 6.35e6,
         "items": [],
-        "excluded": [{"eccn": "3A090", "reason": "foundational"}],
+        "excluded": [{"eccn": "3A090", "reason": "foundational"}, {"eccn": "2B001", "reason": "fa_below_threshold"}],
     }
     briefing.alternatives, briefing.audience = [], audience
     prs = Presentation(str(write_deck(briefing, tmp_path / "inf.pptx")))
@@ -497,3 +497,23 @@ def test_a_long_package_continues_on_more_slides_and_stays_on_them(briefing, tmp
     assert sum(len(t.table.rows) - 1 for t in tables) == PACKAGE_ROWS + 3  # every item, none dropped
     # rows of two lines: the table ends above the source line and the marking
     assert all(t.top + Inches(0.5) * len(t.table.rows) < prs.slide_height - Inches(0.85) for t in tables)
+
+
+def test_nothing_to_offer_says_so_without_an_empty_frontier(briefing, tmp_path):
+    """Japan: every item needs no licence or is foundational; the deck showed an empty trade-off chart."""
+    briefing.partner, briefing.partner_name = "JPN", "Japan"
+    briefing.package = {
+        "status": "infeasible",
+        "target_usd": 1e6,
+        "achieved_usd": None,
+        "max_achievable_usd": 0.0,
+        "items": [],
+        "excluded": [{"eccn": "4A994", "reason": "nlr"}, {"eccn": "3A090", "reason": "foundational"}],
+    }
+    briefing.frontier = [{"target_usd": 0.0, "achieved_usd": 0.0, "risk": 0.0, "items": []}]
+    briefing.alternatives = []
+    prs = Presentation(str(write_deck(briefing, tmp_path / "jpn.pptx")))
+    titles = [s.shapes.title.text for s in prs.slides if s.shapes.title is not None]
+    assert titles[0] == "Export-control relief for Japan: nothing to offer"
+    assert not any(t.startswith("Trade-off") for t in titles)
+    assert "Nothing to offer Japan: 1 items need no licence" in " ".join(_texts(prs))
