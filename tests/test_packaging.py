@@ -64,6 +64,8 @@ def test_wheel_holds_every_module_and_data_file(wheel):
     assert not sorted(packaged - names), "shipped data missing from the wheel"
     assert not [n for n in names if n.startswith("optimizer/_datasets/build/")], "build scripts do not ship"
     assert {"dashboard/assets/" + Path(p).name for p in _tracked("dashboard/assets")} <= names
+    templates = _tracked("optimizer/briefing/templates")
+    assert templates and set(templates) <= names, "the briefing deck template must ship"
 
 
 def test_installed_wheel_reads_its_own_shipped_data(wheel, tmp_path):

@@ -96,7 +96,12 @@ def layout(state: AppState, partner: str) -> html.Div:
         [
             field(
                 "Handling marking (every slide)",
-                dbc.Input(id=ids.CMP_MARKING, size="sm", maxLength=120, placeholder="e.g. OFFICIAL – for negotiators"),
+                dbc.Input(
+                    id=ids.CMP_MARKING,
+                    size="sm",
+                    maxLength=120,
+                    placeholder="default CUI; ally view CUI//REL TO USA, … or CUI//DISPLAY ONLY",
+                ),
                 label_for=ids.CMP_MARKING,
             ),
             html.Div(

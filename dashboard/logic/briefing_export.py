@@ -23,7 +23,9 @@ def file_name(name: str, kind: str, audience: str) -> str:
 def briefing_bytes(
     inputs: dict[str, Any], data_dir: Path | None, kind: str, *, audience: str, marking: str = "", title: str = ""
 ) -> bytes:
-    """Run the scenario's inputs and export its briefing as `kind` (pptx or xlsx)."""
+    """Run the scenario's inputs and export its briefing as `kind` (pptx or xlsx). `title` is the
+    scenario's name (an ally's: the shareable title): the deck names the option by it, and makes its
+    own title from what the package offers."""
     if kind not in KINDS:
         raise DecontrolError(f"unknown briefing format '{kind}': expected pptx or xlsx")
     from optimizer.briefing import write_deck, write_workbook
@@ -36,7 +38,7 @@ def briefing_bytes(
         data_dir=data_dir,
         audience=audience,
         marking=str(marking or "")[:120],
-        title=str(title or "")[:120],
+        option_name=str(title or "")[:120],
         inputs=inputs,
     )
     with tempfile.TemporaryDirectory(prefix="decontrol-brief-") as tmp:

@@ -25,12 +25,14 @@ def collect_briefing(
     audience: str = "internal",
     marking: str = "",
     title: str = "",
+    option_name: str = "",
     frontier_points: int = 20,
     n_alternatives: int = 3,
     tolerance: float = 0.05,
     inputs: dict[str, Any] | None = None,
 ) -> Briefing:
-    """The briefing of a run; with the scenario's `inputs` of an exchange scenario, its gives and gets and
+    """The briefing of a run (`title`: the deck's title, generated when empty; `option_name`: the
+    scenario's name, in the notes, or its shareable title on an ally deck's first slide); with the scenario's `inputs` of an exchange scenario, its gives and gets and
     the reference exchanges too (computed again here, as the package is)."""
     from optimizer.data.load import load_dataset
 
@@ -92,6 +94,9 @@ def collect_briefing(
         audience=audience,
         marking=marking,
         title=title,
+        option_name=option_name,
+        country_names={str(k): str(v) for k, v in names.items()},
+        allies=tuple(sc.allies or ()),
         exchange=exchange,
         exchange_references=references,
     )

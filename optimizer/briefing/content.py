@@ -15,8 +15,18 @@ import pandas as pd
 
 from optimizer.audience import check_audience, items_for, package_for
 
-DEFAULT_MARKING = "SENSITIVE BUT UNCLASSIFIED - NEGOTIATION DRAFT"
-ALLY_MARKING = "SHARED WITH PARTNERS - DELIBERATIVE DRAFT"
+#: Handling markings after current US practice (32 CFR 2002, the CUI Registry): the banner "CUI" at the
+#: top and the bottom of every slide; a partner deck carries a limited dissemination control, "REL TO"
+#: the US and the allies in the session when the scenario names them, else "DISPLAY ONLY" (shown in
+#: the session, not handed over). Agencies add categories (e.g. "CUI//SP-EXPT"): `--marking` sets any text.
+DEFAULT_MARKING = "CUI"
+ALLY_MARKING = "CUI//DISPLAY ONLY"
+
+
+def ally_marking(allies: list[str] | tuple[str, ...] = ()) -> str:
+    """The partner deck's default marking: 'CUI//REL TO USA, JPN, NLD' for the allies named, else DISPLAY ONLY."""
+    codes = sorted({str(a).upper() for a in allies if str(a).strip() and str(a).upper() != "USA"})
+    return f"CUI//REL TO USA, {', '.join(codes)}" if codes else ALLY_MARKING
 
 
 @dataclass
@@ -41,12 +51,16 @@ class Briefing:
     audience: str = "internal"
     marking: str = ""
     title: str = ""
+    option_name: str = ""  # the scenario's name (internal) or shareable title (ally): notes, or slide 1 for allies
+    country_names: dict[str, str] = field(default_factory=dict)  # ISO3 -> name, for suppliers and allies
+    allies: tuple[str, ...] = ()  # the allies in the session (ally_<ISO3> columns or the scenario's list)
     prepared_on: str = field(default_factory=lambda: date.today().isoformat())
 
     def for_audience(self) -> Briefing:
         """A copy with every internal field removed when the audience is an ally."""
         audience = check_audience(self.audience)
-        marking = self.marking or (ALLY_MARKING if audience == "ally" else DEFAULT_MARKING)
+        allies = self.allies or tuple(c[5:] for c in self.items.columns if str(c).startswith("ally_"))
+        marking = self.marking or (ally_marking(allies) if audience == "ally" else DEFAULT_MARKING)
         if audience == "internal":
             return _replace(self, marking=marking)
         return _replace(

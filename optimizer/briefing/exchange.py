@@ -9,6 +9,7 @@ and flagged per row in the workbook.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -38,25 +39,33 @@ def _balance_text(s: dict[str, Any]) -> str:
 
 
 def _cut(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+    from optimizer.briefing.names import cut_words
+
+    return cut_words(text, n)
 
 
 def _label(synthetic: bool) -> str:
     return "SYNTHETIC" if synthetic else "real"
 
 
-def add_exchange_slide(prs: Any, report: Any, refs: list[Any] | None = None) -> Any:
+def _measure(measure_id: str) -> str:
+    """'2023-23#ga1' -> 'No. 23 (2023)': the announcement a measure comes from (the full id is in the workbook)."""
+    m = re.fullmatch(r"(\d{4})-(\d+)#.*", str(measure_id))
+    return f"No. {m.group(2)} ({m.group(1)})" if m else str(measure_id)
+
+
+def add_exchange_slide(prs: Any, report: Any, refs: list[Any] | None = None, partner_name: str = "") -> Any:
     """Append the exchange slide to `prs` (the marking is added by the caller, as for every slide)."""
     r, refs_d = _d(report), [_d(x) for x in (refs or [])]
     s = _blank(prs)
     ratio = r.get("balance_ratio")
     _heading(
         s,
-        f"Gives and gets with {r['partner']}: a proposed exchange",
+        f"Gives and gets with {partner_name or r['partner']}: a proposed exchange",
         f"Partner measures on {r['date']}, trade {r['year']} ({_label(r['gets_synthetic'])} HS6 figures); "
         f"{_balance_text(r['settings'])}"
         + (f", achieved {ratio:.2f}" if ratio is not None else "")
-        + f"; status {r['status']}",
+        + ("" if r["status"] == "optimal" else "; no exchange meets the balance"),
     )
     cd = CategoryChartData()
     cats = [f"Proposal ({r['date'][:7]})"] + [f"{x['name']} ({x['date'][:7]})" for x in refs_d]
@@ -85,6 +94,7 @@ def add_exchange_slide(prs: Any, report: Any, refs: list[Any] | None = None) -> 
     chart.legend.include_in_layout = False
     chart.value_axis.has_title = True
     chart.value_axis.axis_title.text_frame.text = "US$ m per year"
+    chart.value_axis.minimum_scale = 0
     chart.font.size = Pt(11)
     chart.legend.font.size = Pt(10)
     chart.value_axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(11)
@@ -118,7 +128,7 @@ def add_exchange_slide(prs: Any, report: Any, refs: list[Any] | None = None) -> 
     rows += [
         [
             "US gets",
-            g["measure_id"],
+            _measure(g["measure_id"]),
             _cut(f"{g['relief'].replace('_', ' ')}: {g['item_group']}", 44)
             + (" (UNSOURCED codes)" if g.get("unsourced_hs6") else ""),
             fmt_usd(g["value_usd"]),
@@ -265,10 +275,18 @@ def exchange_sheets(report: Any, refs: list[Any] | None = None) -> dict[str, pd.
     }
 
 
-def write_exchange_workbook(report: Any, refs: list[Any] | None, path: Path) -> Path:
+def write_exchange_workbook(report: Any, refs: list[Any] | None, path: Path, marking: str = "") -> Path:
+    """The exchange's sheets, each under a banner row: the marking and which trade figures are synthetic."""
     from optimizer.briefing.workbook import write_sheets
 
-    return write_sheets(exchange_sheets(report, refs), path)
+    r = _d(report)
+    status = (
+        "HS6 trade figures are SYNTHETIC (calibrated to real Census totals): do not quote them as official statistics."
+        if r.get("gets_synthetic")
+        else "HS6 trade figures are real data."
+    )
+    banner = f"{marking or DEFAULT_MARKING}  |  exchange with {r.get('partner')} on {r.get('date')}  |  {status}"
+    return write_sheets(exchange_sheets(report, refs), path, banner=banner)
 
 
 __all__ = [

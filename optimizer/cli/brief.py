@@ -1,7 +1,12 @@
 """`decontrol brief`: the briefing deck (PPTX, native charts) and workbook (XLSX) for a package.
 
     decontrol brief [optimize options | --scenario NAME|FILE] -o OUT.pptx [--xlsx OUT.xlsx]
-                    [--audience internal|ally] [--marking TEXT] [--title TEXT] [--db URL]
+                    [--audience internal|ally] [--marking TEXT] [--title TEXT] [--template FILE.pptx]
+                    [--db URL]
+
+The marking defaults to "CUI" (internal) and "CUI//REL TO USA, <allies>" or "CUI//DISPLAY ONLY" (ally);
+it sits in the template's slide master, top and bottom of every slide. `--template` takes a copy of
+optimizer/briefing/templates/briefing.pptx restyled in PowerPoint (keep its layout and marking-box names).
 
 `--scenario` takes a saved scenario's name, an exported scenario file, or a scenario JSON as
 `optimize` reads it. The ally audience gets shared facts only (no tiers, risk or internal notes).
@@ -31,8 +36,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pptx")
     p.add_argument("--xlsx", type=Path, default=None, metavar="OUT.xlsx")
     p.add_argument("--audience", choices=AUDIENCES, default="internal")
-    p.add_argument("--marking", default="", help="handling marking on every slide (default by audience)")
-    p.add_argument("--title", default="", help="deck title")
+    p.add_argument(
+        "--marking",
+        default="",
+        help="handling marking, top and bottom of every slide (default: CUI; ally: CUI//REL TO USA, <allies> "
+        "or CUI//DISPLAY ONLY)",
+    )
+    p.add_argument("--title", default="", help="deck title (default: made from the package)")
+    p.add_argument(
+        "--template", type=Path, default=None, metavar="FILE.pptx", help="a restyled copy of the shipped deck template"
+    )
     p.add_argument("--db", default=None, metavar="URL", help="scenario database, for --scenario NAME")
     p.set_defaults(func=_brief)
 
@@ -73,11 +86,21 @@ def _brief(args: argparse.Namespace) -> int:
         if path is not None and not path.resolve().parent.is_dir():
             raise DecontrolError(f"folder {path.resolve().parent} does not exist")
     inputs = _inputs(args)
+    if args.template is not None and not args.template.is_file():
+        raise DecontrolError(f"template {args.template} does not exist")
     run = run_inputs(inputs, args.data)
+    named = args.scenario is not None and not Path(args.scenario).exists()
+    option = str(args.scenario) if named and args.audience == "internal" else ""  # an ally never sees the name
     b = collect_briefing(
-        run, data_dir=args.data, audience=args.audience, marking=args.marking, title=args.title, inputs=inputs
+        run,
+        data_dir=args.data,
+        audience=args.audience,
+        marking=args.marking,
+        title=args.title,
+        option_name=option,
+        inputs=inputs,
     )
-    write_deck(b, args.output)
+    write_deck(b, args.output, template=args.template)
     print(
         f"wrote {args.output} ({args.audience} audience; {'SYNTHETIC' if b.hs6_synthetic else 'real'} HS6 trade data)"
     )

@@ -96,7 +96,7 @@ def test_an_exchange_scenario_briefs_its_gives_and_gets_to_analysts_only(shipped
         str(tmp_path / "in.xlsx"),
     )
     assert code == 0, err
-    assert "Gives and gets with CHN" in deck_text(tmp_path / "in.pptx")
+    assert "Gives and gets with China" in deck_text(tmp_path / "in.pptx")
     import openpyxl
 
     assert "Exchange ledger" in openpyxl.load_workbook(tmp_path / "in.xlsx").sheetnames
@@ -116,3 +116,17 @@ def test_an_exchange_scenario_briefs_its_gives_and_gets_to_analysts_only(shipped
     assert code == 0, err
     assert "Gives and gets" not in deck_text(tmp_path / "ally.pptx")
     assert "Exchange ledger" not in openpyxl.load_workbook(tmp_path / "ally.xlsx").sheetnames
+
+
+def test_the_exchange_workbook_has_a_banner_and_numbers_as_numbers(shipped, tmp_path):
+    import openpyxl
+
+    from optimizer.briefing.exchange import write_exchange_workbook
+
+    _, rep, refs = shipped
+    wb = openpyxl.load_workbook(write_exchange_workbook(rep, refs, tmp_path / "ex.xlsx"))
+    for ws in wb:
+        assert str(ws["A1"].value).startswith("CUI") and "SYNTHETIC" in str(ws["A1"].value)
+        assert ws.freeze_panes == "B3"
+    about = {r[0].value: r[1].value for r in wb["Exchange assumptions"].iter_rows(min_row=3)}
+    assert about["supply premium"] == 0.25  # stored as a number, not the text '0.25'

@@ -9,6 +9,7 @@ import pytest
 from pptx import Presentation
 
 from optimizer.audience import INTERNAL_MARKERS
+from optimizer.briefing.template import visible_markings
 
 
 @pytest.fixture()
@@ -67,9 +68,16 @@ def test_brief_from_flags_writes_deck_and_workbook(cli, tmp_path, deck_text):
     assert code == 0, err
     prs = Presentation(str(deck))
     assert len(prs.slides) >= 5
-    assert all(any(sh.has_text_frame and sh.text_frame.text == "TEST MARKING" for sh in s.shapes) for s in prs.slides)
+    assert all([t for _, t in visible_markings(s)] == ["TEST MARKING"] * 2 for s in prs.slides)
     assert sum(sh.has_chart for s in prs.slides for sh in s.shapes) >= 2
-    assert openpyxl.load_workbook(book).sheetnames == ["Package", "Excluded", "Items", "Assumptions"]
+    assert openpyxl.load_workbook(book).sheetnames == [
+        "Package",
+        "Excluded",
+        "Frontier",
+        "Alternatives",
+        "Items",
+        "Assumptions",
+    ]
     assert "Foreign-availability threshold: 0.50 (items scoring below it are left out)" in deck_text(deck)
 
 
@@ -105,7 +113,7 @@ def test_an_infeasible_brief_carries_the_diagnosis(cli, tmp_path, deck_text, aud
     assert code == 0, err
     text = deck_text(deck)
     assert "No package reaches the $10.0m target" in text and "Largest achievable target: $6.35m a year" in text
-    rows = dict(openpyxl.load_workbook(book)["Assumptions"].iter_rows(min_row=2, values_only=True))
+    rows = {r[0]: r[1] for r in openpyxl.load_workbook(book)["Assumptions"].iter_rows(min_row=3, values_only=True)}
     assert float(rows["result.largest_achievable_target_usd"]) == 6.35e6
     assert rows["result.diagnosis.1"].startswith("Largest achievable target: $6.35m")
     if audience == "internal":
@@ -113,3 +121,31 @@ def test_an_infeasible_brief_carries_the_diagnosis(cli, tmp_path, deck_text, aud
         assert rows["result.diagnosis.2"].startswith("Binding rule: the foreign-availability threshold")
     else:
         assert "Binding rule" not in text and "result.diagnosis.2" not in rows
+
+
+def test_brief_on_a_restyled_template(cli, tmp_path):
+    """Staff restyle the shipped template in PowerPoint and brief on it: its look and its marking boxes
+    carry over; a missing template is refused before anything runs."""
+    from pptx.dml.color import RGBColor
+
+    from optimizer.briefing.template import TEMPLATE_PATH
+
+    prs = Presentation(str(TEMPLATE_PATH))
+    box = next(sh for sh in prs.slide_master.shapes if sh.name == "Marking top")
+    box.text_frame.paragraphs[0].runs[0].font.color.rgb = RGBColor(0x00, 0x66, 0x33)
+    prs.save(str(tmp_path / "green.pptx"))
+    out = tmp_path / "b.pptx"
+    code, _, err = cli(
+        "brief", "--partner", "CHN", "--target", "3m", "-o", str(out), "--template", str(tmp_path / "green.pptx")
+    )
+    assert code == 0, err
+    deck = Presentation(str(out))
+    top = next(sh for sh in deck.slide_master.shapes if sh.name == "Marking top")
+    assert top.text_frame.text == "CUI" and top.text_frame.paragraphs[0].runs[0].font.color.rgb == RGBColor(
+        0, 0x66, 0x33
+    )
+    assert all([t for _, t in visible_markings(s)] == ["CUI", "CUI"] for s in deck.slides)
+    code, _, err = cli(
+        "brief", "--partner", "CHN", "--target", "3m", "-o", str(out), "--template", str(tmp_path / "no.pptx")
+    )
+    assert code == 2 and "template" in err
