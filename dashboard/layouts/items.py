@@ -94,7 +94,12 @@ def layout(state: AppState, partner: str) -> html.Div:
             dbc.Col(
                 field(
                     "Quick search",
-                    dbc.Input(id=ids.ITEMS_SEARCH, type="search", debounce=False, placeholder="ECCN, heading, reason…"),
+                    dbc.Input(
+                        id=ids.ITEMS_SEARCH,
+                        type="search",
+                        debounce=False,
+                        placeholder="ECCN, heading, HS code (845891), product (lathe)…",
+                    ),
                     label_for=ids.ITEMS_SEARCH,
                 ),
                 md=3,
@@ -115,6 +120,7 @@ def layout(state: AppState, partner: str) -> html.Div:
             "headerHeight": 36,
             "tooltipShowDelay": 400,
             "quickFilterText": "",
+            "includeHiddenColumnsInQuickFilter": True,  # the hidden HS codes and names (logic.items.SEARCH_COLUMN)
             "localeText": {"noRowsToShow": "No items match these tiers and this search."},
         },
         getRowId="params.data.eccn",
