@@ -40,6 +40,13 @@ TRADE_CONTROLLED = "trade-controlled"
 TRADE_CONTROLLED_NOTE = "trade-controlled-note"
 TRADE_CONTROLLED_TABLE = "trade-controlled-table"
 TRADE_ALERT = "trade-alert"
+TRADE_URL_ALERT = "trade-url-alert"  # what the address asked for and could not be shown
+TRADE_DRILL = "trade-drill"  # store: the HS prefix drilled into ("" all chapters, "84", "8458", "845891")
+TRADE_DRILL_CRUMBS = "trade-drill-crumbs"
+TRADE_DRILL_BODY = "trade-drill-body"
+TRADE_DRILL_TABLE = "trade-drill-table"
+TRADE_DRILL_ROW = "trade-drill-row"  # pattern {"type": TRADE_DRILL_ROW, "code": HS code}: drill into it
+TRADE_DRILL_CRUMB = "trade-drill-crumb"  # pattern {"type": TRADE_DRILL_CRUMB, "code": HS prefix}: back up
 
 # --- 2. Control list --------------------------------------------------------------------------------
 ITEMS_PARTNER = "items-partner"
@@ -50,6 +57,7 @@ ITEMS_TIERS = "items-tiers"
 ITEMS_SUMMARY = "items-summary"
 ITEMS_GRID = "items-grid"
 ITEMS_ALERT = "items-alert"
+ITEMS_URL_ALERT = "items-url-alert"  # what the address asked for and could not be shown
 ITEMS_PANEL = "items-panel"
 ITEMS_PANEL_BODY = "items-panel-body"
 ITEMS_SELECTED = "items-selected"  # store: the ECCN shown in the panel

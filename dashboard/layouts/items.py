@@ -143,6 +143,7 @@ def layout(state: AppState, partner: str) -> html.Div:
             html.H1(TITLE, className="h4 mb-2"),
             controls,
             html.Div(id=ids.ITEMS_ALERT),
+            html.Div(id=ids.ITEMS_URL_ALERT),
             html.Div(id=ids.ITEMS_SUMMARY, className="small text-muted mb-1 d-flex align-items-center"),
             html.Div(id=ids.ITEMS_SEARCH_COUNT, className="small fw-semibold mb-1", role="status"),
             dcc.Loading(grid, type="dot", delay_show=400),

@@ -46,6 +46,11 @@ def check_year(ds: Any, year: Any) -> int:
     return y if y in years else years[-1]
 
 
+def known_items(ds: Any) -> set[str]:
+    """The ECCNs of the control list (what an address may select)."""
+    return memo(ds, ("known_items",), lambda: set(ds.ccl["eccn"].astype(str)) | set(ds.concordance["eccn"].astype(str)))
+
+
 def _is_nan(v: Any) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 

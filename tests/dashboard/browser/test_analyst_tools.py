@@ -1,0 +1,92 @@
+"""What an analyst expects: search by HS code and product, the view in the URL, drill-down, downloads."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CENTER_ROWS = "#items-grid .ag-center-cols-container .ag-row"
+
+
+def _query(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+@pytest.mark.parametrize("query", ["845891", "lathe"])
+def test_hs_code_and_product_word_find_2b991_and_the_count_says_so(page, query):
+    page.goto("/items")
+    page.wait_for_selector("#items-grid .ag-row")
+    page.fill("#items-search", query)
+    page.wait_for_function(f"document.querySelectorAll('{CENTER_ROWS}').length < 20")
+    page.wait_for_selector(f"{CENTER_ROWS}[row-id='2B991']")
+    shown = page.locator(CENTER_ROWS).count()
+    page.wait_for_function("document.querySelector('#items-search-count').innerText.includes('items match')")
+    assert page.locator("#items-search-count").inner_text().startswith(f"{shown} of ")
+
+
+def test_an_items_address_opens_partner_year_and_item_and_the_address_follows_the_inputs(page):
+    page.goto("/items?partner=JPN&year=2023&item=2B001")
+    page.wait_for_selector("#items-panel.show")
+    page.wait_for_function("document.querySelector('#items-panel .offcanvas-title').innerText.startsWith('2B001')")
+    title = page.locator("#items-panel .offcanvas-title").inner_text()
+    assert "Japan" in title and "2023" in title
+    assert page.locator("#items-partner").input_value() == "JPN"
+    assert page.locator("#items-year").input_value() == "2023"
+    page.locator("#items-panel .btn-close").click()
+    page.wait_for_selector("#items-panel", state="hidden")
+    page.select_option("#items-partner", "CHN")
+    page.wait_for_function("new URLSearchParams(location.search).get('partner') === 'CHN'")
+    q = _query(page)
+    assert q["year"] == ["2023"] and q["item"] == ["2B001"]
+
+
+def test_unknown_values_in_the_address_get_a_message_and_a_default(page):
+    page.goto("/items?partner=XYZ&item=9Z999")
+    page.wait_for_selector("#items-url-alert .alert")
+    text = page.locator("#items-url-alert").inner_text()
+    assert "Unknown partner 'XYZ'" in text and "No item '9Z999'" in text
+    page.wait_for_selector("#items-grid .ag-row")
+    assert page.locator("#items-partner").input_value() == "CHN"
+    assert page.locator("#items-panel.show").count() == 0
+
+
+def test_a_trade_address_opens_partner_and_years_and_the_drill_down_reaches_the_control_list(page):
+    page.goto("/?partner=JPN&years=2016-2020")
+    page.wait_for_selector("#trade-kpis .card")
+    page.wait_for_function("document.querySelector('#trade-kpis').innerText.includes('2020')")
+    assert page.locator("#trade-partner").input_value() == "JPN"
+    assert "vs 2016" in page.locator("#trade-kpis").inner_text()
+    page.select_option("#trade-partner", "CHN")
+    page.wait_for_function("new URLSearchParams(location.search).get('partner') === 'CHN'")
+    assert _query(page)["years"] == ["2016-2020"]
+
+    # chapter -> heading -> subheading -> the items mapped into it
+    page.click("#trade-drill-body button:text-is('84')")
+    page.wait_for_selector("#trade-drill-body button:text-is('8458')")
+    assert _query(page).get("hs") == ["84"]
+    page.click("#trade-drill-body button:text-is('8458')")
+    page.wait_for_selector("#trade-drill-body button:text-is('845891')")
+    page.click("#trade-drill-body button:text-is('845891')")
+    page.wait_for_selector("#trade-drill-body a.drill-item:text-is('2B991')")
+    crumbs = page.locator("#trade-drill-crumbs .breadcrumb-item").all_inner_texts()
+    assert [c.split(" ")[0] for c in crumbs] == ["All", "84", "8458", "845891"]
+    # the breadcrumb goes back up
+    page.click("#trade-drill-crumbs button:text-matches('^8458 ')")
+    page.wait_for_selector("#trade-drill-body button:text-is('845891')")
+    assert _query(page).get("hs") == ["8458"]
+    page.click("#trade-drill-body button:text-is('845891')")
+    page.click("#trade-drill-body a.drill-item:text-is('2B991')")
+    page.wait_for_selector("#items-panel.show")
+    page.wait_for_function("document.querySelector('#items-panel .offcanvas-title').innerText.startsWith('2B991')")
+    assert urlparse(page.url).path == "/items" and _query(page)["item"] == ["2B991"]
+
+
+def test_a_trade_address_with_junk_years_says_so_and_shows_all_years(page):
+    page.goto("/?years=1900-1901&hs=8x")
+    page.wait_for_selector("#trade-url-alert .alert")
+    text = page.locator("#trade-url-alert").inner_text()
+    assert "1900-1901" in text and "'8x'" in text
+    page.wait_for_selector("#trade-drill-body button:text-is('84')")
