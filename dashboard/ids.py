@@ -58,6 +58,9 @@ ITEMS_SUMMARY = "items-summary"
 ITEMS_GRID = "items-grid"
 ITEMS_ALERT = "items-alert"
 ITEMS_URL_ALERT = "items-url-alert"  # what the address asked for and could not be shown
+ITEMS_CSV = "items-csv"  # download the grid's rows as shown (CSV with provenance rows)
+ITEMS_XLSX = "items-xlsx"
+ITEMS_DOWNLOAD = "items-download"
 ITEMS_PANEL = "items-panel"
 ITEMS_PANEL_BODY = "items-panel-body"
 ITEMS_SELECTED = "items-selected"  # store: the ECCN shown in the panel
@@ -118,6 +121,11 @@ PKG_USE_MAX = "pkg-use-max"
 PKG_SIDE_TRADE = "pkg-side-trade"
 PKG_SIDE_NOTE = "pkg-side-note"
 PKG_ERROR = "pkg-error"
+PKG_CSV = "pkg-csv"  # download the shown package (CSV; XLSX with the items left out as a second sheet)
+PKG_XLSX = "pkg-xlsx"
+PKG_EXCLUDED_CSV = "pkg-excluded-csv"  # download the items left out with their reasons
+PKG_EXCLUDED_XLSX = "pkg-excluded-xlsx"
+PKG_DOWNLOAD = "pkg-download"
 
 # --- 4. Scenarios: management (analyst only: `scn-` outputs are refused for allies on the server) ---
 SCN_CURRENT = "scn-current"  # store (shell): the package builder's last run, kept across pages
@@ -150,6 +158,9 @@ CMP_BRIEF_XLSX = "cmp-brief-xlsx"
 CMP_BRIEF_FEEDBACK = "cmp-brief-feedback"
 CMP_DOWNLOAD = "cmp-download"
 CMP_ALERT = "cmp-alert"
+CMP_CSV = "cmp-csv"  # download the comparison (totals and items; XLSX adds the differences)
+CMP_XLSX = "cmp-xlsx"
+CMP_TABLE_DOWNLOAD = "cmp-table-download"
 
 # --- 5. Allies and coalition (analyst only: `ally-` outputs are refused for ally users) ----------
 ALLY_PARTNER = "ally-partner"
@@ -161,6 +172,10 @@ ALLY_RUN = "ally-run"
 ALLY_COALITION = "ally-coalition"
 ALLY_ALERT = "ally-alert"
 ALLY_TO_BUILDER = "ally-to-builder"  # open the Package builder with these oppositions
+ALLY_CSV = "ally-csv"  # download the coalition run (gains per member and both packages)
+ALLY_XLSX = "ally-xlsx"
+ALLY_DOWNLOAD = "ally-download"
+ALLY_RUN_INPUTS = "ally-run-inputs"  # store: the inputs of the coalition shown (its download solves them again)
 
 # --- Diversion (analyst and ally; the ally view is a whitelist of columns, see logic.diversion) ----
 DIV_TARGET = "div-target"

@@ -7,7 +7,7 @@ from dash import Dash, Input, Output, State, ctx, no_update
 from dashboard import auth, ids
 from dashboard.callbacks.common import guarded
 from dashboard.layouts.items import PATH
-from dashboard.logic import ally_view, items, url_state
+from dashboard.logic import ally_view, downloads, items, url_state
 from dashboard.state import AppState
 
 
@@ -163,3 +163,22 @@ def register_callbacks(app: Dash, state: AppState) -> None:
             return no_update
         q = url_state.query_string({"partner": partner, "year": year, "item": selected})
         return no_update if q == (search or "") else q
+
+    @app.callback(
+        Output(ids.ITEMS_DOWNLOAD, "data"),
+        Input(ids.ITEMS_CSV, "n_clicks"),
+        Input(ids.ITEMS_XLSX, "n_clicks"),
+        State(ids.ITEMS_GRID, "virtualRowData"),
+        State(ids.ITEMS_PARTNER, "value"),
+        State(ids.ITEMS_YEAR, "value"),
+        State(ids.ALLY_PREVIEW, "value"),
+        prevent_initial_call=True,
+    )
+    @guarded(ids.ITEMS_ALERT, 1)
+    @auth.shared
+    def _download(_csv, _xlsx, shown, partner, year, preview):
+        """The rows the grid shows (filters, search, order), rebuilt on the server for the audience."""
+        if ctx.triggered_id not in (ids.ITEMS_CSV, ids.ITEMS_XLSX) or not ctx.triggered[0]["value"]:
+            return no_update
+        fmt = "csv" if ctx.triggered_id == ids.ITEMS_CSV else "xlsx"
+        return downloads.items_download(state.dataset(), partner, year, shown, auth.audience(preview), fmt)

@@ -9,7 +9,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import auth, ids
 from dashboard.callbacks.common import guarded
-from dashboard.logic import scenarios, scenarios_page
+from dashboard.logic import downloads, scenarios, scenarios_page
 from dashboard.logic.package_inputs import CATEGORIES
 from dashboard.state import AppState
 from dashboard.theme import fmt_count
@@ -230,3 +230,22 @@ def register_callbacks(app: Dash, state: AppState) -> None:
             state.scenario_store(), name, kind, marking, state.effective_data_dir(), auth.audience(preview)
         )
         return (data if data is not None else no_update), note
+
+    @app.callback(
+        Output(ids.CMP_TABLE_DOWNLOAD, "data"),
+        Input(ids.CMP_CSV, "n_clicks"),
+        Input(ids.CMP_XLSX, "n_clicks"),
+        State(ids.CMP_SELECT, "value"),
+        State(ids.ALLY_PREVIEW, "value"),
+        prevent_initial_call=True,
+    )
+    @guarded(ids.CMP_ALERT, 1)
+    @auth.shared
+    def _compare_download(_c, _x, names, preview):
+        """The comparison as a file; an ally's holds the shared titles and no risk (as its screen)."""
+        if not ctx.triggered or not ctx.triggered[0]["value"]:
+            raise PreventUpdate
+        audience = auth.audience(preview)
+        records = scenarios_page.records_for(state.scenario_store(), [n for n in names or [] if n], audience)
+        fmt = "csv" if ctx.triggered_id == ids.CMP_CSV else "xlsx"
+        return downloads.compare_download(records, state.dataset(), audience, fmt)

@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.components import empty_state, field
+from dashboard.components import download_buttons, empty_state, field
 from dashboard.logic.allies import ALLY_CHOICES, DEFAULT_MEMBERS, POSITIONS_HELP
 from dashboard.logic.trade import partner_options
 from dashboard.state import AppState
@@ -92,6 +92,8 @@ def layout(state: AppState, partner: str) -> html.Div:
                         type="dot",
                         delay_show=300,
                     ),
+                    download_buttons(ids.ALLY_CSV, ids.ALLY_XLSX, ids.ALLY_DOWNLOAD, "The coalition run"),
+                    dcc.Store(id=ids.ALLY_RUN_INPUTS),
                     className="p-2",
                 )
             ),

@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import auth, ids
-from dashboard.components import field
+from dashboard.components import download_buttons, field
 from dashboard.logic.items import item_years
 from dashboard.logic.trade import partner_options
 from dashboard.state import AppState
@@ -145,7 +145,13 @@ def layout(state: AppState, partner: str) -> html.Div:
             html.Div(id=ids.ITEMS_ALERT),
             html.Div(id=ids.ITEMS_URL_ALERT),
             html.Div(id=ids.ITEMS_SUMMARY, className="small text-muted mb-1 d-flex align-items-center"),
-            html.Div(id=ids.ITEMS_SEARCH_COUNT, className="small fw-semibold mb-1", role="status"),
+            html.Div(
+                [
+                    html.Div(id=ids.ITEMS_SEARCH_COUNT, className="small fw-semibold", role="status"),
+                    download_buttons(ids.ITEMS_CSV, ids.ITEMS_XLSX, ids.ITEMS_DOWNLOAD, "The rows the grid shows"),
+                ],
+                className="d-flex align-items-center mb-1",
+            ),
             dcc.Loading(grid, type="dot", delay_show=400),
             html.Div(
                 "Click a row (or select it with the keyboard and press Space) to open the item.",

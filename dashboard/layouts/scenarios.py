@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import auth, ids
-from dashboard.components import field
+from dashboard.components import download_buttons, field
 from dashboard.figures.common import empty_figure
 from dashboard.state import AppState
 
@@ -123,6 +123,7 @@ def layout(state: AppState, partner: str) -> html.Div:
                     label_for=ids.CMP_SELECT,
                 ),
                 html.Div(id=ids.CMP_TOTALS),
+                download_buttons(ids.CMP_CSV, ids.CMP_XLSX, ids.CMP_TABLE_DOWNLOAD, "The comparison"),
                 html.Div(id=ids.CMP_DIFF),
                 dcc.Loading(
                     dcc.Graph(
