@@ -90,3 +90,52 @@ def test_a_trade_address_with_junk_years_says_so_and_shows_all_years(page):
     text = page.locator("#trade-url-alert").inner_text()
     assert "1900-1901" in text and "'8x'" in text
     page.wait_for_selector("#trade-drill-body button:text-is('84')")
+
+
+def _read_download(page, selector: str) -> tuple[str, str]:
+    """Click `selector`, wait for the file, return (suggested name, text)."""
+    with page.expect_download() as info:
+        page.click(selector)
+    download = info.value
+    path = download.path()
+    return download.suggested_filename, open(path, encoding="utf-8-sig").read()
+
+
+def _csv_parts(text: str) -> tuple[list[str], list[str]]:
+    lines = text.splitlines()
+    return [ln for ln in lines if ln.startswith("#")], [ln for ln in lines if not ln.startswith("#")]
+
+
+def test_the_control_list_csv_holds_the_rows_the_search_shows_with_provenance(page):
+    page.goto("/items")
+    page.wait_for_selector("#items-grid .ag-row")
+    page.fill("#items-search", "lathe")
+    page.wait_for_function(f"document.querySelectorAll('{CENTER_ROWS}').length < 20")
+    page.wait_for_selector(f"{CENTER_ROWS}[row-id='2B991']")
+    shown = sorted(page.locator(CENTER_ROWS).evaluate_all("rows => rows.map(r => r.getAttribute('row-id'))"))
+    name, text = _read_download(page, "#items-csv")
+    assert name.endswith(".csv") and "CHN" in name
+    comments, rows = _csv_parts(text)
+    assert comments[0].startswith("# Commerce Control List items for China") and f"{len(shown)} of" in comments[0]
+    assert any(c.startswith("# SYNTHETIC: values") for c in comments)
+    assert rows[0].split(",")[:3] == ["eccn", "heading", "tier"] and "risk" in rows[0]
+    assert sorted(r.split(",")[0] for r in rows[1:]) == shown
+
+
+def test_the_package_and_left_out_downloads(page):
+    page.goto("/package")
+    page.wait_for_selector("#pkg-side-trade .h6")
+    page.fill("#pkg-target", "0.005")
+    page.click("#pkg-run")
+    page.wait_for_selector("#pkg-table table")
+    table_rows = page.locator("#pkg-table tbody tr").count()
+    name, text = _read_download(page, "#pkg-csv")
+    comments, rows = _csv_parts(text)
+    assert name.startswith("package_CHN") and comments[0].startswith("# Proposed package for CHN")
+    assert any("SYNTHETIC" in c for c in comments) and rows[0].startswith("eccn,heading,mode")
+    assert len(rows) - 1 == table_rows
+    name, text = _read_download(page, "#pkg-excluded-csv")
+    comments, rows = _csv_parts(text)
+    assert name.startswith("left-out_CHN") and rows[0] == "eccn,reason,detail" and len(rows) > 100
+    assert any(r.split(",")[1] == "foundational" for r in rows[1:])
+    page.wait_for_selector("#pkg-cancel:disabled")  # the background phase is done before the page closes
