@@ -158,6 +158,7 @@ CMP_BRIEF_XLSX = "cmp-brief-xlsx"
 CMP_BRIEF_FEEDBACK = "cmp-brief-feedback"
 CMP_DOWNLOAD = "cmp-download"
 CMP_ALERT = "cmp-alert"
+CMP_URL_ALERT = "cmp-url-alert"  # what the address asked for and could not be shown
 CMP_CSV = "cmp-csv"  # download the comparison (totals and items; XLSX adds the differences)
 CMP_XLSX = "cmp-xlsx"
 CMP_TABLE_DOWNLOAD = "cmp-table-download"

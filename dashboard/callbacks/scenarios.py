@@ -9,7 +9,8 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import auth, ids
 from dashboard.callbacks.common import guarded
-from dashboard.logic import downloads, scenarios, scenarios_page
+from dashboard.layouts.scenarios import PATH
+from dashboard.logic import downloads, scenarios, scenarios_page, url_state
 from dashboard.logic.package_inputs import CATEGORIES
 from dashboard.state import AppState
 from dashboard.theme import fmt_count
@@ -185,16 +186,43 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         Output(ids.CMP_PICK, "options"),
         Output(ids.CMP_SELECT, "options"),
         Output(ids.CMP_PICK, "value"),
+        Output(ids.CMP_SELECT, "value"),
+        Output(ids.CMP_URL_ALERT, "children"),
         Input(ids.SCN_LIST_VERSION, "data"),
         Input(ids.ALLY_PREVIEW, "value"),
         State(ids.CMP_PICK, "value"),
+        State(ids.CMP_SELECT, "value"),
+        State(ids.URL, "search"),
     )
-    @guarded(ids.CMP_ALERT, 4)
+    @guarded(ids.CMP_ALERT, 6)
     @auth.shared
-    def _list(_version, preview, picked):
+    def _list(_version, preview, picked, compared, search):
+        """The list and the selectors' options; on the page's first render the address picks the
+        scenario and the comparison (`?scenario=..&compare=..&compare=..`), afterwards the analyst does."""
         table, pick, select = scenarios_page.list_view(state.scenario_store(), auth.audience(preview))
         names = [o["value"] for o in pick]
-        return table, pick, select, picked if picked in names else (names[0] if names else None)
+        first = ctx.triggered_id is None and not picked and not compared
+        view = url_state.scenarios_url_view(search, names) if first else url_state.UrlView()
+        asked = view.values.get("scenario")
+        value = asked or (picked if picked in names else (names[0] if names else None))
+        compare = view.values.get("compare", no_update)
+        return table, pick, select, value, compare, url_state.problems_alert(view)
+
+    @app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.CMP_PICK, "value"),
+        Input(ids.CMP_SELECT, "value"),
+        State(ids.URL, "search"),
+        State(ids.URL, "pathname"),
+        prevent_initial_call=True,
+    )
+    @auth.shared
+    def _to_url(picked, compared, search, pathname):
+        """The scenario picked and those compared, in the address (a copied link reopens them)."""
+        if not url_state.same_path(pathname, PATH):
+            return no_update
+        q = url_state.query_string({"scenario": picked, "compare": [c for c in compared or [] if c]})
+        return no_update if q == (search or "") else q
 
     @app.callback(
         Output(ids.CMP_TOTALS, "children"),

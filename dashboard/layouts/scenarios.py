@@ -143,6 +143,7 @@ def layout(state: AppState, partner: str) -> html.Div:
         [
             html.H1(TITLE, className="h4 mb-2"),
             html.Div(id=ids.CMP_ALERT),
+            html.Div(id=ids.CMP_URL_ALERT),
             dbc.Row([dbc.Col(left, lg=4), dbc.Col(right, lg=8)], className="g-2"),
             dcc.Store(id=ids.SCN_LIST_VERSION, data=0),
         ]

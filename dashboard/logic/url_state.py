@@ -27,9 +27,19 @@ def parse_query(search: str | None) -> dict[str, str]:
 
 
 def query_string(params: dict[str, Any]) -> str:
-    """{"partner": "CHN", "item": None} -> "?partner=CHN" (empty values left out, order kept)."""
-    kept = {k: str(v) for k, v in params.items() if v not in (None, "", [])}
-    return "?" + urlencode(kept, safe="-") if kept else ""
+    """{"partner": "CHN", "item": None} -> "?partner=CHN" (empty values left out, order kept; a list
+    repeats its key: {"compare": ["a", "b"]} -> "?compare=a&compare=b")."""
+    kept = {
+        k: [str(x) for x in v] if isinstance(v, list | tuple) else str(v)
+        for k, v in params.items()
+        if v not in (None, "", [], ())
+    }
+    return "?" + urlencode(kept, safe="-", doseq=True) if kept else ""
+
+
+def query_list(search: str | None, key: str) -> list[str]:
+    """Every value of a repeated key, in order (blanks dropped)."""
+    return [v.strip() for k, v in parse_qsl((search or "").lstrip("?")) if k == key and v.strip()]
 
 
 def same_path(pathname: str | None, path: str) -> bool:
@@ -133,3 +143,24 @@ def problems_alert(view: UrlView) -> Any:
     return dbc.Alert(
         " ".join(view.problems), color="warning", dismissable=True, className="py-1 px-2 small mb-2 url-alert"
     )
+
+
+def scenarios_url_view(search: str | None, known: list[str]) -> UrlView:
+    """The scenario picked and the scenarios compared on the Scenarios page, asked by `search`;
+    `known`: the values the page's selectors offer (names for analysts, share ids for allies)."""
+    view = UrlView()
+    pick = parse_query(search).get("scenario")
+    if pick is not None:
+        if pick in known:
+            view.values["scenario"] = pick
+        else:
+            view.problems.append(f"No saved scenario '{pick}' (or it is not shared with you): showing the first.")
+    compared = query_list(search, "compare")
+    if compared:
+        ok = [c for c in compared if c in known]
+        missing = [c for c in compared if c not in known]
+        if ok:
+            view.values["compare"] = list(dict.fromkeys(ok))
+        if missing:
+            view.problems.append(f"Not among the saved scenarios, left out of the comparison: {', '.join(missing)}.")
+    return view

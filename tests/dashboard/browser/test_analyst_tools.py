@@ -139,3 +139,30 @@ def test_the_package_and_left_out_downloads(page):
     assert name.startswith("left-out_CHN") and rows[0] == "eccn,reason,detail" and len(rows) > 100
     assert any(r.split(",")[1] == "foundational" for r in rows[1:])
     page.wait_for_selector("#pkg-cancel:disabled")  # the background phase is done before the page closes
+
+
+def test_a_scenarios_address_picks_the_scenario_and_the_address_follows_the_pick(page, live_home):
+    from optimizer.scenarios.store import ScenarioStore
+
+    store = ScenarioStore(f"sqlite:///{live_home / 'scenarios.db'}")
+    saved = {r.name for r in store.list()}
+    for name, target in (("URL test A", 2e6), ("URL test B", 5e6)):
+        if name in saved:
+            continue
+        store.save(
+            name,
+            {"scenario": {"partner": "CHN", "target_usd": target, "year": 2024}},
+            {"status": "optimal", "achieved_usd": target, "items": [{"eccn": "5A003", "mode": "exception"}]},
+            author="test",
+        )
+    store.dispose()
+    page.goto("/scenarios?scenario=URL%20test%20B")
+    page.wait_for_function("document.querySelector('#cmp-list')?.innerText?.includes('URL test B')")
+    page.wait_for_function("document.querySelector('#cmp-pick').value === 'URL test B'")
+    page.select_option("#cmp-pick", "URL test A")
+    page.wait_for_function("new URLSearchParams(location.search).get('scenario') === 'URL test A'")
+
+    page.goto("/scenarios?scenario=no%20such%20scenario")
+    page.wait_for_selector("#cmp-url-alert .alert")
+    assert "No saved scenario 'no such scenario'" in page.locator("#cmp-url-alert").inner_text()
+    page.wait_for_function("document.querySelector('#cmp-pick').value !== ''")

@@ -42,3 +42,16 @@ def test_trade_address_years_flow_and_hs(shipped_ds):
     assert trade_url_view(shipped_ds, "?years=2010-2017").values["years"][0] == 2015  # clipped to the data
     bad = trade_url_view(shipped_ds, "?years=1900-1901&flow=both&hs=8x")
     assert bad.values == {} and len(bad.problems) == 3
+
+
+def test_scenarios_address_picks_and_compares_known_scenarios_only():
+    from dashboard.logic.url_state import query_list, scenarios_url_view
+
+    search = query_string({"scenario": "China 5m", "compare": ["China 2m", "China 5m", "gone"]})
+    assert search == "?scenario=China+5m&compare=China+2m&compare=China+5m&compare=gone"
+    assert query_list(search, "compare") == ["China 2m", "China 5m", "gone"]
+    view = scenarios_url_view(search, ["China 2m", "China 5m"])
+    assert view.values == {"scenario": "China 5m", "compare": ["China 2m", "China 5m"]}
+    assert view.problems == ["Not among the saved scenarios, left out of the comparison: gone."]
+    unknown = scenarios_url_view("?scenario=x", ["China 2m"])
+    assert unknown.values == {} and "No saved scenario 'x'" in unknown.problems[0]
