@@ -3,7 +3,7 @@ demand. Logic and views live in `dashboard.logic.allies`."""
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State, ctx, no_update
+from dash import Dash, Input, Output, State, ctx, no_update, set_props
 from dash.exceptions import PreventUpdate
 
 from dashboard import auth, ids
@@ -55,6 +55,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
             ds = state.dataset()
             positions = allies.parse_positions(positions_text, item_table(ds, partner)["eccn"], members or [])
             year = check_year(ds, None)
+            set_props(ids.URL, {"search": ""})  # another page's query is not the builder's
             return (
                 allies.builder_form(partner, year, positions, suggested_target_bn(ds, partner, year)),
                 "/package",

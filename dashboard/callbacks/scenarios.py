@@ -162,6 +162,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
             form, out = scenarios.open_scenario(store, name)
             if not out.ok:
                 return scenarios_page.feedback(out), no_update, no_update, no_update, no_update
+            set_props(ids.URL, {"search": ""})  # the Scenarios page's query is not the builder's
             return scenarios_page.feedback(out), no_update, out.opened, form, "/package"
         if action == ids.SCN_RENAME:
             out = scenarios.rename(store, name, new_name)
