@@ -62,12 +62,17 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         Output(ids.TRADE_DRILL, "data", allow_duplicate=True),
         Input({"type": ids.TRADE_DRILL_ROW, "code": ALL}, "n_clicks"),
         Input({"type": ids.TRADE_DRILL_CRUMB, "code": ALL}, "n_clicks"),
+        Input(ids.TRADE_COMPOSITION, "clickData"),
         State(ids.TRADE_DRILL, "data"),
         prevent_initial_call=True,
     )
     @auth.shared
-    def _drill_to(_rows, _crumbs, current):
-        """A row drills one level down, a crumb back up (rows appearing with no click change nothing)."""
+    def _drill_to(_rows, _crumbs, bar, current):
+        """A row or a chapter bar drills one level down, a crumb back up (rows appearing with no
+        click change nothing)."""
+        if ctx.triggered_id == ids.TRADE_COMPOSITION:
+            chapter = drill.chapter_from_click(bar)
+            return chapter if chapter and chapter != current else no_update
         target = drill.drill_target(ctx.triggered_id, ctx.triggered[0]["value"] if ctx.triggered else None, current)
         return no_update if target is None else target
 

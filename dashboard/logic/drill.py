@@ -171,6 +171,14 @@ def _items_body(ds: Any, partner: str, year: int, code: str, names: dict[str, st
     ]
 
 
+def chapter_from_click(click: dict | None) -> str | None:
+    """The HS chapter of a clicked composition bar (its label starts with the code: "84 Machinery...")."""
+    points = (click or {}).get("points") or []
+    label = str(points[0].get("y", "")) if points else ""
+    code = label.split(" ")[0] if label else ""
+    return code if len(code) == 2 and code.isdigit() else None
+
+
 def drill_target(triggered_id: Any, triggered_value: Any, current: str | None) -> str | None:
     """The prefix a click asks for (None: nothing was clicked: a row or crumb just appeared)."""
     if not triggered_value or not isinstance(triggered_id, dict):

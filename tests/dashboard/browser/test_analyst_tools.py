@@ -166,3 +166,16 @@ def test_a_scenarios_address_picks_the_scenario_and_the_address_follows_the_pick
     page.wait_for_selector("#cmp-url-alert .alert")
     assert "No saved scenario 'no such scenario'" in page.locator("#cmp-url-alert").inner_text()
     page.wait_for_function("document.querySelector('#cmp-pick').value !== ''")
+
+
+def test_clicking_a_chapter_bar_drills_into_its_headings(page):
+    page.goto("/?partner=CHN")
+    page.wait_for_selector("#trade-composition .bars .point")
+    labels = page.locator("#trade-composition .ytick text").all_text_contents()
+    page.locator("#trade-composition .bars .point path").first.click(force=True)
+    page.wait_for_function("new URLSearchParams(location.search).get('hs')")
+    chapter = _query(page)["hs"][0]
+    assert chapter in {label.split(" ")[0] for label in labels}  # one of the chapters drawn
+    page.wait_for_selector(f"#trade-drill-crumbs .breadcrumb-item.active:text-matches('^{chapter} ')")
+    codes = page.locator("#trade-drill-body tbody button").all_inner_texts()
+    assert codes and all(len(c) == 4 and c.startswith(chapter) for c in codes)

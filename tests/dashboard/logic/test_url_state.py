@@ -55,3 +55,12 @@ def test_scenarios_address_picks_and_compares_known_scenarios_only():
     assert view.problems == ["Not among the saved scenarios, left out of the comparison: gone."]
     unknown = scenarios_url_view("?scenario=x", ["China 2m"])
     assert unknown.values == {} and "No saved scenario 'x'" in unknown.problems[0]
+
+
+def test_a_chapter_bar_click_names_its_chapter():
+    from dashboard.logic.drill import chapter_from_click, drill_target
+
+    assert chapter_from_click({"points": [{"y": "84 Nuclear reactors, boilers…", "x": 1.2}]}) == "84"
+    assert chapter_from_click({"points": [{"y": "other"}]}) is None and chapter_from_click(None) is None
+    assert drill_target({"type": "row", "code": "8458"}, 1, "84") == "8458"
+    assert drill_target({"type": "row", "code": "8458"}, None, "84") is None  # a row appearing, no click
