@@ -179,3 +179,19 @@ def test_clicking_a_chapter_bar_drills_into_its_headings(page):
     page.wait_for_selector(f"#trade-drill-crumbs .breadcrumb-item.active:text-matches('^{chapter} ')")
     codes = page.locator("#trade-drill-body tbody button").all_inner_texts()
     assert codes and all(len(c) == 4 and c.startswith(chapter) for c in codes)
+
+
+def test_the_coalition_download_is_the_run_shown(page):
+    page.goto("/allies")
+    page.wait_for_selector("#ally-panels .card")
+    page.click("#ally-csv")  # nothing run yet: a message, no file
+    page.wait_for_selector("#ally-alert .alert")
+    assert "Run the coalition first" in page.locator("#ally-alert").inner_text()
+    page.click("#ally-run")
+    page.wait_for_selector("#ally-coalition table")
+    name, text = _read_download(page, "#ally-csv")
+    comments, rows = _csv_parts(text)
+    assert name.startswith("coalition_CHN") and comments[0].startswith("# Coalition package vs US-only optimum")
+    assert any("SYNTHETIC" in c for c in comments) and rows[0].startswith("package,")
+    kinds = {r.split(",")[0] for r in rows[1:]}
+    assert {"member gains", "coalition", "us_only"} <= kinds

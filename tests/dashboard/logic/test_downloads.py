@@ -86,3 +86,39 @@ def test_package_and_left_out_files_and_their_ally_versions():
 def test_compare_needs_two_scenarios(shipped_ds):
     with pytest.raises(DecontrolError, match="two or more"):
         downloads.compare_download([], shipped_ds, "internal", "csv")
+
+
+class _Rec:
+    def __init__(self, name: str, target: float, items: list[dict]) -> None:
+        self.name = name
+        self.inputs = {"scenario": {"partner": "CHN", "target_usd": target}}
+        self.results = {"status": "optimal", "achieved_usd": target, "items": items, "total_risk": 0.3}
+
+
+def test_compare_file_has_totals_items_and_differences(shipped_ds):
+    recs = [
+        _Rec("A", 2e6, [{"eccn": "5A003", "mode": "lift"}]),
+        _Rec("B", 5e6, [{"eccn": "5A003", "mode": "exception"}, {"eccn": "6C005", "mode": "lift"}]),
+    ]
+    comments, totals = _csv(downloads.compare_download(recs, shipped_ds, "internal", "csv"))
+    assert totals["name"].tolist() == ["A", "B"] and "risk" in totals.columns
+    assert totals["items"].tolist() == ["5A003:lift", "5A003:exception;6C005:lift"]
+    assert comments[0] == "# Comparison of 2 scenarios: A, B"
+    ally = downloads.compare_download(recs, shipped_ds, "ally", "xlsx")
+    sheets = pd.read_excel(io.BytesIO(base64.b64decode(ally["content"])), sheet_name=None)
+    assert list(sheets) == ["totals", "differences", "sources"] and "risk" not in sheets["totals"].columns
+    assert sheets["differences"].loc[0, "added"] == "6C005"
+
+
+def test_coalition_file_holds_each_members_gains_and_both_packages(shipped_ds):
+    from dashboard.logic.allies import run_coalition
+    from dashboard.state import item_table
+
+    result = run_coalition(shipped_ds, item_table(shipped_ds, "CHN")["eccn"], "CHN", ["JPN", "NLD"], 1.0, "")
+    comments, table = _csv(downloads.coalition_download(result, "csv"))
+    assert set(table["package"]) >= {"member gains", "coalition"}
+    assert set(table.loc[table["package"] == "member gains", "member"]) >= {"JPN", "NLD"}
+    assert any("SYNTHETIC" in c for c in comments)
+    xlsx = downloads.coalition_download(result, "xlsx")
+    sheets = pd.read_excel(io.BytesIO(base64.b64decode(xlsx["content"])), sheet_name=None)
+    assert list(sheets) == ["gains", "packages", "sources"]
