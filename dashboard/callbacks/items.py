@@ -152,16 +152,18 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         Input(ids.ITEMS_PARTNER, "value"),
         Input(ids.ITEMS_YEAR, "value"),
         Input(ids.ITEMS_SELECTED, "data"),
+        Input(ids.ITEMS_PANEL, "is_open"),
         State(ids.URL, "search"),
         State(ids.URL, "pathname"),
         prevent_initial_call=True,
     )
     @auth.shared
-    def _to_url(partner, year, selected, search, pathname):
-        """Controls -> URL: the address says what the page shows, so a copied link reopens it."""
+    def _to_url(partner, year, selected, is_open, search, pathname):
+        """Controls -> URL: the address says what the page shows, so a copied link reopens it (the
+        item only while its panel is open: a closed panel shows the list)."""
         if not url_state.same_path(pathname, PATH):
             return no_update
-        q = url_state.query_string({"partner": partner, "year": year, "item": selected})
+        q = url_state.query_string({"partner": partner, "year": year, "item": selected if is_open else None})
         return no_update if q == (search or "") else q
 
     @app.callback(
