@@ -146,7 +146,8 @@ def _items_body(ds: Any, partner: str, year: int, code: str, names: dict[str, st
         href = "/items" + query_string({"partner": partner, "year": item_year, "item": r["eccn"]})
         cells = [
             html.Td(dcc.Link(r["eccn"], href=href, className="font-monospace drill-item")),
-            html.Td(str(headings.get(r["eccn"], ""))[:110], className="small"),
+            # a split entry ("2B001-rest") has its parent's heading
+            html.Td(str(headings.get(r["eccn"], headings.get(r["eccn"].split("-")[0], "")))[:110], className="small"),
             html.Td(fmt_pct(r.get("controlled_share"), 0), className="text-end"),
         ]
         if audience == "internal":  # the analyst's judgement of the mapping
