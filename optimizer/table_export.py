@@ -3,7 +3,8 @@
 Every table the dashboard shows can be downloaded (the Control list, a package, the items left out,
 a comparison of scenarios, a coalition); a figure copied out of the app must not lose its REAL /
 SYNTHETIC label on the way. So the CSV starts with `#` comment rows (title, then one row per source
-with its status; `pandas.read_csv(path, comment="#")` and Excel both read past them) and the
+with its status; the table starts at the first line that does not begin with `#`, which
+`provenance_lines` counts for `pandas.read_csv(path, skiprows=n)`) and the
 workbook carries a `sources` sheet. The file is built whole in memory and handed over in one
 piece: an error raises before anything is sent, so there is never a partial file.
 """

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from urllib.parse import parse_qs, urlparse
 
+import pandas as pd
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -124,6 +126,13 @@ def test_the_control_list_csv_holds_the_rows_the_search_shows_with_provenance(pa
     assert any(c.startswith("# SYNTHETIC: values") for c in comments)
     assert rows[0].split(",")[:3] == ["eccn", "heading", "tier"] and "risk" in rows[0]
     assert sorted(r.split(",")[0] for r in rows[1:]) == shown
+    # without a search the file holds every row of the grid, not only those drawn on screen
+    page.fill("#items-search", "")
+    page.wait_for_function("document.querySelector('#items-search-count').innerText === ''")
+    total = int(page.locator("#items-summary").inner_text().split(" of ")[0].replace(",", ""))
+    assert total > 100 and page.locator(CENTER_ROWS).count() < total  # the grid draws a window of rows
+    _, text = _read_download(page, "#items-csv")
+    assert len(pd.read_csv(io.StringIO(text), comment="#")) == total
 
 
 def test_the_package_and_left_out_downloads(page):
