@@ -137,3 +137,33 @@ def field(
     if help_text:
         children.append(dbc.FormText(help_text, className="d-block"))
     return html.Div(children, className="mb-2")
+
+
+def download_buttons(csv_id: str, xlsx_id: str, download_id: str | None, what: str) -> html.Div:
+    """Two small buttons, CSV and XLSX, and the `dcc.Download` they fill: every table can leave the
+    app with its provenance (`optimizer.table_export`). `download_id` None: the buttons fill a
+    `dcc.Download` placed elsewhere on the page (two tables of one card share one)."""
+    parts: list = [
+        html.Span("Download", className="small text-muted me-1"),
+        dbc.Button(
+            "CSV",
+            id=csv_id,
+            size="sm",
+            color="secondary",
+            outline=True,
+            className="py-0 me-1",
+            title=f"{what} as CSV (with source rows)",
+        ),
+        dbc.Button(
+            "XLSX",
+            id=xlsx_id,
+            size="sm",
+            color="secondary",
+            outline=True,
+            className="py-0",
+            title=f"{what} as an Excel workbook (with a sources sheet)",
+        ),
+    ]
+    if download_id:
+        parts.append(dcc.Download(id=download_id))
+    return html.Div(parts, className="d-inline-flex align-items-center ms-auto table-downloads")

@@ -42,6 +42,13 @@ TRADE_CONTROLLED = "trade-controlled"
 TRADE_CONTROLLED_NOTE = "trade-controlled-note"
 TRADE_CONTROLLED_TABLE = "trade-controlled-table"
 TRADE_ALERT = "trade-alert"
+TRADE_URL_ALERT = "trade-url-alert"  # what the address asked for and could not be shown
+TRADE_DRILL = "trade-drill"  # store: the HS prefix drilled into ("" all chapters, "84", "8458", "845891")
+TRADE_DRILL_CRUMBS = "trade-drill-crumbs"
+TRADE_DRILL_BODY = "trade-drill-body"
+TRADE_DRILL_TABLE = "trade-drill-table"
+TRADE_DRILL_ROW = "trade-drill-row"  # pattern {"type": TRADE_DRILL_ROW, "code": HS code}: drill into it
+TRADE_DRILL_CRUMB = "trade-drill-crumb"  # pattern {"type": TRADE_DRILL_CRUMB, "code": HS prefix}: back up
 
 # --- 2. Control list --------------------------------------------------------------------------------
 ITEMS_PARTNER = "items-partner"
@@ -52,6 +59,10 @@ ITEMS_TIERS = "items-tiers"
 ITEMS_SUMMARY = "items-summary"
 ITEMS_GRID = "items-grid"
 ITEMS_ALERT = "items-alert"
+ITEMS_URL_ALERT = "items-url-alert"  # what the address asked for and could not be shown
+ITEMS_CSV = "items-csv"  # download the grid's rows as shown (CSV with provenance rows)
+ITEMS_XLSX = "items-xlsx"
+ITEMS_DOWNLOAD = "items-download"
 ITEMS_PANEL = "items-panel"
 ITEMS_PANEL_BODY = "items-panel-body"
 ITEMS_SELECTED = "items-selected"  # store: the ECCN shown in the panel
@@ -117,6 +128,11 @@ PKG_USE_MAX = "pkg-use-max"
 PKG_SIDE_TRADE = "pkg-side-trade"
 PKG_SIDE_NOTE = "pkg-side-note"
 PKG_ERROR = "pkg-error"
+PKG_CSV = "pkg-csv"  # download the shown package (CSV; XLSX with the items left out as a second sheet)
+PKG_XLSX = "pkg-xlsx"
+PKG_EXCLUDED_CSV = "pkg-excluded-csv"  # download the items left out with their reasons
+PKG_EXCLUDED_XLSX = "pkg-excluded-xlsx"
+PKG_DOWNLOAD = "pkg-download"
 
 # --- 4. Scenarios: management (analyst only: `scn-` outputs are refused for allies on the server) ---
 SCN_CURRENT = "scn-current"  # store (shell): the package builder's last run, kept across pages
@@ -150,6 +166,10 @@ CMP_BRIEF_XLSX = "cmp-brief-xlsx"
 CMP_BRIEF_FEEDBACK = "cmp-brief-feedback"
 CMP_DOWNLOAD = "cmp-download"
 CMP_ALERT = "cmp-alert"
+CMP_URL_ALERT = "cmp-url-alert"  # what the address asked for and could not be shown
+CMP_CSV = "cmp-csv"  # download the comparison (totals and items; XLSX adds the differences)
+CMP_XLSX = "cmp-xlsx"
+CMP_TABLE_DOWNLOAD = "cmp-table-download"
 
 # --- 5. Allies and coalition (analyst only: `ally-` outputs are refused for ally users) ----------
 ALLY_PARTNER = "ally-partner"
@@ -165,6 +185,10 @@ ALLY_DIFF_SUMMARY = "ally-diff-summary"  # coalition vs US-only: counts of items
 ALLY_DIFF_COALITION = "ally-diff-coalition"  # table: items only in the coalition package
 ALLY_DIFF_US_ONLY = "ally-diff-us-only"  # table: items only in the US-only package
 ALLY_DIFF_BOTH = "ally-diff-both"  # table: items in both
+ALLY_CSV = "ally-csv"  # download the coalition run (gains per member and both packages)
+ALLY_XLSX = "ally-xlsx"
+ALLY_DOWNLOAD = "ally-download"
+ALLY_RUN_INPUTS = "ally-run-inputs"  # store: the inputs of the coalition shown (its download solves them again)
 
 # --- Diversion (analyst and ally; the ally view is a whitelist of columns, see logic.diversion) ----
 DIV_TARGET = "div-target"

@@ -3,12 +3,12 @@ demand. Logic and views live in `dashboard.logic.allies`."""
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State, no_update
+from dash import Dash, Input, Output, State, ctx, no_update, set_props
 from dash.exceptions import PreventUpdate
 
 from dashboard import auth, ids
 from dashboard.components import error_alert
-from dashboard.logic import allies
+from dashboard.logic import allies, downloads
 from dashboard.logic.items import check_year
 from dashboard.logic.package import suggested_target_bn
 from dashboard.state import AppState, item_table
@@ -55,6 +55,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
             ds = state.dataset()
             positions = allies.parse_positions(positions_text, item_table(ds, partner)["eccn"], members or [])
             year = check_year(ds, None)
+            set_props(ids.URL, {"search": ""})  # another page's query is not the builder's
             return (
                 allies.builder_form(partner, year, positions, suggested_target_bn(ds, partner, year)),
                 "/package",
@@ -65,6 +66,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
 
     @app.callback(
         Output(ids.ALLY_COALITION, "children"),
+        Output(ids.ALLY_RUN_INPUTS, "data"),
         Input(ids.ALLY_RUN, "n_clicks"),
         State(ids.ALLY_PARTNER, "value"),
         State(ids.ALLY_MEMBERS, "value"),
@@ -75,8 +77,35 @@ def register_callbacks(app: Dash, state: AppState) -> None:
     @auth.analyst_only
     def _coalition(n, partner, members, budget, positions):
         ds = state.dataset()
+        inputs = {"partner": partner, "members": members, "budget": budget, "positions": positions}
         try:
             item_ids = item_table(ds, partner)["eccn"]
-            return allies.coalition_view(allies.run_coalition(ds, item_ids, partner, members, budget, positions))
+            result = allies.run_coalition(ds, item_ids, partner, members, budget, positions)
+            return allies.coalition_view(result), inputs
         except DecontrolError as exc:
-            return error_alert(exc.message, exc.details)
+            return error_alert(exc.message, exc.details), None
+
+    @app.callback(
+        Output(ids.ALLY_DOWNLOAD, "data"),
+        Output(ids.ALLY_ALERT, "children", allow_duplicate=True),
+        Input(ids.ALLY_CSV, "n_clicks"),
+        Input(ids.ALLY_XLSX, "n_clicks"),
+        State(ids.ALLY_RUN_INPUTS, "data"),
+        prevent_initial_call=True,
+    )
+    @auth.analyst_only
+    def _download(_c, _x, run):
+        """The coalition shown (the inputs of its run, solved again: deterministic), written whole."""
+        if not ctx.triggered or not ctx.triggered[0]["value"]:
+            raise PreventUpdate
+        if not run:
+            return no_update, error_alert("Run the coalition first: there is no coalition to download.")
+        ds = state.dataset()
+        partner, members, budget, positions = run["partner"], run["members"], run["budget"], run["positions"]
+        try:
+            item_ids = item_table(ds, partner)["eccn"]
+            result = allies.run_coalition(ds, item_ids, partner, members, budget, positions)
+            fmt = "csv" if ctx.triggered_id == ids.ALLY_CSV else "xlsx"
+            return downloads.coalition_download(result, fmt), None
+        except DecontrolError as exc:
+            return no_update, error_alert(exc.message, exc.details)

@@ -6,7 +6,8 @@ from dash import Dash, Input, Output, State, ctx, no_update
 
 from dashboard import auth, ids
 from dashboard.callbacks.common import guarded
-from dashboard.logic import ally_view, item_evidence, items
+from dashboard.layouts.items import PATH
+from dashboard.logic import ally_view, downloads, item_evidence, items, url_state
 from dashboard.logic.trade import partner_names
 from dashboard.state import AppState
 
@@ -130,3 +131,71 @@ def register_callbacks(app: Dash, state: AppState) -> None:
     @auth.shared
     def _remember_partner(partner):
         return partner
+
+    @app.callback(
+        Output(ids.ITEMS_PARTNER, "value"),
+        Output(ids.ITEMS_YEAR, "value"),
+        Output(ids.ITEMS_SELECTED, "data", allow_duplicate=True),
+        Output(ids.ITEMS_PANEL, "is_open", allow_duplicate=True),
+        Output(ids.ITEMS_URL_ALERT, "children"),
+        Input(ids.URL, "search"),
+        State(ids.URL, "pathname"),
+        State(ids.ITEMS_PARTNER, "value"),
+        State(ids.ITEMS_YEAR, "value"),
+        State(ids.ITEMS_SELECTED, "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+    @auth.shared
+    def _from_url(search, pathname, partner, year, selected):
+        """URL -> controls: only what differs is set, so the URL writer below finds nothing to change."""
+        if not url_state.same_path(pathname, PATH):
+            return (no_update,) * 5
+        ds = state.dataset()
+        view = url_state.items_url_view(ds, search, items.known_items(ds))
+        v = view.values
+        new_item = v.get("item")
+        return (
+            v["partner"] if v.get("partner", partner) != partner else no_update,
+            v["year"] if str(v.get("year", year)) != str(year) else no_update,
+            new_item if new_item and new_item != selected else no_update,
+            True if new_item and new_item != selected else no_update,
+            url_state.problems_alert(view),
+        )
+
+    @app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.ITEMS_PARTNER, "value"),
+        Input(ids.ITEMS_YEAR, "value"),
+        Input(ids.ITEMS_SELECTED, "data"),
+        Input(ids.ITEMS_PANEL, "is_open"),
+        State(ids.URL, "search"),
+        State(ids.URL, "pathname"),
+        prevent_initial_call=True,
+    )
+    @auth.shared
+    def _to_url(partner, year, selected, is_open, search, pathname):
+        """Controls -> URL: the address says what the page shows, so a copied link reopens it (the
+        item only while its panel is open: a closed panel shows the list)."""
+        if not url_state.same_path(pathname, PATH):
+            return no_update
+        q = url_state.query_string({"partner": partner, "year": year, "item": selected if is_open else None})
+        return no_update if q == (search or "") else q
+
+    @app.callback(
+        Output(ids.ITEMS_DOWNLOAD, "data"),
+        Input(ids.ITEMS_CSV, "n_clicks"),
+        Input(ids.ITEMS_XLSX, "n_clicks"),
+        State(ids.ITEMS_GRID, "virtualRowData"),
+        State(ids.ITEMS_PARTNER, "value"),
+        State(ids.ITEMS_YEAR, "value"),
+        State(ids.ALLY_PREVIEW, "value"),
+        prevent_initial_call=True,
+    )
+    @guarded(ids.ITEMS_ALERT, 1)
+    @auth.shared
+    def _download(_csv, _xlsx, shown, partner, year, preview):
+        """The rows the grid shows (filters, search, order), rebuilt on the server for the audience."""
+        if ctx.triggered_id not in (ids.ITEMS_CSV, ids.ITEMS_XLSX) or not ctx.triggered[0]["value"]:
+            return no_update
+        fmt = "csv" if ctx.triggered_id == ids.ITEMS_CSV else "xlsx"
+        return downloads.items_download(state.dataset(), partner, year, shown, auth.audience(preview), fmt)

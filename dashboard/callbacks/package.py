@@ -11,7 +11,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, no_update
 from dashboard import auth, ids
 from dashboard.callbacks.common import guarded
 from dashboard.components import error_alert
-from dashboard.logic import package
+from dashboard.logic import downloads, package
 from dashboard.logic.package_inputs import form_values
 from dashboard.state import AppState
 from optimizer.errors import DecontrolError
@@ -224,3 +224,27 @@ def register_callbacks(app: Dash, state: AppState) -> None:
     @auth.analyst_only
     def _remember_partner(partner):
         return partner
+
+    @app.callback(
+        Output(ids.PKG_DOWNLOAD, "data"),
+        Input(ids.PKG_CSV, "n_clicks"),
+        Input(ids.PKG_XLSX, "n_clicks"),
+        Input(ids.PKG_EXCLUDED_CSV, "n_clicks"),
+        Input(ids.PKG_EXCLUDED_XLSX, "n_clicks"),
+        State(ids.PKG_RESULT, "data"),
+        State(ids.PKG_SHOWN, "data"),
+        State(ids.ALLY_PREVIEW, "value"),
+        prevent_initial_call=True,
+    )
+    @guarded(ids.PKG_ERROR, 1)
+    @auth.analyst_only
+    def _download(_c, _x, _ec, _ex, result, shown, preview):
+        """The package shown, or the items left out of it, as a file (for the audience the server decides)."""
+        if not ctx.triggered or not ctx.triggered[0]["value"]:
+            return no_update
+        which = ctx.triggered_id
+        fmt = "xlsx" if which in (ids.PKG_XLSX, ids.PKG_EXCLUDED_XLSX) else "csv"
+        audience = auth.audience(preview)
+        if which in (ids.PKG_EXCLUDED_CSV, ids.PKG_EXCLUDED_XLSX):
+            return downloads.excluded_download(result, shown, audience, fmt)
+        return downloads.package_download(result, shown, audience, fmt)

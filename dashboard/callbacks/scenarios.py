@@ -9,7 +9,8 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import auth, ids
 from dashboard.callbacks.common import guarded
-from dashboard.logic import scenarios, scenarios_page
+from dashboard.layouts.scenarios import PATH
+from dashboard.logic import downloads, scenarios, scenarios_page, url_state
 from dashboard.logic.package_inputs import CATEGORIES
 from dashboard.state import AppState
 from dashboard.theme import fmt_count
@@ -171,6 +172,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
             form, out = scenarios.open_scenario(store, name)
             if not out.ok:
                 return scenarios_page.feedback(out), no_update, no_update, no_update, no_update
+            set_props(ids.URL, {"search": ""})  # the Scenarios page's query is not the builder's
             return scenarios_page.feedback(out), no_update, out.opened, form, "/package"
         if action == ids.SCN_RENAME:
             out = scenarios.rename(store, name, new_name)
@@ -195,16 +197,43 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         Output(ids.CMP_PICK, "options"),
         Output(ids.CMP_SELECT, "options"),
         Output(ids.CMP_PICK, "value"),
+        Output(ids.CMP_SELECT, "value"),
+        Output(ids.CMP_URL_ALERT, "children"),
         Input(ids.SCN_LIST_VERSION, "data"),
         Input(ids.ALLY_PREVIEW, "value"),
         State(ids.CMP_PICK, "value"),
+        State(ids.CMP_SELECT, "value"),
+        State(ids.URL, "search"),
     )
-    @guarded(ids.CMP_ALERT, 4)
+    @guarded(ids.CMP_ALERT, 6)
     @auth.shared
-    def _list(_version, preview, picked):
+    def _list(_version, preview, picked, compared, search):
+        """The list and the selectors' options; on the page's first render the address picks the
+        scenario and the comparison (`?scenario=..&compare=..&compare=..`), afterwards the analyst does."""
         table, pick, select = scenarios_page.list_view(state.scenario_store(), auth.audience(preview))
         names = [o["value"] for o in pick]
-        return table, pick, select, picked if picked in names else (names[0] if names else None)
+        first = ctx.triggered_id is None and not picked and not compared
+        view = url_state.scenarios_url_view(search, names) if first else url_state.UrlView()
+        asked = view.values.get("scenario")
+        value = asked or (picked if picked in names else (names[0] if names else None))
+        compare = view.values.get("compare", no_update)
+        return table, pick, select, value, compare, url_state.problems_alert(view)
+
+    @app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.CMP_PICK, "value"),
+        Input(ids.CMP_SELECT, "value"),
+        State(ids.URL, "search"),
+        State(ids.URL, "pathname"),
+        prevent_initial_call=True,
+    )
+    @auth.shared
+    def _to_url(picked, compared, search, pathname):
+        """The scenario picked and those compared, in the address (a copied link reopens them)."""
+        if not url_state.same_path(pathname, PATH):
+            return no_update
+        q = url_state.query_string({"scenario": picked, "compare": [c for c in compared or [] if c]})
+        return no_update if q == (search or "") else q
 
     @app.callback(
         Output(ids.CMP_TOTALS, "children"),
@@ -240,3 +269,22 @@ def register_callbacks(app: Dash, state: AppState) -> None:
             state.scenario_store(), name, kind, marking, state.effective_data_dir(), auth.audience(preview)
         )
         return (data if data is not None else no_update), note
+
+    @app.callback(
+        Output(ids.CMP_TABLE_DOWNLOAD, "data"),
+        Input(ids.CMP_CSV, "n_clicks"),
+        Input(ids.CMP_XLSX, "n_clicks"),
+        State(ids.CMP_SELECT, "value"),
+        State(ids.ALLY_PREVIEW, "value"),
+        prevent_initial_call=True,
+    )
+    @guarded(ids.CMP_ALERT, 1)
+    @auth.shared
+    def _compare_download(_c, _x, names, preview):
+        """The comparison as a file; an ally's holds the shared titles and no risk (as its screen)."""
+        if not ctx.triggered or not ctx.triggered[0]["value"]:
+            raise PreventUpdate
+        audience = auth.audience(preview)
+        records = scenarios_page.records_for(state.scenario_store(), [n for n in names or [] if n], audience)
+        fmt = "csv" if ctx.triggered_id == ids.CMP_CSV else "xlsx"
+        return downloads.compare_download(records, state.dataset(), audience, fmt)

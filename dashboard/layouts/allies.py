@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.components import empty_state, field
+from dashboard.components import download_buttons, empty_state, field
 from dashboard.logic.allies import ALLY_CHOICES, DEFAULT_MEMBERS, POSITIONS_HELP
 from dashboard.logic.trade import partner_options
 from dashboard.state import AppState
@@ -80,18 +80,22 @@ def layout(state: AppState, partner: str) -> html.Div:
             dcc.Loading(html.Div(id=ids.ALLY_PANELS, className="mb-2"), type="dot", delay_show=300),
             dbc.Card(
                 dbc.CardBody(
-                    dcc.Loading(
-                        html.Div(
-                            empty_state(
-                                "No coalition run yet.",
-                                "Run coalition compares the package that gives every member the largest equal share of "
-                                "what it could gain (max-min) with the US-only optimum, under the same risk budget.",
+                    [
+                        dcc.Loading(
+                            html.Div(
+                                empty_state(
+                                    "No coalition run yet.",
+                                    "Run coalition compares the package that gives every member the largest equal share of "
+                                    "what it could gain (max-min) with the US-only optimum, under the same risk budget.",
+                                ),
+                                id=ids.ALLY_COALITION,
                             ),
-                            id=ids.ALLY_COALITION,
+                            type="dot",
+                            delay_show=300,
                         ),
-                        type="dot",
-                        delay_show=300,
-                    ),
+                        download_buttons(ids.ALLY_CSV, ids.ALLY_XLSX, ids.ALLY_DOWNLOAD, "The coalition run"),
+                        dcc.Store(id=ids.ALLY_RUN_INPUTS),
+                    ],
                     className="p-2",
                 )
             ),

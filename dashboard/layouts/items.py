@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import auth, ids
-from dashboard.components import GRAPH_CONFIG, field
+from dashboard.components import GRAPH_CONFIG, download_buttons, field
 from dashboard.logic.items import item_years
 from dashboard.logic.trade import partner_options
 from dashboard.state import AppState
@@ -94,7 +94,12 @@ def layout(state: AppState, partner: str) -> html.Div:
             dbc.Col(
                 field(
                     "Quick search",
-                    dbc.Input(id=ids.ITEMS_SEARCH, type="search", debounce=False, placeholder="ECCN, heading, reason…"),
+                    dbc.Input(
+                        id=ids.ITEMS_SEARCH,
+                        type="search",
+                        debounce=False,
+                        placeholder="ECCN, heading, HS code (845891), product (lathe)…",
+                    ),
                     label_for=ids.ITEMS_SEARCH,
                 ),
                 md=3,
@@ -115,6 +120,7 @@ def layout(state: AppState, partner: str) -> html.Div:
             "headerHeight": 36,
             "tooltipShowDelay": 400,
             "quickFilterText": "",
+            "includeHiddenColumnsInQuickFilter": True,  # the hidden HS codes and names (logic.items.SEARCH_COLUMN)
             "localeText": {"noRowsToShow": "No items match these tiers and this search."},
         },
         getRowId="params.data.eccn",
@@ -137,8 +143,15 @@ def layout(state: AppState, partner: str) -> html.Div:
             html.H1(TITLE, className="h4 mb-2"),
             controls,
             html.Div(id=ids.ITEMS_ALERT),
+            html.Div(id=ids.ITEMS_URL_ALERT),
             html.Div(id=ids.ITEMS_SUMMARY, className="small text-muted mb-1 d-flex align-items-center"),
-            html.Div(id=ids.ITEMS_SEARCH_COUNT, className="small fw-semibold mb-1", role="status"),
+            html.Div(
+                [
+                    html.Div(id=ids.ITEMS_SEARCH_COUNT, className="small fw-semibold", role="status"),
+                    download_buttons(ids.ITEMS_CSV, ids.ITEMS_XLSX, ids.ITEMS_DOWNLOAD, "The rows the grid shows"),
+                ],
+                className="d-flex align-items-center mb-1",
+            ),
             dcc.Loading(grid, type="dot", delay_show=400),
             html.Details(
                 [

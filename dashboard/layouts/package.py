@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.components import GRAPH_CONFIG, field
+from dashboard.components import GRAPH_CONFIG, download_buttons, field
 from dashboard.ids import dom_id
 from dashboard.logic.items import item_years
 from dashboard.logic.package import suggested_target_bn
@@ -305,7 +305,16 @@ def _results() -> html.Div:
                 ],
                 className="g-2 mb-2",
             ),
-            dbc.Card(dbc.CardBody(html.Div(id=ids.PKG_TABLE), className="p-2"), className="mb-2"),
+            dbc.Card(
+                dbc.CardBody(
+                    [
+                        html.Div(id=ids.PKG_TABLE),
+                        download_buttons(ids.PKG_CSV, ids.PKG_XLSX, ids.PKG_DOWNLOAD, "The package shown"),
+                    ],
+                    className="p-2",
+                ),
+                className="mb-2",
+            ),
             dbc.Card(dbc.CardBody(html.Div(id=ids.PKG_ALTERNATIVES), className="p-2"), className="mb-2"),
             dbc.Row(
                 [
@@ -313,7 +322,22 @@ def _results() -> html.Div:
                         dbc.Card(dbc.CardBody(html.Div(id=ids.PKG_BINDING), className="p-2"), className="h-100"), md=6
                     ),
                     dbc.Col(
-                        dbc.Card(dbc.CardBody(html.Div(id=ids.PKG_EXCLUDED), className="p-2"), className="h-100"), md=6
+                        dbc.Card(
+                            dbc.CardBody(
+                                [
+                                    html.Div(id=ids.PKG_EXCLUDED),
+                                    download_buttons(
+                                        ids.PKG_EXCLUDED_CSV,
+                                        ids.PKG_EXCLUDED_XLSX,
+                                        None,
+                                        "The items left out, with their reasons",
+                                    ),
+                                ],
+                                className="p-2",
+                            ),
+                            className="h-100",
+                        ),
+                        md=6,
                     ),
                 ],
                 className="g-2",

@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import auth, ids
-from dashboard.components import field
+from dashboard.components import download_buttons, field
 from dashboard.figures.common import empty_figure
 from dashboard.state import AppState
 
@@ -128,6 +128,7 @@ def layout(state: AppState, partner: str) -> html.Div:
                     label_for=ids.CMP_SELECT,
                 ),
                 html.Div(id=ids.CMP_TOTALS),
+                download_buttons(ids.CMP_CSV, ids.CMP_XLSX, ids.CMP_TABLE_DOWNLOAD, "The comparison"),
                 html.Div(id=ids.CMP_DIFF),
                 dcc.Loading(
                     dcc.Graph(
@@ -147,6 +148,7 @@ def layout(state: AppState, partner: str) -> html.Div:
         [
             html.H1(TITLE, className="h4 mb-2"),
             html.Div(id=ids.CMP_ALERT),
+            html.Div(id=ids.CMP_URL_ALERT),
             dbc.Row([dbc.Col(left, lg=4), dbc.Col(right, lg=8)], className="g-2"),
             dcc.Store(id=ids.SCN_LIST_VERSION, data=0),
         ]

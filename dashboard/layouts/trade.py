@@ -70,6 +70,7 @@ def layout(state: AppState, partner: str) -> html.Div:
             html.H1(TITLE, className="h4 mb-2"),
             controls,
             html.Div(id=ids.TRADE_ALERT),
+            html.Div(id=ids.TRADE_URL_ALERT),
             dcc.Loading(dbc.Row(id=ids.TRADE_KPIS, className="g-2 mb-2"), type="dot", delay_show=250),
             dbc.Row(
                 [
@@ -85,7 +86,17 @@ def layout(state: AppState, partner: str) -> html.Div:
                         dbc.Card(dbc.CardBody(id=ids.TRADE_CONTROLLED_TABLE, className="p-2"), className="h-100"), lg=5
                     ),
                 ],
-                className="g-2",
+                className="g-2 mb-2",
             ),
+            dbc.Card(
+                dbc.CardBody(
+                    [
+                        html.Div(id=ids.TRADE_DRILL_CRUMBS),
+                        dcc.Loading(html.Div(id=ids.TRADE_DRILL_BODY), type="dot", delay_show=250),
+                    ],
+                    className="p-2",
+                )
+            ),
+            dcc.Store(id=ids.TRADE_DRILL, data=""),
         ]
     )

@@ -88,14 +88,20 @@ def ally_items_view(ds: Any, partner: str, year: Any, column_defs: Any) -> tuple
     """rowData, columnDefs and summary of the control list for an ally (no tiers, no risk)."""
     y = check_year(ds, year)
     items = item_table(ds, partner, y)
-    rows = ally_grid_rows(items)
+    from dashboard.logic.items import SEARCH_COLUMN, item_search_text, with_search_text
+
+    rows = with_search_text(ally_grid_rows(items), item_search_text(ds, items, "ally"))
     name = partner_names(ds).get(partner, partner)
     known = sum(1 for r in rows if r["value_usd"] is not None)
     text = (
         f"{len(rows):,} items · values for {name}, {y} (US$ per year), known for {known:,} items · ally view: "
         "shared trade facts only"
     )
-    return rows, ally_column_defs(column_defs(items, y)), [html.Span(text), provenance_badge(trade_provenance(ds))]
+    return (
+        rows,
+        ally_column_defs(column_defs(items, y)) + [SEARCH_COLUMN],
+        [html.Span(text), provenance_badge(trade_provenance(ds))],
+    )
 
 
 def ally_panel_view(ds: Any, eccn: str | None, partner: str, year: Any) -> tuple[str, list, None]:

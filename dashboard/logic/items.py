@@ -19,7 +19,7 @@ from dashboard.figures.common import Provenance
 from dashboard.figures.items import top_suppliers
 from dashboard.logic.item_evidence import ecfr_line, evidence_section, supplier_table
 from dashboard.logic.trade import partner_names
-from dashboard.state import AppState, item_diversion, item_explanation, item_table
+from dashboard.state import AppState, item_diversion, item_explanation, item_table, memo
 from dashboard.theme import TIER_COLORS, TIER_ORDER, fmt_pct, fmt_score, fmt_usd
 from optimizer.data.trade import trade_years
 from optimizer.errors import DecontrolError
@@ -45,6 +45,11 @@ def check_year(ds: Any, year: Any) -> int:
     except (TypeError, ValueError):
         return years[-1]
     return y if y in years else years[-1]
+
+
+def known_items(ds: Any) -> set[str]:
+    """The ECCNs of the control list (what an address may select)."""
+    return memo(ds, ("known_items",), lambda: set(ds.ccl["eccn"].astype(str)) | set(ds.concordance["eccn"].astype(str)))
 
 
 def _is_nan(v: Any) -> bool:
@@ -212,9 +217,31 @@ def items_view(ds: Any, partner: str, year: Any, tiers: list[str] | None) -> tup
     """Outputs of the grid callback: rowData, columnDefs, summary line."""
     y = check_year(ds, year)
     items = item_table(ds, partner, y)
-    rows = grid_rows(items, tiers or None)
+    rows = with_search_text(grid_rows(items, tiers or None), item_search_text(ds, items, "internal"))
     name = partner_names(ds).get(partner, partner)
-    return rows, column_defs(items, y), items_summary(items, len(rows), name, y, trade_provenance(ds))
+    return rows, column_defs(items, y) + [SEARCH_COLUMN], items_summary(items, len(rows), name, y, trade_provenance(ds))
+
+
+#: The grid's hidden column of HS codes and names that the quick search also reads
+#: (`includeHiddenColumnsInQuickFilter`): "845891" and "lathe" find 2B991, whose heading says neither.
+SEARCH_COLUMN: dict[str, Any] = {"field": "search", "hide": True, "headerName": "HS search text"}
+
+
+def item_search_text(ds: Any, items: pd.DataFrame, audience: str) -> pd.Series:
+    """Per ECCN, the HS codes, HS names and (analysts only) concordance rationale a search matches,
+    cached per dataset: the concordance does not change with the partner or the year."""
+    from optimizer.search import search_text
+
+    concordance = ds.concordance if audience == "internal" else None
+    return memo(ds, ("item_search_text", audience), lambda: search_text(items, ds.hs6, concordance))
+
+
+def with_search_text(rows: list[dict[str, Any]], text: pd.Series) -> list[dict[str, Any]]:
+    """`rows` with their search text in the hidden `search` field."""
+    lookup = text.to_dict()
+    for r in rows:
+        r["search"] = lookup.get(r["eccn"], "")
+    return rows
 
 
 # ------------------------------------------------------------------------------------------ panel

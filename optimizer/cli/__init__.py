@@ -41,6 +41,10 @@ COMMANDS: dict[str, dict[str, str]] = {
     "scenario": {"scenario": "save, list, export and import scenarios"},
     "brief": {"brief": "export a briefing deck (PPTX) and workbook (XLSX)"},
     "diversion": {"diversion": "diversion/transshipment signals from mirror trade data"},
+    "hs": {
+        "hs": "US trade with a partner down the HS tree, and the CCL items mapped into a code",
+        "search": "find control list items by HS code or word (heading, HS names, concordance)",
+    },
 }
 COMMAND_MODULES: tuple[str, ...] = tuple(COMMANDS)
 

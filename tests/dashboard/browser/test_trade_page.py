@@ -23,7 +23,7 @@ def test_navigation_bar_links_switch_pages_and_keep_the_partner(page):
     page.wait_for_function("document.querySelector('#trade-series .gtitle').textContent.includes('Japan')")
     page.click("nav a.nav-link:has-text('Control list')")
     page.wait_for_selector("#items-grid .ag-row")
-    assert page.url.endswith("/items")
+    assert page.url.split("?")[0].endswith("/items")  # the query says the view (partner, year)
     assert page.input_value("#items-partner") == "JPN"
     assert page.locator("nav a.nav-link.active").inner_text() == "Control list"
     page.click("nav a.nav-link:has-text('Package builder')")
