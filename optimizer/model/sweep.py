@@ -29,8 +29,8 @@ from optimizer.model.solve import (
     CBC_SAFE_OPTIONS,
     SolveOutcome,
     cbc_options,
-    choose_solver,
     confirm,
+    get_solver,
     outcome_from,
 )
 
@@ -158,7 +158,7 @@ class HighsSweep(_Sweep):
 def make_sweep(m: PackageModel, time_limit: float | None = None) -> CbcSweep | HighsSweep:
     """The sweep engine for the scenario's solver (`time_limit` per point; default the scenario's)."""
     sc = m.scenario
-    name = choose_solver(m, sc.solver, sweep=True)
+    name = get_solver(sc.solver, m, sweep=True).name
     cls = HighsSweep if name == "highs" else CbcSweep
     return cls(m, time_limit=sc.time_limit_s if time_limit is None else time_limit, rel_gap=sc.rel_gap)
 
