@@ -168,7 +168,7 @@ class KnapsackSolver:
     def run(
         self, m: PackageModel, *, time_limit: float, rel_gap: float, relaxation: bool = False, warm_start: bool = False
     ) -> SolveOutcome:
-        from optimizer.model.mckp import LABEL
+        from optimizer.model.mckp import LABEL, NODE_BUDGET
 
         if relaxation:
             lp: Solver = HighsSolver() if highs_available() else CbcSolver()
@@ -177,7 +177,10 @@ class KnapsackSolver:
         if problem is None:  # pragma: no cover - choose_solver picks this path only for readable models
             raise DecontrolError("the knapsack solver cannot read this model")
         target = -m.rows["target"]["target"].constant
-        ans = problem.solve(target, rel_gap, time_limit)
+        ans = problem.solve(target, rel_gap, time_limit, max_nodes=NODE_BUDGET)
+        if ans.stopped == "nodes":  # a hard instance: CBC's compiled branch and bound takes it from here
+            milp: Solver = CbcSolver() if CbcSolver().available() else HighsSolver()
+            return milp.run(m, time_limit=time_limit, rel_gap=rel_gap)
         chosen = set() if ans.choice is None else {m.x[o] for o in problem.options(ans.choice)}
         for v in m.x.values():
             v.varValue = (1.0 if v in chosen else 0.0) if ans.choice is not None else None
@@ -199,9 +202,11 @@ def knapsack_problem(m: PackageModel) -> Any:
 
 
 #: Up to this many binaries `auto` solves a knapsack-class model (one package or a frontier) with
-#: the in-process branch and bound: measured 2x faster than the CBC sweep on the shipped table and
-#: even with it at 2k binaries; beyond, CBC's compiled branch and bound wins (bench/README.md).
-KNAPSACK_MAX_BINARIES = 2_500
+#: the in-process branch and bound (a hard instance still goes to CBC after `mckp.NODE_BUDGET`
+#: nodes): measured 2x faster than the CBC sweep on the shipped CHN table (42 binaries: no solver
+#: process per point; a package re-solve well under a millisecond) and 1.3-1.8x slower than it on
+#: generated tables of 150-700 binaries, where CBC's compiled branch and bound wins (bench/README.md).
+KNAPSACK_MAX_BINARIES = 100
 
 
 def get_solver(name: str, m: PackageModel | None = None, sweep: bool = False) -> Solver:

@@ -23,6 +23,7 @@ from typing import Any
 
 import pulp
 
+from optimizer.model import mckp
 from optimizer.model.build import VALUE_UNIT, PackageModel
 from optimizer.model.cbc import CbcCrashed, CbcFile, run_cbc
 from optimizer.model.mckp import LABEL as MCKP_LABEL
@@ -30,6 +31,7 @@ from optimizer.model.mckp import Mckp
 from optimizer.model.solve import (
     CBC_OPTIONS,
     CBC_SAFE_OPTIONS,
+    CbcSolver,
     SolveOutcome,
     cbc_options,
     confirm,
@@ -168,9 +170,17 @@ class KnapsackSweep(_Sweep):
         super().__init__(m, time_limit=time_limit, rel_gap=rel_gap)
         self.problem = problem
         self.last: Any = None  # the last package found: meets every lower target (a start there)
+        self._milp: CbcSweep | HighsSweep | None = None
 
     def run(self, target_usd: float) -> tuple[SolveOutcome, Choices]:
-        ans = self.problem.solve(target_usd / VALUE_UNIT, self.rel_gap, self.time_limit, start=self.last)
+        ans = self.problem.solve(
+            target_usd / VALUE_UNIT, self.rel_gap, self.time_limit, max_nodes=mckp.NODE_BUDGET, start=self.last
+        )
+        if ans.stopped == "nodes":  # a hard point: CBC's compiled branch and bound takes it from here
+            if self._milp is None:
+                cls = CbcSweep if CbcSolver().available() else HighsSweep
+                self._milp = cls(self.m, time_limit=self.time_limit, rel_gap=self.rel_gap)
+            return self._milp.run(target_usd)
         if ans.choice is not None:
             self.last = ans.choice
         if ans.choice is None:

@@ -137,9 +137,15 @@ def test_named_solvers_same_package_on_shipped_data(default_items):
         assert a.risk == pytest.approx(b.risk, abs=1e-9) and a.risk == pytest.approx(c.risk, abs=1e-9)
 
 
-def test_frontier_sweep_matches_highs_on_generated_table():
+def test_frontier_sweep_matches_highs_on_generated_table(monkeypatch):
     """A few hundred binaries with coherence families: the knapsack sweep and HiGHS, point by point."""
     import sys
+
+    import optimizer.model.solve as solve_mod
+    from optimizer.model import mckp
+
+    monkeypatch.setattr(solve_mod, "KNAPSACK_MAX_BINARIES", 10**6)  # the knapsack path at this size
+    monkeypatch.setattr(mckp, "NODE_BUDGET", 10**6)  # and no hand-over to CBC
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
@@ -157,3 +163,17 @@ def test_frontier_sweep_matches_highs_on_generated_table():
     set_objective(m, "min-risk", ties="value")
     p = knapsack_problem(m)
     assert p is not None and p.n_comp > 0  # the generated table has coherence families
+
+
+def test_no_pulp_api_that_pulp4_removes(small_table):
+    """Packages, frontiers and the duals on every named solver raise none of PuLP 3.3's PuLP-4
+    deprecation warnings (the constraints mapping, PULP_CBC_CMD, LpVariable built directly)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=r".*PuLP 4\.0", category=DeprecationWarning)
+        for solver in SOLVER_NAMES:
+            sc = Scenario.from_dict({"target_usd": 1.2e9, "solver": solver, "modes": ["lift", "exception"]})
+            assert solve_package(small_table, sc).found
+            assert solve_package(small_table, sc.replace(risk_budget=2.0)).status in ("optimal", "infeasible")
+            compute_frontier(small_table, sc, points=4)
