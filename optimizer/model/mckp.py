@@ -25,6 +25,7 @@ from __future__ import annotations
 import heapq
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -88,6 +89,7 @@ class Mckp:
         self.comp = comp  # family component per item, -1 for items in no coherence row
         self.is_support = is_support  # hardware (support) item of its component
         self.n_comp = int(comp.max()) + 1 if len(comp) else 0
+        self.cstart = np.zeros(0, dtype=np.int64)  # column offsets per item (`from_arrays` only)
         self.items = items or [str(i) for i in range(len(cost))]
         self.modes = modes or [[str(k) for k in range(cost.shape[1])] for _ in range(len(cost))]
         in_comp = comp >= 0
@@ -199,6 +201,91 @@ class Mckp:
                 is_support[s] = True
         del pos
         return cls(cost, value, allowed, none_ok, comp, is_support, items, modes)
+
+    @classmethod
+    def from_arrays(cls, am: Any) -> Mckp | None:
+        """The same structure from an `arrays.ArrayModel` (the large-table path), or None."""
+        if am.objective != "min-risk" or am.maximise or am.n_cols == 0:
+            return None
+        if not am.families() <= {"mode_choice", "target", "coherence", "forced", "ally_positions"}:
+            return None
+        cstart = np.asarray(am.cstart, dtype=np.int64)
+        n = len(cstart) - 1
+        col_item = np.asarray(am.col_item, dtype=np.int64)
+        slot = np.arange(am.n_cols) - cstart[col_item]
+        width = int(np.diff(cstart).max())
+        cost, value = np.zeros((n, width)), np.zeros((n, width))
+        allowed = np.zeros((n, width), dtype=bool)
+        cost[col_item, slot] = am.cost
+        allowed[col_item, slot] = True
+        target = am.block("target")
+        if target is None or len(target) != 1:
+            return None
+        value[col_item[target.indices], slot[target.indices]] = target.data
+        none_ok = np.ones(n, dtype=bool)
+        support: dict[int, frozenset[int]] = {}
+        for fam in ("forced", "ally_positions", "coherence"):
+            b = am.block(fam)
+            if b is None:
+                continue
+            for r in range(len(b)):
+                cols = b.indices[b.indptr[r] : b.indptr[r + 1]]
+                coef = b.data[b.indptr[r] : b.indptr[r + 1]]
+                owners = np.unique(col_item[cols])
+                if fam != "coherence":
+                    if len(owners) != 1 or not np.all(coef == 1):
+                        return None
+                    if fam == "forced" and b.lower[r] == 1:
+                        none_ok[owners[0]] = False
+                    elif fam == "ally_positions" and b.upper[r] == 0:
+                        allowed[owners[0]] = False
+                    else:
+                        return None
+                    continue
+                plus = np.unique(col_item[cols[coef == 1]])
+                minus = np.unique(col_item[cols[coef == -1]])
+                if len(plus) != 1 or len(plus) + len(minus) != len(owners) or b.upper[r] != 0:
+                    return None
+                if len(cols) != int((cstart[owners + 1] - cstart[owners]).sum()):
+                    return None  # not every option of each item in the row
+                d = int(plus[0])
+                if not len(minus):
+                    allowed[d] = False
+                    continue
+                if d in support:
+                    return None
+                support[d] = frozenset(int(x) for x in minus)
+        comp = np.full(n, -1, dtype=np.int64)
+        is_support = np.zeros(n, dtype=bool)
+        groups: dict[frozenset[int], int] = {}
+        for d, sup in support.items():
+            comp[d] = groups.setdefault(sup, len(groups))
+        for sup, g in groups.items():
+            for s_ in sup:
+                if s_ in support or (comp[s_] >= 0 and comp[s_] != g):
+                    return None
+                comp[s_] = g
+                is_support[s_] = True
+        if (~none_ok & ~allowed.any(axis=1)).any():
+            return None  # forced yet fixed out: left to the MILP path
+        modes = [list(am.col_mode[int(cstart[k]) : int(cstart[k + 1])]) for k in range(n)]
+        out = cls(cost, value, allowed, none_ok, comp, is_support, list(am.candidates), modes)
+        out.cstart = cstart
+        return out
+
+    def to_columns(self, choice: IntArray) -> FloatArray:
+        """A package as 0/1 per column of the array model it was read from (`from_arrays`)."""
+        x = np.zeros(int(self.cstart[-1]))
+        on = np.flatnonzero(choice >= 0)
+        x[self.cstart[on] + choice[on]] = 1.0
+        return x
+
+    def from_columns(self, x: FloatArray) -> IntArray:
+        cols = np.flatnonzero(x > 0.5)
+        item = np.searchsorted(self.cstart, cols, side="right") - 1
+        choice = np.full(len(self.cost), _NONE, dtype=np.int64)
+        choice[item] = cols - self.cstart[item]
+        return choice
 
     def options(self, choice: IntArray) -> list[tuple[str, str]]:
         """The (item, mode) options of a package."""

@@ -177,3 +177,34 @@ def test_no_pulp_api_that_pulp4_removes(small_table):
             assert solve_package(small_table, sc).found
             assert solve_package(small_table, sc.replace(risk_budget=2.0)).status in ("optimal", "infeasible")
             compute_frontier(small_table, sc, points=4)
+
+
+def test_read_from_arrays_is_the_pulp_models_structure():
+    """`Mckp.from_arrays` (the large-table path) reads the same problem as `Mckp.from_model`."""
+    import sys
+    from pathlib import Path
+
+    from optimizer.model import arrays
+    from optimizer.model.arrays import set_array_objective
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
+    from bench_optimizer import generate_items, scenario_for
+
+    table = generate_items(900, seed=5)
+    sc = scenario_for(table, "knapsack")
+    valid = validate_items(table)[0]
+    m = build_model(valid, sc, objective="min-risk")
+    set_objective(m, "min-risk", ties="value")
+    am = arrays.build_arrays(valid, sc, objective="min-risk")
+    set_array_objective(am, "min-risk", ties="value")
+    a, b = Mckp.from_model(m), Mckp.from_arrays(am)
+    assert a is not None and b is not None and a.items == b.items and a.modes == b.modes
+    assert np.array_equal(a.allowed, b.allowed) and np.array_equal(a.none_ok, b.none_ok)
+    assert np.allclose(a.cost, b.cost, rtol=1e-12, atol=1e-15) and np.allclose(a.value, b.value)
+    assert np.array_equal(a.is_support, b.is_support) and np.array_equal(a.comp >= 0, b.comp >= 0)
+    families = {frozenset(np.flatnonzero(p.comp == g).tolist()) for p in (a,) for g in range(p.n_comp)}
+    assert families == {frozenset(np.flatnonzero(b.comp == g).tolist()) for g in range(b.n_comp)}
+    target = float(a.value.max(axis=1).sum()) * 0.4
+    x, y = a.solve(target, 1e-6, 30.0), b.solve(target, 1e-6, 30.0)
+    assert x.objective == pytest.approx(y.objective, rel=1e-9)
+    assert np.array_equal(b.from_columns(b.to_columns(y.choice)), y.choice)
