@@ -285,11 +285,8 @@ def bench_browser(url: str, repeat: int) -> tuple[dict[str, dict[str, list[float
             page.wait_for_timeout(300)  # let inline validation settle
             t0 = time.perf_counter()
             page.click("#pkg-run")
-            page.wait_for_function(
-                f"document.querySelector('#pkg-kpis') && "
-                f"document.querySelector('#pkg-kpis').innerText.includes('vs target ${2 + k * 0.5:.1f}bn')",
-                timeout=30_000,
-            )
+            # a selector, not wait_for_function: the server's Content-Security-Policy forbids eval
+            page.wait_for_selector(f"#pkg-kpis:has-text('vs target ${2 + k * 0.5:.1f}bn')", timeout=30_000)
             t1 = time.perf_counter()
             page.wait_for_selector("#pkg-run:not([disabled])", timeout=30_000)  # background phase done
             page.wait_for_selector("#pkg-frontier .scatterlayer .point", timeout=30_000)
