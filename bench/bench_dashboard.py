@@ -257,6 +257,7 @@ def start_server(home: str) -> tuple[subprocess.Popen, str]:
 
 
 def bench_browser(url: str, repeat: int) -> tuple[dict[str, dict[str, list[float]]], list[tuple[float, float]]]:
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     renders: dict[str, dict[str, list[float]]] = {p: {"cold": [], "warm": []} for p in PAGES}
@@ -276,24 +277,30 @@ def bench_browser(url: str, repeat: int) -> tuple[dict[str, dict[str, list[float
                 page.wait_for_selector(selector, timeout=30_000)
                 renders[path]["warm"].append(time.perf_counter() - t0)
                 ctx.close()
+        print("first render in the browser (s):", flush=True)
+        for path, r in renders.items():
+            print(
+                f"  {path:10s} cold {statistics.median(r['cold']):.2f}  warm {statistics.median(r['warm']):.2f}",
+                flush=True,
+            )
         ctx = browser.new_context(viewport={"width": 1366, "height": 768})
         page = ctx.new_page()
         page.goto(url + "/package")
         page.wait_for_selector(PAGES["/package"], timeout=30_000)
-        for k in range(repeat):
-            page.fill("#pkg-target", f"{2 + k * 0.5:g}")
-            page.wait_for_timeout(300)  # let inline validation settle
-            t0 = time.perf_counter()
-            page.click("#pkg-run")
-            page.wait_for_function(
-                f"document.querySelector('#pkg-kpis') && "
-                f"document.querySelector('#pkg-kpis').innerText.includes('vs target ${2 + k * 0.5:.1f}bn')",
-                timeout=30_000,
-            )
-            t1 = time.perf_counter()
-            page.wait_for_selector("#pkg-run:not([disabled])", timeout=30_000)  # background phase done
-            page.wait_for_selector("#pkg-frontier .scatterlayer .point", timeout=30_000)
-            runs.append((t1 - t0, time.perf_counter() - t0))
+        try:
+            for k in range(repeat):
+                page.fill("#pkg-target", f"{0.004 + k * 0.0005:g}")  # shipped CHN's space is about US$11m
+                page.wait_for_timeout(300)  # let inline validation settle (a live re-solve may run)
+                t0 = time.perf_counter()
+                page.click("#pkg-run")
+                # a selector, not wait_for_function: the server's Content-Security-Policy forbids eval
+                page.wait_for_selector("#pkg-kpis:has-text('vs target')", timeout=30_000)
+                t1 = time.perf_counter()
+                page.wait_for_selector("#pkg-run:not([disabled])", timeout=30_000)  # background phase done
+                page.wait_for_selector("#pkg-frontier .scatterlayer .point", timeout=30_000)
+                runs.append((t1 - t0, time.perf_counter() - t0))
+        except PlaywrightError as exc:  # the render figures above stand; say why the run was not measured
+            print(f"package run in the browser not measured: {str(exc).splitlines()[0]}", flush=True)
         ctx.close()
         browser.close()
     return renders, runs

@@ -6,7 +6,7 @@ memory: from `arrays.ARRAY_MIN_BINARIES` binaries the model built as numpy array
 item table, `array_package.py`; below, the PuLP model's matrix, item-major columns),
 `highs-pulp` (HiGHS on the PuLP model at every size: the path before the arrays), and the naive
 baseline (a new PuLP model
-per solve built with `lpSum` over generators, `PULP_CBC_CMD` defaults, same 0.1% gap).
+per solve built with `lpSum` over generators, PuLP's `COIN_CMD` defaults on the same CBC binary, same 0.1% gap).
 
 Model classes: `knapsack` (min risk, target only: most packages, every frontier point) and
 `budget` (a risk budget at 40% of the table's risk: cuts and preprocessing matter, the largest
@@ -47,6 +47,7 @@ import pulp  # noqa: E402
 
 from optimizer.model import Scenario, compute_frontier, solve_package  # noqa: E402
 from optimizer.model.build import VALUE_UNIT  # noqa: E402
+from optimizer.model.cbc import cbc_path  # noqa: E402
 
 MODES = ["lift", "exception", "approval"]
 GAP = 0.001
@@ -102,7 +103,7 @@ def naive_solve(table: pd.DataFrame, target_usd: float) -> tuple[float, float, f
     """(seconds total, seconds building, objective) of one naive solve."""
     t0 = time.perf_counter()
     prob, _, build_s = naive_model(table, target_usd)
-    prob.solve(pulp.PULP_CBC_CMD(msg=False, gapRel=GAP))
+    prob.solve(pulp.COIN_CMD(path=cbc_path(), msg=False, gapRel=GAP))  # PuLP's own CBC call
     return time.perf_counter() - t0, build_s, float(pulp.value(prob.objective) or 0.0)
 
 

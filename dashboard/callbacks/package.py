@@ -83,15 +83,31 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         Output(ids.PKG_ERROR, "children"),
         Input(ids.PKG_RUN, "n_clicks"),
         Input(ids.PKG_USE_MAX, "n_clicks"),
+        Input(ids.PKG_TARGET, "value"),
         *[State(i, p) for i, p in FORM],
         State(ids.PKG_RESULT, "data"),
         prevent_initial_call=True,
     )
     @auth.analyst_only
-    def _run(_run_clicks, _use_clicks, *args):
-        """Phase 1: the package itself, at once (the frontier follows in the background)."""
+    def _run(_run_clicks, _use_clicks, _target, *args):
+        """Phase 1: the package itself, at once (the frontier follows in the background). A changed
+        target re-solves live once a package is on screen, when nothing else in the form changed
+        (the built model is kept: `package.package_session`); otherwise it waits for Run."""
         *form, previous = args
         values = form_values(*form)
+        if ctx.triggered_id == ids.PKG_TARGET:
+            if not previous or not previous.get("ok"):
+                return no_update, no_update, no_update
+            try:
+                live = package.run_package(state.dataset(), values)
+            except DecontrolError:
+                return no_update, no_update, no_update
+            same_target = live.get("ok") and live["scenario"].get("target_usd") == previous["scenario"].get(
+                "target_usd"
+            )
+            if same_target or not package.same_settings(live, previous):
+                return no_update, no_update, no_update
+            return live, {"kind": "main", "index": 0}, None
         if ctx.triggered_id == ids.PKG_USE_MAX:
             best = package.use_max_target_bn(previous)
             if best is None:

@@ -10,10 +10,13 @@ frontier point (one solve, well under a second).
 
 from __future__ import annotations
 
+import copy
+import json
 import math
+import threading
 import time
 import uuid
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -35,11 +38,17 @@ from optimizer.formatting import fmt_usd_significant
 from optimizer.licensing.instruments import MODE_LABEL, instrument_cite
 from optimizer.model import PackageResult, Scenario, compute_frontier, find_alternatives, solve_package
 from optimizer.model.diagnose import diagnosis_lines, largest_target_usd
+from optimizer.model.package import PackageSession
 from optimizer.model.scenario import DEFAULT_MIN_FA
 from optimizer.sources import ecfr_url
 
 FRONTIER_POINTS = 30
 ALTERNATIVES = 3
+#: Built models kept for re-solves at a new target, and frontiers (which do not depend on the target).
+SESSIONS_KEPT = 8
+_SESSIONS: OrderedDict[tuple, PackageSession] = OrderedDict()
+_FRONTIERS: OrderedDict[tuple, dict] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
 #: Exclusion reasons in the order a negotiator reads them, with plain labels.
 DECIDER_LABELS: dict[str, str] = {
     "bis": "BIS alone",
@@ -96,9 +105,9 @@ def run_package(ds: Any, values: FormValues) -> dict[str, Any]:
     if not checked.ok:
         return {"ok": False, "problems": checked.problems}
     assert checked.scenario is not None, "a checked form without problems has a scenario"
-    items = scenario_items(ds, items, partner, checked.scenario)
     t0 = time.perf_counter()
-    package = solve_package(with_ally_positions(items, checked.positions), checked.scenario)
+    session = package_session(ds, items, partner, year, checked.scenario, checked.positions)
+    package = session.solve(checked.scenario.target_usd)
     return {
         "ok": True,
         "run_id": uuid.uuid4().hex,
@@ -116,6 +125,49 @@ def run_package(ds: Any, values: FormValues) -> dict[str, Any]:
         # what the trade data lacks (e.g. the partner's imports): said next to an infeasible target
         "data_warnings": [str(w) for w in items.attrs.get("warnings", [])],
     }
+
+
+def settings_key(ds: Any, partner: str, year: Any, scenario: dict, positions: dict) -> tuple:
+    """What a run depends on but its target: two runs with the same key differ only in the target."""
+    rest = {k: v for k, v in scenario.items() if k != "target_usd"}
+    pos = {k: sorted(v) for k, v in sorted(positions.items())}
+    source = (getattr(ds, "dataset_id", ""), id(ds))  # as `state.memo`: a new dataset object is new data
+    return (source, partner, year, json.dumps(rest, sort_keys=True, default=str), json.dumps(pos))
+
+
+def _kept(cache: OrderedDict, key: tuple, make: Callable[[], Any]) -> Any:
+    with _CACHE_LOCK:
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+    value = make()
+    with _CACHE_LOCK:
+        cache[key] = value
+        while len(cache) > SESSIONS_KEPT:
+            cache.popitem(last=False)
+    return value
+
+
+def package_session(
+    ds: Any, items: Any, partner: str, year: Any, scenario: Scenario, positions: dict
+) -> PackageSession:
+    """The validated, built model for these settings (any target), kept across runs: a re-solve
+    at a new target skips validation and the build (the builder following its target live)."""
+    key = (*settings_key(ds, partner, year, scenario.to_dict(), {k: list(v) for k, v in positions.items()}), id(items))
+    return _kept(
+        _SESSIONS,
+        key,
+        lambda: PackageSession(with_ally_positions(scenario_items(ds, items, partner, scenario), positions), scenario),
+    )
+
+
+def same_settings(result: dict | None, previous: dict | None) -> bool:
+    """Whether two runs differ at most in their target (a live re-solve replaces the previous run)."""
+    if not result or not previous or not result.get("ok") or not previous.get("ok"):
+        return False
+    a = settings_key(None, result["partner"], result["year"], result["scenario"], result.get("positions", {}))
+    b = settings_key(None, previous["partner"], previous["year"], previous["scenario"], previous.get("positions", {}))
+    return a[1:] == b[1:]
 
 
 def scenario_items(ds: Any, items: Any, partner: str, scenario: Scenario) -> Any:
@@ -149,7 +201,16 @@ def run_extras(
     table, scenario = _table_and_scenario(ds, result)
     t0 = time.perf_counter()
     progress(10, f"Tracing the trade-off frontier ({frontier_points} packages)…")
-    front = compute_frontier(table, scenario, points=frontier_points)
+    key = (
+        *settings_key(ds, result["partner"], result["year"], result["scenario"], result.get("positions", {})),
+        frontier_points,
+    )
+    # the frontier runs from 0 to the largest achievable whatever the target: one per settings
+    front = copy.deepcopy(
+        _kept(
+            _FRONTIERS, key, lambda: _slim_frontier(compute_frontier(table, scenario, points=frontier_points).to_dict())
+        )
+    )
     t1 = time.perf_counter()
     alts = []
     if result["package"]["status"] in ("optimal", "feasible") and alternatives:
@@ -158,7 +219,7 @@ def run_extras(
     progress(100, "Done.")
     return {
         "run_id": result["run_id"],
-        "frontier": _slim_frontier(front.to_dict()),
+        "frontier": front,
         "alternatives": [_slim(a.to_dict()) for a in alts],
         "seconds": {"frontier": t1 - t0, "alternatives": time.perf_counter() - t1},
     }

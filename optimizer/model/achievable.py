@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import pulp
 
 from optimizer.model.build import TIE, VALUE_UNIT, PackageModel, set_objective, set_target
+from optimizer.model.rows import model_rows
 from optimizer.model.solve import SolveOutcome, solve_model
 
 #: Families whose rows never stop every eligible item from entering at its most valuable mode.
@@ -201,7 +202,7 @@ def nest_choices(m: PackageModel, out: dict[str, str]) -> dict[str, str]:
 def satisfies(m: PackageModel, choices: dict[str, str], skip: tuple[str, ...] = ("target",)) -> bool:
     """Whether the package meets every row of `m` (but those named in `skip`), evaluated directly."""
     chosen = {m.x[(i, md)] for i, md in choices.items()}
-    for name, row in m.prob._constraints.items():
+    for name, row in model_rows(m.prob).items():
         if name in skip:
             continue
         act = sum(coef for var, coef in row.items() if var in chosen) + row.constant

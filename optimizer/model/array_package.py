@@ -101,6 +101,11 @@ def package_solve(am: ArrayModel) -> tuple[SolveOutcome, FloatArray | None, floa
     return ArraySweep(am, time_limit=sc.time_limit_s, rel_gap=sc.rel_gap).solve()
 
 
+#: Nodes the knapsack branch and bound may take on a point the rounded package does not prove
+#: (`ArraySweep._knapsack`) before HiGHS's MIP runs.
+ARRAY_NODE_BUDGET = 8
+
+
 class ArraySweep:
     """Solves of one array model at any number of targets: the LP relaxation is handed to HiGHS
     once and kept, and a new target only moves the target row's bound, so each LP re-solve starts
@@ -110,6 +115,7 @@ class ArraySweep:
         self.am, self.time_limit, self.rel_gap = am, time_limit, rel_gap
         self.row = am.row_range("target").start
         self._lp: Any = None
+        self._mckp: Any = None
 
     def _target(self, h: Any) -> None:
         import highspy
@@ -167,6 +173,10 @@ class ArraySweep:
                             start,
                             pi,
                         )
+        if lp_bound is not None and am.objective == "min-risk":
+            got = self._knapsack(start)
+            if got is not None:
+                return got[0], got[1], pi
         # a fresh instance per MIP: HiGHS 1.16 re-running a MIP after a bound change can return the
         # previous package as optimal (sweep.HighsSweep.run), and passing the arrays costs little
         mip = solve_arrays(am, time_limit=self.time_limit, rel_gap=self.rel_gap, start=start)
@@ -176,6 +186,27 @@ class ArraySweep:
         if lp_bound is not None and out.has_solution and out.objective is not None:
             out = _with_lp_bound(out, lp_bound, self.rel_gap)
         return out, mip.x, pi
+
+    def _knapsack(self, start: FloatArray | None) -> tuple[SolveOutcome, FloatArray] | None:
+        """The knapsack branch and bound (`mckp.py`) before the MIP, for a model it can read: the
+        rounded package as its start, `ARRAY_NODE_BUDGET` nodes; its package when it proves it
+        within the gap, else None (the MIP runs)."""
+        from optimizer.model import mckp
+
+        if self._mckp is None:
+            self._mckp = mckp.Mckp.from_arrays(self.am) or False
+        if self._mckp is False:
+            return None
+        problem = self._mckp
+        target = float(self.am.stacked()[3][self.row])
+        first = None if start is None else problem.from_columns(start)
+        ans = problem.solve(target, self.rel_gap, self.time_limit, max_nodes=ARRAY_NODE_BUDGET, start=first)
+        if ans.status != "optimal" or ans.choice is None:
+            return None
+        label = f"{mckp.LABEL}, from the LP's rounded package"
+        return SolveOutcome("optimal", label, ans.objective, ans.bound, ans.gap, ans.seconds), problem.to_columns(
+            ans.choice
+        )
 
 
 def _with_lp_bound(out: SolveOutcome, lp_bound: float, rel_gap: float) -> SolveOutcome:

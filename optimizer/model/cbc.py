@@ -1,4 +1,4 @@
-"""Hand a PuLP package model to the CBC binary bundled with PuLP, and read its answer back.
+"""Hand a PuLP package model to a CBC binary (`cbc_path`), and read its answer back.
 
 PuLP's own CBC call writes the MPS file through generic machinery (normalised names, a dict of
 dicts per column) and parses the solution the same way; on a 100k-binary model that costs about
@@ -13,6 +13,7 @@ targets rewrites one line per point (see `sweep.py`).
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import subprocess
@@ -24,6 +25,7 @@ import pulp
 
 from optimizer.errors import DecontrolError
 from optimizer.model.build import VALUE_UNIT, PackageModel
+from optimizer.model.rows import model_rows
 
 _SENSE = {pulp.LpConstraintEQ: "E", pulp.LpConstraintLE: "L", pulp.LpConstraintGE: "G"}
 
@@ -45,12 +47,31 @@ class CbcCrashed(DecontrolError):
     off): no verdict; callers fall back to the other solver."""
 
 
+#: Environment variable naming a CBC binary to use instead of the ones found below.
+CBC_ENV = "DECONTROL_CBC"
+
+
 def cbc_path() -> str:
-    """The CBC binary bundled with PuLP (DecontrolError if it cannot run)."""
-    path = pulp.PULP_CBC_CMD(msg=False).path
-    if not path or not (os.path.isfile(path) and os.access(path, os.X_OK)):
-        raise DecontrolError(f"the CBC solver bundled with PuLP is missing or not executable ({path})")
-    return path
+    """The CBC binary (DecontrolError if none can run), without PuLP's deprecated `PULP_CBC_CMD`:
+    `$DECONTROL_CBC` if set; else the binary PuLP 3 ships in `pulp/solverdir` (the golden figures
+    were made with it: CBC 2.10.3); else `cbc` on the PATH (PuLP 4 bundles none: `pip install
+    pulp[cbc]` or the system's coinor-cbc)."""
+    for path in _cbc_candidates():
+        if path and os.path.isfile(path) and os.access(path, os.X_OK):
+            return path
+    raise DecontrolError(
+        f"no CBC solver found (set ${CBC_ENV}, install coinor-cbc, or use --solver highs): "
+        + ", ".join(p for p in _cbc_candidates() if p)
+    )
+
+
+def _cbc_candidates() -> list[str]:
+    env = os.environ.get(CBC_ENV, "")
+    if env:
+        return [env]
+    coin_api = importlib.import_module("pulp.apis.coin_api")  # PuLP 3 only; PuLP 4 ships no binary
+    bundled = os.path.normpath(getattr(coin_api, "pulp_cbc_path", "") or "")
+    return [bundled if bundled != "." else "", shutil.which("cbc") or ""]
 
 
 class CbcFile:
@@ -68,8 +89,9 @@ class CbcFile:
 
     def __init__(self, m: PackageModel) -> None:
         prob = m.prob
-        self.rows = list(prob._constraints.values())
-        self.row_names = list(prob._constraints)
+        named = model_rows(prob)
+        self.rows = list(named.values())
+        self.row_names = list(named)
         self.maximise = prob.sense == pulp.LpMaximize
         key = (prob.objective, tuple(map(id, self.rows)))
         cached = m.solver_cache.get("cbc_columns")
@@ -240,7 +262,7 @@ def assign(m: PackageModel, f: CbcFile, answer: CbcAnswer) -> None:
     """Set the answer on the PuLP objects (variable values, row duals, status) as PuLP's solve would."""
     for var in f.variables:
         var.varValue = answer.values.get(var.name, 0.0)
-    for name, row in m.prob._constraints.items():
+    for name, row in model_rows(m.prob).items():
         row.pi = answer.duals.get(name)
     m.prob.status, m.prob.sol_status = answer.status, answer.sol_status
 

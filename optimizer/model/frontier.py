@@ -46,8 +46,8 @@ from optimizer.model.build import VALUE_UNIT, PackageModel, build_model, set_obj
 from optimizer.model.package import label_achievable, prepare
 from optimizer.model.results import table_source
 from optimizer.model.scenario import Scenario
-from optimizer.model.solve import SolveOutcome, choose_solver
-from optimizer.model.sweep import CbcSweep, HighsSweep, make_sweep
+from optimizer.model.solve import SolveOutcome
+from optimizer.model.sweep import CbcSweep, HighsSweep, KnapsackSweep, make_sweep
 
 #: A knee: the slope (risk per dollar) after the point is at least this multiple of the slope before it.
 KNEE_RATIO = 2.0
@@ -182,11 +182,14 @@ def _pulp_sweep(
     processes, else one chain."""
     sc = m.scenario
     set_objective(m, "min-risk", ties="value")
-    cbc = choose_solver(m, sc.solver, sweep=True) == "cbc"
-    n_chains = max(1, min(int(workers), len(order))) if cbc and m.x and order else 1
+    first = make_sweep(m, max(MIN_POINT_SECONDS, sc.time_limit_s / points)) if m.x and order else None
+    cbc = isinstance(first, CbcSweep)  # CBC runs as child processes: two chains use both cores
+    n_chains = max(1, min(int(workers), len(order))) if cbc and order else 1
     chains = [order[k::n_chains] for k in range(n_chains)]
     per_point = max(MIN_POINT_SECONDS, sc.time_limit_s * n_chains / points)
-    engines = [make_sweep(m, per_point) for _ in chains] if m.x and order else [None] * len(chains)
+    engines: list[CbcSweep | HighsSweep | KnapsackSweep | None] = [first] * len(chains)
+    if n_chains > 1:
+        engines = [make_sweep(m, per_point) for _ in chains]
     if n_chains == 1:
         return _run_chain(m, targets, chains[0], engines[0])
     solved: dict[int, FrontierPoint] = {}
@@ -197,7 +200,7 @@ def _pulp_sweep(
 
 
 def _run_chain(
-    m: PackageModel, targets: list[float], chain: list[int], engine: CbcSweep | HighsSweep | None
+    m: PackageModel, targets: list[float], chain: list[int], engine: CbcSweep | HighsSweep | KnapsackSweep | None
 ) -> dict[int, FrontierPoint]:
     """Solve the points of one chain on one sweep engine (None: no eligible item)."""
     out: dict[int, FrontierPoint] = {}

@@ -29,6 +29,7 @@ import pulp
 
 from optimizer.errors import DecontrolError
 from optimizer.model.build import PackageModel
+from optimizer.model.rows import model_rows
 
 #: HiGHS options used on every solve (see solve.py's docstring for the tolerance). The absolute gap
 #: (default 1e-6, i.e. US$1 of value or 1e-6 risk) would stop a solve before the relative gap the
@@ -89,8 +90,9 @@ class HighsMatrix:
 
     def __init__(self, m: PackageModel) -> None:
         prob = m.prob
-        self.rows = list(prob._constraints.values())
-        self.row_names = list(prob._constraints)
+        named = model_rows(prob)
+        self.rows = list(named.values())
+        self.row_names = list(named)
         self.maximise = prob.sense == pulp.LpMaximize
         key = (prob.objective, tuple(map(id, self.rows)))
         cached = m.solver_cache.get("highs_matrix")

@@ -7,6 +7,7 @@ get the same package for the same inputs.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -67,6 +68,41 @@ def solve_package(
     return res
 
 
+class PackageSession:
+    """One item table and scenario, validated and built once, solved at any target: the package
+    builder following its target as it is dragged (validation was two thirds of a package's time on
+    the shipped table). Every other field of the scenario is fixed; a session is for one thread at a
+    time (`lock`). Large tables (the array path) are solved afresh each time (`solve_package`)."""
+
+    def __init__(self, items: pd.DataFrame, scenario: Scenario, *, known_eccns: set[str] | None = None) -> None:
+        self.scenario = scenario
+        self.lock = threading.Lock()
+        self.table, self.warnings = prepare(items, scenario, known_eccns)
+        self.items, self.known = items, known_eccns
+        self.model: PackageModel | None = None
+        if not use_array_path(self.table, scenario):
+            self.model = build_model(self.table, scenario)
+            self.warnings = self.warnings + self.model.warnings  # validation's, then the build's
+
+    def solve(self, target_usd: float, *, with_marginal: bool = True) -> PackageResult:
+        """The package at `target_usd` (the same result `solve_package` gives for the scenario with
+        that target)."""
+        from optimizer.model.build import set_target
+
+        scenario = self.scenario.replace(target_usd=target_usd)
+        if self.model is None:
+            return solve_package(self.items, scenario, known_eccns=self.known, with_marginal=with_marginal)
+        t0 = time.perf_counter()
+        with self.lock:
+            m = self.model
+            m.scenario = scenario
+            set_target(m, target_usd)
+            m.warnings = list(self.warnings)
+            res = solve_built(m, self.table, with_marginal=with_marginal)
+        res.total_seconds = time.perf_counter() - t0
+        return res
+
+
 def solve_built(m: PackageModel, table: pd.DataFrame, *, with_marginal: bool = True) -> PackageResult:
     """Run the pipeline on a built model (the alternatives reuse it)."""
     sc = m.scenario
@@ -122,4 +158,4 @@ def max_achievable(items: pd.DataFrame, scenario: Scenario) -> float | None:
     return max_achievable_on(build_model(table, scenario, objective="max-value", target_usd=0.0))
 
 
-__all__ = ["label_achievable", "max_achievable", "prepare", "solve_built", "solve_package"]
+__all__ = ["PackageSession", "label_achievable", "max_achievable", "prepare", "solve_built", "solve_package"]

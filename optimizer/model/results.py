@@ -25,6 +25,7 @@ import pulp
 from optimizer.jsonsafe import json_safe
 from optimizer.licensing.instruments import read_instruments
 from optimizer.model.build import VALUE_UNIT, Option, PackageModel
+from optimizer.model.rows import model_rows
 from optimizer.model.solve import SolveOutcome
 
 #: Relative tolerance below which a row counts as tight.
@@ -360,7 +361,8 @@ def infeasible_reasons(
     chosen = {m.x[(i, md)] for i, md in best.items() if (i, md) in m.x}
     activity: dict[str, float] = {}
     member: dict[str, list[tuple[str, float]]] = {}
-    for name, row in m.prob._constraints.items():
+    rows_by_name = model_rows(m.prob)
+    for name, row in rows_by_name.items():
         if family_of.get(name, "target") == "target" or row.sense == pulp.LpConstraintGE:
             continue
         act = row.constant
@@ -386,7 +388,7 @@ def infeasible_reasons(
             rows = [
                 name
                 for name, coef in member.get(m.x[o].name, [])
-                if activity[name] + coef > 1e-9 * max(1.0, abs(m.prob._constraints[name].constant))
+                if activity[name] + coef > 1e-9 * max(1.0, abs(rows_by_name[name].constant))
             ]
             broken.append(rows)
         rows = min(broken, key=len) if broken else []
@@ -407,7 +409,7 @@ def infeasible_reasons(
         name = rows[0]
         fam = family_of.get(name, name)
         note = m.notes.get(name, name)
-        row = m.prob._constraints[name]
+        row = rows_by_name[name]
         if fam in ("risk_budget", "max_items") or name.startswith("cap_items"):
             used = activity[name] - row.constant
             detail = f"{note}: the largest achievable package already uses {used:g} of {-row.constant:g}"

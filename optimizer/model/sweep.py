@@ -19,18 +19,24 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import Any
 
 import pulp
 
+from optimizer.model import mckp
 from optimizer.model.build import VALUE_UNIT, PackageModel
 from optimizer.model.cbc import CbcCrashed, CbcFile, run_cbc
+from optimizer.model.mckp import LABEL as MCKP_LABEL
+from optimizer.model.mckp import Mckp
 from optimizer.model.solve import (
     CBC_OPTIONS,
     CBC_SAFE_OPTIONS,
+    CbcSolver,
     SolveOutcome,
     cbc_options,
-    choose_solver,
     confirm,
+    get_solver,
+    knapsack_problem,
     outcome_from,
 )
 
@@ -155,12 +161,61 @@ class HighsSweep(_Sweep):
         return self._second
 
 
-def make_sweep(m: PackageModel, time_limit: float | None = None) -> CbcSweep | HighsSweep:
-    """The sweep engine for the scenario's solver (`time_limit` per point; default the scenario's)."""
+class KnapsackSweep(_Sweep):
+    """The knapsack class's own branch and bound (`mckp.py`) in process; each target is a new search
+    on the same arrays. Its "optimal" is a proof to the gap (Lagrangian bound); an `infeasible` is
+    confirmed on HiGHS (or CBC) like any other (`_Sweep.solve`)."""
+
+    def __init__(self, m: PackageModel, problem: Mckp, *, time_limit: float, rel_gap: float) -> None:
+        super().__init__(m, time_limit=time_limit, rel_gap=rel_gap)
+        self.problem = problem
+        self.last: Any = None  # the last package found: meets every lower target (a start there)
+        self._milp: CbcSweep | HighsSweep | None = None
+
+    def run(self, target_usd: float) -> tuple[SolveOutcome, Choices]:
+        ans = self.problem.solve(
+            target_usd / VALUE_UNIT, self.rel_gap, self.time_limit, max_nodes=mckp.NODE_BUDGET, start=self.last
+        )
+        if ans.stopped == "nodes":  # a hard point: CBC's compiled branch and bound takes it from here
+            if self._milp is None:
+                cls = CbcSweep if CbcSolver().available() else HighsSweep
+                self._milp = cls(self.m, time_limit=self.time_limit, rel_gap=self.rel_gap)
+            return self._milp.run(target_usd)
+        if ans.choice is not None:
+            self.last = ans.choice
+        if ans.choice is None:
+            return SolveOutcome(ans.status, MCKP_LABEL, None, None, None, ans.seconds), {}
+        choices = self.problem.choices(ans.choice)
+        out = SolveOutcome(ans.status, MCKP_LABEL, ans.objective, ans.bound, ans.gap, ans.seconds)
+        return out, choices
+
+    def second(self) -> _Sweep:
+        from optimizer.model import highs
+
+        if self._second is None:
+            self._second = (
+                HighsSweep(self.m, time_limit=self.time_limit, rel_gap=self.rel_gap)
+                if highs.available()
+                else CbcSweep(self.m, time_limit=self.time_limit, rel_gap=self.rel_gap, options=CBC_SAFE_OPTIONS)
+            )
+        return self._second
+
+
+def make_sweep(m: PackageModel, time_limit: float | None = None) -> CbcSweep | HighsSweep | KnapsackSweep:
+    """The sweep engine for the scenario's solver (`time_limit` per point; default the scenario's).
+
+    `auto` takes the knapsack branch and bound for a model it can read, up to
+    `solve.KNAPSACK_MAX_BINARIES` (`solve.choose_solver`: where the bench shows it faster than
+    the CBC sweep); `cbc` and `highs` keep their MILP sweeps."""
     sc = m.scenario
-    name = choose_solver(m, sc.solver, sweep=True)
+    limit = sc.time_limit_s if time_limit is None else time_limit
+    name = get_solver(sc.solver, m, sweep=True).name
+    if name == "knapsack":
+        problem = knapsack_problem(m)
+        assert problem is not None, "auto picks the knapsack solver only for a model it can read"
+        return KnapsackSweep(m, problem, time_limit=limit, rel_gap=sc.rel_gap)
     cls = HighsSweep if name == "highs" else CbcSweep
-    return cls(m, time_limit=sc.time_limit_s if time_limit is None else time_limit, rel_gap=sc.rel_gap)
+    return cls(m, time_limit=limit, rel_gap=sc.rel_gap)
 
 
-__all__ = ["CbcSweep", "HighsSweep", "make_sweep"]
+__all__ = ["CbcSweep", "HighsSweep", "KnapsackSweep", "make_sweep"]

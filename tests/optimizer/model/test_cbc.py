@@ -8,7 +8,7 @@ import pytest
 
 from optimizer.model import Scenario
 from optimizer.model.build import build_model, set_target
-from optimizer.model.cbc import CbcFile, run_cbc
+from optimizer.model.cbc import CbcFile, cbc_path, run_cbc
 from optimizer.model.items import validate_items
 from optimizer.model.solve import CBC_OPTIONS, solve_model
 
@@ -22,7 +22,7 @@ def _model(small_table, **sc):
 
 def _pulp_objective(m) -> float:
     copy = m.prob.deepcopy()
-    copy.solve(pulp.PULP_CBC_CMD(msg=False, gapRel=0))
+    copy.solve(pulp.COIN_CMD(path=cbc_path(), msg=False, gapRel=0))  # PuLP's own CBC call, public API
     assert copy.status == pulp.LpStatusOptimal
     return float(pulp.value(copy.objective))
 

@@ -92,10 +92,13 @@ def test_alternatives_arguments_checked(small_table):
 
 def test_frontier_same_with_highs_and_one_worker(small_table):
     sc = Scenario.from_dict({"modes": ["lift", "exception", "approval"], "rel_gap": 0})
-    cbc = compute_frontier(small_table, sc, points=6)
-    one = compute_frontier(small_table, sc, points=6, workers=1)
+    cbc = compute_frontier(small_table, sc.replace(solver="cbc"), points=6)
+    one = compute_frontier(small_table, sc.replace(solver="cbc"), points=6, workers=1)
     highs = compute_frontier(small_table, sc.replace(solver="highs"), points=6)
-    assert "HiGHS" in highs.solver and "CBC" in cbc.solver
+    auto = compute_frontier(small_table, sc, points=6)
+    assert "HiGHS" in highs.solver and "CBC" in cbc.solver and "knapsack" in auto.solver
+    for x, y in zip(cbc.points, auto.points):
+        assert x.risk == pytest.approx(y.risk, abs=1e-9)
     for a, b, c in zip(cbc.points, one.points, highs.points):
         assert a.risk == pytest.approx(b.risk, abs=1e-9)
         assert a.risk == pytest.approx(c.risk, abs=1e-9)

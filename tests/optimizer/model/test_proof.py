@@ -157,8 +157,10 @@ def test_auto_picks_the_solver_per_model_class(monkeypatch, small_table):
     knapsack = build_model(table, Scenario.from_dict({"target_usd": 1e9}))
     budget = build_model(table, Scenario.from_dict({"target_usd": 1e9, "risk_budget": 2.0}))
     top = build_model(table, Scenario.from_dict({"target_usd": 1e9}), objective="max-value")
-    assert choose_solver(knapsack, "auto") == "cbc" and choose_solver(knapsack, "auto", sweep=True) == "cbc"
+    assert choose_solver(knapsack, "auto") == "knapsack" and choose_solver(knapsack, "auto", sweep=True) == "knapsack"
     assert choose_solver(budget, "auto") == "highs" and choose_solver(top, "auto") == "highs"
+    monkeypatch.setattr(solve_mod, "KNAPSACK_MAX_BINARIES", 0)  # above it CBC's compiled branch and bound wins
+    assert choose_solver(knapsack, "auto") == "cbc" and choose_solver(knapsack, "auto", sweep=True) == "cbc"
     assert choose_solver(budget, "cbc") == "cbc" and choose_solver(knapsack, "highs") == "highs"
     monkeypatch.setattr(solve_mod, "CBC_MAX_BINARIES", 1)  # a "large" knapsack package goes to HiGHS
     assert choose_solver(knapsack, "auto") == "highs" and choose_solver(knapsack, "auto", sweep=True) == "cbc"
