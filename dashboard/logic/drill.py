@@ -110,7 +110,7 @@ def drill_view(
                 html.Tr(
                     [
                         html.Th(level.label),
-                        html.Th("Name" + (" (HS4: derived from its subheadings)" if level.code_length == 4 else "")),
+                        html.Th("Name"),
                         html.Th(f"US$ {year}", className="text-end"),
                         html.Th(f"Share of {code or 'all'}", className="text-end"),
                         html.Th("CCL items", className="text-end", title="items the concordance maps into the code"),

@@ -243,6 +243,7 @@ def build_hs(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list[s
     atlas = pd.read_csv(shared / "hs-classification-atlas" / "hs22.csv", dtype=str, keep_default_na=False)
     sectors = atlas[atlas.product_level == "1"].set_index("product_id")["name_short_en"]
     six = atlas[(atlas.product_level == "6") & atlas.code.str.fullmatch(r"\d{6}")].copy()
+    headings = atlas[atlas.product_level == "4"].set_index("code")["name_en"].map(normalise_text)
     hs6 = pd.DataFrame(
         {
             "hs6": six.code,
@@ -250,6 +251,7 @@ def build_hs(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list[s
             "hs2": six.code.str[:2],
             "hs4": six.code.str[:4],
             "section": six.top_parent_id.map(sectors),
+            "hs4_name": six.code.str[:4].map(headings).fillna(""),
         }
     )
     baci = pd.read_csv(
@@ -261,7 +263,16 @@ def build_hs(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list[s
     extra = []
     for code, name in BACI_EXTRA_HS6.items():
         section = hs6.loc[hs6.hs4 == code[:4], "section"].iloc[0]
-        extra.append({"hs6": code, "name": name, "hs2": code[:2], "hs4": code[:4], "section": section})
+        extra.append(
+            {
+                "hs6": code,
+                "name": name,
+                "hs2": code[:2],
+                "hs4": code[:4],
+                "section": section,
+                "hs4_name": headings.get(code[:4], ""),
+            }
+        )
     hs6 = pd.concat([hs6, pd.DataFrame(extra)], ignore_index=True).sort_values("hs6").reset_index(drop=True)
     chapters = atlas[atlas.product_level == "2"]
     hs2 = (

@@ -3,8 +3,8 @@
 The Trade page drills from a chapter to its headings and subheadings, and from a subheading to the
 CCL items the concordance maps into it; the CLI could print the same. Pure functions of frames:
 the flow by HS6 (`hs6`, `value_usd`), the HS names (`hs6.csv`, `hs2.csv`) and the concordance.
-HS 2022 publishes no heading names in the shipped tables, so a heading is named after what its
-subheadings' names start with ("Lathes" for 8458): a label, marked as derived.
+Heading names are the Atlas HS 2022 names shipped in `hs6.csv` (`hs4_name`); a table without
+them (an older data directory) names a heading after what its subheadings' names start with.
 """
 
 from __future__ import annotations
@@ -32,11 +32,16 @@ def check_prefix(prefix: str | None) -> str:
 
 
 def heading_names(hs6: pd.DataFrame) -> dict[str, str]:
-    """HS4 -> a derived name: the most common text before ';' among its subheadings' names."""
+    """HS4 -> its name: the heading's own name (`hs4_name`, Atlas HS 2022) where the table has it;
+    else one derived from its subheadings (the most common text before ';'), since an imported or
+    older hs6 table may carry no heading names, and "Machinery" x 20 is better than a bare code."""
     out: dict[str, str] = {}
     for hs4, names in hs6.groupby(hs6["hs6"].astype(str).str[:4])["name"]:
         heads = Counter(str(n).split(";")[0].strip() for n in names if str(n).strip())
         out[str(hs4)] = heads.most_common(1)[0][0] if heads else ""
+    if "hs4_name" in hs6.columns:
+        own = hs6.loc[hs6["hs4_name"].astype(str).str.strip() != "", ["hs6", "hs4_name"]]
+        out.update({str(c)[:4]: str(n) for c, n in zip(own["hs6"], own["hs4_name"])})
     return out
 
 

@@ -105,6 +105,7 @@ HS6 = TableSpec(
         C("hs2", "str", "chapter, 2 characters"),
         C("hs4", "str", "heading, 4 characters"),
         C("section", "str", "sector label (Atlas sector) for composition charts", required=False),
+        C("hs4_name", "str", "heading (HS4) name, Atlas HS 2022 (blank: not in the Atlas list)", required=False),
     ),
     key=("hs6",),
     description="HS 2022 6-digit product names, real",

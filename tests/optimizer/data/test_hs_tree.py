@@ -74,6 +74,13 @@ def test_breadcrumb_and_heading_names():
     assert heading_names(HS6)["8542"] == "Electronic integrated circuits"
 
 
+def test_a_heading_keeps_its_own_name_where_the_table_has_one():
+    named = HS6.assign(hs4_name=["Lathes for removing metal" if str(c).startswith("8458") else "" for c in HS6["hs6"]])
+    names = heading_names(named)
+    assert names["8458"] == "Lathes for removing metal"
+    assert names["8542"] == heading_names(HS6)["8542"]  # blank: still derived from the subheadings
+
+
 def test_flow_by_hs6_reads_the_direction():
     trade = pd.DataFrame(
         {
@@ -95,4 +102,4 @@ def test_shipped_data_845891_maps_2b991():
 
     ds = load_dataset()
     assert "2B991" in set(items_in(ds.concordance, "845891")["eccn"])
-    assert heading_names(ds.hs6)["8458"] == "Lathes"
+    assert heading_names(ds.hs6)["8458"] == "Lathes for removing metal"  # the Atlas heading name
