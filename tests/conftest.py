@@ -9,6 +9,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_dir(tmp_path_factory):
+    """The on-disk caches (the rule reference of `--items` tables) in a directory of this run, never
+    the user's ~/.cache."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("DECONTROL_CACHE_DIR", str(tmp_path_factory.mktemp("decontrol-cache")))
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT

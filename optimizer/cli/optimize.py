@@ -309,30 +309,26 @@ def align_with_rules(
     columns are taken from the licensing model for it (an older export without them cannot smuggle
     in an instrument that does not exist); without one, only the partner-independent floor applies
     and a warning says the licence requirements were not applied."""
-    from optimizer.data.load import load_dataset
-    from optimizer.estimation import build_item_table
-    from optimizer.estimation.config import EstimationConfig
-    from optimizer.estimation.item_table import static_items
+    from optimizer.estimation.reference import rule_reference
     from optimizer.model.items import enforce_floor, validate_items
 
     partner = scenario.partner
     if partner is None and "partner" in table.columns:
         found = sorted({str(p).strip().upper() for p in table["partner"] if str(p).strip()})
         partner = found[0] if len(found) == 1 else None
-    ds = load_dataset(args.data)
     clean, _ = validate_items(table, partner=partner if "partner" in table.columns and partner else None)
     clean.attrs["first_line"] = 2
     warnings: list[str] = []
+    # the rule columns of the validated dataset, cached per data and code content (reference.py)
+    rules = rule_reference(args.data, partner, scenario.year if partner is not None else None)
+    ref = rules.items
     if partner is None:
-        ref = static_items(ds, EstimationConfig()).items.rename(columns={"rule_tier": "_rule"})
-        ref["tier"] = ref["_rule"]
         enforce_floor(clean, ref)
         warnings.append(
             "the item table names no partner (no partner column, no --partner): the partner's licence "
             "requirements were not applied, only the rule floor; give --partner to apply them"
         )
         return table, warnings
-    ref = build_item_table(ds, partner, scenario.year)
     enforce_floor(clean, ref)
     by_id = ref.set_index("eccn")
     out = table.copy()
@@ -340,11 +336,11 @@ def align_with_rules(
     for col in LICENSING_COLUMNS:
         out[col] = ids.map(by_id[col]).fillna("")
     if "synthetic" not in out.columns:
-        out["synthetic"] = bool(ds.trade_synthetic)
-        out["source"] = f"edited item table; trade figures as in the data directory: {ds.trade_source}"
+        out["synthetic"] = rules.trade_synthetic
+        out["source"] = f"edited item table; trade figures as in the data directory: {rules.trade_source}"
         warnings.append(
             "the item table has no synthetic/source columns: its figures are labelled with the data "
-            f"directory's trade layer ({'SYNTHETIC' if ds.trade_synthetic else 'real'})"
+            f"directory's trade layer ({'SYNTHETIC' if rules.trade_synthetic else 'real'})"
         )
     return out, warnings
 

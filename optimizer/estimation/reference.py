@@ -1,0 +1,227 @@
+"""The rule reference an edited item table is held to, cached on disk per data and code content.
+
+`decontrol optimize/frontier --items FILE.csv` must refuse a table that lowers a rule-foundational
+item or trades an `nlr` one (`optimizer.model.items.enforce_floor`), and take the licensing columns
+from the licensing model. Both come from the validated dataset and the estimation (about 2 s: the
+whole dataset read and validated, the tiers and licence requirements computed), for a few columns of
+some 700 rows. `rule_reference` keeps those columns in the user cache directory
+(`$DECONTROL_CACHE_DIR`, else `$XDG_CACHE_HOME/decontrol`, else `~/.cache/decontrol`), keyed by
+
+- the SHA-256 of every data file the load would read (the shipped data and any overlay, as
+  `load_dataset` resolves them), so any edit of a data file, even within one mtime tick, misses;
+- the SHA-256 of every source file of the `optimizer` package and the pandas version, so a change
+  of the rules or of the code that applies them misses too;
+- the partner and the year asked for.
+
+An entry is written only after the dataset loaded *and validated* (an invalid directory raises as it
+always did, and nothing is cached), as JSON (no pickle: a cache file is data, never code) to a
+temporary file renamed over the entry (`os.replace`), so concurrent processes read either a whole
+old entry or a whole new one. An entry that cannot be read is recomputed; a cache directory that
+cannot be written is no error (the reference is then computed each time). `DECONTROL_CACHE=0`
+turns the cache off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+#: Columns of the reference `enforce_floor` and the licensing alignment read.
+REFERENCE_COLUMNS: tuple[str, ...] = (
+    "eccn",
+    "tier",
+    "tier_floor",
+    "tier_reason",
+    "partner",
+    "licence_required",
+    "binding_reasons",
+    "licence_basis",
+    "instruments",
+    "instrument_detail",
+    "decided_by",
+    "decided_by_detail",
+)
+
+#: Bumped when the entry's layout changes.
+FORMAT = 1
+
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class RuleReference:
+    """The rule columns per item, and the data directory's trade provenance."""
+
+    items: pd.DataFrame
+    trade_synthetic: bool
+    trade_source: str
+    cached: bool = False
+    #: False when the files changed while they were read: such a reference is used once, never stored
+    storable: bool = True
+
+
+def cache_dir() -> Path | None:
+    """Where entries live, or None when the cache is off."""
+    if os.environ.get("DECONTROL_CACHE", "1").strip().lower() in ("0", "off", "no", "false"):
+        return None
+    env = os.environ.get("DECONTROL_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "decontrol"
+
+
+def _sha(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _code_digest() -> str:
+    """SHA-256 over every source file of the package (path and content)."""
+    h = hashlib.sha256(f"pandas {pd.__version__}|format {FORMAT}".encode())
+    for path in sorted(_PACKAGE_DIR.rglob("*.py")):
+        h.update(str(path.relative_to(_PACKAGE_DIR)).encode() + b"\0")
+        h.update(path.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _data_key(data_dir: Path | None) -> list[Any]:
+    from optimizer.data.files import overlay_dirs, resolve_table_paths
+
+    if data_dir is None and os.environ.get("DECONTROL_DATA"):
+        data_dir = Path(os.environ["DECONTROL_DATA"])
+    dirs = overlay_dirs(data_dir)
+    paths = resolve_table_paths(dirs)
+    return [
+        [str(d) for d in dirs],
+        [[n, str(p) if p else None, _sha(p) if p else None] for n, p in sorted(paths.items())],
+    ]
+
+
+def reference_key(data_key: list[Any], partner: str | None, year: int | None) -> str:
+    """The entry's name: a digest of the data files (`_data_key`), the code, the partner and the year."""
+    doc = json.dumps([FORMAT, data_key, _code_digest(), partner, year], sort_keys=True)
+    return hashlib.sha256(doc.encode()).hexdigest()
+
+
+def _file_digests(data_key: list[Any]) -> dict[str, str | None]:
+    return {str(n): sha for n, _, sha in data_key[1]}
+
+
+def compute_reference(
+    data_dir: Path | None, partner: str | None, year: int | None, expected: dict[str, str | None] | None = None
+) -> RuleReference:
+    """The reference from the validated dataset (no cache): the partner's item table, or without a
+    partner the rule tiers alone (`static_items`, tier = rule tier). With `expected` (the SHA-256 per
+    table the cache key was made of), a dataset the in-process cache of `load_dataset` still holds
+    from older file contents (it is keyed by mtime and size) is loaded again; `consistent` in the
+    result's `storable`: false when the files loaded are not those hashed (changed meanwhile)."""
+    from optimizer.data.load import clear_cache, load_dataset
+    from optimizer.estimation.config import EstimationConfig
+    from optimizer.estimation.item_table import build_item_table, static_items
+
+    ds = load_dataset(data_dir)
+    if expected is not None and _loaded_digests(ds) != expected:
+        clear_cache()
+        ds = load_dataset(data_dir)
+    if partner is None:
+        ref = static_items(ds, EstimationConfig()).items.copy()
+        ref["tier"] = ref["rule_tier"]
+    else:
+        ref = build_item_table(ds, partner, year)
+    columns = [c for c in REFERENCE_COLUMNS if c in ref.columns]
+    rows = [
+        [
+            bool(v) if c == "tier_floor" and not pd.isna(v) else (False if c == "tier_floor" else _text(v))
+            for c, v in zip(columns, r)
+        ]
+        for r in ref[columns].itertuples(index=False, name=None)
+    ]
+    # built from the same rows as a cache entry, so a hit and a miss give the same frame
+    doc = {"format": FORMAT, "columns": columns, "rows": rows}
+    consistent = expected is None or _loaded_digests(ds) == expected
+    return RuleReference(_frame(doc), bool(ds.trade_synthetic), str(ds.trade_source), storable=consistent)
+
+
+def _loaded_digests(ds: Any) -> dict[str, str | None]:
+    return {n: (i.sha256 if i.path is not None else None) for n, i in ds.provenance.items()}
+
+
+def _frame(doc: dict[str, Any]) -> pd.DataFrame:
+    columns = [str(c) for c in doc["columns"]]
+    frame = pd.DataFrame(doc["rows"], columns=columns, dtype=object)
+    if "tier_floor" in frame.columns:
+        frame["tier_floor"] = frame["tier_floor"].astype(bool)
+    return frame
+
+
+def _text(v: Any) -> str | None:
+    """A reference cell as JSON keeps it: text, or None for a missing value."""
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+        return None
+    if not isinstance(v, str):
+        raise TypeError(f"reference cell {v!r} is not text")
+    return v
+
+
+def _read_entry(path: Path) -> RuleReference | None:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        if doc.get("format") != FORMAT or not {str(c) for c in doc["columns"]} <= set(REFERENCE_COLUMNS):
+            return None
+        return RuleReference(_frame(doc), bool(doc["trade_synthetic"]), str(doc["trade_source"]), cached=True)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_entry(path: Path, ref: RuleReference) -> None:
+    doc = {
+        "format": FORMAT,
+        "columns": list(ref.items.columns),
+        "rows": [[None if v is None else v for v in r] for r in ref.items.itertuples(index=False, name=None)],
+        "trade_synthetic": ref.trade_synthetic,
+        "trade_source": ref.trade_source,
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(doc, fh)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return  # an unwritable cache is no error: the reference is computed each time
+
+
+def rule_reference(data_dir: Path | None, partner: str | None, year: int | None = None) -> RuleReference:
+    """The rule reference for `partner` (None: the rule floor alone) on `data_dir`, from the cache
+    when an entry for the same data, code, partner and year exists, else computed and stored."""
+    where = cache_dir()
+    if where is None:
+        return compute_reference(data_dir, partner, year)
+    key = _data_key(data_dir)
+    path = where / f"rules-{reference_key(key, partner, year)}.json"
+    hit = _read_entry(path)
+    if hit is not None:
+        return hit
+    ref = compute_reference(data_dir, partner, year, _file_digests(key))
+    if ref.storable:
+        _write_entry(path, ref)
+    return ref
+
+
+__all__ = ["REFERENCE_COLUMNS", "RuleReference", "cache_dir", "compute_reference", "reference_key", "rule_reference"]

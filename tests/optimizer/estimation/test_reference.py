@@ -1,0 +1,91 @@
+"""The cached rule reference of `--items` tables (`optimizer/estimation/reference.py`): a hit equals
+a fresh computation, any change of a data file's content misses (even at the same size and mtime),
+invalid data raises and caches nothing, and a broken entry is recomputed."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import pytest
+
+from optimizer.errors import DecontrolError
+from optimizer.estimation import reference
+from optimizer.estimation.reference import compute_reference, rule_reference
+
+
+@pytest.fixture()
+def cache(tmp_path, monkeypatch):
+    where = tmp_path / "cache"
+    monkeypatch.setenv("DECONTROL_CACHE_DIR", str(where))
+    monkeypatch.delenv("DECONTROL_CACHE", raising=False)
+    calls: list[object] = []
+    real = reference.compute_reference
+
+    def counted(*args: object, **kw: object) -> reference.RuleReference:
+        calls.append(args)
+        return real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reference, "compute_reference", counted)
+    return where, calls
+
+
+@pytest.mark.parametrize("partner", [None, "CHN"])
+def test_a_hit_equals_a_fresh_computation(cache, partner):
+    where, calls = cache
+    first = rule_reference(None, partner)
+    second = rule_reference(None, partner)
+    assert len(calls) == 1 and not first.cached and second.cached
+    fresh = compute_reference(None, partner, None)
+    for got in (first, second):
+        pd.testing.assert_frame_equal(got.items, fresh.items)
+        assert (got.trade_synthetic, got.trade_source) == (fresh.trade_synthetic, fresh.trade_source)
+    assert len(list(where.glob("rules-*.json"))) == 1 and not list(where.glob("*.tmp"))
+    ref = second.items.set_index("eccn")
+    assert bool(ref.loc["3A090", "tier_floor"]) and ref.loc["3A090", "tier"] == "foundational"
+    if partner:
+        assert ref.loc["1A995", "tier"] == "nlr" and ref.loc["5A003", "licence_required"]
+
+
+def test_a_changed_data_file_misses_even_at_the_same_size_and_mtime(cache, tmp_path):
+    where, calls = cache
+    data = tmp_path / "data"
+    (data / "policy").mkdir(parents=True)
+    path = data / "policy" / "tier_overrides.csv"
+    head = "eccn,tier,reason,author,date\n5A003,"
+    path.write_text(head + "foundational,xx,ana,2026-12-01\n", encoding="utf-8")
+    st = os.stat(path)
+    a = rule_reference(data, "CHN")
+    assert a.items.set_index("eccn").loc["5A003", "tier"] == "foundational"
+    path.write_text(head + "transactional,x,ana,2026-12-01\n", encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert os.stat(path).st_size == st.st_size
+    b = rule_reference(data, "CHN")
+    assert not b.cached and len(calls) == 2
+    assert b.items.set_index("eccn").loc["5A003", "tier"] == "transactional"
+    assert rule_reference(data, "CHN").cached and len(calls) == 2
+    assert not rule_reference(None, "CHN").cached  # the shipped data alone is another entry
+
+
+def test_invalid_data_raises_and_caches_nothing(cache, tmp_path):
+    where, _ = cache
+    data = tmp_path / "bad"
+    data.mkdir()
+    (data / "ccl.csv").write_text("eccn,heading\n3A090,x\n3A090,y\n", encoding="utf-8")
+    with pytest.raises(DecontrolError):
+        rule_reference(data, None)
+    assert not where.exists() or not list(where.iterdir())
+
+
+def test_a_broken_entry_is_recomputed_and_the_cache_can_be_off(cache, monkeypatch):
+    where, calls = cache
+    rule_reference(None, None)
+    (entry,) = where.glob("rules-*.json")
+    entry.write_text('{"format": 1, "columns": ["eccn"', encoding="utf-8")
+    again = rule_reference(None, None)
+    assert not again.cached and len(calls) == 2 and rule_reference(None, None).cached
+    monkeypatch.setenv("DECONTROL_CACHE", "0")
+    for p in where.iterdir():
+        p.unlink()
+    rule_reference(None, None)
+    assert len(calls) == 3 and not list(where.iterdir())
