@@ -564,7 +564,14 @@ class Mckp:
         gap = abs(best_c - bound) / max(abs(best_c), 1e-9)
         status = "feasible" if stopped and gap > rel_gap + 1e-12 else "optimal"
         return MckpAnswer(
-            status, best_x, best_c, bound, min(gap, rel_gap) if status == "optimal" else gap, seconds, nodes
+            status,
+            best_x,
+            best_c,
+            bound,
+            min(gap, rel_gap) if status == "optimal" else gap,
+            seconds,
+            nodes,
+            stopped if status != "optimal" else "",
         )
 
 

@@ -208,3 +208,46 @@ def test_read_from_arrays_is_the_pulp_models_structure():
     x, y = a.solve(target, 1e-6, 30.0), b.solve(target, 1e-6, 30.0)
     assert x.objective == pytest.approx(y.objective, rel=1e-9)
     assert np.array_equal(b.from_columns(b.to_columns(y.choice)), y.choice)
+
+
+def test_a_search_stopped_by_its_node_budget_says_so_and_the_sweep_hands_the_point_over(monkeypatch):
+    """`stopped` survives into the answer of a search that found a package (it was lost, so a sweep
+    point past `NODE_BUDGET` came back `feasible` from the branch and bound instead of going to the
+    MILP solver), and the sweep's point is then the MILP solver's, proven like HiGHS's."""
+    import sys
+    from pathlib import Path
+
+    import optimizer.model.solve as solve_mod
+    from optimizer.model import mckp
+    from optimizer.model.sweep import KnapsackSweep, make_sweep
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
+    from bench_optimizer import generate_items, scenario_for
+
+    table = generate_items(600, seed=3)
+    sc = scenario_for(table, "knapsack")
+    m = build_model(validate_items(table)[0], sc, objective="min-risk")
+    set_objective(m, "min-risk", ties="value")
+    p = knapsack_problem(m)
+    assert p is not None
+    top = float(p.value.max(axis=1).clip(min=0).sum())
+    stopped = [a for a in (p.solve(top * f, 1e-6, 10.0, max_nodes=1) for f in np.linspace(0.05, 0.6, 12)) if a.stopped]
+    assert stopped and all(a.stopped == "nodes" and a.status == "feasible" for a in stopped)
+    assert all(a.choice is not None and a.gap is not None and a.gap > 1e-6 for a in stopped)
+
+    monkeypatch.setattr(solve_mod, "KNAPSACK_MAX_BINARIES", 10**6)
+    monkeypatch.setattr(mckp, "NODE_BUDGET", 1)
+    sweep = make_sweep(m)
+    assert isinstance(sweep, KnapsackSweep)
+    sc_h = sc.replace(solver="highs")
+    mh = build_model(validate_items(table)[0], sc_h, objective="min-risk")
+    set_objective(mh, "min-risk", ties="value")
+    highs = make_sweep(mh)
+    handed = 0
+    for f in np.linspace(0.05, 0.6, 8):
+        out, _ = sweep.solve(top * f * 1e6)
+        ref, _ = highs.solve(top * f * 1e6)
+        assert out.status == "optimal" and ref.status == "optimal"
+        handed += "knapsack" not in out.solver
+        assert out.objective == pytest.approx(ref.objective, rel=2 * sc.rel_gap, abs=1e-9)
+    assert handed > 0
