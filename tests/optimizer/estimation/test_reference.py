@@ -89,3 +89,21 @@ def test_a_broken_entry_is_recomputed_and_the_cache_can_be_off(cache, monkeypatc
         p.unlink()
     rule_reference(None, None)
     assert len(calls) == 3 and not list(where.iterdir())
+
+
+def test_a_write_that_fails_midway_leaves_the_old_entry_whole_and_no_temporary_file(cache, monkeypatch):
+    """Entries are written to a temporary file renamed over the entry (os.replace): a reader in
+    another process sees the whole old entry or the whole new one, never half of either."""
+    where, calls = cache
+    first = rule_reference(None, None)
+    (entry,) = where.glob("rules-*.json")
+    before = entry.read_bytes()
+
+    def broken(*_: object, **__: object) -> None:
+        raise OSError("disk full")
+
+    with monkeypatch.context() as mp:
+        mp.setattr(reference.json, "dump", broken)
+        reference._write_entry(entry, first)  # an unwritable cache is no error
+    assert entry.read_bytes() == before and sorted(p.name for p in where.iterdir()) == [entry.name]
+    assert rule_reference(None, None).cached
