@@ -36,6 +36,7 @@ TRADE_YEARS = "trade-years"
 TRADE_FLOW = "trade-flow"
 TRADE_KPIS = "trade-kpis"
 TRADE_SERIES = "trade-series"
+TRADE_EVENTS = "trade-events"  # the policy events list under the totals chart (ECCNs link to the Control list)
 TRADE_COMPOSITION = "trade-composition"
 TRADE_COMPOSITION_NOTE = "trade-composition-note"
 TRADE_CONTROLLED = "trade-controlled"

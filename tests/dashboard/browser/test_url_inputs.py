@@ -69,3 +69,51 @@ def test_the_allies_address_reopens_partner_coalition_budget_and_positions(page)
     assert "FRA" in page.locator("#ally-url-alert").inner_text()
     page.wait_for_load_state("networkidle")
 
+
+def test_the_grid_eccn_links_to_ecfr_and_an_item_from_the_address_is_the_highlighted_row(page):
+    # an item far down the value order: the grid must scroll to it
+    page.goto("/items?partner=CHN&item=0A998")
+    page.wait_for_selector("#items-panel.show")
+    row = "#items-grid .ag-pinned-left-cols-container .ag-row[row-id='0A998']"
+    page.wait_for_selector(f"{row}.ag-row-selected")
+    in_view = (
+        "(() => { const r = document.querySelector('#items-grid .ag-center-cols-container .ag-row[row-id=\"0A998\"]');"
+        " const v = document.querySelector('#items-grid .ag-body-viewport');"
+        " if (!r || !v) return false; const a = r.getBoundingClientRect(), b = v.getBoundingClientRect();"
+        " return a.top >= b.top && a.bottom <= b.bottom; })()"
+    )
+    page.wait_for_function(in_view)
+    link = page.locator(f"{row} a.eccn-link")
+    assert link.inner_text() == "0A998"
+    assert link.get_attribute("href").endswith("part-774/appendix-Supplement%20No.%201%20to%20Part%20774#:~:text=0A998")
+    assert link.get_attribute("target") == "_blank"
+
+    # the link does not break row click -> panel: the next row's heading cell opens that item
+    page.locator("#items-panel .btn-close").click()
+    page.wait_for_selector("#items-panel", state="hidden")
+    page.wait_for_function("!new URLSearchParams(location.search).has('item')")
+    index = int(page.locator(f"{row}").get_attribute("row-index"))
+    nxt = page.locator(f"#items-grid .ag-center-cols-container .ag-row[row-index='{index + 1}']")
+    other = nxt.get_attribute("row-id")
+    assert other and other != "0A998"
+    nxt.locator("[col-id='heading']").click()
+    page.wait_for_function(f"new URLSearchParams(location.search).get('item') === '{other}'")
+    page.wait_for_selector(f"#items-grid .ag-row[row-id='{other}'].ag-row-selected")
+    page.wait_for_function(f"document.querySelector('#items-panel .offcanvas-title').innerText.startsWith('{other}')")
+
+
+def test_the_policy_events_list_links_an_eccn_to_its_item_whose_series_marks_the_event(page):
+    page.goto("/?partner=CHN")
+    table = "#trade-events .events-table"
+    page.wait_for_selector(f"{table} tbody tr")
+    row = page.locator(f"{table} tbody tr", has_text="Military end-use rule expanded")
+    assert row.count() == 1 and "2020-06-29" in row.inner_text()
+    assert row.locator("a[href^='https://www.federalregister.gov/citation/85-FR-23459']").count() == 1
+    row.locator("a.event-eccn", has_text="3A991").click()
+    page.wait_for_url("**/items?partner=CHN&item=3A991")
+    page.wait_for_selector("#items-panel.show")
+    page.wait_for_function("document.querySelector('#items-panel .offcanvas-title').innerText.startsWith('3A991')")
+    # the item's time series marks the events that name 3A991 apart from the others
+    page.wait_for_selector("#items-panel .legendtext:text('Events naming 3A991')")
+    assert page.locator("#items-panel .legendtext:text('Policy events')").count() == 1
+    page.wait_for_load_state("networkidle")
