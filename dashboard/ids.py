@@ -36,6 +36,7 @@ TRADE_YEARS = "trade-years"
 TRADE_FLOW = "trade-flow"
 TRADE_KPIS = "trade-kpis"
 TRADE_SERIES = "trade-series"
+TRADE_EVENTS = "trade-events"  # the policy events list under the totals chart (ECCNs link to the Control list)
 TRADE_COMPOSITION = "trade-composition"
 TRADE_COMPOSITION_NOTE = "trade-composition-note"
 TRADE_CONTROLLED = "trade-controlled"
@@ -81,6 +82,8 @@ ITEMS_SUPPLIER_RANKING = "items-supplier-ranking"  # table: top exporters to the
 
 # --- 3. Package builder -----------------------------------------------------------------------------
 PKG_PARTNER = "pkg-partner"
+PKG_URL_ALERT = "pkg-url-alert"  # what the address asked for and could not be shown
+PKG_URL_WRITTEN = "pkg-url-written"  # store: the query the builder last wrote (its own echo is not read back)
 PKG_YEAR = "pkg-year"
 PKG_TARGET = "pkg-target"
 PKG_TARGET_FEEDBACK = "pkg-target-feedback"
@@ -173,6 +176,7 @@ CMP_TABLE_DOWNLOAD = "cmp-table-download"
 
 # --- 5. Allies and coalition (analyst only: `ally-` outputs are refused for ally users) ----------
 ALLY_PARTNER = "ally-partner"
+ALLY_URL_ALERT = "ally-url-alert"  # what the address asked for and could not be shown
 ALLY_MEMBERS = "ally-members"
 ALLY_RISK_BUDGET = "ally-risk-budget"
 ALLY_POSITIONS = "ally-positions"

@@ -9,6 +9,7 @@ text carries. Unknown sources have no URL (None): a badge then shows its source 
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 ECFR_SUBCHAPTER = "https://www.ecfr.gov/current/title-15/subtitle-B/chapter-VII/subchapter-C"
@@ -23,11 +24,16 @@ def ecfr_supplement(part: int, number: int = 1) -> str:
 CCL_URL = ecfr_supplement(774)
 
 
+#: What `ecfr_url` puts before the ECCN (the Control list grid's links build the same address in
+#: the browser: assets/dashAgGridComponentFunctions.js, EccnLink).
+ECFR_TEXT_PREFIX = f"{CCL_URL}#:~:text="
+
+
 def ecfr_url(eccn: str) -> str:
     """The eCFR text of an ECCN: the CCL page, with a text fragment that scrolls browsers that
     support one (Chromium, Safari) to the entry's number; split items ("2B001-rest") link their ECCN."""
     base = str(eccn or "").strip().split("-", 1)[0].upper()
-    return f"{CCL_URL}#:~:text={quote(base)}" if base else CCL_URL
+    return f"{ECFR_TEXT_PREFIX}{quote(base)}" if base else CCL_URL
 
 
 #: (words every one of which the provenance text must contain, URL), most specific first.
@@ -51,3 +57,13 @@ def source_url(source: str) -> str | None:
         if all(w in text for w in words):
             return url
     return None
+
+
+_FR_CITATION = re.compile(r"\b(\d{2,3})\s+FR\s+(\d{1,6})\b")
+
+
+def federal_register_url(source: str) -> str | None:
+    """The Federal Register page of the first citation a source text names ("84 FR 22961" ->
+    federalregister.gov/citation/84-FR-22961), None when it names none."""
+    m = _FR_CITATION.search(str(source or ""))
+    return f"https://www.federalregister.gov/citation/{m.group(1)}-FR-{m.group(2)}" if m else None

@@ -29,3 +29,25 @@ dagcomponentfuncs.BarCell = function (props) {
     React.createElement("span", { className: "bar-cell-text" + (v === null || v === undefined ? " text-muted" : "") }, text)
   );
 };
+
+/* The ECCN as a link to its eCFR text (`base`: optimizer.sources.ecfr_url's prefix; a split item such
+   as "2B001-rest" links its ECCN). A new tab: a click on the link does not leave the Control list, and
+   the click still reaches the row, which opens the item panel as any cell does. */
+dagcomponentfuncs.EccnLink = function (props) {
+  var eccn = props.value || "";
+  var base = String(eccn).split("-")[0].toUpperCase();
+  if (!base || !props.base) {
+    return eccn;
+  }
+  return React.createElement(
+    "a",
+    {
+      href: props.base + encodeURIComponent(base),
+      target: "_blank",
+      rel: "noopener noreferrer",
+      className: "eccn-link",
+      title: "eCFR text of " + base + " (opens in a new tab)",
+    },
+    eccn
+  );
+};

@@ -8,7 +8,8 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import auth, ids
 from dashboard.components import error_alert
-from dashboard.logic import allies, downloads
+from dashboard.layouts.allies import PATH
+from dashboard.logic import allies, downloads, url_state
 from dashboard.logic.items import check_year
 from dashboard.logic.package import suggested_target_bn
 from dashboard.state import AppState, item_table
@@ -109,3 +110,50 @@ def register_callbacks(app: Dash, state: AppState) -> None:
             return downloads.coalition_download(result, fmt), None
         except DecontrolError as exc:
             return no_update, error_alert(exc.message, exc.details)
+
+    # ------------------------------------------------------------------ the inputs in the address
+    @app.callback(
+        Output(ids.ALLY_PARTNER, "value"),
+        Output(ids.ALLY_MEMBERS, "value"),
+        Output(ids.ALLY_RISK_BUDGET, "value"),
+        Output(ids.ALLY_POSITIONS, "value"),
+        Output(ids.ALLY_URL_ALERT, "children"),
+        Input(ids.URL, "search"),
+        State(ids.URL, "pathname"),
+        State(ids.ALLY_PARTNER, "value"),
+        State(ids.ALLY_MEMBERS, "value"),
+        State(ids.ALLY_RISK_BUDGET, "value"),
+        State(ids.ALLY_POSITIONS, "value"),
+    )
+    @auth.analyst_only
+    def _from_url(search, pathname, partner, members, budget, positions):
+        """URL -> inputs (only what differs is set); the coalition still waits for its Run button."""
+        if not url_state.same_path(pathname, PATH):
+            return (no_update,) * 5
+        view = url_state.allies_url_view(state.dataset(), search, allies.ALLY_CHOICES)
+        v = view.values
+        return (
+            v["partner"] if v.get("partner", partner) != partner else no_update,
+            v["members"] if "members" in v and set(v["members"]) != set(members or []) else no_update,
+            v["budget"] if "budget" in v and not url_state.same_value(v["budget"], budget) else no_update,
+            v["positions"] if "positions" in v and v["positions"].strip() != (positions or "").strip() else no_update,
+            url_state.problems_alert(view),
+        )
+
+    @app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.ALLY_PARTNER, "value"),
+        Input(ids.ALLY_MEMBERS, "value"),
+        Input(ids.ALLY_RISK_BUDGET, "value"),
+        Input(ids.ALLY_POSITIONS, "value"),
+        State(ids.URL, "search"),
+        State(ids.URL, "pathname"),
+        prevent_initial_call=True,
+    )
+    @auth.analyst_only
+    def _to_url(partner, members, budget, positions, search, pathname):
+        """Inputs -> URL: a copied link reopens the same partner, coalition, budget and positions."""
+        if not url_state.same_path(pathname, PATH):
+            return no_update
+        q = url_state.allies_query(partner, members, budget, positions, allies.ALLY_CHOICES)
+        return no_update if q == (search or "") else q

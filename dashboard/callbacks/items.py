@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State, ctx, no_update
+from dash import Dash, Input, Output, State, ctx, no_update, set_props
 
 from dashboard import auth, ids
 from dashboard.callbacks.common import guarded
@@ -71,16 +71,42 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         Output(ids.ITEMS_PANEL, "is_open"),
         Input(ids.ITEMS_GRID, "selectedRows"),
         Input(ids.ITEMS_GRID, "cellClicked"),
+        State(ids.ITEMS_SELECTED, "data"),
+        State(ids.ITEMS_PANEL, "is_open"),
         prevent_initial_call=True,
     )
     @auth.shared
-    def _select(rows, clicked):
+    def _select(rows, clicked, current, is_open):
         """A new selection opens the panel on it; a click on the row already selected (whose
-        selection does not change) reopens a closed panel, as `cellClicked` fires on every click."""
+        selection does not change) reopens a closed panel, as `cellClicked` fires on every click.
+        The grid handing back a selection the page set (new rows for another partner re-apply it)
+        does not reopen a panel the analyst closed."""
         eccn = items.clicked_item(rows, clicked, ctx.triggered_prop_ids)
         if eccn is None:
             return no_update, no_update
+        clicked_now = any(str(p).endswith(".cellClicked") for p in ctx.triggered_prop_ids)
+        if not clicked_now and eccn == current and not is_open:
+            return no_update, no_update
         return eccn, True
+
+    # the item open in the panel is the grid's selected row, scrolled into view, when the grid's rows
+    # arrive after it (an address naming an item: the rows come later than the item); in the browser,
+    # so the rows never travel to the server for it. Only rowData is an input: the selection feeds
+    # `_select`, whose outputs are read here as state (no cycle).
+    app.clientside_callback(
+        """function(rows, eccn, isOpen) {
+            var nu = window.dash_clientside.no_update;
+            if (!eccn || !isOpen || !rows || !rows.some(function (r) { return r.eccn === eccn; })) {
+                return [nu, nu];
+            }
+            return [{ids: [eccn]}, {rowId: eccn, rowPosition: "middle"}];
+        }""",
+        Output(ids.ITEMS_GRID, "selectedRows"),
+        Output(ids.ITEMS_GRID, "scrollTo"),
+        Input(ids.ITEMS_GRID, "rowData"),
+        State(ids.ITEMS_SELECTED, "data"),
+        State(ids.ITEMS_PANEL, "is_open"),
+    )
 
     @app.callback(
         Output(ids.ITEMS_PANEL, "title"),
@@ -154,6 +180,11 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         view = url_state.items_url_view(ds, search, items.known_items(ds))
         v = view.values
         new_item = v.get("item")
+        if new_item and new_item != selected:  # rows already there (else the rows' arrival selects it)
+            set_props(
+                ids.ITEMS_GRID,
+                {"selectedRows": {"ids": [new_item]}, "scrollTo": {"rowId": new_item, "rowPosition": "middle"}},
+            )
         return (
             v["partner"] if v.get("partner", partner) != partner else no_update,
             v["year"] if str(v.get("year", year)) != str(year) else no_update,

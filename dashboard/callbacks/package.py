@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import ALL, Dash, Input, Output, State, ctx, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, no_update, set_props
 
 from dashboard import auth, ids
 from dashboard.callbacks.common import guarded
 from dashboard.components import error_alert
-from dashboard.logic import downloads, package
+from dashboard.layouts.package import PATH
+from dashboard.logic import downloads, package, url_state
+from dashboard.logic.items import check_year
 from dashboard.logic.package_inputs import form_values
 from dashboard.state import AppState
 from optimizer.errors import DecontrolError
@@ -264,3 +266,53 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         if which in (ids.PKG_EXCLUDED_CSV, ids.PKG_EXCLUDED_XLSX):
             return downloads.excluded_download(result, shown, audience, fmt)
         return downloads.package_download(result, shown, audience, fmt)
+
+    # ------------------------------------------------------------------ the inputs in the address
+    @app.callback(
+        Output(ids.PKG_URL_ALERT, "children"),
+        Input(ids.URL, "search"),
+        State(ids.URL, "pathname"),
+        State(ids.PKG_URL_WRITTEN, "data"),
+        *[State(i, p) for i, p in FORM],
+    )
+    @auth.analyst_only
+    def _from_url(search, pathname, written, *form):
+        """URL -> form: an address (`/package?partner=CHN&target=5m&fa=0.5`) fills every input (what
+        it does not name at its default), only the widgets that differ are set (through `set_props`,
+        as an opened scenario's form is), and nothing runs: the run waits for Run. The builder's own
+        echo of the form is not read back (it would overwrite what the analyst is still typing)."""
+        from dashboard.callbacks.scenarios import builder_props
+
+        if not url_state.same_path(pathname, PATH) or not search or search == written:
+            return no_update
+        ds = state.dataset()
+        view = url_state.package_url_view(ds, search)
+        current = form_values(*form)
+        partner = view.values.get("partner", current.partner)
+        year = view.values.get("year", check_year(ds, None))
+        wanted = url_state.package_form(view.values, partner, year, package.suggested_target_bn(ds, partner, year))
+        have = url_state.current_form(current)
+        changed = [k for k in wanted if not url_state.same_value(wanted[k], have.get(k))]
+        if changed:
+            keep = {k: (wanted[k] if k in changed else have[k]) for k in wanted}
+            for component_id, value in builder_props(keep):
+                set_props(component_id, {"value": value})
+        return url_state.problems_alert(view)
+
+    @app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Output(ids.PKG_URL_WRITTEN, "data"),
+        *[Input(i, p) for i, p in FORM],
+        State(ids.URL, "search"),
+        State(ids.URL, "pathname"),
+        prevent_initial_call="initial_duplicate",
+    )
+    @auth.analyst_only
+    def _to_url(*args):
+        """Form -> URL: the address holds the inputs of the run, so a copied link reproduces it (on
+        first display only when the address asked for nothing: a query is read first, then echoed)."""
+        *form, search, pathname = args
+        if not url_state.same_path(pathname, PATH) or (ctx.triggered_id is None and search):
+            return no_update, no_update
+        q = url_state.package_query(form_values(*form))
+        return (no_update if q == (search or "") else q), q

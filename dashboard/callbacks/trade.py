@@ -24,6 +24,14 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         return trade.totals_view(state.dataset(), partner, years)
 
     @app.callback(
+        Output(ids.TRADE_EVENTS, "children"), Input(ids.TRADE_PARTNER, "value"), Input(ids.TRADE_YEARS, "value")
+    )
+    @guarded(ids.TRADE_ALERT, 1)
+    @auth.shared  # public facts (the events table): the same for allies
+    def _events(partner, years):
+        return trade.events_view(state.dataset(), partner, years)
+
+    @app.callback(
         Output(ids.TRADE_COMPOSITION, "figure"),
         Output(ids.TRADE_COMPOSITION_NOTE, "children"),
         Input(ids.TRADE_PARTNER, "value"),

@@ -22,12 +22,22 @@ def _fractional_year(dates: pd.Series) -> pd.Series:
     return d.dt.year + (d.dt.day_of_year - 1) / 365.0
 
 
+def _names_item(events: pd.DataFrame, eccn: str) -> pd.Series:
+    """Which events itemise `eccn` in their `eccns` column (';'-separated; a split item such as
+    "2B001-rest" is its ECCN)."""
+    base = str(eccn or "").split("-", 1)[0].strip().upper()
+    if "eccns" not in events.columns or not base:
+        return pd.Series(False, index=events.index)
+    return events["eccns"].map(lambda cell: base in {c.strip().upper() for c in str(cell or "").split(";")})
+
+
 def item_series_figure(
     series: pd.DataFrame, events: pd.DataFrame, eccn: str, partner_name: str, prov: Provenance
 ) -> go.Figure:
     """US exports to the partner of the item's mapped codes (bars, per code in the legend), the US
     share of the partner's imports of them and the US share of world exports (lines, right axis), by
-    year; the partner's policy events as dotted lines with a marker (hover: date, title, summary).
+    year; the partner's policy events as dotted lines with a marker (hover: date, title, summary), those
+    whose `eccns` name this item as solid lines with a star ("Events naming 2A290").
 
     `series`: `optimizer.evidence.item_series` (hs6 == "all" for the total). `events`: date, title,
     summary, kind, already the partner's. Events after the last trade year stretch the axis.
@@ -84,6 +94,7 @@ def item_series_figure(
         ev = events.assign(x=_fractional_year(events["date"]))
         ev = ev[ev["x"] >= x_lo]
         if not ev.empty:
+            named = _names_item(ev, eccn)
             fig.update_layout(
                 shapes=[
                     dict(
@@ -94,24 +105,42 @@ def item_series_figure(
                         y0=0,
                         y1=1,
                         layer="below",
-                        line=dict(color=EVENT_COLORS.get(k, NAVY), width=1, dash="dot"),
+                        line=dict(
+                            color=EVENT_COLORS.get(k, NAVY), width=2.5 if own else 1, dash="solid" if own else "dot"
+                        ),
                     )
-                    for x, k in zip(ev["x"], ev["kind"])
+                    for x, k, own in zip(ev["x"], ev["kind"], named)
                 ]
             )
             x_hi = max(x_hi, float(ev["x"].max()) + 0.15)
             top = float(total["us_exports_to_partner"].max() or 1.0) * 1.08
-            fig.add_scatter(
-                x=ev["x"],
-                y=[top] * len(ev),
-                mode="markers",
-                name="Policy events",
-                marker=dict(symbol="triangle-down", size=10, color=[EVENT_COLORS.get(k, NAVY) for k in ev["kind"]]),
-                customdata=list(
-                    zip(pd.to_datetime(ev["date"]).dt.strftime("%Y-%m-%d"), ev["title"], ev["summary"].fillna(""))
-                ),
-                hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]}<extra></extra>",
-            )
+            base = eccn.split("-", 1)[0].upper()
+            for part, label, symbol, size in (
+                (ev[~named], "Policy events", "triangle-down", 10),
+                (ev[named], f"Events naming {base}", "star", 16),
+            ):
+                if part.empty:
+                    continue
+                fig.add_scatter(
+                    x=part["x"],
+                    y=[top] * len(part),
+                    mode="markers",
+                    name=label,
+                    marker=dict(
+                        symbol=symbol,
+                        size=size,
+                        color=[EVENT_COLORS.get(k, NAVY) for k in part["kind"]],
+                        line=dict(color="#2c3e50", width=1) if symbol == "star" else None,
+                    ),
+                    customdata=list(
+                        zip(
+                            pd.to_datetime(part["date"]).dt.strftime("%Y-%m-%d"),
+                            part["title"],
+                            part["summary"].fillna(""),
+                        )
+                    ),
+                    hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]}<extra></extra>",
+                )
     fig.update_layout(
         title=f"{eccn}: US trade with {partner_name} in the mapped HS codes",
         height=300,

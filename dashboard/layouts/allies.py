@@ -74,6 +74,7 @@ def layout(state: AppState, partner: str) -> html.Div:
         [
             html.H1(TITLE, className="h4 mb-2"),
             controls,
+            html.Div(id=ids.ALLY_URL_ALERT),
             positions,
             to_builder,
             html.Div(id=ids.ALLY_ALERT, role="status"),

@@ -287,6 +287,7 @@ def _results() -> html.Div:
     return html.Div(
         [
             html.Div(id=ids.PKG_ERROR),
+            html.Div(id=ids.PKG_URL_ALERT),
             html.Div(id=ids.PKG_OPENED_NOTE, className="small text-muted mb-1", role="status"),
             html.Div(id=ids.PKG_STATUS),
             dbc.Button(id=ids.PKG_USE_MAX, color="warning", size="sm", className="mb-2", style={"display": "none"}),
@@ -368,6 +369,7 @@ def layout(state: AppState, partner: str) -> html.Div:
             dcc.Store(id=ids.PKG_RESULT),
             dcc.Store(id=ids.PKG_TARGET_SUGGESTED, data=suggested_target_bn(state.dataset(), partner)),
             dcc.Store(id=ids.PKG_EXTRAS),
+            dcc.Store(id=ids.PKG_URL_WRITTEN),
             dcc.Store(id=ids.PKG_SHOWN, data={"kind": "main", "index": 0}),
         ]
     )

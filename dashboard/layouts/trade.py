@@ -79,6 +79,10 @@ def layout(state: AppState, partner: str) -> html.Div:
                 ],
                 className="g-2 mb-2",
             ),
+            dbc.Card(
+                dbc.CardBody(dcc.Loading(html.Div(id=ids.TRADE_EVENTS), type="dot", delay_show=250), className="p-2"),
+                className="mb-2",
+            ),
             dbc.Row(
                 [
                     dbc.Col(figure_card(ids.TRADE_CONTROLLED, ids.TRADE_CONTROLLED_NOTE), lg=7),

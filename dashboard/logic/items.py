@@ -27,6 +27,7 @@ from optimizer.estimation import record_tier_override
 from optimizer.estimation.config import TIERS
 from optimizer.estimation.foreign_availability import fa_display, fa_known
 from optimizer.estimation.risk import RISK_SCALE
+from optimizer.sources import ECFR_TEXT_PREFIX
 
 
 # ------------------------------------------------------------------------------------------ options
@@ -95,12 +96,17 @@ def grid_rows(items: pd.DataFrame, tiers: list[str] | None = None) -> list[dict[
     return rows
 
 
-def clicked_item(rows: list[dict[str, Any]] | None, clicked: dict[str, Any] | None, triggered: Any) -> str | None:
+def clicked_item(
+    rows: list[dict[str, Any]] | dict[str, Any] | None, clicked: dict[str, Any] | None, triggered: Any
+) -> str | None:
     """The item to show in the panel after a grid event: the clicked row's id (getRowId is the
     ECCN) when a cell was clicked, else the selected row; None when there is nothing to show."""
     props = set(triggered or {})
     if any(str(p).endswith(".cellClicked") for p in props) and clicked and clicked.get("rowId"):
         return str(clicked["rowId"])
+    if isinstance(rows, dict):  # the selection as the page set it ({"ids": [...]}), before the grid reads it
+        picked = rows.get("ids") or []
+        return str(picked[0]) if picked else None
     if rows:
         return str(rows[0]["eccn"])
     return None
@@ -110,7 +116,15 @@ def column_defs(items: pd.DataFrame, year: int) -> list[dict[str, Any]]:
     """AG Grid columns: ECCN pinned, tier chips, value and FA bars (renderers in assets/*.js)."""
     vmax = float(items["value_usd"].max()) if items["value_usd"].notna().any() else 0.0
     return [
-        {"field": "eccn", "headerName": "ECCN", "pinned": "left", "width": 100, "filter": "agTextColumnFilter"},
+        {
+            "field": "eccn",
+            "headerName": "ECCN",
+            "pinned": "left",
+            "width": 100,
+            "filter": "agTextColumnFilter",
+            "cellRenderer": "EccnLink",  # its eCFR text, in a new tab (assets/dashAgGridComponentFunctions.js)
+            "cellRendererParams": {"base": ECFR_TEXT_PREFIX},
+        },
         {
             "field": "heading",
             "headerName": "Heading",

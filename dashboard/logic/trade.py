@@ -163,8 +163,15 @@ def series_figure(ds: Any, partner: str, years: tuple[int, int]) -> go.Figure:
     when the range ends at the last year of trade data, the events after it too (the timeline runs
     past the trade data: 2025 events were hidden behind a 2024 axis)."""
     name = partner_names(ds).get(partner, partner)
-    ev = partner_events(ds.events, partner)
     totals = partner_totals(ds, partner, years)
+    return totals_series(totals, shown_events(ds, partner, years), name, totals_provenance(ds))
+
+
+def shown_events(ds: Any, partner: str, years: tuple[int, int]) -> pd.DataFrame:
+    """The policy events the Trade page shows for `partner` and `years` (the chart's markers and the
+    list under it): those that concern the partner, from the first year on, to the last year or,
+    when the range ends at the partner's last trade year, past it (the timeline runs on)."""
+    ev = partner_events(ds.events, partner)
     if len(ev):
         d = pd.to_datetime(ev["date"])
         last = (
@@ -174,7 +181,83 @@ def series_figure(ds: Any, partner: str, years: tuple[int, int]) -> go.Figure:
         )
         upper = years[1] if years[1] < last else 9999
         ev = ev[(d.dt.year >= years[0]) & (d.dt.year <= upper)]
-    return totals_series(totals, ev, name, totals_provenance(ds))
+    return ev.sort_values("date") if len(ev) else ev
+
+
+def _codes(cell: object) -> list[str]:
+    return [c.strip().upper() for c in str(cell or "").split(";") if c.strip() and str(cell) != "nan"]
+
+
+def events_table(ds: Any, partner: str, years: tuple[int, int]) -> Any:
+    """The "Policy events" list under the totals chart: date, title, kind, source (linked to the
+    Federal Register where it cites it), the ECCNs a rule itemises as links to the Control list with
+    the item open for this partner, and the partners each event concerns as links to their Trade
+    view. Public facts only (the events table): the same for analysts and allies."""
+    import dash_bootstrap_components as dbc
+    from dash import dcc, html
+
+    from dashboard.components import empty_state
+    from dashboard.theme import EVENT_COLORS
+    from optimizer.sources import federal_register_url
+
+    ev = shown_events(ds, partner, years)
+    name = partner_names(ds).get(partner, partner)
+    if ev is None or ev.empty:
+        return empty_state(f"No policy events concerning {name} in {years[0]}–{years[1]}.")
+    known = set(ds.ccl["eccn"].astype(str))
+    focus = set(partner_names(ds))
+    span = f"{years[0]}-{years[1]}" if years[0] != years[1] else str(years[0])
+    rows = []
+    for r in ev.itertuples(index=False):
+        kind = str(getattr(r, "kind", "") or "")
+        source = str(getattr(r, "source", "") or "")
+        fr = federal_register_url(source)
+        eccns = _codes(getattr(r, "eccns", ""))
+        partners = _codes(getattr(r, "partners", "")) or ["*"]
+        eccn_cells: list[Any] = []
+        for e in eccns:
+            eccn_cells += [
+                dcc.Link(e, href=f"/items?partner={partner}&item={e}", className="event-eccn me-1")
+                if e in known
+                else html.Span(e, className="me-1 text-muted", title="not in the control list data")
+            ]
+        partner_cells: list[Any] = []
+        for p in partners:
+            partner_cells += [
+                dcc.Link(p, href=f"/?partner={p}&years={span}", className="event-partner me-1")
+                if p in focus and p != partner
+                else html.Span("all partners" if p == "*" else p, className="me-1")
+            ]
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(pd.to_datetime(r.date).strftime("%Y-%m-%d"), className="text-nowrap"),
+                    html.Td(r.title, title=str(getattr(r, "summary", "") or "")),
+                    html.Td(
+                        html.Span(
+                            kind.replace("_", " "),
+                            className="badge",
+                            style={"background": EVENT_COLORS.get(kind, "#7b8a8b")},
+                        )
+                    ),
+                    html.Td(html.A(source, href=fr, target="_blank", rel="noopener noreferrer") if fr else source),
+                    html.Td(eccn_cells or html.Span("–", className="text-muted")),
+                    html.Td(partner_cells),
+                ]
+            )
+        )
+    head = html.Thead(html.Tr([html.Th(h) for h in ("Date", "Event", "Kind", "Source", "ECCNs", "Partners")]))
+    return html.Div(
+        [
+            html.H2(f"Policy events concerning {name}, {span.replace('-', '–')}", className="h6 mb-1"),
+            dbc.Table([head, html.Tbody(rows)], size="sm", hover=True, className="small mb-0 events-table"),
+        ]
+    )
+
+
+def events_view(ds: Any, partner: str | None, years: list[int] | None) -> Any:
+    """Output of the Trade page's events callback."""
+    return events_table(ds, check_partner(ds, partner), clamp_years(ds, years))
 
 
 # ------------------------------------------------------------------------------------------ composition

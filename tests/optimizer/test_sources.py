@@ -28,3 +28,13 @@ def test_sources_are_matched_on_their_citation():
         "https://www.census.gov/"
     )
     assert source_url("Policy timeline for chart annotations") is None
+
+
+def test_federal_register_citations_link_to_their_page():
+    from optimizer.sources import federal_register_url
+
+    assert (
+        federal_register_url("88 FR 54875 (published 2023-08-14); Mondaq alert")
+        == "https://www.federalregister.gov/citation/88-FR-54875"
+    )
+    assert federal_register_url("MOFCOM Order 2020 No. 4") is None

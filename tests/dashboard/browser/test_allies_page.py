@@ -40,7 +40,7 @@ def test_positions_open_the_package_builder_with_the_oppositions(page):
     page.locator("#ally-positions").blur()
     page.wait_for_selector("#ally-panels :text('1 opposed')")
     page.click("#ally-to-builder")
-    page.wait_for_url("**/package")
+    page.wait_for_url("**/package*")
     page.wait_for_function("() => [...document.querySelectorAll('textarea, input')].some(e => e.value === '3A991')")
     page.wait_for_load_state("networkidle")
     # the navigation highlights the page shown, and the builder keeps the one FA threshold

@@ -42,7 +42,7 @@ def test_save_compare_open_and_a_stale_save_is_refused(page, screenshot, live_ho
     page.wait_for_load_state("networkidle")  # leaving the page would cut off a comparison still being drawn
     page.select_option("#cmp-pick", "China 2m")
     page.click("#scn-open")
-    page.wait_for_url("**/package")
+    page.wait_for_url("**/package*")
     page.wait_for_function("document.querySelector('#pkg-target')?.value === '0.002'")
     # the scenario's package is there without a click on Run, and the builder says which scenario is open
     page.wait_for_function(

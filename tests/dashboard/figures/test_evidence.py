@@ -79,3 +79,16 @@ def test_potential_bars_group_potential_actual_and_value_largest_on_top():
     assert badge_of(fig) == "synthetic"
     per_code = potential_figure(rows.drop(columns="value_usd").rename(columns={"eccn": "hs6"}), "t", "hs6", PROV)
     assert len(per_code.data) == 2
+
+
+def test_events_that_name_the_item_are_marked_apart_from_the_others():
+    events = EVENTS.assign(eccns=["2B991;3A991", "", "2B991"])
+    fig = item_series_figure(_series(), events, "2B991-rest", "China", PROV)
+    own = next(t for t in fig.data if t.name == "Events naming 2B991")
+    other = next(t for t in fig.data if t.name == "Policy events")
+    assert [c[1] for c in own.customdata] == ["a"] and own.marker.symbol == "star"
+    assert [c[1] for c in other.customdata] == ["b"]
+    assert sorted(s.line.dash for s in fig.layout.shapes) == ["dot", "solid"]
+    # an item no event names: every event drawn the plain way
+    plain = item_series_figure(_series(), events, "4A994", "China", PROV)
+    assert not any("naming" in (t.name or "") for t in plain.data)

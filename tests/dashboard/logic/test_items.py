@@ -48,6 +48,14 @@ def test_columns_pin_the_eccn_and_scale_value_bars_to_the_largest_value():
     assert cols["tier"]["cellRenderer"] == "TierChip" and cols["fa_score"]["cellRendererParams"]["max"] == 1.0
 
 
+def test_the_eccn_column_links_to_the_ecfr_text_ecfr_url_gives():
+    from optimizer.sources import ecfr_url
+
+    eccn = {c["field"]: c for c in items.column_defs(_items(), 2024)}["eccn"]
+    assert eccn["cellRenderer"] == "EccnLink"
+    assert eccn["cellRendererParams"]["base"] + "2B991" == ecfr_url("2B991")
+
+
 def test_override_form_validation_names_each_missing_field():
     assert items.validate_override("2B991", "transactional", "widely available abroad", "ana") == {}
     p = items.validate_override(None, "bogus", "short", " ")
@@ -150,3 +158,5 @@ def test_a_click_names_the_clicked_row_a_selection_the_selected_one():
     assert items.clicked_item(rows, {"rowId": "5A003"}, {"items-grid.cellClicked": "items-grid"}) == "5A003"
     assert items.clicked_item(rows, {"rowId": "5A003"}, {"items-grid.selectedRows": "items-grid"}) == "2B991"
     assert items.clicked_item([], None, {"items-grid.selectedRows": "items-grid"}) is None
+    # the selection the page sets from the address ({"ids": [...]}) before the grid hands back its rows
+    assert items.clicked_item({"ids": ["0A998"]}, None, {"items-grid.selectedRows": "items-grid"}) == "0A998"

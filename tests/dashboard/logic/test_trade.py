@@ -130,3 +130,33 @@ def test_the_ally_overlay_says_no_data_outside_the_trade_layer_never_0(shipped_d
     assert "'no data'" in text and "'$0'" not in text
     _, _, covered = trade.controlled_view(shipped_ds, "CHN", [2024, 2024], audience="ally")
     assert "'no data'" not in str(covered)
+
+
+def test_the_events_list_links_eccns_to_the_control_list_and_partners_to_their_trade(shipped_ds):
+    """The list under the chart: the events of the partner and years, each ECCN a rule itemises a
+    link to the Control list with the item open for this partner, Federal Register sources linked."""
+    from dash import dcc, html
+
+    def links(node, kind):
+        out, stack = [], [node]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, kind):
+                out.append(n)
+            kids = getattr(n, "children", None)
+            stack.extend(kids if isinstance(kids, list) else [kids] if kids is not None else [])
+        return out
+
+    table = trade.events_view(shipped_ds, "CHN", [2015, 2024])
+    hrefs = {ln.href for ln in links(table, dcc.Link)}
+    known = set(shipped_ds.ccl["eccn"].astype(str))
+    itemised = {e for cell in shipped_ds.events["eccns"].dropna() for e in str(cell).split(";") if e.strip() in known}
+    assert itemised and {f"/items?partner=CHN&item={e}" for e in itemised} <= hrefs
+    anchors = [a.href for a in links(table, html.A) if a.href]
+    assert "https://www.federalregister.gov/citation/88-FR-54875" in anchors
+    text = str(table)
+    assert "Busan Trump-Xi meeting" in text and "Framework for AI Diffusion" in text
+    early = str(trade.events_view(shipped_ds, "CHN", [2015, 2019]))
+    assert "Busan" not in early and "Huawei added to the Entity List" in early
+    jpn = str(trade.events_view(shipped_ds, "JPN", [2015, 2024]))
+    assert "China controls seven rare earth elements" not in jpn

@@ -64,3 +64,98 @@ def test_a_chapter_bar_click_names_its_chapter():
     assert chapter_from_click({"points": [{"y": "other"}]}) is None and chapter_from_click(None) is None
     assert drill_target({"type": "row", "code": "8458"}, 1, "84") == "8458"
     assert drill_target({"type": "row", "code": "8458"}, None, "84") is None  # a row appearing, no click
+
+
+def test_package_address_fills_the_form_and_refuses_what_it_cannot_read(shipped_ds):
+    from dashboard.logic.url_state import package_url_view
+
+    view = package_url_view(
+        shipped_ds,
+        "?partner=chn&year=2023&target=5m&fa=0.3&objective=max-value&risk=2.5&max=4&modes=lift,exception"
+        "&lock=4a994+2b991&allies=penalty&penalty=1.5&coherence=0&nodiv=1&cap=3:2&oppose=JPN:3A991",
+    )
+    assert view.problems == []
+    v = view.values
+    assert v["partner"] == "CHN" and v["year"] == 2023 and abs(v["target_bn"] - 0.005) < 1e-12
+    assert v["min_fa"] == 0.3 and v["objective"] == "max-value" and v["risk_budget"] == 2.5 and v["max_items"] == 4
+    assert v["modes"] == ["lift", "exception"] and v["locks"] == "4A994, 2B991"
+    assert v["ally_policy"] == "penalty" and v["ally_penalty"] == 1.5
+    assert v["coherence"] is False and v["no_diversion"] is True
+    assert v["caps"] == {"3": 2} and v["ally_oppose"] == {"JPN": "3A991"}
+
+    bad = package_url_view(shipped_ds, "?partner=XYZ&target=2&fa=7&objective=cheap&modes=gift&max=0&oppose=FRA:1A001")
+    assert bad.values == {}
+    assert (
+        len(bad.problems) == 7 and "'2'" in bad.problems[1] and "cheap" in bad.problems[2] and "'7'" in bad.problems[3]
+    )
+
+
+def test_package_query_round_trips_through_the_reader(shipped_ds):
+    from dashboard.logic.package_inputs import FormValues
+    from dashboard.logic.url_state import package_query, package_url_view, usd_param
+
+    assert usd_param(0.005) == "5m" and usd_param(2.5) == "2.5bn" and usd_param(0.0004) == "400k"
+    default = FormValues(
+        partner="CHN", year="2023", target_bn=0.005, modes=["lift", "exception", "approval", "meu_removal"]
+    )
+    assert package_query(default) == "?partner=CHN&year=2023&target=5m"
+    form = FormValues(
+        partner="JPN",
+        year=2023,
+        target_bn=0.25,
+        objective="min-items",
+        min_fa=0.2,
+        max_items=3,
+        modes=["lift"],
+        risk_budget=4,
+        locks="2b991, 4A994",
+        forced="",
+        caps={"3": 2, "4": None},
+        ally_oppose={"NLD": "3A991 3B001"},
+        ally_policy="penalty",
+        ally_penalty=2,
+        coherence=False,
+        bis_alone=True,
+        no_diversion=True,
+    )
+    q = package_query(form)
+    back = package_url_view(shipped_ds, q).values
+    assert back == {
+        "partner": "JPN",
+        "year": 2023,
+        "target_bn": 0.25,
+        "objective": "min-items",
+        "min_fa": 0.2,
+        "max_items": 3,
+        "risk_budget": 4.0,
+        "modes": ["lift"],
+        "locks": "2B991, 4A994",
+        "ally_policy": "penalty",
+        "ally_penalty": 2.0,
+        "coherence": False,
+        "bis_alone": True,
+        "no_diversion": True,
+        "caps": {"3": 2},
+        "ally_oppose": {"NLD": "3A991, 3B001"},
+    }
+
+
+def test_allies_address_round_trip(shipped_ds):
+    from dashboard.logic.allies import ALLY_CHOICES
+    from dashboard.logic.url_state import POSITIONS_IN_URL, allies_query, allies_url_view
+
+    q = allies_query("CHN", ["NLD", "JPN"], 1.5, "JPN 3A991 oppose", ALLY_CHOICES)
+    assert q == "?partner=CHN&members=JPN%2CNLD&budget=1.5&positions=JPN+3A991+oppose"
+    view = allies_url_view(shipped_ds, q, ALLY_CHOICES)
+    assert view.problems == [] and view.values == {
+        "partner": "CHN",
+        "members": ["JPN", "NLD"],
+        "budget": 1.5,
+        "positions": "JPN 3A991 oppose",
+    }
+    assert (
+        allies_url_view(shipped_ds, allies_query("CHN", [], 1, "", ALLY_CHOICES), ALLY_CHOICES).values["members"] == []
+    )
+    assert "positions" not in allies_query("CHN", ["JPN"], 1, "x" * (POSITIONS_IN_URL + 1), ALLY_CHOICES)
+    bad = allies_url_view(shipped_ds, "?partner=XYZ&members=JPN,FRA&budget=-1", ALLY_CHOICES)
+    assert bad.values == {"members": ["JPN"]} and len(bad.problems) == 3 and "FRA" in bad.problems[1]
