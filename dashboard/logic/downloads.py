@@ -22,6 +22,7 @@ from dashboard.state import item_table
 from optimizer.audience import ALLY_LINE_FIELDS, items_for
 from optimizer.errors import DecontrolError
 from optimizer.table_export import Source, table_csv, table_xlsx
+from optimizer.vocabulary import reason_label
 
 FORMATS = ("csv", "xlsx")
 
@@ -129,14 +130,20 @@ def _flat(v: Any) -> Any:
 
 
 def _left_out(pkg: dict, result: dict, audience: str) -> pd.DataFrame:
-    """The items left out of `pkg` with reason and detail; for an ally only "not in package"."""
+    """The items left out of `pkg` with reason (code and words) and detail; for an ally only "not in package"."""
     excluded = pkg.get("excluded") or result["package"].get("excluded") or []
     if audience == "ally":
         return pd.DataFrame({"eccn": sorted({str(e.get("eccn", e)) for e in excluded}), "status": "not in package"})
-    return pd.DataFrame(
-        [{"eccn": e.get("eccn"), "reason": e.get("reason"), "detail": e.get("detail", "")} for e in excluded],
-        columns=["eccn", "reason", "detail"],
-    )
+    rows = [
+        {
+            "eccn": e.get("eccn"),
+            "reason": e.get("reason"),
+            "reason_label": reason_label(str(e.get("reason", ""))),
+            "detail": e.get("detail", ""),
+        }
+        for e in excluded
+    ]
+    return pd.DataFrame(rows, columns=["eccn", "reason", "reason_label", "detail"])
 
 
 def _package_sources(result: dict, audience: str) -> list[Source]:

@@ -34,6 +34,7 @@ from optimizer.errors import DecontrolError, InfeasibleError
 from optimizer.estimation.risk import RISK_UNIT
 from optimizer.formatting import fmt_number, fmt_share, fmt_usd
 from optimizer.model.scenario import DEFAULT_MIN_FA, OBJECTIVES, SOLVERS, Scenario, read_scenario_json, with_overrides
+from optimizer.vocabulary import reason_label
 
 #: A number without a unit below this is refused rather than read as dollars: nobody means a target
 #: of US$ 2 a year, and "2" typed from the dashboard's billions field must not become one.
@@ -472,7 +473,7 @@ def _print_package(d: dict[str, Any]) -> None:
         print("\nBinding: " + "; ".join(b["detail"] for b in d["binding_constraints"]))
     counts = Counter(e["reason"] for e in d["excluded"])
     if counts:
-        print("Left out: " + ", ".join(f"{n} {r.replace('_', ' ')}" for r, n in counts.most_common()))
+        print("Left out: " + "; ".join(f"{reason_label(r)}: {n}" for r, n in counts.most_common()))
     if d.get("diagnosis"):
         print("\n" + d["diagnosis"]["message"])
     for k, alt in enumerate(d.get("alternatives", []), start=1):
