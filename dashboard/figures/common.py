@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.theme import PROVENANCE_HEX, TEMPLATE_NAME
+from dashboard.theme import EVENT_COLORS, NAVY, PROVENANCE_HEX, TEMPLATE_NAME
 from optimizer.sources import source_url
 
 Kind = Literal["real", "synthetic", "mixed", "analyst"]
@@ -95,6 +96,72 @@ def with_provenance(fig: go.Figure, prov: Provenance) -> go.Figure:
     )
     fig.update_layout(meta={"provenance": prov.kind, "source": prov.source})
     return fig
+
+
+def fractional_year(dates: pd.Series) -> pd.Series:
+    """Dates as years with a fraction (2023-07-02 -> 2023.5), to place them on a by-year axis."""
+    d = pd.to_datetime(dates)
+    return d.dt.year + (d.dt.day_of_year - 1) / 365.0
+
+
+def _event_refs(event: dict) -> str:
+    """The CCL entries an event names and its source, as hover lines: a reader checks the rule
+    behind a marker without leaving the chart."""
+    lines = []
+    eccns = [c for c in str(event.get("eccns") or "").split(";") if c.strip()]
+    if eccns:
+        lines.append("CCL entries: " + ", ".join(eccns))
+    if str(event.get("source") or "").strip():
+        lines.append("Source: " + str(event["source"]))
+    return "".join("<br><i>" + line + "</i>" for line in lines)
+
+
+def add_policy_events(fig: go.Figure, events: pd.DataFrame | None, x_lo: float, top: float) -> float | None:
+    """The partner's policy events on a by-year chart: a dotted line per event across the plot and a
+    marker at height `top` (colour by kind, `theme.EVENT_COLORS`; hover: date, title, summary, the
+    CCL entries and the source it names). Events before `x_lo` are dropped.
+
+    `events`: date, title, summary, kind (eccns, source optional), already the partner's. Returns the
+    latest event's position (the caller stretches its axis to reach it), None when none is drawn."""
+    if events is None or events.empty:
+        return None
+    ev = events.assign(x=fractional_year(events["date"]))
+    ev = ev[ev["x"] >= x_lo]
+    if ev.empty:
+        return None
+    colors = [EVENT_COLORS.get(k, NAVY) for k in ev["kind"]]
+    fig.update_layout(
+        shapes=[  # one update: add_shape per event re-validates the layout each time
+            dict(
+                type="line",
+                x0=x,
+                x1=x,
+                yref="paper",
+                y0=0,
+                y1=1,
+                layer="below",
+                line=dict(color=c, width=1, dash="dot"),
+            )
+            for x, c in zip(ev["x"], colors)
+        ]
+    )
+    fig.add_scatter(
+        x=ev["x"],
+        y=[top] * len(ev),
+        mode="markers",
+        name="Policy events",
+        marker=dict(symbol="triangle-down", size=10, color=colors),
+        customdata=list(
+            zip(
+                pd.to_datetime(ev["date"]).dt.strftime("%Y-%m-%d"),
+                ev["title"],
+                ev["summary"].fillna(""),
+                [_event_refs(row) for row in ev.to_dict("records")],
+            )
+        ),
+        hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]}%{customdata[3]}<extra></extra>",
+    )
+    return float(ev["x"].max())
 
 
 def empty_figure(message: str, height: int | None = None) -> go.Figure:

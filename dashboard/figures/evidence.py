@@ -10,16 +10,11 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import Provenance, empty_figure, with_provenance
-from dashboard.theme import BLUE, EVENT_COLORS, GREEN, NAVY, ORANGE, fmt_pct, fmt_usd
+from dashboard.figures.common import Provenance, add_policy_events, empty_figure, with_provenance
+from dashboard.theme import BLUE, GREEN, NAVY, ORANGE, fmt_pct, fmt_usd
 
 ALL_CODES = "all"
 PER_CODE_LINES = 8  # per-code lines beyond this many codes would be noise: the total alone is drawn
-
-
-def _fractional_year(dates: pd.Series) -> pd.Series:
-    d = pd.to_datetime(dates)
-    return d.dt.year + (d.dt.day_of_year - 1) / 365.0
 
 
 def item_series_figure(
@@ -80,38 +75,10 @@ def item_series_figure(
         hovertemplate="%{x}: US %{customdata} of world exports of these codes<extra></extra>",
     )
     x_lo, x_hi = float(total["year"].min()) - 0.5, float(total["year"].max()) + 0.5
-    if events is not None and not events.empty:
-        ev = events.assign(x=_fractional_year(events["date"]))
-        ev = ev[ev["x"] >= x_lo]
-        if not ev.empty:
-            fig.update_layout(
-                shapes=[
-                    dict(
-                        type="line",
-                        x0=x,
-                        x1=x,
-                        yref="paper",
-                        y0=0,
-                        y1=1,
-                        layer="below",
-                        line=dict(color=EVENT_COLORS.get(k, NAVY), width=1, dash="dot"),
-                    )
-                    for x, k in zip(ev["x"], ev["kind"])
-                ]
-            )
-            x_hi = max(x_hi, float(ev["x"].max()) + 0.15)
-            top = float(total["us_exports_to_partner"].max() or 1.0) * 1.08
-            fig.add_scatter(
-                x=ev["x"],
-                y=[top] * len(ev),
-                mode="markers",
-                name="Policy events",
-                marker=dict(symbol="triangle-down", size=10, color=[EVENT_COLORS.get(k, NAVY) for k in ev["kind"]]),
-                customdata=list(
-                    zip(pd.to_datetime(ev["date"]).dt.strftime("%Y-%m-%d"), ev["title"], ev["summary"].fillna(""))
-                ),
-                hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]}<extra></extra>",
-            )
+    top = float(total["us_exports_to_partner"].max() or 1.0) * 1.08
+    last = add_policy_events(fig, events, x_lo, top)
+    if last is not None:
+        x_hi = max(x_hi, last + 0.15)
     fig.update_layout(
         title=f"{eccn}: US trade with {partner_name} in the mapped HS codes",
         height=300,
