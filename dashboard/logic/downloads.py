@@ -19,7 +19,7 @@ from dash import dcc
 
 from dashboard.logic.trade import check_partner, partner_names
 from dashboard.state import item_table
-from optimizer.audience import ALLY_LINE_FIELDS, items_for
+from optimizer.audience import ALLY_LINE_FIELDS, LINE_COLUMNS, items_for
 from optimizer.errors import DecontrolError
 from optimizer.table_export import Source, table_csv, table_xlsx
 from optimizer.vocabulary import reason_label
@@ -46,22 +46,6 @@ ITEM_COLUMNS: tuple[str, ...] = (
     "fa_basis",
     "risk",
     "hs6",
-)
-PACKAGE_COLUMNS: tuple[str, ...] = (
-    "eccn",
-    "heading",
-    "mode",
-    "instrument",
-    "licence_required",
-    "binding_reasons",
-    "licence_basis",
-    "decided_by",
-    "value_usd",
-    "fa_score",
-    "risk",
-    "category",
-    "group",
-    "why",
 )
 
 
@@ -161,7 +145,7 @@ def package_download(result: dict | None, shown: dict | None, audience: str, fmt
     if not result or not result.get("ok"):
         raise DecontrolError("run the package first: there is no package to download")
     pkg, label = shown_package(result, shown)
-    cols = [c for c in PACKAGE_COLUMNS if audience != "ally" or c in ALLY_LINE_FIELDS]
+    cols = [c for c in LINE_COLUMNS if audience != "ally" or c in ALLY_LINE_FIELDS]
     lines = pd.DataFrame([{c: _flat(line.get(c)) for c in cols} for line in pkg.get("items") or []], columns=cols)
     partner, year = result.get("partner", ""), result.get("year", "")
     title = f"{label} for {partner}, trade year {year}: {len(lines)} items, status {pkg.get('status', '')}"

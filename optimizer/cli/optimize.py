@@ -29,6 +29,7 @@ from typing import Any
 
 import pandas as pd
 
+from optimizer.audience import LINE_COLUMNS
 from optimizer.cli.common import add_data_flag, emit_frame, emit_json
 from optimizer.errors import DecontrolError, InfeasibleError
 from optimizer.estimation.risk import RISK_UNIT
@@ -410,28 +411,13 @@ def _no_package_message(out: dict[str, Any]) -> str:
     return "infeasible: " + (diag.get("message") or "no package meets the target under the constraints")
 
 
-LINE_COLUMNS = [
-    "eccn",
-    "mode",
-    "instrument",
-    "licence_required",
-    "binding_reasons",
-    "licence_basis",
-    "decided_by",
-    "value_usd",
-    "risk",
-    "fa_score",
-    "tier",
-    "heading",
-    "why",
-]
-
-
 def _lines_frame(lines: list[dict[str, Any]], out: dict[str, Any] | None = None) -> pd.DataFrame:
     """Package lines as a table; with `out` (the result), every row also says whether its figures are
     synthetic and where they come from, so a CSV never travels without its provenance."""
     frame = (
-        pd.DataFrame(lines, columns=None).reindex(columns=LINE_COLUMNS) if lines else pd.DataFrame(columns=LINE_COLUMNS)
+        pd.DataFrame(lines, columns=None).reindex(columns=list(LINE_COLUMNS))
+        if lines
+        else pd.DataFrame(columns=list(LINE_COLUMNS))
     )
     if out is not None:
         frame["synthetic"] = bool(out.get("synthetic"))
