@@ -116,7 +116,7 @@ def _event_refs(event: dict) -> str:
     return "".join("<br><i>" + line + "</i>" for line in lines)
 
 
-def add_policy_events(fig: go.Figure, events: pd.DataFrame | None, x_lo: float, top: float) -> float | None:
+def draw_policy_events(fig: go.Figure, events: pd.DataFrame | None, x_lo: float, top: float) -> float | None:
     """The partner's policy events on a by-year chart: a dotted line per event across the plot and a
     marker at height `top` (colour by kind, `theme.EVENT_COLORS`; hover: date, title, summary, the
     CCL entries and the source it names). Events before `x_lo` are dropped.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import Provenance, add_policy_events, empty_figure, with_provenance
+from dashboard.figures.common import Provenance, draw_policy_events, empty_figure, with_provenance
 from dashboard.theme import BLUE, GREEN, NAVY, ORANGE, fmt_pct, fmt_usd
 
 ALL_CODES = "all"
@@ -76,7 +76,7 @@ def item_series_figure(
     )
     x_lo, x_hi = float(total["year"].min()) - 0.5, float(total["year"].max()) + 0.5
     top = float(total["us_exports_to_partner"].max() or 1.0) * 1.08
-    last = add_policy_events(fig, events, x_lo, top)
+    last = draw_policy_events(fig, events, x_lo, top)
     if last is not None:
         x_hi = max(x_hi, last + 0.15)
     fig.update_layout(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import Provenance, add_policy_events, bn_axis, empty_figure, with_provenance
+from dashboard.figures.common import Provenance, bn_axis, draw_policy_events, empty_figure, with_provenance
 from dashboard.theme import FLOW_COLORS, TIER_COLORS, TIER_LABELS, TIER_ORDER, fmt_pct, fmt_usd
 
 BN = 1e9
@@ -49,7 +49,7 @@ def totals_series(totals: pd.DataFrame, events: pd.DataFrame, partner_name: str,
     y_lo, y_hi = t[["balance_usd"]].min().min() / BN, t[["exports_usd", "imports_usd"]].max().max() / BN
     y_lo = min(0.0, y_lo)
     x_hi = float(t["year"].max()) + 0.5
-    last = add_policy_events(fig, events, float(t["year"].min()) - 0.5, y_hi * 1.08)
+    last = draw_policy_events(fig, events, float(t["year"].min()) - 0.5, y_hi * 1.08)
     if last is not None:
         x_hi = max(x_hi, last + 0.15)
     fig.update_layout(
