@@ -143,25 +143,15 @@ def download_buttons(csv_id: str, xlsx_id: str, download_id: str | None, what: s
     """Two small buttons, CSV and XLSX, and the `dcc.Download` they fill: every table can leave the
     app with its provenance (`optimizer.table_export`). `download_id` None: the buttons fill a
     `dcc.Download` placed elsewhere on the page (two tables of one card share one)."""
+    formats = (
+        ("CSV", csv_id, "py-0 me-1", f"{what} as CSV (with source rows)"),
+        ("XLSX", xlsx_id, "py-0", f"{what} as an Excel workbook (with a sources sheet)"),
+    )
     parts: list = [
         html.Span("Download", className="small text-muted me-1"),
-        dbc.Button(
-            "CSV",
-            id=csv_id,
-            size="sm",
-            color="secondary",
-            outline=True,
-            className="py-0 me-1",
-            title=f"{what} as CSV (with source rows)",
-        ),
-        dbc.Button(
-            "XLSX",
-            id=xlsx_id,
-            size="sm",
-            color="secondary",
-            outline=True,
-            className="py-0",
-            title=f"{what} as an Excel workbook (with a sources sheet)",
+        *(
+            dbc.Button(label, id=id_, size="sm", color="secondary", outline=True, className=cls, title=title)
+            for label, id_, cls, title in formats
         ),
     ]
     if download_id:

@@ -56,10 +56,9 @@ ALLY_ITEM_COLUMNS: tuple[str, ...] = (
     "source",
 )
 
-#: Package-line fields an ally may see.
+#: Package-line fields an ally may see (a whitelist: a field it does not name never reaches an ally).
 ALLY_LINE_FIELDS: tuple[str, ...] = (
     "eccn",
-    "heading",
     "mode",
     "instrument",
     "licence_required",
@@ -70,7 +69,11 @@ ALLY_LINE_FIELDS: tuple[str, ...] = (
     "fa_score",
     "category",
     "group",
+    "heading",
 )
+#: A package line as a table, in column order (the CLI's `optimize --format csv|table`, the
+#: dashboard's package download): what an ally may see, then the analyst's own columns.
+LINE_COLUMNS: tuple[str, ...] = (*ALLY_LINE_FIELDS, "risk", "tier", "why")
 
 #: Package-level fields an ally may see.
 ALLY_PACKAGE_FIELDS: tuple[str, ...] = (

@@ -54,4 +54,54 @@ POSITIONS: tuple[str, ...] = tuple(p.value for p in Position)
 #: Exclusion reasons of the screens (`optimizer.model.constraints.define_exclusions`), in check order.
 REASONS: tuple[str, ...] = tuple(r.value for r in Reason)
 
-__all__ = ["FOUND", "MODES", "POLICY_TIERS", "REASONS", "STATUSES", "TIERS", "Mode", "Reason", "Status", "Tier"]
+#: Why an item is left out, in words: one label per reason code, read by the dashboard's "items left
+#: out", the briefing deck and workbook and the CLI. The screens' reasons (`Reason`, in check order)
+#: come first, then the reasons of a scenario no package meets (`optimizer.model.results.infeasible_reasons`).
+REASON_LABELS: dict[str, str] = {
+    Reason.NLR.value: "No licence required to the partner (nothing to relieve)",
+    Reason.FOUNDATIONAL.value: "Foundational control (never in a package)",
+    Reason.NO_INSTRUMENT.value: "None of the allowed instruments exists for it",
+    Reason.NOT_BIS_ALONE.value: "Not for BIS alone (regime, statute or another agency)",
+    Reason.LOCKED.value: "Kept controlled by the analyst",
+    Reason.FA_BELOW_THRESHOLD.value: "Foreign availability below the threshold",
+    Reason.DIVERSION_SIGNAL.value: "Its codes show a strong diversion signal",
+    Reason.ALLY_OPPOSES.value: "Opposed by an ally",
+    Reason.VALUE_UNKNOWN.value: "Value unknown (software, technology or no HS mapping)",
+    Reason.COHERENCE.value: "Software or technology without its hardware",
+    Reason.NOT_NEEDED.value: "Not needed to reach the target",
+    "short_of_target": "In the largest achievable package, still short of the target",
+    "no_value": "Adds no concession value",
+    "not_in_best": "Not in the best package found (largest achievable not proven)",
+    "risk_budget": "Would break the risk budget",
+    "max_items": "Would break the maximum number of items",
+    "category_caps": "Would break a cap per category",
+    "nesting": "Its parent entry or sub-item is in the package",
+    "ally_positions": "Fixed out by an ally's position",
+    "forced": "Would clash with the items that must be in",
+    "mode_choice": "Would break the one-instrument-per-item rule",
+    "no_package": "No package satisfies the constraints",
+}
+
+
+def reason_label(reason: str) -> str:
+    """A reason code in words (`REASON_LABELS`); an unknown code as its words ("a_b" -> "A b")."""
+    if reason in REASON_LABELS:
+        return REASON_LABELS[reason]
+    text = str(reason).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+__all__ = [
+    "FOUND",
+    "MODES",
+    "POLICY_TIERS",
+    "REASONS",
+    "REASON_LABELS",
+    "STATUSES",
+    "TIERS",
+    "Mode",
+    "Reason",
+    "Status",
+    "Tier",
+    "reason_label",
+]

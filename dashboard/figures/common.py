@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.theme import PROVENANCE_HEX, TEMPLATE_NAME
+from dashboard.theme import EVENT_COLORS, NAVY, PROVENANCE_HEX, TEMPLATE_NAME
 from optimizer.sources import source_url
 
 Kind = Literal["real", "synthetic", "mixed", "analyst"]
@@ -95,6 +96,97 @@ def with_provenance(fig: go.Figure, prov: Provenance) -> go.Figure:
     )
     fig.update_layout(meta={"provenance": prov.kind, "source": prov.source})
     return fig
+
+
+def fractional_year(dates: pd.Series) -> pd.Series:
+    """Dates as years with a fraction (2023-07-02 -> 2023.5), to place them on a by-year axis."""
+    d = pd.to_datetime(dates)
+    return d.dt.year + (d.dt.day_of_year - 1) / 365.0
+
+
+def _event_refs(event: dict) -> str:
+    """The CCL entries an event names and its source, as hover lines: a reader checks the rule
+    behind a marker without leaving the chart."""
+    lines = []
+    eccns = [c for c in str(event.get("eccns") or "").split(";") if c.strip()]
+    if eccns:
+        lines.append("CCL entries: " + ", ".join(eccns))
+    if str(event.get("source") or "").strip():
+        lines.append("Source: " + str(event["source"]))
+    return "".join("<br><i>" + line + "</i>" for line in lines)
+
+
+def events_naming(events: pd.DataFrame, eccn: str) -> pd.Series:
+    """Which events itemise `eccn` in their `eccns` column (';'-separated; a split item such as
+    "2B001-rest" is its ECCN)."""
+    base = str(eccn or "").split("-", 1)[0].strip().upper()
+    if "eccns" not in events.columns or not base:
+        return pd.Series(False, index=events.index)
+    return events["eccns"].map(lambda cell: base in {c.strip().upper() for c in str(cell or "").split(";")})
+
+
+def draw_policy_events(
+    fig: go.Figure, events: pd.DataFrame | None, x_lo: float, top: float, eccn: str | None = None
+) -> float | None:
+    """The partner's policy events on a by-year chart: a dotted line per event across the plot and a
+    marker at height `top` (colour by kind, `theme.EVENT_COLORS`; hover: date, title, summary, the
+    CCL entries and the source it names). Events before `x_lo` are dropped. With `eccn`, the events
+    whose rule names that item get a solid line and a star of their own legend entry: on an item's
+    chart, the rule that moved its trade is what the reader looks for.
+
+    `events`: date, title, summary, kind (eccns, source optional), already the partner's. Returns the
+    latest event's position (the caller stretches its axis to reach it), None when none is drawn."""
+    if events is None or events.empty:
+        return None
+    ev = events.assign(x=fractional_year(events["date"]))
+    ev = ev[ev["x"] >= x_lo]
+    if ev.empty:
+        return None
+    named = events_naming(ev, eccn) if eccn else pd.Series(False, index=ev.index)
+    fig.update_layout(
+        shapes=[  # one update: add_shape per event re-validates the layout each time
+            dict(
+                type="line",
+                x0=x,
+                x1=x,
+                yref="paper",
+                y0=0,
+                y1=1,
+                layer="below",
+                line=dict(color=EVENT_COLORS.get(k, NAVY), width=2.5 if own else 1, dash="solid" if own else "dot"),
+            )
+            for x, k, own in zip(ev["x"], ev["kind"], named)
+        ]
+    )
+    base = str(eccn or "").split("-", 1)[0].upper()
+    for part, label, symbol, size in (
+        (ev[~named], "Policy events", "triangle-down", 10),
+        (ev[named], f"Events naming {base}", "star", 16),
+    ):
+        if part.empty:
+            continue
+        fig.add_scatter(
+            x=part["x"],
+            y=[top] * len(part),
+            mode="markers",
+            name=label,
+            marker=dict(
+                symbol=symbol,
+                size=size,
+                color=[EVENT_COLORS.get(k, NAVY) for k in part["kind"]],
+                line=dict(color="#2c3e50", width=1) if symbol == "star" else None,
+            ),
+            customdata=list(
+                zip(
+                    pd.to_datetime(part["date"]).dt.strftime("%Y-%m-%d"),
+                    part["title"],
+                    part["summary"].fillna(""),
+                    [_event_refs(row) for row in part.to_dict("records")],
+                )
+            ),
+            hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]}%{customdata[3]}<extra></extra>",
+        )
+    return float(ev["x"].max())
 
 
 def empty_figure(message: str, height: int | None = None) -> go.Figure:

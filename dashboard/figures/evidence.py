@@ -10,25 +10,11 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import Provenance, empty_figure, with_provenance
-from dashboard.theme import BLUE, EVENT_COLORS, GREEN, NAVY, ORANGE, fmt_pct, fmt_usd
+from dashboard.figures.common import Provenance, draw_policy_events, empty_figure, with_provenance
+from dashboard.theme import BLUE, GREEN, NAVY, ORANGE, fmt_pct, fmt_usd
 
 ALL_CODES = "all"
 PER_CODE_LINES = 8  # per-code lines beyond this many codes would be noise: the total alone is drawn
-
-
-def _fractional_year(dates: pd.Series) -> pd.Series:
-    d = pd.to_datetime(dates)
-    return d.dt.year + (d.dt.day_of_year - 1) / 365.0
-
-
-def _names_item(events: pd.DataFrame, eccn: str) -> pd.Series:
-    """Which events itemise `eccn` in their `eccns` column (';'-separated; a split item such as
-    "2B001-rest" is its ECCN)."""
-    base = str(eccn or "").split("-", 1)[0].strip().upper()
-    if "eccns" not in events.columns or not base:
-        return pd.Series(False, index=events.index)
-    return events["eccns"].map(lambda cell: base in {c.strip().upper() for c in str(cell or "").split(";")})
 
 
 def item_series_figure(
@@ -90,57 +76,10 @@ def item_series_figure(
         hovertemplate="%{x}: US %{customdata} of world exports of these codes<extra></extra>",
     )
     x_lo, x_hi = float(total["year"].min()) - 0.5, float(total["year"].max()) + 0.5
-    if events is not None and not events.empty:
-        ev = events.assign(x=_fractional_year(events["date"]))
-        ev = ev[ev["x"] >= x_lo]
-        if not ev.empty:
-            named = _names_item(ev, eccn)
-            fig.update_layout(
-                shapes=[
-                    dict(
-                        type="line",
-                        x0=x,
-                        x1=x,
-                        yref="paper",
-                        y0=0,
-                        y1=1,
-                        layer="below",
-                        line=dict(
-                            color=EVENT_COLORS.get(k, NAVY), width=2.5 if own else 1, dash="solid" if own else "dot"
-                        ),
-                    )
-                    for x, k, own in zip(ev["x"], ev["kind"], named)
-                ]
-            )
-            x_hi = max(x_hi, float(ev["x"].max()) + 0.15)
-            top = float(total["us_exports_to_partner"].max() or 1.0) * 1.08
-            base = eccn.split("-", 1)[0].upper()
-            for part, label, symbol, size in (
-                (ev[~named], "Policy events", "triangle-down", 10),
-                (ev[named], f"Events naming {base}", "star", 16),
-            ):
-                if part.empty:
-                    continue
-                fig.add_scatter(
-                    x=part["x"],
-                    y=[top] * len(part),
-                    mode="markers",
-                    name=label,
-                    marker=dict(
-                        symbol=symbol,
-                        size=size,
-                        color=[EVENT_COLORS.get(k, NAVY) for k in part["kind"]],
-                        line=dict(color="#2c3e50", width=1) if symbol == "star" else None,
-                    ),
-                    customdata=list(
-                        zip(
-                            pd.to_datetime(part["date"]).dt.strftime("%Y-%m-%d"),
-                            part["title"],
-                            part["summary"].fillna(""),
-                        )
-                    ),
-                    hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]}<extra></extra>",
-                )
+    top = float(total["us_exports_to_partner"].max() or 1.0) * 1.08
+    last = draw_policy_events(fig, events, x_lo, top, eccn)
+    if last is not None:
+        x_hi = max(x_hi, last + 0.15)
     fig.update_layout(
         title=f"{eccn}: US trade with {partner_name} in the mapped HS codes",
         height=300,

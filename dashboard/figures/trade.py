@@ -9,35 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import Provenance, bn_axis, empty_figure, with_provenance
-from dashboard.theme import FLOW_COLORS, NAVY, TIER_COLORS, TIER_LABELS, TIER_ORDER, fmt_pct, fmt_usd
-
-_EVENT_COLORS: dict[str, str] = {
-    "us_control": "#c0392b",
-    "china_control": "#8e44ad",
-    "tariff": "#d35400",
-    "talks": "#16a085",
-    "licensing": "#2980b9",
-}
+from dashboard.figures.common import Provenance, bn_axis, draw_policy_events, empty_figure, with_provenance
+from dashboard.theme import FLOW_COLORS, TIER_COLORS, TIER_LABELS, TIER_ORDER, fmt_pct, fmt_usd
 
 BN = 1e9
-
-
-def _event_refs(event: dict) -> str:
-    """The CCL entries an event names and its source, as hover lines: a reader checks the rule
-    behind a marker without leaving the chart."""
-    lines = []
-    eccns = [c for c in str(event.get("eccns") or "").split(";") if c.strip()]
-    if eccns:
-        lines.append("CCL entries: " + ", ".join(eccns))
-    if str(event.get("source") or "").strip():
-        lines.append("Source: " + str(event["source"]))
-    return "".join("<br><i>" + line + "</i>" for line in lines)
-
-
-def _fractional_year(dates: pd.Series) -> pd.Series:
-    d = pd.to_datetime(dates)
-    return d.dt.year + (d.dt.day_of_year - 1) / 365.0
 
 
 def totals_series(totals: pd.DataFrame, events: pd.DataFrame, partner_name: str, prov: Provenance) -> go.Figure:
@@ -74,44 +49,9 @@ def totals_series(totals: pd.DataFrame, events: pd.DataFrame, partner_name: str,
     y_lo, y_hi = t[["balance_usd"]].min().min() / BN, t[["exports_usd", "imports_usd"]].max().max() / BN
     y_lo = min(0.0, y_lo)
     x_hi = float(t["year"].max()) + 0.5
-    if events is not None and not events.empty:
-        ev = events.assign(x=_fractional_year(events["date"]))
-        ev = ev[ev["x"] >= t["year"].min() - 0.5]
-        if not ev.empty:
-            top = y_hi * 1.08
-            fig.update_layout(
-                shapes=[  # one update: add_shape per event re-validates the layout each time
-                    dict(
-                        type="line",
-                        x0=x,
-                        x1=x,
-                        y0=y_lo,
-                        y1=top,
-                        layer="below",
-                        line=dict(color=_EVENT_COLORS.get(k, NAVY), width=1, dash="dot"),
-                    )
-                    for x, k in zip(ev["x"], ev["kind"])
-                ]
-            )
-            x_hi = max(x_hi, float(ev["x"].max()) + 0.15)
-            fig.add_scatter(
-                x=ev["x"],
-                y=[top] * len(ev),
-                mode="markers",
-                name="Policy events",
-                marker=dict(symbol="triangle-down", size=11, color=[_EVENT_COLORS.get(k, NAVY) for k in ev["kind"]]),
-                customdata=list(
-                    zip(
-                        pd.to_datetime(ev["date"]).dt.strftime("%Y-%m-%d"),
-                        ev["title"],
-                        ev["summary"].fillna(""),
-                        [_event_refs(row) for row in ev.to_dict("records")],
-                    )
-                ),
-                hovertemplate=(
-                    "<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]}%{customdata[3]}<extra></extra>"
-                ),
-            )
+    last = draw_policy_events(fig, events, float(t["year"].min()) - 0.5, y_hi * 1.08)
+    if last is not None:
+        x_hi = max(x_hi, last + 0.15)
     fig.update_layout(
         title=f"US goods trade with {partner_name}, US$ billion per year",
         barmode="overlay",

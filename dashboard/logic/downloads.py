@@ -19,9 +19,10 @@ from dash import dcc
 
 from dashboard.logic.trade import check_partner, partner_names
 from dashboard.state import item_table
-from optimizer.audience import ALLY_LINE_FIELDS, items_for
+from optimizer.audience import ALLY_LINE_FIELDS, LINE_COLUMNS, items_for
 from optimizer.errors import DecontrolError
 from optimizer.table_export import Source, table_csv, table_xlsx
+from optimizer.vocabulary import reason_label
 
 FORMATS = ("csv", "xlsx")
 
@@ -45,22 +46,6 @@ ITEM_COLUMNS: tuple[str, ...] = (
     "fa_basis",
     "risk",
     "hs6",
-)
-PACKAGE_COLUMNS: tuple[str, ...] = (
-    "eccn",
-    "heading",
-    "mode",
-    "instrument",
-    "licence_required",
-    "binding_reasons",
-    "licence_basis",
-    "decided_by",
-    "value_usd",
-    "fa_score",
-    "risk",
-    "category",
-    "group",
-    "why",
 )
 
 
@@ -129,14 +114,20 @@ def _flat(v: Any) -> Any:
 
 
 def _left_out(pkg: dict, result: dict, audience: str) -> pd.DataFrame:
-    """The items left out of `pkg` with reason and detail; for an ally only "not in package"."""
+    """The items left out of `pkg` with reason (code and words) and detail; for an ally only "not in package"."""
     excluded = pkg.get("excluded") or result["package"].get("excluded") or []
     if audience == "ally":
         return pd.DataFrame({"eccn": sorted({str(e.get("eccn", e)) for e in excluded}), "status": "not in package"})
-    return pd.DataFrame(
-        [{"eccn": e.get("eccn"), "reason": e.get("reason"), "detail": e.get("detail", "")} for e in excluded],
-        columns=["eccn", "reason", "detail"],
-    )
+    rows = [
+        {
+            "eccn": e.get("eccn"),
+            "reason": e.get("reason"),
+            "reason_label": reason_label(str(e.get("reason", ""))),
+            "detail": e.get("detail", ""),
+        }
+        for e in excluded
+    ]
+    return pd.DataFrame(rows, columns=["eccn", "reason", "reason_label", "detail"])
 
 
 def _package_sources(result: dict, audience: str) -> list[Source]:
@@ -154,7 +145,7 @@ def package_download(result: dict | None, shown: dict | None, audience: str, fmt
     if not result or not result.get("ok"):
         raise DecontrolError("run the package first: there is no package to download")
     pkg, label = shown_package(result, shown)
-    cols = [c for c in PACKAGE_COLUMNS if audience != "ally" or c in ALLY_LINE_FIELDS]
+    cols = [c for c in LINE_COLUMNS if audience != "ally" or c in ALLY_LINE_FIELDS]
     lines = pd.DataFrame([{c: _flat(line.get(c)) for c in cols} for line in pkg.get("items") or []], columns=cols)
     partner, year = result.get("partner", ""), result.get("year", "")
     title = f"{label} for {partner}, trade year {year}: {len(lines)} items, status {pkg.get('status', '')}"

@@ -41,6 +41,7 @@ from optimizer.model.diagnose import diagnosis_lines, largest_target_usd
 from optimizer.model.package import PackageSession
 from optimizer.model.scenario import DEFAULT_MIN_FA
 from optimizer.sources import ecfr_url
+from optimizer.vocabulary import REASON_LABELS, reason_label
 
 FRONTIER_POINTS = 30
 ALTERNATIVES = 3
@@ -49,35 +50,12 @@ SESSIONS_KEPT = 8
 _SESSIONS: OrderedDict[tuple, PackageSession] = OrderedDict()
 _FRONTIERS: OrderedDict[tuple, dict] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
-#: Exclusion reasons in the order a negotiator reads them, with plain labels.
+#: Who decides on an item, in plain labels.
 DECIDER_LABELS: dict[str, str] = {
     "bis": "BIS alone",
     "regime": "regime",
     "statute": "statute",
     "agency": "other agency",
-}
-REASON_LABELS: dict[str, str] = {
-    "nlr": "No licence required to the partner (nothing to relieve)",
-    "foundational": "Foundational control (never in a package)",
-    "no_instrument": "None of the allowed instruments exists for it",
-    "not_bis_alone": "Not for BIS alone (regime, statute or another agency)",
-    "locked": "Locked by the analyst",
-    "fa_below_threshold": "Foreign availability below the threshold",
-    "diversion_signal": "Its codes show a strong diversion signal (Diversion page)",
-    "ally_opposes": "Opposed by an ally",
-    "value_unknown": "Value unknown (software, technology or no HS mapping)",
-    "coherence": "Software/technology without its hardware",
-    "not_needed": "Not needed to reach the target",
-    # why an item is out when no package meets the target (optimizer.model.results.infeasible_reasons)
-    "short_of_target": "In the largest achievable package, still short of the target",
-    "no_value": "Adds no concession value",
-    "not_in_best": "Not in the best package found (largest achievable not proven)",
-    "risk_budget": "Would break the risk budget",
-    "max_items": "Would break the maximum number of items",
-    "category_caps": "Would break a cap per category",
-    "nesting": "Its parent entry or sub-item is in the package",
-    "ally_positions": "Fixed out by an ally's position",
-    "no_package": "No package satisfies the constraints",
 }
 Progress = Callable[[int, str], None]
 
@@ -624,7 +602,7 @@ def excluded_view(result: dict | None, shown: dict | None, limit: int = 40) -> l
         body.append(
             html.Details(
                 [
-                    html.Summary(f"{REASON_LABELS.get(reason, reason)}: {len(items)}", className="small"),
+                    html.Summary(f"{reason_label(reason)}: {len(items)}", className="small"),
                     html.Div(chips, className="py-1"),
                 ]
             )

@@ -40,6 +40,7 @@ from optimizer.estimation.space import nothing_to_offer
 from optimizer.formatting import fmt_number, fmt_share, fmt_usd
 from optimizer.licensing.instruments import MODE_LABEL, instrument_cite
 from optimizer.model.diagnose import diagnosis_lines
+from optimizer.vocabulary import reason_label
 
 if TYPE_CHECKING:
     from pptx.chart.axis import _BaseAxis
@@ -842,31 +843,12 @@ def _alternatives_slide(prs: Deck, b: Briefing) -> str:
     return "Alternatives: packages within the tolerance of the proposal's objective, each differing in its items."
 
 
-#: Exclusion reasons in a briefer's words.
-EXCLUSION_LABELS: dict[str, str] = {
-    "nlr": "no licence required",
-    "foundational": "foundational control",
-    "no_instrument": "no allowed instrument",
-    "not_bis_alone": "not for BIS alone",
-    "locked": "kept controlled",
-    "fa_below_threshold": "below the availability threshold",
-    "diversion_signal": "strong diversion signal",
-    "ally_opposes": "an ally opposes",
-    "value_unknown": "value unknown",
-    "coherence": "needs its hardware",
-    "not_needed": "not needed for the target",
-    "short_of_target": "in the largest package, still short",
-    "no_value": "adds no concession value",
-    "not_in_best": "not in the best package found",
-}
-
-
 def _excluded_slide(prs: Deck, b: Briefing) -> str:
     counts = Counter(e.get("reason", "unknown") for e in b.package.get("excluded", []))
     s = _content(prs, "Why items were left out", f"{sum(counts.values())} items not in the package, by reason")
     cd = CategoryChartData()
     reasons = sorted(counts, key=lambda r: -counts[r]) or ["(none)"]
-    cd.categories = [EXCLUSION_LABELS.get(r, r.replace("_", " ")) for r in reasons]
+    cd.categories = [reason_label(r) for r in reasons]
     cd.add_series("Items", [counts.get(r, 0) for r in reasons])
     chart = s.shapes.add_chart(
         XL_CHART_TYPE.BAR_CLUSTERED, Inches(0.5), Inches(1.6), Inches(7.5), Inches(4.9), cd

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from optimizer.briefing.content import Briefing
 from optimizer.errors import DecontrolError
 from optimizer.model.diagnose import diagnosis_lines, largest_target_usd
+from optimizer.vocabulary import reason_label
 
 USD_FORMAT = '"$"#,##0'
 PERCENT_FORMAT = "0.0%"
@@ -54,7 +55,8 @@ HEADERS: dict[str, str] = {
     "n_items": "Number of items",
     "items": "Items (ECCNs)",
     "why": "Why chosen",
-    "reason": "Reason left out",
+    "reason": "Reason code",
+    "reason_label": "Reason left out",
     "risk": "Security risk (points)",
     "risk_base": "Risk before foreign availability",
     "blocked_share": "Blocked share",
@@ -107,6 +109,15 @@ def banner(b: Briefing) -> str:
     return f"{b.marking}  |  {b.partner_name} {b.year}, prepared {b.prepared_on}  |  {status}"
 
 
+def excluded_table(excluded: list[dict[str, Any]]) -> pd.DataFrame:
+    """The items left out, one row each: the reason's code and, beside it, its words
+    (`optimizer.vocabulary.REASON_LABELS`, as the dashboard and the deck say it)."""
+    table = pd.DataFrame(excluded, columns=None)
+    if "reason" in table.columns:
+        table.insert(list(table.columns).index("reason") + 1, "reason_label", table["reason"].map(reason_label))
+    return table
+
+
 def workbook_sheets(briefing: Briefing) -> dict[str, pd.DataFrame]:
     """The sheets as DataFrames (audience filter applied), in workbook order."""
     b = briefing.for_audience()
@@ -123,7 +134,7 @@ def workbook_sheets(briefing: Briefing) -> dict[str, pd.DataFrame]:
         package.insert(len(package.columns), "hs6_data", data_status)
     sheets = {"Package": package}
     if b.audience == "internal":
-        sheets["Excluded"] = pd.DataFrame(b.package.get("excluded", []), columns=None)
+        sheets["Excluded"] = excluded_table(b.package.get("excluded", []))
     sheets["Frontier"] = pd.DataFrame(
         [
             {k: p.get(k) for k in ("target_usd", "achieved_usd", "risk") if k in p}

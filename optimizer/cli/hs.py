@@ -51,16 +51,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _year(ds: Dataset, year: int | None) -> int:
     """The trade year asked for, checked against the data (None: the latest)."""
-    from optimizer.errors import DecontrolError
+    from optimizer.data.trade import check_year
 
-    years = sorted(int(y) for y in ds.trade["year"].unique()) if len(ds.trade) else []
-    if not years:
-        raise DecontrolError("the trade table is empty: no HS breakdown")
-    if year is None:
-        return years[-1]
-    if year not in years:
-        raise DecontrolError(f"--year {year}: the trade data covers {years[0]}-{years[-1]}")
-    return year
+    return check_year(ds, year, "--year", needs="no HS breakdown")
 
 
 def run_hs(args: argparse.Namespace) -> int:

@@ -29,11 +29,13 @@ from typing import Any
 
 import pandas as pd
 
+from optimizer.audience import LINE_COLUMNS
 from optimizer.cli.common import add_data_flag, emit_frame, emit_json
 from optimizer.errors import DecontrolError, InfeasibleError
 from optimizer.estimation.risk import RISK_UNIT
 from optimizer.formatting import fmt_number, fmt_share, fmt_usd
 from optimizer.model.scenario import DEFAULT_MIN_FA, OBJECTIVES, SOLVERS, Scenario, read_scenario_json, with_overrides
+from optimizer.vocabulary import reason_label
 
 #: A number without a unit below this is refused rather than read as dollars: nobody means a target
 #: of US$ 2 a year, and "2" typed from the dashboard's billions field must not become one.
@@ -405,28 +407,13 @@ def _no_package_message(out: dict[str, Any]) -> str:
     return "infeasible: " + (diag.get("message") or "no package meets the target under the constraints")
 
 
-LINE_COLUMNS = [
-    "eccn",
-    "mode",
-    "instrument",
-    "licence_required",
-    "binding_reasons",
-    "licence_basis",
-    "decided_by",
-    "value_usd",
-    "risk",
-    "fa_score",
-    "tier",
-    "heading",
-    "why",
-]
-
-
 def _lines_frame(lines: list[dict[str, Any]], out: dict[str, Any] | None = None) -> pd.DataFrame:
     """Package lines as a table; with `out` (the result), every row also says whether its figures are
     synthetic and where they come from, so a CSV never travels without its provenance."""
     frame = (
-        pd.DataFrame(lines, columns=None).reindex(columns=LINE_COLUMNS) if lines else pd.DataFrame(columns=LINE_COLUMNS)
+        pd.DataFrame(lines, columns=None).reindex(columns=list(LINE_COLUMNS))
+        if lines
+        else pd.DataFrame(columns=list(LINE_COLUMNS))
     )
     if out is not None:
         frame["synthetic"] = bool(out.get("synthetic"))
@@ -468,7 +455,7 @@ def _print_package(d: dict[str, Any]) -> None:
         print("\nBinding: " + "; ".join(b["detail"] for b in d["binding_constraints"]))
     counts = Counter(e["reason"] for e in d["excluded"])
     if counts:
-        print("Left out: " + ", ".join(f"{n} {r.replace('_', ' ')}" for r, n in counts.most_common()))
+        print("Left out: " + "; ".join(f"{reason_label(r)}: {n}" for r, n in counts.most_common()))
     if d.get("diagnosis"):
         print("\n" + d["diagnosis"]["message"])
     for k, alt in enumerate(d.get("alternatives", []), start=1):

@@ -12,7 +12,11 @@ All functions are pure and vectorised; they return new frames with a fresh index
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
+
+from optimizer.errors import DecontrolError
 
 WORLD = "WLD"
 #: Codes that are groups of countries, not countries: never summed with their members.
@@ -22,6 +26,35 @@ AGGREGATES: frozenset[str] = frozenset({"WLD", "EUU"})
 def trade_years(trade: pd.DataFrame) -> list[int]:
     """The years present, ascending."""
     return sorted(int(y) for y in pd.unique(trade["year"]))
+
+
+def check_year(
+    ds: Any,
+    year: int | None,
+    what: str = "year",
+    needs: str = "no item values or foreign availability can be estimated",
+) -> int:
+    """The year to use (None: latest in the trade data); unknown year -> DecontrolError naming the
+    years there are (`what`: how the caller names the year, e.g. "--year"; `needs`: what an empty
+    trade table leaves impossible)."""
+    years = trade_years(ds.trade) if len(ds.trade) else []
+    if not years:
+        raise DecontrolError(f"the trade table is empty: {needs}")
+    if year is None:
+        return years[-1]
+    try:
+        y = int(year)
+    except (TypeError, ValueError):
+        raise DecontrolError(f"{what} {year!r} is not a year") from None
+    if y not in years:
+        raise DecontrolError(f"no trade data for {what} {y}: the trade table has {_span(years)}")
+    return y
+
+
+def _span(years: list[int]) -> str:
+    if years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
+    return ", ".join(map(str, years))
 
 
 def latest_year(trade: pd.DataFrame) -> int:

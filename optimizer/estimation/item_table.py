@@ -22,7 +22,7 @@ import pandas as pd
 
 from optimizer.data.coverage import missing_inputs
 from optimizer.data.schema import PARTNERS
-from optimizer.data.trade import trade_years
+from optimizer.data.trade import check_year
 from optimizer.errors import DecontrolError
 from optimizer.estimation.config import EstimationConfig, reason_matches
 from optimizer.estimation.foreign_availability import apply_fa_overrides, compute_fa, members_of, regime_members
@@ -171,28 +171,6 @@ def check_partner(ds: Any, partner: str) -> str:
             f"(or another ISO3 code in countries.csv, not USA or WLD)"
         )
     return code
-
-
-def check_year(ds: Any, year: int | None, what: str = "year") -> int:
-    """The year to use (None: latest in the trade data); unknown year -> DecontrolError."""
-    years = trade_years(ds.trade) if len(ds.trade) else []
-    if not years:
-        raise DecontrolError("the trade table is empty: no item values or foreign availability can be estimated")
-    if year is None:
-        return years[-1]
-    try:
-        y = int(year)
-    except (TypeError, ValueError):
-        raise DecontrolError(f"{what} {year!r} is not a year") from None
-    if y not in years:
-        raise DecontrolError(f"no trade data for {what} {y}: the trade table has {_span(years)}")
-    return y
-
-
-def _span(years: list[int]) -> str:
-    if years == list(range(years[0], years[-1] + 1)):
-        return f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
-    return ", ".join(map(str, years))
 
 
 # ---------------------------------------------------------------------- building blocks

@@ -51,6 +51,7 @@ import pulp
 from optimizer.errors import DecontrolError
 from optimizer.model.build import PackageModel
 from optimizer.model.cbc import CbcCrashed
+from optimizer.vocabulary import FOUND, STATUSES
 
 #: Extra CBC command-line options (see the module docstring and the benchmark).
 CBC_OPTIONS: tuple[str, ...] = ("feas off", f"integerT {1e-9}")
@@ -62,14 +63,12 @@ CBC_SAFE_OPTIONS: tuple[str, ...] = CBC_OPTIONS
 #: Row families that keep a min-risk model a plain multiple-choice knapsack.
 _KNAPSACK_FAMILIES = frozenset({"mode_choice", "target", "forced", "coherence", "nesting", "ally_positions"})
 
-STATUSES: tuple[str, ...] = ("optimal", "feasible", "infeasible", "time_limit")
-
 
 @dataclass(frozen=True)
 class SolveOutcome:
     """What a solver run established."""
 
-    status: str  # one of STATUSES
+    status: str  # one of STATUSES (`optimizer.vocabulary.Status`)
     solver: str  # e.g. "CBC 2.10.3 (PuLP 3.3.2)"
     objective: float | None  # objective value of the package found (None: no package)
     bound: float | None  # best proven bound on the objective, when the solver reports one
@@ -79,7 +78,7 @@ class SolveOutcome:
 
     @property
     def has_solution(self) -> bool:
-        return self.status in ("optimal", "feasible")
+        return self.status in FOUND
 
 
 #: The solver names a scenario, the CLI (`--solver`) and the dashboard accept.

@@ -82,9 +82,18 @@ class _Sweep(ABC):
     def run(self, target_usd: float) -> tuple[SolveOutcome, Choices]:
         """Solve the sweep's model at one target (each engine moves the target row its own way)."""
 
-    @abstractmethod
     def second(self) -> _Sweep:
-        """The engine on the other solver path, used to confirm an untrusted verdict."""
+        """The engine on the other solver path, used to confirm an untrusted verdict: HiGHS where it
+        is installed, else CBC with its safe options (made once per sweep; HiGHS's own sweep says CBC)."""
+        from optimizer.model import highs
+
+        if self._second is None:
+            self._second = (
+                HighsSweep(self.m, time_limit=self.time_limit, rel_gap=self.rel_gap)
+                if highs.available()
+                else CbcSweep(self.m, time_limit=self.time_limit, rel_gap=self.rel_gap, options=CBC_SAFE_OPTIONS)
+            )
+        return self._second
 
     def _choices(self, names: Iterable[str]) -> tuple[Choices, float]:
         option = self.m.var_option
@@ -110,17 +119,6 @@ class CbcSweep(_Sweep):
         choices, objective = self._choices(n for n, v in answer.values.items() if v > 0.5)
         out = outcome_from(answer.status, answer.sol_status, answer.log, answer.seconds, objective, False, self.rel_gap)
         return (out, choices) if out.has_solution else (out, {})
-
-    def second(self) -> _Sweep:
-        from optimizer.model import highs
-
-        if self._second is None:
-            self._second = (
-                HighsSweep(self.m, time_limit=self.time_limit, rel_gap=self.rel_gap)
-                if highs.available()
-                else CbcSweep(self.m, time_limit=self.time_limit, rel_gap=self.rel_gap, options=CBC_SAFE_OPTIONS)
-            )
-        return self._second
 
 
 class HighsSweep(_Sweep):
@@ -188,17 +186,6 @@ class KnapsackSweep(_Sweep):
         choices = self.problem.choices(ans.choice)
         out = SolveOutcome(ans.status, MCKP_LABEL, ans.objective, ans.bound, ans.gap, ans.seconds)
         return out, choices
-
-    def second(self) -> _Sweep:
-        from optimizer.model import highs
-
-        if self._second is None:
-            self._second = (
-                HighsSweep(self.m, time_limit=self.time_limit, rel_gap=self.rel_gap)
-                if highs.available()
-                else CbcSweep(self.m, time_limit=self.time_limit, rel_gap=self.rel_gap, options=CBC_SAFE_OPTIONS)
-            )
-        return self._second
 
 
 def make_sweep(m: PackageModel, time_limit: float | None = None) -> CbcSweep | HighsSweep | KnapsackSweep:

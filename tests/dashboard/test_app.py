@@ -21,12 +21,13 @@ def test_the_requested_page_comes_inside_the_layout(shipped_ds, tmp_path):
     assert ids.TRADE_KPIS in json.dumps(client.get("/_dash-layout").json)
 
 
-def test_router_swaps_pages_only_on_navigation(shipped_ds, tmp_path):
+def _router(tmp_path):
+    """A function posting one router callback: the page for `path` given what is shown."""
     app = create_app(home=tmp_path, cache_dir=tmp_path / "jobs")
     client = app.server.test_client()
     key = next(k for k in app.callback_map if k.startswith(f"..{ids.PAGE}.children"))
 
-    def route(path, shown, preview=False, shown_view="internal"):
+    def route(path, shown, preview=False, shown_view="internal", partner="JPN", changed=f"{ids.URL}.pathname"):
         body = {
             "output": key,
             "outputs": [
@@ -41,14 +42,19 @@ def test_router_swaps_pages_only_on_navigation(shipped_ds, tmp_path):
             "state": [
                 {"id": ids.PAGE_PATH, "property": "data", "value": shown},
                 {"id": ids.PAGE_VIEW, "property": "data", "value": shown_view},
-                {"id": ids.PARTNER_STORE, "property": "data", "value": "JPN"},
+                {"id": ids.PARTNER_STORE, "property": "data", "value": partner},
             ],
-            "changedPropIds": [f"{ids.URL}.pathname"],
+            "changedPropIds": [changed],
         }
-        return client.post("/_dash-update-component", json=body)
+        return client.post("/_dash-update-component", json=body).json["response"]
 
-    assert route("/", "/").json["response"] == {}  # the URL only confirms the page on display
-    swapped = route("/items", "/").json["response"]
+    return route
+
+
+def test_router_swaps_pages_only_on_navigation(shipped_ds, tmp_path):
+    route = _router(tmp_path)
+    assert route("/", "/") == {}  # the URL only confirms the page on display
+    swapped = route("/items", "/")
     assert swapped[ids.PAGE_PATH]["data"] == "/items"
     assert '"value": "JPN"' in json.dumps(swapped[ids.PAGE]["children"])  # the partner follows the analyst
     assert ids.ITEMS_OVERRIDE_SAVE in json.dumps(swapped[ids.PAGE]["children"])
@@ -57,30 +63,10 @@ def test_router_swaps_pages_only_on_navigation(shipped_ds, tmp_path):
 def test_the_ally_preview_redraws_the_page_as_an_allys(shipped_ds, tmp_path):
     """The switch changed the data of the callbacks only: the page kept the analyst's tier filter
     and override form, and the navigation the analyst's pages."""
-    app = create_app(home=tmp_path, cache_dir=tmp_path / "jobs")
-    client = app.server.test_client()
-    key = next(k for k in app.callback_map if k.startswith(f"..{ids.PAGE}.children"))
+    router = _router(tmp_path)
 
     def route(path, preview, shown_view):
-        body = {
-            "output": key,
-            "outputs": [
-                {"id": ids.PAGE, "property": "children"},
-                {"id": ids.PAGE_PATH, "property": "data"},
-                {"id": ids.PAGE_VIEW, "property": "data"},
-            ],
-            "inputs": [
-                {"id": ids.URL, "property": "pathname", "value": path},
-                {"id": ids.ALLY_PREVIEW, "property": "value", "value": preview},
-            ],
-            "state": [
-                {"id": ids.PAGE_PATH, "property": "data", "value": path},
-                {"id": ids.PAGE_VIEW, "property": "data", "value": shown_view},
-                {"id": ids.PARTNER_STORE, "property": "data", "value": "CHN"},
-            ],
-            "changedPropIds": [f"{ids.ALLY_PREVIEW}.value"],
-        }
-        return client.post("/_dash-update-component", json=body).json["response"]
+        return router(path, path, preview, shown_view, partner="CHN", changed=f"{ids.ALLY_PREVIEW}.value")
 
     ally = route("/items", True, "internal")
     assert ally[ids.PAGE_VIEW]["data"] == "ally"

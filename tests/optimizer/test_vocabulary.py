@@ -26,3 +26,13 @@ def test_every_module_reads_the_one_vocabulary():
     assert MODES == INSTRUMENTS == V.MODES
     assert REASONS == V.REASONS
     assert STATUSES == V.STATUSES
+
+
+def test_one_set_of_reason_labels_for_every_reason_an_item_is_left_out():
+    from optimizer.model.results import BLOCKING_REASONS
+
+    infeasible = {"short_of_target", "no_value", "not_in_best", "no_package", *BLOCKING_REASONS.values()}
+    assert set(V.REASONS) | infeasible <= set(V.REASON_LABELS)
+    assert list(V.REASON_LABELS)[: len(V.REASONS)] == list(V.REASONS)  # screens first, in check order
+    assert V.reason_label("fa_below_threshold") == "Foreign availability below the threshold"
+    assert V.reason_label("some_new_reason") == "Some new reason"

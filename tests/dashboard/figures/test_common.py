@@ -79,3 +79,21 @@ def test_a_real_badge_links_to_its_known_source_a_synthetic_one_never():
     assert "href" not in next(a for a in syn.layout.annotations if a.name == "provenance").text
     unknown = with_provenance(go.Figure(), Provenance("real", "Policy timeline"))
     assert "href" not in next(a for a in unknown.layout.annotations if a.name == "provenance").text
+
+
+def test_policy_events_one_helper_with_the_theme_colours():
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    from dashboard.figures.common import draw_policy_events
+    from dashboard.theme import EVENT_COLORS, NAVY
+
+    events = pd.DataFrame(
+        {"date": ["2019-01-01", "2023-07-02"], "title": ["old", "rule"], "summary": ["", None], "kind": ["talks", "x"]}
+    )
+    fig = go.Figure()
+    assert draw_policy_events(fig, events, 2020.0, 5.0) == pytest.approx(2023.5, abs=0.01)
+    (ev,) = fig.data
+    assert list(ev.marker.color) == [EVENT_COLORS.get("x", NAVY)] and ev.customdata[0][1] == "rule"
+    assert len(fig.layout.shapes) == 1 and fig.layout.shapes[0].yref == "paper"
+    assert draw_policy_events(go.Figure(), events.iloc[0:0], 2020.0, 5.0) is None

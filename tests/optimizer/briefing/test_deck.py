@@ -15,6 +15,18 @@ from optimizer.briefing.template import visible_markings
 from optimizer.errors import DecontrolError
 
 
+def _frontier_chart(prs):
+    """The deck's frontier (the one scatter-with-lines chart)."""
+    from pptx.enum.chart import XL_CHART_TYPE
+
+    return next(
+        sh.chart
+        for s in prs.slides
+        for sh in s.shapes
+        if sh.has_chart and sh.chart.chart_type == XL_CHART_TYPE.XY_SCATTER_LINES
+    )
+
+
 @pytest.fixture()
 def briefing() -> Briefing:
     package = {
@@ -322,12 +334,7 @@ def test_bar_charts_start_at_zero_and_the_frontier_shows_the_proposal(rich, tmp_
         assert all(c.value_axis.minimum_scale == 0 for c in bars)
     rich.audience = "internal"
     prs = Presentation(str(write_deck(rich, tmp_path / "i.pptx")))
-    scatter = next(
-        sh.chart
-        for s in prs.slides
-        for sh in s.shapes
-        if sh.has_chart and sh.chart.chart_type == XL_CHART_TYPE.XY_SCATTER_LINES
-    )
+    scatter = _frontier_chart(prs)
     x_axis = scatter.category_axis
     assert x_axis._element.find(qn("c:scaling")).find(qn("c:logBase")) is not None  # 2m .. 4bn: log scale
     assert "log scale" in x_axis.axis_title.text_frame.text
@@ -463,17 +470,10 @@ def test_an_infeasible_deck_has_no_empty_chart_or_table(briefing, tmp_path, audi
 
 
 def test_an_unmet_target_is_drawn_on_the_frontier(briefing, tmp_path):
-    from pptx.enum.chart import XL_CHART_TYPE
-
     briefing.package = {"status": "infeasible", "target_usd": 2e9, "achieved_usd": None, "items": [], "excluded": []}
     briefing.frontier = [{"target_usd": t, "achieved_usd": t, "risk": t / 1e6, "items": []} for t in (1e6, 3e6, 6e6)]
     prs = Presentation(str(write_deck(briefing, tmp_path / "inf.pptx")))
-    chart = next(
-        sh.chart
-        for s in prs.slides
-        for sh in s.shapes
-        if sh.has_chart and sh.chart.chart_type == XL_CHART_TYPE.XY_SCATTER_LINES
-    )
+    chart = _frontier_chart(prs)
     names = [s.name for s in chart.plots[0].series]
     assert names[-1] == "Target $2.0bn"
     xs = [float(v.text) for v in chart.plots[0].series[-1]._element.xpath("./c:xVal//c:v")]
