@@ -79,3 +79,23 @@ def test_a_real_badge_links_to_its_known_source_a_synthetic_one_never():
     assert "href" not in next(a for a in syn.layout.annotations if a.name == "provenance").text
     unknown = with_provenance(go.Figure(), Provenance("real", "Policy timeline"))
     assert "href" not in next(a for a in unknown.layout.annotations if a.name == "provenance").text
+
+
+def test_the_template_is_applied_as_plotly_would_apply_it():
+    import json
+
+    import plotly
+    import plotly.graph_objects as go
+
+    from dashboard.figures.common import apply_template
+    from dashboard.theme import TEMPLATE_NAME
+
+    def as_json(fig):
+        return json.dumps(fig.to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder, sort_keys=True)
+
+    fast = apply_template(go.Figure(go.Bar(x=[1, 2], y=[3, 4])))
+    assert as_json(fast) == as_json(go.Figure(go.Bar(x=[1, 2], y=[3, 4])).update_layout(template=TEMPLATE_NAME))
+    fast.layout.template.layout.font.size = 99  # a figure's own copy: the next figure is unchanged
+    assert apply_template(go.Figure()).layout.template.layout.font.size != 99
+    with pytest.raises(ValueError):  # the rest of the figure is still validated
+        fast.update_layout(heigth=3)
