@@ -18,7 +18,7 @@ import dash
 import flask
 from dash import Dash, Input, Output, State, no_update
 
-from dashboard import auth, ids, jobs, lazy_scripts
+from dashboard import auth, ids, jobs
 from dashboard.layouts.shell import data_badge, not_found, not_in_ally_view, shell
 from dashboard.logic.trade import check_partner, trade_layer_years, warm_caches
 from dashboard.pages import PAGES, page_for, pages_for
@@ -81,7 +81,7 @@ def create_app(
         serve_locally=True,
         suppress_callback_exceptions=True,
         update_title=None,  # type: ignore[arg-type]  # Dash documents None (keep the title) but annotates str
-        assets_ignore=r"^(plotly-basic-.*|lazy-ag-grid)\.js$",  # served on demand (_serve_plotly_basic, lazy_scripts)
+        assets_ignore=r"^plotly-basic-.*\.js$",
         background_callback_manager=jobs.manager(jobs_config, cache_dir),
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
@@ -112,12 +112,12 @@ def create_app(
         return shell(badge, page_layout(path, None), path, auth.current_role(), who[0] if who else None)
 
     app.layout = serve_layout
-    layouts = {p.path: p.layout(state, default_partner) for p in PAGES}
     app.validation_layout = dash.html.Div(
-        [shell(badge), *layouts.values()]  # type: ignore[assignment]  # Dash annotates the attribute as None
+        [  # type: ignore[assignment]  # Dash annotates the attribute as None
+            shell(badge),
+            *[p.layout(state, default_partner) for p in PAGES],
+        ]
     )
-    # dash-ag-grid's bundle only where a grid is drawn; fetched with the page on the pages that have one
-    lazy_scripts.install(app, [path for path, tree in layouts.items() if lazy_scripts.uses_namespace(tree)], ASSETS)
 
     @app.callback(
         Output(ids.PAGE, "children"),

@@ -43,31 +43,3 @@ def test_figures_only_use_trace_types_of_the_basic_bundle():
     traces = {u.lower() for u in used if u not in ("Figure",)} - {"add_annotation", "add_shape", "add_vline", "layout"}
     traces = {t.removeprefix("add_") for t in traces}
     assert traces <= BASIC_TRACES, f"trace types outside plotly.js basic: {traces - BASIC_TRACES}"
-
-
-def test_only_pages_with_a_grid_fetch_the_grid_bundle_with_the_page(shipped_ds):
-    """dash-ag-grid's 1.3 MB bundle is not a <script> of any page: the loader stands in for it
-    (every page can resolve AgGrid), starts it at once on the Control list, and it is still served."""
-    from dashboard.app import create_app
-    from dashboard.lazy_scripts import LOADER
-
-    app = create_app()
-    client = app.server.test_client()
-    eager = {}
-    for path in ("/", "/items", "/package", "/scenarios", "/allies"):
-        index = client.get(path).data.decode()
-        assert not re.search(r'<script src="[^"]*dash_ag_grid/dash_ag_grid\.', index), path
-        tag = re.search(
-            rf'<script src="[^"]*/{LOADER}\?m=\d+" data-bundle="([^"]+)" data-eager="([01])"></script>', index
-        )
-        assert tag, path
-        eager[path] = tag[2] == "1"
-        bundle = client.get(tag[1])
-        assert bundle.status_code == 200 and b"window.dash_ag_grid=" in bundle.data
-    assert eager == {"/": False, "/items": True, "/package": False, "/scenarios": False, "/allies": False}
-    assert len(re.findall(LOADER, client.get("/").data.decode())) == 1  # not auto-included as an asset too
-
-
-def test_the_grid_loader_uses_no_eval():
-    source = (ASSETS / "lazy-ag-grid.js").read_text()
-    assert not re.search(r"\beval\(|new Function|setTimeout\(\s*['\"]", source)
