@@ -7,13 +7,16 @@ the source. The badge is part of the figure, so it survives screenshots and PNG 
 
 from __future__ import annotations
 
+import copy
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from dashboard.theme import EVENT_COLORS, NAVY, PROVENANCE_HEX, TEMPLATE_NAME
 from optimizer.sources import source_url
@@ -70,10 +73,30 @@ def _wrap(text: str, width: int = 70) -> str:
     return "<br>".join(lines)
 
 
+@functools.cache
+def _template_json() -> dict[str, Any]:
+    return pio.templates[TEMPLATE_NAME].to_plotly_json()
+
+
+def apply_template(fig: go.Figure) -> go.Figure:
+    """Give `fig` the shared template. `update_layout(template=...)` re-validates the whole template
+    (about 50 ms a figure, a good part of a page's first callbacks); it was validated once when
+    registered (`dashboard.theme`), so it is set here as its (copied) JSON without plotly's checks.
+    The figure's other properties are validated as usual."""
+    layout = fig.layout
+    validate = layout._validate
+    layout._validate = False
+    try:
+        layout.template = copy.deepcopy(_template_json())
+    finally:
+        layout._validate = validate
+    return fig
+
+
 def with_provenance(fig: go.Figure, prov: Provenance) -> go.Figure:
     """Add the provenance badge (top right, source on hover) and the shared template to `fig`; a
     REAL badge whose source has a known address links to it (`optimizer.sources.source_url`)."""
-    fig.update_layout(template=TEMPLATE_NAME)
+    apply_template(fig)
     url = source_url(prov.source) if prov.kind == "real" else None
     label = f"<b>{prov.label}</b>"
     if url:
@@ -191,9 +214,8 @@ def draw_policy_events(
 
 def empty_figure(message: str, height: int | None = None) -> go.Figure:
     """A blank figure that says why it is blank (no data for this partner/year, nothing selected)."""
-    fig = go.Figure()
+    fig = apply_template(go.Figure())
     fig.update_layout(
-        template=TEMPLATE_NAME,
         xaxis=dict(visible=False),
         yaxis=dict(visible=False),
         annotations=[

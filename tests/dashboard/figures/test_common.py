@@ -97,3 +97,23 @@ def test_policy_events_one_helper_with_the_theme_colours():
     assert list(ev.marker.color) == [EVENT_COLORS.get("x", NAVY)] and ev.customdata[0][1] == "rule"
     assert len(fig.layout.shapes) == 1 and fig.layout.shapes[0].yref == "paper"
     assert draw_policy_events(go.Figure(), events.iloc[0:0], 2020.0, 5.0) is None
+
+
+def test_the_template_is_applied_as_plotly_would_apply_it():
+    import json
+
+    import plotly
+    import plotly.graph_objects as go
+
+    from dashboard.figures.common import apply_template
+    from dashboard.theme import TEMPLATE_NAME
+
+    def as_json(fig):
+        return json.dumps(fig.to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder, sort_keys=True)
+
+    fast = apply_template(go.Figure(go.Bar(x=[1, 2], y=[3, 4])))
+    assert as_json(fast) == as_json(go.Figure(go.Bar(x=[1, 2], y=[3, 4])).update_layout(template=TEMPLATE_NAME))
+    fast.layout.template.layout.font.size = 99  # a figure's own copy: the next figure is unchanged
+    assert apply_template(go.Figure()).layout.template.layout.font.size != 99
+    with pytest.raises(ValueError):  # the rest of the figure is still validated
+        fast.update_layout(heigth=3)
