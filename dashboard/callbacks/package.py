@@ -122,6 +122,25 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         return result, {"kind": "main", "index": 0}, None
 
     @app.callback(
+        Output(ids.PKG_RESULT, "data", allow_duplicate=True),
+        Output(ids.PKG_SHOWN, "data", allow_duplicate=True),
+        Input(ids.PKG_RUN, "id"),
+        State(ids.SCN_CURRENT, "data"),
+        State(ids.SCN_OPEN_FORM, "data"),
+        *[State(i, p) for i, p in FORM],
+        prevent_initial_call="initial_duplicate",
+    )
+    @auth.analyst_only
+    def _restore(_appeared, last, opening, *form):
+        """Coming back to the builder: the last run of this session is on screen again
+        (`package.restore_last_run`); a scenario being opened is "Open in builder"'s."""
+        result = None if opening else package.restore_last_run(state.dataset(), form_values(*form), last)
+        if result is None:
+            return no_update, no_update
+        set_props(ids.PKG_OPENED_NOTE, {"children": "Your last run of this session, solved again on its inputs."})
+        return result, {"kind": "main", "index": 0}
+
+    @app.callback(
         Output(ids.PKG_EXTRAS, "data"),
         Input(ids.PKG_RESULT, "data"),
         background=True,

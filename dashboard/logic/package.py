@@ -32,6 +32,7 @@ from dashboard.logic.package_inputs import FormValues, check_form, with_ally_pos
 from dashboard.logic.trade import partner_names, partner_totals
 from dashboard.state import diversion_exposure, item_table
 from dashboard.theme import TIER_LABELS, fmt_bn, fmt_count, fmt_pct, fmt_score, fmt_usd, truncate
+from optimizer.errors import DecontrolError
 from optimizer.estimation.risk import RISK_SCALE, RISK_UNIT
 from optimizer.estimation.space import nothing_to_offer
 from optimizer.formatting import fmt_usd_significant
@@ -871,3 +872,23 @@ def shown_from_button(triggered: Any, clicks: list | None) -> Any:
         return no_update  # buttons re-created by a re-render, not clicked
     index = int(triggered["index"])
     return {"kind": "main", "index": 0} if index < 0 else {"kind": "alternative", "index": index}
+
+
+def restore_last_run(ds: Any, values: FormValues, last: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The session's last run solved again when the builder reappears, or None.
+
+    The builder's result stores live in memory (a result restored from browser storage re-ran the
+    background phase on every page load), so the page comes back empty while its inputs are kept.
+    When the inputs on screen are those of the session's last run (`last`, the Scenarios page's
+    copy of it), that run is solved again, once (tens of milliseconds on shipped data): the package
+    and its frontier return. Inputs changed since, or a form that no longer passes its checks, give
+    None: nothing runs that the analyst did not ask for."""
+    if not last or not last.get("ok") or not last.get("scenario"):
+        return None
+    try:
+        result = run_package(ds, values)
+    except DecontrolError:
+        return None
+    if not result.get("ok") or result.get("scenario") != last["scenario"]:
+        return None
+    return result

@@ -122,8 +122,9 @@ def test_cancel_stops_a_slow_frontier_and_keeps_the_package(browser, slow_run_se
 
 
 def test_locks_and_inputs_survive_leaving_and_returning(page):
-    """The router rebuilt the page at its defaults: the locks and the target were gone. The inputs are
-    kept (the result is not: one click on Run gives the same package again)."""
+    """The router rebuilt the page at its defaults: the locks, the target and the package were gone.
+    The inputs are kept, and the session's last run is solved again on return: the same package and
+    its frontier are back without a click (changed inputs are not run: tests/dashboard/logic)."""
     page.goto("/package")
     page.wait_for_selector("#pkg-side-trade .h6")
     page.fill("#pkg-target", "0.002")
@@ -138,6 +139,7 @@ def test_locks_and_inputs_survive_leaving_and_returning(page):
     page.click("nav a.nav-link:has-text('Package builder')")
     page.wait_for_selector("#pkg-side-trade .h6")
     assert page.input_value("#pkg-target") == "0.002" and page.input_value("#pkg-locks") == "5A003"
-    _run(page)
+    page.wait_for_selector("#pkg-table table")  # no click: the last run is back
     assert page.locator("#pkg-table tbody").inner_text() == before
+    assert "last run" in page.locator("#pkg-opened-note").inner_text()
     page.wait_for_selector("#pkg-frontier .scatterlayer .point")

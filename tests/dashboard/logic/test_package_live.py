@@ -37,3 +37,16 @@ def test_a_target_change_is_a_live_rerun_of_the_same_settings(shipped_ds):
     extras = [package.run_extras(shipped_ds, r, frontier_points=8, alternatives=0) for r in (first, second)]
     assert extras[0]["frontier"] == extras[1]["frontier"]  # the frontier does not depend on the target
     assert extras[0]["run_id"] != extras[1]["run_id"]
+
+
+def test_the_last_run_is_restored_only_for_its_own_inputs(shipped_ds):
+    """Coming back to the builder solves the session's last run again, and nothing else."""
+    last = package.run_package(shipped_ds, _values(target_bn=0.002, locks="5A003"))
+    again = package.restore_last_run(shipped_ds, _values(target_bn=0.002, locks="5A003"), last)
+    assert again is not None and again["scenario"] == last["scenario"]
+    assert again["package"]["items"] and again["package"]["items"] == last["package"]["items"]
+    # inputs changed since the run, no run yet, a failed run, a form that no longer passes: nothing
+    assert package.restore_last_run(shipped_ds, _values(target_bn=0.002, locks="5A003, 6C005"), last) is None
+    assert package.restore_last_run(shipped_ds, _values(), None) is None
+    assert package.restore_last_run(shipped_ds, _values(), {"ok": False}) is None
+    assert package.restore_last_run(shipped_ds, _values(target_bn=-1), last) is None
