@@ -145,11 +145,13 @@ def test_the_package_and_left_out_downloads(page):
     name, text = _read_download(page, "#pkg-csv")
     comments, rows = _csv_parts(text)
     assert name.startswith("package_CHN") and comments[0].startswith("# Proposed package for CHN")
-    assert any("SYNTHETIC" in c for c in comments) and rows[0].startswith("eccn,heading,mode")
+    header = rows[0].split(",")
+    assert any("SYNTHETIC" in c for c in comments) and header[0] == "eccn"
+    assert {"heading", "mode", "value_usd", "risk", "tier", "why"} <= set(header)  # the analyst's columns
     assert len(rows) - 1 == table_rows
     name, text = _read_download(page, "#pkg-excluded-csv")
     comments, rows = _csv_parts(text)
-    assert name.startswith("left-out_CHN") and rows[0] == "eccn,reason,detail" and len(rows) > 100
+    assert name.startswith("left-out_CHN") and rows[0] == "eccn,reason,reason_label,detail" and len(rows) > 100
     assert any(r.split(",")[1] == "foundational" for r in rows[1:])
     page.wait_for_selector("#pkg-cancel:disabled")  # the background phase is done before the page closes
 

@@ -63,64 +63,6 @@ def test_infeasible_target_offers_the_largest_achievable_one(page, screenshot):
     assert "Proposed package" in page.locator("#pkg-status").inner_text()
 
 
-@pytest.fixture()
-def slow_run_server(tmp_path, monkeypatch):
-    """The dashboard in a thread of this process, with a frontier phase that never ends by itself (so it can be
-    cancelled): the job forkserver preloads `slow_extras`, which patches the frontier phase."""
-    import threading
-    from pathlib import Path
-
-    from werkzeug.serving import make_server
-
-    from dashboard import jobs
-    from dashboard.app import create_app
-
-    monkeypatch.setenv("DECONTROL_HOME", str(tmp_path))
-    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent))
-    monkeypatch.setattr(jobs, "FORKSERVER_PRELOAD", [*jobs.FORKSERVER_PRELOAD, "slow_extras"])
-    # The forkserver is one per process and keeps the preload list it started with: one started
-    # earlier in this process would run the real (fast) frontier and the test would race it.
-    # Stop it now so the job's forkserver is started with `slow_extras`, and again afterwards so
-    # no later job in this process inherits the slow frontier.
-    _stop_forkserver()
-    app = create_app(cache_dir=tmp_path / "jobs")
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    _stop_forkserver()
-
-
-def _stop_forkserver() -> None:
-    from multiprocess import forkserver
-
-    forkserver._forkserver._stop()
-
-
-def test_cancel_stops_a_slow_frontier_and_keeps_the_package(browser, slow_run_server):
-    from tests.dashboard.conftest import WAIT_MS, _wait_for_function
-
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    page.wait_for_function = lambda expression, timeout=None, **kw: _wait_for_function(page, expression, timeout)
-    page.goto(slow_run_server + "/package")
-    page.wait_for_selector("#pkg-side-trade .h6")
-    page.click("#pkg-run")
-    page.wait_for_selector("#pkg-table table")  # the package is shown at once
-    page.wait_for_selector("#pkg-cancel:not([disabled])")
-    assert page.locator("#pkg-run").is_disabled()
-    # a cold job start: a fresh forkserver importing the app, then the job loading the data (WAIT_MS)
-    page.wait_for_function("document.querySelector('#pkg-progress-text').innerText.includes('frontier')")
-    page.click("#pkg-cancel")
-    page.wait_for_selector("#pkg-run:not([disabled])")
-    page.wait_for_selector("#pkg-cancel[disabled]")
-    assert page.locator("#pkg-table table").count() == 1
-    assert "traced after the package" in page.locator("#pkg-frontier").inner_text()
-    context.close()
-
-
 def test_locks_and_inputs_survive_leaving_and_returning(page):
     """The router rebuilt the page at its defaults: the locks, the target and the package were gone.
     The inputs are kept, and the session's last run is solved again on return: the same package and
