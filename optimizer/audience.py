@@ -8,6 +8,7 @@ weights, marginal risk, notes, override authors. The filter is a *whitelist* app
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 import pandas as pd
@@ -122,6 +123,19 @@ INTERNAL_MARKERS: tuple[str, ...] = (
     "notes",
     "marginal",
 )
+#: The markers among them that name an internal *field*, not a word: found only where they stand on
+#: their own as a key, a cell, a label or a part of an identifier (`"notes"`, `Notes:`, `,notes,`,
+#: `analyst_notes`), never as a word of running text ("banknotes", "Subheading Notes 1 & 2" in an HS
+#: name).
+FIELD_MARKERS: tuple[str, ...] = ("notes",)
+_FIELD_PATTERNS = {m: re.compile(rf"(?:(?<=\\n)|(?<![a-z0-9 ])){m}(?![a-z0-9 ])") for m in FIELD_MARKERS}
+
+
+def internal_markers_in(text: str) -> list[str]:
+    """The `INTERNAL_MARKERS` found in `text` (any case): a word marker anywhere, a field marker
+    (`FIELD_MARKERS`) where it stands on its own. [] means the text is safe for an ally."""
+    low = text.lower()
+    return [m for m in INTERNAL_MARKERS if (_FIELD_PATTERNS[m].search(low) if m in _FIELD_PATTERNS else m in low)]
 
 
 def check_audience(audience: str) -> Audience:

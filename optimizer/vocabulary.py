@@ -21,8 +21,9 @@ Mode = StrEnum("Mode", ["LIFT", "EXCEPTION", "APPROVAL", "MEU_REMOVAL"])
 Status = StrEnum("Status", ["OPTIMAL", "FEASIBLE", "INFEASIBLE", "TIME_LIMIT"])
 #: An ally's position on an item (or a group of items).
 Position = StrEnum("Position", ["SUPPORT", "NEUTRAL", "OPPOSE"])
-#: Why an item is left out of a package, in the order the screens check them (the first that
-#: applies is reported).
+#: Why an item is left out of a package: first the screens', in the order they check them (the first
+#: that applies is reported), from `NLR` to `NOT_NEEDED`; then, from `SHORT_OF_TARGET`, why an item is
+#: out of a scenario no package meets (`optimizer.model.results.infeasible_reasons`).
 Reason = StrEnum(
     "Reason",
     [
@@ -37,6 +38,17 @@ Reason = StrEnum(
         "VALUE_UNKNOWN",
         "COHERENCE",
         "NOT_NEEDED",
+        "SHORT_OF_TARGET",
+        "NO_VALUE",
+        "NOT_IN_BEST",
+        "RISK_BUDGET",
+        "MAX_ITEMS",
+        "CATEGORY_CAPS",
+        "NESTING",
+        "ALLY_POSITIONS",
+        "FORCED",
+        "MODE_CHOICE",
+        "NO_PACKAGE",
     ],
 )
 
@@ -51,8 +63,11 @@ STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
 FOUND: tuple[str, ...] = (Status.OPTIMAL.value, Status.FEASIBLE.value)
 #: Allies' positions, from the most to the least favourable.
 POSITIONS: tuple[str, ...] = tuple(p.value for p in Position)
+_NO_PACKAGE_FROM = [*Reason].index(Reason.SHORT_OF_TARGET)
 #: Exclusion reasons of the screens (`optimizer.model.constraints.define_exclusions`), in check order.
-REASONS: tuple[str, ...] = tuple(r.value for r in Reason)
+REASONS: tuple[str, ...] = tuple(r.value for r in [*Reason][:_NO_PACKAGE_FROM])
+#: Why an item is out of a scenario no package meets (`optimizer.model.results.infeasible_reasons`).
+INFEASIBLE_REASONS: tuple[str, ...] = tuple(r.value for r in [*Reason][_NO_PACKAGE_FROM:])
 
 #: Why an item is left out, in words: one label per reason code, read by the dashboard's "items left
 #: out", the briefing deck and workbook and the CLI. The screens' reasons (`Reason`, in check order)
@@ -69,17 +84,17 @@ REASON_LABELS: dict[str, str] = {
     Reason.VALUE_UNKNOWN.value: "Value unknown (software, technology or no HS mapping)",
     Reason.COHERENCE.value: "Software or technology without its hardware",
     Reason.NOT_NEEDED.value: "Not needed to reach the target",
-    "short_of_target": "In the largest achievable package, still short of the target",
-    "no_value": "Adds no concession value",
-    "not_in_best": "Not in the best package found (largest achievable not proven)",
-    "risk_budget": "Would break the risk budget",
-    "max_items": "Would break the maximum number of items",
-    "category_caps": "Would break a cap per category",
-    "nesting": "Its parent entry or sub-item is in the package",
-    "ally_positions": "Fixed out by an ally's position",
-    "forced": "Would clash with the items that must be in",
-    "mode_choice": "Would break the one-instrument-per-item rule",
-    "no_package": "No package satisfies the constraints",
+    Reason.SHORT_OF_TARGET.value: "In the largest achievable package, still short of the target",
+    Reason.NO_VALUE.value: "Adds no concession value",
+    Reason.NOT_IN_BEST.value: "Not in the best package found (largest achievable not proven)",
+    Reason.RISK_BUDGET.value: "Would break the risk budget",
+    Reason.MAX_ITEMS.value: "Would break the maximum number of items",
+    Reason.CATEGORY_CAPS.value: "Would break a cap per category",
+    Reason.NESTING.value: "Its parent entry or sub-item is in the package",
+    Reason.ALLY_POSITIONS.value: "Fixed out by an ally's position",
+    Reason.FORCED.value: "Would clash with the items that must be in",
+    Reason.MODE_CHOICE.value: "Would break the one-instrument-per-item rule",
+    Reason.NO_PACKAGE.value: "No package satisfies the constraints",
 }
 
 
@@ -93,6 +108,7 @@ def reason_label(reason: str) -> str:
 
 __all__ = [
     "FOUND",
+    "INFEASIBLE_REASONS",
     "MODES",
     "POLICY_TIERS",
     "REASONS",

@@ -3,43 +3,46 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
 
 from dashboard.figures.common import Provenance, bn_axis, empty_figure, with_provenance
 from dashboard.theme import BLUE, GREEN, NAVY, ORANGE, RED, fmt_usd
 
+if TYPE_CHECKING:
+    from optimizer.model.frontier import FrontierPoint
+
 BN = 1e9
 SERIES_COLORS: tuple[str, ...] = (NAVY, ORANGE, GREEN, BLUE, RED, "#8e44ad")
 
 
 def frontiers_overlay(
-    series: Mapping[str, Sequence[dict]],
+    series: Mapping[str, Sequence[FrontierPoint]],
     prov: Provenance,
     audience: str = "internal",
     chosen: Mapping[str, dict] | None = None,
 ) -> go.Figure:
     """One line per scenario. Analysts see least risk against value; allies see value against the
-    number of items (they never see risk). `series`: name -> points with `achieved_usd`, `n_items`
-    and (internal only) `risk`. `chosen`: name -> the scenario's saved package as one such point,
-    drawn as a star in the scenario's colour (a frontier shows what was possible, the star what
-    was chosen)."""
+    number of items (they never see risk). `series`: name -> frontier points (`achieved_usd`,
+    `n_items` and, internal only, `risk`). `chosen`: name -> the scenario's saved package as a dict
+    with those keys, drawn as a star in the scenario's colour (a frontier shows what was possible,
+    the star what was chosen)."""
     fig = go.Figure()
     top = 0.0
+    x: list[float]
+    y: list[float | None]
     for i, (name, points) in enumerate(series.items()):
         if audience == "ally":
-            pts = sorted((p for p in points if p.get("achieved_usd")), key=lambda p: p["n_items"])
-            x, y = [p["n_items"] for p in pts], [p["achieved_usd"] / BN for p in pts]
+            pts = sorted((p for p in points if p.achieved_usd), key=lambda p: p.n_items)
+            x, y = [p.n_items for p in pts], [_usd(p) / BN for p in pts]
             hover = "%{customdata} per year with %{x} items<extra>" + name + "</extra>"
         else:
-            pts = sorted(
-                (p for p in points if p.get("achieved_usd") and p.get("risk") is not None),
-                key=lambda p: p["achieved_usd"],
-            )
-            x, y = [p["achieved_usd"] / BN for p in pts], [p["risk"] for p in pts]
+            pts = sorted((p for p in points if p.achieved_usd and p.risk is not None), key=_usd)
+            x, y = [_usd(p) / BN for p in pts], [p.risk for p in pts]
             hover = "%{customdata} per year · risk %{y:.2f}<extra>" + name + "</extra>"
         if pts:
-            top = max([top, *(p["achieved_usd"] / BN for p in pts)])
+            top = max([top, *(_usd(p) / BN for p in pts)])
             color = SERIES_COLORS[i % len(SERIES_COLORS)]
             fig.add_scatter(
                 x=x,
@@ -47,7 +50,7 @@ def frontiers_overlay(
                 name=name,
                 mode="lines+markers",
                 hovertemplate=hover,
-                customdata=[fmt_usd(p["achieved_usd"]) for p in pts],
+                customdata=[fmt_usd(p.achieved_usd) for p in pts],
                 line=dict(color=color, width=1.5, shape="hv"),
                 marker=dict(size=7, color=color),
             )
@@ -83,3 +86,8 @@ def frontiers_overlay(
         fig.update_layout(xaxis=money, yaxis_title="Least total risk (risk points, analyst weights)")
     fig.update_layout(height=340, margin=dict(l=60, r=20, t=30, b=50), legend=dict(orientation="h", y=-0.25))
     return with_provenance(fig, prov)
+
+
+def _usd(p: FrontierPoint) -> float:
+    """A drawn point's achieved value (the points drawn are those that reached a package)."""
+    return float(p.achieved_usd or 0.0)

@@ -20,7 +20,7 @@ from dashboard.logic.items import check_year, trade_provenance
 from dashboard.logic.trade import partner_names
 from dashboard.state import item_table
 from dashboard.theme import fmt_pct, fmt_score, fmt_usd
-from optimizer.audience import INTERNAL_MARKERS, items_for, package_for
+from optimizer.audience import internal_markers_in, items_for, package_for
 
 #: Grid fields shown to allies (display text next to whitelisted numbers).
 ALLY_GRID_FIELDS: tuple[str, ...] = (
@@ -187,9 +187,9 @@ def internal_fields_in(payload: Any) -> list[str]:
 
     A file download (`{"content": <base64>, "base64": true}`) is read as what it holds (the text of
     a deck's or workbook's XML parts), not as its encoding: base64 letters spell "risk" by chance in
-    about one large file in ten, and what matters is whether the file's own text says it."""
-    text = json.dumps(_readable(payload), default=str).lower()
-    return [m for m in INTERNAL_MARKERS if m in text]
+    about one large file in ten, and what matters is whether the file's own text says it. A field
+    marker ("notes") counts as a key, a cell or a label, not as a word of an HS name ("banknotes")."""
+    return internal_markers_in(json.dumps(_readable(payload), default=str))
 
 
 def _readable(payload: Any) -> Any:
@@ -204,7 +204,8 @@ def _readable(payload: Any) -> Any:
 
 
 def _decoded_text(content: str) -> str:
-    """The text of a base64 file: the XML parts of a zip (PPTX, XLSX) without their tags, else UTF-8."""
+    """The text of a base64 file: the XML parts of a zip (PPTX, XLSX) with their tags as "|" (a cell's
+    or a text run's edges stay visible), else UTF-8."""
     import base64
     import io
     import re
@@ -215,4 +216,4 @@ def _decoded_text(content: str) -> str:
         return raw.decode("utf-8", errors="replace")
     with zipfile.ZipFile(io.BytesIO(raw)) as z:
         parts = [z.read(n).decode("utf-8", errors="replace") for n in z.namelist() if n.endswith(".xml")]
-    return re.sub(r"<[^>]+>", " ", " ".join(parts))
+    return re.sub(r"<[^>]+>", "|", " ".join(parts))

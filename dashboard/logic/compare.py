@@ -9,14 +9,18 @@ through `optimizer.audience` (no risk, value against number of items).
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dashboard.figures.common import Kind, Provenance
 from dashboard.state import memo
 from optimizer.audience import package_for
 from optimizer.errors import DecontrolError
 from optimizer.model.results import PackageResult
+
+if TYPE_CHECKING:
+    from optimizer.model.frontier import FrontierPoint
 
 BN = 1e9
 FRONTIER_POINTS = 12
@@ -69,28 +73,27 @@ def diffs(records: list[Any]) -> list[dict[str, Any]]:
 
 def frontier_points(
     ds: Any, inputs: dict[str, Any], data_dir: Path | None, points: int = FRONTIER_POINTS
-) -> list[dict]:
-    """The frontier of a scenario's inputs (cached per dataset and inputs): achieved value, risk, items."""
+) -> list[FrontierPoint]:
+    """The frontier of a scenario's inputs (cached per dataset and inputs): its points that reached a
+    package (achieved value, risk, number of items), without their lines."""
     key = ("compare-frontier", json.dumps(inputs, sort_keys=True, default=str), points)
 
-    def compute() -> list[dict]:
+    def compute() -> list[FrontierPoint]:
         from optimizer.model import compute_frontier
         from optimizer.model.scenario import Scenario
         from optimizer.scenarios.run import items_for_inputs
 
         items, known, _warnings, _ds = items_for_inputs(inputs, data_dir)
         scenario = Scenario.from_dict(inputs.get("scenario") or {})
-        front = compute_frontier(items, scenario, points=points, known_eccns=known).to_dict()
-        return [
-            {"achieved_usd": p.get("achieved_usd"), "risk": p.get("risk"), "n_items": p.get("n_items", 0)}
-            for p in front.get("points", [])
-            if p.get("achieved_usd") is not None
-        ]
+        front = compute_frontier(items, scenario, points=points, known_eccns=known)
+        return [replace(p, items=[]) for p in front.points if p.achieved_usd is not None]
 
     return memo(ds, key, compute)
 
 
-def frontier_series(ds: Any, records: list[Any], data_dir: Path | None, audience: str = "internal") -> dict[str, list]:
+def frontier_series(
+    ds: Any, records: list[Any], data_dir: Path | None, audience: str = "internal"
+) -> dict[str, list[FrontierPoint]]:
     """name -> frontier points (allies: without the risk of each point)."""
     out = {}
     for rec in records:
@@ -98,7 +101,7 @@ def frontier_series(ds: Any, records: list[Any], data_dir: Path | None, audience
             pts = frontier_points(ds, rec.inputs or {}, data_dir)
         except DecontrolError:
             pts = []
-        out[rec.name] = pts if audience == "internal" else [{k: p[k] for k in ("achieved_usd", "n_items")} for p in pts]
+        out[rec.name] = pts if audience == "internal" else [replace(p, risk=None) for p in pts]
     return out
 
 

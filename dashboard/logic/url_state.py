@@ -72,17 +72,7 @@ def items_url_view(ds: Any, search: str | None, eccns: set[str]) -> UrlView:
     query = parse_query(search)
     view = UrlView()
     _partner(ds, query, view)
-    if "year" in query:
-        years = item_years(ds)
-        try:
-            y = int(query["year"])
-        except ValueError:
-            y = None
-        if y in years:
-            view.values["year"] = y
-        else:
-            span = f"{years[0]}–{years[-1]}" if years else "none"
-            view.problems.append(f"No trade year '{query['year']}' in the data (years {span}): showing the latest.")
+    _year(ds, query, view)
     if "item" in query:
         eccn = query["item"].upper()
         if eccn in eccns:
@@ -211,6 +201,40 @@ def _number(text: str, lo: float | None = None, hi: float | None = None) -> floa
     return x
 
 
+def _bounded(
+    query: dict[str, str],
+    key: str,
+    view: UrlView,
+    out: str,
+    label: str,
+    refusal: str,
+    lo: float | None = None,
+    hi: float | None = None,
+    whole: bool = False,
+) -> None:
+    """`query[key]` as the number `out` when it lies within [lo, hi] (and is whole, with `whole`);
+    else the message "<label> '<value>' <refusal>" and the form's default."""
+    if key not in query:
+        return
+    x = _number(query[key], lo, hi)
+    if x is None or (whole and x != int(x)):
+        view.problems.append(f"{label} '{query[key]}' {refusal}")
+    else:
+        view.values[out] = int(x) if whole else x
+
+
+def _choice(
+    query: dict[str, str], key: str, choices: tuple[str, ...], view: UrlView, out: str, what: str, fallback: str
+) -> None:
+    """`query[key]` as `out` when it is one of `choices`; else "Unknown <what> ..." and `fallback`."""
+    if key not in query:
+        return
+    if query[key] in choices:
+        view.values[out] = query[key]
+    else:
+        view.problems.append(f"Unknown {what} '{query[key]}' (one of {', '.join(choices)}): {fallback}.")
+
+
 def _flag(query: dict[str, str], key: str, label: str, view: UrlView, out: str) -> None:
     if key not in query:
         return
@@ -258,31 +282,14 @@ def package_url_view(ds: Any, search: str | None) -> UrlView:
             view.problems.append(
                 f"Target '{query['target']}' is not an amount with its unit (e.g. 5m, 2.5bn): showing the suggested target."
             )
-    if "objective" in query:
-        if query["objective"] in OBJECTIVES:
-            v["objective"] = query["objective"]
-        else:
-            view.problems.append(
-                f"Unknown objective '{query['objective']}' (one of {', '.join(OBJECTIVES)}): least risk."
-            )
-    if "fa" in query:
-        fa = _number(query["fa"], 0, 1)
-        if fa is None:
-            view.problems.append(f"Foreign-availability threshold '{query['fa']}' is not between 0 and 1: the default.")
-        else:
-            v["min_fa"] = fa
-    if "max" in query:
-        n = _number(query["max"], 1)
-        if n is None or n != int(n):
-            view.problems.append(f"Max items '{query['max']}' is not a whole number of at least 1: no limit.")
-        else:
-            v["max_items"] = int(n)
-    if "risk" in query:
-        r = _number(query["risk"], 0)
-        if r is None:
-            view.problems.append(f"Risk budget '{query['risk']}' is not a number of points >= 0: no budget.")
-        else:
-            v["risk_budget"] = r
+    _choice(query, "objective", OBJECTIVES, view, "objective", "objective", "least risk")
+    _bounded(
+        query, "fa", view, "min_fa", "Foreign-availability threshold", "is not between 0 and 1: the default.", 0, 1
+    )
+    _bounded(
+        query, "max", view, "max_items", "Max items", "is not a whole number of at least 1: no limit.", 1, whole=True
+    )
+    _bounded(query, "risk", view, "risk_budget", "Risk budget", "is not a number of points >= 0: no budget.", 0)
     if "modes" in query:
         asked = [m.strip() for m in query["modes"].split(",") if m.strip()]
         unknown = [m for m in asked if m not in MODES]
@@ -295,19 +302,8 @@ def package_url_view(ds: Any, search: str | None) -> UrlView:
     for key, out in (("lock", "locks"), ("force", "forced")):
         if key in query:
             v[out] = ", ".join(e for e in re.split(r"[\s,;]+", query[key].upper()) if e)
-    if "allies" in query:
-        if query["allies"] in ALLY_POLICIES:
-            v["ally_policy"] = query["allies"]
-        else:
-            view.problems.append(
-                f"Unknown ally policy '{query['allies']}' (one of {', '.join(ALLY_POLICIES)}): exclude."
-            )
-    if "penalty" in query:
-        p = _number(query["penalty"], 0)
-        if p is None:
-            view.problems.append(f"Ally penalty '{query['penalty']}' is not a number >= 0: the default.")
-        else:
-            v["ally_penalty"] = p
+    _choice(query, "allies", ALLY_POLICIES, view, "ally_policy", "ally policy", "exclude")
+    _bounded(query, "penalty", view, "ally_penalty", "Ally penalty", "is not a number >= 0: the default.", 0)
     _flag(query, "coherence", "coherence", view, "coherence")
     _flag(query, "bis_alone", "'BIS alone'", view, "bis_alone")
     _flag(query, "nodiv", "the diversion screen", view, "no_diversion")
@@ -411,12 +407,7 @@ def allies_url_view(ds: Any, search: str | None, choices: tuple[str, ...]) -> Ur
             view.problems.append(
                 f"Not among the coalition allies ({', '.join(choices)}), left out: {', '.join(unknown)}."
             )
-    if "budget" in query:
-        b = _number(query["budget"], 0)
-        if b is None:
-            view.problems.append(f"Risk budget '{query['budget']}' is not a number of points >= 0: the default.")
-        else:
-            view.values["budget"] = b
+    _bounded(query, "budget", view, "budget", "Risk budget", "is not a number of points >= 0: the default.", 0)
     if "positions" in query:
         view.values["positions"] = query["positions"]
     return view

@@ -34,6 +34,7 @@ from optimizer.cli.common import add_data_flag, emit_frame, emit_json
 from optimizer.errors import DecontrolError, InfeasibleError
 from optimizer.estimation.risk import RISK_UNIT
 from optimizer.formatting import fmt_number, fmt_share, fmt_usd
+from optimizer.licensing import LICENSING_COLUMNS
 from optimizer.model.scenario import DEFAULT_MIN_FA, OBJECTIVES, SOLVERS, Scenario, read_scenario_json, with_overrides
 from optimizer.vocabulary import reason_label
 
@@ -287,19 +288,6 @@ def load_items(args: argparse.Namespace, scenario: Scenario) -> tuple[pd.DataFra
 
     table = for_scenario(ds, table, partner, scenario.max_diversion)
     return table, set(ds.ccl["eccn"].astype(str)), warnings
-
-
-#: Columns an edited table takes from the licensing model, whatever the file says: the partner's
-#: licence requirements are regulation, not an analyst's judgement.
-LICENSING_COLUMNS: tuple[str, ...] = (
-    "licence_required",
-    "binding_reasons",
-    "licence_basis",
-    "instruments",
-    "instrument_detail",
-    "decided_by",
-    "decided_by_detail",
-)
 
 
 def align_with_rules(

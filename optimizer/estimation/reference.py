@@ -33,21 +33,10 @@ from typing import Any
 
 import pandas as pd
 
+from optimizer.licensing import LICENSING_COLUMNS
+
 #: Columns of the reference `enforce_floor` and the licensing alignment read.
-REFERENCE_COLUMNS: tuple[str, ...] = (
-    "eccn",
-    "tier",
-    "tier_floor",
-    "tier_reason",
-    "partner",
-    "licence_required",
-    "binding_reasons",
-    "licence_basis",
-    "instruments",
-    "instrument_detail",
-    "decided_by",
-    "decided_by_detail",
-)
+REFERENCE_COLUMNS: tuple[str, ...] = ("eccn", "tier", "tier_floor", "tier_reason", "partner", *LICENSING_COLUMNS)
 
 #: Bumped when the entry's layout changes.
 FORMAT = 1

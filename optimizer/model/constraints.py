@@ -21,6 +21,7 @@ from optimizer import vocabulary
 from optimizer.errors import DecontrolError
 from optimizer.model.items import ally_columns, unknown_items
 from optimizer.model.structure import VALUE_UNIT, PackageModel, parent_of
+from optimizer.vocabulary import Reason
 
 Rows = dict[str, pulp.LpConstraint]
 GE, LE, EQ = pulp.LpConstraintGE, pulp.LpConstraintLE, pulp.LpConstraintEQ
@@ -87,30 +88,30 @@ def define_exclusions(m: PackageModel) -> dict[str, tuple[str, str]]:
     for item in m.ids:
         tier, fa, value = tiers[item], fas[item], values[item]
         if tier == "nlr":
-            out[item] = ("nlr", "no licence required to the partner: nothing to relieve")
+            out[item] = (Reason.NLR, "no licence required to the partner: nothing to relieve")
         elif tier == "foundational":
-            out[item] = ("foundational", "foundational control: never in a package")
+            out[item] = (Reason.FOUNDATIONAL, "foundational control: never in a package")
         elif not m.offered.get(item):
-            out[item] = ("no_instrument", f"none of the allowed instruments ({', '.join(sc.modes)}) exists for it")
+            out[item] = (Reason.NO_INSTRUMENT, f"none of the allowed instruments ({', '.join(sc.modes)}) exists for it")
         elif sc.bis_alone and deciders[item] not in ("", "bis"):
-            out[item] = ("not_bis_alone", f"not for BIS alone: decided by {deciders[item]}")
+            out[item] = (Reason.NOT_BIS_ALONE, f"not for BIS alone: decided by {deciders[item]}")
         elif item in locks:
-            out[item] = ("locked", "locked by the analyst")
+            out[item] = (Reason.LOCKED, "locked by the analyst")
         elif item in forced:
             continue
         elif fa < min_fa:
-            out[item] = ("fa_below_threshold", f"foreign availability {fa:.2f} below the threshold {min_fa:.2f}")
+            out[item] = (Reason.FA_BELOW_THRESHOLD, f"foreign availability {fa:.2f} below the threshold {min_fa:.2f}")
         elif max_div is not None and not math.isnan(divs[item]) and divs[item] >= max_div:
             out[item] = (
-                "diversion_signal",
+                Reason.DIVERSION_SIGNAL,
                 f"diversion signal {divs[item]:.2f} at or above {max_div:.2f}"
                 + (f": {signals[item]}" if signals.get(item) else ""),
             )
         elif screen_allies and item in opposed:
-            out[item] = ("ally_opposes", f"opposed by {', '.join(opposed[item])}")
+            out[item] = (Reason.ALLY_OPPOSES, f"opposed by {', '.join(opposed[item])}")
         elif value is None or math.isnan(value):
             out[item] = (
-                "value_unknown",
+                Reason.VALUE_UNKNOWN,
                 "concession value unknown (software/technology or no HS mapping): it cannot count towards the target",
             )
     for item in sorted(forced):
@@ -121,7 +122,7 @@ def define_exclusions(m: PackageModel) -> dict[str, tuple[str, str]]:
             m.warnings.append(f"forced item {item} has no known value: it adds nothing to the target")
         if max_div is not None and not math.isnan(divs[item]) and divs[item] >= max_div:
             m.warnings.append(f"forced item {item} shows a strong diversion signal ({divs[item]:.2f} >= {max_div:.2f})")
-    m.opposed = {i: a for i, a in opposed.items() if i not in out or out[i][0] == "ally_opposes"}
+    m.opposed = {i: a for i, a in opposed.items() if i not in out or out[i][0] == Reason.ALLY_OPPOSES}
     if not screen_allies and "ally_positions" not in m.relaxed and sc.ally_penalty > 0:
         m.penalty = {i: sc.ally_penalty * len(a) for i, a in opposed.items() if i not in out}
     m.excluded.update(out)

@@ -24,6 +24,7 @@ import pandas as pd
 from optimizer import vocabulary
 from optimizer.errors import DecontrolError
 from optimizer.estimation.config import ITEM_TIERS
+from optimizer.licensing import LICENSING_COLUMNS
 from optimizer.model.scenario import normalise_item_id
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("eccn", "tier", "value_usd", "risk", "fa_score")
@@ -39,13 +40,7 @@ PASS_THROUGH: tuple[str, ...] = (
     "partner",
     "year",
     "source",
-    "licence_required",
-    "binding_reasons",
-    "licence_basis",
-    "instruments",
-    "instrument_detail",
-    "decided_by",
-    "decided_by_detail",
+    *LICENSING_COLUMNS,
     "value_basis",
     "diversion_signal",
 )

@@ -24,6 +24,7 @@ from optimizer.model.items import validate_items
 from optimizer.model.results import PackageResult, infeasible_reasons, package_result, read_choices
 from optimizer.model.scenario import Scenario
 from optimizer.model.solve import solve_model
+from optimizer.vocabulary import Status
 
 if TYPE_CHECKING:
     from optimizer.model.frontier import FrontierResult
@@ -112,12 +113,12 @@ def solve_built(m: PackageModel, table: pd.DataFrame, *, with_marginal: bool = T
     if ach is not None:
         if outcome.has_solution:  # the package is a witness: the largest achievable is at least its value
             ach.raise_low(sum(m.value[(i, md)] for i, md in choices.items()) * VALUE_UNIT, choices)
-        elif outcome.status == "infeasible":
+        elif outcome.status == Status.INFEASIBLE:
             if ach.low_usd + CENT >= sc.target_usd:  # the max-value package meets the target: not infeasible
                 choices = dict(ach.choices)
                 outcome = replace(
                     outcome,
-                    status="feasible",
+                    status=Status.FEASIBLE,
                     gap=None,
                     bound=None,
                     objective=None,
@@ -131,7 +132,7 @@ def solve_built(m: PackageModel, table: pd.DataFrame, *, with_marginal: bool = T
     marginal = marginal_risk_per_bn(m, sc.target_usd) if with_marginal and outcome.has_solution else None
     res = package_result(m, outcome, choices, max_achievable_usd=best, marginal_risk_per_bn=marginal)
     label_achievable(res, ach)
-    if res.status == "infeasible":
+    if res.status == Status.INFEASIBLE:
         res.excluded = infeasible_reasons(
             m, None if ach is None else ach.choices, None if ach is None else ach.low_usd, sc.target_usd
         )

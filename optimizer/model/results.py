@@ -27,6 +27,7 @@ from optimizer.licensing.instruments import read_instruments
 from optimizer.model.build import VALUE_UNIT, Option, PackageModel
 from optimizer.model.rows import model_rows
 from optimizer.model.solve import SolveOutcome
+from optimizer.vocabulary import FOUND, Reason
 
 #: Relative tolerance below which a row counts as tight.
 TIGHT = 1e-6
@@ -57,7 +58,8 @@ class PackageLine:
 
 @dataclass
 class ExcludedItem:
-    """An item left out and why (reason: one of constraints.REASONS)."""
+    """An item left out and why (reason: a `vocabulary.Reason`; read back by `from_dict`, the member
+    of its stored code)."""
 
     eccn: str
     reason: str
@@ -111,7 +113,7 @@ class PackageResult:
 
     @property
     def found(self) -> bool:
-        return self.status in ("optimal", "feasible")
+        return self.status in FOUND
 
     @property
     def n_items(self) -> int:
@@ -148,12 +150,15 @@ class PackageResult:
         kw.update({k: v for k, v in d.items() if k in known and k not in _NESTED})
         kw["items"] = [_typed(PackageLine, x) for x in d.get("items") or []]
         kw["excluded"] = [_typed(ExcludedItem, x) for x in d.get("excluded") or []]
+        for e in kw["excluded"]:
+            e.reason = _REASON_OF.get(e.reason, e.reason)  # a code this version does not know stays text
         kw["binding_constraints"] = [_typed(BindingConstraint, x) for x in d.get("binding_constraints") or []]
         kw["warnings"] = list(d.get("warnings") or [])
         return cls(**kw)
 
 
 _NESTED = frozenset({"items", "excluded", "binding_constraints", "warnings"})
+_REASON_OF: dict[Any, Reason] = {r.value: r for r in Reason}
 _REQUIRED = ("achieved_usd", "risk", "ally_penalty", "objective_value", "max_achievable_usd")
 
 
@@ -315,25 +320,25 @@ def _excluded(m: PackageModel, choices: dict[str, str]) -> list[ExcludedItem]:
             continue
         fam = family[item]
         if coherent and group[item] in ("D", "E") and fam in hw_any and not hw_ok.get(fam):
-            out.append(ExcludedItem(item, "coherence", f"no hardware entry of family {fam} can be relieved"))
+            out.append(ExcludedItem(item, Reason.COHERENCE, f"no hardware entry of family {fam} can be relieved"))
         elif m.objective == "max-value":
-            out.append(ExcludedItem(item, "not_needed", "does not fit within the risk budget and other limits"))
+            out.append(ExcludedItem(item, Reason.NOT_NEEDED, "does not fit within the risk budget and other limits"))
         else:
-            out.append(ExcludedItem(item, "not_needed", "the target is met at lower cost without it"))
+            out.append(ExcludedItem(item, Reason.NOT_NEEDED, "the target is met at lower cost without it"))
     order = {i: k for k, i in enumerate(m.ids)}
     return sorted(out, key=lambda e: order.get(e.eccn, 0))
 
 
 #: Reasons an item is out of an infeasible scenario's package (see `infeasible_reasons`), by row family.
-BLOCKING_REASONS: dict[str, str] = {
-    "risk_budget": "risk_budget",
-    "max_items": "max_items",
-    "category_caps": "category_caps",
-    "nesting": "nesting",
-    "coherence": "coherence",
-    "ally_positions": "ally_positions",
-    "forced": "forced",
-    "mode_choice": "mode_choice",
+BLOCKING_REASONS: dict[str, Reason] = {
+    "risk_budget": Reason.RISK_BUDGET,
+    "max_items": Reason.MAX_ITEMS,
+    "category_caps": Reason.CATEGORY_CAPS,
+    "nesting": Reason.NESTING,
+    "coherence": Reason.COHERENCE,
+    "ally_positions": Reason.ALLY_POSITIONS,
+    "forced": Reason.FORCED,
+    "mode_choice": Reason.MODE_CHOICE,
 }
 
 
@@ -352,7 +357,7 @@ def infeasible_reasons(
     if best is None:
         out += [
             ExcludedItem(
-                i, "no_package", "no package satisfies the constraints, whatever the target (see the diagnosis)"
+                i, Reason.NO_PACKAGE, "no package satisfies the constraints, whatever the target (see the diagnosis)"
             )
             for i in m.candidates
         ]
@@ -377,7 +382,7 @@ def infeasible_reasons(
             out.append(
                 ExcludedItem(
                     item,
-                    "short_of_target",
+                    Reason.SHORT_OF_TARGET,
                     f"in the largest achievable package (US${best_usd:,.2f} under the other "
                     f"constraints), which is still US${short:,.2f} short of the target",
                 )
@@ -396,12 +401,12 @@ def infeasible_reasons(
             value = max((m.value[o] for o in m.options_of(item)), default=0.0)
             # not "not needed": no package meets the target, so every item of value would be needed
             if value <= 0:
-                out.append(ExcludedItem(item, "no_value", "adds no concession value"))
+                out.append(ExcludedItem(item, Reason.NO_VALUE, "adds no concession value"))
             else:
                 out.append(
                     ExcludedItem(
                         item,
-                        "not_in_best",
+                        Reason.NOT_IN_BEST,
                         "not in the best package found (the largest achievable is not proven optimal)",
                     )
                 )

@@ -178,3 +178,37 @@ def test_an_ally_cannot_open_an_unshared_scenario_by_guessing(session):
             assert status == 200 and "not shared" in text and "content" not in text
     finally:
         store.set_shared_title(INTERNAL_NAMES[1], "Option B")
+
+
+def _file(name: str, text: str) -> dict:
+    """A download as `dcc.send_bytes` sends it: an XLSX-like zip holding `text` in one XML part."""
+    import base64
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr(name, text)
+    return {"content": base64.b64encode(buf.getvalue()).decode(), "base64": True, "filename": "x.xlsx"}
+
+
+def test_notes_count_as_a_field_or_label_not_as_a_word_of_an_hs_name():
+    hs_names = {
+        "heading": "Games; operated by coins, banknotes, bank cards, tokens or by other means of payment",
+        "hs_name": "Insecticides; other than containing goods specified in Subheading Notes 1 & 2 to this Chapter",
+        "source": "country chart footnotes",
+    }
+    assert internal_fields_in(hs_names) == []
+    assert internal_fields_in([_file("xl/sharedStrings.xml", "<si><t>banknotes</t></si>")]) == []
+    # a real leak: the field as a key, a column, a label, a CSV header, an identifier, a workbook cell
+    leaks = [
+        {"eccn": "3A991", "notes": "keep for the gallium talks"},
+        {"columns": [{"name": "Notes", "id": "eccn"}]},
+        {"children": "Notes: keep for the gallium talks"},
+        {"content": "eccn,heading,notes\n3A991,x,y\n", "filename": "items.csv"},
+        {"content": "notes,eccn\n3A991,x\n", "filename": "items.csv"},
+        {"analyst_notes": ""},
+        [_file("xl/sharedStrings.xml", "<si><t>eccn</t></si><si><t>notes</t></si>")],
+    ]
+    for leak in leaks:
+        assert internal_fields_in(leak) == ["notes"], leak

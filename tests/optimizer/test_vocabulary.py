@@ -32,6 +32,8 @@ def test_one_set_of_reason_labels_for_every_reason_an_item_is_left_out():
     from optimizer.model.results import BLOCKING_REASONS
 
     infeasible = {"short_of_target", "no_value", "not_in_best", "no_package", *BLOCKING_REASONS.values()}
+    assert infeasible <= set(V.REASONS) | set(V.INFEASIBLE_REASONS)
+    assert list(V.REASON_LABELS) == [r.value for r in V.Reason] == [*V.REASONS, *V.INFEASIBLE_REASONS]
     assert set(V.REASONS) | infeasible <= set(V.REASON_LABELS)
     assert list(V.REASON_LABELS)[: len(V.REASONS)] == list(V.REASONS)  # screens first, in check order
     assert V.reason_label("fa_below_threshold") == "Foreign availability below the threshold"

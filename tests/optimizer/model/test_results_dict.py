@@ -5,6 +5,7 @@ import json
 import pytest
 
 from optimizer.model import PackageResult, Scenario, find_alternatives, solve_package
+from optimizer.vocabulary import Reason
 
 
 @pytest.mark.parametrize(
@@ -22,6 +23,13 @@ def test_round_trip(small_table, scenario):
     assert back.to_dict() == d
     assert back.found == res.found and back.choices() == res.choices()
     assert [type(b).__name__ for b in back.binding_constraints] == ["BindingConstraint"] * len(res.binding_constraints)
+    assert res.excluded and all(isinstance(e.reason, Reason) for e in res.excluded + back.excluded)
+    assert json.loads(json.dumps(d))["excluded"] == d["excluded"]  # a member writes as its code
+
+
+def test_a_reason_code_this_version_does_not_know_reads_as_text():
+    back = PackageResult.from_dict({"excluded": [{"eccn": "1A001", "reason": "some_later_reason"}]})
+    assert back.excluded[0].reason == "some_later_reason" and not isinstance(back.excluded[0].reason, Reason)
 
 
 def test_alternatives_round_trip(small_table):
