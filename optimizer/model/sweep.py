@@ -26,7 +26,6 @@ import pulp
 from optimizer.model import mckp
 from optimizer.model.build import VALUE_UNIT, PackageModel
 from optimizer.model.cbc import CbcCrashed, CbcFile, run_cbc
-from optimizer.model.mckp import LABEL as MCKP_LABEL
 from optimizer.model.mckp import Mckp
 from optimizer.model.solve import (
     CBC_OPTIONS,
@@ -182,9 +181,9 @@ class KnapsackSweep(_Sweep):
         if ans.choice is not None:
             self.last = ans.choice
         if ans.choice is None:
-            return SolveOutcome(ans.status, MCKP_LABEL, None, None, None, ans.seconds), {}
+            return SolveOutcome(ans.status, ans.solver, None, None, None, ans.seconds), {}
         choices = self.problem.choices(ans.choice)
-        out = SolveOutcome(ans.status, MCKP_LABEL, ans.objective, ans.bound, ans.gap, ans.seconds)
+        out = SolveOutcome(ans.status, ans.solver, ans.objective, ans.bound, ans.gap, ans.seconds)
         return out, choices
 
 
