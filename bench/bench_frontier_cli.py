@@ -6,7 +6,7 @@ Goals (issue 15): the process >= 5x faster than the naive one and <= 0.6 s; in p
 The table is `bench_optimizer.generate_items` (synthetic) with the rule tiers of the shipped CHN
 table kept (the CLI refuses an edited table that lowers them). Each case runs `--runs` times,
 interleaved (a busy machine slows every case alike); medians are reported, with each solver path:
-`auto` (what the optimizer picks: the knapsack branch and bound up to 100 binaries, CBC above) and `cbc`.
+`auto` (what the optimizer picks: the knapsack solver, `mckp.py`) and `cbc`.
 
 The `--items` table's rule reference (floors, nlr, licensing columns) is cached on disk per content
 of the data files and the code (`optimizer/estimation/reference.py`); the bench uses a private cache

@@ -111,8 +111,10 @@ class ArraySweep:
     once and kept, and a new target only moves the target row's bound, so each LP re-solve starts
     from the previous basis (dual simplex, warm); a MIP, when one is needed, is a fresh instance."""
 
-    def __init__(self, am: ArrayModel, *, time_limit: float, rel_gap: float) -> None:
+    def __init__(self, am: ArrayModel, *, time_limit: float, rel_gap: float, knapsack_first: bool = False) -> None:
         self.am, self.time_limit, self.rel_gap = am, time_limit, rel_gap
+        #: a sweep wants no LP dual: the knapsack solver (`mckp.py`) runs before any LP
+        self.knapsack_first = knapsack_first
         self.row = am.row_range("target").start
         self._lp: Any = None
         self._mckp: Any = None
@@ -137,6 +139,10 @@ class ArraySweep:
         am = self.am
         if target_usd is not None:
             set_array_target(am, target_usd)
+        if self.knapsack_first and am.objective == "min-risk" and self.rel_gap > 0:
+            got = self._knapsack(None)
+            if got is not None:
+                return got[0], got[1], None
         start: FloatArray | None = None
         pi: float | None = None
         lp_bound: float | None = None
@@ -203,7 +209,7 @@ class ArraySweep:
         ans = problem.solve(target, self.rel_gap, self.time_limit, max_nodes=ARRAY_NODE_BUDGET, start=first)
         if ans.status != "optimal" or ans.choice is None:
             return None
-        label = f"{mckp.LABEL}, from the LP's rounded package"
+        label = ans.solver if start is None else f"{ans.solver}, from the LP's rounded package"
         return SolveOutcome("optimal", label, ans.objective, ans.bound, ans.gap, ans.seconds), problem.to_columns(
             ans.choice
         )
@@ -233,7 +239,7 @@ def array_sweep_points(am: ArrayModel, targets: list[float], order: list[int], p
     `frontier.carry` gives the point a package found elsewhere on the sweep."""
     from optimizer.model.frontier import _point
 
-    engine = ArraySweep(am, time_limit=per_point, rel_gap=am.base.scenario.rel_gap)
+    engine = ArraySweep(am, time_limit=per_point, rel_gap=am.base.scenario.rel_gap, knapsack_first=True)
     free = np.flatnonzero((am.risk == 0) & (am.value > 0))
     free = free[np.lexsort((free, -am.value[free]))]
     out: dict[int, Any] = {}

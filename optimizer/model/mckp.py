@@ -40,6 +40,8 @@ BoolArray = npt.NDArray[np.bool_]
 
 #: Label of this path in results.
 LABEL = "decontrol knapsack branch and bound (Lagrangian bound on the target row)"
+#: Label of the exact core DP (`mckp_dp.py`), which `Mckp.solve` runs first.
+DP_LABEL = "decontrol knapsack solver (reduced-cost fixing and a DP on the core; Lagrangian bound)"
 #: Nodes per solve before it stops with the best package found (`feasible`, gap shown).
 MAX_NODES = 20_000
 #: Nodes the solver interface lets one solve take before handing the model to a MILP solver
@@ -59,6 +61,11 @@ class MckpAnswer:
     seconds: float
     nodes: int
     stopped: str = ""  # "nodes" or "time" when the search stopped before its proof
+    solver: str = ""  # the method that found it (a label for results); the branch and bound's by default
+
+    def __post_init__(self) -> None:
+        if not self.solver:
+            self.solver = LABEL
 
 
 class Mckp:
@@ -442,6 +449,19 @@ class Mckp:
                 break
         return out
 
+    def coherent(self, choice: IntArray) -> bool:
+        """Whether a package keeps every rule but the target: allowed modes, forced items chosen, and
+        software of a family only with some hardware of it."""
+        on = choice >= 0
+        if (~self.none_ok & ~on).any() or not self.allowed[np.flatnonzero(on), choice[on]].all():
+            return False
+        if not self.n_comp:
+            return True
+        member = self.comp >= 0
+        hw = np.bincount(self.comp[member & self.is_support & on], minlength=self.n_comp)
+        sw = np.bincount(self.comp[member & ~self.is_support & on], minlength=self.n_comp)
+        return bool(((sw == 0) | (hw > 0)).all())
+
     def _may_drop(self, choice: IntArray, k: int) -> bool:
         g = int(self.comp[k])
         if g < 0 or not self.is_support[k]:
@@ -462,7 +482,28 @@ class Mckp:
     ) -> MckpAnswer:
         """The least-cost package meeting `target` (model units), proven within `rel_gap` unless
         stopped by `time_limit` or `max_nodes`. `start`: a package to begin from (a sweep's
-        neighbour: one meeting a higher target meets this one too)."""
+        neighbour: one meeting a higher target meets this one too).
+
+        The exact core DP (`mckp_dp.solve_dp`: reduced-cost fixing, then dynamic programming on the
+        groups left) runs first; the branch and bound only where it hands the point back."""
+        from optimizer.model.mckp_dp import solve_dp
+
+        exact = solve_dp(self, target, rel_gap, time_limit, start=start)
+        if exact is not None:
+            return exact
+        return self.branch_and_bound(target, rel_gap, time_limit, max_nodes, start)
+
+    def branch_and_bound(
+        self,
+        target: float,
+        rel_gap: float,
+        time_limit: float,
+        max_nodes: int = MAX_NODES,
+        start: IntArray | None = None,
+    ) -> MckpAnswer:
+        """The best-first search on the Lagrangian bound (module docstring): the path `solve` takes
+        when the core DP (`mckp_dp.py`) cannot (a family with too many configurations, too many
+        states)."""
         t0 = time.perf_counter()
         n, _ = self.cost.shape
         state0 = np.full(n, _FREE, dtype=np.int64)
@@ -579,4 +620,4 @@ def target_units(target_usd: float) -> float:
     return target_usd / VALUE_UNIT
 
 
-__all__ = ["LABEL", "MAX_NODES", "NODE_BUDGET", "Mckp", "MckpAnswer", "target_units"]
+__all__ = ["DP_LABEL", "LABEL", "MAX_NODES", "NODE_BUDGET", "Mckp", "MckpAnswer", "target_units"]

@@ -57,7 +57,7 @@ def test_optimize_json(cli, items_csv):
     reasons = {e["eccn"]: e["reason"] for e in d["excluded"]}
     assert reasons["3A090"] == "foundational" and reasons["4A994"] == "ally_opposes"
     assert reasons["5D991"] == "value_unknown"
-    assert d["synthetic"] is False and "knapsack branch and bound" in d["solver"]
+    assert d["synthetic"] is False and "knapsack solver (reduced-cost fixing and a DP on the core" in d["solver"]
     assert "not in the loaded CCL" not in err  # all ids are real ECCNs
 
 

@@ -61,13 +61,15 @@ def _brute(p: Mckp, target: float) -> float:
     return best
 
 
+@pytest.mark.parametrize("method", ["solve", "branch_and_bound"])
 @pytest.mark.parametrize("seed", range(6))
-def test_branch_and_bound_matches_brute_force(seed):
+def test_branch_and_bound_matches_brute_force(seed, method):
+    """`solve` (the core DP, `mckp_dp.py`) and the branch and bound alone: the brute-force optimum."""
     rng = np.random.default_rng(seed)
     for _ in range(80):
         p, target = _random_problem(rng)
         best = _brute(p, target)
-        ans = p.solve(target, 0.0, 10.0)
+        ans = getattr(p, method)(target, 0.0, 10.0)
         if math.isinf(best):
             assert ans.status == "infeasible" and ans.choice is None
             continue
@@ -77,14 +79,15 @@ def test_branch_and_bound_matches_brute_force(seed):
         assert c == pytest.approx(ans.objective, abs=1e-12) and v >= target - 1e-12
 
 
+@pytest.mark.parametrize("method", ["solve", "branch_and_bound"])
 @pytest.mark.parametrize("seed", range(6))
-def test_gap_is_a_proof(seed):
+def test_gap_is_a_proof(seed, method):
     """At a relative gap the package is within it of the brute-force optimum."""
     rng = np.random.default_rng(100 + seed)
     for _ in range(60):
         p, target = _random_problem(rng)
         best = _brute(p, target)
-        ans = p.solve(target, 0.05, 10.0)
+        ans = getattr(p, method)(target, 0.05, 10.0)
         if math.isinf(best):
             continue
         assert ans.objective is not None and ans.bound is not None
@@ -218,7 +221,7 @@ def test_a_search_stopped_by_its_node_budget_says_so_and_the_sweep_hands_the_poi
     from pathlib import Path
 
     import optimizer.model.solve as solve_mod
-    from optimizer.model import mckp
+    from optimizer.model import mckp, mckp_dp
     from optimizer.model.sweep import KnapsackSweep, make_sweep
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
@@ -231,12 +234,17 @@ def test_a_search_stopped_by_its_node_budget_says_so_and_the_sweep_hands_the_poi
     p = knapsack_problem(m)
     assert p is not None
     top = float(p.value.max(axis=1).clip(min=0).sum())
-    stopped = [a for a in (p.solve(top * f, 1e-6, 10.0, max_nodes=1) for f in np.linspace(0.05, 0.6, 12)) if a.stopped]
+    stopped = [
+        a
+        for a in (p.branch_and_bound(top * f, 1e-6, 10.0, max_nodes=1) for f in np.linspace(0.05, 0.6, 12))
+        if a.stopped
+    ]
     assert stopped and all(a.stopped == "nodes" and a.status == "feasible" for a in stopped)
     assert all(a.choice is not None and a.gap is not None and a.gap > 1e-6 for a in stopped)
 
     monkeypatch.setattr(solve_mod, "KNAPSACK_MAX_BINARIES", 10**6)
     monkeypatch.setattr(mckp, "NODE_BUDGET", 1)
+    monkeypatch.setattr(mckp_dp, "solve_dp", lambda *a, **k: None)  # the core DP hands every point back
     sweep = make_sweep(m)
     assert isinstance(sweep, KnapsackSweep)
     sc_h = sc.replace(solver="highs")
