@@ -9,6 +9,7 @@ default and come back as a message the page shows inline.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -192,11 +193,13 @@ def usd_param(target_bn: Any) -> str | None:
 
 
 def _number(text: str, lo: float | None = None, hi: float | None = None) -> float | None:
+    """A finite number within [lo, hi], else None: "inf" and "nan" parse as floats but are no
+    setting (an address with `max=inf` used to reach `int(inf)`)."""
     try:
         x = float(text)
     except ValueError:
         return None
-    if x != x or (lo is not None and x < lo) or (hi is not None and x > hi):
+    if not math.isfinite(x) or (lo is not None and x < lo) or (hi is not None and x > hi):
         return None
     return x
 

@@ -88,6 +88,10 @@ def test_package_address_fills_the_form_and_refuses_what_it_cannot_read(shipped_
     assert (
         len(bad.problems) == 7 and "'2'" in bad.problems[1] and "cheap" in bad.problems[2] and "'7'" in bad.problems[3]
     )
+    # numbers that parse but are no setting: a message each, never int(inf)
+    odd = package_url_view(shipped_ds, "?max=inf&risk=nan&penalty=-inf&fa=inf&cap=3:inf")
+    assert odd.values == {} and len(odd.problems) == 5
+    assert any("'inf'" in p for p in odd.problems) and any("'nan'" in p for p in odd.problems)
 
 
 def test_package_query_round_trips_through_the_reader(shipped_ds):
