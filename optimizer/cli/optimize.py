@@ -357,7 +357,7 @@ def _ccl_eccns(data: Path | None) -> tuple[set[str] | None, list[str]]:
     if path is None:
         return None, ["no CCL in the data directory: item ids were not checked against it"]
     try:
-        ccl = read_text_csv(path)
+        ccl = read_text_csv(path, columns=("eccn",))
     except DecontrolError as exc:
         return None, [f"the CCL could not be read ({exc.message}): item ids were not checked against it"]
     if "eccn" not in ccl:
