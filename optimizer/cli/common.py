@@ -48,8 +48,11 @@ def emit_frame(df: pd.DataFrame, fmt: str, out: TextIO | None = None) -> None:
 
 
 def emit_json(obj: Any, out: TextIO | None = None) -> None:
+    """`obj` as indented JSON. Encoded to one string and written once: `json.dump` writes every
+    token to the stream (a frontier's 110 KB took 20-30 ms that way, 4-8 ms as one write); the text
+    is the same."""
     out = out or sys.stdout
-    json.dump(obj, out, indent=1, ensure_ascii=False, default=_json_default)
+    out.write(json.dumps(obj, indent=1, ensure_ascii=False, default=_json_default))
     out.write("\n")
 
 

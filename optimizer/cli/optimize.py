@@ -25,18 +25,19 @@ import re
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from optimizer.audience import LINE_COLUMNS
 from optimizer.cli.common import add_data_flag, emit_frame, emit_json
 from optimizer.errors import DecontrolError, InfeasibleError
-from optimizer.estimation.risk import RISK_UNIT
 from optimizer.formatting import fmt_number, fmt_share, fmt_usd
 from optimizer.licensing import LICENSING_COLUMNS
 from optimizer.model.scenario import DEFAULT_MIN_FA, OBJECTIVES, SOLVERS, Scenario, read_scenario_json, with_overrides
 from optimizer.vocabulary import reason_label
+
+if TYPE_CHECKING:
+    # pandas, the audience columns and the risk scale are imported where a table is made or printed:
+    # `decontrol optimize --help` needs none of them, and JSON output needs no audience or risk module
+    import pandas as pd
 
 #: A number without a unit below this is refused rather than read as dollars: nobody means a target
 #: of US$ 2 a year, and "2" typed from the dashboard's billions field must not become one.
@@ -344,7 +345,7 @@ def _ccl_eccns(data: Path | None) -> tuple[set[str] | None, list[str]]:
     if path is None:
         return None, ["no CCL in the data directory: item ids were not checked against it"]
     try:
-        ccl = read_text_csv(path)
+        ccl = read_text_csv(path, columns=("eccn",))
     except DecontrolError as exc:
         return None, [f"the CCL could not be read ({exc.message}): item ids were not checked against it"]
     if "eccn" not in ccl:
@@ -398,6 +399,10 @@ def _no_package_message(out: dict[str, Any]) -> str:
 def _lines_frame(lines: list[dict[str, Any]], out: dict[str, Any] | None = None) -> pd.DataFrame:
     """Package lines as a table; with `out` (the result), every row also says whether its figures are
     synthetic and where they come from, so a CSV never travels without its provenance."""
+    import pandas as pd
+
+    from optimizer.audience import LINE_COLUMNS
+
     frame = (
         pd.DataFrame(lines, columns=None).reindex(columns=list(LINE_COLUMNS))
         if lines
@@ -418,6 +423,8 @@ def fa_threshold_line(scenario: dict[str, Any]) -> str:
 
 
 def _print_package(d: dict[str, Any]) -> None:
+    from optimizer.estimation.risk import RISK_UNIT
+
     data = "SYNTHETIC trade figures" if d["synthetic"] else "real trade figures"
     print(f"Package ({data}) - status {d['status']}" + (f", gap {fmt_share(d['gap'], 2)}" if d.get("gap") else ""))
     achieved = fmt_usd(d["achieved_usd"]) if d["achieved_usd"] is not None else "no package"
@@ -463,6 +470,8 @@ def run_frontier(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit_json(out)
     else:
+        import pandas as pd
+
         rows = pd.DataFrame(
             [
                 {

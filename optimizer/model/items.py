@@ -17,6 +17,7 @@ import difflib
 import math
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -274,29 +275,40 @@ def enforce_floor(items: pd.DataFrame, reference: pd.DataFrame) -> None:
     or that needs no licence to the partner (`nlr`) but is tiered otherwise here, is a problem: the
     optimizer would otherwise package 3A090 or an item that needs no licence. Every such row is named.
     """
-    ref = reference.set_index("eccn")
+    # the reference's columns as dicts by id, read once: a row lookup (`DataFrame.loc`) per item cost
+    # more than the rest of the check on a table of a few thousand items
+    ids = reference["eccn"].tolist()
+    known = set(ids)
+
+    def column(name: str) -> dict[Any, Any]:
+        return dict(zip(ids, reference[name].tolist())) if name in reference.columns else {}
+
+    floor, rule_tier, partner, reasons = column("tier_floor"), column("tier"), column("partner"), column("tier_reason")
+
+    def reason(item: str) -> Any:
+        return reasons[item]  # a reference without tier_reason fails here, as the row lookup did
+
     first = int(items.attrs.get("first_line", 2))
     problems: list[str] = []
     for k, (item, tier) in enumerate(zip(items["eccn"], items["tier"])):
-        if item not in ref.index:
+        if item not in known:
             base = base_eccn(item)
-            if base in ref.index and bool(ref.loc[base].get("tier_floor", False)) and tier != "foundational":
+            if base in known and bool(floor.get(base, False)) and tier != "foundational":
                 problems.append(
                     f"line {k + first} ({item}): {item} is not an item of the table, and its entry {base} "
-                    f"is rule-foundational ({ref.loc[base, 'tier_reason']}): a made-up sub-item cannot "
+                    f"is rule-foundational ({reason(base)}): a made-up sub-item cannot "
                     "lower it"
                 )
             continue
-        r = ref.loc[item]
-        if bool(r.get("tier_floor", False)) and tier not in ("foundational", "nlr", r.get("tier")):
+        if bool(floor.get(item, False)) and tier not in ("foundational", "nlr", rule_tier.get(item)):
             problems.append(
                 f"line {k + first} ({item}): tier {tier!r} lowers a rule-foundational item "
-                f"({r['tier_reason']}): no edit can lower it"
+                f"({reason(item)}): no edit can lower it"
             )
-        elif r.get("tier") == "nlr" and tier not in ("nlr", "foundational"):
+        elif rule_tier.get(item) == "nlr" and tier not in ("nlr", "foundational"):
             problems.append(
                 f"line {k + first} ({item}): tier {tier!r} on an item that needs no licence to "
-                f"{r.get('partner', 'the partner')} (nlr): there is nothing to relieve"
+                f"{partner.get(item, 'the partner')} (nlr): there is nothing to relieve"
             )
     if problems:
         raise DecontrolError(f"the item table lowers {len(problems)} rule tier(s)", problems)

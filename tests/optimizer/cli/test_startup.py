@@ -31,9 +31,17 @@ def test_help_and_usage_load_no_heavy_library(argv):
 
 
 def test_a_command_loads_what_it_needs():
-    """The probe above can see a heavy import: running `optimize --help` builds that command's parser."""
-    code = "from dashboard.cli import main\ntry:\n    main(['optimize', '--help'])\nexcept SystemExit:\n    pass"
+    """The probe above can see a heavy import: running `items --help` builds that command's parser."""
+    code = "from dashboard.cli import main\ntry:\n    main(['items', '--help'])\nexcept SystemExit:\n    pass"
     assert "pandas" in _loaded_after(code)
+
+
+def test_optimize_help_loads_no_table_library():
+    """`optimize --help` and `frontier --help` build their parsers from the scenario's vocabulary alone:
+    pandas, numpy and PuLP load when a table is read or a model built."""
+    for command in ("optimize", "frontier"):
+        code = f"from dashboard.cli import main\ntry:\n    main([{command!r}, '--help'])\nexcept SystemExit:\n    pass"
+        assert _loaded_after(code) == [], command
 
 
 def _full_parser():

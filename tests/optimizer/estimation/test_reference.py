@@ -105,5 +105,61 @@ def test_a_write_that_fails_midway_leaves_the_old_entry_whole_and_no_temporary_f
     with monkeypatch.context() as mp:
         mp.setattr(reference.json, "dump", broken)
         reference._write_entry(entry, first)  # an unwritable cache is no error
-    assert entry.read_bytes() == before and sorted(p.name for p in where.iterdir()) == [entry.name]
+    assert entry.read_bytes() == before and not list(where.glob("*.tmp"))
+    assert sorted(p.name for p in where.glob("rules-*")) == [entry.name]
     assert rule_reference(None, None).cached
+
+
+def _counted_sha(monkeypatch) -> list[object]:
+    hashed: list[object] = []
+    real = reference._sha
+
+    def counted(path):  # type: ignore[no-untyped-def]
+        hashed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(reference, "_sha", counted)
+    return hashed
+
+
+def test_a_hit_on_settled_files_reads_no_file_again(cache, monkeypatch):
+    """The shipped data and sources last changed long before they were hashed: their recorded digests
+    are reused, so a second look-up hashes nothing (and writes no digests file again)."""
+    where, calls = cache
+    rule_reference(None, "CHN")
+    digests = where / reference.DIGESTS_FILE
+    assert digests.exists()
+    written = digests.stat().st_mtime_ns
+    hashed = _counted_sha(monkeypatch)
+    assert rule_reference(None, "CHN").cached and len(calls) == 1
+    assert hashed == [] and digests.stat().st_mtime_ns == written
+
+
+def test_a_recorded_digest_is_reused_only_for_the_same_settled_stamp(tmp_path, monkeypatch):
+    where = tmp_path / "cache"
+    path = tmp_path / "table.csv"
+    path.write_text("eccn,tier\n5A003,legacy\n", encoding="utf-8")
+    hashed = _counted_sha(monkeypatch)
+    first = reference.FileDigests(where)
+    sha = first.sha(path)
+    first.save()
+    # written just now: not settled, so read again, however unchanged its stamp
+    assert reference.FileDigests(where).sha(path) == sha and len(hashed) == 2
+    monkeypatch.setattr(reference, "SETTLED_NS", -10_000_000_000)  # as if hashed well after the write
+    assert reference.FileDigests(where).sha(path) == sha and len(hashed) == 2
+    # same size, mtime put back: the ctime moved, so the new content is hashed
+    st = os.stat(path)
+    path.write_text("eccn,tier\n5A003,foundl\n", encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    again = reference.FileDigests(where).sha(path)
+    assert len(hashed) == 3 and again == reference._sha(path) != sha
+
+
+def test_invalid_data_records_no_digests(cache, tmp_path):
+    where, _ = cache
+    data = tmp_path / "bad"
+    data.mkdir()
+    (data / "ccl.csv").write_text("eccn,heading\n3A090,x\n3A090,y\n", encoding="utf-8")
+    with pytest.raises(DecontrolError):
+        rule_reference(data, None)
+    assert not (where / reference.DIGESTS_FILE).exists()
