@@ -77,6 +77,8 @@ ITEMS_OVERRIDE_FEEDBACK = "items-override-feedback"
 ITEMS_OVERRIDE_VERSION = "items-override-version"  # store: bumps after a recorded override
 ITEMS_POTENTIAL = "items-potential"  # graph: potential vs actual US exports per item
 ITEMS_POTENTIAL_NOTE = "items-potential-note"
+ITEMS_POTENTIAL_SUMMARY = "items-potential-summary"  # the chart's fold: its first opening draws the chart
+ITEMS_POTENTIAL_BOX = "items-potential-box"  # holds the chart once drawn (no plotly.js before it is opened)
 ITEMS_EVIDENCE = "items-evidence"  # the item panel's trade evidence (series, potential per code, suppliers)
 ITEMS_SUPPLIER_RANKING = "items-supplier-ranking"  # table: top exporters to the world and to the partner
 
