@@ -127,6 +127,7 @@ PKG_TABLE = "pkg-table"
 PKG_EXCLUDED = "pkg-excluded"
 PKG_BINDING = "pkg-binding"
 PKG_FRONTIER = "pkg-frontier"
+PKG_FRONTIER_BOX = "pkg-frontier-box"  # holds the frontier graph once there is a run (no plotly.js before)
 PKG_ALTERNATIVES = "pkg-alternatives"
 PKG_SHOW_ALT = "pkg-show-alt"  # pattern-matching: {"type": PKG_SHOW_ALT, "index": n}
 PKG_USE_MAX = "pkg-use-max"
