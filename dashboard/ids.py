@@ -166,6 +166,7 @@ CMP_TOTALS = "cmp-totals"
 CMP_DIFF = "cmp-diff"
 CMP_INPUTS = "cmp-inputs"  # table: only the inputs that differ between the compared scenarios
 CMP_FRONTIER = "cmp-frontier"
+CMP_FRONTIER_BOX = "cmp-frontier-box"  # holds the overlay graph once two scenarios are compared
 CMP_MARKING = "cmp-marking"
 CMP_BRIEF_PPTX = "cmp-brief-pptx"
 CMP_BRIEF_XLSX = "cmp-brief-xlsx"
