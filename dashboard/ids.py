@@ -44,6 +44,7 @@ TRADE_CONTROLLED_NOTE = "trade-controlled-note"
 TRADE_CONTROLLED_TABLE = "trade-controlled-table"
 TRADE_ALERT = "trade-alert"
 TRADE_URL_ALERT = "trade-url-alert"  # what the address asked for and could not be shown
+TRADE_SHOWN = "trade-shown"  # store: the partner and years the KPIs and series show (the lists below follow it)
 TRADE_DRILL = "trade-drill"  # store: the HS prefix drilled into ("" all chapters, "84", "8458", "845891")
 TRADE_DRILL_CRUMBS = "trade-drill-crumbs"
 TRADE_DRILL_BODY = "trade-drill-body"
