@@ -27,10 +27,6 @@ from optimizer.paths import user_home
 
 _CACHE_SIZE = 64
 _cache: OrderedDict[tuple, tuple[Any, Any]] = OrderedDict()
-#: Finished views (a page's figures and tables for one set of inputs), apart from the frames above
-#: so that moving through years and partners never evicts an item table.
-_VIEW_CACHE_SIZE = 256
-_views: OrderedDict[tuple, tuple[Any, Any]] = OrderedDict()
 _lock = ForkSafeLock()
 _pending: dict[tuple, threading.Event] = {}
 _stores: dict[tuple, Any] = {}
@@ -44,22 +40,12 @@ def memo(ds: Any, key: tuple, fn: Callable[[], Any]) -> Any:
     Single flight: while one thread computes a key, others asking for it wait for that result
     instead of computing it again (callbacks of one page often need the same frame at once).
     """
-    return _memo_in(_cache, _CACHE_SIZE, ds, key, fn)
-
-
-def view_memo(ds: Any, key: tuple, fn: Callable[[], Any]) -> Any:
-    """`memo` for finished views (figures, component trees): their own, larger LRU. The value is
-    shared by every later call: treat it as read-only."""
-    return _memo_in(_views, _VIEW_CACHE_SIZE, ds, key, fn)
-
-
-def _memo_in(cache: OrderedDict, size: int, ds: Any, key: tuple, fn: Callable[[], Any]) -> Any:
     full = (getattr(ds, "dataset_id", ""), id(ds)) + key
     while True:
         with _lock:
-            hit = cache.get(full)
+            hit = _cache.get(full)
             if hit is not None and hit[0] is ds:
-                cache.move_to_end(full)
+                _cache.move_to_end(full)
                 return hit[1]
             pending = _pending.get(full)
             if pending is None:
@@ -69,9 +55,9 @@ def _memo_in(cache: OrderedDict, size: int, ds: Any, key: tuple, fn: Callable[[]
     try:
         value = fn()
         with _lock:
-            cache[full] = (ds, value)
-            while len(cache) > size:
-                cache.popitem(last=False)
+            _cache[full] = (ds, value)
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
         return value
     finally:
         with _lock:
@@ -94,7 +80,6 @@ os.register_at_fork(after_in_child=_reset_after_fork)
 def clear_cache() -> None:
     with _lock:
         _cache.clear()
-        _views.clear()
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from dashboard.figures.common import Provenance
 from dashboard.logic.items import item_years
 from dashboard.logic.trade import check_partner, clamp_years, partner_names, trade_layer_provenance
 from dashboard.logic.url_state import query_string
-from dashboard.state import memo, view_memo
+from dashboard.state import memo
 from dashboard.theme import fmt_pct, fmt_usd
 from optimizer.data.hs_tree import breadcrumb, check_prefix, children, code_names, flow_by_hs6, items_in
 from optimizer.errors import DecontrolError
@@ -53,17 +53,9 @@ def _crumbs(prefix: str, names: dict[str, str]) -> html.Nav:
 def drill_view(
     ds: Any, partner: str | None, years: list[int] | None, flow: str | None, prefix: str | None, audience: str
 ) -> tuple[list, list]:
-    """Breadcrumb and body of the drill-down for the last year of the range (cached per dataset and
-    inputs, like the Trade page's other views: `logic.trade.totals_view`)."""
+    """Breadcrumb and body of the drill-down for the last year of the range."""
     p, ys = check_partner(ds, partner), clamp_years(ds, years)
     flow = flow if flow in ("exports", "imports") else "exports"
-    key = ("view-drill", p, ys, flow, str(prefix or ""), audience)
-    return view_memo(ds, key, lambda: _drill_view(ds, p, ys, flow, prefix, audience))
-
-
-def _drill_view(
-    ds: Any, p: str, ys: tuple[int, int], flow: str, prefix: str | None, audience: str
-) -> tuple[list, list]:
     names = tree_names(ds)
     try:
         code = check_prefix(prefix)

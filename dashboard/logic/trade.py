@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from dashboard.figures.common import Provenance
 from dashboard.figures.trade import composition_bars, controlled_by_tier, totals_series
-from dashboard.state import memo, view_memo
+from dashboard.state import memo
 from dashboard.theme import TIER_LABELS, TIER_ORDER, fmt_pct, fmt_usd
 from optimizer.data import aggregates as agg
 from optimizer.data.schema import PARTNERS
@@ -256,9 +256,8 @@ def events_table(ds: Any, partner: str, years: tuple[int, int]) -> Any:
 
 
 def events_view(ds: Any, partner: str | None, years: list[int] | None) -> Any:
-    """Output of the Trade page's events callback (cached as `totals_view`)."""
-    p, ys = check_partner(ds, partner), clamp_years(ds, years)
-    return view_memo(ds, ("view-events", p, ys), lambda: events_table(ds, p, ys))
+    """Output of the Trade page's events callback."""
+    return events_table(ds, check_partner(ds, partner), clamp_years(ds, years))
 
 
 # ------------------------------------------------------------------------------------------ composition
@@ -388,17 +387,14 @@ def kpi_cards(kpis: list[Kpi]) -> list:
 
 
 def totals_view(ds: Any, partner: str | None, years: list[int] | None) -> tuple[list, go.Figure]:
-    """Outputs of the Trade page's totals callback: KPI cards and the time series (cached per
-    dataset, partner and years, like every view of this page: building the page's figures costs
-    100-300 ms of server time a load, and most loads ask for the same partner and years)."""
+    """Outputs of the Trade page's totals callback: KPI cards and the time series."""
     p, ys = check_partner(ds, partner), clamp_years(ds, years)
-    return view_memo(ds, ("view-totals", p, ys), lambda: (kpi_cards(trade_kpis(ds, p, ys)), series_figure(ds, p, ys)))
+    return kpi_cards(trade_kpis(ds, p, ys)), series_figure(ds, p, ys)
 
 
 def composition_view(ds: Any, partner: str | None, years: list[int] | None, flow: str | None) -> tuple[go.Figure, str]:
     p, ys = check_partner(ds, partner), clamp_years(ds, years)
-    f = flow or "exports"
-    return view_memo(ds, ("view-composition", p, ys[1], f), lambda: composition_figure(ds, p, ys[1], f))
+    return composition_figure(ds, p, ys[1], flow or "exports")
 
 
 #: The one series an ally sees in the overlay: controlled trade, without the internal tiers.
@@ -420,12 +416,8 @@ def controlled_view(
     from optimizer.audience import items_for
 
     p, ys = check_partner(ds, partner), clamp_years(ds, years)
-    if items is None:  # the dataset's own item table: cached as `totals_view`, per audience
-        return view_memo(
-            ds,
-            ("view-controlled", p, ys, audience),
-            lambda: controlled_view(ds, p, list(ys), item_table(ds, p), audience),
-        )
+    if items is None:
+        items = item_table(ds, p)
     if audience == "ally":
         return _ally_controlled_view(ds, items_for(items, "ally").assign(tier=ALLY_SERIES), p, ys)
     df = controlled_trade(ds, items, p, ys)
