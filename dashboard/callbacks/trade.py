@@ -82,7 +82,9 @@ def register_callbacks(app: Dash, state: AppState) -> None:
     def _drill_to(_rows, _crumbs, bar, current):
         """A row or a chapter bar drills one level down, a crumb back up (rows appearing with no
         click change nothing)."""
-        if ctx.triggered_id == ids.TRADE_COMPOSITION:
+        # a bar click counts also when the drill rows appeared in the same update (they now come
+        # after the totals, so a quick click can land with them)
+        if f"{ids.TRADE_COMPOSITION}.clickData" in ctx.triggered_prop_ids:
             chapter = drill.chapter_from_click(bar)
             return chapter if chapter and chapter != current else no_update
         target = drill.drill_target(ctx.triggered_id, ctx.triggered[0]["value"] if ctx.triggered else None, current)
