@@ -167,7 +167,7 @@ def view_cases(app, run_result: dict) -> dict[str, Callable[[int], dict]]:
         ),
         "package: frontier + alternatives": lambda i: payload(
             app,
-            key(app, "..pkg-frontier.figure...pkg-alternatives"),
+            key(app, "..pkg-frontier-box.children...pkg-alternatives"),
             {
                 ("pkg-result", "data"): run_result,
                 ("pkg-extras", "data"): extras,

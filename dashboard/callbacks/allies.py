@@ -23,19 +23,11 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         Input(ids.ALLY_PARTNER, "value"),
         Input(ids.ALLY_MEMBERS, "value"),
         Input(ids.ALLY_POSITIONS, "value"),
+        prevent_initial_call=True,  # the layout carries the first panels (`layouts.allies.layout`)
     )
     @auth.analyst_only
     def _panels(partner, members, positions_text):
-        ds = state.dataset()
-        try:
-            item_ids = item_table(ds, partner)["eccn"]
-            try:
-                positions, alert = allies.parse_positions(positions_text, item_ids, members or []), None
-            except DecontrolError as exc:
-                positions, alert = {}, error_alert(exc.message, exc.details)
-            return allies.panels_view(ds, partner, members, positions), alert
-        except DecontrolError as exc:
-            return None, error_alert(exc.message, exc.details)
+        return allies.panels_and_alert(state.dataset(), partner, members, positions_text)
 
     @app.callback(
         Output(ids.SCN_OPEN_FORM, "data", allow_duplicate=True),

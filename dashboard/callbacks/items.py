@@ -6,7 +6,7 @@ from dash import Dash, Input, Output, State, ctx, no_update, set_props
 
 from dashboard import auth, ids
 from dashboard.callbacks.common import guarded
-from dashboard.layouts.items import PATH
+from dashboard.layouts.items import PATH, potential_graph
 from dashboard.logic import ally_view, downloads, item_evidence, items, url_state
 from dashboard.logic.trade import partner_names
 from dashboard.state import AppState
@@ -22,27 +22,32 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         Input(ids.ITEMS_TIERS, "value"),
         Input(ids.ITEMS_OVERRIDE_VERSION, "data"),
         Input(ids.ALLY_PREVIEW, "value"),
+        prevent_initial_call=True,  # the layout carries the first rows (`layouts.items.layout`)
     )
     @guarded(ids.ITEMS_ALERT, 3)
     @auth.shared
     def _grid(partner, year, tiers, _version, preview):
-        if auth.audience(preview) == "ally":  # decided on the server: the role comes from the session
-            return ally_view.ally_items_view(state.dataset(), partner, year, items.column_defs)
-        return items.items_view(state.dataset(), partner, year, tiers)
+        # the audience is decided on the server: the role comes from the session
+        return items.grid_view(state.dataset(), partner, year, tiers, auth.audience(preview))
 
     @app.callback(
-        Output(ids.ITEMS_POTENTIAL, "figure"),
+        Output(ids.ITEMS_POTENTIAL_BOX, "children"),
         Output(ids.ITEMS_POTENTIAL_NOTE, "children"),
         Input(ids.ITEMS_PARTNER, "value"),
         Input(ids.ITEMS_YEAR, "value"),
+        Input(ids.ITEMS_POTENTIAL_SUMMARY, "n_clicks"),
     )
     @guarded(ids.ITEMS_ALERT, 2)
     @auth.shared  # trade facts and estimates from them only (no tier, no risk): the same for allies
-    def _potential(partner, year):
+    def _potential(partner, year, opened):
+        """Drawn when its fold is first opened (then on each partner or year), not with the page."""
+        if not opened or (ctx.triggered_id == ids.ITEMS_POTENTIAL_SUMMARY and opened > 1):
+            return no_update, no_update
         ds = state.dataset()
-        return item_evidence.potential_view(
+        figure, note = item_evidence.potential_view(
             ds, partner, partner_names(ds).get(partner, partner), items.check_year(ds, year)
         )
+        return potential_graph(figure), note
 
     app.clientside_callback(
         """function(text, options) {

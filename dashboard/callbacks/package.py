@@ -11,7 +11,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, no_update, set_props
 from dashboard import auth, ids
 from dashboard.callbacks.common import guarded
 from dashboard.components import error_alert
-from dashboard.layouts.package import PATH
+from dashboard.layouts.package import PATH, frontier_area
 from dashboard.logic import downloads, package, url_state
 from dashboard.logic.items import check_year
 from dashboard.logic.package_inputs import form_values
@@ -177,7 +177,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         Output(ids.PKG_TABLE, "children"),
         Output(ids.PKG_BINDING, "children"),
         Output(ids.PKG_EXCLUDED, "children"),
-        Output(ids.PKG_FRONTIER, "figure", allow_duplicate=True),
+        Output(ids.PKG_FRONTIER_BOX, "children", allow_duplicate=True),
         Output(ids.PKG_ALTERNATIVES, "children", allow_duplicate=True),
         Input(ids.PKG_RESULT, "data"),
         Input(ids.PKG_SHOWN, "data"),
@@ -189,10 +189,11 @@ def register_callbacks(app: Dash, state: AppState) -> None:
     def _package_views(result, shown, extras):
         # extras are State, not Input: the package is drawn without waiting for the background phase
         new_run = ctx.triggered_id in (None, ids.PKG_RESULT)
-        return package.package_views(state.dataset(), result, extras, shown, new_run)
+        *views, figure, alternatives = package.package_views(state.dataset(), result, extras, shown, new_run)
+        return (*views, frontier_area(figure, result), alternatives)
 
     @app.callback(
-        Output(ids.PKG_FRONTIER, "figure"),
+        Output(ids.PKG_FRONTIER_BOX, "children"),
         Output(ids.PKG_ALTERNATIVES, "children"),
         Input(ids.PKG_EXTRAS, "data"),
         Input(ids.PKG_SHOWN, "data"),
@@ -201,7 +202,8 @@ def register_callbacks(app: Dash, state: AppState) -> None:
     @guarded(ids.PKG_ERROR, 2)
     @auth.analyst_only
     def _extras_views(extras, shown, result):
-        return package.extras_views(result, extras, shown)
+        figure, alternatives = package.extras_views(result, extras, shown)
+        return frontier_area(figure, result), alternatives
 
     @app.callback(
         Output(ids.PKG_SHOWN, "data", allow_duplicate=True),
@@ -224,7 +226,12 @@ def register_callbacks(app: Dash, state: AppState) -> None:
     def _show_alternative(clicks):
         return package.shown_from_button(ctx.triggered_id, clicks)
 
-    @app.callback(Output(ids.PKG_SIDE_TRADE, "children"), Input(ids.PKG_PARTNER, "value"), Input(ids.PKG_YEAR, "value"))
+    @app.callback(
+        Output(ids.PKG_SIDE_TRADE, "children"),
+        Input(ids.PKG_PARTNER, "value"),
+        Input(ids.PKG_YEAR, "value"),
+        prevent_initial_call=True,  # the layout carries the first panel (`layouts.package.layout`)
+    )
     @guarded(ids.PKG_ERROR, 1)
     @auth.analyst_only
     def _side(partner, year):

@@ -9,7 +9,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import auth, ids
 from dashboard.callbacks.common import guarded
-from dashboard.layouts.scenarios import PATH
+from dashboard.layouts.scenarios import PATH, frontier_area
 from dashboard.logic import downloads, scenarios, scenarios_page, url_state
 from dashboard.logic.package_inputs import CATEGORIES
 from dashboard.state import AppState
@@ -238,7 +238,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
     @app.callback(
         Output(ids.CMP_TOTALS, "children"),
         Output(ids.CMP_DIFF, "children"),
-        Output(ids.CMP_FRONTIER, "figure"),
+        Output(ids.CMP_FRONTIER_BOX, "children"),
         Input(ids.CMP_SELECT, "value"),
         Input(ids.ALLY_PREVIEW, "value"),
         Input(ids.SCN_LIST_VERSION, "data"),
@@ -246,9 +246,10 @@ def register_callbacks(app: Dash, state: AppState) -> None:
     @guarded(ids.CMP_ALERT, 3)
     @auth.shared
     def _compare(names, preview, _version):
-        return scenarios_page.compare_view(
+        totals, diff, figure = scenarios_page.compare_view(
             state.scenario_store(), state.dataset(), names, state.effective_data_dir(), auth.audience(preview)
         )
+        return totals, diff, frontier_area(figure)
 
     @app.callback(
         Output(ids.CMP_DOWNLOAD, "data"),

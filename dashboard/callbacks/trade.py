@@ -15,21 +15,25 @@ def register_callbacks(app: Dash, state: AppState) -> None:
     @app.callback(
         Output(ids.TRADE_KPIS, "children"),
         Output(ids.TRADE_SERIES, "figure"),
+        Output(ids.TRADE_SHOWN, "data"),
         Input(ids.TRADE_PARTNER, "value"),
         Input(ids.TRADE_YEARS, "value"),
     )
-    @guarded(ids.TRADE_ALERT, 2)
+    @guarded(ids.TRADE_ALERT, 3)
     @auth.shared
     def _totals(partner, years):
-        return trade.totals_view(state.dataset(), partner, years)
+        """The top of the page first: the long lists under it (events, drill-down: hundreds of
+        components, each costing the browser on every update) follow `TRADE_SHOWN`, set here."""
+        kpis, series = trade.totals_view(state.dataset(), partner, years)
+        return kpis, series, {"partner": partner, "years": years}
 
-    @app.callback(
-        Output(ids.TRADE_EVENTS, "children"), Input(ids.TRADE_PARTNER, "value"), Input(ids.TRADE_YEARS, "value")
-    )
+    @app.callback(Output(ids.TRADE_EVENTS, "children"), Input(ids.TRADE_SHOWN, "data"))
     @guarded(ids.TRADE_ALERT, 1)
     @auth.shared  # public facts (the events table): the same for allies
-    def _events(partner, years):
-        return trade.events_view(state.dataset(), partner, years)
+    def _events(shown):
+        if not shown:
+            return no_update
+        return trade.events_view(state.dataset(), shown["partner"], shown["years"])
 
     @app.callback(
         Output(ids.TRADE_COMPOSITION, "figure"),
@@ -78,7 +82,9 @@ def register_callbacks(app: Dash, state: AppState) -> None:
     def _drill_to(_rows, _crumbs, bar, current):
         """A row or a chapter bar drills one level down, a crumb back up (rows appearing with no
         click change nothing)."""
-        if ctx.triggered_id == ids.TRADE_COMPOSITION:
+        # a bar click counts also when the drill rows appeared in the same update (they now come
+        # after the totals, so a quick click can land with them)
+        if f"{ids.TRADE_COMPOSITION}.clickData" in ctx.triggered_prop_ids:
             chapter = drill.chapter_from_click(bar)
             return chapter if chapter and chapter != current else no_update
         target = drill.drill_target(ctx.triggered_id, ctx.triggered[0]["value"] if ctx.triggered else None, current)
@@ -88,15 +94,16 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         Output(ids.TRADE_DRILL_CRUMBS, "children"),
         Output(ids.TRADE_DRILL_BODY, "children"),
         Input(ids.TRADE_DRILL, "data"),
-        Input(ids.TRADE_PARTNER, "value"),
-        Input(ids.TRADE_YEARS, "value"),
+        Input(ids.TRADE_SHOWN, "data"),
         Input(ids.TRADE_FLOW, "value"),
         Input(ids.ALLY_PREVIEW, "value"),
     )
     @guarded(ids.TRADE_ALERT, 2)
     @auth.shared
-    def _drill(prefix, partner, years, flow, preview):
-        return drill.drill_view(state.dataset(), partner, years, flow, prefix, auth.audience(preview))
+    def _drill(prefix, shown, flow, preview):
+        if not shown:
+            return no_update, no_update
+        return drill.drill_view(state.dataset(), shown["partner"], shown["years"], flow, prefix, auth.audience(preview))
 
     @app.callback(
         Output(ids.TRADE_PARTNER, "value"),

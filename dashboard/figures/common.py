@@ -237,6 +237,18 @@ def empty_figure(message: str, height: int | None = None) -> go.Figure:
     return fig
 
 
+def is_empty_figure(fig: Any) -> bool:
+    """Whether `fig` is an `empty_figure` (a message, no data)."""
+    meta = getattr(getattr(fig, "layout", None), "meta", None)
+    return isinstance(meta, dict) and meta.get("empty") is True
+
+
+def empty_figure_message(fig: Any) -> str:
+    """The message of an `empty_figure`."""
+    notes = fig.layout.annotations
+    return str(notes[0].text) if notes else ""
+
+
 def badge_of(fig: go.Figure) -> str | None:
     """The provenance kind a figure carries (tests and exports check it)."""
     meta = fig.layout.meta

@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components import download_buttons, empty_state, field
-from dashboard.logic.allies import ALLY_CHOICES, DEFAULT_MEMBERS, POSITIONS_HELP
+from dashboard.logic.allies import ALLY_CHOICES, DEFAULT_MEMBERS, POSITIONS_HELP, panels_and_alert
 from dashboard.logic.trade import partner_options
 from dashboard.state import AppState
 
@@ -19,6 +19,9 @@ TITLE = "Allies and coalition mode"
 
 def layout(state: AppState, partner: str) -> html.Div:
     ds = state.dataset()
+    # the panels come with the page (this partner, the default members, no positions), so the first
+    # render waits for no callback; the panels callback runs when a choice changes
+    panels, alert = panels_and_alert(ds, partner, list(DEFAULT_MEMBERS), None)
     controls = dbc.Row(
         [
             dbc.Col(
@@ -77,8 +80,8 @@ def layout(state: AppState, partner: str) -> html.Div:
             html.Div(id=ids.ALLY_URL_ALERT),
             positions,
             to_builder,
-            html.Div(id=ids.ALLY_ALERT, role="status"),
-            dcc.Loading(html.Div(id=ids.ALLY_PANELS, className="mb-2"), type="dot", delay_show=300),
+            html.Div(alert, id=ids.ALLY_ALERT, role="status"),
+            dcc.Loading(html.Div(panels, id=ids.ALLY_PANELS, className="mb-2"), type="dot", delay_show=300),
             dbc.Card(
                 dbc.CardBody(
                     [

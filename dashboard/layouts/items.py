@@ -7,11 +7,12 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import auth, ids
-from dashboard.components import GRAPH_CONFIG, download_buttons, field
-from dashboard.logic.items import item_years
+from dashboard.components import GRAPH_CONFIG, download_buttons, error_alert, field
+from dashboard.logic.items import grid_view, item_years
 from dashboard.logic.trade import partner_options
 from dashboard.state import AppState
 from dashboard.theme import TIER_ORDER
+from optimizer.errors import DecontrolError
 from optimizer.estimation.config import TIERS
 
 PATH = "/items"
@@ -53,6 +54,12 @@ def _override_form() -> html.Div:
     )
 
 
+def potential_graph(figure: object) -> dcc.Graph:
+    """The potential-vs-actual chart, drawn into its fold when the fold is first opened: a page
+    whose fold stays closed loads no plotly.js."""
+    return dcc.Graph(id=ids.ITEMS_POTENTIAL, figure=figure, config=GRAPH_CONFIG, style={"height": "470px"})
+
+
 def layout(state: AppState, partner: str) -> html.Div:
     ds = state.dataset()
     analyst = auth.view_role() == "analyst"
@@ -69,6 +76,14 @@ def layout(state: AppState, partner: str) -> html.Div:
         else html.Div(dbc.Checklist(id=ids.ITEMS_TIERS, value=[], options=[]), hidden=True)
     )
     years = item_years(ds)
+    year = years[-1] if years else None
+    # the grid comes with its first rows (this partner, the latest year, every tier), so the first
+    # render waits for no callback; the grid callback runs when a control changes
+    try:
+        rows, columns, summary = grid_view(ds, partner, year, None, "internal" if analyst else "ally")
+        alert = None
+    except DecontrolError as exc:
+        rows, columns, summary, alert = [], [], [], error_alert(exc.message, exc.details)
     controls = dbc.Row(
         [
             dbc.Col(
@@ -82,11 +97,7 @@ def layout(state: AppState, partner: str) -> html.Div:
             dbc.Col(
                 field(
                     "Trade year",
-                    dbc.Select(
-                        id=ids.ITEMS_YEAR,
-                        options=[{"label": str(y), "value": y} for y in years],
-                        value=years[-1] if years else None,
-                    ),
+                    dbc.Select(id=ids.ITEMS_YEAR, options=[{"label": str(y), "value": y} for y in years], value=year),
                     label_for=ids.ITEMS_YEAR,
                 ),
                 md=2,
@@ -110,8 +121,8 @@ def layout(state: AppState, partner: str) -> html.Div:
     )
     grid = dag.AgGrid(
         id=ids.ITEMS_GRID,
-        rowData=[],
-        columnDefs=[],
+        rowData=rows,
+        columnDefs=columns,
         defaultColDef={"sortable": True, "resizable": True, "floatingFilter": False},
         dashGridOptions={
             "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
@@ -142,9 +153,9 @@ def layout(state: AppState, partner: str) -> html.Div:
         [
             html.H1(TITLE, className="h4 mb-2"),
             controls,
-            html.Div(id=ids.ITEMS_ALERT),
+            html.Div(alert, id=ids.ITEMS_ALERT),
             html.Div(id=ids.ITEMS_URL_ALERT),
-            html.Div(id=ids.ITEMS_SUMMARY, className="small text-muted mb-1 d-flex align-items-center"),
+            html.Div(summary, id=ids.ITEMS_SUMMARY, className="small text-muted mb-1 d-flex align-items-center"),
             html.Div(
                 [
                     html.Div(id=ids.ITEMS_SEARCH_COUNT, className="small fw-semibold", role="status"),
@@ -155,12 +166,12 @@ def layout(state: AppState, partner: str) -> html.Div:
             dcc.Loading(grid, type="dot", delay_show=400),
             html.Details(
                 [
-                    html.Summary("Potential vs actual US exports, by item", className="small fw-semibold"),
-                    dcc.Loading(
-                        dcc.Graph(id=ids.ITEMS_POTENTIAL, config=GRAPH_CONFIG, style={"height": "470px"}),
-                        type="dot",
-                        delay_show=250,
+                    html.Summary(
+                        "Potential vs actual US exports, by item",
+                        id=ids.ITEMS_POTENTIAL_SUMMARY,
+                        className="small fw-semibold",
                     ),
+                    dcc.Loading(html.Div(id=ids.ITEMS_POTENTIAL_BOX), type="dot", delay_show=250),
                     html.Div(id=ids.ITEMS_POTENTIAL_NOTE, className="small text-muted"),
                 ],
                 className="mt-2",

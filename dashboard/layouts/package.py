@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import dcc, html, no_update
 
 from dashboard import ids
-from dashboard.components import GRAPH_CONFIG, download_buttons, field
+from dashboard.components import GRAPH_CONFIG, download_buttons, error_alert, field
 from dashboard.ids import dom_id
 from dashboard.logic.items import item_years
-from dashboard.logic.package import suggested_target_bn
+from dashboard.logic.package import side_trade_view, suggested_target_bn
 from dashboard.logic.package_inputs import CATEGORIES
 from dashboard.logic.trade import partner_names, partner_options
 from dashboard.state import AppState
 from optimizer.data.schema import ALLIES
 from optimizer.diversion.exposure import STRONG_SIGNAL
+from optimizer.errors import DecontrolError
 from optimizer.model.scenario import DEFAULT_MIN_FA, MODES
 
 #: The form's inputs survive leaving the page and coming back (the router swaps page layouts, which
@@ -283,6 +286,30 @@ def _inputs(state: AppState, partner: str) -> dbc.Card:
     return dbc.Card(dbc.CardBody(body, className="p-2"), className="pkg-inputs")
 
 
+#: What the frontier's place says before there is a run to draw (the figure's own empty message).
+FRONTIER_PLACEHOLDER = "Run the optimizer to see the trade-off between concession value and risk."
+
+
+def frontier_placeholder() -> html.Div:
+    """The frontier's place before a run: text, not an empty chart, so the page loads no plotly.js
+    until there is a frontier to draw."""
+    return html.Div(
+        FRONTIER_PLACEHOLDER,
+        className="text-muted small d-flex align-items-center justify-content-center text-center",
+        style={"height": "300px"},
+    )
+
+
+def frontier_area(figure: Any, result: dict | None) -> Any:
+    """The frontier's place for a run's figure: the graph once there is a solved run, else the
+    placeholder (`figure` passes through when it is `no_update`)."""
+    if figure is no_update:
+        return no_update
+    if not result or not result.get("ok"):
+        return frontier_placeholder()
+    return dcc.Graph(id=ids.PKG_FRONTIER, figure=figure, config=GRAPH_CONFIG, style={"height": "300px"})
+
+
 def _results() -> html.Div:
     return html.Div(
         [
@@ -296,10 +323,7 @@ def _results() -> html.Div:
                 [
                     dbc.Col(
                         dbc.Card(
-                            dbc.CardBody(
-                                dcc.Graph(id=ids.PKG_FRONTIER, config=GRAPH_CONFIG, style={"height": "300px"}),
-                                className="p-1",
-                            )
+                            dbc.CardBody(html.Div(frontier_placeholder(), id=ids.PKG_FRONTIER_BOX), className="p-1")
                         ),
                         lg=12,
                     )
@@ -347,6 +371,17 @@ def _results() -> html.Div:
     )
 
 
+def _side_trade(state: AppState, partner: str) -> Any:
+    """The partner's trade beside the builder for the page as drawn (this partner, the latest year),
+    so the first render waits for no callback; the side callback runs when the partner or year changes."""
+    ds = state.dataset()
+    years = item_years(ds)
+    try:
+        return side_trade_view(ds, partner, years[-1] if years else None)
+    except DecontrolError as exc:
+        return error_alert(exc.message, exc.details)
+
+
 def layout(state: AppState, partner: str) -> html.Div:
     return html.Div(
         [
@@ -357,7 +392,9 @@ def layout(state: AppState, partner: str) -> html.Div:
                     dbc.Col(_results(), lg=6, className="pkg-col"),
                     dbc.Col(
                         [
-                            dcc.Loading(html.Div(id=ids.PKG_SIDE_TRADE), type="dot", delay_show=300),
+                            dcc.Loading(
+                                html.Div(_side_trade(state, partner), id=ids.PKG_SIDE_TRADE), type="dot", delay_show=300
+                            ),
                             html.Div(id=ids.PKG_SIDE_NOTE, className="small mt-2"),
                         ],
                         lg=3,

@@ -3,18 +3,34 @@ download their briefing (everyone; an ally sees and downloads the ally view only
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import dcc, html, no_update
 
 from dashboard import auth, ids
 from dashboard.components import download_buttons, field
-from dashboard.figures.common import empty_figure
+from dashboard.figures.common import empty_figure, empty_figure_message, is_empty_figure
 from dashboard.state import AppState
 
 PATH = "/scenarios"
 NAME = "Scenarios"
 TITLE = "Saved scenarios and comparison"
 GRAPH_CONFIG: dcc.Graph.Config = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def frontier_area(figure: Any) -> Any:
+    """The overlaid frontiers' graph, or, while there is nothing to overlay (an `empty_figure`), its
+    message as text of the graph's height: the page loads no plotly.js until a comparison is drawn."""
+    if figure is no_update:
+        return no_update
+    if is_empty_figure(figure):
+        return html.Div(
+            empty_figure_message(figure),
+            className="text-muted small d-flex align-items-center justify-content-center text-center",
+            style={"height": "320px"},
+        )
+    return dcc.Graph(id=ids.CMP_FRONTIER, config=GRAPH_CONFIG, figure=figure)
 
 
 def _card(title: str, body: list, **kw) -> dbc.Card:
@@ -131,12 +147,9 @@ def layout(state: AppState, partner: str) -> html.Div:
                 download_buttons(ids.CMP_CSV, ids.CMP_XLSX, ids.CMP_TABLE_DOWNLOAD, "The comparison"),
                 html.Div(id=ids.CMP_DIFF),
                 dcc.Loading(
-                    dcc.Graph(
-                        id=ids.CMP_FRONTIER,
-                        config=GRAPH_CONFIG,
-                        figure=empty_figure(
-                            "Choose two or more saved scenarios to overlay their frontiers.", height=320
-                        ),
+                    html.Div(
+                        frontier_area(empty_figure("Choose two or more saved scenarios to overlay their frontiers.")),
+                        id=ids.CMP_FRONTIER_BOX,
                     ),
                     type="dot",
                     delay_show=300,

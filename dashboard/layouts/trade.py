@@ -102,5 +102,6 @@ def layout(state: AppState, partner: str) -> html.Div:
                 )
             ),
             dcc.Store(id=ids.TRADE_DRILL, data=""),
+            dcc.Store(id=ids.TRADE_SHOWN),
         ]
     )

@@ -190,6 +190,22 @@ def coalition_summary(result: dict[str, Any]) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------------------ views
+def panels_and_alert(ds: Any, partner: str, members: list[str] | None, positions_text: str | None) -> tuple[Any, Any]:
+    """The panels for the page's choices and an alert for positions or a partner that cannot be
+    read: what the panels callback returns, and what the page's layout carries for its first render."""
+    from dashboard.state import item_table
+
+    try:
+        item_ids = item_table(ds, partner)["eccn"]
+        try:
+            positions, alert = parse_positions(positions_text, item_ids, members or []), None
+        except DecontrolError as exc:
+            positions, alert = {}, error_alert(exc.message, exc.details)
+        return panels_view(ds, partner, members or [], positions), alert
+    except DecontrolError as exc:
+        return None, error_alert(exc.message, exc.details)
+
+
 def panels_view(
     ds: Any,
     partner: str,

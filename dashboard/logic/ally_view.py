@@ -16,7 +16,7 @@ import pandas as pd
 from dash import html
 
 from dashboard.components import empty_state, provenance_badge
-from dashboard.logic.items import check_year, trade_provenance
+from dashboard.logic.items import check_year, grid_basis, trade_label, trade_provenance
 from dashboard.logic.trade import partner_names
 from dashboard.state import item_table
 from dashboard.theme import fmt_pct, fmt_score, fmt_usd
@@ -50,7 +50,7 @@ def _num(v: Any) -> float | None:
     return None if math.isnan(f) else f
 
 
-def ally_grid_rows(items: pd.DataFrame) -> list[dict[str, Any]]:
+def ally_grid_rows(items: pd.DataFrame, trade_label: str = "") -> list[dict[str, Any]]:
     """Grid rows built from the ally's columns only (the internal table never reaches this loop)."""
     visible = items_for(items, "ally")
     rows = []
@@ -70,7 +70,7 @@ def ally_grid_rows(items: pd.DataFrame) -> list[dict[str, Any]]:
                 "group": r.get("group", ""),
                 "value_usd": value,
                 "value_text": fmt_usd(value, missing="unknown"),
-                "value_basis": r.get("value_basis", ""),
+                "value_basis": grid_basis(r.get("value_basis", ""), trade_label),
                 "fa_score": fa,
                 "fa_text": fmt_score(fa),
                 "hs6_count": len([h for h in str(r.get("hs6") or "").split(";") if h]),
@@ -90,7 +90,7 @@ def ally_items_view(ds: Any, partner: str, year: Any, column_defs: Any) -> tuple
     items = item_table(ds, partner, y)
     from dashboard.logic.items import SEARCH_COLUMN, item_search_text, with_search_text
 
-    rows = with_search_text(ally_grid_rows(items), item_search_text(ds, items, "ally"))
+    rows = with_search_text(ally_grid_rows(items, trade_label(ds)), item_search_text(ds, items, "ally"))
     name = partner_names(ds).get(partner, partner)
     known = sum(1 for r in rows if r["value_usd"] is not None)
     text = (
