@@ -9,6 +9,8 @@ a job that runs the real frontier fails the test instead of racing the cancel. T
 still fail on a cancel that does not stop the job or loses the package.
 """
 
+import contextlib
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -47,8 +49,18 @@ def slow_run_server(tmp_path, monkeypatch):
 
 
 def _stop_forkserver() -> None:
+    """Stop this process's job forkserver; first end any job still running (only a failed run leaves
+    one), since the forkserver outlives its jobs and `_stop` waits for it (the slow one: 10 minutes)."""
+    import psutil
     from multiprocess import forkserver
 
+    pid = forkserver._forkserver._forkserver_pid
+    if pid is not None:
+        with contextlib.suppress(psutil.Error):
+            jobs = psutil.Process(pid).children()
+            for job in jobs:
+                job.kill()
+            psutil.wait_procs(jobs, timeout=10)
     forkserver._forkserver._stop()
 
 
