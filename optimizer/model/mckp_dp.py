@@ -30,7 +30,8 @@ core algorithms) is used here, in numpy:
    optimum of everything not pruned: the answer is proven within the relative gap (exact when the DP
    finds a package below the incumbent by more than the gap).
 
-The answer is `None` when the DP would need more than `STATE_CAP` states or a family has more than
+The answer is `None` when the DP would need more than `STATE_CAP` states at once (or `POINTER_CAP`
+back-pointers in all) or a family has more than
 `FAMILY_CAP` configurations: the branch and bound then runs, as before. Tests:
 `tests/optimizer/model/test_mckp_dp.py` (brute force, the branch and bound, HiGHS).
 """
@@ -55,6 +56,8 @@ IntArray = npt.NDArray[np.int64]
 
 #: Most states the core DP keeps at once before it hands the point back to the branch and bound.
 STATE_CAP = 400_000
+#: Most back-pointers it keeps over all stages (16 bytes each: 80 MB), for the same hand-over.
+POINTER_CAP = 5_000_000
 #: Most Pareto-optimal configurations of one coherence family before the problem is left to the
 #: branch and bound (a family of a few hardware and software items has tens).
 FAMILY_CAP = 20_000
@@ -472,6 +475,7 @@ def _core_dp(
     sv, sc = np.array([v0]), np.array([c0])
     parents: list[IntArray] = []  # per stage: each kept state's index in the stage before
     picks: list[IntArray] = []  # per stage: each kept state's option (flat index)
+    kept = 0
     for s, g in enumerate(core.tolist()):
         if time.perf_counter() > deadline:
             return "time"
@@ -493,7 +497,8 @@ def _core_dp(
         parents.append(si[keep])
         picks.append(opts[oi[keep]])
         sv, sc = nv[keep], nc[keep]
-        if len(sv) > STATE_CAP:
+        kept += len(sv)
+        if len(sv) > STATE_CAP or kept > POINTER_CAP:
             return "states"
         if not len(sv):
             break

@@ -57,8 +57,9 @@ def test_the_two_family_enumerations_agree(monkeypatch):
             assert a == b
 
 
-def test_too_many_states_hands_the_point_to_the_branch_and_bound(monkeypatch):
-    monkeypatch.setattr(mckp_dp, "STATE_CAP", 0)
+@pytest.mark.parametrize("cap", ["STATE_CAP", "POINTER_CAP"])
+def test_too_many_states_hands_the_point_to_the_branch_and_bound(monkeypatch, cap):
+    monkeypatch.setattr(mckp_dp, cap, 0)
     handed = 0
     for p, target in _problems(11, 80):
         best = _brute(p, target)
