@@ -19,10 +19,9 @@ from pathlib import Path
 import pytest
 
 from dashboard.pages import PAGES
+from tests.dashboard.conftest import CHROMIUM, NO_CHROMIUM
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
 
 
 def _free_port() -> int:
@@ -34,7 +33,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def debug_server(tmp_path_factory):
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (bash scripts/test.sh installs it)")
+        pytest.fail(NO_CHROMIUM, pytrace=False)
     home = tmp_path_factory.mktemp("decontrol-debug-home")
     port = _free_port()
     env = dict(os.environ, DECONTROL_HOME=str(home), PYTHONUNBUFFERED="1")
