@@ -186,6 +186,9 @@ def test_a_scenarios_address_picks_the_scenario_and_the_address_follows_the_pick
 def test_clicking_a_chapter_bar_drills_into_its_headings(page):
     page.goto("/?partner=CHN")
     page.wait_for_selector("#trade-composition .bars .point")
+    # the drill-down's chapter rows come after the figures; a click before they arrive can race
+    # their first update (seen once in a fresh-clone run), so the page is settled first
+    page.wait_for_selector("#trade-drill-body tbody button")
     labels = page.locator("#trade-composition .ytick text").all_text_contents()
     page.locator("#trade-composition .bars .point path").first.click(force=True)
     page.wait_for_function("new URLSearchParams(location.search).get('hs')")
