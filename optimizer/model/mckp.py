@@ -31,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 import pulp
 
+from optimizer.model import mckp_dp
 from optimizer.model.build import VALUE_UNIT, PackageModel
 from optimizer.model.rows import model_rows
 
@@ -486,9 +487,7 @@ class Mckp:
 
         The exact core DP (`mckp_dp.solve_dp`: reduced-cost fixing, then dynamic programming on the
         groups left) runs first; the branch and bound only where it hands the point back."""
-        from optimizer.model.mckp_dp import solve_dp
-
-        exact = solve_dp(self, target, rel_gap, time_limit, start=start)
+        exact = mckp_dp.solve_dp(self, target, rel_gap, time_limit, start=start)
         if exact is not None:
             return exact
         return self.branch_and_bound(target, rel_gap, time_limit, max_nodes, start)

@@ -167,7 +167,7 @@ class Groups:
                 w_slots.append(row)
         sizes = np.array([len(v) for v in vals], dtype=np.int64)
         if (sizes == 0).any():  # a forced item with no allowed mode: no package at all
-            return cls.empty(len(vals))
+            return cls.empty()
         start = np.r_[0, np.cumsum(sizes)].astype(np.int64)
         value = np.fromiter((x for v in vals for x in v), dtype=np.float64, count=int(sizes.sum()))
         cost = np.fromiter((x for c in costs for x in c), dtype=np.float64, count=int(sizes.sum()))
@@ -224,7 +224,7 @@ class Groups:
         )
 
     @classmethod
-    def empty(cls, n_groups: int) -> Groups:
+    def empty(cls) -> Groups:
         """The groups of a problem with no package (`max_v` below every target)."""
         z, zi = np.zeros(0), np.zeros(0, dtype=np.int64)
         return cls(
@@ -317,17 +317,16 @@ def _family(p: Mckp, sup: IntArray, dep: IntArray) -> tuple[IntArray, FloatArray
         hv, hc, hw, any_hw = nv[keep], nc[keep], nw[keep], na[keep]
         if len(hv) > FAMILY_CAP:
             return None
-    with_hw = any_hw
     dv, dc, dw = np.zeros(1), np.zeros(1), np.zeros((1, 0), dtype=np.int64)
     for k in dep.tolist():
         ov, oc, os_ = _item_options(p, k)
         dv, dc, dw = _combine(dv, dc, dw, ov, oc, os_[:, None])
         if len(dv) > FAMILY_CAP:
             return None
-    if len(hv[with_hw]) * len(dv) > 4 * FAMILY_CAP:
+    if len(hv[any_hw]) * len(dv) > 4 * FAMILY_CAP:
         return None
-    if with_hw.any():
-        v, c, w = _combine(hv[with_hw], hc[with_hw], hw[with_hw], dv, dc, dw)
+    if any_hw.any():
+        v, c, w = _combine(hv[any_hw], hc[any_hw], hw[any_hw], dv, dc, dw)
     else:  # no hardware item can be relieved: only nothing of the family
         v, c, w = np.zeros(0), np.zeros(0), np.zeros((0, len(members)), dtype=np.int64)
     forced = bool((~p.none_ok[members]).any())
