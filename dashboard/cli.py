@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from optimizer.cli import run
+from optimizer.cli import main as cli_main
 from optimizer.cli.common import add_data_flag
 
 
@@ -159,4 +159,5 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    sys.exit(run(argv, extra=(register_serve, register_users, register_overrides)))
+    """The `decontrol` program (see `optimizer.cli.main`: from code, with `argv`, it raises SystemExit)."""
+    cli_main(argv, extra=(register_serve, register_users, register_overrides))

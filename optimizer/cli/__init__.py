@@ -14,9 +14,12 @@ list comes from `COMMANDS` (tests/optimizer/cli/test_startup.py holds it to what
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import os
 import re
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Sequence
 from importlib import import_module
@@ -154,5 +157,29 @@ def run(argv: Sequence[str] | None = None, extra: Sequence[Register] = ()) -> in
         return 1
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    sys.exit(run(argv))
+def exit_now(code: int) -> None:
+    """End the process with `code` once its output is out and its exit handlers have run, without
+    the interpreter's teardown.
+
+    Why: freeing the modules a command loaded (pandas, pyarrow, numpy, PuLP) is work the operating
+    system does anyway when the process ends, and it was measured at 60-70 ms of a 0.5 s `decontrol
+    frontier` process. What a normal exit does that matters still happens: the `atexit` handlers run
+    (temporary directories, a started server's children, logging) and stdout and stderr are flushed.
+    With another thread still alive (a server's), the normal exit runs, which waits for it."""
+    if threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        # a reader that left (as `run` says: not an error), or a stream already closed
+        with contextlib.suppress(BrokenPipeError, ValueError):
+            stream.flush()
+    os._exit(code)
+
+
+def main(argv: Sequence[str] | None = None, extra: Sequence[Register] = ()) -> None:
+    """The program: run the command line and end the process (`exit_now`). Called with `argv` (from
+    code, such as a test), it raises SystemExit as `sys.exit` does, and the caller lives on."""
+    code = run(argv, extra)
+    if argv is not None:
+        sys.exit(code)
+    exit_now(code)

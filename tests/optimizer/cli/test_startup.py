@@ -98,3 +98,62 @@ def test_help_exits_0_and_lists_every_command(cli):
     for commands in COMMANDS.values():
         for command in commands:
             assert command in out
+
+
+def _program(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+
+
+def test_the_program_ends_with_its_exit_code_its_output_and_its_exit_handlers():
+    """`main()` (the program: argv from sys.argv) ends the process without the interpreter's teardown,
+    but only after the exit handlers have run and the output is out."""
+    code = (
+        "import atexit, sys\n"
+        "from optimizer.cli import exit_now\n"
+        "atexit.register(lambda: print('handler ran'))\n"
+        "print('output', end=' ')\n"
+        "sys.stderr.write('to stderr')\n"
+        "exit_now(3)\n"
+        "print('never')\n"
+    )
+    done = _program(code)
+    assert (done.returncode, done.stdout, done.stderr) == (3, "output handler ran\n", "to stderr")
+
+
+def test_the_program_waits_for_a_live_thread():
+    """A server's threads still running: the normal exit, which waits for them, not a fast one."""
+    code = (
+        "import threading, time\n"
+        "from optimizer.cli import exit_now\n"
+        "threading.Thread(target=lambda: (time.sleep(0.3), print('thread done'))).start()\n"
+        "exit_now(0)\n"
+    )
+    done = _program(code)
+    assert (done.returncode, done.stdout) == (0, "thread done\n")
+
+
+def test_a_whole_command_process_ends_with_its_code_and_output(tmp_path):
+    """`python -m optimizer` (the program) prints a command's output and exits with its code."""
+    ok = subprocess.run(
+        [sys.executable, "-m", "optimizer", "measures", "--partner", "CHN", "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ok.returncode == 0 and json.loads(ok.stdout)
+    bad = subprocess.run(
+        [sys.executable, "-m", "optimizer", "optimize", "--items", str(tmp_path / "none.csv"), "--target", "5m"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert bad.returncode == 2 and "no such item file" in bad.stderr and not bad.stdout
+
+
+def test_main_called_from_code_raises_system_exit():
+    """With an argv (from code, as the tests do), `main` raises SystemExit and the caller lives on."""
+    from dashboard.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["optimize", "--items", "/nonexistent/items.csv", "--target", "5m"])
+    assert exit_.value.code == 2
