@@ -1,6 +1,6 @@
-"""The one validation layer: reading a number from user input, and pydantic models over the check
-functions of each document (the scenario, the estimation config, the builder's form, the exchange
-document, the users and positions files).
+"""The one validation layer: reading a number from user input, the field checks of each document
+(the scenario, the estimation config, the builder's form, the exchange document), and the pydantic
+models of the users and positions files.
 
 Every entry point words its messages for its own reader (a scenario file names the field, the CLI
 the flag, the dashboard the form label), so the *rules* live here and the wording stays with the
@@ -10,29 +10,32 @@ caller:
   number or text at all, `text`: text that is not a number, `nonfinite`, `whole`: not a whole
   number, `low`/`high`: out of range) and the value read (`x`), and the caller turns that into its
   message;
-- `positions_shape_ok` (the allies' positions file) and `UserEntry` / `user_entry` (the users
-  file) are pydantic models of those files;
-- `fields_model(name, checks)`: a pydantic model whose fields run the given check functions (each
-  raising `ValueError` with the message of its field), and `validate_fields(model, data)` that runs
-  it and returns the values and every problem as `"field: message"`, in field order.
+- `validate_fields(checks, data)`: runs one check function per field (each raising `ValueError` with
+  the message of its field) over the fields present, and returns the values and every problem as
+  `"field: message"`, in field order. A document's rules are its check functions: the scenario's
+  are `Scenario`'s `_CHECKS`, the exchange document's its `_FIELDS`;
+- `positions_shape_ok` (the allies' positions file) and `user_entry` (the users file) check those
+  files' shapes with pydantic models.
+
+Why the field checks are not a pydantic model: they were one (an `Any` field per check, run as a
+`BeforeValidator`), in which pydantic only called the functions, and importing pydantic and
+building its first model cost 70-80 ms of every command-line process that reads a scenario
+(measured: a whole `decontrol frontier` process at 2,000 items is 0.49 s with it, 0.41 s without).
+pydantic is imported where a users or positions file is read.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StrictStr,
-    TypeAdapter,
-    ValidationError,
-    create_model,
-)
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+#: A document's rules: a check per field, in the order its problems are listed.
+FieldChecks = Mapping[str, Callable[[Any], Any]]
 
 
 class NumberError(ValueError):
@@ -86,69 +89,69 @@ def number_or_blank(v: Any) -> float | None:
         return exc.x if exc.kind == "nonfinite" and exc.x is not None else math.nan
 
 
-# ---------------------------------------------------------------------- pydantic documents
-_MODELS: dict[str, type[BaseModel]] = {}
-
-
-def fields_model(name: str, checks: Mapping[str, Callable[[Any], Any]]) -> type[BaseModel]:
-    """A pydantic model with one optional field per check, in order; a field present in the data is
-    passed through its check (whose `ValueError` is the field's message). Extra keys are ignored:
-    callers that refuse them say so in their own words first."""
-    if name not in _MODELS:
-        spec: dict[str, Any] = {
-            field: (Annotated[Any, BeforeValidator(check)], None) for field, check in checks.items()
-        }
-        _MODELS[name] = create_model(name, __config__=ConfigDict(extra="ignore"), **spec)
-    return _MODELS[name]
-
-
+# ---------------------------------------------------------------------- documents
 def validate_fields(
-    model: type[BaseModel], data: Mapping[str, Any], problem: Callable[[str, str], str] = lambda f, m: f"{f}: {m}"
+    checks: FieldChecks, data: Mapping[str, Any], problem: Callable[[str, str], str] = lambda f, m: f"{f}: {m}"
 ) -> tuple[dict[str, Any], list[str]]:
-    """Run `model` on `data`: (the values of the fields present, []), or ({}, every problem as
-    `problem(field, message)`, by default "field: message", in field order)."""
-    try:
-        doc = model.model_validate(dict(data))
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            field = ".".join(str(p) for p in err["loc"])
-            cause = (err.get("ctx") or {}).get("error")
-            problems.append(problem(field, str(cause if cause is not None else err["msg"])))
-        return {}, problems
-    present = doc.model_fields_set & set(data)
-    return {k: getattr(doc, k) for k in type(doc).model_fields if k in present}, []
+    """Run each field's check on `data`: (the checked values of the fields present, []), or ({},
+    every problem as `problem(field, message)`, by default "field: message", in field order). A
+    check refuses with `ValueError` (or an assertion); keys without a check are left to the caller,
+    which refuses them in its own words."""
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for field, check in checks.items():
+        if field not in data:
+            continue
+        try:
+            values[field] = check(data[field])
+        except (ValueError, AssertionError) as exc:
+            problems.append(problem(field, str(exc)))
+    return ({}, problems) if problems else (values, [])
 
 
 # ---------------------------------------------------------------------- positions and users files
-#: An allies' positions document: {ISO3: {item: position}}, every position a text (the words are
-#: checked where the item table is known).
-_POSITIONS = TypeAdapter(dict[StrictStr, dict[StrictStr, StrictStr]])
+@cache
+def _positions_adapter() -> Any:
+    """An allies' positions document: {ISO3: {item: position}}, every position a text (the words are
+    checked where the item table is known)."""
+    from pydantic import StrictStr, TypeAdapter
+
+    return TypeAdapter(dict[StrictStr, dict[StrictStr, StrictStr]])
 
 
 def positions_shape_ok(data: Any) -> bool:
-    """Whether `data` has the shape of a positions document (see `_POSITIONS`)."""
+    """Whether `data` has the shape of a positions document (see `_positions_adapter`)."""
+    from pydantic import ValidationError
+
     try:
-        _POSITIONS.validate_python(data, strict=True)
+        _positions_adapter().validate_python(data, strict=True)
     except ValidationError:
         return False
     return True
 
 
-class UserEntry(BaseModel):
+@cache
+def user_entry_model() -> type[BaseModel]:
     """One entry of a users file (`decontrol users add`): a name, a role, the password's hash."""
+    from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-    model_config = ConfigDict(extra="ignore")
+    class UserEntry(BaseModel):
+        model_config = ConfigDict(extra="ignore")
 
-    username: StrictStr = Field(min_length=1)
-    role: StrictStr
-    password_hash: Any = ""  # read as text
+        username: StrictStr = Field(min_length=1)
+        role: StrictStr
+        password_hash: Any = ""  # read as text
+
+    return UserEntry
 
 
-def user_entry(row: Any, roles: tuple[str, ...]) -> tuple[UserEntry | None, str]:
-    """(the entry, "") or (None, the problem: "no username" or "role must be one of ...")."""
+def user_entry(row: Any, roles: tuple[str, ...]) -> tuple[Any, str]:
+    """(the entry: `username`, `role`, `password_hash`, "") or (None, the problem: "no username" or
+    "role must be one of ...")."""
+    from pydantic import ValidationError
+
     try:
-        entry = UserEntry.model_validate(row)
+        entry: Any = user_entry_model().model_validate(row)
     except ValidationError as exc:
         if (
             isinstance(row, dict)
@@ -163,12 +166,12 @@ def user_entry(row: Any, roles: tuple[str, ...]) -> tuple[UserEntry | None, str]
 
 
 __all__ = [
+    "FieldChecks",
     "NumberError",
-    "UserEntry",
-    "fields_model",
     "number_or_blank",
     "positions_shape_ok",
     "read_number",
     "user_entry",
+    "user_entry_model",
     "validate_fields",
 ]

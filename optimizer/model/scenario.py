@@ -24,7 +24,7 @@ from typing import Any, Literal, TypeVar
 from optimizer import vocabulary
 from optimizer.errors import DecontrolError
 from optimizer.jsonsafe import read_json_file
-from optimizer.validation import NumberError, fields_model, read_number, validate_fields
+from optimizer.validation import NumberError, read_number, validate_fields
 
 Objective = Literal["min-risk", "max-value", "min-items"]
 OBJECTIVES: tuple[str, ...] = ("min-risk", "max-value", "min-items")
@@ -133,7 +133,7 @@ class Scenario:
         unknown = sorted(set(d) - known)
         if unknown:
             problems.append(f"unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-        kw, bad = validate_fields(fields_model("ScenarioDocument", _CHECKS), d)
+        kw, bad = validate_fields(_CHECKS, d)
         problems += bad
         if not problems:
             try:

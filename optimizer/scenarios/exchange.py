@@ -15,7 +15,7 @@ from typing import Any
 from optimizer.errors import DecontrolError
 from optimizer.jsonsafe import read_json_file
 from optimizer.scenarios.store import ScenarioRecord, ScenarioStore, validate_name
-from optimizer.validation import fields_model, validate_fields
+from optimizer.validation import FieldChecks, validate_fields
 from optimizer.vocabulary import POSITIONS as VOCABULARY_POSITIONS
 
 FORMAT = "decontrol-scenario"
@@ -62,7 +62,7 @@ def parse_document(doc: Any, source: str = "scenario file") -> dict[str, Any]:
     if not isinstance(doc, dict):
         raise DecontrolError(f"{source}: expected a JSON object, got {type(doc).__name__}")
     by_field = {f: f"missing field '{f}'" for f, (_, required) in _FIELDS.items() if required and f not in doc}
-    validate_fields(_document_model(), doc, lambda f, message: by_field.setdefault(f, f"field '{f}' {message}"))
+    validate_fields(_document_checks(), doc, lambda f, message: by_field.setdefault(f, f"field '{f}' {message}"))
     problems = [by_field[f] for f in _FIELDS if f in by_field]  # in field order, as the format lists them
     if not problems:
         if doc["format"] != FORMAT:
@@ -104,10 +104,10 @@ def _type_check(types: tuple[type, ...]) -> Any:
     return check
 
 
-def _document_model() -> Any:
-    """The scenario document's pydantic model (`optimizer.validation.fields_model`): one field per
+def _document_checks() -> FieldChecks:
+    """The scenario document's field checks (`optimizer.validation.validate_fields`): one per
     `_FIELDS` entry, type-checked; the contents are checked by the functions below."""
-    return fields_model("ScenarioFileDocument", {f: _type_check(types) for f, (types, _) in _FIELDS.items()})
+    return {f: _type_check(types) for f, (types, _) in _FIELDS.items()}
 
 
 def _positions_problems(positions: Any) -> list[str]:

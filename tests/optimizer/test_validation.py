@@ -1,4 +1,4 @@
-"""One validation layer: the number reader and the pydantic document models every entry point uses,
+"""One validation layer: the number reader, the field checks and the file models every entry point uses,
 each entry point keeping its own wording."""
 
 import json
@@ -9,7 +9,6 @@ import pytest
 from optimizer.errors import DecontrolError
 from optimizer.validation import (
     NumberError,
-    fields_model,
     number_or_blank,
     positions_shape_ok,
     read_number,
@@ -45,15 +44,15 @@ def test_read_number_reads_text_and_lets_infinity_through_when_asked():
     assert number_or_blank("  ") is None and math.isnan(number_or_blank("x")) and number_or_blank("4") == 4.0
 
 
-def test_fields_model_keeps_each_checks_message_in_field_order():
+def test_validate_fields_keeps_each_checks_message_in_field_order():
     def positive(v):
         if v <= 0:
             raise ValueError(f"must be > 0, got {v}")
         return v
 
-    model = fields_model("TestDoc", {"a": positive, "b": positive, "c": str.upper})
-    assert validate_fields(model, {"a": 1, "c": "x", "zzz": 0}) == ({"a": 1, "c": "X"}, [])
-    assert validate_fields(model, {"b": -1, "a": 0}) == ({}, ["a: must be > 0, got 0", "b: must be > 0, got -1"])
+    checks = {"a": positive, "b": positive, "c": str.upper}
+    assert validate_fields(checks, {"a": 1, "c": "x", "zzz": 0}) == ({"a": 1, "c": "X"}, [])
+    assert validate_fields(checks, {"b": -1, "a": 0}) == ({}, ["a: must be > 0, got 0", "b: must be > 0, got -1"])
 
 
 def test_scenario_messages_are_unchanged():
@@ -113,3 +112,17 @@ def test_users_file_messages(tmp_path):
     with pytest.raises(DecontrolError) as exc:
         load_users(path)
     assert exc.value.details == ["entry 1: no username", "bob: role must be one of analyst, ally"]
+
+
+def test_reading_a_scenario_imports_no_pydantic():
+    """The scenario's rules are its check functions: a command that reads one pays nothing for the
+    users and positions files' models (pydantic loads where those are read)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom optimizer.model.scenario import Scenario\n"
+        "Scenario.from_dict({'target_usd': 5e6, 'modes': ['lift']})\nprint('pydantic' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert out.strip() == "False"
