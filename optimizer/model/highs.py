@@ -21,7 +21,6 @@ import threading
 import time
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import metadata
 from typing import Any
 
 import numpy as np
@@ -270,6 +269,10 @@ def assign(m: PackageModel, matrix: HighsMatrix, answer: HighsAnswer) -> None:
 
 @lru_cache(maxsize=1)
 def version() -> str:
+    # imported here: importlib.metadata (and the email package it loads) is 5 ms of a process that
+    # never names HiGHS, such as a frontier on the knapsack solver
+    from importlib import metadata
+
     try:
         return metadata.version("highspy")
     except metadata.PackageNotFoundError:  # pragma: no cover

@@ -69,9 +69,10 @@ def _pareto(v: FloatArray, c: FloatArray) -> IntArray:
     sorted by value ascending (so risk ascending too); of equal points the first is kept."""
     order = np.lexsort((c, -v))  # value descending, then risk ascending
     cs = c[order]
-    prev_min = np.minimum.accumulate(np.concatenate(([np.inf], cs[:-1])))
-    keep = order[cs < prev_min]
-    return keep[::-1]
+    new = np.empty(len(cs), dtype=bool)  # less risk than every point of more value before it
+    new[:1] = True
+    np.less(cs[1:], np.minimum.accumulate(cs)[:-1], out=new[1:])
+    return order[new][::-1]
 
 
 def _combine(
@@ -475,26 +476,32 @@ def _core_dp(
     parents: list[IntArray] = []  # per stage: each kept state's index in the stage before
     picks: list[IntArray] = []  # per stage: each kept state's option (flat index)
     kept = 0
+    # the core's options as one flat run per group (`on` is sorted, so a group's are a slice), and
+    # the bounds' tails as floats: a stage holds tens of states, so its cost is the number of numpy
+    # calls, not their size (measured on the 2k bench table: 1,900 stages, median 61 states)
+    at = np.searchsorted(on, gr.start).tolist()
+    on_v, on_c = gr.value[on], gr.cost[on]
+    tail_m, tail_first = rem_m.tolist(), rem_first.tolist()
     for s, g in enumerate(core.tolist()):
         if time.perf_counter() > deadline:
             return "time"
-        opts = np.arange(gr.start[g], gr.start[g + 1])[useful[gr.start[g] : gr.start[g + 1]]]
-        nv = (sv[:, None] + gr.value[opts][None, :]).ravel()
-        nc = (sc[:, None] + gr.cost[opts][None, :]).ravel()
-        si, oi = np.divmod(np.arange(len(nv)), len(opts))
+        lo, hi = at[g], at[g + 1]
+        k = hi - lo
+        nv = (sv[:, None] + on_v[lo:hi]).ravel()
+        nc = (sc[:, None] + on_c[lo:hi]).ravel()
         # the Lagrangian bound at lam, or at 0 (least risk of the rest) once the target is met
-        bound = nc + np.maximum(lam * (target - nv) + rem_m[s + 1], rem_first[s + 1])
-        done = nv >= target - eps
-        if done.any():  # a state meeting the target, completed with least-risk options: an incumbent
-            total = np.where(done, nc + rem_first[s + 1], np.inf)
+        bound = nc + np.maximum(lam * (target - nv) + tail_m[s + 1], tail_first[s + 1])
+        if nv.max() >= target - eps:  # a state meeting the target, completed with least-risk options
+            total = np.where(nv >= target - eps, nc + tail_first[s + 1], np.inf)
             j = int(np.argmin(total))
             if total[j] < best_c:
-                path = _backtrack(parents, picks, (s - 1, int(si[j]))) + [int(opts[oi[j]])]
+                path = _backtrack(parents, picks, (s - 1, j // k)) + [int(on[lo + j % k])]
                 best, best_c = _complete(gr, fixed_opt, core, s, path), float(total[j])
         live = np.flatnonzero(bound < best_c - tol(best_c))
         keep = live[_pareto(np.minimum(nv[live], target), nc[live])]
-        parents.append(si[keep])
-        picks.append(opts[oi[keep]])
+        state, option = np.divmod(keep, k)
+        parents.append(state)
+        picks.append(on[lo + option])
         sv, sc = nv[keep], nc[keep]
         kept += len(sv)
         if len(sv) > STATE_CAP or kept > POINTER_CAP:
