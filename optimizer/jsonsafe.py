@@ -11,6 +11,11 @@ from typing import Any
 
 def json_safe(o: Any) -> Any:
     """A copy of `o` that `json.dumps(..., allow_nan=False)` accepts (dicts, lists, tuples walked)."""
+    kind = type(o)
+    if kind is float:  # the common cases first, by exact type (a result holds thousands of numbers)
+        return o if math.isfinite(o) else None
+    if kind in _PLAIN:
+        return o
     if isinstance(o, dict):
         return {k: json_safe(v) for k, v in o.items()}
     if isinstance(o, (list, tuple)):
@@ -20,6 +25,9 @@ def json_safe(o: Any) -> Any:
     if isinstance(o, float) and not math.isfinite(o):
         return None
     return o
+
+
+_PLAIN = frozenset({str, int, bool, type(None)})
 
 
 def read_json_file(path: Path | str, what: str = "file") -> Any:

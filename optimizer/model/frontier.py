@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -88,7 +88,10 @@ class FrontierResult:
     source: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        # the fields as they are (json_safe below copies every dict and list): dataclasses.asdict
+        # deep-copies each point's item dicts first, a third of the 6 ms of a 30-point frontier
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
+        d["points"] = [{f.name: getattr(p, f.name) for f in fields(p)} for p in self.points]
         d["knees"] = [
             {
                 "index": k,
