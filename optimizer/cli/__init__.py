@@ -165,8 +165,9 @@ def exit_now(code: int) -> None:
     system does anyway when the process ends, and it was measured at 60-70 ms of a 0.5 s `decontrol
     frontier` process. What a normal exit does that matters still happens: the `atexit` handlers run
     (temporary directories, a started server's children, logging) and stdout and stderr are flushed.
-    With another thread still alive (a server's), the normal exit runs, which waits for it."""
-    if threading.active_count() > 1:
+    With another thread still alive (a server's), the normal exit runs, which waits for it; so it
+    does under a profiler or a tracer (`python -m cProfile`, coverage), which write at exit."""
+    if threading.active_count() > 1 or sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(code)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):

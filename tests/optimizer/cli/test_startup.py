@@ -157,3 +157,15 @@ def test_main_called_from_code_raises_system_exit():
     with pytest.raises(SystemExit) as exit_:
         main(["optimize", "--items", "/nonexistent/items.csv", "--target", "5m"])
     assert exit_.value.code == 2
+
+
+def test_a_profiled_program_still_writes_its_profile(tmp_path):
+    """`python -m cProfile -m optimizer ...` writes the profile at exit: the fast exit steps aside."""
+    out = tmp_path / "run.prof"
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "optimizer", "measures", "--partner", "CHN"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0 and out.stat().st_size > 0
