@@ -9,26 +9,16 @@ some 700 rows. `rule_reference` keeps those columns in the user cache directory
 
 - the SHA-256 of every data file the load would read (the shipped data and any overlay, as
   `load_dataset` resolves them), so any edit of a data file, even within one mtime tick, misses;
-- the SHA-256 of every source file of the `optimizer` package and the pandas version, so a change
-  of the rules or of the code that applies them misses too;
+- the SHA-256 of every source file of the `optimizer` package and the pandas and pyarrow versions,
+  so a change of the rules or of the code that applies them misses too;
 - the partner and the year asked for.
 
-Hashing the 17 MB of data files and the sources on every run cost as much as the rest of the
-look-up, so each file's SHA-256 is kept beside the entries (`digests-1.json`) with the file's stat
-stamp: device, inode, size, mtime and ctime in nanoseconds. A recorded digest is reused only while
-the stamp is unchanged *and* the file last changed more than `SETTLED_NS` before the digest was
-taken; any other file is read and hashed again. The ctime cannot be set from user space and moves
-on every write, rename or copy over the file (also when the mtime is put back, `touch -d`, `cp -p`,
-`tar`), and the settling margin covers a write in the same clock tick as the hashing (the "racy"
-case of git's index), so a reused digest is the digest of the bytes on disk. The digests are
-written only when an entry is (after a valid load) or when a hit had to hash a file again.
-
-An entry is written only after the dataset loaded *and validated* (an invalid directory raises as it
-always did, and nothing is cached), as JSON (no pickle: a cache file is data, never code) to a
-temporary file renamed over the entry (`os.replace`), so concurrent processes read either a whole
-old entry or a whole new one. An entry that cannot be read is recomputed; a cache directory that
-cannot be written is no error (the reference is then computed each time). `DECONTROL_CACHE=0`
-turns the cache off.
+The digests, the cache directory and the atomic JSON writes are those of `optimizer/data/cache.py`
+(read its docstring for why a recorded digest is the digest of the bytes on disk). An entry is
+written only after the dataset loaded *and validated* (an invalid directory raises as it always
+did, and nothing is cached); the digests are written only when an entry is or when a hit had to
+hash a file again. An entry that cannot be read is recomputed. `DECONTROL_CACHE=0` turns the cache
+off.
 """
 
 from __future__ import annotations
@@ -36,14 +26,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from optimizer.data.cache import FileDigests, cache_dir, code_digest, data_key, write_json
 from optimizer.licensing import LICENSING_COLUMNS
 
 #: Columns of the reference `enforce_floor` and the licensing alignment read.
@@ -51,8 +40,6 @@ REFERENCE_COLUMNS: tuple[str, ...] = ("eccn", "tier", "tier_floor", "tier_reason
 
 #: Bumped when the entry's layout changes.
 FORMAT = 1
-
-_PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -67,110 +54,20 @@ class RuleReference:
     storable: bool = True
 
 
-def cache_dir() -> Path | None:
-    """Where entries live, or None when the cache is off."""
-    if os.environ.get("DECONTROL_CACHE", "1").strip().lower() in ("0", "off", "no", "false"):
-        return None
-    env = os.environ.get("DECONTROL_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "decontrol"
-
-
-#: A recorded digest is reused only for a file whose last change (mtime and ctime) is at least this
-#: much older than the hashing: a write in the clock tick of the hashing could leave the stamp as it was.
-SETTLED_NS = 2_000_000_000
-
-#: The digests file's name in the cache directory (its layout's version in the name).
-DIGESTS_FILE = "digests-1.json"
-
-
-def _sha(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-class FileDigests:
-    """SHA-256 per file, reused from the digests file while a file's stat stamp is unchanged and
-    settled (see the module docstring); `changed` says whether anything had to be hashed again."""
-
-    def __init__(self, where: Path | None) -> None:
-        self.path = where / DIGESTS_FILE if where is not None else None
-        self.known: dict[str, list[Any]] = self._read() if self.path is not None else {}
-        self.changed = False
-
-    def _read(self) -> dict[str, list[Any]]:
-        assert self.path is not None
-        try:
-            doc = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return doc if isinstance(doc, dict) else {}
-
-    def sha(self, path: Path) -> str:
-        """The SHA-256 of `path`'s content: recorded, or read and hashed now (and recorded when settled)."""
-        st = os.stat(path)
-        stamp = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-        rec = self.known.get(str(path))
-        if (
-            isinstance(rec, list)
-            and len(rec) == 3
-            and rec[0] == stamp
-            and isinstance(rec[1], str)
-            and isinstance(rec[2], int)
-            and max(st.st_mtime_ns, st.st_ctime_ns) < rec[2] - SETTLED_NS
-        ):
-            return rec[1]
-        hashed_at = time.time_ns()
-        digest = _sha(path)
-        after = os.stat(path)
-        if [after.st_dev, after.st_ino, after.st_size, after.st_mtime_ns, after.st_ctime_ns] == stamp:
-            self.known[str(path)] = [stamp, digest, hashed_at]
-            self.changed = True
-        return digest
-
-    def save(self) -> None:
-        """Write the digests (temporary file renamed over the old one); an unwritable cache is no error."""
-        if self.path is None or not self.changed:
-            return
-        _write_json(self.path, self.known)
-        self.changed = False
-
-
-def _code_digest(digests: FileDigests | None = None) -> str:
-    """SHA-256 over every source file of the package (path and content's SHA-256)."""
-    digests = digests or FileDigests(None)
-    h = hashlib.sha256(f"pandas {pd.__version__}|format {FORMAT}".encode())
-    for path in sorted(_PACKAGE_DIR.rglob("*.py")):
-        h.update(str(path.relative_to(_PACKAGE_DIR)).encode() + b"\0")
-        h.update(digests.sha(path).encode())
-        h.update(b"\0")
-    return h.hexdigest()
-
-
 def _data_key(data_dir: Path | None, digests: FileDigests | None = None) -> list[Any]:
     from optimizer.data.files import overlay_dirs, resolve_table_paths
 
-    digests = digests or FileDigests(None)
     if data_dir is None and os.environ.get("DECONTROL_DATA"):
         data_dir = Path(os.environ["DECONTROL_DATA"])
     dirs = overlay_dirs(data_dir)
-    paths = resolve_table_paths(dirs)
-    return [
-        [str(d) for d in dirs],
-        [[n, str(p) if p else None, digests.sha(p) if p else None] for n, p in sorted(paths.items())],
-    ]
+    return data_key(dirs, resolve_table_paths(dirs), digests or FileDigests(None))
 
 
 def reference_key(
     data_key: list[Any], partner: str | None, year: int | None, digests: FileDigests | None = None
 ) -> str:
     """The entry's name: a digest of the data files (`_data_key`), the code, the partner and the year."""
-    doc = json.dumps([FORMAT, data_key, _code_digest(digests), partner, year], sort_keys=True)
+    doc = json.dumps([FORMAT, data_key, code_digest(digests, f"format {FORMAT}"), partner, year], sort_keys=True)
     return hashlib.sha256(doc.encode()).hexdigest()
 
 
@@ -252,23 +149,7 @@ def _write_entry(path: Path, ref: RuleReference) -> None:
         "trade_synthetic": ref.trade_synthetic,
         "trade_source": ref.trade_source,
     }
-    _write_json(path, doc)
-
-
-def _write_json(path: Path, doc: Any) -> None:
-    """`doc` as JSON at `path`, through a temporary file renamed over it (readers see a whole file)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(doc, fh)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        return  # an unwritable cache is no error: the reference is computed each time
+    write_json(path, doc)
 
 
 def rule_reference(data_dir: Path | None, partner: str | None, year: int | None = None) -> RuleReference:

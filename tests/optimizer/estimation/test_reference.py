@@ -9,6 +9,7 @@ import os
 import pandas as pd
 import pytest
 
+from optimizer.data import cache as data_cache
 from optimizer.errors import DecontrolError
 from optimizer.estimation import reference
 from optimizer.estimation.reference import compute_reference, rule_reference
@@ -112,13 +113,13 @@ def test_a_write_that_fails_midway_leaves_the_old_entry_whole_and_no_temporary_f
 
 def _counted_sha(monkeypatch) -> list[object]:
     hashed: list[object] = []
-    real = reference._sha
+    real = data_cache._sha
 
     def counted(path):  # type: ignore[no-untyped-def]
         hashed.append(path)
         return real(path)
 
-    monkeypatch.setattr(reference, "_sha", counted)
+    monkeypatch.setattr(data_cache, "_sha", counted)
     return hashed
 
 
@@ -127,7 +128,7 @@ def test_a_hit_on_settled_files_reads_no_file_again(cache, monkeypatch):
     are reused, so a second look-up hashes nothing (and writes no digests file again)."""
     where, calls = cache
     rule_reference(None, "CHN")
-    digests = where / reference.DIGESTS_FILE
+    digests = where / data_cache.DIGESTS_FILE
     assert digests.exists()
     written = digests.stat().st_mtime_ns
     hashed = _counted_sha(monkeypatch)
@@ -140,19 +141,19 @@ def test_a_recorded_digest_is_reused_only_for_the_same_settled_stamp(tmp_path, m
     path = tmp_path / "table.csv"
     path.write_text("eccn,tier\n5A003,legacy\n", encoding="utf-8")
     hashed = _counted_sha(monkeypatch)
-    first = reference.FileDigests(where)
+    first = data_cache.FileDigests(where)
     sha = first.sha(path)
     first.save()
     # written just now: not settled, so read again, however unchanged its stamp
-    assert reference.FileDigests(where).sha(path) == sha and len(hashed) == 2
-    monkeypatch.setattr(reference, "SETTLED_NS", -10_000_000_000)  # as if hashed well after the write
-    assert reference.FileDigests(where).sha(path) == sha and len(hashed) == 2
+    assert data_cache.FileDigests(where).sha(path) == sha and len(hashed) == 2
+    monkeypatch.setattr(data_cache, "SETTLED_NS", -10_000_000_000)  # as if hashed well after the write
+    assert data_cache.FileDigests(where).sha(path) == sha and len(hashed) == 2
     # same size, mtime put back: the ctime moved, so the new content is hashed
     st = os.stat(path)
     path.write_text("eccn,tier\n5A003,foundl\n", encoding="utf-8")
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
-    again = reference.FileDigests(where).sha(path)
-    assert len(hashed) == 3 and again == reference._sha(path) != sha
+    again = data_cache.FileDigests(where).sha(path)
+    assert len(hashed) == 3 and again == data_cache._sha(path) != sha
 
 
 def test_invalid_data_records_no_digests(cache, tmp_path):
@@ -162,4 +163,4 @@ def test_invalid_data_records_no_digests(cache, tmp_path):
     (data / "ccl.csv").write_text("eccn,heading\n3A090,x\n3A090,y\n", encoding="utf-8")
     with pytest.raises(DecontrolError):
         rule_reference(data, None)
-    assert not (where / reference.DIGESTS_FILE).exists()
+    assert not (where / data_cache.DIGESTS_FILE).exists()
