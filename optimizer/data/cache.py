@@ -36,6 +36,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from optimizer.data.files import sha256_file
+
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 #: A recorded digest is reused only for a file whose last change (mtime and ctime) is at least this
@@ -57,12 +59,8 @@ def cache_dir() -> Path | None:
     return Path(base) / "decontrol"
 
 
-def _sha(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+#: How a file is hashed when its digest is not reused (a name of its own, so tests can count the reads).
+_sha = sha256_file
 
 
 class FileDigests:
