@@ -28,6 +28,7 @@ from optimizer.errors import DecontrolError
 from optimizer.estimation.allies import POSITIONS
 from optimizer.estimation.risk import RISK_UNIT
 from optimizer.model.scenario import DEFAULT_MIN_FA
+from optimizer.vocabulary import FOUND
 
 #: Allies offered on the page: the what-if partners (UK, Japan, Australia, Netherlands/EU, Korea),
 #: then Germany and Taiwan.
@@ -288,7 +289,7 @@ def coalition_view(result: dict[str, Any]) -> list:
     s = coalition_summary(result)
     prov = Provenance("synthetic" if s["synthetic"] else "real", s["source"])
     co, us = s["sides"]["coalition"], s["sides"]["us_only"]
-    if co["status"] not in ("optimal", "feasible"):
+    if co["status"] not in FOUND:
         return [
             error_alert(f"The coalition package could not be found (solver status: {co['status']}).", s["warnings"])
         ]

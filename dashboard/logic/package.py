@@ -42,7 +42,7 @@ from optimizer.model.diagnose import diagnosis_lines, largest_target_usd
 from optimizer.model.package import PackageSession
 from optimizer.model.scenario import DEFAULT_MIN_FA
 from optimizer.sources import ecfr_url
-from optimizer.vocabulary import REASON_LABELS, reason_label
+from optimizer.vocabulary import FOUND, REASON_LABELS, Status, reason_label
 
 FRONTIER_POINTS = 30
 ALTERNATIVES = 3
@@ -192,7 +192,7 @@ def run_extras(
     )
     t1 = time.perf_counter()
     alts = []
-    if result["package"]["status"] in ("optimal", "feasible") and alternatives:
+    if result["package"]["status"] in FOUND and alternatives:
         progress(70, "Looking for alternative packages…")
         alts = find_alternatives(table, scenario, n=alternatives)
     progress(100, "Done.")
@@ -332,7 +332,7 @@ def status_view(result: dict | None, shown: dict | None) -> tuple[Any, dict]:
         return dbc.Alert("Fix the highlighted inputs, then press Run.", color="warning", className="py-2"), hidden
     pkg, label = shown_package(result, shown)
     main = result["package"]
-    if main["status"] == "infeasible" and label == "Proposed package":
+    if main["status"] == Status.INFEASIBLE and label == "Proposed package":
         best = use_max_target_bn(result)
         msg = [
             html.Strong(f"No package reaches {fmt_bn(main['target_usd'])}. "),
@@ -343,7 +343,7 @@ def status_view(result: dict | None, shown: dict | None) -> tuple[Any, dict]:
         if best is not None:
             return dbc.Alert(msg, color="warning", className="py-2 mb-2"), {}
         return dbc.Alert(msg, color="danger", className="py-2 mb-2"), hidden
-    if main["status"] == "time_limit" and label == "Proposed package":
+    if main["status"] == Status.TIME_LIMIT and label == "Proposed package":
         return dbc.Alert(
             f"The solver stopped at its time limit ({main['time_limit_s']:g} s) before finding a "
             "package. Loosen the constraints or raise the limit.",
@@ -352,9 +352,9 @@ def status_view(result: dict | None, shown: dict | None) -> tuple[Any, dict]:
     gap = pkg.get("gap")
     quality = (
         "proven optimal"
-        if pkg["status"] == "optimal"
+        if pkg["status"] == Status.OPTIMAL
         else f"best found in the time limit (gap {fmt_pct(gap, 1)})"
-        if pkg["status"] == "feasible"
+        if pkg["status"] == Status.FEASIBLE
         else pkg["status"]
     )
     min_fa = float(result["scenario"].get("min_fa", DEFAULT_MIN_FA))
@@ -467,7 +467,7 @@ def table_view(result: dict | None, shown: dict | None) -> list:
         return []
     pkg, label = shown_package(result, shown)
     lines = sorted(pkg.get("items", []), key=lambda l: -(l.get("value_usd") or 0))
-    if pkg.get("status") not in ("optimal", "feasible"):
+    if pkg.get("status") not in FOUND:
         return [
             html.H2(label, className="h6"),
             empty_state(

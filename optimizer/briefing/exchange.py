@@ -23,6 +23,7 @@ from optimizer.briefing.content import DEFAULT_MARKING
 from optimizer.briefing.deck import GREY, SLIDE_H, SLIDE_W, _blank, _heading, _mark, _source, _table, _text
 from optimizer.errors import DecontrolError
 from optimizer.formatting import fmt_usd
+from optimizer.vocabulary import Status
 
 MAX_LEDGER_ROWS = 9
 M = 1e6
@@ -65,7 +66,7 @@ def add_exchange_slide(prs: Any, report: Any, refs: list[Any] | None = None, par
         f"Partner measures on {r['date']}, trade {r['year']} ({_label(r['gets_synthetic'])} HS6 figures); "
         f"{_balance_text(r['settings'])}"
         + (f", achieved {ratio:.2f}" if ratio is not None else "")
-        + ("" if r["status"] == "optimal" else "; no exchange meets the balance"),
+        + ("" if r["status"] == Status.OPTIMAL else "; no exchange meets the balance"),
     )
     cd = CategoryChartData()
     cats = [f"Proposal ({r['date'][:7]})"] + [f"{x['name']} ({x['date'][:7]})" for x in refs_d]
@@ -143,7 +144,7 @@ def add_exchange_slide(prs: Any, report: Any, refs: list[Any] | None = None, par
                 "-",
                 "-",
                 "no exchange: nothing is worth giving at this risk price"
-                if r["status"] == "optimal"
+                if r["status"] == Status.OPTIMAL
                 else f"no exchange ({r['status']})",
                 "",
             ]

@@ -28,6 +28,7 @@ from optimizer.cli.common import add_data_flag, emit_frame, emit_json
 from optimizer.errors import DecontrolError, InfeasibleError
 from optimizer.formatting import fmt_number, fmt_share, fmt_usd
 from optimizer.model.scenario import DEFAULT_MIN_FA, SOLVERS, Scenario
+from optimizer.vocabulary import Status
 
 if TYPE_CHECKING:
     from optimizer.coalition.result import CoalitionResult, PackageItem
@@ -94,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     if not result.found:
         what = (
             "no package satisfies the constraints (forced items, locks, the risk budget, max items)"
-            if result.status == "infeasible"
+            if result.status == Status.INFEASIBLE
             else f"no package found within the time limit of {scenario.time_limit_s:g} s (not proven infeasible)"
         )
         raise InfeasibleError(what)

@@ -25,6 +25,7 @@ import pandas as pd
 from optimizer.cli.common import add_data_flag, add_format_flag, emit_frame, emit_json
 from optimizer.errors import DecontrolError, InfeasibleError
 from optimizer.formatting import fmt_number, fmt_usd
+from optimizer.vocabulary import Status
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -380,7 +381,7 @@ def _print_exchange(d: dict[str, Any]) -> None:
         view = view.rename(columns={"us_imports_from_partner_usd": "US imports", "hs6_basis": "HS codes"})
         print("\nUS gets (relief of the partner's measures):")
         emit_frame(view, "table")
-    if not d["gives"] and not d["gets"] and d["status"] == "optimal":
+    if not d["gives"] and not d["gets"] and d["status"] == Status.OPTIMAL:
         print(
             "\nNo exchange is worth making: at this risk price no give costs less than the gets it would balance "
             "(lower --risk-price, or raise --supply-premium)."

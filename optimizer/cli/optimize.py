@@ -32,7 +32,7 @@ from optimizer.errors import DecontrolError, InfeasibleError
 from optimizer.formatting import fmt_number, fmt_share, fmt_usd
 from optimizer.licensing import LICENSING_COLUMNS
 from optimizer.model.scenario import DEFAULT_MIN_FA, OBJECTIVES, SOLVERS, Scenario, read_scenario_json, with_overrides
-from optimizer.vocabulary import reason_label
+from optimizer.vocabulary import Status, reason_label
 
 if TYPE_CHECKING:
     # pandas, the audience columns and the risk scale are imported where a table is made or printed:
@@ -387,7 +387,7 @@ def run_optimize(args: argparse.Namespace) -> int:
 
 
 def _no_package_message(out: dict[str, Any]) -> str:
-    if out["status"] == "time_limit":
+    if out["status"] == Status.TIME_LIMIT:
         return (
             f"no package found within the time limit ({out['time_limit_s']:g} s); the problem was not proven "
             "infeasible: raise --time-limit"

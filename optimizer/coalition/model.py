@@ -35,6 +35,7 @@ from optimizer.model.build import VALUE_UNIT, PackageModel, build_model
 from optimizer.model.results import read_choices
 from optimizer.model.scenario import Scenario
 from optimizer.model.solve import SolveOutcome, solve_model
+from optimizer.vocabulary import Status
 
 #: How far below the optimal smallest relative gain step (2) may go (absolute, on a 0-1 scale).
 MAXMIN_TOLERANCE = 1e-6
@@ -205,11 +206,11 @@ def _lexicographic(
             proven = False
             _restore(m, choices)
             break
-        proven = proven and out.status == "optimal"
+        proven = proven and out.status == Status.OPTIMAL
         choices = read_choices(m)
         if fix is not None:
             m.add_row("lexicographic", f"lexicographic_{k}", fix(choices), f"keeps the optimum of: {name}")
-    status = "optimal" if proven else "feasible"
+    status = Status.OPTIMAL if proven else Status.FEASIBLE
     assert first is not None, "the sequence has at least one step"
     head = steps[0]
     return SolveOutcome(status, first.solver, head.objective, first.bound, head.gap, seconds), choices

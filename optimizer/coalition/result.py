@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from optimizer.jsonsafe import json_safe
+from optimizer.vocabulary import FOUND
 
 RELATIVE_GAIN_NOTE = (
     "relative gain = the member's unlocked exports from the package / its potential, "
@@ -63,7 +64,7 @@ class PackageSide:
 
     @property
     def found(self) -> bool:
-        return self.status in ("optimal", "feasible")
+        return self.status in FOUND
 
     def item_ids(self) -> list[str]:
         return [i.eccn for i in self.items]

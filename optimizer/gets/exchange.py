@@ -44,6 +44,7 @@ from optimizer.model.highs import HIGHS_OPTIONS, new_highs
 from optimizer.model.items import validate_items
 from optimizer.model.results import read_choices
 from optimizer.model.scenario import Scenario
+from optimizer.vocabulary import Status
 
 GET_MODES: tuple[str, ...] = ("lift", "suspend", "general_licence")
 DEFAULT_GET_SHARES: dict[str, float] = {"lift": 1.0, "suspend": 0.5, "general_licence": 0.3}
@@ -232,7 +233,7 @@ def _solve(em: ExchangeModel) -> _Outcome:
     `optimal` only when HiGHS proved it within the scenario's gap."""
     sc = em.m.scenario
     if not em.m.x and not em.y:
-        return _Outcome("optimal", True)  # nothing to choose: the empty exchange
+        return _Outcome(Status.OPTIMAL, True)  # nothing to choose: the empty exchange
     new_highs()  # HiGHS's banner goes to /dev/null once, not into the CLI's JSON on stdout
     # The thread count is fixed process-wide by the first HiGHS run: the package model's, so that a
     # package solved after an exchange in the same process (the dashboard, a briefing) still runs.
@@ -241,10 +242,10 @@ def _solve(em: ExchangeModel) -> _Outcome:
     status = pulp.LpStatus.get(em.m.prob.status, "Undefined")
     found = em.m.prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
     if status == "Optimal" and em.m.prob.sol_status == pulp.LpSolutionOptimal:
-        return _Outcome("optimal", True)
+        return _Outcome(Status.OPTIMAL, True)
     if status == "Infeasible":
-        return _Outcome("infeasible", False)
-    return _Outcome("feasible" if found else "time_limit", found)
+        return _Outcome(Status.INFEASIBLE, False)
+    return _Outcome(Status.FEASIBLE if found else Status.TIME_LIMIT, found)
 
 
 def _read(em: ExchangeModel, gets: pd.DataFrame, out: Any, items: pd.DataFrame) -> ExchangeResult:

@@ -28,6 +28,7 @@ from optimizer.gets.exchange import GET_MODES, ExchangeSettings, solve_exchange
 from optimizer.gets.exposure import gets_table
 from optimizer.gets.measures import parse_date
 from optimizer.model.scenario import DEFAULT_MODE_PARAMS, Scenario
+from optimizer.vocabulary import FOUND
 
 #: Columns of a give (US decontrol) and a get (relief of a partner measure) in the ledger.
 GIVE_COLUMNS: list[str] = [
@@ -147,7 +148,7 @@ class ExchangeReport:
 
     @property
     def found(self) -> bool:
-        return self.status in ("optimal", "feasible")
+        return self.status in FOUND
 
     @property
     def balance_ratio(self) -> float | None:

@@ -21,6 +21,7 @@ import pulp
 from optimizer.model.build import TIE, VALUE_UNIT, PackageModel, set_objective, set_target
 from optimizer.model.rows import model_rows
 from optimizer.model.solve import SolveOutcome, solve_model
+from optimizer.vocabulary import Status
 
 #: Families whose rows never stop every eligible item from entering at its most valuable mode.
 _HARMLESS = frozenset({"mode_choice", "target", "forced", "coherence"})
@@ -55,7 +56,7 @@ class Achievable:
     proven: bool
     method: str  # "closed form" or the solver's name
     choices: dict[str, str] = field(default_factory=dict)  # the package reaching low_usd
-    status: str = "optimal"
+    status: str = Status.OPTIMAL
 
     def raise_low(self, value_usd: float | None, choices: dict[str, str] | None = None) -> None:
         """A package reaching `value_usd` exists: the figure is at least that (never contradicted)."""
@@ -67,7 +68,7 @@ class Achievable:
 
     def note(self) -> str:
         """The figure in words: exact, or the range it is known to lie in."""
-        if self.status == "time_limit" and not self.choices and self.low_usd == 0:
+        if self.status == Status.TIME_LIMIT and not self.choices and self.low_usd == 0:
             return (
                 f"not found within the time limit: at most US${self.high_usd:,.2f} (every eligible item in "
                 "its most valuable mode)"
@@ -123,9 +124,9 @@ def achievable_on(m: PackageModel, time_limit: float | None = None) -> Achievabl
         row.changeRHS(old_rhs)
         set_objective(m, before)
     if not found:
-        if out is not None and out.status == "time_limit":  # no verdict: bounded by every item at its best
+        if out is not None and out.status == Status.TIME_LIMIT:  # no verdict: bounded by every item at its best
             ub = sum(max((m.value[o] for o in m.options_of(i)), default=0.0) for i in m.candidates) * VALUE_UNIT
-            return Achievable(0.0, round(ub, 2), False, out.solver, {}, "time_limit")
+            return Achievable(0.0, round(ub, 2), False, out.solver, {}, Status.TIME_LIMIT)
         return None
     low, choices, out = max(found, key=lambda f: f[0])
     high = max(low, min(_high(m, f[2]) for f in found))

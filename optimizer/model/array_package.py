@@ -54,6 +54,7 @@ from optimizer.model.duals import USD_PER_BN
 from optimizer.model.results import TIGHT, BindingConstraint, PackageResult, _round, package_result
 from optimizer.model.scenario import Scenario
 from optimizer.model.solve import SolveOutcome
+from optimizer.vocabulary import Status
 
 
 def use_array_path(table: pd.DataFrame, scenario: Scenario) -> bool:
@@ -154,7 +155,7 @@ class ArraySweep:
                 self._target(self._lp)
             lp = run_arrays(self._lp, am, relaxation=True, time_limit=self.time_limit)
             lp_seconds = lp.outcome.seconds
-            if lp.outcome.status == "infeasible":
+            if lp.outcome.status == Status.INFEASIBLE:
                 return None
             if lp.x is not None and lp.outcome.objective is not None:
                 if am.objective == "min-risk" and lp.duals is not None:
@@ -169,7 +170,7 @@ class ArraySweep:
                     if gap <= self.rel_gap:
                         return (
                             SolveOutcome(
-                                "optimal",
+                                Status.OPTIMAL,
                                 f"{label()[:-1]}; LP bound, package rounded from it)",
                                 obj,
                                 bound,
@@ -186,7 +187,7 @@ class ArraySweep:
         # a fresh instance per MIP: HiGHS 1.16 re-running a MIP after a bound change can return the
         # previous package as optimal (sweep.HighsSweep.run), and passing the arrays costs little
         mip = solve_arrays(am, time_limit=self.time_limit, rel_gap=self.rel_gap, start=start)
-        if mip.outcome.status == "infeasible":
+        if mip.outcome.status == Status.INFEASIBLE:
             return None
         out = replace(mip.outcome, seconds=mip.outcome.seconds + lp_seconds)
         if lp_bound is not None and out.has_solution and out.objective is not None:
@@ -207,10 +208,10 @@ class ArraySweep:
         target = float(self.am.stacked()[3][self.row])
         first = None if start is None else problem.from_columns(start)
         ans = problem.solve(target, self.rel_gap, self.time_limit, max_nodes=ARRAY_NODE_BUDGET, start=first)
-        if ans.status != "optimal" or ans.choice is None:
+        if ans.status != Status.OPTIMAL or ans.choice is None:
             return None
         label = ans.solver if start is None else f"{ans.solver}, from the LP's rounded package"
-        return SolveOutcome("optimal", label, ans.objective, ans.bound, ans.gap, ans.seconds), problem.to_columns(
+        return SolveOutcome(Status.OPTIMAL, label, ans.objective, ans.bound, ans.gap, ans.seconds), problem.to_columns(
             ans.choice
         )
 
@@ -225,7 +226,7 @@ def _with_lp_bound(out: SolveOutcome, lp_bound: float, rel_gap: float) -> SolveO
     gap = max(0.0, out.objective - lp_bound) / max(abs(out.objective), 1e-9)
     if out.gap is not None:
         gap = min(gap, out.gap)
-    status = "optimal" if out.status == "optimal" or gap <= rel_gap else out.status
+    status = Status.OPTIMAL if out.status == Status.OPTIMAL or gap <= rel_gap else out.status
     return replace(out, bound=lp_bound, gap=gap, status=status)
 
 
@@ -247,7 +248,7 @@ def array_sweep_points(am: ArrayModel, targets: list[float], order: list[int], p
         got = engine.solve(targets[k])
         if got is None:
             outcome = SolveOutcome(
-                "time_limit",
+                Status.TIME_LIMIT,
                 label(),
                 None,
                 None,
@@ -559,7 +560,7 @@ def array_achievable(am: ArrayModel, time_limit: float | None = None) -> Achieva
             choices = am.options(chosen_columns(am, start))
             value = round(sum(am.base.value[(i, md)] for i, md in choices.items()) * VALUE_UNIT, 2)
             out = SolveOutcome(
-                "feasible",
+                Status.FEASIBLE,
                 f"{label()[:-1]}; LP relaxation bound)",
                 float(am.cost @ start),
                 lp.outcome.objective,
@@ -586,9 +587,9 @@ def array_achievable(am: ArrayModel, time_limit: float | None = None) -> Achieva
         set_array_target(am, old)
         set_array_objective(am, before)
     if not found:
-        if out is not None and out.status == "time_limit":
+        if out is not None and out.status == Status.TIME_LIMIT:
             ub = float(np.maximum.reduceat(am.value, am.cstart[:-1]).sum()) * VALUE_UNIT if am.n_cols else 0.0
-            return Achievable(0.0, round(ub, 2), False, out.solver, {}, "time_limit")
+            return Achievable(0.0, round(ub, 2), False, out.solver, {}, Status.TIME_LIMIT)
         return None
     low, choices, out = max(found, key=lambda f: f[0])
     high = max(low, min(_high(am, f[2]) for f in found))

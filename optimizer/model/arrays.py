@@ -38,6 +38,7 @@ from optimizer.model import constraints as C
 from optimizer.model.build import TIE, VALUE_UNIT, PackageModel, offered_modes, parent_of
 from optimizer.model.scenario import Scenario
 from optimizer.model.solve import SolveOutcome
+from optimizer.vocabulary import FOUND, Status
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -687,22 +688,22 @@ def run_arrays(
     seconds = time.perf_counter() - t0
     info = h.getInfo()
     st = highs_status(h.getModelStatus(), int(info.primal_solution_status) == 2, h.modelStatusToString)
-    if relaxation and st == "feasible":
-        st = "time_limit"
-    if st not in ("optimal", "feasible"):
+    if relaxation and st == Status.FEASIBLE:
+        st = Status.TIME_LIMIT
+    if st not in FOUND:
         return ArraySolve(SolveOutcome(st, label(), None, None, None, seconds), None, None)
     sol = h.getSolution()
     x = np.asarray(sol.col_value, dtype=np.float64)
     obj = float(am.cost @ x)
     if relaxation:
         return ArraySolve(
-            SolveOutcome("optimal", label(), obj, obj, 0.0, seconds), x, np.asarray(sol.row_dual, dtype=np.float64)
+            SolveOutcome(Status.OPTIMAL, label(), obj, obj, 0.0, seconds), x, np.asarray(sol.row_dual, dtype=np.float64)
         )
     sign = -1.0 if am.maximise else 1.0
     b = float(info.mip_dual_bound)
     bound = sign * b if abs(b) < 1e300 else None
     g = float(info.mip_gap)
-    gap = max(0.0, g) if abs(g) < 1e300 else (0.0 if st == "optimal" else None)
+    gap = max(0.0, g) if abs(g) < 1e300 else (0.0 if st == Status.OPTIMAL else None)
     if gap is None and bound is not None:
         gap = _gap(obj, bound)
     st, gap = checked_gap(st, gap, obj, bound, rel_gap)

@@ -19,6 +19,7 @@ from optimizer.formatting import fmt_usd as usd
 from optimizer.model.achievable import Achievable, achievable_on, max_achievable_on
 from optimizer.model.build import PackageModel, build_model
 from optimizer.model.scenario import MODES, Scenario
+from optimizer.vocabulary import Status
 
 #: What each relaxation means, in the analyst's words.
 RELAXATIONS: dict[str, str] = {
@@ -129,7 +130,7 @@ def diagnosis_lines(package: dict[str, Any]) -> list[str]:
     deck, a workbook and the builder print alike: the largest achievable target, then the rule that
     binds and how far relaxing it reaches. An ally's view has no diagnosis: only the first line,
     from `max_achievable_usd`. [] when a package was found."""
-    if package.get("achieved_usd") is not None or package.get("status") not in ("infeasible", None):
+    if package.get("achieved_usd") is not None or package.get("status") not in (Status.INFEASIBLE, None):
         return []
     d = package.get("diagnosis") or {}
     best = d.get("max_achievable_usd", package.get("max_achievable_usd"))

@@ -48,6 +48,7 @@ from optimizer.model.results import table_source
 from optimizer.model.scenario import Scenario
 from optimizer.model.solve import SolveOutcome
 from optimizer.model.sweep import CbcSweep, HighsSweep, KnapsackSweep, make_sweep
+from optimizer.vocabulary import Status
 
 #: A knee: the slope (risk per dollar) after the point is at least this multiple of the slope before it.
 KNEE_RATIO = 2.0
@@ -145,7 +146,7 @@ def compute_frontier(
     if ach is None:
         res.warnings.append("no package satisfies the constraints, whatever the target: the frontier is empty")
         return res
-    if ach.status == "time_limit" and not ach.choices:
+    if ach.status == Status.TIME_LIMIT and not ach.choices:
         res.warnings.append("the largest achievable was not found within the time limit: the frontier is empty")
         return res
     top = ach.low_usd
@@ -159,14 +160,18 @@ def compute_frontier(
     solved: dict[int, FrontierPoint] = {}
     if closed:
         label = "closed form (no solver: every item with value in its most valuable mode)"
-        solved[points - 1] = _point(m, targets[-1], SolveOutcome("optimal", label, None, None, 0.0, 0.0), ach.choices)
+        solved[points - 1] = _point(
+            m, targets[-1], SolveOutcome(Status.OPTIMAL, label, None, None, 0.0, 0.0), ach.choices
+        )
     if am is not None:
         set_array_objective(am, "min-risk", ties="value")
         per_point = max(MIN_POINT_SECONDS, scenario.time_limit_s / points)
         solved.update(array_sweep_points(am, targets, sorted(order), per_point))
     else:
         solved.update(_pulp_sweep(m, targets, order, points, workers))
-    extra = [] if closed else [_point(m, top, SolveOutcome("optimal", ach.method, None, None, 0.0, 0.0), ach.choices)]
+    extra = (
+        [] if closed else [_point(m, top, SolveOutcome(Status.OPTIMAL, ach.method, None, None, 0.0, 0.0), ach.choices)]
+    )
     res.points = carry([solved[k] for k in range(points)], extra)
     for p in res.points:  # a package is a witness: the largest achievable is at least its value
         ach.raise_low(p.achieved_usd)
@@ -209,7 +214,7 @@ def _run_chain(
     out: dict[int, FrontierPoint] = {}
     if engine is None:  # the largest achievable is 0 and the empty package is every point
         for k in chain:
-            out[k] = FrontierPoint(targets[k], 0.0, 0.0, "optimal", 0.0, solver="(no solver: no eligible item)")
+            out[k] = FrontierPoint(targets[k], 0.0, 0.0, Status.OPTIMAL, 0.0, solver="(no solver: no eligible item)")
         return out
     free = _free_options(m)
     for k in chain:
@@ -290,7 +295,7 @@ def carry(points: list[FrontierPoint], extra: Sequence[FrontierPoint] = ()) -> l
         ):
             out.append(p)
             continue
-        status, gap = (p.status, p.gap) if p.risk is not None else ("feasible", None)
+        status, gap = (p.status, p.gap) if p.risk is not None else (Status.FEASIBLE, None)
         out.append(
             FrontierPoint(
                 p.target_usd,

@@ -29,6 +29,7 @@ import pulp
 from optimizer.errors import DecontrolError
 from optimizer.model.build import PackageModel
 from optimizer.model.rows import model_rows
+from optimizer.vocabulary import FOUND, Status
 
 #: HiGHS options used on every solve (see solve.py's docstring for the tolerance). The absolute gap
 #: (default 1e-6, i.e. US$1 of value or 1e-6 risk) would stop a solve before the relative gap the
@@ -205,18 +206,18 @@ def run(h: Any, matrix: HighsMatrix, relaxation: bool = False, rel_gap: float | 
     seconds = time.perf_counter() - t0
     info = h.getInfo()
     status = highs_status(h.getModelStatus(), int(info.primal_solution_status) == 2, h.modelStatusToString)
-    if status not in ("optimal", "feasible"):
+    if status not in FOUND:
         return HighsAnswer(status, None, None, None, None, None, seconds)
     sol = h.getSolution()
     values = np.asarray(sol.col_value)
     sign = -1.0 if matrix.maximise else 1.0
     obj = sign * float(info.objective_function_value)
     if relaxation:
-        return HighsAnswer("optimal", values, np.asarray(sol.row_dual), obj, obj, 0.0, seconds)
+        return HighsAnswer(Status.OPTIMAL, values, np.asarray(sol.row_dual), obj, obj, 0.0, seconds)
     b = float(info.mip_dual_bound)
     bound = sign * b if abs(b) < 1e300 else None
     g = float(info.mip_gap)
-    gap = max(0.0, g) if abs(g) < 1e300 else (0.0 if status == "optimal" else None)
+    gap = max(0.0, g) if abs(g) < 1e300 else (0.0 if status == Status.OPTIMAL else None)
     status, gap = checked_gap(status, gap, obj, bound, rel_gap)
     return HighsAnswer(status, values, None, obj, bound, gap, seconds)
 
@@ -234,12 +235,12 @@ def checked_gap(
     """HiGHS's "optimal" checked against its own objective and bound: when they are further apart
     than `rel_gap` and than the absolute gap (HIGHS_OPTIONS), the package is not proven - `feasible`
     with that gap (seen after re-running a MIP with a changed row bound: `sweep.HighsSweep`)."""
-    if status != "optimal" or rel_gap is None or bound is None:
+    if status != Status.OPTIMAL or rel_gap is None or bound is None:
         return status, gap
     apart = abs(objective - bound)
     own = apart / max(abs(objective), 1e-9)
     if own > rel_gap + 1e-9 and apart > float(HIGHS_OPTIONS["mip_abs_gap"]) * 10:  # type: ignore[arg-type]
-        return "feasible", own
+        return Status.FEASIBLE, own
     return status, gap
 
 

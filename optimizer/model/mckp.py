@@ -34,6 +34,7 @@ import pulp
 from optimizer.model import mckp_dp
 from optimizer.model.build import VALUE_UNIT, PackageModel
 from optimizer.model.rows import model_rows
+from optimizer.vocabulary import Status
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -538,7 +539,7 @@ class Mckp:
 
         root = expand(state0)
         if root is None:
-            return MckpAnswer("infeasible", None, None, None, None, time.perf_counter() - t0, 1)
+            return MckpAnswer(Status.INFEASIBLE, None, None, None, None, time.perf_counter() - t0, 1)
         heapq.heappush(heap, (root[0], counter, state0))
         pending = {counter: root}
         stopped = ""
@@ -597,21 +598,21 @@ class Mckp:
                 heapq.heappush(heap, (max(sub[0], lb), counter, child))
         seconds = time.perf_counter() - t0
         if best_x is None:
-            status = "time_limit" if stopped else "infeasible"
+            status = Status.TIME_LIMIT if stopped else Status.INFEASIBLE
             return MckpAnswer(status, None, None, None, None, seconds, nodes, stopped)
         open_low = min((h[0] for h in heap), default=np.inf)
         bound = min(best_c, closed_low, open_low)
         gap = abs(best_c - bound) / max(abs(best_c), 1e-9)
-        status = "feasible" if stopped and gap > rel_gap + 1e-12 else "optimal"
+        status = Status.FEASIBLE if stopped and gap > rel_gap + 1e-12 else Status.OPTIMAL
         return MckpAnswer(
             status,
             best_x,
             best_c,
             bound,
-            min(gap, rel_gap) if status == "optimal" else gap,
+            min(gap, rel_gap) if status == Status.OPTIMAL else gap,
             seconds,
             nodes,
-            stopped if status != "optimal" else "",
+            stopped if status != Status.OPTIMAL else "",
         )
 
 

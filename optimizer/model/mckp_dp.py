@@ -48,6 +48,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from optimizer.vocabulary import Status
+
 if TYPE_CHECKING:
     from optimizer.model.mckp import Mckp, MckpAnswer
 
@@ -371,10 +373,10 @@ def solve_dp(
         return MckpAnswer(status, choice, obj, bound, gap, time.perf_counter() - t0, 0, solver=DP_LABEL)
 
     if gr.max_v < target - eps:
-        return answer("infeasible", None, None, None, None)
+        return answer(Status.INFEASIBLE, None, None, None, None)
     need = target - gr.base_v
     if need <= eps or not len(gr.cum_v):
-        return answer("optimal", gr.first.copy(), gr.base_c, gr.base_c, 0.0)
+        return answer(Status.OPTIMAL, gr.first.copy(), gr.base_c, gr.base_c, 0.0)
     k = int(np.searchsorted(gr.cum_v, need - eps))
     if k >= len(gr.cum_v):
         k = len(gr.cum_v) - 1
@@ -409,7 +411,7 @@ def solve_dp(
         return rel_gap * max(abs(u), 1e-9) + 1e-12 * max(1.0, abs(u))
 
     if lb >= best_c - tol(best_c):
-        return answer("optimal", best, best_c, min(lb, best_c), min(_gap(best_c, lb), rel_gap))
+        return answer(Status.OPTIMAL, best, best_c, min(lb, best_c), min(_gap(best_c, lb), rel_gap))
     slack = r - m_g[gr.group]
     # an expanding core: first only the options that could be in a package within a few gaps of
     # the bound, then wider, up to the incumbent (each round is a proof for what it covers: a
@@ -422,7 +424,7 @@ def solve_dp(
         if got == "states":
             return None
         if got == "time":
-            out = answer("feasible", best, best_c, lb, _gap(best_c, lb))
+            out = answer(Status.FEASIBLE, best, best_c, lb, _gap(best_c, lb))
             out.stopped = "time"
             return out
         if isinstance(got, tuple) and got[1] < best_c:
@@ -433,7 +435,7 @@ def solve_dp(
         width *= 2.0
     bound_out = min(best_c, max(lb, best_c - tol(best_c)))
     # the gap within float tolerance of the one asked for is that gap (as MILP solvers report it)
-    return answer("optimal", best, best_c, bound_out, min(_gap(best_c, bound_out), rel_gap))
+    return answer(Status.OPTIMAL, best, best_c, bound_out, min(_gap(best_c, bound_out), rel_gap))
 
 
 def _core_dp(

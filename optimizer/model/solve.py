@@ -51,7 +51,7 @@ import pulp
 from optimizer.errors import DecontrolError
 from optimizer.model.build import PackageModel
 from optimizer.model.cbc import CbcCrashed
-from optimizer.vocabulary import FOUND, STATUSES
+from optimizer.vocabulary import FOUND, STATUSES, Status
 
 #: Extra CBC command-line options (see the module docstring and the benchmark).
 CBC_OPTIONS: tuple[str, ...] = ("feas off", f"integerT {1e-9}")
@@ -292,7 +292,7 @@ def solve_model(
     if relaxation:
         return first
     trusted = path.trusted(m)
-    if first.status == "infeasible" or (first.status == "optimal" and not trusted):
+    if first.status == Status.INFEASIBLE or (first.status == Status.OPTIMAL and not trusted):
         saved = _values(m)
         second, proves = _second_path(m, path.name, limit, gap)
         out, kept_first = confirm(first, second, minimise=minimise, rel_gap=gap, second_proves=proves)
@@ -311,7 +311,7 @@ def _second_path(m: PackageModel, first: str, limit: float, gap: float) -> tuple
     try:
         return CbcSolver(CBC_SAFE_OPTIONS).run(m, time_limit=limit, rel_gap=gap), False
     except CbcCrashed as exc:
-        return SolveOutcome("time_limit", f"CBC ({exc})", None, None, None, 0.0), False
+        return SolveOutcome(Status.TIME_LIMIT, f"CBC ({exc})", None, None, None, 0.0), False
 
 
 def highs_available() -> bool:
@@ -331,20 +331,20 @@ def confirm(
     """
     seconds = first.seconds + second.seconds
     both = f"{first.solver}; checked with {second.solver}"
-    if first.status == "infeasible":
+    if first.status == Status.INFEASIBLE:
         if second.has_solution:
-            if not second_proves and second.status == "optimal":
-                second = replace(second, status="feasible", gap=None)
+            if not second_proves and second.status == Status.OPTIMAL:
+                second = replace(second, status=Status.FEASIBLE, gap=None)
             return replace(
                 second,
                 seconds=seconds,
                 solver=f"{second.solver} (after {first.solver} said infeasible)",
                 note=f"{_name(first)} called the model infeasible; {_name(second)} found a package",
             ), False
-        if second.status == "infeasible":
+        if second.status == Status.INFEASIBLE:
             return replace(first, seconds=seconds, solver=f"{first.solver}; confirmed by {second.solver}"), True
         return SolveOutcome(
-            "time_limit",
+            Status.TIME_LIMIT,
             both,
             None,
             None,
@@ -355,11 +355,13 @@ def confirm(
         ), True
     # first is a package CBC called optimal with cuts and preprocessing on
     if not second.has_solution:
-        if second.status == "infeasible":
+        if second.status == Status.INFEASIBLE:
             note = f"{_name(second)} called the model infeasible although {_name(first)} found a package"
         else:
             note = f"{_name(first)}'s optimum could not be confirmed by {_name(second)} within the time limit"
-        return replace(first, status="feasible", gap=None, bound=None, seconds=seconds, solver=both, note=note), True
+        return replace(
+            first, status=Status.FEASIBLE, gap=None, bound=None, seconds=seconds, solver=both, note=note
+        ), True
     f, g = first.objective or 0.0, second.objective or 0.0
     gap = _gap(f, second.bound)
     within = gap is not None and gap <= rel_gap + 1e-7
@@ -372,10 +374,10 @@ def confirm(
             f"(objective {f:.6g} -> {g:.6g}): the better package is reported",
         ), False
     # the first package is within the gap of the second's bound (or at least as good as its package)
-    proven = within or second.status == "optimal"
+    proven = within or second.status == Status.OPTIMAL
     return replace(
         first,
-        status="optimal" if proven else "feasible",
+        status=Status.OPTIMAL if proven else Status.FEASIBLE,
         bound=second.bound,
         gap=(0.0 if gap is None else min(gap, rel_gap)) if proven else gap,
         seconds=seconds,
@@ -404,8 +406,8 @@ def _without_variables(m: PackageModel, name: str) -> SolveOutcome:
     row = m.rows["target"]["target"]
     label = {"cbc": "CBC", "highs": "HiGHS"}.get(name, name) + " (not called: no eligible item)"
     if -row.constant <= 0:
-        return SolveOutcome("optimal", label, 0.0, 0.0, 0.0, 0.0)
-    return SolveOutcome("infeasible", label, None, None, None, 0.0)
+        return SolveOutcome(Status.OPTIMAL, label, 0.0, 0.0, 0.0, 0.0)
+    return SolveOutcome(Status.INFEASIBLE, label, None, None, None, 0.0)
 
 
 # ---------------------------------------------------------------------- CBC
@@ -442,13 +444,13 @@ def outcome_from(
     """A SolveOutcome from CBC's status codes and log (the objective is evaluated by the caller)."""
     label = f"CBC {_cbc_version(log)} ({cbc_origin()})"
     st = cbc_status(status, sol_status, relaxation)
-    if st not in ("optimal", "feasible"):
+    if st not in FOUND:
         return SolveOutcome(st, label, None, None, None, seconds)
     if relaxation:
-        return SolveOutcome("optimal", label, objective, objective, 0.0, seconds)
+        return SolveOutcome(Status.OPTIMAL, label, objective, objective, 0.0, seconds)
     bound = _cbc_bound(log)
     gap = _gap(objective, bound)
-    if st == "optimal":  # CBC stopped because the gap is within rel_gap; its printed bound is rounded
+    if st == Status.OPTIMAL:  # CBC stopped because the gap is within rel_gap; its printed bound is rounded
         gap = 0.0 if gap is None else min(gap, rel_gap)
     return SolveOutcome(st, label, objective, bound, gap, seconds)
 
@@ -468,15 +470,15 @@ def cbc_status(status: int, sol_status: int, relaxation: bool = False) -> str:
     LpSolutionIntegerFeasible (2): that is `feasible`, not `optimal`.
     """
     if status == pulp.LpStatusInfeasible or sol_status == pulp.LpSolutionInfeasible:
-        return "infeasible"
+        return Status.INFEASIBLE
     if status == pulp.LpStatusNotSolved or sol_status == pulp.LpSolutionNoSolutionFound:
-        return "time_limit"
+        return Status.TIME_LIMIT
     if status != pulp.LpStatusOptimal:
         raise DecontrolError(f"CBC ended with status {pulp.LpStatus.get(status, status)}")
     if sol_status == pulp.LpSolutionOptimal or relaxation:
-        return "optimal"
+        return Status.OPTIMAL
     if sol_status == pulp.LpSolutionIntegerFeasible:
-        return "feasible"
+        return Status.FEASIBLE
     raise DecontrolError(f"CBC ended with an unexpected solution status {sol_status}")
 
 
@@ -514,9 +516,9 @@ def highs_status(model_status: Any, has_solution: bool, describe: Callable[[Any]
 
     S = highspy.HighsModelStatus
     if model_status == S.kOptimal:
-        return "optimal"
+        return Status.OPTIMAL
     if model_status in (S.kInfeasible, S.kUnboundedOrInfeasible):
-        return "infeasible"
+        return Status.INFEASIBLE
     if model_status in (
         S.kTimeLimit,
         S.kInterrupt,
@@ -527,7 +529,7 @@ def highs_status(model_status: Any, has_solution: bool, describe: Callable[[Any]
         S.kObjectiveBound,
         S.kObjectiveTarget,
     ):
-        return "feasible" if has_solution else "time_limit"
+        return Status.FEASIBLE if has_solution else Status.TIME_LIMIT
     raise DecontrolError(f"HiGHS ended with status {describe(model_status)}")
 
 

@@ -38,6 +38,7 @@ from optimizer.model.solve import (
     knapsack_problem,
     outcome_from,
 )
+from optimizer.vocabulary import Status
 
 Choices = dict[str, str]
 
@@ -59,12 +60,12 @@ class _Sweep(ABC):
         except CbcCrashed as exc:  # no verdict from CBC: the other solver's answer stands
             out, choices = self.second().run(target_usd)
             return replace(out, note=f"{exc}; {out.solver.split(' ')[0]}'s answer is reported"), choices
-        if out.status == "infeasible" or (out.status == "optimal" and not self.trusted):
+        if out.status == Status.INFEASIBLE or (out.status == Status.OPTIMAL and not self.trusted):
             engine = self.second()
             try:
                 second, other = engine.run(target_usd)
             except CbcCrashed as exc:
-                second, other = SolveOutcome("time_limit", f"CBC ({exc})", None, None, None, 0.0), {}
+                second, other = SolveOutcome(Status.TIME_LIMIT, f"CBC ({exc})", None, None, None, 0.0), {}
             out, kept_first = confirm(
                 out, second, minimise=self.minimise, rel_gap=self.rel_gap, second_proves=engine.trusted
             )
