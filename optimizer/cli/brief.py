@@ -68,12 +68,14 @@ def _inputs(args: argparse.Namespace) -> dict[str, Any]:
             return parse_document(doc, source=str(args.scenario))["inputs"]
     if args.target is None and args.scenario is None:
         raise DecontrolError("give --target USD with --partner or --items, or --scenario NAME|FILE")
-    items = None
-    if args.items is not None:
-        from optimizer.model.items import read_items_csv
+    sc = scenario_from_args(args)
+    if args.items is None:
+        return make_inputs(sc)
+    from optimizer.cli.optimize import align_with_rules
+    from optimizer.model.items import read_items_csv
 
-        items = read_items_csv(args.items)
-    return make_inputs(scenario_from_args(args), items)
+    # held to the rules here too, so a refusal names the file's own lines
+    return make_inputs(sc, align_with_rules(read_items_csv(args.items), args, sc)[0])
 
 
 def _brief(args: argparse.Namespace) -> int:

@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 from optimizer.cli.common import add_data_flag, emit_frame, emit_json
 from optimizer.errors import DecontrolError, InfeasibleError
 from optimizer.formatting import fmt_number, fmt_share, fmt_usd
-from optimizer.licensing import LICENSING_COLUMNS
 from optimizer.model.scenario import DEFAULT_MIN_FA, OBJECTIVES, SOLVERS, Scenario, read_scenario_json, with_overrides
 from optimizer.vocabulary import Status, reason_label
 
@@ -294,46 +293,10 @@ def load_items(args: argparse.Namespace, scenario: Scenario) -> tuple[pd.DataFra
 def align_with_rules(
     table: pd.DataFrame, args: argparse.Namespace, scenario: Scenario
 ) -> tuple[pd.DataFrame, list[str]]:
-    """An edited item table held to the rules: no row may lower a rule-foundational item (ITAR,
-    military, WMD, chokepoint) or trade one that needs no licence to the partner; refused with exit 2
-    and the rows named. With a partner (`--partner` or the table's single `partner`), the licensing
-    columns are taken from the licensing model for it (an older export without them cannot smuggle
-    in an instrument that does not exist); without one, only the partner-independent floor applies
-    and a warning says the licence requirements were not applied."""
-    from optimizer.estimation.reference import rule_reference
-    from optimizer.model.items import enforce_floor, validate_items
+    """An `--items` table held to the rules (`optimizer.estimation.reference.hold_to_rules`)."""
+    from optimizer.estimation.reference import EDITED, hold_to_rules
 
-    partner = scenario.partner
-    if partner is None and "partner" in table.columns:
-        found = sorted({str(p).strip().upper() for p in table["partner"] if str(p).strip()})
-        partner = found[0] if len(found) == 1 else None
-    clean, _ = validate_items(table, partner=partner if "partner" in table.columns and partner else None)
-    clean.attrs["first_line"] = 2
-    warnings: list[str] = []
-    # the rule columns of the validated dataset, cached per data and code content (reference.py)
-    rules = rule_reference(args.data, partner, scenario.year if partner is not None else None)
-    ref = rules.items
-    if partner is None:
-        enforce_floor(clean, ref)
-        warnings.append(
-            "the item table names no partner (no partner column, no --partner): the partner's licence "
-            "requirements were not applied, only the rule floor; give --partner to apply them"
-        )
-        return table, warnings
-    enforce_floor(clean, ref)
-    by_id = ref.set_index("eccn")
-    out = table.copy()
-    ids = out["eccn"].astype(str).str.strip()
-    for col in LICENSING_COLUMNS:
-        out[col] = ids.map(by_id[col]).fillna("")
-    if "synthetic" not in out.columns:
-        out["synthetic"] = rules.trade_synthetic
-        out["source"] = f"edited item table; trade figures as in the data directory: {rules.trade_source}"
-        warnings.append(
-            "the item table has no synthetic/source columns: its figures are labelled with the data "
-            f"directory's trade layer ({'SYNTHETIC' if rules.trade_synthetic else 'real'})"
-        )
-    return out, warnings
+    return hold_to_rules(table, args.data, scenario.partner, scenario.year, f"{EDITED} {Path(args.items).name}")
 
 
 def _ccl_eccns(data: Path | None) -> tuple[set[str] | None, list[str]]:

@@ -112,9 +112,11 @@ def _save(args: argparse.Namespace) -> int:
     sc = scenario_from_args(args)
     items = None
     if args.items is not None:
+        from optimizer.cli.optimize import align_with_rules
         from optimizer.model.items import read_items_csv
 
-        items = read_items_csv(args.items)
+        # held to the rules here too, so a refusal names the file's own lines
+        items = align_with_rules(read_items_csv(args.items), args, sc)[0]
     inputs = make_inputs(sc, items)
     if args.data is not None:
         inputs["data_dir"] = str(args.data)

@@ -33,6 +33,7 @@ from typing import Any
 import pandas as pd
 
 from optimizer.data.cache import FileDigests, cache_dir, code_digest, data_key, write_json
+from optimizer.errors import DecontrolError
 from optimizer.licensing import LICENSING_COLUMNS
 
 #: Columns of the reference `enforce_floor` and the licensing alignment read.
@@ -172,4 +173,73 @@ def rule_reference(data_dir: Path | None, partner: str | None, year: int | None 
     return ref
 
 
-__all__ = ["REFERENCE_COLUMNS", "RuleReference", "cache_dir", "compute_reference", "reference_key", "rule_reference"]
+#: How an edited table's figures are labelled (the prefix is added once: a re-exported table keeps it).
+EDITED = "edited item table"
+
+
+def hold_to_rules(
+    table: pd.DataFrame, data_dir: Path | None, partner: str | None, year: int | None, label: str = EDITED
+) -> tuple[pd.DataFrame, list[str]]:
+    """An analyst's item table held to the rules, wherever it comes in (`--items` of every command, a
+    scenario's inline table, an imported scenario document): no row may lower a rule-foundational
+    item (ITAR, military, WMD, chokepoint) or trade one that needs no licence to the partner;
+    refused (`DecontrolError`, exit 2) with the rows named. With a partner (given, or the table's
+    single `partner`), the licensing columns are taken from the licensing model for it (an older
+    export without them cannot smuggle in an instrument that does not exist); without one, only
+    the partner-independent floor applies and a warning says the licence requirements were not
+    applied.
+
+    Its figures say where they come from: a table without `synthetic`/`source` columns is labelled
+    with the data directory's trade layer (so figures of unstated origin are never called real), and
+    every source cell is prefixed with `label`, so a package from edited figures says so."""
+    from optimizer.model.items import enforce_floor, validate_items
+
+    if partner is None and "partner" in table.columns:
+        found = sorted({str(p).strip().upper() for p in table["partner"] if str(p).strip()})
+        partner = found[0] if len(found) == 1 else None
+    clean, _ = validate_items(table, partner=partner if "partner" in table.columns and partner else None)
+    clean.attrs["first_line"] = table.attrs.get("first_line", 2)
+    if clean.empty:
+        raise DecontrolError("the item table has no rows (a header and no items)")
+    warnings: list[str] = []
+    # the rule columns of the validated dataset, cached per data and code content
+    rules = rule_reference(data_dir, partner, year if partner is not None else None)
+    enforce_floor(clean, rules.items)
+    out = table.copy()
+    if partner is None:
+        warnings.append(
+            "the item table names no partner: the partner's licence requirements were not applied, "
+            "only the rule floor; give the table a partner column (as `decontrol items` writes it) to "
+            "apply them"
+        )
+    else:
+        by_id = rules.items.set_index("eccn")
+        ids = out["eccn"].astype(str).str.strip()
+        for col in LICENSING_COLUMNS:
+            out[col] = ids.map(by_id[col]).fillna("")
+    if "synthetic" not in out.columns:
+        out["synthetic"] = rules.trade_synthetic
+        out["source"] = f"{label}; trade figures as in the data directory: {rules.trade_source}"
+        warnings.append(
+            "the item table has no synthetic/source columns: its figures are labelled with the data "
+            f"directory's trade layer ({'SYNTHETIC' if rules.trade_synthetic else 'real'})"
+        )
+    else:
+        cells = out["source"].astype(str).tolist() if "source" in out.columns else [""] * len(out)
+        out["source"] = [
+            c if c.startswith(EDITED) else (f"{label}: {c}" if c.strip() and c != "nan" else label) for c in cells
+        ]
+    out.attrs.update(table.attrs)
+    return out, warnings
+
+
+__all__ = [
+    "EDITED",
+    "REFERENCE_COLUMNS",
+    "RuleReference",
+    "cache_dir",
+    "compute_reference",
+    "hold_to_rules",
+    "reference_key",
+    "rule_reference",
+]

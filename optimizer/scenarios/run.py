@@ -68,9 +68,15 @@ def items_for_inputs(
     ds = load_dataset(data_dir)
     known = set(ds.ccl["eccn"].astype(str))
     if inputs.get("items"):
+        from optimizer.estimation.reference import hold_to_rules
+
+        # an analyst's own table, or one in an imported document: held to the rule floor and the
+        # partner's licensing like an `--items` file, so no scenario can package 3A090
         table = pd.DataFrame(inputs["items"])
+        table.attrs["first_line"] = 1
+        table, held = hold_to_rules(table, data_dir, scenario.partner, scenario.year, "item table of the scenario")
         table, warnings = validate_items(table, known)
-        return _with_positions(table, inputs), known, list(warnings), ds
+        return _with_positions(table, inputs), known, held + list(warnings), ds
     if not scenario.partner:
         raise DecontrolError("the scenario names no partner and carries no item table")
     from optimizer.diversion.exposure import for_scenario

@@ -57,7 +57,8 @@ def test_optimize_json(cli, items_csv):
     reasons = {e["eccn"]: e["reason"] for e in d["excluded"]}
     assert reasons["3A090"] == "foundational" and reasons["4A994"] == "ally_opposes"
     assert reasons["5D991"] == "value_unknown"
-    assert d["synthetic"] is False and "knapsack solver (reduced-cost fixing and a DP on the core" in d["solver"]
+    # the table says nothing of its figures' origin: labelled with the shipped (SYNTHETIC) trade layer, never real
+    assert d["synthetic"] is True and "knapsack solver (reduced-cost fixing and a DP on the core" in d["solver"]
     assert "not in the loaded CCL" not in err  # all ids are real ECCNs
 
 
@@ -313,6 +314,85 @@ def test_an_edited_table_that_lowers_a_rule_tier_is_refused(cli, tmp_path):
     code, out, err = cli("optimize", "--items", str(path), "--target", "100m")
     assert code == 2 and "3A090" in err and "rule-foundational" in err and "1A995" in err and "nlr" in err
     assert out == ""
+
+
+@pytest.fixture()
+def lowered(cli, tmp_path):
+    """An edited export of the China table with 3A090 (advanced-computing ICs) lowered to legacy."""
+    code, out, _ = cli("items", "--partner", "CHN", "--format", "csv")
+    assert code == 0
+    table = pd.read_csv(pd.io.common.StringIO(out.lstrip("\ufeff")), dtype=str, keep_default_na=False)
+    line = int(table.index[table["eccn"] == "3A090"][0]) + 2  # the file's own line (header is line 1)
+    table.loc[table["eccn"] == "3A090", ["tier", "value_usd", "fa_score", "risk"]] = ["legacy", "9e7", "0.95", "0.01"]
+    path = tmp_path / "lowered.csv"
+    table.to_csv(path, index=False)
+    return path, line
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("optimize", "--target", "5m"),
+        ("frontier",),
+        ("brief", "--target", "5m", "-o", "{out}/deck.pptx", "--xlsx", "{out}/book.xlsx"),
+        ("scenario", "save", "lowered", "--target", "5m"),
+    ],
+    ids=["optimize", "frontier", "brief", "scenario-save"],
+)
+def test_every_command_holds_an_edited_table_to_the_rule_floor(cli, lowered, tmp_path, monkeypatch, command):
+    """No command packages a lowered foundational item: each refuses the file with its line named,
+    and writes nothing (no deck, no workbook, no stored scenario)."""
+    monkeypatch.setenv("DECONTROL_HOME", str(tmp_path / "home"))
+    path, line = lowered
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    argv = [a.replace("{out}", str(out_dir)) for a in command]
+    at = 2 if argv[0] == "scenario" else 1
+    code, out, err = cli(*argv[:at], "--items", str(path), *argv[at:])
+    assert code == 2 and f"line {line} (3A090)" in err and "rule-foundational" in err, err
+    assert list(out_dir.iterdir()) == []
+    if argv[0] == "scenario":
+        assert "lowered" not in cli("scenario", "list")[1]
+
+
+def test_a_scenario_documents_own_table_is_held_to_the_rule_floor(cli, lowered):
+    """An imported scenario document carries its own item table: the runner holds it to the rules
+    as the CLI holds a file (no scenario, from anyone, can package 3A090)."""
+    from optimizer.errors import DecontrolError
+    from optimizer.model.scenario import Scenario
+    from optimizer.scenarios.run import make_inputs, run_inputs
+
+    path, _ = lowered
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    with pytest.raises(DecontrolError) as exc:
+        run_inputs(make_inputs(Scenario(target_usd=5e6), table))
+    assert any("3A090" in d and "rule-foundational" in d for d in exc.value.details)
+
+
+def test_an_edited_table_says_its_figures_are_edited_and_never_real_when_unlabelled(cli, tmp_path):
+    """A table without synthetic/source columns is labelled with the data directory's trade layer
+    (SYNTHETIC on the shipped data), never "real"; any source is prefixed with the file it came from;
+    a header without rows is bad input."""
+    path = tmp_path / "mine.csv"
+    path.write_text(
+        "eccn,value_usd,risk,fa_score,tier\n6A005-rest,3000000,0.1,0.8,legacy\n1C010-rest,4000000,0.2,0.9,legacy\n",
+        encoding="utf-8",
+    )
+    code, out, err = cli("optimize", "--items", str(path), "--target", "5m", "--format", "json")
+    d = json.loads(out)
+    assert code == 0 and d["synthetic"] is True and d["source"].startswith("edited item table mine.csv; ")
+    assert "give the table a partner column" in err and "--partner" not in err
+    code, out, _ = cli("optimize", "--items", str(path), "--target", "5m")
+    assert out.startswith("Package (SYNTHETIC trade figures)")
+    code, out, _ = cli("items", "--partner", "CHN", "--format", "csv")
+    export = tmp_path / "export.csv"
+    export.write_text(out.lstrip("\ufeff"), encoding="utf-8")
+    code, out, _ = cli("optimize", "--items", str(export), "--target", "5m", "--format", "json")
+    assert json.loads(out)["source"].startswith("edited item table export.csv: SYNTHETIC")
+    header = tmp_path / "header.csv"
+    header.write_text("eccn,value_usd,risk,fa_score,tier\n", encoding="utf-8")
+    code, out, err = cli("optimize", "--items", str(header), "--target", "5m")
+    assert code == 2 and "no rows" in err and out == ""
 
 
 def test_bis_alone_leaves_regime_items_out(cli, tmp_path):
