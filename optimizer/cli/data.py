@@ -196,9 +196,8 @@ def _info(args: argparse.Namespace) -> int:
     out.write(f"dataset {ds.dataset_id}  ({' over '.join(str(d) for d in reversed(ds.data_dirs))})\n")
     label = "SYNTHETIC" if ds.trade_synthetic else "REAL"
     out.write(f"trade layer: {label} - {ds.trade_source}\n\n")
-    kind = files["synthetic"].map({True: "SYNTHETIC", False: "real"}).where(files["file"].notna(), "absent")
     shown = files.assign(
-        kind=kind,
+        kind=files["kind"].replace({"synthetic": "SYNTHETIC"}),
         source=files["source"].map(lambda s: _clip(s, 60)),
         vintage=files["vintage"].map(lambda s: _clip(s, 30)),
     )[["table", "rows", "kind", "source", "vintage", "sha256", "file"]]

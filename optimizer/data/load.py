@@ -52,13 +52,18 @@ class FileInfo:
     vintage: str = ""
     notes: str = ""
     shipped: bool = True  # False: from the user's data directory
+    #: What the figures are: "real" (a public source), "synthetic", "analyst" (made or judged by an
+    #: analyst: the concordance, overrides, reference exchanges), "user-supplied" (a CSV in the user's
+    #: data directory, whose origin the file does not say), "absent"
+    kind: str = "real"
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "table": self.table,
             "file": str(self.path) if self.path else None,
             "rows": self.rows,
-            "real": not self.synthetic,
+            "kind": self.kind,
+            "real": self.kind == "real",
             "synthetic": self.synthetic,
             "source": self.source,
             "vintage": self.vintage,
@@ -213,7 +218,7 @@ def _file_info(
     spec: TableSpec, path: Path | None, frame: pd.DataFrame, shipped_dir: Path, digests: FileDigests | None
 ) -> FileInfo:
     if path is None:
-        return FileInfo(spec.name, None, "", 0, "absent (optional table)", False)
+        return FileInfo(spec.name, None, "", 0, "absent (optional table)", False, kind="absent")
     shipped = path.parent == shipped_dir or shipped_dir in path.parents
     checksum = digests.sha(path) if digests is not None else sha256_file(path)
     if spec.filename.endswith(".parquet"):  # trade.parquet, mirror_trade.parquet: they say if synthetic
@@ -228,8 +233,14 @@ def _file_info(
             vintage=meta.extra.get("vintage", meta.extra.get("imported_at", "")),
             notes=meta.extra.get("notes", ""),
             shipped=shipped,
+            kind="synthetic" if meta.synthetic else "real",
         )
     source = spec.description if shipped else f"user-supplied {path}"
+    kind = (
+        _manifest_kinds(shipped_dir).get(path.relative_to(shipped_dir).as_posix(), "real")
+        if shipped
+        else "user-supplied"
+    )
     return FileInfo(
         spec.name,
         path,
@@ -240,7 +251,19 @@ def _file_info(
         vintage=_vintage(frame),
         notes=_column_summary(frame, "source"),
         shipped=shipped,
+        kind=kind,
     )
+
+
+def _manifest_kinds(shipped_dir: Path) -> dict[str, str]:
+    """{file: kind} from the shipped data's MANIFEST.csv (real, synthetic, analyst); {} without one."""
+    import csv
+
+    try:
+        with open(shipped_dir / "MANIFEST.csv", encoding="utf-8", newline="") as fh:
+            return {row["file"]: row["kind"] for row in csv.DictReader(fh) if row.get("file") and row.get("kind")}
+    except (OSError, KeyError, csv.Error):
+        return {}
 
 
 def _vintage(frame: pd.DataFrame) -> str:

@@ -49,6 +49,21 @@ def test_info_reports_real_imported_trade_over_shipped_tables(cli, tmp_path):
     assert code == 0 and "trade layer: REAL - test fixture" in out
 
 
+def test_info_says_what_each_shipped_file_is_real_synthetic_or_analysts(cli, tmp_path):
+    """The concordance and the overrides are an analyst's work, not real data: the shipped MANIFEST
+    says so, and `data info` repeats it (a CSV in a user's directory is user-supplied)."""
+    user = write_dir(tmp_path / "user", tables={"events.csv": "date,title,summary,kind,source\n"})
+    code, out, err = cli("data", "info", str(user), "--format", "json")
+    assert code == 0, err
+    kinds = {f["table"]: (f["kind"], f["real"]) for f in json.loads(out)["files"]}
+    assert kinds["concordance"] == ("analyst", False) and kinds["tier_overrides"] == ("analyst", False)
+    assert kinds["ccl"] == ("real", True) and kinds["trade"] == ("synthetic", False)
+    assert kinds["events"] == ("user-supplied", False)
+    code, out, _ = cli("data", "info", str(user))
+    row = next(line for line in out.splitlines() if line.strip().startswith("concordance"))
+    assert " analyst " in row and " real " not in row
+
+
 def test_check_missing_directory_exits_2(cli, tmp_path):
     code, _, err = cli("data", "check", str(tmp_path / "nope"))
     assert code == 2 and "does not exist" in err
