@@ -34,6 +34,7 @@ RELAXATIONS: dict[str, str] = {
     "coherence": "allow software/technology relief without hardware",
     "nesting": "allow a sub-item together with its parent",
     "modes": "offer full relief (all modes)",
+    "bis_alone": "include items a regime or another agency decides with BIS (drop --bis-alone)",
 }
 
 
@@ -49,6 +50,7 @@ RULE_NAMES: dict[str, str] = {
     "coherence": "software/technology only with its hardware",
     "nesting": "a sub-item never with its parent",
     "modes": "the relief instruments allowed",
+    "bis_alone": "only what BIS can decide alone",
 }
 
 
@@ -59,6 +61,9 @@ class Diagnosis:
     blocking: list[dict[str, Any]] = field(default_factory=list)  # {constraint, action, max_achievable_usd}
     all_relaxed_usd: float | None = None  # reachable with every relaxable constraint dropped
     message: str = ""
+    #: {tier: count} when every item is foundational or needs no licence to the partner (nothing to
+    #: relieve, whatever the rules): the cause, not a constraint to relax
+    nothing_to_offer: dict[str, int] = field(default_factory=dict)
     max_achievable_bound_usd: float | None = None  # proven upper bound on the largest achievable
     max_achievable_proven: bool | None = None
 
@@ -94,6 +99,8 @@ def active_relaxations(m: PackageModel) -> list[str]:
             out.append(fam)
     if max(sc.params(k).value_share for k in MODES) > max(sc.params(k).value_share for k in sc.modes):
         out.append("modes")
+    if sc.bis_alone:
+        out.append("bis_alone")
     return out
 
 
@@ -118,6 +125,9 @@ def diagnose(
             blocking.append({"constraint": name, "action": RELAXATIONS[name], "max_achievable_usd": value})
     everything = _relaxed_max(items, scenario, set(active_relaxations(m)))
     d = Diagnosis(target, best, blocking, everything)
+    tiers = items["tier"].astype(str).value_counts().to_dict() if "tier" in items else {}
+    if tiers and set(tiers) <= {"nlr", "foundational"}:
+        d.nothing_to_offer = {t: int(tiers.get(t, 0)) for t in ("nlr", "foundational")}
     if achievable is not None:
         d.max_achievable_bound_usd = achievable.high_usd if achievable.high_usd != float("inf") else None
         d.max_achievable_proven = achievable.proven
@@ -142,6 +152,13 @@ def diagnosis_lines(package: dict[str, Any]) -> list[str]:
     ]
     if not d:
         return lines
+    nothing = d.get("nothing_to_offer") or {}
+    if nothing:
+        return [
+            *lines,
+            f"Nothing to offer: every item is foundational ({nothing.get('foundational', 0)}) or needs no licence "
+            f"to the partner ({nothing.get('nlr', 0)}: nothing to relieve), whatever the rules.",
+        ]
     for b in d.get("blocking") or []:
         name = RULE_NAMES.get(b["constraint"], b["constraint"].replace("_", " "))
         action = str(b["action"])
@@ -161,8 +178,10 @@ def diagnosis_lines(package: dict[str, Any]) -> list[str]:
 
 
 def _relaxed_max(items: pd.DataFrame, scenario: Scenario, relax: set[str]) -> float | None:
+    # relaxations of the scenario itself; the others are constraint families the builder leaves out
     sc = scenario.replace(modes=list(MODES)) if "modes" in relax else scenario
-    m = build_model(items, sc, relax=frozenset(relax - {"modes"}), objective="max-value", target_usd=0.0)
+    sc = sc.replace(bis_alone=False) if "bis_alone" in relax else sc
+    m = build_model(items, sc, relax=frozenset(relax - {"modes", "bis_alone"}), objective="max-value", target_usd=0.0)
     return max_achievable_on(m)
 
 
@@ -181,6 +200,11 @@ def _message(d: Diagnosis) -> str:
                 f"the target {usd(d.target_usd)} cannot be met: the largest achievable target under the other "
                 f"constraints is {fmt_usd_significant(d.largest_target_usd)}"
             )
+    if d.nothing_to_offer:
+        return (
+            f"{head}: nothing to offer - every item is foundational ({d.nothing_to_offer['foundational']}) or "
+            f"needs no licence to the partner ({d.nothing_to_offer['nlr']}: nothing to relieve)"
+        )
     if d.blocking:
         parts = [f"{b['action']} (up to {usd(b['max_achievable_usd'])})" for b in d.blocking]
         return f"{head}; the target becomes reachable if you " + " or ".join(parts)

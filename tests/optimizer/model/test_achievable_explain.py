@@ -154,3 +154,29 @@ def test_infeasible_reasons_for_limits_nesting_and_coherence():
     assert why["2B992"] == "category_caps"
     assert set(why.values()) <= {"short_of_target", "nesting", "category_caps", "max_items", "coherence"}
     assert "not_needed" not in why.values()
+
+
+def test_the_diagnosis_names_bis_alone_and_nothing_to_offer():
+    """`--bis-alone` is a rule the diagnosis can relax (it named none before); a partner for which every
+    item is foundational or nlr has nothing to offer, which is the cause, whatever the rules."""
+    from optimizer.model.diagnose import diagnosis_lines
+
+    items = pd.DataFrame(
+        {
+            "eccn": ["2B001", "3A001", "5A002", "9A991"],
+            "tier": ["legacy", "legacy", "foundational", "nlr"],
+            "value_usd": [4e6, 3e6, 9e6, 1e6],
+            "risk": [0.2, 0.3, 0.9, 0.0],
+            "fa_score": [0.9, 0.9, 0.9, 0.9],
+            "decided_by": ["regime", "bis", "", ""],
+        }
+    )
+    res = solve_package(items, Scenario(target_usd=5e6, bis_alone=True)).to_dict()
+    d = res["diagnosis"]
+    assert res["status"] == "infeasible" and [b["constraint"] for b in d["blocking"]] == ["bis_alone"]
+    assert "drop --bis-alone" in d["message"] and any("BIS can decide alone" in x for x in diagnosis_lines(res))
+    none = items[items["tier"].isin(["foundational", "nlr"])]
+    res = solve_package(none, Scenario(target_usd=1e6)).to_dict()
+    assert res["diagnosis"]["nothing_to_offer"] == {"nlr": 1, "foundational": 1}
+    assert "nothing to offer" in res["diagnosis"]["message"]
+    assert diagnosis_lines(res)[-1].startswith("Nothing to offer: every item is foundational (1)")
