@@ -354,6 +354,8 @@ def _label(synthetic: bool) -> str:
 
 
 def _print_exchange(d: dict[str, Any]) -> None:
+    from optimizer.gets.package import nothing_to_ask
+
     print(f"Exchange with {d['partner']}: measures on {d['date']}, trade {d['year']} - status {d['status']}")
     print(
         f"  US gives (the partner's gain): {fmt_usd(d['partner_gain_usd'])}/yr ({_label(d['gives_synthetic'])}; "
@@ -382,10 +384,16 @@ def _print_exchange(d: dict[str, Any]) -> None:
         print("\nUS gets (relief of the partner's measures):")
         emit_frame(view, "table")
     if not d["gives"] and not d["gets"] and d["status"] == Status.OPTIMAL:
-        print(
-            "\nNo exchange is worth making: at this risk price no give costs less than the gets it would balance "
-            "(lower --risk-price, or raise --supply-premium)."
-        )
+        if nothing_to_ask(d["measures"]):
+            print(
+                f"\nNo exchange to make: no partner measure on {d['date']} has a relief the US could ask for, so "
+                "there is no get to balance a give (why, measure by measure: 'Not asked' below; try another --date)."
+            )
+        else:
+            print(
+                "\nNo exchange is worth making: at this risk price no give costs less than the gets it would "
+                "balance (lower --risk-price, or raise --supply-premium)."
+            )
     reasons = pd.Series([m["offer"] for m in d["measures"] if m["offer"] != "asked"]).value_counts()
     if len(reasons):
         print("\nNot asked: " + "; ".join(f"{n} {r}" for r, n in reasons.items()))

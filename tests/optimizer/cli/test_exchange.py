@@ -55,6 +55,15 @@ def test_bad_input_exit_2(cli, argv, message):
     assert code == 2 and message in err and "Traceback" not in err and out == ""
 
 
+def test_an_empty_exchange_names_its_cause(cli):
+    """No measure in force on the date: nothing to ask for (not the risk price); a high risk price: the price."""
+    code, out, _ = cli("exchange", "--partner", "CHN", "--date", "2020-01-01")
+    assert code == 0 and "No exchange to make: no partner measure on 2020-01-01 has a relief" in out
+    assert "risk price" not in out.split("Not asked")[0] and "not_yet" in out
+    code, out, _ = cli(*ARGS[:-1], "100m")
+    assert code == 0 and "No exchange is worth making: at this risk price" in out and "No exchange to make" not in out
+
+
 def test_partner_and_reference_required(cli):
     code, _, err = cli("exchange")
     assert code == 2 and "--partner" in err and "--reference" in err
