@@ -138,12 +138,13 @@ def settings_from_args(args: argparse.Namespace) -> Any:
     from optimizer.gets.package import parse_balance
 
     low, high = parse_balance(args.balance)
-    try:
-        price = parse_usd(args.risk_price)
-    except DecontrolError:
-        raise DecontrolError(
-            f"--risk-price {args.risk_price!r}: expected an amount in US dollars >= 0 (e.g. 100m, 1e7)"
-        ) from None
+    price = parse_usd(
+        args.risk_price,
+        "--risk-price",
+        what="a risk price",
+        per="per risk point",
+        field="the dashboard's risk price field is in millions",
+    )
     premium = _number("--supply-premium", args.supply_premium)
     if not 0 <= premium <= 1:
         raise DecontrolError(f"--supply-premium {args.supply_premium!r}: expected a share between 0 and 1")

@@ -45,6 +45,9 @@ def test_table_and_csv_say_synthetic(cli):
         (("--balance", "2:1"), "upper share"),
         (("--date", "2026-13-01"), "--date '2026-13-01' is not a date"),
         (("--risk-price", "cheap"), "--risk-price 'cheap'"),
+        # a unit-less amount is read as --target reads one: refused, the missing unit named
+        (("--risk-price", "10"), "--risk-price '10' has no unit, so it would be 10 US dollars per risk point"),
+        (("--risk-price", "-5m"), "--risk-price '-5m' is negative: a risk price is an amount >= 0"),
         (("--supply-premium", "2"), "--supply-premium '2'"),
         (("--horizon", "soon"), "--horizon 'soon'"),
         (("--modes", "bribe"), "bribe"),
