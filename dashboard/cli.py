@@ -161,3 +161,7 @@ def _serve(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> None:
     """The `decontrol` program (see `optimizer.cli.main`: from code, with `argv`, it raises SystemExit)."""
     cli_main(argv, extra=(register_serve, register_users, register_overrides))
+
+
+if __name__ == "__main__":
+    main()

@@ -33,6 +33,7 @@ from optimizer.gets.package import (
     ExchangeReport,
     ReferenceExchange,
     exchange_package,
+    nothing_to_ask,
     parse_balance,
     reference_exchange,
     reference_names,
@@ -330,6 +331,16 @@ def _table(header: list[str], rows: list[list[Any]]) -> Any:
     )
 
 
+def _empty_exchange_text(report: ExchangeReport) -> str:
+    """Why an exchange solved to nothing: no measure to ask relief of on the date, or the risk price."""
+    if nothing_to_ask(report.measures):
+        return (
+            f"No exchange to make: no partner measure on {report.date} has a relief the US could ask for, so "
+            "there is no get to balance a give (each measure's status is in the measures table; choose another date)."
+        )
+    return "No exchange is worth making at this risk price: lower it or raise the supply premium."
+
+
 def ledger_view(ds: Any, report: ExchangeReport, refs: list[ReferenceExchange]) -> LedgerView:
     """The ledger side by side, the KPIs, the balance chart and the reference exchanges' lines."""
     prov = Provenance("synthetic" if report.gets_synthetic or report.gives_synthetic else "real", report.source)
@@ -346,11 +357,7 @@ def ledger_view(ds: Any, report: ExchangeReport, refs: list[ReferenceExchange]) 
                 f"{len(report.gives)} gives, {len(report.gets)} gets; measures on {report.date}, trade {report.year}. ",
                 provenance_badge(prov, className="ms-1"),
             ]
-            + (
-                [html.Div("No exchange is worth making at this risk price: lower it or raise the supply premium.")]
-                if not report.gives and not report.gets
-                else []
-            )
+            + ([html.Div(_empty_exchange_text(report))] if not report.gives and not report.gets else [])
             + [
                 html.Div(
                     f"UNSOURCED HS codes in the gets: {', '.join(report.unsourced_hs6)}", className="small fw-semibold"

@@ -138,12 +138,13 @@ def settings_from_args(args: argparse.Namespace) -> Any:
     from optimizer.gets.package import parse_balance
 
     low, high = parse_balance(args.balance)
-    try:
-        price = parse_usd(args.risk_price)
-    except DecontrolError:
-        raise DecontrolError(
-            f"--risk-price {args.risk_price!r}: expected an amount in US dollars >= 0 (e.g. 100m, 1e7)"
-        ) from None
+    price = parse_usd(
+        args.risk_price,
+        "--risk-price",
+        what="a risk price",
+        per="per risk point",
+        field="the dashboard's risk price field is in millions",
+    )
     premium = _number("--supply-premium", args.supply_premium)
     if not 0 <= premium <= 1:
         raise DecontrolError(f"--supply-premium {args.supply_premium!r}: expected a share between 0 and 1")
@@ -354,6 +355,8 @@ def _label(synthetic: bool) -> str:
 
 
 def _print_exchange(d: dict[str, Any]) -> None:
+    from optimizer.gets.package import nothing_to_ask
+
     print(f"Exchange with {d['partner']}: measures on {d['date']}, trade {d['year']} - status {d['status']}")
     print(
         f"  US gives (the partner's gain): {fmt_usd(d['partner_gain_usd'])}/yr ({_label(d['gives_synthetic'])}; "
@@ -382,10 +385,16 @@ def _print_exchange(d: dict[str, Any]) -> None:
         print("\nUS gets (relief of the partner's measures):")
         emit_frame(view, "table")
     if not d["gives"] and not d["gets"] and d["status"] == Status.OPTIMAL:
-        print(
-            "\nNo exchange is worth making: at this risk price no give costs less than the gets it would balance "
-            "(lower --risk-price, or raise --supply-premium)."
-        )
+        if nothing_to_ask(d["measures"]):
+            print(
+                f"\nNo exchange to make: no partner measure on {d['date']} has a relief the US could ask for, so "
+                "there is no get to balance a give (why, measure by measure: 'Not asked' below; try another --date)."
+            )
+        else:
+            print(
+                "\nNo exchange is worth making: at this risk price no give costs less than the gets it would "
+                "balance (lower --risk-price, or raise --supply-premium)."
+            )
     reasons = pd.Series([m["offer"] for m in d["measures"] if m["offer"] != "asked"]).value_counts()
     if len(reasons):
         print("\nNot asked: " + "; ".join(f"{n} {r}" for r, n in reasons.items()))

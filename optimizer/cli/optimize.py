@@ -178,22 +178,32 @@ def _scenario_flags(p: argparse.ArgumentParser, target_required: bool = True) ->
 
 
 # ---------------------------------------------------------------------- inputs
-def parse_usd(text: str) -> float:
-    """'2e9', '2,000,000,000', '2bn', '$750m' -> US$; DecontrolError for anything else or a negative."""
+def parse_usd(
+    text: str,
+    name: str = "target",
+    *,
+    what: str = "a concession target",
+    per: str = "a year",
+    field: str = "the dashboard's target field is in billions",
+) -> float:
+    """'2e9', '2,000,000,000', '2bn', '$750m' -> US$; DecontrolError for anything else or a negative.
+    `name` is the amount's name in the messages (a flag, e.g. '--risk-price'), `what` what it is, `per`
+    what a dollar of it is per, `field` the unit of the dashboard's field for it (a unit-less amount
+    below BARE_MINIMUM_USD is refused, not read as dollars)."""
     s = str(text).strip().lower().replace(",", "").replace("_", "").replace("$", "").replace("usd", "").strip()
     m = re.fullmatch(r"([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s*([a-z]*)", s)
     if not m or m.group(2) not in _SUFFIX:
-        raise DecontrolError(f"target {text!r} is not an amount in US dollars (e.g. 2e9, 2bn, 750m)")
+        raise DecontrolError(f"{name} {text!r} is not an amount in US dollars (e.g. 2e9, 2bn, 750m)")
     value = float(m.group(1)) * _SUFFIX[m.group(2)]
     if value < 0:
-        raise DecontrolError(f"target {text!r} is negative: a concession target is an amount >= 0")
+        raise DecontrolError(f"{name} {text!r} is negative: {what} is an amount >= 0")
     if value != value or value == float("inf"):
-        raise DecontrolError(f"target {text!r} is not a finite amount")
+        raise DecontrolError(f"{name} {text!r} is not a finite amount")
     if not m.group(2) and 0 < value < BARE_MINIMUM_USD:
         raise DecontrolError(
-            f"target {text!r} has no unit, so it would be {value:g} US dollars a year: write the "
+            f"{name} {text!r} has no unit, so it would be {value:g} US dollars {per}: write the "
             f"unit ({m.group(1)}bn, {m.group(1)}m, {m.group(1)}k) or the amount in full dollars "
-            "(the dashboard's target field is in billions, this flag is not)"
+            f"({field}, this flag is not)"
         )
     return value
 

@@ -161,11 +161,16 @@ class ExchangeReport:
         return asdict(self) | {"balance_ratio": self.balance_ratio}
 
 
+#: A measure's `offer` when it could be asked for: chosen as a get, or offered and not chosen.
+ASKED = "asked"
+OFFERED_NOT_CHOSEN = "offered, not chosen (not worth its balancing gives)"
+
+
 def _gets_reason(r: dict[str, Any], offered: set[str], asked: set[str]) -> str:
     if r["measure_id"] in asked:
-        return "asked"
+        return ASKED
     if r["measure_id"] in offered:
-        return "offered, not chosen (not worth its balancing gives)"
+        return OFFERED_NOT_CHOSEN
     imports = r.get("us_imports_from_partner_usd")
     if imports is None or (isinstance(imports, float) and math.isnan(imports)):
         return "no HS codes published: US exposure not measurable"
@@ -174,6 +179,13 @@ def _gets_reason(r: dict[str, Any], offered: set[str], asked: set[str]) -> str:
     if r.get("status") == "suspended":
         return "suspended, not lapsing within the horizon: nothing to ask for now"
     return f"status {r.get('status')}: no relief to ask for"
+
+
+def nothing_to_ask(measures: list[dict[str, Any]]) -> bool:
+    """True when no measure of an exchange's `measures` could be asked for (none in force with US imports
+    in its codes, none lapsing within the horizon): an empty exchange then has no get to balance a give,
+    whatever the risk price."""
+    return not any(m.get("offer") in (ASKED, OFFERED_NOT_CHOSEN) for m in measures)
 
 
 def exchange_package(
@@ -631,6 +643,7 @@ __all__ = [
     "exchange_inputs",
     "exchange_package",
     "exchange_results",
+    "nothing_to_ask",
     "parse_balance",
     "reference_exchange",
     "reference_names",

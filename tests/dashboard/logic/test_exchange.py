@@ -88,6 +88,19 @@ def test_a_zero_band_gives_nothing_and_asks_everything(shipped_ds):
     assert "No gives" in _text(v.gives)
 
 
+def test_an_empty_exchange_names_its_cause(shipped_ds):
+    """Before any measure is in force there is nothing to ask for; with measures to ask for, a high risk
+    price is why nothing is worth making."""
+    early = exchange.run_exchange(shipped_ds, exchange.params_from_form(**(FORM | {"day": "2020-01-01"})))
+    assert early.found and not early.gives and not early.gets
+    text = _text(exchange.ledger_view(shipped_ds, early, []).status)
+    assert "no partner measure on 2020-01-01 has a relief the US could ask for" in text and "risk price" not in text
+    costly = exchange.run_exchange(shipped_ds, exchange.params_from_form(**(FORM | {"risk_price_m": 100})))
+    assert costly.found and not costly.gives and not costly.gets
+    text = _text(exchange.ledger_view(shipped_ds, costly, []).status)
+    assert "No exchange is worth making at this risk price" in text and "ask for" not in text
+
+
 def test_save_recomputes_on_the_server(shipped_ds, tmp_path):
     from optimizer.scenarios import ScenarioStore
 

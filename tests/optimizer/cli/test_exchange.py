@@ -45,6 +45,9 @@ def test_table_and_csv_say_synthetic(cli):
         (("--balance", "2:1"), "upper share"),
         (("--date", "2026-13-01"), "--date '2026-13-01' is not a date"),
         (("--risk-price", "cheap"), "--risk-price 'cheap'"),
+        # a unit-less amount is read as --target reads one: refused, the missing unit named
+        (("--risk-price", "10"), "--risk-price '10' has no unit, so it would be 10 US dollars per risk point"),
+        (("--risk-price", "-5m"), "--risk-price '-5m' is negative: a risk price is an amount >= 0"),
         (("--supply-premium", "2"), "--supply-premium '2'"),
         (("--horizon", "soon"), "--horizon 'soon'"),
         (("--modes", "bribe"), "bribe"),
@@ -53,6 +56,15 @@ def test_table_and_csv_say_synthetic(cli):
 def test_bad_input_exit_2(cli, argv, message):
     code, out, err = cli(*ARGS, *argv)
     assert code == 2 and message in err and "Traceback" not in err and out == ""
+
+
+def test_an_empty_exchange_names_its_cause(cli):
+    """No measure in force on the date: nothing to ask for (not the risk price); a high risk price: the price."""
+    code, out, _ = cli("exchange", "--partner", "CHN", "--date", "2020-01-01")
+    assert code == 0 and "No exchange to make: no partner measure on 2020-01-01 has a relief" in out
+    assert "risk price" not in out.split("Not asked")[0] and "not_yet" in out
+    code, out, _ = cli(*ARGS[:-1], "100m")
+    assert code == 0 and "No exchange is worth making: at this risk price" in out and "No exchange to make" not in out
 
 
 def test_partner_and_reference_required(cli):

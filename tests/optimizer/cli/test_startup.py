@@ -150,6 +150,16 @@ def test_a_whole_command_process_ends_with_its_code_and_output(tmp_path):
     assert bad.returncode == 2 and "no such item file" in bad.stderr and not bad.stdout
 
 
+def test_the_dashboard_entry_module_runs_as_a_program():
+    """`python -m dashboard.cli` is the `decontrol` console script: its commands (serve among them)
+    and their exit codes, not a silent exit 0."""
+    run = [sys.executable, "-m", "dashboard.cli"]
+    done = subprocess.run([*run, "--help"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "serve" in done.stdout and "exchange" in done.stdout
+    done = subprocess.run(run, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "COMMAND" in done.stderr
+
+
 def test_main_called_from_code_raises_system_exit():
     """With an argv (from code, as the tests do), `main` raises SystemExit and the caller lives on."""
     from dashboard.cli import main
