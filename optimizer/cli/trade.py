@@ -110,7 +110,10 @@ def run(args: argparse.Namespace) -> int:
             f"strictest tier ({trade_label} trade; analyst-made concordance; an upper bound)"
         )
     else:
-        members = [m.strip().upper() for m in str(args.allies).split(",") if m.strip()]
+        from optimizer.data.trade import check_countries
+
+        raw = [m for m in str(args.allies).split(",") if m.strip()]
+        members = list(check_countries(ds, raw, role="ally", noun="an ally", many="allies", partner=partner))
         if not members:
             raise DecontrolError("--allies: name at least one ally (ISO3)")
         year = _layer_year(ds, years[1])
