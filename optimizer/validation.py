@@ -14,6 +14,9 @@ caller:
   the message of its field) over the fields present, and returns the values and every problem as
   `"field: message"`, in field order. A document's rules are its check functions: the scenario's
   are `Scenario`'s `_CHECKS`, the exchange document's its `_FIELDS`;
+- `country_codes(raw, known, ...)`: the country codes a user names (coalition members, allies):
+  upper-cased and de-duplicated, with a problem for each code that is not a country of
+  countries.csv, is a group of countries (WLD, EUU) or is the partner itself;
 - `positions_shape_ok` (the allies' positions file) and `user_entry` (the users file) check those
   files' shapes with pydantic models.
 
@@ -27,7 +30,7 @@ pydantic is imported where a users or positions file is read.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -109,6 +112,37 @@ def validate_fields(
     return ({}, problems) if problems else (values, [])
 
 
+# ---------------------------------------------------------------------- country codes
+def country_codes(
+    raw: Iterable[Any],
+    known: Collection[str],
+    *,
+    role: str,
+    noun: str | None = None,
+    partner: str | None = None,
+    groups: Collection[str] = (),
+) -> tuple[list[str], list[str]]:
+    """(the codes upper-cased and de-duplicated, in order; a problem per bad code).
+
+    A code is bad when it is not in `known` (countries.csv), is one of `groups` (aggregates such as
+    WLD), or is the `partner`. `role` names a code in the messages ("member", "ally"); `noun` what
+    it may not also be, with its article ("a coalition member"; default: "a " + `role`)."""
+    codes: list[str] = []
+    problems: list[str] = []
+    for value in raw:
+        code = str(value).strip().upper()
+        if not code or code in codes:
+            continue
+        if partner is not None and code == partner:
+            problems.append(f"{role} {code} is the partner: {noun or 'a ' + role} cannot also be the partner")
+        elif code in groups:
+            problems.append(f"{role} {code} is a group of countries, not a country")
+        elif code not in known:
+            problems.append(f"unknown {role} '{value}': not an ISO3 code in countries.csv")
+        codes.append(code)
+    return codes, problems
+
+
 # ---------------------------------------------------------------------- positions and users files
 @cache
 def _positions_adapter() -> Any:
@@ -167,6 +201,7 @@ def user_entry(row: Any, roles: tuple[str, ...]) -> tuple[Any, str]:
 
 __all__ = [
     "FieldChecks",
+    "country_codes",
     "NumberError",
     "number_or_blank",
     "positions_shape_ok",

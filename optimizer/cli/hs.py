@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from optimizer.data.load import Dataset
 
 
+#: The partner `search` reads tiers for when no --partner is given.
+SEARCH_PARTNER = "CHN"
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "hs",
@@ -42,7 +46,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "hold every word of the query.",
     )
     s.add_argument("query", help='e.g. "845891", "8458.91" or "lathe"')
-    s.add_argument("--partner", default="CHN", metavar="ISO3", help="partner whose item table is searched")
+    s.add_argument(
+        "--partner", default=None, metavar="ISO3", help="partner whose item table (and tiers) is searched (default CHN)"
+    )
     s.add_argument("--year", type=int, default=None, help="trade year (default: the latest)")
     add_format_flag(s)
     add_data_flag(s)
@@ -57,14 +63,16 @@ def _year(ds: Dataset, year: int | None) -> int:
 
 
 def run_hs(args: argparse.Namespace) -> int:
-    from optimizer.data.hs_tree import check_prefix, children, code_names, flow_by_hs6, items_in
+    from optimizer.data.hs_tree import check_known, check_prefix, children, code_names, flow_by_hs6, items_in
     from optimizer.data.load import load_dataset
+    from optimizer.estimation.item_table import check_partner
 
+    check_prefix(args.prefix)  # a malformed code is refused before the data is read
     ds = load_dataset(args.data)
-    prefix = check_prefix(args.prefix)
-    partner = str(args.partner).strip().upper()
+    partner = check_partner(ds, args.partner)
     label = "SYNTHETIC" if ds.trade_synthetic else "real"
     names = code_names(ds.hs6, ds.hs2)
+    prefix = check_known(args.prefix, names, ds.trade["hs6"], ds.concordance.get("hs6", ds.hs6["hs6"].iloc[:0]))
     if len(prefix) == 6:
         table = items_in(ds.concordance, prefix)
         heads = dict(zip(ds.ccl["eccn"], ds.ccl["heading"]))
@@ -74,6 +82,8 @@ def run_hs(args: argparse.Namespace) -> int:
             emit_json({"hs6": prefix, "name": names.get(prefix, ""), "items": table.to_dict(orient="records")})
         elif args.format == "csv":
             emit_frame(table, "csv")
+        elif table.empty:
+            print(f"no CCL items are mapped to {prefix} {names.get(prefix, '')} (analyst-made concordance)".rstrip())
         else:
             print(f"CCL items mapped to {prefix} {names.get(prefix, '')} (analyst-made concordance):")
             emit_frame(table.drop(columns=["rationale"]), "table")
@@ -100,8 +110,13 @@ def run_hs(args: argparse.Namespace) -> int:
         direction = "US exports to" if args.flow == "exports" else "US imports from"
         print(
             f"{direction} {partner}, {year}, {level.label} under {prefix or 'all chapters'} "
-            f"({label} trade figures: {str(ds.trade_source)[:80]}): {fmt_usd(level.total_usd)}"
+            f"({label} trade figures: {str(ds.trade_source)[:80]}): "
+            + ("no data" if level.frame.empty else fmt_usd(level.total_usd))
         )
+        if level.frame.empty:
+            what = f"under {prefix} {names.get(prefix, '')}".rstrip() if prefix else "in any chapter"
+            print(f"the trade table has no rows for {direction} {partner} {what} in {year}")
+            return 0
         view = level.frame.copy()
         view["value"] = view["value_usd"].map(fmt_usd)
         view["share"] = view["share"].map(lambda v: f"{v:.1%}")
@@ -116,7 +131,7 @@ def run_search(args: argparse.Namespace) -> int:
     from optimizer.search import search_items, search_text
 
     ds = load_dataset(args.data)
-    partner = str(args.partner).strip().upper()
+    partner = str(args.partner or SEARCH_PARTNER).strip().upper()
     items = build_item_table(ds, partner, _year(ds, args.year))
     found = search_items(items, search_text(items, ds.hs6, ds.concordance), args.query)
     table = found[[c for c in ("eccn", "heading", "tier", "reasons", "hs6") if c in found.columns]].copy()
@@ -124,8 +139,11 @@ def run_search(args: argparse.Namespace) -> int:
         emit_json({"query": args.query, "partner": partner, "items": table.to_dict(orient="records")})
     elif args.format == "csv":
         emit_frame(table, "csv")
+    elif table.empty:
+        print(f"nothing matches {args.query!r} (ECCN, heading, reasons, HS codes and names of {len(items)} items)")
     else:
         print(f"{len(table)} of {len(items)} items match {args.query!r} (ECCN, heading, reasons, HS codes and names)")
+        print(f"tiers for {partner}" + (" (the default; --partner to change)" if args.partner is None else ""))
         table["heading"] = table["heading"].str.slice(0, 70)
         table["hs6"] = table["hs6"].fillna("").str.slice(0, 40)
         emit_frame(table, "table")

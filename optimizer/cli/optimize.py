@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     # `decontrol optimize --help` needs none of them, and JSON output needs no audience or risk module
     import pandas as pd
 
+    from optimizer.data.load import Dataset
+
 #: A number without a unit below this is refused rather than read as dollars: nobody means a target
 #: of US$ 2 a year, and "2" typed from the dashboard's billions field must not become one.
 BARE_MINIMUM_USD = 1000.0
@@ -279,6 +281,7 @@ def load_items(args: argparse.Namespace, scenario: Scenario) -> tuple[pd.DataFra
         table = read_items_csv(args.items)
         known, warn = _ccl_eccns(args.data)
         table, more = align_with_rules(table, args, scenario)
+        check_allies(None, scenario, table, args.data)
         if scenario.max_diversion is not None and "diversion_score" not in table.columns and scenario.partner:
             from optimizer.data.load import load_dataset
             from optimizer.diversion.exposure import for_scenario
@@ -293,11 +296,32 @@ def load_items(args: argparse.Namespace, scenario: Scenario) -> tuple[pd.DataFra
 
     ds = load_dataset(args.data)
     table = build_item_table(ds, partner, scenario.year)
+    check_allies(ds, scenario, table)
     warnings = list(table.attrs.get("warnings", []))
     from optimizer.diversion.exposure import for_scenario
 
     table = for_scenario(ds, table, partner, scenario.max_diversion)
     return table, set(ds.ccl["eccn"].astype(str)), warnings
+
+
+def check_allies(ds: Dataset | None, scenario: Scenario, table: pd.DataFrame, data: Path | None = None) -> None:
+    """Refuse (exit 2) an ally of `--allies` that is not a country of countries.csv (or is a group of
+    countries, or the partner), unless the item table has positions for it (an edited table's own
+    `ally_<code>` column). A real ally without positions stays a warning of the solve. `ds`: the
+    loaded dataset (None: loaded from `data` only when some ally has no column)."""
+    from optimizer.model.items import ally_columns
+
+    have = ally_columns(table.reset_index(drop=True))
+    rest = [a for a in scenario.allies or () if a not in have]
+    if not rest:
+        return
+    from optimizer.data.trade import check_countries
+
+    if ds is None:
+        from optimizer.data.load import load_dataset
+
+        ds = load_dataset(data)
+    check_countries(ds, rest, role="ally", noun="an ally", many="allies", partner=scenario.partner)
 
 
 def align_with_rules(

@@ -65,7 +65,9 @@ def parse_years(text: str | None, available: list[int]) -> tuple[int, int]:
         raise DecontrolError(f"--years {text!r}: expected FIRST:LAST, e.g. 2018:2024") from None
     if len(ys) not in (1, 2):
         raise DecontrolError(f"--years {text!r}: expected FIRST:LAST, e.g. 2018:2024")
-    lo, hi = min(ys), max(ys)
+    lo, hi = ys[0], ys[-1]
+    if lo > hi:
+        raise DecontrolError(f"--years {text}: the first year must not be after the last")
     if hi < available[0] or lo > available[-1]:
         raise DecontrolError(f"--years {text!r}: the totals cover {available[0]}-{available[-1]}")
     return max(lo, available[0]), min(hi, available[-1])
@@ -110,7 +112,10 @@ def run(args: argparse.Namespace) -> int:
             f"strictest tier ({trade_label} trade; analyst-made concordance; an upper bound)"
         )
     else:
-        members = [m.strip().upper() for m in str(args.allies).split(",") if m.strip()]
+        from optimizer.data.trade import check_countries
+
+        raw = [m for m in str(args.allies).split(",") if m.strip()]
+        members = list(check_countries(ds, raw, role="ally", noun="an ally", many="allies", partner=partner))
         if not members:
             raise DecontrolError("--allies: name at least one ally (ISO3)")
         year = _layer_year(ds, years[1])

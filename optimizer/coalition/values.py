@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from optimizer.data.aggregates import partner_import_share
-from optimizer.data.trade import AGGREGATES, bilateral
+from optimizer.data.trade import bilateral, check_countries
 from optimizer.errors import DecontrolError
 from optimizer.estimation.config import EstimationConfig
 from optimizer.estimation.foreign_availability import members_of, regime_label, regime_members
@@ -56,25 +56,11 @@ def check_members(ds: Dataset, partner: str, members: Sequence[str]) -> tuple[st
     DecontrolError for a code not in countries.csv, an aggregate (WLD, EUU), the partner itself, or
     a coalition without any ally. The US is always a member (it is the US's package).
     """
-    known = set(ds.countries["iso3"].astype(str))
-    codes: list[str] = []
-    problems: list[str] = []
-    for raw in members:
-        code = str(raw).strip().upper()
-        if not code or code in codes:
-            continue
-        if code == partner:
-            problems.append(f"member {code} is the partner: a coalition member cannot also be the partner")
-        elif code in AGGREGATES:
-            problems.append(f"member {code} is a group of countries, not a country")
-        elif code not in known:
-            problems.append(f"unknown member '{raw}': not an ISO3 code in countries.csv")
-        codes.append(code)
-    if problems:
-        raise DecontrolError(
-            problems[0] if len(problems) == 1 else f"{len(problems)} bad coalition members",
-            problems if len(problems) > 1 else [],
+    codes = list(
+        check_countries(
+            ds, members, role="member", noun="a coalition member", many="coalition members", partner=partner
         )
+    )
     if US not in codes:
         codes.insert(0, US)
     else:

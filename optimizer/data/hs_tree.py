@@ -31,6 +31,18 @@ def check_prefix(prefix: str | None) -> str:
     return p
 
 
+def check_known(prefix: str, names: dict[str, str], *codes: pd.Series) -> str:
+    """`prefix` (checked by `check_prefix`) if it is '' or a code of the nomenclature (`names`, see
+    `code_names`) or the start of a code the data holds (`codes`: e.g. the trade table's and the
+    concordance's hs6, which may hold codes outside the HS 2022 list); else bad input."""
+    p = check_prefix(prefix)
+    if not p or p in names:
+        return p
+    if any(len(c) and c.astype(str).str.startswith(p).any() for c in codes):
+        return p
+    raise DecontrolError(f"no HS code {p} in the nomenclature (hs6.csv, hs2.csv) or the trade data")
+
+
 def heading_names(hs6: pd.DataFrame) -> dict[str, str]:
     """HS4 -> its name: the heading's own name (`hs4_name`, Atlas HS 2022) where the table has it;
     else one derived from its subheadings (the most common text before ';'), since an imported or

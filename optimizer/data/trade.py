@@ -23,6 +23,24 @@ WORLD = "WLD"
 AGGREGATES: frozenset[str] = frozenset({"WLD", "EUU"})
 
 
+def check_countries(
+    ds: Any, raw: Any, *, role: str, many: str, noun: str | None = None, partner: str | None = None
+) -> tuple[str, ...]:
+    """The country codes a user names (coalition members, allies), upper-cased and de-duplicated;
+    DecontrolError naming each code that is not a country of countries.csv, a group of countries
+    or the partner (the rule: `optimizer.validation.country_codes`). `many` names several bad
+    codes in the message ("2 bad coalition members")."""
+    from optimizer.validation import country_codes
+
+    known = set(ds.countries["iso3"].astype(str))
+    codes, problems = country_codes(raw, known, role=role, noun=noun, partner=partner, groups=AGGREGATES)
+    if problems:
+        raise DecontrolError(
+            problems[0] if len(problems) == 1 else f"{len(problems)} bad {many}", problems if len(problems) > 1 else []
+        )
+    return tuple(codes)
+
+
 def trade_years(trade: pd.DataFrame) -> list[int]:
     """The years present, ascending."""
     return sorted(int(y) for y in pd.unique(trade["year"]))

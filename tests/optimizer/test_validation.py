@@ -9,6 +9,7 @@ import pytest
 from optimizer.errors import DecontrolError
 from optimizer.validation import (
     NumberError,
+    country_codes,
     number_or_blank,
     positions_shape_ok,
     read_number,
@@ -126,3 +127,19 @@ def test_reading_a_scenario_imports_no_pydantic():
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     assert out.strip() == "False"
+
+
+def test_country_codes_name_each_bad_code_in_the_callers_words():
+    known = {"USA", "CHN", "JPN", "GBR", "WLD"}
+    assert country_codes([" jpn", "GBR", "JPN", ""], known, role="ally") == (["JPN", "GBR"], [])
+    codes, problems = country_codes(
+        ["XXX", "wld", "CHN"], known, role="ally", noun="an ally", partner="CHN", groups={"WLD"}
+    )
+    assert codes == ["XXX", "WLD", "CHN"]
+    assert problems == [
+        "unknown ally 'XXX': not an ISO3 code in countries.csv",
+        "ally WLD is a group of countries, not a country",
+        "ally CHN is the partner: an ally cannot also be the partner",
+    ]
+    _, problems = country_codes(["CHN"], known, role="member", noun="a coalition member", partner="CHN")
+    assert problems == ["member CHN is the partner: a coalition member cannot also be the partner"]

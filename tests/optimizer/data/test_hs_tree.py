@@ -5,7 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from optimizer.data.hs_tree import breadcrumb, check_prefix, children, code_names, flow_by_hs6, heading_names, items_in
+from optimizer.data.hs_tree import (
+    breadcrumb,
+    check_known,
+    check_prefix,
+    children,
+    code_names,
+    flow_by_hs6,
+    heading_names,
+    items_in,
+)
 from optimizer.errors import DecontrolError
 
 HS6 = pd.DataFrame(
@@ -103,3 +112,16 @@ def test_shipped_data_845891_maps_2b991():
     ds = load_dataset()
     assert "2B991" in set(items_in(ds.concordance, "845891")["eccn"])
     assert heading_names(ds.hs6)["8458"] == "Lathes for removing metal"  # the Atlas heading name
+
+
+def test_check_known_takes_codes_of_the_nomenclature_or_the_data():
+    names = {"84": "Machinery", "8458": "Lathes", "845891": "Lathes; NC"}
+    trade_codes = pd.Series(["990001"])
+    assert check_known("", names) == ""
+    assert check_known("8458.91", names) == "845891"
+    assert check_known("99", names, trade_codes) == "99"  # outside the list, but the data holds it
+    for bad in ("77", "7799", "845899"):
+        with pytest.raises(DecontrolError, match=f"no HS code {bad} in the nomenclature"):
+            check_known(bad, names, trade_codes, pd.Series([], dtype=str))
+    with pytest.raises(DecontrolError, match="not an HS chapter"):
+        check_known("8x", names)

@@ -159,6 +159,19 @@ def test_bad_input_exits_2(cli, items_csv, args, words):
     assert words in err and "Traceback" not in err
 
 
+def test_an_ally_that_is_not_a_country_is_exit_2(cli, items_csv):
+    # an edited table: an ally with a column counts; one without is checked against countries.csv
+    code, out, err = cli("optimize", "--items", str(items_csv), "--target", "1e9", "--allies", "GBR,XXX")
+    assert code == 2 and "unknown ally 'XXX': not an ISO3 code in countries.csv" in err and "Traceback" not in err
+    code, out, err = cli(
+        "optimize", "--items", str(items_csv), "--target", "1e9", "--allies", "GBR,JPN", "--format", "json"
+    )
+    assert code == 0 and "no positions for ally JPN in the item table" in json.dumps(json.loads(out)["warnings"])
+    for cmd in ("optimize", "frontier"):
+        code, out, err = cli(cmd, "--partner", "CHN", "--target", "5m", "--allies", "XXX")
+        assert code == 2 and "unknown ally 'XXX'" in err, (cmd, err)
+
+
 def test_unknown_flag_values_exit_2(cli, items_csv):
     code, out, err = cli("optimize", "--items", str(items_csv), "--target", "1e9", "--objective", "max-fun")
     assert code == 2 and "invalid choice" in err
