@@ -141,7 +141,11 @@ def test_a_partner_with_nothing_to_offer_says_so(shipped_ds):
     above = package.run(shipped_ds, _values(partner="JPN", target_bn=0.001), frontier_points=3, alternatives=0)
     assert above["package"]["status"] == "infeasible"
     status, style = package.status_view(above, None)
-    assert "No package reaches $1.0m" in str(status) and "Nothing to offer" not in str(status)
+    # above $0 the diagnosis names the cause too: nothing to offer, not a rule to relax
+    assert "No package reaches $1.0m" in str(status) and "Nothing to offer: every item is foundational (374)" in str(
+        status
+    )
+    assert "No rule binds" not in str(status)
     assert style == {} and package.use_max_label(above) == "Use the largest achievable target, $0"
     assert package.suggested_target_bn(shipped_ds, "JPN") == 0.0
     assert 0 < package.suggested_target_bn(shipped_ds, "CHN") <= 0.5 * 0.0112
