@@ -12,6 +12,7 @@ headings) that a slide does not show.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,7 +39,7 @@ from optimizer.errors import DecontrolError
 from optimizer.estimation.risk import RISK_SCALE
 from optimizer.estimation.space import nothing_to_offer
 from optimizer.formatting import fmt_number, fmt_share, fmt_usd
-from optimizer.licensing.instruments import MODE_LABEL, instrument_cite
+from optimizer.licensing.instruments import MODE_LABEL, basis_cite, instrument_cite
 from optimizer.model.diagnose import diagnosis_lines
 from optimizer.vocabulary import reason_label
 
@@ -58,7 +59,7 @@ GREY = RGBColor(0x5F, 0x6B, 0x7A)
 RED = RGBColor(0xB0, 0x1E, 0x2D)
 ACCENT = RGBColor(0x2B, 0x6C, 0xB0)
 MAX_TABLE_ROWS = 12
-PACKAGE_ROWS = 8  # rows of the package table on one slide (its cells wrap to two lines)
+PACKAGE_ROWS = 6  # rows of the package table on one slide (the relief cell wraps to three lines)
 TOP_SUPPLIERS = 4
 
 
@@ -532,6 +533,11 @@ def _trade_slide(prs: Deck, b: Briefing) -> str:
     return f"Source: {b.trade_source}. Goods only, Census basis, current US dollars."
 
 
+def _unbroken_cites(text: str) -> str:
+    """`text` with each parenthesis kept on one line ('(15 CFR 738 Supp. 1)' never wraps before '1)')."""
+    return re.sub(r"\(([^()]*)\)", lambda m: "(" + m.group(1).replace(" ", "\u00a0") + ")", text)
+
+
 def _package_slide(prs: Deck, b: Briefing) -> str:
     """The package as a table, PACKAGE_ROWS items a slide (continued on more slides, so it never runs
     off the slide's foot); every item is shown."""
@@ -547,7 +553,7 @@ def _package_slide(prs: Deck, b: Briefing) -> str:
         if _found(b)
         else f"No package reaches the {fmt_usd(p.get('target_usd'))} target"
     )
-    header = ["ECCN", "Item", "Relief", "Value / yr", "Foreign availability"] + (
+    header = ["ECCN", "Item", "Relief, and the licence it relieves", "Value / yr", "Foreign availability"] + (
         ["Risk", "Why chosen"] if internal else []
     )
     rows = []
@@ -556,7 +562,8 @@ def _package_slide(prs: Deck, b: Briefing) -> str:
         row = [
             eccn.replace("-rest", " (part)"),
             short_name(eccn, l.get("heading", ""), 40),
-            instrument_cite(l),
+            # the relief, and the licence requirement on the partner it relieves (the concession's basis)
+            "\n".join(_unbroken_cites(x) for x in (instrument_cite(l), basis_cite(l)) if x),
             fmt_usd(l.get("value_usd")),
             fmt_share(l.get("fa_score")),
         ]
@@ -576,7 +583,7 @@ def _package_slide(prs: Deck, b: Briefing) -> str:
         ]
         header, rows, widths, size = ["What the analysis found"], [[line] for line in why], [1.0], 14
     else:
-        widths = [1.1, 2.9, 2.9, 1.0, 1.4] + ([0.7, 2.8] if internal else [])
+        widths = [0.95, 2.2, 3.95, 0.85, 1.3, 0.6, 2.45] if internal else [1.1, 3.0, 4.4, 1.3, 1.6]
     pages = [rows[i : i + PACKAGE_ROWS] for i in range(0, len(rows), PACKAGE_ROWS)]
     for k, page in enumerate(pages, start=1):
         title = "Proposed package" + (f" ({k} of {len(pages)})" if len(pages) > 1 else "")

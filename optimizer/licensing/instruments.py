@@ -116,10 +116,24 @@ def instrument_cite(line: Mapping[str, object]) -> str:
     label = MODE_LABEL.get(mode, mode)
     text = str(line.get("instrument") or "")
     cites = [c for c in re.findall(r"\(([^()]*(?:\([^()]*\)[^()]*)*)\)", text) if re.search(r"\d", c)]
+    named = re.search(r"licence exception ([A-Z]{3})\b", text)
+    if named:  # which exception, not only where eligibility is set: 'Licence exception LVS (740.3; 740.2, ...)'
+        where = "; ".join(dict.fromkeys(c.replace("; ", ", ") for c in cites))
+        return f"Licence exception {named.group(1)}" + (f" ({where})" if where else "")
     if cites:
         return f"{label} ({cites[-1]})"
     sections = re.findall(r"\d{3}\.\d+(?:\([A-Za-z0-9]+\))*", text)
     return f"{label} ({sections[-1]})" if sections else label
+
+
+def basis_cite(line: Mapping[str, object]) -> str:
+    """'Licence for NS2 (Country Chart NS column 2)': what a package line relieves, from its
+    `licence_basis` sentence (the reasons that bind on the partner); '' when the line has none."""
+    text = " ".join(str(line.get("licence_basis") or "").split())
+    found = re.match(r"Licence required to .+? for (.+?); 15 CFR", text)
+    if found:
+        return f"Licence for {found.group(1)}"
+    return text.split(". ")[0].rstrip(".")
 
 
 def instruments_json(instr: Mapping[str, str]) -> str:
@@ -137,6 +151,7 @@ __all__ = [
     "INSTRUMENT_LABELS",
     "MODE_LABEL",
     "decided_by",
+    "basis_cite",
     "instrument_cite",
     "instruments_json",
     "item_instruments",

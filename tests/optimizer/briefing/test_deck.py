@@ -160,6 +160,22 @@ def test_internal_deck_shows_risk_and_exclusions(briefing, tmp_path, deck_text):
     assert wb["Package"].max_row == 4  # banner, header, two items
 
 
+def test_the_package_slide_says_the_licence_each_relief_removes(briefing, tmp_path, deck_text):
+    """A concession says its licence basis: each package row carries the requirement on the partner
+    that the relief removes, for allies and analysts alike."""
+    from dataclasses import replace
+
+    items = [
+        dict(line, licence_basis="Licence required to China for NS2 (Country Chart NS column 2); 15 CFR 738 Supp. 1.")
+        for line in briefing.package["items"]
+    ]
+    rich = replace(briefing, package={**briefing.package, "items": items})
+    for audience in ("internal", "ally"):
+        prs = Presentation(str(write_deck(replace(rich, audience=audience), tmp_path / f"{audience}.pptx")))
+        text = deck_text(prs).replace("\u00a0", " ")  # citations are kept on one line with no-break spaces
+        assert text.count("Licence for NS2 (Country Chart NS column 2)") == 2, audience
+
+
 def test_wrong_suffix_is_refused(briefing, tmp_path):
     with pytest.raises(DecontrolError, match=r"\.pptx"):
         write_deck(briefing, tmp_path / "deck.pdf")

@@ -35,3 +35,24 @@ def test_item_table_names_instruments_and_deciders(tables):
     assert c.loc["5A003", "instruments"] == "lift;exception;approval" and c.loc["5A003", "decided_by"] == "regime"
     assert c.loc["3A991", "decided_by"] == "bis"
     assert "Wassenaar" in c.loc["5A003", "decided_by_detail"]
+
+
+def test_a_lines_relief_and_basis_in_words_with_their_citations():
+    """The deck and the builder say which exception (LVS, not only 'eligibility') and which licence
+    requirement on the partner the relief removes (the concession's basis)."""
+    from optimizer.licensing.instruments import basis_cite, instrument_cite
+
+    lvs = {
+        "mode": "exception",
+        "instrument": "Make China eligible for licence exception LVS (740.3) for this ECCN (740.2; Country Group B)",
+        "licence_basis": "Licence required to China for NS2 (Country Chart NS column 2); 15 CFR 738 Supp. 1, 742.4.",
+    }
+    assert instrument_cite(lvs) == "Licence exception LVS (740.3; 740.2, Country Group B)"
+    assert basis_cite(lvs) == "Licence for NS2 (Country Chart NS column 2)"
+    lift = {
+        "mode": "lift",
+        "instrument": "Lift: take the X out of China's Country Chart row for NS2 (15 CFR 738 Supp. 1)",
+    }
+    assert instrument_cite(lift) == "Lift the licence requirement (15 CFR 738 Supp. 1)" and basis_cite(lift) == ""
+    odd = {"licence_basis": "Licence requirement to China assumed: the reasons are not in the data. Check it."}
+    assert basis_cite(odd) == "Licence requirement to China assumed: the reasons are not in the data"
