@@ -490,7 +490,7 @@ def run_frontier(args: argparse.Namespace) -> int:
         else:
             data = "SYNTHETIC trade figures" if out["synthetic"] else "real trade figures"
             print(
-                f"Frontier ({data}): {len(rows)} points up to {fmt_usd(out['max_achievable_usd'])}, "
+                f"Frontier ({data}): {len(rows)} point{'' if len(rows) == 1 else 's'} up to {fmt_usd(out['max_achievable_usd'])}, "
                 f"solver {out['solver']}, {out['solve_seconds']:.2f} s; " + fa_threshold_line(out.get("scenario") or {})
             )
             view = rows.copy()

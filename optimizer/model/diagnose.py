@@ -77,6 +77,22 @@ class Diagnosis:
         return asdict(self) | {"largest_target_usd": self.largest_target_usd}
 
 
+def nothing_to_offer(items: pd.DataFrame) -> dict[str, int]:
+    """{"nlr": n, "foundational": m} when every item of the table is foundational or needs no licence
+    to the partner (no rule's relaxation can help: there is nothing to relieve), else {}."""
+    tiers = items["tier"].astype(str).value_counts().to_dict() if "tier" in items and len(items) else {}
+    if not tiers or set(tiers) - {"nlr", "foundational"}:
+        return {}
+    return {t: int(tiers.get(t, 0)) for t in ("nlr", "foundational")}
+
+
+def nothing_to_offer_text(counts: dict[str, int]) -> str:
+    return (
+        f"nothing to offer - every item is foundational ({counts.get('foundational', 0)}) or needs no licence "
+        f"to the partner ({counts.get('nlr', 0)}: nothing to relieve)"
+    )
+
+
 def largest_target_usd(max_achievable_usd: float) -> float:
     """See `Diagnosis.largest_target_usd`."""
     return floor_significant(max_achievable_usd, 3)
@@ -124,10 +140,7 @@ def diagnose(
         if value is not None and value + 0.005 >= target:
             blocking.append({"constraint": name, "action": RELAXATIONS[name], "max_achievable_usd": value})
     everything = _relaxed_max(items, scenario, set(active_relaxations(m)))
-    d = Diagnosis(target, best, blocking, everything)
-    tiers = items["tier"].astype(str).value_counts().to_dict() if "tier" in items else {}
-    if tiers and set(tiers) <= {"nlr", "foundational"}:
-        d.nothing_to_offer = {t: int(tiers.get(t, 0)) for t in ("nlr", "foundational")}
+    d = Diagnosis(target, best, blocking, everything, nothing_to_offer=nothing_to_offer(items))
     if achievable is not None:
         d.max_achievable_bound_usd = achievable.high_usd if achievable.high_usd != float("inf") else None
         d.max_achievable_proven = achievable.proven
@@ -201,10 +214,7 @@ def _message(d: Diagnosis) -> str:
                 f"constraints is {fmt_usd_significant(d.largest_target_usd)}"
             )
     if d.nothing_to_offer:
-        return (
-            f"{head}: nothing to offer - every item is foundational ({d.nothing_to_offer['foundational']}) or "
-            f"needs no licence to the partner ({d.nothing_to_offer['nlr']}: nothing to relieve)"
-        )
+        return f"{head}: {nothing_to_offer_text(d.nothing_to_offer)}"
     if d.blocking:
         parts = [f"{b['action']} (up to {usd(b['max_achievable_usd'])})" for b in d.blocking]
         return f"{head}; the target becomes reachable if you " + " or ".join(parts)
@@ -222,4 +232,6 @@ __all__ = [
     "diagnose",
     "diagnosis_lines",
     "largest_target_usd",
+    "nothing_to_offer",
+    "nothing_to_offer_text",
 ]

@@ -43,6 +43,7 @@ from optimizer.model.achievable import achievable_on, satisfies
 from optimizer.model.array_package import array_achievable, array_sweep_points, use_array_path
 from optimizer.model.arrays import set_array_objective
 from optimizer.model.build import VALUE_UNIT, PackageModel, build_model, set_objective
+from optimizer.model.diagnose import nothing_to_offer, nothing_to_offer_text
 from optimizer.model.package import label_achievable, prepare
 from optimizer.model.results import table_source
 from optimizer.model.scenario import Scenario
@@ -146,6 +147,10 @@ def compute_frontier(
     if ach is None:
         res.warnings.append("no package satisfies the constraints, whatever the target: the frontier is empty")
         return res
+    nothing = nothing_to_offer(table)
+    if nothing:  # every point would be the empty package: one point, and the reason
+        res.warnings.append(f"the frontier is the empty package alone: {nothing_to_offer_text(nothing)}")
+        points = 2  # the sweep's least; one point is kept
     if ach.status == Status.TIME_LIMIT and not ach.choices:
         res.warnings.append("the largest achievable was not found within the time limit: the frontier is empty")
         return res
@@ -173,6 +178,8 @@ def compute_frontier(
         [] if closed else [_point(m, top, SolveOutcome(Status.OPTIMAL, ach.method, None, None, 0.0, 0.0), ach.choices)]
     )
     res.points = carry([solved[k] for k in range(points)], extra)
+    if nothing:
+        res.points = res.points[:1]
     for p in res.points:  # a package is a witness: the largest achievable is at least its value
         ach.raise_low(p.achieved_usd)
     label_achievable(res, ach)

@@ -180,3 +180,19 @@ def test_the_diagnosis_names_bis_alone_and_nothing_to_offer():
     assert res["diagnosis"]["nothing_to_offer"] == {"nlr": 1, "foundational": 1}
     assert "nothing to offer" in res["diagnosis"]["message"]
     assert diagnosis_lines(res)[-1].startswith("Nothing to offer: every item is foundational (1)")
+
+
+def test_a_frontier_with_nothing_to_offer_is_one_point_and_says_why():
+    """Every item foundational or nlr: not 30 identical empty packages, but one, and the reason."""
+    items = pd.DataFrame(
+        {
+            "eccn": ["5A002", "9A991"],
+            "tier": ["foundational", "nlr"],
+            "value_usd": [9e6, 1e6],
+            "risk": [0.9, 0.0],
+            "fa_score": [0.9, 0.9],
+        }
+    )
+    res = compute_frontier(items, Scenario(), points=30)
+    assert len(res.points) == 1 and res.points[0].achieved_usd == 0 and res.max_achievable_usd == 0
+    assert any("nothing to offer" in w for w in res.warnings)
