@@ -27,6 +27,7 @@ import pandas as pd
 from optimizer.cli.common import add_data_flag, emit_frame, emit_json
 from optimizer.errors import DecontrolError, InfeasibleError
 from optimizer.formatting import fmt_number, fmt_share, fmt_usd
+from optimizer.licensing.instruments import basis_cite, instrument_cite
 from optimizer.model.scenario import DEFAULT_MIN_FA, SOLVERS, Scenario
 from optimizer.vocabulary import Status
 
@@ -208,6 +209,9 @@ def _item_row(item: PackageItem, members: list[str]) -> dict[str, Any]:
     }
     for m in members:
         row[m] = fmt_usd(item.values_usd.get(m))
+    # the relief and the licence requirement on the partner it removes (the concession's basis)
+    row["relief"] = instrument_cite({"mode": item.mode, "instrument": item.instrument})
+    row["relieves"] = basis_cite({"licence_basis": item.licence_basis})
     row["why"] = item.why
     return row
 

@@ -169,6 +169,9 @@ def _side(label: str, objective: str, solved: Solved, wide: pd.DataFrame, counte
                 values_usd=vals,
                 total_usd=round(sum(v for v in vals.values() if v is not None), 2),
                 why=why,
+                mode=line.mode,
+                instrument=line.instrument,
+                licence_basis=line.licence_basis,
             )
         )
     side.risk_used = round(float(res.risk or 0.0), 6)

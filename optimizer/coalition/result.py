@@ -40,6 +40,9 @@ class PackageItem:
     values_usd: dict[str, float | None]
     total_usd: float
     why: str = ""
+    mode: str = ""  # the relief instrument chosen
+    instrument: str = ""  # what the relief is, with its CFR section
+    licence_basis: str = ""  # the licence requirement on the partner it relieves (the concession's basis)
 
 
 @dataclass

@@ -21,6 +21,10 @@ def test_json_gives_both_packages_side_by_side(cli):
     assert all(g["us_only_relative_gain"] is not None for g in d["member_gains"])
     assert d["synthetic"] is True and d["proxied"] == ["JPN", "NLD", "GBR"]
     assert "proxy" in err  # the warning says which members are proxied
+    for side in ("coalition", "us_only"):  # every concession says its instrument and licence basis
+        for item in d[side]["items"]:
+            assert item["mode"] and item["instrument"], item
+            assert item["licence_basis"].startswith("Licence required to China for "), item
 
 
 def test_table_output_and_options(cli):
