@@ -13,7 +13,7 @@ from typing import Final
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from optimizer.formatting import fmt_share
+from optimizer.formatting import cut_words, fmt_share
 from optimizer.formatting import fmt_usd as _fmt_usd
 from optimizer.vocabulary import TIERS
 
@@ -152,5 +152,5 @@ def fmt_years(years: list[int] | tuple[int, ...]) -> str:
 
 
 def truncate(text: str, n: int) -> str:
-    """At most `n` characters, an ellipsis marking a cut (table cells; the full text goes in a title)."""
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+    """At most `n` characters, cut at a word with an ellipsis (table cells; the full text goes in a title)."""
+    return cut_words(text, n)

@@ -62,6 +62,21 @@ def fmt_number(value: float | None, digits: int = 2) -> str:
     return f"{float(value):,.{digits}f}"
 
 
+def cut_words(text: object, limit: int) -> str:
+    """`text` on one line, cut at a word boundary with an ellipsis when longer than `limit` characters,
+    and never inside an open parenthesis ('... (country.xlsx, Ap...' is cut before the parenthesis):
+    the one way every table, header and slide shortens a text."""
+    text = " ".join(str(text or "").split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if " " in head and not text[limit - 1].isspace():
+        head = head[: head.rfind(" ")]
+    if head.count("(") > head.count(")"):
+        head = head[: head.rfind("(")] or head
+    return head.rstrip(" ,;:-(") + "\u2026"
+
+
 def cell_text(value: object) -> str:
     """A table cell as text for evidence strings: '' for None/NaN, dates as YYYY-MM-DD, stripped."""
     if value is None or (isinstance(value, float) and value != value):

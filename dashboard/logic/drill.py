@@ -20,7 +20,7 @@ from dashboard.logic.items import item_years
 from dashboard.logic.trade import check_partner, clamp_years, partner_names, trade_layer_provenance
 from dashboard.logic.url_state import query_string
 from dashboard.state import memo
-from dashboard.theme import fmt_pct, fmt_usd
+from dashboard.theme import fmt_pct, fmt_usd, truncate
 from optimizer.data.hs_tree import breadcrumb, check_prefix, children, code_names, flow_by_hs6, items_in
 from optimizer.errors import DecontrolError
 
@@ -36,7 +36,7 @@ def _crumbs(prefix: str, names: dict[str, str]) -> html.Nav:
     parts: list = []
     for i, (code, label) in enumerate(trail):
         last = i == len(trail) - 1
-        short = label if len(label) <= 48 else label[:47] + "…"
+        short = truncate(label, 48)
         parts.append(
             html.Li(
                 short

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from optimizer.briefing.content import Briefing
+from optimizer.formatting import cut_words
 from optimizer.gets.exchange import ExchangeSettings
 from optimizer.model import compute_frontier, find_alternatives
 from optimizer.scenarios.run import ScenarioRun
@@ -14,8 +15,7 @@ from optimizer.scenarios.run import ScenarioRun
 
 def short_source(text: str, limit: int = 90) -> str:
     """The first clause of a provenance note, for slide footers (the workbook keeps the full text)."""
-    head = str(text).split(":")[0].split(";")[0].strip()
-    return head if len(head) <= limit else head[: limit - 1] + "…"
+    return cut_words(str(text).split(":")[0].split(";")[0], limit)
 
 
 def collect_briefing(

@@ -26,7 +26,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from optimizer.briefing.content import Briefing
-from optimizer.briefing.names import cut_words, item_label, plain_why, short_name
+from optimizer.briefing.names import item_label, plain_why, short_name
 from optimizer.briefing.template import (
     BLANK_LAYOUT,
     CONTENT_LAYOUT,
@@ -38,7 +38,7 @@ from optimizer.briefing.template import (
 from optimizer.errors import DecontrolError
 from optimizer.estimation.risk import RISK_SCALE
 from optimizer.estimation.space import nothing_to_offer
-from optimizer.formatting import fmt_number, fmt_share, fmt_usd
+from optimizer.formatting import cut_words, fmt_number, fmt_share, fmt_usd
 from optimizer.licensing.instruments import MODE_LABEL, basis_cite, instrument_cite
 from optimizer.model.diagnose import diagnosis_lines
 from optimizer.vocabulary import reason_label

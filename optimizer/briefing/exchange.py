@@ -40,7 +40,7 @@ def _balance_text(s: dict[str, Any]) -> str:
 
 
 def _cut(text: str, n: int) -> str:
-    from optimizer.briefing.names import cut_words
+    from optimizer.formatting import cut_words
 
     return cut_words(text, n)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from optimizer.formatting import cut_words
+
 #: Curated short names by base ECCN (the paragraphs of an entry, e.g. "2B001-rest", share its name).
 SHORT_NAMES: dict[str, str] = {
     "1A001": "Fluorinated-compound parts",
@@ -59,17 +61,6 @@ _STOP = re.compile(
     r"designed|employing|capable of|excluding|except|other than|for the|to produce)\b|[,;:(]",
     re.IGNORECASE,
 )
-
-
-def cut_words(text: str, limit: int) -> str:
-    """`text` on one line, cut at a word boundary with an ellipsis when longer than `limit` characters."""
-    text = " ".join(str(text or "").split())
-    if len(text) <= limit:
-        return text
-    head = text[: limit - 1]
-    if " " in head and not text[limit - 1].isspace():
-        head = head[: head.rfind(" ")]
-    return head.rstrip(" ,;:-") + "…"
 
 
 def heading_name(heading: str, limit: int = 40) -> str:

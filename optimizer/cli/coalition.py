@@ -26,7 +26,7 @@ import pandas as pd
 
 from optimizer.cli.common import add_data_flag, emit_frame, emit_json
 from optimizer.errors import DecontrolError, InfeasibleError
-from optimizer.formatting import fmt_number, fmt_share, fmt_usd
+from optimizer.formatting import cut_words, fmt_number, fmt_share, fmt_usd
 from optimizer.licensing.instruments import basis_cite, instrument_cite
 from optimizer.model.scenario import DEFAULT_MIN_FA, SOLVERS, Scenario
 from optimizer.vocabulary import Status
@@ -217,5 +217,4 @@ def _item_row(item: PackageItem, members: list[str]) -> dict[str, Any]:
 
 
 def _short(text: str, n: int = 90) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= n else text[: n - 3] + "..."
+    return cut_words(text, n)

@@ -26,6 +26,7 @@ from optimizer.data.coverage import coverage
 from optimizer.data.importers.common import ImportReport, parse_hs_prefixes, parse_iso_list
 from optimizer.data.schema import PARTNERS
 from optimizer.errors import DataValidationError
+from optimizer.formatting import cut_words
 
 if TYPE_CHECKING:
     from optimizer.data.load import Dataset
@@ -244,8 +245,7 @@ def trade_sources(ds: Dataset) -> list[dict[str, Any]]:
 
 
 def _clip(text: str, width: int) -> str:
-    text = str(text or "")
-    return text if len(text) <= width else text[: width - 1] + "\u2026"
+    return cut_words(text, width)
 
 
 def _bn(value: float) -> str:

@@ -23,7 +23,7 @@ import pandas as pd
 
 from optimizer.cli.common import add_data_flag, emit_frame, emit_json
 from optimizer.errors import DecontrolError
-from optimizer.formatting import fmt_usd
+from optimizer.formatting import cut_words, fmt_usd
 
 if TYPE_CHECKING:
     from optimizer.diversion.report import DiversionReport
@@ -162,7 +162,9 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 def _print_table(rep: DiversionReport, table: pd.DataFrame) -> None:
     out = sys.stdout
-    out.write(f"Diversion signals for {rep.target} ({rep.data_label} mirror trade data: {rep.source[:160]})\n")
+    out.write(
+        f"Diversion signals for {rep.target} ({rep.data_label} mirror trade data: {cut_words(rep.source, 160)})\n"
+    )
     out.write(
         f"Control {rep.since.isoformat()} ({rep.since_note}); pre years {rep.periods.pre[0]}-"
         f"{rep.periods.pre[-1]}, post years {rep.periods.post[0]}-{rep.periods.post[-1]}; "

@@ -105,12 +105,12 @@ def run_hs(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         emit_frame(level.frame, "csv")
     else:
-        from optimizer.formatting import fmt_usd
+        from optimizer.formatting import cut_words, fmt_usd
 
         direction = "US exports to" if args.flow == "exports" else "US imports from"
         print(
             f"{direction} {partner}, {year}, {level.label} under {prefix or 'all chapters'} "
-            f"({label} trade figures: {str(ds.trade_source)[:80]}): "
+            f"({label} trade figures: {cut_words(ds.trade_source, 80)}): "
             + ("no data" if level.frame.empty else fmt_usd(level.total_usd))
         )
         if level.frame.empty:

@@ -26,7 +26,7 @@ from optimizer.errors import DecontrolError
 from optimizer.estimation.config import ITEM_TIERS as TIERS
 from optimizer.estimation.config import EstimationConfig
 from optimizer.estimation.foreign_availability import fa_display, fa_known
-from optimizer.formatting import fmt_share, fmt_usd
+from optimizer.formatting import cut_words, fmt_share, fmt_usd
 
 TABLE_COLUMNS = ["eccn", "tier", "value_usd", "risk", "fa_score", "reasons", "regime", "hs6", "heading"]
 SORTS = {"eccn": None, "value": "value_usd", "risk": "risk", "fa": "fa_score"}
@@ -172,7 +172,7 @@ def write_json(table: pd.DataFrame, out: TextIO) -> None:
 def _provenance(ds: Any) -> str:
     kind = "SYNTHETIC" if ds.trade_synthetic else "REAL"
     src = str(ds.trade_source)
-    return f"trade data {kind}: {src[:160] + '...' if len(src) > 160 else src}"
+    return f"trade data {kind}: {cut_words(src, 160)}"
 
 
 def space_lines(space: Any, name: str | None = None) -> list[str]:
@@ -209,8 +209,8 @@ def _emit_table(table: pd.DataFrame, ds: Any, out: TextIO, space: Any = None) ->
             + table["fa_override"].map({True: "*", False: ""}),
             "reasons": table["reasons"],
             "regime": table["regime"],
-            "hs6": table["hs6"].map(lambda s: s if len(s) <= 20 else s[:17] + "..."),
-            "heading": table["heading"].map(lambda s: s if len(s) <= 50 else s[:47] + "..."),
+            "hs6": table["hs6"].map(lambda s: cut_words(s, 20)),
+            "heading": table["heading"].map(lambda s: cut_words(s, 50)),
         }
     )
     if view.empty:
@@ -263,7 +263,7 @@ def _emit_explanation(ex: Any, ds: Any, fmt: str, out: TextIO) -> None:
         view = pd.DataFrame(
             {
                 "hs6": b["hs6"],
-                "name": b["name"].map(lambda s: s if len(s) <= 40 else s[:37] + "..."),
+                "name": b["name"].map(lambda s: cut_words(s, 40)),
                 "partner imports": b["partner_imports_world"].map(money),
                 "US world share": b["us_world_share"].map(lambda v: "no data" if nodata and not v else fmt_share(v)),
                 "US exports to partner": b["us_exports_to_partner"].map(money),

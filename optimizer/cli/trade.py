@@ -143,14 +143,14 @@ def _emit(table: pd.DataFrame, fmt: str, head: str, partner: str, years: tuple[i
     elif fmt == "csv":
         emit_frame(table, "csv")
     else:
-        from optimizer.formatting import fmt_share, fmt_usd
+        from optimizer.formatting import cut_words, fmt_share, fmt_usd
 
         view = table.copy()
         for col in view.columns:
             if col.endswith("_usd"):
                 view[col] = view[col].map(lambda v: "no data" if v is None or v != v else fmt_usd(v))
         if "name" in view:
-            view["name"] = view["name"].map(lambda t: t if not isinstance(t, str) or len(t) <= 60 else t[:59] + "…")
+            view["name"] = view["name"].map(lambda t: cut_words(t, 60) if isinstance(t, str) else t)
         if "share" in view:
             view["share"] = view["share"].map(lambda v: fmt_share(v, 1))
         print(head)

@@ -19,3 +19,14 @@ def test_the_dashboard_reads_shares_by_the_same_rule():
     assert fmt_pct is fmt_share
     assert fmt_pct(0.004) == "0.4%"
     assert fmt_pct(0.734) == "73%"
+
+
+def test_cut_words_cuts_at_a_word_and_never_inside_an_open_parenthesis():
+    from optimizer.formatting import cut_words
+
+    assert cut_words("Dimensional inspection or measuring systems", 20) == "Dimensional…"
+    assert cut_words("short", 20) == "short"
+    src = "US Census partner totals 2019-2024 (country.xlsx, Apr-2025 vintage); chapter mix"
+    assert cut_words(src, 60) == "US Census partner totals 2019-2024…"
+    assert cut_words("  many   blanks\nhere  ", 40) == "many blanks here"
+    assert len(cut_words("x" * 100, 10)) == 10  # one long word: cut inside it

@@ -321,7 +321,8 @@ def test_ally_notes_hold_no_internal_field_either(rich, tmp_path):
 
 
 def test_no_heading_is_cut_mid_word(rich, tmp_path):
-    from optimizer.briefing.names import SHORT_NAMES, cut_words, heading_name
+    from optimizer.briefing.names import SHORT_NAMES, heading_name
+    from optimizer.formatting import cut_words
 
     prs = Presentation(str(write_deck(rich, tmp_path / "d.pptx")))
     source = [LONG_HEADING, *rich.items["heading"], *SHORT_NAMES.values()]
