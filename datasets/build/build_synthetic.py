@@ -734,7 +734,7 @@ def write_parquet(df: pd.DataFrame, out: Path) -> str:
             "chapter mix from Census HS2 trade 2015-2018 (China and world); SME supplier shares from "
             "UN Comtrade 2016-2020 (shares only); everything below chapter level, world exports by "
             "exporter and partner imports from the world are seeded synthetic draws. Replace with "
-            "real BACI/Comtrade data via `decontrol data import`."
+            "real data via `decontrol data import-baci`, `import-comtrade` or `import-census`."
         ),
         "decontrol.synthetic": "true",
         "decontrol.seed": str(SEED),
