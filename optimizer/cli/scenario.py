@@ -27,6 +27,7 @@ from optimizer.formatting import fmt_usd
 from optimizer.scenarios import ScenarioStore
 from optimizer.scenarios.exchange import import_scenario, read_scenario_file, write_scenario_file
 from optimizer.scenarios.run import current_user, make_inputs, run_inputs
+from optimizer.scenarios.store import NameTakenError
 
 if TYPE_CHECKING:
     from optimizer.scenarios.store import ScenarioRecord
@@ -124,15 +125,21 @@ def _save(args: argparse.Namespace) -> int:
     inputs["scenario"] = run.scenario.to_dict()
     results = run.result.to_dict()
     store = _store(args)
-    rec = store.save(
-        args.name,
-        inputs,
-        results,
-        dataset_id=run.dataset_id,
-        vintage=run.vintage,
-        author=args.author or current_user(),
-        base_version=args.base_version,
-    )
+    try:
+        rec = store.save(
+            args.name,
+            inputs,
+            results,
+            dataset_id=run.dataset_id,
+            vintage=run.vintage,
+            author=args.author or current_user(),
+            base_version=args.base_version,
+        )
+    except NameTakenError:
+        raise DecontrolError(
+            f"a scenario named '{args.name}' already exists: to save a new version of it add --base-version V "
+            "(its version, from `decontrol scenario list`), or choose another name"
+        ) from None
     print(
         f"saved '{rec.name}' version {rec.version}: {results['status']}, {results['n_items']} items, "
         f"{fmt_usd(results['achieved_usd'])} of {fmt_usd(results['target_usd'])} "
@@ -196,7 +203,13 @@ def _export(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     doc = read_scenario_file(args.file)
-    rec = import_scenario(_store(args), doc, name=args.name, author=args.author or doc.get("author", ""))
+    try:
+        rec = import_scenario(_store(args), doc, name=args.name, author=args.author or doc.get("author", ""))
+    except NameTakenError:
+        taken = args.name or doc.get("name", "")
+        raise DecontrolError(
+            f"a scenario named '{taken}' already exists: import it under another name with --name NEW"
+        ) from None
     print(f"imported '{rec.name}' (version {rec.version})")
     return 0
 

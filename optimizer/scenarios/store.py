@@ -56,6 +56,11 @@ class StaleScenarioError(DecontrolError):
     """The scenario changed since the caller read it: nothing was written."""
 
 
+class NameTakenError(DecontrolError):
+    """A new scenario under a name already in the store: nothing was written (each caller says how to
+    save a new version in its own words)."""
+
+
 class _Base(DeclarativeBase):
     """The declarative base of the scenario tables (its own metadata, so tests can create them alone)."""
 
@@ -316,7 +321,7 @@ class ScenarioStore:
                 try:
                     s.flush()
                 except IntegrityError:
-                    raise DecontrolError(
+                    raise NameTakenError(
                         f"a scenario named '{name}' already exists; open it and save from its version, "
                         "or choose another name"
                     ) from None

@@ -32,6 +32,11 @@ def test_save_list_export_import_round_trip(cli, db, tmp_path):
     assert cli("scenario", "import", str(path), "--name", "copy", "--db", db)[0] == 0
     code, out, _ = cli("scenario", "list", "--format", "json", "--db", db)
     assert sorted(r["name"] for r in json.loads(out)) == ["China 3m", "copy"]
+    # a name already taken: each command says which of its flags saves or imports it
+    code, _, err = cli("scenario", "save", "China 3m", "--partner", "CHN", "--target", "4m", "--db", db)
+    assert code == 2 and "--base-version V" in err and "decontrol scenario list" in err
+    code, _, err = cli("scenario", "import", str(path), "--name", "copy", "--db", db)
+    assert code == 2 and "'copy' already exists" in err and "--name NEW" in err
 
 
 def test_stale_save_exits_2_and_keeps_the_stored_version(cli, db):
