@@ -36,6 +36,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         Input(ids.ITEMS_PARTNER, "value"),
         Input(ids.ITEMS_YEAR, "value"),
         Input(ids.ITEMS_POTENTIAL_SUMMARY, "n_clicks"),
+        prevent_initial_call=True,  # nothing to draw before the fold is opened
     )
     @guarded(ids.ITEMS_ALERT, 2)
     @auth.shared  # trade facts and estimates from them only (no tier, no risk): the same for allies
@@ -122,6 +123,7 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         State(ids.ITEMS_PARTNER, "value"),
         State(ids.ITEMS_YEAR, "value"),
         State(ids.ALLY_PREVIEW, "value"),
+        prevent_initial_call=True,  # the layout carries the panel before a pick (`layouts.items.layout`)
     )
     @guarded(ids.ITEMS_ALERT, 3)
     @auth.shared

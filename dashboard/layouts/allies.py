@@ -81,7 +81,9 @@ def layout(state: AppState, partner: str) -> html.Div:
             positions,
             to_builder,
             html.Div(alert, id=ids.ALLY_ALERT, role="status"),
-            dcc.Loading(html.Div(panels, id=ids.ALLY_PANELS, className="mb-2"), type="dot", delay_show=300),
+            dcc.Loading(  # the panels come with the layout: no spinner over them on mount
+                html.Div(panels, id=ids.ALLY_PANELS, className="mb-2"), type="dot", delay_show=300, show_initially=False
+            ),
             dbc.Card(
                 dbc.CardBody(
                     [

@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dashboard import auth, ids
 from dashboard.components import GRAPH_CONFIG, download_buttons, error_alert, field
-from dashboard.logic.items import grid_view, item_years
+from dashboard.logic.items import grid_view, item_years, panel_view
 from dashboard.logic.trade import partner_options
 from dashboard.state import AppState
 from dashboard.theme import TIER_ORDER
@@ -137,13 +137,15 @@ def layout(state: AppState, partner: str) -> html.Div:
         getRowId="params.data.eccn",
         style={"height": "calc(100vh - 245px)", "minHeight": "360px"},
     )
+    # the panel as it is before a row is picked (the panel callback runs on a pick or an override)
+    title, body, _tier = panel_view(ds, None, partner, year)
     panel = dbc.Offcanvas(
         [
-            dcc.Loading(html.Div(id=ids.ITEMS_PANEL_BODY), type="dot", delay_show=250),
+            dcc.Loading(html.Div(body, id=ids.ITEMS_PANEL_BODY), type="dot", delay_show=250),
             _override_form() if analyst else html.Div(dbc.Select(id=ids.ITEMS_OVERRIDE_TIER, options=[]), hidden=True),
         ],
         id=ids.ITEMS_PANEL,
-        title="Item",
+        title=title,
         placement="end",
         is_open=False,
         scrollable=True,

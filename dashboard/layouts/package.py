@@ -392,8 +392,13 @@ def layout(state: AppState, partner: str) -> html.Div:
                     dbc.Col(_results(), lg=6, className="pkg-col"),
                     dbc.Col(
                         [
+                            # the panel comes with the layout: no spinner over it on mount (Loading's default
+                            # hides its children until its first effect has run, 0.2 s after they were drawn)
                             dcc.Loading(
-                                html.Div(_side_trade(state, partner), id=ids.PKG_SIDE_TRADE), type="dot", delay_show=300
+                                html.Div(_side_trade(state, partner), id=ids.PKG_SIDE_TRADE),
+                                type="dot",
+                                delay_show=300,
+                                show_initially=False,
                             ),
                             html.Div(id=ids.PKG_SIDE_NOTE, className="small mt-2"),
                         ],
