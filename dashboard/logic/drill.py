@@ -95,7 +95,7 @@ def drill_view(
                             title=f"Drill into {r.code}",
                         )
                     ),
-                    html.Td(str(r.name)[:90], className="small"),
+                    html.Td(truncate(str(r.name), 90), className="small", title=str(r.name)),
                     html.Td(fmt_usd(r.value_usd), className="text-end"),
                     html.Td(fmt_pct(r.share, 1), className="text-end"),
                     html.Td(str(r.items) if r.items else "", className="text-end"),
