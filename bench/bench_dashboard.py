@@ -54,8 +54,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-dev-shm-usage",
 ]
+#: Each page's key content. The Trade page's is its drawn data (a bar of the totals), not the chart's
+#: frame: dcc.Graph draws an empty frame before the figure arrives, 0.2-0.3 s earlier.
 PAGES = {
-    "/": "#trade-series .main-svg",
+    "/": "#trade-series .barlayer .trace",
     "/items": "#items-grid .ag-row",
     "/package": "#pkg-side-trade .h6",
     "/scenarios": "#cmp-list > *",
