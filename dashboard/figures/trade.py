@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from dashboard.figures.common import Provenance, bn_axis, draw_policy_events, empty_figure, with_provenance
 from dashboard.theme import FLOW_COLORS, TIER_COLORS, TIER_LABELS, TIER_ORDER, fmt_pct, fmt_usd
+from optimizer.formatting import cut_words
 
 BN = 1e9
 
@@ -80,6 +81,11 @@ SECTOR_COLORS: dict[str, str] = {
 }
 
 
+def _chapter_label(hs2: str, name: str) -> str:
+    """'87 Vehicles; other than railway or…': the chapter and its name cut at a word (full name on hover)."""
+    return f"{hs2} {cut_words(name, 35)}"
+
+
 def composition_bars(comp: pd.DataFrame, title: str, prov: Provenance, top: int = 12) -> go.Figure:
     """The `top` HS chapters as horizontal bars coloured by sector, largest on top, with each
     chapter's share of the total. `comp`: section, hs2, name, value_usd (one row per chapter)."""
@@ -94,14 +100,14 @@ def composition_bars(comp: pd.DataFrame, title: str, prov: Provenance, top: int 
         d = shown[shown["section"] == section]
         fig.add_bar(
             x=d["value_usd"] / BN,
-            y=[f"{h} {n[:34]}{'…' if len(n) > 34 else ''}" for h, n in zip(d["hs2"], d["name"])],
+            y=[_chapter_label(h, n) for h, n in zip(d["hs2"], d["name"])],
             orientation="h",
             name=section,
             marker_color=SECTOR_COLORS.get(section, "#bdc3c7"),
             customdata=[[fmt_usd(v), fmt_pct(v / total, 1), n] for v, n in zip(d["value_usd"], d["name"])],
             hovertemplate="%{customdata[2]}<br>%{customdata[0]} (%{customdata[1]} of the total)<extra>%{fullData.name}</extra>",
         )
-    labels = [f"{h} {n[:34]}{'…' if len(n) > 34 else ''}" for h, n in zip(shown["hs2"], shown["name"])]
+    labels = [_chapter_label(h, n) for h, n in zip(shown["hs2"], shown["name"])]
     fig.update_layout(
         title=title,
         height=330,
