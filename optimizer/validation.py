@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Collection, Iterable, Mapping
+from difflib import get_close_matches
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -138,7 +139,15 @@ def country_codes(
         elif code in groups:
             problems.append(f"{role} {code} is a group of countries, not a country")
         elif code not in known:
-            problems.append(f"unknown {role} '{value}': not an ISO3 code in countries.csv")
+            # the same letters in another order first, most of them in place (GRB -> GBR, not
+            # BGR), then the closest spelling (JPX -> JPN)
+            swapped = sorted(
+                (k for k in known if sorted(k) == sorted(code)),
+                key=lambda k: (-sum(a == b for a, b in zip(k, code)), k),
+            )
+            near = swapped or get_close_matches(code, sorted(known), n=1, cutoff=0.66)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            problems.append(f"unknown {role} '{value}': not an ISO3 code in countries.csv{hint}")
         codes.append(code)
     return codes, problems
 

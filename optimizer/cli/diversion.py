@@ -120,6 +120,11 @@ def run(args: argparse.Namespace) -> int:
     since = parse_date(args.since)
     tiers = parse_tiers(args.tier)
     weights = parse_weights(args.weights)
+    if args.weights:  # a signal left out of --weights is off, not at its default: say so
+        named = {part.partition("=")[0].strip() for part in args.weights.split(",")}
+        off = [k for k in weights if k not in named]
+        if off:
+            print(f"warning: --weights names no weight for {', '.join(off)}: those signals count 0", file=sys.stderr)
     ds = load_dataset(args.data)
     hubs = parse_hubs(args.hubs, set(ds.countries["iso3"]))
     rep = diversion_report(ds, args.target, since, tiers=tiers, hubs=hubs, weights=weights)

@@ -143,3 +143,9 @@ def test_country_codes_name_each_bad_code_in_the_callers_words():
     ]
     _, problems = country_codes(["CHN"], known, role="member", noun="a coalition member", partner="CHN")
     assert problems == ["member CHN is the partner: a coalition member cannot also be the partner"]
+    # a typo gets a suggestion: letters swapped (most in place first), else the closest spelling
+    _, problems = country_codes(["GRB", "JPX"], known | {"BGR"}, role="member")
+    assert problems == [
+        "unknown member 'GRB': not an ISO3 code in countries.csv (did you mean GBR?)",
+        "unknown member 'JPX': not an ISO3 code in countries.csv (did you mean JPN?)",
+    ]
