@@ -77,9 +77,11 @@ class Diagnosis:
         return asdict(self) | {"largest_target_usd": self.largest_target_usd}
 
 
-def nothing_to_offer(items: pd.DataFrame) -> dict[str, int]:
+def nothing_to_offer_counts(items: pd.DataFrame) -> dict[str, int]:
     """{"nlr": n, "foundational": m} when every item of the table is foundational or needs no licence
-    to the partner (no rule's relaxation can help: there is nothing to relieve), else {}."""
+    to the partner (no rule's relaxation can help: there is nothing to relieve), else {}. (The
+    builder's note at target $0, `estimation.space.nothing_to_offer`, says it from a package's
+    exclusions.)"""
     tiers = items["tier"].astype(str).value_counts().to_dict() if "tier" in items and len(items) else {}
     if not tiers or set(tiers) - {"nlr", "foundational"}:
         return {}
@@ -87,8 +89,9 @@ def nothing_to_offer(items: pd.DataFrame) -> dict[str, int]:
 
 
 def nothing_to_offer_text(counts: dict[str, int]) -> str:
+    """The one wording of `nothing_to_offer_counts`, for the message, the builder's lines and the frontier."""
     return (
-        f"nothing to offer - every item is foundational ({counts.get('foundational', 0)}) or needs no licence "
+        f"nothing to offer: every item is foundational ({counts.get('foundational', 0)}) or needs no licence "
         f"to the partner ({counts.get('nlr', 0)}: nothing to relieve)"
     )
 
@@ -140,7 +143,7 @@ def diagnose(
         if value is not None and value + 0.005 >= target:
             blocking.append({"constraint": name, "action": RELAXATIONS[name], "max_achievable_usd": value})
     everything = _relaxed_max(items, scenario, set(active_relaxations(m)))
-    d = Diagnosis(target, best, blocking, everything, nothing_to_offer=nothing_to_offer(items))
+    d = Diagnosis(target, best, blocking, everything, nothing_to_offer=nothing_to_offer_counts(items))
     if achievable is not None:
         d.max_achievable_bound_usd = achievable.high_usd if achievable.high_usd != float("inf") else None
         d.max_achievable_proven = achievable.proven
@@ -167,11 +170,8 @@ def diagnosis_lines(package: dict[str, Any]) -> list[str]:
         return lines
     nothing = d.get("nothing_to_offer") or {}
     if nothing:
-        return [
-            *lines,
-            f"Nothing to offer: every item is foundational ({nothing.get('foundational', 0)}) or needs no licence "
-            f"to the partner ({nothing.get('nlr', 0)}: nothing to relieve), whatever the rules.",
-        ]
+        text = nothing_to_offer_text(nothing)
+        return [*lines, f"{text[:1].upper()}{text[1:]}, whatever the rules."]
     for b in d.get("blocking") or []:
         name = RULE_NAMES.get(b["constraint"], b["constraint"].replace("_", " "))
         action = str(b["action"])
@@ -214,7 +214,7 @@ def _message(d: Diagnosis) -> str:
                 f"constraints is {fmt_usd_significant(d.largest_target_usd)}"
             )
     if d.nothing_to_offer:
-        return f"{head}: {nothing_to_offer_text(d.nothing_to_offer)}"
+        return f"{head}; {nothing_to_offer_text(d.nothing_to_offer)}"
     if d.blocking:
         parts = [f"{b['action']} (up to {usd(b['max_achievable_usd'])})" for b in d.blocking]
         return f"{head}; the target becomes reachable if you " + " or ".join(parts)
@@ -232,6 +232,6 @@ __all__ = [
     "diagnose",
     "diagnosis_lines",
     "largest_target_usd",
-    "nothing_to_offer",
+    "nothing_to_offer_counts",
     "nothing_to_offer_text",
 ]

@@ -43,7 +43,7 @@ from optimizer.model.achievable import achievable_on, satisfies
 from optimizer.model.array_package import array_achievable, array_sweep_points, use_array_path
 from optimizer.model.arrays import set_array_objective
 from optimizer.model.build import VALUE_UNIT, PackageModel, build_model, set_objective
-from optimizer.model.diagnose import nothing_to_offer, nothing_to_offer_text
+from optimizer.model.diagnose import nothing_to_offer_counts, nothing_to_offer_text
 from optimizer.model.package import label_achievable, prepare
 from optimizer.model.results import table_source
 from optimizer.model.scenario import Scenario
@@ -147,9 +147,9 @@ def compute_frontier(
     if ach is None:
         res.warnings.append("no package satisfies the constraints, whatever the target: the frontier is empty")
         return res
-    nothing = nothing_to_offer(table)
+    nothing = nothing_to_offer_counts(table)
     if nothing:  # every point would be the empty package: one point, and the reason
-        res.warnings.append(f"the frontier is the empty package alone: {nothing_to_offer_text(nothing)}")
+        res.warnings.append(f"the frontier is the empty package alone ({nothing_to_offer_text(nothing)})")
         points = 2  # the sweep's least; one point is kept
     if ach.status == Status.TIME_LIMIT and not ach.choices:
         res.warnings.append("the largest achievable was not found within the time limit: the frontier is empty")
