@@ -37,6 +37,7 @@ TRADE_FLOW = "trade-flow"
 TRADE_KPIS = "trade-kpis"
 TRADE_SERIES = "trade-series"
 TRADE_EVENTS = "trade-events"  # the policy events list under the totals chart (ECCNs link to the Control list)
+TRADE_EVENTS_ALL = "trade-events-all"  # button: all the events of the range / the latest only
 TRADE_COMPOSITION = "trade-composition"
 TRADE_COMPOSITION_NOTE = "trade-composition-note"
 TRADE_CONTROLLED = "trade-controlled"
@@ -49,6 +50,7 @@ TRADE_DRILL = "trade-drill"  # store: the HS prefix drilled into ("" all chapter
 TRADE_DRILL_CRUMBS = "trade-drill-crumbs"
 TRADE_DRILL_BODY = "trade-drill-body"
 TRADE_DRILL_TABLE = "trade-drill-table"
+TRADE_DRILL_ALL = "trade-drill-all"  # button: every code of the level / the largest only
 TRADE_DRILL_ROW = "trade-drill-row"  # pattern {"type": TRADE_DRILL_ROW, "code": HS code}: drill into it
 TRADE_DRILL_CRUMB = "trade-drill-crumb"  # pattern {"type": TRADE_DRILL_CRUMB, "code": HS prefix}: back up
 

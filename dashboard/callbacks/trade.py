@@ -27,13 +27,19 @@ def register_callbacks(app: Dash, state: AppState) -> None:
         kpis, series = trade.totals_view(state.dataset(), partner, years)
         return kpis, series, {"partner": partner, "years": years}
 
-    @app.callback(Output(ids.TRADE_EVENTS, "children"), Input(ids.TRADE_SHOWN, "data"))
-    @guarded(ids.TRADE_ALERT, 1)
+    @app.callback(
+        Output(ids.TRADE_EVENTS, "children"),
+        Output(ids.TRADE_EVENTS_ALL, "children"),
+        Output(ids.TRADE_EVENTS_ALL, "hidden"),
+        Input(ids.TRADE_SHOWN, "data"),
+        Input(ids.TRADE_EVENTS_ALL, "n_clicks"),
+    )
+    @guarded(ids.TRADE_ALERT, 3)
     @auth.shared  # public facts (the events table): the same for allies
-    def _events(shown):
+    def _events(shown, clicks):
         if not shown:
-            return no_update
-        return trade.events_view(state.dataset(), shown["partner"], shown["years"])
+            return no_update, no_update, no_update
+        return trade.events_view(state.dataset(), shown["partner"], shown["years"], clicks)
 
     @app.callback(
         Output(ids.TRADE_COMPOSITION, "figure"),
@@ -93,17 +99,21 @@ def register_callbacks(app: Dash, state: AppState) -> None:
     @app.callback(
         Output(ids.TRADE_DRILL_CRUMBS, "children"),
         Output(ids.TRADE_DRILL_BODY, "children"),
+        Output(ids.TRADE_DRILL_ALL, "children"),
+        Output(ids.TRADE_DRILL_ALL, "hidden"),
         Input(ids.TRADE_DRILL, "data"),
         Input(ids.TRADE_SHOWN, "data"),
         Input(ids.TRADE_FLOW, "value"),
         Input(ids.ALLY_PREVIEW, "value"),
+        Input(ids.TRADE_DRILL_ALL, "n_clicks"),
     )
-    @guarded(ids.TRADE_ALERT, 2)
+    @guarded(ids.TRADE_ALERT, 4)
     @auth.shared
-    def _drill(prefix, shown, flow, preview):
+    def _drill(prefix, shown, flow, preview, clicks):
         if not shown:
-            return no_update, no_update
-        return drill.drill_view(state.dataset(), shown["partner"], shown["years"], flow, prefix, auth.audience(preview))
+            return (no_update,) * 4
+        ds, audience = state.dataset(), auth.audience(preview)
+        return drill.drill_view(ds, shown["partner"], shown["years"], flow, prefix, audience, clicks)
 
     @app.callback(
         Output(ids.TRADE_PARTNER, "value"),

@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.components import field, figure_card
+from dashboard.components import field, figure_card, show_all_toggle
 from dashboard.logic.trade import partner_options, totals_years
 from dashboard.state import AppState
 
@@ -80,7 +80,13 @@ def layout(state: AppState, partner: str) -> html.Div:
                 className="g-2 mb-2",
             ),
             dbc.Card(
-                dbc.CardBody(dcc.Loading(html.Div(id=ids.TRADE_EVENTS), type="dot", delay_show=250), className="p-2"),
+                dbc.CardBody(
+                    [
+                        dcc.Loading(html.Div(id=ids.TRADE_EVENTS), type="dot", delay_show=250),
+                        show_all_toggle(ids.TRADE_EVENTS_ALL),
+                    ],
+                    className="p-2",
+                ),
                 className="mb-2",
             ),
             dbc.Row(
@@ -97,6 +103,7 @@ def layout(state: AppState, partner: str) -> html.Div:
                     [
                         html.Div(id=ids.TRADE_DRILL_CRUMBS),
                         dcc.Loading(html.Div(id=ids.TRADE_DRILL_BODY), type="dot", delay_show=250),
+                        show_all_toggle(ids.TRADE_DRILL_ALL),
                     ],
                     className="p-2",
                 )

@@ -14,7 +14,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.components import empty_state, provenance_badge
+from dashboard.components import empty_state, provenance_badge, toggle_state
 from dashboard.figures.common import Provenance
 from dashboard.logic.items import item_years
 from dashboard.logic.trade import check_partner, clamp_years, partner_names, trade_layer_provenance
@@ -50,17 +50,31 @@ def _crumbs(prefix: str, names: dict[str, str]) -> html.Nav:
     return html.Nav(html.Ol(parts, className="breadcrumb mb-1 small"), title="HS drill-down")
 
 
+#: Codes listed before "Show all" (the largest of the level).
+DRILL_SHOWN = 20
+
+#: The toggle of a view with no list to fold.
+NO_TOGGLE = ("", True)
+
+
 def drill_view(
-    ds: Any, partner: str | None, years: list[int] | None, flow: str | None, prefix: str | None, audience: str
-) -> tuple[list, list]:
-    """Breadcrumb and body of the drill-down for the last year of the range."""
+    ds: Any,
+    partner: str | None,
+    years: list[int] | None,
+    flow: str | None,
+    prefix: str | None,
+    audience: str,
+    clicks: int | None = None,
+) -> tuple[list, list, str, bool]:
+    """Breadcrumb and body of the drill-down for the last year of the range, and the label and
+    hidden state of its "Show all" toggle (`clicks` of it so far)."""
     p, ys = check_partner(ds, partner), clamp_years(ds, years)
     flow = flow if flow in ("exports", "imports") else "exports"
     names = tree_names(ds)
     try:
         code = check_prefix(prefix)
     except DecontrolError as exc:
-        return [_crumbs("", names)], [dbc.Alert(f"{exc.message}: showing all chapters.", color="warning")]
+        return [_crumbs("", names)], [dbc.Alert(f"{exc.message}: showing all chapters.", color="warning")], *NO_TOGGLE
     year = ys[1]
     name = partner_names(ds).get(p, p)
     direction = "US exports to" if flow == "exports" else "US imports from"
@@ -71,17 +85,22 @@ def drill_view(
     )
     crumbs = [head, _crumbs(code, names)]
     if len(code) == 6:
-        return crumbs, _items_body(ds, p, year, code, names, audience)
+        return crumbs, _items_body(ds, p, year, code, names, audience), *NO_TOGGLE
     layer_years = item_years(ds)
     if year not in layer_years:
         span = f"{layer_years[0]}–{layer_years[-1]}" if layer_years else "no year"
-        return crumbs, [empty_state(f"No HS6 breakdown for {year}: the HS6 trade layer covers {span}.")]
+        return crumbs, [empty_state(f"No HS6 breakdown for {year}: the HS6 trade layer covers {span}.")], *NO_TOGGLE
     flows = memo(ds, ("flow_by_hs6", p, year, flow), lambda: flow_by_hs6(ds.trade, p, year, flow))
     level = children(flows, code, names, ds.concordance)
     if level.frame.empty:
-        return crumbs, [empty_state(f"No {direction.lower()} {name} under {code or 'any chapter'} in {year}.")]
+        return (
+            crumbs,
+            [empty_state(f"No {direction.lower()} {name} under {code or 'any chapter'} in {year}.")],
+            *NO_TOGGLE,
+        )
+    shown, label, hidden = toggle_state(len(level.frame), DRILL_SHOWN, clicks, "codes", "largest")
     rows = []
-    for r in level.frame.head(60).itertuples(index=False):
+    for r in level.frame.head(shown).itertuples(index=False):
         rows.append(
             html.Tr(
                 [
@@ -103,7 +122,6 @@ def drill_view(
                 className="drill-row",
             )
         )
-    more = len(level.frame) - 60
     table = html.Table(
         [
             html.Thead(
@@ -122,16 +140,9 @@ def drill_view(
         className="table table-sm table-hover mb-1",
         id=ids.TRADE_DRILL_TABLE,
     )
-    body: list = [table]
-    if more > 0:
-        body.append(html.Div(f"{more} smaller codes not shown.", className="small text-muted"))
-    body.append(
-        html.Div(
-            f"{len(level.frame)} codes, {fmt_usd(level.total_usd)} in all. Click a code to drill down.",
-            className="small text-muted",
-        )
-    )
-    return crumbs, body
+    listed = f"the {shown} largest of " if shown < len(level.frame) else ""
+    note = f"{listed}{len(level.frame)} codes, {fmt_usd(level.total_usd)} in all. Click a code to drill down."
+    return crumbs, [table, html.Div(note[0].upper() + note[1:], className="small text-muted")], label, hidden
 
 
 def _items_body(ds: Any, partner: str, year: int, code: str, names: dict[str, str], audience: str) -> list:

@@ -188,11 +188,16 @@ def _codes(cell: object) -> list[str]:
     return [c.strip().upper() for c in str(cell or "").split(";") if c.strip() and str(cell) != "nan"]
 
 
-def events_table(ds: Any, partner: str, years: tuple[int, int]) -> Any:
+#: Events listed before "Show all" (the latest of the range; the chart marks every one).
+EVENTS_SHOWN = 10
+
+
+def events_table(ds: Any, partner: str, years: tuple[int, int], limit: int | None = None) -> Any:
     """The "Policy events" list under the totals chart: date, title, kind, source (linked to the
     Federal Register where it cites it), the ECCNs a rule itemises as links to the Control list with
     the item open for this partner, and the partners each event concerns as links to their Trade
-    view. Public facts only (the events table): the same for analysts and allies."""
+    view; the `limit` latest only when given. Public facts only (the events table): the same for
+    analysts and allies."""
     import dash_bootstrap_components as dbc
     from dash import dcc, html
 
@@ -207,6 +212,9 @@ def events_table(ds: Any, partner: str, years: tuple[int, int]) -> Any:
     known = set(ds.ccl["eccn"].astype(str))
     focus = set(partner_names(ds))
     span = f"{years[0]}-{years[1]}" if years[0] != years[1] else str(years[0])
+    total = len(ev)
+    if limit is not None:
+        ev = ev.tail(limit)
     rows = []
     for r in ev.itertuples(index=False):
         kind = str(getattr(r, "kind", "") or "")
@@ -249,15 +257,26 @@ def events_table(ds: Any, partner: str, years: tuple[int, int]) -> Any:
     head = html.Thead(html.Tr([html.Th(h) for h in ("Date", "Event", "Kind", "Source", "ECCNs", "Partners")]))
     return html.Div(
         [
-            html.H2(f"Policy events concerning {name}, {span.replace('-', '–')}", className="h6 mb-1"),
+            html.H2(
+                f"Policy events concerning {name}, {span.replace('-', '–')}"
+                + (f" (the {len(ev)} latest of {total})" if len(ev) < total else ""),
+                className="h6 mb-1",
+            ),
             dbc.Table([head, html.Tbody(rows)], size="sm", hover=True, className="small mb-0 events-table"),
         ]
     )
 
 
-def events_view(ds: Any, partner: str | None, years: list[int] | None) -> Any:
-    """Output of the Trade page's events callback."""
-    return events_table(ds, check_partner(ds, partner), clamp_years(ds, years))
+def events_view(
+    ds: Any, partner: str | None, years: list[int] | None, clicks: int | None = None
+) -> tuple[Any, str, bool]:
+    """Output of the Trade page's events callback: the list, and the label and hidden state of its
+    "Show all" toggle (`clicks` of it so far)."""
+    from dashboard.components import toggle_state
+
+    p, ys = check_partner(ds, partner), clamp_years(ds, years)
+    shown, label, hidden = toggle_state(len(shown_events(ds, p, ys)), EVENTS_SHOWN, clicks, "events", "latest")
+    return events_table(ds, p, ys, shown), label, hidden
 
 
 # ------------------------------------------------------------------------------------------ composition

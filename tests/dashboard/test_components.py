@@ -32,3 +32,12 @@ def test_eccn_links_point_at_the_ecfr_text():
     parts = eccn_links(["1A001", "2B001"])
     assert [getattr(p, "children", p) for p in parts] == ["1A001", ", ", "2B001"]
     assert eccn_links([]) == ["none"]
+
+
+def test_the_show_all_toggle_folds_a_long_list_and_hides_for_a_short_one():
+    from dashboard.components import toggle_state
+
+    assert toggle_state(36, 10, 0, "events", "latest") == (10, "Show all 36 events", False)
+    assert toggle_state(36, 10, 1, "events", "latest") == (36, "Show the 10 latest only", False)
+    assert toggle_state(36, 10, 2, "events", "latest")[0] == 10  # each click flips it
+    assert toggle_state(10, 10, None, "events", "latest") == (10, "", True)

@@ -71,8 +71,14 @@ def test_a_trade_address_opens_partner_and_years_and_the_drill_down_reaches_the_
 
     # chapter -> heading -> subheading -> the items mapped into it
     page.click("#trade-drill-body button:text-is('84')")
-    page.wait_for_selector("#trade-drill-body button:text-is('8458')")
+    page.wait_for_selector("#trade-drill-crumbs .breadcrumb-item.active:text-matches('^84 ')")
     assert _query(page).get("hs") == ["84"]
+    # a level lists its 20 largest codes; 8458 is further down, behind "Show all"
+    page.wait_for_selector("#trade-drill-all:text-matches('^Show all [0-9]+ codes$')")
+    assert page.locator("#trade-drill-body tbody tr").count() == 20
+    page.click("#trade-drill-all")
+    page.wait_for_selector("#trade-drill-body button:text-is('8458')")
+    assert page.locator("#trade-drill-all").inner_text() == "Show the 20 largest only"
     page.click("#trade-drill-body button:text-is('8458')")
     page.wait_for_selector("#trade-drill-body button:text-is('845891')")
     page.click("#trade-drill-body button:text-is('845891')")

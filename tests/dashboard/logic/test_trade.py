@@ -147,7 +147,7 @@ def test_the_events_list_links_eccns_to_the_control_list_and_partners_to_their_t
             stack.extend(kids if isinstance(kids, list) else [kids] if kids is not None else [])
         return out
 
-    table = trade.events_view(shipped_ds, "CHN", [2015, 2024])
+    table, _, _ = trade.events_view(shipped_ds, "CHN", [2015, 2024], clicks=1)  # all of them
     hrefs = {ln.href for ln in links(table, dcc.Link)}
     known = set(shipped_ds.ccl["eccn"].astype(str))
     itemised = {e for cell in shipped_ds.events["eccns"].dropna() for e in str(cell).split(";") if e.strip() in known}
@@ -156,7 +156,26 @@ def test_the_events_list_links_eccns_to_the_control_list_and_partners_to_their_t
     assert "https://www.federalregister.gov/citation/88-FR-54875" in anchors
     text = str(table)
     assert "Busan Trump-Xi meeting" in text and "Framework for AI Diffusion" in text
-    early = str(trade.events_view(shipped_ds, "CHN", [2015, 2019]))
+    early = str(trade.events_view(shipped_ds, "CHN", [2015, 2019], clicks=1)[0])
     assert "Busan" not in early and "Huawei added to the Entity List" in early
-    jpn = str(trade.events_view(shipped_ds, "JPN", [2015, 2024]))
+    jpn = str(trade.events_view(shipped_ds, "JPN", [2015, 2024], clicks=1)[0])
     assert "China controls seven rare earth elements" not in jpn
+
+
+def test_the_events_list_shows_the_latest_until_show_all_is_clicked(shipped_ds):
+    """A long range lists its latest events (the browser pays for every row); the toggle says how
+    many there are, shows them all, and folds them back."""
+    every = trade.shown_events(shipped_ds, "CHN", (2015, 2024))
+    assert len(every) > trade.EVENTS_SHOWN
+    table, label, hidden = trade.events_view(shipped_ds, "CHN", [2015, 2024])
+    rows = str(table).count("Tr(")
+    assert rows == 1 + trade.EVENTS_SHOWN and not hidden and label == f"Show all {len(every)} events"
+    assert f"the {trade.EVENTS_SHOWN} latest of {len(every)}" in str(table)
+    assert str(every["title"].iloc[-1]) in str(table) and str(every["title"].iloc[0]) not in str(table)
+    table, label, _ = trade.events_view(shipped_ds, "CHN", [2015, 2024], clicks=1)
+    assert str(table).count("Tr(") == 1 + len(every) and label == f"Show the {trade.EVENTS_SHOWN} latest only"
+    assert trade.events_view(shipped_ds, "CHN", [2015, 2024], clicks=2)[1] == f"Show all {len(every)} events"
+    short = trade.shown_events(shipped_ds, "CHN", (2018, 2018))
+    assert 0 < len(short) <= trade.EVENTS_SHOWN
+    _, label, hidden = trade.events_view(shipped_ds, "CHN", [2018, 2018])
+    assert hidden and label == ""
